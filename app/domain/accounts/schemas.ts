@@ -1,0 +1,81 @@
+import { z } from "zod";
+import { text } from "../validation";
+import { DISPLAY_NAME_MAX, LOGIN_MAX, PASSWORD_MAX, PASSWORD_MIN } from "./limits";
+
+export const PRIVACY_NOTICE_VERSION = "2026-11-27";
+
+export const PHONE = /^1[3-9]\d{9}$/;
+export const USERNAME = /^[a-z][a-z0-9_.-]{2,31}$/;
+export { PASSWORD_MIN, PASSWORD_MAX, DISPLAY_NAME_MAX, LOGIN_MAX };
+
+export type LoginId = { kind: "phone"; value: string } | { kind: "username"; value: string };
+
+/** A login is a mainland mobile number or a username; phones are told apart by their shape. */
+export function parseLoginId(raw: string): LoginId | null {
+  const s = raw.normalize("NFKC").trim();
+  if (/^[+\d][\d\s-]*$/.test(s)) {
+    // People write 138 1234 5678 or +86-138...; keep only the eleven digits.
+    const digits = s.replace(/[\s-]/g, "").replace(/^\+?86(?=\d{11}$)/, "");
+    return PHONE.test(digits) ? { kind: "phone", value: digits } : null;
+  }
+  const lower = s.toLowerCase();
+  return USERNAME.test(lower) ? { kind: "username", value: lower } : null;
+}
+
+const loginField = z
+  .string({ required_error: "errors.required", invalid_type_error: "errors.invalidType" })
+  .transform((s, ctx) => {
+    if (s.trim() === "") {
+      ctx.addIssue({ code: "custom", message: "errors.required" });
+      return z.NEVER;
+    }
+    if ([...s].length > LOGIN_MAX) {
+      ctx.addIssue({ code: "custom", message: "errors.tooLong", params: { max: LOGIN_MAX } });
+      return z.NEVER;
+    }
+    const id = parseLoginId(s);
+    if (!id) {
+      ctx.addIssue({ code: "custom", message: "account:errors.loginFormat" });
+      return z.NEVER;
+    }
+    return id;
+  });
+
+const passwordField = z
+  .string({ required_error: "errors.required", invalid_type_error: "errors.invalidType" })
+  .superRefine((s, ctx) => {
+    const n = [...s].length;
+    if (n === 0) ctx.addIssue({ code: "custom", message: "errors.required" });
+    else if (n < PASSWORD_MIN)
+      ctx.addIssue({
+        code: "custom",
+        message: "account:errors.passwordShort",
+        params: { min: PASSWORD_MIN },
+      });
+    else if (n > PASSWORD_MAX)
+      ctx.addIssue({ code: "custom", message: "errors.tooLong", params: { max: PASSWORD_MAX } });
+  });
+
+export const registrationSchema = z.object({
+  displayName: text({ max: DISPLAY_NAME_MAX }),
+  login: loginField,
+  password: passwordField,
+  consent: z.literal("yes", {
+    errorMap: () => ({ message: "account:errors.consentRequired" }),
+  }),
+});
+export type Registration = z.output<typeof registrationSchema>;
+
+export const loginSchema = z.object({
+  login: loginField,
+  password: z
+    .string({ required_error: "errors.required", invalid_type_error: "errors.invalidType" })
+    .min(1, "errors.required")
+    .max(PASSWORD_MAX * 4, "errors.tooLong"),
+});
+export type LoginInput = z.output<typeof loginSchema>;
+
+/** A phone number as others see it: 138****5678. */
+export function maskPhone(phone: string): string {
+  return phone.length === 11 ? `${phone.slice(0, 3)}****${phone.slice(7)}` : "****";
+}

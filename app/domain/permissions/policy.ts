@@ -1,0 +1,100 @@
+/**
+ * The permission policy: every action the server checks, and who may take it. Loaders, actions and
+ * socket handlers all ask `decide`/`can` here, and /permissions (the public 权责清单) is rendered
+ * from the same table, so the published list and the enforced rules cannot drift apart.
+ *
+ * A rule grants an action to a role; roles that depend on a place (a community's verified
+ * residents, its committee) are checked against the target's community.
+ */
+import { DomainError } from "../errors";
+
+export interface Actor {
+  userId: number | null;
+  isAdmin: boolean;
+  /** The community whose committee this person serves on, if any. */
+  committeeOf: number | null;
+  /** Communities where this person is a verified resident. */
+  verifiedIn: readonly number[];
+}
+
+export interface Target {
+  communityId?: number;
+  /** The user a record belongs to (their own session, their own request...). */
+  ownerId?: number;
+}
+
+export const ANONYMOUS: Actor = Object.freeze({
+  userId: null,
+  isAdmin: false,
+  committeeOf: null,
+  verifiedIn: Object.freeze([]) as readonly number[],
+});
+
+export const roles = {
+  anyone: () => true,
+  signedOut: (a: Actor) => a.userId === null,
+  signedIn: (a: Actor) => a.userId !== null,
+  self: (a: Actor, t: Target) => a.userId !== null && t.ownerId === a.userId,
+  verifiedResident: (a: Actor, t: Target) =>
+    t.communityId !== undefined && a.verifiedIn.includes(t.communityId),
+  committee: (a: Actor, t: Target) => a.committeeOf !== null && a.committeeOf === t.communityId,
+  admin: (a: Actor) => a.isAdmin,
+} as const satisfies Record<string, (actor: Actor, target: Target) => boolean>;
+
+export type Role = keyof typeof roles;
+
+export interface ActionPolicy {
+  /** Section of the 权责清单 the action is listed under. */
+  group: "public" | "account" | "community" | "committee" | "admin";
+  /** Any one of these roles suffices. */
+  allow: readonly Role[];
+  /** Whether taking the action writes an audit log entry. */
+  audited?: boolean;
+}
+
+export const policy = {
+  "community.view": { group: "public", allow: ["anyone"] },
+  "permissions.view": { group: "public", allow: ["anyone"] },
+  "realtime.readPublic": { group: "public", allow: ["anyone"] },
+  "settings.change": { group: "public", allow: ["anyone"] },
+  "account.register": { group: "account", allow: ["signedOut"] },
+  "account.login": { group: "account", allow: ["signedOut"] },
+  "account.logout": { group: "account", allow: ["signedIn"] },
+  "session.list": { group: "account", allow: ["signedIn"] },
+  "session.revoke": { group: "account", allow: ["self"] },
+  "membership.request": { group: "community", allow: ["signedIn"] },
+  "membership.withdraw": { group: "community", allow: ["self"] },
+  "membership.viewPending": { group: "committee", allow: ["committee"] },
+  "membership.decide": { group: "committee", allow: ["committee"], audited: true },
+  "audit.view": { group: "committee", allow: ["committee", "admin"] },
+  "committee.appoint": { group: "admin", allow: ["admin"], audited: true },
+  "committee.end": { group: "admin", allow: ["admin"], audited: true },
+} as const satisfies Record<string, ActionPolicy>;
+
+export type Action = keyof typeof policy;
+
+export const actions = Object.keys(policy) as Action[];
+
+export type Decision = { ok: true } | { ok: false; reason: "signInRequired" | "forbidden" };
+
+export function decide(actor: Actor, action: Action, target: Target = {}): Decision {
+  const entry: ActionPolicy = policy[action];
+  if (entry.allow.some((role) => roles[role](actor, target))) return { ok: true };
+  // Signing in could help only if some granted role is open to a signed-in person.
+  const needsAccount = actor.userId === null && !entry.allow.every((r) => r === "signedOut");
+  return { ok: false, reason: needsAccount ? "signInRequired" : "forbidden" };
+}
+
+export function can(actor: Actor, action: Action, target: Target = {}): boolean {
+  return decide(actor, action, target).ok;
+}
+
+/** Throws the refusal services and socket handlers report: 401 to sign in, 403 otherwise. */
+export function authorize(actor: Actor, action: Action, target: Target = {}): void {
+  const d = decide(actor, action, target);
+  if (!d.ok) {
+    throw new DomainError(d.reason === "signInRequired" ? 401 : 403, `errors.${d.reason}`, {
+      action,
+    });
+  }
+}

@@ -1,0 +1,89 @@
+import { PassThrough } from "node:stream";
+import type { Server as HttpServer } from "node:http";
+import type { AppLoadContext, EntryContext, HandleDataRequestFunction } from "@remix-run/node";
+import { createReadableStreamFromReadable } from "@remix-run/node";
+import { RemixServer } from "@remix-run/react";
+import { createInstance } from "i18next";
+import { isbot } from "isbot";
+import { renderToPipeableStream } from "react-dom/server";
+import { I18nextProvider, initReactI18next } from "react-i18next";
+import { i18nConfig } from "./i18n/config";
+import { i18next } from "./i18n/i18next.server";
+import { resources } from "./i18n/resources.server";
+import { readPreferences } from "./utils/preferences.server";
+import { httpGuard } from "./utils/http-guard.server";
+import { boot, shutdown } from "./services/boot.server";
+import { attachRealtime } from "./realtime/server.server";
+
+/** What server.ts needs from the app, exported from the same module graph as the routes. */
+export const liuhe = { boot, shutdown, httpGuard, attachRealtime } satisfies Record<
+  string,
+  unknown
+>;
+export type LiuheServer = {
+  boot: () => Promise<void>;
+  shutdown: () => Promise<void>;
+  httpGuard: typeof httpGuard;
+  attachRealtime: (server: HttpServer) => { close: () => Promise<void> };
+};
+
+const ABORT_DELAY = 5_000;
+
+export default async function handleRequest(
+  request: Request,
+  responseStatusCode: number,
+  responseHeaders: Headers,
+  remixContext: EntryContext,
+  _loadContext: AppLoadContext,
+) {
+  const prefs = readPreferences(request);
+  for (const c of prefs.setCookies) responseHeaders.append("Set-Cookie", c);
+
+  const instance = createInstance();
+  await instance.use(initReactI18next).init({
+    ...i18nConfig,
+    lng: prefs.lng,
+    ns: i18next.getRouteNamespaces(remixContext),
+    resources,
+  });
+
+  const waitForAll = isbot(request.headers.get("user-agent") ?? "") || remixContext.isSpaMode;
+
+  return new Promise((resolve, reject) => {
+    let shellRendered = false;
+    const { pipe, abort } = renderToPipeableStream(
+      <I18nextProvider i18n={instance}>
+        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} />
+      </I18nextProvider>,
+      {
+        [waitForAll ? "onAllReady" : "onShellReady"]() {
+          shellRendered = true;
+          const body = new PassThrough();
+          const stream = createReadableStreamFromReadable(body);
+          responseHeaders.set("Content-Type", "text/html; charset=utf-8");
+          responseHeaders.set("Vary", "Cookie");
+          resolve(new Response(stream, { headers: responseHeaders, status: responseStatusCode }));
+          pipe(body);
+        },
+        onShellError(error: unknown) {
+          reject(error);
+        },
+        onError(error: unknown) {
+          responseStatusCode = 500;
+          if (shellRendered) console.error(error);
+        },
+      },
+    );
+    setTimeout(abort, ABORT_DELAY);
+  });
+}
+
+export const handleDataRequest: HandleDataRequestFunction = (response, { request }) => {
+  for (const c of readPreferences(request).setCookies) response.headers.append("Set-Cookie", c);
+  return response;
+};
+
+export function handleError(error: unknown, { request }: { request: Request }) {
+  if (request.signal.aborted) return;
+  console.error(error);
+}

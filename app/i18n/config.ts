@@ -1,0 +1,20 @@
+/** i18next settings shared by the server and the browser. */
+export const supportedLngs = ["zh-CN", "en"] as const;
+export type Lng = (typeof supportedLngs)[number];
+export const fallbackLng: Lng = "zh-CN";
+export const defaultNS = "common";
+export const namespaces = ["common", "account", "community", "permissions"] as const;
+
+export function isLng(value: unknown): value is Lng {
+  return typeof value === "string" && (supportedLngs as readonly string[]).includes(value);
+}
+
+export const i18nConfig = {
+  supportedLngs: [...supportedLngs],
+  fallbackLng,
+  defaultNS,
+  // Keys are written "ns:key"; a dot inside a key is nesting.
+  nsSeparator: ":",
+  interpolation: { escapeValue: false },
+  react: { useSuspense: false },
+};

@@ -1,0 +1,20 @@
+/** Locale files, bundled into the server build (the browser fetches them as hashed chunks). */
+import type { Resource } from "i18next";
+import zhCommon from "../../public/locales/zh-CN/common.json";
+import zhAccount from "../../public/locales/zh-CN/account.json";
+import zhCommunity from "../../public/locales/zh-CN/community.json";
+import zhPermissions from "../../public/locales/zh-CN/permissions.json";
+import enCommon from "../../public/locales/en/common.json";
+import enAccount from "../../public/locales/en/account.json";
+import enCommunity from "../../public/locales/en/community.json";
+import enPermissions from "../../public/locales/en/permissions.json";
+
+export const resources: Resource = {
+  "zh-CN": {
+    common: zhCommon,
+    account: zhAccount,
+    community: zhCommunity,
+    permissions: zhPermissions,
+  },
+  en: { common: enCommon, account: enAccount, community: enCommunity, permissions: enPermissions },
+};

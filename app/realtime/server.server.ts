@@ -1,0 +1,168 @@
+/**
+ * Socket.IO on the app's HTTP server. The handshake reads the same session cookie as the pages;
+ * without a valid session a connection may only read public channels. Every event is authorised by
+ * the policy module and writes go through the same services as the HTTP actions.
+ */
+import type { Server as HttpServer } from "node:http";
+import { Server, type Socket } from "socket.io";
+import { z } from "zod";
+import { DomainError, isDomainError } from "~/domain/errors";
+import { authorize } from "~/domain/permissions/policy";
+import { i18next } from "~/i18n/i18next.server";
+import { fallbackLng, isLng, type Lng } from "~/i18n/config";
+import { onEvent, type DomainEvent } from "~/services/events.server";
+import { requestMembership } from "~/services/memberships.server";
+import { isCrossSite } from "~/utils/http-guard.server";
+import { parseCookies } from "~/utils/preferences.server";
+import { currentFromCookie, type Current } from "~/utils/session.server";
+import {
+  PUBLIC_CHANNEL,
+  USER_CHANNEL,
+  type Ack,
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+} from "./protocol";
+
+interface SocketData {
+  lng: Lng;
+  cookie: string | undefined;
+  /** Who the handshake's session belonged to; events still check the session again. */
+  userId: number | null;
+}
+type LiuheSocket = Socket<ClientToServerEvents, ServerToClientEvents, object, SocketData>;
+export type LiuheIo = Server<ClientToServerEvents, ServerToClientEvents, object, SocketData>;
+
+/** Biggest event payload accepted; chat messages (2,000 characters) fit with room to spare. */
+const MAX_PAYLOAD_BYTES = 16 * 1024;
+
+/**
+ * Who is on the other end, looked up again for every event: a session revoked or expired since the
+ * handshake stops working at once.
+ */
+function current(socket: LiuheSocket): Promise<Current> {
+  return currentFromCookie(socket.data.cookie);
+}
+
+async function refusal(socket: LiuheSocket, e: unknown): Promise<Ack<never>> {
+  if (!isDomainError(e)) {
+    console.error(e);
+    e = new DomainError(400, "errors.unexpected");
+  }
+  const err = e as DomainError;
+  const t = await i18next.getFixedT(socket.data.lng, ["common", "community", "account"]);
+  return {
+    ok: false,
+    error: { status: err.status, key: err.key, message: t(err.key, err.params) },
+  };
+}
+
+/** Wrap a handler: validate the payload, run, acknowledge with data or a translated refusal. */
+function handle<P, R>(socket: LiuheSocket, schema: z.ZodType<P>, run: (payload: P) => Promise<R>) {
+  return async (payload: unknown, ack: unknown) => {
+    if (typeof ack !== "function") return; // every event must be acknowledged; ignore the rest
+    const reply = ack as (res: Ack<R>) => void;
+    const parsed = schema.safeParse(payload);
+    if (!parsed.success)
+      return reply(await refusal(socket, new DomainError(400, "errors.badEvent")));
+    try {
+      reply({ ok: true, data: await run(parsed.data) });
+    } catch (e) {
+      reply(await refusal(socket, e));
+    }
+  };
+}
+
+const channelPayload = z.object({ channel: z.string().max(40) }).strict();
+
+export function registerHandlers(socket: LiuheSocket) {
+  socket.on("whoami", async (ack) => {
+    if (typeof ack !== "function") return;
+    const { session } = await current(socket);
+    ack({
+      ok: true,
+      data: { userId: session?.user.id ?? null, displayName: session?.user.displayName ?? null },
+    });
+  });
+
+  socket.on(
+    "subscribe",
+    handle(socket, channelPayload, async ({ channel }) => {
+      const { actor } = await current(socket);
+      const pub = PUBLIC_CHANNEL.exec(channel);
+      const own = USER_CHANNEL.exec(channel);
+      if (pub) {
+        authorize(actor, "realtime.readPublic");
+      } else if (own) {
+        authorize(actor, "session.list");
+        if (Number(own[1]) !== actor.userId) throw new DomainError(403, "errors.forbidden");
+      } else {
+        throw new DomainError(404, "errors.unknownChannel");
+      }
+      await socket.join(channel);
+      return { channel };
+    }),
+  );
+
+  socket.on(
+    "unsubscribe",
+    handle(socket, channelPayload, async ({ channel }) => {
+      await socket.leave(channel);
+      return { channel };
+    }),
+  );
+
+  socket.on(
+    "membership:request",
+    handle(
+      socket,
+      z.object({ communityId: z.number().int().positive() }).strict(),
+      async ({ communityId }) => {
+        const { actor } = await current(socket);
+        return { membershipId: await requestMembership(actor, communityId) };
+      },
+    ),
+  );
+}
+
+function forward(io: LiuheIo, event: DomainEvent) {
+  const community = `community:${event.communityId}`;
+  io.to(community).emit("changed", { channel: community, type: event.type });
+  if ("userId" in event) {
+    const own = `user:${event.userId}`;
+    io.to(own).emit("changed", { channel: own, type: event.type });
+  }
+}
+
+export function attachRealtime(httpServer: HttpServer) {
+  const io: LiuheIo = new Server(httpServer, {
+    serveClient: false,
+    maxHttpBufferSize: MAX_PAYLOAD_BYTES,
+    // A page on another site must not open a socket with our residents' cookies.
+    allowRequest: (req, callback) => callback(null, !isCrossSite(req.headers)),
+  });
+
+  io.use((socket, next) => {
+    const cookie = socket.handshake.headers.cookie;
+    const lng = parseCookies(cookie).lng;
+    socket.data.cookie = cookie;
+    socket.data.lng = isLng(lng) ? lng : fallbackLng;
+    currentFromCookie(cookie).then(
+      ({ session }) => {
+        socket.data.userId = session?.user.id ?? null;
+        next();
+      },
+      (err: unknown) => next(err instanceof Error ? err : new Error(String(err))),
+    );
+  });
+
+  io.on("connection", (socket) => registerHandlers(socket));
+  const stop = onEvent((event) => forward(io, event));
+
+  return {
+    io,
+    close: async () => {
+      stop();
+      await io.close();
+    },
+  };
+}

@@ -1,0 +1,207 @@
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import {
+  isRouteErrorResponse,
+  Link,
+  Links,
+  Meta,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useLocation,
+  useRouteError,
+  useRouteLoaderData,
+} from "@remix-run/react";
+import type { ReactNode } from "react";
+import { useTranslation } from "react-i18next";
+import { getCurrent } from "~/utils/session.server";
+import { readPreferences } from "~/utils/preferences.server";
+import { FULL_CSS_HREF, LITE_CSS } from "~/utils/styles.server";
+import { withParam } from "~/utils/format";
+import { fallbackLng, type Lng } from "~/i18n/config";
+
+export const handle = { i18n: ["common"] };
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const prefs = readPreferences(request);
+  const { session, actor } = await getCurrent(request);
+  return json({
+    locale: prefs.lng,
+    mode: prefs.mode,
+    user: session ? { id: session.user.id, displayName: session.user.displayName } : null,
+    isAdmin: actor.isAdmin,
+    committeeOf: actor.committeeOf,
+    liteCss: prefs.mode === "lite" ? LITE_CSS : null,
+    fullCssHref: prefs.mode === "full" ? FULL_CSS_HREF : null,
+  });
+}
+
+export type RootData = ReturnType<typeof useRootData>;
+export function useRootData() {
+  return useRouteLoaderData<typeof loader>("root");
+}
+
+export const links: LinksFunction = () => [];
+
+export const meta: MetaFunction = () => [{ title: "六和议事 Liuhe" }];
+
+function Switches({ lite, locale }: { lite: boolean; locale: Lng }) {
+  const { t } = useTranslation();
+  const { pathname, search } = useLocation();
+  return (
+    <div className="switches">
+      <a
+        className="switch switch-mode"
+        href={withParam(pathname, search, "mode", lite ? "full" : "lite")}
+        lang={locale}
+      >
+        {lite ? t("mode.toFull") : t("mode.toLite")}
+      </a>
+      {locale === "en" ? (
+        <a
+          className="switch"
+          href={withParam(pathname, search, "lng", "zh-CN")}
+          lang="zh-CN"
+          hrefLang="zh-CN"
+        >
+          中文
+        </a>
+      ) : (
+        <a
+          className="switch"
+          href={withParam(pathname, search, "lng", "en")}
+          lang="en"
+          hrefLang="en"
+        >
+          English
+        </a>
+      )}
+    </div>
+  );
+}
+
+function Header({ data }: { data: NonNullable<RootData> }) {
+  const { t } = useTranslation();
+  return (
+    <header className="site-header">
+      <div className="bar">
+        <Link className="brand" to="/">
+          {t("site.name")}
+        </Link>
+        <Switches lite={data.mode === "lite"} locale={data.locale} />
+      </div>
+      <nav aria-label={t("nav.label")}>
+        <ul>
+          <li>
+            <Link to="/">{t("nav.home")}</Link>
+          </li>
+          <li>
+            <Link to="/communities">{t("nav.communities")}</Link>
+          </li>
+          <li>
+            <Link to="/permissions">{t("nav.permissions")}</Link>
+          </li>
+          <li>
+            <Link to="/settings">{t("nav.settings")}</Link>
+          </li>
+          {data.user ? (
+            <li>
+              <Link to="/logout">{t("nav.logout")}</Link>
+            </li>
+          ) : (
+            <>
+              <li>
+                <Link to="/login">{t("nav.login")}</Link>
+              </li>
+              <li>
+                <Link to="/join">{t("nav.join")}</Link>
+              </li>
+            </>
+          )}
+        </ul>
+      </nav>
+      {data.user && (
+        <p className="signed-in">{t("nav.signedInAs", { name: data.user.displayName })}</p>
+      )}
+    </header>
+  );
+}
+
+export function Layout({ children }: { children: ReactNode }) {
+  const data = useRootData();
+  const { t } = useTranslation();
+  const locale = data?.locale ?? fallbackLng;
+  const lite = data?.mode === "lite";
+  return (
+    <html lang={locale} dir="ltr">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        {lite && data?.liteCss ? (
+          <style dangerouslySetInnerHTML={{ __html: data.liteCss }} />
+        ) : (
+          <link rel="stylesheet" href={data?.fullCssHref ?? "/styles/full.css"} />
+        )}
+        {!lite && <Links />}
+      </head>
+      <body className={lite ? "lite" : "full"}>
+        <a className="skip-link" href="#main">
+          {t("nav.skip")}
+        </a>
+        {data && <Header data={data} />}
+        <main id="main" tabIndex={-1}>
+          {children}
+        </main>
+        <footer className="site-footer">
+          <p>{t("site.footer")}</p>
+        </footer>
+        {!lite && (
+          <>
+            <ScrollRestoration />
+            <Scripts />
+          </>
+        )}
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  return <Outlet />;
+}
+
+interface ErrorData {
+  error?: { key?: string; params?: Record<string, string | number> };
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const { t } = useTranslation(["common", "account", "community", "permissions"]);
+  let status = 500;
+  let message = t("errors.unexpected");
+  if (isRouteErrorResponse(error)) {
+    status = error.status;
+    const data = error.data as ErrorData | undefined;
+    if (data?.error?.key) message = t(data.error.key, data.error.params);
+    else if (status === 404) message = t("errors.notFound");
+    else if (status === 403) message = t("errors.forbidden");
+    else if (status === 405) message = t("errors.methodNotAllowed");
+  } else {
+    console.error(error);
+  }
+  return (
+    <section className="error-page" aria-labelledby="error-title">
+      <h1 id="error-title">{status === 404 ? t("errors.notFoundTitle") : t("errors.title")}</h1>
+      <p role="alert">{message}</p>
+      {status === 401 && (
+        <p>
+          <a href="/login">{t("nav.login")}</a>
+        </p>
+      )}
+      <p>
+        <a href="/">{t("nav.home")}</a>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,102 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { z } from "zod";
+import { id as idSchema } from "~/domain/validation";
+import type { Lng } from "~/i18n/config";
+import { getT } from "~/i18n/i18next.server";
+import { getArea } from "~/services/areas.server";
+import { listAudit } from "~/services/audit.server";
+import { notFound, throwRefusal } from "~/utils/forms.server";
+import { areaName, formatDateTime } from "~/utils/format";
+import { titleMeta } from "~/utils/meta";
+import { readPreferences } from "~/utils/preferences.server";
+import { requireSession } from "~/utils/session.server";
+
+export const handle = { i18n: ["community", "permissions"] };
+export const meta = titleMeta;
+
+const PAGE = 50;
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const id = idSchema.safeParse(params.id);
+  if (!id.success) notFound();
+  const { actor } = await requireSession(request);
+  const area = await getArea(id.data);
+  if (!area || area.level !== "community") notFound();
+  const before = z.coerce
+    .number()
+    .int()
+    .positive()
+    .safeParse(new URL(request.url).searchParams.get("before"));
+  const rows = await listAudit(actor, id.data, {
+    before: before.success ? before.data : undefined,
+    limit: PAGE,
+  }).catch(throwRefusal);
+  const t = await getT(request, "community");
+  const name = areaName(area, readPreferences(request).lng);
+  return json({
+    title: t("audit.title", { name }),
+    name,
+    communityId: id.data,
+    rows,
+    older: rows.length === PAGE ? rows[rows.length - 1]!.id : null,
+  });
+}
+
+export default function Audit() {
+  const { name, communityId, rows, older } = useLoaderData<typeof loader>();
+  const { t, i18n } = useTranslation(["community", "permissions"]);
+  const lng = i18n.language as Lng;
+  return (
+    <section aria-labelledby="audit-title">
+      <p>
+        <Link to={`/communities/${communityId}`}>{name}</Link>
+      </p>
+      <h1 id="audit-title">{t("audit.title", { name })}</h1>
+      <p>{t("audit.intro")}</p>
+      {rows.length === 0 ? (
+        <p>{t("audit.empty")}</p>
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t("audit.at")}</th>
+                <th scope="col">{t("audit.actor")}</th>
+                <th scope="col">{t("audit.action")}</th>
+                <th scope="col">{t("audit.details")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={r.id}>
+                  <td>{formatDateTime(r.at, lng)}</td>
+                  <td>{r.actorName ?? "—"}</td>
+                  <td>{t(`permissions:actions.${r.action}`, { defaultValue: r.action })}</td>
+                  <td>
+                    {[
+                      typeof r.details.displayName === "string" ? r.details.displayName : null,
+                      typeof r.details.status === "string"
+                        ? t(`community.status.${r.details.status}`)
+                        : null,
+                      typeof r.details.reason === "string" ? r.details.reason : null,
+                    ]
+                      .filter(Boolean)
+                      .join(" · ")}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {older && (
+        <p>
+          <Link to={`?before=${older}`}>{t("audit.older")}</Link>
+        </p>
+      )}
+    </section>
+  );
+}

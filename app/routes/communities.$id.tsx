@@ -1,0 +1,336 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { z } from "zod";
+import { ErrorSummary, Field, Notice, TextArea, useFieldMessage } from "~/components/forms";
+import { parseLoginId } from "~/domain/accounts/schemas";
+import { authorize, can } from "~/domain/permissions/policy";
+import { id as idSchema, parseForm, text } from "~/domain/validation";
+import type { Lng } from "~/i18n/config";
+import { communityPage } from "~/services/areas.server";
+import { appointCommitteeMember, endCommitteeMember } from "~/services/committee.server";
+import { DECISION_REASON_MAX } from "~/domain/community/rules";
+import {
+  decideMembership,
+  listPending,
+  membershipFor,
+  requestMembership,
+  withdrawMembership,
+} from "~/services/memberships.server";
+import { notFound, readForm, refusalFrom, refuseForm, type Refusal } from "~/utils/forms.server";
+import { areaName, formatDate, formatDateTime } from "~/utils/format";
+import { titleMeta } from "~/utils/meta";
+import { readPreferences } from "~/utils/preferences.server";
+import { getCurrent, requireSession } from "~/utils/session.server";
+import { DomainError } from "~/domain/errors";
+
+export const handle = { i18n: ["community"] };
+export const meta = titleMeta;
+
+function communityId(raw: string | undefined): number {
+  const parsed = idSchema.safeParse(raw);
+  if (!parsed.success) notFound();
+  return parsed.data;
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const id = communityId(params.id);
+  const { session, actor } = await getCurrent(request);
+  authorize(actor, "community.view", { communityId: id });
+  const page = await communityPage(id);
+  if (!page) notFound();
+  const lng = readPreferences(request).lng;
+  const mine = session ? await membershipFor(session.user.id, id) : null;
+  const pending = can(actor, "membership.viewPending", { communityId: id })
+    ? await listPending(actor, id)
+    : null;
+  return json({
+    title: areaName(page.community, lng),
+    page,
+    signedIn: Boolean(session),
+    mine: mine ?? null,
+    pending,
+    canAppoint: can(actor, "committee.appoint", { communityId: id }),
+    canViewAudit: can(actor, "audit.view", { communityId: id }),
+  });
+}
+
+const decideSchema = z.object({
+  membershipId: idSchema,
+  decision: z.enum(["verify", "decline"], {
+    errorMap: () => ({ message: "errors.invalidChoice" }),
+  }),
+  reason: text({ min: 0, max: DECISION_REASON_MAX, multiline: true }).optional().default(""),
+});
+
+const appointSchema = z.object({
+  login: z
+    .string({ required_error: "errors.required", invalid_type_error: "errors.invalidType" })
+    .transform((s, ctx) => {
+      const parsed = parseLoginId(s);
+      if (!parsed) {
+        ctx.addIssue({ code: "custom", message: "account:errors.loginFormat" });
+        return z.NEVER;
+      }
+      return parsed;
+    }),
+});
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const id = communityId(params.id);
+  const form = await readForm(request);
+  const { actor } = await requireSession(request);
+  const back = (done: string) => redirect(`/communities/${id}?done=${done}`);
+  try {
+    switch (form.intent) {
+      case "request":
+        await requestMembership(actor, id);
+        return back("requested");
+      case "withdraw": {
+        const parsed = parseForm(z.object({ membershipId: idSchema }), form);
+        if (!parsed.ok) return refuseForm(400, parsed.errors, form);
+        await withdrawMembership(actor, parsed.data.membershipId);
+        return back("withdrawn");
+      }
+      case "decide": {
+        const parsed = parseForm(decideSchema, form);
+        if (!parsed.ok) return refuseForm(400, parsed.errors, form);
+        await decideMembership(
+          actor,
+          parsed.data.membershipId,
+          parsed.data.decision,
+          parsed.data.reason,
+        );
+        return back(parsed.data.decision === "verify" ? "verified" : "declined");
+      }
+      case "appoint": {
+        const parsed = parseForm(appointSchema, form);
+        if (!parsed.ok) return refuseForm(400, parsed.errors, form);
+        await appointCommitteeMember(actor, id, parsed.data.login);
+        return back("appointed");
+      }
+      case "endCommittee": {
+        const parsed = parseForm(z.object({ committeeMemberId: idSchema }), form);
+        if (!parsed.ok) return refuseForm(400, parsed.errors, form);
+        await endCommitteeMember(actor, parsed.data.committeeMemberId);
+        return back("ended");
+      }
+      default:
+        throw new DomainError(400, "errors.badForm");
+    }
+  } catch (e) {
+    return refusalFrom(e, form);
+  }
+}
+
+const DONE = ["requested", "withdrawn", "verified", "declined", "appointed", "ended"] as const;
+
+export default function Community() {
+  const { page, signedIn, mine, pending, canAppoint, canViewAudit } =
+    useLoaderData<typeof loader>();
+  const refused = useActionData<Refusal>();
+  const [params] = useSearchParams();
+  const { t, i18n } = useTranslation(["community", "common"]);
+  const message = useFieldMessage();
+  const lng = i18n.language as Lng;
+  const done = params.get("done");
+  const { community } = page;
+  const refusedIntent = refused?.values.intent;
+  const refusedMembership = refused?.values.membershipId;
+
+  return (
+    <article aria-labelledby="community-title">
+      <nav aria-label={t("community.breadcrumb")} className="breadcrumb">
+        <ol>
+          <li>
+            <Link to="/communities">{t("directory.title")}</Link>
+          </li>
+          {page.ancestors.map((a) => (
+            <li key={a.id}>{areaName(a, lng)}</li>
+          ))}
+        </ol>
+      </nav>
+      <h1 id="community-title">{areaName(community, lng)}</h1>
+      {done && (DONE as readonly string[]).includes(done) && (
+        <Notice>{t(`community.done.${done}`)}</Notice>
+      )}
+      {refused && !["decide", "appoint"].includes(refusedIntent ?? "") && (
+        <ErrorSummary errors={refused.errors} />
+      )}
+
+      <section aria-labelledby="me-title" className="card">
+        <h2 id="me-title">{t("community.me.title")}</h2>
+        {!signedIn && (
+          <p>
+            {t("community.me.signIn")}{" "}
+            <Link to={`/login?next=/communities/${community.id}`}>{t("common:nav.login")}</Link> ·{" "}
+            <Link to="/join">{t("common:nav.join")}</Link>
+          </p>
+        )}
+        {signedIn && !mine && (
+          <Form method="post">
+            <p>{t("community.me.notMember")}</p>
+            <input type="hidden" name="intent" value="request" />
+            <button type="submit" className="primary">
+              {t("community.me.request")}
+            </button>
+          </Form>
+        )}
+        {mine?.status === "pending" && (
+          <Form method="post">
+            <p>
+              <strong className="badge pending">{t("community.status.pending")}</strong>{" "}
+              {t("community.me.pendingSince", { at: formatDate(mine.requestedAt, lng) })}
+            </p>
+            <input type="hidden" name="intent" value="withdraw" />
+            <input type="hidden" name="membershipId" value={mine.id} />
+            <button type="submit">{t("community.me.withdraw")}</button>
+          </Form>
+        )}
+        {mine?.status === "verified" && (
+          <Form method="post">
+            <p>
+              <strong className="badge verified">{t("community.status.verified")}</strong>{" "}
+              {mine.decidedAt &&
+                t("community.me.verifiedSince", { at: formatDate(mine.decidedAt, lng) })}
+            </p>
+            <input type="hidden" name="intent" value="withdraw" />
+            <input type="hidden" name="membershipId" value={mine.id} />
+            <button type="submit">{t("community.me.leave")}</button>
+          </Form>
+        )}
+        {mine?.status === "declined" && (
+          <Form method="post">
+            <p>
+              <strong className="badge declined">{t("community.status.declined")}</strong>{" "}
+              {mine.decisionReason && t("community.me.reason", { reason: mine.decisionReason })}
+            </p>
+            <input type="hidden" name="intent" value="request" />
+            <button type="submit" className="primary">
+              {t("community.me.requestAgain")}
+            </button>
+          </Form>
+        )}
+      </section>
+
+      <section aria-labelledby="facts-title">
+        <h2 id="facts-title">{t("community.facts")}</h2>
+        <dl className="facts">
+          <dt>{t("community.residents")}</dt>
+          <dd>{t("community.residentsCount", { count: page.verifiedCount })}</dd>
+          <dt>{t("community.grids")}</dt>
+          <dd>{page.grids.map((g) => areaName(g, lng)).join(t("common:listSeparator"))}</dd>
+        </dl>
+      </section>
+
+      <section aria-labelledby="committee-title">
+        <h2 id="committee-title">{t("community.committee")}</h2>
+        {page.committee.length === 0 ? (
+          <p>{t("community.noCommittee")}</p>
+        ) : (
+          <ul className="plain">
+            {page.committee.map((m) => (
+              <li key={m.id} className="row">
+                <span>
+                  {m.displayName}{" "}
+                  <span className="hint">
+                    {t("community.since", { at: formatDate(m.since, lng) })}
+                  </span>
+                </span>
+                {canAppoint && (
+                  <Form method="post" className="inline">
+                    <input type="hidden" name="intent" value="endCommittee" />
+                    <input type="hidden" name="committeeMemberId" value={m.id} />
+                    <button type="submit">
+                      {t("community.admin.end", { name: m.displayName })}
+                    </button>
+                  </Form>
+                )}
+              </li>
+            ))}
+          </ul>
+        )}
+        {canAppoint && (
+          <Form method="post" className="card">
+            <h3>{t("community.admin.appointTitle")}</h3>
+            <input type="hidden" name="intent" value="appoint" />
+            <Field
+              name="login"
+              label={t("community.admin.login")}
+              hint={t("community.admin.loginHint")}
+              defaultValue={refusedIntent === "appoint" ? refused?.values.login : undefined}
+              error={
+                refusedIntent === "appoint"
+                  ? (refused?.errors.login ?? refused?.errors._form)
+                  : undefined
+              }
+              autoCapitalize="none"
+              spellCheck={false}
+              maxLength={64}
+            />
+            <button type="submit">{t("community.admin.appoint")}</button>
+          </Form>
+        )}
+      </section>
+
+      {pending && (
+        <section aria-labelledby="pending-title">
+          <h2 id="pending-title">{t("community.pending.title", { count: pending.length })}</h2>
+          {pending.length === 0 && <p>{t("community.pending.none")}</p>}
+          <ul className="plain">
+            {pending.map((p) => {
+              const err =
+                refusedIntent === "decide" && refusedMembership === String(p.id)
+                  ? refused
+                  : undefined;
+              return (
+                <li key={p.id} className="card">
+                  <h3>
+                    {p.displayName} <span className="hint">({p.login})</span>
+                  </h3>
+                  <p className="hint">
+                    {t("community.pending.requestedAt", { at: formatDateTime(p.requestedAt, lng) })}
+                  </p>
+                  {err?.errors._form && (
+                    <p className="error" role="alert">
+                      {message(err.errors._form)}
+                    </p>
+                  )}
+                  <Form method="post">
+                    <input type="hidden" name="intent" value="decide" />
+                    <input type="hidden" name="membershipId" value={p.id} />
+                    <TextArea
+                      id={`reason-${p.id}`}
+                      name="reason"
+                      rows={2}
+                      maxLength={DECISION_REASON_MAX}
+                      label={t("community.pending.reason")}
+                      hint={t("community.pending.reasonHint")}
+                      defaultValue={err?.values.reason}
+                      error={err?.errors.reason}
+                    />
+                    <div className="buttons">
+                      <button type="submit" name="decision" value="verify" className="primary">
+                        {t("community.pending.verify", { name: p.displayName })}
+                      </button>
+                      <button type="submit" name="decision" value="decline">
+                        {t("community.pending.decline", { name: p.displayName })}
+                      </button>
+                    </div>
+                  </Form>
+                </li>
+              );
+            })}
+          </ul>
+        </section>
+      )}
+
+      {canViewAudit && (
+        <p>
+          <Link to={`/communities/${community.id}/audit`}>{t("community.auditLink")}</Link>
+        </p>
+      )}
+    </article>
+  );
+}

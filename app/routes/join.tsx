@@ -1,0 +1,137 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { ErrorSummary, Field } from "~/components/forms";
+import { registrationSchema } from "~/domain/accounts/schemas";
+import { DISPLAY_NAME_MAX, LOGIN_MAX, PASSWORD_MAX, PASSWORD_MIN } from "~/domain/accounts/limits";
+import { parseForm } from "~/domain/validation";
+import { getT } from "~/i18n/i18next.server";
+import { register } from "~/services/accounts.server";
+import { readForm, refusalFrom, refuseForm, type Refusal } from "~/utils/forms.server";
+import { titleMeta } from "~/utils/meta";
+import { getCurrent, safeNext, sessionCookie } from "~/utils/session.server";
+import { authorize } from "~/domain/permissions/policy";
+
+export const handle = { i18n: ["account"] };
+export const meta = titleMeta;
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { session } = await getCurrent(request);
+  const next = safeNext(new URL(request.url).searchParams.get("next"));
+  if (session) throw redirect(next);
+  const t = await getT(request, "account");
+  return json({ title: t("join.title"), next });
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const form = await readForm(request);
+  const { actor } = await getCurrent(request);
+  try {
+    authorize(actor, "account.register");
+  } catch (e) {
+    return refusalFrom(e, form);
+  }
+  const parsed = parseForm(registrationSchema, form);
+  if (!parsed.ok) return refuseForm(400, parsed.errors, form);
+  try {
+    const { token } = await register(parsed.data, request.headers.get("User-Agent"));
+    const next = safeNext(
+      typeof form.next === "string" ? form.next : null,
+      "/communities?welcome=1",
+    );
+    return redirect(next, { headers: { "Set-Cookie": sessionCookie(token, request) } });
+  } catch (e) {
+    return refusalFrom(e, form);
+  }
+}
+
+export default function Join() {
+  const { next } = useLoaderData<typeof loader>();
+  const refused = useActionData<Refusal>();
+  const { t } = useTranslation(["account", "common"]);
+  const errors = refused?.errors;
+  const values = refused?.values ?? {};
+  return (
+    <section className="narrow" aria-labelledby="join-title">
+      <h1 id="join-title">{t("join.title")}</h1>
+      <p>{t("join.intro")}</p>
+      <Form method="post" noValidate>
+        <ErrorSummary
+          errors={errors}
+          labels={{
+            displayName: t("join.displayName"),
+            login: t("join.login"),
+            password: t("join.password"),
+            consent: t("join.consentLabel"),
+          }}
+        />
+        <input type="hidden" name="next" value={values.next ?? next} />
+        <Field
+          name="displayName"
+          label={t("join.displayName")}
+          hint={t("join.displayNameHint")}
+          autoComplete="nickname"
+          defaultValue={values.displayName}
+          error={errors?.displayName}
+          required
+          maxLength={DISPLAY_NAME_MAX}
+        />
+        <Field
+          name="login"
+          label={t("join.login")}
+          hint={t("join.loginHint")}
+          autoComplete="username"
+          defaultValue={values.login}
+          error={errors?.login}
+          required
+          maxLength={LOGIN_MAX}
+          autoCapitalize="none"
+          spellCheck={false}
+        />
+        <Field
+          name="password"
+          type="password"
+          label={t("join.password")}
+          hint={t("join.passwordHint", { min: PASSWORD_MIN })}
+          autoComplete="new-password"
+          error={errors?.password}
+          required
+          minLength={PASSWORD_MIN}
+          maxLength={PASSWORD_MAX}
+        />
+        <section className="privacy" aria-labelledby="privacy-title">
+          <h2 id="privacy-title">{t("privacy.title")}</h2>
+          <p>{t("privacy.kept")}</p>
+          <p>{t("privacy.why")}</p>
+          <p>{t("privacy.never")}</p>
+          <p>{t("privacy.rights")}</p>
+        </section>
+        <div className={`field checkbox${errors?.consent ? " has-error" : ""}`}>
+          {errors?.consent && (
+            <p className="error" id="f-consent-error">
+              {t(errors.consent.key)}
+            </p>
+          )}
+          <input
+            type="checkbox"
+            id="f-consent"
+            name="consent"
+            value="yes"
+            defaultChecked={values.consent === "yes"}
+            aria-invalid={errors?.consent ? true : undefined}
+            aria-describedby={errors?.consent ? "f-consent-error" : undefined}
+            required
+          />
+          <label htmlFor="f-consent">{t("join.consentLabel")}</label>
+        </div>
+        <button type="submit" className="primary">
+          {t("join.submit")}
+        </button>
+      </Form>
+      <p>
+        {t("join.haveAccount")} <a href="/login">{t("common:nav.login")}</a>
+      </p>
+    </section>
+  );
+}

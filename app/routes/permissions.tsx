@@ -1,0 +1,66 @@
+/** The public 权责清单: who may do what, rendered from the policy module the server enforces. */
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { useTranslation } from "react-i18next";
+import {
+  authorize,
+  ANONYMOUS,
+  policy,
+  type Action,
+  type ActionPolicy,
+} from "~/domain/permissions/policy";
+import { getT } from "~/i18n/i18next.server";
+import { titleMeta } from "~/utils/meta";
+
+export const handle = { i18n: ["permissions"] };
+export const meta = titleMeta;
+
+const GROUPS: ActionPolicy["group"][] = ["public", "account", "community", "committee", "admin"];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  authorize(ANONYMOUS, "permissions.view");
+  const t = await getT(request, "permissions");
+  return json({ title: t("title") });
+}
+
+export default function Permissions() {
+  const { t } = useTranslation("permissions");
+  const entries = Object.entries(policy) as Array<[Action, ActionPolicy]>;
+  return (
+    <section aria-labelledby="perm-title">
+      <h1 id="perm-title">{t("title")}</h1>
+      <p>{t("intro")}</p>
+      {GROUPS.map((group) => (
+        <section key={group} aria-labelledby={`g-${group}`}>
+          <h2 id={`g-${group}`}>{t(`groups.${group}`)}</h2>
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{t("columns.action")}</th>
+                  <th scope="col">{t("columns.who")}</th>
+                  <th scope="col">{t("columns.audited")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {entries
+                  .filter(([, p]) => p.group === group)
+                  .map(([action, p]) => (
+                    <tr key={action} id={`action-${action}`} data-action={action}>
+                      <th scope="row">
+                        {t(`actions.${action}`)}
+                        <br />
+                        <code>{action}</code>
+                      </th>
+                      <td>{p.allow.map((role) => t(`roles.${role}`)).join(t("or"))}</td>
+                      <td>{p.audited ? t("yes") : t("no")}</td>
+                    </tr>
+                  ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      ))}
+    </section>
+  );
+}

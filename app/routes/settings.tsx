@@ -1,0 +1,159 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { z } from "zod";
+import { ErrorSummary, Notice } from "~/components/forms";
+import { authorize } from "~/domain/permissions/policy";
+import { parseForm } from "~/domain/validation";
+import { getT } from "~/i18n/i18next.server";
+import { supportedLngs } from "~/i18n/config";
+import { listSessions, revokeOwnSession } from "~/services/accounts.server";
+import { readForm, refusalFrom, refuseForm, type Refusal } from "~/utils/forms.server";
+import { formatDateTime } from "~/utils/format";
+import { titleMeta } from "~/utils/meta";
+import { preferenceCookie, readPreferences } from "~/utils/preferences.server";
+import { getCurrent, requireSession } from "~/utils/session.server";
+
+export const handle = { i18n: ["account"] };
+export const meta = titleMeta;
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const prefs = readPreferences(request);
+  const { session } = await getCurrent(request);
+  const t = await getT(request, "account");
+  const sessions = session ? await listSessions(session.user.id, session.sessionId) : null;
+  return json({ title: t("settings.title"), lng: prefs.lng, mode: prefs.mode, sessions });
+}
+
+const preferencesSchema = z.object({
+  intent: z.literal("preferences"),
+  lng: z.enum(supportedLngs, { errorMap: () => ({ message: "errors.invalidChoice" }) }),
+  mode: z.enum(["full", "lite"], { errorMap: () => ({ message: "errors.invalidChoice" }) }),
+});
+
+const revokeSchema = z.object({
+  intent: z.literal("revoke"),
+  sessionId: z.string().regex(/^[0-9a-f]{64}$/, "errors.invalidType"),
+});
+
+export async function action({ request }: ActionFunctionArgs) {
+  const form = await readForm(request);
+  if (form.intent === "revoke") {
+    const { session, actor } = await requireSession(request);
+    const parsed = parseForm(revokeSchema, form);
+    if (!parsed.ok) return refuseForm(400, parsed.errors, form);
+    try {
+      authorize(actor, "session.revoke", { ownerId: session.user.id });
+      await revokeOwnSession(session.user.id, parsed.data.sessionId);
+    } catch (e) {
+      return refusalFrom(e, form);
+    }
+    return redirect("/settings?done=revoked");
+  }
+  const { actor } = await getCurrent(request);
+  authorize(actor, "settings.change");
+  const parsed = parseForm(preferencesSchema, form);
+  if (!parsed.ok) return refuseForm(400, parsed.errors, form);
+  const secure = new URL(request.url).protocol === "https:";
+  const headers = new Headers();
+  headers.append("Set-Cookie", preferenceCookie("lng", parsed.data.lng, secure));
+  headers.append("Set-Cookie", preferenceCookie("mode", parsed.data.mode, secure));
+  // A full page load, so that the new mode's scripts (or their absence) take effect.
+  return redirect("/settings?done=saved", { headers });
+}
+
+export default function Settings() {
+  const { lng, mode, sessions } = useLoaderData<typeof loader>();
+  const refused = useActionData<Refusal>();
+  const [params] = useSearchParams();
+  const { t } = useTranslation(["account", "common"]);
+  const done = params.get("done");
+  return (
+    <section className="narrow" aria-labelledby="settings-title">
+      <h1 id="settings-title">{t("settings.title")}</h1>
+      {done === "saved" && <Notice>{t("settings.saved")}</Notice>}
+      {done === "revoked" && <Notice>{t("settings.revoked")}</Notice>}
+      <ErrorSummary errors={refused?.errors} />
+      <Form method="post" reloadDocument>
+        <input type="hidden" name="intent" value="preferences" />
+        <fieldset>
+          <legend>{t("settings.language")}</legend>
+          <div className="choice">
+            <input
+              type="radio"
+              id="lng-zh"
+              name="lng"
+              value="zh-CN"
+              defaultChecked={lng === "zh-CN"}
+            />
+            <label htmlFor="lng-zh" lang="zh-CN">
+              中文（简体）
+            </label>
+          </div>
+          <div className="choice">
+            <input type="radio" id="lng-en" name="lng" value="en" defaultChecked={lng === "en"} />
+            <label htmlFor="lng-en" lang="en">
+              English
+            </label>
+          </div>
+        </fieldset>
+        <fieldset>
+          <legend>{t("settings.mode")}</legend>
+          <p className="hint">{t("settings.modeHint")}</p>
+          <div className="choice">
+            <input
+              type="radio"
+              id="mode-full"
+              name="mode"
+              value="full"
+              defaultChecked={mode === "full"}
+            />
+            <label htmlFor="mode-full">{t("settings.modeFull")}</label>
+          </div>
+          <div className="choice">
+            <input
+              type="radio"
+              id="mode-lite"
+              name="mode"
+              value="lite"
+              defaultChecked={mode === "lite"}
+            />
+            <label htmlFor="mode-lite">{t("settings.modeLite")}</label>
+          </div>
+        </fieldset>
+        <button type="submit" className="primary">
+          {t("settings.save")}
+        </button>
+      </Form>
+
+      {sessions && (
+        <section aria-labelledby="sessions-title">
+          <h2 id="sessions-title">{t("settings.sessions")}</h2>
+          <p className="hint">{t("settings.sessionsHint")}</p>
+          <ul className="plain">
+            {sessions.map((s) => (
+              <li key={s.id} className="card">
+                <p>
+                  {s.current ? <strong>{t("settings.thisDevice")}</strong> : null}{" "}
+                  {s.userAgent ?? t("settings.unknownDevice")}
+                </p>
+                <p className="hint">
+                  {t("settings.signedInAt", { at: formatDateTime(s.createdAt, lng) })} ·{" "}
+                  {t("settings.lastSeen", { at: formatDateTime(s.lastSeenAt, lng) })}
+                </p>
+                {!s.current && (
+                  <Form method="post">
+                    <input type="hidden" name="intent" value="revoke" />
+                    <input type="hidden" name="sessionId" value={s.id} />
+                    <button type="submit">{t("settings.revoke")}</button>
+                  </Form>
+                )}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </section>
+  );
+}

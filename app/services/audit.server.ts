@@ -1,0 +1,69 @@
+import type { Kysely, Transaction } from "kysely";
+import type { Database } from "../../db/schema";
+import { getDb } from "../../db/client.server";
+import { authorize, type Actor } from "~/domain/permissions/policy";
+
+export interface AuditInput {
+  actorId: number | null;
+  action: string;
+  areaId: number | null;
+  subjectType: string;
+  subjectId: number | null;
+  details?: Record<string, unknown>;
+}
+
+/** Append one entry; call inside the transaction that does the audited work. */
+export async function writeAudit(
+  trx: Transaction<Database> | Kysely<Database>,
+  entry: AuditInput,
+): Promise<void> {
+  await trx
+    .insertInto("auditLog")
+    .values({
+      at: new Date().toISOString(),
+      actorId: entry.actorId,
+      action: entry.action,
+      areaId: entry.areaId,
+      subjectType: entry.subjectType,
+      subjectId: entry.subjectId,
+      details: JSON.stringify(entry.details ?? {}),
+    })
+    .execute();
+}
+
+export interface AuditRow {
+  id: number;
+  at: string;
+  action: string;
+  actorName: string | null;
+  subjectType: string;
+  subjectId: number | null;
+  details: Record<string, unknown>;
+}
+
+export async function listAudit(
+  actor: Actor,
+  communityId: number,
+  opts: { before?: number; limit?: number } = {},
+): Promise<AuditRow[]> {
+  authorize(actor, "audit.view", { communityId });
+  const limit = Math.min(opts.limit ?? 50, 200);
+  let q = getDb()
+    .selectFrom("auditLog")
+    .leftJoin("users", "users.id", "auditLog.actorId")
+    .select([
+      "auditLog.id",
+      "auditLog.at",
+      "auditLog.action",
+      "users.displayName as actorName",
+      "auditLog.subjectType",
+      "auditLog.subjectId",
+      "auditLog.details",
+    ])
+    .where("auditLog.areaId", "=", communityId)
+    .orderBy("auditLog.id", "desc")
+    .limit(limit);
+  if (opts.before) q = q.where("auditLog.id", "<", opts.before);
+  const rows = await q.execute();
+  return rows.map((r) => ({ ...r, details: JSON.parse(r.details) as Record<string, unknown> }));
+}

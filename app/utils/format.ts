@@ -1,0 +1,31 @@
+import type { Lng } from "~/i18n/config";
+
+/** Liuhe serves Hangzhou: times are shown in China time on the server and in the browser alike. */
+export const DISPLAY_TIME_ZONE = "Asia/Shanghai";
+
+export function formatDateTime(iso: string, lng: Lng): string {
+  return new Intl.DateTimeFormat(lng, {
+    dateStyle: "medium",
+    timeStyle: "short",
+    timeZone: DISPLAY_TIME_ZONE,
+  }).format(new Date(iso));
+}
+
+export function formatDate(iso: string, lng: Lng): string {
+  return new Intl.DateTimeFormat(lng, { dateStyle: "medium", timeZone: DISPLAY_TIME_ZONE }).format(
+    new Date(iso),
+  );
+}
+
+export function areaName(area: { nameZh: string; nameEn: string }, lng: Lng): string {
+  return lng === "en" ? area.nameEn : area.nameZh;
+}
+
+/** The current URL with one query switch changed, for the language and 长辈版 links. */
+export function withParam(pathname: string, search: string, key: string, value: string): string {
+  const params = new URLSearchParams(search);
+  params.set(key, value);
+  // The other switch is already remembered in its cookie; do not carry it along.
+  params.delete(key === "lng" ? "mode" : "lng");
+  return `${pathname}?${params.toString()}`;
+}

@@ -1,0 +1,103 @@
+/**
+ * Reading a posted form with a size cap, and answering refusals. Every action reads its input here.
+ */
+import { json } from "@remix-run/node";
+import { DomainError, isDomainError } from "~/domain/errors";
+import { formToObject, keptValues, type FieldErrors, type FormObject } from "~/domain/validation";
+
+/** Ordinary forms are small; anything bigger is refused before it is parsed. */
+export const MAX_FORM_BYTES = 64 * 1024;
+/** The most any request may declare; checked by the HTTP guard before Remix runs. */
+export const MAX_REQUEST_BYTES = 3 * 1024 * 1024;
+
+export interface Refusal {
+  errors: FieldErrors;
+  values: Record<string, string>;
+}
+
+function tooLarge(): never {
+  throw json({ error: { key: "errors.tooLarge" } }, { status: 413 });
+}
+
+async function readCapped(request: Request, max: number): Promise<Uint8Array<ArrayBuffer>> {
+  const declared = Number(request.headers.get("Content-Length") ?? "0");
+  if (declared > max) tooLarge();
+  if (!request.body) return new Uint8Array(new ArrayBuffer(0));
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > max) {
+      await reader.cancel();
+      tooLarge();
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(new ArrayBuffer(total));
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.byteLength;
+  }
+  return out;
+}
+
+export async function readForm(
+  request: Request,
+  opts: { maxBytes?: number } = {},
+): Promise<FormObject> {
+  const bytes = await readCapped(request, opts.maxBytes ?? MAX_FORM_BYTES);
+  const type = request.headers.get("Content-Type") ?? "";
+  try {
+    if (type.startsWith("application/x-www-form-urlencoded") || type === "") {
+      const form = new FormData();
+      for (const [k, v] of new URLSearchParams(new TextDecoder().decode(bytes))) form.append(k, v);
+      return formToObject(form);
+    }
+    if (type.startsWith("multipart/form-data")) {
+      const form = await new Response(bytes, { headers: { "Content-Type": type } }).formData();
+      return formToObject(form);
+    }
+  } catch {
+    // fall through to the refusal below
+  }
+  throw json({ error: { key: "errors.badForm" } }, { status: 400 });
+}
+
+/** A form refused with field errors: status, the errors, and what was typed (not passwords). */
+export function refuseForm(
+  status: number,
+  errors: FieldErrors,
+  form: FormObject,
+  omit: readonly string[] = ["password"],
+) {
+  return json<Refusal>({ errors, values: keptValues(form, omit) }, { status });
+}
+
+/** Turn a service's refusal into the form's answer; anything else is a real failure. */
+export function refusalFrom(e: unknown, form: FormObject, omit?: readonly string[]) {
+  if (!isDomainError(e)) throw e;
+  return refuseForm(
+    e.status,
+    { [e.field ?? "_form"]: { key: e.key, params: e.params } },
+    form,
+    omit,
+  );
+}
+
+/** For loaders and actions that have no form to re-show: throw the refusal as an error page. */
+export function throwRefusal(e: unknown): never {
+  if (isDomainError(e)) {
+    throw json({ error: { key: e.key, params: e.params } }, { status: e.status });
+  }
+  throw e;
+}
+
+export function notFound(): never {
+  throw json({ error: { key: "errors.notFound" } }, { status: 404 });
+}
+
+export { DomainError };

@@ -1,0 +1,68 @@
+/**
+ * Runs before Remix for every request: refuses cross-site writes (the Origin check that, with
+ * SameSite=Lax cookies, stops cross-site request forgery) and bodies that declare more than the
+ * limit. Answers in the reader's language.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { i18next } from "~/i18n/i18next.server";
+import { MAX_REQUEST_BYTES } from "./forms.server";
+import { readPreferences } from "./preferences.server";
+
+const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/** Origins allowed besides the request's own host, e.g. behind a proxy that rewrites Host. */
+function extraOrigins(): string[] {
+  return (process.env.PUBLIC_ORIGIN ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+export function isCrossSite(headers: IncomingMessage["headers"]): boolean {
+  const origin = headers.origin;
+  if (origin === undefined) {
+    // Older browsers omit Origin on same-origin form posts; modern ones tell us the site.
+    return headers["sec-fetch-site"] === "cross-site";
+  }
+  if (origin === "null") return true;
+  if (extraOrigins().includes(origin)) return false;
+  try {
+    return new URL(origin).host !== headers.host;
+  } catch {
+    return true;
+  }
+}
+
+async function refuse(req: IncomingMessage, res: ServerResponse, status: number, key: string) {
+  const url = `http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`;
+  const request = new Request(url, { headers: { cookie: req.headers.cookie ?? "" } });
+  const lng = readPreferences(request).lng;
+  const t = await i18next.getFixedT(lng, "common");
+  const body = `<!doctype html><html lang="${lng}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${t("errors.title")}</title></head><body style="font:20px/1.5 sans-serif;margin:1rem"><h1>${t("errors.title")}</h1><p>${t(key, { max: Math.floor(MAX_REQUEST_BYTES / 1024 / 1024) })}</p><p><a href="/">${t("nav.home")}</a></p></body></html>`;
+  // Tell the client not to keep sending a body we will not read.
+  res.writeHead(status, {
+    "Content-Type": "text/html; charset=utf-8",
+    "Content-Length": Buffer.byteLength(body),
+    Connection: "close",
+  });
+  res.end(body);
+}
+
+export function httpGuard(
+  req: IncomingMessage,
+  res: ServerResponse,
+  next: (err?: unknown) => void,
+) {
+  const method = req.method ?? "GET";
+  if (SAFE.has(method)) return next();
+  if (isCrossSite(req.headers)) {
+    void refuse(req, res, 403, "errors.crossSite").catch(next);
+    return;
+  }
+  const declared = Number(req.headers["content-length"] ?? "0");
+  if (declared > MAX_REQUEST_BYTES) {
+    void refuse(req, res, 413, "errors.tooLarge").catch(next);
+    return;
+  }
+  next();
+}

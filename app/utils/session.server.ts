@@ -1,0 +1,73 @@
+/** The session cookie, and who is asking: used by every loader, action and the socket handshake. */
+import { redirect } from "@remix-run/node";
+import {
+  loadActor,
+  sessionFromToken,
+  SESSION_DAYS,
+  type CurrentSession,
+} from "~/services/accounts.server";
+import type { Actor } from "~/domain/permissions/policy";
+import { parseCookies } from "./preferences.server";
+
+export const SESSION_COOKIE = "liuhe_session";
+
+export function sessionCookie(token: string, request: Request): string {
+  const secure = new URL(request.url).protocol === "https:";
+  return `${SESSION_COOKIE}=${token}; Path=/; Max-Age=${SESSION_DAYS * 24 * 60 * 60}; HttpOnly; SameSite=Lax${secure ? "; Secure" : ""}`;
+}
+
+export function clearSessionCookie(request: Request): string {
+  const secure = new URL(request.url).protocol === "https:";
+  return `${SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax${secure ? "; Secure" : ""}`;
+}
+
+export function sessionToken(cookieHeader: string | null | undefined): string | null {
+  return parseCookies(cookieHeader)[SESSION_COOKIE] ?? null;
+}
+
+export interface Current {
+  session: CurrentSession | null;
+  actor: Actor;
+}
+
+const cache = new WeakMap<Request, Promise<Current>>();
+
+async function resolveCurrent(cookieHeader: string | null): Promise<Current> {
+  const session = await sessionFromToken(sessionToken(cookieHeader));
+  return { session, actor: await loadActor(session?.user ?? null) };
+}
+
+/** Who is asking; memoised per request, since the root and the page loaders both ask. */
+export function getCurrent(request: Request): Promise<Current> {
+  let found = cache.get(request);
+  if (!found) {
+    found = resolveCurrent(request.headers.get("Cookie"));
+    cache.set(request, found);
+  }
+  return found;
+}
+
+/** For the socket handshake, which has headers but no Request. */
+export function currentFromCookie(cookieHeader: string | undefined): Promise<Current> {
+  return resolveCurrent(cookieHeader ?? null);
+}
+
+/** The signed-in user, or a redirect to /login that comes back here afterwards. */
+export async function requireSession(
+  request: Request,
+): Promise<Current & { session: CurrentSession }> {
+  const current = await getCurrent(request);
+  if (!current.session) {
+    const url = new URL(request.url);
+    throw redirect(`/login?next=${encodeURIComponent(url.pathname + url.search)}`);
+  }
+  return current as Current & { session: CurrentSession };
+}
+
+/** Only same-site paths are followed after login, never another host. */
+export function safeNext(next: string | null | undefined, fallback = "/"): string {
+  if (!next || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) {
+    return fallback;
+  }
+  return next;
+}

@@ -1,0 +1,10 @@
+/**
+ * The list of migrations, in order. Listed by hand (not read from the folder at run time) so that
+ * the same list works from the CLI, from tests and from inside the bundled server build.
+ */
+import type { Migration } from "kysely";
+import * as foundation from "./20261127_1920_foundation";
+
+export const migrations: Record<string, Migration> = {
+  "20261127_1920_foundation": foundation,
+};

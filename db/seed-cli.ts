@@ -1,0 +1,17 @@
+/** `npm run db:seed`: migrate, then load the demo city if the database is empty. */
+import { databasePath, openDatabase } from "./client.server";
+import { migrateToLatest } from "./migrator";
+import { isDatabaseEmpty, seedDemoData } from "./seed";
+
+const db = openDatabase();
+try {
+  await migrateToLatest(db);
+  if (await isDatabaseEmpty(db)) {
+    await seedDemoData(db);
+    console.log(`demo data loaded into ${databasePath()}`);
+  } else {
+    console.log(`${databasePath()} already has data; nothing seeded`);
+  }
+} finally {
+  await db.destroy();
+}
