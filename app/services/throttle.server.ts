@@ -8,7 +8,7 @@
 import { getDb } from "../../db/client.server";
 
 export interface ThrottleRule {
-  /** Failures after which each attempt waits (doubling from BASE_DELAY_MS). */
+  /** Failures after which each attempt waits (doubling from the base delay). */
   slowAfter: number;
   /** Failures after which attempts are refused until the lock ends. */
   lockAfter: number;
@@ -19,7 +19,8 @@ export const ADDRESS_RULE: ThrottleRule = { slowAfter: 20, lockAfter: 100 };
 export const LOCK_MS = 15 * 60 * 1000;
 /** Failures older than this are forgotten. */
 export const WINDOW_MS = 15 * 60 * 1000;
-const BASE_DELAY_MS = 250;
+/** First delay; each further failure doubles it. LOGIN_SLOWDOWN_MS changes it (tests use 1 ms). */
+const baseDelayMs = () => Number(process.env.LOGIN_SLOWDOWN_MS ?? 250);
 const MAX_DELAY_MS = 4000;
 
 export interface ThrottleState {
@@ -52,7 +53,7 @@ export async function throttleState(
     if (fresh && row.failures >= rule.slowAfter) {
       delayMs = Math.max(
         delayMs,
-        Math.min(BASE_DELAY_MS * 2 ** (row.failures - rule.slowAfter), MAX_DELAY_MS),
+        Math.min(baseDelayMs() * 2 ** (row.failures - rule.slowAfter), MAX_DELAY_MS),
       );
     }
   }

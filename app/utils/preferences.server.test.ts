@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { parseCookies, readPreferences } from "./preferences.server";
+
+const req = (url: string, cookie?: string) =>
+  new Request(`http://localhost${url}`, { headers: cookie ? { Cookie: cookie } : {} });
+
+describe("preferences", () => {
+  it("defaults to Chinese and the standard mode, whatever the browser asks for", () => {
+    const p = readPreferences(
+      new Request("http://localhost/", { headers: { "Accept-Language": "en-US" } }),
+    );
+    expect(p).toEqual({ lng: "zh-CN", mode: "full", setCookies: [] });
+  });
+
+  it("switches with ?lng and ?mode and remembers them in cookies", () => {
+    const p = readPreferences(req("/?lng=en&mode=lite"));
+    expect(p.lng).toBe("en");
+    expect(p.mode).toBe("lite");
+    expect(p.setCookies).toEqual([
+      expect.stringMatching(/^lng=en; Path=\/; Max-Age=\d+; SameSite=Lax$/),
+      expect.stringMatching(/^mode=lite; Path=\/;/),
+    ]);
+  });
+
+  it("reads the cookies and does not set them again", () => {
+    expect(readPreferences(req("/", "lng=en; mode=lite"))).toEqual({
+      lng: "en",
+      mode: "lite",
+      setCookies: [],
+    });
+  });
+
+  it("ignores unknown values", () => {
+    const p = readPreferences(req("/?lng=fr&mode=huge", "lng=xx; mode=yy"));
+    expect(p).toEqual({ lng: "zh-CN", mode: "full", setCookies: [] });
+  });
+
+  it("marks cookies Secure over https", () => {
+    const p = readPreferences(new Request("https://liuhe.example/?lng=en"));
+    expect(p.setCookies[0]).toMatch(/; Secure$/);
+  });
+
+  it("parses cookie headers, keeping the first of duplicates", () => {
+    expect(parseCookies("a=1; b=%E4%B8%AD; a=2; bad; c=%zz")).toEqual({
+      a: "1",
+      b: "中",
+      c: "%zz",
+    });
+  });
+});

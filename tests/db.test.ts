@@ -1,0 +1,156 @@
+import { sql } from "kysely";
+import { describe, expect, it } from "vitest";
+import { getDb, openDatabase, pingDatabase } from "../db/client.server";
+import { migrateDown, migrateToLatest } from "../db/migrator";
+import { migrations } from "../db/migrations/index";
+import { makeCommunity, makeUser } from "./support/factories";
+
+describe("database", () => {
+  it("runs with WAL, foreign keys and a busy timeout", async () => {
+    const db = getDb();
+    const pragma = async (name: string) =>
+      Object.values((await sql.raw(`pragma ${name}`).execute(db)).rows[0] as object)[0];
+    expect(await pragma("journal_mode")).toBe("wal");
+    expect(await pragma("foreign_keys")).toBe(1);
+    expect(await pragma("busy_timeout")).toBe(5000);
+    expect(await pingDatabase()).toBe(true);
+  });
+
+  it("refuses rows that break a foreign key", async () => {
+    await expect(
+      getDb()
+        .insertInto("memberships")
+        .values({ userId: 999_999, communityId: 999_999, status: "pending", requestedAt: "x" })
+        .execute(),
+    ).rejects.toThrow(/FOREIGN KEY/);
+  });
+
+  it("completes 200 concurrent transactions without losing one", async () => {
+    const db = getDb();
+    const community = await makeCommunity();
+    const users = await Promise.all(Array.from({ length: 200 }, () => makeUser()));
+    // Each transaction reads, then writes based on what it read: lost updates would show.
+    const results = await Promise.allSettled(
+      users.map((userId) =>
+        db.transaction().execute(async (trx) => {
+          const before = await trx
+            .selectFrom("memberships")
+            .select(db.fn.countAll<number>().as("n"))
+            .where("communityId", "=", community)
+            .executeTakeFirstOrThrow();
+          await trx
+            .insertInto("memberships")
+            .values({
+              userId,
+              communityId: community,
+              status: "pending",
+              requestedAt: new Date().toISOString(),
+            })
+            .execute();
+          await trx
+            .insertInto("auditLog")
+            .values({
+              at: new Date().toISOString(),
+              actorId: userId,
+              action: "test.count",
+              areaId: community,
+              subjectType: "test",
+              subjectId: Number(before.n),
+            })
+            .execute();
+        }),
+      ),
+    );
+    expect(results.filter((r) => r.status === "rejected")).toEqual([]);
+    const rows = await db
+      .selectFrom("auditLog")
+      .select("subjectId")
+      .where("action", "=", "test.count")
+      .orderBy("subjectId")
+      .execute();
+    // Serialised transactions each saw all the earlier ones: counts 0..199, none repeated.
+    expect(rows.map((r) => r.subjectId)).toEqual(Array.from({ length: 200 }, (_, i) => i));
+  });
+
+  it("rolls back a failed transaction completely", async () => {
+    const db = getDb();
+    const before = await db
+      .selectFrom("users")
+      .select(db.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
+    await expect(
+      db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto("users")
+          .values({
+            displayName: "x",
+            username: "rollback-me",
+            passwordHash: "x",
+            consentVersion: "t",
+            consentedAt: "t",
+            createdAt: "t",
+          })
+          .execute();
+        throw new Error("boom");
+      }),
+    ).rejects.toThrow("boom");
+    const after = await db
+      .selectFrom("users")
+      .select(db.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
+    expect(after.n).toBe(before.n);
+  });
+
+  it("keeps the audit log append-only", async () => {
+    const db = getDb();
+    await db
+      .insertInto("auditLog")
+      .values({
+        at: new Date().toISOString(),
+        actorId: null,
+        action: "x",
+        areaId: null,
+        subjectType: "t",
+        subjectId: null,
+      })
+      .execute();
+    await expect(db.updateTable("auditLog").set({ action: "changed" }).execute()).rejects.toThrow(
+      /append-only/,
+    );
+    await expect(db.deleteFrom("auditLog").execute()).rejects.toThrow(/append-only/);
+  });
+
+  it("migrates down and up again on a separate database", async () => {
+    const db = openDatabase(":memory:");
+    try {
+      await migrateToLatest(db);
+      const tables = async () =>
+        (
+          await sql<{
+            name: string;
+          }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'kysely_%'`.execute(
+            db,
+          )
+        ).rows
+          .map((r) => r.name)
+          .sort();
+      expect(await tables()).toEqual(
+        [
+          "areas",
+          "audit_log",
+          "committee_members",
+          "login_throttle",
+          "memberships",
+          "sessions",
+          "users",
+        ].sort(),
+      );
+      for (let i = 0; i < Object.keys(migrations).length; i++) await migrateDown(db);
+      expect(await tables()).toEqual([]);
+      await migrateToLatest(db);
+      expect((await tables()).length).toBe(7);
+    } finally {
+      await db.destroy();
+    }
+  });
+});

@@ -1,0 +1,227 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { getDb } from "../db/client.server";
+import { ANONYMOUS, type Actor } from "~/domain/permissions/policy";
+import { parseLoginId } from "~/domain/accounts/schemas";
+import { homeNews } from "~/services/activity.server";
+import { listAudit } from "~/services/audit.server";
+import { appointCommitteeMember, endCommitteeMember } from "~/services/committee.server";
+import { onEvent, type DomainEvent } from "~/services/events.server";
+import {
+  decideMembership,
+  listPending,
+  requestMembership,
+  withdrawMembership,
+} from "~/services/memberships.server";
+import { communityPage } from "~/services/areas.server";
+import {
+  actorFor,
+  makeCommittee,
+  makeCommunity,
+  makeMembership,
+  makeUser,
+  tableCounts,
+} from "./support/factories";
+import { refusal } from "./support/refusal";
+
+let community: number;
+let otherCommunity: number;
+let resident: Actor;
+let committee: Actor;
+let outsider: Actor;
+let admin: Actor;
+
+beforeEach(async () => {
+  community = await makeCommunity("here");
+  otherCommunity = await makeCommunity("there");
+  resident = await actorFor(await makeUser());
+  const c = await makeUser({ displayName: "李主任" });
+  await makeCommittee(c, community);
+  committee = await actorFor(c);
+  const o = await makeUser();
+  await makeCommittee(o, otherCommunity);
+  outsider = await actorFor(o);
+  admin = await actorFor(await makeUser({ isAdmin: true }));
+});
+
+describe("asking to join", () => {
+  it("creates a pending request and tells the committee", async () => {
+    const events: DomainEvent[] = [];
+    const stop = onEvent((e) => events.push(e));
+    const id = await requestMembership(resident, community);
+    stop();
+    const pending = await listPending(committee, community);
+    expect(pending.map((p) => p.id)).toEqual([id]);
+    expect(events).toEqual([
+      {
+        type: "membership.requested",
+        communityId: community,
+        membershipId: id,
+        userId: resident.userId,
+      },
+    ]);
+  });
+
+  it("refuses twice, anonymous people, and places that are not communities", async () => {
+    await requestMembership(resident, community);
+    const before = await tableCounts();
+    expect((await refusal(requestMembership(resident, community))).key).toBe(
+      "community:errors.alreadyPending",
+    );
+    expect((await refusal(requestMembership(ANONYMOUS, community))).status).toBe(401);
+    const street = (
+      await getDb()
+        .selectFrom("areas")
+        .select("parentId")
+        .where("id", "=", community)
+        .executeTakeFirstOrThrow()
+    ).parentId!;
+    expect((await refusal(requestMembership(resident, street))).status).toBe(404);
+    expect((await refusal(requestMembership(resident, 987654))).status).toBe(404);
+    expect(await tableCounts()).toEqual(before);
+  });
+
+  it("lets a declined resident ask again", async () => {
+    const id = await requestMembership(resident, community);
+    await decideMembership(committee, id, "decline", "地址不符");
+    expect(await requestMembership(resident, community)).toBe(id);
+    const row = await getDb()
+      .selectFrom("memberships")
+      .selectAll()
+      .where("id", "=", id)
+      .executeTakeFirstOrThrow();
+    expect([row.status, row.decisionReason]).toEqual(["pending", null]);
+  });
+});
+
+describe("deciding", () => {
+  it("verifies, writes the audit log in the same step, and refreshes the resident's rights", async () => {
+    const id = await requestMembership(resident, community);
+    await decideMembership(committee, id, "verify", "");
+    const row = await getDb()
+      .selectFrom("memberships")
+      .selectAll()
+      .where("id", "=", id)
+      .executeTakeFirstOrThrow();
+    expect(row.status).toBe("verified");
+    expect(row.decidedBy).toBe(committee.userId);
+    const audit = await listAudit(committee, community);
+    expect(audit[0]).toMatchObject({
+      action: "membership.decide",
+      subjectId: id,
+      actorName: "李主任",
+    });
+    expect((await actorFor(resident.userId!)).verifiedIn).toEqual([community]);
+    expect((await communityPage(community))?.verifiedCount).toBe(1);
+  });
+
+  it("needs a reason to decline", async () => {
+    const id = await requestMembership(resident, community);
+    const before = await tableCounts();
+    const e = await refusal(decideMembership(committee, id, "decline", "  "));
+    expect([e.status, e.key, e.field]).toEqual([400, "community:errors.reasonRequired", "reason"]);
+    expect(await tableCounts()).toEqual(before);
+  });
+
+  it("refuses residents, other communities' committees and admins, writing nothing", async () => {
+    const id = await requestMembership(resident, community);
+    const other = await actorFor(await makeUser());
+    await makeMembership(other.userId!, community, "verified");
+    const before = await tableCounts();
+    for (const actor of [resident, await actorFor(other.userId!), outsider, admin]) {
+      const e = await refusal(decideMembership(actor, id, "verify", ""));
+      expect([e.status, e.key]).toEqual([403, "errors.forbidden"]);
+    }
+    expect((await refusal(decideMembership(ANONYMOUS, id, "verify", ""))).status).toBe(401);
+    expect((await refusal(listPending(resident, community))).status).toBe(403);
+    expect(await tableCounts()).toEqual(before);
+  });
+
+  it("lets only one of two simultaneous decisions win", async () => {
+    const second = await actorFor(await makeUser());
+    await makeCommittee(second.userId!, community);
+    const secondActor = await actorFor(second.userId!);
+    const id = await requestMembership(resident, community);
+    const results = await Promise.allSettled([
+      decideMembership(committee, id, "verify", ""),
+      decideMembership(secondActor, id, "decline", "重复"),
+    ]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const audit = await listAudit(committee, community);
+    expect(audit.filter((a) => a.action === "membership.decide")).toHaveLength(1);
+  });
+
+  it("refuses an unknown request with 404", async () => {
+    expect((await refusal(decideMembership(committee, 424242, "verify", ""))).status).toBe(404);
+  });
+});
+
+describe("withdrawing and leaving", () => {
+  it("lets residents withdraw their own request, and says 'not found' for anyone else's", async () => {
+    const id = await requestMembership(resident, community);
+    const stranger = await actorFor(await makeUser());
+    const e = await refusal(withdrawMembership(stranger, id));
+    expect([e.status, e.key]).toEqual([404, "community:errors.membershipNotFound"]);
+    expect((await refusal(withdrawMembership(ANONYMOUS, id))).status).toBe(401);
+    await withdrawMembership(resident, id);
+    expect(await listPending(committee, community)).toEqual([]);
+  });
+});
+
+describe("committee appointments", () => {
+  it("lets admins appoint and stand down, with audit entries", async () => {
+    const u = await makeUser({ username: "newmember", displayName: "新委员" });
+    await appointCommitteeMember(admin, community, parseLoginId("newmember")!);
+    expect((await actorFor(u)).committeeOf).toBe(community);
+    const page = await communityPage(community);
+    const seat = page!.committee.find((m) => m.userId === u)!;
+    await endCommitteeMember(admin, seat.id);
+    expect((await actorFor(u)).committeeOf).toBeNull();
+    const actions = (await listAudit(admin, community)).map((a) => a.action);
+    expect(actions.slice(0, 2)).toEqual(["committee.end", "committee.appoint"]);
+  });
+
+  it("refuses non-admins, unknown people, and a second community", async () => {
+    await makeUser({ username: "candidate" });
+    const before = await tableCounts();
+    expect(
+      (await refusal(appointCommitteeMember(committee, community, parseLoginId("candidate")!)))
+        .status,
+    ).toBe(403);
+    expect(
+      (await refusal(appointCommitteeMember(admin, community, parseLoginId("nosuchperson")!))).key,
+    ).toBe("community:errors.userNotFound");
+    const busy = await getDb()
+      .selectFrom("users")
+      .select("username")
+      .where("id", "=", outsider.userId!)
+      .executeTakeFirstOrThrow();
+    expect(
+      (await refusal(appointCommitteeMember(admin, community, parseLoginId(busy.username!)!))).key,
+    ).toBe("community:errors.committeeElsewhere");
+    expect(await tableCounts()).toEqual(before);
+  });
+});
+
+describe("home news", () => {
+  it("counts new residents without naming them, and shows the committee its queue", async () => {
+    const id = await requestMembership(resident, community);
+    await decideMembership(committee, id, "verify", "");
+    const waiting = await actorFor(await makeUser());
+    await requestMembership(waiting, community);
+    const [mine] = await homeNews(await actorFor(resident.userId!));
+    expect(mine).toMatchObject({
+      communityId: community,
+      myStatus: "verified",
+      verifiedCount: 1,
+      newResidentsThisWeek: 1,
+      pendingRequests: null,
+    });
+    const [theirs] = await homeNews(committee);
+    expect(theirs).toMatchObject({
+      communityId: community,
+      myStatus: "committee",
+      pendingRequests: 1,
+    });
+    expect(await homeNews(ANONYMOUS)).toEqual([]);
+  });
+});

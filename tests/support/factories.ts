@@ -1,0 +1,117 @@
+/** Test data written straight to the test database (services are what the tests exercise). */
+import { getDb } from "../../db/client.server";
+import type { MembershipStatus } from "../../db/schema";
+import { createSession, loadActor, type SessionUser } from "~/services/accounts.server";
+import { hashPassword } from "~/services/password.server";
+
+let counter = 0;
+let hash: Promise<string> | undefined;
+export const TEST_PASSWORD = "correct horse";
+
+export async function makeArea(
+  level: "district" | "street" | "community" | "grid",
+  parentId: number | null,
+  name = `${level}-${++counter}`,
+) {
+  const { id } = await getDb()
+    .insertInto("areas")
+    .values({ parentId, level, code: `${name}-${++counter}`, nameZh: `${name}区`, nameEn: name })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return id;
+}
+
+/** A district → street → community chain; returns the community's id. */
+export async function makeCommunity(name = "c") {
+  const district = await makeArea("district", null);
+  const street = await makeArea("street", district);
+  const community = await makeArea("community", street, name);
+  await makeArea("grid", community);
+  return community;
+}
+
+export async function makeUser(
+  opts: { username?: string; displayName?: string; isAdmin?: boolean; phone?: string } = {},
+) {
+  hash ??= hashPassword(TEST_PASSWORD);
+  const n = ++counter;
+  const { id } = await getDb()
+    .insertInto("users")
+    .values({
+      displayName: opts.displayName ?? `User ${n}`,
+      username: opts.phone ? null : (opts.username ?? `user${n}`),
+      phone: opts.phone ?? null,
+      passwordHash: await hash,
+      isAdmin: opts.isAdmin ? 1 : 0,
+      consentVersion: "test",
+      consentedAt: new Date().toISOString(),
+      createdAt: new Date().toISOString(),
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return id;
+}
+
+export async function makeMembership(
+  userId: number,
+  communityId: number,
+  status: MembershipStatus,
+) {
+  const { id } = await getDb()
+    .insertInto("memberships")
+    .values({
+      userId,
+      communityId,
+      status,
+      requestedAt: new Date().toISOString(),
+      decidedAt: status === "pending" ? null : new Date().toISOString(),
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return id;
+}
+
+export async function makeCommittee(userId: number, communityId: number) {
+  await getDb()
+    .insertInto("committeeMembers")
+    .values({ userId, communityId, appointedBy: null, appointedAt: new Date().toISOString() })
+    .execute();
+}
+
+export async function actorFor(userId: number) {
+  const u = await getDb()
+    .selectFrom("users")
+    .select(["id", "displayName", "username", "phone", "isAdmin"])
+    .where("id", "=", userId)
+    .executeTakeFirstOrThrow();
+  const user: SessionUser = { ...u, isAdmin: u.isAdmin === 1 };
+  return loadActor(user);
+}
+
+/** A signed-in cookie header for the user. */
+export async function cookieFor(userId: number) {
+  const { token } = await createSession(userId, "test");
+  return `liuhe_session=${token}`;
+}
+
+/** Row counts of every table, to prove that a refusal wrote nothing. */
+export async function tableCounts() {
+  const db = getDb();
+  const tables = [
+    "areas",
+    "users",
+    "sessions",
+    "memberships",
+    "committeeMembers",
+    "auditLog",
+  ] as const;
+  const out: Record<string, number> = {};
+  for (const t of tables) {
+    const row = await db
+      .selectFrom(t)
+      .select(db.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
+    out[t] = Number(row.n);
+  }
+  return out;
+}
