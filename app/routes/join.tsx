@@ -18,10 +18,11 @@ export const meta = titleMeta;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { session } = await getCurrent(request);
-  const next = safeNext(new URL(request.url).searchParams.get("next"));
-  if (session) throw redirect(next);
+  const nextParam = new URL(request.url).searchParams.get("next");
+  if (session) throw redirect(safeNext(nextParam));
   const t = await getT(request, "account");
-  return json({ title: t("join.title"), next });
+  // Without a page to go back to, new people go on to find their community.
+  return json({ title: t("join.title"), next: nextParam ? safeNext(nextParam) : "" });
 }
 
 export async function action({ request }: ActionFunctionArgs) {

@@ -39,13 +39,33 @@ async function refuse(req: IncomingMessage, res: ServerResponse, status: number,
   const lng = readPreferences(request).lng;
   const t = await i18next.getFixedT(lng, "common");
   const body = `<!doctype html><html lang="${lng}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${t("errors.title")}</title></head><body style="font:20px/1.5 sans-serif;margin:1rem"><h1>${t("errors.title")}</h1><p>${t(key, { max: Math.floor(MAX_REQUEST_BYTES / 1024 / 1024) })}</p><p><a href="/">${t("nav.home")}</a></p></body></html>`;
-  // Tell the client not to keep sending a body we will not read.
   res.writeHead(status, {
     "Content-Type": "text/html; charset=utf-8",
     "Content-Length": Buffer.byteLength(body),
-    Connection: "close",
   });
   res.end(body);
+}
+
+/** Most bytes read and thrown away so that a refused client can finish sending and read why. */
+const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Answer only once the client has sent its body: browsers and fetch read no response while still
+ * uploading, and closing early shows them a broken connection instead of our message.
+ */
+function refuseAfterBody(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  key: string,
+  next: (err?: unknown) => void,
+) {
+  let drained = 0;
+  req.on("data", (chunk: Buffer) => {
+    drained += chunk.length;
+    if (drained > MAX_DRAIN_BYTES) req.socket.destroy();
+  });
+  req.on("end", () => void refuse(req, res, status, key).catch(next));
 }
 
 export function httpGuard(
@@ -55,14 +75,8 @@ export function httpGuard(
 ) {
   const method = req.method ?? "GET";
   if (SAFE.has(method)) return next();
-  if (isCrossSite(req.headers)) {
-    void refuse(req, res, 403, "errors.crossSite").catch(next);
-    return;
-  }
+  if (isCrossSite(req.headers)) return refuseAfterBody(req, res, 403, "errors.crossSite", next);
   const declared = Number(req.headers["content-length"] ?? "0");
-  if (declared > MAX_REQUEST_BYTES) {
-    void refuse(req, res, 413, "errors.tooLarge").catch(next);
-    return;
-  }
+  if (declared > MAX_REQUEST_BYTES) return refuseAfterBody(req, res, 413, "errors.tooLarge", next);
   next();
 }

@@ -1,0 +1,123 @@
+/**
+ * The production server over plain HTTP: health, refusals rendered in the reader's language with
+ * what they typed kept, the guard's 403 and 413, and the database unchanged after each refusal.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { openDatabase, type DB } from "../db/client.server";
+
+const base = () => inject("baseURL");
+let db: DB;
+
+beforeAll(() => {
+  db = openDatabase(inject("dbPath"));
+});
+afterAll(async () => {
+  await db?.destroy();
+});
+
+async function counts() {
+  const users = await db.selectFrom("users").select(db.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  const sessions = await db.selectFrom("sessions").select(db.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  const memberships = await db.selectFrom("memberships").select(db.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  return { users: users.n, sessions: sessions.n, memberships: memberships.n };
+}
+
+function post(path: string, body: string, headers: Record<string, string> = {}) {
+  return fetch(`${base()}${path}`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: base(), ...headers },
+    body,
+  });
+}
+
+describe("over HTTP", () => {
+  it("answers /healthz with the database's state", async () => {
+    const res = await fetch(`${base()}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: "ok", database: "ok" });
+  });
+
+  it("compresses pages", async () => {
+    const res = await fetch(`${base()}/`, { headers: { "Accept-Encoding": "gzip" } });
+    expect(res.headers.get("content-encoding")).toBe("gzip");
+  });
+
+  it.each([
+    ["zh-CN", "密码至少 8 位。"],
+    ["en", "The password needs at least 8 characters."],
+  ])("refuses a short password in %s, keeping what was typed", async (lng, message) => {
+    const before = await counts();
+    const res = await post(
+      "/join",
+      new URLSearchParams({ displayName: "王阿姨", login: "wangayi2", password: "short", consent: "yes" }).toString(),
+      { Cookie: `lng=${lng}` },
+    );
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toContain(message);
+    expect(html).toContain('value="王阿姨"');
+    expect(html).toContain('value="wangayi2"');
+    expect(html).not.toContain('value="short"');
+    expect(await counts()).toEqual(before);
+  });
+
+  it("refuses a taken username with 400", async () => {
+    const before = await counts();
+    const res = await post(
+      "/join",
+      new URLSearchParams({ displayName: "x", login: "resident", password: "long enough", consent: "yes" }).toString(),
+    );
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain("这个用户名或手机号已被注册");
+    expect(await counts()).toEqual(before);
+  });
+
+  it.each([
+    ["zh-CN", "提交的内容太大"],
+    ["en", "too large"],
+  ])("refuses a 10 MB body with 413 in %s", async (lng, message) => {
+    const before = await counts();
+    const res = await post("/join", `displayName=${"x".repeat(10 * 1024 * 1024)}`, { Cookie: `lng=${lng}` });
+    expect(res.status).toBe(413);
+    expect(await res.text()).toContain(message);
+    expect(await counts()).toEqual(before);
+  });
+
+  it.each([
+    ["zh-CN", "这个请求来自其他网站"],
+    ["en", "came from another website"],
+  ])("refuses a cross-site POST with 403 in %s", async (lng, message) => {
+    const before = await counts();
+    const res = await post(
+      "/join",
+      new URLSearchParams({ displayName: "x", login: "crosssite", password: "long enough", consent: "yes" }).toString(),
+      { Origin: "https://evil.example", Cookie: `lng=${lng}` },
+    );
+    expect(res.status).toBe(403);
+    expect(await res.text()).toContain(message);
+    expect(await counts()).toEqual(before);
+  });
+
+  it("serves 长辈版 without any script and with its stylesheet inline", async () => {
+    const res = await fetch(`${base()}/join?mode=lite`);
+    const html = await res.text();
+    expect(html).not.toMatch(/<script/i);
+    expect(html).toMatch(/<style>/);
+    expect(res.headers.get("set-cookie")).toMatch(/mode=lite/);
+  });
+
+  it("sets <html lang> from ?lng and remembers it", async () => {
+    const res = await fetch(`${base()}/?lng=en`);
+    expect(await res.text()).toMatch(/<html lang="en"/);
+    const cookie = res.headers.get("set-cookie")!.split(";")[0]!;
+    const again = await fetch(`${base()}/permissions`, { headers: { Cookie: cookie } });
+    expect(await again.text()).toMatch(/<html lang="en"/);
+  });
+
+  it("lists every policy action on /permissions", async () => {
+    const { actions } = await import("../app/domain/permissions/policy");
+    const html = await (await fetch(`${base()}/permissions`)).text();
+    for (const action of actions) expect(html).toContain(`data-action="${action}"`);
+  });
+});
