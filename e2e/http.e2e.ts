@@ -16,9 +16,18 @@ afterAll(async () => {
 });
 
 async function counts() {
-  const users = await db.selectFrom("users").select(db.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
-  const sessions = await db.selectFrom("sessions").select(db.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
-  const memberships = await db.selectFrom("memberships").select(db.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  const users = await db
+    .selectFrom("users")
+    .select(db.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
+  const sessions = await db
+    .selectFrom("sessions")
+    .select(db.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
+  const memberships = await db
+    .selectFrom("memberships")
+    .select(db.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
   return { users: users.n, sessions: sessions.n, memberships: memberships.n };
 }
 
@@ -50,7 +59,12 @@ describe("over HTTP", () => {
     const before = await counts();
     const res = await post(
       "/join",
-      new URLSearchParams({ displayName: "王阿姨", login: "wangayi2", password: "short", consent: "yes" }).toString(),
+      new URLSearchParams({
+        displayName: "王阿姨",
+        login: "wangayi2",
+        password: "short",
+        consent: "yes",
+      }).toString(),
       { Cookie: `lng=${lng}` },
     );
     expect(res.status).toBe(400);
@@ -66,7 +80,12 @@ describe("over HTTP", () => {
     const before = await counts();
     const res = await post(
       "/join",
-      new URLSearchParams({ displayName: "x", login: "resident", password: "long enough", consent: "yes" }).toString(),
+      new URLSearchParams({
+        displayName: "x",
+        login: "resident",
+        password: "long enough",
+        consent: "yes",
+      }).toString(),
     );
     expect(res.status).toBe(400);
     expect(await res.text()).toContain("这个用户名或手机号已被注册");
@@ -78,7 +97,9 @@ describe("over HTTP", () => {
     ["en", "too large"],
   ])("refuses a 10 MB body with 413 in %s", async (lng, message) => {
     const before = await counts();
-    const res = await post("/join", `displayName=${"x".repeat(10 * 1024 * 1024)}`, { Cookie: `lng=${lng}` });
+    const res = await post("/join", `displayName=${"x".repeat(10 * 1024 * 1024)}`, {
+      Cookie: `lng=${lng}`,
+    });
     expect(res.status).toBe(413);
     expect(await res.text()).toContain(message);
     expect(await counts()).toEqual(before);
@@ -91,7 +112,12 @@ describe("over HTTP", () => {
     const before = await counts();
     const res = await post(
       "/join",
-      new URLSearchParams({ displayName: "x", login: "crosssite", password: "long enough", consent: "yes" }).toString(),
+      new URLSearchParams({
+        displayName: "x",
+        login: "crosssite",
+        password: "long enough",
+        consent: "yes",
+      }).toString(),
       { Origin: "https://evil.example", Cookie: `lng=${lng}` },
     );
     expect(res.status).toBe(403);

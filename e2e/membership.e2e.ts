@@ -5,7 +5,14 @@
  */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launch, newContext, signIn, signOut, submitAndWait, type ContextOptions } from "./support/browser";
+import {
+  launch,
+  newContext,
+  signIn,
+  signOut,
+  submitAndWait,
+  type ContextOptions,
+} from "./support/browser";
 
 let browser: Browser;
 beforeAll(async () => {
@@ -67,7 +74,11 @@ async function journey(opts: ContextOptions & { lng: "zh-CN" | "en" }) {
   await page.getByLabel(t.login).fill(username);
   await page.getByLabel(t.password).fill("e2e password 1");
   await page.getByLabel(t.consent).check();
-  await submitAndWait(page, page.getByRole("button", { name: t.join, exact: true }), /\/communities\?welcome=1/);
+  await submitAndWait(
+    page,
+    page.getByRole("button", { name: t.join, exact: true }),
+    /\/communities\?welcome=1/,
+  );
 
   // Ask to join 东坡路社区.
   await page.getByRole("link", { name: t.community }).click();

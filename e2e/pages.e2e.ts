@@ -30,7 +30,11 @@ const RAW_KEYS = (() => {
     }
   };
   for (const f of fs.readdirSync(root)) {
-    walk(JSON.parse(fs.readFileSync(path.join(root, f), "utf8")) as Record<string, unknown>, "", f.replace(".json", ""));
+    walk(
+      JSON.parse(fs.readFileSync(path.join(root, f), "utf8")) as Record<string, unknown>,
+      "",
+      f.replace(".json", ""),
+    );
   }
   return out;
 })();
@@ -77,7 +81,9 @@ async function contextFor(who: Who, lng: "zh-CN" | "en", mode: "full" | "lite") 
 async function findCommunity(page: Page) {
   if (communityPath) return communityPath;
   await page.goto("/communities");
-  communityPath = (await page.getByRole("link", { name: /东坡路社区|Dongpo Road Community/ }).getAttribute("href"))!;
+  communityPath = (await page
+    .getByRole("link", { name: /东坡路社区|Dongpo Road Community/ })
+    .getAttribute("href"))!;
   return communityPath;
 }
 
@@ -87,8 +93,12 @@ async function checkPage(page: Page, mode: "full" | "lite", label: string) {
   expect(raw, `${label}: raw locale keys`).toEqual([]);
   expect(text, `${label}: unfilled placeholder`).not.toMatch(/\{\{\w+\}\}/);
 
-  const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]).analyze();
-  const violations = axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  const axe = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"])
+    .analyze();
+  const violations = axe.violations.map(
+    (v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
+  );
   expect(violations, `${label}: axe`).toEqual([]);
 
   // The 长辈版 switch is in the first screen.
@@ -99,7 +109,9 @@ async function checkPage(page: Page, mode: "full" | "lite", label: string) {
     expect(await page.locator("script").count(), `${label}: scripts`).toBe(0);
     const style = await page.evaluate(() => {
       const s = getComputedStyle(document.body);
-      const controls = [...document.querySelectorAll("main button, main input:not([type=hidden]), main textarea")]
+      const controls = [
+        ...document.querySelectorAll("main button, main input:not([type=hidden]), main textarea"),
+      ]
         .filter((el) => (el as HTMLElement).offsetParent !== null)
         .map((el) => ({ el: el.outerHTML.slice(0, 80), h: el.getBoundingClientRect().height }));
       return { font: parseFloat(s.fontSize), line: parseFloat(s.lineHeight), controls };
@@ -107,9 +119,9 @@ async function checkPage(page: Page, mode: "full" | "lite", label: string) {
     expect(style.font, `${label}: body font`).toBeGreaterThanOrEqual(20);
     expect(style.line / style.font, `${label}: line height`).toBeGreaterThanOrEqual(1.5);
     for (const c of style.controls) expect(c.h, `${label}: ${c.el}`).toBeGreaterThanOrEqual(44);
-    const buttons = await page.locator("main button").evaluateAll((els) =>
-      els.map((e) => e.getBoundingClientRect().height),
-    );
+    const buttons = await page
+      .locator("main button")
+      .evaluateAll((els) => els.map((e) => e.getBoundingClientRect().height));
     for (const h of buttons) expect(h, `${label}: button height`).toBeGreaterThanOrEqual(48);
   }
 }
@@ -132,7 +144,15 @@ describe.each([
   it.each(PAGES)("$path as $who", async ({ path: p, who, form }) => {
     const ctx = await contextFor(who, lng, mode);
     const page = await ctx.newPage();
-    const target = p.includes("COMMUNITY") ? p.replace("/communities/COMMUNITY", await findCommunity(page)) : p;
+    // Hydration mismatches and script failures show up here in the production build.
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    page.on("console", (m) => {
+      if (m.type() === "error" && !/status of 4\d\d/.test(m.text())) errors.push(m.text());
+    });
+    const target = p.includes("COMMUNITY")
+      ? p.replace("/communities/COMMUNITY", await findCommunity(page))
+      : p;
     const res = await page.goto(target);
     expect(res?.status()).toBe(p === "/no-such-page" ? 404 : 200);
     expect(await page.locator("html").getAttribute("lang")).toBe(lng);
@@ -145,7 +165,12 @@ describe.each([
       await page.waitForLoadState("load");
       await page.locator(".error-summary").waitFor();
     }
-    await checkPage(page, mode, `${lng}/${mode} ${target} as ${who}${form ? " (refused form)" : ""}`);
+    await checkPage(
+      page,
+      mode,
+      `${lng}/${mode} ${target} as ${who}${form ? " (refused form)" : ""}`,
+    );
+    expect(errors, "errors in the browser console").toEqual([]);
     await page.close();
   });
 });

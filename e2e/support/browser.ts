@@ -32,7 +32,10 @@ export interface ContextOptions {
   width?: number;
 }
 
-export async function newContext(browser: Browser, opts: ContextOptions = {}): Promise<BrowserContext> {
+export async function newContext(
+  browser: Browser,
+  opts: ContextOptions = {},
+): Promise<BrowserContext> {
   const ctx = await browser.newContext({
     baseURL: baseURL(),
     javaScriptEnabled: opts.js ?? true,
@@ -47,12 +50,21 @@ export async function newContext(browser: Browser, opts: ContextOptions = {}): P
 }
 
 /** Submit a form and wait until the page has moved on (works with and without JavaScript). */
-export async function submitAndWait(page: Page, button: ReturnType<Page["getByRole"]>, urlPart: RegExp) {
+export async function submitAndWait(
+  page: Page,
+  button: ReturnType<Page["getByRole"]>,
+  urlPart: RegExp,
+) {
   await Promise.all([page.waitForURL(urlPart), button.click()]);
   await page.waitForLoadState("load");
 }
 
-export async function signIn(page: Page, login: string, password = DEMO_PASSWORD, labels = { login: /手机号或用户名|Mobile number or username/, password: /^密码$|^Password$/ }) {
+export async function signIn(
+  page: Page,
+  login: string,
+  password = DEMO_PASSWORD,
+  labels = { login: /手机号或用户名|Mobile number or username/, password: /^密码$|^Password$/ },
+) {
   await page.goto("/login");
   await page.getByLabel(labels.login).fill(login);
   await page.getByLabel(labels.password).fill(password);
