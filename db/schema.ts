@@ -27,6 +27,8 @@ export interface UsersTable {
   consentVersion: string;
   consentedAt: string;
   createdAt: string;
+  /** Set when the person deleted their account; the row is then emptied. */
+  deletedAt: Generated<string | null>;
 }
 
 export interface SessionsTable {

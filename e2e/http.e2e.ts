@@ -47,6 +47,13 @@ describe("over HTTP", () => {
     expect(await res.json()).toEqual({ status: "ok", database: "ok" });
   });
 
+  it("forbids framing by other sites and type sniffing", async () => {
+    const res = await fetch(`${base()}/login`);
+    expect(res.headers.get("x-frame-options")).toBe("DENY");
+    expect(res.headers.get("content-security-policy")).toBe("frame-ancestors 'none'");
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+  });
+
   it("compresses pages", async () => {
     const res = await fetch(`${base()}/`, { headers: { "Accept-Encoding": "gzip" } });
     expect(res.headers.get("content-encoding")).toBe("gzip");

@@ -54,6 +54,7 @@ const PAGES: Array<{ path: string; who: Who; form?: boolean }> = [
   { path: "/communities/COMMUNITY", who: "admin" },
   { path: "/communities/COMMUNITY/audit", who: "committee" },
   { path: "/settings", who: "resident" },
+  { path: "/me/data", who: "resident" },
   { path: "/permissions", who: "anonymous" },
   { path: "/logout", who: "resident" },
   { path: "/no-such-page", who: "anonymous" },

@@ -144,6 +144,11 @@ describe("socket handshake and authorisation", () => {
       expect(res).toMatchObject({ ok: false, error: { status: 400, key: "errors.badEvent" } });
     }
     expect((await ask(c, "subscribe", { channel: "admin:secrets" })).ok).toBe(false);
+    // Another person's own channel is theirs alone.
+    expect(await ask(c, "subscribe", { channel: "user:1" })).toMatchObject({
+      ok: false,
+      error: { status: 403, key: "errors.forbidden" },
+    });
     expect(await tableCounts()).toEqual(before);
   });
 

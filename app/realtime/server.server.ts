@@ -93,8 +93,7 @@ export function registerHandlers(socket: LiuheSocket) {
       if (pub) {
         authorize(actor, "realtime.readPublic");
       } else if (own) {
-        authorize(actor, "session.list");
-        if (Number(own[1]) !== actor.userId) throw new DomainError(403, "errors.forbidden");
+        authorize(actor, "realtime.readOwn", { ownerId: Number(own[1]) });
       } else {
         throw new DomainError(404, "errors.unknownChannel");
       }

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Notice } from "~/components/forms";
 import { useTranslation } from "react-i18next";
 import type { Lng } from "~/i18n/config";
 import { getT } from "~/i18n/i18next.server";
@@ -26,10 +27,12 @@ export default function Home() {
   const { name, news } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation(["common", "community"]);
   const lng = i18n.language as Lng;
+  const [params] = useSearchParams();
 
   if (!name) {
     return (
       <section aria-labelledby="home-title">
+        {params.get("deleted") && <Notice>{t("home.deleted")}</Notice>}
         <h1 id="home-title">{t("home.welcomeTitle")}</h1>
         <p className="lead">{t("home.pitch")}</p>
         <ul className="plain">

@@ -73,7 +73,7 @@ export default function Audit() {
               {rows.map((r) => (
                 <tr key={r.id}>
                   <td>{formatDateTime(r.at, lng)}</td>
-                  <td>{r.actorName ?? "—"}</td>
+                  <td>{r.actorDeleted ? t("audit.deletedUser") : (r.actorName ?? "—")}</td>
                   <td>{t(`permissions:actions.${r.action}`, { defaultValue: r.action })}</td>
                   <td>
                     {[

@@ -6,6 +6,7 @@ import { ErrorSummary, Field } from "~/components/forms";
 import { loginSchema } from "~/domain/accounts/schemas";
 import { LOGIN_MAX } from "~/domain/accounts/limits";
 import { parseForm } from "~/domain/validation";
+import { can } from "~/domain/permissions/policy";
 import { getT } from "~/i18n/i18next.server";
 import { login } from "~/services/accounts.server";
 import { readForm, refusalFrom, refuseForm, type Refusal } from "~/utils/forms.server";
@@ -25,6 +26,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await readForm(request);
+  const next = safeNext(typeof form.next === "string" ? form.next : null);
+  // Already signed in (a second tab, the back button): nothing to do but go on.
+  if (!can((await getCurrent(request)).actor, "account.login")) return redirect(next);
   const parsed = parseForm(loginSchema, form);
   if (!parsed.ok) return refuseForm(400, parsed.errors, form);
   try {
@@ -32,7 +36,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
       clientIp: context.clientIp ?? "unknown",
       userAgent: request.headers.get("User-Agent"),
     });
-    const next = safeNext(typeof form.next === "string" ? form.next : null);
     return redirect(next, { headers: { "Set-Cookie": sessionCookie(token, request) } });
   } catch (e) {
     return refusalFrom(e, form);

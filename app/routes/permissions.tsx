@@ -2,15 +2,10 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useTranslation } from "react-i18next";
-import {
-  authorize,
-  ANONYMOUS,
-  policy,
-  type Action,
-  type ActionPolicy,
-} from "~/domain/permissions/policy";
+import { authorize, policy, type Action, type ActionPolicy } from "~/domain/permissions/policy";
 import { getT } from "~/i18n/i18next.server";
 import { titleMeta } from "~/utils/meta";
+import { getCurrent } from "~/utils/session.server";
 
 export const handle = { i18n: ["permissions"] };
 export const meta = titleMeta;
@@ -18,7 +13,7 @@ export const meta = titleMeta;
 const GROUPS: ActionPolicy["group"][] = ["public", "account", "community", "committee", "admin"];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  authorize(ANONYMOUS, "permissions.view");
+  authorize((await getCurrent(request)).actor, "permissions.view");
   const t = await getT(request, "permissions");
   return json({ title: t("title") });
 }

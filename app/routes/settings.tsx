@@ -1,10 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { ErrorSummary, Notice } from "~/components/forms";
-import { authorize } from "~/domain/permissions/policy";
+import { authorize, can } from "~/domain/permissions/policy";
 import { parseForm } from "~/domain/validation";
 import { getT } from "~/i18n/i18next.server";
 import { supportedLngs } from "~/i18n/config";
@@ -20,9 +20,12 @@ export const meta = titleMeta;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const prefs = readPreferences(request);
-  const { session } = await getCurrent(request);
+  const { session, actor } = await getCurrent(request);
   const t = await getT(request, "account");
-  const sessions = session ? await listSessions(session.user.id, session.sessionId) : null;
+  const sessions =
+    session && can(actor, "session.list")
+      ? await listSessions(session.user.id, session.sessionId)
+      : null;
   return json({ title: t("settings.title"), lng: prefs.lng, mode: prefs.mode, sessions });
 }
 
@@ -126,6 +129,15 @@ export default function Settings() {
           {t("settings.save")}
         </button>
       </Form>
+
+      {sessions && (
+        <section aria-labelledby="data-title">
+          <h2 id="data-title">{t("settings.dataTitle")}</h2>
+          <p>
+            <Link to="/me/data">{t("settings.dataLink")}</Link>
+          </p>
+        </section>
+      )}
 
       {sessions && (
         <section aria-labelledby="sessions-title">

@@ -36,6 +36,7 @@ export interface AuditRow {
   at: string;
   action: string;
   actorName: string | null;
+  actorDeleted: boolean;
   subjectType: string;
   subjectId: number | null;
   details: Record<string, unknown>;
@@ -56,6 +57,7 @@ export async function listAudit(
       "auditLog.at",
       "auditLog.action",
       "users.displayName as actorName",
+      "users.deletedAt as actorDeletedAt",
       "auditLog.subjectType",
       "auditLog.subjectId",
       "auditLog.details",
@@ -65,5 +67,9 @@ export async function listAudit(
     .limit(limit);
   if (opts.before) q = q.where("auditLog.id", "<", opts.before);
   const rows = await q.execute();
-  return rows.map((r) => ({ ...r, details: JSON.parse(r.details) as Record<string, unknown> }));
+  return rows.map(({ actorDeletedAt, ...r }) => ({
+    ...r,
+    actorDeleted: actorDeletedAt !== null,
+    details: JSON.parse(r.details) as Record<string, unknown>,
+  }));
 }

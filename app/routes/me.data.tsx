@@ -1,0 +1,112 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { z } from "zod";
+import { ErrorSummary, Field } from "~/components/forms";
+import { maskPhone } from "~/domain/accounts/schemas";
+import { parseForm } from "~/domain/validation";
+import type { Lng } from "~/i18n/config";
+import { getT } from "~/i18n/i18next.server";
+import { deleteAccount, exportMyData } from "~/services/mydata.server";
+import {
+  readForm,
+  refusalFrom,
+  refuseForm,
+  throwRefusal,
+  type Refusal,
+} from "~/utils/forms.server";
+import { formatDate } from "~/utils/format";
+import { titleMeta } from "~/utils/meta";
+import { clearSessionCookie, requireSession } from "~/utils/session.server";
+
+export const handle = { i18n: ["account", "community"] };
+export const meta = titleMeta;
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { actor } = await requireSession(request);
+  const data = await exportMyData(actor).catch(throwRefusal);
+  const t = await getT(request, "account");
+  return json({
+    title: t("mydata.title"),
+    account: {
+      ...data.account,
+      phone: data.account.phone ? maskPhone(data.account.phone) : null,
+    },
+    memberships: data.memberships.length,
+    sessions: data.sessions.length,
+    actions: data.actionsTaken.length,
+  });
+}
+
+const deleteSchema = z.object({
+  intent: z.literal("delete"),
+  password: z
+    .string({ required_error: "errors.required", invalid_type_error: "errors.invalidType" })
+    .min(1, "errors.required"),
+});
+
+export async function action({ request }: ActionFunctionArgs) {
+  const form = await readForm(request);
+  const { actor } = await requireSession(request);
+  const parsed = parseForm(deleteSchema, form);
+  if (!parsed.ok) return refuseForm(400, parsed.errors, form);
+  try {
+    await deleteAccount(actor, parsed.data.password);
+  } catch (e) {
+    return refusalFrom(e, form);
+  }
+  return redirect("/?deleted=1", { headers: { "Set-Cookie": clearSessionCookie(request) } });
+}
+
+export default function MyData() {
+  const { account, memberships, sessions, actions } = useLoaderData<typeof loader>();
+  const refused = useActionData<Refusal>();
+  const { t, i18n } = useTranslation(["account", "common"]);
+  const lng = i18n.language as Lng;
+  return (
+    <section className="narrow" aria-labelledby="mydata-title">
+      <h1 id="mydata-title">{t("mydata.title")}</h1>
+      <p>{t("mydata.intro")}</p>
+      <dl className="facts">
+        <dt>{t("join.displayName")}</dt>
+        <dd>{account.displayName}</dd>
+        <dt>{t("join.login")}</dt>
+        <dd>{account.username ?? account.phone}</dd>
+        <dt>{t("mydata.joined")}</dt>
+        <dd>{formatDate(account.createdAt, lng)}</dd>
+        <dt>{t("mydata.consent")}</dt>
+        <dd>{formatDate(account.consentedAt, lng)}</dd>
+        <dt>{t("mydata.memberships")}</dt>
+        <dd>{memberships}</dd>
+        <dt>{t("mydata.sessions")}</dt>
+        <dd>{sessions}</dd>
+        <dt>{t("mydata.actions")}</dt>
+        <dd>{actions}</dd>
+      </dl>
+      <p>
+        <a className="button" href="/me/data.json" download>
+          {t("mydata.download")}
+        </a>
+      </p>
+
+      <section aria-labelledby="delete-title" className="card">
+        <h2 id="delete-title">{t("mydata.deleteTitle")}</h2>
+        <p>{t("mydata.deleteExplain")}</p>
+        <Form method="post">
+          <ErrorSummary errors={refused?.errors} labels={{ password: t("mydata.password") }} />
+          <input type="hidden" name="intent" value="delete" />
+          <Field
+            name="password"
+            type="password"
+            label={t("mydata.password")}
+            autoComplete="current-password"
+            error={refused?.errors.password}
+            required
+          />
+          <button type="submit">{t("mydata.delete")}</button>
+        </Form>
+      </section>
+    </section>
+  );
+}
