@@ -4,6 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { ErrorSummary, Field, Notice, TextArea, useFieldMessage } from "~/components/forms";
+import { useLiveRevalidation } from "~/components/live";
 import { parseLoginId } from "~/domain/accounts/schemas";
 import { authorize, can } from "~/domain/permissions/policy";
 import { id as idSchema, parseForm, text } from "~/domain/validation";
@@ -48,6 +49,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return json({
     title: areaName(page.community, lng),
     page,
+    userId: session?.user.id ?? null,
     signedIn: Boolean(session),
     mine: mine ?? null,
     pending,
@@ -127,8 +129,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
 const DONE = ["requested", "withdrawn", "verified", "declined", "appointed", "ended"] as const;
 
 export default function Community() {
-  const { page, signedIn, mine, pending, canAppoint, canViewAudit } =
+  const { page, userId, signedIn, mine, pending, canAppoint, canViewAudit } =
     useLoaderData<typeof loader>();
+  // New requests reach the committee's list, and decisions reach the resident, without a reload.
+  useLiveRevalidation(
+    [`community:${page.community.id}`, userId ? `user:${userId}` : ""].filter(Boolean),
+  );
   const refused = useActionData<Refusal>();
   const [params] = useSearchParams();
   const { t, i18n } = useTranslation(["community", "common"]);
