@@ -3,12 +3,11 @@ import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
-import { id as idSchema } from "~/domain/validation";
 import type { Lng } from "~/i18n/config";
 import { getT } from "~/i18n/i18next.server";
 import { getArea } from "~/services/areas.server";
 import { listAudit } from "~/services/audit.server";
-import { notFound, throwRefusal } from "~/utils/forms.server";
+import { idParam, notFound, throwRefusal } from "~/utils/forms.server";
 import { areaName, formatDateTime } from "~/utils/format";
 import { titleMeta } from "~/utils/meta";
 import { readPreferences } from "~/utils/preferences.server";
@@ -20,17 +19,16 @@ export const meta = titleMeta;
 const PAGE = 50;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const id = idSchema.safeParse(params.id);
-  if (!id.success) notFound();
+  const communityId = idParam(params.id);
   const { actor } = await requireSession(request);
-  const area = await getArea(id.data);
+  const area = await getArea(communityId);
   if (!area || area.level !== "community") notFound();
   const before = z.coerce
     .number()
     .int()
     .positive()
     .safeParse(new URL(request.url).searchParams.get("before"));
-  const rows = await listAudit(actor, id.data, {
+  const rows = await listAudit(actor, communityId, {
     before: before.success ? before.data : undefined,
     limit: PAGE,
   }).catch(throwRefusal);
@@ -39,7 +37,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return json({
     title: t("audit.title", { name }),
     name,
-    communityId: id.data,
+    communityId,
     rows,
     older: rows.length === PAGE ? rows[rows.length - 1]!.id : null,
   });

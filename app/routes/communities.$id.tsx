@@ -19,7 +19,14 @@ import {
   requestMembership,
   withdrawMembership,
 } from "~/services/memberships.server";
-import { notFound, readForm, refusalFrom, refuseForm, type Refusal } from "~/utils/forms.server";
+import {
+  idParam,
+  notFound,
+  readForm,
+  refusalFrom,
+  refuseForm,
+  type Refusal,
+} from "~/utils/forms.server";
 import { areaName, formatDate, formatDateTime } from "~/utils/format";
 import { titleMeta } from "~/utils/meta";
 import { readPreferences } from "~/utils/preferences.server";
@@ -29,14 +36,8 @@ import { DomainError } from "~/domain/errors";
 export const handle = { i18n: ["community"] };
 export const meta = titleMeta;
 
-function communityId(raw: string | undefined): number {
-  const parsed = idSchema.safeParse(raw);
-  if (!parsed.success) notFound();
-  return parsed.data;
-}
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const id = communityId(params.id);
+  const id = idParam(params.id);
   const { session, actor } = await getCurrent(request);
   authorize(actor, "community.view", { communityId: id });
   const page = await communityPage(id);
@@ -80,7 +81,7 @@ const appointSchema = z.object({
 });
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const id = communityId(params.id);
+  const id = idParam(params.id);
   const form = await readForm(request);
   const { actor } = await requireSession(request);
   const back = (done: string) => redirect(`/communities/${id}?done=${done}`);

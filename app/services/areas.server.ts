@@ -1,6 +1,5 @@
 import { getDb } from "../../db/client.server";
 import type { Area, AreaLevel } from "../../db/schema";
-import { maskPhone } from "~/domain/accounts/schemas";
 
 export interface AreaNode {
   id: number;
@@ -90,5 +89,3 @@ export async function communityPage(id: number): Promise<CommunityPage | null> {
     pendingCount: count("pending"),
   };
 }
-
-export { maskPhone };

@@ -3,7 +3,13 @@
  */
 import { json } from "@remix-run/node";
 import { DomainError, isDomainError } from "~/domain/errors";
-import { formToObject, keptValues, type FieldErrors, type FormObject } from "~/domain/validation";
+import {
+  formToObject,
+  id as idSchema,
+  keptValues,
+  type FieldErrors,
+  type FormObject,
+} from "~/domain/validation";
 
 /** Ordinary forms are small; anything bigger is refused before it is parsed. */
 export const MAX_FORM_BYTES = 64 * 1024;
@@ -98,6 +104,13 @@ export function throwRefusal(e: unknown): never {
 
 export function notFound(): never {
   throw json({ error: { key: "errors.notFound" } }, { status: 404 });
+}
+
+/** A numeric id from the URL; anything else is a page that does not exist. */
+export function idParam(raw: string | undefined): number {
+  const parsed = idSchema.safeParse(raw);
+  if (!parsed.success) notFound();
+  return parsed.data;
 }
 
 export { DomainError };
