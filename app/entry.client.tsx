@@ -8,7 +8,7 @@ import { startTransition, StrictMode } from "react";
 import { hydrateRoot } from "react-dom/client";
 import { I18nextProvider, initReactI18next } from "react-i18next";
 import { getInitialNamespaces } from "remix-i18next/client";
-import { i18nConfig } from "./i18n/config";
+import { i18nConfig, namespaces } from "./i18n/config";
 
 const locales = import.meta.glob<{ default: Record<string, unknown> }>(
   "../public/locales/*/*.json",
@@ -34,7 +34,9 @@ async function hydrate() {
     .init({
       ...i18nConfig,
       lng: document.documentElement.lang,
-      ns: getInitialNamespaces(),
+      // Every namespace before hydrating: shared pieces (form errors, the error page) use several,
+      // and a namespace still loading would show raw keys. They are small and cached for good.
+      ns: [...new Set([...getInitialNamespaces(), ...namespaces])],
     });
   startTransition(() => {
     hydrateRoot(

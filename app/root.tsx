@@ -177,7 +177,7 @@ interface ErrorData {
 
 export function ErrorBoundary() {
   const error = useRouteError();
-  const { t } = useTranslation(["common", "account", "community", "permissions"]);
+  const { t } = useTranslation(["common", "account", "community", "permissions", "meeting"]);
   let status = 500;
   let message = t("errors.unexpected");
   if (isRouteErrorResponse(error)) {

@@ -82,6 +82,145 @@ export interface AuditLogTable {
   details: Generated<string>;
 }
 
+export type MeetingStatus = "scheduled" | "live" | "closed" | "published";
+export type SeatKind = "resident" | "official" | "expert" | "organisation" | "media";
+export type CommitmentStatus = "open" | "in_progress" | "done" | "dropped";
+export type OwnerKind = "person" | "department" | "organisation";
+
+export interface CouncilsTable {
+  id: Generated<number>;
+  /** A community or a street. */
+  areaId: number;
+  name: string;
+  purpose: string;
+  createdBy: number | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface CouncilMembersTable {
+  councilId: number;
+  userId: number;
+  addedAt: string;
+}
+
+export interface MeetingsTable {
+  id: Generated<number>;
+  councilId: number;
+  topic: string;
+  description: string;
+  startsAt: string;
+  endsAt: string;
+  place: string;
+  status: MeetingStatus;
+  /** Whether anyone may read the room, signed in or not. */
+  isPublic: Generated<number>;
+  roomOpen: Generated<number>;
+  slowModeSeconds: Generated<number>;
+  currentAgendaItemId: number | null;
+  floorUserId: number | null;
+  floorUntil: string | null;
+  createdBy: number | null;
+  createdAt: string;
+}
+
+export interface AgendaItemsTable {
+  id: Generated<number>;
+  meetingId: number;
+  position: number;
+  title: string;
+  /** The item's time box. */
+  minutes: number;
+}
+
+export interface SeatKindsTable {
+  meetingId: number;
+  kind: SeatKind;
+  capacity: number | null;
+}
+
+export interface SeatInvitesTable {
+  meetingId: number;
+  userId: number;
+  kind: SeatKind;
+  invitedBy: number | null;
+  invitedAt: string;
+}
+
+export interface RsvpsTable {
+  meetingId: number;
+  userId: number;
+  kind: SeatKind;
+  createdAt: string;
+}
+
+export interface RoomMessagesTable {
+  id: Generated<number>;
+  meetingId: number;
+  userId: number;
+  body: string;
+  agendaItemId: number | null;
+  createdAt: string;
+  hiddenAt: string | null;
+  hiddenBy: number | null;
+  /** A moderator's reason, or null when flags hid the message pending review. */
+  hiddenReason: string | null;
+  pinnedAt: string | null;
+}
+
+export interface MessageFlagsTable {
+  messageId: number;
+  userId: number;
+  createdAt: string;
+  reviewedAt: string | null;
+}
+
+export interface RoomMutesTable {
+  meetingId: number;
+  userId: number;
+  until: string;
+  reason: string;
+  mutedBy: number | null;
+}
+
+export interface SpeakerQueueTable {
+  meetingId: number;
+  userId: number;
+  raisedAt: string;
+}
+
+export interface MinutesTable {
+  meetingId: number;
+  agendaItemId: number;
+  summary: string;
+  decisions: string;
+  updatedBy: number | null;
+  updatedAt: string;
+}
+
+export interface CommitmentsTable {
+  id: Generated<number>;
+  meetingId: number;
+  agendaItemId: number | null;
+  what: string;
+  ownerKind: OwnerKind;
+  ownerName: string;
+  /** YYYY-MM-DD, China time. */
+  dueDate: string;
+  status: CommitmentStatus;
+  createdBy: number | null;
+  createdAt: string;
+}
+
+export interface CommitmentUpdatesTable {
+  id: Generated<number>;
+  commitmentId: number;
+  status: CommitmentStatus;
+  note: string;
+  createdBy: number | null;
+  createdAt: string;
+}
+
 export interface Database {
   areas: AreasTable;
   users: UsersTable;
@@ -90,6 +229,20 @@ export interface Database {
   memberships: MembershipsTable;
   committeeMembers: CommitteeMembersTable;
   auditLog: AuditLogTable;
+  councils: CouncilsTable;
+  councilMembers: CouncilMembersTable;
+  meetings: MeetingsTable;
+  agendaItems: AgendaItemsTable;
+  seatKinds: SeatKindsTable;
+  seatInvites: SeatInvitesTable;
+  rsvps: RsvpsTable;
+  roomMessages: RoomMessagesTable;
+  messageFlags: MessageFlagsTable;
+  roomMutes: RoomMutesTable;
+  speakerQueue: SpeakerQueueTable;
+  minutes: MinutesTable;
+  commitments: CommitmentsTable;
+  commitmentUpdates: CommitmentUpdatesTable;
 }
 
 export type Area = Selectable<AreasTable>;

@@ -1,6 +1,6 @@
 /** The community page's actions, as Remix calls them: the journey and its refusals. */
 import { describe, expect, it } from "vitest";
-import { action, loader } from "~/routes/communities.$id";
+import { action, loader } from "~/routes/communities.$id._index";
 import { loader as auditLoader } from "~/routes/communities.$id.audit";
 import type { Refusal } from "~/utils/forms.server";
 import {

@@ -4,7 +4,7 @@ import { useTranslation } from "react-i18next";
 import type { FieldError, FieldErrors } from "~/domain/validation";
 
 export function useFieldMessage() {
-  const { t } = useTranslation(["common", "account", "community", "permissions"]);
+  const { t } = useTranslation(["common", "account", "community", "permissions", "meeting"]);
   return (e: FieldError | undefined) => (e ? t(e.key, e.params) : undefined);
 }
 

@@ -8,6 +8,8 @@ import enCommon from "../../public/locales/en/common.json";
 import enAccount from "../../public/locales/en/account.json";
 import enCommunity from "../../public/locales/en/community.json";
 import enPermissions from "../../public/locales/en/permissions.json";
+import zhMeeting from "../../public/locales/zh-CN/meeting.json";
+import enMeeting from "../../public/locales/en/meeting.json";
 
 export const resources: Resource = {
   "zh-CN": {
@@ -15,6 +17,13 @@ export const resources: Resource = {
     account: zhAccount,
     community: zhCommunity,
     permissions: zhPermissions,
+    meeting: zhMeeting,
   },
-  en: { common: enCommon, account: enAccount, community: enCommunity, permissions: enPermissions },
+  en: {
+    common: enCommon,
+    account: enAccount,
+    community: enCommunity,
+    permissions: enPermissions,
+    meeting: enMeeting,
+  },
 };

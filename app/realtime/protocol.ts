@@ -5,6 +5,33 @@
 export type Ack<T = unknown> =
   { ok: true; data: T } | { ok: false; error: { status: number; key: string; message: string } };
 
+import type { MessageView, RoomState } from "~/services/room.server";
+
+export type { MessageView, RoomState };
+
+export type ModerationCommand =
+  | { action: "hide"; messageId: number; reason: string }
+  | { action: "unhide"; messageId: number }
+  | { action: "pin"; messageId: number }
+  | { action: "unpin"; messageId: number }
+  | { action: "mute"; userId: number; minutes: number; reason: string }
+  | { action: "unmute"; userId: number }
+  | { action: "close" }
+  | { action: "reopen" }
+  | { action: "slowMode"; seconds: number }
+  | { action: "agenda"; agendaItemId: number }
+  | { action: "floor"; userId?: number; seconds: number }
+  | { action: "endFloor" }
+  | { action: "lowerHand"; userId: number };
+
+export interface RoomJoined {
+  state: RoomState;
+  messages: MessageView[];
+  /** More messages than were sent: older ones (first join) or newer ones (catch-up). */
+  more: boolean;
+  presence: number;
+}
+
 export interface ClientToServerEvents {
   whoami: (ack: (res: Ack<{ userId: number | null; displayName: string | null }>) => void) => void;
   subscribe: (payload: { channel: string }, ack: (res: Ack<{ channel: string }>) => void) => void;
@@ -13,12 +40,47 @@ export interface ClientToServerEvents {
     payload: { communityId: number },
     ack: (res: Ack<{ membershipId: number }>) => void,
   ) => void;
+  /** Join a meeting's room; `after` asks for exactly what was missed since that message. */
+  "room:join": (
+    payload: { meetingId: number; after?: number },
+    ack: (res: Ack<RoomJoined>) => void,
+  ) => void;
+  "room:leave": (payload: { meetingId: number }, ack: (res: Ack<null>) => void) => void;
+  "room:post": (
+    payload: { meetingId: number; body: string },
+    ack: (res: Ack<{ message: MessageView }>) => void,
+  ) => void;
+  "room:history": (
+    payload: { meetingId: number; before: number },
+    ack: (res: Ack<{ messages: MessageView[]; more: boolean }>) => void,
+  ) => void;
+  "room:message": (
+    payload: { messageId: number },
+    ack: (res: Ack<{ message: MessageView }>) => void,
+  ) => void;
+  "room:flag": (
+    payload: { messageId: number },
+    ack: (res: Ack<{ hidden: boolean }>) => void,
+  ) => void;
+  "room:moderate": (
+    payload: { meetingId: number } & ModerationCommand,
+    ack: (res: Ack<null>) => void,
+  ) => void;
+  "queue:raise": (payload: { meetingId: number }, ack: (res: Ack<null>) => void) => void;
+  "queue:lower": (payload: { meetingId: number }, ack: (res: Ack<null>) => void) => void;
 }
 
 export interface ServerToClientEvents {
   /** Something changed on a channel; pages reload their data. */
   changed: (payload: { channel: string; type: string }) => void;
+  "room:message": (message: MessageView) => void;
+  /** A message changed (hidden, restored, pinned): ask for it again with room:message. */
+  "room:messageChanged": (payload: { meetingId: number; messageId: number }) => void;
+  "room:state": (state: RoomState) => void;
+  "room:presence": (payload: { meetingId: number; count: number }) => void;
 }
+
+export const roomChannel = (meetingId: number) => `room:${meetingId}`;
 
 /** Channels anyone may read: a community's public news. */
 export const PUBLIC_CHANNEL = /^community:(\d{1,12})$/;

@@ -12,13 +12,27 @@ import { i18next } from "~/i18n/i18next.server";
 import { fallbackLng, isLng, type Lng } from "~/i18n/config";
 import { onEvent, type DomainEvent } from "~/services/events.server";
 import { requestMembership } from "~/services/memberships.server";
+import { messageForBroadcast, stateForBroadcast } from "~/services/room.server";
+import {
+  flagMessage,
+  getMessage,
+  history,
+  joinRoom,
+  lowerHand,
+  moderate,
+  postMessage,
+  raiseHand,
+  schemas as roomSchemas,
+} from "~/services/room-commands.server";
 import { isCrossSite } from "~/utils/http-guard.server";
 import { parseCookies } from "~/utils/preferences.server";
 import { currentFromCookie, type Current } from "~/utils/session.server";
 import {
   PUBLIC_CHANNEL,
+  roomChannel,
   USER_CHANNEL,
   type Ack,
+  type ModerationCommand,
   type ClientToServerEvents,
   type ServerToClientEvents,
 } from "./protocol";
@@ -49,7 +63,7 @@ async function refusal(socket: LiuheSocket, e: unknown): Promise<Ack<never>> {
     e = new DomainError(400, "errors.unexpected");
   }
   const err = e as DomainError;
-  const t = await i18next.getFixedT(socket.data.lng, ["common", "community", "account"]);
+  const t = await i18next.getFixedT(socket.data.lng, ["common", "community", "account", "meeting"]);
   return {
     ok: false,
     error: { status: err.status, key: err.key, message: t(err.key, err.params) },
@@ -110,6 +124,92 @@ export function registerHandlers(socket: LiuheSocket) {
     }),
   );
 
+  // Meeting rooms.
+  socket.on(
+    "room:join",
+    handle(socket, roomSchemas.join, async ({ meetingId, after }) => {
+      const { actor } = await current(socket);
+      const joined = await joinRoom(actor, meetingId, after);
+      const channel = roomChannel(meetingId);
+      await socket.join(channel);
+      const count = presenceOf(socket.nsp, channel);
+      socket.to(channel).emit("room:presence", { meetingId, count });
+      return { ...joined, presence: count };
+    }),
+  );
+  socket.on(
+    "room:leave",
+    handle(socket, roomSchemas.meeting, async ({ meetingId }) => {
+      const channel = roomChannel(meetingId);
+      await socket.leave(channel);
+      socket
+        .to(channel)
+        .emit("room:presence", { meetingId, count: presenceOf(socket.nsp, channel) });
+      return null;
+    }),
+  );
+  socket.on(
+    "room:post",
+    handle(socket, roomSchemas.post, async ({ meetingId, body }) => {
+      const { actor } = await current(socket);
+      return { message: await postMessage(actor, meetingId, body) };
+    }),
+  );
+  socket.on(
+    "room:history",
+    handle(socket, roomSchemas.history, async ({ meetingId, before }) => {
+      const { actor } = await current(socket);
+      return history(actor, meetingId, { before });
+    }),
+  );
+  socket.on(
+    "room:message",
+    handle(socket, roomSchemas.message, async ({ messageId }) => {
+      const { actor } = await current(socket);
+      return { message: await getMessage(actor, messageId) };
+    }),
+  );
+  socket.on(
+    "room:flag",
+    handle(socket, roomSchemas.message, async ({ messageId }) => {
+      const { actor } = await current(socket);
+      return flagMessage(actor, messageId);
+    }),
+  );
+  socket.on(
+    "room:moderate",
+    handle(socket, roomSchemas.moderate, async ({ meetingId, ...cmd }) => {
+      const { actor } = await current(socket);
+      await moderate(actor, meetingId, cmd as ModerationCommand);
+      return null;
+    }),
+  );
+  socket.on(
+    "queue:raise",
+    handle(socket, roomSchemas.meeting, async ({ meetingId }) => {
+      const { actor } = await current(socket);
+      await raiseHand(actor, meetingId);
+      return null;
+    }),
+  );
+  socket.on(
+    "queue:lower",
+    handle(socket, roomSchemas.meeting, async ({ meetingId }) => {
+      const { actor } = await current(socket);
+      await lowerHand(actor, meetingId);
+      return null;
+    }),
+  );
+  socket.on("disconnecting", () => {
+    for (const channel of socket.rooms) {
+      const m = /^room:(\d+)$/.exec(channel);
+      if (!m) continue;
+      // This socket is still counted while disconnecting.
+      const count = Math.max(0, presenceOf(socket.nsp, channel) - 1);
+      socket.to(channel).emit("room:presence", { meetingId: Number(m[1]), count });
+    }
+  });
+
   socket.on(
     "membership:request",
     handle(
@@ -123,7 +223,40 @@ export function registerHandlers(socket: LiuheSocket) {
   );
 }
 
+function presenceOf(nsp: LiuheSocket["nsp"], channel: string): number {
+  return nsp.adapter.rooms.get(channel)?.size ?? 0;
+}
+
+async function forwardRoom(io: LiuheIo, event: DomainEvent) {
+  switch (event.type) {
+    case "room.message":
+      io.to(roomChannel(event.meetingId)).emit(
+        "room:message",
+        await messageForBroadcast(event.messageId),
+      );
+      break;
+    case "room.messageChanged":
+      io.to(roomChannel(event.meetingId)).emit("room:messageChanged", {
+        meetingId: event.meetingId,
+        messageId: event.messageId,
+      });
+      break;
+    case "room.state":
+      io.to(roomChannel(event.meetingId)).emit(
+        "room:state",
+        await stateForBroadcast(event.meetingId),
+      );
+      break;
+    default:
+      break;
+  }
+}
+
 function forward(io: LiuheIo, event: DomainEvent) {
+  if (event.type.startsWith("room.")) {
+    forwardRoom(io, event).catch((e: unknown) => console.error("room broadcast failed", e));
+    return;
+  }
   const community = `community:${event.communityId}`;
   io.to(community).emit("changed", { channel: community, type: event.type });
   if ("userId" in event) {

@@ -10,7 +10,14 @@ import { getCurrent } from "~/utils/session.server";
 export const handle = { i18n: ["permissions"] };
 export const meta = titleMeta;
 
-const GROUPS: ActionPolicy["group"][] = ["public", "account", "community", "committee", "admin"];
+const GROUPS: ActionPolicy["group"][] = [
+  "public",
+  "account",
+  "community",
+  "meeting",
+  "committee",
+  "admin",
+];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   authorize((await getCurrent(request)).actor, "permissions.view");

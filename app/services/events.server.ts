@@ -14,7 +14,14 @@ export type DomainEvent =
       status: "verified" | "declined";
     }
   | { type: "membership.withdrawn"; communityId: number; membershipId: number; userId: number }
-  | { type: "committee.changed"; communityId: number };
+  | { type: "committee.changed"; communityId: number }
+  | { type: "meeting.changed"; communityId: number; meetingId: number }
+  /** A new message: forwarded as its public view to everyone reading the room. */
+  | { type: "room.message"; communityId: number; meetingId: number; messageId: number }
+  /** A message was hidden, restored, pinned or flagged: readers fetch it again, as they may see it. */
+  | { type: "room.messageChanged"; communityId: number; meetingId: number; messageId: number }
+  /** Room state: open/closed, slow mode, agenda item, speaker queue, floor. */
+  | { type: "room.state"; communityId: number; meetingId: number };
 
 const g = globalThis as unknown as { __liuheEvents?: EventEmitter };
 const bus = (g.__liuheEvents ??= new EventEmitter().setMaxListeners(100));

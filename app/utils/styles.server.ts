@@ -8,5 +8,15 @@ import fullCss from "../../public/styles/full.css?raw";
 
 const version = (css: string) => createHash("sha256").update(css).digest("hex").slice(0, 10);
 
-export const LITE_CSS = liteCss;
+/** Comments and layout whitespace cost bytes on every 长辈版 page, where the CSS is inline. */
+export function minifyCss(css: string): string {
+  return css
+    .replace(/\/\*[\s\S]*?\*\//g, "")
+    .replace(/\s+/g, " ")
+    .replace(/\s*([{}:;,>])\s*/g, "$1")
+    .replace(/;}/g, "}")
+    .trim();
+}
+
+export const LITE_CSS = minifyCss(liteCss);
 export const FULL_CSS_HREF = `/styles/full.css?v=${version(fullCss)}`;

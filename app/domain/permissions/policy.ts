@@ -21,6 +21,10 @@ export interface Target {
   communityId?: number;
   /** The user a record belongs to (their own session, their own request...). */
   ownerId?: number;
+  /** People holding an invited seat at the meeting concerned. */
+  seatHolders?: readonly number[];
+  /** Whether the thing (a meeting's room) is open to the public. */
+  isPublic?: boolean;
 }
 
 export const ANONYMOUS: Actor = Object.freeze({
@@ -37,7 +41,10 @@ export const roles = {
   self: (a: Actor, t: Target) => a.userId !== null && t.ownerId === a.userId,
   verifiedResident: (a: Actor, t: Target) =>
     t.communityId !== undefined && a.verifiedIn.includes(t.communityId),
+  seatHolder: (a: Actor, t: Target) =>
+    a.userId !== null && (t.seatHolders ?? []).includes(a.userId),
   committee: (a: Actor, t: Target) => a.committeeOf !== null && a.committeeOf === t.communityId,
+  publicReader: (_a: Actor, t: Target) => t.isPublic === true,
   admin: (a: Actor) => a.isAdmin,
 } as const satisfies Record<string, (actor: Actor, target: Target) => boolean>;
 
@@ -45,7 +52,7 @@ export type Role = keyof typeof roles;
 
 export interface ActionPolicy {
   /** Section of the 权责清单 the action is listed under. */
-  group: "public" | "account" | "community" | "committee" | "admin";
+  group: "public" | "account" | "community" | "meeting" | "committee" | "admin";
   /** Any one of these roles suffices. */
   allow: readonly Role[];
   /** Whether taking the action writes an audit log entry. */
@@ -70,6 +77,21 @@ export const policy = {
   "membership.viewPending": { group: "committee", allow: ["committee"] },
   "membership.decide": { group: "committee", allow: ["committee"], audited: true },
   "audit.view": { group: "committee", allow: ["committee", "admin"] },
+  "council.view": { group: "public", allow: ["anyone"] },
+  "meeting.view": { group: "public", allow: ["anyone"] },
+  "council.manage": { group: "committee", allow: ["committee", "admin"], audited: true },
+  "meeting.manage": { group: "committee", allow: ["committee"], audited: true },
+  "meeting.rsvp": { group: "meeting", allow: ["verifiedResident", "seatHolder"] },
+  "room.read": {
+    group: "meeting",
+    allow: ["publicReader", "verifiedResident", "seatHolder", "committee"],
+  },
+  "room.post": { group: "meeting", allow: ["verifiedResident", "seatHolder", "committee"] },
+  "room.flag": { group: "meeting", allow: ["verifiedResident"] },
+  "queue.raise": { group: "meeting", allow: ["verifiedResident", "seatHolder", "committee"] },
+  "room.moderate": { group: "committee", allow: ["committee"], audited: true },
+  "minutes.write": { group: "committee", allow: ["committee"], audited: true },
+  "commitment.update": { group: "committee", allow: ["committee"], audited: true },
   "committee.appoint": { group: "admin", allow: ["admin"], audited: true },
   "committee.end": { group: "admin", allow: ["admin"], audited: true },
 } as const satisfies Record<string, ActionPolicy>;

@@ -10,6 +10,9 @@ import { authorize, can } from "~/domain/permissions/policy";
 import { id as idSchema, parseForm, text } from "~/domain/validation";
 import type { Lng } from "~/i18n/config";
 import { communityPage } from "~/services/areas.server";
+import { commitmentsOf, councilsOf, createCouncil } from "~/services/councils.server";
+import { councilSchema } from "~/domain/meetings/schemas";
+import { CommitmentList } from "~/components/meetings";
 import { appointCommitteeMember, endCommitteeMember } from "~/services/committee.server";
 import { DECISION_REASON_MAX } from "~/domain/community/rules";
 import {
@@ -33,7 +36,7 @@ import { readPreferences } from "~/utils/preferences.server";
 import { getCurrent, requireSession } from "~/utils/session.server";
 import { DomainError } from "~/domain/errors";
 
-export const handle = { i18n: ["community"] };
+export const handle = { i18n: ["community", "meeting"] };
 export const meta = titleMeta;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -47,14 +50,21 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const pending = can(actor, "membership.viewPending", { communityId: id })
     ? await listPending(actor, id)
     : null;
+  const [councils, commitments] = await Promise.all([
+    councilsOf(id),
+    commitmentsOf({ areaId: id }, true),
+  ]);
   return json({
     title: areaName(page.community, lng),
+    councils,
+    commitments,
     page,
     userId: session?.user.id ?? null,
     signedIn: Boolean(session),
     mine: mine ?? null,
     pending,
     canAppoint: can(actor, "committee.appoint", { communityId: id }),
+    canCreateCouncil: can(actor, "council.manage", { communityId: id }),
     canViewAudit: can(actor, "audit.view", { communityId: id }),
   });
 }
@@ -113,6 +123,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
         await appointCommitteeMember(actor, id, parsed.data.login);
         return back("appointed");
       }
+      case "createCouncil": {
+        const parsed = parseForm(councilSchema, form);
+        if (!parsed.ok) return refuseForm(400, parsed.errors, form);
+        const councilId = await createCouncil(actor, id, parsed.data);
+        return redirect(`/councils/${councilId}`);
+      }
       case "endCommittee": {
         const parsed = parseForm(z.object({ committeeMemberId: idSchema }), form);
         if (!parsed.ok) return refuseForm(400, parsed.errors, form);
@@ -130,8 +146,18 @@ export async function action({ request, params }: ActionFunctionArgs) {
 const DONE = ["requested", "withdrawn", "verified", "declined", "appointed", "ended"] as const;
 
 export default function Community() {
-  const { page, userId, signedIn, mine, pending, canAppoint, canViewAudit } =
-    useLoaderData<typeof loader>();
+  const {
+    page,
+    userId,
+    signedIn,
+    mine,
+    pending,
+    canAppoint,
+    canViewAudit,
+    canCreateCouncil,
+    councils,
+    commitments,
+  } = useLoaderData<typeof loader>();
   // New requests reach the committee's list, and decisions reach the resident, without a reload.
   useLiveRevalidation(
     [`community:${page.community.id}`, userId ? `user:${userId}` : ""].filter(Boolean),
@@ -162,7 +188,7 @@ export default function Community() {
       {done && (DONE as readonly string[]).includes(done) && (
         <Notice>{t(`community.done.${done}`)}</Notice>
       )}
-      {refused && !["decide", "appoint"].includes(refusedIntent ?? "") && (
+      {refused && !["decide", "appoint", "createCouncil"].includes(refusedIntent ?? "") && (
         <ErrorSummary errors={refused.errors} />
       )}
 
@@ -229,6 +255,50 @@ export default function Community() {
           <dt>{t("community.grids")}</dt>
           <dd>{page.grids.map((g) => areaName(g, lng)).join(t("common:listSeparator"))}</dd>
         </dl>
+      </section>
+
+      <section aria-labelledby="councils-title">
+        <h2 id="councils-title">{t("meeting:council.list")}</h2>
+        <ul className="plain">
+          {councils.map((c) => (
+            <li key={c.id} className="card">
+              <h3>
+                <Link to={`/councils/${c.id}`}>{c.name}</Link>
+              </h3>
+              <p className="hint">{c.purpose}</p>
+            </li>
+          ))}
+        </ul>
+        {canCreateCouncil && (
+          <Form method="post" className="card">
+            <h3>{t("meeting:council.create")}</h3>
+            <input type="hidden" name="intent" value="createCouncil" />
+            <Field
+              name="name"
+              id="council-name"
+              label={t("meeting:council.name")}
+              maxLength={60}
+              defaultValue={refusedIntent === "createCouncil" ? refused?.values.name : undefined}
+              error={refusedIntent === "createCouncil" ? refused?.errors.name : undefined}
+            />
+            <TextArea
+              name="purpose"
+              id="council-purpose"
+              rows={2}
+              label={t("meeting:council.purpose")}
+              maxLength={500}
+              defaultValue={refusedIntent === "createCouncil" ? refused?.values.purpose : undefined}
+              error={refusedIntent === "createCouncil" ? refused?.errors.purpose : undefined}
+            />
+            <button type="submit">{t("meeting:council.createSubmit")}</button>
+          </Form>
+        )}
+        {commitments.length > 0 && (
+          <>
+            <h3>{t("meeting:commitments.communityTitle")}</h3>
+            <CommitmentList items={commitments} showMeeting />
+          </>
+        )}
       </section>
 
       <section aria-labelledby="committee-title">

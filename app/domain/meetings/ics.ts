@@ -1,0 +1,79 @@
+/**
+ * iCalendar (RFC 5545) for meetings, so that phone calendars can import them. Lines are folded at
+ * 75 octets, text is escaped, times are UTC.
+ */
+export interface CalendarEvent {
+  uid: string;
+  start: string;
+  end: string;
+  summary: string;
+  description: string;
+  location: string;
+  url: string;
+  /** CONFIRMED, or CANCELLED. */
+  status?: "CONFIRMED" | "CANCELLED";
+  updated: string;
+}
+
+export function icsDate(iso: string): string {
+  return new Date(iso)
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d{3}/, "");
+}
+
+export function icsText(s: string): string {
+  return s
+    .replace(/\\/g, "\\\\")
+    .replace(/\r?\n/g, "\\n")
+    .replace(/([,;])/g, "\\$1");
+}
+
+/** Fold a content line to at most 75 octets per line, never splitting a UTF-8 character. */
+export function fold(line: string): string {
+  const out: string[] = [];
+  let current = "";
+  let bytes = 0;
+  for (const ch of line) {
+    const size = Buffer.byteLength(ch);
+    const limit = out.length === 0 ? 75 : 74; // continuation lines start with a space
+    if (bytes + size > limit) {
+      out.push(current);
+      current = "";
+      bytes = 0;
+    }
+    current += ch;
+    bytes += size;
+  }
+  out.push(current);
+  return out.join("\r\n ");
+}
+
+export function calendar(name: string, events: readonly CalendarEvent[]): string {
+  const lines = [
+    "BEGIN:VCALENDAR",
+    "VERSION:2.0",
+    "PRODID:-//Liuhe//Community Deliberation//ZH",
+    "CALSCALE:GREGORIAN",
+    "METHOD:PUBLISH",
+    `X-WR-CALNAME:${icsText(name)}`,
+    "X-WR-TIMEZONE:Asia/Shanghai",
+  ];
+  for (const e of events) {
+    lines.push(
+      "BEGIN:VEVENT",
+      `UID:${e.uid}`,
+      `DTSTAMP:${icsDate(e.updated)}`,
+      `DTSTART:${icsDate(e.start)}`,
+      `DTEND:${icsDate(e.end)}`,
+      `SUMMARY:${icsText(e.summary)}`,
+      `DESCRIPTION:${icsText(e.description)}`,
+      `LOCATION:${icsText(e.location)}`,
+      `URL:${e.url}`,
+      `STATUS:${e.status ?? "CONFIRMED"}`,
+      "END:VEVENT",
+    );
+  }
+  lines.push("END:VCALENDAR");
+  return lines.map(fold).join("\r\n") + "\r\n";
+}

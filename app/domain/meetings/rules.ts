@@ -1,0 +1,95 @@
+/**
+ * Meetings and their rooms: limits, the status machine, and the room's pacing rules. Pure, so the
+ * services and the socket layer share them and the tests can run them without a database.
+ */
+import type { CommitmentStatus, MeetingStatus, SeatKind } from "../../../db/schema";
+
+export const SEAT_KINDS: readonly SeatKind[] = [
+  "resident",
+  "official",
+  "expert",
+  "organisation",
+  "media",
+];
+export const MESSAGE_MAX = 2000;
+export const REASON_MAX = 200;
+/** About five messages in ten seconds per person, whatever the slow mode. */
+export const RATE_WINDOW_MS = 10_000;
+export const RATE_MAX = 5;
+export const HISTORY_PAGE = 30;
+/** Flags from this many distinct verified residents hide a message until a moderator reviews it. */
+export const FLAGS_TO_HIDE = 3;
+export const MAX_SLOW_MODE_SECONDS = 600;
+export const MAX_MUTE_MINUTES = 24 * 60;
+export const TURN_SECONDS = [60, 120, 180, 300] as const;
+
+/** Who moves a meeting on: scheduled → live → closed → minutes published. */
+const NEXT: Record<MeetingStatus, MeetingStatus | null> = {
+  scheduled: "live",
+  live: "closed",
+  closed: "published",
+  published: null,
+};
+
+export function nextStatus(status: MeetingStatus): MeetingStatus | null {
+  return NEXT[status];
+}
+
+export function canMoveTo(from: MeetingStatus, to: MeetingStatus): boolean {
+  return NEXT[from] === to;
+}
+
+/** People may sign up and post while a meeting has not ended. */
+export function isOpenForPeople(status: MeetingStatus): boolean {
+  return status === "scheduled" || status === "live";
+}
+
+const COMMITMENT_NEXT: Record<CommitmentStatus, readonly CommitmentStatus[]> = {
+  open: ["in_progress", "done", "dropped"],
+  in_progress: ["done", "dropped"],
+  done: [],
+  dropped: [],
+};
+
+export function canMoveCommitment(from: CommitmentStatus, to: CommitmentStatus): boolean {
+  return COMMITMENT_NEXT[from].includes(to);
+}
+
+/** An open commitment past its due date (a YYYY-MM-DD in China time). */
+export function isOverdue(
+  c: { status: CommitmentStatus; dueDate: string },
+  today: string = chinaDate(new Date()),
+): boolean {
+  return (c.status === "open" || c.status === "in_progress") && c.dueDate < today;
+}
+
+export function chinaDate(d: Date): string {
+  return new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(d);
+}
+
+/**
+ * Whether a person may post now, given the times of their recent messages (newest first).
+ * Returns the seconds to wait, or 0.
+ */
+export function waitBeforePosting(
+  recent: readonly Date[],
+  now: Date,
+  slowModeSeconds: number,
+): { reason: "rate" | "slow" | null; seconds: number } {
+  const inWindow = recent.filter((t) => now.getTime() - t.getTime() < RATE_WINDOW_MS);
+  if (inWindow.length >= RATE_MAX) {
+    const oldest = inWindow[RATE_MAX - 1]!;
+    return {
+      reason: "rate",
+      seconds: Math.max(1, Math.ceil((oldest.getTime() + RATE_WINDOW_MS - now.getTime()) / 1000)),
+    };
+  }
+  const last = recent[0];
+  if (slowModeSeconds > 0 && last) {
+    const ready = last.getTime() + slowModeSeconds * 1000;
+    if (ready > now.getTime()) {
+      return { reason: "slow", seconds: Math.ceil((ready - now.getTime()) / 1000) };
+    }
+  }
+  return { reason: null, seconds: 0 };
+}

@@ -1,0 +1,158 @@
+/** Forms of councils, meetings, minutes and commitments. */
+import { z } from "zod";
+import { id, text } from "../validation";
+import { REASON_MAX, SEAT_KINDS } from "./rules";
+
+export const AGENDA_ROWS = 6;
+
+export const councilSchema = z.object({
+  name: text({ max: 60 }),
+  purpose: text({ max: 500, multiline: true }),
+});
+
+/** A datetime-local value, read as China time (the platform serves Hangzhou). */
+const chinaDateTime = z
+  .string({ required_error: "errors.required", invalid_type_error: "errors.invalidType" })
+  .transform((s, ctx) => {
+    if (s.trim() === "") {
+      ctx.addIssue({ code: "custom", message: "errors.required" });
+      return z.NEVER;
+    }
+    const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})$/.exec(s.trim());
+    const d = m ? new Date(`${m[1]}T${m[2]}:00+08:00`) : null;
+    if (!d || Number.isNaN(d.getTime())) {
+      ctx.addIssue({ code: "custom", message: "meeting:errors.badDateTime" });
+      return z.NEVER;
+    }
+    return d.toISOString();
+  });
+
+const minutesField = z.coerce
+  .number({ invalid_type_error: "errors.invalidType" })
+  .int("errors.invalidType")
+  .min(1, "meeting:errors.badTimeBox")
+  .max(240, "meeting:errors.badTimeBox");
+
+const capacityField = z
+  .string({ invalid_type_error: "errors.invalidType" })
+  .optional()
+  .transform((s, ctx) => {
+    if (s === undefined || s.trim() === "") return undefined;
+    if (s.trim() === "*") return null;
+    const n = Number(s);
+    if (!Number.isInteger(n) || n < 0 || n > 10_000) {
+      ctx.addIssue({ code: "custom", message: "meeting:errors.badCapacity" });
+      return z.NEVER;
+    }
+    return n;
+  });
+
+export const meetingSchema = z
+  .object({
+    topic: text({ max: 80 }),
+    description: text({ max: 2000, multiline: true }),
+    startsAt: chinaDateTime,
+    endsAt: chinaDateTime,
+    place: text({ max: 120 }),
+    isPublic: z.enum(["yes", "no"]).optional().default("no"),
+    ...Object.fromEntries(
+      Array.from({ length: AGENDA_ROWS }, (_, i) => [
+        [`agenda${i}`, text({ min: 0, max: 80 }).optional().default("")],
+        [`agendaMinutes${i}`, z.string().optional().default("")],
+      ]).flat(),
+    ),
+    ...Object.fromEntries(SEAT_KINDS.map((k) => [`seats_${k}`, capacityField])),
+  })
+  .transform((v, ctx) => {
+    const values = v as Record<string, unknown>;
+    const agenda: Array<{ title: string; minutes: number }> = [];
+    for (let i = 0; i < AGENDA_ROWS; i++) {
+      const title = values[`agenda${i}`] as string;
+      if (!title) continue;
+      const minutes = minutesField.safeParse(values[`agendaMinutes${i}`] || "15");
+      if (!minutes.success) {
+        ctx.addIssue({
+          code: "custom",
+          path: [`agendaMinutes${i}`],
+          message: "meeting:errors.badTimeBox",
+        });
+        return z.NEVER;
+      }
+      agenda.push({ title, minutes: minutes.data });
+    }
+    if (agenda.length === 0) {
+      ctx.addIssue({ code: "custom", path: ["agenda0"], message: "meeting:errors.agendaRequired" });
+      return z.NEVER;
+    }
+    if (v.endsAt <= v.startsAt) {
+      ctx.addIssue({ code: "custom", path: ["endsAt"], message: "meeting:errors.endBeforeStart" });
+      return z.NEVER;
+    }
+    const seats: Partial<Record<(typeof SEAT_KINDS)[number], number | null>> = {};
+    for (const k of SEAT_KINDS) {
+      const c = values[`seats_${k}`] as number | null | undefined;
+      if (c !== undefined) seats[k] = c;
+    }
+    // Residents can always sign up unless the committee set a number (0 closes resident seats).
+    if (!("resident" in seats)) seats.resident = null;
+    return {
+      topic: v.topic,
+      description: v.description,
+      startsAt: v.startsAt,
+      endsAt: v.endsAt,
+      place: v.place,
+      isPublic: v.isPublic === "yes",
+      agenda,
+      seats,
+    };
+  });
+
+export const inviteSchema = z.object({
+  login: z.string({ required_error: "errors.required", invalid_type_error: "errors.invalidType" }),
+  kind: z.enum(["official", "expert", "organisation", "media"], {
+    errorMap: () => ({ message: "errors.invalidChoice" }),
+  }),
+});
+
+export const minutesSchema = z.object({
+  agendaItemId: id,
+  summary: text({ max: 4000, multiline: true }),
+  decisions: text({ min: 0, max: 2000, multiline: true }),
+});
+
+export const commitmentSchema = z.object({
+  what: text({ max: 200 }),
+  ownerKind: z.enum(["person", "department", "organisation"], {
+    errorMap: () => ({ message: "errors.invalidChoice" }),
+  }),
+  ownerName: text({ max: 60 }),
+  dueDate: z
+    .string({ required_error: "errors.required", invalid_type_error: "errors.invalidType" })
+    .regex(/^\d{4}-\d{2}-\d{2}$/, "meeting:errors.badDate")
+    .refine(
+      (s) => !Number.isNaN(new Date(`${s}T00:00:00+08:00`).getTime()),
+      "meeting:errors.badDate",
+    ),
+  agendaItemId: z
+    .string()
+    .optional()
+    .transform((s) => (s ? Number(s) : null))
+    .refine((n) => n === null || (Number.isInteger(n) && n > 0), "errors.invalidType"),
+});
+
+export const commitmentUpdateSchema = z.object({
+  commitmentId: id,
+  status: z.enum(["open", "in_progress", "done", "dropped"], {
+    errorMap: () => ({ message: "errors.invalidChoice" }),
+  }),
+  note: text({ max: 500, multiline: true }),
+});
+
+export const messageSchema = z.object({
+  body: z.string({
+    required_error: "meeting:errors.messageEmpty",
+    invalid_type_error: "errors.invalidType",
+  }),
+});
+
+export const reasonField = text({ min: 0, max: REASON_MAX });

@@ -1,0 +1,139 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { ErrorSummary, Field, Notice, TextArea } from "~/components/forms";
+import { CommitmentList, MeetingList } from "~/components/meetings";
+import { councilSchema } from "~/domain/meetings/schemas";
+import { authorize, can } from "~/domain/permissions/policy";
+import { parseForm } from "~/domain/validation";
+import type { Lng } from "~/i18n/config";
+import { councilPage, updateCouncil } from "~/services/councils.server";
+import {
+  idParam,
+  notFound,
+  readForm,
+  refusalFrom,
+  refuseForm,
+  type Refusal,
+} from "~/utils/forms.server";
+import { areaName } from "~/utils/format";
+import { titleMeta } from "~/utils/meta";
+import { getCurrent, requireSession } from "~/utils/session.server";
+
+export const handle = { i18n: ["meeting", "community"] };
+export const meta = titleMeta;
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const id = idParam(params.id);
+  const { actor } = await getCurrent(request);
+  const page = await councilPage(id);
+  if (!page) notFound();
+  authorize(actor, "council.view", { communityId: page.council.areaId });
+  return json({
+    title: page.council.name,
+    ...page,
+    canManage: can(actor, "council.manage", { communityId: page.council.areaId }),
+    canSchedule: can(actor, "meeting.manage", { communityId: page.council.areaId }),
+  });
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const id = idParam(params.id);
+  const form = await readForm(request);
+  const { actor } = await requireSession(request);
+  const parsed = parseForm(councilSchema, form);
+  if (!parsed.ok) return refuseForm(400, parsed.errors, form);
+  try {
+    await updateCouncil(actor, id, parsed.data);
+  } catch (e) {
+    return refusalFrom(e, form);
+  }
+  return redirect(`/councils/${id}?done=saved`);
+}
+
+export default function Council() {
+  const { council, area, upcoming, past, members, commitments, canManage, canSchedule } =
+    useLoaderData<typeof loader>();
+  const refused = useActionData<Refusal>();
+  const [params] = useSearchParams();
+  const { t, i18n } = useTranslation(["meeting", "common"]);
+  const lng = i18n.language as Lng;
+  return (
+    <article aria-labelledby="council-title">
+      <p>
+        <Link to={`/communities/${area.id}`}>{areaName(area, lng)}</Link>
+      </p>
+      <h1 id="council-title">{council.name}</h1>
+      {params.get("done") === "saved" && <Notice>{t("council.saved")}</Notice>}
+      <p>{council.purpose}</p>
+      {members.length > 0 && (
+        <p>
+          {t("council.members")}:{" "}
+          {members.map((m) => m.displayName).join(t("common:listSeparator"))}
+        </p>
+      )}
+      <p className="buttons">
+        {canSchedule && (
+          <Link className="button primary" to={`/councils/${council.id}/meetings/new`}>
+            {t("council.schedule")}
+          </Link>
+        )}
+        <a className="button" href={`/councils/${council.id}/calendar.ics`}>
+          {t("calendar.subscribe")}
+        </a>
+      </p>
+
+      <section aria-labelledby="upcoming-title">
+        <h2 id="upcoming-title">{t("council.upcoming")}</h2>
+        {upcoming.length === 0 ? (
+          <p>{t("council.noUpcoming")}</p>
+        ) : (
+          <MeetingList meetings={upcoming} />
+        )}
+      </section>
+
+      <section aria-labelledby="commitments-title">
+        <h2 id="commitments-title">{t("council.openCommitments")}</h2>
+        {commitments.length === 0 ? (
+          <p>{t("commitments.none")}</p>
+        ) : (
+          <CommitmentList items={commitments} showMeeting />
+        )}
+      </section>
+
+      <section aria-labelledby="past-title">
+        <h2 id="past-title">{t("council.past")}</h2>
+        {past.length === 0 ? <p>{t("council.noPast")}</p> : <MeetingList meetings={past} />}
+      </section>
+
+      {canManage && (
+        <section aria-labelledby="edit-title" className="card">
+          <h2 id="edit-title">{t("council.edit")}</h2>
+          <Form method="post">
+            <ErrorSummary
+              errors={refused?.errors}
+              labels={{ name: t("council.name"), purpose: t("council.purpose") }}
+            />
+            <Field
+              name="name"
+              label={t("council.name")}
+              defaultValue={refused?.values.name ?? council.name}
+              error={refused?.errors.name}
+              maxLength={60}
+            />
+            <TextArea
+              name="purpose"
+              label={t("council.purpose")}
+              rows={3}
+              defaultValue={refused?.values.purpose ?? council.purpose}
+              error={refused?.errors.purpose}
+              maxLength={500}
+            />
+            <button type="submit">{t("council.save")}</button>
+          </Form>
+        </section>
+      )}
+    </article>
+  );
+}

@@ -1,0 +1,37 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { calendar } from "~/domain/meetings/ics";
+import { authorize } from "~/domain/permissions/policy";
+import { councilPage, meetingsForCalendar } from "~/services/councils.server";
+import { idParam, notFound } from "~/utils/forms.server";
+import { getCurrent } from "~/utils/session.server";
+
+/** Every meeting of a council, as a calendar phones can import or subscribe to. */
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const id = idParam(params.id);
+  const page = await councilPage(id);
+  if (!page) notFound();
+  authorize((await getCurrent(request)).actor, "council.view", {
+    communityId: page.council.areaId,
+  });
+  const origin = new URL(request.url).origin;
+  const meetings = await meetingsForCalendar(id);
+  const body = calendar(
+    page.council.name,
+    meetings.map((m) => ({
+      uid: `meeting-${m.id}@liuhe`,
+      start: m.startsAt,
+      end: m.endsAt,
+      summary: m.topic,
+      description: m.description,
+      location: m.place,
+      url: `${origin}/meetings/${m.id}`,
+      updated: m.createdAt,
+    })),
+  );
+  return new Response(body, {
+    headers: {
+      "Content-Type": "text/calendar; charset=utf-8",
+      "Content-Disposition": `attachment; filename="council-${id}.ics"`,
+    },
+  });
+}

@@ -1,0 +1,168 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { ErrorSummary, Field, TextArea } from "~/components/forms";
+import { SEAT_KINDS } from "~/domain/meetings/rules";
+import { AGENDA_ROWS, meetingSchema } from "~/domain/meetings/schemas";
+import { authorize } from "~/domain/permissions/policy";
+import { parseForm } from "~/domain/validation";
+import { getT } from "~/i18n/i18next.server";
+import { councilPage } from "~/services/councils.server";
+import { createMeeting } from "~/services/meetings.server";
+import {
+  idParam,
+  notFound,
+  readForm,
+  refusalFrom,
+  refuseForm,
+  type Refusal,
+} from "~/utils/forms.server";
+import { titleMeta } from "~/utils/meta";
+import { requireSession } from "~/utils/session.server";
+
+export const handle = { i18n: ["meeting"] };
+export const meta = titleMeta;
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const id = idParam(params.id);
+  const { actor } = await requireSession(request);
+  const page = await councilPage(id);
+  if (!page) notFound();
+  authorize(actor, "meeting.manage", { communityId: page.council.areaId });
+  const t = await getT(request, "meeting");
+  return json({ title: t("newMeeting.title"), council: page.council });
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const id = idParam(params.id);
+  const form = await readForm(request);
+  const { actor } = await requireSession(request);
+  const parsed = parseForm(meetingSchema, form);
+  if (!parsed.ok) return refuseForm(400, parsed.errors, form);
+  try {
+    const meetingId = await createMeeting(actor, id, parsed.data);
+    return redirect(`/meetings/${meetingId}?done=scheduled`);
+  } catch (e) {
+    return refusalFrom(e, form);
+  }
+}
+
+export default function NewMeeting() {
+  const { council } = useLoaderData<typeof loader>();
+  const refused = useActionData<Refusal>();
+  const { t } = useTranslation("meeting");
+  const v = refused?.values ?? {};
+  const e = refused?.errors ?? {};
+  return (
+    <section aria-labelledby="new-title">
+      <p>
+        <Link to={`/councils/${council.id}`}>{council.name}</Link>
+      </p>
+      <h1 id="new-title">{t("newMeeting.title")}</h1>
+      <Form method="post" noValidate>
+        <ErrorSummary
+          errors={refused?.errors}
+          labels={{
+            topic: t("newMeeting.topic"),
+            description: t("newMeeting.description"),
+            startsAt: t("newMeeting.startsAt"),
+            endsAt: t("newMeeting.endsAt"),
+            place: t("newMeeting.place"),
+            agenda0: t("newMeeting.agendaItem", { n: 1 }),
+          }}
+        />
+        <Field
+          name="topic"
+          label={t("newMeeting.topic")}
+          defaultValue={v.topic}
+          error={e.topic}
+          maxLength={80}
+        />
+        <TextArea
+          name="description"
+          label={t("newMeeting.description")}
+          rows={4}
+          defaultValue={v.description}
+          error={e.description}
+          maxLength={2000}
+        />
+        <Field
+          name="startsAt"
+          type="datetime-local"
+          label={t("newMeeting.startsAt")}
+          hint={t("newMeeting.timeHint")}
+          defaultValue={v.startsAt}
+          error={e.startsAt}
+        />
+        <Field
+          name="endsAt"
+          type="datetime-local"
+          label={t("newMeeting.endsAt")}
+          defaultValue={v.endsAt}
+          error={e.endsAt}
+        />
+        <Field
+          name="place"
+          label={t("newMeeting.place")}
+          defaultValue={v.place}
+          error={e.place}
+          maxLength={120}
+        />
+        <div className="field checkbox">
+          <input
+            type="checkbox"
+            id="f-isPublic"
+            name="isPublic"
+            value="yes"
+            defaultChecked={refused ? v.isPublic === "yes" : true}
+          />
+          <label htmlFor="f-isPublic">{t("newMeeting.isPublic")}</label>
+        </div>
+        <fieldset>
+          <legend>{t("newMeeting.agenda")}</legend>
+          <p className="hint">{t("newMeeting.agendaHint")}</p>
+          {Array.from({ length: AGENDA_ROWS }, (_, i) => (
+            <div key={i} className="agenda-row">
+              <Field
+                name={`agenda${i}`}
+                label={t("newMeeting.agendaItem", { n: i + 1 })}
+                defaultValue={v[`agenda${i}`]}
+                error={e[`agenda${i}`]}
+                maxLength={80}
+              />
+              <Field
+                name={`agendaMinutes${i}`}
+                type="number"
+                inputMode="numeric"
+                min={1}
+                max={240}
+                label={t("newMeeting.agendaMinutes", { n: i + 1 })}
+                defaultValue={v[`agendaMinutes${i}`]}
+                error={e[`agendaMinutes${i}`]}
+              />
+            </div>
+          ))}
+        </fieldset>
+        <fieldset>
+          <legend>{t("newMeeting.seats")}</legend>
+          <p className="hint">{t("newMeeting.seatsHint")}</p>
+          {SEAT_KINDS.map((k) => (
+            <Field
+              key={k}
+              name={`seats_${k}`}
+              label={t(`seatKind.${k}`)}
+              defaultValue={v[`seats_${k}`]}
+              error={e[`seats_${k}`]}
+              inputMode="numeric"
+              maxLength={5}
+            />
+          ))}
+        </fieldset>
+        <button type="submit" className="primary">
+          {t("newMeeting.submit")}
+        </button>
+      </Form>
+    </section>
+  );
+}

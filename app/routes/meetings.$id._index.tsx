@@ -1,0 +1,457 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { z } from "zod";
+import { ErrorSummary, Field, Notice, TextArea, useFieldMessage } from "~/components/forms";
+import { useLiveRevalidation } from "~/components/live";
+import { parseLoginId } from "~/domain/accounts/schemas";
+import { DomainError } from "~/domain/errors";
+import { isOverdue, nextStatus } from "~/domain/meetings/rules";
+import {
+  commitmentSchema,
+  commitmentUpdateSchema,
+  inviteSchema,
+  minutesSchema,
+} from "~/domain/meetings/schemas";
+import { authorize } from "~/domain/permissions/policy";
+import { parseForm } from "~/domain/validation";
+import type { Lng } from "~/i18n/config";
+import {
+  cancelRsvp,
+  inviteToSeat,
+  meetingPage,
+  moveMeeting,
+  rsvp,
+} from "~/services/meetings.server";
+import {
+  addCommitment,
+  commitmentUpdates,
+  updateCommitment,
+  writeMinutes,
+} from "~/services/minutes.server";
+import {
+  idParam,
+  readForm,
+  refusalFrom,
+  refuseForm,
+  throwRefusal,
+  type Refusal,
+} from "~/utils/forms.server";
+import { areaName, formatDateTime } from "~/utils/format";
+import { titleMeta } from "~/utils/meta";
+import { getCurrent, requireSession } from "~/utils/session.server";
+
+export const handle = { i18n: ["meeting", "community"] };
+export const meta = titleMeta;
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const id = idParam(params.id);
+  const { actor } = await getCurrent(request);
+  authorize(actor, "meeting.view");
+  const page = await meetingPage(id, actor).catch(throwRefusal);
+  const updates = await commitmentUpdates(page.commitments.map((c) => c.id));
+  return json({
+    title: page.meeting.topic,
+    ...page,
+    commitments: page.commitments.map((c) => ({
+      ...c,
+      overdue: isOverdue(c),
+      updates: updates.filter((u) => u.commitmentId === c.id),
+    })),
+    signedIn: actor.userId !== null,
+  });
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const id = idParam(params.id);
+  const form = await readForm(request);
+  const { actor } = await requireSession(request);
+  const back = (done: string) => redirect(`/meetings/${id}?done=${done}`);
+  try {
+    switch (form.intent) {
+      case "rsvp":
+        await rsvp(actor, id);
+        return back("rsvped");
+      case "cancelRsvp":
+        await cancelRsvp(actor, id);
+        return back("cancelled");
+      case "move": {
+        const parsed = parseForm(
+          z.object({
+            to: z.enum(["live", "closed", "published"], {
+              errorMap: () => ({ message: "errors.invalidChoice" }),
+            }),
+          }),
+          form,
+        );
+        if (!parsed.ok) return refuseForm(400, parsed.errors, form);
+        await moveMeeting(actor, id, parsed.data.to);
+        return back(`moved-${parsed.data.to}`);
+      }
+      case "invite": {
+        const parsed = parseForm(inviteSchema, form);
+        if (!parsed.ok) return refuseForm(400, parsed.errors, form);
+        const login = parseLoginId(parsed.data.login);
+        if (!login) return refuseForm(400, { login: { key: "account:errors.loginFormat" } }, form);
+        await inviteToSeat(actor, id, login, parsed.data.kind);
+        return back("invited");
+      }
+      case "minutes": {
+        const parsed = parseForm(minutesSchema, form);
+        if (!parsed.ok) return refuseForm(400, parsed.errors, form);
+        await writeMinutes(actor, id, parsed.data);
+        return back("minutes");
+      }
+      case "commitment": {
+        const parsed = parseForm(commitmentSchema, form);
+        if (!parsed.ok) return refuseForm(400, parsed.errors, form);
+        await addCommitment(actor, id, parsed.data);
+        return back("commitment");
+      }
+      case "commitmentUpdate": {
+        const parsed = parseForm(commitmentUpdateSchema, form);
+        if (!parsed.ok) return refuseForm(400, parsed.errors, form);
+        await updateCommitment(actor, parsed.data.commitmentId, parsed.data);
+        return back("commitmentUpdated");
+      }
+      default:
+        throw new DomainError(400, "errors.badForm");
+    }
+  } catch (e) {
+    return refusalFrom(e, form);
+  }
+}
+
+const DONE = [
+  "rsvped",
+  "cancelled",
+  "moved-live",
+  "moved-closed",
+  "moved-published",
+  "invited",
+  "minutes",
+  "commitment",
+  "commitmentUpdated",
+  "scheduled",
+];
+
+export default function Meeting() {
+  const data = useLoaderData<typeof loader>();
+  const { meeting, council, area, agenda, seats, myRsvp, minutes, commitments, can, signedIn } =
+    data;
+  const refused = useActionData<Refusal>();
+  const [params] = useSearchParams();
+  const { t, i18n } = useTranslation(["meeting", "common", "community"]);
+  const message = useFieldMessage();
+  const lng = i18n.language as Lng;
+  const done = params.get("done");
+  const intent = refused?.values.intent;
+  const next = nextStatus(meeting.status);
+  useLiveRevalidation([`community:${area.id}`]);
+  const errorsFor = (name: string) => (intent === name ? refused?.errors : undefined);
+
+  return (
+    <article aria-labelledby="meeting-title">
+      <p>
+        <Link to={`/communities/${area.id}`}>{areaName(area, lng)}</Link> ›{" "}
+        <Link to={`/councils/${council.id}`}>{council.name}</Link>
+      </p>
+      <h1 id="meeting-title">{meeting.topic}</h1>
+      {done && DONE.includes(done) && <Notice>{t(`done.${done}`)}</Notice>}
+      {refused?.errors._form && (
+        <div className="error-summary" role="alert">
+          <p>{message(refused.errors._form)}</p>
+        </div>
+      )}
+      <p>
+        <span className={`badge status-${meeting.status}`}>{t(`status.${meeting.status}`)}</span>
+      </p>
+      <dl className="facts">
+        <dt>{t("meeting.when")}</dt>
+        <dd>
+          {formatDateTime(meeting.startsAt, lng)} – {formatDateTime(meeting.endsAt, lng)}
+        </dd>
+        <dt>{t("meeting.where")}</dt>
+        <dd>{meeting.place}</dd>
+        <dt>{t("meeting.online")}</dt>
+        <dd>
+          {can.readRoom ? (
+            <Link to={`/meetings/${meeting.id}/room`}>{t("meeting.openRoom")}</Link>
+          ) : (
+            t(signedIn ? "meeting.roomPrivate" : "meeting.roomSignIn")
+          )}
+        </dd>
+      </dl>
+      <p className="description">{meeting.description}</p>
+      <p className="buttons">
+        <a className="button" href={`/meetings/${meeting.id}/calendar.ics`}>
+          {t("calendar.add")}
+        </a>
+      </p>
+
+      <section aria-labelledby="agenda-title">
+        <h2 id="agenda-title">{t("meeting.agenda")}</h2>
+        <ol>
+          {agenda.map((a) => (
+            <li key={a.id}>
+              {a.title} <span className="hint">{t("meeting.timeBox", { minutes: a.minutes })}</span>
+              {meeting.status === "live" && meeting.currentAgendaItemId === a.id && (
+                <strong className="badge verified"> {t("meeting.current")}</strong>
+              )}
+            </li>
+          ))}
+        </ol>
+      </section>
+
+      <section aria-labelledby="seats-title">
+        <h2 id="seats-title">{t("meeting.seats")}</h2>
+        <ul className="plain">
+          {seats.map((s) => (
+            <li key={s.kind} className="row">
+              <span>
+                <strong>{t(`seatKind.${s.kind}`)}</strong>{" "}
+                {s.capacity === null
+                  ? t("meeting.seatsOpen", { taken: s.taken })
+                  : t("meeting.seatsTaken", { taken: s.taken, capacity: s.capacity })}
+                {s.invited.length > 0 && (
+                  <span className="hint">
+                    {" "}
+                    · {s.invited.map((i) => i.displayName).join(t("common:listSeparator"))}
+                  </span>
+                )}
+              </span>
+            </li>
+          ))}
+        </ul>
+        {myRsvp ? (
+          <Form method="post">
+            <p>{t("meeting.youAreComing", { kind: t(`seatKind.${myRsvp.kind}`) })}</p>
+            <input type="hidden" name="intent" value="cancelRsvp" />
+            <button type="submit">{t("meeting.cancelRsvp")}</button>
+          </Form>
+        ) : can.rsvp ? (
+          <Form method="post">
+            <input type="hidden" name="intent" value="rsvp" />
+            <button type="submit" className="primary">
+              {t("meeting.rsvp")}
+            </button>
+          </Form>
+        ) : (
+          meeting.status !== "closed" &&
+          meeting.status !== "published" && (
+            <p className="hint">
+              {t(signedIn ? "meeting.rsvpVerifiedOnly" : "meeting.rsvpSignIn")}
+            </p>
+          )
+        )}
+      </section>
+
+      {(minutes.length > 0 || commitments.length > 0) && (
+        <section aria-labelledby="minutes-title">
+          <h2 id="minutes-title">{t("minutes.title")}</h2>
+          {meeting.status !== "published" && <p className="hint">{t("minutes.draft")}</p>}
+          {agenda.map((a) => {
+            const m = minutes.find((x) => x.agendaItemId === a.id);
+            return m ? (
+              <section key={a.id} aria-labelledby={`min-${a.id}`} className="card">
+                <h3 id={`min-${a.id}`}>{a.title}</h3>
+                <p>{m.summary}</p>
+                {m.decisions && (
+                  <p>
+                    <strong>{t("minutes.decisions")}</strong> {m.decisions}
+                  </p>
+                )}
+              </section>
+            ) : null;
+          })}
+          <h3>{t("commitments.title")}</h3>
+          <ul className="plain">
+            {commitments.map((c) => (
+              <li key={c.id} className={`card${c.overdue ? " overdue" : ""}`}>
+                <p>
+                  <strong>{c.what}</strong>{" "}
+                  <span className="badge">{t(`commitmentStatus.${c.status}`)}</span>{" "}
+                  {c.overdue && (
+                    <strong className="badge declined">{t("commitments.overdue")}</strong>
+                  )}
+                </p>
+                <p className="hint">
+                  {t("commitments.owner", {
+                    kind: t(`ownerKind.${c.ownerKind}`),
+                    name: c.ownerName,
+                  })}{" "}
+                  · {t("commitments.due", { date: c.dueDate })}
+                </p>
+                {c.updates.length > 0 && (
+                  <ul>
+                    {c.updates.map((u) => (
+                      <li key={u.id}>
+                        {formatDateTime(u.createdAt, lng)} · {t(`commitmentStatus.${u.status}`)} ·{" "}
+                        {u.note}
+                      </li>
+                    ))}
+                  </ul>
+                )}
+                {can.writeMinutes && c.status !== "done" && c.status !== "dropped" && (
+                  <Form method="post" className="card">
+                    <input type="hidden" name="intent" value="commitmentUpdate" />
+                    <input type="hidden" name="commitmentId" value={c.id} />
+                    <div className="field">
+                      <label htmlFor={`cs-${c.id}`}>{t("commitments.newStatus")}</label>
+                      <select id={`cs-${c.id}`} name="status" defaultValue={c.status}>
+                        {(["open", "in_progress", "done", "dropped"] as const).map((s) => (
+                          <option key={s} value={s}>
+                            {t(`commitmentStatus.${s}`)}
+                          </option>
+                        ))}
+                      </select>
+                    </div>
+                    <TextArea
+                      id={`cn-${c.id}`}
+                      name="note"
+                      rows={2}
+                      label={t("commitments.note")}
+                      maxLength={500}
+                      error={
+                        intent === "commitmentUpdate" &&
+                        refused?.values.commitmentId === String(c.id)
+                          ? refused.errors.note
+                          : undefined
+                      }
+                    />
+                    <button type="submit">{t("commitments.update")}</button>
+                  </Form>
+                )}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+
+      {can.manage && (
+        <section aria-labelledby="manage-title" className="card">
+          <h2 id="manage-title">{t("manage.title")}</h2>
+          {next && (
+            <Form method="post">
+              <input type="hidden" name="intent" value="move" />
+              <input type="hidden" name="to" value={next} />
+              <button type="submit" className="primary">
+                {t(`manage.move.${next}`)}
+              </button>
+            </Form>
+          )}
+          {meeting.status !== "closed" && meeting.status !== "published" && (
+            <Form method="post">
+              <h3>{t("manage.invite")}</h3>
+              <ErrorSummary errors={errorsFor("invite")} />
+              <input type="hidden" name="intent" value="invite" />
+              <Field
+                name="login"
+                id="invite-login"
+                label={t("manage.inviteLogin")}
+                defaultValue={intent === "invite" ? refused?.values.login : undefined}
+                error={errorsFor("invite")?.login}
+                maxLength={64}
+              />
+              <div className="field">
+                <label htmlFor="invite-kind">{t("manage.inviteKind")}</label>
+                <select id="invite-kind" name="kind" defaultValue="official">
+                  {(["official", "expert", "organisation", "media"] as const).map((k) => (
+                    <option key={k} value={k}>
+                      {t(`seatKind.${k}`)}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              <button type="submit">{t("manage.inviteSubmit")}</button>
+            </Form>
+          )}
+        </section>
+      )}
+
+      {can.writeMinutes && meeting.status !== "scheduled" && (
+        <section aria-labelledby="write-title" className="card">
+          <h2 id="write-title">{t("minutes.write")}</h2>
+          <Form method="post">
+            <ErrorSummary errors={errorsFor("minutes")} />
+            <input type="hidden" name="intent" value="minutes" />
+            <div className="field">
+              <label htmlFor="min-item">{t("minutes.agendaItem")}</label>
+              <select id="min-item" name="agendaItemId">
+                {agenda.map((a) => (
+                  <option key={a.id} value={a.id}>
+                    {a.title}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <TextArea
+              name="summary"
+              id="min-summary"
+              rows={4}
+              label={t("minutes.summary")}
+              maxLength={4000}
+              error={errorsFor("minutes")?.summary}
+              defaultValue={intent === "minutes" ? refused?.values.summary : undefined}
+            />
+            <TextArea
+              name="decisions"
+              id="min-decisions"
+              rows={2}
+              label={t("minutes.decisionsLabel")}
+              maxLength={2000}
+              error={errorsFor("minutes")?.decisions}
+              defaultValue={intent === "minutes" ? refused?.values.decisions : undefined}
+            />
+            <button type="submit">{t("minutes.save")}</button>
+          </Form>
+          <Form method="post">
+            <h3>{t("commitments.add")}</h3>
+            <ErrorSummary errors={errorsFor("commitment")} />
+            <input type="hidden" name="intent" value="commitment" />
+            <Field
+              name="what"
+              id="c-what"
+              label={t("commitments.what")}
+              maxLength={200}
+              error={errorsFor("commitment")?.what}
+              defaultValue={intent === "commitment" ? refused?.values.what : undefined}
+            />
+            <div className="field">
+              <label htmlFor="c-kind">{t("commitments.ownerKind")}</label>
+              <select
+                id="c-kind"
+                name="ownerKind"
+                defaultValue={intent === "commitment" ? refused?.values.ownerKind : "department"}
+              >
+                {(["person", "department", "organisation"] as const).map((k) => (
+                  <option key={k} value={k}>
+                    {t(`ownerKind.${k}`)}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <Field
+              name="ownerName"
+              id="c-owner"
+              label={t("commitments.ownerName")}
+              maxLength={60}
+              error={errorsFor("commitment")?.ownerName}
+              defaultValue={intent === "commitment" ? refused?.values.ownerName : undefined}
+            />
+            <Field
+              name="dueDate"
+              id="c-due"
+              type="date"
+              label={t("commitments.dueDate")}
+              error={errorsFor("commitment")?.dueDate}
+              defaultValue={intent === "commitment" ? refused?.values.dueDate : undefined}
+            />
+            <button type="submit">{t("commitments.addSubmit")}</button>
+          </Form>
+        </section>
+      )}
+    </article>
+  );
+}

@@ -1,0 +1,33 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { calendar } from "~/domain/meetings/ics";
+import { meetingPage } from "~/services/meetings.server";
+import { idParam, throwRefusal } from "~/utils/forms.server";
+import { getCurrent } from "~/utils/session.server";
+import { authorize } from "~/domain/permissions/policy";
+
+/** One meeting as an iCalendar file, for "add to my calendar". */
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const id = idParam(params.id);
+  const { actor } = await getCurrent(request);
+  authorize(actor, "meeting.view");
+  const { meeting, council } = await meetingPage(id, actor).catch(throwRefusal);
+  const origin = new URL(request.url).origin;
+  const body = calendar(council.name, [
+    {
+      uid: `meeting-${meeting.id}@liuhe`,
+      start: meeting.startsAt,
+      end: meeting.endsAt,
+      summary: meeting.topic,
+      description: meeting.description,
+      location: meeting.place,
+      url: `${origin}/meetings/${meeting.id}`,
+      updated: meeting.createdAt,
+    },
+  ]);
+  return new Response(body, {
+    headers: {
+      "Content-Type": "text/calendar; charset=utf-8",
+      "Content-Disposition": `attachment; filename="meeting-${id}.ics"`,
+    },
+  });
+}
