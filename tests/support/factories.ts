@@ -104,6 +104,19 @@ export async function tableCounts() {
     "memberships",
     "committeeMembers",
     "auditLog",
+    "councils",
+    "meetings",
+    "agendaItems",
+    "seatKinds",
+    "seatInvites",
+    "rsvps",
+    "roomMessages",
+    "messageFlags",
+    "roomMutes",
+    "speakerQueue",
+    "minutes",
+    "commitments",
+    "commitmentUpdates",
   ] as const;
   const out: Record<string, number> = {};
   for (const t of tables) {
@@ -112,6 +125,104 @@ export async function tableCounts() {
       .select(db.fn.countAll<number>().as("n"))
       .executeTakeFirstOrThrow();
     out[t] = Number(row.n);
+  }
+  return out;
+}
+
+/** A council with one meeting in the given state; returns their ids and the agenda item ids. */
+export async function makeMeeting(
+  communityId: number,
+  opts: {
+    status?: "scheduled" | "live" | "closed" | "published";
+    isPublic?: boolean;
+    residentSeats?: number | null;
+    slowModeSeconds?: number;
+  } = {},
+) {
+  const db = getDb();
+  const now = new Date().toISOString();
+  const { id: councilId } = await db
+    .insertInto("councils")
+    .values({
+      areaId: communityId,
+      name: "圆桌会",
+      purpose: "议事",
+      createdBy: null,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  const { id: meetingId } = await db
+    .insertInto("meetings")
+    .values({
+      councilId,
+      topic: "停车",
+      description: "夜间停车",
+      startsAt: new Date(Date.now() + 3_600_000).toISOString(),
+      endsAt: new Date(Date.now() + 7_200_000).toISOString(),
+      place: "议事厅",
+      status: opts.status ?? "live",
+      isPublic: opts.isPublic === false ? 0 : 1,
+      slowModeSeconds: opts.slowModeSeconds ?? 0,
+      createdBy: null,
+      createdAt: now,
+      currentAgendaItemId: null,
+      floorUserId: null,
+      floorUntil: null,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  const items: number[] = [];
+  for (const [i, title] of ["现状", "方案"].entries()) {
+    const { id } = await db
+      .insertInto("agendaItems")
+      .values({ meetingId, position: i + 1, title, minutes: 20 })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    items.push(id);
+  }
+  await db
+    .updateTable("meetings")
+    .set({ currentAgendaItemId: items[0]! })
+    .where("id", "=", meetingId)
+    .execute();
+  await db
+    .insertInto("seatKinds")
+    .values({
+      meetingId,
+      kind: "resident",
+      capacity: opts.residentSeats === undefined ? null : opts.residentSeats,
+    })
+    .execute();
+  return { councilId, meetingId, items };
+}
+
+/** A verified resident of the community, as an actor. */
+export async function makeResident(communityId: number, opts: { displayName?: string } = {}) {
+  const userId = await makeUser(opts);
+  await makeMembership(userId, communityId, "verified");
+  return actorFor(userId);
+}
+
+/** Every row of the meeting tables, to prove that a refusal changed nothing (not even a flag). */
+export async function dbSnapshot() {
+  const db = getDb();
+  const out: Record<string, unknown[]> = {};
+  for (const t of [
+    "meetings",
+    "rsvps",
+    "seatInvites",
+    "roomMessages",
+    "messageFlags",
+    "roomMutes",
+    "speakerQueue",
+    "minutes",
+    "commitments",
+    "commitmentUpdates",
+    "auditLog",
+  ] as const) {
+    out[t] = await db.selectFrom(t).selectAll().execute();
   }
   return out;
 }

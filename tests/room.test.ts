@@ -1,0 +1,295 @@
+/** The room service: posting and its refusals, pacing, moderation, flags and the speaker queue. */
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { ANONYMOUS, type Actor } from "~/domain/permissions/policy";
+import { moderate } from "~/services/room-commands.server";
+import {
+  flagMessage,
+  getMessage,
+  giveFloor,
+  history,
+  lowerHand,
+  moderationQueue,
+  postMessage,
+  raiseHand,
+  roomState,
+} from "~/services/room.server";
+import {
+  actorFor,
+  dbSnapshot,
+  makeCommittee,
+  makeCommunity,
+  makeMeeting,
+  makeResident,
+  makeUser,
+} from "./support/factories";
+import { refusal } from "./support/refusal";
+
+let community: number;
+let meetingId: number;
+let items: number[];
+let resident: Actor;
+let other: Actor;
+let committee: Actor;
+
+beforeEach(async () => {
+  community = await makeCommunity();
+  ({ meetingId, items } = await makeMeeting(community));
+  resident = await makeResident(community, { displayName: "王阿姨" });
+  other = await makeResident(community, { displayName: "张师傅" });
+  const c = await makeUser({ displayName: "李主任" });
+  await makeCommittee(c, community);
+  committee = await actorFor(c);
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe("posting", () => {
+  it("stores the message, tagged with the current agenda item, before anyone hears of it", async () => {
+    const m = await postMessage(resident, meetingId, "  消防通道天天被占  ");
+    expect(m).toMatchObject({
+      body: "消防通道天天被占",
+      author: "王阿姨",
+      agendaItemId: items[0],
+      hidden: null,
+    });
+    const page = await history(ANONYMOUS, meetingId);
+    expect(page.messages.map((x) => x.id)).toEqual([m.id]);
+  });
+
+  it("refuses anonymous people, unverified people and strangers, changing nothing", async () => {
+    const stranger = await actorFor(await makeUser());
+    const otherCommunity = await makeResident(await makeCommunity());
+    const before = await dbSnapshot();
+    expect((await refusal(postMessage(ANONYMOUS, meetingId, "hi"))).status).toBe(401);
+    expect((await refusal(postMessage(stranger, meetingId, "hi"))).status).toBe(403);
+    expect((await refusal(postMessage(otherCommunity, meetingId, "hi"))).status).toBe(403);
+    expect(await dbSnapshot()).toEqual(before);
+  });
+
+  it("refuses empty and overlong messages, counting characters not bytes", async () => {
+    const before = await dbSnapshot();
+    expect((await refusal(postMessage(resident, meetingId, "   "))).key).toBe(
+      "meeting:errors.messageEmpty",
+    );
+    const long = await refusal(postMessage(resident, meetingId, "长".repeat(2001)));
+    expect([long.status, long.key, long.params]).toEqual([400, "errors.tooLong", { max: 2000 }]);
+    expect(await dbSnapshot()).toEqual(before);
+    await postMessage(resident, meetingId, "长".repeat(2000));
+  });
+
+  it("refuses posting to a closed room and to a meeting that has ended", async () => {
+    await moderate(committee, meetingId, { action: "close" });
+    const before = await dbSnapshot();
+    const e = await refusal(postMessage(resident, meetingId, "还有人吗"));
+    expect([e.status, e.key]).toEqual([409, "meeting:errors.roomClosed"]);
+    expect(await dbSnapshot()).toEqual(before);
+    await moderate(committee, meetingId, { action: "reopen" });
+    await postMessage(resident, meetingId, "又开了");
+  });
+
+  it("refuses a muted person until the mute ends", async () => {
+    await moderate(committee, meetingId, {
+      action: "mute",
+      userId: resident.userId!,
+      minutes: 5,
+      reason: "刷屏",
+    });
+    const before = await dbSnapshot();
+    const e = await refusal(postMessage(resident, meetingId, "我还要说"));
+    expect([e.status, e.key, e.params.minutes]).toEqual([403, "meeting:errors.muted", 5]);
+    expect(await dbSnapshot()).toEqual(before);
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(Date.now() + 6 * 60_000);
+    await postMessage(resident, meetingId, "好了");
+  });
+
+  it("holds the rate limit: about five messages in ten seconds", async () => {
+    for (let i = 0; i < 5; i++) await postMessage(resident, meetingId, `第${i}条`);
+    const e = await refusal(postMessage(resident, meetingId, "第6条"));
+    expect([e.status, e.key]).toEqual([429, "meeting:errors.rateLimited"]);
+    expect(Number(e.params.seconds)).toBeGreaterThan(0);
+    // Others are not slowed by one person's pace.
+    await postMessage(other, meetingId, "我说一句");
+  });
+
+  it("holds slow mode for participants, not for moderators", async () => {
+    await moderate(committee, meetingId, { action: "slowMode", seconds: 30 });
+    await postMessage(resident, meetingId, "第一条");
+    const e = await refusal(postMessage(resident, meetingId, "第二条"));
+    expect([e.status, e.key]).toEqual([429, "meeting:errors.slowMode"]);
+    expect(Number(e.params.seconds)).toBeGreaterThan(25);
+    await postMessage(committee, meetingId, "主持人一");
+    await postMessage(committee, meetingId, "主持人二");
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(Date.now() + 31_000);
+    await postMessage(resident, meetingId, "第二条");
+  });
+});
+
+describe("history", () => {
+  it("pages backwards and catches up forwards without gaps or duplicates", async () => {
+    const ids: number[] = [];
+    const people = [resident, other, committee];
+    for (let i = 0; i < 12; i++) {
+      vi.useFakeTimers({ toFake: ["Date"] });
+      vi.setSystemTime(Date.now() + 3000);
+      ids.push((await postMessage(people[i % 3]!, meetingId, `m${i}`)).id);
+    }
+    const latest = await history(ANONYMOUS, meetingId, { limit: 5 });
+    expect(latest.messages.map((m) => m.id)).toEqual(ids.slice(7));
+    expect(latest.more).toBe(true);
+    const older = await history(ANONYMOUS, meetingId, { before: ids[7], limit: 5 });
+    expect(older.messages.map((m) => m.id)).toEqual(ids.slice(2, 7));
+    const missed = await history(ANONYMOUS, meetingId, { after: ids[3] });
+    expect(missed.messages.map((m) => m.id)).toEqual(ids.slice(4));
+    expect(missed.more).toBe(false);
+  });
+
+  it("keeps a private meeting's room to its community and seat holders", async () => {
+    const { meetingId: privateMeeting } = await makeMeeting(community, { isPublic: false });
+    expect((await refusal(history(ANONYMOUS, privateMeeting))).status).toBe(401);
+    expect((await refusal(history(await actorFor(await makeUser()), privateMeeting))).status).toBe(
+      403,
+    );
+    await history(resident, privateMeeting);
+  });
+});
+
+describe("moderation", () => {
+  it("hides with a reason: others see the reason, the author and moderators the text", async () => {
+    const m = await postMessage(resident, meetingId, "不当言论");
+    await moderate(committee, meetingId, { action: "hide", messageId: m.id, reason: "人身攻击" });
+    expect(await getMessage(other, m.id)).toMatchObject({
+      body: null,
+      hidden: { reason: "人身攻击", byFlags: false },
+    });
+    expect(await getMessage(ANONYMOUS, m.id)).toMatchObject({ body: null });
+    expect(await getMessage(resident, m.id)).toMatchObject({
+      body: "不当言论",
+      hidden: { reason: "人身攻击" },
+    });
+    expect(await getMessage(committee, m.id)).toMatchObject({ body: "不当言论" });
+    await moderate(committee, meetingId, { action: "unhide", messageId: m.id });
+    expect(await getMessage(other, m.id)).toMatchObject({ body: "不当言论", hidden: null });
+  });
+
+  it("refuses forged moderation from residents and needs a reason to hide, changing nothing", async () => {
+    const m = await postMessage(other, meetingId, "正常发言");
+    const before = await dbSnapshot();
+    for (const cmd of [
+      { action: "hide", messageId: m.id, reason: "我不喜欢" },
+      { action: "close" },
+      { action: "mute", userId: other.userId!, minutes: 10, reason: "x" },
+      { action: "slowMode", seconds: 60 },
+      { action: "floor", seconds: 60 },
+    ] as const) {
+      const e = await refusal(moderate(resident, meetingId, cmd));
+      expect([e.status, e.key], cmd.action).toEqual([403, "errors.forbidden"]);
+    }
+    expect(
+      (
+        await refusal(
+          moderate(committee, meetingId, { action: "hide", messageId: m.id, reason: " " }),
+        )
+      ).key,
+    ).toBe("meeting:errors.reasonRequired");
+    expect(await dbSnapshot()).toEqual(before);
+  });
+
+  it("writes every moderation action to the audit log", async () => {
+    const m = await postMessage(other, meetingId, "x");
+    const earlier = (await dbSnapshot()).auditLog!.length;
+    await moderate(committee, meetingId, { action: "pin", messageId: m.id });
+    await moderate(committee, meetingId, { action: "slowMode", seconds: 10 });
+    const snapshot = await dbSnapshot();
+    const changes = (
+      snapshot.auditLog as Array<{ action: string; details: string; actorId: number }>
+    )
+      .slice(earlier)
+      .filter((a) => a.action === "room.moderate" && a.actorId === committee.userId)
+      .map((a) => (JSON.parse(a.details) as { change: string }).change);
+    expect(changes).toEqual(["pinned", "slowMode"]);
+  });
+
+  it("hides a message after three flags from distinct verified residents, until reviewed", async () => {
+    const m = await postMessage(committee, meetingId, "可疑内容");
+    const flaggers = [resident, other, await makeResident(community)];
+    expect(await flagMessage(flaggers[0]!, m.id)).toEqual({ hidden: false });
+    expect((await refusal(flagMessage(flaggers[0]!, m.id))).key).toBe(
+      "meeting:errors.alreadyFlagged",
+    );
+    // The committee is not among the residents who flag; and nobody flags their own words.
+    expect((await refusal(flagMessage(committee, m.id))).status).toBe(403);
+    const mine = await postMessage(resident, meetingId, "我自己的");
+    expect((await refusal(flagMessage(resident, mine.id))).key).toBe("meeting:errors.flagOwn");
+    expect(await flagMessage(flaggers[1]!, m.id)).toEqual({ hidden: false });
+    expect(await flagMessage(flaggers[2]!, m.id)).toEqual({ hidden: true });
+    expect(await getMessage(ANONYMOUS, m.id)).toMatchObject({
+      body: null,
+      hidden: { byFlags: true },
+    });
+    expect((await moderationQueue(committee, meetingId)).map((r) => [r.id, r.openFlags])).toEqual([
+      [m.id, 3],
+    ]);
+    // A moderator restores it: the flags are reviewed and stop counting.
+    await moderate(committee, meetingId, { action: "unhide", messageId: m.id });
+    expect(await moderationQueue(committee, meetingId)).toEqual([]);
+    expect((await getMessage(ANONYMOUS, m.id)).hidden).toBeNull();
+  });
+
+  it("does not let unverified people flag", async () => {
+    const m = await postMessage(resident, meetingId, "x");
+    expect((await refusal(flagMessage(await actorFor(await makeUser()), m.id))).status).toBe(403);
+  });
+});
+
+describe("speaker queue", () => {
+  it("keeps hands in order and gives the floor for a timed turn", async () => {
+    await raiseHand(resident, meetingId);
+    await raiseHand(other, meetingId);
+    expect((await refusal(raiseHand(resident, meetingId))).key).toBe(
+      "meeting:errors.handAlreadyUp",
+    );
+    const state = await roomState(ANONYMOUS, meetingId);
+    expect(state.queue.map((q) => q.displayName)).toEqual(["王阿姨", "张师傅"]);
+
+    const floor = await giveFloor(committee, meetingId, { seconds: 120 });
+    expect(floor.userId).toBe(resident.userId);
+    const after = await roomState(ANONYMOUS, meetingId);
+    expect(after.floor).toMatchObject({ userId: resident.userId, displayName: "王阿姨" });
+    expect(after.queue.map((q) => q.userId)).toEqual([other.userId]);
+    expect(new Date(after.floor!.until).getTime() - Date.now()).toBeGreaterThan(110_000);
+
+    await lowerHand(other, meetingId);
+    expect((await roomState(ANONYMOUS, meetingId)).queue).toEqual([]);
+    expect((await refusal(giveFloor(committee, meetingId, { seconds: 60 }))).key).toBe(
+      "meeting:errors.queueEmpty",
+    );
+  });
+
+  it("lets only moderators give the floor or lower others' hands", async () => {
+    await raiseHand(other, meetingId);
+    const before = await dbSnapshot();
+    expect((await refusal(giveFloor(resident, meetingId, { seconds: 60 }))).status).toBe(403);
+    expect((await refusal(lowerHand(resident, meetingId, other.userId!))).status).toBe(403);
+    expect((await refusal(giveFloor(committee, meetingId, { seconds: 7 }))).key).toBe(
+      "errors.invalidChoice",
+    );
+    expect(await dbSnapshot()).toEqual(before);
+  });
+
+  it("marks the current agenda item, which tags new messages", async () => {
+    await moderate(committee, meetingId, { action: "agenda", agendaItemId: items[1]! });
+    expect((await postMessage(resident, meetingId, "说方案")).agendaItemId).toBe(items[1]);
+    const { items: foreign } = await makeMeeting(community);
+    expect(
+      (
+        await refusal(
+          moderate(committee, meetingId, { action: "agenda", agendaItemId: foreign[0]! }),
+        )
+      ).status,
+    ).toBe(404);
+  });
+});
