@@ -1,0 +1,117 @@
+/**
+ * The discussion room in Chromium: with two browsers in standard mode a resident posts, the
+ * moderator hides it, the resident raises a hand and gets the floor, all live. Then the same room
+ * in 长辈版 with JavaScript off: read, post, RSVP.
+ */
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { openDatabase } from "../db/client.server";
+import { launch, newContext, signIn, submitAndWait } from "./support/browser";
+
+let browser: Browser;
+let liveMeeting = 0;
+let upcomingMeeting = 0;
+
+beforeAll(async () => {
+  browser = await launch();
+  // 东坡路社区's council: its live meeting (room) and an upcoming one (RSVP).
+  const db = openDatabase(inject("dbPath"));
+  try {
+    const area = await db
+      .selectFrom("areas")
+      .select("id")
+      .where("code", "=", "qingnian")
+      .executeTakeFirstOrThrow();
+    const council = await db
+      .selectFrom("councils")
+      .select("id")
+      .where("areaId", "=", area.id)
+      .executeTakeFirstOrThrow();
+    const find = async (status: "live" | "scheduled") =>
+      (
+        await db
+          .selectFrom("meetings")
+          .select("id")
+          .where("councilId", "=", council.id)
+          .where("status", "=", status)
+          .orderBy("startsAt")
+          .executeTakeFirstOrThrow()
+      ).id;
+    liveMeeting = await find("live");
+    upcomingMeeting = await find("scheduled");
+  } finally {
+    await db.destroy();
+  }
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe("discussion room", () => {
+  it("live: a resident posts, the moderator hides it, the resident raises a hand and gets the floor", async () => {
+    const residentCtx = await newContext(browser, { mode: "full" });
+    const modCtx = await newContext(browser, { mode: "full" });
+    const resident = await residentCtx.newPage();
+    const mod = await modCtx.newPage();
+    await signIn(resident, "hejun");
+    await signIn(mod, "c-qingnian");
+    const room = `/meetings/${liveMeeting}/room`;
+    await resident.goto(room);
+    await mod.goto(room);
+    await resident.locator("html[data-live=on]").waitFor();
+    await mod.locator("html[data-live=on]").waitFor();
+
+    const text = `电梯噪音太大了 ${Date.now().toString(36)}`;
+    await resident.getByLabel("我要说").fill(text);
+    await resident.getByRole("button", { name: "发送" }).click();
+    // The moderator sees it arrive without reloading.
+    const item = mod.locator("li.message", { hasText: text });
+    await item.waitFor({ timeout: 10_000 });
+
+    await item.getByLabel("隐藏原因").fill("与议题无关");
+    await item.getByRole("button", { name: "隐藏" }).click();
+    // Others see the moderator's reason; the author still sees their own words.
+    const own = resident.locator("li.message", { hasText: "已被主持人隐藏：与议题无关" });
+    await own.waitFor({ timeout: 10_000 });
+    expect(await own.innerText()).toContain(text);
+
+    // The demo data already has this resident's hand up: lower it, then raise it again.
+    const lower = resident.getByRole("button", { name: "放下手（取消排队）" });
+    if (await lower.count()) await lower.click();
+    await resident.getByRole("button", { name: "举手排队发言" }).click();
+    await mod.getByText(/排队发言：.*何军/).waitFor({ timeout: 10_000 });
+    await mod.getByLabel("给谁发言权").selectOption({ label: "何军" });
+    await mod.getByRole("button", { name: "给予发言权" }).click();
+    await resident.getByText("正在发言：何军").waitFor({ timeout: 10_000 });
+    await resident.getByRole("timer").waitFor();
+    expect(await resident.getByRole("timer").innerText()).toMatch(/还剩 \d+ 秒/);
+
+    await residentCtx.close();
+    await modCtx.close();
+  });
+
+  it("长辈版 without JavaScript: read the room, post, and sign up for a meeting", async () => {
+    const ctx = await newContext(browser, { mode: "lite", js: false, lng: "en" });
+    const page = await ctx.newPage();
+    await signIn(page, "songmei");
+    await page.goto(`/meetings/${liveMeeting}/room`);
+    expect(await page.locator("script").count()).toBe(0);
+    expect(await page.getByRole("heading", { name: "Messages", exact: true }).count()).toBe(1);
+    const text = `Too many cars at night ${Date.now().toString(36)}`;
+    await page.getByLabel("What I want to say").fill(text);
+    await submitAndWait(page, page.getByRole("button", { name: "Send" }), /done=posted/);
+    expect(await page.locator("li.message").first().innerText()).toContain(text);
+    // Refreshing is the reader's choice: a link, and an opt-in auto-refresh.
+    expect(await page.locator('meta[http-equiv="refresh"]').count()).toBe(0);
+    await page.getByRole("link", { name: "Refresh every 30 seconds" }).click();
+    expect(await page.locator('meta[http-equiv="refresh"]').getAttribute("content")).toBe("30");
+
+    await page.goto(`/meetings/${upcomingMeeting}`);
+    const cancel = page.getByRole("button", { name: "Cancel my place" });
+    if (await cancel.count()) await submitAndWait(page, cancel, /done=cancelled/);
+    await submitAndWait(page, page.getByRole("button", { name: "I will attend" }), /done=rsvped/);
+    expect(await page.getByRole("status").innerText()).toContain("You are signed up");
+    expect(await page.locator("script").count()).toBe(0);
+    await ctx.close();
+  });
+});
