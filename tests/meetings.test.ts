@@ -3,7 +3,13 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { ANONYMOUS, type Actor } from "~/domain/permissions/policy";
 import { parseLoginId } from "~/domain/accounts/schemas";
 import { meetingSchema } from "~/domain/meetings/schemas";
-import { commitmentsOf, councilPage, createCouncil } from "~/services/councils.server";
+import {
+  addCouncilMember,
+  commitmentsOf,
+  councilPage,
+  createCouncil,
+  removeCouncilMember,
+} from "~/services/councils.server";
 import {
   cancelRsvp,
   createMeeting,
@@ -114,6 +120,31 @@ describe("scheduling", () => {
       (await refusal(createMeeting(resident, councilId, meetingSchema.parse(form)))).status,
     ).toBe(403);
     expect(await dbSnapshot()).toEqual(before);
+  });
+});
+
+describe("council members", () => {
+  it("are added and removed by the committee, with audit entries; residents may not", async () => {
+    const councilId = await createCouncil(committee, community, {
+      name: "圆桌会",
+      purpose: "议事",
+    });
+    const memberId = await makeUser({ username: "councilmember", displayName: "陈阿姨" });
+    await addCouncilMember(committee, councilId, parseLoginId("councilmember")!);
+    expect((await councilPage(councilId))!.members.map((m) => m.displayName)).toEqual(["陈阿姨"]);
+    expect(
+      (await refusal(addCouncilMember(committee, councilId, parseLoginId("councilmember")!))).key,
+    ).toBe("meeting:errors.alreadyMember");
+    const resident = await makeResident(community);
+    const before = await dbSnapshot();
+    expect((await refusal(removeCouncilMember(resident, councilId, memberId))).status).toBe(403);
+    expect(await dbSnapshot()).toEqual(before);
+    await removeCouncilMember(committee, councilId, memberId);
+    expect((await councilPage(councilId))!.members).toEqual([]);
+    const changes = ((await dbSnapshot()).auditLog as Array<{ action: string; details: string }>)
+      .filter((a) => a.action === "council.manage")
+      .map((a) => (JSON.parse(a.details) as { change: string }).change);
+    expect(changes.slice(-3)).toEqual(["created", "memberAdded", "memberRemoved"]);
   });
 });
 

@@ -6,9 +6,15 @@ import { ErrorSummary, Field, Notice, TextArea } from "~/components/forms";
 import { CommitmentList, MeetingList } from "~/components/meetings";
 import { councilSchema } from "~/domain/meetings/schemas";
 import { authorize, can } from "~/domain/permissions/policy";
-import { parseForm } from "~/domain/validation";
+import { id as idSchema, parseForm } from "~/domain/validation";
 import type { Lng } from "~/i18n/config";
-import { councilPage, updateCouncil } from "~/services/councils.server";
+import {
+  addCouncilMember,
+  councilPage,
+  removeCouncilMember,
+  updateCouncil,
+} from "~/services/councils.server";
+import { parseLoginId } from "~/domain/accounts/schemas";
 import {
   idParam,
   notFound,
@@ -42,9 +48,21 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const id = idParam(params.id);
   const form = await readForm(request);
   const { actor } = await requireSession(request);
-  const parsed = parseForm(councilSchema, form);
-  if (!parsed.ok) return refuseForm(400, parsed.errors, form);
   try {
+    if (form.intent === "addMember") {
+      const login = typeof form.login === "string" ? parseLoginId(form.login) : null;
+      if (!login) return refuseForm(400, { login: { key: "account:errors.loginFormat" } }, form);
+      await addCouncilMember(actor, id, login);
+      return redirect(`/councils/${id}?done=saved`);
+    }
+    if (form.intent === "removeMember") {
+      const userId = idSchema.safeParse(form.userId);
+      if (!userId.success) return refuseForm(400, { _form: { key: "errors.badForm" } }, form);
+      await removeCouncilMember(actor, id, userId.data);
+      return redirect(`/councils/${id}?done=saved`);
+    }
+    const parsed = parseForm(councilSchema, form);
+    if (!parsed.ok) return refuseForm(400, parsed.errors, form);
     await updateCouncil(actor, id, parsed.data);
   } catch (e) {
     return refusalFrom(e, form);

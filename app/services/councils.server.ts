@@ -4,7 +4,9 @@ import type { Area } from "../../db/schema";
 import { DomainError } from "~/domain/errors";
 import { authorize, type Actor } from "~/domain/permissions/policy";
 import { isOverdue } from "~/domain/meetings/rules";
+import type { LoginId } from "~/domain/accounts/schemas";
 import { writeAudit } from "./audit.server";
+import { findUserByLogin } from "./accounts.server";
 
 export interface CouncilInput {
   name: string;
@@ -78,6 +80,73 @@ export async function updateCouncil(
       subjectType: "council",
       subjectId: councilId,
       details: { name: input.name, change: "edited" },
+    });
+  });
+}
+
+export async function addCouncilMember(
+  actor: Actor,
+  councilId: number,
+  login: LoginId,
+): Promise<void> {
+  const db = getDb();
+  const council = await db
+    .selectFrom("councils")
+    .select(["id", "areaId"])
+    .where("id", "=", councilId)
+    .executeTakeFirst();
+  if (!council) throw new DomainError(404, "meeting:errors.councilNotFound");
+  authorize(actor, "council.manage", { communityId: council.areaId });
+  const user = await findUserByLogin(login);
+  if (!user) throw new DomainError(404, "community:errors.userNotFound", {}, "login");
+  await db.transaction().execute(async (trx) => {
+    const inserted = await trx
+      .insertInto("councilMembers")
+      .values({ councilId, userId: user.id, addedAt: new Date().toISOString() })
+      .onConflict((oc) => oc.doNothing())
+      .executeTakeFirst();
+    if (inserted.numInsertedOrUpdatedRows === 0n) {
+      throw new DomainError(409, "meeting:errors.alreadyMember", {}, "login");
+    }
+    await writeAudit(trx, {
+      actorId: actor.userId,
+      action: "council.manage",
+      areaId: council.areaId,
+      subjectType: "council",
+      subjectId: councilId,
+      details: { change: "memberAdded", displayName: user.displayName },
+    });
+  });
+}
+
+export async function removeCouncilMember(
+  actor: Actor,
+  councilId: number,
+  userId: number,
+): Promise<void> {
+  const db = getDb();
+  const council = await db
+    .selectFrom("councils")
+    .select(["id", "areaId"])
+    .where("id", "=", councilId)
+    .executeTakeFirst();
+  if (!council) throw new DomainError(404, "meeting:errors.councilNotFound");
+  authorize(actor, "council.manage", { communityId: council.areaId });
+  await db.transaction().execute(async (trx) => {
+    const removed = await trx
+      .deleteFrom("councilMembers")
+      .where("councilId", "=", councilId)
+      .where("userId", "=", userId)
+      .executeTakeFirst();
+    if (removed.numDeletedRows === 0n)
+      throw new DomainError(404, "meeting:errors.notCouncilMember");
+    await writeAudit(trx, {
+      actorId: actor.userId,
+      action: "council.manage",
+      areaId: council.areaId,
+      subjectType: "council",
+      subjectId: councilId,
+      details: { change: "memberRemoved", userId },
     });
   });
 }
