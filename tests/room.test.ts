@@ -128,6 +128,36 @@ describe("posting", () => {
   });
 });
 
+describe("posts arriving together", () => {
+  it("are written in batches, each sender getting their own stored message back", async () => {
+    const people = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => makeResident(community, { displayName: `居民${i}` })),
+    );
+    const results = await Promise.all(people.map((p, i) => postMessage(p, meetingId, `第${i}位`)));
+    expect(new Set(results.map((r) => r.id)).size).toBe(30);
+    const stored = await history(ANONYMOUS, meetingId, { limit: 100 });
+    for (const [i, r] of results.entries()) {
+      expect(r).toMatchObject({ author: `居民${i}`, body: `第${i}位` });
+      expect(stored.messages.find((m) => m.id === r.id)).toMatchObject({
+        author: `居民${i}`,
+        body: `第${i}位`,
+      });
+    }
+  });
+
+  it("hold the rate limit even within one batch, refusing only the extra posts", async () => {
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 8 }, (_, i) => postMessage(resident, meetingId, `连发${i}`)),
+    );
+    expect(outcomes.filter((o) => o.status === "fulfilled")).toHaveLength(5);
+    const refused = outcomes.filter((o): o is PromiseRejectedResult => o.status === "rejected");
+    expect(refused.map((o) => (o.reason as { key: string }).key)).toEqual(
+      Array(3).fill("meeting:errors.rateLimited"),
+    );
+    expect((await history(ANONYMOUS, meetingId)).messages).toHaveLength(5);
+  });
+});
+
 describe("history", () => {
   it("pages backwards and catches up forwards without gaps or duplicates", async () => {
     const ids: number[] = [];

@@ -12,7 +12,7 @@ import { i18next } from "~/i18n/i18next.server";
 import { fallbackLng, isLng, type Lng } from "~/i18n/config";
 import { onEvent, type DomainEvent } from "~/services/events.server";
 import { requestMembership } from "~/services/memberships.server";
-import { messageForBroadcast, stateForBroadcast } from "~/services/room.server";
+import { stateForBroadcast } from "~/services/room.server";
 import {
   flagMessage,
   getMessage,
@@ -40,8 +40,10 @@ import {
 interface SocketData {
   lng: Lng;
   cookie: string | undefined;
-  /** Who the handshake's session belonged to; events still check the session again. */
+  /** Who the handshake's session belonged to. */
   userId: number | null;
+  /** The last lookup of the session and the person's rights, with when it was made. */
+  current?: { value: Current; at: number };
 }
 type LiuheSocket = Socket<ClientToServerEvents, ServerToClientEvents, object, SocketData>;
 export type LiuheIo = Server<ClientToServerEvents, ServerToClientEvents, object, SocketData>;
@@ -50,11 +52,29 @@ export type LiuheIo = Server<ClientToServerEvents, ServerToClientEvents, object,
 const MAX_PAYLOAD_BYTES = 16 * 1024;
 
 /**
- * Who is on the other end, looked up again for every event: a session revoked or expired since the
- * handshake stops working at once.
+ * How long a socket trusts what it last learnt of its person (session, memberships, committee
+ * seat). Changes made in this process drop it at once (see `forget`); the bound is for changes
+ * made by another process, once Liuhe runs several.
  */
-function current(socket: LiuheSocket): Promise<Current> {
-  return currentFromCookie(socket.data.cookie);
+const CURRENT_TTL_MS = 10_000;
+
+/**
+ * Who is on the other end. Looked up from the session cookie, then kept for a few seconds: a busy
+ * room would otherwise spend three queries per message on the same answer.
+ */
+async function current(socket: LiuheSocket): Promise<Current> {
+  const cached = socket.data.current;
+  if (cached && Date.now() - cached.at < CURRENT_TTL_MS) return cached.value;
+  const value = await currentFromCookie(socket.data.cookie);
+  socket.data.current = { value, at: Date.now() };
+  return value;
+}
+
+/** Drop what sockets know about a person (or everyone), so their next event looks again. */
+function forget(io: LiuheIo, userId: number | null) {
+  for (const socket of io.of("/").sockets.values()) {
+    if (userId === null || socket.data.userId === userId) socket.data.current = undefined;
+  }
 }
 
 async function refusal(socket: LiuheSocket, e: unknown): Promise<Ack<never>> {
@@ -230,10 +250,7 @@ function presenceOf(nsp: LiuheSocket["nsp"], channel: string): number {
 async function forwardRoom(io: LiuheIo, event: DomainEvent) {
   switch (event.type) {
     case "room.message":
-      io.to(roomChannel(event.meetingId)).emit(
-        "room:message",
-        await messageForBroadcast(event.messageId),
-      );
+      io.to(roomChannel(event.meetingId)).emit("room:message", event.message);
       break;
     case "room.messageChanged":
       io.to(roomChannel(event.meetingId)).emit("room:messageChanged", {
@@ -253,6 +270,10 @@ async function forwardRoom(io: LiuheIo, event: DomainEvent) {
 }
 
 function forward(io: LiuheIo, event: DomainEvent) {
+  // Rights changed: sockets look the person up again on their next event.
+  if (event.type === "session.revoked") return forget(io, event.userId);
+  if (event.type.startsWith("membership.") && "userId" in event) forget(io, event.userId);
+  if (event.type === "committee.changed") forget(io, null);
   if (event.type.startsWith("room.")) {
     forwardRoom(io, event).catch((e: unknown) => console.error("room broadcast failed", e));
     return;
@@ -279,8 +300,9 @@ export function attachRealtime(httpServer: HttpServer) {
     socket.data.cookie = cookie;
     socket.data.lng = isLng(lng) ? lng : fallbackLng;
     currentFromCookie(cookie).then(
-      ({ session }) => {
-        socket.data.userId = session?.user.id ?? null;
+      (value) => {
+        socket.data.userId = value.session?.user.id ?? null;
+        socket.data.current = { value, at: Date.now() };
         next();
       },
       (err: unknown) => next(err instanceof Error ? err : new Error(String(err))),

@@ -14,6 +14,7 @@ import {
 } from "~/domain/accounts/schemas";
 import { ANONYMOUS, type Actor } from "~/domain/permissions/policy";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "./password.server";
+import { emitEvent } from "./events.server";
 import {
   ACCOUNT_RULE,
   ADDRESS_RULE,
@@ -178,12 +179,14 @@ export async function sessionFromToken(
 }
 
 export async function revokeSession(sessionId: string): Promise<void> {
-  await getDb()
+  const row = await getDb()
     .updateTable("sessions")
     .set({ revokedAt: new Date().toISOString() })
     .where("id", "=", sessionId)
     .where("revokedAt", "is", null)
-    .execute();
+    .returning("userId")
+    .executeTakeFirst();
+  if (row) emitEvent({ type: "session.revoked", userId: row.userId });
 }
 
 export interface SessionInfo {
@@ -219,6 +222,7 @@ export async function revokeOwnSession(userId: number, sessionId: string): Promi
     .where("revokedAt", "is", null)
     .executeTakeFirst();
   if (result.numUpdatedRows === 0n) throw new DomainError(404, "account:errors.sessionNotFound");
+  emitEvent({ type: "session.revoked", userId });
 }
 
 /** Everything the policy needs to know about a person. */

@@ -3,6 +3,7 @@
  * them to Socket.IO rooms. Kept on globalThis so the Vite dev server's module reloads share one bus.
  */
 import { EventEmitter } from "node:events";
+import type { MessageView } from "./room.server";
 
 export type DomainEvent =
   | { type: "membership.requested"; communityId: number; membershipId: number; userId: number }
@@ -16,12 +17,14 @@ export type DomainEvent =
   | { type: "membership.withdrawn"; communityId: number; membershipId: number; userId: number }
   | { type: "committee.changed"; communityId: number }
   | { type: "meeting.changed"; communityId: number; meetingId: number }
-  /** A new message: forwarded as its public view to everyone reading the room. */
-  | { type: "room.message"; communityId: number; meetingId: number; messageId: number }
+  /** A new message: forwarded as it is (every reader sees a new message alike). */
+  | { type: "room.message"; communityId: number; meetingId: number; message: MessageView }
   /** A message was hidden, restored, pinned or flagged: readers fetch it again, as they may see it. */
   | { type: "room.messageChanged"; communityId: number; meetingId: number; messageId: number }
   /** Room state: open/closed, slow mode, agenda item, speaker queue, floor. */
-  | { type: "room.state"; communityId: number; meetingId: number };
+  | { type: "room.state"; communityId: number; meetingId: number }
+  /** A session ended (sign-out, revoked, account deleted): sockets must stop trusting it. */
+  | { type: "session.revoked"; userId: number };
 
 const g = globalThis as unknown as { __liuheEvents?: EventEmitter };
 const bus = (g.__liuheEvents ??= new EventEmitter().setMaxListeners(100));

@@ -9,7 +9,7 @@ import { authorize, can, type Actor, type Target } from "~/domain/permissions/po
 import { canMoveTo, isOpenForPeople, SEAT_KINDS } from "~/domain/meetings/rules";
 import type { LoginId } from "~/domain/accounts/schemas";
 import { writeAudit } from "./audit.server";
-import { emitEvent } from "./events.server";
+import { emitEvent, onEvent } from "./events.server";
 import { findUserByLogin } from "./accounts.server";
 
 /** What the policy needs to know about a meeting. */
@@ -25,9 +25,42 @@ export interface MeetingContext {
   seatHolders: number[];
 }
 
+/**
+ * Meeting contexts are read on every message; they change rarely, and every change emits an event.
+ * A few seconds' cache, dropped by those events in this process. Writes that depend on the
+ * current state (posting, moving the status) read it again inside their own transaction.
+ */
+const CONTEXT_TTL_MS = 5_000;
+// On globalThis, like the event bus, so that the dev server's module reloads share one cache.
+const g = globalThis as unknown as {
+  __liuheMeetingContexts?: Map<number, { ctx: MeetingContext; at: number }>;
+};
+if (!g.__liuheMeetingContexts) {
+  const cache = new Map<number, { ctx: MeetingContext; at: number }>();
+  g.__liuheMeetingContexts = cache;
+  onEvent((e) => {
+    if ("meetingId" in e) cache.delete(e.meetingId);
+  });
+}
+const contextCache = g.__liuheMeetingContexts;
+
 export async function meetingContext(
   meetingId: number,
-  db: Transaction<Database> | ReturnType<typeof getDb> = getDb(),
+  db?: Transaction<Database>,
+): Promise<MeetingContext> {
+  if (!db) {
+    const hit = contextCache.get(meetingId);
+    if (hit && Date.now() - hit.at < CONTEXT_TTL_MS) return hit.ctx;
+    const ctx = await loadContext(meetingId, getDb());
+    contextCache.set(meetingId, { ctx, at: Date.now() });
+    return ctx;
+  }
+  return loadContext(meetingId, db);
+}
+
+async function loadContext(
+  meetingId: number,
+  db: Transaction<Database> | ReturnType<typeof getDb>,
 ): Promise<MeetingContext> {
   const m = await db
     .selectFrom("meetings")

@@ -8,6 +8,7 @@ import { DomainError } from "~/domain/errors";
 import { authorize, type Actor } from "~/domain/permissions/policy";
 import { verifyPassword } from "./password.server";
 import { writeAudit } from "./audit.server";
+import { emitEvent } from "./events.server";
 
 export async function exportMyData(actor: Actor) {
   authorize(actor, "account.downloadData", { ownerId: actor.userId ?? undefined });
@@ -116,4 +117,5 @@ export async function deleteAccount(actor: Actor, password: string): Promise<voi
       .where("id", "=", userId)
       .execute();
   });
+  emitEvent({ type: "session.revoked", userId });
 }
