@@ -73,6 +73,11 @@ export function httpGuard(
   res: ServerResponse,
   next: (err?: unknown) => void,
 ) {
+  // No page of ours may be framed by another site (clickjacking), nor sniffed into another type.
+  res.setHeader("X-Frame-Options", "DENY");
+  res.setHeader("Content-Security-Policy", "frame-ancestors 'none'");
+  res.setHeader("X-Content-Type-Options", "nosniff");
+  res.setHeader("Referrer-Policy", "same-origin");
   const method = req.method ?? "GET";
   if (SAFE.has(method)) return next();
   if (isCrossSite(req.headers)) return refuseAfterBody(req, res, 403, "errors.crossSite", next);
