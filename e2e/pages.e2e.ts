@@ -7,8 +7,8 @@ import fs from "node:fs";
 import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { openDatabase } from "../db/client.server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seededCommunity } from "./support/seeded";
 import { launch, newContext, signIn } from "./support/browser";
 
 let browser: Browser;
@@ -85,41 +85,17 @@ const PAGES: Array<{ path: string; who: Who; h1: RegExp; form?: boolean }> = [
 const contexts = new Map<string, BrowserContext>();
 let ids: Record<string, number> | null = null;
 
-/** The seeded ids of 东坡路社区, its council and its meetings, read from the e2e database. */
+/** The seeded ids of 东坡路社区, its council and its meetings. */
 async function seededIds() {
   if (ids) return ids;
-  const db = openDatabase(inject("dbPath"));
-  try {
-    const community = await db
-      .selectFrom("areas")
-      .select("id")
-      .where("code", "=", "dongpo")
-      .executeTakeFirstOrThrow();
-    const council = await db
-      .selectFrom("councils")
-      .select("id")
-      .where("areaId", "=", community.id)
-      .executeTakeFirstOrThrow();
-    const meeting = async (status: "published" | "live" | "scheduled") =>
-      (
-        await db
-          .selectFrom("meetings")
-          .select("id")
-          .where("councilId", "=", council.id)
-          .where("status", "=", status)
-          .orderBy("startsAt")
-          .executeTakeFirstOrThrow()
-      ).id;
-    ids = {
-      COMMUNITY: community.id,
-      COUNCIL: council.id,
-      PAST: await meeting("published"),
-      LIVE: await meeting("live"),
-      UPCOMING: await meeting("scheduled"),
-    };
-  } finally {
-    await db.destroy();
-  }
+  const c = await seededCommunity("dongpo");
+  ids = {
+    COMMUNITY: c.community,
+    COUNCIL: c.council,
+    PAST: c.past,
+    LIVE: c.live,
+    UPCOMING: c.upcoming,
+  };
   return ids;
 }
 

@@ -4,8 +4,8 @@
  * in 长辈版 with JavaScript off: read, post, RSVP.
  */
 import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { openDatabase } from "../db/client.server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seededCommunity } from "./support/seeded";
 import { launch, newContext, signIn, submitAndWait } from "./support/browser";
 
 let browser: Browser;
@@ -14,34 +14,10 @@ let upcomingMeeting = 0;
 
 beforeAll(async () => {
   browser = await launch();
-  // 东坡路社区's council: its live meeting (room) and an upcoming one (RSVP).
-  const db = openDatabase(inject("dbPath"));
-  try {
-    const area = await db
-      .selectFrom("areas")
-      .select("id")
-      .where("code", "=", "qingnian")
-      .executeTakeFirstOrThrow();
-    const council = await db
-      .selectFrom("councils")
-      .select("id")
-      .where("areaId", "=", area.id)
-      .executeTakeFirstOrThrow();
-    const find = async (status: "live" | "scheduled") =>
-      (
-        await db
-          .selectFrom("meetings")
-          .select("id")
-          .where("councilId", "=", council.id)
-          .where("status", "=", status)
-          .orderBy("startsAt")
-          .executeTakeFirstOrThrow()
-      ).id;
-    liveMeeting = await find("live");
-    upcomingMeeting = await find("scheduled");
-  } finally {
-    await db.destroy();
-  }
+  // 青年路社区's council: its live meeting (room) and an upcoming one (RSVP).
+  const seeded = await seededCommunity("qingnian");
+  liveMeeting = seeded.live;
+  upcomingMeeting = seeded.upcoming;
 });
 afterAll(async () => {
   await browser?.close();

@@ -8,6 +8,22 @@ import type { LoginId } from "~/domain/accounts/schemas";
 import { writeAudit } from "./audit.server";
 import { findUserByLogin } from "./accounts.server";
 
+/** The council, once the policy allows the actor this action on it; 404 when there is none. */
+export async function councilFor(
+  actor: Actor,
+  councilId: number,
+  action: "council.manage" | "meeting.manage",
+): Promise<{ id: number; areaId: number }> {
+  const council = await getDb()
+    .selectFrom("councils")
+    .select(["id", "areaId"])
+    .where("id", "=", councilId)
+    .executeTakeFirst();
+  if (!council) throw new DomainError(404, "meeting:errors.councilNotFound");
+  authorize(actor, action, { communityId: council.areaId });
+  return council;
+}
+
 export interface CouncilInput {
   name: string;
   purpose: string;
@@ -60,13 +76,7 @@ export async function updateCouncil(
   input: CouncilInput,
 ): Promise<void> {
   const db = getDb();
-  const council = await db
-    .selectFrom("councils")
-    .select(["id", "areaId"])
-    .where("id", "=", councilId)
-    .executeTakeFirst();
-  if (!council) throw new DomainError(404, "meeting:errors.councilNotFound");
-  authorize(actor, "council.manage", { communityId: council.areaId });
+  const council = await councilFor(actor, councilId, "council.manage");
   await db.transaction().execute(async (trx) => {
     await trx
       .updateTable("councils")
@@ -90,13 +100,7 @@ export async function addCouncilMember(
   login: LoginId,
 ): Promise<void> {
   const db = getDb();
-  const council = await db
-    .selectFrom("councils")
-    .select(["id", "areaId"])
-    .where("id", "=", councilId)
-    .executeTakeFirst();
-  if (!council) throw new DomainError(404, "meeting:errors.councilNotFound");
-  authorize(actor, "council.manage", { communityId: council.areaId });
+  const council = await councilFor(actor, councilId, "council.manage");
   const user = await findUserByLogin(login);
   if (!user) throw new DomainError(404, "community:errors.userNotFound", {}, "login");
   await db.transaction().execute(async (trx) => {
@@ -125,13 +129,7 @@ export async function removeCouncilMember(
   userId: number,
 ): Promise<void> {
   const db = getDb();
-  const council = await db
-    .selectFrom("councils")
-    .select(["id", "areaId"])
-    .where("id", "=", councilId)
-    .executeTakeFirst();
-  if (!council) throw new DomainError(404, "meeting:errors.councilNotFound");
-  authorize(actor, "council.manage", { communityId: council.areaId });
+  const council = await councilFor(actor, councilId, "council.manage");
   await db.transaction().execute(async (trx) => {
     const removed = await trx
       .deleteFrom("councilMembers")

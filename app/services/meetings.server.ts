@@ -11,6 +11,7 @@ import type { LoginId } from "~/domain/accounts/schemas";
 import { writeAudit } from "./audit.server";
 import { emitEvent, onEvent } from "./events.server";
 import { findUserByLogin } from "./accounts.server";
+import { councilFor } from "./councils.server";
 
 /** What the policy needs to know about a meeting. */
 export interface MeetingContext {
@@ -117,13 +118,7 @@ export async function createMeeting(
   input: MeetingInput,
 ): Promise<number> {
   const db = getDb();
-  const council = await db
-    .selectFrom("councils")
-    .select(["id", "areaId"])
-    .where("id", "=", councilId)
-    .executeTakeFirst();
-  if (!council) throw new DomainError(404, "meeting:errors.councilNotFound");
-  authorize(actor, "meeting.manage", { communityId: council.areaId });
+  const council = await councilFor(actor, councilId, "meeting.manage");
   if (input.endsAt <= input.startsAt)
     throw new DomainError(400, "meeting:errors.endBeforeStart", {}, "endsAt");
   const meetingId = await db.transaction().execute(async (trx) => {
