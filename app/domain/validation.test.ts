@@ -15,6 +15,16 @@ describe("formToObject", () => {
     });
   });
 
+  it("takes a field named __proto__ as a field, never as the object's prototype", () => {
+    const f = new FormData();
+    f.append("__proto__", new File(["x"], "intruder"));
+    f.append("constructor", "c");
+    const out = formToObject(f);
+    expect(Object.getPrototypeOf(out)).toBeNull();
+    expect((out as Record<string, unknown>).name).toBeUndefined();
+    expect(Object.keys(out).sort()).toEqual(["__proto__", "constructor"]);
+  });
+
   it("re-fills only text fields and never passwords", () => {
     expect(keptValues({ a: "1", b: ["x"], password: "secret" }, ["password"])).toEqual({ a: "1" });
   });

@@ -17,7 +17,9 @@ export type FormValue = string | string[] | { file: true; name: string };
 export type FormObject = Record<string, FormValue>;
 
 export function formToObject(form: FormData): FormObject {
-  const out: FormObject = {};
+  // No prototype: a field named "__proto__" must be a field, not a way to swap the object's
+  // prototype (and smuggle in fields such as "name" that the form never sent).
+  const out: FormObject = Object.create(null) as FormObject;
   for (const key of new Set(form.keys())) {
     const values = form.getAll(key);
     const mapped = values.map((v) => (typeof v === "string" ? v : null));
