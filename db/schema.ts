@@ -221,6 +221,172 @@ export interface CommitmentUpdatesTable {
   createdAt: string;
 }
 
+export type ServiceArea =
+  | "communityService"
+  | "mediation"
+  | "publicSafety"
+  | "elderlyCare"
+  | "disasterRelief"
+  | "hardship"
+  | "culture"
+  | "environment";
+export type OrganisationTier = "filed" | "registered" | "charity";
+export type ProjectStatus =
+  | "draft"
+  | "submitted"
+  | "underReview"
+  | "accepted"
+  | "rejected"
+  | "returned"
+  | "selected"
+  | "inProgress"
+  | "completed"
+  | "abandoned";
+
+export interface OrganisationsTable {
+  id: Generated<number>;
+  name: string;
+  tier: OrganisationTier;
+  registrationNumber: string | null;
+  description: string;
+  contact: string | null;
+  status: "pending" | "verified" | "declined";
+  decidedBy: number | null;
+  decidedAt: string | null;
+  decisionReason: string | null;
+  createdBy: number | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface OrganisationServicesTable {
+  organisationId: number;
+  service: ServiceArea;
+}
+
+export interface OrganisationCommunitiesTable {
+  organisationId: number;
+  communityId: number;
+}
+
+export interface OrganisationMembersTable {
+  organisationId: number;
+  userId: number;
+  role: "admin" | "member";
+  status: "invited" | "active";
+  invitedBy: number | null;
+  invitedAt: string;
+  joinedAt: string | null;
+}
+
+export interface CommunitySettingsTable {
+  communityId: number;
+  /** Supports at which a submitted project goes under review by itself; null: never. */
+  supportThreshold: number | null;
+  updatedAt: string;
+}
+
+export interface ProjectsTable {
+  id: Generated<number>;
+  communityId: number;
+  gridId: number | null;
+  place: Generated<string>;
+  organisationId: number | null;
+  proposerId: number | null;
+  title: string;
+  summary: string;
+  description: string;
+  category: ServiceArea;
+  beneficiaries: string;
+  startsOn: string;
+  endsOn: string;
+  /** Whole yuan; always the sum of the budget items. */
+  budgetTotal: number;
+  spentTotal: Generated<number>;
+  status: ProjectStatus;
+  /** The reason given with the latest rejection, return or abandonment. */
+  statusReason: string | null;
+  /** File name of the re-encoded photo in the uploads folder. */
+  photo: string | null;
+  supportCount: Generated<number>;
+  ratingCount: Generated<number>;
+  ratingSum: Generated<number>;
+  createdAt: string;
+  updatedAt: string;
+  submittedAt: string | null;
+}
+
+export interface ProjectBudgetItemsTable {
+  id: Generated<number>;
+  projectId: number;
+  position: number;
+  label: string;
+  amount: number;
+}
+
+export interface ProjectEventsTable {
+  id: Generated<number>;
+  projectId: number;
+  step: string;
+  fromStatus: ProjectStatus | null;
+  toStatus: ProjectStatus;
+  actorId: number | null;
+  reason: string | null;
+  at: string;
+}
+
+export interface ProjectUpdatesTable {
+  id: Generated<number>;
+  projectId: number;
+  kind: "progress" | "final";
+  authorId: number | null;
+  body: string;
+  spent: number;
+  onDate: string;
+  createdAt: string;
+}
+
+export interface ProjectSupportsTable {
+  projectId: number;
+  userId: number;
+  at: string;
+}
+
+export interface ProjectRatingsTable {
+  projectId: number;
+  userId: number;
+  score: number;
+  at: string;
+}
+
+export interface ProjectCommentsTable {
+  id: Generated<number>;
+  projectId: number;
+  parentId: number | null;
+  authorId: number | null;
+  body: string;
+  createdAt: string;
+  hiddenAt: string | null;
+  hiddenBy: number | null;
+  hiddenReason: string | null;
+  flagCount: Generated<number>;
+  reviewedAt: string | null;
+}
+
+export interface CommentFlagsTable {
+  commentId: number;
+  userId: number;
+  reason: string;
+  at: string;
+}
+
+/** FTS5 tables: rowid is the project's or organisation's id. */
+export interface FtsTable {
+  rowid: number;
+  words: string;
+  chars: string;
+}
+
 export interface Database {
   areas: AreasTable;
   users: UsersTable;
@@ -243,6 +409,21 @@ export interface Database {
   minutes: MinutesTable;
   commitments: CommitmentsTable;
   commitmentUpdates: CommitmentUpdatesTable;
+  organisations: OrganisationsTable;
+  organisationServices: OrganisationServicesTable;
+  organisationCommunities: OrganisationCommunitiesTable;
+  organisationMembers: OrganisationMembersTable;
+  communitySettings: CommunitySettingsTable;
+  projects: ProjectsTable;
+  projectBudgetItems: ProjectBudgetItemsTable;
+  projectEvents: ProjectEventsTable;
+  projectUpdates: ProjectUpdatesTable;
+  projectSupports: ProjectSupportsTable;
+  projectRatings: ProjectRatingsTable;
+  projectComments: ProjectCommentsTable;
+  commentFlags: CommentFlagsTable;
+  projectsFts: FtsTable;
+  organisationsFts: FtsTable;
 }
 
 export type Area = Selectable<AreasTable>;

@@ -15,6 +15,8 @@ const GROUPS: ActionPolicy["group"][] = [
   "account",
   "community",
   "meeting",
+  "organisation",
+  "project",
   "committee",
   "admin",
 ];

@@ -229,7 +229,7 @@ export async function revokeOwnSession(userId: number, sessionId: string): Promi
 export async function loadActor(user: SessionUser | null): Promise<Actor> {
   if (!user) return ANONYMOUS;
   const db = getDb();
-  const [committee, verified] = await Promise.all([
+  const [committee, verified, orgs] = await Promise.all([
     db
       .selectFrom("committeeMembers")
       .select("communityId")
@@ -242,12 +242,20 @@ export async function loadActor(user: SessionUser | null): Promise<Actor> {
       .where("userId", "=", user.id)
       .where("status", "=", "verified")
       .execute(),
+    db
+      .selectFrom("organisationMembers")
+      .select(["organisationId", "role"])
+      .where("userId", "=", user.id)
+      .where("status", "=", "active")
+      .execute(),
   ]);
   return {
     userId: user.id,
     isAdmin: user.isAdmin,
     committeeOf: committee?.communityId ?? null,
     verifiedIn: verified.map((r) => r.communityId),
+    orgMemberOf: orgs.map((r) => r.organisationId),
+    orgAdminOf: orgs.filter((r) => r.role === "admin").map((r) => r.organisationId),
   };
 }
 

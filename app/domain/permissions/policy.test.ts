@@ -4,10 +4,38 @@ import { actions, ANONYMOUS, authorize, can, decide, policy, roles, type Actor }
 import zh from "../../../public/locales/zh-CN/permissions.json";
 import en from "../../../public/locales/en/permissions.json";
 
-const resident: Actor = { userId: 1, isAdmin: false, committeeOf: null, verifiedIn: [10] };
-const committee: Actor = { userId: 2, isAdmin: false, committeeOf: 10, verifiedIn: [] };
-const otherCommittee: Actor = { userId: 3, isAdmin: false, committeeOf: 11, verifiedIn: [] };
-const admin: Actor = { userId: 4, isAdmin: true, committeeOf: null, verifiedIn: [] };
+const resident: Actor = {
+  userId: 1,
+  isAdmin: false,
+  committeeOf: null,
+  verifiedIn: [10],
+  orgMemberOf: [],
+  orgAdminOf: [],
+};
+const committee: Actor = {
+  userId: 2,
+  isAdmin: false,
+  committeeOf: 10,
+  verifiedIn: [],
+  orgMemberOf: [],
+  orgAdminOf: [],
+};
+const otherCommittee: Actor = {
+  userId: 3,
+  isAdmin: false,
+  committeeOf: 11,
+  verifiedIn: [],
+  orgMemberOf: [],
+  orgAdminOf: [],
+};
+const admin: Actor = {
+  userId: 4,
+  isAdmin: true,
+  committeeOf: null,
+  verifiedIn: [],
+  orgMemberOf: [],
+  orgAdminOf: [],
+};
 
 describe("permission policy", () => {
   it("lets anyone read public pages", () => {

@@ -15,10 +15,18 @@ export interface Actor {
   committeeOf: number | null;
   /** Communities where this person is a verified resident. */
   verifiedIn: readonly number[];
+  /** Organisations where this person is an active member (admins included). */
+  orgMemberOf: readonly number[];
+  /** Organisations where this person is an organisation admin. */
+  orgAdminOf: readonly number[];
 }
 
 export interface Target {
   communityId?: number;
+  /** Several communities (an organisation serves several): a committee of any one of them counts. */
+  communityIds?: readonly number[];
+  /** The organisation a thing belongs to (its listing, its members, its projects). */
+  organisationId?: number;
   /** The user a record belongs to (their own session, their own request...). */
   ownerId?: number;
   /** People holding an invited seat at the meeting concerned. */
@@ -32,6 +40,8 @@ export const ANONYMOUS: Actor = Object.freeze({
   isAdmin: false,
   committeeOf: null,
   verifiedIn: Object.freeze([]) as readonly number[],
+  orgMemberOf: Object.freeze([]) as readonly number[],
+  orgAdminOf: Object.freeze([]) as readonly number[],
 });
 
 export const roles = {
@@ -43,7 +53,13 @@ export const roles = {
     t.communityId !== undefined && a.verifiedIn.includes(t.communityId),
   seatHolder: (a: Actor, t: Target) =>
     a.userId !== null && (t.seatHolders ?? []).includes(a.userId),
-  committee: (a: Actor, t: Target) => a.committeeOf !== null && a.committeeOf === t.communityId,
+  committee: (a: Actor, t: Target) =>
+    a.committeeOf !== null &&
+    (a.committeeOf === t.communityId || (t.communityIds ?? []).includes(a.committeeOf)),
+  orgMember: (a: Actor, t: Target) =>
+    t.organisationId !== undefined && a.orgMemberOf.includes(t.organisationId),
+  orgAdmin: (a: Actor, t: Target) =>
+    t.organisationId !== undefined && a.orgAdminOf.includes(t.organisationId),
   publicReader: (_a: Actor, t: Target) => t.isPublic === true,
   admin: (a: Actor) => a.isAdmin,
 } as const satisfies Record<string, (actor: Actor, target: Target) => boolean>;
@@ -52,7 +68,15 @@ export type Role = keyof typeof roles;
 
 export interface ActionPolicy {
   /** Section of the 权责清单 the action is listed under. */
-  group: "public" | "account" | "community" | "meeting" | "committee" | "admin";
+  group:
+    | "public"
+    | "account"
+    | "community"
+    | "meeting"
+    | "organisation"
+    | "project"
+    | "committee"
+    | "admin";
   /** Any one of these roles suffices. */
   allow: readonly Role[];
   /** Whether taking the action writes an audit log entry. */
@@ -92,6 +116,36 @@ export const policy = {
   "room.moderate": { group: "committee", allow: ["committee"], audited: true },
   "minutes.write": { group: "committee", allow: ["committee"], audited: true },
   "commitment.update": { group: "committee", allow: ["committee"], audited: true },
+  "organisation.view": { group: "public", allow: ["anyone"] },
+  "project.view": { group: "public", allow: ["anyone"] },
+  "organisation.viewUnverified": {
+    group: "organisation",
+    allow: ["self", "orgMember", "committee", "admin"],
+  },
+  "organisation.apply": { group: "organisation", allow: ["signedIn"] },
+  "organisation.edit": { group: "organisation", allow: ["orgAdmin"] },
+  "organisation.manageMembers": { group: "organisation", allow: ["orgAdmin"] },
+  "organisation.respondInvite": { group: "organisation", allow: ["self"] },
+  "organisation.leave": { group: "organisation", allow: ["self"] },
+  "project.viewDraft": { group: "project", allow: ["self", "orgMember"] },
+  "project.propose": { group: "project", allow: ["verifiedResident", "orgMember"] },
+  "project.edit": { group: "project", allow: ["self", "orgMember"] },
+  "project.submit": { group: "project", allow: ["self", "orgMember"] },
+  "project.carryOut": {
+    group: "project",
+    allow: ["self", "orgMember", "committee"],
+    audited: true,
+  },
+  "project.abandon": { group: "project", allow: ["self", "orgMember", "committee"], audited: true },
+  "project.support": { group: "project", allow: ["verifiedResident"] },
+  "project.rate": { group: "project", allow: ["verifiedResident"] },
+  "project.comment": { group: "project", allow: ["verifiedResident"] },
+  "project.flagComment": { group: "project", allow: ["verifiedResident"] },
+  "organisation.decide": { group: "committee", allow: ["committee"], audited: true },
+  "project.review": { group: "committee", allow: ["committee"], audited: true },
+  "project.select": { group: "committee", allow: ["committee"], audited: true },
+  "project.moderate": { group: "committee", allow: ["committee"], audited: true },
+  "community.settings": { group: "committee", allow: ["committee"], audited: true },
   "committee.appoint": { group: "admin", allow: ["admin"], audited: true },
   "committee.end": { group: "admin", allow: ["admin"], audited: true },
 } as const satisfies Record<string, ActionPolicy>;

@@ -1,0 +1,126 @@
+import { describe, expect, it } from "vitest";
+import { QUERY_MAX_TERMS, indexColumns, matchExpression } from "./segment";
+
+const BREAK = "\uE000";
+
+describe("indexColumns", () => {
+  it("keeps segmenter words and every CJK character, in order, repeats included", () => {
+    const { words, chars } = indexColumns("为老旧小区加装电梯，老旧");
+    expect(words).toBe("为 老旧 小区 加 装 电梯 老旧");
+    expect(chars).toBe(`为 老 旧 小 区 加 装 电 梯 ${BREAK} 老 旧`);
+  });
+
+  it("lowercases and NFKC-normalises Latin words and leaves them out of chars", () => {
+    const { words, chars } = indexColumns("Elevators for ＯＬＤ blocks, 养老 2024");
+    expect(words).toBe("elevators for old blocks 养老 2024");
+    expect(chars).toBe("养 老");
+  });
+
+  it("never lets two texts, or CJK split by punctuation or a Latin word, be adjacent", () => {
+    expect(indexColumns("加", "装").chars).toBe(`加 ${BREAK} 装`);
+    expect(indexColumns("加", "装").words).toBe(`加 ${BREAK} 装`);
+    expect(indexColumns("加。装").chars).toBe(`加 ${BREAK} 装`);
+    expect(indexColumns("加 A 装").chars).toBe(`加 ${BREAK} 装`);
+    expect(indexColumns("", "  ", "加装").chars).toBe("加 装");
+  });
+
+  it("splits a word that mixes scripts and keeps only letters and numbers", () => {
+    expect(indexColumns("A区 don't 😀").words).toBe("a 区 don t");
+    expect(indexColumns("\uE000").words).toBe("");
+  });
+});
+
+describe("matchExpression", () => {
+  it("turns a CJK run into a phrase of characters, with the words for ranking only", () => {
+    expect(matchExpression("养老")).toBe(
+      '(chars : "养 老" OR (chars : "养 老" AND words : "养老"))',
+    );
+    // 加装 is two words to the segmenter, one run to us.
+    expect(matchExpression("加装")).toBe(
+      '(chars : "加 装" OR (chars : "加 装" AND words : "加 装"))',
+    );
+  });
+
+  it("prefix-matches lowercased Latin words and numbers, all terms required", () => {
+    expect(matchExpression("Elevator ＡＢＣ 2024")).toBe(
+      'words : "elevator"* AND words : "abc"* AND words : "2024"*',
+    );
+  });
+
+  it("keeps CJK runs apart where the query has a space, and mixes them with Latin words", () => {
+    expect(matchExpression("养老 电梯 lift")).toBe(
+      [
+        '(chars : "养 老" OR (chars : "养 老" AND words : "养老"))',
+        '(chars : "电 梯" OR (chars : "电 梯" AND words : "电梯"))',
+        'words : "lift"*',
+      ].join(" AND "),
+    );
+  });
+
+  it("returns null when there is nothing to search for", () => {
+    for (const q of ["", "   ", "。，！", '"', "*", "-", "😀🎉", "\u0301", "\uE000"]) {
+      expect(matchExpression(q), JSON.stringify(q)).toBeNull();
+    }
+  });
+
+  it("drops repeated terms and stops at the term limit", () => {
+    expect(matchExpression("lift LIFT lift")).toBe('words : "lift"*');
+    const many = Array.from({ length: 30 }, (_, i) => `w${i}`).join(" ");
+    const expr = matchExpression(many)!;
+    expect(expr.split(" AND ")).toHaveLength(QUERY_MAX_TERMS);
+    expect(expr).toContain('"w11"*');
+    expect(expr).not.toContain('"w12"*');
+  });
+
+  it("looks at the first 100 characters only", () => {
+    const expr = matchExpression(`${"养".repeat(100)}电梯`)!;
+    expect(expr).toContain(`chars : "${Array(100).fill("养").join(" ")}"`);
+    expect(expr).not.toContain("电");
+  });
+
+  // Every term must be `col : "letters, marks, numbers, spaces"` (with * after a Latin word),
+  // joined by AND/OR and parentheses that this module wrote: nothing from the input is syntax.
+  const term = String.raw`(?:words|chars) : "[\p{L}\p{M}\p{N} ]+"\*?`;
+  const cjkTerm = String.raw`\(${term} OR \(${term} AND ${term}\)\)`;
+  const shape = new RegExp(
+    String.raw`^(?:${term}|${cjkTerm})(?: AND (?:${term}|${cjkTerm}))*$`,
+    "u",
+  );
+
+  it("has a shape check that refuses injected syntax", () => {
+    expect('words : "a" OR "b"*').not.toMatch(shape);
+    expect('words : "a*"*').not.toMatch(shape);
+    expect('chars : "养 老" NOT words : "x"*').not.toMatch(shape);
+  });
+
+  it.each([
+    'a" OR "b',
+    "NEAR(",
+    "NEAR(a b, 2)",
+    "-x",
+    "^x",
+    "col:x",
+    "chars:养老",
+    "a AND NOT b",
+    "(养老) OR {电梯}",
+    "x\u0301y",
+    "😀养老😀",
+    "ＡＢＣ",
+    '养"老',
+    "'; drop table projects_fts; --",
+    "\u0000a\u0000",
+  ])("cannot be made invalid by %j", (q) => {
+    // null is a valid answer (nothing to search for); anything else must have the shape.
+    expect(matchExpression(q) ?? 'words : "x"').toMatch(shape);
+  });
+
+  it("searches for operators as plain words and turns full-width letters into ASCII", () => {
+    expect(matchExpression('a" OR "b')).toBe('words : "a"* AND words : "or"* AND words : "b"*');
+    expect(matchExpression("col:x")).toBe('words : "col x"*');
+    expect(matchExpression("NEAR(")).toBe('words : "near"*');
+    expect(matchExpression("ＡＢＣ")).toBe('words : "abc"*');
+    expect(matchExpression('养"老')).toBe(
+      '(chars : "养" OR (chars : "养" AND words : "养")) AND (chars : "老" OR (chars : "老" AND words : "老"))',
+    );
+  });
+});
