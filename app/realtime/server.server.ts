@@ -274,6 +274,12 @@ function forward(io: LiuheIo, event: DomainEvent) {
   if (event.type === "session.revoked") return forget(io, event.userId);
   if (event.type.startsWith("membership.") && "userId" in event) forget(io, event.userId);
   if (event.type === "committee.changed") forget(io, null);
+  if (event.type === "organisation.membersChanged") {
+    forget(io, event.userId);
+    const own = `user:${event.userId}`;
+    io.to(own).emit("changed", { channel: own, type: event.type });
+    return;
+  }
   if (event.type.startsWith("room.")) {
     forwardRoom(io, event).catch((e: unknown) => console.error("room broadcast failed", e));
     return;

@@ -89,3 +89,29 @@ export async function communityPage(id: number): Promise<CommunityPage | null> {
     pendingCount: count("pending"),
   };
 }
+
+/** Every community, for pickers (a city has dozens, not thousands). */
+export async function communityOptions() {
+  return getDb()
+    .selectFrom("areas")
+    .select(["id", "nameZh", "nameEn"])
+    .where("level", "=", "community")
+    .orderBy("sort")
+    .orderBy("id")
+    .execute();
+}
+
+/** The grids of these communities, for the project form's optional grid. */
+export async function gridOptions(communityIds: readonly number[]) {
+  if (communityIds.length === 0) return [];
+  const rows = await getDb()
+    .selectFrom("areas")
+    .select(["id", "parentId", "nameZh", "nameEn"])
+    .where("level", "=", "grid")
+    .where("parentId", "in", [...communityIds])
+    .orderBy("parentId")
+    .orderBy("sort")
+    .orderBy("id")
+    .execute();
+  return rows.map((r) => ({ ...r, parentId: r.parentId ?? 0 }));
+}

@@ -23,6 +23,10 @@ export type DomainEvent =
   | { type: "room.messageChanged"; communityId: number; meetingId: number; messageId: number }
   /** Room state: open/closed, slow mode, agenda item, speaker queue, floor. */
   | { type: "room.state"; communityId: number; meetingId: number }
+  /** Someone joined, left or was removed from an organisation: their rights changed. */
+  | { type: "organisation.membersChanged"; organisationId: number; userId: number }
+  /** A project was proposed, moved a step, supported, commented on or reported on. */
+  | { type: "project.changed"; communityId: number; projectId: number }
   /** A session ended (sign-out, revoked, account deleted): sockets must stop trusting it. */
   | { type: "session.revoked"; userId: number };
 

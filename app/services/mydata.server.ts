@@ -1,7 +1,7 @@
 /**
  * A person's own data: everything Liuhe keeps about them, as one download, and deleting the account.
  * Deleting keeps the user row (audit entries point at it) but empties it: no name, no login, no
- * password; memberships, sessions and committee seats go.
+ * password; memberships, organisation memberships, sessions and committee seats go.
  */
 import { getDb } from "../../db/client.server";
 import { DomainError } from "~/domain/errors";
@@ -14,7 +14,18 @@ export async function exportMyData(actor: Actor) {
   authorize(actor, "account.downloadData", { ownerId: actor.userId ?? undefined });
   const userId = actor.userId!;
   const db = getDb();
-  const [account, memberships, committee, sessions, actions] = await Promise.all([
+  const [
+    account,
+    memberships,
+    committee,
+    sessions,
+    actions,
+    organisations,
+    projects,
+    supports,
+    ratings,
+    comments,
+  ] = await Promise.all([
     db
       .selectFrom("users")
       .select(["displayName", "username", "phone", "createdAt", "consentVersion", "consentedAt"])
@@ -53,6 +64,40 @@ export async function exportMyData(actor: Actor) {
       .where("actorId", "=", userId)
       .orderBy("id")
       .execute(),
+    db
+      .selectFrom("organisationMembers")
+      .innerJoin("organisations", "organisations.id", "organisationMembers.organisationId")
+      .select([
+        "organisations.name as organisation",
+        "organisationMembers.role",
+        "organisationMembers.status",
+        "organisationMembers.invitedAt",
+        "organisationMembers.joinedAt",
+      ])
+      .where("organisationMembers.userId", "=", userId)
+      .execute(),
+    db
+      .selectFrom("projects")
+      .select(["id", "title", "status", "createdAt"])
+      .where("proposerId", "=", userId)
+      .orderBy("id")
+      .execute(),
+    db
+      .selectFrom("projectSupports")
+      .select(["projectId", "at"])
+      .where("userId", "=", userId)
+      .execute(),
+    db
+      .selectFrom("projectRatings")
+      .select(["projectId", "score", "at"])
+      .where("userId", "=", userId)
+      .execute(),
+    db
+      .selectFrom("projectComments")
+      .select(["projectId", "body", "createdAt", "hiddenAt"])
+      .where("authorId", "=", userId)
+      .orderBy("id")
+      .execute(),
   ]);
   return {
     exportedAt: new Date().toISOString(),
@@ -61,6 +106,11 @@ export async function exportMyData(actor: Actor) {
     committee,
     sessions,
     actionsTaken: actions.map((a) => ({ ...a, details: JSON.parse(a.details) as unknown })),
+    organisations,
+    projectsProposed: projects,
+    projectSupports: supports,
+    projectRatings: ratings,
+    projectComments: comments,
   };
 }
 
@@ -103,6 +153,9 @@ export async function deleteAccount(actor: Actor, password: string): Promise<voi
       });
     }
     await trx.deleteFrom("memberships").where("userId", "=", userId).execute();
+    // Supports, ratings and comments stay (counts and discussions are part of the public record)
+    // but no longer carry a name; belonging to an organisation ends.
+    await trx.deleteFrom("organisationMembers").where("userId", "=", userId).execute();
     await trx.deleteFrom("sessions").where("userId", "=", userId).execute();
     await trx
       .updateTable("users")

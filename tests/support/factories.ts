@@ -117,6 +117,19 @@ export async function tableCounts() {
     "minutes",
     "commitments",
     "commitmentUpdates",
+    "organisations",
+    "organisationServices",
+    "organisationCommunities",
+    "organisationMembers",
+    "communitySettings",
+    "projects",
+    "projectBudgetItems",
+    "projectEvents",
+    "projectUpdates",
+    "projectSupports",
+    "projectRatings",
+    "projectComments",
+    "commentFlags",
   ] as const;
   const out: Record<string, number> = {};
   for (const t of tables) {
@@ -225,4 +238,101 @@ export async function dbSnapshot() {
     out[t] = await db.selectFrom(t).selectAll().execute();
   }
   return out;
+}
+
+/**
+ * Every row of every table of the database, search indexes included, to prove that a refusal
+ * wrote nothing anywhere (dbSnapshot covers the meeting tables only).
+ */
+export async function wholeDbSnapshot() {
+  const { sql } = await import("kysely");
+  const db = getDb();
+  const { rows } = await sql<{ name: string }>`select name from sqlite_master
+    where type = 'table' and name not like 'sqlite_%' order by name`.execute(db);
+  const out: Record<string, unknown[]> = {};
+  for (const { name } of rows) {
+    out[name] = (await sql`select * from ${sql.table(name)}`.execute(db)).rows;
+  }
+  return out;
+}
+
+/** The grid areas of a community (makeCommunity makes one). */
+export async function gridsOf(communityId: number) {
+  const rows = await getDb()
+    .selectFrom("areas")
+    .select("id")
+    .where("parentId", "=", communityId)
+    .where("level", "=", "grid")
+    .orderBy("id")
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/**
+ * An organisation written straight to the database (not indexed for search): serving the given
+ * communities, with the given users as active members, the first of them its admin.
+ */
+export async function makeOrganisation(opts: {
+  communities: number[];
+  members?: number[];
+  status?: "pending" | "verified" | "declined";
+  name?: string;
+  services?: Array<
+    | "communityService"
+    | "mediation"
+    | "publicSafety"
+    | "elderlyCare"
+    | "disasterRelief"
+    | "hardship"
+    | "culture"
+    | "environment"
+  >;
+  tier?: "filed" | "registered" | "charity";
+}) {
+  const db = getDb();
+  const now = new Date().toISOString();
+  const members = opts.members ?? [];
+  const { id } = await db
+    .insertInto("organisations")
+    .values({
+      name: opts.name ?? `组织${++counter}`,
+      tier: opts.tier ?? "registered",
+      registrationNumber: null,
+      description: "为社区居民提供服务的社会组织",
+      contact: null,
+      status: opts.status ?? "verified",
+      decidedBy: null,
+      decidedAt: opts.status === "pending" ? null : now,
+      decisionReason: null,
+      createdBy: members[0] ?? null,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  await db
+    .insertInto("organisationServices")
+    .values((opts.services ?? ["elderlyCare"]).map((service) => ({ organisationId: id, service })))
+    .execute();
+  if (opts.communities.length > 0) {
+    await db
+      .insertInto("organisationCommunities")
+      .values(opts.communities.map((communityId) => ({ organisationId: id, communityId })))
+      .execute();
+  }
+  for (const [i, userId] of members.entries()) {
+    await db
+      .insertInto("organisationMembers")
+      .values({
+        organisationId: id,
+        userId,
+        role: i === 0 ? "admin" : "member",
+        status: "active",
+        invitedBy: members[0] ?? null,
+        invitedAt: now,
+        joinedAt: now,
+      })
+      .execute();
+  }
+  return id;
 }

@@ -1,0 +1,222 @@
+/**
+ * Full-text search against the real FTS5 tables of a freshly migrated database: the segmenter's
+ * cuts must not hide Chinese substrings, English must prefix-match, and no query may throw.
+ */
+import { sql } from "kysely";
+import { beforeAll, describe, expect, it } from "vitest";
+import { getDb } from "../db/client.server";
+import { matchExpression } from "~/domain/search/segment";
+import {
+  matchingIds,
+  rankExpression,
+  reindex,
+  unindex,
+  type SearchKind,
+} from "~/services/search.server";
+
+/** Ids of the indexed rows of `kind` that `query` finds, ascending. */
+async function search(kind: SearchKind, query: string): Promise<number[]> {
+  const expression = matchExpression(query);
+  if (expression === null) return [];
+  const table = kind === "project" ? "projectsFts" : "organisationsFts";
+  const rows = await getDb()
+    .selectFrom(table)
+    .select("rowid")
+    .where("rowid", "in", matchingIds(kind, expression))
+    .orderBy("rowid")
+    .execute();
+  return rows.map((r) => r.rowid);
+}
+
+const projects: Record<number, string[]> = {
+  1: ["社区养老服务站", "为长辈提供午餐和陪伴"],
+  2: ["居家养老", "上门探访独居老人"],
+  3: ["养老院志愿者", "周末陪伴"],
+  4: ["老年食堂", "每天供应午餐"],
+  5: ["为老旧小区加装电梯", "三个单元的楼道改造"],
+  6: ["Elevators for old blocks", "Lifts in three stairwells"],
+  7: ["Garden on the roof", "Vegetables and flowers"],
+};
+
+beforeAll(async () => {
+  const db = getDb();
+  for (const [id, texts] of Object.entries(projects)) {
+    await reindex(db, "project", Number(id), texts);
+  }
+});
+
+describe("search: Chinese", () => {
+  it("finds 养老 however the segmenter cut the text, and not texts without it", async () => {
+    // 养老院 is cut 养老|院; 老年食堂 has 老 but not 养老.
+    expect(await search("project", "养老")).toEqual([1, 2, 3]);
+  });
+
+  it("finds 加装 although the segmenter cut it into 加|装, and finds 电梯", async () => {
+    expect(await search("project", "加装")).toEqual([5]);
+    expect(await search("project", "电梯")).toEqual([5]);
+    expect(await search("project", "老旧小区加装电梯")).toEqual([5]);
+  });
+
+  it("treats a CJK query as a phrase: the characters must stand together", async () => {
+    // 老 and 区 both occur in project 5, but not side by side.
+    expect(await search("project", "老区")).toEqual([]);
+  });
+
+  it("searches the second text too", async () => {
+    expect(await search("project", "午餐")).toEqual([1, 4]);
+  });
+});
+
+describe("search: English and numbers", () => {
+  it("prefix-matches, ignoring case", async () => {
+    expect(await search("project", "elevator")).toEqual([6]);
+    expect(await search("project", "ELEVATORS")).toEqual([6]);
+    expect(await search("project", "ｅｌｅｖａｔｏｒ")).toEqual([6]);
+    expect(await search("project", "elevatorz")).toEqual([]);
+  });
+
+  it("requires every word of the query", async () => {
+    expect(await search("project", "elevator stairwells")).toEqual([6]);
+    expect(await search("project", "elevator garden")).toEqual([]);
+    expect(await search("project", "养老 午餐")).toEqual([1]);
+    expect(await search("project", "养老 garden")).toEqual([]);
+  });
+});
+
+describe("search: hostile queries", () => {
+  const nasty = [
+    '"',
+    'a" OR "b',
+    "*",
+    "NEAR(",
+    "NEAR(elevator old, 2)",
+    "-",
+    "-elevator",
+    "^x",
+    "col:x",
+    "chars:养老",
+    "words : elevator",
+    "elevator AND NOT garden",
+    "(养老) OR {电梯}",
+    "😀养老😀",
+    "ＡＢＣ",
+    '养"老',
+    "'; drop table projects_fts; --",
+    "\u0000",
+    "x".repeat(5000),
+    "养老 ".repeat(500),
+  ];
+
+  it.each(nasty)("never throws for %j", async (q) => {
+    await expect(search("project", q)).resolves.toBeInstanceOf(Array);
+  });
+
+  it("searches operator words as plain words", async () => {
+    // Were AND/NOT operators here, this would find project 6; as words, nothing has "and"/"not".
+    expect(await search("project", "elevator AND NOT garden")).toEqual([]);
+    expect(await search("project", "-elevator")).toEqual([6]);
+    expect(await search("project", "words : elevator")).toEqual([]);
+    expect(await search("project", "(养老) OR {电梯}")).toEqual([]);
+  });
+});
+
+describe("reindex and unindex", () => {
+  it("replaces the old text, keeping one row", async () => {
+    const db = getDb();
+    await reindex(db, "project", 20, ["旧标题 tulip"]);
+    expect(await search("project", "tulip")).toEqual([20]);
+    await reindex(db, "project", 20, ["新名称 library"]);
+    expect(await search("project", "tulip")).toEqual([]);
+    expect(await search("project", "旧标题")).toEqual([]);
+    expect(await search("project", "library")).toEqual([20]);
+    expect(await search("project", "新名称")).toEqual([20]);
+    const { n } = await db
+      .selectFrom("projectsFts")
+      .select(db.fn.countAll<number>().as("n"))
+      .where("rowid", "=", 20)
+      .executeTakeFirstOrThrow();
+    expect(n).toBe(1);
+  });
+
+  it("removes a row with unindex", async () => {
+    await reindex(getDb(), "project", 21, ["Bicycle shed"]);
+    expect(await search("project", "bicycle")).toEqual([21]);
+    await unindex(getDb(), "project", 21);
+    expect(await search("project", "bicycle")).toEqual([]);
+  });
+
+  it("writes inside the caller's transaction, so a rollback leaves no index row", async () => {
+    await expect(
+      getDb()
+        .transaction()
+        .execute(async (trx) => {
+          await reindex(trx, "project", 22, ["Rollback pavilion"]);
+          throw new Error("abort");
+        }),
+    ).rejects.toThrow("abort");
+    expect(await search("project", "pavilion")).toEqual([]);
+  });
+
+  it("keeps projects and organisations apart", async () => {
+    await reindex(getDb(), "organisation", 1, ["Elevator maintenance co-op"]);
+    expect(await search("organisation", "elevator")).toEqual([1]);
+    expect(await search("project", "maintenance")).toEqual([]);
+    await unindex(getDb(), "organisation", 1);
+    expect(await search("organisation", "elevator")).toEqual([]);
+  });
+
+  it("refuses an unknown kind rather than building SQL from it", () => {
+    expect(() => matchingIds("projects; --" as SearchKind, '"x"')).toThrow(/unknown search kind/);
+  });
+});
+
+describe("texts are never adjacent to each other", () => {
+  it("does not match a phrase across two texts or across punctuation", async () => {
+    const db = getDb();
+    await reindex(db, "project", 30, ["屋顶加", "装修花园"]);
+    await reindex(db, "project", 31, ["屋顶加。装修花园"]);
+    await reindex(db, "project", 32, ["屋顶加装修花园"]);
+    expect(await search("project", "屋顶")).toEqual([30, 31, 32]);
+    expect(await search("project", "加装")).toEqual([5, 32]);
+  });
+
+  it("matches words of different texts when they are separate query terms", async () => {
+    expect(await search("project", "加 装修")).toEqual([30, 31, 32]);
+  });
+});
+
+describe("ranking", () => {
+  it("filters and orders real rows, whole-word hits first", async () => {
+    const db = getDb();
+    const now = new Date().toISOString();
+    const names = ["培养老师志愿者", "社区养老服务站", "老年食堂", "儿童之家"];
+    const ids: number[] = [];
+    for (const name of names) {
+      const { id } = await db
+        .insertInto("organisations")
+        .values({
+          name,
+          tier: "filed",
+          description: "",
+          status: "verified",
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      await reindex(db, "organisation", id, [name, ""]);
+      ids.push(id);
+    }
+    const expression = matchExpression("养老")!;
+    const rows = await db
+      .selectFrom("organisations")
+      .select(["name", rankExpression("organisation", expression, "organisations.id").as("rank")])
+      .where("organisations.id", "in", matchingIds("organisation", expression))
+      .orderBy(sql`rank`)
+      .execute();
+    // 培养老师 holds 养老 only across the words 培养|老师: it matches, but ranks below a text
+    // where 养老 is a word of its own, though it comes first in id order.
+    expect(rows.map((r) => r.name)).toEqual(["社区养老服务站", "培养老师志愿者"]);
+    expect(rows[0]!.rank).toBeLessThan(rows[1]!.rank!);
+  });
+});
