@@ -18,7 +18,7 @@ import { getCurrent } from "~/utils/session.server";
 import { readPreferences } from "~/utils/preferences.server";
 import { FULL_CSS_HREF, LITE_CSS } from "~/utils/styles.server";
 import { withParam } from "~/utils/format";
-import { fallbackLng, type Lng } from "~/i18n/config";
+import { fallbackLng, namespaces, type Lng } from "~/i18n/config";
 
 export const handle = { i18n: ["common"] };
 
@@ -99,6 +99,12 @@ function Header({ data }: { data: NonNullable<RootData> }) {
             <Link to="/communities">{t("nav.communities")}</Link>
           </li>
           <li>
+            <Link to="/projects">{t("nav.projects")}</Link>
+          </li>
+          <li>
+            <Link to="/orgs">{t("nav.orgs")}</Link>
+          </li>
+          <li>
             <Link to="/permissions">{t("nav.permissions")}</Link>
           </li>
           <li>
@@ -177,7 +183,7 @@ interface ErrorData {
 
 export function ErrorBoundary() {
   const error = useRouteError();
-  const { t } = useTranslation(["common", "account", "community", "permissions", "meeting"]);
+  const { t } = useTranslation([...namespaces]);
   let status = 500;
   let message = t("errors.unexpected");
   if (isRouteErrorResponse(error)) {

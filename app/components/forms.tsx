@@ -2,9 +2,10 @@
 import type { InputHTMLAttributes, ReactNode, TextareaHTMLAttributes } from "react";
 import { useTranslation } from "react-i18next";
 import type { FieldError, FieldErrors } from "~/domain/validation";
+import { namespaces } from "~/i18n/config";
 
 export function useFieldMessage() {
-  const { t } = useTranslation(["common", "account", "community", "permissions", "meeting"]);
+  const { t } = useTranslation([...namespaces]);
   return (e: FieldError | undefined) => (e ? t(e.key, e.params) : undefined);
 }
 
@@ -15,9 +16,28 @@ interface FieldProps extends InputHTMLAttributes<HTMLInputElement> {
   error?: FieldError;
 }
 
-export function Field({ name, label, hint, error, id, ...input }: FieldProps) {
+/**
+ * The label, hint and error around one control, and the ids that tie them to it: every field of
+ * every form is announced the same way.
+ */
+function FieldFrame({
+  inputId,
+  label,
+  hint,
+  error,
+  children,
+}: {
+  inputId: string;
+  label: ReactNode;
+  hint?: ReactNode;
+  error?: FieldError;
+  children: (aria: {
+    id: string;
+    "aria-invalid": true | undefined;
+    "aria-describedby": string | undefined;
+  }) => ReactNode;
+}) {
   const message = useFieldMessage();
-  const inputId = id ?? `f-${name}`;
   const described = [hint ? `${inputId}-hint` : null, error ? `${inputId}-error` : null]
     .filter(Boolean)
     .join(" ");
@@ -34,14 +54,20 @@ export function Field({ name, label, hint, error, id, ...input }: FieldProps) {
           {message(error)}
         </p>
       )}
-      <input
-        id={inputId}
-        name={name}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={described || undefined}
-        {...input}
-      />
+      {children({
+        id: inputId,
+        "aria-invalid": error ? true : undefined,
+        "aria-describedby": described || undefined,
+      })}
     </div>
+  );
+}
+
+export function Field({ name, label, hint, error, id, ...input }: FieldProps) {
+  return (
+    <FieldFrame inputId={id ?? `f-${name}`} label={label} hint={hint} error={error}>
+      {(aria) => <input name={name} {...aria} {...input} />}
+    </FieldFrame>
   );
 }
 
@@ -53,32 +79,10 @@ interface TextAreaProps extends TextareaHTMLAttributes<HTMLTextAreaElement> {
 }
 
 export function TextArea({ name, label, hint, error, id, ...rest }: TextAreaProps) {
-  const message = useFieldMessage();
-  const inputId = id ?? `f-${name}`;
-  const described = [hint ? `${inputId}-hint` : null, error ? `${inputId}-error` : null]
-    .filter(Boolean)
-    .join(" ");
   return (
-    <div className={`field${error ? " has-error" : ""}`}>
-      <label htmlFor={inputId}>{label}</label>
-      {hint && (
-        <p className="hint" id={`${inputId}-hint`}>
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p className="error" id={`${inputId}-error`}>
-          {message(error)}
-        </p>
-      )}
-      <textarea
-        id={inputId}
-        name={name}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={described || undefined}
-        {...rest}
-      />
-    </div>
+    <FieldFrame inputId={id ?? `f-${name}`} label={label} hint={hint} error={error}>
+      {(aria) => <textarea name={name} {...aria} {...rest} />}
+    </FieldFrame>
   );
 }
 
@@ -119,5 +123,85 @@ export function Notice({ children }: { children: ReactNode }) {
     <div className="notice" role="status">
       {children}
     </div>
+  );
+}
+
+interface SelectFieldProps {
+  name: string;
+  label: ReactNode;
+  options: ReadonlyArray<{ value: string; label: string }>;
+  defaultValue?: string;
+  hint?: ReactNode;
+  error?: FieldError;
+  /** A first, empty option ("any", "none"). */
+  empty?: string;
+  required?: boolean;
+}
+
+export function SelectField({
+  name,
+  label,
+  options,
+  defaultValue,
+  hint,
+  error,
+  empty,
+  required,
+}: SelectFieldProps) {
+  return (
+    <FieldFrame inputId={`f-${name}`} label={label} hint={hint} error={error}>
+      {(aria) => (
+        <select name={name} defaultValue={defaultValue ?? ""} required={required} {...aria}>
+          {empty !== undefined && <option value="">{empty}</option>}
+          {options.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      )}
+    </FieldFrame>
+  );
+}
+
+/** Several checkboxes under one legend; posted as the same field name repeated. */
+export function CheckboxGroup({
+  name,
+  legend,
+  options,
+  checked,
+  error,
+}: {
+  name: string;
+  legend: ReactNode;
+  options: ReadonlyArray<{ value: string; label: string }>;
+  checked: readonly string[];
+  error?: FieldError;
+}) {
+  const message = useFieldMessage();
+  return (
+    <fieldset
+      className={`field checkboxes${error ? " has-error" : ""}`}
+      id={`f-${name}`}
+      aria-describedby={error ? `f-${name}-error` : undefined}
+    >
+      <legend>{legend}</legend>
+      {error && (
+        <p className="error" id={`f-${name}-error`}>
+          {message(error)}
+        </p>
+      )}
+      {options.map((o) => (
+        <label key={o.value} className="check">
+          <input
+            type="checkbox"
+            name={name}
+            value={o.value}
+            defaultChecked={checked.includes(o.value)}
+          />{" "}
+          {o.label}
+        </label>
+      ))}
+    </fieldset>
   );
 }

@@ -3,7 +3,14 @@ export const supportedLngs = ["zh-CN", "en"] as const;
 export type Lng = (typeof supportedLngs)[number];
 export const fallbackLng: Lng = "zh-CN";
 export const defaultNS = "common";
-export const namespaces = ["common", "account", "community", "permissions", "meeting"] as const;
+export const namespaces = [
+  "common",
+  "account",
+  "community",
+  "permissions",
+  "meeting",
+  "project",
+] as const;
 
 export function isLng(value: unknown): value is Lng {
   return typeof value === "string" && (supportedLngs as readonly string[]).includes(value);

@@ -10,6 +10,8 @@ import enCommunity from "../../public/locales/en/community.json";
 import enPermissions from "../../public/locales/en/permissions.json";
 import zhMeeting from "../../public/locales/zh-CN/meeting.json";
 import enMeeting from "../../public/locales/en/meeting.json";
+import zhProject from "../../public/locales/zh-CN/project.json";
+import enProject from "../../public/locales/en/project.json";
 
 export const resources: Resource = {
   "zh-CN": {
@@ -18,6 +20,7 @@ export const resources: Resource = {
     community: zhCommunity,
     permissions: zhPermissions,
     meeting: zhMeeting,
+    project: zhProject,
   },
   en: {
     common: enCommon,
@@ -25,5 +28,6 @@ export const resources: Resource = {
     community: enCommunity,
     permissions: enPermissions,
     meeting: enMeeting,
+    project: enProject,
   },
 };

@@ -35,8 +35,17 @@ import { titleMeta } from "~/utils/meta";
 import { readPreferences } from "~/utils/preferences.server";
 import { getCurrent, requireSession } from "~/utils/session.server";
 import { DomainError } from "~/domain/errors";
+import { CommunityProjects } from "~/components/projects";
+import { thresholdSchema } from "~/domain/projects/schemas";
+import { pendingOrganisations } from "~/services/organisations.server";
+import {
+  listProjects,
+  reviewQueue,
+  setSupportThreshold,
+  supportThreshold,
+} from "~/services/projects.server";
 
-export const handle = { i18n: ["community", "meeting"] };
+export const handle = { i18n: ["community", "meeting", "project"] };
 export const meta = titleMeta;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -50,14 +59,23 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const pending = can(actor, "membership.viewPending", { communityId: id })
     ? await listPending(actor, id)
     : null;
-  const [councils, commitments] = await Promise.all([
+  const isCommittee = can(actor, "project.review", { communityId: id });
+  const [councils, commitments, projects, threshold, reviewing, pendingOrgs] = await Promise.all([
     councilsOf(id),
     commitmentsOf({ areaId: id }, true),
+    listProjects({ communityId: id, sort: "newest" }),
+    supportThreshold(id),
+    isCommittee ? reviewQueue(actor, id) : null,
+    isCommittee ? pendingOrganisations(actor, id) : null,
   ]);
   return json({
     title: areaName(page.community, lng),
     councils,
     commitments,
+    projects: { items: projects.items.slice(0, 5), total: projects.total },
+    threshold,
+    reviewing,
+    pendingOrgs,
     page,
     userId: session?.user.id ?? null,
     signedIn: Boolean(session),
@@ -135,6 +153,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
         await endCommitteeMember(actor, parsed.data.committeeMemberId);
         return back("ended");
       }
+      case "threshold": {
+        const parsed = parseForm(thresholdSchema, form);
+        if (!parsed.ok) return refuseForm(400, parsed.errors, form);
+        await setSupportThreshold(actor, id, parsed.data.threshold);
+        return back("thresholdSet");
+      }
       default:
         throw new DomainError(400, "errors.badForm");
     }
@@ -143,7 +167,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
 }
 
-const DONE = ["requested", "withdrawn", "verified", "declined", "appointed", "ended"] as const;
+const DONE = [
+  "requested",
+  "withdrawn",
+  "verified",
+  "declined",
+  "appointed",
+  "ended",
+  "thresholdSet",
+] as const;
 
 export default function Community() {
   const {
@@ -157,6 +189,10 @@ export default function Community() {
     canCreateCouncil,
     councils,
     commitments,
+    projects,
+    threshold,
+    reviewing,
+    pendingOrgs,
   } = useLoaderData<typeof loader>();
   // New requests reach the committee's list, and decisions reach the resident, without a reload.
   useLiveRevalidation(
@@ -300,6 +336,15 @@ export default function Community() {
           </>
         )}
       </section>
+
+      <CommunityProjects
+        communityId={community.id}
+        projects={projects}
+        threshold={threshold}
+        reviewing={reviewing}
+        pendingOrgs={pendingOrgs}
+        refused={refusedIntent === "threshold" ? refused : undefined}
+      />
 
       <section aria-labelledby="committee-title">
         <h2 id="committee-title">{t("community.committee")}</h2>

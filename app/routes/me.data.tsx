@@ -36,6 +36,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
     memberships: data.memberships.length,
     sessions: data.sessions.length,
     actions: data.actionsTaken.length,
+    organisations: data.organisations.length,
+    participation:
+      data.projectsProposed.length +
+      data.projectSupports.length +
+      data.projectRatings.length +
+      data.projectComments.length,
   });
 }
 
@@ -60,7 +66,8 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function MyData() {
-  const { account, memberships, sessions, actions } = useLoaderData<typeof loader>();
+  const { account, memberships, sessions, actions, organisations, participation } =
+    useLoaderData<typeof loader>();
   const refused = useActionData<Refusal>();
   const { t, i18n } = useTranslation(["account", "common"]);
   const lng = i18n.language as Lng;
@@ -83,6 +90,10 @@ export default function MyData() {
         <dd>{sessions}</dd>
         <dt>{t("mydata.actions")}</dt>
         <dd>{actions}</dd>
+        <dt>{t("mydata.organisations")}</dt>
+        <dd>{organisations}</dd>
+        <dt>{t("mydata.participation")}</dt>
+        <dd>{participation}</dd>
       </dl>
       <p>
         <a className="button" href="/me/data.json" download>

@@ -29,3 +29,16 @@ export function withParam(pathname: string, search: string, key: string, value: 
   params.delete(key === "lng" ? "mode" : "lng");
   return `${pathname}?${params.toString()}`;
 }
+
+/** Whole yuan, grouped the reader's way: 12,000 元 / ¥12,000. */
+export function formatYuan(amount: number, lng: Lng): string {
+  const n = new Intl.NumberFormat(lng, { maximumFractionDigits: 0 }).format(amount);
+  return lng === "zh-CN" ? `${n} 元` : `¥${n}`;
+}
+
+/** A calendar date (YYYY-MM-DD) as written in the reader's language, without time-zone shifts. */
+export function formatDay(day: string, lng: Lng): string {
+  return new Intl.DateTimeFormat(lng, { dateStyle: "medium", timeZone: "UTC" }).format(
+    new Date(`${day}T00:00:00Z`),
+  );
+}

@@ -19,6 +19,8 @@ export const MAX_REQUEST_BYTES = 3 * 1024 * 1024;
 export interface Refusal {
   errors: FieldErrors;
   values: Record<string, string>;
+  /** Repeated fields (checkboxes, table rows), as typed. */
+  lists?: Record<string, string[]>;
 }
 
 function tooLarge(): never {
@@ -80,7 +82,9 @@ export function refuseForm(
   form: FormObject,
   omit: readonly string[] = ["password"],
 ) {
-  return json<Refusal>({ errors, values: keptValues(form, omit) }, { status });
+  const lists: Record<string, string[]> = {};
+  for (const [k, v] of Object.entries(form)) if (Array.isArray(v)) lists[k] = v;
+  return json<Refusal>({ errors, values: keptValues(form, omit), lists }, { status });
 }
 
 /** Turn a service's refusal into the form's answer; anything else is a real failure. */
@@ -114,3 +118,31 @@ export function idParam(raw: string | undefined): number {
 }
 
 export { DomainError };
+
+/**
+ * A form that may carry one file (a project's photo). The whole request is capped at
+ * MAX_REQUEST_BYTES; the file's own limit is the service's business, so that a photo a little
+ * too big gets a field error with the form kept, not an error page.
+ */
+export async function readFormWithFile(
+  request: Request,
+  field: string,
+): Promise<{ form: FormObject; file: Uint8Array | null }> {
+  const type = request.headers.get("Content-Type") ?? "";
+  if (!type.startsWith("multipart/form-data")) return { form: await readForm(request), file: null };
+  const bytes = await readCapped(request, MAX_REQUEST_BYTES);
+  let data: FormData;
+  try {
+    data = await new Response(bytes, { headers: { "Content-Type": type } }).formData();
+  } catch {
+    throw json({ error: { key: "errors.badForm" } }, { status: 400 });
+  }
+  const entry = data.get(field);
+  data.delete(field);
+  // A file input left empty still sends a part, with no name and no bytes.
+  const file =
+    entry && typeof entry !== "string" && entry.size > 0
+      ? new Uint8Array(await entry.arrayBuffer())
+      : null;
+  return { form: formToObject(data), file };
+}

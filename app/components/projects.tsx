@@ -1,0 +1,507 @@
+/** Pieces of the organisation and project pages: forms, lists, status labels. */
+import { Form, Link } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import {
+  SERVICE_AREAS,
+  SPARE_BUDGET_ROWS,
+  TIERS,
+  type ProjectStatus,
+  type ServiceArea,
+} from "~/domain/projects/rules";
+import type { FieldErrors } from "~/domain/validation";
+import type { Lng } from "~/i18n/config";
+import { areaName, formatYuan } from "~/utils/format";
+import { CheckboxGroup, Field, SelectField, TextArea } from "./forms";
+
+export interface CommunityOption {
+  id: number;
+  nameZh: string;
+  nameEn: string;
+}
+
+export function useProjectLabels() {
+  const { t, i18n } = useTranslation(["project", "common"]);
+  const lng = i18n.language as Lng;
+  return {
+    t,
+    lng,
+    serviceOptions: SERVICE_AREAS.map((s) => ({ value: s, label: t(`project:services.${s}`) })),
+    tierOptions: TIERS.map((s) => ({ value: s, label: t(`project:tiers.${s}`) })),
+    communityOptions: (list: readonly CommunityOption[]) =>
+      list.map((c) => ({ value: String(c.id), label: areaName(c, lng) })),
+  };
+}
+
+export function StatusBadge({ status }: { status: ProjectStatus }) {
+  const { t } = useTranslation("project");
+  return <span className={`badge status-${status}`}>{t(`status.${status}`)}</span>;
+}
+
+export interface ProjectCardView {
+  id: number;
+  title: string;
+  summary?: string;
+  status: ProjectStatus;
+  category?: ServiceArea;
+  budgetTotal: number;
+  supportCount: number;
+  communityZh?: string;
+  communityEn?: string;
+  organisationName?: string | null;
+}
+
+export function ProjectCards({ items }: { items: readonly ProjectCardView[] }) {
+  const { t, lng } = useProjectLabels();
+  return (
+    <ul className="cards">
+      {items.map((p) => (
+        <li key={p.id} className="card">
+          <h3>
+            <Link to={`/projects/${p.id}`}>{p.title}</Link>
+          </h3>
+          <p className="meta">
+            <StatusBadge status={p.status} />{" "}
+            {p.category && <span>{t(`project:services.${p.category}`)} · </span>}
+            {p.communityZh && (
+              <span>
+                {areaName({ nameZh: p.communityZh, nameEn: p.communityEn ?? "" }, lng)} ·{" "}
+              </span>
+            )}
+            <span>{t("project:budgetTotal", { amount: formatYuan(p.budgetTotal, lng) })}</span> ·{" "}
+            <span>{t("project:supportCount", { count: p.supportCount })}</span>
+          </p>
+          {p.organisationName && (
+            <p className="meta">{t("project:byOrganisation", { name: p.organisationName })}</p>
+          )}
+          {p.summary && <p>{p.summary}</p>}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export interface OrganisationValues {
+  name?: string;
+  tier?: string;
+  registrationNumber?: string;
+  services?: readonly string[];
+  communities?: readonly string[];
+  description?: string;
+  contact?: string;
+}
+
+export function OrganisationFields({
+  values,
+  errors,
+  communities,
+}: {
+  values: OrganisationValues;
+  errors: FieldErrors | undefined;
+  communities: readonly CommunityOption[];
+}) {
+  const { t, serviceOptions, tierOptions, communityOptions } = useProjectLabels();
+  return (
+    <>
+      <Field
+        name="name"
+        label={t("project:org.name")}
+        defaultValue={values.name}
+        error={errors?.name}
+        maxLength={60}
+      />
+      <SelectField
+        name="tier"
+        label={t("project:org.tier")}
+        hint={t("project:org.tierHint")}
+        options={tierOptions}
+        defaultValue={values.tier ?? "filed"}
+        error={errors?.tier}
+      />
+      <Field
+        name="registrationNumber"
+        label={t("project:org.registrationNumber")}
+        hint={t("project:org.registrationNumberHint")}
+        defaultValue={values.registrationNumber}
+        error={errors?.registrationNumber}
+        maxLength={40}
+      />
+      <CheckboxGroup
+        name="services"
+        legend={t("project:org.services")}
+        options={serviceOptions}
+        checked={values.services ?? []}
+        error={errors?.services}
+      />
+      <CheckboxGroup
+        name="communities"
+        legend={t("project:org.communities")}
+        options={communityOptions(communities)}
+        checked={values.communities ?? []}
+        error={errors?.communities}
+      />
+      <TextArea
+        name="description"
+        label={t("project:org.description")}
+        rows={5}
+        defaultValue={values.description}
+        error={errors?.description}
+        maxLength={2000}
+      />
+      <Field
+        name="contact"
+        label={t("project:org.contact")}
+        hint={t("project:org.contactHint")}
+        defaultValue={values.contact}
+        error={errors?.contact}
+        maxLength={100}
+      />
+    </>
+  );
+}
+
+export interface ProjectValues {
+  title?: string;
+  summary?: string;
+  description?: string;
+  communityId?: string;
+  gridId?: string;
+  place?: string;
+  organisationId?: string;
+  category?: string;
+  beneficiaries?: string;
+  startsOn?: string;
+  endsOn?: string;
+  items?: ReadonlyArray<{ label: string; amount: string }>;
+}
+
+export interface GridOption {
+  id: number;
+  parentId: number;
+  nameZh: string;
+  nameEn: string;
+}
+
+/**
+ * The project form's fields. Budget rows are plain inputs (filled rows plus a few spare ones) so
+ * the form works without JavaScript; blank rows are ignored by the server.
+ */
+export function ProjectFields({
+  values,
+  errors,
+  communities,
+  grids,
+  organisations,
+  fixedPlace,
+  hasPhoto,
+}: {
+  values: ProjectValues;
+  errors: FieldErrors | undefined;
+  communities: readonly CommunityOption[];
+  grids: readonly GridOption[];
+  organisations: ReadonlyArray<{ id: number; name: string }>;
+  /** When editing: the community and organisation stay as proposed. */
+  fixedPlace?: { community: string; organisation: string | null };
+  hasPhoto?: boolean;
+}) {
+  const { t, lng, serviceOptions, communityOptions } = useProjectLabels();
+  const rows = [...(values.items ?? [])];
+  const spare = Math.max(SPARE_BUDGET_ROWS, 5 - rows.length);
+  for (let i = 0; i < spare; i++) rows.push({ label: "", amount: "" });
+  return (
+    <>
+      <Field
+        name="title"
+        label={t("project:form.title")}
+        defaultValue={values.title}
+        error={errors?.title}
+        maxLength={60}
+      />
+      <Field
+        name="summary"
+        label={t("project:form.summary")}
+        hint={t("project:form.summaryHint")}
+        defaultValue={values.summary}
+        error={errors?.summary}
+        maxLength={140}
+      />
+      <TextArea
+        name="description"
+        label={t("project:form.description")}
+        rows={8}
+        defaultValue={values.description}
+        error={errors?.description}
+        maxLength={5000}
+      />
+      {fixedPlace ? (
+        <p>
+          {t("project:form.community")}: {fixedPlace.community}
+          {fixedPlace.organisation && (
+            <>
+              <br />
+              {t("project:form.organisation")}: {fixedPlace.organisation}
+            </>
+          )}
+        </p>
+      ) : (
+        <>
+          <SelectField
+            name="communityId"
+            label={t("project:form.community")}
+            options={communityOptions(communities)}
+            defaultValue={values.communityId}
+            error={errors?.communityId}
+          />
+          {organisations.length > 0 && (
+            <SelectField
+              name="organisationId"
+              label={t("project:form.organisation")}
+              hint={t("project:form.organisationHint")}
+              empty={t("project:form.ownName")}
+              options={organisations.map((o) => ({ value: String(o.id), label: o.name }))}
+              defaultValue={values.organisationId}
+              error={errors?.organisationId}
+            />
+          )}
+        </>
+      )}
+      <SelectField
+        name="gridId"
+        label={t("project:form.grid")}
+        empty={t("project:form.noGrid")}
+        options={grids.map((g) => {
+          const community = communities.find((c) => c.id === g.parentId);
+          return {
+            value: String(g.id),
+            label: community
+              ? `${areaName(community, lng)} · ${areaName(g, lng)}`
+              : areaName(g, lng),
+          };
+        })}
+        defaultValue={values.gridId}
+        error={errors?.gridId}
+      />
+      <Field
+        name="place"
+        label={t("project:form.place")}
+        hint={t("project:form.placeHint")}
+        defaultValue={values.place}
+        error={errors?.place}
+        maxLength={100}
+      />
+      <SelectField
+        name="category"
+        label={t("project:form.category")}
+        options={serviceOptions}
+        defaultValue={values.category}
+        error={errors?.category}
+      />
+      <Field
+        name="beneficiaries"
+        label={t("project:form.beneficiaries")}
+        hint={t("project:form.beneficiariesHint")}
+        defaultValue={values.beneficiaries}
+        error={errors?.beneficiaries}
+        maxLength={200}
+      />
+      <div className="field-row">
+        <Field
+          name="startsOn"
+          type="date"
+          label={t("project:form.startsOn")}
+          defaultValue={values.startsOn}
+          error={errors?.startsOn}
+        />
+        <Field
+          name="endsOn"
+          type="date"
+          label={t("project:form.endsOn")}
+          defaultValue={values.endsOn}
+          error={errors?.endsOn}
+        />
+      </div>
+      <fieldset className={`field budget${errors?.budget ? " has-error" : ""}`} id="f-budget">
+        <legend>{t("project:form.budget")}</legend>
+        <p className="hint">{t("project:form.budgetHint")}</p>
+        {errors?.budget && (
+          <p className="error" id="f-budget-error">
+            {t(errors.budget.key, errors.budget.params)}
+          </p>
+        )}
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t("project:form.itemLabel")}</th>
+                <th scope="col">{t("project:form.itemAmount")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((row, i) => (
+                <tr key={i}>
+                  <td>
+                    <input
+                      name="itemLabel"
+                      defaultValue={row.label}
+                      maxLength={60}
+                      aria-label={t("project:form.itemLabelRow", { row: i + 1 })}
+                    />
+                  </td>
+                  <td>
+                    <input
+                      name="itemAmount"
+                      defaultValue={row.amount}
+                      inputMode="numeric"
+                      aria-label={t("project:form.itemAmountRow", { row: i + 1 })}
+                    />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        <p className="hint">{t("project:form.moreRows")}</p>
+      </fieldset>
+      <div className={`field${errors?.photo ? " has-error" : ""}`}>
+        <label htmlFor="f-photo">{t("project:form.photo")}</label>
+        <p className="hint" id="f-photo-hint">
+          {hasPhoto ? t("project:form.photoReplaceHint") : t("project:form.photoHint")}
+        </p>
+        {errors?.photo && (
+          <p className="error" id="f-photo-error">
+            {t(errors.photo.key, errors.photo.params)}
+          </p>
+        )}
+        <input
+          id="f-photo"
+          type="file"
+          name="photo"
+          accept="image/jpeg,image/png,image/webp"
+          aria-describedby={`f-photo-hint${errors?.photo ? " f-photo-error" : ""}`}
+          aria-invalid={errors?.photo ? true : undefined}
+        />
+        {hasPhoto && (
+          <label className="check">
+            <input type="checkbox" name="removePhoto" value="yes" /> {t("project:form.removePhoto")}
+          </label>
+        )}
+      </div>
+    </>
+  );
+}
+
+/** A repeated field of a refused form, as typed (one value arrives as a plain string). */
+export function typedList(
+  refused: { values: Record<string, string>; lists?: Record<string, string[]> } | undefined,
+  name: string,
+): string[] | undefined {
+  if (!refused) return undefined;
+  return refused.lists?.[name] ?? (refused.values[name] ? [refused.values[name]] : []);
+}
+
+/** Budget rows of a refused form, as typed. */
+export function typedItems(
+  refused: { values: Record<string, string>; lists?: Record<string, string[]> } | undefined,
+): Array<{ label: string; amount: string }> | undefined {
+  if (!refused) return undefined;
+  const labels = typedList(refused, "itemLabel") ?? [];
+  const amounts = typedList(refused, "itemAmount") ?? [];
+  return labels
+    .map((label, i) => ({ label, amount: amounts[i] ?? "" }))
+    .filter((r) => r.label.trim() !== "" || r.amount.trim() !== "");
+}
+
+/** The community page's micro-projects: the latest few, and the committee's queues and setting. */
+export function CommunityProjects({
+  communityId,
+  projects,
+  threshold,
+  reviewing,
+  pendingOrgs,
+  refused,
+}: {
+  communityId: number;
+  projects: { items: readonly ProjectCardView[]; total: number };
+  threshold: number | null;
+  reviewing: ReadonlyArray<{
+    id: number;
+    title: string;
+    status: ProjectStatus;
+    supportCount: number;
+  }> | null;
+  pendingOrgs: ReadonlyArray<{ id: number; name: string }> | null;
+  refused?: { values: Record<string, string>; errors: FieldErrors };
+}) {
+  const { t } = useProjectLabels();
+  return (
+    <section aria-labelledby="community-projects-title">
+      <h2 id="community-projects-title">{t("project:community.title")}</h2>
+      <p>
+        {threshold === null
+          ? t("project:community.noThreshold")
+          : t("project:community.threshold", { count: threshold })}
+      </p>
+      {projects.items.length === 0 ? (
+        <p>{t("project:projects.none")}</p>
+      ) : (
+        <ProjectCards items={projects.items} />
+      )}
+      <p className="buttons">
+        <Link to={`/projects?community=${communityId}`}>
+          {t("project:community.all", { count: projects.total })}
+        </Link>
+        <Link className="button" to="/projects/new">
+          {t("project:propose")}
+        </Link>
+      </p>
+      {reviewing && (
+        <section aria-labelledby="review-queue-title" className="card">
+          <h3 id="review-queue-title">{t("project:community.reviewQueue")}</h3>
+          {reviewing.length === 0 ? (
+            <p>{t("project:community.nothingToReview")}</p>
+          ) : (
+            <ul>
+              {reviewing.map((p) => (
+                <li key={p.id}>
+                  <Link to={`/projects/${p.id}`}>{p.title}</Link> <StatusBadge status={p.status} />{" "}
+                  · {t("project:supportCount", { count: p.supportCount })}
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      )}
+      {pendingOrgs && (
+        <section aria-labelledby="pending-orgs-title" className="card">
+          <h3 id="pending-orgs-title">{t("project:community.pendingOrgs")}</h3>
+          {pendingOrgs.length === 0 ? (
+            <p>{t("project:community.noPendingOrgs")}</p>
+          ) : (
+            <ul>
+              {pendingOrgs.map((o) => (
+                <li key={o.id}>
+                  <Link to={`/orgs/${o.id}`}>{o.name}</Link>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      )}
+      {reviewing && (
+        <Form method="post" className="card">
+          <input type="hidden" name="intent" value="threshold" />
+          <Field
+            name="threshold"
+            label={t("project:community.thresholdLabel")}
+            hint={t("project:community.thresholdHint")}
+            inputMode="numeric"
+            defaultValue={
+              refused?.values.threshold ?? (threshold === null ? "" : String(threshold))
+            }
+            error={refused?.errors.threshold}
+          />
+          <button type="submit">{t("project:community.thresholdSave")}</button>
+        </Form>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,100 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { ErrorSummary } from "~/components/forms";
+import { OrganisationFields, typedList, useProjectLabels } from "~/components/projects";
+import { authorize } from "~/domain/permissions/policy";
+import { organisationSchema } from "~/domain/projects/schemas";
+import { parseForm } from "~/domain/validation";
+import { communityOptions } from "~/services/areas.server";
+import { editOrganisation, organisationPage } from "~/services/organisations.server";
+import {
+  idParam,
+  notFound,
+  readForm,
+  refusalFrom,
+  refuseForm,
+  throwRefusal,
+  type Refusal,
+} from "~/utils/forms.server";
+import { titleMeta } from "~/utils/meta";
+import { requireSession } from "~/utils/session.server";
+import { orgLabels } from "./orgs.new";
+
+export const handle = { i18n: ["project"] };
+export const meta = titleMeta;
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const id = idParam(params.id);
+  const { actor } = await requireSession(request);
+  const page = await organisationPage(actor, id);
+  if (!page) notFound();
+  try {
+    authorize(actor, "organisation.edit", { organisationId: id });
+  } catch (e) {
+    throwRefusal(e);
+  }
+  return json({
+    title: page.organisation.name,
+    organisation: page.organisation,
+    services: page.services,
+    served: page.communities.map((c) => String(c.id)),
+    communities: await communityOptions(),
+  });
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const id = idParam(params.id);
+  const form = await readForm(request);
+  const { actor } = await requireSession(request);
+  const parsed = parseForm(organisationSchema, form);
+  if (!parsed.ok) return refuseForm(400, parsed.errors, form);
+  try {
+    await editOrganisation(actor, id, parsed.data);
+  } catch (e) {
+    return refusalFrom(e, form);
+  }
+  return redirect(`/orgs/${id}?done=saved`);
+}
+
+export default function EditOrganisation() {
+  const { organisation: o, services, served, communities } = useLoaderData<typeof loader>();
+  const refused = useActionData<Refusal>();
+  const { t } = useProjectLabels();
+  return (
+    <section aria-labelledby="edit-title">
+      <p>
+        <Link to={`/orgs/${o.id}`}>{o.name}</Link>
+      </p>
+      <h1 id="edit-title">{t("project:org.edit")}</h1>
+      {o.status === "declined" && <p>{t("project:org.editDeclinedHint")}</p>}
+      <Form method="post">
+        <ErrorSummary errors={refused?.errors} labels={orgLabels(t)} />
+        <OrganisationFields
+          values={
+            refused
+              ? {
+                  ...refused.values,
+                  services: typedList(refused, "services"),
+                  communities: typedList(refused, "communities"),
+                }
+              : {
+                  name: o.name,
+                  tier: o.tier,
+                  registrationNumber: o.registrationNumber ?? "",
+                  services,
+                  communities: served,
+                  description: o.description,
+                  contact: o.contact ?? "",
+                }
+          }
+          errors={refused?.errors}
+          communities={communities}
+        />
+        <button type="submit" className="primary">
+          {t("project:org.save")}
+        </button>
+      </Form>
+    </section>
+  );
+}

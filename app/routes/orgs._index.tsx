@@ -1,0 +1,150 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Field, SelectField } from "~/components/forms";
+import { Pager } from "~/components/pager";
+import { useProjectLabels } from "~/components/projects";
+import { SERVICE_AREAS, TIERS } from "~/domain/projects/rules";
+import { authorize } from "~/domain/permissions/policy";
+import { id as idSchema } from "~/domain/validation";
+import { getT } from "~/i18n/i18next.server";
+import { communityOptions } from "~/services/areas.server";
+import {
+  listOrganisations,
+  myOrganisations,
+  DIRECTORY_PAGE,
+} from "~/services/organisations.server";
+import { titleMeta } from "~/utils/meta";
+import { getCurrent } from "~/utils/session.server";
+
+export const handle = { i18n: ["project"] };
+export const meta = titleMeta;
+
+/** Filters come from the address bar: unknown values are ignored, never an error page. */
+function filtersFrom(url: URL) {
+  const p = url.searchParams;
+  const service = SERVICE_AREAS.find((s) => s === p.get("service"));
+  const tier = TIERS.find((s) => s === p.get("tier"));
+  const community = idSchema.safeParse(p.get("community"));
+  const page = Number(p.get("page"));
+  return {
+    q: (p.get("q") ?? "").slice(0, 100).trim(),
+    service,
+    tier,
+    communityId: community.success ? community.data : undefined,
+    page: Number.isInteger(page) && page > 0 && page < 1000 ? page : 1,
+  };
+}
+
+const noOrganisations: Awaited<ReturnType<typeof myOrganisations>> = [];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { actor } = await getCurrent(request);
+  authorize(actor, "organisation.view");
+  const url = new URL(request.url);
+  const filters = filtersFrom(url);
+  const [result, communities, mine, t] = await Promise.all([
+    listOrganisations(filters),
+    communityOptions(),
+    actor.userId === null ? Promise.resolve(noOrganisations) : myOrganisations(actor.userId),
+    getT(request, "project"),
+  ]);
+  return json({
+    title: t("orgs.title"),
+    ...result,
+    filters,
+    communities,
+    mine,
+    signedIn: actor.userId !== null,
+    pageSize: DIRECTORY_PAGE,
+    search: url.search,
+  });
+}
+
+export default function Organisations() {
+  const { items, total, filters, communities, mine, signedIn, pageSize, search } =
+    useLoaderData<typeof loader>();
+  const { t, serviceOptions, tierOptions, communityOptions: options } = useProjectLabels();
+  const pages = Math.ceil(total / pageSize);
+  return (
+    <section aria-labelledby="orgs-title">
+      <h1 id="orgs-title">{t("project:orgs.title")}</h1>
+      <p>{t("project:orgs.intro")}</p>
+      <p className="buttons">
+        <Link className="button" to={signedIn ? "/orgs/new" : "/login?next=/orgs/new"}>
+          {t("project:orgs.apply")}
+        </Link>
+      </p>
+      {mine.length > 0 && (
+        <section aria-labelledby="mine-title" className="card">
+          <h2 id="mine-title">{t("project:orgs.mine")}</h2>
+          <ul>
+            {mine.map((o) => (
+              <li key={o.id}>
+                <Link to={`/orgs/${o.id}`}>{o.name}</Link> · {t(`project:org.role.${o.role}`)}
+                {o.status === "invited" && <> · {t("project:org.invitedBadge")}</>}
+                {o.listingStatus !== "verified" && (
+                  <> · {t(`project:org.listing.${o.listingStatus}`)}</>
+                )}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      <Form method="get" className="filters" role="search" aria-label={t("project:orgs.filter")}>
+        <Field
+          name="q"
+          type="search"
+          label={t("project:search.label")}
+          defaultValue={filters.q}
+          maxLength={100}
+        />
+        <SelectField
+          name="service"
+          label={t("project:org.services")}
+          empty={t("project:search.any")}
+          options={serviceOptions}
+          defaultValue={filters.service ?? ""}
+        />
+        <SelectField
+          name="community"
+          label={t("project:form.community")}
+          empty={t("project:search.any")}
+          options={options(communities)}
+          defaultValue={filters.communityId ? String(filters.communityId) : ""}
+        />
+        <SelectField
+          name="tier"
+          label={t("project:org.tier")}
+          empty={t("project:search.any")}
+          options={tierOptions}
+          defaultValue={filters.tier ?? ""}
+        />
+        <button type="submit">{t("project:search.submit")}</button>
+      </Form>
+      <p role="status">{t("project:search.found", { count: total })}</p>
+      {items.length === 0 ? (
+        <p>{t("project:orgs.none")}</p>
+      ) : (
+        <ul className="cards">
+          {items.map((o) => (
+            <li key={o.id} className="card">
+              <h2 className="card-title">
+                <Link to={`/orgs/${o.id}`}>{o.name}</Link>
+              </h2>
+              <p className="meta">
+                {t(`project:tiers.${o.tier}`)} ·{" "}
+                {o.services.map((s) => t(`project:services.${s}`)).join(t("common:listSeparator"))}{" "}
+                · {t("project:org.completedCount", { count: o.completed })}
+              </p>
+              <p>
+                {o.description.length > 120 ? `${o.description.slice(0, 120)}…` : o.description}
+              </p>
+            </li>
+          ))}
+        </ul>
+      )}
+      <Pager path="/orgs" search={search} page={filters.page} pages={pages} />
+    </section>
+  );
+}

@@ -1,0 +1,76 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { ErrorSummary } from "~/components/forms";
+import { OrganisationFields, typedList, useProjectLabels } from "~/components/projects";
+import { authorize } from "~/domain/permissions/policy";
+import { organisationSchema } from "~/domain/projects/schemas";
+import { parseForm } from "~/domain/validation";
+import { getT } from "~/i18n/i18next.server";
+import { communityOptions } from "~/services/areas.server";
+import { applyOrganisation } from "~/services/organisations.server";
+import { readForm, refusalFrom, refuseForm, type Refusal } from "~/utils/forms.server";
+import { titleMeta } from "~/utils/meta";
+import { requireSession } from "~/utils/session.server";
+
+export const handle = { i18n: ["project"] };
+export const meta = titleMeta;
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { actor } = await requireSession(request);
+  authorize(actor, "organisation.apply");
+  const [communities, t] = await Promise.all([communityOptions(), getT(request, "project")]);
+  return json({ title: t("orgs.applyTitle"), communities });
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const form = await readForm(request);
+  const { actor } = await requireSession(request);
+  const parsed = parseForm(organisationSchema, form);
+  if (!parsed.ok) return refuseForm(400, parsed.errors, form);
+  try {
+    const id = await applyOrganisation(actor, parsed.data);
+    return redirect(`/orgs/${id}?done=applied`);
+  } catch (e) {
+    return refusalFrom(e, form);
+  }
+}
+
+export default function ApplyOrganisation() {
+  const { communities } = useLoaderData<typeof loader>();
+  const refused = useActionData<Refusal>();
+  const { t } = useProjectLabels();
+  return (
+    <section aria-labelledby="apply-title">
+      <h1 id="apply-title">{t("project:orgs.applyTitle")}</h1>
+      <p>{t("project:orgs.applyIntro")}</p>
+      <Form method="post">
+        <ErrorSummary errors={refused?.errors} labels={orgLabels(t)} />
+        <OrganisationFields
+          values={{
+            ...refused?.values,
+            services: typedList(refused, "services"),
+            communities: typedList(refused, "communities"),
+          }}
+          errors={refused?.errors}
+          communities={communities}
+        />
+        <button type="submit" className="primary">
+          {t("project:orgs.applySubmit")}
+        </button>
+      </Form>
+    </section>
+  );
+}
+
+export function orgLabels(t: (k: string) => string): Record<string, string> {
+  return {
+    name: t("project:org.name"),
+    tier: t("project:org.tier"),
+    registrationNumber: t("project:org.registrationNumber"),
+    services: t("project:org.services"),
+    communities: t("project:org.communities"),
+    description: t("project:org.description"),
+    contact: t("project:org.contact"),
+  };
+}

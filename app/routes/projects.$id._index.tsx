@@ -1,0 +1,638 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { useLiveRevalidation } from "~/components/live";
+import { ErrorSummary, Field, Notice, TextArea } from "~/components/forms";
+import { StatusBadge, useProjectLabels } from "~/components/projects";
+import {
+  COMMENT_MAX,
+  isStep,
+  isSupportable,
+  MODERATION_REASON_MAX,
+  REASON_MAX,
+  STEPS,
+  type Step,
+} from "~/domain/projects/rules";
+import { commentSchema, ratingSchema, reasonSchema, updateSchema } from "~/domain/projects/schemas";
+import { id as idSchema, parseForm, text } from "~/domain/validation";
+import { useRootData } from "~/root";
+import {
+  addComment,
+  addProgress,
+  flagComment,
+  moderateComment,
+  projectPage,
+  rate,
+  support,
+  takeStep,
+  withdrawSupport,
+  type CommentView,
+} from "~/services/projects.server";
+import { areaName, formatDate, formatDateTime, formatDay, formatYuan } from "~/utils/format";
+import {
+  idParam,
+  notFound,
+  readForm,
+  refusalFrom,
+  refuseForm,
+  type Refusal,
+} from "~/utils/forms.server";
+import { titleMeta } from "~/utils/meta";
+import { getCurrent, requireSession } from "~/utils/session.server";
+
+export const handle = { i18n: ["project"] };
+export const meta = titleMeta;
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const id = idParam(params.id);
+  const { actor } = await getCurrent(request);
+  const page = await projectPage(actor, id);
+  if (!page) notFound();
+  return json({ title: page.project.title, ...page, today: new Date().toISOString().slice(0, 10) });
+}
+
+const moderationReason = text({ min: 2, max: MODERATION_REASON_MAX });
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const id = idParam(params.id);
+  const form = await readForm(request);
+  const { actor } = await requireSession(request);
+  const back = (done: string, anchor = "") => redirect(`/projects/${id}?done=${done}${anchor}`);
+  try {
+    switch (form.intent) {
+      case "step": {
+        const step = form.step;
+        if (!isStep(step)) return refuseForm(400, { _form: { key: "errors.badForm" } }, form);
+        if (STEPS[step].needsReason) {
+          const parsed = parseForm(reasonSchema, form);
+          if (!parsed.ok) return refuseForm(400, parsed.errors, form);
+          await takeStep(actor, id, step, { reason: parsed.data.reason });
+        } else if (step === "complete") {
+          const parsed = parseForm(updateSchema, form);
+          if (!parsed.ok) return refuseForm(400, parsed.errors, form);
+          await takeStep(actor, id, step, { report: parsed.data });
+        } else {
+          await takeStep(actor, id, step);
+        }
+        return back(`step-${step}`);
+      }
+      case "progress": {
+        const parsed = parseForm(updateSchema, form);
+        if (!parsed.ok) return refuseForm(400, parsed.errors, form);
+        await addProgress(actor, id, parsed.data);
+        return back("progress", "#updates");
+      }
+      case "support":
+        await support(actor, id);
+        return back("supported");
+      case "withdraw":
+        await withdrawSupport(actor, id);
+        return back("withdrawn");
+      case "rate": {
+        const parsed = parseForm(ratingSchema, form);
+        if (!parsed.ok) return refuseForm(400, parsed.errors, form);
+        await rate(actor, id, parsed.data.score);
+        return back("rated", "#rating");
+      }
+      case "comment": {
+        const parsed = parseForm(commentSchema, form);
+        if (!parsed.ok) return refuseForm(400, parsed.errors, form);
+        const commentId = await addComment(actor, id, parsed.data.body, parsed.data.parentId);
+        return back("commented", `#comment-${commentId}`);
+      }
+      case "flag":
+      case "hide":
+      case "restore": {
+        const commentId = idSchema.safeParse(form.commentId);
+        if (!commentId.success) return refuseForm(400, { _form: { key: "errors.badForm" } }, form);
+        if (form.intent === "restore") {
+          await moderateComment(actor, commentId.data, { hide: false });
+          return back("restored", `#comment-${commentId.data}`);
+        }
+        const reason = moderationReason.safeParse(form.reason ?? "");
+        if (!reason.success) {
+          return refuseForm(400, { reason: { key: reason.error.issues[0]!.message } }, form);
+        }
+        if (form.intent === "flag") await flagComment(actor, commentId.data, reason.data);
+        else await moderateComment(actor, commentId.data, { hide: true, reason: reason.data });
+        return back(form.intent === "flag" ? "flagged" : "hidden", `#comment-${commentId.data}`);
+      }
+      default:
+        return refuseForm(400, { _form: { key: "errors.badForm" } }, form);
+    }
+  } catch (e) {
+    return refusalFrom(e, form);
+  }
+}
+
+type Data = ReturnType<typeof useLoaderData<typeof loader>>;
+
+export default function Project() {
+  const data = useLoaderData<typeof loader>();
+  const { project: p, items, viewer } = data;
+  const refused = useActionData<Refusal>();
+  const [params] = useSearchParams();
+  const { t, lng } = useProjectLabels();
+  const lite = useRootData()?.mode === "lite";
+  useLiveRevalidation([`community:${p.communityId}`]);
+  const done = params.get("done");
+  const community = areaName({ nameZh: p.communityZh, nameEn: p.communityEn }, lng);
+  const intent = refused?.values.intent;
+  return (
+    <article aria-labelledby="project-title">
+      <p>
+        <Link to={`/projects?community=${p.communityId}`}>{t("project:projects.title")}</Link> ·{" "}
+        <Link to={`/communities/${p.communityId}`}>{community}</Link>
+      </p>
+      <h1 id="project-title">{p.title}</h1>
+      <p>
+        <StatusBadge status={p.status} />
+      </p>
+      {done && <Notice>{t(`project:done.${done.startsWith("step-") ? "step" : done}`)}</Notice>}
+      {intent === undefined || intent === "step" ? (
+        <ErrorSummary errors={refused?.errors} />
+      ) : (
+        refused?.errors._form && <ErrorSummary errors={{ _form: refused.errors._form }} />
+      )}
+      {p.statusReason &&
+        (p.status === "rejected" || p.status === "returned" || p.status === "abandoned") && (
+          <p className="card reason">
+            <strong>{t(`project:reasonFor.${p.status}`)}</strong> {p.statusReason}
+          </p>
+        )}
+      <p className="lead">{p.summary}</p>
+      {p.hasPhoto &&
+        (lite && params.get("photos") !== "1" ? (
+          <p>
+            <a href={`/projects/${p.id}?photos=1`}>{t("project:showPhoto")}</a>
+          </p>
+        ) : (
+          <img
+            className="project-photo"
+            src={`/projects/${p.id}/photo`}
+            alt={t("project:photoAlt", { title: p.title })}
+            loading="lazy"
+          />
+        ))}
+
+      <dl className="facts">
+        <dt>{t("project:form.community")}</dt>
+        <dd>
+          {community}
+          {p.gridZh && <> · {areaName({ nameZh: p.gridZh, nameEn: p.gridEn ?? "" }, lng)}</>}
+          {p.place && <> · {p.place}</>}
+        </dd>
+        <dt>{t("project:form.category")}</dt>
+        <dd>{t(`project:services.${p.category}`)}</dd>
+        <dt>{t("project:proposedBy")}</dt>
+        <dd>
+          {p.organisationId !== null && p.organisationName ? (
+            <Link to={`/orgs/${p.organisationId}`}>{p.organisationName}</Link>
+          ) : (
+            (p.proposerName ?? t("project:deletedUser"))
+          )}
+        </dd>
+        <dt>{t("project:form.beneficiaries")}</dt>
+        <dd>{p.beneficiaries}</dd>
+        <dt>{t("project:timeline")}</dt>
+        <dd>
+          {formatDay(p.startsOn, lng)} – {formatDay(p.endsOn, lng)}
+        </dd>
+        <dt>{t("project:supports")}</dt>
+        <dd>{t("project:supportCount", { count: p.supportCount })}</dd>
+        {(p.status === "inProgress" || p.status === "completed" || p.spentTotal > 0) && (
+          <>
+            <dt>{t("project:spent")}</dt>
+            <dd>
+              {t("project:spentOf", {
+                spent: formatYuan(p.spentTotal, lng),
+                budget: formatYuan(p.budgetTotal, lng),
+              })}
+            </dd>
+          </>
+        )}
+      </dl>
+
+      <SupportBox data={data} />
+
+      <section aria-labelledby="description-title">
+        <h2 id="description-title">{t("project:form.description")}</h2>
+        <p className="prose">{p.description}</p>
+      </section>
+
+      <section aria-labelledby="budget-title">
+        <h2 id="budget-title">{t("project:form.budget")}</h2>
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t("project:form.itemLabel")}</th>
+                <th scope="col" className="num">
+                  {t("project:form.itemAmount")}
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((item, i) => (
+                <tr key={i}>
+                  <td>{item.label}</td>
+                  <td className="num">{formatYuan(item.amount, lng)}</td>
+                </tr>
+              ))}
+            </tbody>
+            <tfoot>
+              <tr>
+                <th scope="row">{t("project:total")}</th>
+                <td className="num">{formatYuan(p.budgetTotal, lng)}</td>
+              </tr>
+            </tfoot>
+          </table>
+        </div>
+      </section>
+
+      <Steps data={data} refused={refused} />
+
+      {(data.updates.length > 0 || viewer.canReport) && (
+        <section aria-labelledby="updates-title" id="updates">
+          <h2 id="updates-title">{t("project:updates.title")}</h2>
+          {data.updates.length === 0 ? (
+            <p>{t("project:updates.none")}</p>
+          ) : (
+            <ol className="timeline">
+              {data.updates.map((u) => (
+                <li key={u.id}>
+                  <p className="meta">
+                    {formatDay(u.onDate, lng)} ·{" "}
+                    {u.kind === "final"
+                      ? t("project:updates.final")
+                      : t("project:updates.progress")}
+                    {u.authorName && <> · {u.authorName}</>} ·{" "}
+                    {t("project:updates.spent", { amount: formatYuan(u.spent, lng) })}
+                  </p>
+                  <p className="prose">{u.body}</p>
+                </li>
+              ))}
+            </ol>
+          )}
+          {viewer.canReport && (
+            <Form method="post" className="card">
+              <h3>{t("project:updates.add")}</h3>
+              <input type="hidden" name="intent" value="progress" />
+              <ReportFields
+                refused={intent === "progress" ? refused : undefined}
+                today={data.today}
+              />
+              <button type="submit">{t("project:updates.submit")}</button>
+            </Form>
+          )}
+        </section>
+      )}
+
+      {p.status === "completed" && (
+        <Rating data={data} refused={intent === "rate" ? refused : undefined} />
+      )}
+
+      <section aria-labelledby="history-title">
+        <h2 id="history-title">{t("project:history.title")}</h2>
+        <ol className="timeline">
+          {data.events.map((e) => (
+            <li key={e.id}>
+              <span className="meta">{formatDateTime(e.at, lng)}</span> ·{" "}
+              {t(`project:history.steps.${e.step}`, { defaultValue: e.step })} ·{" "}
+              {e.step === "autoReview"
+                ? t("project:history.automatically", { count: Number(e.reason ?? 0) })
+                : (e.actorName ?? t("project:deletedUser"))}
+              {e.step !== "autoReview" && e.reason && <> — {e.reason}</>}
+            </li>
+          ))}
+        </ol>
+      </section>
+
+      <Comments data={data} refused={refused} />
+    </article>
+  );
+}
+
+function SupportBox({ data }: { data: Data }) {
+  const { t } = useProjectLabels();
+  const { viewer, project: p } = data;
+  if (viewer.supported) {
+    return (
+      <Form method="post" className="card support-box">
+        <p>{t("project:support.youSupport")}</p>
+        <button type="submit" name="intent" value="withdraw">
+          {t("project:support.withdraw")}
+        </button>
+      </Form>
+    );
+  }
+  if (viewer.canSupport) {
+    return (
+      <Form method="post" className="card support-box">
+        <button type="submit" name="intent" value="support" className="primary big">
+          {t("project:support.button")}
+        </button>
+      </Form>
+    );
+  }
+  if (!isSupportable(p.status)) return null;
+  return (
+    <p className="hint">
+      {viewer.signedIn ? (
+        t("project:support.onlyResidents")
+      ) : (
+        <Link to={`/login?next=/projects/${p.id}`}>{t("project:support.signIn")}</Link>
+      )}
+    </p>
+  );
+}
+
+function ReportFields({ refused, today }: { refused: Refusal | undefined; today: string }) {
+  const { t } = useProjectLabels();
+  return (
+    <>
+      <TextArea
+        name="body"
+        label={t("project:updates.body")}
+        rows={4}
+        maxLength={2000}
+        defaultValue={refused?.values.body}
+        error={refused?.errors.body}
+      />
+      <Field
+        name="spent"
+        label={t("project:updates.spentLabel")}
+        hint={t("project:updates.spentHint")}
+        inputMode="numeric"
+        defaultValue={refused?.values.spent ?? "0"}
+        error={refused?.errors.spent}
+      />
+      <Field
+        name="onDate"
+        type="date"
+        label={t("project:updates.onDate")}
+        defaultValue={refused?.values.onDate ?? today}
+        max={today}
+        error={refused?.errors.onDate}
+      />
+    </>
+  );
+}
+
+function Steps({ data, refused }: { data: Data; refused: Refusal | undefined }) {
+  const { t } = useProjectLabels();
+  const { viewer, project: p } = data;
+  if (viewer.steps.length === 0 && !viewer.canEdit) return null;
+  const stepRefused = (step: Step) =>
+    refused?.values.intent === "step" && refused.values.step === step ? refused : undefined;
+  return (
+    <section aria-labelledby="steps-title" className="card">
+      <h2 id="steps-title">{t("project:steps.title")}</h2>
+      {viewer.canEdit && (
+        <p>
+          <Link className="button" to={`/projects/${p.id}/edit`}>
+            {t("project:steps.edit")}
+          </Link>
+        </p>
+      )}
+      {viewer.steps.map((step) => {
+        const r = stepRefused(step);
+        return (
+          <Form method="post" key={step} className="step-form">
+            <input type="hidden" name="intent" value="step" />
+            <input type="hidden" name="step" value={step} />
+            <p className="hint">{t(`project:steps.hint.${step}`)}</p>
+            {STEPS[step].needsReason && (
+              <TextArea
+                name="reason"
+                id={`f-reason-${step}`}
+                label={t("project:steps.reason")}
+                rows={2}
+                maxLength={REASON_MAX}
+                defaultValue={r?.values.reason}
+                error={r?.errors.reason}
+              />
+            )}
+            {step === "complete" && <ReportFields refused={r} today={data.today} />}
+            <button
+              type="submit"
+              className={step === "reject" || step === "abandon" ? "danger" : "primary"}
+            >
+              {t(`project:steps.do.${step}`)}
+            </button>
+          </Form>
+        );
+      })}
+    </section>
+  );
+}
+
+function Rating({ data, refused }: { data: Data; refused: Refusal | undefined }) {
+  const { t } = useProjectLabels();
+  const { project: p, viewer } = data;
+  return (
+    <section aria-labelledby="rating-title" id="rating">
+      <h2 id="rating-title">{t("project:rating.title")}</h2>
+      <p>
+        {p.averageRating === null
+          ? t("project:rating.none")
+          : t("project:rating.average", { rating: p.averageRating, count: p.ratingCount })}
+      </p>
+      {viewer.rated !== null && <p>{t("project:rating.yours", { score: viewer.rated })}</p>}
+      {viewer.canRate && (
+        <Form method="post" className="card">
+          <input type="hidden" name="intent" value="rate" />
+          <fieldset className={`field${refused?.errors.score ? " has-error" : ""}`}>
+            <legend>{t("project:rating.question")}</legend>
+            {refused?.errors.score && <p className="error">{t(refused.errors.score.key)}</p>}
+            {[5, 4, 3, 2, 1].map((n) => (
+              <label key={n} className="check">
+                <input type="radio" name="score" value={n} /> {t(`project:rating.scores.${n}`)}
+              </label>
+            ))}
+          </fieldset>
+          <button type="submit">{t("project:rating.submit")}</button>
+        </Form>
+      )}
+    </section>
+  );
+}
+
+function Comments({ data, refused }: { data: Data; refused: Refusal | undefined }) {
+  const { t } = useProjectLabels();
+  const { comments, viewer, project: p } = data;
+  const top = comments.filter((c) => c.parentId === null);
+  const replies = (id: number) => comments.filter((c) => c.parentId === id);
+  const commentRefused = refused?.values.intent === "comment" ? refused : undefined;
+  return (
+    <section aria-labelledby="comments-title" id="comments">
+      <h2 id="comments-title">{t("project:comments.title", { count: comments.length })}</h2>
+      {top.length === 0 && <p>{t("project:comments.none")}</p>}
+      <ol className="comments">
+        {top.map((c) => (
+          <li key={c.id}>
+            <Comment c={c} data={data} refused={refused} />
+            {replies(c.id).length > 0 && (
+              <ol className="replies">
+                {replies(c.id).map((r) => (
+                  <li key={r.id}>
+                    <Comment c={r} data={data} refused={refused} />
+                  </li>
+                ))}
+              </ol>
+            )}
+            {viewer.canComment && (
+              <details className="reply" open={commentRefused?.values.parentId === String(c.id)}>
+                <summary>{t("project:comments.reply")}</summary>
+                <Form method="post">
+                  <input type="hidden" name="intent" value="comment" />
+                  <input type="hidden" name="parentId" value={c.id} />
+                  <TextArea
+                    name="body"
+                    id={`f-reply-${c.id}`}
+                    label={t("project:comments.replyLabel")}
+                    rows={2}
+                    maxLength={COMMENT_MAX}
+                    defaultValue={
+                      commentRefused?.values.parentId === String(c.id)
+                        ? commentRefused.values.body
+                        : undefined
+                    }
+                    error={
+                      commentRefused?.values.parentId === String(c.id)
+                        ? commentRefused.errors.body
+                        : undefined
+                    }
+                  />
+                  <button type="submit">{t("project:comments.send")}</button>
+                </Form>
+              </details>
+            )}
+          </li>
+        ))}
+      </ol>
+      {viewer.canComment ? (
+        <Form method="post" className="card">
+          <input type="hidden" name="intent" value="comment" />
+          <TextArea
+            name="body"
+            label={t("project:comments.add")}
+            rows={3}
+            maxLength={COMMENT_MAX}
+            defaultValue={
+              commentRefused && !commentRefused.values.parentId
+                ? commentRefused.values.body
+                : undefined
+            }
+            error={
+              commentRefused && !commentRefused.values.parentId
+                ? commentRefused.errors.body
+                : undefined
+            }
+          />
+          <button type="submit">{t("project:comments.send")}</button>
+        </Form>
+      ) : (
+        p.status !== "draft" && (
+          <p className="hint">
+            {viewer.signedIn ? (
+              t("project:comments.onlyResidents")
+            ) : (
+              <Link to={`/login?next=/projects/${p.id}`}>{t("project:comments.signIn")}</Link>
+            )}
+          </p>
+        )
+      )}
+    </section>
+  );
+}
+
+function Comment({
+  c,
+  data,
+  refused,
+}: {
+  c: CommentView;
+  data: Data;
+  refused: Refusal | undefined;
+}) {
+  const { t, lng } = useProjectLabels();
+  const { viewer } = data;
+  const mine = refused && refused.values.commentId === String(c.id) ? refused : undefined;
+  return (
+    <div className={`comment${c.hidden ? " hidden" : ""}`} id={`comment-${c.id}`}>
+      <p className="meta">
+        {c.authorName ?? t("project:deletedUser")} · {formatDate(c.createdAt, lng)}
+        {viewer.canModerate && c.flagCount > 0 && (
+          <> · {t("project:comments.flags", { count: c.flagCount })}</>
+        )}
+      </p>
+      {c.hidden && (
+        <p className="hint">
+          {c.hiddenByFlags
+            ? t("project:comments.hiddenByFlags")
+            : t("project:comments.hiddenBecause", { reason: c.hiddenReason ?? "" })}
+        </p>
+      )}
+      {c.body !== null && <p className="prose">{c.body}</p>}
+      {mine?.errors && <ErrorSummary errors={mine.errors} />}
+      {viewer.canModerate &&
+        (c.hidden ? (
+          <Form method="post" className="inline">
+            <input type="hidden" name="commentId" value={c.id} />
+            <button type="submit" name="intent" value="restore" className="small">
+              {t("project:comments.restore")}
+            </button>
+          </Form>
+        ) : (
+          <CommentAction
+            commentId={c.id}
+            intent="hide"
+            summary={t("project:comments.hide")}
+            label={t("project:comments.hideReason")}
+            submit={t("project:comments.hideSubmit")}
+          />
+        ))}
+      {viewer.canComment &&
+        !c.hidden &&
+        !c.flaggedByMe &&
+        c.authorId !== null &&
+        c.authorId !== viewer.userId && (
+          <CommentAction
+            commentId={c.id}
+            intent="flag"
+            summary={t("project:comments.flag")}
+            label={t("project:comments.flagReason")}
+            submit={t("project:comments.flagSubmit")}
+          />
+        )}
+    </div>
+  );
+}
+
+/** Hiding or reporting a comment: a reason in a fold-out form, so the list stays short. */
+function CommentAction(props: {
+  commentId: number;
+  intent: "hide" | "flag";
+  summary: string;
+  label: string;
+  submit: string;
+}) {
+  return (
+    <details>
+      <summary>{props.summary}</summary>
+      <Form method="post">
+        <input type="hidden" name="commentId" value={props.commentId} />
+        <Field
+          name="reason"
+          id={`f-${props.intent}-${props.commentId}`}
+          label={props.label}
+          maxLength={MODERATION_REASON_MAX}
+        />
+        <button type="submit" name="intent" value={props.intent} className="small">
+          {props.submit}
+        </button>
+      </Form>
+    </details>
+  );
+}

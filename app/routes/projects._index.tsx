@@ -1,0 +1,144 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Field, SelectField } from "~/components/forms";
+import { Pager } from "~/components/pager";
+import { ProjectCards, StatusBadge, useProjectLabels } from "~/components/projects";
+import { authorize } from "~/domain/permissions/policy";
+import { PROJECT_STATUSES, SERVICE_AREAS } from "~/domain/projects/rules";
+import { id as idSchema } from "~/domain/validation";
+import { getT } from "~/i18n/i18next.server";
+import { communityOptions } from "~/services/areas.server";
+import { listProjects, myProjects, PROJECTS_PAGE } from "~/services/projects.server";
+import { titleMeta } from "~/utils/meta";
+import { getCurrent } from "~/utils/session.server";
+
+export const handle = { i18n: ["project"] };
+export const meta = titleMeta;
+
+const SORTS = ["newest", "supported", "relevance"] as const;
+
+/** Filters come from the address bar: unknown values are ignored, never an error page. */
+function filtersFrom(url: URL) {
+  const p = url.searchParams;
+  const community = idSchema.safeParse(p.get("community"));
+  const page = Number(p.get("page"));
+  return {
+    q: (p.get("q") ?? "").slice(0, 100).trim(),
+    category: SERVICE_AREAS.find((s) => s === p.get("category")),
+    status: PROJECT_STATUSES.find((s) => s === p.get("status") && s !== "draft"),
+    communityId: community.success ? community.data : undefined,
+    sort: SORTS.find((s) => s === p.get("sort")),
+    page: Number.isInteger(page) && page > 0 && page < 1000 ? page : 1,
+  };
+}
+
+const none: Awaited<ReturnType<typeof myProjects>> = [];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { actor } = await getCurrent(request);
+  authorize(actor, "project.view");
+  const url = new URL(request.url);
+  const filters = filtersFrom(url);
+  const [result, communities, mine, t] = await Promise.all([
+    listProjects(filters),
+    communityOptions(),
+    actor.userId === null ? Promise.resolve(none) : myProjects(actor),
+    getT(request, "project"),
+  ]);
+  return json({
+    title: t("projects.title"),
+    ...result,
+    filters,
+    communities,
+    mine,
+    signedIn: actor.userId !== null,
+    pageSize: PROJECTS_PAGE,
+    search: url.search,
+  });
+}
+
+export default function Projects() {
+  const { items, total, filters, communities, mine, signedIn, pageSize, search } =
+    useLoaderData<typeof loader>();
+  const { t, serviceOptions, communityOptions: options } = useProjectLabels();
+  const pages = Math.ceil(total / pageSize);
+  return (
+    <section aria-labelledby="projects-title">
+      <h1 id="projects-title">{t("project:projects.title")}</h1>
+      <p>{t("project:projects.intro")}</p>
+      <p className="buttons">
+        <Link
+          className="button primary"
+          to={signedIn ? "/projects/new" : "/login?next=/projects/new"}
+        >
+          {t("project:propose")}
+        </Link>
+      </p>
+      {mine.length > 0 && (
+        <details className="card">
+          <summary>{t("project:projects.mine", { count: mine.length })}</summary>
+          <ul>
+            {mine.map((p) => (
+              <li key={p.id}>
+                <Link to={`/projects/${p.id}`}>{p.title}</Link> <StatusBadge status={p.status} />
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+      <Form
+        method="get"
+        className="filters"
+        role="search"
+        aria-label={t("project:projects.filter")}
+      >
+        <Field
+          name="q"
+          type="search"
+          label={t("project:search.label")}
+          defaultValue={filters.q}
+          maxLength={100}
+        />
+        <SelectField
+          name="community"
+          label={t("project:form.community")}
+          empty={t("project:search.any")}
+          options={options(communities)}
+          defaultValue={filters.communityId ? String(filters.communityId) : ""}
+        />
+        <SelectField
+          name="category"
+          label={t("project:form.category")}
+          empty={t("project:search.any")}
+          options={serviceOptions}
+          defaultValue={filters.category ?? ""}
+        />
+        <SelectField
+          name="status"
+          label={t("project:search.status")}
+          empty={t("project:search.any")}
+          options={PROJECT_STATUSES.filter((s) => s !== "draft").map((s) => ({
+            value: s,
+            label: t(`project:status.${s}`),
+          }))}
+          defaultValue={filters.status ?? ""}
+        />
+        <SelectField
+          name="sort"
+          label={t("project:search.sort")}
+          options={[
+            ...(filters.q ? [{ value: "relevance", label: t("project:search.relevance") }] : []),
+            { value: "newest", label: t("project:search.newest") },
+            { value: "supported", label: t("project:search.supported") },
+          ]}
+          defaultValue={filters.sort ?? (filters.q ? "relevance" : "newest")}
+        />
+        <button type="submit">{t("project:search.submit")}</button>
+      </Form>
+      <p role="status">{t("project:search.found", { count: total })}</p>
+      {items.length === 0 ? <p>{t("project:projects.none")}</p> : <ProjectCards items={items} />}
+      <Pager path="/projects" search={search} page={filters.page} pages={pages} />
+    </section>
+  );
+}

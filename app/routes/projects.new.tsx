@@ -1,0 +1,112 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { ErrorSummary } from "~/components/forms";
+import { ProjectFields, typedItems, useProjectLabels } from "~/components/projects";
+import { projectSchema } from "~/domain/projects/schemas";
+import { parseForm } from "~/domain/validation";
+import { getT } from "~/i18n/i18next.server";
+import { communityOptions, gridOptions } from "~/services/areas.server";
+import { proposingOrganisations } from "~/services/organisations.server";
+import { proposeProject } from "~/services/projects.server";
+import { readFormWithFile, refusalFrom, refuseForm, type Refusal } from "~/utils/forms.server";
+import { titleMeta } from "~/utils/meta";
+import { requireSession } from "~/utils/session.server";
+
+export const handle = { i18n: ["project"] };
+export const meta = titleMeta;
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { actor } = await requireSession(request);
+  const [all, organisations, t] = await Promise.all([
+    communityOptions(),
+    proposingOrganisations(actor),
+    getT(request, "project"),
+  ]);
+  // The communities this person may propose for: their own, and those their organisations serve.
+  const allowed = new Set([...actor.verifiedIn, ...organisations.flatMap((o) => o.communityIds)]);
+  const communities = all.filter((c) => allowed.has(c.id));
+  return json({
+    title: t("form.newTitle"),
+    communities,
+    grids: await gridOptions(communities.map((c) => c.id)),
+    organisations,
+  });
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const { form, file } = await readFormWithFile(request, "photo");
+  const { actor } = await requireSession(request);
+  const parsed = parseForm(projectSchema, form);
+  if (!parsed.ok) return refuseForm(400, parsed.errors, form);
+  try {
+    const id = await proposeProject(actor, parsed.data, file);
+    return redirect(`/projects/${id}?done=created`);
+  } catch (e) {
+    return refusalFrom(e, form);
+  }
+}
+
+export function projectLabels(t: (k: string) => string): Record<string, string> {
+  return {
+    title: t("project:form.title"),
+    summary: t("project:form.summary"),
+    description: t("project:form.description"),
+    communityId: t("project:form.community"),
+    organisationId: t("project:form.organisation"),
+    gridId: t("project:form.grid"),
+    place: t("project:form.place"),
+    category: t("project:form.category"),
+    beneficiaries: t("project:form.beneficiaries"),
+    startsOn: t("project:form.startsOn"),
+    endsOn: t("project:form.endsOn"),
+    budget: t("project:form.budget"),
+    photo: t("project:form.photo"),
+  };
+}
+
+export default function NewProject() {
+  const { communities, grids, organisations } = useLoaderData<typeof loader>();
+  const refused = useActionData<Refusal>();
+  const [params] = useSearchParams();
+  const { t } = useProjectLabels();
+  if (communities.length === 0) {
+    return (
+      <section aria-labelledby="new-title">
+        <h1 id="new-title">{t("project:form.newTitle")}</h1>
+        <p>{t("project:form.whoMayPropose")}</p>
+        <p className="buttons">
+          <Link className="button" to="/communities">
+            {t("project:form.joinCommunity")}
+          </Link>
+          <Link className="button" to="/orgs">
+            {t("project:orgs.title")}
+          </Link>
+        </p>
+      </section>
+    );
+  }
+  return (
+    <section aria-labelledby="new-title">
+      <h1 id="new-title">{t("project:form.newTitle")}</h1>
+      <p>{t("project:form.newIntro")}</p>
+      <Form method="post" encType="multipart/form-data">
+        <ErrorSummary errors={refused?.errors} labels={projectLabels(t)} />
+        <ProjectFields
+          values={{
+            organisationId: params.get("organisation") ?? undefined,
+            ...refused?.values,
+            items: typedItems(refused),
+          }}
+          errors={refused?.errors}
+          communities={communities}
+          grids={grids}
+          organisations={organisations}
+        />
+        <button type="submit" className="primary">
+          {t("project:form.saveDraft")}
+        </button>
+      </Form>
+    </section>
+  );
+}
