@@ -8,6 +8,7 @@ import type { DB } from "./client.server";
 import type { AreaLevel, AreasTable, MembershipStatus } from "./schema";
 import { hashPassword } from "../app/services/password.server";
 import { PRIVACY_NOTICE_VERSION } from "../app/domain/accounts/schemas";
+import { seedProjects } from "./seed-projects";
 
 export const DEMO_PASSWORD = "liuhe-demo";
 
@@ -520,4 +521,5 @@ export async function seedDemoData(db: DB): Promise<void> {
       );
     }
   });
+  await seedProjects(db);
 }
