@@ -1,5 +1,5 @@
 /**
- * Every page of the foundation, in both modes and both languages: axe-core finds no violations,
+ * Every page, in both modes and both languages: axe-core finds no violations,
  * no raw locale key or unfilled {{placeholder}} shows, and 长辈版 has no script at all, large type
  * and large controls, and the switch in the first screen.
  */
@@ -8,7 +8,7 @@ import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seededCommunity } from "./support/seeded";
+import { seededByTitle, seededCommunity } from "./support/seeded";
 import { launch, newContext, signIn } from "./support/browser";
 
 let browser: Browser;
@@ -75,6 +75,19 @@ const PAGES: Array<{ path: string; who: Who; h1: RegExp; form?: boolean }> = [
   { path: "/meetings/LIVE/room", who: "anonymous", h1: /讨论室|Discussion room/ },
   { path: "/meetings/LIVE/room", who: "resident", h1: /讨论室|Discussion room/ },
   { path: "/meetings/LIVE/room", who: "committee", h1: /讨论室|Discussion room/ },
+  { path: "/projects", who: "anonymous", h1: /^微实事$|^Micro-projects$/ },
+  { path: "/projects?q=养老&sort=supported", who: "anonymous", h1: /^微实事$|^Micro-projects$/ },
+  { path: "/projects/new", who: "resident", h1: /提出微实事|Propose a micro-project/ },
+  { path: "/projects/new", who: "resident", h1: /提出微实事|Propose a micro-project/, form: true },
+  { path: "/projects/PROJSUB", who: "anonymous", h1: /加装电梯/ },
+  { path: "/projects/PROJSUB", who: "committee", h1: /加装电梯/ },
+  { path: "/projects/PROJDONE", who: "resident", h1: /邻里节/ },
+  { path: "/projects/PROJRET/edit", who: "resident", h1: /修改项目|Edit the project/ },
+  { path: "/orgs", who: "anonymous", h1: /^社会组织$|^Social organisations$/ },
+  { path: "/orgs/new", who: "resident", h1: /登记社会组织|List a social organisation/ },
+  { path: "/orgs/new", who: "resident", h1: /登记社会组织|List a social organisation/, form: true },
+  { path: "/orgs/ORGYIYANG", who: "anonymous", h1: /颐养之家/ },
+  { path: "/orgs/ORGPENDING", who: "committee", h1: /银发数字课堂/ },
   { path: "/settings", who: "resident", h1: /^设置$|^Settings$/ },
   { path: "/me/data", who: "resident", h1: /我的数据|My data/ },
   { path: "/permissions", who: "anonymous", h1: /权责清单|Who may do what/ },
@@ -95,6 +108,14 @@ async function seededIds() {
     PAST: c.past,
     LIVE: c.live,
     UPCOMING: c.upcoming,
+    ...(await seededByTitle(
+      {
+        PROJSUB: "为老旧小区加装电梯意见征集与协调",
+        PROJDONE: "东坡路社区邻里节文艺汇演",
+        PROJRET: "楼道堆物清理与消防通道整治",
+      },
+      { ORGYIYANG: "颐养之家为老服务中心", ORGPENDING: "湖滨银发数字课堂" },
+    )),
   };
   return ids;
 }

@@ -45,3 +45,35 @@ export async function seededCommunity(code: string): Promise<SeededCommunity> {
     await db.destroy();
   }
 }
+
+/** Ids of seeded projects and organisations, looked up by their (unique) titles and names. */
+export async function seededByTitle(
+  projects: Record<string, string>,
+  organisations: Record<string, string>,
+): Promise<Record<string, number>> {
+  const db = openDatabase(inject("dbPath"));
+  try {
+    const out: Record<string, number> = {};
+    for (const [token, title] of Object.entries(projects)) {
+      out[token] = (
+        await db
+          .selectFrom("projects")
+          .select("id")
+          .where("title", "=", title)
+          .executeTakeFirstOrThrow()
+      ).id;
+    }
+    for (const [token, name] of Object.entries(organisations)) {
+      out[token] = (
+        await db
+          .selectFrom("organisations")
+          .select("id")
+          .where("name", "=", name)
+          .executeTakeFirstOrThrow()
+      ).id;
+    }
+    return out;
+  } finally {
+    await db.destroy();
+  }
+}
