@@ -387,6 +387,82 @@ export interface FtsTable {
   chars: string;
 }
 
+export type PollMethod = "single" | "approval" | "yesNo";
+export type TallyMethod = "greedy" | "mes";
+
+export interface PollsTable {
+  id: Generated<number>;
+  communityId: number;
+  meetingId: number | null;
+  question: string;
+  description: Generated<string>;
+  method: PollMethod;
+  /** Approval polls: how many options a voter may choose at most. */
+  maxChoices: Generated<number>;
+  electorate: "residents" | "seatHolders";
+  results: "live" | "afterClose";
+  opensAt: string;
+  closesAt: string;
+  createdBy: number | null;
+  createdAt: string;
+}
+
+export interface PollOptionsTable {
+  id: Generated<number>;
+  pollId: number;
+  position: number;
+  code: "yes" | "no" | "abstain" | null;
+  label: string;
+}
+
+export interface BudgetRoundsTable {
+  id: Generated<number>;
+  communityId: number;
+  title: string;
+  description: Generated<string>;
+  budget: number;
+  method: TallyMethod;
+  minProjects: Generated<number>;
+  maxProjects: number | null;
+  opensAt: string;
+  closesAt: string;
+  talliedAt: string | null;
+  spent: number | null;
+  createdBy: number | null;
+  createdAt: string;
+}
+
+export interface RoundProjectsTable {
+  roundId: number;
+  projectId: number;
+  position: number;
+  cost: number;
+  approvals: number | null;
+  selected: number | null;
+}
+
+/** No voter column, by design: see the migration. */
+export interface BallotsTable {
+  receipt: string;
+  pollId: number | null;
+  roundId: number | null;
+  choices: string;
+  channel: "online" | "paper";
+}
+
+export interface ParticipationsTable {
+  id: Generated<number>;
+  pollId: number | null;
+  roundId: number | null;
+  userId: number;
+  channel: "online" | "paper";
+  enteredBy: number | null;
+  confirmedBy: number | null;
+  confirmedAt: string | null;
+  needsReview: Generated<number>;
+  at: string;
+}
+
 export interface Database {
   areas: AreasTable;
   users: UsersTable;
@@ -424,6 +500,12 @@ export interface Database {
   commentFlags: CommentFlagsTable;
   projectsFts: FtsTable;
   organisationsFts: FtsTable;
+  polls: PollsTable;
+  pollOptions: PollOptionsTable;
+  budgetRounds: BudgetRoundsTable;
+  roundProjects: RoundProjectsTable;
+  ballots: BallotsTable;
+  participations: ParticipationsTable;
 }
 
 export type Area = Selectable<AreasTable>;

@@ -17,6 +17,7 @@ const GROUPS: ActionPolicy["group"][] = [
   "meeting",
   "organisation",
   "project",
+  "vote",
   "committee",
   "admin",
 ];

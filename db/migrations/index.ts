@@ -7,10 +7,12 @@ import * as foundation from "./20261127_1920_foundation";
 import * as accountDeletion from "./20261127_2000_account_deletion";
 import * as councils from "./20261127_2020_councils";
 import * as projects from "./20261127_2230_projects";
+import * as voting from "./20261127_2300_voting";
 
 export const migrations: Record<string, Migration> = {
   "20261127_1920_foundation": foundation,
   "20261127_2000_account_deletion": accountDeletion,
   "20261127_2020_councils": councils,
   "20261127_2230_projects": projects,
+  "20261127_2300_voting": voting,
 };

@@ -11,7 +11,7 @@ export const councilSchema = z.object({
 });
 
 /** A datetime-local value, read as China time (the platform serves Hangzhou). */
-const chinaDateTime = z
+export const chinaDateTime = z
   .string({ required_error: "errors.required", invalid_type_error: "errors.invalidType" })
   .transform((s, ctx) => {
     if (s.trim() === "") {

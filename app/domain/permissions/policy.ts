@@ -75,6 +75,7 @@ export interface ActionPolicy {
     | "meeting"
     | "organisation"
     | "project"
+    | "vote"
     | "committee"
     | "admin";
   /** Any one of these roles suffices. */
@@ -146,6 +147,14 @@ export const policy = {
   "project.select": { group: "committee", allow: ["committee"], audited: true },
   "project.moderate": { group: "committee", allow: ["committee"], audited: true },
   "community.settings": { group: "committee", allow: ["committee"], audited: true },
+  "poll.view": { group: "public", allow: ["anyone"] },
+  "budget.view": { group: "public", allow: ["anyone"] },
+  "poll.vote": { group: "vote", allow: ["verifiedResident", "seatHolder"] },
+  "budget.vote": { group: "vote", allow: ["verifiedResident"] },
+  "poll.manage": { group: "committee", allow: ["committee"], audited: true },
+  "budget.manage": { group: "committee", allow: ["committee"], audited: true },
+  "ballot.enterPaper": { group: "committee", allow: ["committee"], audited: true },
+  "ballot.confirmPaper": { group: "committee", allow: ["committee"], audited: true },
   "committee.appoint": { group: "admin", allow: ["admin"], audited: true },
   "committee.end": { group: "admin", allow: ["admin"], audited: true },
 } as const satisfies Record<string, ActionPolicy>;

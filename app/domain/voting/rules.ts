@@ -1,0 +1,119 @@
+/**
+ * Polls and budget rounds: when they are open, what a valid ballot is, and a poll's count. Pure,
+ * so the services, the paper-ballot entry and the tests share one definition of "valid".
+ */
+import type { PollMethod, TallyMethod } from "../../../db/schema";
+import { DomainError } from "../errors";
+
+export type { PollMethod, TallyMethod };
+
+export const POLL_METHODS = [
+  "single",
+  "approval",
+  "yesNo",
+] as const satisfies readonly PollMethod[];
+export const TALLY_METHODS = ["greedy", "mes"] as const satisfies readonly TallyMethod[];
+export const YES_NO = ["yes", "no", "abstain"] as const;
+export const MAX_OPTIONS = 12;
+export const OPTION_ROWS = 6;
+
+export type Phase = "upcoming" | "open" | "closed";
+
+/** Open from `opensAt` (inclusive) until `closesAt` (exclusive). */
+export function phaseOf(w: { opensAt: string; closesAt: string }, now: Date = new Date()): Phase {
+  const t = now.toISOString();
+  if (t < w.opensAt) return "upcoming";
+  return t < w.closesAt ? "open" : "closed";
+}
+
+/** Refuses a ballot outside its window: before opening and after closing are different messages. */
+export function checkOpen(w: { opensAt: string; closesAt: string }, now: Date = new Date()): void {
+  const phase = phaseOf(w, now);
+  if (phase === "upcoming") throw new DomainError(409, "vote:errors.notOpenYet");
+  if (phase === "closed") throw new DomainError(409, "vote:errors.closed");
+}
+
+/** Distinct ids, or a refusal: a forged form that names an option twice must not count twice. */
+function distinct(ids: readonly number[]): number[] {
+  const set = new Set(ids);
+  if (set.size !== ids.length)
+    throw new DomainError(400, "vote:errors.duplicateChoice", {}, "choice");
+  return [...set];
+}
+
+/** A poll ballot: option ids that exist, as many as the method allows. Returns them sorted. */
+export function checkPollChoices(
+  poll: { method: PollMethod; maxChoices: number },
+  optionIds: readonly number[],
+  chosen: readonly number[],
+): number[] {
+  const ids = distinct(chosen);
+  if (ids.some((id) => !optionIds.includes(id))) {
+    throw new DomainError(400, "vote:errors.noSuchOption", {}, "choice");
+  }
+  if (ids.length === 0) throw new DomainError(400, "vote:errors.chooseOne", {}, "choice");
+  const max = poll.method === "approval" ? poll.maxChoices : 1;
+  if (ids.length > max) {
+    throw new DomainError(400, "vote:errors.tooManyChoices", { max }, "choice");
+  }
+  return ids.sort((a, b) => a - b);
+}
+
+export interface RoundRules {
+  budget: number;
+  minProjects: number;
+  maxProjects: number | null;
+}
+
+/** A budget ballot: projects of the round, within the budget and the count limits. */
+export function checkRoundChoices(
+  round: RoundRules,
+  costs: ReadonlyMap<number, number>,
+  chosen: readonly number[],
+): number[] {
+  const ids = distinct(chosen);
+  if (ids.some((id) => !costs.has(id))) {
+    throw new DomainError(400, "vote:errors.noSuchProject", {}, "choice");
+  }
+  if (ids.length < round.minProjects) {
+    throw new DomainError(400, "vote:errors.tooFewProjects", { min: round.minProjects }, "choice");
+  }
+  if (round.maxProjects !== null && ids.length > round.maxProjects) {
+    throw new DomainError(400, "vote:errors.tooManyProjects", { max: round.maxProjects }, "choice");
+  }
+  const total = ids.reduce((sum, id) => sum + costs.get(id)!, 0);
+  if (total > round.budget) {
+    throw new DomainError(400, "vote:errors.overBudget", { total, budget: round.budget }, "choice");
+  }
+  return ids.sort((a, b) => a - b);
+}
+
+/** Votes per option, in the options' order; an option nobody chose counts 0. */
+export function countPoll(
+  optionIds: readonly number[],
+  ballots: ReadonlyArray<readonly number[]>,
+): Map<number, number> {
+  const counts = new Map(optionIds.map((id) => [id, 0]));
+  for (const ballot of ballots) {
+    for (const id of ballot) if (counts.has(id)) counts.set(id, counts.get(id)! + 1);
+  }
+  return counts;
+}
+
+/**
+ * Receipt codes: 12 characters of Crockford base32 (60 bits) in groups of four, easy to read
+ * aloud and to copy from paper; no I, L, O or U.
+ */
+export const RECEIPT_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+export function formatReceipt(bytes: Uint8Array): string {
+  let out = "";
+  for (let i = 0; i < 12; i++) out += RECEIPT_ALPHABET[bytes[i]! % 32];
+  return `${out.slice(0, 4)}-${out.slice(4, 8)}-${out.slice(8, 12)}`;
+}
+
+/** A receipt as someone typed it: case, spaces and dashes do not matter; O is 0, I and L are 1. */
+export function normaliseReceipt(typed: string): string | null {
+  const clean = typed.toUpperCase().replace(/[\s-]/g, "").replace(/O/g, "0").replace(/[IL]/g, "1");
+  if (!/^[0-9A-HJKMNP-TV-Z]{12}$/.test(clean)) return null;
+  return `${clean.slice(0, 4)}-${clean.slice(4, 8)}-${clean.slice(8, 12)}`;
+}

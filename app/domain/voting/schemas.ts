@@ -1,0 +1,127 @@
+/** Forms of polls, budget rounds and ballots. */
+import { z } from "zod";
+import { chinaDateTime } from "../meetings/schemas";
+import { yuan } from "../projects/schemas";
+import { id, text } from "../validation";
+import { MAX_OPTIONS, OPTION_ROWS, POLL_METHODS, TALLY_METHODS } from "./rules";
+
+const many = <T extends z.ZodTypeAny>(item: T) =>
+  z.preprocess(
+    (v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]),
+    z.array(item, { invalid_type_error: "errors.invalidType" }),
+  );
+
+const count = (max: number) =>
+  z
+    .string({ invalid_type_error: "errors.invalidType" })
+    .optional()
+    .transform((s, ctx) => {
+      if (!s || s.trim() === "") return null;
+      const n = /^\d{1,3}$/.test(s.trim()) ? Number(s.trim()) : NaN;
+      if (!Number.isInteger(n) || n < 1 || n > max) {
+        ctx.addIssue({ code: "custom", message: "vote:errors.badCount", params: { max } });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+/** The window must make sense: it closes after it opens. */
+function checkWindow(v: { opensAt: unknown; closesAt: unknown }, ctx: z.RefinementCtx) {
+  // A time that did not parse has its own error already; comparing it would invent a second one.
+  if (typeof v.opensAt !== "string" || typeof v.closesAt !== "string") return;
+  if (v.closesAt <= v.opensAt) {
+    ctx.addIssue({ code: "custom", path: ["closesAt"], message: "vote:errors.closesBeforeOpens" });
+  }
+}
+
+export const pollSchema = z
+  .object({
+    question: text({ min: 4, max: 120 }),
+    description: text({ min: 0, max: 1000, multiline: true }).optional().default(""),
+    method: z.enum(POLL_METHODS, { errorMap: () => ({ message: "errors.invalidChoice" }) }),
+    option: many(z.string({ invalid_type_error: "errors.invalidType" })),
+    maxChoices: count(MAX_OPTIONS),
+    electorate: z.enum(["residents", "seatHolders"], {
+      errorMap: () => ({ message: "errors.invalidChoice" }),
+    }),
+    results: z.enum(["live", "afterClose"], {
+      errorMap: () => ({ message: "errors.invalidChoice" }),
+    }),
+    opensAt: chinaDateTime,
+    closesAt: chinaDateTime,
+  })
+  .superRefine(checkWindow)
+  .transform((v, ctx) => {
+    const { option, ...rest } = v;
+    if (v.method === "yesNo") return { ...rest, options: [] as string[], maxChoices: 1 };
+    if (option.length > OPTION_ROWS + MAX_OPTIONS) {
+      ctx.addIssue({ code: "custom", path: ["options"], message: "errors.badForm" });
+      return z.NEVER;
+    }
+    const options: string[] = [];
+    for (const raw of option) {
+      if (raw.trim() === "") continue;
+      const parsed = text({ max: 80 }).safeParse(raw);
+      if (!parsed.success) {
+        ctx.addIssue({ code: "custom", path: ["options"], message: "vote:errors.badOption" });
+        return z.NEVER;
+      }
+      options.push(parsed.data);
+    }
+    if (
+      options.length < 2 ||
+      options.length > MAX_OPTIONS ||
+      new Set(options).size !== options.length
+    ) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["options"],
+        message: "vote:errors.optionCount",
+        params: { max: MAX_OPTIONS },
+      });
+      return z.NEVER;
+    }
+    const maxChoices = v.method === "approval" ? (v.maxChoices ?? options.length) : 1;
+    if (maxChoices > options.length) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["maxChoices"],
+        message: "vote:errors.maxChoicesTooBig",
+      });
+      return z.NEVER;
+    }
+    return { ...rest, options, maxChoices };
+  });
+export type PollInput = z.output<typeof pollSchema>;
+
+export const roundSchema = z
+  .object({
+    title: text({ min: 4, max: 80 }),
+    description: text({ min: 0, max: 2000, multiline: true }).optional().default(""),
+    budget: yuan({ max: 50_000_000 }),
+    method: z.enum(TALLY_METHODS, { errorMap: () => ({ message: "errors.invalidChoice" }) }),
+    minProjects: count(100),
+    maxProjects: count(100),
+    project: many(id),
+    opensAt: chinaDateTime,
+    closesAt: chinaDateTime,
+  })
+  .superRefine(checkWindow)
+  .transform((v, ctx) => {
+    const { project, ...rest } = v;
+    const projects = [...new Set(project)];
+    if (projects.length < 2) {
+      ctx.addIssue({ code: "custom", path: ["project"], message: "vote:errors.pickProjects" });
+      return z.NEVER;
+    }
+    const minProjects = v.minProjects ?? 1;
+    if (v.maxProjects !== null && v.maxProjects < minProjects) {
+      ctx.addIssue({ code: "custom", path: ["maxProjects"], message: "vote:errors.maxBelowMin" });
+      return z.NEVER;
+    }
+    return { ...rest, projects, minProjects };
+  });
+export type RoundInput = z.output<typeof roundSchema>;
+
+/** A ballot as posted: the chosen ids (radio or checkboxes), any number of them. */
+export const ballotSchema = z.object({ choice: many(id) });
