@@ -41,7 +41,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
       data.projectsProposed.length +
       data.projectSupports.length +
       data.projectRatings.length +
-      data.projectComments.length,
+      data.projectComments.length +
+      data.votedIn.length,
   });
 }
 

@@ -27,6 +27,8 @@ export type DomainEvent =
   | { type: "organisation.membersChanged"; organisationId: number; userId: number }
   /** A project was proposed, moved a step, supported, commented on or reported on. */
   | { type: "project.changed"; communityId: number; projectId: number }
+  /** A poll or budget round was created, voted in, or tallied: counts and live results change. */
+  | { type: "vote.changed"; communityId: number; kind: "poll" | "round"; id: number }
   /** A session ended (sign-out, revoked, account deleted): sockets must stop trusting it. */
   | { type: "session.revoked"; userId: number };
 

@@ -25,6 +25,7 @@ export async function exportMyData(actor: Actor) {
     supports,
     ratings,
     comments,
+    votes,
   ] = await Promise.all([
     db
       .selectFrom("users")
@@ -98,6 +99,20 @@ export async function exportMyData(actor: Actor) {
       .where("authorId", "=", userId)
       .orderBy("id")
       .execute(),
+    // That the person voted, never how: ballots are not linked to voters (receipts are theirs).
+    db
+      .selectFrom("participations")
+      .leftJoin("polls", "polls.id", "participations.pollId")
+      .leftJoin("budgetRounds", "budgetRounds.id", "participations.roundId")
+      .select([
+        "polls.question as poll",
+        "budgetRounds.title as budgetRound",
+        "participations.channel",
+        "participations.at",
+      ])
+      .where("participations.userId", "=", userId)
+      .orderBy("participations.id")
+      .execute(),
   ]);
   return {
     exportedAt: new Date().toISOString(),
@@ -111,6 +126,7 @@ export async function exportMyData(actor: Actor) {
     projectSupports: supports,
     projectRatings: ratings,
     projectComments: comments,
+    votedIn: votes,
   };
 }
 

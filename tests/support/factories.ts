@@ -130,6 +130,12 @@ export async function tableCounts() {
     "projectRatings",
     "projectComments",
     "commentFlags",
+    "polls",
+    "pollOptions",
+    "budgetRounds",
+    "roundProjects",
+    "ballots",
+    "participations",
   ] as const;
   const out: Record<string, number> = {};
   for (const t of tables) {
@@ -335,4 +341,85 @@ export async function makeOrganisation(opts: {
       .execute();
   }
   return id;
+}
+
+/** A moment as the poll and round forms post it: a `datetime-local` value in China time. */
+export function chinaLocal(at: Date | number): string {
+  const ms = typeof at === "number" ? at : at.getTime();
+  return new Date(ms + 8 * 3_600_000).toISOString().slice(0, 16);
+}
+
+/** A committee member of the community, as an actor. */
+export async function makeCommitteeMember(communityId: number) {
+  const userId = await makeUser();
+  await makeCommittee(userId, communityId);
+  return actorFor(userId);
+}
+
+/**
+ * A micro-project written straight to the database, "accepted" unless told otherwise (what a
+ * budget round is made of); its budget total is the given cost, without budget items.
+ */
+export async function makeProject(
+  communityId: number,
+  opts: { cost?: number; title?: string; status?: "accepted" | "submitted" | "rejected" } = {},
+) {
+  const now = new Date().toISOString();
+  const { id } = await getDb()
+    .insertInto("projects")
+    .values({
+      communityId,
+      gridId: null,
+      organisationId: null,
+      proposerId: null,
+      title: opts.title ?? `项目${++counter}`,
+      summary: "为社区居民办一件实事",
+      description: "居民提出、居委会审核通过的微实事项目。",
+      category: "communityService",
+      beneficiaries: "社区居民",
+      startsOn: "2030-01-01",
+      endsOn: "2030-06-30",
+      budgetTotal: opts.cost ?? 1000,
+      status: opts.status ?? "accepted",
+      statusReason: null,
+      photo: null,
+      createdAt: now,
+      updatedAt: now,
+      submittedAt: now,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return id;
+}
+
+/**
+ * Moves the voting window of a poll or budget round, in milliseconds from now: (-2h, -1h) has it
+ * closed, (-1h, +1h) open, (+1h, +2h) not open yet.
+ */
+export async function setVoteWindow(
+  kind: "poll" | "round",
+  id: number,
+  opensInMs: number,
+  closesInMs: number,
+) {
+  const set = {
+    opensAt: new Date(Date.now() + opensInMs).toISOString(),
+    closesAt: new Date(Date.now() + closesInMs).toISOString(),
+  };
+  if (kind === "poll") await getDb().updateTable("polls").set(set).where("id", "=", id).execute();
+  else await getDb().updateTable("budgetRounds").set(set).where("id", "=", id).execute();
+}
+
+/** An invited seat at a meeting (seat holders may vote in the meeting's seat-holder polls). */
+export async function inviteSeat(meetingId: number, userId: number) {
+  await getDb()
+    .insertInto("seatInvites")
+    .values({
+      meetingId,
+      userId,
+      kind: "resident",
+      invitedBy: null,
+      invitedAt: new Date().toISOString(),
+    })
+    .execute();
 }
