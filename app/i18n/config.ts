@@ -10,6 +10,7 @@ export const namespaces = [
   "permissions",
   "meeting",
   "project",
+  "vote",
 ] as const;
 
 export function isLng(value: unknown): value is Lng {

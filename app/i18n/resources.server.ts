@@ -12,6 +12,8 @@ import zhMeeting from "../../public/locales/zh-CN/meeting.json";
 import enMeeting from "../../public/locales/en/meeting.json";
 import zhProject from "../../public/locales/zh-CN/project.json";
 import enProject from "../../public/locales/en/project.json";
+import zhVote from "../../public/locales/zh-CN/vote.json";
+import enVote from "../../public/locales/en/vote.json";
 
 export const resources: Resource = {
   "zh-CN": {
@@ -21,6 +23,7 @@ export const resources: Resource = {
     permissions: zhPermissions,
     meeting: zhMeeting,
     project: zhProject,
+    vote: zhVote,
   },
   en: {
     common: enCommon,
@@ -29,5 +32,6 @@ export const resources: Resource = {
     permissions: enPermissions,
     meeting: enMeeting,
     project: enProject,
+    vote: enVote,
   },
 };

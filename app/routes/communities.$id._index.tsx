@@ -36,6 +36,8 @@ import { readPreferences } from "~/utils/preferences.server";
 import { getCurrent, requireSession } from "~/utils/session.server";
 import { DomainError } from "~/domain/errors";
 import { CommunityProjects } from "~/components/projects";
+import { VoteLinks } from "~/components/votes";
+import { votesOf } from "~/services/voting.server";
 import { thresholdSchema } from "~/domain/projects/schemas";
 import { pendingOrganisations } from "~/services/organisations.server";
 import {
@@ -45,7 +47,7 @@ import {
   supportThreshold,
 } from "~/services/projects.server";
 
-export const handle = { i18n: ["community", "meeting", "project"] };
+export const handle = { i18n: ["community", "meeting", "project", "vote"] };
 export const meta = titleMeta;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -60,14 +62,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     ? await listPending(actor, id)
     : null;
   const isCommittee = can(actor, "project.review", { communityId: id });
-  const [councils, commitments, projects, threshold, reviewing, pendingOrgs] = await Promise.all([
-    councilsOf(id),
-    commitmentsOf({ areaId: id }, true),
-    listProjects({ communityId: id, sort: "newest" }),
-    supportThreshold(id),
-    isCommittee ? reviewQueue(actor, id) : null,
-    isCommittee ? pendingOrganisations(actor, id) : null,
-  ]);
+  const [councils, commitments, projects, threshold, reviewing, pendingOrgs, votes] =
+    await Promise.all([
+      councilsOf(id),
+      commitmentsOf({ areaId: id }, true),
+      listProjects({ communityId: id, sort: "newest" }),
+      supportThreshold(id),
+      isCommittee ? reviewQueue(actor, id) : null,
+      isCommittee ? pendingOrganisations(actor, id) : null,
+      votesOf(id),
+    ]);
   return json({
     title: areaName(page.community, lng),
     councils,
@@ -76,6 +80,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     threshold,
     reviewing,
     pendingOrgs,
+    votes,
+    canCreateVotes: can(actor, "poll.manage", { communityId: id }),
     page,
     userId: session?.user.id ?? null,
     signedIn: Boolean(session),
@@ -193,6 +199,8 @@ export default function Community() {
     threshold,
     reviewing,
     pendingOrgs,
+    votes,
+    canCreateVotes,
   } = useLoaderData<typeof loader>();
   // New requests reach the committee's list, and decisions reach the resident, without a reload.
   useLiveRevalidation(
@@ -345,6 +353,21 @@ export default function Community() {
         pendingOrgs={pendingOrgs}
         refused={refusedIntent === "threshold" ? refused : undefined}
       />
+
+      <section aria-labelledby="votes-title">
+        <h2 id="votes-title">{t("vote:list.title")}</h2>
+        <VoteLinks polls={votes.polls} rounds={votes.rounds} />
+        {canCreateVotes && (
+          <p className="buttons">
+            <Link className="button" to={`/polls/new?community=${community.id}`}>
+              {t("vote:list.newPoll")}
+            </Link>
+            <Link className="button" to={`/budgets/new?community=${community.id}`}>
+              {t("vote:list.newRound")}
+            </Link>
+          </p>
+        )}
+      </section>
 
       <section aria-labelledby="committee-title">
         <h2 id="committee-title">{t("community.committee")}</h2>

@@ -14,7 +14,9 @@ import {
   inviteSchema,
   minutesSchema,
 } from "~/domain/meetings/schemas";
-import { authorize } from "~/domain/permissions/policy";
+import { authorize, can as allowed } from "~/domain/permissions/policy";
+import { VoteLinks } from "~/components/votes";
+import { votesOf } from "~/services/voting.server";
 import { parseForm } from "~/domain/validation";
 import type { Lng } from "~/i18n/config";
 import {
@@ -42,7 +44,7 @@ import { areaName, formatDateTime } from "~/utils/format";
 import { titleMeta } from "~/utils/meta";
 import { getCurrent, requireSession } from "~/utils/session.server";
 
-export const handle = { i18n: ["meeting", "community"] };
+export const handle = { i18n: ["meeting", "community", "vote"] };
 export const meta = titleMeta;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -50,10 +52,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor } = await getCurrent(request);
   authorize(actor, "meeting.view");
   const page = await meetingPage(id, actor).catch(throwRefusal);
-  const updates = await commitmentUpdates(page.commitments.map((c) => c.id));
+  const [updates, votes] = await Promise.all([
+    commitmentUpdates(page.commitments.map((c) => c.id)),
+    votesOf(page.area.id, id),
+  ]);
   return json({
     title: page.meeting.topic,
     ...page,
+    polls: votes.polls,
+    canCreatePoll: allowed(actor, "poll.manage", { communityId: page.area.id }),
     commitments: page.commitments.map((c) => ({
       ...c,
       overdue: isOverdue(c),
@@ -203,6 +210,20 @@ export default function Meeting() {
           ))}
         </ol>
       </section>
+
+      {(data.polls.length > 0 || data.canCreatePoll) && (
+        <section aria-labelledby="polls-title">
+          <h2 id="polls-title">{t("vote:list.meetingPolls")}</h2>
+          <VoteLinks polls={data.polls} rounds={[]} />
+          {data.canCreatePoll && (
+            <p>
+              <Link className="button" to={`/polls/new?community=${area.id}&meeting=${meeting.id}`}>
+                {t("vote:list.newPoll")}
+              </Link>
+            </p>
+          )}
+        </section>
+      )}
 
       <section aria-labelledby="seats-title">
         <h2 id="seats-title">{t("meeting.seats")}</h2>
