@@ -9,6 +9,7 @@ import type { AreaLevel, AreasTable, MembershipStatus } from "./schema";
 import { hashPassword } from "../app/services/password.server";
 import { PRIVACY_NOTICE_VERSION } from "../app/domain/accounts/schemas";
 import { seedProjects } from "./seed-projects";
+import { seedVoting } from "./seed-voting";
 
 export const DEMO_PASSWORD = "liuhe-demo";
 
@@ -522,4 +523,5 @@ export async function seedDemoData(db: DB): Promise<void> {
     }
   });
   await seedProjects(db);
+  await seedVoting(db);
 }
