@@ -88,6 +88,25 @@ const PAGES: Array<{ path: string; who: Who; h1: RegExp; form?: boolean }> = [
   { path: "/orgs/new", who: "resident", h1: /登记社会组织|List a social organisation/, form: true },
   { path: "/orgs/ORGYIYANG", who: "anonymous", h1: /颐养之家/ },
   { path: "/orgs/ORGPENDING", who: "committee", h1: /银发数字课堂/ },
+  { path: "/polls/POLLOPEN", who: "anonymous", h1: /停车位/ },
+  { path: "/polls/POLLOPEN", who: "resident", h1: /停车位/ },
+  { path: "/polls/POLLOPEN", who: "committee", h1: /停车位/ },
+  { path: "/polls/POLLDONE", who: "anonymous", h1: /充电棚/ },
+  { path: "/polls/POLLOPEN/print", who: "anonymous", h1: /停车位/ },
+  { path: "/polls/new?community=COMMUNITY", who: "committee", h1: /发起投票|Create a poll/ },
+  {
+    path: "/polls/new?community=COMMUNITY",
+    who: "committee",
+    h1: /发起投票|Create a poll/,
+    form: true,
+  },
+  { path: "/budgets/ROUNDOPEN", who: "resident", h1: /征集中/ },
+  { path: "/budgets/ROUNDDONE", who: "anonymous", h1: /2026年东坡路社区微实事预算/ },
+  {
+    path: "/budgets/new?community=COMMUNITY",
+    who: "committee",
+    h1: /发起预算轮|Create a budget round/,
+  },
   { path: "/settings", who: "resident", h1: /^设置$|^Settings$/ },
   { path: "/me/data", who: "resident", h1: /我的数据|My data/ },
   { path: "/permissions", who: "anonymous", h1: /权责清单|Who may do what/ },
@@ -115,6 +134,11 @@ async function seededIds() {
         PROJRET: "楼道堆物清理与消防通道整治",
       },
       { ORGYIYANG: "颐养之家为老服务中心", ORGPENDING: "湖滨银发数字课堂" },
+      { POLLOPEN: "社区停车位划线方案选哪一个？", POLLDONE: "电动自行车集中充电棚建在哪里？" },
+      {
+        ROUNDOPEN: "2027年东坡路社区微实事预算（征集中）",
+        ROUNDDONE: "2026年东坡路社区微实事预算",
+      },
     )),
   };
   return ids;

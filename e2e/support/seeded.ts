@@ -50,6 +50,8 @@ export async function seededCommunity(code: string): Promise<SeededCommunity> {
 export async function seededByTitle(
   projects: Record<string, string>,
   organisations: Record<string, string>,
+  polls: Record<string, string> = {},
+  rounds: Record<string, string> = {},
 ): Promise<Record<string, number>> {
   const db = openDatabase(inject("dbPath"));
   try {
@@ -71,6 +73,102 @@ export async function seededByTitle(
           .where("name", "=", name)
           .executeTakeFirstOrThrow()
       ).id;
+    }
+    for (const [token, question] of Object.entries(polls)) {
+      out[token] = (
+        await db
+          .selectFrom("polls")
+          .select("id")
+          .where("question", "=", question)
+          .executeTakeFirstOrThrow()
+      ).id;
+    }
+    for (const [token, title] of Object.entries(rounds)) {
+      out[token] = (
+        await db
+          .selectFrom("budgetRounds")
+          .select("id")
+          .where("title", "=", title)
+          .executeTakeFirstOrThrow()
+      ).id;
+    }
+    return out;
+  } finally {
+    await db.destroy();
+  }
+}
+
+export interface SeededPoll {
+  id: number;
+  options: Array<{ id: number; code: string | null; label: string }>;
+  /** The published ballots, as the seed wrote them. */
+  ballots: Array<{ receipt: string; choices: number[]; channel: "online" | "paper" }>;
+}
+
+/**
+ * Seeded votes: polls by question (with their options and ballots), budget rounds by title (with
+ * their projects), and people by login (for pickers that show display names).
+ */
+export async function seededVotes(
+  polls: Record<string, string>,
+  rounds: Record<string, string>,
+  users: Record<string, string>,
+): Promise<{
+  polls: Record<string, SeededPoll>;
+  rounds: Record<
+    string,
+    { id: number; projects: Array<{ id: number; title: string; cost: number }> }
+  >;
+  users: Record<string, { id: number; displayName: string }>;
+}> {
+  const db = openDatabase(inject("dbPath"));
+  try {
+    const out: Awaited<ReturnType<typeof seededVotes>> = { polls: {}, rounds: {}, users: {} };
+    for (const [token, question] of Object.entries(polls)) {
+      const { id } = await db
+        .selectFrom("polls")
+        .select("id")
+        .where("question", "=", question)
+        .executeTakeFirstOrThrow();
+      const options = await db
+        .selectFrom("pollOptions")
+        .select(["id", "code", "label"])
+        .where("pollId", "=", id)
+        .orderBy("position")
+        .execute();
+      const ballots = await db
+        .selectFrom("ballots")
+        .select(["receipt", "choices", "channel"])
+        .where("pollId", "=", id)
+        .orderBy("receipt")
+        .execute();
+      out.polls[token] = {
+        id,
+        options,
+        ballots: ballots.map((b) => ({ ...b, choices: JSON.parse(b.choices) as number[] })),
+      };
+    }
+    for (const [token, title] of Object.entries(rounds)) {
+      const { id } = await db
+        .selectFrom("budgetRounds")
+        .select("id")
+        .where("title", "=", title)
+        .executeTakeFirstOrThrow();
+      const projects = await db
+        .selectFrom("roundProjects")
+        .innerJoin("projects", "projects.id", "roundProjects.projectId")
+        .select(["projects.id", "projects.title", "roundProjects.cost"])
+        .where("roundProjects.roundId", "=", id)
+        .orderBy("roundProjects.position")
+        .execute();
+      out.rounds[token] = { id, projects };
+    }
+    for (const [token, username] of Object.entries(users)) {
+      out.users[token] = await db
+        .selectFrom("users")
+        .select(["id", "displayName"])
+        .where("username", "=", username)
+        .executeTakeFirstOrThrow();
     }
     return out;
   } finally {
