@@ -6,7 +6,8 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { attachRealtime } from "~/realtime/server.server";
+import { attachRealtime, CHANGED_INTERVAL_MS } from "~/realtime/server.server";
+import { emitEvent } from "~/services/events.server";
 import type { Ack, ClientToServerEvents, ServerToClientEvents } from "~/realtime/protocol";
 import { decideMembership } from "~/services/memberships.server";
 import { revokeSession, sessionFromToken } from "~/services/accounts.server";
@@ -180,5 +181,26 @@ describe("socket handshake and authorisation", () => {
     await decideMembership(await actorFor(committeeId), res.data.membershipId, "verify", "");
     expect(await mine).toEqual({ channel: `user:${userId}`, type: "membership.decided" });
     expect(await pub).toEqual({ channel: `community:${community}`, type: "membership.decided" });
+  });
+});
+
+describe("change notices", () => {
+  it("coalesce a burst on one channel into one notice now and one trailing notice", async () => {
+    const community = await makeCommunity();
+    const watcher = client({ Cookie: "lng=en" });
+    await connected(watcher);
+    await ask(watcher, "subscribe", { channel: `community:${community}` });
+    const seen: number[] = [];
+    watcher.on("changed", (p) => {
+      if (p.channel === `community:${community}`) seen.push(Date.now());
+    });
+    const start = Date.now();
+    // Twenty ballots in a moment: watchers must not reload twenty times.
+    for (let i = 0; i < 20; i++) {
+      emitEvent({ type: "vote.changed", communityId: community, kind: "poll", id: 1 });
+    }
+    await new Promise((r) => setTimeout(r, CHANGED_INTERVAL_MS + 400));
+    expect(seen.length).toBe(2);
+    expect(seen[1]! - start).toBeGreaterThanOrEqual(CHANGED_INTERVAL_MS - 50);
   });
 });

@@ -269,6 +269,35 @@ async function forwardRoom(io: LiuheIo, event: DomainEvent) {
   }
 }
 
+/**
+ * "Something changed" makes every open page on the channel reload its data. Busy moments (a
+ * ballot a second in a community, many supports) would make every watcher reload for each one:
+ * at most one notice per channel per interval goes out, the last one trailing, so pages still
+ * end up current.
+ */
+export const CHANGED_INTERVAL_MS = 1000;
+const lastChanged = new Map<string, { at: number; timer: NodeJS.Timeout | null }>();
+
+function notifyChanged(io: LiuheIo, channel: string, type: string) {
+  const now = Date.now();
+  const state = lastChanged.get(channel);
+  if (!state || now - state.at >= CHANGED_INTERVAL_MS) {
+    if (state?.timer) clearTimeout(state.timer);
+    lastChanged.set(channel, { at: now, timer: null });
+    io.to(channel).emit("changed", { channel, type });
+    return;
+  }
+  if (state.timer) return;
+  state.timer = setTimeout(
+    () => {
+      lastChanged.set(channel, { at: Date.now(), timer: null });
+      io.to(channel).emit("changed", { channel, type });
+    },
+    CHANGED_INTERVAL_MS - (now - state.at),
+  );
+  state.timer.unref();
+}
+
 function forward(io: LiuheIo, event: DomainEvent) {
   // Rights changed: sockets look the person up again on their next event.
   if (event.type === "session.revoked") return forget(io, event.userId);
@@ -285,7 +314,7 @@ function forward(io: LiuheIo, event: DomainEvent) {
     return;
   }
   const community = `community:${event.communityId}`;
-  io.to(community).emit("changed", { channel: community, type: event.type });
+  notifyChanged(io, community, event.type);
   if ("userId" in event) {
     const own = `user:${event.userId}`;
     io.to(own).emit("changed", { channel: own, type: event.type });

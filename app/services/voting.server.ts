@@ -7,7 +7,7 @@
  * makes a second ballot impossible even when two requests race.
  */
 import { randomBytes } from "node:crypto";
-import type { Transaction } from "kysely";
+import { sql, type Transaction } from "kysely";
 import { getDb } from "../../db/client.server";
 import type { Database } from "../../db/schema";
 import { DomainError } from "~/domain/errors";
@@ -16,7 +16,6 @@ import {
   checkOpen,
   checkPollChoices,
   checkRoundChoices,
-  countPoll,
   formatReceipt,
   phaseOf,
   YES_NO,
@@ -762,17 +761,17 @@ export async function pollPage(actor: Actor, id: number) {
   const showResults = poll.results === "live" || phase === "closed";
   let results: Array<{ optionId: number; votes: number }> | null = null;
   if (showResults) {
-    const ballots = await db
-      .selectFrom("ballots")
-      .select("choices")
-      .where("pollId", "=", id)
-      .execute();
-    const c = countPoll(
-      options.map((o) => o.id),
-      ballots.map((b) => JSON.parse(b.choices) as number[]),
-    );
-    results = [...c].map(([optionId, votes]) => ({ optionId, votes }));
+    // Counted by SQLite over the JSON arrays: a live poll page is reloaded by every watcher as
+    // ballots arrive, and must not parse every ballot in JavaScript each time.
+    const rows = await sql<{ optionId: number; votes: number }>`
+      select cast(j.value as integer) as option_id, count(*) as votes
+      from ballots b, json_each(b.choices) j
+      where b.poll_id = ${id}
+      group by j.value`.execute(db);
+    const counted = new Map(rows.rows.map((r) => [Number(r.optionId), Number(r.votes)]));
+    results = options.map((o) => ({ optionId: o.id, votes: counted.get(o.id) ?? 0 }));
   }
+
   return {
     poll: { ...poll, ...details },
     options,
