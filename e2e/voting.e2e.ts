@@ -10,7 +10,7 @@
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { baseURL, launch, newContext, signIn, signOut } from "./support/browser";
-import { seededVotes } from "./support/seeded";
+import { closePollNow, seededVotes } from "./support/seeded";
 
 const RECEIPT = /^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/;
 
@@ -57,7 +57,8 @@ describe("polls and budget rounds", () => {
     await post(page, voteButton);
     const receipt = page.locator(".receipt-code");
     await receipt.waitFor();
-    expect(await receipt.innerText()).toMatch(RECEIPT);
+    const myReceipt = await receipt.innerText();
+    expect(myReceipt).toMatch(RECEIPT);
     await expect.poll(() => voteButton.count()).toBe(0);
     await expect.poll(() => mainText(page)).toContain("选票 7 张");
     // A second attempt is impossible: the page says so and offers no form.
@@ -131,6 +132,18 @@ describe("polls and budget rounds", () => {
     await page.getByLabel("核对我的回执").fill(unknown);
     await post(page, check);
     await expect.poll(() => mainText(page)).toContain("没有这个回执码的选票");
+
+    // When the parking poll closes, the resident finds their own ballot in its published list.
+    await closePollNow(parking.id);
+    const mine = await page.request.get(`/polls/${parking.id}/ballots.csv`);
+    expect(mine.status()).toBe(200);
+    expect(await mine.text()).toContain(myReceipt);
+    await page.goto(`/polls/${parking.id}`);
+    await page.getByLabel("核对我的回执").fill(myReceipt);
+    await post(page, page.getByRole("button", { name: "查找我的选票" }));
+    const own = page.locator(".notice", { hasText: myReceipt });
+    await own.waitFor();
+    expect(await own.innerText()).toContain(parking.options[1]!.label);
     await ctx.close();
   });
 

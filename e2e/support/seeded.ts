@@ -175,3 +175,17 @@ export async function seededVotes(
     await db.destroy();
   }
 }
+
+/** Ends a poll's voting now, as time would: the journey can then look its own ballot up. */
+export async function closePollNow(id: number): Promise<void> {
+  const db = openDatabase(inject("dbPath"));
+  try {
+    await db
+      .updateTable("polls")
+      .set({ closesAt: new Date(Date.now() - 1000).toISOString() })
+      .where("id", "=", id)
+      .execute();
+  } finally {
+    await db.destroy();
+  }
+}
