@@ -1,11 +1,12 @@
 /** Pieces of the poll and budget pages: phase labels, result bars, receipts, published ballots. */
+import type { ReactNode } from "react";
 import { Form, Link } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import type { Phase } from "~/domain/voting/rules";
 import type { FieldErrors } from "~/domain/validation";
 import type { Lng } from "~/i18n/config";
 import { formatDateTime } from "~/utils/format";
-import { ErrorSummary, Field } from "./forms";
+import { ErrorSummary, Field, SelectField } from "./forms";
 
 export function useVoteLabels() {
   const { t, i18n } = useTranslation(["vote", "common"]);
@@ -220,5 +221,125 @@ export function VoteLinks({
         </li>
       ))}
     </ul>
+  );
+}
+
+/** What the page says after its action: the receipt, a paper entry, a confirmation, a refusal. */
+export function VoteNotices({
+  answer,
+  refused,
+  formShown,
+}: {
+  answer: unknown;
+  refused: { values: Record<string, string>; errors: FieldErrors } | undefined;
+  /** Whether the vote form is on the page (it shows its own refusals). */
+  formShown: boolean;
+}) {
+  const { t } = useVoteLabels();
+  const a = answer as Record<string, unknown> | undefined;
+  return (
+    <>
+      {a && typeof a.receipt === "string" && !a.paper && <ReceiptBox receipt={a.receipt} />}
+      {a && a.confirmed === true && (
+        <div className="notice" role="status">
+          {t("vote:paper.confirmed")}
+        </div>
+      )}
+      {a && typeof a.receipt === "string" && a.paper === true && (
+        <div className="notice" role="status">
+          {t("vote:paper.entered", { receipt: a.receipt })}
+        </div>
+      )}
+      {/* A refused vote whose form is gone (voting closed meanwhile, or already voted). */}
+      {refused?.values.intent === "vote" && !formShown && <ErrorSummary errors={refused.errors} />}
+    </>
+  );
+}
+
+/** The committee's paper-ballot desk: enter one for a resident, and the entries to confirm. */
+export function PaperDesk({
+  voters,
+  entries,
+  me,
+  refused,
+  choices,
+}: {
+  voters: ReadonlyArray<{ id: number; displayName: string }> | null;
+  entries: Parameters<typeof PaperEntries>[0]["entries"] | null;
+  me: number | null;
+  refused: { values: Record<string, string>; errors: FieldErrors } | undefined;
+  /** The ballot's own choice fields, as the vote form shows them. */
+  choices: ReactNode;
+}) {
+  const { t } = useVoteLabels();
+  const intent = refused?.values.intent;
+  return (
+    <>
+      {voters && (
+        <section aria-labelledby="paper-title" className="card">
+          <h2 id="paper-title">{t("vote:paper.title")}</h2>
+          <p className="hint">{t("vote:paper.intro")}</p>
+          <Form method="post">
+            <input type="hidden" name="intent" value="paper" />
+            {intent === "paper" && <ErrorSummary errors={refused?.errors} />}
+            <SelectField
+              name="voter"
+              label={t("vote:paper.voter")}
+              empty={t("vote:paper.pickVoter")}
+              options={voters.map((v) => ({ value: String(v.id), label: v.displayName }))}
+              defaultValue={intent === "paper" ? refused?.values.voter : undefined}
+              error={intent === "paper" ? refused?.errors.voter : undefined}
+            />
+            {choices}
+            <button type="submit">{t("vote:paper.submit")}</button>
+          </Form>
+        </section>
+      )}
+      {entries && (
+        <section aria-labelledby="paper-list-title">
+          <h2 id="paper-list-title">{t("vote:paper.listTitle")}</h2>
+          {intent === "confirm" && <ErrorSummary errors={refused?.errors} />}
+          <PaperEntries entries={entries} me={me} />
+        </section>
+      )}
+    </>
+  );
+}
+
+/** A printable ballot paper: the question or round, the boxes to tick, and how to hand it in. */
+export function BallotPaper({
+  place,
+  title,
+  rules,
+  items,
+  closesAt,
+}: {
+  place: string;
+  title: string;
+  rules: readonly string[];
+  items: ReadonlyArray<{ key: number; label: string }>;
+  closesAt: string;
+}) {
+  const { t, lng } = useVoteLabels();
+  return (
+    <article className="ballot-paper" aria-labelledby="paper-title">
+      <p>
+        {place} · {t("vote:print.heading")}
+      </p>
+      <h1 id="paper-title">{title}</h1>
+      {rules.map((r) => (
+        <p key={r}>{r}</p>
+      ))}
+      <ul className="paper-options">
+        {items.map((i) => (
+          <li key={i.key}>
+            <span className="box" aria-hidden="true" /> {i.label}
+          </li>
+        ))}
+      </ul>
+      <p className="hint">{t("vote:print.until", { at: formatDateTime(closesAt, lng) })}</p>
+      <p className="hint">{t("vote:print.instructions")}</p>
+      <p className="signature">{t("vote:print.receivedBy")}</p>
+    </article>
   );
 }

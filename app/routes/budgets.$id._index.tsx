@@ -2,38 +2,22 @@ import { useState, type FormEvent } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { ErrorSummary, Notice, SelectField } from "~/components/forms";
+import { ErrorSummary } from "~/components/forms";
 import { useLiveRevalidation } from "~/components/live";
 import {
-  PaperEntries,
   PhaseLine,
   PublishedBallots,
-  ReceiptBox,
+  VoteNotices,
+  PaperDesk,
   ResultBars,
   useVoteLabels,
 } from "~/components/votes";
-import { normaliseReceipt } from "~/domain/voting/rules";
-import { ballotSchema } from "~/domain/voting/schemas";
-import { id as idSchema, parseForm } from "~/domain/validation";
-import {
-  confirmPaperBallot,
-  enterPaperBallot,
-  findReceipt,
-  roundPage,
-  voteRound,
-} from "~/services/voting.server";
+import { roundPage } from "~/services/voting.server";
 import { areaName, formatYuan } from "~/utils/format";
-import {
-  idParam,
-  notFound,
-  readForm,
-  refusalFrom,
-  refuseForm,
-  type Refusal,
-} from "~/utils/forms.server";
+import { idParam, notFound, type Refusal } from "~/utils/forms.server";
 import { titleMeta } from "~/utils/meta";
-import { getCurrent, requireSession } from "~/utils/session.server";
-import type { VoteAnswer } from "./polls.$id._index";
+import { getCurrent } from "~/utils/session.server";
+import { voteAction, type VoteAnswer } from "~/utils/vote-action.server";
 
 export const handle = { i18n: ["vote", "project"] };
 export const meta = titleMeta;
@@ -47,41 +31,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const id = idParam(params.id);
-  const form = await readForm(request);
-  if (form.intent === "check") {
-    const receipt = typeof form.receipt === "string" ? normaliseReceipt(form.receipt) : null;
-    if (!receipt) return refuseForm(400, { receipt: { key: "vote:errors.badReceipt" } }, form);
-    try {
-      return json<VoteAnswer>({ found: await findReceipt("round", id, receipt) });
-    } catch (e) {
-      return refusalFrom(e, form);
-    }
-  }
-  const { actor } = await requireSession(request);
-  try {
-    if (form.intent === "confirm") {
-      const participationId = idSchema.safeParse(form.participationId);
-      if (!participationId.success)
-        return refuseForm(400, { _form: { key: "errors.badForm" } }, form);
-      await confirmPaperBallot(actor, participationId.data, { kind: "round", id });
-      return json<VoteAnswer>({ confirmed: true });
-    }
-    const parsed = parseForm(ballotSchema, form);
-    if (!parsed.ok)
-      return refuseForm(400, { choice: parsed.errors.choice ?? { key: "errors.badForm" } }, form);
-    if (form.intent === "paper") {
-      const voterId = idSchema.safeParse(form.voter);
-      if (!voterId.success)
-        return refuseForm(400, { voter: { key: "vote:errors.pickVoter" } }, form);
-      const receipt = await enterPaperBallot(actor, "round", id, voterId.data, parsed.data.choice);
-      return json<VoteAnswer>({ receipt, paper: true });
-    }
-    if (form.intent !== "vote") return refuseForm(400, { _form: { key: "errors.badForm" } }, form);
-    return json<VoteAnswer>({ receipt: await voteRound(actor, id, parsed.data.choice) });
-  } catch (e) {
-    return refusalFrom(e, form);
-  }
+  return voteAction(request, "round", idParam(params.id));
 }
 
 export default function BudgetRound() {
@@ -161,14 +111,11 @@ export default function BudgetRound() {
         {t(`vote:tally.${round.method}`)} · {t("vote:ballotCount", { count: data.ballots })}
         {data.paperBallots > 0 && <> · {t("vote:paperCount", { count: data.paperBallots })}</>}
       </p>
-      {answer && "receipt" in answer && !answer.paper && <ReceiptBox receipt={answer.receipt} />}
-      {answer && "confirmed" in answer && <Notice>{t("vote:paper.confirmed")}</Notice>}
-      {answer && "receipt" in answer && answer.paper && (
-        <Notice>{t("vote:paper.entered", { receipt: answer.receipt })}</Notice>
-      )}
-
-      {/* A refused vote whose form is gone (voting closed meanwhile, or already voted). */}
-      {intent === "vote" && !viewer.canVote && <ErrorSummary errors={refused?.errors} />}
+      <VoteNotices
+        answer={answer}
+        refused={refused}
+        formShown={viewer.canVote && !(answer && "receipt" in answer && !answer.paper)}
+      />
       {viewer.canVote && !(answer && "receipt" in answer && !answer.paper) && (
         <Form method="post" className="card">
           <h2>{t("vote:round.yourVote")}</h2>
@@ -255,32 +202,14 @@ export default function BudgetRound() {
         <a href={`/budgets/${round.id}/print`}>{t("vote:print.link")}</a>
       </p>
 
-      {viewer.canManage && data.voters && (
-        <section aria-labelledby="paper-title" className="card">
-          <h2 id="paper-title">{t("vote:paper.title")}</h2>
-          <p className="hint">{t("vote:paper.intro")}</p>
-          <Form method="post">
-            <input type="hidden" name="intent" value="paper" />
-            {intent === "paper" && <ErrorSummary errors={refused?.errors} />}
-            <SelectField
-              name="voter"
-              label={t("vote:paper.voter")}
-              empty={t("vote:paper.pickVoter")}
-              options={data.voters.map((v) => ({ value: String(v.id), label: v.displayName }))}
-              defaultValue={intent === "paper" ? refused?.values.voter : undefined}
-              error={intent === "paper" ? refused?.errors.voter : undefined}
-            />
-            {ballotFields("paper")}
-            <button type="submit">{t("vote:paper.submit")}</button>
-          </Form>
-        </section>
-      )}
-      {viewer.canManage && data.paper && (
-        <section aria-labelledby="paper-list-title">
-          <h2 id="paper-list-title">{t("vote:paper.listTitle")}</h2>
-          {intent === "confirm" && <ErrorSummary errors={refused?.errors} />}
-          <PaperEntries entries={data.paper} me={data.me} />
-        </section>
+      {viewer.canManage && (
+        <PaperDesk
+          voters={data.voters}
+          entries={data.paper}
+          me={data.me}
+          refused={refused}
+          choices={ballotFields("paper")}
+        />
       )}
     </article>
   );
