@@ -18,7 +18,7 @@ import { getCurrent } from "~/utils/session.server";
 import { readPreferences } from "~/utils/preferences.server";
 import { FULL_CSS_HREF, LITE_CSS } from "~/utils/styles.server";
 import { withParam } from "~/utils/format";
-import { fallbackLng, namespaces, type Lng } from "~/i18n/config";
+import { fallbackLng, sharedNamespaces, type Lng } from "~/i18n/config";
 
 export const handle = { i18n: ["common"] };
 
@@ -183,7 +183,7 @@ interface ErrorData {
 
 export function ErrorBoundary() {
   const error = useRouteError();
-  const { t } = useTranslation([...namespaces]);
+  const { t } = useTranslation(sharedNamespaces);
   let status = 500;
   let message = t("errors.unexpected");
   if (isRouteErrorResponse(error)) {

@@ -2,10 +2,10 @@
 import type { InputHTMLAttributes, ReactNode, TextareaHTMLAttributes } from "react";
 import { useTranslation } from "react-i18next";
 import type { FieldError, FieldErrors } from "~/domain/validation";
-import { namespaces } from "~/i18n/config";
+import { sharedNamespaces } from "~/i18n/config";
 
 export function useFieldMessage() {
-  const { t } = useTranslation([...namespaces]);
+  const { t } = useTranslation(sharedNamespaces);
   return (e: FieldError | undefined) => (e ? t(e.key, e.params) : undefined);
 }
 

@@ -13,6 +13,12 @@ export const namespaces = [
   "vote",
 ] as const;
 
+/**
+ * What every page may need: refusals and error pages can carry keys of any of these. The
+ * 权责清单's long "permissions" file is loaded only by that page (its route asks for it).
+ */
+export const sharedNamespaces = namespaces.filter((n) => n !== "permissions");
+
 export function isLng(value: unknown): value is Lng {
   return typeof value === "string" && (supportedLngs as readonly string[]).includes(value);
 }
