@@ -4,6 +4,7 @@
  * and large controls, and the switch in the first screen.
  */
 import fs from "node:fs";
+import zlib from "node:zlib";
 import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -160,7 +161,41 @@ async function contextFor(who: Who, lng: "zh-CN" | "en", mode: "full" | "lite") 
   return ctx;
 }
 
-async function checkPage(page: Page, mode: "full" | "lite", label: string) {
+/** Page weights seen in this run; the largest go into the README (test-results/page-weights.json). */
+const weights = {
+  lite: [] as Array<{ label: string; bytes: number }>,
+  js: [] as Array<{ label: string; bytes: number }>,
+};
+afterAll(() => {
+  const top = (list: Array<{ label: string; bytes: number }>) =>
+    [...list].sort((a, b) => b.bytes - a.bytes).slice(0, 3);
+  fs.mkdirSync("test-results", { recursive: true });
+  fs.writeFileSync(
+    "test-results/page-weights.json",
+    JSON.stringify({ liteHtmlGzip: top(weights.lite), fullJsCompressed: top(weights.js) }, null, 2),
+  );
+});
+
+/** The WCAG 1.4.12 text-spacing overrides: content must survive them without overflowing. */
+const TEXT_SPACING = `* { line-height: 1.5 !important; letter-spacing: 0.12em !important;
+  word-spacing: 0.16em !important; } p { margin-bottom: 2em !important; }`;
+
+/** Widths the document overflows the viewport by (tables scroll inside their own wrapper). */
+const overflow = (page: Page) =>
+  page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+
+async function checkReflow(page: Page, label: string) {
+  const size = page.viewportSize()!;
+  // WCAG 1.4.10: readable at 320 CSS px without scrolling sideways.
+  await page.setViewportSize({ width: 320, height: size.height });
+  expect(await overflow(page), `${label}: horizontal scroll at 320 px`).toBeLessThanOrEqual(1);
+  const spacing = await page.addStyleTag({ content: TEXT_SPACING });
+  expect(await overflow(page), `${label}: overflow with text spacing`).toBeLessThanOrEqual(1);
+  await spacing.evaluate((el) => (el as HTMLElement).remove());
+  await page.setViewportSize(size);
+}
+
+async function checkPage(page: Page, mode: "full" | "lite", label: string, html?: Buffer) {
   // Action names shown on purpose (<code>community.view</code>) are not locale keys on display.
   const text = await page.evaluate(() => {
     const body = document.body.cloneNode(true) as HTMLElement;
@@ -183,8 +218,36 @@ async function checkPage(page: Page, mode: "full" | "lite", label: string) {
   const box = await page.locator("a.switch-mode").boundingBox();
   expect(box && box.y + box.height <= 800, `${label}: mode switch in first screen`).toBe(true);
 
+  await checkReflow(page, label);
+
+  if (mode === "full") {
+    // Target: at most 150 KB of JavaScript, compressed, on a first visit.
+    const js = await page.evaluate(() =>
+      performance
+        .getEntriesByType("resource")
+        .filter((e) => (e as PerformanceResourceTiming).name.endsWith(".js"))
+        .reduce((sum, e) => sum + (e as PerformanceResourceTiming).encodedBodySize, 0),
+    );
+    weights.js.push({ label, bytes: js });
+    expect(js, `${label}: compressed JavaScript bytes`).toBeLessThanOrEqual(150 * 1024);
+  }
+
   if (mode === "lite") {
     expect(await page.locator("script").count(), `${label}: scripts`).toBe(0);
+    // The first response, compressed as the server sends it, fits the first 14 KB round trip.
+    if (html) {
+      const compressed = zlib.gzipSync(html, { level: 6 }).length;
+      weights.lite.push({ label, bytes: compressed });
+      expect(compressed, `${label}: compressed HTML bytes`).toBeLessThanOrEqual(14 * 1024);
+    }
+    // 长辈版 aims at AAA contrast for body text (7:1).
+    const enhanced = await new AxeBuilder({ page })
+      .withRules(["color-contrast-enhanced"])
+      .analyze();
+    expect(
+      enhanced.violations.flatMap((v) => v.nodes.map((n) => n.target.join(" "))),
+      `${label}: contrast below 7:1`,
+    ).toEqual([]);
     const style = await page.evaluate(() => {
       const s = getComputedStyle(document.body);
       const controls = [
@@ -200,7 +263,7 @@ async function checkPage(page: Page, mode: "full" | "lite", label: string) {
     const buttons = await page
       .locator("main button")
       .evaluateAll((els) => els.map((e) => e.getBoundingClientRect().height));
-    for (const h of buttons) expect(h, `${label}: button height`).toBeGreaterThanOrEqual(48);
+    for (const h of buttons) expect(h, `${label}: button height`).toBeGreaterThanOrEqual(60);
   }
 }
 
@@ -248,6 +311,7 @@ describe.each([
       page,
       mode,
       `${lng}/${mode} ${target} as ${who}${form ? " (refused form)" : ""}`,
+      form ? undefined : await res!.body(),
     );
     expect(errors, "errors in the browser console").toEqual([]);
     await page.close();
