@@ -6,7 +6,7 @@ import { Pager } from "~/components/pager";
 import { useProjectLabels } from "~/components/projects";
 import { SERVICE_AREAS, TIERS } from "~/domain/projects/rules";
 import { authorize } from "~/domain/permissions/policy";
-import { id as idSchema } from "~/domain/validation";
+import { listParams } from "~/utils/list-params";
 import { getT } from "~/i18n/i18next.server";
 import { communityOptions } from "~/services/areas.server";
 import {
@@ -20,19 +20,14 @@ import { getCurrent } from "~/utils/session.server";
 export const handle = { i18n: ["project"] };
 export const meta = titleMeta;
 
-/** Filters come from the address bar: unknown values are ignored, never an error page. */
 function filtersFrom(url: URL) {
-  const p = url.searchParams;
-  const service = SERVICE_AREAS.find((s) => s === p.get("service"));
-  const tier = TIERS.find((s) => s === p.get("tier"));
-  const community = idSchema.safeParse(p.get("community"));
-  const page = Number(p.get("page"));
+  const { q, page, pick, id } = listParams(url);
   return {
-    q: (p.get("q") ?? "").slice(0, 100).trim(),
-    service,
-    tier,
-    communityId: community.success ? community.data : undefined,
-    page: Number.isInteger(page) && page > 0 && page < 1000 ? page : 1,
+    q,
+    service: pick("service", SERVICE_AREAS),
+    tier: pick("tier", TIERS),
+    communityId: id("community"),
+    page,
   };
 }
 

@@ -6,7 +6,7 @@ import { Pager } from "~/components/pager";
 import { ProjectCards, StatusBadge, useProjectLabels } from "~/components/projects";
 import { authorize } from "~/domain/permissions/policy";
 import { PROJECT_STATUSES, SERVICE_AREAS } from "~/domain/projects/rules";
-import { id as idSchema } from "~/domain/validation";
+import { listParams } from "~/utils/list-params";
 import { getT } from "~/i18n/i18next.server";
 import { communityOptions } from "~/services/areas.server";
 import { listProjects, myProjects, PROJECTS_PAGE } from "~/services/projects.server";
@@ -18,18 +18,18 @@ export const meta = titleMeta;
 
 const SORTS = ["newest", "supported", "relevance"] as const;
 
-/** Filters come from the address bar: unknown values are ignored, never an error page. */
 function filtersFrom(url: URL) {
-  const p = url.searchParams;
-  const community = idSchema.safeParse(p.get("community"));
-  const page = Number(p.get("page"));
+  const { q, page, pick, id } = listParams(url);
   return {
-    q: (p.get("q") ?? "").slice(0, 100).trim(),
-    category: SERVICE_AREAS.find((s) => s === p.get("category")),
-    status: PROJECT_STATUSES.find((s) => s === p.get("status") && s !== "draft"),
-    communityId: community.success ? community.data : undefined,
-    sort: SORTS.find((s) => s === p.get("sort")),
-    page: Number.isInteger(page) && page > 0 && page < 1000 ? page : 1,
+    q,
+    category: pick("category", SERVICE_AREAS),
+    status: pick(
+      "status",
+      PROJECT_STATUSES.filter((s) => s !== "draft"),
+    ),
+    communityId: id("community"),
+    sort: pick("sort", SORTS),
+    page,
   };
 }
 

@@ -17,7 +17,6 @@ import {
   isPublicStatus,
   isSupportable,
   projectTarget,
-  STEPS,
   type ProjectRef,
   type Step,
 } from "~/domain/projects/rules";
@@ -971,5 +970,3 @@ export async function projectPhoto(actor: Actor, id: number): Promise<string | n
     .executeTakeFirst();
   return row?.photo ?? null;
 }
-
-export { STEPS };
