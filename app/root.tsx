@@ -17,20 +17,27 @@ import { useTranslation } from "react-i18next";
 import { getCurrent } from "~/utils/session.server";
 import { readPreferences } from "~/utils/preferences.server";
 import { FULL_CSS_HREF, LITE_CSS } from "~/utils/styles.server";
-import { withParam } from "~/utils/format";
+import { formatTime, withParam } from "~/utils/format";
 import { fallbackLng, sharedNamespaces, type Lng } from "~/i18n/config";
 
 export const handle = { i18n: ["common"] };
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const prefs = readPreferences(request);
-  const { session, actor } = await getCurrent(request);
+  const { session, actor, assistance } = await getCurrent(request);
   return json({
     locale: prefs.lng,
     mode: prefs.mode,
     user: session ? { id: session.user.id, displayName: session.user.displayName } : null,
     isAdmin: actor.isAdmin,
     committeeOf: actor.committeeOf,
+    assistance: assistance
+      ? {
+          resident: assistance.resident.displayName,
+          helper: assistance.helper.displayName,
+          endsAt: assistance.endsAt,
+        }
+      : null,
     liteCss: prefs.mode === "lite" ? LITE_CSS : null,
     fullCssHref: prefs.mode === "full" ? FULL_CSS_HREF : null,
   });
@@ -80,6 +87,31 @@ function Switches({ lite, locale }: { lite: boolean; locale: Lng }) {
   );
 }
 
+/**
+ * While a committee member acts for a resident, every page says so, and offers to stop. It comes
+ * first in the page so that neither of them can miss it.
+ */
+function AssistBanner({ assistance }: { assistance: NonNullable<RootData>["assistance"] }) {
+  const { t, i18n } = useTranslation();
+  if (!assistance) return null;
+  return (
+    <div className="assist-banner" role="region" aria-label={t("assist.bannerLabel")}>
+      <p>
+        {t("assist.banner", {
+          resident: assistance.resident,
+          helper: assistance.helper,
+          until: formatTime(assistance.endsAt, i18n.language as Lng),
+        })}
+      </p>
+      <form method="post" action="/assist">
+        <input type="hidden" name="intent" value="end" />
+        <button type="submit">{t("assist.end")}</button>
+      </form>
+      <a href="/me/assisted">{t("assist.historyLink")}</a>
+    </div>
+  );
+}
+
 function Header({ data }: { data: NonNullable<RootData> }) {
   const { t } = useTranslation();
   return (
@@ -110,6 +142,11 @@ function Header({ data }: { data: NonNullable<RootData> }) {
           <li>
             <Link to="/settings">{t("nav.settings")}</Link>
           </li>
+          {data.committeeOf !== null && !data.assistance && (
+            <li>
+              <Link to="/assist">{t("nav.assist")}</Link>
+            </li>
+          )}
           {data.user ? (
             <li>
               <Link to="/logout">{t("nav.logout")}</Link>
@@ -155,6 +192,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <a className="skip-link" href="#main">
           {t("nav.skip")}
         </a>
+        {data && <AssistBanner assistance={data.assistance} />}
         {data && <Header data={data} />}
         <main id="main" tabIndex={-1}>
           {children}

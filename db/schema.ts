@@ -152,6 +152,8 @@ export interface RsvpsTable {
   userId: number;
   kind: SeatKind;
   createdAt: string;
+  /** The committee member who entered it for the resident at the service window. */
+  assistedBy: Generated<number | null>;
 }
 
 export interface RoomMessagesTable {
@@ -166,6 +168,8 @@ export interface RoomMessagesTable {
   /** A moderator's reason, or null when flags hid the message pending review. */
   hiddenReason: string | null;
   pinnedAt: string | null;
+  /** The committee member who entered it for the resident at the service window. */
+  assistedBy: Generated<number | null>;
 }
 
 export interface MessageFlagsTable {
@@ -350,6 +354,8 @@ export interface ProjectSupportsTable {
   projectId: number;
   userId: number;
   at: string;
+  /** The committee member who entered it for the resident at the service window. */
+  assistedBy: Generated<number | null>;
 }
 
 export interface ProjectRatingsTable {
@@ -371,6 +377,8 @@ export interface ProjectCommentsTable {
   hiddenReason: string | null;
   flagCount: Generated<number>;
   reviewedAt: string | null;
+  /** The committee member who entered it for the resident at the service window. */
+  assistedBy: Generated<number | null>;
 }
 
 export interface CommentFlagsTable {
@@ -463,6 +471,37 @@ export interface ParticipationsTable {
   at: string;
 }
 
+export type Consent = "signed" | "spoken";
+
+export interface AssistedRegistrationsTable {
+  userId: number;
+  helperId: number | null;
+  communityId: number;
+  consent: Consent;
+  at: string;
+}
+
+export interface AssistanceSittingsTable {
+  id: Generated<number>;
+  helperId: number | null;
+  residentId: number;
+  communityId: number;
+  consent: Consent;
+  sessionId: string;
+  startedAt: string;
+  endsAt: string;
+  endedAt: string | null;
+}
+
+export interface AssistedActionsTable {
+  id: Generated<number>;
+  sittingId: number;
+  action: string;
+  subjectType: string;
+  subjectId: number | null;
+  at: string;
+}
+
 export interface Database {
   areas: AreasTable;
   users: UsersTable;
@@ -506,6 +545,9 @@ export interface Database {
   roundProjects: RoundProjectsTable;
   ballots: BallotsTable;
   participations: ParticipationsTable;
+  assistedRegistrations: AssistedRegistrationsTable;
+  assistanceSittings: AssistanceSittingsTable;
+  assistedActions: AssistedActionsTable;
 }
 
 export type Area = Selectable<AreasTable>;

@@ -136,6 +136,8 @@ interface SelectFieldProps {
   /** A first, empty option ("any", "none"). */
   empty?: string;
   required?: boolean;
+  /** When the same field appears in several forms on one page. */
+  id?: string;
 }
 
 export function SelectField({
@@ -147,9 +149,10 @@ export function SelectField({
   error,
   empty,
   required,
+  id,
 }: SelectFieldProps) {
   return (
-    <FieldFrame inputId={`f-${name}`} label={label} hint={hint} error={error}>
+    <FieldFrame inputId={id ?? `f-${name}`} label={label} hint={hint} error={error}>
       {(aria) => (
         <select name={name} defaultValue={defaultValue ?? ""} required={required} {...aria}>
           {empty !== undefined && <option value="">{empty}</option>}

@@ -11,13 +11,15 @@ export const namespaces = [
   "meeting",
   "project",
   "vote",
+  "assist",
 ] as const;
 
 /**
  * What every page may need: refusals and error pages can carry keys of any of these. The
- * 权责清单's long "permissions" file is loaded only by that page (its route asks for it).
+ * 权责清单's long "permissions" file is loaded only by the pages that ask for it, and so is the
+ * service window's "assist" (its refusals arise only on its own pages).
  */
-export const sharedNamespaces = namespaces.filter((n) => n !== "permissions");
+export const sharedNamespaces = namespaces.filter((n) => n !== "permissions" && n !== "assist");
 
 export function isLng(value: unknown): value is Lng {
   return typeof value === "string" && (supportedLngs as readonly string[]).includes(value);

@@ -14,6 +14,8 @@ import zhProject from "../../public/locales/zh-CN/project.json";
 import enProject from "../../public/locales/en/project.json";
 import zhVote from "../../public/locales/zh-CN/vote.json";
 import enVote from "../../public/locales/en/vote.json";
+import zhAssist from "../../public/locales/zh-CN/assist.json";
+import enAssist from "../../public/locales/en/assist.json";
 
 export const resources: Resource = {
   "zh-CN": {
@@ -24,6 +26,7 @@ export const resources: Resource = {
     meeting: zhMeeting,
     project: zhProject,
     vote: zhVote,
+    assist: zhAssist,
   },
   en: {
     common: enCommon,
@@ -33,5 +36,6 @@ export const resources: Resource = {
     meeting: enMeeting,
     project: enProject,
     vote: enVote,
+    assist: enAssist,
   },
 };

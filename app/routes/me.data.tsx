@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { ErrorSummary, Field } from "~/components/forms";
@@ -43,6 +43,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       data.projectRatings.length +
       data.projectComments.length +
       data.votedIn.length,
+    assisted: data.assistance.sittings.length,
   });
 }
 
@@ -67,7 +68,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function MyData() {
-  const { account, memberships, sessions, actions, organisations, participation } =
+  const { account, memberships, sessions, actions, organisations, participation, assisted } =
     useLoaderData<typeof loader>();
   const refused = useActionData<Refusal>();
   const { t, i18n } = useTranslation(["account", "common"]);
@@ -95,6 +96,10 @@ export default function MyData() {
         <dd>{organisations}</dd>
         <dt>{t("mydata.participation")}</dt>
         <dd>{participation}</dd>
+        <dt>{t("mydata.assisted")}</dt>
+        <dd>
+          {assisted} · <Link to="/me/assisted">{t("mydata.assistedLink")}</Link>
+        </dd>
       </dl>
       <p>
         <a className="button" href="/me/data.json" download>

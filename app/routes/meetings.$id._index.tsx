@@ -235,6 +235,7 @@ export default function Meeting() {
                 {s.capacity === null
                   ? t("meeting.seatsOpen", { taken: s.taken })
                   : t("meeting.seatsTaken", { taken: s.taken, capacity: s.capacity })}
+                {s.assisted > 0 && <> · {t("common:assist.ofThemAssisted", { n: s.assisted })}</>}
                 {s.invited.length > 0 && (
                   <span className="hint">
                     {" "}
@@ -247,7 +248,10 @@ export default function Meeting() {
         </ul>
         {myRsvp ? (
           <Form method="post">
-            <p>{t("meeting.youAreComing", { kind: t(`seatKind.${myRsvp.kind}`) })}</p>
+            <p>
+              {t("meeting.youAreComing", { kind: t(`seatKind.${myRsvp.kind}`) })}
+              {myRsvp.assisted && <> {t("common:assist.withAssistance")}</>}
+            </p>
             <input type="hidden" name="intent" value="cancelRsvp" />
             <button type="submit">{t("meeting.cancelRsvp")}</button>
           </Form>

@@ -193,7 +193,9 @@ function Message({
   return (
     <li className={`message${m.hidden ? " hidden-message" : ""}`} id={`m-${m.id}`}>
       <p className="hint">
-        <strong>{m.author}</strong> · {formatDateTime(m.createdAt, lng)}
+        <strong>{m.author}</strong>
+        {m.assisted && <> {t("common:assist.withAssistance")}</>} ·{" "}
+        {formatDateTime(m.createdAt, lng)}
         {agendaTitle && <> · {agendaTitle}</>}
         {m.pinned && <> · {t("room.pinned")}</>}
       </p>

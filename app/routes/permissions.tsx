@@ -45,6 +45,7 @@ export default function Permissions() {
                   <th scope="col">{t("columns.action")}</th>
                   <th scope="col">{t("columns.who")}</th>
                   <th scope="col">{t("columns.audited")}</th>
+                  <th scope="col">{t("columns.assistable")}</th>
                 </tr>
               </thead>
               <tbody>
@@ -59,6 +60,7 @@ export default function Permissions() {
                       </th>
                       <td>{p.allow.map((role) => t(`roles.${role}`)).join(t("or"))}</td>
                       <td>{p.audited ? t("yes") : t("no")}</td>
+                      <td>{p.assistable ? t("yes") : t("no")}</td>
                     </tr>
                   ))}
               </tbody>

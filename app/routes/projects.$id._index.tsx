@@ -199,7 +199,12 @@ export default function Project() {
           {formatDay(p.startsOn, lng)} – {formatDay(p.endsOn, lng)}
         </dd>
         <dt>{t("project:supports")}</dt>
-        <dd>{t("project:supportCount", { count: p.supportCount })}</dd>
+        <dd>
+          {t("project:supportCount", { count: p.supportCount })}
+          {p.assistedSupports > 0 && (
+            <> · {t("common:assist.ofThemAssisted", { n: p.assistedSupports })}</>
+          )}
+        </dd>
         {(p.status === "inProgress" || p.status === "completed" || p.spentTotal > 0) && (
           <>
             <dt>{t("project:spent")}</dt>
@@ -562,7 +567,8 @@ function Comment({
   return (
     <div className={`comment${c.hidden ? " hidden" : ""}`} id={`comment-${c.id}`}>
       <p className="meta">
-        {c.authorName ?? t("project:deletedUser")} · {formatDate(c.createdAt, lng)}
+        {c.authorName ?? t("project:deletedUser")}
+        {c.assisted && <> {t("common:assist.withAssistance")}</>} · {formatDate(c.createdAt, lng)}
         {viewer.canModerate && c.flagCount > 0 && (
           <> · {t("project:comments.flags", { count: c.flagCount })}</>
         )}

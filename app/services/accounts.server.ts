@@ -15,6 +15,7 @@ import {
 import { ANONYMOUS, type Actor } from "~/domain/permissions/policy";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "./password.server";
 import { emitEvent } from "./events.server";
+import { endSittingsOfSession } from "./assistance.server";
 import {
   ACCOUNT_RULE,
   ADDRESS_RULE,
@@ -179,6 +180,7 @@ export async function sessionFromToken(
 }
 
 export async function revokeSession(sessionId: string): Promise<void> {
+  await endSittingsOfSession(sessionId);
   const row = await getDb()
     .updateTable("sessions")
     .set({ revokedAt: new Date().toISOString() })

@@ -9,6 +9,7 @@ import { authorize, can, type Actor, type Target } from "~/domain/permissions/po
 import { canMoveTo, isOpenForPeople, SEAT_KINDS } from "~/domain/meetings/rules";
 import type { LoginId } from "~/domain/accounts/schemas";
 import { writeAudit } from "./audit.server";
+import { assistedBy, noteAssisted } from "./assistance.server";
 import { emitEvent, onEvent } from "./events.server";
 import { findUserByLogin } from "./accounts.server";
 import { councilFor } from "./councils.server";
@@ -304,8 +305,15 @@ export async function rsvp(actor: Actor, meetingId: number): Promise<void> {
     }
     await trx
       .insertInto("rsvps")
-      .values({ meetingId, userId, kind, createdAt: new Date().toISOString() })
+      .values({
+        meetingId,
+        userId,
+        kind,
+        createdAt: new Date().toISOString(),
+        assistedBy: assistedBy(actor),
+      })
       .execute();
+    await noteAssisted(trx, actor, "meeting.rsvp", { type: "meeting", id: meetingId });
   });
   emitEvent({ type: "meeting.changed", communityId: ctx.communityId, meetingId });
 }
@@ -313,12 +321,17 @@ export async function rsvp(actor: Actor, meetingId: number): Promise<void> {
 export async function cancelRsvp(actor: Actor, meetingId: number): Promise<void> {
   const ctx = await meetingContext(meetingId);
   if (actor.userId === null) authorize(actor, "meeting.rsvp", targetOf(ctx));
-  const result = await getDb()
-    .deleteFrom("rsvps")
-    .where("meetingId", "=", meetingId)
-    .where("userId", "=", actor.userId!)
-    .executeTakeFirst();
-  if (result.numDeletedRows === 0n) throw new DomainError(404, "meeting:errors.noRsvp");
+  await getDb()
+    .transaction()
+    .execute(async (trx) => {
+      const result = await trx
+        .deleteFrom("rsvps")
+        .where("meetingId", "=", meetingId)
+        .where("userId", "=", actor.userId!)
+        .executeTakeFirst();
+      if (result.numDeletedRows === 0n) throw new DomainError(404, "meeting:errors.noRsvp");
+      await noteAssisted(trx, actor, "meeting.rsvp", { type: "meeting", id: meetingId });
+    });
   emitEvent({ type: "meeting.changed", communityId: ctx.communityId, meetingId });
 }
 
@@ -350,7 +363,11 @@ export async function meetingPage(meetingId: number, actor: Actor) {
     db.selectFrom("seatKinds").selectAll().where("meetingId", "=", meetingId).execute(),
     db
       .selectFrom("rsvps")
-      .select(["kind", db.fn.countAll<number>().as("n")])
+      .select((eb) => [
+        "kind",
+        eb.fn.countAll<number>().as("n"),
+        eb.fn.count<number>("assistedBy").as("assisted"),
+      ])
       .where("meetingId", "=", meetingId)
       .groupBy("kind")
       .execute(),
@@ -364,7 +381,7 @@ export async function meetingPage(meetingId: number, actor: Actor) {
       ? Promise.resolve(undefined)
       : db
           .selectFrom("rsvps")
-          .select(["kind", "createdAt"])
+          .select(["kind", "createdAt", "assistedBy"])
           .where("meetingId", "=", meetingId)
           .where("userId", "=", actor.userId)
           .executeTakeFirst(),
@@ -380,6 +397,8 @@ export async function meetingPage(meetingId: number, actor: Actor) {
     kind,
     capacity: seatKinds.find((s) => s.kind === kind)!.capacity,
     taken: Number(rsvpCounts.find((r) => r.kind === kind)?.n ?? 0),
+    // Sign-ups a committee member entered at the service window for the resident.
+    assisted: Number(rsvpCounts.find((r) => r.kind === kind)?.assisted ?? 0),
     invited: invites
       .filter((i) => i.kind === kind)
       .map((i) => ({ id: i.id, displayName: i.displayName })),
@@ -391,7 +410,9 @@ export async function meetingPage(meetingId: number, actor: Actor) {
     area,
     agenda,
     seats,
-    myRsvp: mine ?? null,
+    myRsvp: mine
+      ? { kind: mine.kind, createdAt: mine.createdAt, assisted: mine.assistedBy !== null }
+      : null,
     minutes,
     commitments,
     can: {

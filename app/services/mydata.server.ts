@@ -8,6 +8,7 @@ import { DomainError } from "~/domain/errors";
 import { authorize, type Actor } from "~/domain/permissions/policy";
 import { verifyPassword } from "./password.server";
 import { writeAudit } from "./audit.server";
+import { assistanceHistory } from "./assistance.server";
 import { emitEvent } from "./events.server";
 
 export async function exportMyData(actor: Actor) {
@@ -127,6 +128,8 @@ export async function exportMyData(actor: Actor) {
     projectRatings: ratings,
     projectComments: comments,
     votedIn: votes,
+    // What committee members did for this person at the service window, and who.
+    assistance: await assistanceHistory(actor),
   };
 }
 

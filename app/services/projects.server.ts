@@ -23,6 +23,7 @@ import {
 import type { ProjectInput, UpdateInput } from "~/domain/projects/schemas";
 import { matchExpression } from "~/domain/search/segment";
 import { writeAudit } from "./audit.server";
+import { assistedBy, noteAssisted } from "./assistance.server";
 import { emitEvent } from "./events.server";
 import { deletePhoto, storePhoto } from "./photos.server";
 import { matchingIds, rankExpression, reindex } from "./search.server";
@@ -418,12 +419,13 @@ export async function support(actor: Actor, id: number): Promise<void> {
     .execute(async (trx) => {
       const inserted = await trx
         .insertInto("projectSupports")
-        .values({ projectId: id, userId: actor.userId!, at: now() })
+        .values({ projectId: id, userId: actor.userId!, at: now(), assistedBy: assistedBy(actor) })
         .onConflict((oc) => oc.doNothing())
         .executeTakeFirst();
       if (inserted.numInsertedOrUpdatedRows === 0n) {
         throw new DomainError(409, "project:errors.alreadySupported");
       }
+      await noteAssisted(trx, actor, "project.support", { type: "project", id });
       await trx
         .updateTable("projects")
         .set((eb) => ({ supportCount: eb("supportCount", "+", 1) }))
@@ -445,6 +447,7 @@ export async function withdrawSupport(actor: Actor, id: number): Promise<void> {
         .where("userId", "=", actor.userId!)
         .executeTakeFirst();
       if (deleted.numDeletedRows === 0n) throw new DomainError(404, "project:errors.notSupported");
+      await noteAssisted(trx, actor, "project.support", { type: "project", id });
       await trx
         .updateTable("projects")
         .set((eb) => ({ supportCount: eb("supportCount", "-", 1) }))
@@ -472,6 +475,7 @@ export async function rate(actor: Actor, id: number, score: number): Promise<voi
       if (inserted.numInsertedOrUpdatedRows === 0n) {
         throw new DomainError(409, "project:errors.alreadyRated");
       }
+      await noteAssisted(trx, actor, "project.rate", { type: "project", id });
       await trx
         .updateTable("projects")
         .set((eb) => ({
@@ -529,9 +533,11 @@ export async function addComment(
         hiddenBy: null,
         hiddenReason: null,
         reviewedAt: null,
+        assistedBy: assistedBy(actor),
       })
       .returning("id")
       .executeTakeFirstOrThrow();
+    await noteAssisted(trx, actor, "project.comment", { type: "project", id: projectId });
     return id;
   });
   emitEvent({ type: "project.changed", communityId: p.communityId, projectId });
@@ -572,6 +578,7 @@ export async function flagComment(actor: Actor, commentId: number, reason: strin
       if (inserted.numInsertedOrUpdatedRows === 0n) {
         throw new DomainError(409, "project:errors.alreadyFlagged");
       }
+      await noteAssisted(trx, actor, "project.flagComment", { type: "project", id: c.projectId });
       const { flagCount } = await trx
         .updateTable("projectComments")
         .set((eb) => ({ flagCount: eb("flagCount", "+", 1) }))
@@ -799,6 +806,8 @@ export interface CommentView {
   hiddenByFlags: boolean;
   flagCount: number;
   flaggedByMe: boolean;
+  /** Written by a committee member for the author at the service window. */
+  assisted: boolean;
 }
 
 export async function projectPage(actor: Actor, id: number) {
@@ -810,104 +819,112 @@ export async function projectPage(actor: Actor, id: number) {
   const db = getDb();
   const target = projectTarget(p);
   const canModerate = can(actor, "project.moderate", { communityId: p.communityId });
-  const [project, items, events, updates, comments, mine, myFlags] = await Promise.all([
-    db
-      .selectFrom("projects")
-      .innerJoin("areas as c", "c.id", "projects.communityId")
-      .leftJoin("areas as g", "g.id", "projects.gridId")
-      .leftJoin("organisations", "organisations.id", "projects.organisationId")
-      .leftJoin("users", "users.id", "projects.proposerId")
-      .selectAll("projects")
-      .select([
-        "c.nameZh as communityZh",
-        "c.nameEn as communityEn",
-        "g.nameZh as gridZh",
-        "g.nameEn as gridEn",
-        "organisations.name as organisationName",
-        "users.displayName as proposerName",
-      ])
-      .where("projects.id", "=", id)
-      .executeTakeFirstOrThrow(),
-    db
-      .selectFrom("projectBudgetItems")
-      .select(["label", "amount"])
-      .where("projectId", "=", id)
-      .orderBy("position")
-      .execute(),
-    db
-      .selectFrom("projectEvents")
-      .leftJoin("users", "users.id", "projectEvents.actorId")
-      .select([
-        "projectEvents.id",
-        "projectEvents.step",
-        "projectEvents.fromStatus",
-        "projectEvents.toStatus",
-        "projectEvents.reason",
-        "projectEvents.at",
-        "users.displayName as actorName",
-      ])
-      .where("projectId", "=", id)
-      .orderBy("projectEvents.id")
-      .execute(),
-    db
-      .selectFrom("projectUpdates")
-      .leftJoin("users", "users.id", "projectUpdates.authorId")
-      .select([
-        "projectUpdates.id",
-        "projectUpdates.kind",
-        "projectUpdates.body",
-        "projectUpdates.spent",
-        "projectUpdates.onDate",
-        "users.displayName as authorName",
-      ])
-      .where("projectId", "=", id)
-      .orderBy("projectUpdates.onDate")
-      .orderBy("projectUpdates.id")
-      .execute(),
-    db
-      .selectFrom("projectComments")
-      .leftJoin("users", "users.id", "projectComments.authorId")
-      .select([
-        "projectComments.id",
-        "projectComments.parentId",
-        "projectComments.authorId",
-        "users.displayName as authorName",
-        "projectComments.body",
-        "projectComments.createdAt",
-        "projectComments.hiddenAt",
-        "projectComments.hiddenBy",
-        "projectComments.hiddenReason",
-        "projectComments.flagCount",
-      ])
-      .where("projectId", "=", id)
-      .orderBy("projectComments.id")
-      .execute(),
-    actor.userId === null
-      ? Promise.resolve({ supported: false, rated: null as number | null })
-      : Promise.all([
-          db
-            .selectFrom("projectSupports")
-            .select("userId")
-            .where("projectId", "=", id)
-            .where("userId", "=", actor.userId)
-            .executeTakeFirst(),
-          db
-            .selectFrom("projectRatings")
-            .select("score")
-            .where("projectId", "=", id)
-            .where("userId", "=", actor.userId)
-            .executeTakeFirst(),
-        ]).then(([s, r]) => ({ supported: s !== undefined, rated: r?.score ?? null })),
-    actor.userId === null
-      ? Promise.resolve([] as Array<{ commentId: number }>)
-      : db
-          .selectFrom("commentFlags")
-          .innerJoin("projectComments", "projectComments.id", "commentFlags.commentId")
-          .select("commentFlags.commentId")
-          .where("projectComments.projectId", "=", id)
-          .where("commentFlags.userId", "=", actor.userId)
-          .execute(),
-  ]);
+  const [project, items, events, updates, comments, mine, myFlags, assistedSupports] =
+    await Promise.all([
+      db
+        .selectFrom("projects")
+        .innerJoin("areas as c", "c.id", "projects.communityId")
+        .leftJoin("areas as g", "g.id", "projects.gridId")
+        .leftJoin("organisations", "organisations.id", "projects.organisationId")
+        .leftJoin("users", "users.id", "projects.proposerId")
+        .selectAll("projects")
+        .select([
+          "c.nameZh as communityZh",
+          "c.nameEn as communityEn",
+          "g.nameZh as gridZh",
+          "g.nameEn as gridEn",
+          "organisations.name as organisationName",
+          "users.displayName as proposerName",
+        ])
+        .where("projects.id", "=", id)
+        .executeTakeFirstOrThrow(),
+      db
+        .selectFrom("projectBudgetItems")
+        .select(["label", "amount"])
+        .where("projectId", "=", id)
+        .orderBy("position")
+        .execute(),
+      db
+        .selectFrom("projectEvents")
+        .leftJoin("users", "users.id", "projectEvents.actorId")
+        .select([
+          "projectEvents.id",
+          "projectEvents.step",
+          "projectEvents.fromStatus",
+          "projectEvents.toStatus",
+          "projectEvents.reason",
+          "projectEvents.at",
+          "users.displayName as actorName",
+        ])
+        .where("projectId", "=", id)
+        .orderBy("projectEvents.id")
+        .execute(),
+      db
+        .selectFrom("projectUpdates")
+        .leftJoin("users", "users.id", "projectUpdates.authorId")
+        .select([
+          "projectUpdates.id",
+          "projectUpdates.kind",
+          "projectUpdates.body",
+          "projectUpdates.spent",
+          "projectUpdates.onDate",
+          "users.displayName as authorName",
+        ])
+        .where("projectId", "=", id)
+        .orderBy("projectUpdates.onDate")
+        .orderBy("projectUpdates.id")
+        .execute(),
+      db
+        .selectFrom("projectComments")
+        .leftJoin("users", "users.id", "projectComments.authorId")
+        .select([
+          "projectComments.id",
+          "projectComments.parentId",
+          "projectComments.authorId",
+          "users.displayName as authorName",
+          "projectComments.body",
+          "projectComments.createdAt",
+          "projectComments.hiddenAt",
+          "projectComments.hiddenBy",
+          "projectComments.hiddenReason",
+          "projectComments.flagCount",
+          "projectComments.assistedBy",
+        ])
+        .where("projectId", "=", id)
+        .orderBy("projectComments.id")
+        .execute(),
+      actor.userId === null
+        ? Promise.resolve({ supported: false, rated: null as number | null })
+        : Promise.all([
+            db
+              .selectFrom("projectSupports")
+              .select("userId")
+              .where("projectId", "=", id)
+              .where("userId", "=", actor.userId)
+              .executeTakeFirst(),
+            db
+              .selectFrom("projectRatings")
+              .select("score")
+              .where("projectId", "=", id)
+              .where("userId", "=", actor.userId)
+              .executeTakeFirst(),
+          ]).then(([s, r]) => ({ supported: s !== undefined, rated: r?.score ?? null })),
+      actor.userId === null
+        ? Promise.resolve([] as Array<{ commentId: number }>)
+        : db
+            .selectFrom("commentFlags")
+            .innerJoin("projectComments", "projectComments.id", "commentFlags.commentId")
+            .select("commentFlags.commentId")
+            .where("projectComments.projectId", "=", id)
+            .where("commentFlags.userId", "=", actor.userId)
+            .execute(),
+      db
+        .selectFrom("projectSupports")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where("projectId", "=", id)
+        .where("assistedBy", "is not", null)
+        .executeTakeFirstOrThrow(),
+    ]);
   const flagged = new Set(myFlags.map((f) => f.commentId));
   const commentViews: CommentView[] = comments.map((c) => {
     const hidden = c.hiddenAt !== null;
@@ -927,6 +944,7 @@ export async function projectPage(actor: Actor, id: number) {
       hiddenByFlags: hidden && c.hiddenBy === null,
       flagCount: canModerate ? c.flagCount : 0,
       flaggedByMe: flagged.has(c.id),
+      assisted: c.assistedBy !== null,
     };
   });
   const isResident = can(actor, "project.support", { communityId: p.communityId });
@@ -938,6 +956,7 @@ export async function projectPage(actor: Actor, id: number) {
       hasPhoto: photo !== null,
       ratingCount,
       averageRating: averageRating(ratingSum, ratingCount),
+      assistedSupports: Number(assistedSupports.n),
     },
     items,
     events: events.map((e) => ({ ...e, actorName: e.actorName || null })),

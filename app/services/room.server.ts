@@ -8,7 +8,7 @@ import { getDb } from "../../db/client.server";
 import type { RoomMessagesTable } from "../../db/schema";
 import type { Selectable } from "kysely";
 import { DomainError } from "~/domain/errors";
-import { authorize, can, type Actor } from "~/domain/permissions/policy";
+import { ANONYMOUS, authorize, can, type Actor } from "~/domain/permissions/policy";
 import { charCount } from "~/domain/validation";
 import {
   FLAGS_TO_HIDE,
@@ -23,6 +23,7 @@ import {
   waitBeforePosting,
 } from "~/domain/meetings/rules";
 import { writeAudit } from "./audit.server";
+import { noteAssisted } from "./assistance.server";
 import { emitEvent } from "./events.server";
 import { meetingContext, targetOf, type MeetingContext } from "./meetings.server";
 
@@ -37,6 +38,8 @@ export interface MessageView {
   pinned: boolean;
   agendaItemId: number | null;
   createdAt: string;
+  /** Entered by a committee member for the author at the service window. */
+  assisted: boolean;
 }
 
 type MessageRow = Selectable<RoomMessagesTable> & { author: string };
@@ -55,6 +58,7 @@ function view(row: MessageRow, viewer: Actor, moderator: boolean): MessageView {
     pinned: row.pinnedAt !== null,
     agendaItemId: row.agendaItemId,
     createdAt: row.createdAt,
+    assisted: row.assistedBy !== null,
   };
 }
 
@@ -80,6 +84,7 @@ interface PendingPost {
   userId: number;
   body: string;
   moderator: boolean;
+  assistedBy: Actor["assistedBy"];
   resolve: (m: MessageView) => void;
   reject: (e: unknown) => void;
 }
@@ -107,6 +112,7 @@ export async function postMessage(
       userId: actor.userId!,
       body,
       moderator: isModerator(actor, ctx),
+      assistedBy: actor.assistedBy,
       resolve,
       reject,
     });
@@ -218,10 +224,19 @@ async function writeBatch(batch: PendingPost[]): Promise<void> {
               hiddenBy: null,
               hiddenReason: null,
               pinnedAt: null,
+              assistedBy: batch[a.index]!.assistedBy?.helperId ?? null,
             })),
           )
           .returning("id")
           .execute();
+        for (const a of accepted) {
+          const post = batch[a.index]!;
+          if (!post.assistedBy) continue;
+          await noteAssisted(trx, { ...ANONYMOUS, assistedBy: post.assistedBy }, "room.post", {
+            type: "meeting",
+            id: post.meetingId,
+          });
+        }
         // One statement inserts its rows in order, so ascending ids follow the values' order.
         const ids = rows.map((r) => r.id).sort((x, y) => x - y);
         for (const [k, a] of accepted.entries()) {
@@ -238,6 +253,7 @@ async function writeBatch(batch: PendingPost[]): Promise<void> {
               pinned: false,
               agendaItemId: a.agendaItemId,
               createdAt,
+              assisted: post.assistedBy !== undefined,
             },
           };
         }
@@ -447,6 +463,7 @@ export async function flagMessage(actor: Actor, messageId: number): Promise<{ hi
         .insertInto("messageFlags")
         .values({ messageId, userId: actor.userId!, createdAt: now, reviewedAt: null })
         .execute();
+      await noteAssisted(trx, actor, "room.flag", { type: "meeting", id: row.meetingId });
       const open = await trx
         .selectFrom("messageFlags")
         .select(trx.fn.countAll<number>().as("n"))
@@ -716,6 +733,7 @@ export async function raiseHand(actor: Actor, meetingId: number): Promise<void> 
         .executeTakeFirst();
       if (inserted.numInsertedOrUpdatedRows === 0n)
         throw new DomainError(409, "meeting:errors.handAlreadyUp");
+      await noteAssisted(trx, actor, "queue.raise", { type: "meeting", id: meetingId });
     });
   emitEvent({ type: "room.state", communityId: ctx.communityId, meetingId });
 }
@@ -729,12 +747,17 @@ export async function lowerHand(
   const ctx = await meetingContext(meetingId);
   if (userId === actor.userId) authorize(actor, "queue.raise", targetOf(ctx));
   else authorize(actor, "room.moderate", targetOf(ctx));
-  const result = await getDb()
-    .deleteFrom("speakerQueue")
-    .where("meetingId", "=", meetingId)
-    .where("userId", "=", userId)
-    .executeTakeFirst();
-  if (result.numDeletedRows === 0n) throw new DomainError(404, "meeting:errors.notInQueue");
+  await getDb()
+    .transaction()
+    .execute(async (trx) => {
+      const result = await trx
+        .deleteFrom("speakerQueue")
+        .where("meetingId", "=", meetingId)
+        .where("userId", "=", userId)
+        .executeTakeFirst();
+      if (result.numDeletedRows === 0n) throw new DomainError(404, "meeting:errors.notInQueue");
+      await noteAssisted(trx, actor, "queue.raise", { type: "meeting", id: meetingId });
+    });
   emitEvent({ type: "room.state", communityId: ctx.communityId, meetingId });
 }
 

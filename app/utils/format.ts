@@ -42,3 +42,9 @@ export function formatDay(day: string, lng: Lng): string {
     new Date(`${day}T00:00:00Z`),
   );
 }
+
+export function formatTime(iso: string, lng: Lng): string {
+  return new Intl.DateTimeFormat(lng, { timeStyle: "short", timeZone: DISPLAY_TIME_ZONE }).format(
+    new Date(iso),
+  );
+}

@@ -7,6 +7,7 @@ import {
   type CurrentSession,
 } from "~/services/accounts.server";
 import type { Actor } from "~/domain/permissions/policy";
+import { assistedActor, sittingOfSession, type OpenSitting } from "~/services/assistance.server";
 import { parseCookies } from "./preferences.server";
 
 export const SESSION_COOKIE = "liuhe_session";
@@ -26,15 +27,27 @@ export function sessionToken(cookieHeader: string | null | undefined): string | 
 }
 
 export interface Current {
+  /** While a helper acts for a resident, `session.user` is the resident (the session stays the helper's). */
   session: CurrentSession | null;
   actor: Actor;
+  /** The open service-window sitting of this session, if any. */
+  assistance: OpenSitting | null;
 }
 
 const cache = new WeakMap<Request, Promise<Current>>();
 
 async function resolveCurrent(cookieHeader: string | null): Promise<Current> {
   const session = await sessionFromToken(sessionToken(cookieHeader));
-  return { session, actor: await loadActor(session?.user ?? null) };
+  const assistance = session ? await sittingOfSession(session.sessionId) : null;
+  if (session && assistance) {
+    const resident = await loadActor(assistance.resident);
+    return {
+      session: { sessionId: session.sessionId, user: assistance.resident },
+      actor: assistedActor(resident, assistance),
+      assistance,
+    };
+  }
+  return { session, actor: await loadActor(session?.user ?? null), assistance: null };
 }
 
 /** Who is asking; memoised per request, since the root and the page loaders both ask. */

@@ -8,6 +8,7 @@ import * as accountDeletion from "./20261127_2000_account_deletion";
 import * as councils from "./20261127_2020_councils";
 import * as projects from "./20261127_2230_projects";
 import * as voting from "./20261127_2300_voting";
+import * as assistance from "./20261128_0100_assistance";
 
 export const migrations: Record<string, Migration> = {
   "20261127_1920_foundation": foundation,
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   "20261127_2020_councils": councils,
   "20261127_2230_projects": projects,
   "20261127_2300_voting": voting,
+  "20261128_0100_assistance": assistance,
 };

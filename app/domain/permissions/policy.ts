@@ -19,6 +19,11 @@ export interface Actor {
   orgMemberOf: readonly number[];
   /** Organisations where this person is an organisation admin. */
   orgAdminOf: readonly number[];
+  /**
+   * Set while a committee member acts for this person at the service window: the actor is the
+   * resident (limited to the sitting's community), and only actions marked `assistable` pass.
+   */
+  assistedBy?: { helperId: number; sittingId: number };
 }
 
 export interface Target {
@@ -82,17 +87,23 @@ export interface ActionPolicy {
   allow: readonly Role[];
   /** Whether taking the action writes an audit log entry. */
   audited?: boolean;
+  /**
+   * Whether a committee member acting for a resident at the service window may take it. Reading
+   * and the everyday public actions may; votes (secret: the window hands out a paper ballot),
+   * account and data matters, and anything with powers beyond a resident's may not.
+   */
+  assistable?: boolean;
 }
 
 export const policy = {
-  "community.view": { group: "public", allow: ["anyone"] },
-  "permissions.view": { group: "public", allow: ["anyone"] },
-  "realtime.readPublic": { group: "public", allow: ["anyone"] },
-  "realtime.readOwn": { group: "account", allow: ["self"] },
-  "settings.change": { group: "public", allow: ["anyone"] },
+  "community.view": { group: "public", allow: ["anyone"], assistable: true },
+  "permissions.view": { group: "public", allow: ["anyone"], assistable: true },
+  "realtime.readPublic": { group: "public", allow: ["anyone"], assistable: true },
+  "realtime.readOwn": { group: "account", allow: ["self"], assistable: true },
+  "settings.change": { group: "public", allow: ["anyone"], assistable: true },
   "account.register": { group: "account", allow: ["signedOut"] },
   "account.login": { group: "account", allow: ["signedOut"] },
-  "account.logout": { group: "account", allow: ["signedIn"] },
+  "account.logout": { group: "account", allow: ["signedIn"], assistable: true },
   "session.list": { group: "account", allow: ["signedIn"] },
   "session.revoke": { group: "account", allow: ["self"] },
   "account.downloadData": { group: "account", allow: ["self"] },
@@ -102,33 +113,43 @@ export const policy = {
   "membership.viewPending": { group: "committee", allow: ["committee"] },
   "membership.decide": { group: "committee", allow: ["committee"], audited: true },
   "audit.view": { group: "committee", allow: ["committee", "admin"] },
-  "council.view": { group: "public", allow: ["anyone"] },
-  "meeting.view": { group: "public", allow: ["anyone"] },
+  "council.view": { group: "public", allow: ["anyone"], assistable: true },
+  "meeting.view": { group: "public", allow: ["anyone"], assistable: true },
   "council.manage": { group: "committee", allow: ["committee", "admin"], audited: true },
   "meeting.manage": { group: "committee", allow: ["committee"], audited: true },
-  "meeting.rsvp": { group: "meeting", allow: ["verifiedResident", "seatHolder"] },
+  "meeting.rsvp": { group: "meeting", allow: ["verifiedResident", "seatHolder"], assistable: true },
   "room.read": {
     group: "meeting",
     allow: ["publicReader", "verifiedResident", "seatHolder", "committee"],
+    assistable: true,
   },
-  "room.post": { group: "meeting", allow: ["verifiedResident", "seatHolder", "committee"] },
-  "room.flag": { group: "meeting", allow: ["verifiedResident"] },
-  "queue.raise": { group: "meeting", allow: ["verifiedResident", "seatHolder", "committee"] },
+  "room.post": {
+    group: "meeting",
+    allow: ["verifiedResident", "seatHolder", "committee"],
+    assistable: true,
+  },
+  "room.flag": { group: "meeting", allow: ["verifiedResident"], assistable: true },
+  "queue.raise": {
+    group: "meeting",
+    allow: ["verifiedResident", "seatHolder", "committee"],
+    assistable: true,
+  },
   "room.moderate": { group: "committee", allow: ["committee"], audited: true },
   "minutes.write": { group: "committee", allow: ["committee"], audited: true },
   "commitment.update": { group: "committee", allow: ["committee"], audited: true },
-  "organisation.view": { group: "public", allow: ["anyone"] },
-  "project.view": { group: "public", allow: ["anyone"] },
+  "organisation.view": { group: "public", allow: ["anyone"], assistable: true },
+  "project.view": { group: "public", allow: ["anyone"], assistable: true },
   "organisation.viewUnverified": {
     group: "organisation",
     allow: ["self", "orgMember", "committee", "admin"],
+    assistable: true,
   },
   "organisation.apply": { group: "organisation", allow: ["signedIn"] },
   "organisation.edit": { group: "organisation", allow: ["orgAdmin"] },
   "organisation.manageMembers": { group: "organisation", allow: ["orgAdmin"] },
   "organisation.respondInvite": { group: "organisation", allow: ["self"] },
   "organisation.leave": { group: "organisation", allow: ["self"] },
-  "project.viewDraft": { group: "project", allow: ["self", "orgMember"] },
+  "project.viewDraft": { group: "project", allow: ["self", "orgMember"], assistable: true },
   "project.propose": { group: "project", allow: ["verifiedResident", "orgMember"] },
   "project.edit": { group: "project", allow: ["self", "orgMember"] },
   "project.submit": { group: "project", allow: ["self", "orgMember"] },
@@ -138,23 +159,28 @@ export const policy = {
     audited: true,
   },
   "project.abandon": { group: "project", allow: ["self", "orgMember", "committee"], audited: true },
-  "project.support": { group: "project", allow: ["verifiedResident"] },
-  "project.rate": { group: "project", allow: ["verifiedResident"] },
-  "project.comment": { group: "project", allow: ["verifiedResident"] },
-  "project.flagComment": { group: "project", allow: ["verifiedResident"] },
+  "project.support": { group: "project", allow: ["verifiedResident"], assistable: true },
+  "project.rate": { group: "project", allow: ["verifiedResident"], assistable: true },
+  "project.comment": { group: "project", allow: ["verifiedResident"], assistable: true },
+  "project.flagComment": { group: "project", allow: ["verifiedResident"], assistable: true },
   "organisation.decide": { group: "committee", allow: ["committee"], audited: true },
   "project.review": { group: "committee", allow: ["committee"], audited: true },
   "project.select": { group: "committee", allow: ["committee"], audited: true },
   "project.moderate": { group: "committee", allow: ["committee"], audited: true },
   "community.settings": { group: "committee", allow: ["committee"], audited: true },
-  "poll.view": { group: "public", allow: ["anyone"] },
-  "budget.view": { group: "public", allow: ["anyone"] },
+  "poll.view": { group: "public", allow: ["anyone"], assistable: true },
+  "budget.view": { group: "public", allow: ["anyone"], assistable: true },
   "poll.vote": { group: "vote", allow: ["verifiedResident", "seatHolder"] },
   "budget.vote": { group: "vote", allow: ["verifiedResident"] },
   "poll.manage": { group: "committee", allow: ["committee"], audited: true },
   "budget.manage": { group: "committee", allow: ["committee"], audited: true },
   "ballot.enterPaper": { group: "committee", allow: ["committee"], audited: true },
   "ballot.confirmPaper": { group: "committee", allow: ["committee"], audited: true },
+  "assist.register": { group: "committee", allow: ["committee"], audited: true },
+  "assist.start": { group: "committee", allow: ["committee"], audited: true },
+  "assist.reissue": { group: "committee", allow: ["committee"], audited: true },
+  "assist.end": { group: "account", allow: ["signedIn"], audited: true, assistable: true },
+  "assist.viewOwn": { group: "account", allow: ["self"], assistable: true },
   "committee.appoint": { group: "admin", allow: ["admin"], audited: true },
   "committee.end": { group: "admin", allow: ["admin"], audited: true },
 } as const satisfies Record<string, ActionPolicy>;
@@ -163,10 +189,12 @@ export type Action = keyof typeof policy;
 
 export const actions = Object.keys(policy) as Action[];
 
-export type Decision = { ok: true } | { ok: false; reason: "signInRequired" | "forbidden" };
+export type Decision =
+  { ok: true } | { ok: false; reason: "signInRequired" | "forbidden" | "notAssistable" };
 
 export function decide(actor: Actor, action: Action, target: Target = {}): Decision {
   const entry: ActionPolicy = policy[action];
+  if (actor.assistedBy && !entry.assistable) return { ok: false, reason: "notAssistable" };
   if (entry.allow.some((role) => roles[role](actor, target))) return { ok: true };
   // Signing in could help only if some granted role is open to a signed-in person.
   const needsAccount = actor.userId === null && !entry.allow.every((r) => r === "signedOut");
