@@ -213,6 +213,10 @@ export default function Project() {
         )}
       </dl>
 
+      <p>
+        <a href={`/projects/${p.id}/print`}>{t("project:print.link")}</a>
+      </p>
+
       <SupportBox data={data} />
 
       <section aria-labelledby="description-title">
