@@ -9,6 +9,7 @@ import {
   Scripts,
   ScrollRestoration,
   useLocation,
+  useMatches,
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
@@ -170,11 +171,23 @@ function Header({ data }: { data: NonNullable<RootData> }) {
   );
 }
 
+/**
+ * Pages meant for paper (a ballot, an agenda, a project summary) set `handle.bare`: they render
+ * without the site's header, navigation and footer, on screen as in print. A refused one (its
+ * loader threw, so it has no data) shows the ordinary error page with the navigation back.
+ */
+function useBare(): boolean {
+  return useMatches().some(
+    (m) => (m.handle as { bare?: boolean } | undefined)?.bare === true && m.data != null,
+  );
+}
+
 export function Layout({ children }: { children: ReactNode }) {
   const data = useRootData();
   const { t } = useTranslation();
   const locale = data?.locale ?? fallbackLng;
   const lite = data?.mode === "lite";
+  const bare = useBare();
   return (
     <html lang={locale} dir="ltr">
       <head>
@@ -188,18 +201,23 @@ export function Layout({ children }: { children: ReactNode }) {
         )}
         {!lite && <Links />}
       </head>
-      <body className={lite ? "lite" : "full"}>
-        <a className="skip-link" href="#main">
-          {t("nav.skip")}
-        </a>
+      <body className={`${lite ? "lite" : "full"}${bare ? " paper" : ""}`}>
+        {!bare && (
+          <a className="skip-link" href="#main">
+            {t("nav.skip")}
+          </a>
+        )}
+        {/* On paper sheets too (on screen): the helper must not forget whom they act for. */}
         {data && <AssistBanner assistance={data.assistance} />}
-        {data && <Header data={data} />}
+        {data && !bare && <Header data={data} />}
         <main id="main" tabIndex={-1}>
           {children}
         </main>
-        <footer className="site-footer">
-          <p>{t("site.footer")}</p>
-        </footer>
+        {!bare && (
+          <footer className="site-footer">
+            <p>{t("site.footer")}</p>
+          </footer>
+        )}
         {!lite && (
           <>
             <ScrollRestoration />

@@ -42,8 +42,11 @@ const RAW_KEYS = (() => {
 })();
 
 type Who = "anonymous" | "resident" | "committee" | "admin";
-/** Each page, who looks at it, and the heading that proves the right route rendered. */
-const PAGES: Array<{ path: string; who: Who; h1: RegExp; form?: boolean }> = [
+/**
+ * Each page, who looks at it, and the heading that proves the right route rendered. A `bare` page
+ * is meant for paper: it has no header, navigation, switches or footer at all.
+ */
+const PAGES: Array<{ path: string; who: Who; h1: RegExp; form?: boolean; bare?: boolean }> = [
   { path: "/", who: "anonymous", h1: /欢迎来到六和议事|Welcome to Liuhe/ },
   { path: "/", who: "committee", h1: /您好|Hello/ },
   { path: "/join", who: "anonymous", h1: /注册账号|Create an account/ },
@@ -73,6 +76,7 @@ const PAGES: Array<{ path: string; who: Who; h1: RegExp; form?: boolean }> = [
   { path: "/meetings/PAST", who: "committee", h1: /加装电梯/ },
   { path: "/meetings/LIVE", who: "resident", h1: /停车/ },
   { path: "/meetings/UPCOMING", who: "resident", h1: /垃圾分类/ },
+  { path: "/meetings/UPCOMING/print", who: "anonymous", h1: /垃圾分类/, bare: true },
   { path: "/meetings/LIVE/room", who: "anonymous", h1: /讨论室|Discussion room/ },
   { path: "/meetings/LIVE/room", who: "resident", h1: /讨论室|Discussion room/ },
   { path: "/meetings/LIVE/room", who: "committee", h1: /讨论室|Discussion room/ },
@@ -83,6 +87,7 @@ const PAGES: Array<{ path: string; who: Who; h1: RegExp; form?: boolean }> = [
   { path: "/projects/PROJSUB", who: "anonymous", h1: /加装电梯/ },
   { path: "/projects/PROJSUB", who: "committee", h1: /加装电梯/ },
   { path: "/projects/PROJDONE", who: "resident", h1: /邻里节/ },
+  { path: "/projects/PROJDONE/print", who: "anonymous", h1: /邻里节/, bare: true },
   { path: "/projects/PROJRET/edit", who: "resident", h1: /修改项目|Edit the project/ },
   { path: "/orgs", who: "anonymous", h1: /^社会组织$|^Social organisations$/ },
   { path: "/orgs/new", who: "resident", h1: /登记社会组织|List a social organisation/ },
@@ -93,7 +98,7 @@ const PAGES: Array<{ path: string; who: Who; h1: RegExp; form?: boolean }> = [
   { path: "/polls/POLLOPEN", who: "resident", h1: /停车位/ },
   { path: "/polls/POLLOPEN", who: "committee", h1: /停车位/ },
   { path: "/polls/POLLDONE", who: "anonymous", h1: /充电棚/ },
-  { path: "/polls/POLLOPEN/print", who: "anonymous", h1: /停车位/ },
+  { path: "/polls/POLLOPEN/print", who: "anonymous", h1: /停车位/, bare: true },
   { path: "/polls/new?community=COMMUNITY", who: "committee", h1: /发起投票|Create a poll/ },
   {
     path: "/polls/new?community=COMMUNITY",
@@ -195,7 +200,13 @@ async function checkReflow(page: Page, label: string) {
   await page.setViewportSize(size);
 }
 
-async function checkPage(page: Page, mode: "full" | "lite", label: string, html?: Buffer) {
+async function checkPage(
+  page: Page,
+  mode: "full" | "lite",
+  label: string,
+  html?: Buffer,
+  bare = false,
+) {
   // Action names shown on purpose (<code>community.view</code>) are not locale keys on display.
   const text = await page.evaluate(() => {
     const body = document.body.cloneNode(true) as HTMLElement;
@@ -214,9 +225,17 @@ async function checkPage(page: Page, mode: "full" | "lite", label: string, html?
   );
   expect(violations, `${label}: axe`).toEqual([]);
 
-  // The 长辈版 switch is in the first screen.
-  const box = await page.locator("a.switch-mode").boundingBox();
-  expect(box && box.y + box.height <= 800, `${label}: mode switch in first screen`).toBe(true);
+  if (bare) {
+    // A paper sheet: nothing of the site around it, and nothing to press.
+    expect(
+      await page.locator("header, nav, .site-footer, .switches, .skip-link, button").count(),
+      `${label}: site chrome on a paper page`,
+    ).toBe(0);
+  } else {
+    // The 长辈版 switch is in the first screen.
+    const box = await page.locator("a.switch-mode").boundingBox();
+    expect(box && box.y + box.height <= 800, `${label}: mode switch in first screen`).toBe(true);
+  }
 
   await checkReflow(page, label);
 
@@ -282,7 +301,7 @@ describe.each([
     }
   });
 
-  it.each(PAGES)("$path as $who", async ({ path: p, who, h1, form }) => {
+  it.each(PAGES)("$path as $who", async ({ path: p, who, h1, form, bare }) => {
     const ctx = await contextFor(who, lng, mode);
     const page = await ctx.newPage();
     // Hydration mismatches and script failures show up here in the production build.
@@ -312,6 +331,7 @@ describe.each([
       mode,
       `${lng}/${mode} ${target} as ${who}${form ? " (refused form)" : ""}`,
       form ? undefined : await res!.body(),
+      bare,
     );
     expect(errors, "errors in the browser console").toEqual([]);
     await page.close();

@@ -195,6 +195,9 @@ export default function Meeting() {
         <a className="button" href={`/meetings/${meeting.id}/calendar.ics`}>
           {t("calendar.add")}
         </a>
+        <a className="button" href={`/meetings/${meeting.id}/print`}>
+          {t("print.link")}
+        </a>
       </p>
 
       <section aria-labelledby="agenda-title">

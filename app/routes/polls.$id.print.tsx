@@ -9,7 +9,7 @@ import { idParam, notFound } from "~/utils/forms.server";
 import { titleMeta } from "~/utils/meta";
 import { getCurrent } from "~/utils/session.server";
 
-export const handle = { i18n: ["vote"] };
+export const handle = { i18n: ["vote"], bare: true };
 export const meta = titleMeta;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {

@@ -218,6 +218,10 @@ export default function Project() {
         )}
       </dl>
 
+      <p>
+        <a href={`/projects/${p.id}/print`}>{t("project:print.link")}</a>
+      </p>
+
       <SupportBox data={data} />
 
       <section aria-labelledby="description-title">

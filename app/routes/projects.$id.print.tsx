@@ -1,0 +1,132 @@
+/** A project's summary on paper, for the notice board and the service window: A4, large type. */
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { useProjectLabels } from "~/components/projects";
+import { projectPage } from "~/services/projects.server";
+import { areaName, formatDay, formatYuan } from "~/utils/format";
+import { idParam, notFound } from "~/utils/forms.server";
+import { titleMeta } from "~/utils/meta";
+import { getCurrent } from "~/utils/session.server";
+
+export const handle = { i18n: ["project"], bare: true };
+export const meta = titleMeta;
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const id = idParam(params.id);
+  const { actor } = await getCurrent(request);
+  // The project page's own query, so a draft stays as private on paper as on screen.
+  const page = await projectPage(actor, id);
+  if (!page) notFound();
+  const p = page.project;
+  return json({
+    title: p.title,
+    project: {
+      title: p.title,
+      status: p.status,
+      category: p.category,
+      summary: p.summary,
+      description: p.description,
+      beneficiaries: p.beneficiaries,
+      place: p.place,
+      startsOn: p.startsOn,
+      endsOn: p.endsOn,
+      budgetTotal: p.budgetTotal,
+      supportCount: p.supportCount,
+      community: { nameZh: p.communityZh, nameEn: p.communityEn },
+      grid: p.gridZh === null ? null : { nameZh: p.gridZh, nameEn: p.gridEn ?? "" },
+      proposer:
+        p.organisationId !== null && p.organisationName ? p.organisationName : p.proposerName,
+    },
+    items: page.items,
+    latest: page.updates.at(-1) ?? null,
+    url: new URL(`/projects/${id}`, request.url).href,
+  });
+}
+
+export default function ProjectSummarySheet() {
+  const { project: p, items, latest, url } = useLoaderData<typeof loader>();
+  const { t, lng } = useProjectLabels();
+  return (
+    <article className="paper-sheet" aria-labelledby="sheet-title">
+      <p>
+        {areaName(p.community, lng)}
+        {p.grid && <> · {areaName(p.grid, lng)}</>}
+        {p.place && <> · {p.place}</>} · {t("project:print.heading")}
+      </p>
+      <h1 id="sheet-title">{p.title}</h1>
+      <dl className="facts">
+        <dt>{t("project:print.status")}</dt>
+        <dd>{t(`project:status.${p.status}`)}</dd>
+        <dt>{t("project:form.category")}</dt>
+        <dd>{t(`project:services.${p.category}`)}</dd>
+        <dt>{t("project:proposedBy")}</dt>
+        <dd>{p.proposer ?? t("project:deletedUser")}</dd>
+        <dt>{t("project:form.beneficiaries")}</dt>
+        <dd>{p.beneficiaries}</dd>
+        <dt>{t("project:timeline")}</dt>
+        <dd>
+          {formatDay(p.startsOn, lng)} – {formatDay(p.endsOn, lng)}
+        </dd>
+        <dt>{t("project:supports")}</dt>
+        <dd>{t("project:supportCount", { count: p.supportCount })}</dd>
+      </dl>
+      <p className="lead">{p.summary}</p>
+
+      <section aria-labelledby="sheet-description">
+        <h2 id="sheet-description">{t("project:form.description")}</h2>
+        <p className="prose">{p.description}</p>
+      </section>
+
+      <section aria-labelledby="sheet-budget">
+        <h2 id="sheet-budget">{t("project:form.budget")}</h2>
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t("project:form.itemLabel")}</th>
+                <th scope="col" className="num">
+                  {t("project:form.itemAmount")}
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((item, i) => (
+                <tr key={i}>
+                  <td>{item.label}</td>
+                  <td className="num">{formatYuan(item.amount, lng)}</td>
+                </tr>
+              ))}
+            </tbody>
+            <tfoot>
+              <tr>
+                <th scope="row">{t("project:total")}</th>
+                <td className="num">{formatYuan(p.budgetTotal, lng)}</td>
+              </tr>
+            </tfoot>
+          </table>
+        </div>
+      </section>
+
+      {latest && (
+        <section aria-labelledby="sheet-latest">
+          <h2 id="sheet-latest">
+            {latest.kind === "final" ? t("project:updates.final") : t("project:updates.progress")}
+          </h2>
+          <p>
+            {formatDay(latest.onDate, lng)}
+            {latest.authorName && <> · {latest.authorName}</>} ·{" "}
+            {t("project:updates.spent", { amount: formatYuan(latest.spent, lng) })}
+          </p>
+          <p className="prose">{latest.body}</p>
+        </section>
+      )}
+
+      <footer className="paper-footer">
+        <p>
+          {t("project:print.online")} <a href={url}>{url}</a>
+        </p>
+      </footer>
+    </article>
+  );
+}
