@@ -10,6 +10,7 @@ import { hashPassword } from "../app/services/password.server";
 import { PRIVACY_NOTICE_VERSION } from "../app/domain/accounts/schemas";
 import { seedProjects } from "./seed-projects";
 import { seedVoting } from "./seed-voting";
+import { seedAssist } from "./seed-assist";
 
 export const DEMO_PASSWORD = "liuhe-demo";
 
@@ -524,4 +525,5 @@ export async function seedDemoData(db: DB): Promise<void> {
   });
   await seedProjects(db);
   await seedVoting(db);
+  await seedAssist(db);
 }

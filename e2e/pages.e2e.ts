@@ -41,7 +41,8 @@ const RAW_KEYS = (() => {
   return out;
 })();
 
-type Who = "anonymous" | "resident" | "committee" | "admin";
+// lh100001 is 陈桂芳, whom the service window registered (db/seed-assist.ts).
+type Who = "anonymous" | "resident" | "committee" | "admin" | "lh100001";
 /**
  * Each page, who looks at it, and the heading that proves the right route rendered. A `bare` page
  * is meant for paper: it has no header, navigation, switches or footer at all.
@@ -115,6 +116,9 @@ const PAGES: Array<{ path: string; who: Who; h1: RegExp; form?: boolean; bare?: 
   },
   { path: "/settings", who: "resident", h1: /^设置$|^Settings$/ },
   { path: "/me/data", who: "resident", h1: /我的数据|My data/ },
+  { path: "/me/assisted", who: "lh100001", h1: /代办记录|Assistance record/ },
+  { path: "/assist", who: "committee", h1: /服务窗口|Service window/ },
+  { path: "/assist?q=陈", who: "committee", h1: /服务窗口|Service window/ },
   { path: "/permissions", who: "anonymous", h1: /权责清单|Who may do what/ },
   { path: "/logout", who: "resident", h1: /退出登录|Sign out/ },
   { path: "/no-such-page", who: "anonymous", h1: /找不到这个页面|Page not found/ },

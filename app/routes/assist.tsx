@@ -190,7 +190,6 @@ export default function Assist() {
                       empty={t("consent.choose")}
                       defaultValue={mine && intent === "start" ? refused.values.consent : ""}
                       error={mine && intent === "start" ? refused.errors.consent : undefined}
-                      required
                     />
                     <button type="submit" className="primary">
                       {t("act.start", { name: m.displayName })}
@@ -232,7 +231,6 @@ export default function Assist() {
             empty={t("consent.choose")}
             defaultValue={intent === "register" ? refused?.values.consent : ""}
             error={intent === "register" ? refused?.errors.consent : undefined}
-            required
           />
           <button type="submit" className="primary">
             {t("register.submit")}

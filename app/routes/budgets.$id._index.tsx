@@ -132,9 +132,11 @@ export default function BudgetRound() {
         <p className="hint">
           {viewer.voted
             ? t("vote:poll.voted")
-            : viewer.signedIn
-              ? t("vote:poll.notEligible.residents")
-              : t("vote:poll.signIn")}
+            : viewer.assisted
+              ? t("common:errors.notAssistable")
+              : viewer.signedIn
+                ? t("vote:poll.notEligible.residents")
+                : t("vote:poll.signIn")}
           {!viewer.signedIn && (
             <>
               {" "}

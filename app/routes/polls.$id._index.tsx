@@ -114,9 +114,11 @@ export default function Poll() {
         <p className="hint">
           {viewer.voted
             ? t("vote:poll.voted")
-            : viewer.signedIn
-              ? t(`vote:poll.notEligible.${poll.electorate}`)
-              : t("vote:poll.signIn")}
+            : viewer.assisted
+              ? t("common:errors.notAssistable")
+              : viewer.signedIn
+                ? t(`vote:poll.notEligible.${poll.electorate}`)
+                : t("vote:poll.signIn")}
           {!viewer.signedIn && (
             <>
               {" "}

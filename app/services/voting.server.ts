@@ -783,6 +783,8 @@ export async function pollPage(actor: Actor, id: number) {
     paperBallots: tally.paper,
     viewer: {
       signedIn: actor.userId !== null,
+      // Acting for someone at the service window: the vote is theirs alone (a paper ballot).
+      assisted: actor.assistedBy !== undefined,
       voted,
       canVote: phase === "open" && !voted && can(actor, "poll.vote", target),
       eligible: can(actor, "poll.vote", target),
@@ -851,6 +853,8 @@ export async function roundPage(actor: Actor, id: number) {
     paperBallots: tally.paper,
     viewer: {
       signedIn: actor.userId !== null,
+      // Acting for someone at the service window: the vote is theirs alone (a paper ballot).
+      assisted: actor.assistedBy !== undefined,
       voted,
       canVote: phase === "open" && !voted && can(actor, "budget.vote", target),
       eligible: can(actor, "budget.vote", target),

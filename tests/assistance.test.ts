@@ -1,0 +1,412 @@
+/**
+ * The service window: assisted registration, acting for a resident for one sitting, and the
+ * record of everything done in a sitting. Refusals write nothing.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { getDb } from "../db/client.server";
+import { actions, policy, type Actor } from "~/domain/permissions/policy";
+import { pollSchema } from "~/domain/voting/schemas";
+import { login, revokeSession } from "~/services/accounts.server";
+import {
+  assistanceHistory,
+  endSitting,
+  findResidents,
+  registerResident,
+  reissueSlip,
+  startSitting,
+} from "~/services/assistance.server";
+import { cancelRsvp, meetingPage, rsvp } from "~/services/meetings.server";
+import { exportMyData } from "~/services/mydata.server";
+import { applyOrganisation } from "~/services/organisations.server";
+import {
+  addComment,
+  flagComment,
+  projectPage,
+  rate,
+  support,
+  withdrawSupport,
+} from "~/services/projects.server";
+import { flagMessage, lowerHand, postMessage, raiseHand } from "~/services/room.server";
+import { createPoll, votePoll } from "~/services/voting.server";
+import { currentFromCookie } from "~/utils/session.server";
+import {
+  actorFor,
+  chinaLocal,
+  cookieFor,
+  makeCommittee,
+  makeCommitteeMember,
+  makeCommunity,
+  makeMeeting,
+  makeMembership,
+  makeProject,
+  makeResident,
+  makeUser,
+  wholeDbSnapshot,
+} from "./support/factories";
+import { refusal } from "./support/refusal";
+
+let here: number;
+let elsewhere: number;
+let helper: Actor;
+let resident: Actor;
+
+beforeAll(async () => {
+  here = await makeCommunity("assist-here");
+  elsewhere = await makeCommunity("assist-elsewhere");
+  helper = await makeCommitteeMember(here);
+  resident = await makeResident(here, { displayName: "张阿姨" });
+  // The resident also lives (verified) elsewhere: a sitting must not reach there.
+  await makeMembership(resident.userId!, elsewhere, "verified");
+});
+
+/** The helper's session id (hashed, as stored) for a cookie. */
+async function sessionIdOf(cookie: string): Promise<string> {
+  const current = await currentFromCookie(cookie);
+  return current.session!.sessionId;
+}
+
+/** A fresh helper session with a sitting for `who`; returns the cookie and the acting actor. */
+async function sitting(who: Actor = resident, by: Actor = helper) {
+  const cookie = await cookieFor(by.userId!);
+  await startSitting(by, await sessionIdOf(cookie), { residentId: who.userId!, consent: "signed" });
+  const current = await currentFromCookie(cookie);
+  return { cookie, current, actor: current.actor };
+}
+
+async function recorded(sittingId: number) {
+  return getDb()
+    .selectFrom("assistedActions")
+    .select(["action", "subjectType", "subjectId"])
+    .where("sittingId", "=", sittingId)
+    .orderBy("id")
+    .execute();
+}
+
+describe("assisted registration", () => {
+  it("makes a verified resident with a generated login and password that work, consent audited", async () => {
+    const slip = await registerResident(helper, { displayName: "李大伯", consent: "spoken" });
+    expect(slip.username).toMatch(/^lh\d{6}$/);
+    expect(slip.password).toMatch(/^[2-9a-z]{8}$/);
+    const db = getDb();
+    const user = await db
+      .selectFrom("users")
+      .selectAll()
+      .where("id", "=", slip.userId)
+      .executeTakeFirstOrThrow();
+    expect(user).toMatchObject({ displayName: "李大伯", username: slip.username, phone: null });
+    const membership = await db
+      .selectFrom("memberships")
+      .selectAll()
+      .where("userId", "=", slip.userId)
+      .executeTakeFirstOrThrow();
+    expect(membership).toMatchObject({
+      communityId: here,
+      status: "verified",
+      decidedBy: helper.userId,
+    });
+    const audit = await db
+      .selectFrom("auditLog")
+      .selectAll()
+      .where("action", "=", "assist.register")
+      .where("subjectId", "=", slip.userId)
+      .executeTakeFirstOrThrow();
+    expect(audit.actorId).toBe(helper.userId);
+    expect(JSON.parse(audit.details)).toMatchObject({ consent: "spoken" });
+    const signedIn = await login(
+      { login: { kind: "username", value: slip.username }, password: slip.password },
+      { clientIp: "10.0.0.1", userAgent: null },
+    );
+    expect(signedIn.userId).toBe(slip.userId);
+    const history = await assistanceHistory(await actorFor(slip.userId));
+    expect(history.registration).toMatchObject({ consent: "spoken" });
+    expect(history.registration!.helperName).toBeTruthy();
+  });
+
+  it("is refused to anyone but a committee member, writing nothing", async () => {
+    const stranger = await actorFor(await makeUser());
+    const before = await wholeDbSnapshot();
+    for (const who of [resident, stranger]) {
+      const e = await refusal(registerResident(who, { displayName: "王阿姨", consent: "signed" }));
+      expect(e.status).toBe(403);
+    }
+    expect(await wholeDbSnapshot()).toEqual(before);
+  });
+
+  it("reissues a slip: the new password works, the old one and old sessions do not", async () => {
+    const slip = await registerResident(helper, { displayName: "赵奶奶", consent: "signed" });
+    const oldCookie = await cookieFor(slip.userId);
+    const again = await reissueSlip(helper, slip.userId);
+    expect(again.username).toBe(slip.username);
+    expect(again.password).not.toBe(slip.password);
+    expect((await currentFromCookie(oldCookie)).session).toBeNull();
+    const ctx = { clientIp: "10.0.0.2", userAgent: null };
+    const id = { kind: "username" as const, value: slip.username };
+    expect((await refusal(login({ login: id, password: slip.password }, ctx))).status).toBe(401);
+    expect((await login({ login: id, password: again.password }, ctx)).userId).toBe(slip.userId);
+  });
+
+  it("reissues only for people the window registered in the helper's own community", async () => {
+    const slip = await registerResident(helper, { displayName: "钱阿姨", consent: "signed" });
+    const other = await makeCommitteeMember(elsewhere);
+    const before = await wholeDbSnapshot();
+    expect((await refusal(reissueSlip(other, slip.userId))).status).toBe(404);
+    expect((await refusal(reissueSlip(helper, resident.userId!))).status).toBe(404);
+    expect((await refusal(reissueSlip(resident, slip.userId))).status).toBe(403);
+    expect(await wholeDbSnapshot()).toEqual(before);
+  });
+});
+
+describe("a sitting", () => {
+  it("makes the helper's session the resident's, limited to the community, with a banner's data", async () => {
+    const { current, actor } = await sitting();
+    expect(current.session!.user.id).toBe(resident.userId);
+    expect(current.assistance).toMatchObject({
+      helper: { id: helper.userId },
+      resident: { id: resident.userId, displayName: "张阿姨" },
+      communityId: here,
+    });
+    expect(actor).toMatchObject({
+      userId: resident.userId,
+      committeeOf: null,
+      isAdmin: false,
+      verifiedIn: [here],
+      assistedBy: { helperId: helper.userId },
+    });
+  });
+
+  it("is refused for a resident of another community, oneself, a non-member, or a second one", async () => {
+    const cookie = await cookieFor(helper.userId!);
+    const sid = await sessionIdOf(cookie);
+    const outsider = await makeResident(elsewhere);
+    const stranger = await makeUser();
+    const before = await wholeDbSnapshot();
+    const start = (residentId: number, by: Actor = helper) =>
+      refusal(startSitting(by, sid, { residentId, consent: "signed" }));
+    expect((await start(outsider.userId!)).key).toBe("assist:errors.noSuchResident");
+    expect((await start(stranger)).status).toBe(404);
+    expect((await start(helper.userId!)).key).toBe("assist:errors.notYourself");
+    expect((await start(resident.userId!, resident)).status).toBe(403);
+    expect(await wholeDbSnapshot()).toEqual(before);
+    await startSitting(helper, sid, { residentId: resident.userId!, consent: "spoken" });
+    const second = await makeResident(here);
+    const mid = await wholeDbSnapshot();
+    expect((await start(second.userId!)).key).toBe("assist:errors.alreadyActing");
+    expect(await wholeDbSnapshot()).toEqual(mid);
+  });
+
+  it("ends on request, on sign-out and when its time is up; starting and ending are audited", async () => {
+    const a = await sitting();
+    await endSitting(a.actor, await sessionIdOf(a.cookie));
+    const after = await currentFromCookie(a.cookie);
+    expect(after.assistance).toBeNull();
+    expect(after.session!.user.id).toBe(helper.userId);
+    expect(after.actor.committeeOf).toBe(here);
+
+    const b = await sitting();
+    await revokeSession(b.current.session!.sessionId);
+    const ended = await getDb()
+      .selectFrom("assistanceSittings")
+      .select("endedAt")
+      .where("id", "=", b.actor.assistedBy!.sittingId)
+      .executeTakeFirstOrThrow();
+    expect(ended.endedAt).not.toBeNull();
+
+    const c = await sitting();
+    await getDb()
+      .updateTable("assistanceSittings")
+      .set({ endsAt: new Date(Date.now() - 1000).toISOString() })
+      .where("id", "=", c.actor.assistedBy!.sittingId)
+      .execute();
+    expect((await currentFromCookie(c.cookie)).assistance).toBeNull();
+
+    const audit = await getDb()
+      .selectFrom("auditLog")
+      .select(["action", "actorId", "subjectId"])
+      .where("action", "in", ["assist.start", "assist.end"])
+      .where("details", "like", `%"sitting":${a.actor.assistedBy!.sittingId}}%`)
+      .orderBy("id")
+      .execute();
+    expect(audit).toEqual([
+      { action: "assist.start", actorId: helper.userId, subjectId: resident.userId },
+      { action: "assist.end", actorId: helper.userId, subjectId: resident.userId },
+    ]);
+  });
+
+  it("finds residents of the helper's community by name, not others", async () => {
+    await makeResident(elsewhere, { displayName: "张阿姨的邻居" });
+    const found = await findResidents(helper, "张阿");
+    expect(found.map((f) => f.id)).toContain(resident.userId);
+    expect(found.every((f) => f.displayName.includes("张阿"))).toBe(true);
+    expect(found.some((f) => f.displayName === "张阿姨的邻居")).toBe(false);
+    expect(await findResidents(helper, "%")).toEqual([]);
+    expect((await refusal(findResidents(resident, "张"))).status).toBe(403);
+  });
+});
+
+describe("what a helper does in a sitting", () => {
+  /**
+   * Every assistable action that writes, and how the test below takes it. Reading actions are
+   * the others; a new assistable write must be added here, or this test fails.
+   */
+  const WRITES = [
+    "meeting.rsvp",
+    "room.post",
+    "room.flag",
+    "queue.raise",
+    "project.support",
+    "project.rate",
+    "project.comment",
+    "project.flagComment",
+    "assist.end",
+  ];
+  const READS = [
+    "community.view",
+    "permissions.view",
+    "realtime.readPublic",
+    "realtime.readOwn",
+    "settings.change",
+    "account.logout",
+    "council.view",
+    "meeting.view",
+    "room.read",
+    "organisation.view",
+    "project.view",
+    "organisation.viewUnverified",
+    "project.viewDraft",
+    "poll.view",
+    "budget.view",
+    "assist.viewOwn",
+  ];
+
+  it("lists every assistable action as a write this file exercises or as a read", () => {
+    const assistable = actions.filter((a) => (policy[a] as { assistable?: boolean }).assistable);
+    expect([...assistable].sort()).toEqual([...WRITES, ...READS].sort());
+  });
+
+  it("records each write with both names, marks public ones 'with assistance', and shows them to the resident", async () => {
+    const { actor } = await sitting();
+    const sittingId = actor.assistedBy!.sittingId;
+    const db = getDb();
+    const supported = await makeProject(here, { status: "accepted", title: "楼道扶手" });
+    const completed = await makeProject(here, { status: "accepted", title: "屋顶花园" });
+    await db
+      .updateTable("projects")
+      .set({ status: "completed" })
+      .where("id", "=", completed)
+      .execute();
+    const { meetingId } = await makeMeeting(here, { status: "live" });
+    const neighbour = await makeResident(here);
+
+    await support(actor, supported);
+    await withdrawSupport(actor, supported);
+    await support(actor, supported);
+    await rate(actor, completed, 5);
+    const commentId = await addComment(actor, supported, "扶手要装在两边", null);
+    const theirs = await addComment(neighbour, supported, "同意", null);
+    await flagComment(actor, theirs, "跑题");
+    await rsvp(actor, meetingId);
+    await cancelRsvp(actor, meetingId);
+    await rsvp(actor, meetingId);
+    const message = await postMessage(actor, meetingId, "我代张阿姨说一句");
+    const other = await postMessage(neighbour, meetingId, "欢迎");
+    await flagMessage(actor, other.id);
+    await raiseHand(actor, meetingId);
+    await lowerHand(actor, meetingId);
+
+    expect((await recorded(sittingId)).map((r) => `${r.action} ${r.subjectType}`)).toEqual([
+      "project.support project",
+      "project.support project",
+      "project.support project",
+      "project.rate project",
+      "project.comment project",
+      "project.flagComment project",
+      "meeting.rsvp meeting",
+      "meeting.rsvp meeting",
+      "meeting.rsvp meeting",
+      "room.post meeting",
+      "room.flag meeting",
+      "queue.raise meeting",
+      "queue.raise meeting",
+    ]);
+    // The deeds are the resident's; the public record says a helper entered them.
+    const page = await projectPage(resident, supported);
+    expect(page!.viewer.supported).toBe(true);
+    expect(page!.project.assistedSupports).toBe(1);
+    expect(page!.comments.find((c) => c.id === commentId)).toMatchObject({
+      authorId: resident.userId,
+      assisted: true,
+    });
+    expect(page!.comments.find((c) => c.id === theirs)!.assisted).toBe(false);
+    const meeting = await meetingPage(meetingId, resident);
+    expect(meeting.myRsvp).toMatchObject({ assisted: true });
+    expect(meeting.seats.find((s) => s.kind === "resident")!.assisted).toBe(1);
+    expect(message).toMatchObject({ userId: resident.userId, assisted: true });
+    expect(other.assisted).toBe(false);
+
+    const history = await assistanceHistory(resident);
+    const mine = history.sittings.find((s) => s.sittingId === sittingId)!;
+    expect(mine.consent).toBe("signed");
+    expect(mine.actions).toHaveLength(13);
+    expect(mine.actions[0]).toMatchObject({ action: "project.support", subjectTitle: "楼道扶手" });
+    expect((await exportMyData(resident)).assistance.sittings.map((s) => s.sittingId)).toContain(
+      sittingId,
+    );
+  });
+
+  it("refuses what must not be done for someone (a vote, data, an application, another community), writing nothing", async () => {
+    const { actor } = await sitting();
+    const committee = await makeCommitteeMember(here);
+    const HOUR = 3_600_000;
+    const pollId = await createPoll(
+      committee,
+      here,
+      null,
+      pollSchema.parse({
+        question: "门前空地改作什么",
+        method: "single",
+        option: ["停车位", "小花园"],
+        maxChoices: "",
+        electorate: "residents",
+        results: "live",
+        opensAt: chinaLocal(Date.now() - HOUR),
+        closesAt: chinaLocal(Date.now() + HOUR),
+      }),
+    );
+    const option = await getDb()
+      .selectFrom("pollOptions")
+      .select("id")
+      .where("pollId", "=", pollId)
+      .executeTakeFirstOrThrow();
+    const thereProject = await makeProject(elsewhere, { status: "accepted" });
+    const before = await wholeDbSnapshot();
+    const refused = [
+      await refusal(votePoll(actor, pollId, [option.id])),
+      await refusal(exportMyData(actor)),
+      await refusal(
+        applyOrganisation(actor, {
+          name: "代办测试组织",
+          tier: "filed",
+          registrationNumber: null,
+          services: ["elderly"],
+          communities: [here],
+          description: "测试",
+          contact: null,
+        } as never),
+      ),
+    ];
+    for (const e of refused) expect(e).toMatchObject({ status: 403, key: "errors.notAssistable" });
+    // The resident is verified there too, but the sitting belongs to this community.
+    expect((await refusal(support(actor, thereProject))).status).toBe(403);
+    expect(await wholeDbSnapshot()).toEqual(before);
+  });
+
+  it("never lends the helper's committee powers to the sitting", async () => {
+    const boss = await makeUser();
+    await makeCommittee(boss, here);
+    await makeMembership(boss, here, "verified");
+    const bossActor = await actorFor(boss);
+    const helperOfBoss = await makeCommitteeMember(here);
+    const { actor } = await sitting(bossActor, helperOfBoss);
+    expect(actor.committeeOf).toBeNull();
+  });
+});
