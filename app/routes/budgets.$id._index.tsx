@@ -4,6 +4,7 @@ import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ErrorSummary } from "~/components/forms";
 import { useLiveRevalidation } from "~/components/live";
+import { ReadAloud } from "~/components/read-aloud";
 import {
   PhaseLine,
   PublishedBallots,
@@ -103,9 +104,16 @@ export default function BudgetRound() {
       <p>
         <Link to={`/communities/${data.community.id}`}>{areaName(data.community, lng)}</Link>
       </p>
-      <h1 id="round-title">{round.title}</h1>
+      <h1 id="round-title" data-read-aloud>
+        {round.title}
+      </h1>
+      <ReadAloud />
       <PhaseLine phase={phase} opensAt={round.opensAt} closesAt={round.closesAt} />
-      {round.description && <p className="prose">{round.description}</p>}
+      {round.description && (
+        <p className="prose" data-read-aloud>
+          {round.description}
+        </p>
+      )}
       <p className="meta">
         {t("vote:round.budget", { budget: formatYuan(round.budget, lng) })} ·{" "}
         {t(`vote:tally.${round.method}`)} · {t("vote:ballotCount", { count: data.ballots })}
@@ -147,7 +155,7 @@ export default function BudgetRound() {
       )}
 
       {phase !== "closed" && (
-        <section aria-labelledby="candidates-title">
+        <section aria-labelledby="candidates-title" data-read-aloud>
           <h2 id="candidates-title">{t("vote:round.candidates")}</h2>
           <ul className="plain">
             {projects.map((p) => (

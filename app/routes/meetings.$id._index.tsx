@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { ErrorSummary, Field, Notice, TextArea, useFieldMessage } from "~/components/forms";
 import { useLiveRevalidation } from "~/components/live";
+import { ReadAloud } from "~/components/read-aloud";
 import { parseLoginId } from "~/domain/accounts/schemas";
 import { DomainError } from "~/domain/errors";
 import { isOverdue, nextStatus } from "~/domain/meetings/rules";
@@ -164,7 +165,10 @@ export default function Meeting() {
         <Link to={`/communities/${area.id}`}>{areaName(area, lng)}</Link> ›{" "}
         <Link to={`/councils/${council.id}`}>{council.name}</Link>
       </p>
-      <h1 id="meeting-title">{meeting.topic}</h1>
+      <h1 id="meeting-title" data-read-aloud>
+        {meeting.topic}
+      </h1>
+      <ReadAloud />
       {done && DONE.includes(done) && <Notice>{t(`done.${done}`)}</Notice>}
       {refused?.errors._form && (
         <div className="error-summary" role="alert">
@@ -190,7 +194,9 @@ export default function Meeting() {
           )}
         </dd>
       </dl>
-      <p className="description">{meeting.description}</p>
+      <p className="description" data-read-aloud>
+        {meeting.description}
+      </p>
       <p className="buttons">
         <a className="button" href={`/meetings/${meeting.id}/calendar.ics`}>
           {t("calendar.add")}
@@ -200,7 +206,7 @@ export default function Meeting() {
         </a>
       </p>
 
-      <section aria-labelledby="agenda-title">
+      <section aria-labelledby="agenda-title" data-read-aloud>
         <h2 id="agenda-title">{t("meeting.agenda")}</h2>
         <ol>
           {agenda.map((a) => (
@@ -282,7 +288,7 @@ export default function Meeting() {
           {agenda.map((a) => {
             const m = minutes.find((x) => x.agendaItemId === a.id);
             return m ? (
-              <section key={a.id} aria-labelledby={`min-${a.id}`} className="card">
+              <section key={a.id} aria-labelledby={`min-${a.id}`} className="card" data-read-aloud>
                 <h3 id={`min-${a.id}`}>{a.title}</h3>
                 <p>{m.summary}</p>
                 {m.decisions && (

@@ -3,6 +3,7 @@ import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ErrorSummary } from "~/components/forms";
 import { useLiveRevalidation } from "~/components/live";
+import { ReadAloud } from "~/components/read-aloud";
 import {
   PhaseLine,
   PublishedBallots,
@@ -85,9 +86,16 @@ export default function Poll() {
           </>
         )}
       </p>
-      <h1 id="poll-title">{poll.question}</h1>
+      <h1 id="poll-title" data-read-aloud>
+        {poll.question}
+      </h1>
+      <ReadAloud />
       <PhaseLine phase={phase} opensAt={poll.opensAt} closesAt={poll.closesAt} />
-      {poll.description && <p className="prose">{poll.description}</p>}
+      {poll.description && (
+        <p className="prose" data-read-aloud>
+          {poll.description}
+        </p>
+      )}
       <p className="meta">
         {t(`vote:method.${poll.method}`)} · {t(`vote:electorate.${poll.electorate}`)} ·{" "}
         {t("vote:ballotCount", { count: data.ballots })}

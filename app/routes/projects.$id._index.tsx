@@ -4,6 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { useLiveRevalidation } from "~/components/live";
 import { ErrorSummary, Field, Notice, TextArea } from "~/components/forms";
 import { StatusBadge, useProjectLabels } from "~/components/projects";
+import { ReadAloud } from "~/components/read-aloud";
 import {
   COMMENT_MAX,
   isStep,
@@ -144,7 +145,10 @@ export default function Project() {
         <Link to={`/projects?community=${p.communityId}`}>{t("project:projects.title")}</Link> ·{" "}
         <Link to={`/communities/${p.communityId}`}>{community}</Link>
       </p>
-      <h1 id="project-title">{p.title}</h1>
+      <h1 id="project-title" data-read-aloud>
+        {p.title}
+      </h1>
+      <ReadAloud />
       <p>
         <StatusBadge status={p.status} />
       </p>
@@ -160,7 +164,9 @@ export default function Project() {
             <strong>{t(`project:reasonFor.${p.status}`)}</strong> {p.statusReason}
           </p>
         )}
-      <p className="lead">{p.summary}</p>
+      <p className="lead" data-read-aloud>
+        {p.summary}
+      </p>
       {p.hasPhoto &&
         (lite && params.get("photos") !== "1" ? (
           <p>
@@ -224,7 +230,7 @@ export default function Project() {
 
       <SupportBox data={data} />
 
-      <section aria-labelledby="description-title">
+      <section aria-labelledby="description-title" data-read-aloud>
         <h2 id="description-title">{t("project:form.description")}</h2>
         <p className="prose">{p.description}</p>
       </section>
