@@ -332,6 +332,7 @@ describe("a pending listing and the committee's decision", () => {
     expect(tooLong.status).toBe(400);
     const tooLongData = await body<Refusal>(tooLong);
     expect(keys(tooLongData)).toEqual({ reason: "errors.tooLong" });
+    expect(tooLongData.errors.reason?.params).toEqual({ max: 500 });
     expect(tooLongData.values.reason).toBe("长".repeat(501));
 
     expect(

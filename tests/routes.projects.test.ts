@@ -551,6 +551,14 @@ describe("the project page's actions", () => {
     );
     expect(noReason.status).toBe(400);
     expect((await body<Refusal>(noReason)).errors.reason?.key).toBe("errors.required");
+    // A reason too short carries its minimum, so the page can say "at least 2".
+    const short = await refused(() =>
+      act(id, bob, { intent: "flag", commentId: String(top), reason: "x" }),
+    );
+    expect(short.status).toBe(400);
+    const shortData = await body<Refusal>(short);
+    expect(shortData.errors.reason).toEqual({ key: "errors.tooShort", params: { min: 2 } });
+    expect(shortData.values).toMatchObject({ intent: "flag", reason: "x" });
     const badComment = await refused(() =>
       act(id, bob, { intent: "flag", commentId: "abc", reason: "广告" }),
     );

@@ -328,34 +328,14 @@ export default function Meeting() {
                   </ul>
                 )}
                 {can.writeMinutes && c.status !== "done" && c.status !== "dropped" && (
-                  <Form method="post" className="card">
-                    <input type="hidden" name="intent" value="commitmentUpdate" />
-                    <input type="hidden" name="commitmentId" value={c.id} />
-                    <div className="field">
-                      <label htmlFor={`cs-${c.id}`}>{t("commitments.newStatus")}</label>
-                      <select id={`cs-${c.id}`} name="status" defaultValue={c.status}>
-                        {(["open", "in_progress", "done", "dropped"] as const).map((s) => (
-                          <option key={s} value={s}>
-                            {t(`commitmentStatus.${s}`)}
-                          </option>
-                        ))}
-                      </select>
-                    </div>
-                    <TextArea
-                      id={`cn-${c.id}`}
-                      name="note"
-                      rows={2}
-                      label={t("commitments.note")}
-                      maxLength={500}
-                      error={
-                        intent === "commitmentUpdate" &&
-                        refused?.values.commitmentId === String(c.id)
-                          ? refused.errors.note
-                          : undefined
-                      }
-                    />
-                    <button type="submit">{t("commitments.update")}</button>
-                  </Form>
+                  <CommitmentUpdateForm
+                    commitment={c}
+                    refused={
+                      intent === "commitmentUpdate" && refused?.values.commitmentId === String(c.id)
+                        ? refused
+                        : undefined
+                    }
+                  />
                 )}
               </li>
             ))}
@@ -390,7 +370,11 @@ export default function Meeting() {
               />
               <div className="field">
                 <label htmlFor="invite-kind">{t("manage.inviteKind")}</label>
-                <select id="invite-kind" name="kind" defaultValue="official">
+                <select
+                  id="invite-kind"
+                  name="kind"
+                  defaultValue={(intent === "invite" && refused?.values.kind) || "official"}
+                >
                   {(["official", "expert", "organisation", "media"] as const).map((k) => (
                     <option key={k} value={k}>
                       {t(`seatKind.${k}`)}
@@ -412,7 +396,11 @@ export default function Meeting() {
             <input type="hidden" name="intent" value="minutes" />
             <div className="field">
               <label htmlFor="min-item">{t("minutes.agendaItem")}</label>
-              <select id="min-item" name="agendaItemId">
+              <select
+                id="min-item"
+                name="agendaItemId"
+                defaultValue={intent === "minutes" ? refused?.values.agendaItemId : undefined}
+              >
                 {agenda.map((a) => (
                   <option key={a.id} value={a.id}>
                     {a.title}
@@ -487,5 +475,45 @@ export default function Meeting() {
         </section>
       )}
     </article>
+  );
+}
+
+/**
+ * Recording a commitment's progress. A refused update comes back with the status and note as typed:
+ * without JavaScript the page is new, and the note would otherwise be lost.
+ */
+function CommitmentUpdateForm({
+  commitment: c,
+  refused,
+}: {
+  commitment: { id: number; status: string };
+  refused: Refusal | undefined;
+}) {
+  const { t } = useTranslation(["meeting", "common"]);
+  return (
+    <Form method="post" className="card">
+      <input type="hidden" name="intent" value="commitmentUpdate" />
+      <input type="hidden" name="commitmentId" value={c.id} />
+      <div className="field">
+        <label htmlFor={`cs-${c.id}`}>{t("commitments.newStatus")}</label>
+        <select id={`cs-${c.id}`} name="status" defaultValue={refused?.values.status ?? c.status}>
+          {(["open", "in_progress", "done", "dropped"] as const).map((s) => (
+            <option key={s} value={s}>
+              {t(`commitmentStatus.${s}`)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <TextArea
+        id={`cn-${c.id}`}
+        name="note"
+        rows={2}
+        label={t("commitments.note")}
+        maxLength={500}
+        defaultValue={refused?.values.note}
+        error={refused?.errors.note}
+      />
+      <button type="submit">{t("commitments.update")}</button>
+    </Form>
   );
 }

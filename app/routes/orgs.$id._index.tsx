@@ -4,7 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { ErrorSummary, Field, Notice, SelectField, TextArea } from "~/components/forms";
 import { ProjectCards, useProjectLabels } from "~/components/projects";
 import { parseLoginId } from "~/domain/accounts/schemas";
-import { id as idSchema, text } from "~/domain/validation";
+import { fieldErrors, id as idSchema, text } from "~/domain/validation";
 import { REASON_MAX } from "~/domain/projects/rules";
 import {
   decideOrganisation,
@@ -48,7 +48,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
       case "decline": {
         const reason = reasonField.safeParse(form.reason ?? "");
         if (!reason.success) {
-          return refuseForm(400, { reason: { key: reason.error.issues[0]!.message } }, form);
+          // The whole error, not just its key: "at least {{min}}" needs its number.
+          return refuseForm(400, { reason: fieldErrors(reason.error)._form! }, form);
         }
         await decideOrganisation(actor, id, form.intent, reason.data);
         return redirect(`/orgs/${id}?done=decided`);

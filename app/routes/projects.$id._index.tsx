@@ -15,7 +15,7 @@ import {
   type Step,
 } from "~/domain/projects/rules";
 import { commentSchema, ratingSchema, reasonSchema, updateSchema } from "~/domain/projects/schemas";
-import { id as idSchema, parseForm, text } from "~/domain/validation";
+import { fieldErrors, id as idSchema, parseForm, text } from "~/domain/validation";
 import { useRootData } from "~/root";
 import {
   addComment,
@@ -112,7 +112,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
         }
         const reason = moderationReason.safeParse(form.reason ?? "");
         if (!reason.success) {
-          return refuseForm(400, { reason: { key: reason.error.issues[0]!.message } }, form);
+          // The whole error, not just its key: "at least {{min}}" needs its number.
+          return refuseForm(400, { reason: fieldErrors(reason.error)._form! }, form);
         }
         if (form.intent === "flag") await flagComment(actor, commentId.data, reason.data);
         else await moderateComment(actor, commentId.data, { hide: true, reason: reason.data });
@@ -607,6 +608,7 @@ function Comment({
             summary={t("project:comments.hide")}
             label={t("project:comments.hideReason")}
             submit={t("project:comments.hideSubmit")}
+            refused={mine?.values.intent === "hide" ? mine : undefined}
           />
         ))}
       {viewer.canComment &&
@@ -620,22 +622,28 @@ function Comment({
             summary={t("project:comments.flag")}
             label={t("project:comments.flagReason")}
             submit={t("project:comments.flagSubmit")}
+            refused={mine?.values.intent === "flag" ? mine : undefined}
           />
         )}
     </div>
   );
 }
 
-/** Hiding or reporting a comment: a reason in a fold-out form, so the list stays short. */
+/**
+ * Hiding or reporting a comment: a reason in a fold-out form, so the list stays short. A refused
+ * reason comes back unfolded with what was typed: without JavaScript the page is new, and a closed
+ * fold would hide both the field and the reason the person wrote.
+ */
 function CommentAction(props: {
   commentId: number;
   intent: "hide" | "flag";
   summary: string;
   label: string;
   submit: string;
+  refused: Refusal | undefined;
 }) {
   return (
-    <details>
+    <details open={props.refused !== undefined}>
       <summary>{props.summary}</summary>
       <Form method="post">
         <input type="hidden" name="commentId" value={props.commentId} />
@@ -644,6 +652,8 @@ function CommentAction(props: {
           id={`f-${props.intent}-${props.commentId}`}
           label={props.label}
           maxLength={MODERATION_REASON_MAX}
+          defaultValue={props.refused?.values.reason}
+          error={props.refused?.errors.reason}
         />
         <button type="submit" name="intent" value={props.intent} className="small">
           {props.submit}
