@@ -505,3 +505,43 @@ export function CommunityProjects({
     </section>
   );
 }
+
+/** A project's itemised budget with its total, on its page and on its printed summary. */
+export function BudgetTable({
+  items,
+  total,
+}: {
+  items: ReadonlyArray<{ label: string; amount: number }>;
+  total: number;
+}) {
+  const { t, i18n } = useTranslation("project");
+  const lng = i18n.language as Lng;
+  return (
+    <div className="table-wrap">
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">{t("project:form.itemLabel")}</th>
+            <th scope="col" className="num">
+              {t("project:form.itemAmount")}
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((item, i) => (
+            <tr key={i}>
+              <td>{item.label}</td>
+              <td className="num">{formatYuan(item.amount, lng)}</td>
+            </tr>
+          ))}
+        </tbody>
+        <tfoot>
+          <tr>
+            <th scope="row">{t("project:total")}</th>
+            <td className="num">{formatYuan(total, lng)}</td>
+          </tr>
+        </tfoot>
+      </table>
+    </div>
+  );
+}

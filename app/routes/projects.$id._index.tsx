@@ -3,7 +3,7 @@ import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useLiveRevalidation } from "~/components/live";
 import { ErrorSummary, Field, Notice, TextArea } from "~/components/forms";
-import { StatusBadge, useProjectLabels } from "~/components/projects";
+import { BudgetTable, StatusBadge, useProjectLabels } from "~/components/projects";
 import { ReadAloud } from "~/components/read-aloud";
 import {
   COMMENT_MAX,
@@ -238,32 +238,7 @@ export default function Project() {
 
       <section aria-labelledby="budget-title">
         <h2 id="budget-title">{t("project:form.budget")}</h2>
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t("project:form.itemLabel")}</th>
-                <th scope="col" className="num">
-                  {t("project:form.itemAmount")}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((item, i) => (
-                <tr key={i}>
-                  <td>{item.label}</td>
-                  <td className="num">{formatYuan(item.amount, lng)}</td>
-                </tr>
-              ))}
-            </tbody>
-            <tfoot>
-              <tr>
-                <th scope="row">{t("project:total")}</th>
-                <td className="num">{formatYuan(p.budgetTotal, lng)}</td>
-              </tr>
-            </tfoot>
-          </table>
-        </div>
+        <BudgetTable items={items} total={p.budgetTotal} />
       </section>
 
       <Steps data={data} refused={refused} />

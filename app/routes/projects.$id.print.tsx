@@ -2,7 +2,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { useProjectLabels } from "~/components/projects";
+import { BudgetTable, useProjectLabels } from "~/components/projects";
 import { projectPage } from "~/services/projects.server";
 import { areaName, formatDay, formatYuan } from "~/utils/format";
 import { idParam, notFound } from "~/utils/forms.server";
@@ -80,32 +80,7 @@ export default function ProjectSummarySheet() {
 
       <section aria-labelledby="sheet-budget">
         <h2 id="sheet-budget">{t("project:form.budget")}</h2>
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t("project:form.itemLabel")}</th>
-                <th scope="col" className="num">
-                  {t("project:form.itemAmount")}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((item, i) => (
-                <tr key={i}>
-                  <td>{item.label}</td>
-                  <td className="num">{formatYuan(item.amount, lng)}</td>
-                </tr>
-              ))}
-            </tbody>
-            <tfoot>
-              <tr>
-                <th scope="row">{t("project:total")}</th>
-                <td className="num">{formatYuan(p.budgetTotal, lng)}</td>
-              </tr>
-            </tfoot>
-          </table>
-        </div>
+        <BudgetTable items={items} total={p.budgetTotal} />
       </section>
 
       {latest && (
