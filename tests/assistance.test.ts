@@ -239,6 +239,8 @@ describe("a sitting", () => {
     expect(found.every((f) => f.displayName.includes("张阿"))).toBe(true);
     expect(found.some((f) => f.displayName === "张阿姨的邻居")).toBe(false);
     expect(await findResidents(helper, "%")).toEqual([]);
+    expect(await findResidents(helper, "_")).toEqual([]);
+    expect(await findResidents(helper, "  ")).toEqual([]);
     expect((await refusal(findResidents(resident, "张"))).status).toBe(403);
   });
 });

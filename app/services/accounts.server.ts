@@ -224,6 +224,7 @@ export async function revokeOwnSession(userId: number, sessionId: string): Promi
     .where("revokedAt", "is", null)
     .executeTakeFirst();
   if (result.numUpdatedRows === 0n) throw new DomainError(404, "account:errors.sessionNotFound");
+  await endSittingsOfSession(sessionId);
   emitEvent({ type: "session.revoked", userId });
 }
 

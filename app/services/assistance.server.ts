@@ -9,7 +9,7 @@
  * registrations, go to the community's audit log.
  */
 import { randomInt } from "node:crypto";
-import type { Transaction } from "kysely";
+import { sql, type Transaction } from "kysely";
 import type { Consent, Database } from "../../db/schema";
 import { getDb } from "../../db/client.server";
 import { authorize, type Action, type Actor } from "~/domain/permissions/policy";
@@ -162,7 +162,6 @@ export async function findResidents(helper: Actor, query: string): Promise<Resid
   const communityId = committeeCommunity(helper, "assist.start");
   const q = query.trim();
   if (!q) return [];
-  const escaped = q.replace(/[\\%_]/g, (c) => `\\${c}`);
   const rows = await getDb()
     .selectFrom("memberships")
     .innerJoin("users", "users.id", "memberships.userId")
@@ -177,7 +176,14 @@ export async function findResidents(helper: Actor, query: string): Promise<Resid
     .where("memberships.status", "in", ["pending", "verified"])
     .where("users.deletedAt", "is", null)
     .where("users.id", "!=", helper.userId!)
-    .where((eb) => eb("users.displayName", "like", `%${escaped}%`).or("users.username", "=", q))
+    // A plain substring test: no LIKE, so "%" and "_" in a query are just characters.
+    .where((eb) =>
+      eb(sql<number>`instr(${sql.ref("users.displayName")}, ${q})`, ">", 0).or(
+        "users.username",
+        "=",
+        q,
+      ),
+    )
     .orderBy("users.displayName")
     .limit(20)
     .execute();
