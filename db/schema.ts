@@ -337,6 +337,8 @@ export interface ProjectEventsTable {
   actorId: number | null;
   reason: string | null;
   at: string;
+  /** The committee member who took the step for the resident at the service window. */
+  assistedBy: Generated<number | null>;
 }
 
 export interface ProjectUpdatesTable {

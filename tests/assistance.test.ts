@@ -5,6 +5,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "../db/client.server";
 import { actions, policy, type Actor } from "~/domain/permissions/policy";
+import { projectSchema } from "~/domain/projects/schemas";
 import { pollSchema } from "~/domain/voting/schemas";
 import { login, revokeSession } from "~/services/accounts.server";
 import {
@@ -20,10 +21,13 @@ import { exportMyData } from "~/services/mydata.server";
 import { applyOrganisation } from "~/services/organisations.server";
 import {
   addComment,
+  editProject,
   flagComment,
   projectPage,
+  proposeProject,
   rate,
   support,
+  takeStep,
   withdrawSupport,
 } from "~/services/projects.server";
 import { flagMessage, lowerHand, postMessage, raiseHand } from "~/services/room.server";
@@ -71,6 +75,25 @@ async function sitting(who: Actor = resident, by: Actor = helper) {
   await startSitting(by, await sessionIdOf(cookie), { residentId: who.userId!, consent: "signed" });
   const current = await currentFromCookie(cookie);
   return { cookie, current, actor: current.actor };
+}
+
+function proposal(over: Record<string, unknown> = {}) {
+  return projectSchema.parse({
+    title: "三幢楼道扶手",
+    summary: "为三幢楼道加装扶手，方便老人上下楼",
+    description: "三幢住着二十多位八十岁以上的老人，楼道没有扶手，上下楼很危险。",
+    communityId: String(here),
+    gridId: "",
+    place: "三幢",
+    organisationId: "",
+    category: "elderlyCare",
+    beneficiaries: "三幢老人",
+    startsOn: "2026-03-01",
+    endsOn: "2026-06-30",
+    itemLabel: ["不锈钢扶手", "安装人工"],
+    itemAmount: ["1200", "800"],
+    ...over,
+  });
 }
 
 async function recorded(sittingId: number) {
@@ -255,6 +278,9 @@ describe("what a helper does in a sitting", () => {
     "room.post",
     "room.flag",
     "queue.raise",
+    "project.propose",
+    "project.edit",
+    "project.submit",
     "project.support",
     "project.rate",
     "project.comment",
@@ -314,6 +340,10 @@ describe("what a helper does in a sitting", () => {
     await flagMessage(actor, other.id);
     await raiseHand(actor, meetingId);
     await lowerHand(actor, meetingId);
+    // A proposal written with the helper: drafted, corrected, submitted in the resident's name.
+    const draft = await proposeProject(actor, proposal());
+    await editProject(actor, draft, proposal({ title: "三幢楼道扶手（两侧）" }));
+    await takeStep(actor, draft, "submit");
 
     expect((await recorded(sittingId)).map((r) => `${r.action} ${r.subjectType}`)).toEqual([
       "project.support project",
@@ -329,6 +359,16 @@ describe("what a helper does in a sitting", () => {
       "room.flag meeting",
       "queue.raise meeting",
       "queue.raise meeting",
+      "project.propose project",
+      "project.edit project",
+      "project.submit project",
+    ]);
+    const proposed = await projectPage(resident, draft);
+    expect(proposed!.project.proposerId).toBe(resident.userId);
+    expect(proposed!.events.map((e) => [e.step, e.assisted])).toEqual([
+      ["create", true],
+      ["edit", true],
+      ["submit", true],
     ]);
     // The deeds are the resident's; the public record says a helper entered them.
     const page = await projectPage(resident, supported);
@@ -348,7 +388,7 @@ describe("what a helper does in a sitting", () => {
     const history = await assistanceHistory(resident);
     const mine = history.sittings.find((s) => s.sittingId === sittingId)!;
     expect(mine.consent).toBe("signed");
-    expect(mine.actions).toHaveLength(13);
+    expect(mine.actions).toHaveLength(16);
     expect(mine.actions[0]).toMatchObject({ action: "project.support", subjectTitle: "楼道扶手" });
     expect((await exportMyData(resident)).assistance.sittings.map((s) => s.sittingId)).toContain(
       sittingId,

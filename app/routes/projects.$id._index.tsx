@@ -293,6 +293,7 @@ export default function Project() {
               {e.step === "autoReview"
                 ? t("project:history.automatically", { count: Number(e.reason ?? 0) })
                 : (e.actorName ?? t("project:deletedUser"))}
+              {e.assisted && <> {t("common:assist.withAssistance")}</>}
               {e.step !== "autoReview" && e.reason && <> — {e.reason}</>}
             </li>
           ))}

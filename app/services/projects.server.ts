@@ -75,10 +75,20 @@ async function record(
   to: ProjectStatus,
   actorId: number | null,
   reason: string | null = null,
+  assistedBy: number | null = null,
 ) {
   await trx
     .insertInto("projectEvents")
-    .values({ projectId, step, fromStatus: from, toStatus: to, actorId, reason, at: now() })
+    .values({
+      projectId,
+      step,
+      fromStatus: from,
+      toStatus: to,
+      actorId,
+      reason,
+      at: now(),
+      assistedBy,
+    })
     .execute();
 }
 
@@ -200,7 +210,8 @@ export async function proposeProject(
           .returning("id")
           .executeTakeFirstOrThrow();
         await writeItems(trx, id, input);
-        await record(trx, id, "create", null, "draft", actor.userId);
+        await record(trx, id, "create", null, "draft", actor.userId, null, assistedBy(actor));
+        await noteAssisted(trx, actor, "project.propose", { type: "project", id });
         await reindex(trx, "project", id, searchTexts(input));
         return id;
       }),
@@ -254,7 +265,8 @@ export async function editProject(
         communityId: p.communityId,
         organisationId: p.organisationId,
       });
-      await record(trx, id, "edit", p.status, p.status, actor.userId);
+      await record(trx, id, "edit", p.status, p.status, actor.userId, null, assistedBy(actor));
+      await noteAssisted(trx, actor, "project.edit", { type: "project", id });
       await reindex(trx, "project", id, searchTexts(input));
     }),
   );
@@ -330,7 +342,9 @@ export async function takeStep(
       if (step === "complete" && input.report) {
         await addUpdateRow(trx, id, actor.userId, "final", input.report);
       }
-      await record(trx, id, step, p.status, rule.to, actor.userId, reason);
+      await record(trx, id, step, p.status, rule.to, actor.userId, reason, assistedBy(actor));
+      // Only the proposer's own steps (submitting) pass the policy in a sitting.
+      await noteAssisted(trx, actor, rule.action, { type: "project", id });
       if ((policy[rule.action] as ActionPolicy).audited) {
         await writeAudit(trx, {
           actorId: actor.userId,
@@ -854,6 +868,7 @@ export async function projectPage(actor: Actor, id: number) {
           "projectEvents.toStatus",
           "projectEvents.reason",
           "projectEvents.at",
+          "projectEvents.assistedBy",
           "users.displayName as actorName",
         ])
         .where("projectId", "=", id)
@@ -959,7 +974,11 @@ export async function projectPage(actor: Actor, id: number) {
       assistedSupports: Number(assistedSupports.n),
     },
     items,
-    events: events.map((e) => ({ ...e, actorName: e.actorName || null })),
+    events: events.map(({ assistedBy, ...e }) => ({
+      ...e,
+      actorName: e.actorName || null,
+      assisted: assistedBy !== null,
+    })),
     updates: updates.map((u) => ({ ...u, authorName: u.authorName || null })),
     comments: commentViews,
     viewer: {

@@ -6,7 +6,8 @@ import { sql, type Kysely } from "kysely";
  * email (`assisted_registrations`: who helped, and how the resident consented), and can act for a
  * resident for one sitting (`assistance_sittings`, bound to the helper's own session). Every
  * action taken in a sitting is an `assisted_actions` row, so the resident sees what was done for
- * them and by whom. Public records a helper can create (supports, RSVPs, comments, room messages)
+ * them and by whom. Public records a helper can create (supports, RSVPs, comments, room messages,
+ * a project's history)
  * carry `assisted_by` so that the page can say "with assistance".
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
@@ -65,7 +66,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .column("sitting_id")
     .execute();
 
-  for (const table of ["project_supports", "rsvps", "project_comments", "room_messages"]) {
+  for (const table of ["project_supports", "rsvps", "project_comments", "room_messages", "project_events"]) {
     await db.schema
       .alterTable(table)
       .addColumn("assisted_by", "integer", (c) => c.references("users.id").onDelete("set null"))
@@ -74,7 +75,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const table of ["project_supports", "rsvps", "project_comments", "room_messages"]) {
+  for (const table of ["project_supports", "rsvps", "project_comments", "room_messages", "project_events"]) {
     await db.schema.alterTable(table).dropColumn("assisted_by").execute();
   }
   await db.schema.dropTable("assisted_actions").execute();

@@ -150,9 +150,13 @@ export const policy = {
   "organisation.respondInvite": { group: "organisation", allow: ["self"] },
   "organisation.leave": { group: "organisation", allow: ["self"] },
   "project.viewDraft": { group: "project", allow: ["self", "orgMember"], assistable: true },
-  "project.propose": { group: "project", allow: ["verifiedResident", "orgMember"] },
-  "project.edit": { group: "project", allow: ["self", "orgMember"] },
-  "project.submit": { group: "project", allow: ["self", "orgMember"] },
+  "project.propose": {
+    group: "project",
+    allow: ["verifiedResident", "orgMember"],
+    assistable: true,
+  },
+  "project.edit": { group: "project", allow: ["self", "orgMember"], assistable: true },
+  "project.submit": { group: "project", allow: ["self", "orgMember"], assistable: true },
   "project.carryOut": {
     group: "project",
     allow: ["self", "orgMember", "committee"],
