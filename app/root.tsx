@@ -29,6 +29,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({
     locale: prefs.lng,
     mode: prefs.mode,
+    text: prefs.text,
     user: session ? { id: session.user.id, displayName: session.user.displayName } : null,
     isAdmin: actor.isAdmin,
     committeeOf: actor.committeeOf,
@@ -188,8 +189,10 @@ export function Layout({ children }: { children: ReactNode }) {
   const locale = data?.locale ?? fallbackLng;
   const lite = data?.mode === "lite";
   const bare = useBare();
+  // Large text scales the root font size, so every rem-sized rule grows with it (长辈版 is large anyway).
+  const large = !lite && data?.text === "large";
   return (
-    <html lang={locale} dir="ltr">
+    <html lang={locale} dir="ltr" className={large ? "text-large" : undefined}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />

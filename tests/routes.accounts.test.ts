@@ -173,4 +173,28 @@ describe("POST /settings", () => {
     expect(res.status).toBe(400);
     expect((await body<Refusal>(res)).errors.lng?.key).toBe("errors.invalidChoice");
   });
+
+  it("saves large text in a cookie, and refuses an unknown text size", async () => {
+    const res = await run(
+      settingsAction,
+      formRequest("/settings", {
+        intent: "preferences",
+        lng: "zh-CN",
+        mode: "full",
+        text: "large",
+      }),
+    );
+    expect(res.status).toBe(302);
+    expect(res.headers.getSetCookie()).toContainEqual(expect.stringMatching(/^text=large;/));
+    const bad = await run(
+      settingsAction,
+      formRequest("/settings", { intent: "preferences", lng: "zh-CN", mode: "full", text: "huge" }),
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.headers.getSetCookie()).toEqual([]);
+    const refused = await body<Refusal>(bad);
+    expect(refused.errors.text?.key).toBe("errors.invalidChoice");
+    // What was chosen comes back with the refusal.
+    expect(refused.values).toMatchObject({ text: "huge", lng: "zh-CN" });
+  });
 });

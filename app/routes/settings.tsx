@@ -26,13 +26,23 @@ export async function loader({ request }: LoaderFunctionArgs) {
     session && can(actor, "session.list")
       ? await listSessions(session.user.id, session.sessionId)
       : null;
-  return json({ title: t("settings.title"), lng: prefs.lng, mode: prefs.mode, sessions });
+  return json({
+    title: t("settings.title"),
+    lng: prefs.lng,
+    mode: prefs.mode,
+    text: prefs.text,
+    sessions,
+  });
 }
 
 const preferencesSchema = z.object({
   intent: z.literal("preferences"),
   lng: z.enum(supportedLngs, { errorMap: () => ({ message: "errors.invalidChoice" }) }),
   mode: z.enum(["full", "lite"], { errorMap: () => ({ message: "errors.invalidChoice" }) }),
+  // Optional so that a form rendered before the option existed still saves; absent keeps the cookie.
+  text: z
+    .enum(["normal", "large"], { errorMap: () => ({ message: "errors.invalidChoice" }) })
+    .optional(),
 });
 
 const revokeSchema = z.object({
@@ -62,12 +72,15 @@ export async function action({ request }: ActionFunctionArgs) {
   const headers = new Headers();
   headers.append("Set-Cookie", preferenceCookie("lng", parsed.data.lng, secure));
   headers.append("Set-Cookie", preferenceCookie("mode", parsed.data.mode, secure));
+  if (parsed.data.text) {
+    headers.append("Set-Cookie", preferenceCookie("text", parsed.data.text, secure));
+  }
   // A full page load, so that the new mode's scripts (or their absence) take effect.
   return redirect("/settings?done=saved", { headers });
 }
 
 export default function Settings() {
-  const { lng, mode, sessions } = useLoaderData<typeof loader>();
+  const { lng, mode, text, sessions } = useLoaderData<typeof loader>();
   const refused = useActionData<Refusal>();
   const [params] = useSearchParams();
   const { t } = useTranslation(["account", "common"]);
@@ -123,6 +136,30 @@ export default function Settings() {
               defaultChecked={mode === "lite"}
             />
             <label htmlFor="mode-lite">{t("settings.modeLite")}</label>
+          </div>
+        </fieldset>
+        <fieldset>
+          <legend>{t("settings.text")}</legend>
+          <p className="hint">{t("settings.textHint")}</p>
+          <div className="choice">
+            <input
+              type="radio"
+              id="text-normal"
+              name="text"
+              value="normal"
+              defaultChecked={text === "normal"}
+            />
+            <label htmlFor="text-normal">{t("settings.textNormal")}</label>
+          </div>
+          <div className="choice">
+            <input
+              type="radio"
+              id="text-large"
+              name="text"
+              value="large"
+              defaultChecked={text === "large"}
+            />
+            <label htmlFor="text-large">{t("settings.textLarge")}</label>
           </div>
         </fieldset>
         <button type="submit" className="primary">

@@ -9,7 +9,7 @@ describe("preferences", () => {
     const p = readPreferences(
       new Request("http://localhost/", { headers: { "Accept-Language": "en-US" } }),
     );
-    expect(p).toEqual({ lng: "zh-CN", mode: "full", setCookies: [] });
+    expect(p).toEqual({ lng: "zh-CN", mode: "full", text: "normal", setCookies: [] });
   });
 
   it("switches with ?lng and ?mode and remembers them in cookies", () => {
@@ -23,16 +23,32 @@ describe("preferences", () => {
   });
 
   it("reads the cookies and does not set them again", () => {
-    expect(readPreferences(req("/", "lng=en; mode=lite"))).toEqual({
+    expect(readPreferences(req("/", "lng=en; mode=lite; text=large"))).toEqual({
       lng: "en",
       mode: "lite",
+      text: "large",
       setCookies: [],
     });
   });
 
   it("ignores unknown values", () => {
-    const p = readPreferences(req("/?lng=fr&mode=huge", "lng=xx; mode=yy"));
-    expect(p).toEqual({ lng: "zh-CN", mode: "full", setCookies: [] });
+    const p = readPreferences(req("/?lng=fr&mode=huge&text=huge", "lng=xx; mode=yy; text=big"));
+    expect(p).toEqual({ lng: "zh-CN", mode: "full", text: "normal", setCookies: [] });
+  });
+
+  it("switches to large text with ?text and back, remembering it in a cookie", () => {
+    const large = readPreferences(req("/projects?text=large"));
+    expect(large.text).toBe("large");
+    expect(large.setCookies).toEqual([
+      expect.stringMatching(/^text=large; Path=\/; Max-Age=\d+; SameSite=Lax$/),
+    ]);
+    const normal = readPreferences(req("/?text=normal", "text=large"));
+    expect(normal.text).toBe("normal");
+    expect(normal.setCookies).toEqual([expect.stringMatching(/^text=normal;/)]);
+    // Already the cookie's value: nothing to set.
+    expect(readPreferences(req("/?text=large", "text=large")).setCookies).toEqual([]);
+    // A bad value in the address keeps the remembered choice.
+    expect(readPreferences(req("/?text=LARGE", "text=large")).text).toBe("large");
   });
 
   it("marks cookies Secure over https", () => {

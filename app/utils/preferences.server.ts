@@ -1,16 +1,20 @@
 /**
- * The reader's language and 长辈版 choice: `?lng=` and `?mode=` switch them and a cookie keeps them.
+ * The reader's language, 长辈版 and text-size choices: `?lng=`, `?mode=` and `?text=` switch them
+ * and a cookie keeps each.
  * Accept-Language is deliberately ignored: zh-CN is the default unless the reader picks English
  * (see README, Decisions).
  */
 import { fallbackLng, isLng, type Lng } from "~/i18n/config";
 
 export type Mode = "full" | "lite";
+/** Large text matters in standard mode; 长辈版 is large type already. */
+export type TextSize = "normal" | "large";
 const YEAR = 365 * 24 * 60 * 60;
 
 export interface Preferences {
   lng: Lng;
   mode: Mode;
+  text: TextSize;
   /** Set-Cookie values to send when the request changed a preference. */
   setCookies: string[];
 }
@@ -31,11 +35,16 @@ export function parseCookies(header: string | null | undefined): Record<string, 
   return out;
 }
 
-export function preferenceCookie(name: "lng" | "mode", value: string, secure: boolean): string {
+export function preferenceCookie(
+  name: "lng" | "mode" | "text",
+  value: string,
+  secure: boolean,
+): string {
   return `${name}=${encodeURIComponent(value)}; Path=/; Max-Age=${YEAR}; SameSite=Lax${secure ? "; Secure" : ""}`;
 }
 
 const isMode = (v: unknown): v is Mode => v === "full" || v === "lite";
+export const isTextSize = (v: unknown): v is TextSize => v === "normal" || v === "large";
 
 export function readPreferences(request: Request): Preferences {
   const url = new URL(request.url);
@@ -56,5 +65,12 @@ export function readPreferences(request: Request): Preferences {
     mode = modeParam;
     if (cookies.mode !== modeParam) setCookies.push(preferenceCookie("mode", modeParam, secure));
   }
-  return { lng, mode, setCookies };
+
+  const textParam = url.searchParams.get("text");
+  let text: TextSize = isTextSize(cookies.text) ? cookies.text : "normal";
+  if (isTextSize(textParam)) {
+    text = textParam;
+    if (cookies.text !== textParam) setCookies.push(preferenceCookie("text", textParam, secure));
+  }
+  return { lng, mode, text, setCookies };
 }

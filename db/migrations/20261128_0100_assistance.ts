@@ -66,7 +66,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .column("sitting_id")
     .execute();
 
-  for (const table of ["project_supports", "rsvps", "project_comments", "room_messages", "project_events"]) {
+  for (const table of [
+    "project_supports",
+    "rsvps",
+    "project_comments",
+    "room_messages",
+    "project_events",
+  ]) {
     await db.schema
       .alterTable(table)
       .addColumn("assisted_by", "integer", (c) => c.references("users.id").onDelete("set null"))
@@ -75,7 +81,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const table of ["project_supports", "rsvps", "project_comments", "room_messages", "project_events"]) {
+  for (const table of [
+    "project_supports",
+    "rsvps",
+    "project_comments",
+    "room_messages",
+    "project_events",
+  ]) {
     await db.schema.alterTable(table).dropColumn("assisted_by").execute();
   }
   await db.schema.dropTable("assisted_actions").execute();

@@ -29,6 +29,8 @@ export interface ContextOptions {
   js?: boolean;
   lng?: "zh-CN" | "en";
   mode?: "full" | "lite";
+  /** The large-text preference (standard mode); unset leaves the cookie out. */
+  text?: "normal" | "large";
   width?: number;
 }
 
@@ -45,6 +47,7 @@ export async function newContext(
   await ctx.addCookies([
     { name: "lng", value: opts.lng ?? "zh-CN", domain: url.hostname, path: "/" },
     { name: "mode", value: opts.mode ?? "full", domain: url.hostname, path: "/" },
+    ...(opts.text ? [{ name: "text", value: opts.text, domain: url.hostname, path: "/" }] : []),
   ]);
   return ctx;
 }

@@ -1,0 +1,83 @@
+/**
+ * "No lost work" (长辈版 everywhere, issue 6): nothing pops up that the reader did not open, and
+ * nothing navigates or reloads by itself, throwing away what was typed. This reads the sources,
+ * so a new alert(), window.open(), meta refresh or self-navigating timer fails here before review;
+ * e2e/pages.e2e.ts watches for dialogs and new windows in the browser on every route.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+
+const root = path.resolve("app");
+
+function sources(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const full = path.join(dir, e.name);
+    if (e.isDirectory()) return sources(full);
+    return /\.(ts|tsx)$/.test(e.name) && !/\.test\.tsx?$/.test(e.name) ? [full] : [];
+  });
+}
+
+const files = sources(root).map((f) => ({
+  file: path.relative(process.cwd(), f),
+  text: fs.readFileSync(f, "utf8"),
+}));
+
+/** Never allowed: each of these opens something, or leaves the page, without being asked. */
+const FORBIDDEN: Array<[string, RegExp]> = [
+  ["window.open", /\bwindow\.open\s*\(/],
+  ["alert/confirm/prompt", /(?<![\w.$])(?:window\.)?(?:alert|confirm|prompt)\s*\(/],
+  ["meta refresh", /http-?equiv\s*=\s*\{?\s*["']refresh/i],
+  ["location.reload", /\blocation\.reload\s*\(/],
+  ["location.assign/replace", /\blocation\.(?:assign|replace)\s*\(/],
+  ["location.href =", /\blocation(?:\.href)?\s*=(?!=)/],
+  ["showModal", /\.showModal\s*\(/],
+];
+
+/**
+ * Timers that exist on purpose, with why they cannot throw input away. A new timer in app/ must be
+ * added here with its reason; none may sit in a file that navigates.
+ */
+const ALLOWED_TIMERS: Record<string, string> = {
+  "app/entry.server.tsx": "aborts a server render that hangs; runs on the server, no form involved",
+  "app/realtime/server.server.ts": "batches 'changed' notices to socket rooms; server side",
+  "app/services/accounts.server.ts": "evens out sign-in timing (node:timers/promises); server side",
+  "app/routes/meetings.$id.room.tsx":
+    "ticks the speaker's countdown once a second; only re-renders",
+};
+
+/** What a timer must never do in the same file: leave the page or submit for the reader. */
+const NAVIGATES = /\b(?:useNavigate|navigate\s*\(|location\.|\.submit\s*\(|requestSubmit\s*\()/;
+
+describe("no lost work", () => {
+  it("reads the app's sources", () => {
+    expect(files.length).toBeGreaterThan(50);
+  });
+
+  it.each(FORBIDDEN)("has no %s anywhere in app/", (_name, pattern) => {
+    const hits = files.filter((f) => pattern.test(f.text)).map((f) => f.file);
+    expect(hits).toEqual([]);
+  });
+
+  it("has only the timers listed, and none of them in a file that navigates", () => {
+    const withTimers = files.filter((f) => /\bset(?:Timeout|Interval)\b/.test(f.text));
+    expect(withTimers.map((f) => f.file).sort()).toEqual(Object.keys(ALLOWED_TIMERS).sort());
+    for (const f of withTimers) expect(NAVIGATES.test(f.text), f.file).toBe(false);
+  });
+
+  it("would catch the patterns it looks for", () => {
+    // A test that cannot fail is a defect: each pattern matches its own example.
+    const examples = [
+      'window.open("/x")',
+      'alert("saved")',
+      '<meta httpEquiv="refresh" content="5" />',
+      "location.reload()",
+      "window.location.assign('/')",
+      "window.location.href = '/login'",
+      "dialog.showModal()",
+    ];
+    FORBIDDEN.forEach(([name, pattern], i) => expect(pattern.test(examples[i]!), name).toBe(true));
+    expect(FORBIDDEN[1]![1].test("paper.confirm(ballot)")).toBe(false);
+    expect(FORBIDDEN[5]![1].test("if (location.href === next)")).toBe(false);
+  });
+});
