@@ -44,7 +44,11 @@ async function waitForHealth(url: string, child: ChildProcess, log: () => string
 
 export default async function setup(project: TestProject) {
   if (!fs.existsSync("build/server/index.js")) {
-    const built = spawnSync("npm", ["run", "build"], { stdio: "inherit" });
+    // Built as `npm run build` builds outside Vitest: vite.config.ts leaves the Remix plugin out
+    // under Vitest, and Vitest's NODE_ENV=test would make a development React bundle.
+    const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production" };
+    for (const key of Object.keys(env)) if (key.startsWith("VITEST")) delete env[key];
+    const built = spawnSync("npm", ["run", "build"], { stdio: "inherit", env });
     if (built.status !== 0) throw new Error("build failed");
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "liuhe-e2e-"));
