@@ -145,12 +145,25 @@ describe("sessions", () => {
     expect(await sessionFromToken(token)).toBeNull();
   });
 
-  it("expires after 30 days", async () => {
+  it("expires after 30 days without use", async () => {
     const userId = await makeUser();
     const { token, expiresAt } = await createSession(userId, null);
     expect(Math.round((expiresAt.getTime() - Date.now()) / 86_400_000)).toBe(30);
     vi.useFakeTimers({ toFake: ["Date"] });
     vi.setSystemTime(expiresAt.getTime() + 1000);
+    expect(await sessionFromToken(token)).toBeNull();
+  });
+
+  it("slides: used on day 29, it lasts until 30 days after that", async () => {
+    const userId = await makeUser();
+    const start = Date.now();
+    const { token } = await createSession(userId, null);
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(start + 29 * 86_400_000);
+    expect((await sessionFromToken(token))?.user.id).toBe(userId);
+    vi.setSystemTime(start + 58 * 86_400_000);
+    expect((await sessionFromToken(token))?.user.id).toBe(userId);
+    vi.setSystemTime(start + 89 * 86_400_000);
     expect(await sessionFromToken(token)).toBeNull();
   });
 

@@ -31,7 +31,7 @@ describe("POST /join", () => {
     expect(res.headers.get("Location")).toBe("/communities?welcome=1");
     const cookie = res.headers.get("Set-Cookie")!;
     expect(cookie).toMatch(
-      /^liuhe_session=[\w-]+; Path=\/; Max-Age=2592000; HttpOnly; SameSite=Lax$/,
+      /^liuhe_session=[\w-]+; Path=\/; Max-Age=34560000; HttpOnly; SameSite=Lax$/,
     );
     const token = /liuhe_session=([\w-]+)/.exec(cookie)![1];
     expect((await sessionFromToken(token))?.user.displayName).toBe("林晓");

@@ -25,7 +25,13 @@ import {
   type ThrottleRule,
 } from "./throttle.server";
 
+/** A session ends this long after its last use (see sessionFromToken). */
 export const SESSION_DAYS = 30;
+/**
+ * The cookie outlives any session (400 days is the most browsers keep one): the database's
+ * sliding expiry is what counts, and a cookie fixed at 30 days would end an active session.
+ */
+export const COOKIE_DAYS = 400;
 const SESSION_MS = SESSION_DAYS * 24 * 60 * 60 * 1000;
 /** last_seen_at is written at most this often, so reading a page does not always write. */
 const TOUCH_MS = 60 * 60 * 1000;
@@ -161,9 +167,14 @@ export async function sessionFromToken(
     .executeTakeFirst();
   if (!row || row.revokedAt || new Date(row.expiresAt) <= now) return null;
   if (now.getTime() - new Date(row.lastSeenAt).getTime() > TOUCH_MS) {
+    // Sessions slide: 30 days from the last use, not from sign-in, so that someone who uses
+    // Liuhe is never signed out mid-form (issue 6, "no timeouts that throw away input").
     await getDb()
       .updateTable("sessions")
-      .set({ lastSeenAt: now.toISOString() })
+      .set({
+        lastSeenAt: now.toISOString(),
+        expiresAt: new Date(now.getTime() + SESSION_MS).toISOString(),
+      })
       .where("id", "=", id)
       .execute();
   }

@@ -3,7 +3,7 @@ import { redirect } from "@remix-run/node";
 import {
   loadActor,
   sessionFromToken,
-  SESSION_DAYS,
+  COOKIE_DAYS,
   type CurrentSession,
 } from "~/services/accounts.server";
 import type { Actor } from "~/domain/permissions/policy";
@@ -14,7 +14,7 @@ export const SESSION_COOKIE = "liuhe_session";
 
 export function sessionCookie(token: string, request: Request): string {
   const secure = new URL(request.url).protocol === "https:";
-  return `${SESSION_COOKIE}=${token}; Path=/; Max-Age=${SESSION_DAYS * 24 * 60 * 60}; HttpOnly; SameSite=Lax${secure ? "; Secure" : ""}`;
+  return `${SESSION_COOKIE}=${token}; Path=/; Max-Age=${COOKIE_DAYS * 24 * 60 * 60}; HttpOnly; SameSite=Lax${secure ? "; Secure" : ""}`;
 }
 
 export function clearSessionCookie(request: Request): string {
