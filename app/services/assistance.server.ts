@@ -366,7 +366,7 @@ export function assistedBy(actor: Actor): number | null {
  */
 export async function noteAssisted(
   trx: Transaction<Database>,
-  actor: Actor,
+  actor: Pick<Actor, "assistedBy">,
   action: Action,
   subject: { type: "project" | "meeting" | "community"; id: number },
 ): Promise<void> {

@@ -8,7 +8,7 @@ import { getDb } from "../../db/client.server";
 import type { RoomMessagesTable } from "../../db/schema";
 import type { Selectable } from "kysely";
 import { DomainError } from "~/domain/errors";
-import { ANONYMOUS, authorize, can, type Actor } from "~/domain/permissions/policy";
+import { authorize, can, type Actor } from "~/domain/permissions/policy";
 import { charCount } from "~/domain/validation";
 import {
   FLAGS_TO_HIDE,
@@ -231,11 +231,7 @@ async function writeBatch(batch: PendingPost[]): Promise<void> {
           .execute();
         for (const a of accepted) {
           const post = batch[a.index]!;
-          if (!post.assistedBy) continue;
-          await noteAssisted(trx, { ...ANONYMOUS, assistedBy: post.assistedBy }, "room.post", {
-            type: "meeting",
-            id: post.meetingId,
-          });
+          await noteAssisted(trx, post, "room.post", { type: "meeting", id: post.meetingId });
         }
         // One statement inserts its rows in order, so ascending ids follow the values' order.
         const ids = rows.map((r) => r.id).sort((x, y) => x - y);
