@@ -2,8 +2,9 @@
 import { z } from "zod";
 import { DISPLAY_NAME_MAX } from "../accounts/limits";
 import { id, text } from "../validation";
+import { CONSENTS } from "./consents";
 
-export const CONSENTS = ["signed", "spoken"] as const;
+export { CONSENTS };
 
 const consent = z.enum(CONSENTS, {
   errorMap: () => ({ message: "assist:errors.consentRequired" }),

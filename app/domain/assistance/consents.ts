@@ -1,0 +1,2 @@
+/** How a resident consents at the service window (no zod here: the form ships to browsers). */
+export const CONSENTS = ["signed", "spoken"] as const;
