@@ -79,6 +79,45 @@ export async function action({ request }: ActionFunctionArgs) {
   return redirect("/settings?done=saved", { headers });
 }
 
+/** One preference: radio buttons under a legend, the current value checked. */
+function Choices({
+  name,
+  legend,
+  hint,
+  value,
+  options,
+}: {
+  name: string;
+  legend: string;
+  hint?: string;
+  value: string;
+  options: ReadonlyArray<{ value: string; label: string; lang?: string }>;
+}) {
+  return (
+    <fieldset>
+      <legend>{legend}</legend>
+      {hint && <p className="hint">{hint}</p>}
+      {options.map((o) => {
+        const id = `${name}-${o.value === "zh-CN" ? "zh" : o.value}`;
+        return (
+          <div className="choice" key={o.value}>
+            <input
+              type="radio"
+              id={id}
+              name={name}
+              value={o.value}
+              defaultChecked={value === o.value}
+            />
+            <label htmlFor={id} lang={o.lang}>
+              {o.label}
+            </label>
+          </div>
+        );
+      })}
+    </fieldset>
+  );
+}
+
 export default function Settings() {
   const { lng, mode, text, sessions } = useLoaderData<typeof loader>();
   const refused = useActionData<Refusal>();
@@ -93,75 +132,35 @@ export default function Settings() {
       <ErrorSummary errors={refused?.errors} />
       <Form method="post" reloadDocument>
         <input type="hidden" name="intent" value="preferences" />
-        <fieldset>
-          <legend>{t("settings.language")}</legend>
-          <div className="choice">
-            <input
-              type="radio"
-              id="lng-zh"
-              name="lng"
-              value="zh-CN"
-              defaultChecked={lng === "zh-CN"}
-            />
-            <label htmlFor="lng-zh" lang="zh-CN">
-              中文（简体）
-            </label>
-          </div>
-          <div className="choice">
-            <input type="radio" id="lng-en" name="lng" value="en" defaultChecked={lng === "en"} />
-            <label htmlFor="lng-en" lang="en">
-              English
-            </label>
-          </div>
-        </fieldset>
-        <fieldset>
-          <legend>{t("settings.mode")}</legend>
-          <p className="hint">{t("settings.modeHint")}</p>
-          <div className="choice">
-            <input
-              type="radio"
-              id="mode-full"
-              name="mode"
-              value="full"
-              defaultChecked={mode === "full"}
-            />
-            <label htmlFor="mode-full">{t("settings.modeFull")}</label>
-          </div>
-          <div className="choice">
-            <input
-              type="radio"
-              id="mode-lite"
-              name="mode"
-              value="lite"
-              defaultChecked={mode === "lite"}
-            />
-            <label htmlFor="mode-lite">{t("settings.modeLite")}</label>
-          </div>
-        </fieldset>
-        <fieldset>
-          <legend>{t("settings.text")}</legend>
-          <p className="hint">{t("settings.textHint")}</p>
-          <div className="choice">
-            <input
-              type="radio"
-              id="text-normal"
-              name="text"
-              value="normal"
-              defaultChecked={text === "normal"}
-            />
-            <label htmlFor="text-normal">{t("settings.textNormal")}</label>
-          </div>
-          <div className="choice">
-            <input
-              type="radio"
-              id="text-large"
-              name="text"
-              value="large"
-              defaultChecked={text === "large"}
-            />
-            <label htmlFor="text-large">{t("settings.textLarge")}</label>
-          </div>
-        </fieldset>
+        <Choices
+          name="lng"
+          legend={t("settings.language")}
+          value={lng}
+          options={[
+            { value: "zh-CN", label: "中文（简体）", lang: "zh-CN" },
+            { value: "en", label: "English", lang: "en" },
+          ]}
+        />
+        <Choices
+          name="mode"
+          legend={t("settings.mode")}
+          hint={t("settings.modeHint")}
+          value={mode}
+          options={[
+            { value: "full", label: t("settings.modeFull") },
+            { value: "lite", label: t("settings.modeLite") },
+          ]}
+        />
+        <Choices
+          name="text"
+          legend={t("settings.text")}
+          hint={t("settings.textHint")}
+          value={text}
+          options={[
+            { value: "normal", label: t("settings.textNormal") },
+            { value: "large", label: t("settings.textLarge") },
+          ]}
+        />
         <button type="submit" className="primary">
           {t("settings.save")}
         </button>
