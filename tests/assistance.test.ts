@@ -31,7 +31,7 @@ import {
   withdrawSupport,
 } from "~/services/projects.server";
 import { flagMessage, lowerHand, postMessage, raiseHand } from "~/services/room.server";
-import { createPoll, votePoll } from "~/services/voting.server";
+import { createPoll, pollPage, votePoll } from "~/services/voting.server";
 import { currentFromCookie } from "~/utils/session.server";
 import {
   actorFor,
@@ -420,6 +420,12 @@ describe("what a helper does in a sitting", () => {
       .where("pollId", "=", pollId)
       .executeTakeFirstOrThrow();
     const thereProject = await makeProject(elsewhere, { status: "accepted" });
+    // The page says why: not "not eligible" but "not on someone's behalf".
+    expect((await pollPage(actor, pollId))!.viewer).toMatchObject({
+      canVote: false,
+      refusal: "notAssistable",
+    });
+    expect((await pollPage(resident, pollId))!.viewer.refusal).toBeNull();
     const before = await wholeDbSnapshot();
     const refused = [
       await refusal(votePoll(actor, pollId, [option.id])),

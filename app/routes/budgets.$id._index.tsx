@@ -140,7 +140,7 @@ export default function BudgetRound() {
         <p className="hint">
           {viewer.voted
             ? t("vote:poll.voted")
-            : viewer.assisted
+            : viewer.refusal === "notAssistable"
               ? t("common:errors.notAssistable")
               : viewer.signedIn
                 ? t("vote:poll.notEligible.residents")

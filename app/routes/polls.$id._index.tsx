@@ -122,7 +122,7 @@ export default function Poll() {
         <p className="hint">
           {viewer.voted
             ? t("vote:poll.voted")
-            : viewer.assisted
+            : viewer.refusal === "notAssistable"
               ? t("common:errors.notAssistable")
               : viewer.signedIn
                 ? t(`vote:poll.notEligible.${poll.electorate}`)

@@ -11,7 +11,15 @@ import { sql, type Transaction } from "kysely";
 import { getDb } from "../../db/client.server";
 import type { Database } from "../../db/schema";
 import { DomainError } from "~/domain/errors";
-import { authorize, can, type Actor, type Target } from "~/domain/permissions/policy";
+import {
+  authorize,
+  can,
+  decide,
+  type Actor,
+  type Decision,
+  type Target,
+} from "~/domain/permissions/policy";
+
 import {
   checkOpen,
   checkPollChoices,
@@ -25,6 +33,9 @@ import type { PollInput, RoundInput } from "~/domain/voting/schemas";
 import { writeAudit } from "./audit.server";
 import { emitEvent } from "./events.server";
 import { runTally, type TallyOutcome } from "~/domain/voting/outcome";
+
+/** Why the policy refuses an action, or null when it allows it. */
+const refusalOf = (d: Decision) => (d.ok ? null : d.reason);
 
 const now = () => new Date().toISOString();
 
@@ -783,11 +794,11 @@ export async function pollPage(actor: Actor, id: number) {
     paperBallots: tally.paper,
     viewer: {
       signedIn: actor.userId !== null,
-      // Acting for someone at the service window: the vote is theirs alone (a paper ballot).
-      assisted: actor.assistedBy !== undefined,
       voted,
       canVote: phase === "open" && !voted && can(actor, "poll.vote", target),
       eligible: can(actor, "poll.vote", target),
+      // Why not, as the policy says: the page words "not eligible" and "not on someone's behalf".
+      refusal: refusalOf(decide(actor, "poll.vote", target)),
       canManage,
     },
     paper: canManage ? await paperEntries("poll", id) : null,
@@ -853,11 +864,10 @@ export async function roundPage(actor: Actor, id: number) {
     paperBallots: tally.paper,
     viewer: {
       signedIn: actor.userId !== null,
-      // Acting for someone at the service window: the vote is theirs alone (a paper ballot).
-      assisted: actor.assistedBy !== undefined,
       voted,
       canVote: phase === "open" && !voted && can(actor, "budget.vote", target),
       eligible: can(actor, "budget.vote", target),
+      refusal: refusalOf(decide(actor, "budget.vote", target)),
       canManage,
     },
     paper: canManage ? await paperEntries("round", id) : null,
