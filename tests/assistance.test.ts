@@ -5,7 +5,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "../db/client.server";
 import { actions, policy, type Actor } from "~/domain/permissions/policy";
-import { projectSchema } from "~/domain/projects/schemas";
 import { pollSchema } from "~/domain/voting/schemas";
 import { login, revokeSession } from "~/services/accounts.server";
 import {
@@ -45,6 +44,7 @@ import {
   makeProject,
   makeResident,
   makeUser,
+  projectInput,
   wholeDbSnapshot,
 } from "./support/factories";
 import { refusal } from "./support/refusal";
@@ -77,24 +77,7 @@ async function sitting(who: Actor = resident, by: Actor = helper) {
   return { cookie, current, actor: current.actor };
 }
 
-function proposal(over: Record<string, unknown> = {}) {
-  return projectSchema.parse({
-    title: "三幢楼道扶手",
-    summary: "为三幢楼道加装扶手，方便老人上下楼",
-    description: "三幢住着二十多位八十岁以上的老人，楼道没有扶手，上下楼很危险。",
-    communityId: String(here),
-    gridId: "",
-    place: "三幢",
-    organisationId: "",
-    category: "elderlyCare",
-    beneficiaries: "三幢老人",
-    startsOn: "2026-03-01",
-    endsOn: "2026-06-30",
-    itemLabel: ["不锈钢扶手", "安装人工"],
-    itemAmount: ["1200", "800"],
-    ...over,
-  });
-}
+const proposal = (over: Record<string, unknown> = {}) => projectInput(here, over);
 
 async function recorded(sittingId: number) {
   return getDb()

@@ -14,7 +14,6 @@ import { ANONYMOUS, type Actor } from "~/domain/permissions/policy";
 import type { Step } from "~/domain/projects/rules";
 import {
   commentSchema,
-  projectSchema,
   ratingSchema,
   reasonSchema,
   thresholdSchema,
@@ -48,6 +47,7 @@ import {
   makeOrganisation,
   makeResident,
   makeUser,
+  projectInput,
   wholeDbSnapshot,
 } from "./support/factories";
 import { refusal } from "./support/refusal";
@@ -106,24 +106,7 @@ beforeEach(async () => {
 
 const r = (i: number) => residents[i]!;
 
-function input(over: Record<string, unknown> = {}) {
-  return projectSchema.parse({
-    title: "三幢楼道扶手",
-    summary: "为三幢楼道加装扶手，方便老人上下楼",
-    description: "三幢住着二十多位八十岁以上的老人，楼道没有扶手，上下楼很危险。",
-    communityId: String(here),
-    gridId: "",
-    place: "三幢",
-    organisationId: "",
-    category: "elderlyCare",
-    beneficiaries: "三幢老人",
-    startsOn: "2026-03-01",
-    endsOn: "2026-06-30",
-    itemLabel: ["不锈钢扶手", "安装人工", ""],
-    itemAmount: ["1200", "800", ""],
-    ...over,
-  });
-}
+const input = (over: Record<string, unknown> = {}) => projectInput(here, over);
 
 const report = (over: Record<string, string> = {}): UpdateInput =>
   updateSchema.parse({

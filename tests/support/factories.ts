@@ -3,6 +3,7 @@ import { getDb } from "../../db/client.server";
 import type { MembershipStatus } from "../../db/schema";
 import { createSession, loadActor, type SessionUser } from "~/services/accounts.server";
 import { hashPassword } from "~/services/password.server";
+import { projectSchema } from "~/domain/projects/schemas";
 
 let counter = 0;
 let hash: Promise<string> | undefined;
@@ -422,4 +423,24 @@ export async function inviteSeat(meetingId: number, userId: number) {
       invitedAt: new Date().toISOString(),
     })
     .execute();
+}
+
+/** A project form as the proposal page posts it (handrails for block 3), parsed by its schema. */
+export function projectInput(communityId: number, over: Record<string, unknown> = {}) {
+  return projectSchema.parse({
+    title: "三幢楼道扶手",
+    summary: "为三幢楼道加装扶手，方便老人上下楼",
+    description: "三幢住着二十多位八十岁以上的老人，楼道没有扶手，上下楼很危险。",
+    communityId: String(communityId),
+    gridId: "",
+    place: "三幢",
+    organisationId: "",
+    category: "elderlyCare",
+    beneficiaries: "三幢老人",
+    startsOn: "2026-03-01",
+    endsOn: "2026-06-30",
+    itemLabel: ["不锈钢扶手", "安装人工", ""],
+    itemAmount: ["1200", "800", ""],
+    ...over,
+  });
 }
