@@ -11,7 +11,15 @@ import AxeBuilder from "@axe-core/playwright";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { openDatabase } from "../db/client.server";
-import { launch, newContext, signIn, signOut, submitAndWait } from "./support/browser";
+import {
+  launch,
+  mainText,
+  newContext,
+  post,
+  signIn,
+  signOut,
+  submitAndWait,
+} from "./support/browser";
 import { seededCommunity } from "./support/seeded";
 
 let browser: Browser;
@@ -72,12 +80,7 @@ afterAll(async () => {
   await browser?.close();
 });
 
-const mainText = (page: Page) => page.locator("main").innerText();
 const banner = (page: Page) => page.locator(".assist-banner");
-
-async function post(page: Page, button: ReturnType<Page["getByRole"]>) {
-  await Promise.all([page.waitForNavigation(), button.click()]);
-}
 
 describe("the service window", () => {
   it("in 长辈版 without JavaScript: register, print the slip, act for the resident, and the resident sees it all", async () => {

@@ -1,9 +1,9 @@
 /**
- * Every page, in both modes and both languages: axe-core finds no violations,
- * no raw locale key or unfilled {{placeholder}} shows, no web font, no dialog or window the reader
- * did not open, and 长辈版 has no script at all (none requested either), no image, large type
- * and large targets, and the switch in the first screen. With the large-text preference, standard
- * mode has at least 18 px body text and still reflows at 320 px.
+ * Every page, in both modes and both languages: axe-core finds no violations, no raw locale key
+ * or unfilled interpolation (such as "{{min}}") shows, no web font, no dialog or window the
+ * reader did not open, and 长辈版 has no script at all (none requested either), no image, large
+ * type and large targets, and the switch in the first screen. With the large-text preference,
+ * standard mode has at least 18 px body text and still reflows at 320 px.
  */
 import fs from "node:fs";
 import zlib from "node:zlib";

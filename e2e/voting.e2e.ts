@@ -7,9 +7,9 @@
  *    resident can then vote neither on the page nor by posting directly;
  * 3. 长辈版 with JavaScript off (en): a resident votes in an approval poll after a refused ballot.
  */
-import type { Browser, Locator, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { baseURL, launch, newContext, signIn, signOut } from "./support/browser";
+import { baseURL, launch, mainText, newContext, post, signIn, signOut } from "./support/browser";
 import { closePollNow, seededVotes } from "./support/seeded";
 
 const RECEIPT = /^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/;
@@ -32,14 +32,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
 });
-
-/** Click a submit button and wait for the server's answer to the POST (with or without JS). */
-async function post(page: Page, button: Locator) {
-  await Promise.all([page.waitForResponse((r) => r.request().method() === "POST"), button.click()]);
-  await page.waitForLoadState("load");
-}
-
-const mainText = (page: Page) => page.locator("main").innerText();
 
 describe("polls and budget rounds", () => {
   it("in standard mode with JavaScript (zh-CN): vote, receipt, budget refusals, published list", async () => {

@@ -1,5 +1,11 @@
 /** playwright-core driving Debian's Chromium, with the flags this machine needs. */
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type Locator,
+  type Page,
+} from "playwright-core";
 import { inject } from "vitest";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -78,3 +84,12 @@ export async function signOut(page: Page) {
   await page.goto("/logout");
   await submitAndWait(page, page.getByRole("button", { name: /退出登录|Sign out/ }), /\/($|\?)/);
 }
+
+/** Click a submit button and wait for the server's answer to the POST (with or without JS). */
+export async function post(page: Page, button: Locator) {
+  await Promise.all([page.waitForResponse((r) => r.request().method() === "POST"), button.click()]);
+  await page.waitForLoadState("load");
+}
+
+/** The text of the page's main region. */
+export const mainText = (page: Page) => page.locator("main").innerText();
