@@ -90,6 +90,44 @@ describe("/assist", () => {
     expect(await wholeDbSnapshot()).toEqual(before);
   });
 
+  it("refuses an unknown intent and, while acting for someone, registering, writing nothing", async () => {
+    const cookie = await cookieFor(helper.userId!);
+    const before = await wholeDbSnapshot();
+    const odd = await run(action, formRequest("/assist", { intent: "promote" }, { cookie }));
+    expect(odd.status).toBe(400);
+    expect((await body<Refused>(odd)).errors._form!.key).toBe("errors.badForm");
+    expect(await wholeDbSnapshot()).toEqual(before);
+
+    const neighbour = await makeResident(here, { displayName: "邻居" });
+    await run(
+      action,
+      formRequest(
+        "/assist",
+        { intent: "start", residentId: String(neighbour.userId), consent: "signed" },
+        { cookie },
+      ),
+    );
+    const mid = await wholeDbSnapshot();
+    const res = await run(
+      action,
+      formRequest(
+        "/assist",
+        { intent: "register", displayName: "冒名", consent: "signed" },
+        { cookie },
+      ),
+    );
+    expect(res.status).toBe(403);
+    expect((await body<Refused>(res)).errors._form!.key).toBe("errors.notAssistable");
+    expect(await wholeDbSnapshot()).toEqual(mid);
+    await run(action, formRequest("/assist", { intent: "end" }, { cookie }));
+  });
+
+  it("sends a signed-out visitor of /me/assisted to sign in", async () => {
+    const res = await run(historyLoader, new Request("http://localhost/me/assisted"));
+    expect(res.status).toBe(302);
+    expect(res.headers.get("Location")).toBe("/login?next=%2Fme%2Fassisted");
+  });
+
   it("starts a sitting that every page announces, and ends it", async () => {
     const cookie = await cookieFor(helper.userId!);
     const started = await run(
