@@ -22,13 +22,14 @@ import {
   addComment,
   editProject,
   flagComment,
-  projectPage,
   proposeProject,
-  rate,
-  support,
+  rateProject,
+  supportProject,
   takeStep,
   withdrawSupport,
-} from "~/services/projects.server";
+} from "~/services/projects/commands.server";
+import { projectPage } from "~/services/projects/queries.server";
+import { run } from "~/services/runner/command.server";
 import { flagMessage, lowerHand, postMessage, raiseHand } from "~/services/room.server";
 import { createPoll, pollPage, votePoll } from "~/services/voting.server";
 import { currentFromCookie } from "~/utils/session.server";
@@ -308,13 +309,21 @@ describe("what a helper does in a sitting", () => {
     const { meetingId } = await makeMeeting(here, { status: "live" });
     const neighbour = await makeResident(here);
 
-    await support(actor, supported);
-    await withdrawSupport(actor, supported);
-    await support(actor, supported);
-    await rate(actor, completed, 5);
-    const commentId = await addComment(actor, supported, "扶手要装在两边", null);
-    const theirs = await addComment(neighbour, supported, "同意", null);
-    await flagComment(actor, theirs, "跑题");
+    await run(supportProject, actor, { id: supported });
+    await run(withdrawSupport, actor, { id: supported });
+    await run(supportProject, actor, { id: supported });
+    await run(rateProject, actor, { id: completed, score: 5 });
+    const commentId = await run(addComment, actor, {
+      id: supported,
+      body: "扶手要装在两边",
+      parentId: null,
+    });
+    const theirs = await run(addComment, neighbour, {
+      id: supported,
+      body: "同意",
+      parentId: null,
+    });
+    await run(flagComment, actor, { commentId: theirs, reason: "跑题" });
     await rsvp(actor, meetingId);
     await cancelRsvp(actor, meetingId);
     await rsvp(actor, meetingId);
@@ -324,9 +333,14 @@ describe("what a helper does in a sitting", () => {
     await raiseHand(actor, meetingId);
     await lowerHand(actor, meetingId);
     // A proposal written with the helper: drafted, corrected, submitted in the resident's name.
-    const draft = await proposeProject(actor, proposal());
-    await editProject(actor, draft, proposal({ title: "三幢楼道扶手（两侧）" }));
-    await takeStep(actor, draft, "submit");
+    const draft = await run(proposeProject, actor, { ...proposal(), photo: null });
+    await run(editProject, actor, {
+      ...proposal({ title: "三幢楼道扶手（两侧）" }),
+      id: draft,
+      photo: null,
+      removePhoto: false,
+    });
+    await run(takeStep, actor, { id: draft, step: "submit" });
 
     expect((await recorded(sittingId)).map((r) => `${r.action} ${r.subjectType}`)).toEqual([
       "project.support project",
@@ -427,7 +441,7 @@ describe("what a helper does in a sitting", () => {
     ];
     for (const e of refused) expect(e).toMatchObject({ status: 403, key: "errors.notAssistable" });
     // The resident is verified there too, but the sitting belongs to this community.
-    expect((await refusal(support(actor, thereProject))).status).toBe(403);
+    expect((await refusal(run(supportProject, actor, { id: thereProject }))).status).toBe(403);
     expect(await wholeDbSnapshot()).toEqual(before);
   });
 

@@ -25,19 +25,22 @@ import {
   addProgress,
   editProject,
   flagComment,
-  listProjects,
-  moderateComment,
-  projectPage,
-  projectPhoto,
+  hideComment,
+  restoreComment,
   proposeProject,
-  rate,
-  reviewQueue,
+  rateProject,
   setSupportThreshold,
-  support,
+  supportProject,
   takeStep,
   withdrawSupport,
-  type StepInput,
-} from "~/services/projects.server";
+} from "~/services/projects/commands.server";
+import {
+  listProjects,
+  projectPage,
+  projectPhoto,
+  reviewQueue,
+} from "~/services/projects/queries.server";
+import { run } from "~/services/runner/command.server";
 import {
   actorFor,
   gridsOf,
@@ -152,7 +155,7 @@ async function audit(subjectType: string, subjectId: number) {
 }
 
 const propose = (over: Record<string, unknown> = {}, who: Actor = proposer) =>
-  proposeProject(who, input(over));
+  run(proposeProject, who, { ...input(over), photo: null });
 
 /** Who takes each step on the way: the project's people carry it out, the committee decides. */
 const TAKER: Record<Step, () => Actor> = {
@@ -179,8 +182,8 @@ const ROUTE: Record<Exclude<ProjectStatus, "draft">, Step[]> = {
   abandoned: ["submit", "startReview", "accept", "select", "abandon"],
 };
 
-function stepInput(step: Step): StepInput {
-  if (step === "complete") return { report: report() };
+function stepInput(step: Step): { reason?: string } & Partial<UpdateInput> {
+  if (step === "complete") return report();
   if (step === "reject" || step === "return" || step === "abandon") return { reason: "理由说明" };
   return {};
 }
@@ -189,7 +192,8 @@ function stepInput(step: Step): StepInput {
 async function projectIn(status: ProjectStatus, over: Record<string, unknown> = {}) {
   const id = await propose(over);
   if (status !== "draft") {
-    for (const step of ROUTE[status]) await takeStep(TAKER[step](), id, step, stepInput(step));
+    for (const step of ROUTE[status])
+      await run(takeStep, TAKER[step](), { id, step, ...stepInput(step) });
   }
   expect((await row(id)).status).toBe(status);
   return id;
@@ -205,11 +209,12 @@ describe("the whole-database snapshot the refusals rely on", () => {
     await getDb().updateTable("projects").set({ place: "四幢" }).where("id", "=", id).execute();
     const changed = await wholeDbSnapshot();
     expect(changed).not.toEqual(before);
-    await editProject(
-      proposer,
+    await run(editProject, proposer, {
+      ...input({ description: "完全不同的描述文字，只为改变搜索索引的内容。" }),
       id,
-      input({ description: "完全不同的描述文字，只为改变搜索索引的内容。" }),
-    );
+      photo: null,
+      removePhoto: false,
+    });
     const reindexed = await wholeDbSnapshot();
     expect(reindexed.projects_fts).not.toEqual(changed.projects_fts);
   });
@@ -268,7 +273,7 @@ describe("proposing", () => {
     const page = (await projectPage(orgMember2, id))!;
     expect(page.project.organisationName).not.toBeNull();
     expect(page.viewer).toMatchObject({ canEdit: true, steps: ["submit"] });
-    await takeStep(orgMember2, id, "submit");
+    await run(takeStep, orgMember2, { id, step: "submit" });
     expect((await row(id)).status).toBe("submitted");
   });
 
@@ -333,15 +338,19 @@ describe("proposing", () => {
     expect((await listProjects({ communityId: here, status: "draft" })).items).toEqual([]);
     expect((await listProjects({ q: "草稿养老助餐" })).items.map((p) => p.id)).not.toContain(id);
     // Acting on it gives the same answer as a project that does not exist.
-    await expectRefusal(() => support(r(0), id), 404, "project:errors.notFound");
-    await expectRefusal(() => addComment(r(0), id, "好", null), 404, "project:errors.notFound");
+    await expectRefusal(() => run(supportProject, r(0), { id }), 404, "project:errors.notFound");
     await expectRefusal(
-      () => takeStep(committee, id, "startReview"),
+      () => run(addComment, r(0), { id, body: "好", parentId: null }),
+      404,
+      "project:errors.notFound",
+    );
+    await expectRefusal(
+      () => run(takeStep, committee, { id, step: "startReview" }),
       404,
       "project:errors.notFound",
     );
 
-    await takeStep(proposer, id, "submit");
+    await run(takeStep, proposer, { id, step: "submit" });
     expect(await projectPage(ANONYMOUS, id)).not.toBeNull();
     expect((await listProjects({ communityId: here })).items.map((p) => p.id)).toEqual([id]);
   });
@@ -350,16 +359,17 @@ describe("proposing", () => {
 describe("editing", () => {
   it("replaces the text and the budget of a draft, with an 'edit' entry", async () => {
     const id = await propose();
-    await editProject(
-      proposer,
-      id,
-      input({
+    await run(editProject, proposer, {
+      ...input({
         title: "三幢楼道扶手和照明",
         gridId: String(grid),
         itemLabel: ["扶手", "感应灯", "人工"],
         itemAmount: ["1000", "300", "700"],
       }),
-    );
+      id,
+      photo: null,
+      removePhoto: false,
+    });
     expect(await row(id)).toMatchObject({
       title: "三幢楼道扶手和照明",
       gridId: grid,
@@ -380,23 +390,47 @@ describe("editing", () => {
   it("is closed once submitted, and to everybody but the project's people", async () => {
     const id = await propose();
     // A stranger cannot even see the draft.
-    await expectRefusal(() => editProject(r(0), id, input()), 404, "project:errors.notFound");
-    await takeStep(proposer, id, "submit");
     await expectRefusal(
-      () => editProject(proposer, id, input({ title: "提交后修改" })),
+      () => run(editProject, r(0), { ...input(), id, photo: null, removePhoto: false }),
+      404,
+      "project:errors.notFound",
+    );
+    await run(takeStep, proposer, { id, step: "submit" });
+    await expectRefusal(
+      () =>
+        run(editProject, proposer, {
+          ...input({ title: "提交后修改" }),
+          id,
+          photo: null,
+          removePhoto: false,
+        }),
       409,
       "project:errors.notEditable",
     );
     for (const who of [r(0), committee, orgMember]) {
-      await expectRefusal(() => editProject(who, id, input()), 403, "errors.forbidden");
+      await expectRefusal(
+        () => run(editProject, who, { ...input(), id, photo: null, removePhoto: false }),
+        403,
+        "errors.forbidden",
+      );
     }
-    await expectRefusal(() => editProject(ANONYMOUS, id, input()), 401, "errors.signInRequired");
+    await expectRefusal(
+      () => run(editProject, ANONYMOUS, { ...input(), id, photo: null, removePhoto: false }),
+      401,
+      "errors.signInRequired",
+    );
   });
 
   it("refuses a grid of another community", async () => {
     const id = await propose();
     await expectRefusal(
-      () => editProject(proposer, id, input({ gridId: String(gridThere) })),
+      () =>
+        run(editProject, proposer, {
+          ...input({ gridId: String(gridThere) }),
+          id,
+          photo: null,
+          removePhoto: false,
+        }),
       400,
       "project:errors.badGrid",
     );
@@ -404,7 +438,11 @@ describe("editing", () => {
 
   it("reopens after a return, for the proposer only, and the project is submitted again", async () => {
     const id = await projectIn("underReview");
-    await takeStep(committee, id, "return", { reason: reason("预算里人工费偏高，请说明") });
+    await run(takeStep, committee, {
+      id,
+      step: "return",
+      reason: reason("预算里人工费偏高，请说明"),
+    });
     expect(await row(id)).toMatchObject({
       status: "returned",
       statusReason: "预算里人工费偏高，请说明",
@@ -413,13 +451,18 @@ describe("editing", () => {
       canEdit: true,
       steps: ["submit"],
     });
-    await expectRefusal(() => editProject(r(0), id, input()), 403, "errors.forbidden");
-    await editProject(
-      proposer,
-      id,
-      input({ itemLabel: ["扶手", "人工"], itemAmount: ["1200", "500"] }),
+    await expectRefusal(
+      () => run(editProject, r(0), { ...input(), id, photo: null, removePhoto: false }),
+      403,
+      "errors.forbidden",
     );
-    await takeStep(proposer, id, "submit");
+    await run(editProject, proposer, {
+      ...input({ itemLabel: ["扶手", "人工"], itemAmount: ["1200", "500"] }),
+      id,
+      photo: null,
+      removePhoto: false,
+    });
+    await run(takeStep, proposer, { id, step: "submit" });
     expect(await row(id)).toMatchObject({
       status: "submitted",
       statusReason: null,
@@ -439,14 +482,14 @@ describe("editing", () => {
 describe("the lifecycle", () => {
   it("goes from draft to completed, recording every step and auditing the committee's", async () => {
     const id = await propose();
-    await takeStep(proposer, id, "submit");
+    await run(takeStep, proposer, { id, step: "submit" });
     expect((await row(id)).submittedAt).not.toBeNull();
-    await takeStep(committee, id, "startReview");
-    await takeStep(committee, id, "accept", { reason: "  " });
-    await takeStep(committee2, id, "select");
-    await takeStep(proposer, id, "start");
-    await addProgress(proposer, id, report({ body: "扶手已到货", spent: "1200" }));
-    await takeStep(proposer, id, "complete", { report: report({ spent: "650" }) });
+    await run(takeStep, committee, { id, step: "startReview" });
+    await run(takeStep, committee, { id, step: "accept", reason: "  " });
+    await run(takeStep, committee2, { id, step: "select" });
+    await run(takeStep, proposer, { id, step: "start" });
+    await run(addProgress, proposer, { id, ...report({ body: "扶手已到货", spent: "1200" }) });
+    await run(takeStep, proposer, { id, step: "complete", ...report({ spent: "650" }) });
 
     expect(await row(id)).toMatchObject({ status: "completed", spentTotal: 1850 });
     const p = proposer.userId;
@@ -504,13 +547,18 @@ describe("the lifecycle", () => {
     for (const step of ["reject", "return"] as const) {
       for (const given of [undefined, "", "   "]) {
         await expectRefusal(
-          () => takeStep(committee, id, step, given === undefined ? {} : { reason: given }),
+          () =>
+            run(takeStep, committee, {
+              id,
+              step,
+              ...(given === undefined ? {} : { reason: given }),
+            }),
           400,
           "project:errors.reasonRequired",
         );
       }
     }
-    await takeStep(committee, id, "reject", { reason: " 不属于微实事范围 " });
+    await run(takeStep, committee, { id, step: "reject", reason: " 不属于微实事范围 " });
     expect(await row(id)).toMatchObject({ status: "rejected", statusReason: "不属于微实事范围" });
     expect((await history(id)).at(-1)).toEqual({
       step: "reject",
@@ -527,19 +575,19 @@ describe("the lifecycle", () => {
     });
     // Rejected is final.
     await expectRefusal(
-      () => takeStep(committee, id, "accept"),
+      () => run(takeStep, committee, { id, step: "accept" }),
       409,
       "project:errors.stepNotAllowed",
     );
     await expectRefusal(
-      () => takeStep(proposer, id, "submit"),
+      () => run(takeStep, proposer, { id, step: "submit" }),
       409,
       "project:errors.stepNotAllowed",
     );
 
     const other = await projectIn("selected");
     await expectRefusal(
-      () => takeStep(proposer, other, "abandon"),
+      () => run(takeStep, proposer, { id: other, step: "abandon" }),
       400,
       "project:errors.reasonRequired",
     );
@@ -547,7 +595,7 @@ describe("the lifecycle", () => {
 
   it("is abandoned with a reason by the committee, audited", async () => {
     const id = await projectIn("inProgress");
-    await takeStep(committee, id, "abandon", { reason: "施工方无法进场" });
+    await run(takeStep, committee, { id, step: "abandon", reason: "施工方无法进场" });
     expect(await row(id)).toMatchObject({ status: "abandoned", statusReason: "施工方无法进场" });
     expect((await audit("project", id)).at(-1)).toMatchObject({
       action: "project.abandon",
@@ -558,11 +606,11 @@ describe("the lifecycle", () => {
   it("completes only with a final report", async () => {
     const id = await projectIn("inProgress");
     await expectRefusal(
-      () => takeStep(proposer, id, "complete"),
+      () => run(takeStep, proposer, { id, step: "complete" }),
       400,
       "project:errors.reportRequired",
     );
-    await takeStep(committee, id, "complete", { report: report({ spent: "0" }) });
+    await run(takeStep, committee, { id, step: "complete", ...report({ spent: "0" }) });
     expect((await row(id)).status).toBe("completed");
   });
 
@@ -570,7 +618,8 @@ describe("the lifecycle", () => {
   it("refuses a final report dated in the future, like a progress report", async () => {
     const id = await projectIn("inProgress");
     await expectRefusal(
-      () => takeStep(proposer, id, "complete", { report: report({ onDate: daysFromNow(30) }) }),
+      () =>
+        run(takeStep, proposer, { id, step: "complete", ...report({ onDate: daysFromNow(30) }) }),
       400,
       "project:errors.dateInFuture",
     );
@@ -579,22 +628,42 @@ describe("the lifecycle", () => {
   it("refuses steps from the wrong status or by the wrong people, writing nothing", async () => {
     const id = await projectIn("submitted");
     await expectRefusal(
-      () => takeStep(committee, id, "accept"),
+      () => run(takeStep, committee, { id, step: "accept" }),
       409,
       "project:errors.stepNotAllowed",
     );
     await expectRefusal(
-      () => takeStep(proposer, id, "submit"),
+      () => run(takeStep, proposer, { id, step: "submit" }),
       409,
       "project:errors.stepNotAllowed",
     );
-    await expectRefusal(() => takeStep(proposer, id, "startReview"), 403, "errors.forbidden");
-    await expectRefusal(() => takeStep(r(0), id, "startReview"), 403, "errors.forbidden");
-    await expectRefusal(() => takeStep(committeeThere, id, "startReview"), 403, "errors.forbidden");
-    await expectRefusal(() => takeStep(orgMember, id, "startReview"), 403, "errors.forbidden");
-    await expectRefusal(() => takeStep(ANONYMOUS, id, "startReview"), 401, "errors.signInRequired");
     await expectRefusal(
-      () => takeStep(committee, 999999, "startReview"),
+      () => run(takeStep, proposer, { id, step: "startReview" }),
+      403,
+      "errors.forbidden",
+    );
+    await expectRefusal(
+      () => run(takeStep, r(0), { id, step: "startReview" }),
+      403,
+      "errors.forbidden",
+    );
+    await expectRefusal(
+      () => run(takeStep, committeeThere, { id, step: "startReview" }),
+      403,
+      "errors.forbidden",
+    );
+    await expectRefusal(
+      () => run(takeStep, orgMember, { id, step: "startReview" }),
+      403,
+      "errors.forbidden",
+    );
+    await expectRefusal(
+      () => run(takeStep, ANONYMOUS, { id, step: "startReview" }),
+      401,
+      "errors.signInRequired",
+    );
+    await expectRefusal(
+      () => run(takeStep, committee, { id: 999999, step: "startReview" }),
       404,
       "project:errors.notFound",
     );
@@ -603,8 +672,8 @@ describe("the lifecycle", () => {
   it("lets exactly one of two committee members accept at the same moment", async () => {
     const id = await projectIn("underReview");
     const results = await Promise.allSettled([
-      takeStep(committee, id, "accept"),
-      takeStep(committee2, id, "accept"),
+      run(takeStep, committee, { id, step: "accept" }),
+      run(takeStep, committee2, { id, step: "accept" }),
     ]);
     expect(results.map((x) => x.status).sort()).toEqual(["fulfilled", "rejected"]);
     const failure = results.find((x) => x.status === "rejected") as PromiseRejectedResult;
@@ -620,20 +689,24 @@ describe("progress reports", () => {
   it("are taken only while in progress, not from the future, and add up", async () => {
     const selected = await projectIn("selected");
     await expectRefusal(
-      () => addProgress(proposer, selected, report()),
+      () => run(addProgress, proposer, { id: selected, ...report() }),
       409,
       "project:errors.notInProgress",
     );
     const id = await projectIn("inProgress");
     await expectRefusal(
-      () => addProgress(proposer, id, report({ onDate: daysFromNow(2) })),
+      () => run(addProgress, proposer, { id, ...report({ onDate: daysFromNow(2) }) }),
       400,
       "project:errors.dateInFuture",
     );
-    await expectRefusal(() => addProgress(r(0), id, report()), 403, "errors.forbidden");
-    await expectRefusal(() => addProgress(committeeThere, id, report()), 403, "errors.forbidden");
-    await addProgress(proposer, id, report({ spent: "300", onDate: daysFromNow(-3) }));
-    await addProgress(committee, id, report({ spent: "200" }));
+    await expectRefusal(() => run(addProgress, r(0), { id, ...report() }), 403, "errors.forbidden");
+    await expectRefusal(
+      () => run(addProgress, committeeThere, { id, ...report() }),
+      403,
+      "errors.forbidden",
+    );
+    await run(addProgress, proposer, { id, ...report({ spent: "300", onDate: daysFromNow(-3) }) });
+    await run(addProgress, committee, { id, ...report({ spent: "200" }) });
     expect((await row(id)).spentTotal).toBe(500);
     const page = (await projectPage(ANONYMOUS, id))!;
     expect(page.updates.map((u) => [u.kind, u.spent, u.onDate])).toEqual([
@@ -648,47 +721,93 @@ describe("progress reports", () => {
 describe("supports", () => {
   it("are given once by a verified resident, and withdrawn", async () => {
     const id = await projectIn("submitted");
-    await support(r(0), id);
-    await support(r(1), id);
+    await run(supportProject, r(0), { id });
+    await run(supportProject, r(1), { id });
     expect((await row(id)).supportCount).toBe(2);
     expect((await projectPage(r(0), id))!.viewer).toMatchObject({
       supported: true,
       canSupport: true,
     });
-    await expectRefusal(() => support(r(0), id), 409, "project:errors.alreadySupported");
-    await withdrawSupport(r(0), id);
+    await expectRefusal(
+      () => run(supportProject, r(0), { id }),
+      409,
+      "project:errors.alreadySupported",
+    );
+    await run(withdrawSupport, r(0), { id });
     expect((await row(id)).supportCount).toBe(1);
     expect((await projectPage(r(0), id))!.viewer.supported).toBe(false);
-    await expectRefusal(() => withdrawSupport(r(0), id), 404, "project:errors.notSupported");
-    await expectRefusal(() => withdrawSupport(r(2), id), 404, "project:errors.notSupported");
+    await expectRefusal(
+      () => run(withdrawSupport, r(0), { id }),
+      404,
+      "project:errors.notSupported",
+    );
+    await expectRefusal(
+      () => run(withdrawSupport, r(2), { id }),
+      404,
+      "project:errors.notSupported",
+    );
+  });
+
+  it("cannot land after a decision that races it: the decision commits first, the support is refused", async () => {
+    // The committee's rejection is sent first; a resident's support follows while it is on its
+    // way. Both are checked against the project's status inside their own transaction, so the
+    // support sees the rejection and is refused, and the record shows no support.
+    for (let round = 0; round < 5; round++) {
+      const id = await projectIn("underReview");
+      const [decided, supported] = await Promise.allSettled([
+        run(takeStep, committee, { id, step: "reject", reason: "预算超出社区承受能力" }),
+        run(supportProject, r(round), { id }),
+      ]);
+      expect(decided.status).toBe("fulfilled");
+      expect(supported.status).toBe("rejected");
+      expect(supported.status === "rejected" && supported.reason).toMatchObject({
+        status: 409,
+        key: "project:errors.notSupportable",
+      });
+      expect(await row(id)).toMatchObject({ status: "rejected", supportCount: 0 });
+      const supports = await getDb()
+        .selectFrom("projectSupports")
+        .select("userId")
+        .where("projectId", "=", id)
+        .execute();
+      expect(supports).toEqual([]);
+    }
   });
 
   it("cannot be withdrawn once the project is decided: the count is part of the record", async () => {
     const id = await projectIn("underReview");
-    await support(r(0), id);
-    await takeStep(committee, id, "reject", { reason: "预算超出社区承受能力" });
-    await expectRefusal(() => withdrawSupport(r(0), id), 409, "project:errors.notSupportable");
+    await run(supportProject, r(0), { id });
+    await run(takeStep, committee, { id, step: "reject", reason: "预算超出社区承受能力" });
+    await expectRefusal(
+      () => run(withdrawSupport, r(0), { id }),
+      409,
+      "project:errors.notSupportable",
+    );
     expect((await row(id)).supportCount).toBe(1);
   });
 
   it("are refused to people who are not verified residents of the community", async () => {
     const id = await projectIn("submitted");
-    await expectRefusal(() => support(pendingUser, id), 403, "errors.forbidden");
-    await expectRefusal(() => support(residentThere, id), 403, "errors.forbidden");
-    await expectRefusal(() => support(committee, id), 403, "errors.forbidden");
-    await expectRefusal(() => support(ANONYMOUS, id), 401, "errors.signInRequired");
+    await expectRefusal(() => run(supportProject, pendingUser, { id }), 403, "errors.forbidden");
+    await expectRefusal(() => run(supportProject, residentThere, { id }), 403, "errors.forbidden");
+    await expectRefusal(() => run(supportProject, committee, { id }), 403, "errors.forbidden");
+    await expectRefusal(() => run(supportProject, ANONYMOUS, { id }), 401, "errors.signInRequired");
     expect((await projectPage(pendingUser, id))!.viewer.canSupport).toBe(false);
   });
 
   it("are taken before the work starts, and not on drafts or decided projects", async () => {
     for (const status of ["submitted", "underReview", "accepted", "selected"] as const) {
       const id = await projectIn(status);
-      await support(r(0), id);
+      await run(supportProject, r(0), { id });
       expect((await row(id)).supportCount).toBe(1);
     }
     // The proposer sees their draft (a stranger would get 404).
     const draft = await projectIn("draft");
-    await expectRefusal(() => support(proposer, draft), 409, "project:errors.notSupportable");
+    await expectRefusal(
+      () => run(supportProject, proposer, { id: draft }),
+      409,
+      "project:errors.notSupportable",
+    );
     for (const status of [
       "rejected",
       "returned",
@@ -697,7 +816,11 @@ describe("supports", () => {
       "abandoned",
     ] as const) {
       const id = await projectIn(status);
-      await expectRefusal(() => support(r(0), id), 409, "project:errors.notSupportable");
+      await expectRefusal(
+        () => run(supportProject, r(0), { id }),
+        409,
+        "project:errors.notSupportable",
+      );
       expect((await projectPage(r(0), id))!.viewer.canSupport).toBe(false);
     }
   });
@@ -707,7 +830,7 @@ describe("the support threshold", () => {
   const threshold = (s: string) => thresholdSchema.parse({ threshold: s }).threshold;
 
   it("moves a submitted project under review when the Nth support arrives", async () => {
-    await setSupportThreshold(committee, here, threshold("2"));
+    await run(setSupportThreshold, committee, { communityId: here, threshold: threshold("2") });
     expect(await audit("community", here)).toEqual([
       {
         action: "community.settings",
@@ -717,9 +840,9 @@ describe("the support threshold", () => {
       },
     ]);
     const id = await projectIn("submitted");
-    await support(r(0), id);
+    await run(supportProject, r(0), { id });
     expect((await row(id)).status).toBe("submitted");
-    await support(r(1), id);
+    await run(supportProject, r(1), { id });
     expect((await row(id)).status).toBe("underReview");
     expect((await history(id)).at(-1)).toEqual({
       step: "autoReview",
@@ -728,7 +851,7 @@ describe("the support threshold", () => {
       actorId: null,
       reason: "2",
     });
-    await support(r(2), id);
+    await run(supportProject, r(2), { id });
     expect((await history(id)).filter((e) => e.step === "autoReview")).toHaveLength(1);
     expect((await reviewQueue(committee, here)).map((p) => [p.id, p.status])).toEqual([
       [id, "underReview"],
@@ -739,12 +862,12 @@ describe("the support threshold", () => {
     const three = await projectIn("submitted");
     const one = await projectIn("submitted");
     const accepted = await projectIn("accepted");
-    for (const i of [0, 1, 2]) await support(r(i), three);
-    await support(r(0), one);
-    for (const i of [0, 1, 2]) await support(r(i), accepted);
-    await setSupportThreshold(committee, here, threshold("4"));
+    for (const i of [0, 1, 2]) await run(supportProject, r(i), { id: three });
+    await run(supportProject, r(0), { id: one });
+    for (const i of [0, 1, 2]) await run(supportProject, r(i), { id: accepted });
+    await run(setSupportThreshold, committee, { communityId: here, threshold: threshold("4") });
     expect((await row(three)).status).toBe("submitted");
-    await setSupportThreshold(committee, here, threshold("3"));
+    await run(setSupportThreshold, committee, { communityId: here, threshold: threshold("3") });
     expect((await row(three)).status).toBe("underReview");
     expect((await history(three)).at(-1)).toMatchObject({ step: "autoReview", actorId: null });
     expect((await row(one)).status).toBe("submitted");
@@ -752,24 +875,27 @@ describe("the support threshold", () => {
   });
 
   it("stops moving projects once cleared, and belongs to one community", async () => {
-    await setSupportThreshold(committee, here, threshold("1"));
-    await setSupportThreshold(committee, here, threshold(""));
+    await run(setSupportThreshold, committee, { communityId: here, threshold: threshold("1") });
+    await run(setSupportThreshold, committee, { communityId: here, threshold: threshold("") });
     const id = await projectIn("submitted");
-    await support(r(0), id);
+    await run(supportProject, r(0), { id });
     expect((await row(id)).status).toBe("submitted");
-    await setSupportThreshold(committeeThere, there, threshold("1"));
+    await run(setSupportThreshold, committeeThere, {
+      communityId: there,
+      threshold: threshold("1"),
+    });
     expect((await row(id)).status).toBe("submitted");
   });
 
   it("counts supports gathered before a return when the project comes back", async () => {
     const id = await projectIn("submitted");
-    await support(r(0), id);
-    await support(r(1), id);
-    await takeStep(committee, id, "startReview");
-    await takeStep(committee, id, "return", { reason: "请补充预算" });
-    await setSupportThreshold(committee, here, threshold("2"));
+    await run(supportProject, r(0), { id });
+    await run(supportProject, r(1), { id });
+    await run(takeStep, committee, { id, step: "startReview" });
+    await run(takeStep, committee, { id, step: "return", reason: "请补充预算" });
+    await run(setSupportThreshold, committee, { communityId: here, threshold: threshold("2") });
     expect((await row(id)).status).toBe("returned");
-    await takeStep(proposer, id, "submit");
+    await run(takeStep, proposer, { id, step: "submit" });
     expect((await row(id)).status).toBe("underReview");
     expect((await history(id)).slice(-2).map((e) => [e.step, e.actorId])).toEqual([
       ["submit", proposer.userId],
@@ -778,14 +904,18 @@ describe("the support threshold", () => {
   });
 
   it("is set by the community's committee only", async () => {
-    await expectRefusal(() => setSupportThreshold(r(0), here, 2), 403, "errors.forbidden");
     await expectRefusal(
-      () => setSupportThreshold(committeeThere, here, 2),
+      () => run(setSupportThreshold, r(0), { communityId: here, threshold: 2 }),
       403,
       "errors.forbidden",
     );
     await expectRefusal(
-      () => setSupportThreshold(ANONYMOUS, here, 2),
+      () => run(setSupportThreshold, committeeThere, { communityId: here, threshold: 2 }),
+      403,
+      "errors.forbidden",
+    );
+    await expectRefusal(
+      () => run(setSupportThreshold, ANONYMOUS, { communityId: here, threshold: 2 }),
       401,
       "errors.signInRequired",
     );
@@ -794,7 +924,7 @@ describe("the support threshold", () => {
   it("refuses a threshold that is not a whole number from 1 to 10000, even from a caller that skipped the form", async () => {
     for (const bad of [0, -1, 1.5, 10_001, Number.NaN]) {
       await expectRefusal(
-        () => setSupportThreshold(committee, here, bad),
+        () => run(setSupportThreshold, committee, { communityId: here, threshold: bad }),
         400,
         "project:errors.badThreshold",
       );
@@ -805,17 +935,37 @@ describe("the support threshold", () => {
 describe("ratings", () => {
   it("are given once per resident, 1 to 5, to completed projects only", async () => {
     const inProgress = await projectIn("inProgress");
-    await expectRefusal(() => rate(r(0), inProgress, 5), 409, "project:errors.notCompleted");
+    await expectRefusal(
+      () => run(rateProject, r(0), { id: inProgress, score: 5 }),
+      409,
+      "project:errors.notCompleted",
+    );
     const id = await projectIn("completed");
     for (const bad of [0, 6, 2.5, Number.NaN]) {
-      await expectRefusal(() => rate(r(0), id, bad), 400, "project:errors.badScore");
+      await expectRefusal(
+        () => run(rateProject, r(0), { id, score: bad }),
+        400,
+        "project:errors.badScore",
+      );
     }
-    await expectRefusal(() => rate(pendingUser, id, 5), 403, "errors.forbidden");
-    await expectRefusal(() => rate(residentThere, id, 5), 403, "errors.forbidden");
+    await expectRefusal(
+      () => run(rateProject, pendingUser, { id, score: 5 }),
+      403,
+      "errors.forbidden",
+    );
+    await expectRefusal(
+      () => run(rateProject, residentThere, { id, score: 5 }),
+      403,
+      "errors.forbidden",
+    );
     expect((await projectPage(r(0), id))!.viewer.canRate).toBe(true);
-    await rate(r(0), id, ratingSchema.parse({ score: "4" }).score);
-    await rate(r(1), id, ratingSchema.parse({ score: "5" }).score);
-    await expectRefusal(() => rate(r(0), id, 1), 409, "project:errors.alreadyRated");
+    await run(rateProject, r(0), { id, score: ratingSchema.parse({ score: "4" }).score });
+    await run(rateProject, r(1), { id, score: ratingSchema.parse({ score: "5" }).score });
+    await expectRefusal(
+      () => run(rateProject, r(0), { id, score: 1 }),
+      409,
+      "project:errors.alreadyRated",
+    );
     const page = (await projectPage(r(0), id))!;
     expect(page.project).toMatchObject({ ratingCount: 2, averageRating: 4.5 });
     expect(page.viewer).toMatchObject({ rated: 4, canRate: false });
@@ -827,22 +977,30 @@ describe("comments", () => {
 
   it("are written by verified residents, with one level of replies", async () => {
     const id = await projectIn("submitted");
-    const top = await addComment(r(0), id, body("扶手的材料用什么？"), null);
-    const reply = await addComment(r(1), id, body("不锈钢的"), top);
+    const top = await run(addComment, r(0), {
+      id,
+      body: body("扶手的材料用什么？"),
+      parentId: null,
+    });
+    const reply = await run(addComment, r(1), { id, body: body("不锈钢的"), parentId: top });
     await expectRefusal(
-      () => addComment(r(2), id, body("回复的回复"), reply),
+      () => run(addComment, r(2), { id, body: body("回复的回复"), parentId: reply }),
       400,
       "project:errors.badParent",
     );
     const other = await projectIn("submitted");
-    const elsewhere = await addComment(r(0), other, body("别处的评论"), null);
+    const elsewhere = await run(addComment, r(0), {
+      id: other,
+      body: body("别处的评论"),
+      parentId: null,
+    });
     await expectRefusal(
-      () => addComment(r(2), id, body("挂错了"), elsewhere),
+      () => run(addComment, r(2), { id, body: body("挂错了"), parentId: elsewhere }),
       400,
       "project:errors.badParent",
     );
     await expectRefusal(
-      () => addComment(r(2), id, body("无此"), 999999),
+      () => run(addComment, r(2), { id, body: body("无此"), parentId: 999999 }),
       400,
       "project:errors.badParent",
     );
@@ -856,16 +1014,24 @@ describe("comments", () => {
 
   it("are refused to people who are not verified residents, and on drafts", async () => {
     const id = await projectIn("submitted");
-    await expectRefusal(() => addComment(pendingUser, id, "你好", null), 403, "errors.forbidden");
-    await expectRefusal(() => addComment(residentThere, id, "你好", null), 403, "errors.forbidden");
     await expectRefusal(
-      () => addComment(ANONYMOUS, id, "你好", null),
+      () => run(addComment, pendingUser, { id, body: "你好", parentId: null }),
+      403,
+      "errors.forbidden",
+    );
+    await expectRefusal(
+      () => run(addComment, residentThere, { id, body: "你好", parentId: null }),
+      403,
+      "errors.forbidden",
+    );
+    await expectRefusal(
+      () => run(addComment, ANONYMOUS, { id, body: "你好", parentId: null }),
       401,
       "errors.signInRequired",
     );
     const draft = await projectIn("draft");
     await expectRefusal(
-      () => addComment(proposer, draft, "自己评论草稿", null),
+      () => run(addComment, proposer, { id: draft, body: "自己评论草稿", parentId: null }),
       409,
       "project:errors.notCommentable",
     );
@@ -874,14 +1040,15 @@ describe("comments", () => {
   it("are limited to five a minute per person", async () => {
     const id = await projectIn("submitted");
     const talker = r(3);
-    for (let i = 0; i < 5; i++) await addComment(talker, id, `第${i + 1}条`, null);
+    for (let i = 0; i < 5; i++)
+      await run(addComment, talker, { id, body: `第${i + 1}条`, parentId: null });
     await expectRefusal(
-      () => addComment(talker, id, "第6条", null),
+      () => run(addComment, talker, { id, body: "第6条", parentId: null }),
       429,
       "project:errors.commentRate",
     );
     // Someone else is not held back by it.
-    await addComment(r(4), id, "我也说一句", null);
+    await run(addComment, r(4), { id, body: "我也说一句", parentId: null });
   });
 });
 
@@ -890,27 +1057,35 @@ describe("flags and moderation", () => {
   let comment: number;
   beforeEach(async () => {
     id = await projectIn("submitted");
-    comment = await addComment(r(0), id, "这个项目就是浪费钱", null);
+    comment = await run(addComment, r(0), { id, body: "这个项目就是浪费钱", parentId: null });
   });
   const view = async (who: Actor) =>
     (await projectPage(who, id))!.comments.find((c) => c.id === comment)!;
 
   it("are refused on one's own comment, twice, and to non-residents", async () => {
-    await expectRefusal(() => flagComment(r(0), comment, "spam"), 409, "project:errors.flagOwn");
-    await flagComment(r(1), comment, "abuse");
     await expectRefusal(
-      () => flagComment(r(1), comment, "abuse"),
+      () => run(flagComment, r(0), { commentId: comment, reason: "spam" }),
+      409,
+      "project:errors.flagOwn",
+    );
+    await run(flagComment, r(1), { commentId: comment, reason: "abuse" });
+    await expectRefusal(
+      () => run(flagComment, r(1), { commentId: comment, reason: "abuse" }),
       409,
       "project:errors.alreadyFlagged",
     );
-    await expectRefusal(() => flagComment(pendingUser, comment, "abuse"), 403, "errors.forbidden");
     await expectRefusal(
-      () => flagComment(residentThere, comment, "abuse"),
+      () => run(flagComment, pendingUser, { commentId: comment, reason: "abuse" }),
       403,
       "errors.forbidden",
     );
     await expectRefusal(
-      () => flagComment(r(2), 999999, "abuse"),
+      () => run(flagComment, residentThere, { commentId: comment, reason: "abuse" }),
+      403,
+      "errors.forbidden",
+    );
+    await expectRefusal(
+      () => run(flagComment, r(2), { commentId: 999999, reason: "abuse" }),
       404,
       "project:errors.commentNotFound",
     );
@@ -919,10 +1094,10 @@ describe("flags and moderation", () => {
   });
 
   it("hide a comment at three, until the committee restores it for good", async () => {
-    await flagComment(r(1), comment, "abuse");
-    await flagComment(r(2), comment, "abuse");
+    await run(flagComment, r(1), { commentId: comment, reason: "abuse" });
+    await run(flagComment, r(2), { commentId: comment, reason: "abuse" });
     expect((await view(ANONYMOUS)).hidden).toBe(false);
-    await flagComment(r(3), comment, "abuse");
+    await run(flagComment, r(3), { commentId: comment, reason: "abuse" });
     expect(await view(ANONYMOUS)).toMatchObject({
       hidden: true,
       hiddenByFlags: true,
@@ -934,38 +1109,38 @@ describe("flags and moderation", () => {
     expect(await view(committee)).toMatchObject({ body: "这个项目就是浪费钱", flagCount: 3 });
 
     await expectRefusal(
-      () => moderateComment(r(1), comment, { hide: false }),
+      () => run(restoreComment, r(1), { commentId: comment }),
       403,
       "errors.forbidden",
     );
-    await moderateComment(committee, comment, { hide: false });
+    await run(restoreComment, committee, { commentId: comment });
     expect(await view(ANONYMOUS)).toMatchObject({ hidden: false, body: "这个项目就是浪费钱" });
     expect(
       (await audit("projectComment", comment)).map((a) => [a.action, a.actorId, a.details]),
     ).toEqual([["project.moderate", committee.userId, { change: "restored" }]]);
     // Reviewed: more flags no longer hide it.
-    await flagComment(r(4), comment, "abuse");
+    await run(flagComment, r(4), { commentId: comment, reason: "abuse" });
     expect((await view(committee)).flagCount).toBe(4);
     expect((await view(ANONYMOUS)).hidden).toBe(false);
   });
 
   it("committee hides with a reason, audited; residents may not", async () => {
     await expectRefusal(
-      () => moderateComment(r(1), comment, { hide: true, reason: "人身攻击" }),
+      () => run(hideComment, r(1), { commentId: comment, reason: "人身攻击" }),
       403,
       "errors.forbidden",
     );
     await expectRefusal(
-      () => moderateComment(committeeThere, comment, { hide: true, reason: "人身攻击" }),
+      () => run(hideComment, committeeThere, { commentId: comment, reason: "人身攻击" }),
       403,
       "errors.forbidden",
     );
     await expectRefusal(
-      () => moderateComment(committee, comment, { hide: false }),
+      () => run(restoreComment, committee, { commentId: comment }),
       409,
       "project:errors.notHidden",
     );
-    await moderateComment(committee, comment, { hide: true, reason: "人身攻击" });
+    await run(hideComment, committee, { commentId: comment, reason: "人身攻击" });
     expect(await view(ANONYMOUS)).toMatchObject({
       hidden: true,
       hiddenByFlags: false,
@@ -981,7 +1156,7 @@ describe("flags and moderation", () => {
       },
     ]);
     await expectRefusal(
-      () => moderateComment(committee, comment, { hide: true, reason: "再次" }),
+      () => run(hideComment, committee, { commentId: comment, reason: "再次" }),
       409,
       "project:errors.alreadyHidden",
     );
@@ -1004,24 +1179,24 @@ describe("the list", () => {
       summary: "为三幢加装电梯征集意见并做可行性评估",
       category: "communityService",
     });
-    far = await proposeProject(
-      residentThere,
-      input({
+    far = await run(proposeProject, residentThere, {
+      ...input({
         communityId: String(there),
         title: "亲子读书角",
         summary: "在社区图书室设立亲子读书角",
         category: "culture",
       }),
-    );
-    await takeStep(residentThere, far, "submit");
+      photo: null,
+    });
+    await run(takeStep, residentThere, { id: far, step: "submit" });
     // A draft that would match everything: it must never be listed.
     const draft = await projectIn("draft", {
       title: "养老加装草稿",
       summary: "养老和加装电梯的草稿还没写完",
       category: "elderlyCare",
     });
-    await support(r(0), care);
-    await support(r(1), care);
+    await run(supportProject, r(0), { id: care });
+    await run(supportProject, r(1), { id: care });
     mine = [care, lift, far, draft];
   });
 
@@ -1046,7 +1221,7 @@ describe("the list", () => {
     expect(await ids({ communityId: there })).toEqual([far]);
     expect(await ids({ category: "elderlyCare" })).toEqual([care]);
     expect(await ids({ category: "culture", communityId: here })).toEqual([]);
-    await takeStep(committee, lift, "startReview");
+    await run(takeStep, committee, { id: lift, step: "startReview" });
     expect(await ids({ status: "underReview" })).toEqual([lift]);
     expect(await ids({ status: "submitted", communityId: here })).toEqual([care]);
   });
@@ -1075,20 +1250,24 @@ describe("photos", () => {
 
   it("stores a PNG with the project, seen with the project", async () => {
     const before = uploadedFiles();
-    const id = await proposeProject(proposer, input(), await png());
+    const id = await run(proposeProject, proposer, { ...input(), photo: await png() });
     const name = await projectPhoto(proposer, id);
     expect(name).toMatch(/^[0-9a-f]{32}\.webp$/);
     expect(uploadedFiles()).toEqual([...before, name!].sort());
     expect((await projectPage(proposer, id))!.project.hasPhoto).toBe(true);
     // A draft's photo is as private as the draft.
     expect(await projectPhoto(ANONYMOUS, id)).toBeNull();
-    await takeStep(proposer, id, "submit");
+    await run(takeStep, proposer, { id, step: "submit" });
     expect(await projectPhoto(ANONYMOUS, id)).toBe(name);
   });
 
   it("refuses a text file as a photo, storing nothing anywhere", async () => {
     await expectRefusal(
-      async () => proposeProject(proposer, input(), new TextEncoder().encode("not a picture\n")),
+      async () =>
+        run(proposeProject, proposer, {
+          ...input(),
+          photo: new TextEncoder().encode("not a picture\n"),
+        }),
       400,
       "project:errors.photoNotImage",
     );
@@ -1096,21 +1275,21 @@ describe("photos", () => {
 
   it("stores nothing when the proposal itself is refused", async () => {
     await expectRefusal(
-      async () => proposeProject(pendingUser, input(), await png()),
+      async () => run(proposeProject, pendingUser, { ...input(), photo: await png() }),
       403,
       "errors.forbidden",
     );
   });
 
   it("replaces and removes the photo on edit, deleting the old file", async () => {
-    const id = await proposeProject(proposer, input(), await png());
+    const id = await run(proposeProject, proposer, { ...input(), photo: await png() });
     const first = (await projectPhoto(proposer, id))!;
-    await editProject(proposer, id, input(), { replace: await png(), remove: false });
+    await run(editProject, proposer, { ...input(), id, photo: await png(), removePhoto: false });
     const second = (await projectPhoto(proposer, id))!;
     expect(second).not.toBe(first);
     expect(uploadedFiles()).toContain(second);
     expect(uploadedFiles()).not.toContain(first);
-    await editProject(proposer, id, input(), { replace: null, remove: true });
+    await run(editProject, proposer, { ...input(), id, photo: null, removePhoto: true });
     expect(await projectPhoto(proposer, id)).toBeNull();
     expect(uploadedFiles()).not.toContain(second);
   });

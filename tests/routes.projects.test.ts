@@ -20,7 +20,8 @@ import { action as projectAction, loader as projectLoader } from "~/routes/proje
 import { action as editAction, loader as editLoader } from "~/routes/projects.$id.edit";
 import { loader as photoLoader } from "~/routes/projects.$id.photo";
 import { action as newAction } from "~/routes/projects.new";
-import { proposeProject, support, takeStep } from "~/services/projects.server";
+import { proposeProject, supportProject, takeStep } from "~/services/projects/commands.server";
+import { run as runCommand } from "~/services/runner/command.server";
 import { projectSchema } from "~/domain/projects/schemas";
 import type { Refusal } from "~/utils/forms.server";
 import {
@@ -871,7 +872,7 @@ describe("GET /projects", () => {
         projectFields(communityId, { category, title, description }),
       );
       if (!parsed.success) throw parsed.error;
-      return proposeProject(proposer, parsed.data);
+      return runCommand(proposeProject, proposer, { ...parsed.data, photo: null });
     };
     ids = {
       elderly: await make(c1, "elderlyCare", "社区养老服务站"),
@@ -886,12 +887,12 @@ describe("GET /projects", () => {
       draft: await make(c1, "elderlyCare", "养老助餐点"),
     };
     for (const k of ["elderly", "culture", "waste", "canteen"] as const) {
-      await takeStep(proposer, ids[k], "submit");
+      await runCommand(takeStep, proposer, { id: ids[k], step: "submit" });
     }
-    await takeStep(committee, ids.culture, "startReview");
-    await support(residents[0]!, ids.elderly);
-    await support(residents[1]!, ids.elderly);
-    await support(residents[0]!, ids.waste);
+    await runCommand(takeStep, committee, { id: ids.culture, step: "startReview" });
+    await runCommand(supportProject, residents[0]!, { id: ids.elderly });
+    await runCommand(supportProject, residents[1]!, { id: ids.elderly });
+    await runCommand(supportProject, residents[0]!, { id: ids.waste });
   });
 
   it("filters by community, category, status and words, from the address bar", async () => {

@@ -76,10 +76,25 @@ export const id = z.coerce
   .positive("errors.invalidType")
   .max(Number.MAX_SAFE_INTEGER, "errors.invalidType");
 
+/**
+ * An id the page itself puts in a form (a hidden field, a button's value), never typed by the
+ * person: if it is wrong, the form was tampered with or is stale, and the refusal is the form's.
+ */
+export const formId = z.coerce
+  .number({ invalid_type_error: "errors.badForm", required_error: "errors.badForm" })
+  .int("errors.badForm")
+  .positive("errors.badForm")
+  .max(Number.MAX_SAFE_INTEGER, "errors.badForm");
+
+/** One of a fixed set of values the page itself puts in a form (a step, an action). */
+export const formChoice = <T extends string>(values: readonly [T, ...T[]]) =>
+  z.enum(values, { errorMap: () => ({ message: "errors.badForm" }) });
+
 export function fieldErrors(error: z.ZodError): FieldErrors {
   const out: FieldErrors = {};
   for (const issue of error.issues) {
-    const field = String(issue.path[0] ?? "_form");
+    // A malformed form is the form's problem, whichever field showed it.
+    const field = issue.message === "errors.badForm" ? "_form" : String(issue.path[0] ?? "_form");
     if (out[field]) continue;
     const custom = issue.code === "custom" ? (issue.params as FieldError["params"]) : undefined;
     // Zod's own messages are English prose; anything that is not one of our keys is a type error.

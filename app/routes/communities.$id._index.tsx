@@ -38,14 +38,10 @@ import { DomainError } from "~/domain/errors";
 import { CommunityProjects } from "~/components/projects";
 import { VoteLinks } from "~/components/votes";
 import { votesOf } from "~/services/voting.server";
-import { thresholdSchema } from "~/domain/projects/schemas";
 import { pendingOrganisations } from "~/services/organisations.server";
-import {
-  listProjects,
-  reviewQueue,
-  setSupportThreshold,
-  supportThreshold,
-} from "~/services/projects.server";
+import { setSupportThreshold } from "~/services/projects/commands.server";
+import { listProjects, reviewQueue, supportThreshold } from "~/services/projects/queries.server";
+import { submit } from "~/services/runner/form.server";
 
 export const handle = { i18n: ["community", "meeting", "project", "vote"] };
 export const meta = titleMeta;
@@ -159,12 +155,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
         await endCommitteeMember(actor, parsed.data.committeeMemberId);
         return back("ended");
       }
-      case "threshold": {
-        const parsed = parseForm(thresholdSchema, form);
-        if (!parsed.ok) return refuseForm(400, parsed.errors, form);
-        await setSupportThreshold(actor, id, parsed.data.threshold);
-        return back("thresholdSet");
-      }
+      case "threshold":
+        return submit(setSupportThreshold, actor, form, () => back("thresholdSet"), {
+          params: { communityId: id },
+        });
       default:
         throw new DomainError(400, "errors.badForm");
     }

@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { chinaToday } from "~/domain/time";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useLiveRevalidation } from "~/components/live";
@@ -7,37 +8,28 @@ import { BudgetTable, StatusBadge, useProjectLabels } from "~/components/project
 import { ReadAloud } from "~/components/read-aloud";
 import {
   COMMENT_MAX,
-  isStep,
   isSupportable,
   MODERATION_REASON_MAX,
   REASON_MAX,
   STEPS,
   type Step,
 } from "~/domain/projects/rules";
-import { commentSchema, ratingSchema, reasonSchema, updateSchema } from "~/domain/projects/schemas";
-import { fieldErrors, id as idSchema, parseForm, text } from "~/domain/validation";
 import { useRootData } from "~/root";
 import {
   addComment,
   addProgress,
   flagComment,
-  moderateComment,
-  projectPage,
-  rate,
-  support,
+  hideComment,
+  rateProject,
+  restoreComment,
+  supportProject,
   takeStep,
   withdrawSupport,
-  type CommentView,
-} from "~/services/projects.server";
+} from "~/services/projects/commands.server";
+import { projectPage, type CommentView } from "~/services/projects/queries.server";
+import { intent, submitIntent } from "~/services/runner/form.server";
 import { areaName, formatDate, formatDateTime, formatDay, formatYuan } from "~/utils/format";
-import {
-  idParam,
-  notFound,
-  readForm,
-  refusalFrom,
-  refuseForm,
-  type Refusal,
-} from "~/utils/forms.server";
+import { idParam, notFound, readForm, type Refusal } from "~/utils/forms.server";
 import { titleMeta } from "~/utils/meta";
 import { getCurrent, requireSession } from "~/utils/session.server";
 
@@ -49,82 +41,32 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor } = await getCurrent(request);
   const page = await projectPage(actor, id);
   if (!page) notFound();
-  return json({ title: page.project.title, ...page, today: new Date().toISOString().slice(0, 10) });
+  return json({ title: page.project.title, ...page, today: chinaToday() });
 }
-
-const moderationReason = text({ min: 2, max: MODERATION_REASON_MAX });
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const id = idParam(params.id);
   const form = await readForm(request);
   const { actor } = await requireSession(request);
   const back = (done: string, anchor = "") => redirect(`/projects/${id}?done=${done}${anchor}`);
-  try {
-    switch (form.intent) {
-      case "step": {
-        const step = form.step;
-        if (!isStep(step)) return refuseForm(400, { _form: { key: "errors.badForm" } }, form);
-        if (STEPS[step].needsReason) {
-          const parsed = parseForm(reasonSchema, form);
-          if (!parsed.ok) return refuseForm(400, parsed.errors, form);
-          await takeStep(actor, id, step, { reason: parsed.data.reason });
-        } else if (step === "complete") {
-          const parsed = parseForm(updateSchema, form);
-          if (!parsed.ok) return refuseForm(400, parsed.errors, form);
-          await takeStep(actor, id, step, { report: parsed.data });
-        } else {
-          await takeStep(actor, id, step);
-        }
-        return back(`step-${step}`);
-      }
-      case "progress": {
-        const parsed = parseForm(updateSchema, form);
-        if (!parsed.ok) return refuseForm(400, parsed.errors, form);
-        await addProgress(actor, id, parsed.data);
-        return back("progress", "#updates");
-      }
-      case "support":
-        await support(actor, id);
-        return back("supported");
-      case "withdraw":
-        await withdrawSupport(actor, id);
-        return back("withdrawn");
-      case "rate": {
-        const parsed = parseForm(ratingSchema, form);
-        if (!parsed.ok) return refuseForm(400, parsed.errors, form);
-        await rate(actor, id, parsed.data.score);
-        return back("rated", "#rating");
-      }
-      case "comment": {
-        const parsed = parseForm(commentSchema, form);
-        if (!parsed.ok) return refuseForm(400, parsed.errors, form);
-        const commentId = await addComment(actor, id, parsed.data.body, parsed.data.parentId);
-        return back("commented", `#comment-${commentId}`);
-      }
-      case "flag":
-      case "hide":
-      case "restore": {
-        const commentId = idSchema.safeParse(form.commentId);
-        if (!commentId.success) return refuseForm(400, { _form: { key: "errors.badForm" } }, form);
-        if (form.intent === "restore") {
-          await moderateComment(actor, commentId.data, { hide: false });
-          return back("restored", `#comment-${commentId.data}`);
-        }
-        const reason = moderationReason.safeParse(form.reason ?? "");
-        if (!reason.success) {
-          // The whole error, not just its key: "at least {{min}}" needs its number.
-          return refuseForm(400, { reason: fieldErrors(reason.error)._form! }, form);
-        }
-        if (form.intent === "flag") await flagComment(actor, commentId.data, reason.data);
-        else await moderateComment(actor, commentId.data, { hide: true, reason: reason.data });
-        return back(form.intent === "flag" ? "flagged" : "hidden", `#comment-${commentId.data}`);
-      }
-      default:
-        return refuseForm(400, { _form: { key: "errors.badForm" } }, form);
-    }
-  } catch (e) {
-    return refusalFrom(e, form);
-  }
+  const onComment = (done: string) => (_: unknown, i: { commentId: number }) =>
+    back(done, `#comment-${i.commentId}`);
+  return submitIntent(
+    {
+      step: intent(takeStep, (_, i) => back(`step-${i.step}`)),
+      progress: intent(addProgress, () => back("progress", "#updates")),
+      support: intent(supportProject, () => back("supported")),
+      withdraw: intent(withdrawSupport, () => back("withdrawn")),
+      rate: intent(rateProject, () => back("rated", "#rating")),
+      comment: intent(addComment, (commentId) => back("commented", `#comment-${commentId}`)),
+      flag: intent(flagComment, onComment("flagged")),
+      hide: intent(hideComment, onComment("hidden")),
+      restore: intent(restoreComment, onComment("restored")),
+    },
+    actor,
+    form,
+    { params: { id } },
+  );
 }
 
 type Data = ReturnType<typeof useLoaderData<typeof loader>>;

@@ -6,17 +6,15 @@ import { ProjectFields, typedItems, useProjectLabels } from "~/components/projec
 import { DomainError } from "~/domain/errors";
 import { authorize } from "~/domain/permissions/policy";
 import { projectTarget } from "~/domain/projects/rules";
-import { projectSchema } from "~/domain/projects/schemas";
-import { parseForm } from "~/domain/validation";
 import { gridOptions } from "~/services/areas.server";
-import { editProject, projectPage } from "~/services/projects.server";
+import { editProject } from "~/services/projects/commands.server";
+import { projectPage } from "~/services/projects/queries.server";
+import { submit } from "~/services/runner/form.server";
 import { areaName } from "~/utils/format";
 import {
   idParam,
   notFound,
   readFormWithFile,
-  refusalFrom,
-  refuseForm,
   throwRefusal,
   type Refusal,
 } from "~/utils/forms.server";
@@ -53,24 +51,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const id = idParam(params.id);
   const { form, file } = await readFormWithFile(request, "photo");
   const { actor } = await requireSession(request);
-  const page = await projectPage(actor, id);
-  if (!page) notFound();
-  // The community stays as proposed; the schema still wants it, so it is taken from the project.
-  const parsed = parseForm(projectSchema, {
-    ...form,
-    communityId: String(page.project.communityId),
-    organisationId: "",
+  return submit(editProject, actor, form, () => redirect(`/projects/${id}?done=saved`), {
+    params: { id, photo: file },
   });
-  if (!parsed.ok) return refuseForm(400, parsed.errors, form);
-  try {
-    await editProject(actor, id, parsed.data, {
-      replace: file,
-      remove: form.removePhoto === "yes",
-    });
-  } catch (e) {
-    return refusalFrom(e, form);
-  }
-  return redirect(`/projects/${id}?done=saved`);
 }
 
 export default function EditProject() {

@@ -1,6 +1,6 @@
 /** The project's photo: a resource route, so 长辈版 pages link to it instead of loading it. */
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { projectPhoto } from "~/services/projects.server";
+import { projectPhoto } from "~/services/projects/queries.server";
 import { readPhoto } from "~/services/photos.server";
 import { idParam, notFound } from "~/utils/forms.server";
 import { getCurrent } from "~/utils/session.server";

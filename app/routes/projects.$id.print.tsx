@@ -3,7 +3,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { BudgetTable, useProjectLabels } from "~/components/projects";
-import { projectPage } from "~/services/projects.server";
+import { projectPage } from "~/services/projects/queries.server";
 import { areaName, formatDay, formatYuan } from "~/utils/format";
 import { idParam, notFound } from "~/utils/forms.server";
 import { titleMeta } from "~/utils/meta";

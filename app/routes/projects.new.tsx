@@ -3,13 +3,12 @@ import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { ErrorSummary } from "~/components/forms";
 import { ProjectFields, typedItems, useProjectLabels } from "~/components/projects";
-import { projectSchema } from "~/domain/projects/schemas";
-import { parseForm } from "~/domain/validation";
 import { getT } from "~/i18n/i18next.server";
 import { communityOptions, gridOptions } from "~/services/areas.server";
 import { proposingOrganisations } from "~/services/organisations.server";
-import { proposeProject } from "~/services/projects.server";
-import { readFormWithFile, refusalFrom, refuseForm, type Refusal } from "~/utils/forms.server";
+import { proposeProject } from "~/services/projects/commands.server";
+import { submit } from "~/services/runner/form.server";
+import { readFormWithFile, type Refusal } from "~/utils/forms.server";
 import { titleMeta } from "~/utils/meta";
 import { requireSession } from "~/utils/session.server";
 
@@ -37,14 +36,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const { form, file } = await readFormWithFile(request, "photo");
   const { actor } = await requireSession(request);
-  const parsed = parseForm(projectSchema, form);
-  if (!parsed.ok) return refuseForm(400, parsed.errors, form);
-  try {
-    const id = await proposeProject(actor, parsed.data, file);
-    return redirect(`/projects/${id}?done=created`);
-  } catch (e) {
-    return refusalFrom(e, form);
-  }
+  return submit(proposeProject, actor, form, (id) => redirect(`/projects/${id}?done=created`), {
+    params: { photo: file },
+  });
 }
 
 export function projectLabels(t: (k: string) => string): Record<string, string> {

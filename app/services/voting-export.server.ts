@@ -1,4 +1,5 @@
 /** Published ballots as files: CSV and JSON for polls and rounds, Pabulib for rounds. */
+import { chinaDate } from "~/domain/time";
 import { writePabulib } from "~/domain/voting/pabulib";
 import { rational } from "~/domain/voting/rational";
 import { publishedBallots, roundForExport, type VoteKind } from "./voting.server";
@@ -22,11 +23,6 @@ export async function ballotsJson(kind: VoteKind, id: number) {
     [kind === "poll" ? "pollId" : "roundId"]: id,
     ballots: await publishedBallots(kind, id),
   };
-}
-
-/** The calendar day in China (UTC+8, no daylight saving) of a stored UTC time. */
-function chinaDate(iso: string): string {
-  return new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 10);
 }
 
 export async function roundPabulib(id: number): Promise<string> {

@@ -2,6 +2,7 @@
  * Meetings and their rooms: limits, the status machine, and the room's pacing rules. Pure, so the
  * services and the socket layer share them and the tests can run them without a database.
  */
+import { chinaToday } from "../time";
 import type { CommitmentStatus, MeetingStatus, SeatKind } from "../../../db/schema";
 
 export const SEAT_KINDS: readonly SeatKind[] = [
@@ -58,13 +59,9 @@ export function canMoveCommitment(from: CommitmentStatus, to: CommitmentStatus):
 /** An open commitment past its due date (a YYYY-MM-DD in China time). */
 export function isOverdue(
   c: { status: CommitmentStatus; dueDate: string },
-  today: string = chinaDate(new Date()),
+  today: string = chinaToday(),
 ): boolean {
   return (c.status === "open" || c.status === "in_progress") && c.dueDate < today;
-}
-
-export function chinaDate(d: Date): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(d);
 }
 
 /**

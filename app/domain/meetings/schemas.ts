@@ -1,5 +1,6 @@
 /** Forms of councils, meetings, minutes and commitments. */
 import { z } from "zod";
+import { fromChinaTime } from "../time";
 import { id, text } from "../validation";
 import { REASON_MAX, SEAT_KINDS } from "./rules";
 
@@ -19,8 +20,8 @@ export const chinaDateTime = z
       return z.NEVER;
     }
     const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})$/.exec(s.trim());
-    const d = m ? new Date(`${m[1]}T${m[2]}:00+08:00`) : null;
-    if (!d || Number.isNaN(d.getTime())) {
+    const d = m ? fromChinaTime(m[1]!, m[2]) : null;
+    if (!d) {
       ctx.addIssue({ code: "custom", message: "meeting:errors.badDateTime" });
       return z.NEVER;
     }
@@ -129,10 +130,7 @@ export const commitmentSchema = z.object({
   dueDate: z
     .string({ required_error: "errors.required", invalid_type_error: "errors.invalidType" })
     .regex(/^\d{4}-\d{2}-\d{2}$/, "meeting:errors.badDate")
-    .refine(
-      (s) => !Number.isNaN(new Date(`${s}T00:00:00+08:00`).getTime()),
-      "meeting:errors.badDate",
-    ),
+    .refine((s) => fromChinaTime(s) !== null, "meeting:errors.badDate"),
   agendaItemId: z
     .string()
     .optional()

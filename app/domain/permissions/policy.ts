@@ -93,28 +93,33 @@ export interface ActionPolicy {
    * account and data matters, and anything with powers beyond a resident's may not.
    */
   assistable?: boolean;
+  /**
+   * Whether the action only reads. Every other action writes, and so is declared as a command
+   * (a `commands.server.ts` of its area): a test holds the two lists together.
+   */
+  reads?: boolean;
 }
 
 export const policy = {
-  "community.view": { group: "public", allow: ["anyone"], assistable: true },
-  "permissions.view": { group: "public", allow: ["anyone"], assistable: true },
-  "realtime.readPublic": { group: "public", allow: ["anyone"], assistable: true },
-  "realtime.readOwn": { group: "account", allow: ["self"], assistable: true },
+  "community.view": { group: "public", allow: ["anyone"], assistable: true, reads: true },
+  "permissions.view": { group: "public", allow: ["anyone"], assistable: true, reads: true },
+  "realtime.readPublic": { group: "public", allow: ["anyone"], assistable: true, reads: true },
+  "realtime.readOwn": { group: "account", allow: ["self"], assistable: true, reads: true },
   "settings.change": { group: "public", allow: ["anyone"], assistable: true },
   "account.register": { group: "account", allow: ["signedOut"] },
   "account.login": { group: "account", allow: ["signedOut"] },
   "account.logout": { group: "account", allow: ["signedIn"], assistable: true },
-  "session.list": { group: "account", allow: ["signedIn"] },
+  "session.list": { group: "account", allow: ["signedIn"], reads: true },
   "session.revoke": { group: "account", allow: ["self"] },
-  "account.downloadData": { group: "account", allow: ["self"] },
+  "account.downloadData": { group: "account", allow: ["self"], reads: true },
   "account.delete": { group: "account", allow: ["self"] },
   "membership.request": { group: "community", allow: ["signedIn"] },
   "membership.withdraw": { group: "community", allow: ["self"] },
-  "membership.viewPending": { group: "committee", allow: ["committee"] },
+  "membership.viewPending": { group: "committee", allow: ["committee"], reads: true },
   "membership.decide": { group: "committee", allow: ["committee"], audited: true },
-  "audit.view": { group: "committee", allow: ["committee", "admin"] },
-  "council.view": { group: "public", allow: ["anyone"], assistable: true },
-  "meeting.view": { group: "public", allow: ["anyone"], assistable: true },
+  "audit.view": { group: "committee", allow: ["committee", "admin"], reads: true },
+  "council.view": { group: "public", allow: ["anyone"], assistable: true, reads: true },
+  "meeting.view": { group: "public", allow: ["anyone"], assistable: true, reads: true },
   "council.manage": { group: "committee", allow: ["committee", "admin"], audited: true },
   "meeting.manage": { group: "committee", allow: ["committee"], audited: true },
   "meeting.rsvp": { group: "meeting", allow: ["verifiedResident", "seatHolder"], assistable: true },
@@ -122,6 +127,7 @@ export const policy = {
     group: "meeting",
     allow: ["publicReader", "verifiedResident", "seatHolder", "committee"],
     assistable: true,
+    reads: true,
   },
   "room.post": {
     group: "meeting",
@@ -137,19 +143,25 @@ export const policy = {
   "room.moderate": { group: "committee", allow: ["committee"], audited: true },
   "minutes.write": { group: "committee", allow: ["committee"], audited: true },
   "commitment.update": { group: "committee", allow: ["committee"], audited: true },
-  "organisation.view": { group: "public", allow: ["anyone"], assistable: true },
-  "project.view": { group: "public", allow: ["anyone"], assistable: true },
+  "organisation.view": { group: "public", allow: ["anyone"], assistable: true, reads: true },
+  "project.view": { group: "public", allow: ["anyone"], assistable: true, reads: true },
   "organisation.viewUnverified": {
     group: "organisation",
     allow: ["self", "orgMember", "committee", "admin"],
     assistable: true,
+    reads: true,
   },
   "organisation.apply": { group: "organisation", allow: ["signedIn"] },
   "organisation.edit": { group: "organisation", allow: ["orgAdmin"] },
   "organisation.manageMembers": { group: "organisation", allow: ["orgAdmin"] },
   "organisation.respondInvite": { group: "organisation", allow: ["self"] },
   "organisation.leave": { group: "organisation", allow: ["self"] },
-  "project.viewDraft": { group: "project", allow: ["self", "orgMember"], assistable: true },
+  "project.viewDraft": {
+    group: "project",
+    allow: ["self", "orgMember"],
+    assistable: true,
+    reads: true,
+  },
   "project.propose": {
     group: "project",
     allow: ["verifiedResident", "orgMember"],
@@ -172,8 +184,8 @@ export const policy = {
   "project.select": { group: "committee", allow: ["committee"], audited: true },
   "project.moderate": { group: "committee", allow: ["committee"], audited: true },
   "community.settings": { group: "committee", allow: ["committee"], audited: true },
-  "poll.view": { group: "public", allow: ["anyone"], assistable: true },
-  "budget.view": { group: "public", allow: ["anyone"], assistable: true },
+  "poll.view": { group: "public", allow: ["anyone"], assistable: true, reads: true },
+  "budget.view": { group: "public", allow: ["anyone"], assistable: true, reads: true },
   "poll.vote": { group: "vote", allow: ["verifiedResident", "seatHolder"] },
   "budget.vote": { group: "vote", allow: ["verifiedResident"] },
   "poll.manage": { group: "committee", allow: ["committee"], audited: true },
@@ -184,7 +196,7 @@ export const policy = {
   "assist.start": { group: "committee", allow: ["committee"], audited: true },
   "assist.reissue": { group: "committee", allow: ["committee"], audited: true },
   "assist.end": { group: "account", allow: ["signedIn"], audited: true, assistable: true },
-  "assist.viewOwn": { group: "account", allow: ["self"], assistable: true },
+  "assist.viewOwn": { group: "account", allow: ["self"], assistable: true, reads: true },
   "committee.appoint": { group: "admin", allow: ["admin"], audited: true },
   "committee.end": { group: "admin", allow: ["admin"], audited: true },
 } as const satisfies Record<string, ActionPolicy>;
@@ -209,12 +221,41 @@ export function can(actor: Actor, action: Action, target: Target = {}): boolean 
   return decide(actor, action, target).ok;
 }
 
-/** Throws the refusal services and socket handlers report: 401 to sign in, 403 otherwise. */
-export function authorize(actor: Actor, action: Action, target: Target = {}): void {
+/** A person who is signed in: what every action that no anonymous role can take may rely on. */
+export type SignedInActor = Actor & { userId: number };
+
+/** Roles an anonymous visitor can hold; an action granting none of them needs a signed-in person. */
+const OPEN_ROLES = ["anyone", "signedOut", "publicReader"] as const satisfies readonly Role[];
+type OpenRole = (typeof OPEN_ROLES)[number];
+
+/** The actor an action's callers may assume once it is authorised. */
+export type ActorFor<A extends Action> =
+  Extract<(typeof policy)[A]["allow"][number], OpenRole> extends never ? SignedInActor : Actor;
+
+export function needsSignIn(action: Action): boolean {
+  const allow: readonly Role[] = policy[action].allow;
+  return !allow.some((r) => (OPEN_ROLES as readonly Role[]).includes(r));
+}
+
+/**
+ * Throws the refusal services and socket handlers report: 401 to sign in, 403 otherwise. Returns
+ * the actor, narrowed to a signed-in person when the action admits no anonymous role.
+ */
+export function authorize<A extends Action>(
+  actor: Actor,
+  action: A,
+  target: Target = {},
+): ActorFor<A> {
   const d = decide(actor, action, target);
   if (!d.ok) {
     throw new DomainError(d.reason === "signInRequired" ? 401 : 403, `errors.${d.reason}`, {
       action,
     });
   }
+  // No granted role admits an anonymous actor, so this holds whenever `decide` passed; checked
+  // all the same, since the narrowed type is what callers build on.
+  if (needsSignIn(action) && actor.userId === null) {
+    throw new DomainError(401, "errors.signInRequired", { action });
+  }
+  return actor as ActorFor<A>;
 }

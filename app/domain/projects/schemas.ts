@@ -6,6 +6,7 @@ import {
   MAX_BUDGET_ITEMS,
   MAX_ITEM_YUAN,
   MAX_TOTAL_YUAN,
+  MODERATION_REASON_MAX,
   REASON_MAX,
   SERVICE_AREAS,
   TIERS,
@@ -112,89 +113,95 @@ export interface BudgetItem {
   amount: number;
 }
 
-export const projectSchema = z
-  .object({
-    title: text({ min: 4, max: 60 }),
-    summary: text({ min: 10, max: 140 }),
-    description: text({ min: 20, max: 5000, multiline: true }),
-    communityId: id,
-    gridId: optionalId,
-    place: optionalText(100),
-    organisationId: optionalId,
-    category: serviceArea,
-    beneficiaries: text({ max: 200 }),
-    startsOn: date,
-    endsOn: date,
-    itemLabel: many(z.string({ invalid_type_error: "errors.invalidType" })),
-    itemAmount: many(z.string({ invalid_type_error: "errors.invalidType" })),
-  })
-  .transform((v, ctx) => {
-    if (v.endsOn < v.startsOn) {
-      ctx.addIssue({ code: "custom", path: ["endsOn"], message: "project:errors.endBeforeStart" });
-      return z.NEVER;
-    }
-    if (v.itemLabel.length !== v.itemAmount.length || v.itemLabel.length > MAX_BUDGET_ITEMS + 5) {
-      ctx.addIssue({ code: "custom", path: ["budget"], message: "errors.badForm" });
-      return z.NEVER;
-    }
-    const items: BudgetItem[] = [];
-    for (let i = 0; i < v.itemLabel.length; i++) {
-      const rawLabel = v.itemLabel[i]!;
-      const rawAmount = v.itemAmount[i]!;
-      // Rows left blank are the spare rows of the form.
-      if (rawLabel.trim() === "" && rawAmount.trim() === "") continue;
-      const label = text({ max: 60 }).safeParse(rawLabel);
-      if (!label.success) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["budget"],
-          message: "project:errors.itemLabel",
-          params: { row: i + 1 },
-        });
-        return z.NEVER;
-      }
-      const amount = yuan().safeParse(rawAmount);
-      if (!amount.success) {
-        const issue = amount.error.issues[0]!;
-        ctx.addIssue({
-          code: "custom",
-          path: ["budget"],
-          message:
-            issue.message === "project:errors.amountTooBig"
-              ? "project:errors.itemTooBig"
-              : "project:errors.itemAmount",
-          params: { row: i + 1, max: MAX_ITEM_YUAN },
-        });
-        return z.NEVER;
-      }
-      items.push({ label: label.data, amount: amount.data });
-    }
-    if (items.length === 0) {
-      ctx.addIssue({ code: "custom", path: ["budget"], message: "project:errors.noBudget" });
-      return z.NEVER;
-    }
-    if (items.length > MAX_BUDGET_ITEMS) {
+/** A proposal's text, place and dates, and its budget rows as typed. */
+const projectFields = z.object({
+  title: text({ min: 4, max: 60 }),
+  summary: text({ min: 10, max: 140 }),
+  description: text({ min: 20, max: 5000, multiline: true }),
+  gridId: optionalId,
+  place: optionalText(100),
+  category: serviceArea,
+  beneficiaries: text({ max: 200 }),
+  startsOn: date,
+  endsOn: date,
+  itemLabel: many(z.string({ invalid_type_error: "errors.invalidType" })),
+  itemAmount: many(z.string({ invalid_type_error: "errors.invalidType" })),
+});
+
+/** The rows become items with a total; dates in order. */
+function budget<V extends z.output<typeof projectFields>>(v: V, ctx: z.RefinementCtx) {
+  if (v.endsOn < v.startsOn) {
+    ctx.addIssue({ code: "custom", path: ["endsOn"], message: "project:errors.endBeforeStart" });
+    return z.NEVER;
+  }
+  if (v.itemLabel.length !== v.itemAmount.length || v.itemLabel.length > MAX_BUDGET_ITEMS + 5) {
+    ctx.addIssue({ code: "custom", path: ["budget"], message: "errors.badForm" });
+    return z.NEVER;
+  }
+  const items: BudgetItem[] = [];
+  for (let i = 0; i < v.itemLabel.length; i++) {
+    const rawLabel = v.itemLabel[i]!;
+    const rawAmount = v.itemAmount[i]!;
+    // Rows left blank are the spare rows of the form.
+    if (rawLabel.trim() === "" && rawAmount.trim() === "") continue;
+    const label = text({ max: 60 }).safeParse(rawLabel);
+    if (!label.success) {
       ctx.addIssue({
         code: "custom",
         path: ["budget"],
-        message: "project:errors.tooManyItems",
-        params: { max: MAX_BUDGET_ITEMS },
+        message: "project:errors.itemLabel",
+        params: { row: i + 1 },
       });
       return z.NEVER;
     }
-    const total = items.reduce((s, i) => s + i.amount, 0);
-    if (total > MAX_TOTAL_YUAN) {
+    const amount = yuan().safeParse(rawAmount);
+    if (!amount.success) {
+      const issue = amount.error.issues[0]!;
       ctx.addIssue({
         code: "custom",
         path: ["budget"],
-        message: "project:errors.totalTooBig",
-        params: { max: MAX_TOTAL_YUAN },
+        message:
+          issue.message === "project:errors.amountTooBig"
+            ? "project:errors.itemTooBig"
+            : "project:errors.itemAmount",
+        params: { row: i + 1, max: MAX_ITEM_YUAN },
       });
       return z.NEVER;
     }
-    const { itemLabel: _l, itemAmount: _a, ...rest } = v;
-    return { ...rest, items, total };
-  });
+    items.push({ label: label.data, amount: amount.data });
+  }
+  if (items.length === 0) {
+    ctx.addIssue({ code: "custom", path: ["budget"], message: "project:errors.noBudget" });
+    return z.NEVER;
+  }
+  if (items.length > MAX_BUDGET_ITEMS) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["budget"],
+      message: "project:errors.tooManyItems",
+      params: { max: MAX_BUDGET_ITEMS },
+    });
+    return z.NEVER;
+  }
+  const total = items.reduce((s, i) => s + i.amount, 0);
+  if (total > MAX_TOTAL_YUAN) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["budget"],
+      message: "project:errors.totalTooBig",
+      params: { max: MAX_TOTAL_YUAN },
+    });
+    return z.NEVER;
+  }
+  const { itemLabel: _l, itemAmount: _a, ...rest } = v;
+  return { ...rest, items, total };
+}
+
+export const projectSchema = projectFields
+  .extend({ communityId: id, organisationId: optionalId })
+  .transform(budget);
+/** Editing keeps the community and organisation the project was proposed for. */
+export const projectEditSchema = projectFields.transform(budget);
 export type ProjectInput = z.output<typeof projectSchema>;
 
 export const reasonSchema = z.object({
@@ -214,6 +221,11 @@ export const ratingSchema = z.object({
       errorMap: () => ({ message: "project:errors.badScore" }),
     })
     .transform(Number),
+});
+
+/** Why a comment is reported or hidden: the room's moderation reason, same limits. */
+export const moderationSchema = z.object({
+  reason: text({ min: 2, max: MODERATION_REASON_MAX }),
 });
 
 export const commentSchema = z.object({

@@ -1,0 +1,338 @@
+/**
+ * Micro-projects (微实事), the reads: the public list with search, a project's page, a person's own
+ * projects, the committee's review queue. Writes are commands (`./commands.server.ts`).
+ */
+import { getDb } from "../../../db/client.server";
+import type { ProjectStatus, ServiceArea } from "../../../db/schema";
+import { DomainError } from "~/domain/errors";
+import { authorize, can, type Actor } from "~/domain/permissions/policy";
+import {
+  availableSteps,
+  averageRating,
+  isEditable,
+  isSupportable,
+  projectTarget,
+} from "~/domain/projects/rules";
+import { matchExpression } from "~/domain/search/segment";
+import { matchingIds, rankExpression } from "../search.server";
+import { visibleProject as visibleIn } from "./commands.server";
+
+export const PROJECTS_PAGE = 20;
+
+const visibleProject = (actor: Actor, id: number) => visibleIn(getDb(), actor, id);
+
+export async function supportThreshold(communityId: number): Promise<number | null> {
+  const row = await getDb()
+    .selectFrom("communitySettings")
+    .select("supportThreshold")
+    .where("communityId", "=", communityId)
+    .executeTakeFirst();
+  return row?.supportThreshold ?? null;
+}
+
+export type ProjectSort = "newest" | "supported" | "relevance";
+
+export interface ProjectFilters {
+  q?: string;
+  communityId?: number;
+  category?: ServiceArea;
+  status?: ProjectStatus;
+  organisationId?: number;
+  sort?: ProjectSort;
+  page?: number;
+}
+
+export interface ProjectCard {
+  id: number;
+  title: string;
+  summary: string;
+  status: ProjectStatus;
+  category: ServiceArea;
+  budgetTotal: number;
+  supportCount: number;
+  communityId: number;
+  communityZh: string;
+  communityEn: string;
+  organisationName: string | null;
+  updatedAt: string;
+}
+
+/** The public list: drafts never appear, whoever asks. */
+export async function listProjects(
+  filters: ProjectFilters,
+): Promise<{ items: ProjectCard[]; total: number; searched: boolean }> {
+  const db = getDb();
+  const expression = filters.q ? matchExpression(filters.q) : null;
+  if (filters.q && !expression) return { items: [], total: 0, searched: true };
+  let q = db
+    .selectFrom("projects")
+    .innerJoin("areas", "areas.id", "projects.communityId")
+    .leftJoin("organisations", "organisations.id", "projects.organisationId")
+    .where("projects.status", "!=", "draft");
+  if (expression) q = q.where("projects.id", "in", matchingIds("project", expression));
+  if (filters.communityId) q = q.where("projects.communityId", "=", filters.communityId);
+  if (filters.category) q = q.where("projects.category", "=", filters.category);
+  if (filters.status) q = q.where("projects.status", "=", filters.status);
+  if (filters.organisationId) q = q.where("projects.organisationId", "=", filters.organisationId);
+  const page = Math.max(1, filters.page ?? 1);
+  let rows = q.select([
+    "projects.id",
+    "projects.title",
+    "projects.summary",
+    "projects.status",
+    "projects.category",
+    "projects.budgetTotal",
+    "projects.supportCount",
+    "projects.communityId",
+    "areas.nameZh as communityZh",
+    "areas.nameEn as communityEn",
+    "organisations.name as organisationName",
+    "projects.updatedAt",
+  ]);
+  const sort = filters.sort ?? (expression ? "relevance" : "newest");
+  if (sort === "supported") rows = rows.orderBy("projects.supportCount", "desc");
+  if (sort === "relevance" && expression) {
+    rows = rows.orderBy(rankExpression("project", expression, "projects.id"));
+  }
+  const [{ total }, items] = await Promise.all([
+    q.select((eb) => eb.fn.countAll<number>().as("total")).executeTakeFirstOrThrow(),
+    rows
+      .orderBy("projects.createdAt", "desc")
+      .orderBy("projects.id", "desc")
+      .limit(PROJECTS_PAGE)
+      .offset((page - 1) * PROJECTS_PAGE)
+      .execute(),
+  ]);
+  return { items, total: Number(total), searched: expression !== null };
+}
+
+/** Projects waiting for this committee: submitted or under review, oldest first. */
+export async function reviewQueue(actor: Actor, communityId: number) {
+  authorize(actor, "project.review", { communityId });
+  return getDb()
+    .selectFrom("projects")
+    .select(["id", "title", "status", "supportCount", "submittedAt"])
+    .where("communityId", "=", communityId)
+    .where("status", "in", ["submitted", "underReview"])
+    .orderBy("submittedAt")
+    .execute();
+}
+
+/** A person's own drafts and projects (also those of their organisations). */
+export async function myProjects(actor: Actor) {
+  if (actor.userId === null) return [];
+  const userId = actor.userId;
+  const orgs = [...actor.orgMemberOf];
+  return getDb()
+    .selectFrom("projects")
+    .select(["id", "title", "status", "updatedAt"])
+    .where((eb) =>
+      orgs.length > 0
+        ? eb.or([eb("proposerId", "=", userId), eb("organisationId", "in", orgs)])
+        : eb("proposerId", "=", userId),
+    )
+    .orderBy("updatedAt", "desc")
+    .limit(50)
+    .execute();
+}
+
+export interface CommentView {
+  id: number;
+  parentId: number | null;
+  authorName: string | null;
+  authorId: number | null;
+  body: string | null;
+  createdAt: string;
+  hidden: boolean;
+  hiddenReason: string | null;
+  hiddenByFlags: boolean;
+  flagCount: number;
+  flaggedByMe: boolean;
+  /** Written by a committee member for the author at the service window. */
+  assisted: boolean;
+}
+
+export async function projectPage(actor: Actor, id: number) {
+  const p = await visibleProject(actor, id).catch((e: unknown) => {
+    if (e instanceof DomainError && e.status === 404) return null;
+    throw e;
+  });
+  if (!p) return null;
+  const db = getDb();
+  const target = projectTarget(p);
+  const canModerate = can(actor, "project.moderate", { communityId: p.communityId });
+  const [project, items, events, updates, comments, mine, myFlags, assistedSupports] =
+    await Promise.all([
+      db
+        .selectFrom("projects")
+        .innerJoin("areas as c", "c.id", "projects.communityId")
+        .leftJoin("areas as g", "g.id", "projects.gridId")
+        .leftJoin("organisations", "organisations.id", "projects.organisationId")
+        .leftJoin("users", "users.id", "projects.proposerId")
+        .selectAll("projects")
+        .select([
+          "c.nameZh as communityZh",
+          "c.nameEn as communityEn",
+          "g.nameZh as gridZh",
+          "g.nameEn as gridEn",
+          "organisations.name as organisationName",
+          "users.displayName as proposerName",
+        ])
+        .where("projects.id", "=", id)
+        .executeTakeFirstOrThrow(),
+      db
+        .selectFrom("projectBudgetItems")
+        .select(["label", "amount"])
+        .where("projectId", "=", id)
+        .orderBy("position")
+        .execute(),
+      db
+        .selectFrom("projectEvents")
+        .leftJoin("users", "users.id", "projectEvents.actorId")
+        .select([
+          "projectEvents.id",
+          "projectEvents.step",
+          "projectEvents.fromStatus",
+          "projectEvents.toStatus",
+          "projectEvents.reason",
+          "projectEvents.at",
+          "projectEvents.assistedBy",
+          "users.displayName as actorName",
+        ])
+        .where("projectId", "=", id)
+        .orderBy("projectEvents.id")
+        .execute(),
+      db
+        .selectFrom("projectUpdates")
+        .leftJoin("users", "users.id", "projectUpdates.authorId")
+        .select([
+          "projectUpdates.id",
+          "projectUpdates.kind",
+          "projectUpdates.body",
+          "projectUpdates.spent",
+          "projectUpdates.onDate",
+          "users.displayName as authorName",
+        ])
+        .where("projectId", "=", id)
+        .orderBy("projectUpdates.onDate")
+        .orderBy("projectUpdates.id")
+        .execute(),
+      db
+        .selectFrom("projectComments")
+        .leftJoin("users", "users.id", "projectComments.authorId")
+        .select([
+          "projectComments.id",
+          "projectComments.parentId",
+          "projectComments.authorId",
+          "users.displayName as authorName",
+          "projectComments.body",
+          "projectComments.createdAt",
+          "projectComments.hiddenAt",
+          "projectComments.hiddenBy",
+          "projectComments.hiddenReason",
+          "projectComments.flagCount",
+          "projectComments.assistedBy",
+        ])
+        .where("projectId", "=", id)
+        .orderBy("projectComments.id")
+        .execute(),
+      actor.userId === null
+        ? Promise.resolve({ supported: false, rated: null as number | null })
+        : Promise.all([
+            db
+              .selectFrom("projectSupports")
+              .select("userId")
+              .where("projectId", "=", id)
+              .where("userId", "=", actor.userId)
+              .executeTakeFirst(),
+            db
+              .selectFrom("projectRatings")
+              .select("score")
+              .where("projectId", "=", id)
+              .where("userId", "=", actor.userId)
+              .executeTakeFirst(),
+          ]).then(([s, r]) => ({ supported: s !== undefined, rated: r?.score ?? null })),
+      actor.userId === null
+        ? Promise.resolve([] as Array<{ commentId: number }>)
+        : db
+            .selectFrom("commentFlags")
+            .innerJoin("projectComments", "projectComments.id", "commentFlags.commentId")
+            .select("commentFlags.commentId")
+            .where("projectComments.projectId", "=", id)
+            .where("commentFlags.userId", "=", actor.userId)
+            .execute(),
+      db
+        .selectFrom("projectSupports")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where("projectId", "=", id)
+        .where("assistedBy", "is not", null)
+        .executeTakeFirstOrThrow(),
+    ]);
+  const flagged = new Set(myFlags.map((f) => f.commentId));
+  const commentViews: CommentView[] = comments.map((c) => {
+    const hidden = c.hiddenAt !== null;
+    // Hidden words stay readable to the committee that must review them, and to their author.
+    const showBody =
+      !hidden || canModerate || (actor.userId !== null && c.authorId === actor.userId);
+    return {
+      id: c.id,
+      parentId: c.parentId,
+      authorId: c.authorId,
+      // A deleted account keeps its row with an empty name.
+      authorName: c.authorName || null,
+      body: showBody ? c.body : null,
+      createdAt: c.createdAt,
+      hidden,
+      hiddenReason: c.hiddenReason,
+      hiddenByFlags: hidden && c.hiddenBy === null,
+      flagCount: canModerate ? c.flagCount : 0,
+      flaggedByMe: flagged.has(c.id),
+      assisted: c.assistedBy !== null,
+    };
+  });
+  const isResident = can(actor, "project.support", { communityId: p.communityId });
+  const { photo, ratingSum, ratingCount, ...rest } = project;
+  return {
+    project: {
+      ...rest,
+      proposerName: rest.proposerName || null,
+      hasPhoto: photo !== null,
+      ratingCount,
+      averageRating: averageRating(ratingSum, ratingCount),
+      assistedSupports: Number(assistedSupports.n),
+    },
+    items,
+    events: events.map(({ assistedBy, ...e }) => ({
+      ...e,
+      actorName: e.actorName || null,
+      assisted: assistedBy !== null,
+    })),
+    updates: updates.map((u) => ({ ...u, authorName: u.authorName || null })),
+    comments: commentViews,
+    viewer: {
+      userId: actor.userId,
+      signedIn: actor.userId !== null,
+      supported: mine.supported,
+      rated: mine.rated,
+      steps: availableSteps(actor, p),
+      canEdit: isEditable(p.status) && can(actor, "project.edit", target),
+      canSupport: isResident && isSupportable(p.status),
+      canRate: isResident && p.status === "completed" && mine.rated === null,
+      canComment: can(actor, "project.comment", { communityId: p.communityId }),
+      canReport: p.status === "inProgress" && can(actor, "project.carryOut", target),
+      canModerate,
+    },
+  };
+}
+
+/** The stored photo's file name, for the photo route; drafts stay private like the page. */
+export async function projectPhoto(actor: Actor, id: number): Promise<string | null> {
+  const p = await visibleProject(actor, id).catch(() => null);
+  if (!p) return null;
+  const row = await getDb()
+    .selectFrom("projects")
+    .select("photo")
+    .where("id", "=", id)
+    .executeTakeFirst();
+  return row?.photo ?? null;
+}

@@ -1,0 +1,234 @@
+/**
+ * The command runner: the one way Liuhe writes (rule 1 in DESIGN.md).
+ *
+ * A command is declared once — its policy action, its input schema, what it loads, what it does —
+ * and `run` does the rest in one fixed order, inside one transaction:
+ *
+ *   load (may refuse 404) → authorise against the loaded target → run → audit entry (when the
+ *   policy marks the action audited) → assisted-action row (when a helper acts for a resident)
+ *   → commit → events and after-commit work.
+ *
+ * Because loading happens inside the transaction, every re-check of state (status, window,
+ * capacity) sees the same snapshot the write commits against: a support cannot slip in after the
+ * committee's decision, whichever commits first.
+ *
+ * `run` trusts its input's type: server callers (seeds, tests, other commands) hand it typed
+ * values. Untrusted input arrives through the adapters (`form.server.ts`, the socket handlers),
+ * which parse it with the command's own schema first.
+ */
+import type { Kysely, Transaction } from "kysely";
+import type { z } from "zod";
+import type { Database } from "../../../db/schema";
+import { getDb } from "../../../db/client.server";
+import {
+  authorize,
+  policy,
+  type Action,
+  type ActionPolicy,
+  type Actor,
+  type ActorFor,
+  type Target,
+} from "~/domain/permissions/policy";
+import { emitEvent, type DomainEvent } from "../events.server";
+
+/** A handle services may use: the database itself, or the transaction a command runs in. */
+export type Db = Kysely<Database> | Transaction<Database>;
+export type Trx = Transaction<Database>;
+
+/** What an assisted action or an audit entry is about. */
+export interface Subject {
+  type: "project" | "meeting" | "community" | "poll" | "round" | "organisation" | "user" | string;
+  id: number | null;
+}
+
+export interface AuditEntry {
+  /** Who the log names; the person acting unless said otherwise. */
+  actorId?: number | null;
+  areaId: number | null;
+  subjectType: string;
+  subjectId: number | null;
+  details?: Record<string, unknown>;
+}
+
+interface BaseCtx<I> {
+  trx: Trx;
+  input: I;
+  /** The command's clock: one instant for the whole command (seeds pass a fixed one). */
+  now: Date;
+  /** `now` as stored (ISO 8601, UTC). */
+  at: string;
+}
+
+export interface LoadCtx<I> extends BaseCtx<I> {
+  /** Not yet authorised: loading may use it only to decide what the actor can see (404s). */
+  actor: Actor;
+}
+
+export interface RunCtx<I, L, A extends Action, P = undefined> extends BaseCtx<I> {
+  actor: ActorFor<A>;
+  loaded: L;
+  /** What `prepare` made before the transaction. */
+  prepared: P;
+  /** The action that was authorised (a command may choose one of several by what it loaded). */
+  action: A;
+  /** Queue an event; it is emitted only after the transaction commits. */
+  emit(event: DomainEvent): void;
+  /** Work that must follow the commit and only it (removing a replaced photo file). */
+  afterCommit(fn: () => Promise<void> | void): void;
+}
+
+export interface Command<S extends z.ZodTypeAny, L, R, A extends Action, P = undefined> {
+  /** The policy action, or the ones this command may act as (chosen by `actionFor`). */
+  action: A | readonly A[];
+  /** For commands with several actions: which one this call is. */
+  actionFor?: (input: z.output<S>, loaded: L) => A;
+  /** Parses untrusted input (a form, a socket payload) into what `run` takes. */
+  input: S;
+  /**
+   * Slow work outside the transaction, before it (hashing a password, storing a photo). Its result
+   * reaches `run` as `ctx.prepared`; if the command then fails, `discard` undoes it.
+   */
+  prepare?: (input: z.output<S>) => Promise<P>;
+  discard?: (prepared: P) => Promise<void>;
+  /** Reads what the command needs to decide, inside the transaction; refuses what is not there. */
+  load?: (ctx: LoadCtx<z.output<S>>) => Promise<L>;
+  /** The policy target, from what was loaded. Defaults to no target. */
+  target?: (loaded: L, input: z.output<S>, actor: Actor) => Target;
+  run: (ctx: RunCtx<z.output<S>, L, A, P>) => Promise<R>;
+  /**
+   * Required when the policy audits the action: what the community's audit log says. Several
+   * entries when the command touched several things; none when it changed nothing.
+   */
+  audit?: (ctx: RunCtx<z.output<S>, L, A, P>, result: R) => AuditEntry | readonly AuditEntry[];
+  /** What the action was about, for the assisted-action record (assistable actions). */
+  subject?: (ctx: RunCtx<z.output<S>, L, A, P>, result: R) => Subject;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyCommand = Command<z.ZodTypeAny, any, any, Action, any>;
+
+const declared = new Set<AnyCommand>();
+
+/** Declares a command, checking what the policy asks of it once, when the module loads. */
+export function command<S extends z.ZodTypeAny, L, R, A extends Action, P = undefined>(
+  spec: Command<S, L, R, A, P>,
+): Command<S, L, R, A, P> {
+  const actions: readonly Action[] = typeof spec.action === "string" ? [spec.action] : spec.action;
+  if (actions.length > 1 && !spec.actionFor) {
+    throw new Error(`A command for ${actions.join(", ")} must say which action a call is`);
+  }
+  for (const action of actions) {
+    const entry: ActionPolicy = policy[action];
+    if (entry.audited && !spec.audit) throw new Error(`${action} is audited: declare its entry`);
+  }
+  declared.add(spec as unknown as AnyCommand);
+  return spec;
+}
+
+/** Every command declared so far (the test that matches commands to the policy reads this). */
+export function declaredCommands(): readonly AnyCommand[] {
+  return [...declared];
+}
+
+export function actionsOf(cmd: AnyCommand): readonly Action[] {
+  return typeof cmd.action === "string" ? [cmd.action] : cmd.action;
+}
+
+export interface RunOptions {
+  /** The clock; defaults to the present. */
+  now?: Date;
+  /** Another database handle (tests of a second process; seeds). */
+  db?: Kysely<Database>;
+}
+
+/**
+ * Runs a command inside a transaction the caller already holds, and returns its result with the
+ * work to do once that transaction commits. For writers that batch several commands in one
+ * transaction (the room's message writer); everyone else calls `run`.
+ */
+export async function runIn<S extends z.ZodTypeAny, L, R, A extends Action, P>(
+  trx: Trx,
+  cmd: Command<S, L, R, A, P>,
+  actor: Actor,
+  input: z.output<S>,
+  now: Date = new Date(),
+  prepared?: P,
+): Promise<{ result: R; commit: () => Promise<void> }> {
+  const after: Array<() => Promise<void> | void> = [];
+  const base = { trx, input, now, at: now.toISOString() };
+  const loaded = (cmd.load ? await cmd.load({ ...base, actor }) : undefined) as L;
+  const action = typeof cmd.action === "string" ? cmd.action : cmd.actionFor!(input, loaded as L);
+  const target = cmd.target ? cmd.target(loaded, input, actor) : {};
+  const authorised = authorize(actor, action, target) as ActorFor<A>;
+  const ctx: RunCtx<z.output<S>, L, A, P> = {
+    ...base,
+    actor: authorised,
+    loaded,
+    prepared: prepared as P,
+    action,
+    emit: (event) => after.push(() => emitEvent(event)),
+    afterCommit: (fn) => after.push(fn),
+  };
+  const result = await cmd.run(ctx);
+  const entry: ActionPolicy = policy[action];
+  if (entry.audited) {
+    const entries = [cmd.audit!(ctx, result)].flat();
+    if (entries.length > 0) {
+      await trx
+        .insertInto("auditLog")
+        .values(
+          entries.map((a) => ({
+            at: ctx.at,
+            actorId: a.actorId === undefined ? actor.userId : a.actorId,
+            action,
+            areaId: a.areaId,
+            subjectType: a.subjectType,
+            subjectId: a.subjectId,
+            details: JSON.stringify(a.details ?? {}),
+          })),
+        )
+        .execute();
+    }
+  }
+  if (actor.assistedBy && cmd.subject) {
+    const s = cmd.subject(ctx, result);
+    await trx
+      .insertInto("assistedActions")
+      .values({
+        sittingId: actor.assistedBy.sittingId,
+        action,
+        subjectType: s.type,
+        subjectId: s.id,
+        at: ctx.at,
+      })
+      .execute();
+  }
+  return {
+    result,
+    commit: async () => {
+      for (const fn of after) await fn();
+    },
+  };
+}
+
+/** Runs one command in its own transaction; events go out after the commit, never before. */
+export async function run<S extends z.ZodTypeAny, L, R, A extends Action, P>(
+  cmd: Command<S, L, R, A, P>,
+  actor: Actor,
+  input: z.output<S>,
+  opts: RunOptions = {},
+): Promise<R> {
+  const db = opts.db ?? getDb();
+  const prepared = cmd.prepare ? await cmd.prepare(input) : undefined;
+  let done;
+  try {
+    done = await db
+      .transaction()
+      .execute((trx) => runIn(trx, cmd, actor, input, opts.now, prepared));
+  } catch (e) {
+    if (cmd.discard) await cmd.discard(prepared as P);
+    throw e;
+  }
+  await done.commit();
+  return done.result;
+}

@@ -1,0 +1,30 @@
+import { sql } from "kysely";
+import { describe, expect, it } from "vitest";
+import { getDb } from "./client.server";
+import { containsText, isUniqueViolation, jsonArrayElements, listAgg } from "./portable";
+
+describe("portable SQL helpers (SQLite)", () => {
+  it("tell a unique violation, of one table or any, from other errors", async () => {
+    const db = getDb();
+    await sql`create table t_unique (k text primary key, n integer check (n > 0))`.execute(db);
+    await sql`insert into t_unique values ('a', 1)`.execute(db);
+    const dup = await sql`insert into t_unique values ('a', 2)`.execute(db).catch((e) => e);
+    expect(isUniqueViolation(dup)).toBe(true);
+    expect(isUniqueViolation(dup, "t_unique")).toBe(true);
+    expect(isUniqueViolation(dup, "other")).toBe(false);
+    const check = await sql`insert into t_unique values ('b', -1)`.execute(db).catch((e) => e);
+    expect(isUniqueViolation(check)).toBe(false);
+    expect(isUniqueViolation(new Error("UNIQUE constraint failed: t_unique.k"))).toBe(false);
+  });
+
+  it("aggregate a list, expand a JSON array, and test for a substring without wildcards", async () => {
+    const db = getDb();
+    const rows = await sql<{ joined: string | null; n: number; hit: number; wild: number }>`
+      select (select ${listAgg(db, sql`v`, "|")} from (select 'x' as v union all select 'y')) as joined,
+             (select count(*) from ${jsonArrayElements(db, sql`'[3,4,5]'`)} as j) as n,
+             ${containsText(db, sql`'a%b'`, "%")} as hit,
+             ${containsText(db, sql`'abc'`, "%")} as wild`.execute(db);
+    expect(rows.rows[0]).toMatchObject({ n: 3, hit: 1, wild: 0 });
+    expect(rows.rows[0]!.joined?.split("|").sort()).toEqual(["x", "y"]);
+  });
+});

@@ -1,0 +1,62 @@
+/**
+ * The few places where SQL engines differ, behind small helpers, so that nothing under app/ names
+ * one engine's functions or error text (a test keeps it so). SQLite is implemented now; each helper
+ * already says what PostgreSQL needs, and chooses by the database's adapter.
+ *
+ * Why helpers and not Kysely alone: Kysely builds portable queries, but list aggregation, JSON
+ * array expansion, substring tests and constraint errors are outside what it abstracts.
+ */
+import { PostgresAdapter, sql, type Kysely, type RawBuilder } from "kysely";
+
+type AnyDb = Kysely<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export function isPostgres(db: AnyDb): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
+}
+
+/**
+ * Whether an error is a unique-constraint violation, optionally of one table. SQLite says
+ * `SQLITE_CONSTRAINT` with "UNIQUE constraint failed: table.column"; PostgreSQL says SQLSTATE 23505
+ * with the table in `table`.
+ */
+export function isUniqueViolation(e: unknown, table?: string): boolean {
+  if (!(e instanceof Error)) return false;
+  const err = e as Error & { code?: string; table?: string };
+  if (err.code === "23505") return table === undefined || err.table === table;
+  if (err.code === "SQLITE_CONSTRAINT") {
+    const m = /UNIQUE constraint failed: ([a-z_0-9]+)\./.exec(err.message);
+    return m !== null && (table === undefined || m[1] === table);
+  }
+  return false;
+}
+
+/** The values of a text expression over a group, joined by `separator` (null for no rows). */
+export function listAgg(db: AnyDb, expr: RawBuilder<unknown>, separator: string) {
+  return isPostgres(db)
+    ? sql<string | null>`string_agg(${expr}, ${separator})`
+    : sql<string | null>`group_concat(${expr}, ${separator})`;
+}
+
+/**
+ * A table of the elements of a JSON array column, one row per element in `value` (as text), for a
+ * FROM clause: `from ballots b, ${jsonArrayElements(db, sql.ref("b.choices"))} as j`.
+ */
+export function jsonArrayElements(
+  db: AnyDb,
+  column: RawBuilder<unknown> | ReturnType<typeof sql.ref>,
+) {
+  return isPostgres(db)
+    ? sql`jsonb_array_elements_text(${column}::jsonb)`
+    : sql`(select value from json_each(${column}))`;
+}
+
+/** Whether `haystack` contains `needle` as plain text (no LIKE wildcards). */
+export function containsText(
+  db: AnyDb,
+  haystack: RawBuilder<unknown> | ReturnType<typeof sql.ref>,
+  needle: string,
+) {
+  return isPostgres(db)
+    ? sql<boolean>`strpos(${haystack}, ${needle}) > 0`
+    : sql<boolean>`instr(${haystack}, ${needle}) > 0`;
+}
