@@ -3,6 +3,7 @@ import { Form, Link } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import {
   SERVICE_AREAS,
+  PROJECT_MAX,
   SPARE_BUDGET_ROWS,
   TIERS,
   type ProjectStatus,
@@ -214,7 +215,7 @@ export function ProjectFields({
         label={t("project:form.title")}
         defaultValue={values.title}
         error={errors?.title}
-        maxLength={60}
+        maxLength={PROJECT_MAX.title}
       />
       <Field
         name="summary"
@@ -222,7 +223,7 @@ export function ProjectFields({
         hint={t("project:form.summaryHint")}
         defaultValue={values.summary}
         error={errors?.summary}
-        maxLength={140}
+        maxLength={PROJECT_MAX.summary}
       />
       <TextArea
         name="description"
@@ -230,7 +231,7 @@ export function ProjectFields({
         rows={8}
         defaultValue={values.description}
         error={errors?.description}
-        maxLength={5000}
+        maxLength={PROJECT_MAX.description}
       />
       {fixedPlace ? (
         <p>
@@ -286,7 +287,7 @@ export function ProjectFields({
         hint={t("project:form.placeHint")}
         defaultValue={values.place}
         error={errors?.place}
-        maxLength={100}
+        maxLength={PROJECT_MAX.place}
       />
       <SelectField
         name="category"
@@ -301,7 +302,7 @@ export function ProjectFields({
         hint={t("project:form.beneficiariesHint")}
         defaultValue={values.beneficiaries}
         error={errors?.beneficiaries}
-        maxLength={200}
+        maxLength={PROJECT_MAX.beneficiaries}
       />
       <div className="field-row">
         <Field
@@ -342,7 +343,7 @@ export function ProjectFields({
                     <input
                       name="itemLabel"
                       defaultValue={row.label}
-                      maxLength={60}
+                      maxLength={PROJECT_MAX.itemLabel}
                       aria-label={t("project:form.itemLabelRow", { row: i + 1 })}
                     />
                   </td>

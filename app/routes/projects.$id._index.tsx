@@ -12,6 +12,7 @@ import {
   MODERATION_REASON_MAX,
   REASON_MAX,
   STEPS,
+  UPDATE_BODY_MAX,
   type Step,
 } from "~/domain/projects/rules";
 import { useRootData } from "~/root";
@@ -289,7 +290,7 @@ function ReportFields({ refused, today }: { refused: Refusal | undefined; today:
         name="body"
         label={t("project:updates.body")}
         rows={4}
-        maxLength={2000}
+        maxLength={UPDATE_BODY_MAX}
         defaultValue={refused?.values.body}
         error={refused?.errors.body}
       />

@@ -6,7 +6,7 @@ import { Pager } from "~/components/pager";
 import { ProjectCards, StatusBadge, useProjectLabels } from "~/components/projects";
 import { authorize } from "~/domain/permissions/policy";
 import { PROJECT_STATUSES, SERVICE_AREAS } from "~/domain/projects/rules";
-import { listParams } from "~/utils/list-params";
+import { listParams, QUERY_MAX } from "~/utils/list-params";
 import { getT } from "~/i18n/i18next.server";
 import { communityOptions } from "~/services/areas.server";
 import { listProjects, myProjects, PROJECTS_PAGE } from "~/services/projects/queries.server";
@@ -98,7 +98,7 @@ export default function Projects() {
           type="search"
           label={t("project:search.label")}
           defaultValue={filters.q}
-          maxLength={100}
+          maxLength={QUERY_MAX}
         />
         <SelectField
           name="community"

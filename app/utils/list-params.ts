@@ -4,11 +4,14 @@
  */
 import { id as idSchema } from "~/domain/validation";
 
+/** The longest search a list page reads; its search box says the same. */
+export const QUERY_MAX = 100;
+
 export function listParams(url: URL) {
   const p = url.searchParams;
   const page = Number(p.get("page"));
   return {
-    q: (p.get("q") ?? "").slice(0, 100).trim(),
+    q: (p.get("q") ?? "").slice(0, QUERY_MAX).trim(),
     page: Number.isInteger(page) && page > 0 && page < 1000 ? page : 1,
     /** One of the allowed values, or undefined. */
     pick: <T extends string>(name: string, allowed: readonly T[]): T | undefined =>

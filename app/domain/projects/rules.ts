@@ -156,6 +156,17 @@ export const MAX_TOTAL_YUAN = 5_000_000;
 export const MAX_BUDGET_ITEMS = 20;
 /** Blank budget rows a form offers beyond the filled ones (forms work without JavaScript). */
 export const SPARE_BUDGET_ROWS = 3;
+/** Field lengths of a proposal, in characters: the schema and the form's inputs both use them. */
+export const PROJECT_MAX = {
+  title: 60,
+  summary: 140,
+  description: 5000,
+  place: 100,
+  beneficiaries: 200,
+  itemLabel: 60,
+} as const;
+/** A progress or final report's text. */
+export const UPDATE_BODY_MAX = 2000;
 /** Reasons of rejections, returns, abandonments: a few sentences. */
 export const REASON_MAX = 500;
 export const COMMENT_MAX = 1000;

@@ -7,9 +7,11 @@ import {
   MAX_ITEM_YUAN,
   MAX_TOTAL_YUAN,
   MODERATION_REASON_MAX,
+  PROJECT_MAX,
   REASON_MAX,
   SERVICE_AREAS,
   TIERS,
+  UPDATE_BODY_MAX,
 } from "./rules";
 
 /** A repeated form field (checkboxes, table rows) arrives as one string or several. */
@@ -115,13 +117,13 @@ export interface BudgetItem {
 
 /** A proposal's text, place and dates, and its budget rows as typed. */
 const projectFields = z.object({
-  title: text({ min: 4, max: 60 }),
-  summary: text({ min: 10, max: 140 }),
-  description: text({ min: 20, max: 5000, multiline: true }),
+  title: text({ min: 4, max: PROJECT_MAX.title }),
+  summary: text({ min: 10, max: PROJECT_MAX.summary }),
+  description: text({ min: 20, max: PROJECT_MAX.description, multiline: true }),
   gridId: optionalId,
-  place: optionalText(100),
+  place: optionalText(PROJECT_MAX.place),
   category: serviceArea,
-  beneficiaries: text({ max: 200 }),
+  beneficiaries: text({ max: PROJECT_MAX.beneficiaries }),
   startsOn: date,
   endsOn: date,
   itemLabel: many(z.string({ invalid_type_error: "errors.invalidType" })),
@@ -144,7 +146,7 @@ function budget<V extends z.output<typeof projectFields>>(v: V, ctx: z.Refinemen
     const rawAmount = v.itemAmount[i]!;
     // Rows left blank are the spare rows of the form.
     if (rawLabel.trim() === "" && rawAmount.trim() === "") continue;
-    const label = text({ max: 60 }).safeParse(rawLabel);
+    const label = text({ max: PROJECT_MAX.itemLabel }).safeParse(rawLabel);
     if (!label.success) {
       ctx.addIssue({
         code: "custom",
@@ -209,7 +211,7 @@ export const reasonSchema = z.object({
 });
 
 export const updateSchema = z.object({
-  body: text({ min: 5, max: 2000, multiline: true }),
+  body: text({ min: 5, max: UPDATE_BODY_MAX, multiline: true }),
   spent: yuan({ allowZero: true, max: MAX_TOTAL_YUAN }),
   onDate: date,
 });
