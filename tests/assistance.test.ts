@@ -18,16 +18,14 @@ import {
 import { cancelRsvp, meetingPage, rsvp } from "~/services/meetings.server";
 import { exportMyData } from "~/services/mydata.server";
 import { applyOrganisation } from "~/services/organisations.server";
+import { editProject, proposeProject, takeStep } from "~/services/projects/commands.server";
 import {
   addComment,
-  editProject,
   flagComment,
-  proposeProject,
   rateProject,
   supportProject,
-  takeStep,
   withdrawSupport,
-} from "~/services/projects/commands.server";
+} from "~/services/projects/participation.server";
 import { projectPage } from "~/services/projects/queries.server";
 import { run } from "~/services/runner/command.server";
 import { flagMessage, lowerHand, postMessage, raiseHand } from "~/services/room.server";

@@ -21,19 +21,21 @@ import {
   type UpdateInput,
 } from "~/domain/projects/schemas";
 import {
-  addComment,
   addProgress,
   editProject,
+  proposeProject,
+  setSupportThreshold,
+  takeStep,
+} from "~/services/projects/commands.server";
+import {
+  addComment,
   flagComment,
   hideComment,
   restoreComment,
-  proposeProject,
   rateProject,
-  setSupportThreshold,
   supportProject,
-  takeStep,
   withdrawSupport,
-} from "~/services/projects/commands.server";
+} from "~/services/projects/participation.server";
 import {
   listProjects,
   projectPage,

@@ -20,7 +20,8 @@ import { action as projectAction, loader as projectLoader } from "~/routes/proje
 import { action as editAction, loader as editLoader } from "~/routes/projects.$id.edit";
 import { loader as photoLoader } from "~/routes/projects.$id.photo";
 import { action as newAction } from "~/routes/projects.new";
-import { proposeProject, supportProject, takeStep } from "~/services/projects/commands.server";
+import { proposeProject, takeStep } from "~/services/projects/commands.server";
+import { supportProject } from "~/services/projects/participation.server";
 import { run as runCommand } from "~/services/runner/command.server";
 import { projectSchema } from "~/domain/projects/schemas";
 import type { Refusal } from "~/utils/forms.server";

@@ -16,17 +16,16 @@ import {
   type Step,
 } from "~/domain/projects/rules";
 import { useRootData } from "~/root";
+import { addProgress, takeStep } from "~/services/projects/commands.server";
 import {
   addComment,
-  addProgress,
   flagComment,
   hideComment,
   rateProject,
   restoreComment,
   supportProject,
-  takeStep,
   withdrawSupport,
-} from "~/services/projects/commands.server";
+} from "~/services/projects/participation.server";
 import { projectPage, type CommentView } from "~/services/projects/queries.server";
 import { intent, submitIntent } from "~/services/runner/form.server";
 import { areaName, formatDate, formatDateTime, formatDay, formatYuan } from "~/utils/format";

@@ -15,7 +15,7 @@ import {
 } from "~/domain/projects/rules";
 import { matchExpression } from "~/domain/search/segment";
 import { matchingIds, rankExpression } from "../search.server";
-import { visibleProject as visibleIn } from "./commands.server";
+import { visibleProject as visibleIn } from "./shared.server";
 
 export const PROJECTS_PAGE = 20;
 
