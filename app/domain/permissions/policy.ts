@@ -94,8 +94,8 @@ export interface ActionPolicy {
    */
   assistable?: boolean;
   /**
-   * Whether the action only reads. Every other action writes, and so is declared as a command
-   * (a `commands.server.ts` of its area): a test holds the two lists together.
+   * Whether the action leaves the database as it is (it reads, or keeps a preference in a cookie).
+   * Every other action writes, and so is declared as a command: a test holds the two together.
    */
   reads?: boolean;
 }
@@ -105,7 +105,7 @@ export const policy = {
   "permissions.view": { group: "public", allow: ["anyone"], assistable: true, reads: true },
   "realtime.readPublic": { group: "public", allow: ["anyone"], assistable: true, reads: true },
   "realtime.readOwn": { group: "account", allow: ["self"], assistable: true, reads: true },
-  "settings.change": { group: "public", allow: ["anyone"], assistable: true },
+  "settings.change": { group: "public", allow: ["anyone"], assistable: true, reads: true },
   "account.register": { group: "account", allow: ["signedOut"] },
   "account.login": { group: "account", allow: ["signedOut"] },
   "account.logout": { group: "account", allow: ["signedIn"], assistable: true },
