@@ -12,6 +12,9 @@
  * capacity) sees the same snapshot the write commits against: a support cannot slip in after the
  * committee's decision, whichever commits first.
  *
+ * A command never calls `run` itself (on SQLite's single connection it would wait for its own
+ * transaction): one command that needs another runs it with `runIn(ctx.trx, …)`.
+ *
  * `run` trusts its input's type: server callers (seeds, tests, other commands) hand it typed
  * values. Untrusted input arrives through the adapters (`form.server.ts`, the socket handlers),
  * which parse it with the command's own schema first.
@@ -206,7 +209,15 @@ export async function runIn<S extends z.ZodTypeAny, L, R, A extends Action, P>(
   return {
     result,
     commit: async () => {
-      for (const fn of after) await fn();
+      // The write has committed: what follows cannot undo it, so a failure here is logged, not
+      // reported to the person as if their action had failed.
+      for (const fn of after) {
+        try {
+          await fn();
+        } catch (e) {
+          console.error(`after ${action}:`, e);
+        }
+      }
     },
   };
 }
