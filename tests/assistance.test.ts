@@ -8,13 +8,12 @@ import { actions, policy, type Actor } from "~/domain/permissions/policy";
 import { pollSchema } from "~/domain/voting/schemas";
 import { login, revokeSession } from "~/services/accounts.server";
 import {
-  assistanceHistory,
   endSitting,
-  findResidents,
   registerResident,
   reissueSlip,
   startSitting,
 } from "~/services/assistance.server";
+import { assistanceHistory, findResidents } from "~/services/assistance/queries.server";
 import { cancelRsvp, meetingPage, rsvp } from "~/services/meetings.server";
 import { exportMyData } from "~/services/mydata.server";
 import { applyOrganisation } from "~/services/organisations.server";

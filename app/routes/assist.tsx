@@ -16,12 +16,12 @@ import { getT } from "~/i18n/i18next.server";
 import { getArea } from "~/services/areas.server";
 import {
   endSitting,
-  findResidents,
   registerResident,
   reissueSlip,
   startSitting,
   type Slip,
 } from "~/services/assistance.server";
+import { findResidents } from "~/services/assistance/queries.server";
 import { areaName, formatDate } from "~/utils/format";
 import { readForm, refusalFrom, refuseForm, type Refusal } from "~/utils/forms.server";
 import { titleMeta } from "~/utils/meta";

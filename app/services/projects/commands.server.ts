@@ -33,7 +33,7 @@ import {
 } from "~/domain/projects/schemas";
 import { chinaToday } from "~/domain/time";
 import { formChoice, formId, id } from "~/domain/validation";
-import { assistedBy } from "../assistance.server";
+import { assistedBy } from "../assistance/actor";
 import { deletePhoto, storePhoto } from "../photos.server";
 import { reindex } from "../search.server";
 import { command, type Db, type Trx } from "../runner/command.server";
