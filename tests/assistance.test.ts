@@ -12,7 +12,7 @@ import {
   registerResident,
   reissueSlip,
   startSitting,
-} from "~/services/assistance.server";
+} from "~/services/assistance/commands.server";
 import { assistanceHistory, findResidents } from "~/services/assistance/queries.server";
 import { cancelRsvp, meetingPage, rsvp } from "~/services/meetings.server";
 import { exportMyData } from "~/services/mydata.server";
@@ -72,7 +72,11 @@ async function sessionIdOf(cookie: string): Promise<string> {
 /** A fresh helper session with a sitting for `who`; returns the cookie and the acting actor. */
 async function sitting(who: Actor = resident, by: Actor = helper) {
   const cookie = await cookieFor(by.userId!);
-  await startSitting(by, await sessionIdOf(cookie), { residentId: who.userId!, consent: "signed" });
+  await run(startSitting, by, {
+    residentId: who.userId!,
+    consent: "signed",
+    sessionId: await sessionIdOf(cookie),
+  });
   const current = await currentFromCookie(cookie);
   return { cookie, current, actor: current.actor };
 }
@@ -90,7 +94,7 @@ async function recorded(sittingId: number) {
 
 describe("assisted registration", () => {
   it("makes a verified resident with a generated login and password that work, consent audited", async () => {
-    const slip = await registerResident(helper, { displayName: "李大伯", consent: "spoken" });
+    const slip = await run(registerResident, helper, { displayName: "李大伯", consent: "spoken" });
     expect(slip.username).toMatch(/^lh\d{6}$/);
     expect(slip.password).toMatch(/^[2-9a-z]{8}$/);
     const db = getDb();
@@ -132,16 +136,18 @@ describe("assisted registration", () => {
     const stranger = await actorFor(await makeUser());
     const before = await wholeDbSnapshot();
     for (const who of [resident, stranger]) {
-      const e = await refusal(registerResident(who, { displayName: "王阿姨", consent: "signed" }));
+      const e = await refusal(
+        run(registerResident, who, { displayName: "王阿姨", consent: "signed" }),
+      );
       expect(e.status).toBe(403);
     }
     expect(await wholeDbSnapshot()).toEqual(before);
   });
 
   it("reissues a slip: the new password works, the old one and old sessions do not", async () => {
-    const slip = await registerResident(helper, { displayName: "赵奶奶", consent: "signed" });
+    const slip = await run(registerResident, helper, { displayName: "赵奶奶", consent: "signed" });
     const oldCookie = await cookieFor(slip.userId);
-    const again = await reissueSlip(helper, slip.userId);
+    const again = await run(reissueSlip, helper, { residentId: slip.userId });
     expect(again.username).toBe(slip.username);
     expect(again.password).not.toBe(slip.password);
     expect((await currentFromCookie(oldCookie)).session).toBeNull();
@@ -152,12 +158,16 @@ describe("assisted registration", () => {
   });
 
   it("reissues only for people the window registered in the helper's own community", async () => {
-    const slip = await registerResident(helper, { displayName: "钱阿姨", consent: "signed" });
+    const slip = await run(registerResident, helper, { displayName: "钱阿姨", consent: "signed" });
     const other = await makeCommitteeMember(elsewhere);
     const before = await wholeDbSnapshot();
-    expect((await refusal(reissueSlip(other, slip.userId))).status).toBe(404);
-    expect((await refusal(reissueSlip(helper, resident.userId!))).status).toBe(404);
-    expect((await refusal(reissueSlip(resident, slip.userId))).status).toBe(403);
+    expect((await refusal(run(reissueSlip, other, { residentId: slip.userId }))).status).toBe(404);
+    expect((await refusal(run(reissueSlip, helper, { residentId: resident.userId! }))).status).toBe(
+      404,
+    );
+    expect((await refusal(run(reissueSlip, resident, { residentId: slip.userId }))).status).toBe(
+      403,
+    );
     expect(await wholeDbSnapshot()).toEqual(before);
   });
 });
@@ -187,13 +197,17 @@ describe("a sitting", () => {
     const stranger = await makeUser();
     const before = await wholeDbSnapshot();
     const start = (residentId: number, by: Actor = helper) =>
-      refusal(startSitting(by, sid, { residentId, consent: "signed" }));
+      refusal(run(startSitting, by, { residentId, consent: "signed", sessionId: sid }));
     expect((await start(outsider.userId!)).key).toBe("assist:errors.noSuchResident");
     expect((await start(stranger)).status).toBe(404);
     expect((await start(helper.userId!)).key).toBe("assist:errors.notYourself");
     expect((await start(resident.userId!, resident)).status).toBe(403);
     expect(await wholeDbSnapshot()).toEqual(before);
-    await startSitting(helper, sid, { residentId: resident.userId!, consent: "spoken" });
+    await run(startSitting, helper, {
+      residentId: resident.userId!,
+      consent: "spoken",
+      sessionId: sid,
+    });
     const second = await makeResident(here);
     const mid = await wholeDbSnapshot();
     expect((await start(second.userId!)).key).toBe("assist:errors.alreadyActing");
@@ -202,7 +216,7 @@ describe("a sitting", () => {
 
   it("ends on request, on sign-out and when its time is up; starting and ending are audited", async () => {
     const a = await sitting();
-    await endSitting(a.actor, await sessionIdOf(a.cookie));
+    await run(endSitting, a.actor, { sessionId: await sessionIdOf(a.cookie) });
     const after = await currentFromCookie(a.cookie);
     expect(after.assistance).toBeNull();
     expect(after.session!.user.id).toBe(helper.userId);

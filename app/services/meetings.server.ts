@@ -10,7 +10,7 @@ import { canMoveTo, isOpenForPeople, SEAT_KINDS } from "~/domain/meetings/rules"
 import type { LoginId } from "~/domain/accounts/schemas";
 import { writeAudit } from "./audit.server";
 import { assistedBy } from "./assistance/actor";
-import { noteAssisted } from "./assistance.server";
+import { noteAssisted } from "./assistance/commands.server";
 import { emitEvent, onEvent } from "./events.server";
 import { findUserByLogin } from "./accounts.server";
 import { councilFor } from "./councils.server";
