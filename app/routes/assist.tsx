@@ -8,6 +8,7 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { useTranslation } from "react-i18next";
 import { ErrorSummary, Field, Notice, SelectField } from "~/components/forms";
 import { CONSENTS } from "~/domain/assistance/consents";
+import { DISPLAY_NAME_MAX } from "~/domain/accounts/limits";
 import { can } from "~/domain/permissions/policy";
 import type { Lng } from "~/i18n/config";
 import { getT } from "~/i18n/i18next.server";
@@ -204,7 +205,7 @@ export default function Assist() {
             hint={t("register.displayNameHint")}
             defaultValue={sentIntent === "register" ? refused?.values.displayName : ""}
             error={sentIntent === "register" ? refused?.errors.displayName : undefined}
-            maxLength={40}
+            maxLength={DISPLAY_NAME_MAX}
             required
           />
           <SelectField
