@@ -9,6 +9,7 @@ import { pollSchema } from "~/domain/voting/schemas";
 import { login, revokeSession } from "~/services/accounts.server";
 import {
   endSitting,
+  endSittingsIn,
   registerResident,
   reissueSlip,
   startSitting,
@@ -250,6 +251,27 @@ describe("a sitting", () => {
       { action: "assist.start", actorId: helper.userId, subjectId: resident.userId },
       { action: "assist.end", actorId: helper.userId, subjectId: resident.userId },
     ]);
+  });
+
+  it("ends inside another command's transaction (signing out), audited with the helper's name", async () => {
+    const a = await sitting();
+    const sittingId = a.actor.assistedBy!.sittingId;
+    const sid = await sessionIdOf(a.cookie);
+    await getDb()
+      .transaction()
+      .execute((trx) => endSittingsIn(trx, a.actor, sid, new Date()));
+    expect((await currentFromCookie(a.cookie)).assistance).toBeNull();
+    const audit = await getDb()
+      .selectFrom("auditLog")
+      .select(["action", "actorId", "subjectId"])
+      .where("action", "=", "assist.end")
+      .where("details", "like", `%"sitting":${sittingId}}%`)
+      .execute();
+    expect(audit).toEqual([
+      { action: "assist.end", actorId: helper.userId, subjectId: resident.userId },
+    ]);
+    // Nothing of the helper's is recorded as the resident's deed.
+    expect(await recorded(sittingId)).toEqual([]);
   });
 
   it("finds residents of the helper's community by name, not others", async () => {
