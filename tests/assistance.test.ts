@@ -8,13 +8,13 @@ import { actions, policy, type Actor } from "~/domain/permissions/policy";
 import { pollSchema } from "~/domain/voting/schemas";
 import { login, revokeSession } from "~/services/accounts.server";
 import {
-  assistanceHistory,
   endSitting,
-  findResidents,
+  endSittingsIn,
   registerResident,
   reissueSlip,
   startSitting,
-} from "~/services/assistance.server";
+} from "~/services/assistance/commands.server";
+import { assistanceHistory, findResidents } from "~/services/assistance/queries.server";
 import { cancelRsvp, meetingPage, rsvp } from "~/services/meetings.server";
 import { exportMyData } from "~/services/mydata.server";
 import { applyOrganisation } from "~/services/organisations.server";
@@ -71,7 +71,11 @@ async function sessionIdOf(cookie: string): Promise<string> {
 /** A fresh helper session with a sitting for `who`; returns the cookie and the acting actor. */
 async function sitting(who: Actor = resident, by: Actor = helper) {
   const cookie = await cookieFor(by.userId!);
-  await startSitting(by, await sessionIdOf(cookie), { residentId: who.userId!, consent: "signed" });
+  await run(startSitting, by, {
+    residentId: who.userId!,
+    consent: "signed",
+    sessionId: await sessionIdOf(cookie),
+  });
   const current = await currentFromCookie(cookie);
   return { cookie, current, actor: current.actor };
 }
@@ -89,7 +93,7 @@ async function recorded(sittingId: number) {
 
 describe("assisted registration", () => {
   it("makes a verified resident with a generated login and password that work, consent audited", async () => {
-    const slip = await registerResident(helper, { displayName: "李大伯", consent: "spoken" });
+    const slip = await run(registerResident, helper, { displayName: "李大伯", consent: "spoken" });
     expect(slip.username).toMatch(/^lh\d{6}$/);
     expect(slip.password).toMatch(/^[2-9a-z]{8}$/);
     const db = getDb();
@@ -131,16 +135,18 @@ describe("assisted registration", () => {
     const stranger = await actorFor(await makeUser());
     const before = await wholeDbSnapshot();
     for (const who of [resident, stranger]) {
-      const e = await refusal(registerResident(who, { displayName: "王阿姨", consent: "signed" }));
+      const e = await refusal(
+        run(registerResident, who, { displayName: "王阿姨", consent: "signed" }),
+      );
       expect(e.status).toBe(403);
     }
     expect(await wholeDbSnapshot()).toEqual(before);
   });
 
   it("reissues a slip: the new password works, the old one and old sessions do not", async () => {
-    const slip = await registerResident(helper, { displayName: "赵奶奶", consent: "signed" });
+    const slip = await run(registerResident, helper, { displayName: "赵奶奶", consent: "signed" });
     const oldCookie = await cookieFor(slip.userId);
-    const again = await reissueSlip(helper, slip.userId);
+    const again = await run(reissueSlip, helper, { residentId: slip.userId });
     expect(again.username).toBe(slip.username);
     expect(again.password).not.toBe(slip.password);
     expect((await currentFromCookie(oldCookie)).session).toBeNull();
@@ -151,12 +157,16 @@ describe("assisted registration", () => {
   });
 
   it("reissues only for people the window registered in the helper's own community", async () => {
-    const slip = await registerResident(helper, { displayName: "钱阿姨", consent: "signed" });
+    const slip = await run(registerResident, helper, { displayName: "钱阿姨", consent: "signed" });
     const other = await makeCommitteeMember(elsewhere);
     const before = await wholeDbSnapshot();
-    expect((await refusal(reissueSlip(other, slip.userId))).status).toBe(404);
-    expect((await refusal(reissueSlip(helper, resident.userId!))).status).toBe(404);
-    expect((await refusal(reissueSlip(resident, slip.userId))).status).toBe(403);
+    expect((await refusal(run(reissueSlip, other, { residentId: slip.userId }))).status).toBe(404);
+    expect((await refusal(run(reissueSlip, helper, { residentId: resident.userId! }))).status).toBe(
+      404,
+    );
+    expect((await refusal(run(reissueSlip, resident, { residentId: slip.userId }))).status).toBe(
+      403,
+    );
     expect(await wholeDbSnapshot()).toEqual(before);
   });
 });
@@ -186,13 +196,17 @@ describe("a sitting", () => {
     const stranger = await makeUser();
     const before = await wholeDbSnapshot();
     const start = (residentId: number, by: Actor = helper) =>
-      refusal(startSitting(by, sid, { residentId, consent: "signed" }));
+      refusal(run(startSitting, by, { residentId, consent: "signed", sessionId: sid }));
     expect((await start(outsider.userId!)).key).toBe("assist:errors.noSuchResident");
     expect((await start(stranger)).status).toBe(404);
     expect((await start(helper.userId!)).key).toBe("assist:errors.notYourself");
     expect((await start(resident.userId!, resident)).status).toBe(403);
     expect(await wholeDbSnapshot()).toEqual(before);
-    await startSitting(helper, sid, { residentId: resident.userId!, consent: "spoken" });
+    await run(startSitting, helper, {
+      residentId: resident.userId!,
+      consent: "spoken",
+      sessionId: sid,
+    });
     const second = await makeResident(here);
     const mid = await wholeDbSnapshot();
     expect((await start(second.userId!)).key).toBe("assist:errors.alreadyActing");
@@ -201,7 +215,7 @@ describe("a sitting", () => {
 
   it("ends on request, on sign-out and when its time is up; starting and ending are audited", async () => {
     const a = await sitting();
-    await endSitting(a.actor, await sessionIdOf(a.cookie));
+    await run(endSitting, a.actor, { sessionId: await sessionIdOf(a.cookie) });
     const after = await currentFromCookie(a.cookie);
     expect(after.assistance).toBeNull();
     expect(after.session!.user.id).toBe(helper.userId);
@@ -235,6 +249,27 @@ describe("a sitting", () => {
       { action: "assist.start", actorId: helper.userId, subjectId: resident.userId },
       { action: "assist.end", actorId: helper.userId, subjectId: resident.userId },
     ]);
+  });
+
+  it("ends inside another command's transaction (signing out), audited with the helper's name", async () => {
+    const a = await sitting();
+    const sittingId = a.actor.assistedBy!.sittingId;
+    const sid = await sessionIdOf(a.cookie);
+    await getDb()
+      .transaction()
+      .execute((trx) => endSittingsIn(trx, a.actor, sid, new Date()));
+    expect((await currentFromCookie(a.cookie)).assistance).toBeNull();
+    const audit = await getDb()
+      .selectFrom("auditLog")
+      .select(["action", "actorId", "subjectId"])
+      .where("action", "=", "assist.end")
+      .where("details", "like", `%"sitting":${sittingId}}%`)
+      .execute();
+    expect(audit).toEqual([
+      { action: "assist.end", actorId: helper.userId, subjectId: resident.userId },
+    ]);
+    // Nothing of the helper's is recorded as the resident's deed.
+    expect(await recorded(sittingId)).toEqual([]);
   });
 
   it("finds residents of the helper's community by name, not others", async () => {

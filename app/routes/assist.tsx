@@ -8,22 +8,22 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { useTranslation } from "react-i18next";
 import { ErrorSummary, Field, Notice, SelectField } from "~/components/forms";
 import { CONSENTS } from "~/domain/assistance/consents";
-import { registerSchema, reissueSchema, startSchema } from "~/domain/assistance/schemas";
+import { DISPLAY_NAME_MAX } from "~/domain/accounts/limits";
 import { can } from "~/domain/permissions/policy";
-import { parseForm } from "~/domain/validation";
 import type { Lng } from "~/i18n/config";
 import { getT } from "~/i18n/i18next.server";
 import { getArea } from "~/services/areas.server";
 import {
   endSitting,
-  findResidents,
   registerResident,
   reissueSlip,
   startSitting,
   type Slip,
-} from "~/services/assistance.server";
+} from "~/services/assistance/commands.server";
+import { findResidents } from "~/services/assistance/queries.server";
+import { intent, submitIntent } from "~/services/runner/form.server";
 import { areaName, formatDate } from "~/utils/format";
-import { readForm, refusalFrom, refuseForm, type Refusal } from "~/utils/forms.server";
+import { readForm, type Refusal } from "~/utils/forms.server";
 import { titleMeta } from "~/utils/meta";
 import { requireSession } from "~/utils/session.server";
 
@@ -53,35 +53,19 @@ export async function action({ request }: ActionFunctionArgs) {
   const form = await readForm(request);
   const { actor, session } = await requireSession(request);
   const site = new URL(request.url).origin;
-  try {
-    switch (form.intent) {
-      case "end":
-        await endSitting(actor, session.sessionId);
-        return redirect("/assist?done=ended");
-      case "register": {
-        const parsed = parseForm(registerSchema, form);
-        if (!parsed.ok) return refuseForm(400, parsed.errors, form);
-        const slip = await registerResident(actor, parsed.data);
-        return json<Answer>({ slip, site, reissued: false });
-      }
-      case "reissue": {
-        const parsed = parseForm(reissueSchema, form);
-        if (!parsed.ok) return refuseForm(400, parsed.errors, form);
-        const slip = await reissueSlip(actor, parsed.data.residentId);
-        return json<Answer>({ slip, site, reissued: true });
-      }
-      case "start": {
-        const parsed = parseForm(startSchema, form);
-        if (!parsed.ok) return refuseForm(400, parsed.errors, form);
-        await startSitting(actor, session.sessionId, parsed.data);
-        return redirect(`/communities/${actor.committeeOf}?assist=started`);
-      }
-      default:
-        return refuseForm(400, { _form: { key: "errors.badForm" } }, form);
-    }
-  } catch (e) {
-    return refusalFrom(e, form);
-  }
+  const slip = (reissued: boolean) => (s: Slip) => json<Answer>({ slip: s, site, reissued });
+  return submitIntent(
+    {
+      end: intent(endSitting, () => redirect("/assist?done=ended")),
+      register: intent(registerResident, slip(false)),
+      reissue: intent(reissueSlip, slip(true)),
+      start: intent(startSitting, (r) => redirect(`/communities/${r.communityId}?assist=started`)),
+    },
+    actor,
+    form,
+    // A sitting belongs to the helper's own session, never to one a form names.
+    { params: { sessionId: session.sessionId } },
+  );
 }
 
 /** The login slip: large type, on its own when printed. */
@@ -132,7 +116,7 @@ export default function Assist() {
   const lng = i18n.language as Lng;
   if (answer && "slip" in answer) return <LoginSlip {...answer} />;
   const refused = answer && "errors" in answer ? answer : undefined;
-  const intent = refused?.values.intent;
+  const sentIntent = refused?.values.intent;
   const consentOptions = CONSENTS.map((c) => ({ value: c, label: t(`consent.${c}`) }));
   if (data.acting) {
     return (
@@ -189,8 +173,8 @@ export default function Assist() {
                       label={t("consent.label")}
                       options={consentOptions}
                       empty={t("consent.choose")}
-                      defaultValue={mine && intent === "start" ? refused.values.consent : ""}
-                      error={mine && intent === "start" ? refused.errors.consent : undefined}
+                      defaultValue={mine && sentIntent === "start" ? refused.values.consent : ""}
+                      error={mine && sentIntent === "start" ? refused.errors.consent : undefined}
                     />
                     <button type="submit" className="primary">
                       {t("act.start", { name: m.displayName })}
@@ -219,9 +203,9 @@ export default function Assist() {
             name="displayName"
             label={t("register.displayName")}
             hint={t("register.displayNameHint")}
-            defaultValue={intent === "register" ? refused?.values.displayName : ""}
-            error={intent === "register" ? refused?.errors.displayName : undefined}
-            maxLength={40}
+            defaultValue={sentIntent === "register" ? refused?.values.displayName : ""}
+            error={sentIntent === "register" ? refused?.errors.displayName : undefined}
+            maxLength={DISPLAY_NAME_MAX}
             required
           />
           <SelectField
@@ -230,8 +214,8 @@ export default function Assist() {
             hint={t("register.consentHint")}
             options={consentOptions}
             empty={t("consent.choose")}
-            defaultValue={intent === "register" ? refused?.values.consent : ""}
-            error={intent === "register" ? refused?.errors.consent : undefined}
+            defaultValue={sentIntent === "register" ? refused?.values.consent : ""}
+            error={sentIntent === "register" ? refused?.errors.consent : undefined}
           />
           <button type="submit" className="primary">
             {t("register.submit")}

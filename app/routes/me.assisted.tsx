@@ -5,7 +5,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import type { Lng } from "~/i18n/config";
 import { getT } from "~/i18n/i18next.server";
-import { assistanceHistory } from "~/services/assistance.server";
+import { assistanceHistory } from "~/services/assistance/queries.server";
 import { formatDateTime } from "~/utils/format";
 import { throwRefusal } from "~/utils/forms.server";
 import { titleMeta } from "~/utils/meta";

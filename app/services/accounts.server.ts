@@ -15,7 +15,7 @@ import {
 import { ANONYMOUS, type Actor } from "~/domain/permissions/policy";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "./password.server";
 import { emitEvent } from "./events.server";
-import { endSittingsOfSession } from "./assistance.server";
+import { endSittingsOfSession } from "./assistance/commands.server";
 import {
   ACCOUNT_RULE,
   ADDRESS_RULE,

@@ -9,7 +9,8 @@ import { authorize, can, type Actor, type Target } from "~/domain/permissions/po
 import { canMoveTo, isOpenForPeople, SEAT_KINDS } from "~/domain/meetings/rules";
 import type { LoginId } from "~/domain/accounts/schemas";
 import { writeAudit } from "./audit.server";
-import { assistedBy, noteAssisted } from "./assistance.server";
+import { assistedBy } from "./assistance/actor";
+import { noteAssisted } from "./assistance/commands.server";
 import { emitEvent, onEvent } from "./events.server";
 import { findUserByLogin } from "./accounts.server";
 import { councilFor } from "./councils.server";

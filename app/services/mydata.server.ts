@@ -8,7 +8,7 @@ import { DomainError } from "~/domain/errors";
 import { authorize, type Actor } from "~/domain/permissions/policy";
 import { verifyPassword } from "./password.server";
 import { writeAudit } from "./audit.server";
-import { assistanceHistory } from "./assistance.server";
+import { assistanceHistory } from "./assistance/queries.server";
 import { emitEvent } from "./events.server";
 
 export async function exportMyData(actor: Actor) {

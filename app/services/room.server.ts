@@ -23,7 +23,7 @@ import {
   waitBeforePosting,
 } from "~/domain/meetings/rules";
 import { writeAudit } from "./audit.server";
-import { noteAssisted } from "./assistance.server";
+import { noteAssisted } from "./assistance/commands.server";
 import { emitEvent } from "./events.server";
 import { meetingContext, targetOf, type MeetingContext } from "./meetings.server";
 

@@ -7,7 +7,8 @@ import {
   type CurrentSession,
 } from "~/services/accounts.server";
 import type { Actor } from "~/domain/permissions/policy";
-import { assistedActor, sittingOfSession, type OpenSitting } from "~/services/assistance.server";
+import { assistedActor, type OpenSitting } from "~/services/assistance/actor";
+import { sittingOfSession } from "~/services/assistance/queries.server";
 import { parseCookies } from "./preferences.server";
 
 export const SESSION_COOKIE = "liuhe_session";

@@ -1,7 +1,10 @@
-/** Forms of the service window (人工服务窗口). */
+/**
+ * Forms of the service window (人工服务窗口). The page tells its forms apart by `intent` (the form
+ * adapter's `submitIntent`), so the schemas hold only what each command takes.
+ */
 import { z } from "zod";
 import { DISPLAY_NAME_MAX } from "../accounts/limits";
-import { id, text } from "../validation";
+import { formId, text } from "../validation";
 import { CONSENTS } from "./consents";
 
 export { CONSENTS };
@@ -11,18 +14,16 @@ const consent = z.enum(CONSENTS, {
 });
 
 export const registerSchema = z.object({
-  intent: z.literal("register"),
   displayName: text({ max: DISPLAY_NAME_MAX }),
   consent,
 });
 
+/** The resident's id is the page's own hidden field: a wrong one is a tampered form. */
 export const startSchema = z.object({
-  intent: z.literal("start"),
-  residentId: id,
+  residentId: formId,
   consent,
 });
 
 export const reissueSchema = z.object({
-  intent: z.literal("reissue"),
-  residentId: id,
+  residentId: formId,
 });

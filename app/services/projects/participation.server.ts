@@ -7,7 +7,7 @@ import { DomainError } from "~/domain/errors";
 import { FLAGS_TO_HIDE, isPublicStatus, isSupportable } from "~/domain/projects/rules";
 import { commentSchema, moderationSchema, ratingSchema } from "~/domain/projects/schemas";
 import { formId, id } from "~/domain/validation";
-import { assistedBy } from "../assistance.server";
+import { assistedBy } from "../assistance/actor";
 import { command, type Trx } from "../runner/command.server";
 
 import { loadVisible, about, reviewIfSupported } from "./shared.server";

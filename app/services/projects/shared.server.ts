@@ -5,7 +5,7 @@
 import { DomainError } from "~/domain/errors";
 import { can, type Actor } from "~/domain/permissions/policy";
 import { isPublicStatus, projectTarget, type ProjectStatus } from "~/domain/projects/rules";
-import { assistedBy } from "../assistance.server";
+import { assistedBy } from "../assistance/actor";
 import { type Db, type Trx } from "../runner/command.server";
 
 export async function loadProject(db: Db, projectId: number) {
