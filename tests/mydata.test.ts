@@ -2,10 +2,12 @@ import { describe, expect, it } from "vitest";
 import { getDb } from "../db/client.server";
 import { ANONYMOUS } from "~/domain/permissions/policy";
 import { loginSchema } from "~/domain/accounts/schemas";
-import { login, sessionFromToken } from "~/services/accounts.server";
+import { deleteAccount, login } from "~/services/accounts/commands.server";
+import { exportMyData } from "~/services/accounts/mydata.server";
+import { sessionFromToken } from "~/services/accounts/queries.server";
 import { listAudit } from "~/services/audit.server";
 import { decideMembership, requestMembership } from "~/services/memberships.server";
-import { deleteAccount, exportMyData } from "~/services/mydata.server";
+import { run as runCommand } from "~/services/runner/command.server";
 import { loader as downloadLoader } from "~/routes/me.data[.json]";
 import { action as deleteAction } from "~/routes/me.data";
 import {
@@ -54,7 +56,7 @@ describe("deleting an account", () => {
   it("refuses a wrong password and changes nothing", async () => {
     const me = await actorFor(await makeUser());
     const before = await tableCounts();
-    const e = await refusal(deleteAccount(me, "not my password"));
+    const e = await refusal(runCommand(deleteAccount, me, { password: "not my password" }));
     expect([e.status, e.key, e.field]).toEqual([400, "account:errors.passwordWrong", "password"]);
     expect(await tableCounts()).toEqual(before);
   });
@@ -87,7 +89,8 @@ describe("deleting an account", () => {
     expect(
       (
         await refusal(
-          login(loginSchema.parse({ login: "leaving", password: TEST_PASSWORD }), {
+          runCommand(login, ANONYMOUS, {
+            ...loginSchema.parse({ login: "leaving", password: TEST_PASSWORD }),
             clientIp: "1.1.1.1",
             userAgent: null,
           }),

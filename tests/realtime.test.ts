@@ -10,7 +10,9 @@ import { attachRealtime, CHANGED_INTERVAL_MS } from "~/realtime/server.server";
 import { emitEvent } from "~/services/events.server";
 import type { Ack, ClientToServerEvents, ServerToClientEvents } from "~/realtime/protocol";
 import { decideMembership } from "~/services/memberships.server";
-import { revokeSession, sessionFromToken } from "~/services/accounts.server";
+import { logout } from "~/services/accounts/commands.server";
+import { sessionFromToken } from "~/services/accounts/queries.server";
+import { run } from "~/services/runner/command.server";
 import {
   actorFor,
   cookieFor,
@@ -103,7 +105,7 @@ describe("socket handshake and authorisation", () => {
     await connected(c);
     expect(await ask(c, "whoami")).toMatchObject({ ok: true, data: { userId } });
     const session = await sessionFromToken(cookie.split("=")[1]);
-    await revokeSession(session!.sessionId);
+    await run(logout, await actorFor(userId), { sessionId: session!.sessionId });
     // Checked again on every event: revoking a session stops an open socket at once.
     const after = await ask<unknown>(c, "membership:request", { communityId: community });
     expect(after).toMatchObject({ ok: false, error: { status: 401 } });

@@ -16,9 +16,9 @@ import { authorize, type Action, type Actor } from "~/domain/permissions/policy"
 import { DomainError } from "~/domain/errors";
 import { PRIVACY_NOTICE_VERSION } from "~/domain/accounts/schemas";
 import { writeAudit } from "./audit.server";
-import { hashPassword } from "./password.server";
+import { hashPassword } from "./accounts/password.server";
 import { emitEvent } from "./events.server";
-import type { SessionUser } from "./accounts.server";
+import type { SessionUser } from "./accounts/queries.server";
 
 /** A sitting ends on its own after this long, so a forgotten one cannot linger at the window. */
 export const SITTING_MINUTES = 120;
@@ -260,36 +260,39 @@ export async function endSitting(actor: Actor, sessionId: string): Promise<void>
 export async function endSittingsOfSession(sessionId: string): Promise<void> {
   await getDb()
     .transaction()
-    .execute(async (trx) => {
-      const open = await trx
-        .selectFrom("assistanceSittings")
-        .innerJoin("users", "users.id", "assistanceSittings.residentId")
-        .select([
-          "assistanceSittings.id",
-          "assistanceSittings.helperId",
-          "assistanceSittings.residentId",
-          "assistanceSittings.communityId",
-          "users.displayName",
-        ])
-        .where("assistanceSittings.sessionId", "=", sessionId)
-        .where("assistanceSittings.endedAt", "is", null)
-        .execute();
-      for (const s of open) {
-        await trx
-          .updateTable("assistanceSittings")
-          .set({ endedAt: new Date().toISOString() })
-          .where("id", "=", s.id)
-          .execute();
-        await writeAudit(trx, {
-          actorId: s.helperId,
-          action: "assist.end",
-          areaId: s.communityId,
-          subjectType: "user",
-          subjectId: s.residentId,
-          details: { displayName: s.displayName, sitting: s.id },
-        });
-      }
+    .execute((trx) => endSittingsIn(trx, sessionId));
+}
+
+/** The same, inside a transaction the caller holds (the sign-out and revoke commands). */
+export async function endSittingsIn(trx: Transaction<Database>, sessionId: string): Promise<void> {
+  const open = await trx
+    .selectFrom("assistanceSittings")
+    .innerJoin("users", "users.id", "assistanceSittings.residentId")
+    .select([
+      "assistanceSittings.id",
+      "assistanceSittings.helperId",
+      "assistanceSittings.residentId",
+      "assistanceSittings.communityId",
+      "users.displayName",
+    ])
+    .where("assistanceSittings.sessionId", "=", sessionId)
+    .where("assistanceSittings.endedAt", "is", null)
+    .execute();
+  for (const s of open) {
+    await trx
+      .updateTable("assistanceSittings")
+      .set({ endedAt: new Date().toISOString() })
+      .where("id", "=", s.id)
+      .execute();
+    await writeAudit(trx, {
+      actorId: s.helperId,
+      action: "assist.end",
+      areaId: s.communityId,
+      subjectType: "user",
+      subjectId: s.residentId,
+      details: { displayName: s.displayName, sitting: s.id },
     });
+  }
 }
 
 export interface OpenSitting {

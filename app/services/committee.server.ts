@@ -5,7 +5,7 @@ import type { LoginId } from "~/domain/accounts/schemas";
 import { authorize, type Actor } from "~/domain/permissions/policy";
 import { writeAudit } from "./audit.server";
 import { emitEvent } from "./events.server";
-import { findUserByLogin } from "./accounts.server";
+import { findUserByLogin } from "./accounts/queries.server";
 
 export async function appointCommitteeMember(
   actor: Actor,

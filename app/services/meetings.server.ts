@@ -11,7 +11,7 @@ import type { LoginId } from "~/domain/accounts/schemas";
 import { writeAudit } from "./audit.server";
 import { assistedBy, noteAssisted } from "./assistance.server";
 import { emitEvent, onEvent } from "./events.server";
-import { findUserByLogin } from "./accounts.server";
+import { findUserByLogin } from "./accounts/queries.server";
 import { councilFor } from "./councils.server";
 
 /** What the policy needs to know about a meeting. */
