@@ -6,7 +6,7 @@ import { deleteAccount, login } from "~/services/accounts/commands.server";
 import { exportMyData } from "~/services/accounts/mydata.server";
 import { sessionFromToken } from "~/services/accounts/queries.server";
 import { listAudit } from "~/services/audit.server";
-import { decideMembership, requestMembership } from "~/services/memberships.server";
+import { decideMembership, requestMembership } from "~/services/communities/commands.server";
 import { run as runCommand } from "~/services/runner/command.server";
 import { loader as downloadLoader } from "~/routes/me.data[.json]";
 import { action as deleteAction } from "~/routes/me.data";
@@ -27,8 +27,8 @@ describe("my data", () => {
     const community = await makeCommunity();
     const me = await actorFor(await makeUser({ username: "exportme", displayName: "导出者" }));
     const other = await actorFor(await makeUser());
-    await requestMembership(me, community);
-    await requestMembership(other, community);
+    await runCommand(requestMembership, me, { communityId: community });
+    await runCommand(requestMembership, other, { communityId: community });
     const data = await exportMyData(me);
     expect(data.account).toMatchObject({ displayName: "导出者", username: "exportme" });
     expect(data.memberships).toHaveLength(1);
@@ -67,8 +67,12 @@ describe("deleting an account", () => {
     await makeCommittee(committeeId, community);
     const committee = await actorFor(committeeId);
     const resident = await actorFor(await makeUser());
-    const id = await requestMembership(resident, community);
-    await decideMembership(committee, id, "verify", "");
+    const id = await runCommand(requestMembership, resident, { communityId: community });
+    await runCommand(decideMembership, committee, {
+      membershipId: id,
+      decision: "verify",
+      reason: "",
+    });
     const cookie = await cookieFor(committeeId);
 
     const res = await run(

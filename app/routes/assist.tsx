@@ -13,7 +13,7 @@ import { can } from "~/domain/permissions/policy";
 import { parseForm } from "~/domain/validation";
 import type { Lng } from "~/i18n/config";
 import { getT } from "~/i18n/i18next.server";
-import { getArea } from "~/services/areas.server";
+import { getArea } from "~/services/communities/queries.server";
 import {
   endSitting,
   findResidents,
