@@ -6,7 +6,7 @@
 import type { Insertable } from "kysely";
 import type { DB } from "./client.server";
 import type { AreaLevel, AreasTable, MembershipStatus } from "./schema";
-import { hashPassword } from "../app/services/password.server";
+import { hashPassword } from "../app/services/accounts/password.server";
 import { PRIVACY_NOTICE_VERSION } from "../app/domain/accounts/schemas";
 import { seedProjects } from "./seed-projects";
 import { seedVoting } from "./seed-voting";

@@ -1,23 +1,23 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { getDb } from "../db/client.server";
-import { loginSchema, registrationSchema } from "~/domain/accounts/schemas";
-import {
-  createSession,
-  listSessions,
-  login,
-  register,
-  revokeOwnSession,
-  revokeSession,
-  sessionFromToken,
-} from "~/services/accounts.server";
-import { verifyPassword } from "~/services/password.server";
-import { ACCOUNT_RULE, LOCK_MS } from "~/services/throttle.server";
-import { makeUser, tableCounts, TEST_PASSWORD } from "./support/factories";
+import { loginSchema, registrationSchema, type LoginInput } from "~/domain/accounts/schemas";
+import { ANONYMOUS } from "~/domain/permissions/policy";
+import { login, logout, register, revokeSession } from "~/services/accounts/commands.server";
+import { verifyPassword } from "~/services/accounts/password.server";
+import { listSessions, sessionFromToken } from "~/services/accounts/queries.server";
+import { openSession } from "~/services/accounts/sessions.server";
+import { ACCOUNT_RULE, LOCK_MS } from "~/services/accounts/throttle.server";
+import { run } from "~/services/runner/command.server";
+import { actorFor, makeUser, tableCounts, TEST_PASSWORD } from "./support/factories";
 import { refusal } from "./support/refusal";
 
 const ctx = { clientIp: "10.0.0.1", userAgent: "vitest" };
 const creds = (loginId: string, password = TEST_PASSWORD) =>
   loginSchema.parse({ login: loginId, password });
+const signIn = (input: LoginInput, context: typeof ctx) =>
+  run(login, ANONYMOUS, { ...input, ...context });
+const createSession = (userId: number, userAgent: string | null) =>
+  openSession(getDb(), userId, userAgent, new Date());
 
 afterEach(() => {
   vi.useRealTimers();
@@ -32,7 +32,7 @@ describe("registration", () => {
       password: "a good password",
       consent: "yes",
     });
-    const { userId, token } = await register(input, "ua");
+    const { userId, token } = await run(register, ANONYMOUS, { ...input, userAgent: "ua" });
     const user = await getDb()
       .selectFrom("users")
       .selectAll()
@@ -51,15 +51,15 @@ describe("registration", () => {
     await makeUser({ username: "takenname" });
     const before = await tableCounts();
     const e = await refusal(
-      register(
-        registrationSchema.parse({
+      run(register, ANONYMOUS, {
+        ...registrationSchema.parse({
           displayName: "x",
           login: "TakenName",
           password: "long enough",
           consent: "yes",
         }),
-        null,
-      ),
+        userAgent: null,
+      }),
     );
     expect([e.status, e.key, e.field]).toEqual([400, "account:errors.loginTaken", "login"]);
     expect(await tableCounts()).toEqual(before);
@@ -70,14 +70,14 @@ describe("login", () => {
   it("signs in with the right password, by username or phone", async () => {
     await makeUser({ username: "lin" });
     await makeUser({ phone: "13900002222" });
-    expect((await login(creds("lin"), ctx)).token).toBeTruthy();
-    expect((await login(creds("139-0000-2222"), ctx)).token).toBeTruthy();
+    expect((await signIn(creds("lin"), ctx)).token).toBeTruthy();
+    expect((await signIn(creds("139-0000-2222"), ctx)).token).toBeTruthy();
   });
 
   it("gives the same answer for a wrong password and an unknown login", async () => {
     await makeUser({ username: "zhou" });
-    const wrong = await refusal(login(creds("zhou", "wrong password"), ctx));
-    const unknown = await refusal(login(creds("nobodyhere"), ctx));
+    const wrong = await refusal(signIn(creds("zhou", "wrong password"), ctx));
+    const unknown = await refusal(signIn(creds("nobodyhere"), ctx));
     expect([wrong.status, wrong.key]).toEqual([401, "account:errors.badCredentials"]);
     expect([unknown.status, unknown.key]).toEqual([wrong.status, wrong.key]);
   });
@@ -89,7 +89,7 @@ describe("login", () => {
     const ip = { ...ctx, clientIp: "10.9.9.9" };
     // The first failures answer at once; later ones wait (measured here by the stored state).
     for (let i = 0; i < ACCOUNT_RULE.lockAfter; i++) {
-      const e = await refusal(login(creds("target", `wrong ${i}`), ip));
+      const e = await refusal(signIn(creds("target", `wrong ${i}`), ip));
       expect(e.key).toBe("account:errors.badCredentials");
     }
     const row = await getDb()
@@ -101,14 +101,14 @@ describe("login", () => {
     expect(row.lockedUntil).not.toBeNull();
 
     // Locked: even the right password is refused, from any address.
-    const locked = await refusal(login(creds("target"), { ...ctx, clientIp: "10.1.1.1" }));
+    const locked = await refusal(signIn(creds("target"), { ...ctx, clientIp: "10.1.1.1" }));
     expect([locked.status, locked.key]).toEqual([429, "account:errors.locked"]);
     expect(Number(locked.params.minutes)).toBeGreaterThan(0);
 
     // After the lock, the right password works again and clears the count.
     vi.useFakeTimers({ toFake: ["Date"] });
     vi.setSystemTime(Date.now() + LOCK_MS + 1000);
-    expect((await login(creds("target"), { ...ctx, clientIp: "10.1.1.1" })).token).toBeTruthy();
+    expect((await signIn(creds("target"), { ...ctx, clientIp: "10.1.1.1" })).token).toBeTruthy();
     const cleared = await getDb()
       .selectFrom("loginThrottle")
       .select("key")
@@ -120,10 +120,10 @@ describe("login", () => {
   it("delays answers once an account has a few failures", async () => {
     await makeUser({ username: "slowme" });
     for (let i = 0; i < ACCOUNT_RULE.slowAfter + 1; i++) {
-      await refusal(login(creds("slowme", "nope nope"), { ...ctx, clientIp: "10.7.7.7" }));
+      await refusal(signIn(creds("slowme", "nope nope"), { ...ctx, clientIp: "10.7.7.7" }));
     }
     const started = performance.now();
-    await refusal(login(creds("slowme", "nope nope"), { ...ctx, clientIp: "10.7.7.7" }));
+    await refusal(signIn(creds("slowme", "nope nope"), { ...ctx, clientIp: "10.7.7.7" }));
     // At least the configured delay (500 ms at this count); not a speed assertion.
     expect(performance.now() - started).toBeGreaterThanOrEqual(450);
   });
@@ -141,7 +141,7 @@ describe("sessions", () => {
     expect(stored.map((s) => s.id)).not.toContain(token);
     const s = await sessionFromToken(token);
     expect(s?.user.id).toBe(userId);
-    await revokeSession(s!.sessionId);
+    await run(logout, await actorFor(userId), { sessionId: s!.sessionId });
     expect(await sessionFromToken(token)).toBeNull();
   });
 
@@ -181,9 +181,10 @@ describe("sessions", () => {
     const theirs = await sessionFromToken((await createSession(other, "c")).token);
     const list = await listSessions(me, a!.sessionId);
     expect(list.map((s) => s.current).sort()).toEqual([false, true]);
-    const e = await refusal(revokeOwnSession(me, theirs!.sessionId));
+    const myself = await actorFor(me);
+    const e = await refusal(run(revokeSession, myself, { sessionId: theirs!.sessionId }));
     expect([e.status, e.key]).toEqual([404, "account:errors.sessionNotFound"]);
-    await revokeOwnSession(me, b!.sessionId);
+    await run(revokeSession, myself, { sessionId: b!.sessionId });
     expect((await listSessions(me, a!.sessionId)).length).toBe(1);
   });
 });

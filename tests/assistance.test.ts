@@ -4,9 +4,10 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "../db/client.server";
-import { actions, policy, type Actor } from "~/domain/permissions/policy";
+import { actions, ANONYMOUS, policy, type Actor } from "~/domain/permissions/policy";
 import { pollSchema } from "~/domain/voting/schemas";
-import { login, revokeSession } from "~/services/accounts.server";
+import { login, logout } from "~/services/accounts/commands.server";
+import { exportMyData } from "~/services/accounts/mydata.server";
 import {
   endSitting,
   endSittingsIn,
@@ -16,7 +17,6 @@ import {
 } from "~/services/assistance/commands.server";
 import { assistanceHistory, findResidents } from "~/services/assistance/queries.server";
 import { cancelRsvp, meetingPage, rsvp } from "~/services/meetings.server";
-import { exportMyData } from "~/services/mydata.server";
 import { applyOrganisation } from "~/services/organisations.server";
 import { editProject, proposeProject, takeStep } from "~/services/projects/commands.server";
 import {
@@ -121,10 +121,12 @@ describe("assisted registration", () => {
       .executeTakeFirstOrThrow();
     expect(audit.actorId).toBe(helper.userId);
     expect(JSON.parse(audit.details)).toMatchObject({ consent: "spoken" });
-    const signedIn = await login(
-      { login: { kind: "username", value: slip.username }, password: slip.password },
-      { clientIp: "10.0.0.1", userAgent: null },
-    );
+    const signedIn = await run(login, ANONYMOUS, {
+      login: { kind: "username", value: slip.username },
+      password: slip.password,
+      clientIp: "10.0.0.1",
+      userAgent: null,
+    });
     expect(signedIn.userId).toBe(slip.userId);
     const history = await assistanceHistory(await actorFor(slip.userId));
     expect(history.registration).toMatchObject({ consent: "spoken" });
@@ -152,8 +154,9 @@ describe("assisted registration", () => {
     expect((await currentFromCookie(oldCookie)).session).toBeNull();
     const ctx = { clientIp: "10.0.0.2", userAgent: null };
     const id = { kind: "username" as const, value: slip.username };
-    expect((await refusal(login({ login: id, password: slip.password }, ctx))).status).toBe(401);
-    expect((await login({ login: id, password: again.password }, ctx)).userId).toBe(slip.userId);
+    const signIn = (password: string) => run(login, ANONYMOUS, { login: id, password, ...ctx });
+    expect((await refusal(signIn(slip.password))).status).toBe(401);
+    expect((await signIn(again.password)).userId).toBe(slip.userId);
   });
 
   it("reissues only for people the window registered in the helper's own community", async () => {
@@ -222,7 +225,7 @@ describe("a sitting", () => {
     expect(after.actor.committeeOf).toBe(here);
 
     const b = await sitting();
-    await revokeSession(b.current.session!.sessionId);
+    await run(logout, b.actor, { sessionId: b.current.session!.sessionId });
     const ended = await getDb()
       .selectFrom("assistanceSittings")
       .select("endedAt")

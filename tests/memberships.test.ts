@@ -2,17 +2,17 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { getDb } from "../db/client.server";
 import { ANONYMOUS, type Actor } from "~/domain/permissions/policy";
 import { parseLoginId } from "~/domain/accounts/schemas";
-import { homeNews } from "~/services/activity.server";
 import { listAudit } from "~/services/audit.server";
-import { appointCommitteeMember, endCommitteeMember } from "~/services/committee.server";
-import { onEvent, type DomainEvent } from "~/services/events.server";
 import {
+  appointCommitteeMember,
   decideMembership,
-  listPending,
+  endCommitteeMember,
   requestMembership,
   withdrawMembership,
-} from "~/services/memberships.server";
-import { communityPage } from "~/services/areas.server";
+} from "~/services/communities/commands.server";
+import { communityPage, homeNews, listPending } from "~/services/communities/queries.server";
+import { onEvent, type DomainEvent } from "~/services/events.server";
+import { run } from "~/services/runner/command.server";
 import {
   actorFor,
   makeCommittee,
@@ -47,7 +47,7 @@ describe("asking to join", () => {
   it("creates a pending request and tells the committee", async () => {
     const events: DomainEvent[] = [];
     const stop = onEvent((e) => events.push(e));
-    const id = await requestMembership(resident, community);
+    const id = await run(requestMembership, resident, { communityId: community });
     stop();
     const pending = await listPending(committee, community);
     expect(pending.map((p) => p.id)).toEqual([id]);
@@ -62,12 +62,14 @@ describe("asking to join", () => {
   });
 
   it("refuses twice, anonymous people, and places that are not communities", async () => {
-    await requestMembership(resident, community);
+    await run(requestMembership, resident, { communityId: community });
     const before = await tableCounts();
-    expect((await refusal(requestMembership(resident, community))).key).toBe(
+    expect((await refusal(run(requestMembership, resident, { communityId: community }))).key).toBe(
       "community:errors.alreadyPending",
     );
-    expect((await refusal(requestMembership(ANONYMOUS, community))).status).toBe(401);
+    expect(
+      (await refusal(run(requestMembership, ANONYMOUS, { communityId: community }))).status,
+    ).toBe(401);
     const street = (
       await getDb()
         .selectFrom("areas")
@@ -75,15 +77,23 @@ describe("asking to join", () => {
         .where("id", "=", community)
         .executeTakeFirstOrThrow()
     ).parentId!;
-    expect((await refusal(requestMembership(resident, street))).status).toBe(404);
-    expect((await refusal(requestMembership(resident, 987654))).status).toBe(404);
+    expect((await refusal(run(requestMembership, resident, { communityId: street }))).status).toBe(
+      404,
+    );
+    expect((await refusal(run(requestMembership, resident, { communityId: 987654 }))).status).toBe(
+      404,
+    );
     expect(await tableCounts()).toEqual(before);
   });
 
   it("lets a declined resident ask again", async () => {
-    const id = await requestMembership(resident, community);
-    await decideMembership(committee, id, "decline", "地址不符");
-    expect(await requestMembership(resident, community)).toBe(id);
+    const id = await run(requestMembership, resident, { communityId: community });
+    await run(decideMembership, committee, {
+      membershipId: id,
+      decision: "decline",
+      reason: "地址不符",
+    });
+    expect(await run(requestMembership, resident, { communityId: community })).toBe(id);
     const row = await getDb()
       .selectFrom("memberships")
       .selectAll()
@@ -95,8 +105,8 @@ describe("asking to join", () => {
 
 describe("deciding", () => {
   it("verifies, writes the audit log in the same step, and refreshes the resident's rights", async () => {
-    const id = await requestMembership(resident, community);
-    await decideMembership(committee, id, "verify", "");
+    const id = await run(requestMembership, resident, { communityId: community });
+    await run(decideMembership, committee, { membershipId: id, decision: "verify", reason: "" });
     const row = await getDb()
       .selectFrom("memberships")
       .selectAll()
@@ -115,23 +125,33 @@ describe("deciding", () => {
   });
 
   it("needs a reason to decline", async () => {
-    const id = await requestMembership(resident, community);
+    const id = await run(requestMembership, resident, { communityId: community });
     const before = await tableCounts();
-    const e = await refusal(decideMembership(committee, id, "decline", "  "));
+    const e = await refusal(
+      run(decideMembership, committee, { membershipId: id, decision: "decline", reason: "  " }),
+    );
     expect([e.status, e.key, e.field]).toEqual([400, "community:errors.reasonRequired", "reason"]);
     expect(await tableCounts()).toEqual(before);
   });
 
   it("refuses residents, other communities' committees and admins, writing nothing", async () => {
-    const id = await requestMembership(resident, community);
+    const id = await run(requestMembership, resident, { communityId: community });
     const other = await actorFor(await makeUser());
     await makeMembership(other.userId!, community, "verified");
     const before = await tableCounts();
     for (const actor of [resident, await actorFor(other.userId!), outsider, admin]) {
-      const e = await refusal(decideMembership(actor, id, "verify", ""));
+      const e = await refusal(
+        run(decideMembership, actor, { membershipId: id, decision: "verify", reason: "" }),
+      );
       expect([e.status, e.key]).toEqual([403, "errors.forbidden"]);
     }
-    expect((await refusal(decideMembership(ANONYMOUS, id, "verify", ""))).status).toBe(401);
+    expect(
+      (
+        await refusal(
+          run(decideMembership, ANONYMOUS, { membershipId: id, decision: "verify", reason: "" }),
+        )
+      ).status,
+    ).toBe(401);
     expect((await refusal(listPending(resident, community))).status).toBe(403);
     expect(await tableCounts()).toEqual(before);
   });
@@ -140,10 +160,10 @@ describe("deciding", () => {
     const second = await actorFor(await makeUser());
     await makeCommittee(second.userId!, community);
     const secondActor = await actorFor(second.userId!);
-    const id = await requestMembership(resident, community);
+    const id = await run(requestMembership, resident, { communityId: community });
     const results = await Promise.allSettled([
-      decideMembership(committee, id, "verify", ""),
-      decideMembership(secondActor, id, "decline", "重复"),
+      run(decideMembership, committee, { membershipId: id, decision: "verify", reason: "" }),
+      run(decideMembership, secondActor, { membershipId: id, decision: "decline", reason: "重复" }),
     ]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     const audit = await listAudit(committee, community);
@@ -151,18 +171,30 @@ describe("deciding", () => {
   });
 
   it("refuses an unknown request with 404", async () => {
-    expect((await refusal(decideMembership(committee, 424242, "verify", ""))).status).toBe(404);
+    expect(
+      (
+        await refusal(
+          run(decideMembership, committee, {
+            membershipId: 424242,
+            decision: "verify",
+            reason: "",
+          }),
+        )
+      ).status,
+    ).toBe(404);
   });
 });
 
 describe("withdrawing and leaving", () => {
   it("lets residents withdraw their own request, and says 'not found' for anyone else's", async () => {
-    const id = await requestMembership(resident, community);
+    const id = await run(requestMembership, resident, { communityId: community });
     const stranger = await actorFor(await makeUser());
-    const e = await refusal(withdrawMembership(stranger, id));
+    const e = await refusal(run(withdrawMembership, stranger, { membershipId: id }));
     expect([e.status, e.key]).toEqual([404, "community:errors.membershipNotFound"]);
-    expect((await refusal(withdrawMembership(ANONYMOUS, id))).status).toBe(401);
-    await withdrawMembership(resident, id);
+    expect((await refusal(run(withdrawMembership, ANONYMOUS, { membershipId: id }))).status).toBe(
+      401,
+    );
+    await run(withdrawMembership, resident, { membershipId: id });
     expect(await listPending(committee, community)).toEqual([]);
   });
 });
@@ -170,11 +202,14 @@ describe("withdrawing and leaving", () => {
 describe("committee appointments", () => {
   it("lets admins appoint and stand down, with audit entries", async () => {
     const u = await makeUser({ username: "newmember", displayName: "新委员" });
-    await appointCommitteeMember(admin, community, parseLoginId("newmember")!);
+    await run(appointCommitteeMember, admin, {
+      communityId: community,
+      login: parseLoginId("newmember")!,
+    });
     expect((await actorFor(u)).committeeOf).toBe(community);
     const page = await communityPage(community);
     const seat = page!.committee.find((m) => m.userId === u)!;
-    await endCommitteeMember(admin, seat.id);
+    await run(endCommitteeMember, admin, { committeeMemberId: seat.id });
     expect((await actorFor(u)).committeeOf).toBeNull();
     const actions = (await listAudit(admin, community)).map((a) => a.action);
     expect(actions.slice(0, 2)).toEqual(["committee.end", "committee.appoint"]);
@@ -184,11 +219,24 @@ describe("committee appointments", () => {
     await makeUser({ username: "candidate" });
     const before = await tableCounts();
     expect(
-      (await refusal(appointCommitteeMember(committee, community, parseLoginId("candidate")!)))
-        .status,
+      (
+        await refusal(
+          run(appointCommitteeMember, committee, {
+            communityId: community,
+            login: parseLoginId("candidate")!,
+          }),
+        )
+      ).status,
     ).toBe(403);
     expect(
-      (await refusal(appointCommitteeMember(admin, community, parseLoginId("nosuchperson")!))).key,
+      (
+        await refusal(
+          run(appointCommitteeMember, admin, {
+            communityId: community,
+            login: parseLoginId("nosuchperson")!,
+          }),
+        )
+      ).key,
     ).toBe("community:errors.userNotFound");
     const busy = await getDb()
       .selectFrom("users")
@@ -196,7 +244,14 @@ describe("committee appointments", () => {
       .where("id", "=", outsider.userId!)
       .executeTakeFirstOrThrow();
     expect(
-      (await refusal(appointCommitteeMember(admin, community, parseLoginId(busy.username!)!))).key,
+      (
+        await refusal(
+          run(appointCommitteeMember, admin, {
+            communityId: community,
+            login: parseLoginId(busy.username!)!,
+          }),
+        )
+      ).key,
     ).toBe("community:errors.committeeElsewhere");
     expect(await tableCounts()).toEqual(before);
   });
@@ -204,10 +259,10 @@ describe("committee appointments", () => {
 
 describe("home news", () => {
   it("counts new residents without naming them, and shows the committee its queue", async () => {
-    const id = await requestMembership(resident, community);
-    await decideMembership(committee, id, "verify", "");
+    const id = await run(requestMembership, resident, { communityId: community });
+    await run(decideMembership, committee, { membershipId: id, decision: "verify", reason: "" });
     const waiting = await actorFor(await makeUser());
-    await requestMembership(waiting, community);
+    await run(requestMembership, waiting, { communityId: community });
     const [mine] = await homeNews(await actorFor(resident.userId!));
     expect(mine).toMatchObject({
       communityId: community,

@@ -2,10 +2,12 @@ import { describe, expect, it } from "vitest";
 import { getDb } from "../db/client.server";
 import { ANONYMOUS } from "~/domain/permissions/policy";
 import { loginSchema } from "~/domain/accounts/schemas";
-import { login, sessionFromToken } from "~/services/accounts.server";
+import { deleteAccount, login } from "~/services/accounts/commands.server";
+import { exportMyData } from "~/services/accounts/mydata.server";
+import { sessionFromToken } from "~/services/accounts/queries.server";
 import { listAudit } from "~/services/audit.server";
-import { decideMembership, requestMembership } from "~/services/memberships.server";
-import { deleteAccount, exportMyData } from "~/services/mydata.server";
+import { decideMembership, requestMembership } from "~/services/communities/commands.server";
+import { run as runCommand } from "~/services/runner/command.server";
 import { loader as downloadLoader } from "~/routes/me.data[.json]";
 import { action as deleteAction } from "~/routes/me.data";
 import {
@@ -25,8 +27,8 @@ describe("my data", () => {
     const community = await makeCommunity();
     const me = await actorFor(await makeUser({ username: "exportme", displayName: "导出者" }));
     const other = await actorFor(await makeUser());
-    await requestMembership(me, community);
-    await requestMembership(other, community);
+    await runCommand(requestMembership, me, { communityId: community });
+    await runCommand(requestMembership, other, { communityId: community });
     const data = await exportMyData(me);
     expect(data.account).toMatchObject({ displayName: "导出者", username: "exportme" });
     expect(data.memberships).toHaveLength(1);
@@ -54,7 +56,7 @@ describe("deleting an account", () => {
   it("refuses a wrong password and changes nothing", async () => {
     const me = await actorFor(await makeUser());
     const before = await tableCounts();
-    const e = await refusal(deleteAccount(me, "not my password"));
+    const e = await refusal(runCommand(deleteAccount, me, { password: "not my password" }));
     expect([e.status, e.key, e.field]).toEqual([400, "account:errors.passwordWrong", "password"]);
     expect(await tableCounts()).toEqual(before);
   });
@@ -65,8 +67,12 @@ describe("deleting an account", () => {
     await makeCommittee(committeeId, community);
     const committee = await actorFor(committeeId);
     const resident = await actorFor(await makeUser());
-    const id = await requestMembership(resident, community);
-    await decideMembership(committee, id, "verify", "");
+    const id = await runCommand(requestMembership, resident, { communityId: community });
+    await runCommand(decideMembership, committee, {
+      membershipId: id,
+      decision: "verify",
+      reason: "",
+    });
     const cookie = await cookieFor(committeeId);
 
     const res = await run(
@@ -87,7 +93,8 @@ describe("deleting an account", () => {
     expect(
       (
         await refusal(
-          login(loginSchema.parse({ login: "leaving", password: TEST_PASSWORD }), {
+          runCommand(login, ANONYMOUS, {
+            ...loginSchema.parse({ login: "leaving", password: TEST_PASSWORD }),
             clientIp: "1.1.1.1",
             userAgent: null,
           }),

@@ -9,8 +9,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { attachRealtime, CHANGED_INTERVAL_MS } from "~/realtime/server.server";
 import { emitEvent } from "~/services/events.server";
 import type { Ack, ClientToServerEvents, ServerToClientEvents } from "~/realtime/protocol";
-import { decideMembership } from "~/services/memberships.server";
-import { revokeSession, sessionFromToken } from "~/services/accounts.server";
+import { decideMembership } from "~/services/communities/commands.server";
+import { logout } from "~/services/accounts/commands.server";
+import { sessionFromToken } from "~/services/accounts/queries.server";
+import { run } from "~/services/runner/command.server";
 import {
   actorFor,
   cookieFor,
@@ -103,7 +105,7 @@ describe("socket handshake and authorisation", () => {
     await connected(c);
     expect(await ask(c, "whoami")).toMatchObject({ ok: true, data: { userId } });
     const session = await sessionFromToken(cookie.split("=")[1]);
-    await revokeSession(session!.sessionId);
+    await run(logout, await actorFor(userId), { sessionId: session!.sessionId });
     // Checked again on every event: revoking a session stops an open socket at once.
     const after = await ask<unknown>(c, "membership:request", { communityId: community });
     expect(after).toMatchObject({ ok: false, error: { status: 401 } });
@@ -178,7 +180,11 @@ describe("socket handshake and authorisation", () => {
       watcher.on("changed", (p) => p.type === "membership.decided" && resolve(p)),
     );
     if (!res.ok) throw new Error("request refused");
-    await decideMembership(await actorFor(committeeId), res.data.membershipId, "verify", "");
+    await run(decideMembership, await actorFor(committeeId), {
+      membershipId: res.data.membershipId,
+      decision: "verify",
+      reason: "",
+    });
     expect(await mine).toEqual({ channel: `user:${userId}`, type: "membership.decided" });
     expect(await pub).toEqual({ channel: `community:${community}`, type: "membership.decided" });
   });

@@ -8,7 +8,7 @@ import { action as loginAction } from "~/routes/login";
 import { action as logoutAction } from "~/routes/logout";
 import { action as settingsAction } from "~/routes/settings";
 import type { Refusal } from "~/utils/forms.server";
-import { sessionFromToken } from "~/services/accounts.server";
+import { sessionFromToken } from "~/services/accounts/queries.server";
 import { cookieFor, makeUser, tableCounts, TEST_PASSWORD } from "./support/factories";
 import { body, formRequest, run } from "./support/remix";
 

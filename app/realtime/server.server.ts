@@ -11,7 +11,8 @@ import { authorize } from "~/domain/permissions/policy";
 import { i18next } from "~/i18n/i18next.server";
 import { fallbackLng, isLng, type Lng } from "~/i18n/config";
 import { onEvent, type DomainEvent } from "~/services/events.server";
-import { requestMembership } from "~/services/memberships.server";
+import { requestMembership } from "~/services/communities/commands.server";
+import { run } from "~/services/runner/command.server";
 import { stateForBroadcast } from "~/services/room.server";
 import {
   flagMessage,
@@ -237,7 +238,7 @@ export function registerHandlers(socket: LiuheSocket) {
       z.object({ communityId: z.number().int().positive() }).strict(),
       async ({ communityId }) => {
         const { actor } = await current(socket);
-        return { membershipId: await requestMembership(actor, communityId) };
+        return { membershipId: await run(requestMembership, actor, { communityId }) };
       },
     ),
   );

@@ -5,7 +5,7 @@ import { Notice } from "~/components/forms";
 import { useTranslation } from "react-i18next";
 import type { Lng } from "~/i18n/config";
 import { getT } from "~/i18n/i18next.server";
-import { homeNews } from "~/services/activity.server";
+import { homeNews } from "~/services/communities/queries.server";
 import { areaName, formatDate } from "~/utils/format";
 import { titleMeta } from "~/utils/meta";
 import { getCurrent } from "~/utils/session.server";

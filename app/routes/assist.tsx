@@ -12,7 +12,7 @@ import { DISPLAY_NAME_MAX } from "~/domain/accounts/limits";
 import { can } from "~/domain/permissions/policy";
 import type { Lng } from "~/i18n/config";
 import { getT } from "~/i18n/i18next.server";
-import { getArea } from "~/services/areas.server";
+import { getArea } from "~/services/communities/queries.server";
 import {
   endSitting,
   registerResident,

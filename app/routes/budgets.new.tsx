@@ -7,7 +7,7 @@ import { TALLY_METHODS } from "~/domain/voting/rules";
 import { roundSchema } from "~/domain/voting/schemas";
 import { id as idSchema, parseForm } from "~/domain/validation";
 import { getT } from "~/i18n/i18next.server";
-import { getArea } from "~/services/areas.server";
+import { getArea } from "~/services/communities/queries.server";
 import { acceptedProjects, createRound } from "~/services/voting.server";
 import { areaName, formatYuan } from "~/utils/format";
 import {

@@ -5,7 +5,7 @@ import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import type { Lng } from "~/i18n/config";
 import { getT } from "~/i18n/i18next.server";
-import { getArea } from "~/services/areas.server";
+import { getArea } from "~/services/communities/queries.server";
 import { listAudit } from "~/services/audit.server";
 import { idParam, notFound, throwRefusal } from "~/utils/forms.server";
 import { areaName, formatDateTime } from "~/utils/format";

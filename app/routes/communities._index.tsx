@@ -6,7 +6,7 @@ import { Notice } from "~/components/forms";
 import { authorize } from "~/domain/permissions/policy";
 import { getT } from "~/i18n/i18next.server";
 import type { Lng } from "~/i18n/config";
-import { areaTree } from "~/services/areas.server";
+import { areaTree } from "~/services/communities/queries.server";
 import { areaName } from "~/utils/format";
 import { titleMeta } from "~/utils/meta";
 import { getCurrent } from "~/utils/session.server";

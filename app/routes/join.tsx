@@ -3,15 +3,13 @@ import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { ErrorSummary, Field } from "~/components/forms";
-import { registrationSchema } from "~/domain/accounts/schemas";
 import { DISPLAY_NAME_MAX, LOGIN_MAX, PASSWORD_MAX, PASSWORD_MIN } from "~/domain/accounts/limits";
-import { parseForm } from "~/domain/validation";
 import { getT } from "~/i18n/i18next.server";
-import { register } from "~/services/accounts.server";
-import { readForm, refusalFrom, refuseForm, type Refusal } from "~/utils/forms.server";
+import { register } from "~/services/accounts/commands.server";
+import { submit } from "~/services/runner/form.server";
+import { readForm, type Refusal } from "~/utils/forms.server";
 import { titleMeta } from "~/utils/meta";
 import { getCurrent, safeNext, sessionCookie } from "~/utils/session.server";
-import { authorize } from "~/domain/permissions/policy";
 
 export const handle = { i18n: ["account"] };
 export const meta = titleMeta;
@@ -28,23 +26,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const form = await readForm(request);
   const { actor } = await getCurrent(request);
-  try {
-    authorize(actor, "account.register");
-  } catch (e) {
-    return refusalFrom(e, form);
-  }
-  const parsed = parseForm(registrationSchema, form);
-  if (!parsed.ok) return refuseForm(400, parsed.errors, form);
-  try {
-    const { token } = await register(parsed.data, request.headers.get("User-Agent"));
-    const next = safeNext(
-      typeof form.next === "string" ? form.next : null,
-      "/communities?welcome=1",
-    );
-    return redirect(next, { headers: { "Set-Cookie": sessionCookie(token, request) } });
-  } catch (e) {
-    return refusalFrom(e, form);
-  }
+  const next = safeNext(typeof form.next === "string" ? form.next : null, "/communities?welcome=1");
+  return submit(
+    register,
+    actor,
+    form,
+    ({ token }) => redirect(next, { headers: { "Set-Cookie": sessionCookie(token, request) } }),
+    { params: { userAgent: request.headers.get("User-Agent") } },
+  );
 }
 
 export default function Join() {

@@ -3,13 +3,12 @@ import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { ErrorSummary, Field } from "~/components/forms";
-import { loginSchema } from "~/domain/accounts/schemas";
 import { LOGIN_MAX } from "~/domain/accounts/limits";
-import { parseForm } from "~/domain/validation";
 import { can } from "~/domain/permissions/policy";
 import { getT } from "~/i18n/i18next.server";
-import { login } from "~/services/accounts.server";
-import { readForm, refusalFrom, refuseForm, type Refusal } from "~/utils/forms.server";
+import { login } from "~/services/accounts/commands.server";
+import { submit } from "~/services/runner/form.server";
+import { readForm, type Refusal } from "~/utils/forms.server";
 import { titleMeta } from "~/utils/meta";
 import { getCurrent, safeNext, sessionCookie } from "~/utils/session.server";
 
@@ -28,18 +27,20 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = await readForm(request);
   const next = safeNext(typeof form.next === "string" ? form.next : null);
   // Already signed in (a second tab, the back button): nothing to do but go on.
-  if (!can((await getCurrent(request)).actor, "account.login")) return redirect(next);
-  const parsed = parseForm(loginSchema, form);
-  if (!parsed.ok) return refuseForm(400, parsed.errors, form);
-  try {
-    const { token } = await login(parsed.data, {
-      clientIp: context.clientIp ?? "unknown",
-      userAgent: request.headers.get("User-Agent"),
-    });
-    return redirect(next, { headers: { "Set-Cookie": sessionCookie(token, request) } });
-  } catch (e) {
-    return refusalFrom(e, form);
-  }
+  const { actor } = await getCurrent(request);
+  if (!can(actor, "account.login")) return redirect(next);
+  return submit(
+    login,
+    actor,
+    form,
+    ({ token }) => redirect(next, { headers: { "Set-Cookie": sessionCookie(token, request) } }),
+    {
+      params: {
+        clientIp: context.clientIp ?? "unknown",
+        userAgent: request.headers.get("User-Agent"),
+      },
+    },
+  );
 }
 
 export default function Login() {

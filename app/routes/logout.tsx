@@ -4,7 +4,8 @@ import { Form } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { can } from "~/domain/permissions/policy";
 import { getT } from "~/i18n/i18next.server";
-import { revokeSession } from "~/services/accounts.server";
+import { logout } from "~/services/accounts/commands.server";
+import { submit } from "~/services/runner/form.server";
 import { readForm } from "~/utils/forms.server";
 import { titleMeta } from "~/utils/meta";
 import { clearSessionCookie, getCurrent } from "~/utils/session.server";
@@ -20,11 +21,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  await readForm(request);
+  const form = await readForm(request);
   const { session, actor } = await getCurrent(request);
+  const home = () => redirect("/", { headers: { "Set-Cookie": clearSessionCookie(request) } });
   // Signing out twice (a second tab, a back button) is harmless: just go home.
-  if (session && can(actor, "account.logout")) await revokeSession(session.sessionId);
-  return redirect("/", { headers: { "Set-Cookie": clearSessionCookie(request) } });
+  if (!session || !can(actor, "account.logout")) return home();
+  return submit(logout, actor, form, home, { params: { sessionId: session.sessionId } });
 }
 
 export default function Logout() {

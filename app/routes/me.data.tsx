@@ -2,20 +2,14 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { z } from "zod";
 import { ErrorSummary, Field } from "~/components/forms";
 import { maskPhone } from "~/domain/accounts/schemas";
-import { parseForm } from "~/domain/validation";
 import type { Lng } from "~/i18n/config";
 import { getT } from "~/i18n/i18next.server";
-import { deleteAccount, exportMyData } from "~/services/mydata.server";
-import {
-  readForm,
-  refusalFrom,
-  refuseForm,
-  throwRefusal,
-  type Refusal,
-} from "~/utils/forms.server";
+import { deleteAccount } from "~/services/accounts/commands.server";
+import { exportMyData } from "~/services/accounts/mydata.server";
+import { submit } from "~/services/runner/form.server";
+import { readForm, throwRefusal, type Refusal } from "~/utils/forms.server";
 import { formatDate } from "~/utils/format";
 import { titleMeta } from "~/utils/meta";
 import { clearSessionCookie, requireSession } from "~/utils/session.server";
@@ -47,24 +41,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   });
 }
 
-const deleteSchema = z.object({
-  intent: z.literal("delete"),
-  password: z
-    .string({ required_error: "errors.required", invalid_type_error: "errors.invalidType" })
-    .min(1, "errors.required"),
-});
-
 export async function action({ request }: ActionFunctionArgs) {
   const form = await readForm(request);
   const { actor } = await requireSession(request);
-  const parsed = parseForm(deleteSchema, form);
-  if (!parsed.ok) return refuseForm(400, parsed.errors, form);
-  try {
-    await deleteAccount(actor, parsed.data.password);
-  } catch (e) {
-    return refusalFrom(e, form);
-  }
-  return redirect("/?deleted=1", { headers: { "Set-Cookie": clearSessionCookie(request) } });
+  return submit(deleteAccount, actor, form, () =>
+    redirect("/?deleted=1", { headers: { "Set-Cookie": clearSessionCookie(request) } }),
+  );
 }
 
 export default function MyData() {

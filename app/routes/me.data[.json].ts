@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { exportMyData } from "~/services/mydata.server";
+import { exportMyData } from "~/services/accounts/mydata.server";
 import { throwRefusal } from "~/utils/forms.server";
 import { requireSession } from "~/utils/session.server";
 

@@ -6,7 +6,7 @@ import { OrganisationFields, typedList, useProjectLabels } from "~/components/pr
 import { authorize } from "~/domain/permissions/policy";
 import { organisationSchema } from "~/domain/projects/schemas";
 import { parseForm } from "~/domain/validation";
-import { communityOptions } from "~/services/areas.server";
+import { communityOptions } from "~/services/communities/queries.server";
 import { editOrganisation, organisationPage } from "~/services/organisations.server";
 import {
   idParam,

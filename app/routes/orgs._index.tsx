@@ -8,7 +8,7 @@ import { SERVICE_AREAS, TIERS } from "~/domain/projects/rules";
 import { authorize } from "~/domain/permissions/policy";
 import { listParams } from "~/utils/list-params";
 import { getT } from "~/i18n/i18next.server";
-import { communityOptions } from "~/services/areas.server";
+import { communityOptions } from "~/services/communities/queries.server";
 import {
   listOrganisations,
   myOrganisations,

@@ -7,7 +7,7 @@ import { authorize } from "~/domain/permissions/policy";
 import { organisationSchema } from "~/domain/projects/schemas";
 import { parseForm } from "~/domain/validation";
 import { getT } from "~/i18n/i18next.server";
-import { communityOptions } from "~/services/areas.server";
+import { communityOptions } from "~/services/communities/queries.server";
 import { applyOrganisation } from "~/services/organisations.server";
 import { readForm, refusalFrom, refuseForm, type Refusal } from "~/utils/forms.server";
 import { titleMeta } from "~/utils/meta";

@@ -8,7 +8,7 @@ import { OPTION_ROWS, POLL_METHODS } from "~/domain/voting/rules";
 import { pollSchema } from "~/domain/voting/schemas";
 import { id as idSchema, parseForm } from "~/domain/validation";
 import { getT } from "~/i18n/i18next.server";
-import { getArea } from "~/services/areas.server";
+import { getArea } from "~/services/communities/queries.server";
 import { createPoll } from "~/services/voting.server";
 import { areaName } from "~/utils/format";
 import {

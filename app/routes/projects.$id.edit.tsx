@@ -6,7 +6,7 @@ import { ProjectFields, typedItems, useProjectLabels } from "~/components/projec
 import { DomainError } from "~/domain/errors";
 import { authorize } from "~/domain/permissions/policy";
 import { projectTarget } from "~/domain/projects/rules";
-import { gridOptions } from "~/services/areas.server";
+import { gridOptions } from "~/services/communities/queries.server";
 import { editProject } from "~/services/projects/commands.server";
 import { projectPage } from "~/services/projects/queries.server";
 import { submit } from "~/services/runner/form.server";

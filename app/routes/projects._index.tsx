@@ -8,7 +8,7 @@ import { authorize } from "~/domain/permissions/policy";
 import { PROJECT_STATUSES, SERVICE_AREAS } from "~/domain/projects/rules";
 import { listParams, QUERY_MAX } from "~/utils/list-params";
 import { getT } from "~/i18n/i18next.server";
-import { communityOptions } from "~/services/areas.server";
+import { communityOptions } from "~/services/communities/queries.server";
 import { listProjects, myProjects, PROJECTS_PAGE } from "~/services/projects/queries.server";
 import { titleMeta } from "~/utils/meta";
 import { getCurrent } from "~/utils/session.server";

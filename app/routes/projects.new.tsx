@@ -4,7 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { ErrorSummary } from "~/components/forms";
 import { ProjectFields, typedItems, useProjectLabels } from "~/components/projects";
 import { getT } from "~/i18n/i18next.server";
-import { communityOptions, gridOptions } from "~/services/areas.server";
+import { communityOptions, gridOptions } from "~/services/communities/queries.server";
 import { proposingOrganisations } from "~/services/organisations.server";
 import { proposeProject } from "~/services/projects/commands.server";
 import { submit } from "~/services/runner/form.server";

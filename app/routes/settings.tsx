@@ -8,8 +8,10 @@ import { authorize, can } from "~/domain/permissions/policy";
 import { parseForm } from "~/domain/validation";
 import { getT } from "~/i18n/i18next.server";
 import { supportedLngs } from "~/i18n/config";
-import { listSessions, revokeOwnSession } from "~/services/accounts.server";
-import { readForm, refusalFrom, refuseForm, type Refusal } from "~/utils/forms.server";
+import { revokeSession } from "~/services/accounts/commands.server";
+import { listSessions } from "~/services/accounts/queries.server";
+import { submit } from "~/services/runner/form.server";
+import { readForm, refuseForm, type Refusal } from "~/utils/forms.server";
 import { formatDateTime } from "~/utils/format";
 import { titleMeta } from "~/utils/meta";
 import { preferenceCookie, readPreferences } from "~/utils/preferences.server";
@@ -45,24 +47,11 @@ const preferencesSchema = z.object({
     .optional(),
 });
 
-const revokeSchema = z.object({
-  intent: z.literal("revoke"),
-  sessionId: z.string().regex(/^[0-9a-f]{64}$/, "errors.invalidType"),
-});
-
 export async function action({ request }: ActionFunctionArgs) {
   const form = await readForm(request);
   if (form.intent === "revoke") {
-    const { session, actor } = await requireSession(request);
-    const parsed = parseForm(revokeSchema, form);
-    if (!parsed.ok) return refuseForm(400, parsed.errors, form);
-    try {
-      authorize(actor, "session.revoke", { ownerId: session.user.id });
-      await revokeOwnSession(session.user.id, parsed.data.sessionId);
-    } catch (e) {
-      return refusalFrom(e, form);
-    }
-    return redirect("/settings?done=revoked");
+    const { actor } = await requireSession(request);
+    return submit(revokeSession, actor, form, () => redirect("/settings?done=revoked"));
   }
   const { actor } = await getCurrent(request);
   authorize(actor, "settings.change");

@@ -6,7 +6,7 @@ import { authorize, type Actor } from "~/domain/permissions/policy";
 import { isOverdue } from "~/domain/meetings/rules";
 import type { LoginId } from "~/domain/accounts/schemas";
 import { writeAudit } from "./audit.server";
-import { findUserByLogin } from "./accounts.server";
+import { findUserByLogin } from "./accounts/queries.server";
 
 /** The council, once the policy allows the actor this action on it; 404 when there is none. */
 export async function councilFor(

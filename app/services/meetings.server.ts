@@ -12,7 +12,7 @@ import { writeAudit } from "./audit.server";
 import { assistedBy } from "./assistance/actor";
 import { noteAssisted } from "./assistance/commands.server";
 import { emitEvent, onEvent } from "./events.server";
-import { findUserByLogin } from "./accounts.server";
+import { findUserByLogin } from "./accounts/queries.server";
 import { councilFor } from "./councils.server";
 
 /** What the policy needs to know about a meeting. */

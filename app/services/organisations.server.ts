@@ -11,7 +11,7 @@ import { authorize, can, type Actor, type Target } from "~/domain/permissions/po
 import { averageRating } from "~/domain/projects/rules";
 import type { OrganisationInput } from "~/domain/projects/schemas";
 import { matchExpression } from "~/domain/search/segment";
-import { findUserByLogin } from "./accounts.server";
+import { findUserByLogin } from "./accounts/queries.server";
 import { writeAudit } from "./audit.server";
 import { emitEvent } from "./events.server";
 import { matchingIds, reindex } from "./search.server";

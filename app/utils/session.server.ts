@@ -3,9 +3,9 @@ import { redirect } from "@remix-run/node";
 import {
   loadActor,
   sessionFromToken,
-  COOKIE_DAYS,
   type CurrentSession,
-} from "~/services/accounts.server";
+} from "~/services/accounts/queries.server";
+import { COOKIE_DAYS } from "~/services/accounts/sessions.server";
 import type { Actor } from "~/domain/permissions/policy";
 import { assistedActor, type OpenSitting } from "~/services/assistance/actor";
 import { sittingOfSession } from "~/services/assistance/queries.server";

@@ -188,7 +188,7 @@ const prepared = await db.transaction().execute(async (trx) => {
         })),
       )
       .execute();
-    // The same shape as accounts.server's createSession, written in bulk.
+    // The same shape as accounts/sessions.server's openSession, written in bulk.
     await trx
       .insertInto("sessions")
       .values(

@@ -89,7 +89,7 @@ await db.transaction().execute(async (trx) => {
         decidedAt: iso,
       })
       .execute();
-    // The same shape as accounts.server's createSession, written in bulk.
+    // The same shape as accounts/sessions.server's openSession, written in bulk.
     const token = randomBytes(32).toString("base64url");
     await trx
       .insertInto("sessions")

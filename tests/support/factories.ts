@@ -1,8 +1,9 @@
 /** Test data written straight to the test database (services are what the tests exercise). */
 import { getDb } from "../../db/client.server";
 import type { MembershipStatus } from "../../db/schema";
-import { createSession, loadActor, type SessionUser } from "~/services/accounts.server";
-import { hashPassword } from "~/services/password.server";
+import { loadActor, type SessionUser } from "~/services/accounts/queries.server";
+import { hashPassword } from "~/services/accounts/password.server";
+import { openSession } from "~/services/accounts/sessions.server";
 import { projectSchema } from "~/domain/projects/schemas";
 
 let counter = 0;
@@ -91,7 +92,7 @@ export async function actorFor(userId: number) {
 
 /** A signed-in cookie header for the user. */
 export async function cookieFor(userId: number) {
-  const { token } = await createSession(userId, "test");
+  const { token } = await openSession(getDb(), userId, "test", new Date());
   return `liuhe_session=${token}`;
 }
 

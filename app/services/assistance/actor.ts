@@ -3,7 +3,7 @@
  * actor from the open sitting, and every area's commands mark their public rows with `assistedBy`.
  */
 import type { Actor } from "~/domain/permissions/policy";
-import type { SessionUser } from "../accounts.server";
+import type { SessionUser } from "../accounts/queries.server";
 
 export interface OpenSitting {
   sittingId: number;

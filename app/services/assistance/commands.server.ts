@@ -18,7 +18,7 @@ import { PRIVACY_NOTICE_VERSION } from "~/domain/accounts/schemas";
 import { registerSchema, reissueSchema, startSchema } from "~/domain/assistance/schemas";
 import { DomainError } from "~/domain/errors";
 import { ANONYMOUS, type Action, type Actor, type Target } from "~/domain/permissions/policy";
-import { hashPassword } from "../password.server";
+import { hashPassword } from "../accounts/password.server";
 import { command, run, runIn, type Trx } from "../runner/command.server";
 
 /** A sitting ends on its own after this long, so a forgotten one cannot linger at the window. */

@@ -45,6 +45,8 @@ export interface Subject {
 }
 
 export interface AuditEntry {
+  /** What the log says was done; the command's action unless said otherwise. */
+  action?: Action;
   /** Who the log names; the person acting unless said otherwise. */
   actorId?: number | null;
   areaId: number | null;
@@ -89,9 +91,10 @@ export interface Command<S extends z.ZodTypeAny, L, R, A extends Action, P = und
   input: S;
   /**
    * Slow work outside the transaction, before it (hashing a password, storing a photo). Its result
-   * reaches `run` as `ctx.prepared`; if the command then fails, `discard` undoes it.
+   * reaches `run` as `ctx.prepared`; if the command then fails, `discard` undoes it. The actor is
+   * not yet authorised here: it only says whose data the work reads (checking one's own password).
    */
-  prepare?: (input: z.output<S>) => Promise<P>;
+  prepare?: (input: z.output<S>, actor: Actor) => Promise<P>;
   discard?: (prepared: P) => Promise<void>;
   /** Reads what the command needs to decide, inside the transaction; refuses what is not there. */
   load?: (ctx: LoadCtx<z.output<S>>) => Promise<L>;
@@ -100,7 +103,9 @@ export interface Command<S extends z.ZodTypeAny, L, R, A extends Action, P = und
   run: (ctx: RunCtx<z.output<S>, L, A, P>) => Promise<R>;
   /**
    * Required when the policy audits the action: what the community's audit log says. Several
-   * entries when the command touched several things; none when it changed nothing.
+   * entries when the command touched several things; none when it changed nothing. A command whose
+   * own action is not audited may still declare it, for an audited thing it does on the way
+   * (deleting an account ends its committee seat): such an entry names that `action`.
    */
   audit?: (ctx: RunCtx<z.output<S>, L, A, P>, result: R) => AuditEntry | readonly AuditEntry[];
   /** What the action was about, for the assisted-action record (assistable actions). */
@@ -173,9 +178,18 @@ export async function runIn<S extends z.ZodTypeAny, L, R, A extends Action, P>(
     afterCommit: (fn) => after.push(fn),
   };
   const result = await cmd.run(ctx);
-  const entry: ActionPolicy = policy[action];
-  if (entry.audited) {
-    const entries = [cmd.audit!(ctx, result)].flat();
+  if (cmd.audit) {
+    // `command()` made sure that every audited action declares its entries. For an action the
+    // policy does not audit (one of several a command may act as), only entries that name an
+    // audited action of their own are written.
+    const audited = (policy[action] as ActionPolicy).audited === true;
+    const entries = [cmd.audit(ctx, result)]
+      .flat()
+      .filter(
+        (a) =>
+          audited ||
+          (a.action !== undefined && (policy[a.action] as ActionPolicy).audited === true),
+      );
     if (entries.length > 0) {
       await trx
         .insertInto("auditLog")
@@ -183,7 +197,7 @@ export async function runIn<S extends z.ZodTypeAny, L, R, A extends Action, P>(
           entries.map((a) => ({
             at: ctx.at,
             actorId: a.actorId === undefined ? actor.userId : a.actorId,
-            action,
+            action: a.action ?? action,
             areaId: a.areaId,
             subjectType: a.subjectType,
             subjectId: a.subjectId,
@@ -230,7 +244,7 @@ export async function run<S extends z.ZodTypeAny, L, R, A extends Action, P>(
   opts: RunOptions = {},
 ): Promise<R> {
   const db = opts.db ?? getDb();
-  const prepared = cmd.prepare ? await cmd.prepare(input) : undefined;
+  const prepared = cmd.prepare ? await cmd.prepare(input, actor) : undefined;
   let done;
   try {
     done = await db

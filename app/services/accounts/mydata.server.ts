@@ -1,19 +1,15 @@
 /**
- * A person's own data: everything Liuhe keeps about them, as one download, and deleting the account.
- * Deleting keeps the user row (audit entries point at it) but empties it: no name, no login, no
- * password; memberships, organisation memberships, sessions and committee seats go.
+ * A person's own data: everything Liuhe keeps about them, as one download. (Deleting the account is
+ * a command, `deleteAccount` in `./commands.server.ts`.)
  */
-import { getDb } from "../../db/client.server";
-import { DomainError } from "~/domain/errors";
+import { getDb } from "../../../db/client.server";
 import { authorize, type Actor } from "~/domain/permissions/policy";
-import { verifyPassword } from "./password.server";
-import { writeAudit } from "./audit.server";
-import { assistanceHistory } from "./assistance/queries.server";
-import { emitEvent } from "./events.server";
+import { assistanceHistory } from "../assistance/queries.server";
 
 export async function exportMyData(actor: Actor) {
-  authorize(actor, "account.downloadData", { ownerId: actor.userId ?? undefined });
-  const userId = actor.userId!;
+  const { userId } = authorize(actor, "account.downloadData", {
+    ownerId: actor.userId ?? undefined,
+  });
   const db = getDb();
   const [
     account,
@@ -134,60 +130,3 @@ export async function exportMyData(actor: Actor) {
 }
 
 export type MyData = Awaited<ReturnType<typeof exportMyData>>;
-
-export async function deleteAccount(actor: Actor, password: string): Promise<void> {
-  authorize(actor, "account.delete", { ownerId: actor.userId ?? undefined });
-  const userId = actor.userId!;
-  const db = getDb();
-  const user = await db
-    .selectFrom("users")
-    .select(["passwordHash"])
-    .where("id", "=", userId)
-    .executeTakeFirstOrThrow();
-  if (!(await verifyPassword(password, user.passwordHash))) {
-    throw new DomainError(400, "account:errors.passwordWrong", {}, "password");
-  }
-  await db.transaction().execute(async (trx) => {
-    const now = new Date().toISOString();
-    const seat = await trx
-      .selectFrom("committeeMembers")
-      .select(["id", "communityId"])
-      .where("userId", "=", userId)
-      .where("endedAt", "is", null)
-      .executeTakeFirst();
-    if (seat) {
-      await trx
-        .updateTable("committeeMembers")
-        .set({ endedAt: now, endedBy: userId })
-        .where("id", "=", seat.id)
-        .execute();
-      // Leaving the committee is a committee matter: it stays on that community's record.
-      await writeAudit(trx, {
-        actorId: userId,
-        action: "committee.end",
-        areaId: seat.communityId,
-        subjectType: "user",
-        subjectId: userId,
-        details: { reason: "account deleted" },
-      });
-    }
-    await trx.deleteFrom("memberships").where("userId", "=", userId).execute();
-    // Supports, ratings and comments stay (counts and discussions are part of the public record)
-    // but no longer carry a name; belonging to an organisation ends.
-    await trx.deleteFrom("organisationMembers").where("userId", "=", userId).execute();
-    await trx.deleteFrom("sessions").where("userId", "=", userId).execute();
-    await trx
-      .updateTable("users")
-      .set({
-        displayName: "",
-        username: null,
-        phone: null,
-        passwordHash: "!",
-        isAdmin: 0,
-        deletedAt: now,
-      })
-      .where("id", "=", userId)
-      .execute();
-  });
-  emitEvent({ type: "session.revoked", userId });
-}

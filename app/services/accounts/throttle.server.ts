@@ -1,11 +1,13 @@
 /**
  * Slowing down and then locking repeated failed logins, per account and per network address.
- * Kept in the database so that a restart does not reset it and several processes share it.
+ * Kept in the database so that a restart does not reset it and several processes share it. The
+ * helpers take the handle to use: the state is read before a login's transaction (the delay must
+ * not hold it), and failures are written by the command that records them.
  *
  * An address gets far more room than an account: a community service centre puts many residents
  * behind one address, and must not be locked out by one person's forgotten password.
  */
-import { getDb } from "../../db/client.server";
+import type { Db, Trx } from "../runner/command.server";
 
 export interface ThrottleRule {
   /** Failures after which each attempt waits (doubling from the base delay). */
@@ -28,11 +30,26 @@ export interface ThrottleState {
   delayMs: number;
 }
 
+export const accountKey = (login: { kind: string; value: string }) =>
+  `account:${login.kind}:${login.value}`;
+
+/** The keys a login attempt counts against: the account it names, and the address it came from. */
+export function throttleKeys(attempt: {
+  login: { kind: string; value: string };
+  clientIp: string;
+}): Array<[string, ThrottleRule]> {
+  return [
+    [accountKey(attempt.login), ACCOUNT_RULE],
+    [`address:${attempt.clientIp}`, ADDRESS_RULE],
+  ];
+}
+
 export async function throttleState(
+  db: Db,
   keys: ReadonlyArray<[string, ThrottleRule]>,
-  now = new Date(),
+  now: Date,
 ): Promise<ThrottleState> {
-  const rows = await getDb()
+  const rows = await db
     .selectFrom("loginThrottle")
     .selectAll()
     .where(
@@ -61,41 +78,36 @@ export async function throttleState(
 }
 
 export async function recordFailure(
+  trx: Trx,
   keys: ReadonlyArray<[string, ThrottleRule]>,
-  now = new Date(),
+  now: Date,
 ): Promise<void> {
-  await getDb()
-    .transaction()
-    .execute(async (trx) => {
-      for (const [key, rule] of keys) {
-        const row = await trx
-          .selectFrom("loginThrottle")
-          .selectAll()
-          .where("key", "=", key)
-          .executeTakeFirst();
-        const fresh = row && now.getTime() - new Date(row.lastFailureAt).getTime() < WINDOW_MS;
-        const lockActive = row?.lockedUntil && new Date(row.lockedUntil) > now;
-        // After a lock runs out the count starts again, so the next lock needs a full run.
-        const failures = fresh && !(row.lockedUntil && !lockActive) ? row.failures + 1 : 1;
-        const lockedUntil =
-          failures >= rule.lockAfter
-            ? new Date(now.getTime() + LOCK_MS).toISOString()
-            : lockActive
-              ? row!.lockedUntil
-              : null;
-        await trx
-          .insertInto("loginThrottle")
-          .values({ key, failures, lastFailureAt: now.toISOString(), lockedUntil })
-          .onConflict((oc) =>
-            oc
-              .column("key")
-              .doUpdateSet({ failures, lastFailureAt: now.toISOString(), lockedUntil }),
-          )
-          .execute();
-      }
-    });
+  for (const [key, rule] of keys) {
+    const row = await trx
+      .selectFrom("loginThrottle")
+      .selectAll()
+      .where("key", "=", key)
+      .executeTakeFirst();
+    const fresh = row && now.getTime() - new Date(row.lastFailureAt).getTime() < WINDOW_MS;
+    const lockActive = row?.lockedUntil && new Date(row.lockedUntil) > now;
+    // After a lock runs out the count starts again, so the next lock needs a full run.
+    const failures = fresh && !(row.lockedUntil && !lockActive) ? row.failures + 1 : 1;
+    const lockedUntil =
+      failures >= rule.lockAfter
+        ? new Date(now.getTime() + LOCK_MS).toISOString()
+        : lockActive
+          ? row!.lockedUntil
+          : null;
+    await trx
+      .insertInto("loginThrottle")
+      .values({ key, failures, lastFailureAt: now.toISOString(), lockedUntil })
+      .onConflict((oc) =>
+        oc.column("key").doUpdateSet({ failures, lastFailureAt: now.toISOString(), lockedUntil }),
+      )
+      .execute();
+  }
 }
 
-export async function clearFailures(key: string): Promise<void> {
-  await getDb().deleteFrom("loginThrottle").where("key", "=", key).execute();
+export async function clearFailures(trx: Trx, key: string): Promise<void> {
+  await trx.deleteFrom("loginThrottle").where("key", "=", key).execute();
 }

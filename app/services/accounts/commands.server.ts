@@ -1,0 +1,220 @@
+/**
+ * Accounts and sessions, the writes: registering, signing in (and counting failed attempts),
+ * signing out, revoking one of one's own sessions, deleting one's account. Each is a command (see
+ * `../runner/command.server.ts`); password work is slow, so it happens in `prepare`, before the
+ * transaction opens.
+ */
+import { z } from "zod";
+import { DomainError } from "~/domain/errors";
+import { loginSchema, PRIVACY_NOTICE_VERSION, registrationSchema } from "~/domain/accounts/schemas";
+import { ANONYMOUS, type Actor } from "~/domain/permissions/policy";
+import { endSittingsIn } from "../assistance/commands.server";
+import { command, run, type Trx } from "../runner/command.server";
+import { checkCredentials, passwordMatches } from "./credentials.server";
+import { hashPassword } from "./password.server";
+import { loginColumn } from "./queries.server";
+import { openSession } from "./sessions.server";
+import { accountKey, clearFailures, recordFailure, throttleKeys } from "./throttle.server";
+
+/** The browser a session is opened in, as the request names it: set by the route, never typed. */
+const userAgent = z.string().nullable();
+
+export const register = command({
+  action: "account.register",
+  input: registrationSchema.and(z.object({ userAgent })),
+  prepare: (input) => hashPassword(input.password),
+  run: async ({ trx, input, now, at, prepared: passwordHash }) => {
+    const column = loginColumn(input.login);
+    const taken = await trx
+      .selectFrom("users")
+      .select("id")
+      .where(column, "=", input.login.value)
+      .executeTakeFirst();
+    if (taken) throw new DomainError(400, "account:errors.loginTaken", {}, "login");
+    const { id: userId } = await trx
+      .insertInto("users")
+      .values({
+        displayName: input.displayName,
+        username: column === "username" ? input.login.value : null,
+        phone: column === "phone" ? input.login.value : null,
+        passwordHash,
+        consentVersion: PRIVACY_NOTICE_VERSION,
+        consentedAt: at,
+        createdAt: at,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const session = await openSession(trx, userId, input.userAgent, now);
+    return { userId, ...session };
+  },
+});
+
+/**
+ * A failed sign-in, counted against the account and the address (see `./throttle.server.ts`). A
+ * command of its own, since the sign-in it belongs to is refused and so writes nothing.
+ */
+export const noteLoginFailure = command({
+  action: "account.login",
+  input: z.object({
+    login: z.object({ kind: z.enum(["phone", "username"]), value: z.string() }),
+    clientIp: z.string(),
+  }),
+  run: ({ trx, input, now }) => recordFailure(trx, throttleKeys(input), now),
+});
+
+export const login = command({
+  action: "account.login",
+  // The address is the route's (from the connection), never the form's.
+  input: loginSchema.and(z.object({ clientIp: z.string(), userAgent })),
+  prepare: async (input) => {
+    const userId = await checkCredentials(input);
+    if (userId === null) {
+      // Whoever asks: the count is about the login and the address, not about a person.
+      await run(noteLoginFailure, ANONYMOUS, { login: input.login, clientIp: input.clientIp });
+      throw new DomainError(401, "account:errors.badCredentials", {}, "password");
+    }
+    return userId;
+  },
+  run: async ({ trx, input, now, prepared: userId }) => {
+    // The account's count starts again; the address keeps its own (others sign in from it too).
+    await clearFailures(trx, accountKey(input.login));
+    const session = await openSession(trx, userId, input.userAgent, now);
+    return { userId, ...session };
+  },
+});
+
+/** Revokes a session and closes any service-window sitting open in it. */
+async function closeSession(
+  ctx: {
+    trx: Trx;
+    actor: Actor;
+    now: Date;
+    at: string;
+    afterCommit: (fn: () => Promise<void>) => void;
+  },
+  id: string,
+) {
+  const row = await ctx.trx
+    .updateTable("sessions")
+    .set({ revokedAt: ctx.at })
+    .where("id", "=", id)
+    .where("revokedAt", "is", null)
+    .returning("userId")
+    .executeTakeFirst();
+  ctx.afterCommit(await endSittingsIn(ctx.trx, ctx.actor, id, ctx.now));
+  return row?.userId ?? null;
+}
+
+/**
+ * Signing out: the session is the caller's own, from its cookie (a route parameter, never a form
+ * field). In a sitting the actor is the resident while the session is the helper's, so the
+ * session's owner is not checked against the actor. Signing out twice is harmless. No assisted
+ * action is recorded: the sitting ends with the session.
+ */
+export const logout = command({
+  action: "account.logout",
+  input: z.object({ sessionId: z.string() }),
+  run: async (ctx) => {
+    const { input, emit } = ctx;
+    const userId = await closeSession(ctx, input.sessionId);
+    if (userId !== null) emit({ type: "session.revoked", userId });
+  },
+});
+
+/** A session id as /settings shows it; anything else was not put there by the page. */
+const sessionIdField = z
+  .string({ required_error: "errors.badForm", invalid_type_error: "errors.badForm" })
+  .regex(/^[0-9a-f]{64}$/, "errors.badForm");
+
+/**
+ * Revoking one of one's own sessions (another device). Session ids are hashes the person sees on
+ * /settings; one that is not theirs is "not found", so the answer tells nothing about others'.
+ */
+export const revokeSession = command({
+  action: "session.revoke",
+  input: z.object({ sessionId: sessionIdField }),
+  load: async ({ trx, actor, input }) => {
+    const row = await trx
+      .selectFrom("sessions")
+      .select(["id", "userId"])
+      .where("id", "=", input.sessionId)
+      .where("revokedAt", "is", null)
+      .executeTakeFirst();
+    if (!row || row.userId !== actor.userId) {
+      throw new DomainError(404, "account:errors.sessionNotFound");
+    }
+    return row;
+  },
+  target: (row) => ({ ownerId: row.userId }),
+  run: async (ctx) => {
+    const { loaded: row, emit } = ctx;
+    if ((await closeSession(ctx, row.id)) === null) {
+      throw new DomainError(404, "account:errors.sessionNotFound");
+    }
+    emit({ type: "session.revoked", userId: row.userId });
+  },
+});
+
+/**
+ * Deleting one's account keeps the user row (audit entries point at it) but empties it: no name,
+ * no login, no password; memberships, organisation memberships, sessions and a committee seat go.
+ * The password is asked again, and checked before the transaction (`prepare`).
+ */
+export const deleteAccount = command({
+  action: "account.delete",
+  input: z.object({
+    password: z
+      .string({ required_error: "errors.required", invalid_type_error: "errors.invalidType" })
+      .min(1, "errors.required"),
+  }),
+  prepare: async (input, actor) =>
+    actor.userId !== null && (await passwordMatches(actor.userId, input.password)),
+  target: (_l, _i, actor) => ({ ownerId: actor.userId ?? undefined }),
+  run: async ({ trx, actor, prepared: matches, at, emit }) => {
+    if (!matches) throw new DomainError(400, "account:errors.passwordWrong", {}, "password");
+    const userId = actor.userId;
+    const seat = await trx
+      .selectFrom("committeeMembers")
+      .select(["id", "communityId"])
+      .where("userId", "=", userId)
+      .where("endedAt", "is", null)
+      .executeTakeFirst();
+    if (seat) {
+      await trx
+        .updateTable("committeeMembers")
+        .set({ endedAt: at, endedBy: userId })
+        .where("id", "=", seat.id)
+        .execute();
+    }
+    await trx.deleteFrom("memberships").where("userId", "=", userId).execute();
+    // Supports, ratings and comments stay (counts and discussions are part of the public record)
+    // but no longer carry a name; belonging to an organisation ends.
+    await trx.deleteFrom("organisationMembers").where("userId", "=", userId).execute();
+    await trx.deleteFrom("sessions").where("userId", "=", userId).execute();
+    await trx
+      .updateTable("users")
+      .set({
+        displayName: "",
+        username: null,
+        phone: null,
+        passwordHash: "!",
+        isAdmin: 0,
+        deletedAt: at,
+      })
+      .where("id", "=", userId)
+      .execute();
+    emit({ type: "session.revoked", userId });
+    return seat ?? null;
+  },
+  // Leaving the committee is a committee matter: it stays on that community's record.
+  audit: ({ actor }, seat) =>
+    seat
+      ? {
+          action: "committee.end",
+          areaId: seat.communityId,
+          subjectType: "user",
+          subjectId: actor.userId,
+          details: { reason: "account deleted" },
+        }
+      : [],
+});

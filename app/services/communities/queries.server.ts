@@ -1,0 +1,259 @@
+/**
+ * Communities, the reads: the tree of places and a community's page, pickers for forms, a person's
+ * membership and the committee's queue of requests, and "what is new" on the home page. Writes are
+ * commands (`./commands.server.ts`).
+ */
+import { getDb } from "../../../db/client.server";
+import type { Area, AreaLevel, MembershipStatus } from "../../../db/schema";
+import { maskPhone } from "~/domain/accounts/schemas";
+import { authorize, type Actor } from "~/domain/permissions/policy";
+
+export interface AreaNode {
+  id: number;
+  level: AreaLevel;
+  code: string;
+  nameZh: string;
+  nameEn: string;
+  children: AreaNode[];
+}
+
+/** Districts → streets → communities (grids are shown on the community page). */
+export async function areaTree(): Promise<AreaNode[]> {
+  const rows = await getDb()
+    .selectFrom("areas")
+    .select(["id", "parentId", "level", "code", "nameZh", "nameEn"])
+    .where("level", "!=", "grid")
+    .orderBy("sort")
+    .orderBy("id")
+    .execute();
+  const nodes = new Map<number, AreaNode>();
+  for (const r of rows) nodes.set(r.id, { ...r, children: [] });
+  const roots: AreaNode[] = [];
+  for (const r of rows) {
+    const node = nodes.get(r.id)!;
+    const parent = r.parentId === null ? undefined : nodes.get(r.parentId);
+    if (parent) parent.children.push(node);
+    else roots.push(node);
+  }
+  return roots;
+}
+
+export async function getArea(id: number): Promise<Area | undefined> {
+  return getDb().selectFrom("areas").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+export interface CommunityPage {
+  community: Area;
+  /** From the district down to the community's street. */
+  ancestors: Area[];
+  grids: Area[];
+  committee: Array<{ id: number; userId: number; displayName: string; since: string }>;
+  verifiedCount: number;
+  pendingCount: number;
+}
+
+export async function communityPage(id: number): Promise<CommunityPage | null> {
+  const db = getDb();
+  const community = await getArea(id);
+  if (!community || community.level !== "community") return null;
+  const ancestors: Area[] = [];
+  let parentId = community.parentId;
+  while (parentId !== null) {
+    const parent = await getArea(parentId);
+    if (!parent) break;
+    ancestors.unshift(parent);
+    parentId = parent.parentId;
+  }
+  const [grids, committee, counts] = await Promise.all([
+    db.selectFrom("areas").selectAll().where("parentId", "=", id).orderBy("sort").execute(),
+    db
+      .selectFrom("committeeMembers")
+      .innerJoin("users", "users.id", "committeeMembers.userId")
+      .select([
+        "committeeMembers.id",
+        "users.id as userId",
+        "users.displayName",
+        "committeeMembers.appointedAt as since",
+      ])
+      .where("committeeMembers.communityId", "=", id)
+      .where("committeeMembers.endedAt", "is", null)
+      .orderBy("committeeMembers.appointedAt")
+      .execute(),
+    db
+      .selectFrom("memberships")
+      .select(["status", db.fn.countAll<number>().as("n")])
+      .where("communityId", "=", id)
+      .groupBy("status")
+      .execute(),
+  ]);
+  const count = (s: string) => Number(counts.find((c) => c.status === s)?.n ?? 0);
+  return {
+    community,
+    ancestors,
+    grids,
+    committee,
+    verifiedCount: count("verified"),
+    pendingCount: count("pending"),
+  };
+}
+
+/** Every community, for pickers (a city has dozens, not thousands). */
+export async function communityOptions() {
+  return getDb()
+    .selectFrom("areas")
+    .select(["id", "nameZh", "nameEn"])
+    .where("level", "=", "community")
+    .orderBy("sort")
+    .orderBy("id")
+    .execute();
+}
+
+/** The grids of these communities, for the project form's optional grid. */
+export async function gridOptions(communityIds: readonly number[]) {
+  if (communityIds.length === 0) return [];
+  const rows = await getDb()
+    .selectFrom("areas")
+    .select(["id", "parentId", "nameZh", "nameEn"])
+    .where("level", "=", "grid")
+    .where("parentId", "in", [...communityIds])
+    .orderBy("parentId")
+    .orderBy("sort")
+    .orderBy("id")
+    .execute();
+  return rows.map((r) => ({ ...r, parentId: r.parentId ?? 0 }));
+}
+
+export interface PendingRequest {
+  id: number;
+  userId: number;
+  displayName: string;
+  login: string;
+  requestedAt: string;
+}
+
+export async function listPending(actor: Actor, communityId: number): Promise<PendingRequest[]> {
+  authorize(actor, "membership.viewPending", { communityId });
+  const rows = await getDb()
+    .selectFrom("memberships")
+    .innerJoin("users", "users.id", "memberships.userId")
+    .select([
+      "memberships.id",
+      "users.id as userId",
+      "users.displayName",
+      "users.username",
+      "users.phone",
+      "memberships.requestedAt",
+    ])
+    .where("memberships.communityId", "=", communityId)
+    .where("memberships.status", "=", "pending")
+    .orderBy("memberships.requestedAt")
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    userId: r.userId,
+    displayName: r.displayName,
+    login: r.username ?? (r.phone ? maskPhone(r.phone) : ""),
+    requestedAt: r.requestedAt,
+  }));
+}
+
+export async function membershipFor(userId: number, communityId: number) {
+  return getDb()
+    .selectFrom("memberships")
+    .select(["id", "status", "decisionReason", "requestedAt", "decidedAt"])
+    .where("userId", "=", userId)
+    .where("communityId", "=", communityId)
+    .executeTakeFirst();
+}
+
+/**
+ * "What is new" in a person's communities, for the home page. Only public facts: how many residents
+ * were verified lately (never who), and committee changes (committee members are public).
+ */
+const WEEK_MS = 7 * 86_400_000;
+const MONTH_MS = 30 * 86_400_000;
+
+export interface CommunityNews {
+  communityId: number;
+  nameZh: string;
+  nameEn: string;
+  myStatus: MembershipStatus | "committee";
+  verifiedCount: number;
+  newResidentsThisWeek: number;
+  committeeChanges: Array<{
+    at: string;
+    action: "committee.appoint" | "committee.end";
+    name: string;
+  }>;
+  /** Only for the committee of this community. */
+  pendingRequests: number | null;
+}
+
+export async function homeNews(actor: Actor): Promise<CommunityNews[]> {
+  if (actor.userId === null) return [];
+  const db = getDb();
+  const mine = await db
+    .selectFrom("memberships")
+    .innerJoin("areas", "areas.id", "memberships.communityId")
+    .select(["areas.id", "areas.nameZh", "areas.nameEn", "memberships.status"])
+    .where("memberships.userId", "=", actor.userId)
+    .execute();
+  const list: Array<{
+    id: number;
+    nameZh: string;
+    nameEn: string;
+    status: CommunityNews["myStatus"];
+  }> = mine.map((m) => ({ ...m }));
+  if (actor.committeeOf !== null && !list.some((m) => m.id === actor.committeeOf)) {
+    const area = await db
+      .selectFrom("areas")
+      .select(["id", "nameZh", "nameEn"])
+      .where("id", "=", actor.committeeOf)
+      .executeTakeFirstOrThrow();
+    list.unshift({ ...area, status: "committee" });
+  }
+  const weekAgo = new Date(Date.now() - WEEK_MS).toISOString();
+  const monthAgo = new Date(Date.now() - MONTH_MS).toISOString();
+  return Promise.all(
+    list.map(async (c) => {
+      const [counts, changes] = await Promise.all([
+        db
+          .selectFrom("memberships")
+          .select((eb) => [
+            eb.fn.count<number>("id").filterWhere("status", "=", "verified").as("verified"),
+            eb.fn
+              .count<number>("id")
+              .filterWhere("status", "=", "verified")
+              .filterWhere("decidedAt", ">=", weekAgo)
+              .as("newThisWeek"),
+            eb.fn.count<number>("id").filterWhere("status", "=", "pending").as("pending"),
+          ])
+          .where("communityId", "=", c.id)
+          .executeTakeFirstOrThrow(),
+        db
+          .selectFrom("auditLog")
+          .select(["at", "action", "details"])
+          .where("areaId", "=", c.id)
+          .where("action", "in", ["committee.appoint", "committee.end"])
+          .where("at", ">=", monthAgo)
+          .orderBy("id", "desc")
+          .limit(5)
+          .execute(),
+      ]);
+      return {
+        communityId: c.id,
+        nameZh: c.nameZh,
+        nameEn: c.nameEn,
+        myStatus: c.status,
+        verifiedCount: Number(counts.verified),
+        newResidentsThisWeek: Number(counts.newThisWeek),
+        committeeChanges: changes.map((ch) => ({
+          at: ch.at,
+          action: ch.action as "committee.appoint" | "committee.end",
+          name: String((JSON.parse(ch.details) as { displayName?: string }).displayName ?? ""),
+        })),
+        pendingRequests: actor.committeeOf === c.id ? Number(counts.pending) : null,
+      };
+    }),
+  );
+}
