@@ -17,7 +17,7 @@ import {
 } from "~/services/assistance.server";
 import { cancelRsvp, meetingPage, rsvp } from "~/services/meetings.server";
 import { exportMyData } from "~/services/mydata.server";
-import { applyOrganisation } from "~/services/organisations.server";
+import { applyOrganisation } from "~/services/organisations/commands.server";
 import {
   addComment,
   editProject,
@@ -428,7 +428,7 @@ describe("what a helper does in a sitting", () => {
       await refusal(votePoll(actor, pollId, [option.id])),
       await refusal(exportMyData(actor)),
       await refusal(
-        applyOrganisation(actor, {
+        run(applyOrganisation, actor, {
           name: "代办测试组织",
           tier: "filed",
           registrationNumber: null,

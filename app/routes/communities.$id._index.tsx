@@ -38,7 +38,7 @@ import { DomainError } from "~/domain/errors";
 import { CommunityProjects } from "~/components/projects";
 import { VoteLinks } from "~/components/votes";
 import { votesOf } from "~/services/voting.server";
-import { pendingOrganisations } from "~/services/organisations.server";
+import { pendingOrganisations } from "~/services/organisations/queries.server";
 import { setSupportThreshold } from "~/services/projects/commands.server";
 import { listProjects, reviewQueue, supportThreshold } from "~/services/projects/queries.server";
 import { submit } from "~/services/runner/form.server";

@@ -13,7 +13,7 @@ import {
   listOrganisations,
   myOrganisations,
   DIRECTORY_PAGE,
-} from "~/services/organisations.server";
+} from "~/services/organisations/queries.server";
 import { titleMeta } from "~/utils/meta";
 import { getCurrent } from "~/utils/session.server";
 
