@@ -17,7 +17,7 @@ import {
 } from "~/services/assistance/commands.server";
 import { assistanceHistory, findResidents } from "~/services/assistance/queries.server";
 import { cancelRsvp, meetingPage, rsvp } from "~/services/meetings.server";
-import { applyOrganisation } from "~/services/organisations.server";
+import { applyOrganisation } from "~/services/organisations/commands.server";
 import { editProject, proposeProject, takeStep } from "~/services/projects/commands.server";
 import {
   addComment,
@@ -464,7 +464,7 @@ describe("what a helper does in a sitting", () => {
       await refusal(votePoll(actor, pollId, [option.id])),
       await refusal(exportMyData(actor)),
       await refusal(
-        applyOrganisation(actor, {
+        run(applyOrganisation, actor, {
           name: "代办测试组织",
           tier: "filed",
           registrationNumber: null,

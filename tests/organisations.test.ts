@@ -5,17 +5,22 @@ import { parseLoginId } from "~/domain/accounts/schemas";
 import { ANONYMOUS, type Actor } from "~/domain/permissions/policy";
 import { organisationSchema } from "~/domain/projects/schemas";
 import {
+  acceptInvitation,
   applyOrganisation,
-  decideOrganisation,
+  declineInvitation,
+  declineOrganisation,
   editOrganisation,
   inviteMember,
+  removeMember,
+  verifyOrganisation,
+} from "~/services/organisations/commands.server";
+import {
   listOrganisations,
   organisationPage,
   pendingOrganisations,
   proposingOrganisations,
-  removeMember,
-  respondInvite,
-} from "~/services/organisations.server";
+} from "~/services/organisations/queries.server";
+import { run } from "~/services/runner/command.server";
 import {
   actorFor,
   makeCommittee,
@@ -102,8 +107,8 @@ async function userWithLogin(username: string) {
 
 /** An organisation verified by the committee here, with its creator as admin. */
 async function verifiedOrg(over: Record<string, unknown> = {}) {
-  const id = await applyOrganisation(creator, listing(over));
-  await decideOrganisation(committeeHere, id, "verify", "");
+  const id = await run(applyOrganisation, creator, listing(over));
+  await run(verifyOrganisation, committeeHere, { id, reason: "" });
   creator = await actorFor(creatorId);
   return id;
 }
@@ -111,7 +116,7 @@ async function verifiedOrg(over: Record<string, unknown> = {}) {
 describe("applying", () => {
   it("makes the applicant the listing's active admin, and the listing pending", async () => {
     const input = listing({ registrationNumber: "52330100MJ1234567X" });
-    const id = await applyOrganisation(creator, input);
+    const id = await run(applyOrganisation, creator, input);
     expect(await orgRow(id)).toMatchObject({
       name: input.name,
       tier: "registered",
@@ -131,7 +136,7 @@ describe("applying", () => {
   });
 
   it("keeps a pending listing out of the directory and from strangers", async () => {
-    const id = await applyOrganisation(creator, listing());
+    const id = await run(applyOrganisation, creator, listing());
     expect(await directoryIds({}, [id])).toEqual([]);
     expect(await organisationPage(ANONYMOUS, id)).toBeNull();
     expect(await organisationPage(stranger, id)).toBeNull();
@@ -145,7 +150,7 @@ describe("applying", () => {
   });
 
   it("puts the listing in the queue of every served community's committee", async () => {
-    const id = await applyOrganisation(creator, listing());
+    const id = await run(applyOrganisation, creator, listing());
     expect((await pendingOrganisations(committeeHere, here)).map((o) => o.id)).toEqual([id]);
     expect((await pendingOrganisations(committeeThere, there)).map((o) => o.id)).toEqual([id]);
     expect(await pendingOrganisations(committeeElsewhere, elsewhere)).toEqual([]);
@@ -154,7 +159,7 @@ describe("applying", () => {
 
   it("refuses the signed-out, and communities that are not communities", async () => {
     await expectRefusal(
-      () => applyOrganisation(ANONYMOUS, listing()),
+      () => run(applyOrganisation, ANONYMOUS, listing()),
       401,
       "errors.signInRequired",
     );
@@ -164,12 +169,13 @@ describe("applying", () => {
       .where("id", "=", here)
       .executeTakeFirstOrThrow())!.parentId!;
     await expectRefusal(
-      () => applyOrganisation(creator, listing({ communities: [String(here), String(street)] })),
+      () =>
+        run(applyOrganisation, creator, listing({ communities: [String(here), String(street)] })),
       400,
       "project:errors.pickCommunity",
     );
     await expectRefusal(
-      () => applyOrganisation(creator, listing({ communities: ["999999"] })),
+      () => run(applyOrganisation, creator, listing({ communities: ["999999"] })),
       400,
       "project:errors.pickCommunity",
     );
@@ -178,8 +184,8 @@ describe("applying", () => {
 
 describe("the committee's decision", () => {
   it("verifies, once, with an audit entry; a second decision is refused", async () => {
-    const id = await applyOrganisation(creator, listing());
-    await decideOrganisation(committeeHere, id, "verify", "");
+    const id = await run(applyOrganisation, creator, listing());
+    await run(verifyOrganisation, committeeHere, { id, reason: "" });
     expect(await orgRow(id)).toMatchObject({
       status: "verified",
       decidedBy: committeeHere.userId,
@@ -203,39 +209,43 @@ describe("the committee's decision", () => {
     expect((await organisationPage(ANONYMOUS, id))!.organisation.decidedByName).not.toBeNull();
 
     await expectRefusal(
-      () => decideOrganisation(committeeThere, id, "decline", "重复"),
+      () => run(declineOrganisation, committeeThere, { id, reason: "重复" }),
       409,
       "project:errors.organisationDecided",
     );
   });
 
   it("lets only a committee of a served community decide", async () => {
-    const id = await applyOrganisation(creator, listing());
+    const id = await run(applyOrganisation, creator, listing());
     for (const who of [committeeElsewhere, stranger, creator, admin]) {
-      await expectRefusal(() => decideOrganisation(who, id, "verify", ""), 403, "errors.forbidden");
+      await expectRefusal(
+        () => run(verifyOrganisation, who, { id, reason: "" }),
+        403,
+        "errors.forbidden",
+      );
     }
     await expectRefusal(
-      () => decideOrganisation(ANONYMOUS, id, "verify", ""),
+      () => run(verifyOrganisation, ANONYMOUS, { id, reason: "" }),
       401,
       "errors.signInRequired",
     );
     await expectRefusal(
-      () => decideOrganisation(committeeHere, 999999, "verify", ""),
+      () => run(verifyOrganisation, committeeHere, { id: 999999, reason: "" }),
       404,
       "project:errors.organisationNotFound",
     );
   });
 
   it("declines only with a reason, and keeps a declined listing out of the directory", async () => {
-    const id = await applyOrganisation(creator, listing());
+    const id = await run(applyOrganisation, creator, listing());
     for (const reason of ["", "   "]) {
       await expectRefusal(
-        () => decideOrganisation(committeeThere, id, "decline", reason),
+        () => run(declineOrganisation, committeeThere, { id, reason }),
         400,
         "project:errors.reasonRequired",
       );
     }
-    await decideOrganisation(committeeThere, id, "decline", "  缺少登记证书  ");
+    await run(declineOrganisation, committeeThere, { id, reason: "  缺少登记证书  " });
     expect(await orgRow(id)).toMatchObject({
       status: "declined",
       decidedBy: committeeThere.userId,
@@ -247,10 +257,10 @@ describe("the committee's decision", () => {
   });
 
   it("lets exactly one of two simultaneous decisions through", async () => {
-    const id = await applyOrganisation(creator, listing());
+    const id = await run(applyOrganisation, creator, listing());
     const results = await Promise.allSettled([
-      decideOrganisation(committeeHere, id, "verify", ""),
-      decideOrganisation(committeeThere, id, "decline", "不合格"),
+      run(verifyOrganisation, committeeHere, { id, reason: "" }),
+      run(declineOrganisation, committeeThere, { id, reason: "不合格" }),
     ]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     const rejected = results.filter((r) => r.status === "rejected");
@@ -277,7 +287,8 @@ describe("the directory", () => {
       tier: "registered",
       description: "为社区老人提供养老助餐和上门探访",
     });
-    reading = await applyOrganisation(
+    reading = await run(
+      applyOrganisation,
       creator,
       listing({
         name: "Riverside Reading Club",
@@ -287,9 +298,10 @@ describe("the directory", () => {
         description: "Weekly reading hours for children and their grandparents",
       }),
     );
-    await decideOrganisation(committeeThere, reading, "verify", "");
+    await run(verifyOrganisation, committeeThere, { id: reading, reason: "" });
     // Matching every filter below, but never verified: it must never show.
-    const pending = await applyOrganisation(
+    const pending = await run(
+      applyOrganisation,
       creator,
       listing({
         name: "待审养老 Reading 社",
@@ -299,11 +311,12 @@ describe("the directory", () => {
         description: "养老 reading 尚未审核的组织",
       }),
     );
-    const declined = await applyOrganisation(
+    const declined = await run(
+      applyOrganisation,
       creator,
       listing({ name: "被拒养老 Reading 社", description: "养老 reading 被拒绝的组织" }),
     );
-    await decideOrganisation(committeeHere, declined, "decline", "材料不全");
+    await run(declineOrganisation, committeeHere, { id: declined, reason: "材料不全" });
     mine = [care, reading, pending, declined];
   });
 
@@ -350,7 +363,7 @@ describe("the directory", () => {
   });
 
   it("offers only verified organisations to propose for", async () => {
-    const pending = await applyOrganisation(creator, listing());
+    const pending = await run(applyOrganisation, creator, listing());
     creator = await actorFor(creatorId);
     expect(creator.orgMemberOf).toContain(pending);
     const offered = await proposingOrganisations(creator);
@@ -363,16 +376,15 @@ describe("the directory", () => {
 describe("editing the listing", () => {
   it("is for its admins: the text, services, communities and search index change", async () => {
     const id = await verifiedOrg({ name: "阳光养老服务社", description: "为社区老人提供养老助餐" });
-    await editOrganisation(
-      creator,
-      id,
-      listing({
+    await run(editOrganisation, creator, {
+      ...listing({
         name: "阳光助残服务社",
         services: "hardship",
         communities: String(elsewhere),
         description: "为残疾人家庭提供上门帮扶",
       }),
-    );
+      id,
+    });
     // Serving a community whose committee has not checked it: back to verification, out of the
     // directory until that committee verifies it.
     expect((await orgRow(id)).status).toBe("pending");
@@ -380,7 +392,7 @@ describe("editing the listing", () => {
     expect((await pendingOrganisations(committeeElsewhere, elsewhere)).map((o) => o.id)).toEqual([
       id,
     ]);
-    await decideOrganisation(committeeElsewhere, id, "verify", "");
+    await run(verifyOrganisation, committeeElsewhere, { id, reason: "" });
     const page = (await organisationPage(ANONYMOUS, id))!;
     expect(page.organisation.name).toBe("阳光助残服务社");
     expect(page.services).toEqual(["hardship"]);
@@ -393,11 +405,10 @@ describe("editing the listing", () => {
 
   it("keeps a verified listing verified when it only drops a community or changes its text", async () => {
     const id = await verifiedOrg({ communities: [String(here), String(there)] });
-    await editOrganisation(
-      creator,
+    await run(editOrganisation, creator, {
+      ...listing({ communities: String(here), description: "只在本社区开展助老服务活动" }),
       id,
-      listing({ communities: String(here), description: "只在本社区开展助老服务活动" }),
-    );
+    });
     expect((await orgRow(id)).status).toBe("verified");
     expect(await directoryIds({ q: "助老" }, [id])).toEqual([id]);
   });
@@ -405,32 +416,35 @@ describe("editing the listing", () => {
   it("refuses members who are not admins, strangers and committees", async () => {
     const id = await verifiedOrg();
     const member = await userWithLogin("plainmember");
-    await inviteMember(creator, id, member.login, "member");
-    await respondInvite(await actorFor(member.id), id, true);
+    await run(inviteMember, creator, { id, login: member.login, role: "member" });
+    await run(acceptInvitation, await actorFor(member.id), { id });
     for (const who of [await actorFor(member.id), stranger, committeeHere, admin]) {
       await expectRefusal(
-        () => editOrganisation(who, id, listing({ name: "改名了" })),
+        () => run(editOrganisation, who, { ...listing({ name: "改名了" }), id }),
         403,
         "errors.forbidden",
       );
     }
     await expectRefusal(
-      () => editOrganisation(ANONYMOUS, id, listing()),
+      () => run(editOrganisation, ANONYMOUS, { ...listing(), id }),
       401,
       "errors.signInRequired",
     );
     await expectRefusal(
-      () => editOrganisation(creator, id, listing({ communities: "999999" })),
+      () => run(editOrganisation, creator, { ...listing({ communities: "999999" }), id }),
       400,
       "project:errors.pickCommunity",
     );
   });
 
   it("sends a declined listing back to the committee", async () => {
-    const id = await applyOrganisation(creator, listing());
+    const id = await run(applyOrganisation, creator, listing());
     creator = await actorFor(creatorId);
-    await decideOrganisation(committeeHere, id, "decline", "缺少登记证书");
-    await editOrganisation(creator, id, listing({ registrationNumber: "52330100MJ7654321Y" }));
+    await run(declineOrganisation, committeeHere, { id, reason: "缺少登记证书" });
+    await run(editOrganisation, creator, {
+      ...listing({ registrationNumber: "52330100MJ7654321Y" }),
+      id,
+    });
     expect(await orgRow(id)).toMatchObject({
       status: "pending",
       decidedBy: null,
@@ -438,7 +452,7 @@ describe("editing the listing", () => {
       decisionReason: null,
     });
     expect((await pendingOrganisations(committeeHere, here)).map((o) => o.id)).toEqual([id]);
-    await decideOrganisation(committeeHere, id, "verify", "");
+    await run(verifyOrganisation, committeeHere, { id, reason: "" });
     expect((await orgRow(id)).status).toBe("verified");
   });
 });
@@ -451,7 +465,7 @@ describe("members", () => {
 
   it("are invited, then belong once they accept", async () => {
     const { id, login } = await userWithLogin("xiaoli");
-    await inviteMember(creator, org, login, "member");
+    await run(inviteMember, creator, { id: org, login, role: "member" });
     expect(await memberRows(org)).toContainEqual({ userId: id, role: "member", status: "invited" });
     // An invitation gives no rights yet.
     const invited = await actorFor(id);
@@ -460,7 +474,7 @@ describe("members", () => {
       invitedAs: "member",
       isMember: false,
     });
-    await respondInvite(invited, org, true);
+    await run(acceptInvitation, invited, { id: org });
     const member = await actorFor(id);
     expect(member.orgMemberOf).toEqual([org]);
     expect(member.orgAdminOf).toEqual([]);
@@ -471,53 +485,58 @@ describe("members", () => {
 
   it("can be invited as admins", async () => {
     const { id, login } = await userWithLogin("xiaowang");
-    await inviteMember(creator, org, login, "admin");
-    await respondInvite(await actorFor(id), org, true);
+    await run(inviteMember, creator, { id: org, login, role: "admin" });
+    await run(acceptInvitation, await actorFor(id), { id: org });
     expect((await actorFor(id)).orgAdminOf).toEqual([org]);
   });
 
   it("decline an invitation, which deletes it; a second answer finds none", async () => {
     const { id, login } = await userWithLogin("xiaozhang");
-    await inviteMember(creator, org, login, "member");
+    await run(inviteMember, creator, { id: org, login, role: "member" });
     const invited = await actorFor(id);
-    await respondInvite(invited, org, false);
+    await run(declineInvitation, invited, { id: org });
     expect((await memberRows(org)).map((m) => m.userId)).toEqual([creatorId]);
     await expectRefusal(
-      () => respondInvite(invited, org, true),
+      () => run(acceptInvitation, invited, { id: org }),
       404,
       "project:errors.noInvitation",
     );
     await expectRefusal(
-      () => respondInvite(invited, org, false),
+      () => run(declineInvitation, invited, { id: org }),
       404,
       "project:errors.noInvitation",
     );
-    await expectRefusal(() => respondInvite(ANONYMOUS, org, true), 401, "errors.signInRequired");
+    await expectRefusal(
+      () => run(acceptInvitation, ANONYMOUS, { id: org }),
+      401,
+      "errors.signInRequired",
+    );
   });
 
   it("are not invited twice, nor when unknown, nor by non-admins", async () => {
     const { id, login } = await userWithLogin("xiaozhao");
-    await inviteMember(creator, org, login, "member");
+    await run(inviteMember, creator, { id: org, login, role: "member" });
     await expectRefusal(
-      () => inviteMember(creator, org, login, "admin"),
+      () => run(inviteMember, creator, { id: org, login, role: "admin" }),
       409,
       "project:errors.alreadyInOrganisation",
     );
-    await respondInvite(await actorFor(id), org, true);
+    await run(acceptInvitation, await actorFor(id), { id: org });
     await expectRefusal(
-      () => inviteMember(creator, org, login, "member"),
+      () => run(inviteMember, creator, { id: org, login, role: "member" }),
       409,
       "project:errors.alreadyInOrganisation",
     );
     await expectRefusal(
-      () => inviteMember(creator, org, parseLoginId("nobodyhere")!, "member"),
+      () =>
+        run(inviteMember, creator, { id: org, login: parseLoginId("nobodyhere")!, role: "member" }),
       404,
       "community:errors.userNotFound",
     );
     const other = await userWithLogin("xiaoqian");
     for (const who of [await actorFor(id), stranger, committeeHere]) {
       await expectRefusal(
-        () => inviteMember(who, org, other.login, "member"),
+        () => run(inviteMember, who, { id: org, login: other.login, role: "member" }),
         403,
         "errors.forbidden",
       );
@@ -528,12 +547,12 @@ describe("members", () => {
     const a = await userWithLogin("membera");
     const b = await userWithLogin("memberb");
     for (const m of [a, b]) {
-      await inviteMember(creator, org, m.login, "member");
-      await respondInvite(await actorFor(m.id), org, true);
+      await run(inviteMember, creator, { id: org, login: m.login, role: "member" });
+      await run(acceptInvitation, await actorFor(m.id), { id: org });
     }
-    await removeMember(creator, org, a.id);
+    await run(removeMember, creator, { id: org, userId: a.id });
     expect((await actorFor(a.id)).orgMemberOf).toEqual([]);
-    await removeMember(await actorFor(b.id), org, b.id);
+    await run(removeMember, await actorFor(b.id), { id: org, userId: b.id });
     expect((await actorFor(b.id)).orgMemberOf).toEqual([]);
     expect(await memberRows(org)).toEqual([{ userId: creatorId, role: "admin", status: "active" }]);
   });
@@ -542,16 +561,32 @@ describe("members", () => {
     const a = await userWithLogin("memberc");
     const b = await userWithLogin("memberd");
     for (const m of [a, b]) {
-      await inviteMember(creator, org, m.login, "member");
-      await respondInvite(await actorFor(m.id), org, true);
+      await run(inviteMember, creator, { id: org, login: m.login, role: "member" });
+      await run(acceptInvitation, await actorFor(m.id), { id: org });
     }
     const memberA = await actorFor(a.id);
-    await expectRefusal(() => removeMember(memberA, org, b.id), 403, "errors.forbidden");
-    await expectRefusal(() => removeMember(memberA, org, creatorId), 403, "errors.forbidden");
-    await expectRefusal(() => removeMember(stranger, org, a.id), 403, "errors.forbidden");
-    await expectRefusal(() => removeMember(committeeHere, org, a.id), 403, "errors.forbidden");
     await expectRefusal(
-      () => removeMember(creator, org, stranger.userId!),
+      () => run(removeMember, memberA, { id: org, userId: b.id }),
+      403,
+      "errors.forbidden",
+    );
+    await expectRefusal(
+      () => run(removeMember, memberA, { id: org, userId: creatorId }),
+      403,
+      "errors.forbidden",
+    );
+    await expectRefusal(
+      () => run(removeMember, stranger, { id: org, userId: a.id }),
+      403,
+      "errors.forbidden",
+    );
+    await expectRefusal(
+      () => run(removeMember, committeeHere, { id: org, userId: a.id }),
+      403,
+      "errors.forbidden",
+    );
+    await expectRefusal(
+      () => run(removeMember, creator, { id: org, userId: stranger.userId! }),
       404,
       "project:errors.notAMember",
     );
@@ -559,25 +594,25 @@ describe("members", () => {
 
   it("always keep one active admin", async () => {
     await expectRefusal(
-      () => removeMember(creator, org, creatorId),
+      () => run(removeMember, creator, { id: org, userId: creatorId }),
       409,
       "project:errors.lastAdmin",
     );
     // An invited admin is not an admin yet, so the creator still cannot leave.
     const second = await userWithLogin("secondadmin");
-    await inviteMember(creator, org, second.login, "admin");
+    await run(inviteMember, creator, { id: org, login: second.login, role: "admin" });
     await expectRefusal(
-      () => removeMember(creator, org, creatorId),
+      () => run(removeMember, creator, { id: org, userId: creatorId }),
       409,
       "project:errors.lastAdmin",
     );
-    await respondInvite(await actorFor(second.id), org, true);
+    await run(acceptInvitation, await actorFor(second.id), { id: org });
     // Two admins: one may remove the other, and the one left can then neither leave nor be left alone.
     const secondAdmin = await actorFor(second.id);
-    await removeMember(secondAdmin, org, creatorId);
+    await run(removeMember, secondAdmin, { id: org, userId: creatorId });
     expect(await memberRows(org)).toEqual([{ userId: second.id, role: "admin", status: "active" }]);
     await expectRefusal(
-      () => removeMember(secondAdmin, org, second.id),
+      () => run(removeMember, secondAdmin, { id: org, userId: second.id }),
       409,
       "project:errors.lastAdmin",
     );

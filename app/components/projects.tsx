@@ -2,6 +2,10 @@
 import { Form, Link } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import {
+  ORG_CONTACT_MAX,
+  ORG_DESCRIPTION_MAX,
+  ORG_NAME_MAX,
+  ORG_REGISTRATION_NUMBER_MAX,
   SERVICE_AREAS,
   PROJECT_MAX,
   SPARE_BUDGET_ROWS,
@@ -108,7 +112,7 @@ export function OrganisationFields({
         label={t("project:org.name")}
         defaultValue={values.name}
         error={errors?.name}
-        maxLength={60}
+        maxLength={ORG_NAME_MAX}
       />
       <SelectField
         name="tier"
@@ -124,7 +128,7 @@ export function OrganisationFields({
         hint={t("project:org.registrationNumberHint")}
         defaultValue={values.registrationNumber}
         error={errors?.registrationNumber}
-        maxLength={40}
+        maxLength={ORG_REGISTRATION_NUMBER_MAX}
       />
       <CheckboxGroup
         name="services"
@@ -146,7 +150,7 @@ export function OrganisationFields({
         rows={5}
         defaultValue={values.description}
         error={errors?.description}
-        maxLength={2000}
+        maxLength={ORG_DESCRIPTION_MAX}
       />
       <Field
         name="contact"
@@ -154,7 +158,7 @@ export function OrganisationFields({
         hint={t("project:org.contactHint")}
         defaultValue={values.contact}
         error={errors?.contact}
-        maxLength={100}
+        maxLength={ORG_CONTACT_MAX}
       />
     </>
   );

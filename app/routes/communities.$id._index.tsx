@@ -35,7 +35,7 @@ import { getCurrent, requireSession } from "~/utils/session.server";
 import { CommunityProjects } from "~/components/projects";
 import { VoteLinks } from "~/components/votes";
 import { votesOf } from "~/services/voting.server";
-import { pendingOrganisations } from "~/services/organisations.server";
+import { pendingOrganisations } from "~/services/organisations/queries.server";
 import { setSupportThreshold } from "~/services/projects/commands.server";
 import { listProjects, reviewQueue, supportThreshold } from "~/services/projects/queries.server";
 import { intent, submitIntent, type Intent } from "~/services/runner/form.server";

@@ -3,25 +3,19 @@ import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { ErrorSummary, Field, Notice, SelectField, TextArea } from "~/components/forms";
 import { ProjectCards, useProjectLabels } from "~/components/projects";
-import { parseLoginId } from "~/domain/accounts/schemas";
-import { fieldErrors, id as idSchema, text } from "~/domain/validation";
 import { REASON_MAX } from "~/domain/projects/rules";
 import {
-  decideOrganisation,
+  acceptInvitation,
+  declineInvitation,
+  declineOrganisation,
   inviteMember,
-  organisationPage,
   removeMember,
-  respondInvite,
-} from "~/services/organisations.server";
+  verifyOrganisation,
+} from "~/services/organisations/commands.server";
+import { organisationPage } from "~/services/organisations/queries.server";
+import { intent, submitIntent } from "~/services/runner/form.server";
 import { areaName, formatDate } from "~/utils/format";
-import {
-  idParam,
-  notFound,
-  readForm,
-  refusalFrom,
-  refuseForm,
-  type Refusal,
-} from "~/utils/forms.server";
+import { idParam, notFound, readForm, type Refusal } from "~/utils/forms.server";
 import { titleMeta } from "~/utils/meta";
 import { getCurrent, requireSession } from "~/utils/session.server";
 
@@ -36,50 +30,27 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return json({ title: page.organisation.name, ...page, me: actor.userId });
 }
 
-const reasonField = text({ min: 0, max: REASON_MAX, multiline: true });
-
 export async function action({ request, params }: ActionFunctionArgs) {
   const id = idParam(params.id);
   const form = await readForm(request);
   const { actor } = await requireSession(request);
-  try {
-    switch (form.intent) {
-      case "verify":
-      case "decline": {
-        const reason = reasonField.safeParse(form.reason ?? "");
-        if (!reason.success) {
-          // The whole error, not just its key: "at least {{min}}" needs its number.
-          return refuseForm(400, { reason: fieldErrors(reason.error)._form! }, form);
-        }
-        await decideOrganisation(actor, id, form.intent, reason.data);
-        return redirect(`/orgs/${id}?done=decided`);
-      }
-      case "invite": {
-        const login = typeof form.login === "string" ? parseLoginId(form.login) : null;
-        if (!login) return refuseForm(400, { login: { key: "account:errors.loginFormat" } }, form);
-        const role = form.role === "admin" ? "admin" : form.role === "member" ? "member" : null;
-        if (!role) return refuseForm(400, { role: { key: "errors.invalidChoice" } }, form);
-        await inviteMember(actor, id, login, role);
-        return redirect(`/orgs/${id}?done=invited`);
-      }
-      case "accept":
-      case "declineInvite":
-        await respondInvite(actor, id, form.intent === "accept");
-        return redirect(`/orgs/${id}?done=${form.intent === "accept" ? "joined" : "saved"}`);
-      case "remove": {
-        const userId = idSchema.safeParse(form.userId);
-        if (!userId.success) return refuseForm(400, { _form: { key: "errors.badForm" } }, form);
-        await removeMember(actor, id, userId.data);
-        return redirect(
-          userId.data === actor.userId ? "/orgs?done=left" : `/orgs/${id}?done=saved`,
-        );
-      }
-      default:
-        return refuseForm(400, { _form: { key: "errors.badForm" } }, form);
-    }
-  } catch (e) {
-    return refusalFrom(e, form);
-  }
+  const back = (done: string) => () => redirect(`/orgs/${id}?done=${done}`);
+  return submitIntent(
+    {
+      verify: intent(verifyOrganisation, back("decided")),
+      decline: intent(declineOrganisation, back("decided")),
+      invite: intent(inviteMember, back("invited")),
+      accept: intent(acceptInvitation, back("joined")),
+      declineInvite: intent(declineInvitation, back("saved")),
+      // Leaving takes the person out of the organisation's page: back to the directory.
+      remove: intent(removeMember, (_, i) =>
+        i.userId === actor.userId ? redirect("/orgs?done=left") : back("saved")(),
+      ),
+    },
+    actor,
+    form,
+    { params: { id } },
+  );
 }
 
 export default function Organisation() {

@@ -4,19 +4,11 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ErrorSummary } from "~/components/forms";
 import { OrganisationFields, typedList, useProjectLabels } from "~/components/projects";
 import { authorize } from "~/domain/permissions/policy";
-import { organisationSchema } from "~/domain/projects/schemas";
-import { parseForm } from "~/domain/validation";
 import { communityOptions } from "~/services/communities/queries.server";
-import { editOrganisation, organisationPage } from "~/services/organisations.server";
-import {
-  idParam,
-  notFound,
-  readForm,
-  refusalFrom,
-  refuseForm,
-  throwRefusal,
-  type Refusal,
-} from "~/utils/forms.server";
+import { editOrganisation } from "~/services/organisations/commands.server";
+import { organisationPage } from "~/services/organisations/queries.server";
+import { submit } from "~/services/runner/form.server";
+import { idParam, notFound, readForm, throwRefusal, type Refusal } from "~/utils/forms.server";
 import { titleMeta } from "~/utils/meta";
 import { requireSession } from "~/utils/session.server";
 import { orgLabels } from "./orgs.new";
@@ -47,14 +39,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const id = idParam(params.id);
   const form = await readForm(request);
   const { actor } = await requireSession(request);
-  const parsed = parseForm(organisationSchema, form);
-  if (!parsed.ok) return refuseForm(400, parsed.errors, form);
-  try {
-    await editOrganisation(actor, id, parsed.data);
-  } catch (e) {
-    return refusalFrom(e, form);
-  }
-  return redirect(`/orgs/${id}?done=saved`);
+  return submit(editOrganisation, actor, form, () => redirect(`/orgs/${id}?done=saved`), {
+    params: { id },
+  });
 }
 
 export default function EditOrganisation() {

@@ -6,6 +6,7 @@ import { Pager } from "~/components/pager";
 import { useProjectLabels } from "~/components/projects";
 import { SERVICE_AREAS, TIERS } from "~/domain/projects/rules";
 import { authorize } from "~/domain/permissions/policy";
+import { QUERY_MAX_CHARS } from "~/domain/search/segment";
 import { listParams } from "~/utils/list-params";
 import { getT } from "~/i18n/i18next.server";
 import { communityOptions } from "~/services/communities/queries.server";
@@ -13,7 +14,7 @@ import {
   listOrganisations,
   myOrganisations,
   DIRECTORY_PAGE,
-} from "~/services/organisations.server";
+} from "~/services/organisations/queries.server";
 import { titleMeta } from "~/utils/meta";
 import { getCurrent } from "~/utils/session.server";
 
@@ -92,7 +93,7 @@ export default function Organisations() {
           type="search"
           label={t("project:search.label")}
           defaultValue={filters.q}
-          maxLength={100}
+          maxLength={QUERY_MAX_CHARS}
         />
         <SelectField
           name="service"

@@ -4,12 +4,11 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { ErrorSummary } from "~/components/forms";
 import { OrganisationFields, typedList, useProjectLabels } from "~/components/projects";
 import { authorize } from "~/domain/permissions/policy";
-import { organisationSchema } from "~/domain/projects/schemas";
-import { parseForm } from "~/domain/validation";
 import { getT } from "~/i18n/i18next.server";
 import { communityOptions } from "~/services/communities/queries.server";
-import { applyOrganisation } from "~/services/organisations.server";
-import { readForm, refusalFrom, refuseForm, type Refusal } from "~/utils/forms.server";
+import { applyOrganisation } from "~/services/organisations/commands.server";
+import { submit } from "~/services/runner/form.server";
+import { readForm, type Refusal } from "~/utils/forms.server";
 import { titleMeta } from "~/utils/meta";
 import { requireSession } from "~/utils/session.server";
 
@@ -26,14 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const form = await readForm(request);
   const { actor } = await requireSession(request);
-  const parsed = parseForm(organisationSchema, form);
-  if (!parsed.ok) return refuseForm(400, parsed.errors, form);
-  try {
-    const id = await applyOrganisation(actor, parsed.data);
-    return redirect(`/orgs/${id}?done=applied`);
-  } catch (e) {
-    return refusalFrom(e, form);
-  }
+  return submit(applyOrganisation, actor, form, (id) => redirect(`/orgs/${id}?done=applied`));
 }
 
 export default function ApplyOrganisation() {

@@ -5,7 +5,7 @@ import { ErrorSummary } from "~/components/forms";
 import { ProjectFields, typedItems, useProjectLabels } from "~/components/projects";
 import { getT } from "~/i18n/i18next.server";
 import { communityOptions, gridOptions } from "~/services/communities/queries.server";
-import { proposingOrganisations } from "~/services/organisations.server";
+import { proposingOrganisations } from "~/services/organisations/queries.server";
 import { proposeProject } from "~/services/projects/commands.server";
 import { submit } from "~/services/runner/form.server";
 import { readFormWithFile, type Refusal } from "~/utils/forms.server";

@@ -26,6 +26,12 @@ export const TIERS = [
   "charity",
 ] as const satisfies readonly OrganisationTier[];
 
+/** An organisation's listing: the schema's limits, also the form's `maxLength`s. */
+export const ORG_NAME_MAX = 60;
+export const ORG_REGISTRATION_NUMBER_MAX = 40;
+export const ORG_DESCRIPTION_MAX = 2000;
+export const ORG_CONTACT_MAX = 100;
+
 export const PROJECT_STATUSES = [
   "draft",
   "submitted",

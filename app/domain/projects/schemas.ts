@@ -1,5 +1,6 @@
 /** Forms of organisations and micro-projects. */
 import { z } from "zod";
+import { parseLoginId, type LoginId } from "../accounts/schemas";
 import { id, text } from "../validation";
 import {
   COMMENT_MAX,
@@ -8,6 +9,10 @@ import {
   MAX_TOTAL_YUAN,
   MODERATION_REASON_MAX,
   PROJECT_MAX,
+  ORG_CONTACT_MAX,
+  ORG_DESCRIPTION_MAX,
+  ORG_NAME_MAX,
+  ORG_REGISTRATION_NUMBER_MAX,
   REASON_MAX,
   SERVICE_AREAS,
   TIERS,
@@ -45,9 +50,9 @@ const serviceArea = z.enum(SERVICE_AREAS, {
 });
 
 export const organisationSchema = z.object({
-  name: text({ min: 2, max: 60 }),
+  name: text({ min: 2, max: ORG_NAME_MAX }),
   tier: z.enum(TIERS, { errorMap: () => ({ message: "project:errors.badTier" }) }),
-  registrationNumber: optionalText(40),
+  registrationNumber: optionalText(ORG_REGISTRATION_NUMBER_MAX),
   services: many(serviceArea)
     .refine((a) => a.length > 0, "project:errors.pickService")
     .transform((a) => [...new Set(a)]),
@@ -55,10 +60,34 @@ export const organisationSchema = z.object({
     .refine((a) => a.length > 0, "project:errors.pickCommunity")
     .refine((a) => a.length <= 30, "errors.invalidType")
     .transform((a) => [...new Set(a)]),
-  description: text({ min: 10, max: 2000, multiline: true }),
-  contact: optionalText(100),
+  description: text({ min: 10, max: ORG_DESCRIPTION_MAX, multiline: true }),
+  contact: optionalText(ORG_CONTACT_MAX),
 });
 export type OrganisationInput = z.output<typeof organisationSchema>;
+
+/**
+ * The committee's word on a listing. The reason may be left empty to verify; declining without
+ * one is the command's refusal (`project:errors.reasonRequired`), since a server caller skips this.
+ */
+export const orgDecisionSchema = z.object({
+  reason: text({ min: 0, max: REASON_MAX, multiline: true })
+    .optional()
+    .transform((s) => s ?? ""),
+});
+
+/** Inviting someone into an organisation: their login (as they sign in) and a role. */
+export const invitationSchema = z.object({
+  login: z.unknown().transform((v, ctx): LoginId => {
+    const login = typeof v === "string" ? parseLoginId(v) : null;
+    if (!login) {
+      ctx.addIssue({ code: "custom", message: "account:errors.loginFormat" });
+      return z.NEVER;
+    }
+    return login;
+  }),
+  role: z.enum(["admin", "member"], { errorMap: () => ({ message: "errors.invalidChoice" }) }),
+});
+export type InvitationInput = z.output<typeof invitationSchema>;
 
 /** A calendar date (YYYY-MM-DD) that exists. */
 const date = z
