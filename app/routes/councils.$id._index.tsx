@@ -4,6 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { useTranslation } from "react-i18next";
 import { ErrorSummary, Field, Notice, TextArea } from "~/components/forms";
 import { CommitmentList, MeetingList } from "~/components/meetings";
+import { COUNCIL_NAME_MAX, COUNCIL_PURPOSE_MAX } from "~/domain/meetings/rules";
 import { councilSchema } from "~/domain/meetings/schemas";
 import { authorize, can } from "~/domain/permissions/policy";
 import { id as idSchema, parseForm } from "~/domain/validation";
@@ -138,7 +139,7 @@ export default function Council() {
               label={t("council.name")}
               defaultValue={refused?.values.name ?? council.name}
               error={refused?.errors.name}
-              maxLength={60}
+              maxLength={COUNCIL_NAME_MAX}
             />
             <TextArea
               name="purpose"
@@ -146,7 +147,7 @@ export default function Council() {
               rows={3}
               defaultValue={refused?.values.purpose ?? council.purpose}
               error={refused?.errors.purpose}
-              maxLength={500}
+              maxLength={COUNCIL_PURPOSE_MAX}
             />
             <button type="submit">{t("council.save")}</button>
           </Form>

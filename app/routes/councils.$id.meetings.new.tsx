@@ -3,7 +3,16 @@ import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { ErrorSummary, Field, TextArea } from "~/components/forms";
-import { SEAT_KINDS } from "~/domain/meetings/rules";
+import {
+  AGENDA_TITLE_MAX,
+  CAPACITY_MAX,
+  DESCRIPTION_MAX,
+  PLACE_MAX,
+  SEAT_KINDS,
+  TIME_BOX_MAX,
+  TIME_BOX_MIN,
+  TOPIC_MAX,
+} from "~/domain/meetings/rules";
 import { AGENDA_ROWS, meetingSchema } from "~/domain/meetings/schemas";
 import { authorize } from "~/domain/permissions/policy";
 import { parseForm } from "~/domain/validation";
@@ -48,6 +57,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
 }
 
+/** The longest capacity anyone types is the largest one allowed. */
+const CAPACITY_CHARS = String(CAPACITY_MAX).length;
+
 export default function NewMeeting() {
   const { council } = useLoaderData<typeof loader>();
   const refused = useActionData<Refusal>();
@@ -77,7 +89,7 @@ export default function NewMeeting() {
           label={t("newMeeting.topic")}
           defaultValue={v.topic}
           error={e.topic}
-          maxLength={80}
+          maxLength={TOPIC_MAX}
         />
         <TextArea
           name="description"
@@ -85,7 +97,7 @@ export default function NewMeeting() {
           rows={4}
           defaultValue={v.description}
           error={e.description}
-          maxLength={2000}
+          maxLength={DESCRIPTION_MAX}
         />
         <Field
           name="startsAt"
@@ -107,7 +119,7 @@ export default function NewMeeting() {
           label={t("newMeeting.place")}
           defaultValue={v.place}
           error={e.place}
-          maxLength={120}
+          maxLength={PLACE_MAX}
         />
         <div className="field checkbox">
           <input
@@ -129,14 +141,14 @@ export default function NewMeeting() {
                 label={t("newMeeting.agendaItem", { n: i + 1 })}
                 defaultValue={v[`agenda${i}`]}
                 error={e[`agenda${i}`]}
-                maxLength={80}
+                maxLength={AGENDA_TITLE_MAX}
               />
               <Field
                 name={`agendaMinutes${i}`}
                 type="number"
                 inputMode="numeric"
-                min={1}
-                max={240}
+                min={TIME_BOX_MIN}
+                max={TIME_BOX_MAX}
                 label={t("newMeeting.agendaMinutes", { n: i + 1 })}
                 defaultValue={v[`agendaMinutes${i}`]}
                 error={e[`agendaMinutes${i}`]}
@@ -155,7 +167,7 @@ export default function NewMeeting() {
               defaultValue={v[`seats_${k}`]}
               error={e[`seats_${k}`]}
               inputMode="numeric"
-              maxLength={5}
+              maxLength={CAPACITY_CHARS}
             />
           ))}
         </fieldset>

@@ -8,7 +8,16 @@ import { useLiveRevalidation } from "~/components/live";
 import { ReadAloud } from "~/components/read-aloud";
 import { parseLoginId } from "~/domain/accounts/schemas";
 import { DomainError } from "~/domain/errors";
-import { isOverdue, nextStatus } from "~/domain/meetings/rules";
+import { LOGIN_MAX } from "~/domain/accounts/limits";
+import {
+  COMMITMENT_MAX,
+  DECISIONS_MAX,
+  isOverdue,
+  nextStatus,
+  NOTE_MAX,
+  OWNER_NAME_MAX,
+  SUMMARY_MAX,
+} from "~/domain/meetings/rules";
 import {
   commitmentSchema,
   commitmentUpdateSchema,
@@ -366,7 +375,7 @@ export default function Meeting() {
                 label={t("manage.inviteLogin")}
                 defaultValue={intent === "invite" ? refused?.values.login : undefined}
                 error={errorsFor("invite")?.login}
-                maxLength={64}
+                maxLength={LOGIN_MAX}
               />
               <div className="field">
                 <label htmlFor="invite-kind">{t("manage.inviteKind")}</label>
@@ -413,7 +422,7 @@ export default function Meeting() {
               id="min-summary"
               rows={4}
               label={t("minutes.summary")}
-              maxLength={4000}
+              maxLength={SUMMARY_MAX}
               error={errorsFor("minutes")?.summary}
               defaultValue={intent === "minutes" ? refused?.values.summary : undefined}
             />
@@ -422,7 +431,7 @@ export default function Meeting() {
               id="min-decisions"
               rows={2}
               label={t("minutes.decisionsLabel")}
-              maxLength={2000}
+              maxLength={DECISIONS_MAX}
               error={errorsFor("minutes")?.decisions}
               defaultValue={intent === "minutes" ? refused?.values.decisions : undefined}
             />
@@ -436,7 +445,7 @@ export default function Meeting() {
               name="what"
               id="c-what"
               label={t("commitments.what")}
-              maxLength={200}
+              maxLength={COMMITMENT_MAX}
               error={errorsFor("commitment")?.what}
               defaultValue={intent === "commitment" ? refused?.values.what : undefined}
             />
@@ -458,7 +467,7 @@ export default function Meeting() {
               name="ownerName"
               id="c-owner"
               label={t("commitments.ownerName")}
-              maxLength={60}
+              maxLength={OWNER_NAME_MAX}
               error={errorsFor("commitment")?.ownerName}
               defaultValue={intent === "commitment" ? refused?.values.ownerName : undefined}
             />
@@ -509,7 +518,7 @@ function CommitmentUpdateForm({
         name="note"
         rows={2}
         label={t("commitments.note")}
-        maxLength={500}
+        maxLength={NOTE_MAX}
         defaultValue={refused?.values.note}
         error={refused?.errors.note}
       />
