@@ -15,7 +15,8 @@ import {
   reissueSlip,
   startSitting,
 } from "~/services/assistance.server";
-import { cancelRsvp, meetingPage, rsvp } from "~/services/meetings.server";
+import { cancelRsvp, rsvp } from "~/services/meetings/commands.server";
+import { meetingPage } from "~/services/meetings/queries.server";
 import { exportMyData } from "~/services/mydata.server";
 import { applyOrganisation } from "~/services/organisations.server";
 import {
@@ -324,9 +325,9 @@ describe("what a helper does in a sitting", () => {
       parentId: null,
     });
     await run(flagComment, actor, { commentId: theirs, reason: "跑题" });
-    await rsvp(actor, meetingId);
-    await cancelRsvp(actor, meetingId);
-    await rsvp(actor, meetingId);
+    await run(rsvp, actor, { meetingId });
+    await run(cancelRsvp, actor, { meetingId });
+    await run(rsvp, actor, { meetingId });
     const message = await postMessage(actor, meetingId, "我代张阿姨说一句");
     const other = await postMessage(neighbour, meetingId, "欢迎");
     await flagMessage(actor, other.id);

@@ -10,8 +10,8 @@ import { authorize, can } from "~/domain/permissions/policy";
 import { id as idSchema, parseForm, text } from "~/domain/validation";
 import type { Lng } from "~/i18n/config";
 import { communityPage } from "~/services/areas.server";
-import { commitmentsOf, councilsOf, createCouncil } from "~/services/councils.server";
-import { councilSchema } from "~/domain/meetings/schemas";
+import { createCouncil } from "~/services/meetings/councils.server";
+import { commitmentsOf, councilsOf } from "~/services/meetings/queries.server";
 import { CommitmentList } from "~/components/meetings";
 import { appointCommitteeMember, endCommitteeMember } from "~/services/committee.server";
 import { DECISION_REASON_MAX } from "~/domain/community/rules";
@@ -143,12 +143,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
         await appointCommitteeMember(actor, id, parsed.data.login);
         return back("appointed");
       }
-      case "createCouncil": {
-        const parsed = parseForm(councilSchema, form);
-        if (!parsed.ok) return refuseForm(400, parsed.errors, form);
-        const councilId = await createCouncil(actor, id, parsed.data);
-        return redirect(`/councils/${councilId}`);
-      }
+      case "createCouncil":
+        return submit(createCouncil, actor, form, (c) => redirect(`/councils/${c}`), {
+          params: { areaId: id },
+        });
       case "endCommittee": {
         const parsed = parseForm(z.object({ committeeMemberId: idSchema }), form);
         if (!parsed.ok) return refuseForm(400, parsed.errors, form);

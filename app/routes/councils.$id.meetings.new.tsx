@@ -13,20 +13,13 @@ import {
   TIME_BOX_MIN,
   TOPIC_MAX,
 } from "~/domain/meetings/rules";
-import { AGENDA_ROWS, meetingSchema } from "~/domain/meetings/schemas";
+import { AGENDA_ROWS } from "~/domain/meetings/schemas";
 import { authorize } from "~/domain/permissions/policy";
-import { parseForm } from "~/domain/validation";
 import { getT } from "~/i18n/i18next.server";
-import { councilPage } from "~/services/councils.server";
-import { createMeeting } from "~/services/meetings.server";
-import {
-  idParam,
-  notFound,
-  readForm,
-  refusalFrom,
-  refuseForm,
-  type Refusal,
-} from "~/utils/forms.server";
+import { createMeeting } from "~/services/meetings/commands.server";
+import { councilPage } from "~/services/meetings/queries.server";
+import { submit } from "~/services/runner/form.server";
+import { idParam, notFound, readForm, type Refusal } from "~/utils/forms.server";
 import { titleMeta } from "~/utils/meta";
 import { requireSession } from "~/utils/session.server";
 
@@ -47,14 +40,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const id = idParam(params.id);
   const form = await readForm(request);
   const { actor } = await requireSession(request);
-  const parsed = parseForm(meetingSchema, form);
-  if (!parsed.ok) return refuseForm(400, parsed.errors, form);
-  try {
-    const meetingId = await createMeeting(actor, id, parsed.data);
-    return redirect(`/meetings/${meetingId}?done=scheduled`);
-  } catch (e) {
-    return refusalFrom(e, form);
-  }
+  return submit(
+    createMeeting,
+    actor,
+    form,
+    (meetingId) => redirect(`/meetings/${meetingId}?done=scheduled`),
+    { params: { councilId: id } },
+  );
 }
 
 /** The longest capacity anyone types is the largest one allowed. */

@@ -2,12 +2,9 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { z } from "zod";
 import { ErrorSummary, Field, Notice, TextArea, useFieldMessage } from "~/components/forms";
 import { useLiveRevalidation } from "~/components/live";
 import { ReadAloud } from "~/components/read-aloud";
-import { parseLoginId } from "~/domain/accounts/schemas";
-import { DomainError } from "~/domain/errors";
 import { LOGIN_MAX } from "~/domain/accounts/limits";
 import {
   COMMITMENT_MAX,
@@ -18,38 +15,15 @@ import {
   OWNER_NAME_MAX,
   SUMMARY_MAX,
 } from "~/domain/meetings/rules";
-import {
-  commitmentSchema,
-  commitmentUpdateSchema,
-  inviteSchema,
-  minutesSchema,
-} from "~/domain/meetings/schemas";
 import { authorize, can as allowed } from "~/domain/permissions/policy";
 import { VoteLinks } from "~/components/votes";
 import { votesOf } from "~/services/voting.server";
-import { parseForm } from "~/domain/validation";
 import type { Lng } from "~/i18n/config";
-import {
-  cancelRsvp,
-  inviteToSeat,
-  meetingPage,
-  moveMeeting,
-  rsvp,
-} from "~/services/meetings.server";
-import {
-  addCommitment,
-  commitmentUpdates,
-  updateCommitment,
-  writeMinutes,
-} from "~/services/minutes.server";
-import {
-  idParam,
-  readForm,
-  refusalFrom,
-  refuseForm,
-  throwRefusal,
-  type Refusal,
-} from "~/utils/forms.server";
+import { cancelRsvp, inviteToSeat, moveMeeting, rsvp } from "~/services/meetings/commands.server";
+import { addCommitment, updateCommitment, writeMinutes } from "~/services/meetings/minutes.server";
+import { commitmentUpdates, meetingPage } from "~/services/meetings/queries.server";
+import { intent, submitIntent } from "~/services/runner/form.server";
+import { idParam, readForm, throwRefusal, type Refusal } from "~/utils/forms.server";
 import { areaName, formatDateTime } from "~/utils/format";
 import { titleMeta } from "~/utils/meta";
 import { getCurrent, requireSession } from "~/utils/session.server";
@@ -85,59 +59,20 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const form = await readForm(request);
   const { actor } = await requireSession(request);
   const back = (done: string) => redirect(`/meetings/${id}?done=${done}`);
-  try {
-    switch (form.intent) {
-      case "rsvp":
-        await rsvp(actor, id);
-        return back("rsvped");
-      case "cancelRsvp":
-        await cancelRsvp(actor, id);
-        return back("cancelled");
-      case "move": {
-        const parsed = parseForm(
-          z.object({
-            to: z.enum(["live", "closed", "published"], {
-              errorMap: () => ({ message: "errors.invalidChoice" }),
-            }),
-          }),
-          form,
-        );
-        if (!parsed.ok) return refuseForm(400, parsed.errors, form);
-        await moveMeeting(actor, id, parsed.data.to);
-        return back(`moved-${parsed.data.to}`);
-      }
-      case "invite": {
-        const parsed = parseForm(inviteSchema, form);
-        if (!parsed.ok) return refuseForm(400, parsed.errors, form);
-        const login = parseLoginId(parsed.data.login);
-        if (!login) return refuseForm(400, { login: { key: "account:errors.loginFormat" } }, form);
-        await inviteToSeat(actor, id, login, parsed.data.kind);
-        return back("invited");
-      }
-      case "minutes": {
-        const parsed = parseForm(minutesSchema, form);
-        if (!parsed.ok) return refuseForm(400, parsed.errors, form);
-        await writeMinutes(actor, id, parsed.data);
-        return back("minutes");
-      }
-      case "commitment": {
-        const parsed = parseForm(commitmentSchema, form);
-        if (!parsed.ok) return refuseForm(400, parsed.errors, form);
-        await addCommitment(actor, id, parsed.data);
-        return back("commitment");
-      }
-      case "commitmentUpdate": {
-        const parsed = parseForm(commitmentUpdateSchema, form);
-        if (!parsed.ok) return refuseForm(400, parsed.errors, form);
-        await updateCommitment(actor, parsed.data.commitmentId, parsed.data);
-        return back("commitmentUpdated");
-      }
-      default:
-        throw new DomainError(400, "errors.badForm");
-    }
-  } catch (e) {
-    return refusalFrom(e, form);
-  }
+  return submitIntent(
+    {
+      rsvp: intent(rsvp, () => back("rsvped")),
+      cancelRsvp: intent(cancelRsvp, () => back("cancelled")),
+      move: intent(moveMeeting, (_, i) => back(`moved-${i.to}`)),
+      invite: intent(inviteToSeat, () => back("invited")),
+      minutes: intent(writeMinutes, () => back("minutes")),
+      commitment: intent(addCommitment, () => back("commitment")),
+      commitmentUpdate: intent(updateCommitment, () => back("commitmentUpdated")),
+    },
+    actor,
+    form,
+    { params: { meetingId: id } },
+  );
 }
 
 const DONE = [

@@ -1,7 +1,9 @@
 /** Forms of councils, meetings, minutes and commitments. */
 import { z } from "zod";
+import type { MeetingStatus } from "../../../db/schema";
+import { parseLoginId, type LoginId } from "../accounts/schemas";
 import { fromChinaTime } from "../time";
-import { id, text } from "../validation";
+import { formChoice, formId, text } from "../validation";
 import {
   AGENDA_TITLE_MAX,
   CAPACITY_MAX,
@@ -28,6 +30,20 @@ export const councilSchema = z.object({
   name: text({ max: COUNCIL_NAME_MAX }),
   purpose: text({ max: COUNCIL_PURPOSE_MAX, multiline: true }),
 });
+
+/** A person the committee names by their login (a phone number or a username). */
+const loginId = z
+  .string({ required_error: "errors.required", invalid_type_error: "errors.invalidType" })
+  .transform((s, ctx): LoginId => {
+    const parsed = parseLoginId(s);
+    if (!parsed) {
+      ctx.addIssue({ code: "custom", message: "account:errors.loginFormat" });
+      return z.NEVER;
+    }
+    return parsed;
+  });
+
+export const councilMemberSchema = z.object({ login: loginId });
 
 /** A datetime-local value, read as China time (the platform serves Hangzhou). */
 export const chinaDateTime = z
@@ -128,15 +144,21 @@ export const meetingSchema = z
     };
   });
 
+/** The committee moves a meeting one step on; the page sets the step in its button. */
+export const moveSchema = z.object({
+  to: formChoice(["live", "closed", "published"] as const satisfies readonly MeetingStatus[]),
+});
+
 export const inviteSchema = z.object({
-  login: z.string({ required_error: "errors.required", invalid_type_error: "errors.invalidType" }),
+  login: loginId,
   kind: z.enum(["official", "expert", "organisation", "media"], {
     errorMap: () => ({ message: "errors.invalidChoice" }),
   }),
 });
 
 export const minutesSchema = z.object({
-  agendaItemId: id,
+  // A choice among the meeting's own agenda items, which the page lists.
+  agendaItemId: formId,
   summary: text({ max: SUMMARY_MAX, multiline: true }),
   decisions: text({ min: 0, max: DECISIONS_MAX, multiline: true }),
 });
@@ -159,7 +181,7 @@ export const commitmentSchema = z.object({
 });
 
 export const commitmentUpdateSchema = z.object({
-  commitmentId: id,
+  commitmentId: formId,
   status: z.enum(["open", "in_progress", "done", "dropped"], {
     errorMap: () => ({ message: "errors.invalidChoice" }),
   }),
