@@ -8,10 +8,13 @@ import { ReadAloud } from "~/components/read-aloud";
 import { LOGIN_MAX } from "~/domain/accounts/limits";
 import {
   COMMITMENT_MAX,
+  COMMITMENT_STATUSES,
   DECISIONS_MAX,
+  INVITED_SEAT_KINDS,
   isOverdue,
   nextStatus,
   NOTE_MAX,
+  OWNER_KINDS,
   OWNER_NAME_MAX,
   SUMMARY_MAX,
 } from "~/domain/meetings/rules";
@@ -319,7 +322,7 @@ export default function Meeting() {
                   name="kind"
                   defaultValue={(intent === "invite" && refused?.values.kind) || "official"}
                 >
-                  {(["official", "expert", "organisation", "media"] as const).map((k) => (
+                  {INVITED_SEAT_KINDS.map((k) => (
                     <option key={k} value={k}>
                       {t(`seatKind.${k}`)}
                     </option>
@@ -391,7 +394,7 @@ export default function Meeting() {
                 name="ownerKind"
                 defaultValue={intent === "commitment" ? refused?.values.ownerKind : "department"}
               >
-                {(["person", "department", "organisation"] as const).map((k) => (
+                {OWNER_KINDS.map((k) => (
                   <option key={k} value={k}>
                     {t(`ownerKind.${k}`)}
                   </option>
@@ -441,7 +444,7 @@ function CommitmentUpdateForm({
       <div className="field">
         <label htmlFor={`cs-${c.id}`}>{t("commitments.newStatus")}</label>
         <select id={`cs-${c.id}`} name="status" defaultValue={refused?.values.status ?? c.status}>
-          {(["open", "in_progress", "done", "dropped"] as const).map((s) => (
+          {COMMITMENT_STATUSES.map((s) => (
             <option key={s} value={s}>
               {t(`commitmentStatus.${s}`)}
             </option>

@@ -3,7 +3,7 @@
  * services and the socket layer share them and the tests can run them without a database.
  */
 import { chinaToday } from "../time";
-import type { CommitmentStatus, MeetingStatus, SeatKind } from "../../../db/schema";
+import type { CommitmentStatus, MeetingStatus, OwnerKind, SeatKind } from "../../../db/schema";
 
 export const SEAT_KINDS: readonly SeatKind[] = [
   "resident",
@@ -12,6 +12,24 @@ export const SEAT_KINDS: readonly SeatKind[] = [
   "organisation",
   "media",
 ];
+/** Seats given by invitation; residents' seats are open to every verified resident. */
+export const INVITED_SEAT_KINDS = [
+  "official",
+  "expert",
+  "organisation",
+  "media",
+] as const satisfies readonly SeatKind[];
+export const OWNER_KINDS = [
+  "person",
+  "department",
+  "organisation",
+] as const satisfies readonly OwnerKind[];
+export const COMMITMENT_STATUSES = [
+  "open",
+  "in_progress",
+  "done",
+  "dropped",
+] as const satisfies readonly CommitmentStatus[];
 export const MESSAGE_MAX = 2000;
 export const REASON_MAX = 200;
 /** Lengths of what the committee writes: councils, meetings, minutes, commitments (characters). */

@@ -8,11 +8,14 @@ import {
   AGENDA_TITLE_MAX,
   CAPACITY_MAX,
   COMMITMENT_MAX,
+  COMMITMENT_STATUSES,
   COUNCIL_NAME_MAX,
   COUNCIL_PURPOSE_MAX,
   DECISIONS_MAX,
   DESCRIPTION_MAX,
+  INVITED_SEAT_KINDS,
   NOTE_MAX,
+  OWNER_KINDS,
   OWNER_NAME_MAX,
   PLACE_MAX,
   REASON_MAX,
@@ -151,7 +154,7 @@ export const moveSchema = z.object({
 
 export const inviteSchema = z.object({
   login: loginId,
-  kind: z.enum(["official", "expert", "organisation", "media"], {
+  kind: z.enum(INVITED_SEAT_KINDS, {
     errorMap: () => ({ message: "errors.invalidChoice" }),
   }),
 });
@@ -165,7 +168,7 @@ export const minutesSchema = z.object({
 
 export const commitmentSchema = z.object({
   what: text({ max: COMMITMENT_MAX }),
-  ownerKind: z.enum(["person", "department", "organisation"], {
+  ownerKind: z.enum(OWNER_KINDS, {
     errorMap: () => ({ message: "errors.invalidChoice" }),
   }),
   ownerName: text({ max: OWNER_NAME_MAX }),
@@ -182,7 +185,7 @@ export const commitmentSchema = z.object({
 
 export const commitmentUpdateSchema = z.object({
   commitmentId: formId,
-  status: z.enum(["open", "in_progress", "done", "dropped"], {
+  status: z.enum(COMMITMENT_STATUSES, {
     errorMap: () => ({ message: "errors.invalidChoice" }),
   }),
   note: text({ max: NOTE_MAX, multiline: true }),
