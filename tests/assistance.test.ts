@@ -16,7 +16,8 @@ import {
   startSitting,
 } from "~/services/assistance/commands.server";
 import { assistanceHistory, findResidents } from "~/services/assistance/queries.server";
-import { cancelRsvp, meetingPage, rsvp } from "~/services/meetings.server";
+import { cancelRsvp, rsvp } from "~/services/meetings/commands.server";
+import { meetingPage } from "~/services/meetings/queries.server";
 import { applyOrganisation } from "~/services/organisations/commands.server";
 import { editProject, proposeProject, takeStep } from "~/services/projects/commands.server";
 import {
@@ -360,9 +361,9 @@ describe("what a helper does in a sitting", () => {
       parentId: null,
     });
     await run(flagComment, actor, { commentId: theirs, reason: "跑题" });
-    await rsvp(actor, meetingId);
-    await cancelRsvp(actor, meetingId);
-    await rsvp(actor, meetingId);
+    await run(rsvp, actor, { meetingId });
+    await run(cancelRsvp, actor, { meetingId });
+    await run(rsvp, actor, { meetingId });
     const message = await postMessage(actor, meetingId, "我代张阿姨说一句");
     const other = await postMessage(neighbour, meetingId, "欢迎");
     await flagMessage(actor, other.id);

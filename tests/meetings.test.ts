@@ -4,21 +4,20 @@ import { ANONYMOUS, type Actor } from "~/domain/permissions/policy";
 import { parseLoginId } from "~/domain/accounts/schemas";
 import { meetingSchema } from "~/domain/meetings/schemas";
 import {
-  addCouncilMember,
-  commitmentsOf,
-  councilPage,
-  createCouncil,
-  removeCouncilMember,
-} from "~/services/councils.server";
-import {
   cancelRsvp,
   createMeeting,
   inviteToSeat,
-  meetingPage,
   moveMeeting,
   rsvp,
-} from "~/services/meetings.server";
-import { addCommitment, updateCommitment, writeMinutes } from "~/services/minutes.server";
+} from "~/services/meetings/commands.server";
+import {
+  addCouncilMember,
+  createCouncil,
+  removeCouncilMember,
+} from "~/services/meetings/councils.server";
+import { addCommitment, updateCommitment, writeMinutes } from "~/services/meetings/minutes.server";
+import { commitmentsOf, councilPage, meetingPage } from "~/services/meetings/queries.server";
+import { run } from "~/services/runner/command.server";
 import { postMessage } from "~/services/room.server";
 import { loader as meetingCalendar } from "~/routes/meetings.$id.calendar[.ics]";
 import { action as meetingAction } from "~/routes/meetings.$id._index";
@@ -35,7 +34,7 @@ import {
   makeUser,
 } from "./support/factories";
 import { refusal } from "./support/refusal";
-import { body, formRequest, run } from "./support/remix";
+import { body, formRequest, run as runRoute } from "./support/remix";
 
 let community: number;
 let committee: Actor;
@@ -72,11 +71,12 @@ describe("scheduling", () => {
       { title: "费用分摊", minutes: 15 },
     ]);
     expect(parsed.seats).toEqual({ resident: 2, expert: null });
-    const councilId = await createCouncil(committee, community, {
+    const councilId = await run(createCouncil, committee, {
+      areaId: community,
       name: "圆桌会",
       purpose: "议事",
     });
-    const id = await createMeeting(committee, councilId, parsed);
+    const id = await run(createMeeting, committee, { ...parsed, councilId });
     const page = await meetingPage(id, ANONYMOUS);
     expect(page.agenda.map((a) => a.title)).toEqual(["意见征集", "费用分摊"]);
     expect(page.seats.map((s) => [s.kind, s.capacity])).toEqual([
@@ -109,15 +109,18 @@ describe("scheduling", () => {
   it("lets only the community's committee schedule and set up councils", async () => {
     const resident = await makeResident(community);
     expect(
-      (await refusal(createCouncil(resident, community, { name: "x", purpose: "y" }))).status,
+      (await refusal(run(createCouncil, resident, { areaId: community, name: "x", purpose: "y" })))
+        .status,
     ).toBe(403);
-    const councilId = await createCouncil(committee, community, {
+    const councilId = await run(createCouncil, committee, {
+      areaId: community,
       name: "圆桌会",
       purpose: "议事",
     });
     const before = await dbSnapshot();
     expect(
-      (await refusal(createMeeting(resident, councilId, meetingSchema.parse(form)))).status,
+      (await refusal(run(createMeeting, resident, { ...meetingSchema.parse(form), councilId })))
+        .status,
     ).toBe(403);
     expect(await dbSnapshot()).toEqual(before);
   });
@@ -125,21 +128,25 @@ describe("scheduling", () => {
 
 describe("council members", () => {
   it("are added and removed by the committee, with audit entries; residents may not", async () => {
-    const councilId = await createCouncil(committee, community, {
+    const councilId = await run(createCouncil, committee, {
+      areaId: community,
       name: "圆桌会",
       purpose: "议事",
     });
     const memberId = await makeUser({ username: "councilmember", displayName: "陈阿姨" });
-    await addCouncilMember(committee, councilId, parseLoginId("councilmember")!);
+    const login = parseLoginId("councilmember")!;
+    await run(addCouncilMember, committee, { councilId, login });
     expect((await councilPage(councilId))!.members.map((m) => m.displayName)).toEqual(["陈阿姨"]);
-    expect(
-      (await refusal(addCouncilMember(committee, councilId, parseLoginId("councilmember")!))).key,
-    ).toBe("meeting:errors.alreadyMember");
+    expect((await refusal(run(addCouncilMember, committee, { councilId, login }))).key).toBe(
+      "meeting:errors.alreadyMember",
+    );
     const resident = await makeResident(community);
     const before = await dbSnapshot();
-    expect((await refusal(removeCouncilMember(resident, councilId, memberId))).status).toBe(403);
+    expect(
+      (await refusal(run(removeCouncilMember, resident, { councilId, userId: memberId }))).status,
+    ).toBe(403);
     expect(await dbSnapshot()).toEqual(before);
-    await removeCouncilMember(committee, councilId, memberId);
+    await run(removeCouncilMember, committee, { councilId, userId: memberId });
     expect((await councilPage(councilId))!.members).toEqual([]);
     const changes = ((await dbSnapshot()).auditLog as Array<{ action: string; details: string }>)
       .filter((a) => a.action === "council.manage")
@@ -151,17 +158,21 @@ describe("council members", () => {
 describe("status", () => {
   it("moves one step at a time, closing the room when the meeting ends", async () => {
     const { meetingId } = await makeMeeting(community, { status: "scheduled" });
-    expect((await refusal(moveMeeting(committee, meetingId, "closed"))).key).toBe(
+    expect((await refusal(run(moveMeeting, committee, { meetingId, to: "closed" }))).key).toBe(
       "meeting:errors.badStatusMove",
     );
-    await moveMeeting(committee, meetingId, "live");
-    await moveMeeting(committee, meetingId, "closed");
+    await run(moveMeeting, committee, { meetingId, to: "live" });
+    await run(moveMeeting, committee, { meetingId, to: "closed" });
     const page = await meetingPage(meetingId, ANONYMOUS);
     expect(page.meeting).toMatchObject({ status: "closed", roomOpen: false });
     expect(
-      (await refusal(moveMeeting(await makeResident(community), meetingId, "published"))).status,
+      (
+        await refusal(
+          run(moveMeeting, await makeResident(community), { meetingId, to: "published" }),
+        )
+      ).status,
     ).toBe(403);
-    await moveMeeting(committee, meetingId, "published");
+    await run(moveMeeting, committee, { meetingId, to: "published" });
   });
 });
 
@@ -169,7 +180,7 @@ describe("RSVP", () => {
   it("lets verified residents sign up within capacity, even when many try at once", async () => {
     const { meetingId } = await makeMeeting(community, { residentSeats: 3 });
     const residents = await Promise.all(Array.from({ length: 8 }, () => makeResident(community)));
-    const results = await Promise.allSettled(residents.map((r) => rsvp(r, meetingId)));
+    const results = await Promise.allSettled(residents.map((r) => run(rsvp, r, { meetingId })));
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(3);
     const refused = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
     expect(refused.every((r) => (r.reason as { key: string }).key === "meeting:errors.full")).toBe(
@@ -179,22 +190,24 @@ describe("RSVP", () => {
     expect(page.seats.find((s) => s.kind === "resident")?.taken).toBe(3);
     // Cancelling frees a seat.
     const winner = residents[results.findIndex((r) => r.status === "fulfilled")]!;
-    await cancelRsvp(winner, meetingId);
-    await rsvp(residents[results.findIndex((r) => r.status === "rejected")]!, meetingId);
+    await run(cancelRsvp, winner, { meetingId });
+    await run(rsvp, residents[results.findIndex((r) => r.status === "rejected")]!, { meetingId });
   });
 
   it("refuses people who are not verified, twice, and after the meeting", async () => {
     const { meetingId } = await makeMeeting(community);
     const stranger = await actorFor(await makeUser());
     const before = await dbSnapshot();
-    expect((await refusal(rsvp(stranger, meetingId))).status).toBe(403);
-    expect((await refusal(rsvp(ANONYMOUS, meetingId))).status).toBe(401);
+    expect((await refusal(run(rsvp, stranger, { meetingId }))).status).toBe(403);
+    expect((await refusal(run(rsvp, ANONYMOUS, { meetingId }))).status).toBe(401);
     expect(await dbSnapshot()).toEqual(before);
     const resident = await makeResident(community);
-    await rsvp(resident, meetingId);
-    expect((await refusal(rsvp(resident, meetingId))).key).toBe("meeting:errors.alreadyRsvped");
-    await moveMeeting(committee, meetingId, "closed");
-    expect((await refusal(rsvp(await makeResident(community), meetingId))).key).toBe(
+    await run(rsvp, resident, { meetingId });
+    expect((await refusal(run(rsvp, resident, { meetingId }))).key).toBe(
+      "meeting:errors.alreadyRsvped",
+    );
+    await run(moveMeeting, committee, { meetingId, to: "closed" });
+    expect((await refusal(run(rsvp, await makeResident(community), { meetingId }))).key).toBe(
       "meeting:errors.meetingOver",
     );
   });
@@ -204,8 +217,9 @@ describe("RSVP", () => {
     const guestId = await makeUser({ username: "expertwang", displayName: "王教授" });
     const guest = await actorFor(guestId);
     expect((await refusal(postMessage(guest, meetingId, "你好"))).status).toBe(403);
-    await inviteToSeat(committee, meetingId, parseLoginId("expertwang")!, "expert");
-    await rsvp(guest, meetingId);
+    const login = parseLoginId("expertwang")!;
+    await run(inviteToSeat, committee, { meetingId, login, kind: "expert" });
+    await run(rsvp, guest, { meetingId });
     await postMessage(guest, meetingId, "从规划角度看……");
     const page = await meetingPage(meetingId, guest);
     expect(page.seats.find((s) => s.kind === "expert")).toMatchObject({
@@ -213,7 +227,7 @@ describe("RSVP", () => {
       invited: [{ displayName: "王教授" }],
     });
     expect(
-      (await refusal(inviteToSeat(committee, meetingId, parseLoginId("expertwang")!, "media"))).key,
+      (await refusal(run(inviteToSeat, committee, { meetingId, login, kind: "media" }))).key,
     ).toBe("meeting:errors.alreadyInvited");
   });
 });
@@ -221,12 +235,14 @@ describe("RSVP", () => {
 describe("minutes and commitments", () => {
   it("records minutes per agenda item and moves commitments forward only", async () => {
     const { meetingId, items } = await makeMeeting(community, { status: "closed" });
-    await writeMinutes(committee, meetingId, {
+    await run(writeMinutes, committee, {
+      meetingId,
       agendaItemId: items[0]!,
       summary: "要点",
       decisions: "先试点",
     });
-    await writeMinutes(committee, meetingId, {
+    await run(writeMinutes, committee, {
+      meetingId,
       agendaItemId: items[0]!,
       summary: "要点（修订）",
       decisions: "先试点",
@@ -234,7 +250,8 @@ describe("minutes and commitments", () => {
     const page = await meetingPage(meetingId, ANONYMOUS);
     expect(page.minutes.map((m) => m.summary)).toEqual(["要点（修订）"]);
 
-    const id = await addCommitment(committee, meetingId, {
+    const id = await run(addCommitment, committee, {
+      meetingId,
       what: "公示费用",
       ownerKind: "department",
       ownerName: "街道城管科",
@@ -243,22 +260,18 @@ describe("minutes and commitments", () => {
     });
     const [listed] = await commitmentsOf({ areaId: community }, true);
     expect(listed).toMatchObject({ id, status: "open", overdue: true });
-    await updateCommitment(committee, id, { status: "in_progress", note: "已联系" });
-    expect(
-      (await refusal(updateCommitment(committee, id, { status: "open", note: "退回" }))).key,
-    ).toBe("meeting:errors.badCommitmentMove");
-    await updateCommitment(committee, id, { status: "done", note: "已公示" });
+    const update = (by: Actor, status: "open" | "in_progress" | "done", note: string) =>
+      run(updateCommitment, by, { commitmentId: id, status, note });
+    await update(committee, "in_progress", "已联系");
+    expect((await refusal(update(committee, "open", "退回"))).key).toBe(
+      "meeting:errors.badCommitmentMove",
+    );
+    await update(committee, "done", "已公示");
     expect(await commitmentsOf({ areaId: community }, true)).toEqual([]);
-    expect(
-      (await refusal(updateCommitment(committee, id, { status: "done", note: "再次" }))).key,
-    ).toBe("meeting:errors.commitmentFinished");
-    expect(
-      (
-        await refusal(
-          updateCommitment(await makeResident(community), id, { status: "done", note: "x" }),
-        )
-      ).status,
-    ).toBe(403);
+    expect((await refusal(update(committee, "done", "再次"))).key).toBe(
+      "meeting:errors.commitmentFinished",
+    );
+    expect((await refusal(update(await makeResident(community), "done", "x"))).status).toBe(403);
   });
 
   it("waits for the meeting to start before minutes", async () => {
@@ -266,7 +279,8 @@ describe("minutes and commitments", () => {
     expect(
       (
         await refusal(
-          writeMinutes(committee, meetingId, {
+          run(writeMinutes, committee, {
+            meetingId,
             agendaItemId: items[0]!,
             summary: "x",
             decisions: "",
@@ -283,7 +297,7 @@ describe("pages without JavaScript", () => {
     const residentId = await makeUser({ displayName: "林晓" });
     await (await import("./support/factories")).makeMembership(residentId, community, "verified");
     const cookie = await cookieFor(residentId);
-    const ok = await run(
+    const ok = await runRoute(
       roomAction,
       formRequest(
         `/meetings/${meetingId}/room`,
@@ -297,7 +311,7 @@ describe("pages without JavaScript", () => {
     expect(ok.headers.get("Location")).toBe(`/meetings/${meetingId}/room?done=posted`);
     const before = await dbSnapshot();
     const long = "长".repeat(2001);
-    const refused = await run(
+    const refused = await runRoute(
       roomAction,
       formRequest(
         `/meetings/${meetingId}/room`,
@@ -314,9 +328,13 @@ describe("pages without JavaScript", () => {
     expect(data.values.body).toBe(long);
     expect(await dbSnapshot()).toEqual(before);
 
-    const page = await run(roomLoader, new Request(`http://localhost/meetings/${meetingId}/room`), {
-      id: String(meetingId),
-    });
+    const page = await runRoute(
+      roomLoader,
+      new Request(`http://localhost/meetings/${meetingId}/room`),
+      {
+        id: String(meetingId),
+      },
+    );
     const view = await body<{ messages: Array<{ body: string }>; canPost: boolean }>(page);
     expect(view.messages.map((m) => m.body)).toEqual(["夜里车太多"]);
     expect(view.canPost).toBe(false);
@@ -327,7 +345,7 @@ describe("pages without JavaScript", () => {
     const userId = await makeUser();
     await (await import("./support/factories")).makeMembership(userId, community, "verified");
     const before = await dbSnapshot();
-    const res = await run(
+    const res = await runRoute(
       meetingAction,
       formRequest(
         `/meetings/${meetingId}`,
@@ -345,7 +363,7 @@ describe("pages without JavaScript", () => {
 
   it("serves a valid calendar for a meeting", async () => {
     const { meetingId } = await makeMeeting(community);
-    const res = await run(
+    const res = await runRoute(
       meetingCalendar,
       new Request(`http://localhost/meetings/${meetingId}/calendar.ics`),
       {

@@ -6,10 +6,9 @@ import { ErrorSummary, Field, Notice, TextArea, useFieldMessage } from "~/compon
 import { useLiveRevalidation } from "~/components/live";
 import { LOGIN_MAX } from "~/domain/accounts/limits";
 import { authorize, can } from "~/domain/permissions/policy";
-import { parseForm } from "~/domain/validation";
 import type { Lng } from "~/i18n/config";
-import { commitmentsOf, councilsOf, createCouncil } from "~/services/councils.server";
-import { councilSchema } from "~/domain/meetings/schemas";
+import { createCouncil } from "~/services/meetings/councils.server";
+import { commitmentsOf, councilsOf } from "~/services/meetings/queries.server";
 import { CommitmentList } from "~/components/meetings";
 import { DECISION_REASON_MAX } from "~/domain/community/rules";
 import {
@@ -20,14 +19,7 @@ import {
   withdrawMembership,
 } from "~/services/communities/commands.server";
 import { communityPage, listPending, membershipFor } from "~/services/communities/queries.server";
-import {
-  idParam,
-  notFound,
-  readForm,
-  refusalFrom,
-  refuseForm,
-  type Refusal,
-} from "~/utils/forms.server";
+import { idParam, notFound, readForm, type Refusal } from "~/utils/forms.server";
 import { areaName, formatDate, formatDateTime } from "~/utils/format";
 import { titleMeta } from "~/utils/meta";
 import { readPreferences } from "~/utils/preferences.server";
@@ -38,7 +30,7 @@ import { votesOf } from "~/services/voting.server";
 import { pendingOrganisations } from "~/services/organisations/queries.server";
 import { setSupportThreshold } from "~/services/projects/commands.server";
 import { listProjects, reviewQueue, supportThreshold } from "~/services/projects/queries.server";
-import { intent, submitIntent, type Intent } from "~/services/runner/form.server";
+import { intent, submitIntent } from "~/services/runner/form.server";
 
 export const handle = { i18n: ["community", "meeting", "project", "vote"] };
 export const meta = titleMeta;
@@ -90,19 +82,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
  * Creating a council is not yet a command (the meetings area converts it): until then it keeps its
  * own parsing and refusals.
  */
-const createCouncilIntent = (communityId: number): Intent => ({
-  async submit(actor, form) {
-    const parsed = parseForm(councilSchema, form);
-    if (!parsed.ok) return refuseForm(400, parsed.errors, form);
-    try {
-      const councilId = await createCouncil(actor, communityId, parsed.data);
-      return redirect(`/councils/${councilId}`);
-    } catch (e) {
-      return refusalFrom(e, form);
-    }
-  },
-});
-
 export async function action({ request, params }: ActionFunctionArgs) {
   const id = idParam(params.id);
   const form = await readForm(request);
@@ -114,13 +93,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
       withdraw: intent(withdrawMembership, () => back("withdrawn")),
       decide: intent(decideMembership, (status) => back(status)),
       appoint: intent(appointCommitteeMember, () => back("appointed")),
-      createCouncil: createCouncilIntent(id),
+      createCouncil: intent(createCouncil, (c) => redirect(`/councils/${c}`)),
       endCommittee: intent(endCommitteeMember, () => back("ended")),
       threshold: intent(setSupportThreshold, () => back("thresholdSet")),
     },
     actor,
     form,
-    { params: { communityId: id } },
+    { params: { communityId: id, areaId: id } },
   );
 }
 

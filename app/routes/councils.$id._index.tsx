@@ -4,25 +4,17 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { useTranslation } from "react-i18next";
 import { ErrorSummary, Field, Notice, TextArea } from "~/components/forms";
 import { CommitmentList, MeetingList } from "~/components/meetings";
-import { councilSchema } from "~/domain/meetings/schemas";
+import { COUNCIL_NAME_MAX, COUNCIL_PURPOSE_MAX } from "~/domain/meetings/rules";
 import { authorize, can } from "~/domain/permissions/policy";
-import { id as idSchema, parseForm } from "~/domain/validation";
 import type { Lng } from "~/i18n/config";
 import {
   addCouncilMember,
-  councilPage,
   removeCouncilMember,
   updateCouncil,
-} from "~/services/councils.server";
-import { parseLoginId } from "~/domain/accounts/schemas";
-import {
-  idParam,
-  notFound,
-  readForm,
-  refusalFrom,
-  refuseForm,
-  type Refusal,
-} from "~/utils/forms.server";
+} from "~/services/meetings/councils.server";
+import { councilPage } from "~/services/meetings/queries.server";
+import { intent, submitIntent } from "~/services/runner/form.server";
+import { idParam, notFound, readForm, type Refusal } from "~/utils/forms.server";
 import { areaName } from "~/utils/format";
 import { titleMeta } from "~/utils/meta";
 import { getCurrent, requireSession } from "~/utils/session.server";
@@ -48,26 +40,17 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const id = idParam(params.id);
   const form = await readForm(request);
   const { actor } = await requireSession(request);
-  try {
-    if (form.intent === "addMember") {
-      const login = typeof form.login === "string" ? parseLoginId(form.login) : null;
-      if (!login) return refuseForm(400, { login: { key: "account:errors.loginFormat" } }, form);
-      await addCouncilMember(actor, id, login);
-      return redirect(`/councils/${id}?done=saved`);
-    }
-    if (form.intent === "removeMember") {
-      const userId = idSchema.safeParse(form.userId);
-      if (!userId.success) return refuseForm(400, { _form: { key: "errors.badForm" } }, form);
-      await removeCouncilMember(actor, id, userId.data);
-      return redirect(`/councils/${id}?done=saved`);
-    }
-    const parsed = parseForm(councilSchema, form);
-    if (!parsed.ok) return refuseForm(400, parsed.errors, form);
-    await updateCouncil(actor, id, parsed.data);
-  } catch (e) {
-    return refusalFrom(e, form);
-  }
-  return redirect(`/councils/${id}?done=saved`);
+  const saved = () => redirect(`/councils/${id}?done=saved`);
+  return submitIntent(
+    {
+      edit: intent(updateCouncil, saved),
+      addMember: intent(addCouncilMember, saved),
+      removeMember: intent(removeCouncilMember, saved),
+    },
+    actor,
+    form,
+    { params: { councilId: id } },
+  );
 }
 
 export default function Council() {
@@ -129,6 +112,7 @@ export default function Council() {
         <section aria-labelledby="edit-title" className="card">
           <h2 id="edit-title">{t("council.edit")}</h2>
           <Form method="post">
+            <input type="hidden" name="intent" value="edit" />
             <ErrorSummary
               errors={refused?.errors}
               labels={{ name: t("council.name"), purpose: t("council.purpose") }}
@@ -138,7 +122,7 @@ export default function Council() {
               label={t("council.name")}
               defaultValue={refused?.values.name ?? council.name}
               error={refused?.errors.name}
-              maxLength={60}
+              maxLength={COUNCIL_NAME_MAX}
             />
             <TextArea
               name="purpose"
@@ -146,7 +130,7 @@ export default function Council() {
               rows={3}
               defaultValue={refused?.values.purpose ?? council.purpose}
               error={refused?.errors.purpose}
-              maxLength={500}
+              maxLength={COUNCIL_PURPOSE_MAX}
             />
             <button type="submit">{t("council.save")}</button>
           </Form>

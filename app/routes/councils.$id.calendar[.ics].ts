@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { calendar } from "~/domain/meetings/ics";
 import { authorize } from "~/domain/permissions/policy";
-import { councilPage, meetingsForCalendar } from "~/services/councils.server";
+import { councilPage, meetingsForCalendar } from "~/services/meetings/queries.server";
 import { idParam, notFound } from "~/utils/forms.server";
 import { getCurrent } from "~/utils/session.server";
 

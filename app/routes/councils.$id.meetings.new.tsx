@@ -3,21 +3,23 @@ import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { ErrorSummary, Field, TextArea } from "~/components/forms";
-import { SEAT_KINDS } from "~/domain/meetings/rules";
-import { AGENDA_ROWS, meetingSchema } from "~/domain/meetings/schemas";
-import { authorize } from "~/domain/permissions/policy";
-import { parseForm } from "~/domain/validation";
-import { getT } from "~/i18n/i18next.server";
-import { councilPage } from "~/services/councils.server";
-import { createMeeting } from "~/services/meetings.server";
 import {
-  idParam,
-  notFound,
-  readForm,
-  refusalFrom,
-  refuseForm,
-  type Refusal,
-} from "~/utils/forms.server";
+  AGENDA_TITLE_MAX,
+  CAPACITY_MAX,
+  DESCRIPTION_MAX,
+  PLACE_MAX,
+  SEAT_KINDS,
+  TIME_BOX_MAX,
+  TIME_BOX_MIN,
+  TOPIC_MAX,
+} from "~/domain/meetings/rules";
+import { AGENDA_ROWS } from "~/domain/meetings/schemas";
+import { authorize } from "~/domain/permissions/policy";
+import { getT } from "~/i18n/i18next.server";
+import { createMeeting } from "~/services/meetings/commands.server";
+import { councilPage } from "~/services/meetings/queries.server";
+import { submit } from "~/services/runner/form.server";
+import { idParam, notFound, readForm, type Refusal } from "~/utils/forms.server";
 import { titleMeta } from "~/utils/meta";
 import { requireSession } from "~/utils/session.server";
 
@@ -38,15 +40,17 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const id = idParam(params.id);
   const form = await readForm(request);
   const { actor } = await requireSession(request);
-  const parsed = parseForm(meetingSchema, form);
-  if (!parsed.ok) return refuseForm(400, parsed.errors, form);
-  try {
-    const meetingId = await createMeeting(actor, id, parsed.data);
-    return redirect(`/meetings/${meetingId}?done=scheduled`);
-  } catch (e) {
-    return refusalFrom(e, form);
-  }
+  return submit(
+    createMeeting,
+    actor,
+    form,
+    (meetingId) => redirect(`/meetings/${meetingId}?done=scheduled`),
+    { params: { councilId: id } },
+  );
 }
+
+/** The longest capacity anyone types is the largest one allowed. */
+const CAPACITY_CHARS = String(CAPACITY_MAX).length;
 
 export default function NewMeeting() {
   const { council } = useLoaderData<typeof loader>();
@@ -77,7 +81,7 @@ export default function NewMeeting() {
           label={t("newMeeting.topic")}
           defaultValue={v.topic}
           error={e.topic}
-          maxLength={80}
+          maxLength={TOPIC_MAX}
         />
         <TextArea
           name="description"
@@ -85,7 +89,7 @@ export default function NewMeeting() {
           rows={4}
           defaultValue={v.description}
           error={e.description}
-          maxLength={2000}
+          maxLength={DESCRIPTION_MAX}
         />
         <Field
           name="startsAt"
@@ -107,7 +111,7 @@ export default function NewMeeting() {
           label={t("newMeeting.place")}
           defaultValue={v.place}
           error={e.place}
-          maxLength={120}
+          maxLength={PLACE_MAX}
         />
         <div className="field checkbox">
           <input
@@ -129,14 +133,14 @@ export default function NewMeeting() {
                 label={t("newMeeting.agendaItem", { n: i + 1 })}
                 defaultValue={v[`agenda${i}`]}
                 error={e[`agenda${i}`]}
-                maxLength={80}
+                maxLength={AGENDA_TITLE_MAX}
               />
               <Field
                 name={`agendaMinutes${i}`}
                 type="number"
                 inputMode="numeric"
-                min={1}
-                max={240}
+                min={TIME_BOX_MIN}
+                max={TIME_BOX_MAX}
                 label={t("newMeeting.agendaMinutes", { n: i + 1 })}
                 defaultValue={v[`agendaMinutes${i}`]}
                 error={e[`agendaMinutes${i}`]}
@@ -155,7 +159,7 @@ export default function NewMeeting() {
               defaultValue={v[`seats_${k}`]}
               error={e[`seats_${k}`]}
               inputMode="numeric"
-              maxLength={5}
+              maxLength={CAPACITY_CHARS}
             />
           ))}
         </fieldset>

@@ -2,45 +2,31 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { z } from "zod";
 import { ErrorSummary, Field, Notice, TextArea, useFieldMessage } from "~/components/forms";
 import { useLiveRevalidation } from "~/components/live";
 import { ReadAloud } from "~/components/read-aloud";
-import { parseLoginId } from "~/domain/accounts/schemas";
-import { DomainError } from "~/domain/errors";
-import { isOverdue, nextStatus } from "~/domain/meetings/rules";
+import { LOGIN_MAX } from "~/domain/accounts/limits";
 import {
-  commitmentSchema,
-  commitmentUpdateSchema,
-  inviteSchema,
-  minutesSchema,
-} from "~/domain/meetings/schemas";
+  COMMITMENT_MAX,
+  COMMITMENT_STATUSES,
+  DECISIONS_MAX,
+  INVITED_SEAT_KINDS,
+  isOverdue,
+  nextStatus,
+  NOTE_MAX,
+  OWNER_KINDS,
+  OWNER_NAME_MAX,
+  SUMMARY_MAX,
+} from "~/domain/meetings/rules";
 import { authorize, can as allowed } from "~/domain/permissions/policy";
 import { VoteLinks } from "~/components/votes";
 import { votesOf } from "~/services/voting.server";
-import { parseForm } from "~/domain/validation";
 import type { Lng } from "~/i18n/config";
-import {
-  cancelRsvp,
-  inviteToSeat,
-  meetingPage,
-  moveMeeting,
-  rsvp,
-} from "~/services/meetings.server";
-import {
-  addCommitment,
-  commitmentUpdates,
-  updateCommitment,
-  writeMinutes,
-} from "~/services/minutes.server";
-import {
-  idParam,
-  readForm,
-  refusalFrom,
-  refuseForm,
-  throwRefusal,
-  type Refusal,
-} from "~/utils/forms.server";
+import { cancelRsvp, inviteToSeat, moveMeeting, rsvp } from "~/services/meetings/commands.server";
+import { addCommitment, updateCommitment, writeMinutes } from "~/services/meetings/minutes.server";
+import { commitmentUpdates, meetingPage } from "~/services/meetings/queries.server";
+import { intent, submitIntent } from "~/services/runner/form.server";
+import { idParam, readForm, throwRefusal, type Refusal } from "~/utils/forms.server";
 import { areaName, formatDateTime } from "~/utils/format";
 import { titleMeta } from "~/utils/meta";
 import { getCurrent, requireSession } from "~/utils/session.server";
@@ -76,59 +62,20 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const form = await readForm(request);
   const { actor } = await requireSession(request);
   const back = (done: string) => redirect(`/meetings/${id}?done=${done}`);
-  try {
-    switch (form.intent) {
-      case "rsvp":
-        await rsvp(actor, id);
-        return back("rsvped");
-      case "cancelRsvp":
-        await cancelRsvp(actor, id);
-        return back("cancelled");
-      case "move": {
-        const parsed = parseForm(
-          z.object({
-            to: z.enum(["live", "closed", "published"], {
-              errorMap: () => ({ message: "errors.invalidChoice" }),
-            }),
-          }),
-          form,
-        );
-        if (!parsed.ok) return refuseForm(400, parsed.errors, form);
-        await moveMeeting(actor, id, parsed.data.to);
-        return back(`moved-${parsed.data.to}`);
-      }
-      case "invite": {
-        const parsed = parseForm(inviteSchema, form);
-        if (!parsed.ok) return refuseForm(400, parsed.errors, form);
-        const login = parseLoginId(parsed.data.login);
-        if (!login) return refuseForm(400, { login: { key: "account:errors.loginFormat" } }, form);
-        await inviteToSeat(actor, id, login, parsed.data.kind);
-        return back("invited");
-      }
-      case "minutes": {
-        const parsed = parseForm(minutesSchema, form);
-        if (!parsed.ok) return refuseForm(400, parsed.errors, form);
-        await writeMinutes(actor, id, parsed.data);
-        return back("minutes");
-      }
-      case "commitment": {
-        const parsed = parseForm(commitmentSchema, form);
-        if (!parsed.ok) return refuseForm(400, parsed.errors, form);
-        await addCommitment(actor, id, parsed.data);
-        return back("commitment");
-      }
-      case "commitmentUpdate": {
-        const parsed = parseForm(commitmentUpdateSchema, form);
-        if (!parsed.ok) return refuseForm(400, parsed.errors, form);
-        await updateCommitment(actor, parsed.data.commitmentId, parsed.data);
-        return back("commitmentUpdated");
-      }
-      default:
-        throw new DomainError(400, "errors.badForm");
-    }
-  } catch (e) {
-    return refusalFrom(e, form);
-  }
+  return submitIntent(
+    {
+      rsvp: intent(rsvp, () => back("rsvped")),
+      cancelRsvp: intent(cancelRsvp, () => back("cancelled")),
+      move: intent(moveMeeting, (_, i) => back(`moved-${i.to}`)),
+      invite: intent(inviteToSeat, () => back("invited")),
+      minutes: intent(writeMinutes, () => back("minutes")),
+      commitment: intent(addCommitment, () => back("commitment")),
+      commitmentUpdate: intent(updateCommitment, () => back("commitmentUpdated")),
+    },
+    actor,
+    form,
+    { params: { meetingId: id } },
+  );
 }
 
 const DONE = [
@@ -366,7 +313,7 @@ export default function Meeting() {
                 label={t("manage.inviteLogin")}
                 defaultValue={intent === "invite" ? refused?.values.login : undefined}
                 error={errorsFor("invite")?.login}
-                maxLength={64}
+                maxLength={LOGIN_MAX}
               />
               <div className="field">
                 <label htmlFor="invite-kind">{t("manage.inviteKind")}</label>
@@ -375,7 +322,7 @@ export default function Meeting() {
                   name="kind"
                   defaultValue={(intent === "invite" && refused?.values.kind) || "official"}
                 >
-                  {(["official", "expert", "organisation", "media"] as const).map((k) => (
+                  {INVITED_SEAT_KINDS.map((k) => (
                     <option key={k} value={k}>
                       {t(`seatKind.${k}`)}
                     </option>
@@ -413,7 +360,7 @@ export default function Meeting() {
               id="min-summary"
               rows={4}
               label={t("minutes.summary")}
-              maxLength={4000}
+              maxLength={SUMMARY_MAX}
               error={errorsFor("minutes")?.summary}
               defaultValue={intent === "minutes" ? refused?.values.summary : undefined}
             />
@@ -422,7 +369,7 @@ export default function Meeting() {
               id="min-decisions"
               rows={2}
               label={t("minutes.decisionsLabel")}
-              maxLength={2000}
+              maxLength={DECISIONS_MAX}
               error={errorsFor("minutes")?.decisions}
               defaultValue={intent === "minutes" ? refused?.values.decisions : undefined}
             />
@@ -436,7 +383,7 @@ export default function Meeting() {
               name="what"
               id="c-what"
               label={t("commitments.what")}
-              maxLength={200}
+              maxLength={COMMITMENT_MAX}
               error={errorsFor("commitment")?.what}
               defaultValue={intent === "commitment" ? refused?.values.what : undefined}
             />
@@ -447,7 +394,7 @@ export default function Meeting() {
                 name="ownerKind"
                 defaultValue={intent === "commitment" ? refused?.values.ownerKind : "department"}
               >
-                {(["person", "department", "organisation"] as const).map((k) => (
+                {OWNER_KINDS.map((k) => (
                   <option key={k} value={k}>
                     {t(`ownerKind.${k}`)}
                   </option>
@@ -458,7 +405,7 @@ export default function Meeting() {
               name="ownerName"
               id="c-owner"
               label={t("commitments.ownerName")}
-              maxLength={60}
+              maxLength={OWNER_NAME_MAX}
               error={errorsFor("commitment")?.ownerName}
               defaultValue={intent === "commitment" ? refused?.values.ownerName : undefined}
             />
@@ -497,7 +444,7 @@ function CommitmentUpdateForm({
       <div className="field">
         <label htmlFor={`cs-${c.id}`}>{t("commitments.newStatus")}</label>
         <select id={`cs-${c.id}`} name="status" defaultValue={refused?.values.status ?? c.status}>
-          {(["open", "in_progress", "done", "dropped"] as const).map((s) => (
+          {COMMITMENT_STATUSES.map((s) => (
             <option key={s} value={s}>
               {t(`commitmentStatus.${s}`)}
             </option>
@@ -509,7 +456,7 @@ function CommitmentUpdateForm({
         name="note"
         rows={2}
         label={t("commitments.note")}
-        maxLength={500}
+        maxLength={NOTE_MAX}
         defaultValue={refused?.values.note}
         error={refused?.errors.note}
       />

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { calendar } from "~/domain/meetings/ics";
-import { meetingPage } from "~/services/meetings.server";
+import { meetingPage } from "~/services/meetings/queries.server";
 import { idParam, throwRefusal } from "~/utils/forms.server";
 import { getCurrent } from "~/utils/session.server";
 import { authorize } from "~/domain/permissions/policy";

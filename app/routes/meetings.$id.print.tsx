@@ -5,7 +5,7 @@ import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { authorize } from "~/domain/permissions/policy";
 import type { Lng } from "~/i18n/config";
-import { meetingPage } from "~/services/meetings.server";
+import { meetingPage } from "~/services/meetings/queries.server";
 import { areaName, formatDateTime } from "~/utils/format";
 import { idParam, throwRefusal } from "~/utils/forms.server";
 import { titleMeta } from "~/utils/meta";

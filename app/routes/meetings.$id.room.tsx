@@ -29,7 +29,8 @@ import type {
   RoomState,
   ServerToClientEvents,
 } from "~/realtime/protocol";
-import { meetingContext, meetingPage, targetOf } from "~/services/meetings.server";
+import { meetingContext, targetOf } from "~/services/meetings/context.server";
+import { meetingPage } from "~/services/meetings/queries.server";
 import { moderate, schemas } from "~/services/room-commands.server";
 import {
   flagMessage,

@@ -25,7 +25,7 @@ import {
 import { writeAudit } from "./audit.server";
 import { noteAssisted } from "./assistance/commands.server";
 import { emitEvent } from "./events.server";
-import { meetingContext, targetOf, type MeetingContext } from "./meetings.server";
+import { meetingContext, targetOf, type MeetingContext } from "./meetings/context.server";
 
 export interface MessageView {
   id: number;

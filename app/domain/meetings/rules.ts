@@ -3,7 +3,7 @@
  * services and the socket layer share them and the tests can run them without a database.
  */
 import { chinaToday } from "../time";
-import type { CommitmentStatus, MeetingStatus, SeatKind } from "../../../db/schema";
+import type { CommitmentStatus, MeetingStatus, OwnerKind, SeatKind } from "../../../db/schema";
 
 export const SEAT_KINDS: readonly SeatKind[] = [
   "resident",
@@ -12,8 +12,44 @@ export const SEAT_KINDS: readonly SeatKind[] = [
   "organisation",
   "media",
 ];
+/** Seats given by invitation; residents' seats are open to every verified resident. */
+export const INVITED_SEAT_KINDS = [
+  "official",
+  "expert",
+  "organisation",
+  "media",
+] as const satisfies readonly SeatKind[];
+export const OWNER_KINDS = [
+  "person",
+  "department",
+  "organisation",
+] as const satisfies readonly OwnerKind[];
+export const COMMITMENT_STATUSES = [
+  "open",
+  "in_progress",
+  "done",
+  "dropped",
+] as const satisfies readonly CommitmentStatus[];
 export const MESSAGE_MAX = 2000;
 export const REASON_MAX = 200;
+/** Lengths of what the committee writes: councils, meetings, minutes, commitments (characters). */
+export const COUNCIL_NAME_MAX = 60;
+export const COUNCIL_PURPOSE_MAX = 500;
+export const TOPIC_MAX = 80;
+export const DESCRIPTION_MAX = 2000;
+export const PLACE_MAX = 120;
+export const AGENDA_TITLE_MAX = 80;
+/** An agenda item's time box in minutes; an empty box gets the default. */
+export const TIME_BOX_MIN = 1;
+export const TIME_BOX_MAX = 240;
+export const TIME_BOX_DEFAULT = 15;
+/** Seats of one kind; "*" means as many as come. */
+export const CAPACITY_MAX = 10_000;
+export const SUMMARY_MAX = 4000;
+export const DECISIONS_MAX = 2000;
+export const COMMITMENT_MAX = 200;
+export const OWNER_NAME_MAX = 60;
+export const NOTE_MAX = 500;
 /** About five messages in ten seconds per person, whatever the slow mode. */
 export const RATE_WINDOW_MS = 10_000;
 export const RATE_MAX = 5;

@@ -1,15 +1,52 @@
 /** Forms of councils, meetings, minutes and commitments. */
 import { z } from "zod";
+import type { MeetingStatus } from "../../../db/schema";
+import { parseLoginId, type LoginId } from "../accounts/schemas";
 import { fromChinaTime } from "../time";
-import { id, text } from "../validation";
-import { REASON_MAX, SEAT_KINDS } from "./rules";
+import { formChoice, formId, text } from "../validation";
+import {
+  AGENDA_TITLE_MAX,
+  CAPACITY_MAX,
+  COMMITMENT_MAX,
+  COMMITMENT_STATUSES,
+  COUNCIL_NAME_MAX,
+  COUNCIL_PURPOSE_MAX,
+  DECISIONS_MAX,
+  DESCRIPTION_MAX,
+  INVITED_SEAT_KINDS,
+  NOTE_MAX,
+  OWNER_KINDS,
+  OWNER_NAME_MAX,
+  PLACE_MAX,
+  REASON_MAX,
+  SEAT_KINDS,
+  SUMMARY_MAX,
+  TIME_BOX_DEFAULT,
+  TIME_BOX_MAX,
+  TIME_BOX_MIN,
+  TOPIC_MAX,
+} from "./rules";
 
 export const AGENDA_ROWS = 6;
 
 export const councilSchema = z.object({
-  name: text({ max: 60 }),
-  purpose: text({ max: 500, multiline: true }),
+  name: text({ max: COUNCIL_NAME_MAX }),
+  purpose: text({ max: COUNCIL_PURPOSE_MAX, multiline: true }),
 });
+
+/** A person the committee names by their login (a phone number or a username). */
+const loginId = z
+  .string({ required_error: "errors.required", invalid_type_error: "errors.invalidType" })
+  .transform((s, ctx): LoginId => {
+    const parsed = parseLoginId(s);
+    if (!parsed) {
+      ctx.addIssue({ code: "custom", message: "account:errors.loginFormat" });
+      return z.NEVER;
+    }
+    return parsed;
+  });
+
+export const councilMemberSchema = z.object({ login: loginId });
 
 /** A datetime-local value, read as China time (the platform serves Hangzhou). */
 export const chinaDateTime = z
@@ -31,8 +68,8 @@ export const chinaDateTime = z
 const minutesField = z.coerce
   .number({ invalid_type_error: "errors.invalidType" })
   .int("errors.invalidType")
-  .min(1, "meeting:errors.badTimeBox")
-  .max(240, "meeting:errors.badTimeBox");
+  .min(TIME_BOX_MIN, "meeting:errors.badTimeBox")
+  .max(TIME_BOX_MAX, "meeting:errors.badTimeBox");
 
 const capacityField = z
   .string({ invalid_type_error: "errors.invalidType" })
@@ -41,7 +78,7 @@ const capacityField = z
     if (s === undefined || s.trim() === "") return undefined;
     if (s.trim() === "*") return null;
     const n = Number(s);
-    if (!Number.isInteger(n) || n < 0 || n > 10_000) {
+    if (!Number.isInteger(n) || n < 0 || n > CAPACITY_MAX) {
       ctx.addIssue({ code: "custom", message: "meeting:errors.badCapacity" });
       return z.NEVER;
     }
@@ -50,15 +87,15 @@ const capacityField = z
 
 export const meetingSchema = z
   .object({
-    topic: text({ max: 80 }),
-    description: text({ max: 2000, multiline: true }),
+    topic: text({ max: TOPIC_MAX }),
+    description: text({ max: DESCRIPTION_MAX, multiline: true }),
     startsAt: chinaDateTime,
     endsAt: chinaDateTime,
-    place: text({ max: 120 }),
+    place: text({ max: PLACE_MAX }),
     isPublic: z.enum(["yes", "no"]).optional().default("no"),
     ...Object.fromEntries(
       Array.from({ length: AGENDA_ROWS }, (_, i) => [
-        [`agenda${i}`, text({ min: 0, max: 80 }).optional().default("")],
+        [`agenda${i}`, text({ min: 0, max: AGENDA_TITLE_MAX }).optional().default("")],
         [`agendaMinutes${i}`, z.string().optional().default("")],
       ]).flat(),
     ),
@@ -70,7 +107,9 @@ export const meetingSchema = z
     for (let i = 0; i < AGENDA_ROWS; i++) {
       const title = values[`agenda${i}`] as string;
       if (!title) continue;
-      const minutes = minutesField.safeParse(values[`agendaMinutes${i}`] || "15");
+      const minutes = minutesField.safeParse(
+        values[`agendaMinutes${i}`] || String(TIME_BOX_DEFAULT),
+      );
       if (!minutes.success) {
         ctx.addIssue({
           code: "custom",
@@ -108,25 +147,31 @@ export const meetingSchema = z
     };
   });
 
+/** The committee moves a meeting one step on; the page sets the step in its button. */
+export const moveSchema = z.object({
+  to: formChoice(["live", "closed", "published"] as const satisfies readonly MeetingStatus[]),
+});
+
 export const inviteSchema = z.object({
-  login: z.string({ required_error: "errors.required", invalid_type_error: "errors.invalidType" }),
-  kind: z.enum(["official", "expert", "organisation", "media"], {
+  login: loginId,
+  kind: z.enum(INVITED_SEAT_KINDS, {
     errorMap: () => ({ message: "errors.invalidChoice" }),
   }),
 });
 
 export const minutesSchema = z.object({
-  agendaItemId: id,
-  summary: text({ max: 4000, multiline: true }),
-  decisions: text({ min: 0, max: 2000, multiline: true }),
+  // A choice among the meeting's own agenda items, which the page lists.
+  agendaItemId: formId,
+  summary: text({ max: SUMMARY_MAX, multiline: true }),
+  decisions: text({ min: 0, max: DECISIONS_MAX, multiline: true }),
 });
 
 export const commitmentSchema = z.object({
-  what: text({ max: 200 }),
-  ownerKind: z.enum(["person", "department", "organisation"], {
+  what: text({ max: COMMITMENT_MAX }),
+  ownerKind: z.enum(OWNER_KINDS, {
     errorMap: () => ({ message: "errors.invalidChoice" }),
   }),
-  ownerName: text({ max: 60 }),
+  ownerName: text({ max: OWNER_NAME_MAX }),
   dueDate: z
     .string({ required_error: "errors.required", invalid_type_error: "errors.invalidType" })
     .regex(/^\d{4}-\d{2}-\d{2}$/, "meeting:errors.badDate")
@@ -139,11 +184,11 @@ export const commitmentSchema = z.object({
 });
 
 export const commitmentUpdateSchema = z.object({
-  commitmentId: id,
-  status: z.enum(["open", "in_progress", "done", "dropped"], {
+  commitmentId: formId,
+  status: z.enum(COMMITMENT_STATUSES, {
     errorMap: () => ({ message: "errors.invalidChoice" }),
   }),
-  note: text({ max: 500, multiline: true }),
+  note: text({ max: NOTE_MAX, multiline: true }),
 });
 
 export const messageSchema = z.object({

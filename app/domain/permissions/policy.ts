@@ -122,7 +122,12 @@ export const policy = {
   "meeting.view": { group: "public", allow: ["anyone"], assistable: true, reads: true },
   "council.manage": { group: "committee", allow: ["committee", "admin"], audited: true },
   "meeting.manage": { group: "committee", allow: ["committee"], audited: true },
-  "meeting.rsvp": { group: "meeting", allow: ["verifiedResident", "seatHolder"], assistable: true },
+  // "self": one's own sign-up, to take it back (the sign-up itself names no owner).
+  "meeting.rsvp": {
+    group: "meeting",
+    allow: ["verifiedResident", "seatHolder", "self"],
+    assistable: true,
+  },
   "room.read": {
     group: "meeting",
     allow: ["publicReader", "verifiedResident", "seatHolder", "committee"],

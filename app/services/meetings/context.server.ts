@@ -1,0 +1,96 @@
+/**
+ * What the policy needs to know about a meeting (its community, seat holders, whether it is public)
+ * and the room's switches. Read by every command of a meeting and of its room, and by the pages.
+ */
+import { getDb } from "../../../db/client.server";
+import type { MeetingStatus } from "../../../db/schema";
+import { DomainError } from "~/domain/errors";
+import type { Target } from "~/domain/permissions/policy";
+import { onEvent } from "../events.server";
+import type { Db } from "../runner/command.server";
+
+export interface MeetingContext {
+  id: number;
+  councilId: number;
+  communityId: number;
+  status: MeetingStatus;
+  isPublic: boolean;
+  roomOpen: boolean;
+  slowModeSeconds: number;
+  currentAgendaItemId: number | null;
+  seatHolders: number[];
+}
+
+/**
+ * Meeting contexts are read on every message; they change rarely, and every change emits an event.
+ * A few seconds' cache, dropped by those events in this process. Writes that depend on the
+ * current state (posting, moving the status) read it again inside their own transaction.
+ */
+const CONTEXT_TTL_MS = 5_000;
+// On globalThis, like the event bus, so that the dev server's module reloads share one cache.
+const g = globalThis as unknown as {
+  __liuheMeetingContexts?: Map<number, { ctx: MeetingContext; at: number }>;
+};
+if (!g.__liuheMeetingContexts) {
+  const cache = new Map<number, { ctx: MeetingContext; at: number }>();
+  g.__liuheMeetingContexts = cache;
+  onEvent((e) => {
+    if ("meetingId" in e) cache.delete(e.meetingId);
+  });
+}
+const contextCache = g.__liuheMeetingContexts;
+
+/**
+ * The meeting's context: from the short cache, or, given a transaction, read fresh inside it (what
+ * a command decides on must be what it commits against).
+ */
+export async function meetingContext(meetingId: number, db?: Db): Promise<MeetingContext> {
+  if (!db) {
+    const hit = contextCache.get(meetingId);
+    if (hit && Date.now() - hit.at < CONTEXT_TTL_MS) return hit.ctx;
+    const ctx = await loadMeetingContext(getDb(), meetingId);
+    contextCache.set(meetingId, { ctx, at: Date.now() });
+    return ctx;
+  }
+  return loadMeetingContext(db, meetingId);
+}
+
+/** Reads the context, uncached; 404 when there is no such meeting. */
+export async function loadMeetingContext(db: Db, meetingId: number): Promise<MeetingContext> {
+  const m = await db
+    .selectFrom("meetings")
+    .innerJoin("councils", "councils.id", "meetings.councilId")
+    .select([
+      "meetings.id",
+      "meetings.councilId",
+      "councils.areaId",
+      "meetings.status",
+      "meetings.isPublic",
+      "meetings.roomOpen",
+      "meetings.slowModeSeconds",
+      "meetings.currentAgendaItemId",
+    ])
+    .where("meetings.id", "=", meetingId)
+    .executeTakeFirst();
+  if (!m) throw new DomainError(404, "meeting:errors.meetingNotFound");
+  const invites = await db
+    .selectFrom("seatInvites")
+    .select("userId")
+    .where("meetingId", "=", meetingId)
+    .execute();
+  return {
+    id: m.id,
+    councilId: m.councilId,
+    communityId: m.areaId,
+    status: m.status,
+    isPublic: m.isPublic === 1,
+    roomOpen: m.roomOpen === 1,
+    slowModeSeconds: m.slowModeSeconds,
+    currentAgendaItemId: m.currentAgendaItemId,
+    seatHolders: invites.map((i) => i.userId),
+  };
+}
+
+export function targetOf(ctx: MeetingContext): Target {
+  return { communityId: ctx.communityId, seatHolders: ctx.seatHolders, isPublic: ctx.isPublic };
+}

@@ -1,0 +1,143 @@
+/**
+ * Councils (议事会), the writes: setting one up, editing it, its members. Each is a command (see
+ * `../runner/command.server.ts`); the runner writes the `council.manage` audit entry.
+ */
+import { z } from "zod";
+import type { LoginId } from "~/domain/accounts/schemas";
+import { DomainError } from "~/domain/errors";
+import { councilMemberSchema, councilSchema } from "~/domain/meetings/schemas";
+import { formId, id } from "~/domain/validation";
+import { findUserByLogin } from "../accounts/queries.server";
+import { command, type Trx } from "../runner/command.server";
+
+/** The council a command is about; 404 when there is none. */
+export async function loadCouncil(trx: Trx, councilId: number) {
+  const council = await trx
+    .selectFrom("councils")
+    .select(["id", "areaId"])
+    .where("id", "=", councilId)
+    .executeTakeFirst();
+  if (!council) throw new DomainError(404, "meeting:errors.councilNotFound");
+  return council;
+}
+
+/**
+ * The person a committee names by login. Looked up only once the committee is authorised, so that
+ * nobody else can learn from the answer which logins exist.
+ */
+export async function userByLogin(trx: Trx, login: LoginId) {
+  const user = await findUserByLogin(login, trx);
+  if (!user) throw new DomainError(404, "community:errors.userNotFound", {}, "login");
+  return user;
+}
+
+const councilTarget = (c: { areaId: number }) => ({ communityId: c.areaId });
+const loadByInput = ({ trx, input }: { trx: Trx; input: { councilId: number } }) =>
+  loadCouncil(trx, input.councilId);
+
+/** A council of a community (or, for the platform's admins, of a street). */
+export const createCouncil = command({
+  action: "council.manage",
+  input: councilSchema.and(z.object({ areaId: id })),
+  load: async ({ trx, input }) => {
+    const area = await trx
+      .selectFrom("areas")
+      .select(["id", "level"])
+      .where("id", "=", input.areaId)
+      .executeTakeFirst();
+    if (!area || (area.level !== "community" && area.level !== "street")) {
+      throw new DomainError(404, "community:errors.notFound");
+    }
+    return { areaId: area.id };
+  },
+  target: councilTarget,
+  run: async ({ trx, actor, input, loaded, at }) => {
+    const { id: councilId } = await trx
+      .insertInto("councils")
+      .values({
+        areaId: loaded.areaId,
+        name: input.name,
+        purpose: input.purpose,
+        createdBy: actor.userId,
+        createdAt: at,
+        updatedAt: at,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    return councilId;
+  },
+  audit: ({ input, loaded }, councilId) => ({
+    areaId: loaded.areaId,
+    subjectType: "council",
+    subjectId: councilId,
+    details: { name: input.name, change: "created" },
+  }),
+});
+
+export const updateCouncil = command({
+  action: "council.manage",
+  input: councilSchema.and(z.object({ councilId: id })),
+  load: loadByInput,
+  target: councilTarget,
+  run: async ({ trx, input, loaded: council, at }) => {
+    await trx
+      .updateTable("councils")
+      .set({ name: input.name, purpose: input.purpose, updatedAt: at })
+      .where("id", "=", council.id)
+      .execute();
+  },
+  audit: ({ input, loaded: council }) => ({
+    areaId: council.areaId,
+    subjectType: "council",
+    subjectId: council.id,
+    details: { name: input.name, change: "edited" },
+  }),
+});
+
+export const addCouncilMember = command({
+  action: "council.manage",
+  input: councilMemberSchema.and(z.object({ councilId: id })),
+  load: loadByInput,
+  target: councilTarget,
+  run: async ({ trx, input, loaded: council, at }) => {
+    const user = await userByLogin(trx, input.login);
+    const inserted = await trx
+      .insertInto("councilMembers")
+      .values({ councilId: council.id, userId: user.id, addedAt: at })
+      .onConflict((oc) => oc.doNothing())
+      .executeTakeFirst();
+    if (inserted.numInsertedOrUpdatedRows === 0n) {
+      throw new DomainError(409, "meeting:errors.alreadyMember", {}, "login");
+    }
+    return user;
+  },
+  audit: ({ loaded: council }, user) => ({
+    areaId: council.areaId,
+    subjectType: "council",
+    subjectId: council.id,
+    details: { change: "memberAdded", displayName: user.displayName },
+  }),
+});
+
+export const removeCouncilMember = command({
+  action: "council.manage",
+  // The page puts the member's id in the form.
+  input: z.object({ councilId: id, userId: formId }),
+  load: loadByInput,
+  target: councilTarget,
+  run: async ({ trx, input, loaded: council }) => {
+    const removed = await trx
+      .deleteFrom("councilMembers")
+      .where("councilId", "=", council.id)
+      .where("userId", "=", input.userId)
+      .executeTakeFirst();
+    if (removed.numDeletedRows === 0n)
+      throw new DomainError(404, "meeting:errors.notCouncilMember");
+  },
+  audit: ({ input, loaded: council }) => ({
+    areaId: council.areaId,
+    subjectType: "council",
+    subjectId: council.id,
+    details: { change: "memberRemoved", userId: input.userId },
+  }),
+});

@@ -1,0 +1,148 @@
+/**
+ * Minutes per agenda item, and the commitments a meeting makes with their dated updates: the
+ * writes. Each is a command (see `../runner/command.server.ts`); the runner writes the audit entry.
+ */
+import { z } from "zod";
+import { DomainError } from "~/domain/errors";
+import { canMoveCommitment } from "~/domain/meetings/rules";
+import { commitmentSchema, commitmentUpdateSchema, minutesSchema } from "~/domain/meetings/schemas";
+import { id } from "~/domain/validation";
+import { command, type Trx } from "../runner/command.server";
+import { loadMeetingContext, targetOf, type MeetingContext } from "./context.server";
+
+const meetingId = z.object({ meetingId: id });
+
+const loadMeeting = ({ trx, input }: { trx: Trx; input: { meetingId: number } }) =>
+  loadMeetingContext(trx, input.meetingId);
+
+/** Minutes record what was said: not before the meeting has begun. */
+function checkStarted(ctx: MeetingContext) {
+  if (ctx.status === "scheduled") throw new DomainError(409, "meeting:errors.minutesTooEarly");
+}
+
+async function agendaItem(trx: Trx, meetingId: number, agendaItemId: number) {
+  const item = await trx
+    .selectFrom("agendaItems")
+    .select(["id", "title"])
+    .where("id", "=", agendaItemId)
+    .where("meetingId", "=", meetingId)
+    .executeTakeFirst();
+  if (!item) throw new DomainError(404, "meeting:errors.agendaItemNotFound", {}, "agendaItemId");
+  return item;
+}
+
+/** Writes (or rewrites) the minutes of one agenda item. */
+export const writeMinutes = command({
+  action: "minutes.write",
+  input: minutesSchema.and(meetingId),
+  load: loadMeeting,
+  target: targetOf,
+  run: async ({ trx, actor, input, loaded: ctx, at, emit }) => {
+    checkStarted(ctx);
+    const item = await agendaItem(trx, ctx.id, input.agendaItemId);
+    const text = {
+      summary: input.summary,
+      decisions: input.decisions,
+      updatedBy: actor.userId,
+      updatedAt: at,
+    };
+    await trx
+      .insertInto("minutes")
+      .values({ meetingId: ctx.id, agendaItemId: item.id, ...text })
+      .onConflict((oc) => oc.columns(["meetingId", "agendaItemId"]).doUpdateSet(text))
+      .execute();
+    emit({ type: "meeting.changed", communityId: ctx.communityId, meetingId: ctx.id });
+    return item;
+  },
+  audit: ({ loaded: ctx }, item) => ({
+    areaId: ctx.communityId,
+    subjectType: "meeting",
+    subjectId: ctx.id,
+    details: { agendaItem: item.title },
+  }),
+});
+
+export const addCommitment = command({
+  action: "minutes.write",
+  input: commitmentSchema.and(meetingId),
+  load: loadMeeting,
+  target: targetOf,
+  run: async ({ trx, actor, input, loaded: ctx, at, emit }) => {
+    checkStarted(ctx);
+    if (input.agendaItemId !== null) await agendaItem(trx, ctx.id, input.agendaItemId);
+    const row = await trx
+      .insertInto("commitments")
+      .values({
+        meetingId: ctx.id,
+        what: input.what,
+        ownerKind: input.ownerKind,
+        ownerName: input.ownerName,
+        dueDate: input.dueDate,
+        agendaItemId: input.agendaItemId,
+        status: "open",
+        createdBy: actor.userId,
+        createdAt: at,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    emit({ type: "meeting.changed", communityId: ctx.communityId, meetingId: ctx.id });
+    return row.id;
+  },
+  audit: ({ input, loaded: ctx }, commitmentId) => ({
+    areaId: ctx.communityId,
+    subjectType: "commitment",
+    subjectId: commitmentId,
+    details: { what: input.what, owner: input.ownerName, due: input.dueDate },
+  }),
+});
+
+/** A step forward, or (the same status with a note) a progress update. */
+export const updateCommitment = command({
+  action: "commitment.update",
+  input: commitmentUpdateSchema,
+  load: async ({ trx, input }) => {
+    const commitment = await trx
+      .selectFrom("commitments")
+      .select(["id", "meetingId", "status", "what"])
+      .where("id", "=", input.commitmentId)
+      .executeTakeFirst();
+    if (!commitment) throw new DomainError(404, "meeting:errors.commitmentNotFound");
+    return { commitment, ctx: await loadMeetingContext(trx, commitment.meetingId) };
+  },
+  target: ({ ctx }) => targetOf(ctx),
+  run: async ({ trx, actor, input, loaded: { commitment: c, ctx }, at, emit }) => {
+    if (input.status !== c.status && !canMoveCommitment(c.status, input.status)) {
+      throw new DomainError(409, "meeting:errors.badCommitmentMove", {}, "status");
+    }
+    if (input.status === c.status && (c.status === "done" || c.status === "dropped")) {
+      throw new DomainError(409, "meeting:errors.commitmentFinished", {}, "status");
+    }
+    const moved = await trx
+      .updateTable("commitments")
+      .set({ status: input.status })
+      .where("id", "=", c.id)
+      // Two updates read the same status: the second must not step from where the first left.
+      .where("status", "=", c.status)
+      .executeTakeFirst();
+    if (moved.numUpdatedRows === 0n) {
+      throw new DomainError(409, "meeting:errors.badCommitmentMove", {}, "status");
+    }
+    await trx
+      .insertInto("commitmentUpdates")
+      .values({
+        commitmentId: c.id,
+        status: input.status,
+        note: input.note,
+        createdBy: actor.userId,
+        createdAt: at,
+      })
+      .execute();
+    emit({ type: "meeting.changed", communityId: ctx.communityId, meetingId: c.meetingId });
+  },
+  audit: ({ input, loaded: { commitment: c, ctx } }) => ({
+    areaId: ctx.communityId,
+    subjectType: "commitment",
+    subjectId: c.id,
+    details: { what: c.what, from: c.status, to: input.status, note: input.note },
+  }),
+});

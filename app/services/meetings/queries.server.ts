@@ -1,0 +1,217 @@
+/**
+ * Councils, meetings, minutes and commitments, the reads: a council's page and calendar, the
+ * councils and open commitments of a community, a meeting's page. Writes are commands
+ * (`./commands.server.ts`, `./councils.server.ts`, `./minutes.server.ts`).
+ */
+import { getDb } from "../../../db/client.server";
+import type { Area } from "../../../db/schema";
+import { can, type Actor } from "~/domain/permissions/policy";
+import { isOpenForPeople, isOverdue, SEAT_KINDS } from "~/domain/meetings/rules";
+import { meetingContext, targetOf } from "./context.server";
+
+export interface CommitmentView {
+  id: number;
+  meetingId: number;
+  meetingTopic: string;
+  what: string;
+  ownerKind: "person" | "department" | "organisation";
+  ownerName: string;
+  dueDate: string;
+  status: "open" | "in_progress" | "done" | "dropped";
+  overdue: boolean;
+}
+
+/** Commitments of a council's meetings (or of every council of a community), newest due last. */
+export async function commitmentsOf(
+  where: { councilId?: number; areaId?: number },
+  openOnly: boolean,
+) {
+  let q = getDb()
+    .selectFrom("commitments")
+    .innerJoin("meetings", "meetings.id", "commitments.meetingId")
+    .innerJoin("councils", "councils.id", "meetings.councilId")
+    .select([
+      "commitments.id",
+      "commitments.meetingId",
+      "meetings.topic as meetingTopic",
+      "commitments.what",
+      "commitments.ownerKind",
+      "commitments.ownerName",
+      "commitments.dueDate",
+      "commitments.status",
+    ])
+    .orderBy("commitments.dueDate");
+  if (where.councilId !== undefined) q = q.where("councils.id", "=", where.councilId);
+  if (where.areaId !== undefined) q = q.where("councils.areaId", "=", where.areaId);
+  if (openOnly) q = q.where("commitments.status", "in", ["open", "in_progress"]);
+  const rows = await q.execute();
+  return rows.map((r): CommitmentView => ({ ...r, overdue: isOverdue(r) }));
+}
+
+export interface MeetingSummary {
+  id: number;
+  topic: string;
+  startsAt: string;
+  endsAt: string;
+  place: string;
+  status: "scheduled" | "live" | "closed" | "published";
+}
+
+export async function councilPage(councilId: number) {
+  const db = getDb();
+  const council = await db
+    .selectFrom("councils")
+    .selectAll()
+    .where("id", "=", councilId)
+    .executeTakeFirst();
+  if (!council) return null;
+  const area = (await db
+    .selectFrom("areas")
+    .selectAll()
+    .where("id", "=", council.areaId)
+    .executeTakeFirstOrThrow()) as Area;
+  const meetings: MeetingSummary[] = await db
+    .selectFrom("meetings")
+    .select(["id", "topic", "startsAt", "endsAt", "place", "status"])
+    .where("councilId", "=", councilId)
+    .orderBy("startsAt", "desc")
+    .execute();
+  const now = new Date().toISOString();
+  const upcoming = meetings
+    .filter((m) => m.status === "live" || (m.status === "scheduled" && m.endsAt >= now))
+    .reverse();
+  const past = meetings.filter((m) => !upcoming.includes(m));
+  const members = await db
+    .selectFrom("councilMembers")
+    .innerJoin("users", "users.id", "councilMembers.userId")
+    .select(["users.id", "users.displayName"])
+    .where("councilMembers.councilId", "=", councilId)
+    .orderBy("councilMembers.addedAt")
+    .execute();
+  return {
+    council,
+    area,
+    upcoming,
+    past,
+    members,
+    commitments: await commitmentsOf({ councilId }, true),
+  };
+}
+
+export async function councilsOf(areaId: number) {
+  return getDb()
+    .selectFrom("councils")
+    .select(["id", "name", "purpose"])
+    .where("areaId", "=", areaId)
+    .orderBy("id")
+    .execute();
+}
+
+/** Meetings of every council, for calendars: the council's own, or all of a community's. */
+export async function meetingsForCalendar(councilId: number) {
+  return getDb()
+    .selectFrom("meetings")
+    .select(["id", "topic", "description", "startsAt", "endsAt", "place", "status", "createdAt"])
+    .where("councilId", "=", councilId)
+    .orderBy("startsAt")
+    .execute();
+}
+
+export async function meetingPage(meetingId: number, actor: Actor) {
+  const db = getDb();
+  const ctx = await meetingContext(meetingId);
+  const meeting = await db
+    .selectFrom("meetings")
+    .selectAll()
+    .where("id", "=", meetingId)
+    .executeTakeFirstOrThrow();
+  const council = await db
+    .selectFrom("councils")
+    .select(["id", "name", "areaId"])
+    .where("id", "=", meeting.councilId)
+    .executeTakeFirstOrThrow();
+  const area = await db
+    .selectFrom("areas")
+    .selectAll()
+    .where("id", "=", council.areaId)
+    .executeTakeFirstOrThrow();
+  const [agenda, seatKinds, rsvpCounts, invites, mine, minutes, commitments] = await Promise.all([
+    db
+      .selectFrom("agendaItems")
+      .selectAll()
+      .where("meetingId", "=", meetingId)
+      .orderBy("position")
+      .execute(),
+    db.selectFrom("seatKinds").selectAll().where("meetingId", "=", meetingId).execute(),
+    db
+      .selectFrom("rsvps")
+      .select((eb) => [
+        "kind",
+        eb.fn.countAll<number>().as("n"),
+        eb.fn.count<number>("assistedBy").as("assisted"),
+      ])
+      .where("meetingId", "=", meetingId)
+      .groupBy("kind")
+      .execute(),
+    db
+      .selectFrom("seatInvites")
+      .innerJoin("users", "users.id", "seatInvites.userId")
+      .select(["users.id", "users.displayName", "seatInvites.kind"])
+      .where("seatInvites.meetingId", "=", meetingId)
+      .execute(),
+    actor.userId === null
+      ? Promise.resolve(undefined)
+      : db
+          .selectFrom("rsvps")
+          .select(["kind", "createdAt", "assistedBy"])
+          .where("meetingId", "=", meetingId)
+          .where("userId", "=", actor.userId)
+          .executeTakeFirst(),
+    db.selectFrom("minutes").selectAll().where("meetingId", "=", meetingId).execute(),
+    db
+      .selectFrom("commitments")
+      .selectAll()
+      .where("meetingId", "=", meetingId)
+      .orderBy("id")
+      .execute(),
+  ]);
+  const seats = SEAT_KINDS.filter((k) => seatKinds.some((s) => s.kind === k)).map((kind) => ({
+    kind,
+    capacity: seatKinds.find((s) => s.kind === kind)!.capacity,
+    taken: Number(rsvpCounts.find((r) => r.kind === kind)?.n ?? 0),
+    // Sign-ups a committee member entered at the service window for the resident.
+    assisted: Number(rsvpCounts.find((r) => r.kind === kind)?.assisted ?? 0),
+    invited: invites
+      .filter((i) => i.kind === kind)
+      .map((i) => ({ id: i.id, displayName: i.displayName })),
+  }));
+  const target = targetOf(ctx);
+  return {
+    meeting: { ...meeting, isPublic: meeting.isPublic === 1, roomOpen: meeting.roomOpen === 1 },
+    council,
+    area,
+    agenda,
+    seats,
+    myRsvp: mine
+      ? { kind: mine.kind, createdAt: mine.createdAt, assisted: mine.assistedBy !== null }
+      : null,
+    minutes,
+    commitments,
+    can: {
+      rsvp: can(actor, "meeting.rsvp", target) && isOpenForPeople(meeting.status),
+      manage: can(actor, "meeting.manage", target),
+      readRoom: can(actor, "room.read", target),
+      writeMinutes: can(actor, "minutes.write", target),
+    },
+  };
+}
+
+export async function commitmentUpdates(commitmentIds: number[]) {
+  if (commitmentIds.length === 0) return [];
+  return getDb()
+    .selectFrom("commitmentUpdates")
+    .select(["id", "commitmentId", "status", "note", "createdAt"])
+    .where("commitmentId", "in", commitmentIds)
+    .orderBy("id")
+    .execute();
+}
