@@ -2,7 +2,7 @@
 import type { ReactNode } from "react";
 import { Form, Link } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import type { Phase } from "~/domain/voting/rules";
+import { RECEIPT_TYPED_MAX, type Phase } from "~/domain/voting/rules";
 import type { FieldErrors } from "~/domain/validation";
 import type { Lng } from "~/i18n/config";
 import { formatDateTime } from "~/utils/format";
@@ -132,7 +132,7 @@ export function PublishedBallots({
           label={t("vote:published.checkLabel")}
           hint={t("vote:published.checkHint")}
           autoComplete="off"
-          maxLength={20}
+          maxLength={RECEIPT_TYPED_MAX}
           error={errors?.receipt}
         />
         <button type="submit">{t("vote:published.check")}</button>

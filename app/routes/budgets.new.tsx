@@ -3,7 +3,7 @@ import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { CheckboxGroup, ErrorSummary, Field, SelectField, TextArea } from "~/components/forms";
 import { useVoteLabels } from "~/components/votes";
-import { TALLY_METHODS } from "~/domain/voting/rules";
+import { ROUND_DESCRIPTION_MAX, ROUND_TITLE_MAX, TALLY_METHODS } from "~/domain/voting/rules";
 import { roundSchema } from "~/domain/voting/schemas";
 import { id as idSchema, parseForm } from "~/domain/validation";
 import { getT } from "~/i18n/i18next.server";
@@ -89,7 +89,7 @@ export default function NewRound() {
             label={t("vote:newRound.name")}
             defaultValue={v.title}
             error={e.title}
-            maxLength={80}
+            maxLength={ROUND_TITLE_MAX}
           />
           <TextArea
             name="description"
@@ -97,7 +97,7 @@ export default function NewRound() {
             rows={3}
             defaultValue={v.description}
             error={e.description}
-            maxLength={2000}
+            maxLength={ROUND_DESCRIPTION_MAX}
           />
           <Field
             name="budget"

@@ -4,7 +4,13 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { ErrorSummary, Field, SelectField, TextArea } from "~/components/forms";
 import { useVoteLabels } from "~/components/votes";
 import { authorize } from "~/domain/permissions/policy";
-import { OPTION_ROWS, POLL_METHODS } from "~/domain/voting/rules";
+import {
+  OPTION_MAX,
+  OPTION_ROWS,
+  POLL_DESCRIPTION_MAX,
+  POLL_METHODS,
+  QUESTION_MAX,
+} from "~/domain/voting/rules";
 import { pollSchema } from "~/domain/voting/schemas";
 import { id as idSchema, parseForm } from "~/domain/validation";
 import { getT } from "~/i18n/i18next.server";
@@ -89,7 +95,7 @@ export default function NewPoll() {
           label={t("vote:newPoll.question")}
           defaultValue={v.question}
           error={e.question}
-          maxLength={120}
+          maxLength={QUESTION_MAX}
         />
         <TextArea
           name="description"
@@ -97,7 +103,7 @@ export default function NewPoll() {
           rows={3}
           defaultValue={v.description}
           error={e.description}
-          maxLength={1000}
+          maxLength={POLL_DESCRIPTION_MAX}
         />
         <SelectField
           name="method"
@@ -117,7 +123,7 @@ export default function NewPoll() {
               id={`f-option-${i}`}
               label={t("vote:newPoll.option", { n: i + 1 })}
               defaultValue={options[i] ?? ""}
-              maxLength={80}
+              maxLength={OPTION_MAX}
             />
           ))}
         </fieldset>

@@ -3,7 +3,19 @@ import { z } from "zod";
 import { chinaDateTime } from "../meetings/schemas";
 import { yuan } from "../projects/schemas";
 import { id, text } from "../validation";
-import { MAX_OPTIONS, OPTION_ROWS, POLL_METHODS, TALLY_METHODS } from "./rules";
+import {
+  MAX_OPTIONS,
+  OPTION_MAX,
+  OPTION_ROWS,
+  POLL_DESCRIPTION_MAX,
+  POLL_METHODS,
+  QUESTION_MAX,
+  ROUND_BUDGET_MAX,
+  ROUND_COUNT_MAX,
+  ROUND_DESCRIPTION_MAX,
+  ROUND_TITLE_MAX,
+  TALLY_METHODS,
+} from "./rules";
 
 const many = <T extends z.ZodTypeAny>(item: T) =>
   z.preprocess(
@@ -36,8 +48,10 @@ function checkWindow(v: { opensAt: unknown; closesAt: unknown }, ctx: z.Refineme
 
 export const pollSchema = z
   .object({
-    question: text({ min: 4, max: 120 }),
-    description: text({ min: 0, max: 1000, multiline: true }).optional().default(""),
+    question: text({ min: 4, max: QUESTION_MAX }),
+    description: text({ min: 0, max: POLL_DESCRIPTION_MAX, multiline: true })
+      .optional()
+      .default(""),
     method: z.enum(POLL_METHODS, { errorMap: () => ({ message: "errors.invalidChoice" }) }),
     option: many(z.string({ invalid_type_error: "errors.invalidType" })),
     maxChoices: count(MAX_OPTIONS),
@@ -61,7 +75,7 @@ export const pollSchema = z
     const options: string[] = [];
     for (const raw of option) {
       if (raw.trim() === "") continue;
-      const parsed = text({ max: 80 }).safeParse(raw);
+      const parsed = text({ max: OPTION_MAX }).safeParse(raw);
       if (!parsed.success) {
         ctx.addIssue({ code: "custom", path: ["options"], message: "vote:errors.badOption" });
         return z.NEVER;
@@ -96,12 +110,14 @@ export type PollInput = z.output<typeof pollSchema>;
 
 export const roundSchema = z
   .object({
-    title: text({ min: 4, max: 80 }),
-    description: text({ min: 0, max: 2000, multiline: true }).optional().default(""),
-    budget: yuan({ max: 50_000_000 }),
+    title: text({ min: 4, max: ROUND_TITLE_MAX }),
+    description: text({ min: 0, max: ROUND_DESCRIPTION_MAX, multiline: true })
+      .optional()
+      .default(""),
+    budget: yuan({ max: ROUND_BUDGET_MAX }),
     method: z.enum(TALLY_METHODS, { errorMap: () => ({ message: "errors.invalidChoice" }) }),
-    minProjects: count(100),
-    maxProjects: count(100),
+    minProjects: count(ROUND_COUNT_MAX),
+    maxProjects: count(ROUND_COUNT_MAX),
     project: many(id),
     opensAt: chinaDateTime,
     closesAt: chinaDateTime,
