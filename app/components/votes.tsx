@@ -8,6 +8,12 @@ import type { Lng } from "~/i18n/config";
 import { formatDateTime } from "~/utils/format";
 import { ErrorSummary, Field, SelectField } from "./forms";
 
+/** What the poll and round pages' action answers besides refusals. */
+export type VoteAnswer =
+  | { receipt: string; paper?: boolean }
+  | { found: { receipt: string; choices: number[]; channel: "online" | "paper" } | null }
+  | { confirmed: true };
+
 export function useVoteLabels() {
   const { t, i18n } = useTranslation(["vote", "common"]);
   return { t, lng: i18n.language as Lng };

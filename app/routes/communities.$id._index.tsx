@@ -37,7 +37,7 @@ import { getCurrent, requireSession } from "~/utils/session.server";
 import { DomainError } from "~/domain/errors";
 import { CommunityProjects } from "~/components/projects";
 import { VoteLinks } from "~/components/votes";
-import { votesOf } from "~/services/voting.server";
+import { votesOf } from "~/services/voting/queries.server";
 import { pendingOrganisations } from "~/services/organisations.server";
 import { setSupportThreshold } from "~/services/projects/commands.server";
 import { listProjects, reviewQueue, supportThreshold } from "~/services/projects/queries.server";

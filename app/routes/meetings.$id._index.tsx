@@ -17,7 +17,7 @@ import {
 } from "~/domain/meetings/schemas";
 import { authorize, can as allowed } from "~/domain/permissions/policy";
 import { VoteLinks } from "~/components/votes";
-import { votesOf } from "~/services/voting.server";
+import { votesOf } from "~/services/voting/queries.server";
 import { parseForm } from "~/domain/validation";
 import type { Lng } from "~/i18n/config";
 import {

@@ -11,20 +11,13 @@ import {
   POLL_METHODS,
   QUESTION_MAX,
 } from "~/domain/voting/rules";
-import { pollSchema } from "~/domain/voting/schemas";
-import { id as idSchema, parseForm } from "~/domain/validation";
+import { id as idSchema } from "~/domain/validation";
 import { getT } from "~/i18n/i18next.server";
 import { getArea } from "~/services/areas.server";
-import { createPoll } from "~/services/voting.server";
+import { submit } from "~/services/runner/form.server";
+import { createPoll } from "~/services/voting/commands.server";
 import { areaName } from "~/utils/format";
-import {
-  notFound,
-  readForm,
-  refusalFrom,
-  refuseForm,
-  throwRefusal,
-  type Refusal,
-} from "~/utils/forms.server";
+import { notFound, readForm, throwRefusal, type Refusal } from "~/utils/forms.server";
 import { titleMeta } from "~/utils/meta";
 import { requireSession } from "~/utils/session.server";
 
@@ -57,14 +50,9 @@ export async function action({ request }: ActionFunctionArgs) {
   const { communityId, meetingId } = placeOf(new URL(request.url));
   const form = await readForm(request);
   const { actor } = await requireSession(request);
-  const parsed = parseForm(pollSchema, form);
-  if (!parsed.ok) return refuseForm(400, parsed.errors, form);
-  try {
-    const id = await createPoll(actor, communityId, meetingId, parsed.data);
-    return redirect(`/polls/${id}`);
-  } catch (e) {
-    return refusalFrom(e, form);
-  }
+  return submit(createPoll, actor, form, (id) => redirect(`/polls/${id}`), {
+    params: { communityId, meetingId },
+  });
 }
 
 export default function NewPoll() {

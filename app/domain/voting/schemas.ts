@@ -5,11 +5,13 @@ import { yuan } from "../projects/schemas";
 import { id, text } from "../validation";
 import {
   MAX_OPTIONS,
+  normaliseReceipt,
   OPTION_MAX,
   OPTION_ROWS,
   POLL_DESCRIPTION_MAX,
   POLL_METHODS,
   QUESTION_MAX,
+  RECEIPT_TYPED_MAX,
   ROUND_BUDGET_MAX,
   ROUND_COUNT_MAX,
   ROUND_DESCRIPTION_MAX,
@@ -141,3 +143,31 @@ export type RoundInput = z.output<typeof roundSchema>;
 
 /** A ballot as posted: the chosen ids (radio or checkboxes), any number of them. */
 export const ballotSchema = z.object({ choice: many(id) });
+
+/** What a ballot is cast in; the poll and round pages post the same forms. */
+export const VOTE_KINDS = ["poll", "round"] as const;
+export type VoteKind = (typeof VOTE_KINDS)[number];
+
+const PICK_VOTER = "vote:errors.pickVoter";
+
+/** A paper ballot as the committee types it in: the resident picked from the list, and the ballot. */
+export const paperBallotSchema = ballotSchema.extend({
+  voter: z.coerce
+    .number({ invalid_type_error: PICK_VOTER, required_error: PICK_VOTER })
+    .int(PICK_VOTER)
+    .positive(PICK_VOTER)
+    .max(Number.MAX_SAFE_INTEGER, PICK_VOTER),
+});
+
+/** A receipt to look up, as typed: anything that is not one reads as a mistyped receipt. */
+export const receiptSchema = z.object({
+  receipt: z.unknown().transform((v, ctx) => {
+    const receipt =
+      typeof v === "string" && v.length <= RECEIPT_TYPED_MAX ? normaliseReceipt(v) : null;
+    if (receipt === null) {
+      ctx.addIssue({ code: "custom", message: "vote:errors.badReceipt" });
+      return z.NEVER;
+    }
+    return receipt;
+  }),
+});
