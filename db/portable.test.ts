@@ -27,4 +27,20 @@ describe("portable SQL helpers (SQLite)", () => {
     expect(rows.rows[0]).toMatchObject({ n: 3, hit: 1, wild: 0 });
     expect(rows.rows[0]!.joined?.split("|").sort()).toEqual(["x", "y"]);
   });
+
+  it("expand a JSON array column of the table beside it, as the poll count does", async () => {
+    const db = getDb();
+    await sql`create table t_json (k integer, arr text)`.execute(db);
+    await sql`insert into t_json values (1, '[1,2]'), (1, '[2]'), (2, '[1]')`.execute(db);
+    const rows = await sql<{ v: number; n: number }>`
+      select cast(j.value as integer) as v, count(*) as n
+      from t_json t, ${jsonArrayElements(db, sql.ref("t.arr"))} as j
+      where t.k = 1
+      group by j.value
+      order by v`.execute(db);
+    expect(rows.rows.map((r) => [Number(r.v), Number(r.n)])).toEqual([
+      [1, 1],
+      [2, 2],
+    ]);
+  });
 });

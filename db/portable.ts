@@ -39,7 +39,10 @@ export function listAgg(db: AnyDb, expr: RawBuilder<unknown>, separator: string)
 
 /**
  * A table of the elements of a JSON array column, one row per element in `value` (as text), for a
- * FROM clause: `from ballots b, ${jsonArrayElements(db, sql.ref("b.choices"))} as j`.
+ * FROM clause: `from ballots b, ${jsonArrayElements(db, sql.ref("b.choices"))} as j`. Both are
+ * table-valued functions, so the array may be a column of a table before it in the FROM clause
+ * (a subquery there could not see that table). Read only `value`: SQLite's `json_each` has more
+ * columns, PostgreSQL's function has that one.
  */
 export function jsonArrayElements(
   db: AnyDb,
@@ -47,7 +50,7 @@ export function jsonArrayElements(
 ) {
   return isPostgres(db)
     ? sql`jsonb_array_elements_text(${column}::jsonb)`
-    : sql`(select value from json_each(${column}))`;
+    : sql`json_each(${column})`;
 }
 
 /** Whether `haystack` contains `needle` as plain text (no LIKE wildcards). */

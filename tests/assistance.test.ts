@@ -30,7 +30,9 @@ import {
 import { projectPage } from "~/services/projects/queries.server";
 import { run } from "~/services/runner/command.server";
 import { flagMessage, lowerHand, postMessage, raiseHand } from "~/services/room.server";
-import { createPoll, pollPage, votePoll } from "~/services/voting.server";
+import { votePoll } from "~/services/voting/ballots.server";
+import { createPoll } from "~/services/voting/commands.server";
+import { pollPage } from "~/services/voting/queries.server";
 import { currentFromCookie } from "~/utils/session.server";
 import {
   actorFor,
@@ -433,11 +435,8 @@ describe("what a helper does in a sitting", () => {
     const { actor } = await sitting();
     const committee = await makeCommitteeMember(here);
     const HOUR = 3_600_000;
-    const pollId = await createPoll(
-      committee,
-      here,
-      null,
-      pollSchema.parse({
+    const pollId = await run(createPoll, committee, {
+      ...pollSchema.parse({
         question: "门前空地改作什么",
         method: "single",
         option: ["停车位", "小花园"],
@@ -447,7 +446,9 @@ describe("what a helper does in a sitting", () => {
         opensAt: chinaLocal(Date.now() - HOUR),
         closesAt: chinaLocal(Date.now() + HOUR),
       }),
-    );
+      communityId: here,
+      meetingId: null,
+    });
     const option = await getDb()
       .selectFrom("pollOptions")
       .select("id")
@@ -462,7 +463,7 @@ describe("what a helper does in a sitting", () => {
     expect((await pollPage(resident, pollId))!.viewer.refusal).toBeNull();
     const before = await wholeDbSnapshot();
     const refused = [
-      await refusal(votePoll(actor, pollId, [option.id])),
+      await refusal(run(votePoll, actor, { id: pollId, choice: [option.id] })),
       await refusal(exportMyData(actor)),
       await refusal(
         run(applyOrganisation, actor, {

@@ -18,7 +18,8 @@ import { loader as pollCsvLoader } from "~/routes/polls.$id.ballots[.csv]";
 import { loader as pollJsonLoader } from "~/routes/polls.$id.ballots[.json]";
 import { loader as pollPrintLoader } from "~/routes/polls.$id.print";
 import { action as newPollAction, loader as newPollLoader } from "~/routes/polls.new";
-import { createPoll, createRound } from "~/services/voting.server";
+import { run as runCommand } from "~/services/runner/command.server";
+import { createPoll, createRound } from "~/services/voting/commands.server";
 import type { Refusal } from "~/utils/forms.server";
 import {
   actorFor,
@@ -124,7 +125,11 @@ async function newPoll(change: Record<string, unknown> = {}) {
     closesAt: chinaLocal(Date.now() + HOUR),
     ...change,
   });
-  const id = await createPoll(await actorFor(committeeId), here, null, input);
+  const id = await runCommand(createPoll, await actorFor(committeeId), {
+    ...input,
+    communityId: here,
+    meetingId: null,
+  });
   const options = await getDb()
     .selectFrom("pollOptions")
     .select("id")
@@ -144,7 +149,7 @@ async function newRound(projects: number[], change: Record<string, unknown> = {}
     closesAt: chinaLocal(Date.now() + HOUR),
     ...change,
   });
-  return createRound(await actorFor(committeeId), here, input);
+  return runCommand(createRound, await actorFor(committeeId), { ...input, communityId: here });
 }
 
 // ---------------------------------------------------------------- the poll page

@@ -14,20 +14,22 @@ import { parsePabulib } from "~/domain/voting/pabulib";
 import { countPoll } from "~/domain/voting/rules";
 import { pollSchema, roundSchema } from "~/domain/voting/schemas";
 import { onEvent, type DomainEvent } from "~/services/events.server";
-import { ballotsCsv, ballotsJson, roundPabulib } from "~/services/voting-export.server";
+import { run } from "~/services/runner/command.server";
 import {
   confirmPaperBallot,
-  createPoll,
-  createRound,
-  ensureTallied,
   enterPaperBallot,
-  findReceipt,
-  pollPage,
-  publishedBallots,
-  roundPage,
   votePoll,
   voteRound,
-} from "~/services/voting.server";
+} from "~/services/voting/ballots.server";
+import { createPoll, createRound } from "~/services/voting/commands.server";
+import {
+  ballotsCsv,
+  ballotsJson,
+  findReceipt,
+  publishedBallots,
+  roundPabulib,
+} from "~/services/voting/published.server";
+import { ensureTallied, pollPage, roundPage } from "~/services/voting/queries.server";
 import {
   actorFor,
   chinaLocal,
@@ -131,12 +133,11 @@ async function newPoll(
   change: Record<string, unknown> = {},
   opts: { communityId?: number; meetingId?: number | null; by?: Actor } = {},
 ) {
-  const id = await createPoll(
-    opts.by ?? committee,
-    opts.communityId ?? here,
-    opts.meetingId ?? null,
-    pollInput(change),
-  );
+  const id = await run(createPoll, opts.by ?? committee, {
+    ...pollInput(change),
+    communityId: opts.communityId ?? here,
+    meetingId: opts.meetingId ?? null,
+  });
   return { id, options: (await optionsOf(id)).map((o) => o.id) };
 }
 
@@ -200,9 +201,9 @@ describe("voting in a poll", () => {
     const { id, options } = await newPoll();
     const [a, b] = options as [number, number];
     const receipts = [
-      await votePoll(r(0), id, [a]),
-      await votePoll(r(1), id, [a]),
-      await votePoll(r(2), id, [b]),
+      await run(votePoll, r(0), { id, choice: [a] }),
+      await run(votePoll, r(1), { id, choice: [a] }),
+      await run(votePoll, r(2), { id, choice: [b] }),
     ];
     for (const x of receipts) expect(x).toMatch(RECEIPT);
     expect(new Set(receipts).size).toBe(3);
@@ -232,10 +233,14 @@ describe("voting in a poll", () => {
       maxChoices: "2",
     });
     const [a, b, c, d] = options as [number, number, number, number];
-    await votePoll(r(0), id, [b, a]);
-    await votePoll(r(1), id, [b]);
-    await votePoll(r(2), id, [d, b]);
-    await expectRefusal(() => votePoll(r(3), id, [a, b, c]), 400, "vote:errors.tooManyChoices");
+    await run(votePoll, r(0), { id, choice: [b, a] });
+    await run(votePoll, r(1), { id, choice: [b] });
+    await run(votePoll, r(2), { id, choice: [d, b] });
+    await expectRefusal(
+      () => run(votePoll, r(3), { id, choice: [a, b, c] }),
+      400,
+      "vote:errors.tooManyChoices",
+    );
     expect(await resultsOf(id)).toEqual([1, 3, 0, 1]);
     expect((await ballotRows("poll", id)).map((x) => x.choices).sort()).toEqual([
       [a, b],
@@ -248,19 +253,23 @@ describe("voting in a poll", () => {
     const { id, options } = await newPoll({ method: "yesNo", option: ["ignored"] });
     expect((await optionsOf(id)).map((o) => o.code)).toEqual(["yes", "no", "abstain"]);
     const [yes, no, abstain] = options as [number, number, number];
-    await votePoll(r(0), id, [yes]);
-    await votePoll(r(1), id, [no]);
-    await votePoll(r(2), id, [yes]);
-    await votePoll(r(3), id, [abstain]);
-    await expectRefusal(() => votePoll(r(4), id, [yes, no]), 400, "vote:errors.tooManyChoices");
+    await run(votePoll, r(0), { id, choice: [yes] });
+    await run(votePoll, r(1), { id, choice: [no] });
+    await run(votePoll, r(2), { id, choice: [yes] });
+    await run(votePoll, r(3), { id, choice: [abstain] });
+    await expectRefusal(
+      () => run(votePoll, r(4), { id, choice: [yes, no] }),
+      400,
+      "vote:errors.tooManyChoices",
+    );
     expect(await resultsOf(id)).toEqual([2, 1, 1]);
   });
 
   it("after-close results stay hidden from everyone, the committee included, until it closes", async () => {
     const { id, options } = await newPoll({ results: "afterClose" });
-    await votePoll(r(0), id, [options[1]!]);
-    await votePoll(r(1), id, [options[1]!]);
-    await votePoll(r(2), id, [options[0]!]);
+    await run(votePoll, r(0), { id, choice: [options[1]!] });
+    await run(votePoll, r(1), { id, choice: [options[1]!] });
+    await run(votePoll, r(2), { id, choice: [options[0]!] });
     for (const who of [ANONYMOUS, r(0), committee]) expect(await resultsOf(id, who)).toBeNull();
     // The number of ballots is public, what they say is not.
     expect((await pollPage(ANONYMOUS, id))!.ballots).toBe(3);
@@ -271,7 +280,11 @@ describe("voting in a poll", () => {
 
   it("answers null for a poll that does not exist, and refuses to vote in it", async () => {
     expect(await pollPage(ANONYMOUS, 999_999)).toBeNull();
-    await expectRefusal(() => votePoll(r(0), 999_999, [1]), 404, "vote:errors.pollNotFound");
+    await expectRefusal(
+      () => run(votePoll, r(0), { id: 999_999, choice: [1] }),
+      404,
+      "vote:errors.pollNotFound",
+    );
   });
 });
 
@@ -279,22 +292,38 @@ describe("refused poll ballots write nothing", () => {
   it("refuses before opening and after closing", async () => {
     const { id, options } = await newPoll();
     await setVoteWindow("poll", id, HOUR, 2 * HOUR);
-    await expectRefusal(() => votePoll(r(0), id, [options[0]!]), 409, "vote:errors.notOpenYet");
+    await expectRefusal(
+      () => run(votePoll, r(0), { id, choice: [options[0]!] }),
+      409,
+      "vote:errors.notOpenYet",
+    );
     await closePoll(id);
-    await expectRefusal(() => votePoll(r(0), id, [options[0]!]), 409, "vote:errors.closed");
+    await expectRefusal(
+      () => run(votePoll, r(0), { id, choice: [options[0]!] }),
+      409,
+      "vote:errors.closed",
+    );
   });
 
   it("refuses a second ballot, even a different one", async () => {
     const { id, options } = await newPoll();
-    await votePoll(r(0), id, [options[0]!]);
-    await expectRefusal(() => votePoll(r(0), id, [options[0]!]), 409, "vote:errors.alreadyVoted");
-    await expectRefusal(() => votePoll(r(0), id, [options[2]!]), 409, "vote:errors.alreadyVoted");
+    await run(votePoll, r(0), { id, choice: [options[0]!] });
+    await expectRefusal(
+      () => run(votePoll, r(0), { id, choice: [options[0]!] }),
+      409,
+      "vote:errors.alreadyVoted",
+    );
+    await expectRefusal(
+      () => run(votePoll, r(0), { id, choice: [options[2]!] }),
+      409,
+      "vote:errors.alreadyVoted",
+    );
     expect(await resultsOf(id)).toEqual([1, 0, 0]);
   });
 
   it("refuses those who are not verified residents of the poll's community", async () => {
     const { id, options } = await newPoll();
-    const vote = (a: Actor) => () => votePoll(a, id, [options[0]!]);
+    const vote = (a: Actor) => () => run(votePoll, a, { id, choice: [options[0]!] });
     await expectRefusal(vote(pendingUser), 403, "errors.forbidden");
     await expectRefusal(vote(residentThere), 403, "errors.forbidden");
     // The committee runs the poll; unless they live there, they do not vote in it.
@@ -305,25 +334,33 @@ describe("refused poll ballots write nothing", () => {
   it("refuses options that are not the poll's: unknown, another poll's, repeated, none", async () => {
     const { id, options } = await newPoll();
     const other = await newPoll();
-    await expectRefusal(() => votePoll(r(0), id, [999_999]), 400, "vote:errors.noSuchOption");
     await expectRefusal(
-      () => votePoll(r(0), id, [other.options[0]!]),
+      () => run(votePoll, r(0), { id, choice: [999_999] }),
       400,
       "vote:errors.noSuchOption",
     );
     await expectRefusal(
-      () => votePoll(r(0), id, [options[0]!, other.options[1]!]),
+      () => run(votePoll, r(0), { id, choice: [other.options[0]!] }),
       400,
       "vote:errors.noSuchOption",
     );
     await expectRefusal(
-      () => votePoll(r(0), id, [options[0]!, options[0]!]),
+      () => run(votePoll, r(0), { id, choice: [options[0]!, other.options[1]!] }),
+      400,
+      "vote:errors.noSuchOption",
+    );
+    await expectRefusal(
+      () => run(votePoll, r(0), { id, choice: [options[0]!, options[0]!] }),
       400,
       "vote:errors.duplicateChoice",
     );
-    await expectRefusal(() => votePoll(r(0), id, []), 400, "vote:errors.chooseOne");
+    await expectRefusal(
+      () => run(votePoll, r(0), { id, choice: [] }),
+      400,
+      "vote:errors.chooseOne",
+    );
     // Refused, r(0) may still vote.
-    await votePoll(r(0), id, [options[0]!]);
+    await run(votePoll, r(0), { id, choice: [options[0]!] });
   });
 
   it("lets only the committee create polls, and seat-holder polls only at its own meetings", async () => {
@@ -346,11 +383,19 @@ describe("seat-holder polls", () => {
     await inviteSeat(meetingId, outsider);
     await inviteSeat(meetingId, r(5).userId!);
     const { id, options } = await newPoll({ electorate: "seatHolders" }, { meetingId });
-    await votePoll(await actorFor(outsider), id, [options[0]!]);
-    await votePoll(r(5), id, [options[1]!]);
+    await run(votePoll, await actorFor(outsider), { id, choice: [options[0]!] });
+    await run(votePoll, r(5), { id, choice: [options[1]!] });
     // A verified resident without a seat at this meeting.
-    await expectRefusal(() => votePoll(r(6), id, [options[0]!]), 403, "errors.forbidden");
-    await expectRefusal(() => votePoll(ANONYMOUS, id, [options[0]!]), 401, "errors.signInRequired");
+    await expectRefusal(
+      () => run(votePoll, r(6), { id, choice: [options[0]!] }),
+      403,
+      "errors.forbidden",
+    );
+    await expectRefusal(
+      () => run(votePoll, ANONYMOUS, { id, choice: [options[0]!] }),
+      401,
+      "errors.signInRequired",
+    );
     expect(await resultsOf(id)).toEqual([1, 1, 0]);
     expect((await pollPage(r(6), id))!.viewer).toMatchObject({ eligible: false, canVote: false });
   });
@@ -361,15 +406,26 @@ describe("seat-holder polls", () => {
     await inviteSeat(meetingId, guest);
     const { id, options } = await newPoll({ electorate: "seatHolders" }, { meetingId });
     await expectRefusal(
-      () => enterPaperBallot(committee, "poll", id, r(7).userId!, [options[0]!]),
+      () =>
+        run(enterPaperBallot, committee, {
+          kind: "poll",
+          id,
+          voter: r(7).userId!,
+          choice: [options[0]!],
+        }),
       403,
       "vote:errors.voterNotEligible",
     );
-    await enterPaperBallot(committee, "poll", id, guest, [options[0]!]);
+    await run(enterPaperBallot, committee, {
+      kind: "poll",
+      id,
+      voter: guest,
+      choice: [options[0]!],
+    });
     expect(await resultsOf(id)).toEqual([1, 0, 0]);
   });
 
-  // BUG (app/services/voting.server.ts, pollPage → eligibleNonVoters): the paper-ballot picker of a
+  // BUG (app/services/voting/queries.server.ts, pollPage → eligibleNonVoters): the paper-ballot picker of a
   // seat-holder poll lists the community's verified residents, who are refused as not eligible
   // (see the test above), and leaves out invited seat holders who do not live there, for whom
   // the committee then cannot enter a paper ballot from the page. Fix: for a poll whose electorate
@@ -390,9 +446,9 @@ describe("seat-holder polls", () => {
     const guest = await makeUser();
     await inviteSeat(meetingId, guest);
     const { id, options } = await newPoll({}, { meetingId });
-    await votePoll(r(6), id, [options[0]!]);
+    await run(votePoll, r(6), { id, choice: [options[0]!] });
     await expectRefusal(
-      async () => votePoll(await actorFor(guest), id, [options[0]!]),
+      async () => run(votePoll, await actorFor(guest), { id, choice: [options[0]!] }),
       403,
       "errors.forbidden",
     );
@@ -423,7 +479,7 @@ describe("ballot secrecy", () => {
     for (let i = 0; i < 10; i++) voters.push(await makeResident(here));
     for (const [i, v] of voters.entries()) {
       const choices = options.filter((_, k) => (i >> k) & 1 || k === i % 3);
-      cast.push({ receipt: await votePoll(v, id, choices), choices });
+      cast.push({ receipt: await run(votePoll, v, { id, choice: choices }), choices });
     }
     await closePoll(id);
     const published = await publishedBallots("poll", id);
@@ -466,7 +522,7 @@ describe("racing ballots", () => {
     const choiceOf = (i: number) => options[i % 3]!;
 
     const settled = await Promise.allSettled(
-      order.map((i) => votePoll(voters[i]!, id, [choiceOf(i)])),
+      order.map((i) => run(votePoll, voters[i]!, { id, choice: [choiceOf(i)] })),
     );
 
     const fulfilled = settled.filter((s) => s.status === "fulfilled");
@@ -505,7 +561,7 @@ describe("creating a budget round", () => {
   it("takes accepted projects of the community, their costs fixed in the round", async () => {
     const a = await makeProject(here, { cost: 3000 });
     const b = await makeProject(here, { cost: 5000 });
-    const id = await createRound(committee, here, roundInput([b, a]));
+    const id = await run(createRound, committee, { ...roundInput([b, a]), communityId: here });
     const rows = await getDb()
       .selectFrom("roundProjects")
       .selectAll()
@@ -532,7 +588,7 @@ describe("creating a budget round", () => {
     const elsewhere = await makeProject(there);
     for (const other of [submitted, rejected, elsewhere, 999_999]) {
       await expectRefusal(
-        () => createRound(committee, here, roundInput([a, other])),
+        () => run(createRound, committee, { ...roundInput([a, other]), communityId: here }),
         400,
         "vote:errors.projectsNotAccepted",
       );
@@ -542,9 +598,13 @@ describe("creating a budget round", () => {
   it("is for the community's committee only", async () => {
     const a = await makeProject(here);
     const b = await makeProject(here);
-    await expectRefusal(() => createRound(r(0), here, roundInput([a, b])), 403, "errors.forbidden");
     await expectRefusal(
-      () => createRound(committeeThere, here, roundInput([a, b])),
+      () => run(createRound, r(0), { ...roundInput([a, b]), communityId: here }),
+      403,
+      "errors.forbidden",
+    );
+    await expectRefusal(
+      () => run(createRound, committeeThere, { ...roundInput([a, b]), communityId: here }),
       403,
       "errors.forbidden",
     );
@@ -559,7 +619,7 @@ describe("voting in a budget round", () => {
     p = [];
     for (const cost of [3000, 5000, 2000, 9000]) p.push(await makeProject(here, { cost }));
     outside = await makeProject(here, { cost: 100 });
-    round = await createRound(committee, here, roundInput(p));
+    round = await run(createRound, committee, { ...roundInput(p), communityId: here });
   });
 
   /** The same costs as `p`, in new projects: a project stands in one uncounted round at a time. */
@@ -571,13 +631,14 @@ describe("voting in a budget round", () => {
 
   it("refuses a project already in another uncounted round, and a minimum above the projects", async () => {
     await expectRefusal(
-      () => createRound(committee, here, roundInput(p)),
+      () => run(createRound, committee, { ...roundInput(p), communityId: here }),
       409,
       "vote:errors.projectInAnotherRound",
     );
     const q = await sameCosts();
     await expectRefusal(
-      () => createRound(committee, here, roundInput(q, { minProjects: "5" })),
+      () =>
+        run(createRound, committee, { ...roundInput(q, { minProjects: "5" }), communityId: here }),
       400,
       "vote:errors.minAboveProjects",
     );
@@ -585,58 +646,91 @@ describe("voting in a budget round", () => {
 
   it("accepts a ballot that uses the budget exactly, and refuses one over it", async () => {
     await expectRefusal(
-      () => voteRound(r(0), round, [p[0]!, p[1]!, p[2]!, p[3]!]),
+      () => run(voteRound, r(0), { id: round, choice: [p[0]!, p[1]!, p[2]!, p[3]!] }),
       400,
       "vote:errors.overBudget",
     );
     await expectRefusal(
-      () => voteRound(r(0), round, [p[3]!, p[2]!]),
+      () => run(voteRound, r(0), { id: round, choice: [p[3]!, p[2]!] }),
       400,
       "vote:errors.overBudget",
     );
-    expect(await voteRound(r(0), round, [p[0]!, p[1]!, p[2]!])).toMatch(RECEIPT);
+    expect(await run(voteRound, r(0), { id: round, choice: [p[0]!, p[1]!, p[2]!] })).toMatch(
+      RECEIPT,
+    );
     expect((await ballotRows("round", round)).map((b) => b.choices)).toEqual([
       [p[0], p[1], p[2]].sort((x, y) => x! - y!),
     ]);
-    await expectRefusal(() => voteRound(r(0), round, [p[3]!]), 409, "vote:errors.alreadyVoted");
+    await expectRefusal(
+      () => run(voteRound, r(0), { id: round, choice: [p[3]!] }),
+      409,
+      "vote:errors.alreadyVoted",
+    );
   });
 
   it("refuses projects outside the round, repeats and empty ballots", async () => {
-    await expectRefusal(() => voteRound(r(1), round, [outside]), 400, "vote:errors.noSuchProject");
-    await expectRefusal(() => voteRound(r(1), round, [999_999]), 400, "vote:errors.noSuchProject");
     await expectRefusal(
-      () => voteRound(r(1), round, [p[0]!, p[0]!]),
+      () => run(voteRound, r(1), { id: round, choice: [outside] }),
+      400,
+      "vote:errors.noSuchProject",
+    );
+    await expectRefusal(
+      () => run(voteRound, r(1), { id: round, choice: [999_999] }),
+      400,
+      "vote:errors.noSuchProject",
+    );
+    await expectRefusal(
+      () => run(voteRound, r(1), { id: round, choice: [p[0]!, p[0]!] }),
       400,
       "vote:errors.duplicateChoice",
     );
-    await expectRefusal(() => voteRound(r(1), round, []), 400, "vote:errors.tooFewProjects");
+    await expectRefusal(
+      () => run(voteRound, r(1), { id: round, choice: [] }),
+      400,
+      "vote:errors.tooFewProjects",
+    );
   });
 
   it("keeps to the round's minimum and maximum", async () => {
     const q = await sameCosts();
-    const id = await createRound(
-      committee,
-      here,
-      roundInput(q, { budget: "100000", minProjects: "2", maxProjects: "3" }),
+    const id = await run(createRound, committee, {
+      ...roundInput(q, { budget: "100000", minProjects: "2", maxProjects: "3" }),
+      communityId: here,
+    });
+    await expectRefusal(
+      () => run(voteRound, r(2), { id, choice: [q[0]!] }),
+      400,
+      "vote:errors.tooFewProjects",
     );
-    await expectRefusal(() => voteRound(r(2), id, [q[0]!]), 400, "vote:errors.tooFewProjects");
-    await expectRefusal(() => voteRound(r(2), id, q), 400, "vote:errors.tooManyProjects");
-    await voteRound(r(2), id, [q[0]!, q[3]!]);
-    await voteRound(r(3), id, [q[0]!, q[1]!, q[2]!]);
+    await expectRefusal(
+      () => run(voteRound, r(2), { id, choice: q }),
+      400,
+      "vote:errors.tooManyProjects",
+    );
+    await run(voteRound, r(2), { id, choice: [q[0]!, q[3]!] });
+    await run(voteRound, r(3), { id, choice: [q[0]!, q[1]!, q[2]!] });
   });
 
   it("is for the community's verified residents, while it is open", async () => {
-    const vote = (a: Actor) => () => voteRound(a, round, [p[0]!]);
+    const vote = (a: Actor) => () => run(voteRound, a, { id: round, choice: [p[0]!] });
     await expectRefusal(vote(pendingUser), 403, "errors.forbidden");
     await expectRefusal(vote(residentThere), 403, "errors.forbidden");
     await expectRefusal(vote(committee), 403, "errors.forbidden");
     await expectRefusal(vote(ANONYMOUS), 401, "errors.signInRequired");
     const q = await sameCosts();
-    const later = await createRound(committee, here, roundInput(q));
+    const later = await run(createRound, committee, { ...roundInput(q), communityId: here });
     await setVoteWindow("round", later, HOUR, 2 * HOUR);
-    await expectRefusal(() => voteRound(r(4), later, [q[0]!]), 409, "vote:errors.notOpenYet");
+    await expectRefusal(
+      () => run(voteRound, r(4), { id: later, choice: [q[0]!] }),
+      409,
+      "vote:errors.notOpenYet",
+    );
     await closeRound(later);
-    await expectRefusal(() => voteRound(r(4), later, [q[0]!]), 409, "vote:errors.closed");
+    await expectRefusal(
+      () => run(voteRound, r(4), { id: later, choice: [q[0]!] }),
+      409,
+      "vote:errors.closed",
+    );
   });
 });
 
@@ -651,9 +745,13 @@ async function disputedRound(method: "greedy" | "mes") {
     await makeProject(here, { cost: 4000, title: "B 休息座椅" }),
     await makeProject(here, { cost: 4000, title: "C 儿童滑梯" }),
   ] as [number, number, number];
-  const id = await createRound(committee, here, roundInput([a, b, c], { budget: "8000", method }));
+  const id = await run(createRound, committee, {
+    ...roundInput([a, b, c], { budget: "8000", method }),
+    communityId: here,
+  });
   const receipts: string[] = [];
-  for (let i = 0; i < 10; i++) receipts.push(await voteRound(r(i), id, i < 6 ? [a, b] : [c]));
+  for (let i = 0; i < 10; i++)
+    receipts.push(await run(voteRound, r(i), { id, choice: i < 6 ? [a, b] : [c] }));
   return { id, a, b, c, receipts };
 }
 
@@ -763,7 +861,10 @@ describe("tallying a closed round", () => {
   it("funds nothing when nobody voted", async () => {
     const [x, y] = [await makeProject(here), await makeProject(here)];
     for (const method of ["greedy", "mes"]) {
-      const id = await createRound(committee, here, roundInput([x, y], { method }));
+      const id = await run(createRound, committee, {
+        ...roundInput([x, y], { method }),
+        communityId: here,
+      });
       await closeRound(id);
       await ensureTallied(id);
       const state = await roundState(id);
@@ -813,18 +914,17 @@ describe("tallying a closed round", () => {
     }
   });
 
-  // BUG (app/services/voting-export.server.ts, roundPabulib: date_begin/date_end): the dates are
+  // BUG (app/services/voting/published.server.ts, roundPabulib: date_begin/date_end): the dates are
   // the UTC date of opensAt/closesAt (`.slice(0, 10)` of an ISO string), while the site reads and
   // shows every time in China time. A round from 07:00 on 1 June to 07:30 on 2 June (China time)
   // is exported as 2025-05-31 … 2025-06-01. Fix: format the dates in Asia/Shanghai, e.g.
   // `new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 10)`.
   it("dates the Pabulib file in China time, as the site shows them", async () => {
     const [x, y] = [await makeProject(here), await makeProject(here)];
-    const id = await createRound(
-      committee,
-      here,
-      roundInput([x, y], { opensAt: "2025-06-01T07:00", closesAt: "2025-06-02T07:30" }),
-    );
+    const id = await run(createRound, committee, {
+      ...roundInput([x, y], { opensAt: "2025-06-01T07:00", closesAt: "2025-06-02T07:30" }),
+      communityId: here,
+    });
     const pb = parsePabulib(await roundPabulib(id));
     expect({ begin: pb.meta.date_begin, end: pb.meta.date_end }).toEqual({
       begin: "2025-06-01",
@@ -838,7 +938,12 @@ describe("tallying a closed round", () => {
 describe("paper ballots", () => {
   it("mark the resident as having voted: their online ballot is then refused", async () => {
     const { id, options } = await newPoll();
-    const receipt = await enterPaperBallot(committee, "poll", id, r(0).userId!, [options[1]!]);
+    const { receipt } = await run(enterPaperBallot, committee, {
+      kind: "poll",
+      id,
+      voter: r(0).userId!,
+      choice: [options[1]!],
+    });
     expect(receipt).toMatch(RECEIPT);
     const [part] = await participations("poll", id);
     expect(part).toMatchObject({
@@ -851,7 +956,11 @@ describe("paper ballots", () => {
     expect(await ballotRows("poll", id)).toEqual([
       { receipt, pollId: id, roundId: null, choices: [options[1]], channel: "paper" },
     ]);
-    await expectRefusal(() => votePoll(r(0), id, [options[0]!]), 409, "vote:errors.alreadyVoted");
+    await expectRefusal(
+      () => run(votePoll, r(0), { id, choice: [options[0]!] }),
+      409,
+      "vote:errors.alreadyVoted",
+    );
     const page = (await pollPage(r(0), id))!;
     expect(page.viewer.voted).toBe(true);
     expect(page.paperBallots).toBe(1);
@@ -859,15 +968,32 @@ describe("paper ballots", () => {
 
   it("refuse a paper ballot for a resident who voted online, or on paper already", async () => {
     const { id, options } = await newPoll();
-    await votePoll(r(1), id, [options[0]!]);
+    await run(votePoll, r(1), { id, choice: [options[0]!] });
     await expectRefusal(
-      () => enterPaperBallot(committee, "poll", id, r(1).userId!, [options[1]!]),
+      () =>
+        run(enterPaperBallot, committee, {
+          kind: "poll",
+          id,
+          voter: r(1).userId!,
+          choice: [options[1]!],
+        }),
       409,
       "vote:errors.residentVoted",
     );
-    await enterPaperBallot(committee, "poll", id, r(2).userId!, [options[1]!]);
+    await run(enterPaperBallot, committee, {
+      kind: "poll",
+      id,
+      voter: r(2).userId!,
+      choice: [options[1]!],
+    });
     await expectRefusal(
-      () => enterPaperBallot(committee2, "poll", id, r(2).userId!, [options[1]!]),
+      () =>
+        run(enterPaperBallot, committee2, {
+          kind: "poll",
+          id,
+          voter: r(2).userId!,
+          choice: [options[1]!],
+        }),
       409,
       "vote:errors.residentVoted",
     );
@@ -878,24 +1004,42 @@ describe("paper ballots", () => {
     const ghost = 999_999;
     for (const voter of [pendingUser.userId!, residentThere.userId!, committee2.userId!, ghost]) {
       await expectRefusal(
-        () => enterPaperBallot(committee, "poll", id, voter, [options[0]!]),
+        () => run(enterPaperBallot, committee, { kind: "poll", id, voter, choice: [options[0]!] }),
         403,
         "vote:errors.voterNotEligible",
       );
     }
     await expectRefusal(
-      () => enterPaperBallot(committee, "poll", id, r(3).userId!, [options[0]!, options[1]!]),
+      () =>
+        run(enterPaperBallot, committee, {
+          kind: "poll",
+          id,
+          voter: r(3).userId!,
+          choice: [options[0]!, options[1]!],
+        }),
       400,
       "vote:errors.tooManyChoices",
     );
     await expectRefusal(
-      () => enterPaperBallot(committee, "poll", id, r(3).userId!, [999_999]),
+      () =>
+        run(enterPaperBallot, committee, {
+          kind: "poll",
+          id,
+          voter: r(3).userId!,
+          choice: [999_999],
+        }),
       400,
       "vote:errors.noSuchOption",
     );
     await closePoll(id);
     await expectRefusal(
-      () => enterPaperBallot(committee, "poll", id, r(3).userId!, [options[0]!]),
+      () =>
+        run(enterPaperBallot, committee, {
+          kind: "poll",
+          id,
+          voter: r(3).userId!,
+          choice: [options[0]!],
+        }),
       409,
       "vote:errors.closed",
     );
@@ -903,7 +1047,8 @@ describe("paper ballots", () => {
 
   it("are entered by the community's committee only", async () => {
     const { id, options } = await newPoll();
-    const enter = (a: Actor) => () => enterPaperBallot(a, "poll", id, r(4).userId!, [options[0]!]);
+    const enter = (a: Actor) => () =>
+      run(enterPaperBallot, a, { kind: "poll", id, voter: r(4).userId!, choice: [options[0]!] });
     await expectRefusal(enter(r(5)), 403, "errors.forbidden");
     await expectRefusal(enter(committeeThere), 403, "errors.forbidden");
     await expectRefusal(enter(ANONYMOUS), 401, "errors.signInRequired");
@@ -911,7 +1056,12 @@ describe("paper ballots", () => {
 
   it("log who entered a ballot for whom, never what it chose", async () => {
     const { id, options } = await newPoll();
-    await enterPaperBallot(committee, "poll", id, r(6).userId!, [options[2]!]);
+    await run(enterPaperBallot, committee, {
+      kind: "poll",
+      id,
+      voter: r(6).userId!,
+      choice: [options[2]!],
+    });
     const [part] = await participations("poll", id);
     const log = await auditOf("ballot.enterPaper", "poll", id);
     expect(log).toEqual([
@@ -925,47 +1075,70 @@ describe("paper ballots", () => {
 
   it("are flagged for review where the committee has one member, who cannot confirm them", async () => {
     const { id, options } = await newPoll({}, { communityId: solo, by: soloCommittee });
-    await enterPaperBallot(soloCommittee, "poll", id, soloResident.userId!, [options[0]!]);
+    await run(enterPaperBallot, soloCommittee, {
+      kind: "poll",
+      id,
+      voter: soloResident.userId!,
+      choice: [options[0]!],
+    });
     const [part] = await participations("poll", id);
     expect(part).toMatchObject({ needsReview: 1, enteredBy: soloCommittee.userId });
     expect((await auditOf("ballot.enterPaper", "poll", id))[0]!.details.needsReview).toBe(true);
     await expectRefusal(
-      () => confirmPaperBallot(soloCommittee, part!.id),
+      () => run(confirmPaperBallot, soloCommittee, { participationId: part!.id }),
       409,
       "vote:errors.confirmOwnEntry",
     );
     // Another community's committee has no say here.
-    await expectRefusal(() => confirmPaperBallot(committee, part!.id), 403, "errors.forbidden");
+    await expectRefusal(
+      () => run(confirmPaperBallot, committee, { participationId: part!.id }),
+      403,
+      "errors.forbidden",
+    );
   });
 
   it("are confirmed by a second committee member, once", async () => {
     const { id, options } = await newPoll();
-    await enterPaperBallot(committee, "poll", id, r(7).userId!, [options[0]!]);
+    await run(enterPaperBallot, committee, {
+      kind: "poll",
+      id,
+      voter: r(7).userId!,
+      choice: [options[0]!],
+    });
     const [part] = await participations("poll", id);
     await expectRefusal(
-      () => confirmPaperBallot(committee, part!.id),
+      () => run(confirmPaperBallot, committee, { participationId: part!.id }),
       409,
       "vote:errors.confirmOwnEntry",
     );
-    await expectRefusal(() => confirmPaperBallot(r(0), part!.id), 403, "errors.forbidden");
     await expectRefusal(
-      () => confirmPaperBallot(committeeThere, part!.id),
+      () => run(confirmPaperBallot, r(0), { participationId: part!.id }),
+      403,
+      "errors.forbidden",
+    );
+    await expectRefusal(
+      () => run(confirmPaperBallot, committeeThere, { participationId: part!.id }),
       403,
       "errors.forbidden",
     );
     // Confirming from another poll's page (a forged participation id) finds nothing.
     await expectRefusal(
-      () => confirmPaperBallot(committee2, part!.id, { kind: "poll", id: id + 1000 }),
+      () =>
+        run(confirmPaperBallot, committee2, {
+          participationId: part!.id,
+          kind: "poll",
+          id: id + 1000,
+        }),
       404,
       "vote:errors.paperNotFound",
     );
     await expectRefusal(
-      () => confirmPaperBallot(committee2, part!.id, { kind: "round", id }),
+      () => run(confirmPaperBallot, committee2, { participationId: part!.id, kind: "round", id }),
       404,
       "vote:errors.paperNotFound",
     );
 
-    await confirmPaperBallot(committee2, part!.id, { kind: "poll", id });
+    await run(confirmPaperBallot, committee2, { participationId: part!.id, kind: "poll", id });
     const [after] = await participations("poll", id);
     expect(after).toMatchObject({ confirmedBy: committee2.userId, needsReview: 0 });
     expect(after!.confirmedAt).not.toBeNull();
@@ -973,12 +1146,12 @@ describe("paper ballots", () => {
       { actorId: committee2.userId, areaId: here, details: { participationId: part!.id } },
     ]);
     await expectRefusal(
-      () => confirmPaperBallot(committee2, part!.id),
+      () => run(confirmPaperBallot, committee2, { participationId: part!.id }),
       409,
       "vote:errors.alreadyConfirmed",
     );
     await expectRefusal(
-      () => confirmPaperBallot(committee, part!.id),
+      () => run(confirmPaperBallot, committee, { participationId: part!.id }),
       409,
       "vote:errors.confirmOwnEntry",
     );
@@ -986,15 +1159,15 @@ describe("paper ballots", () => {
 
   it("cannot 'confirm' an online ballot or a participation that does not exist", async () => {
     const { id, options } = await newPoll();
-    await votePoll(r(8), id, [options[0]!]);
+    await run(votePoll, r(8), { id, choice: [options[0]!] });
     const [online] = await participations("poll", id);
     await expectRefusal(
-      () => confirmPaperBallot(committee2, online!.id),
+      () => run(confirmPaperBallot, committee2, { participationId: online!.id }),
       404,
       "vote:errors.paperNotFound",
     );
     await expectRefusal(
-      () => confirmPaperBallot(committee2, 999_999),
+      () => run(confirmPaperBallot, committee2, { participationId: 999_999 }),
       404,
       "vote:errors.paperNotFound",
     );
@@ -1005,16 +1178,26 @@ describe("paper ballots", () => {
       await makeProject(here, { cost: 6000 }),
       await makeProject(here, { cost: 5000 }),
     ];
-    const id = await createRound(committee, here, roundInput([x, y]));
+    const id = await run(createRound, committee, { ...roundInput([x, y]), communityId: here });
     await expectRefusal(
-      () => enterPaperBallot(committee, "round", id, r(9).userId!, [x, y]),
+      () =>
+        run(enterPaperBallot, committee, {
+          kind: "round",
+          id,
+          voter: r(9).userId!,
+          choice: [x, y],
+        }),
       400,
       "vote:errors.overBudget",
     );
-    await enterPaperBallot(committee, "round", id, r(9).userId!, [y]);
-    await expectRefusal(() => voteRound(r(9), id, [x]), 409, "vote:errors.alreadyVoted");
+    await run(enterPaperBallot, committee, { kind: "round", id, voter: r(9).userId!, choice: [y] });
+    await expectRefusal(
+      () => run(voteRound, r(9), { id, choice: [x] }),
+      409,
+      "vote:errors.alreadyVoted",
+    );
     const [part] = await participations("round", id);
-    await confirmPaperBallot(committee2, part!.id);
+    await run(confirmPaperBallot, committee2, { participationId: part!.id });
     expect(await auditOf("ballot.confirmPaper", "budgetRound", id)).toHaveLength(1);
     expect((await roundPage(committee, id))!.paper).toMatchObject([
       { id: part!.id, enteredBy: committee.userId, needsReview: 0 },
@@ -1028,9 +1211,14 @@ describe("published ballots", () => {
   it("are refused until voting closes, then list every ballot with its channel", async () => {
     const { id, options } = await newPoll({ method: "approval", maxChoices: "2" });
     const [a, b, c] = options as [number, number, number];
-    const mine = await votePoll(r(0), id, [a, c]);
-    const second = await votePoll(r(1), id, [b]);
-    const paper = await enterPaperBallot(committee, "poll", id, r(2).userId!, [c]);
+    const mine = await run(votePoll, r(0), { id, choice: [a, c] });
+    const second = await run(votePoll, r(1), { id, choice: [b] });
+    const { receipt: paper } = await run(enterPaperBallot, committee, {
+      kind: "poll",
+      id,
+      voter: r(2).userId!,
+      choice: [c],
+    });
 
     for (const read of [
       () => publishedBallots("poll", id),
@@ -1060,7 +1248,7 @@ describe("published ballots", () => {
     expect(await findReceipt("poll", id, "0000-0000-0000")).toBeNull();
     // A receipt of another poll is not found in this one.
     const other = await newPoll();
-    const elsewhere = await votePoll(r(0), other.id, [other.options[0]!]);
+    const elsewhere = await run(votePoll, r(0), { id: other.id, choice: [other.options[0]!] });
     expect(await findReceipt("poll", id, elsewhere)).toBeNull();
 
     const csv = await ballotsCsv("poll", id);

@@ -2,11 +2,17 @@
 import type { ReactNode } from "react";
 import { Form, Link } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import type { Phase } from "~/domain/voting/rules";
+import { RECEIPT_TYPED_MAX, type Phase } from "~/domain/voting/rules";
 import type { FieldErrors } from "~/domain/validation";
 import type { Lng } from "~/i18n/config";
 import { formatDateTime } from "~/utils/format";
 import { ErrorSummary, Field, SelectField } from "./forms";
+
+/** What the poll and round pages' action answers besides refusals. */
+export type VoteAnswer =
+  | { receipt: string; paper?: boolean }
+  | { found: { receipt: string; choices: number[]; channel: "online" | "paper" } | null }
+  | { confirmed: true };
 
 export function useVoteLabels() {
   const { t, i18n } = useTranslation(["vote", "common"]);
@@ -132,7 +138,7 @@ export function PublishedBallots({
           label={t("vote:published.checkLabel")}
           hint={t("vote:published.checkHint")}
           autoComplete="off"
-          maxLength={20}
+          maxLength={RECEIPT_TYPED_MAX}
           error={errors?.receipt}
         />
         <button type="submit">{t("vote:published.check")}</button>

@@ -12,13 +12,17 @@ import {
   PaperDesk,
   ResultBars,
   useVoteLabels,
+  type VoteAnswer,
 } from "~/components/votes";
-import { roundPage } from "~/services/voting.server";
+import { receiptSchema } from "~/domain/voting/schemas";
+import { intent, lookup, submitIntent } from "~/services/runner/form.server";
+import { confirmPaperBallot, enterPaperBallot, voteRound } from "~/services/voting/ballots.server";
+import { findReceipt } from "~/services/voting/published.server";
+import { roundPage } from "~/services/voting/queries.server";
 import { areaName, formatYuan } from "~/utils/format";
-import { idParam, notFound, type Refusal } from "~/utils/forms.server";
+import { idParam, notFound, readForm, type Refusal } from "~/utils/forms.server";
 import { titleMeta } from "~/utils/meta";
-import { getCurrent } from "~/utils/session.server";
-import { voteAction, type VoteAnswer } from "~/utils/vote-action.server";
+import { getCurrent, requireSession } from "~/utils/session.server";
 
 export const handle = { i18n: ["vote", "project"] };
 export const meta = titleMeta;
@@ -32,7 +36,26 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  return voteAction(request, "round", idParam(params.id));
+  const id = idParam(params.id);
+  const form = await readForm(request);
+  // Anyone may look a receipt up, signed in or not; every other form needs a session.
+  const { actor } =
+    form.intent === "check" ? await getCurrent(request) : await requireSession(request);
+  return submitIntent(
+    {
+      vote: intent(voteRound, (receipt) => json<VoteAnswer>({ receipt })),
+      paper: intent(enterPaperBallot, (r) => json<VoteAnswer>({ receipt: r.receipt, paper: true })),
+      confirm: intent(confirmPaperBallot, () => json<VoteAnswer>({ confirmed: true })),
+      check: lookup(
+        receiptSchema,
+        (i) => findReceipt("round", id, i.receipt),
+        (found) => json<VoteAnswer>({ found }),
+      ),
+    },
+    actor,
+    form,
+    { params: { kind: "round", id } },
+  );
 }
 
 export default function BudgetRound() {

@@ -1,6 +1,6 @@
 /** Every ballot of a closed round, as CSV: anyone may download and recount. */
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { ballotsCsv } from "~/services/voting-export.server";
+import { ballotsCsv } from "~/services/voting/published.server";
 import { idParam, throwRefusal } from "~/utils/forms.server";
 
 export async function loader({ params }: LoaderFunctionArgs) {

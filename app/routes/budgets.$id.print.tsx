@@ -3,7 +3,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { BallotPaper, useVoteLabels } from "~/components/votes";
-import { roundPage } from "~/services/voting.server";
+import { roundPage } from "~/services/voting/queries.server";
 import { areaName, formatYuan } from "~/utils/format";
 import { idParam, notFound } from "~/utils/forms.server";
 import { titleMeta } from "~/utils/meta";

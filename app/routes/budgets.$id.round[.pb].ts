@@ -1,6 +1,6 @@
 /** A closed round as a Pabulib file (anonymised voter ids), for other tools to check the outcome. */
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { roundPabulib } from "~/services/voting-export.server";
+import { roundPabulib } from "~/services/voting/published.server";
 import { idParam, throwRefusal } from "~/utils/forms.server";
 
 export async function loader({ params }: LoaderFunctionArgs) {

@@ -3,21 +3,15 @@ import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { CheckboxGroup, ErrorSummary, Field, SelectField, TextArea } from "~/components/forms";
 import { useVoteLabels } from "~/components/votes";
-import { TALLY_METHODS } from "~/domain/voting/rules";
-import { roundSchema } from "~/domain/voting/schemas";
-import { id as idSchema, parseForm } from "~/domain/validation";
+import { ROUND_DESCRIPTION_MAX, ROUND_TITLE_MAX, TALLY_METHODS } from "~/domain/voting/rules";
+import { id as idSchema } from "~/domain/validation";
 import { getT } from "~/i18n/i18next.server";
 import { getArea } from "~/services/communities/queries.server";
-import { acceptedProjects, createRound } from "~/services/voting.server";
+import { submit } from "~/services/runner/form.server";
+import { createRound } from "~/services/voting/commands.server";
+import { acceptedProjects } from "~/services/voting/queries.server";
 import { areaName, formatYuan } from "~/utils/format";
-import {
-  notFound,
-  readForm,
-  refusalFrom,
-  refuseForm,
-  throwRefusal,
-  type Refusal,
-} from "~/utils/forms.server";
+import { notFound, readForm, throwRefusal, type Refusal } from "~/utils/forms.server";
 import { titleMeta } from "~/utils/meta";
 import { requireSession } from "~/utils/session.server";
 
@@ -44,14 +38,9 @@ export async function action({ request }: ActionFunctionArgs) {
   const communityId = communityOf(new URL(request.url));
   const form = await readForm(request);
   const { actor } = await requireSession(request);
-  const parsed = parseForm(roundSchema, form);
-  if (!parsed.ok) return refuseForm(400, parsed.errors, form);
-  try {
-    const id = await createRound(actor, communityId, parsed.data);
-    return redirect(`/budgets/${id}`);
-  } catch (e) {
-    return refusalFrom(e, form);
-  }
+  return submit(createRound, actor, form, (id) => redirect(`/budgets/${id}`), {
+    params: { communityId },
+  });
 }
 
 export default function NewRound() {
@@ -89,7 +78,7 @@ export default function NewRound() {
             label={t("vote:newRound.name")}
             defaultValue={v.title}
             error={e.title}
-            maxLength={80}
+            maxLength={ROUND_TITLE_MAX}
           />
           <TextArea
             name="description"
@@ -97,7 +86,7 @@ export default function NewRound() {
             rows={3}
             defaultValue={v.description}
             error={e.description}
-            maxLength={2000}
+            maxLength={ROUND_DESCRIPTION_MAX}
           />
           <Field
             name="budget"

@@ -26,7 +26,7 @@ import { readPreferences } from "~/utils/preferences.server";
 import { getCurrent, requireSession } from "~/utils/session.server";
 import { CommunityProjects } from "~/components/projects";
 import { VoteLinks } from "~/components/votes";
-import { votesOf } from "~/services/voting.server";
+import { votesOf } from "~/services/voting/queries.server";
 import { pendingOrganisations } from "~/services/organisations/queries.server";
 import { setSupportThreshold } from "~/services/projects/commands.server";
 import { listProjects, reviewQueue, supportThreshold } from "~/services/projects/queries.server";

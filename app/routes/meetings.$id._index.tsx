@@ -20,7 +20,7 @@ import {
 } from "~/domain/meetings/rules";
 import { authorize, can as allowed } from "~/domain/permissions/policy";
 import { VoteLinks } from "~/components/votes";
-import { votesOf } from "~/services/voting.server";
+import { votesOf } from "~/services/voting/queries.server";
 import type { Lng } from "~/i18n/config";
 import { cancelRsvp, inviteToSeat, moveMeeting, rsvp } from "~/services/meetings/commands.server";
 import { addCommitment, updateCommitment, writeMinutes } from "~/services/meetings/minutes.server";

@@ -1,6 +1,6 @@
 /** Every ballot of a closed poll, as JSON: anyone may download and recount. */
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { ballotsJson } from "~/services/voting-export.server";
+import { ballotsJson } from "~/services/voting/published.server";
 import { idParam, throwRefusal } from "~/utils/forms.server";
 
 export async function loader({ params }: LoaderFunctionArgs) {

@@ -4,21 +4,20 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { ErrorSummary, Field, SelectField, TextArea } from "~/components/forms";
 import { useVoteLabels } from "~/components/votes";
 import { authorize } from "~/domain/permissions/policy";
-import { OPTION_ROWS, POLL_METHODS } from "~/domain/voting/rules";
-import { pollSchema } from "~/domain/voting/schemas";
-import { id as idSchema, parseForm } from "~/domain/validation";
+import {
+  OPTION_MAX,
+  OPTION_ROWS,
+  POLL_DESCRIPTION_MAX,
+  POLL_METHODS,
+  QUESTION_MAX,
+} from "~/domain/voting/rules";
+import { id as idSchema } from "~/domain/validation";
 import { getT } from "~/i18n/i18next.server";
 import { getArea } from "~/services/communities/queries.server";
-import { createPoll } from "~/services/voting.server";
+import { submit } from "~/services/runner/form.server";
+import { createPoll } from "~/services/voting/commands.server";
 import { areaName } from "~/utils/format";
-import {
-  notFound,
-  readForm,
-  refusalFrom,
-  refuseForm,
-  throwRefusal,
-  type Refusal,
-} from "~/utils/forms.server";
+import { notFound, readForm, throwRefusal, type Refusal } from "~/utils/forms.server";
 import { titleMeta } from "~/utils/meta";
 import { requireSession } from "~/utils/session.server";
 
@@ -51,14 +50,9 @@ export async function action({ request }: ActionFunctionArgs) {
   const { communityId, meetingId } = placeOf(new URL(request.url));
   const form = await readForm(request);
   const { actor } = await requireSession(request);
-  const parsed = parseForm(pollSchema, form);
-  if (!parsed.ok) return refuseForm(400, parsed.errors, form);
-  try {
-    const id = await createPoll(actor, communityId, meetingId, parsed.data);
-    return redirect(`/polls/${id}`);
-  } catch (e) {
-    return refusalFrom(e, form);
-  }
+  return submit(createPoll, actor, form, (id) => redirect(`/polls/${id}`), {
+    params: { communityId, meetingId },
+  });
 }
 
 export default function NewPoll() {
@@ -89,7 +83,7 @@ export default function NewPoll() {
           label={t("vote:newPoll.question")}
           defaultValue={v.question}
           error={e.question}
-          maxLength={120}
+          maxLength={QUESTION_MAX}
         />
         <TextArea
           name="description"
@@ -97,7 +91,7 @@ export default function NewPoll() {
           rows={3}
           defaultValue={v.description}
           error={e.description}
-          maxLength={1000}
+          maxLength={POLL_DESCRIPTION_MAX}
         />
         <SelectField
           name="method"
@@ -117,7 +111,7 @@ export default function NewPoll() {
               id={`f-option-${i}`}
               label={t("vote:newPoll.option", { n: i + 1 })}
               defaultValue={options[i] ?? ""}
-              maxLength={80}
+              maxLength={OPTION_MAX}
             />
           ))}
         </fieldset>

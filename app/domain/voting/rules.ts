@@ -101,6 +101,21 @@ export function countPoll(
 }
 
 /**
+ * Limits of the poll and round forms, in characters (yuan for the budget): the schemas and the
+ * pages' inputs both read these. Kept here, free of zod, for the form components.
+ */
+export const QUESTION_MAX = 120;
+export const POLL_DESCRIPTION_MAX = 1000;
+export const OPTION_MAX = 80;
+export const ROUND_TITLE_MAX = 80;
+export const ROUND_DESCRIPTION_MAX = 2000;
+export const ROUND_BUDGET_MAX = 50_000_000;
+/** The most projects a round's "at least" and "at most" may name. */
+export const ROUND_COUNT_MAX = 100;
+/** A receipt as typed: its 14 characters, with room for spaces instead of dashes. */
+export const RECEIPT_TYPED_MAX = 20;
+
+/**
  * Receipt codes: 12 characters of Crockford base32 (60 bits) in groups of four, easy to read
  * aloud and to copy from paper; no I, L, O or U.
  */

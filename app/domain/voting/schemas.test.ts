@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
-import { ballotSchema, pollSchema, roundSchema } from "./schemas";
+import { ballotSchema, paperBallotSchema, pollSchema, receiptSchema, roundSchema } from "./schemas";
 
 /** The issues of a refused parse as [path, key, params?], or null when it was accepted. */
 function issues(schema: z.ZodTypeAny, input: unknown) {
@@ -255,6 +255,45 @@ describe("ballotSchema", () => {
 
   it.each([["abc"], ["0"], ["-3"], ["1.5"], [["7", "x"]]])("refuses the choice %j", (choice) => {
     expect(issues(ballotSchema, { choice })?.[0]?.[1]).toBe("errors.invalidType");
+  });
+});
+
+describe("paperBallotSchema", () => {
+  it("reads the picked resident with the ballot", () => {
+    expect(paperBallotSchema.parse({ voter: "12", choice: ["3", "4"] })).toEqual({
+      voter: 12,
+      choice: [3, 4],
+    });
+  });
+
+  it.each([[undefined], [""], ["abc"], ["0"], [["1", "2"]]])(
+    "asks to pick a voter for %j",
+    (voter) => {
+      expect(issues(paperBallotSchema, { voter, choice: "3" })).toEqual([
+        ["voter", "vote:errors.pickVoter"],
+      ]);
+    },
+  );
+});
+
+describe("receiptSchema", () => {
+  it("reads a receipt however it is typed, within the field's length", () => {
+    expect(receiptSchema.parse({ receipt: " abcd efgh jkmn " })).toEqual({
+      receipt: "ABCD-EFGH-JKMN",
+    });
+    expect(receiptSchema.parse({ receipt: "o1il-0000-0000" })).toEqual({
+      receipt: "0111-0000-0000",
+    });
+  });
+
+  it.each([
+    [undefined],
+    [""],
+    ["ABCD-EFGH-JKMU"],
+    [["ABCD-EFGH-JKMN"]],
+    [" ".repeat(7) + "ABCD-EFGH-JKMN"],
+  ])("refuses %j as a mistyped receipt", (receipt) => {
+    expect(issues(receiptSchema, { receipt })).toEqual([["receipt", "vote:errors.badReceipt"]]);
   });
 });
 

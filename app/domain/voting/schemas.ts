@@ -3,7 +3,21 @@ import { z } from "zod";
 import { chinaDateTime } from "../meetings/schemas";
 import { yuan } from "../projects/schemas";
 import { id, text } from "../validation";
-import { MAX_OPTIONS, OPTION_ROWS, POLL_METHODS, TALLY_METHODS } from "./rules";
+import {
+  MAX_OPTIONS,
+  normaliseReceipt,
+  OPTION_MAX,
+  OPTION_ROWS,
+  POLL_DESCRIPTION_MAX,
+  POLL_METHODS,
+  QUESTION_MAX,
+  RECEIPT_TYPED_MAX,
+  ROUND_BUDGET_MAX,
+  ROUND_COUNT_MAX,
+  ROUND_DESCRIPTION_MAX,
+  ROUND_TITLE_MAX,
+  TALLY_METHODS,
+} from "./rules";
 
 const many = <T extends z.ZodTypeAny>(item: T) =>
   z.preprocess(
@@ -36,8 +50,10 @@ function checkWindow(v: { opensAt: unknown; closesAt: unknown }, ctx: z.Refineme
 
 export const pollSchema = z
   .object({
-    question: text({ min: 4, max: 120 }),
-    description: text({ min: 0, max: 1000, multiline: true }).optional().default(""),
+    question: text({ min: 4, max: QUESTION_MAX }),
+    description: text({ min: 0, max: POLL_DESCRIPTION_MAX, multiline: true })
+      .optional()
+      .default(""),
     method: z.enum(POLL_METHODS, { errorMap: () => ({ message: "errors.invalidChoice" }) }),
     option: many(z.string({ invalid_type_error: "errors.invalidType" })),
     maxChoices: count(MAX_OPTIONS),
@@ -61,7 +77,7 @@ export const pollSchema = z
     const options: string[] = [];
     for (const raw of option) {
       if (raw.trim() === "") continue;
-      const parsed = text({ max: 80 }).safeParse(raw);
+      const parsed = text({ max: OPTION_MAX }).safeParse(raw);
       if (!parsed.success) {
         ctx.addIssue({ code: "custom", path: ["options"], message: "vote:errors.badOption" });
         return z.NEVER;
@@ -96,12 +112,14 @@ export type PollInput = z.output<typeof pollSchema>;
 
 export const roundSchema = z
   .object({
-    title: text({ min: 4, max: 80 }),
-    description: text({ min: 0, max: 2000, multiline: true }).optional().default(""),
-    budget: yuan({ max: 50_000_000 }),
+    title: text({ min: 4, max: ROUND_TITLE_MAX }),
+    description: text({ min: 0, max: ROUND_DESCRIPTION_MAX, multiline: true })
+      .optional()
+      .default(""),
+    budget: yuan({ max: ROUND_BUDGET_MAX }),
     method: z.enum(TALLY_METHODS, { errorMap: () => ({ message: "errors.invalidChoice" }) }),
-    minProjects: count(100),
-    maxProjects: count(100),
+    minProjects: count(ROUND_COUNT_MAX),
+    maxProjects: count(ROUND_COUNT_MAX),
     project: many(id),
     opensAt: chinaDateTime,
     closesAt: chinaDateTime,
@@ -125,3 +143,31 @@ export type RoundInput = z.output<typeof roundSchema>;
 
 /** A ballot as posted: the chosen ids (radio or checkboxes), any number of them. */
 export const ballotSchema = z.object({ choice: many(id) });
+
+/** What a ballot is cast in; the poll and round pages post the same forms. */
+export const VOTE_KINDS = ["poll", "round"] as const;
+export type VoteKind = (typeof VOTE_KINDS)[number];
+
+const PICK_VOTER = "vote:errors.pickVoter";
+
+/** A paper ballot as the committee types it in: the resident picked from the list, and the ballot. */
+export const paperBallotSchema = ballotSchema.extend({
+  voter: z.coerce
+    .number({ invalid_type_error: PICK_VOTER, required_error: PICK_VOTER })
+    .int(PICK_VOTER)
+    .positive(PICK_VOTER)
+    .max(Number.MAX_SAFE_INTEGER, PICK_VOTER),
+});
+
+/** A receipt to look up, as typed: anything that is not one reads as a mistyped receipt. */
+export const receiptSchema = z.object({
+  receipt: z.unknown().transform((v, ctx) => {
+    const receipt =
+      typeof v === "string" && v.length <= RECEIPT_TYPED_MAX ? normaliseReceipt(v) : null;
+    if (receipt === null) {
+      ctx.addIssue({ code: "custom", message: "vote:errors.badReceipt" });
+      return z.NEVER;
+    }
+    return receipt;
+  }),
+});

@@ -75,3 +75,28 @@ export function submitIntent(
   if (!chosen) return Promise.resolve(refuseForm(400, { _form: { key: "errors.badForm" } }, form));
   return chosen.submit(actor, form, opts);
 }
+
+/**
+ * One of a page's forms that only reads (looking a receipt up in published ballots): no command,
+ * since nothing is written, but its input is parsed with its schema as a command's is, and a
+ * refusal from the read (not found, not yet published) comes back as the form's answer.
+ */
+export function lookup<S extends z.ZodTypeAny, R>(
+  schema: S,
+  read: (input: z.output<S>, actor: Actor) => Promise<R>,
+  done: (result: R, input: z.output<S>) => Response | Promise<Response>,
+): Intent {
+  return {
+    submit: async (actor, form, opts) => {
+      const parsed = parseInput(schema, form, opts);
+      if (!parsed.ok) return parsed.response;
+      let result: R;
+      try {
+        result = await read(parsed.input, actor);
+      } catch (e) {
+        return refusalFrom(e, form, opts.omit);
+      }
+      return done(result, parsed.input);
+    },
+  };
+}

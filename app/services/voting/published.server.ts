@@ -1,0 +1,141 @@
+/**
+ * Published ballots, once voting has closed: the list anyone may recount, a receipt looked up in
+ * it, and the files (CSV and JSON for polls and rounds, Pabulib for rounds).
+ */
+import { getDb } from "../../../db/client.server";
+import { DomainError } from "~/domain/errors";
+import { chinaDate } from "~/domain/time";
+import { writePabulib } from "~/domain/voting/pabulib";
+import { rational } from "~/domain/voting/rational";
+import { phaseOf } from "~/domain/voting/rules";
+import type { VoteKind } from "~/domain/voting/schemas";
+import { ensureTallied } from "./queries.server";
+import { loadPoll, loadRound } from "./records.server";
+
+export interface PublishedBallot {
+  receipt: string;
+  choices: number[];
+  channel: "online" | "paper";
+}
+
+/** Ballots are never shown while voting runs: refused until the poll or round has closed. */
+function closed<W extends { opensAt: string; closesAt: string }>(subject: W): W {
+  if (phaseOf(subject) !== "closed") throw new DomainError(409, "vote:errors.notClosedYet");
+  return subject;
+}
+
+async function closedSubject(kind: VoteKind, id: number) {
+  closed(kind === "poll" ? await loadPoll(getDb(), id) : await loadRound(getDb(), id));
+}
+
+/** Every ballot, once voting has closed; sorted by receipt code, which says nothing about time. */
+export async function publishedBallots(kind: VoteKind, id: number): Promise<PublishedBallot[]> {
+  await closedSubject(kind, id);
+  const rows = await getDb()
+    .selectFrom("ballots")
+    .select(["receipt", "choices", "channel"])
+    .where(kind === "poll" ? "pollId" : "roundId", "=", id)
+    .orderBy("receipt")
+    .execute();
+  return rows.map((r) => ({ ...r, choices: JSON.parse(r.choices) as number[] }));
+}
+
+export async function findReceipt(
+  kind: VoteKind,
+  id: number,
+  receipt: string,
+): Promise<PublishedBallot | null> {
+  await closedSubject(kind, id);
+  const row = await getDb()
+    .selectFrom("ballots")
+    .select(["receipt", "choices", "channel"])
+    .where(kind === "poll" ? "pollId" : "roundId", "=", id)
+    .where("receipt", "=", receipt)
+    .executeTakeFirst();
+  return row ? { ...row, choices: JSON.parse(row.choices) as number[] } : null;
+}
+
+/** The round's data for a Pabulib file (anonymised voter ids), once closed. */
+async function roundForExport(id: number) {
+  const round = closed(await loadRound(getDb(), id));
+  await ensureTallied(id);
+  const db = getDb();
+  const [projects, ballots, community] = await Promise.all([
+    db
+      .selectFrom("roundProjects")
+      .innerJoin("projects", "projects.id", "roundProjects.projectId")
+      .select([
+        "projects.id",
+        "projects.title",
+        "roundProjects.cost",
+        "roundProjects.approvals",
+        "roundProjects.selected",
+      ])
+      .where("roundId", "=", id)
+      .orderBy("roundProjects.position")
+      .execute(),
+    publishedBallots("round", id),
+    db
+      .selectFrom("areas")
+      .select(["nameZh", "nameEn", "code"])
+      .where("id", "=", round.communityId)
+      .executeTakeFirstOrThrow(),
+  ]);
+  return { round, projects, ballots, community };
+}
+
+/** RFC 4180 quoting; a leading =, +, - or @ is defused so spreadsheets do not run it. */
+function csvCell(value: string): string {
+  const safe = /^[=+\-@]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+export async function ballotsCsv(kind: VoteKind, id: number): Promise<string> {
+  const ballots = await publishedBallots(kind, id);
+  const lines = ["receipt,channel,choices"];
+  for (const b of ballots)
+    lines.push([b.receipt, b.channel, b.choices.join(" ")].map(csvCell).join(","));
+  return `${lines.join("\r\n")}\r\n`;
+}
+
+export async function ballotsJson(kind: VoteKind, id: number) {
+  return {
+    [kind === "poll" ? "pollId" : "roundId"]: id,
+    ballots: await publishedBallots(kind, id),
+  };
+}
+
+export async function roundPabulib(id: number): Promise<string> {
+  const { round, projects, ballots, community } = await roundForExport(id);
+  return writePabulib({
+    meta: {
+      description: `Liuhe budget round ${id}: ${round.title}`,
+      country: "China",
+      unit: community.nameEn,
+      instance: String(id),
+      num_projects: String(projects.length),
+      num_votes: String(ballots.length),
+      budget: String(round.budget),
+      vote_type: "approval",
+      rule: round.method === "greedy" ? "greedy" : "equalshares/add1",
+      date_begin: chinaDate(round.opensAt),
+      date_end: chinaDate(round.closesAt),
+      currency: "CNY",
+    },
+    budget: rational(round.budget),
+    voteType: "approval",
+    projects: projects.map((p) => ({
+      id: String(p.id),
+      cost: rational(p.cost),
+      name: p.title,
+      selected: p.selected === 1,
+      extra: { votes: String(p.approvals ?? 0) },
+    })),
+    // Voter ids number the ballots in receipt order: anonymous, and stable for a given round.
+    votes: ballots.map((b, i) => ({
+      voterId: String(i + 1),
+      ballot: { type: "approval" as const, approved: new Set(b.choices.map(String)) },
+      extra: {},
+    })),
+  });
+}

@@ -1,0 +1,326 @@
+/**
+ * Polls and budget rounds, the reads: a poll's page with its live or final results, a round's page
+ * (counting it on the first view after closing), the lists of a community or meeting, and the
+ * projects free to stand in a new round. Writes are commands (`./commands.server.ts`); published
+ * ballots and their files are in `./published.server.ts`.
+ */
+import { sql } from "kysely";
+import { getDb } from "../../../db/client.server";
+import { jsonArrayElements } from "../../../db/portable";
+import { DomainError } from "~/domain/errors";
+import { authorize, can, decide, type Actor, type Decision } from "~/domain/permissions/policy";
+import { phaseOf, type Phase } from "~/domain/voting/rules";
+import type { VoteKind } from "~/domain/voting/schemas";
+import { run } from "../runner/command.server";
+import { counterOf, tallyRound } from "./commands.server";
+import { loadPoll, loadRound, pollTarget } from "./records.server";
+
+/** Why the policy refuses an action, or null when it allows it. */
+const refusalOf = (d: Decision) => (d.ok ? null : d.reason);
+
+/** A page's subject, or null for one that does not exist (the route answers 404). */
+function orNull<T>(p: Promise<T>): Promise<T | null> {
+  return p.catch((e: unknown) => {
+    if (e instanceof DomainError && e.status === 404) return null;
+    throw e;
+  });
+}
+
+/**
+ * Tallies a closed round that has not been counted yet. A round closes by the clock with no one to
+ * press a button, so the first view of its page (or a download) after closing counts it, as
+ * nobody in person (see `counterOf`); every later view finds it counted and writes nothing.
+ */
+export async function ensureTallied(roundId: number): Promise<void> {
+  const round = await loadRound(getDb(), roundId);
+  if (round.talliedAt !== null || phaseOf(round) !== "closed") return;
+  await run(tallyRound, counterOf(round.communityId), { id: roundId });
+}
+
+/** Paper entries of a poll or round, with who entered and confirmed them (for the committee). */
+async function paperEntries(kind: VoteKind, id: number) {
+  return getDb()
+    .selectFrom("participations")
+    .innerJoin("users as voter", "voter.id", "participations.userId")
+    .leftJoin("users as enterer", "enterer.id", "participations.enteredBy")
+    .leftJoin("users as confirmer", "confirmer.id", "participations.confirmedBy")
+    .select([
+      "participations.id",
+      "voter.displayName as voterName",
+      "enterer.displayName as enteredByName",
+      "participations.enteredBy",
+      "confirmer.displayName as confirmedByName",
+      "participations.needsReview",
+      "participations.at",
+    ])
+    .where(kind === "poll" ? "participations.pollId" : "participations.roundId", "=", id)
+    .where("participations.channel", "=", "paper")
+    .orderBy("participations.id")
+    .execute();
+}
+
+/**
+ * People who may vote and have not yet, for the paper-ballot form's picker: the meeting's invited
+ * seat holders for a seat-holder poll, otherwise the community's verified residents.
+ */
+async function eligibleNonVoters(
+  kind: VoteKind,
+  id: number,
+  communityId: number,
+  seatsOf: number | null = null,
+): Promise<Array<{ id: number; displayName: string }>> {
+  const db = getDb();
+  const [people, voted] = await Promise.all([
+    seatsOf !== null
+      ? db
+          .selectFrom("seatInvites")
+          .innerJoin("users", "users.id", "seatInvites.userId")
+          .select(["users.id", "users.displayName"])
+          .where("seatInvites.meetingId", "=", seatsOf)
+          .where("users.deletedAt", "is", null)
+          .orderBy("users.displayName")
+          .execute()
+      : db
+          .selectFrom("memberships")
+          .innerJoin("users", "users.id", "memberships.userId")
+          .select(["users.id", "users.displayName"])
+          .where("memberships.communityId", "=", communityId)
+          .where("memberships.status", "=", "verified")
+          .where("users.deletedAt", "is", null)
+          .orderBy("users.displayName")
+          .execute(),
+    db
+      .selectFrom("participations")
+      .select("userId")
+      .where(kind === "poll" ? "pollId" : "roundId", "=", id)
+      .execute(),
+  ]);
+  const done = new Set(voted.map((v) => v.userId));
+  return people.filter((p) => !done.has(p.id));
+}
+
+async function hasVoted(kind: VoteKind, id: number, userId: number | null): Promise<boolean> {
+  if (userId === null) return false;
+  const row = await getDb()
+    .selectFrom("participations")
+    .select("id")
+    .where(kind === "poll" ? "pollId" : "roundId", "=", id)
+    .where("userId", "=", userId)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+async function counts(kind: VoteKind, id: number) {
+  const { ballots, paper } = await getDb()
+    .selectFrom("ballots")
+    .select((eb) => [
+      eb.fn.countAll<number>().as("ballots"),
+      eb.fn.sum<number>(eb.case().when("channel", "=", "paper").then(1).else(0).end()).as("paper"),
+    ])
+    .where(kind === "poll" ? "pollId" : "roundId", "=", id)
+    .executeTakeFirstOrThrow();
+  return { ballots: Number(ballots), paper: Number(paper ?? 0) };
+}
+
+/**
+ * Votes per option, counted by the database over the ballots' JSON arrays: a live poll page is
+ * reloaded by every watcher as ballots arrive, and must not parse every ballot each time.
+ */
+async function pollResults(pollId: number): Promise<Map<number, number>> {
+  const db = getDb();
+  const rows = await sql<{ optionId: number; votes: number }>`
+    select cast(j.value as integer) as option_id, count(*) as votes
+    from ballots b, ${jsonArrayElements(db, sql.ref("b.choices"))} as j
+    where b.poll_id = ${pollId}
+    group by j.value`.execute(db);
+  return new Map(rows.rows.map((r) => [Number(r.optionId), Number(r.votes)]));
+}
+
+export async function pollPage(actor: Actor, id: number) {
+  const db = getDb();
+  const poll = await orNull(loadPoll(db, id));
+  if (!poll) return null;
+  authorize(actor, "poll.view");
+  const phase: Phase = phaseOf(poll);
+  const target = await pollTarget(db, poll);
+  const canManage = can(actor, "ballot.enterPaper", { communityId: poll.communityId });
+  const [details, options, voted, tally, community, meeting] = await Promise.all([
+    db
+      .selectFrom("polls")
+      .select(["description", "createdAt"])
+      .where("id", "=", id)
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom("pollOptions")
+      .select(["id", "code", "label"])
+      .where("pollId", "=", id)
+      .orderBy("position")
+      .execute(),
+    hasVoted("poll", id, actor.userId),
+    counts("poll", id),
+    db
+      .selectFrom("areas")
+      .select(["id", "nameZh", "nameEn"])
+      .where("id", "=", poll.communityId)
+      .executeTakeFirstOrThrow(),
+    poll.meetingId === null
+      ? null
+      : db
+          .selectFrom("meetings")
+          .select(["id", "topic"])
+          .where("id", "=", poll.meetingId)
+          .executeTakeFirst(),
+  ]);
+  // Results: live if the creator chose so, otherwise only once voting has closed.
+  let results: Array<{ optionId: number; votes: number }> | null = null;
+  if (poll.results === "live" || phase === "closed") {
+    const counted = await pollResults(id);
+    results = options.map((o) => ({ optionId: o.id, votes: counted.get(o.id) ?? 0 }));
+  }
+
+  return {
+    poll: { ...poll, ...details },
+    options,
+    phase,
+    community,
+    meeting: meeting ?? null,
+    results,
+    ballots: tally.ballots,
+    paperBallots: tally.paper,
+    viewer: {
+      signedIn: actor.userId !== null,
+      voted,
+      canVote: phase === "open" && !voted && can(actor, "poll.vote", target),
+      eligible: can(actor, "poll.vote", target),
+      // Why not, as the policy says: the page words "not eligible" and "not on someone's behalf".
+      refusal: refusalOf(decide(actor, "poll.vote", target)),
+      canManage,
+    },
+    paper: canManage ? await paperEntries("poll", id) : null,
+    voters:
+      canManage && phase === "open"
+        ? await eligibleNonVoters(
+            "poll",
+            id,
+            poll.communityId,
+            poll.electorate === "seatHolders" ? poll.meetingId : null,
+          )
+        : null,
+  };
+}
+
+export async function roundPage(actor: Actor, id: number) {
+  const db = getDb();
+  const round = await orNull(loadRound(db, id));
+  if (!round) return null;
+  authorize(actor, "budget.view");
+  await ensureTallied(id);
+  const phase = phaseOf(round);
+  const canManage = can(actor, "ballot.enterPaper", { communityId: round.communityId });
+  const [details, projects, voted, tally, community] = await Promise.all([
+    db
+      .selectFrom("budgetRounds")
+      .select(["description", "talliedAt", "spent", "createdAt"])
+      .where("id", "=", id)
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom("roundProjects")
+      .innerJoin("projects", "projects.id", "roundProjects.projectId")
+      .select([
+        "projects.id",
+        "projects.title",
+        "projects.summary",
+        "projects.status",
+        "roundProjects.cost",
+        "roundProjects.approvals",
+        "roundProjects.selected",
+      ])
+      .where("roundProjects.roundId", "=", id)
+      .orderBy("roundProjects.position")
+      .execute(),
+    hasVoted("round", id, actor.userId),
+    counts("round", id),
+    db
+      .selectFrom("areas")
+      .select(["id", "nameZh", "nameEn"])
+      .where("id", "=", round.communityId)
+      .executeTakeFirstOrThrow(),
+  ]);
+  const target = { communityId: round.communityId };
+  return {
+    round: { ...round, ...details },
+    projects,
+    phase,
+    community,
+    ballots: tally.ballots,
+    paperBallots: tally.paper,
+    viewer: {
+      signedIn: actor.userId !== null,
+      voted,
+      canVote: phase === "open" && !voted && can(actor, "budget.vote", target),
+      eligible: can(actor, "budget.vote", target),
+      refusal: refusalOf(decide(actor, "budget.vote", target)),
+      canManage,
+    },
+    paper: canManage ? await paperEntries("round", id) : null,
+    voters:
+      canManage && phase === "open"
+        ? await eligibleNonVoters("round", id, round.communityId)
+        : null,
+  };
+}
+
+/** Polls and rounds of a community (and optionally one meeting), newest first. */
+export async function votesOf(communityId: number, meetingId?: number) {
+  const db = getDb();
+  const [polls, rounds] = await Promise.all([
+    db
+      .selectFrom("polls")
+      .select(["id", "question", "opensAt", "closesAt", "meetingId"])
+      .where("communityId", "=", communityId)
+      .$if(meetingId !== undefined, (q) => q.where("meetingId", "=", meetingId!))
+      .orderBy("closesAt", "desc")
+      .limit(20)
+      .execute(),
+    meetingId !== undefined
+      ? Promise.resolve([])
+      : db
+          .selectFrom("budgetRounds")
+          .select(["id", "title", "opensAt", "closesAt"])
+          .where("communityId", "=", communityId)
+          .orderBy("closesAt", "desc")
+          .limit(10)
+          .execute(),
+  ]);
+  return {
+    polls: polls.map((p) => ({ ...p, phase: phaseOf(p) })),
+    rounds: rounds.map((r) => ({ ...r, phase: phaseOf(r) })),
+  };
+}
+
+/** Accepted projects of a community free to stand in a new round, for its form. */
+export async function acceptedProjects(actor: Actor, communityId: number) {
+  authorize(actor, "budget.manage", { communityId });
+  return (
+    getDb()
+      .selectFrom("projects")
+      .select(["id", "title", "budgetTotal"])
+      .where("communityId", "=", communityId)
+      .where("status", "=", "accepted")
+      // Not those already standing in a round that has not been counted.
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom("roundProjects")
+              .innerJoin("budgetRounds", "budgetRounds.id", "roundProjects.roundId")
+              .select("roundProjects.projectId")
+              .whereRef("roundProjects.projectId", "=", "projects.id")
+              .where("budgetRounds.talliedAt", "is", null),
+          ),
+        ),
+      )
+      .orderBy("id")
+      .execute()
+  );
+}

@@ -1,0 +1,110 @@
+/**
+ * Polls and budget rounds as both the commands and the pages read them, on the handle they are
+ * given: a command's transaction, or the database.
+ */
+import { DomainError } from "~/domain/errors";
+import type { Target } from "~/domain/permissions/policy";
+import type { PollMethod, TallyMethod } from "~/domain/voting/rules";
+import type { Db } from "../runner/command.server";
+
+export interface PollRow {
+  id: number;
+  communityId: number;
+  meetingId: number | null;
+  question: string;
+  method: PollMethod;
+  maxChoices: number;
+  electorate: "residents" | "seatHolders";
+  results: "live" | "afterClose";
+  opensAt: string;
+  closesAt: string;
+}
+
+export async function loadPoll(db: Db, id: number): Promise<PollRow> {
+  const poll = await db
+    .selectFrom("polls")
+    .select([
+      "id",
+      "communityId",
+      "meetingId",
+      "question",
+      "method",
+      "maxChoices",
+      "electorate",
+      "results",
+      "opensAt",
+      "closesAt",
+    ])
+    .where("id", "=", id)
+    .executeTakeFirst();
+  if (!poll) throw new DomainError(404, "vote:errors.pollNotFound");
+  return poll;
+}
+
+/** Who may vote: the community's verified residents, or the meeting's invited seat holders. */
+export async function pollTarget(db: Db, poll: PollRow): Promise<Target> {
+  if (poll.electorate === "residents" || poll.meetingId === null) {
+    return { communityId: poll.communityId };
+  }
+  const seats = await db
+    .selectFrom("seatInvites")
+    .select("userId")
+    .where("meetingId", "=", poll.meetingId)
+    .execute();
+  return { seatHolders: seats.map((s) => s.userId) };
+}
+
+export async function optionIdsOf(db: Db, pollId: number): Promise<number[]> {
+  const rows = await db
+    .selectFrom("pollOptions")
+    .select("id")
+    .where("pollId", "=", pollId)
+    .orderBy("position")
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+export interface RoundRow {
+  id: number;
+  communityId: number;
+  title: string;
+  budget: number;
+  method: TallyMethod;
+  minProjects: number;
+  maxProjects: number | null;
+  opensAt: string;
+  closesAt: string;
+  talliedAt: string | null;
+}
+
+export async function loadRound(db: Db, id: number): Promise<RoundRow> {
+  const round = await db
+    .selectFrom("budgetRounds")
+    .select([
+      "id",
+      "communityId",
+      "title",
+      "budget",
+      "method",
+      "minProjects",
+      "maxProjects",
+      "opensAt",
+      "closesAt",
+      "talliedAt",
+    ])
+    .where("id", "=", id)
+    .executeTakeFirst();
+  if (!round) throw new DomainError(404, "vote:errors.roundNotFound");
+  return round;
+}
+
+/** The cost of each project standing in a round, in the round's order. */
+export async function roundCosts(db: Db, roundId: number): Promise<Map<number, number>> {
+  const rows = await db
+    .selectFrom("roundProjects")
+    .select(["projectId", "cost"])
+    .where("roundId", "=", roundId)
+    .orderBy("position")
+    .execute();
+  return new Map(rows.map((r) => [r.projectId, r.cost]));
+}
