@@ -3,15 +3,17 @@
  * services and the socket layer share them and the tests can run them without a database.
  */
 import { chinaToday } from "../time";
-import type { CommitmentStatus, MeetingStatus, SeatKind } from "../../../db/schema";
 
-export const SEAT_KINDS: readonly SeatKind[] = [
-  "resident",
-  "official",
-  "expert",
-  "organisation",
-  "media",
-];
+export const MEETING_STATUSES = ["scheduled", "live", "closed", "published"] as const;
+export type MeetingStatus = (typeof MEETING_STATUSES)[number];
+export const SEAT_KINDS = ["resident", "official", "expert", "organisation", "media"] as const;
+export type SeatKind = (typeof SEAT_KINDS)[number];
+export const COMMITMENT_STATUSES = ["open", "in_progress", "done", "dropped"] as const;
+export type CommitmentStatus = (typeof COMMITMENT_STATUSES)[number];
+/** Who a commitment is owed by. */
+export const OWNER_KINDS = ["person", "department", "organisation"] as const;
+export type OwnerKind = (typeof OWNER_KINDS)[number];
+
 export const MESSAGE_MAX = 2000;
 export const REASON_MAX = 200;
 /** About five messages in ten seconds per person, whatever the slow mode. */
