@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { fromChinaTime } from "../time";
 import { id, text } from "../validation";
-import { REASON_MAX, SEAT_KINDS } from "./rules";
+import { COMMITMENT_STATUSES, OWNER_KINDS, REASON_MAX, SEAT_KINDS } from "./rules";
 
 export const AGENDA_ROWS = 6;
 
@@ -123,7 +123,7 @@ export const minutesSchema = z.object({
 
 export const commitmentSchema = z.object({
   what: text({ max: 200 }),
-  ownerKind: z.enum(["person", "department", "organisation"], {
+  ownerKind: z.enum(OWNER_KINDS, {
     errorMap: () => ({ message: "errors.invalidChoice" }),
   }),
   ownerName: text({ max: 60 }),
@@ -140,7 +140,7 @@ export const commitmentSchema = z.object({
 
 export const commitmentUpdateSchema = z.object({
   commitmentId: id,
-  status: z.enum(["open", "in_progress", "done", "dropped"], {
+  status: z.enum(COMMITMENT_STATUSES, {
     errorMap: () => ({ message: "errors.invalidChoice" }),
   }),
   note: text({ max: 500, multiline: true }),

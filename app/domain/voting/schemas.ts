@@ -3,7 +3,14 @@ import { z } from "zod";
 import { chinaDateTime } from "../meetings/schemas";
 import { yuan } from "../projects/schemas";
 import { id, text } from "../validation";
-import { MAX_OPTIONS, OPTION_ROWS, POLL_METHODS, TALLY_METHODS } from "./rules";
+import {
+  ELECTORATES,
+  MAX_OPTIONS,
+  OPTION_ROWS,
+  POLL_METHODS,
+  RESULTS_SHOWN,
+  TALLY_METHODS,
+} from "./rules";
 
 const many = <T extends z.ZodTypeAny>(item: T) =>
   z.preprocess(
@@ -41,10 +48,10 @@ export const pollSchema = z
     method: z.enum(POLL_METHODS, { errorMap: () => ({ message: "errors.invalidChoice" }) }),
     option: many(z.string({ invalid_type_error: "errors.invalidType" })),
     maxChoices: count(MAX_OPTIONS),
-    electorate: z.enum(["residents", "seatHolders"], {
+    electorate: z.enum(ELECTORATES, {
       errorMap: () => ({ message: "errors.invalidChoice" }),
     }),
-    results: z.enum(["live", "afterClose"], {
+    results: z.enum(RESULTS_SHOWN, {
       errorMap: () => ({ message: "errors.invalidChoice" }),
     }),
     opensAt: chinaDateTime,
