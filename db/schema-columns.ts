@@ -1,3 +1,4 @@
+// Long on purpose (~500 lines): one entry per column of db/schema.ts, table by table.
 /**
  * db/schema.ts at run time: every table and column of the `Database` interface, with its SQL type,
  * whether it may hold null, whether an insert may leave it out, and for enum columns the allowed

@@ -1,3 +1,4 @@
+// Long on purpose: the whole Database interface in one file (db/schema-columns.ts mirrors it).
 /**
  * The Database interface: one entry per table, columns in camelCase (Kysely's CamelCasePlugin maps
  * them to the snake_case names in the migrations). Times are ISO-8601 strings in UTC.
