@@ -87,7 +87,7 @@ function oneOf<V extends readonly string[]>(values: V) {
   return { type: "text", nullable: false, generated: false, values } as const;
 }
 
-/** Typed as an enum, but the migration put no CHECK on it: see the report in the schema test. */
+/** Typed as an enum, but the migration put no CHECK on it (the schema test says when one is added). */
 function unchecked<S extends ColumnSpec>(spec: S): S & { unchecked: true } {
   return { ...spec, unchecked: true };
 }
