@@ -51,6 +51,24 @@ export default tseslint.config(
     },
   },
   {
+    // The domain is pure: the enums, limits and rules live here, and db/schema.ts imports them, not
+    // the other way round.
+    files: ["app/domain/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["**/db", "**/db/*", "kysely", "sqlite3", "**/services/*", "~/services/*"],
+              message: "The domain imports nothing from db/ or services/.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Migrations are frozen and stand alone.
     files: ["db/migrations/**"],
     rules: {

@@ -1,11 +1,51 @@
+// Long on purpose: the whole Database interface in one file (db/schema-columns.ts mirrors it).
 /**
  * The Database interface: one entry per table, columns in camelCase (Kysely's CamelCasePlugin maps
  * them to the snake_case names in the migrations). Times are ISO-8601 strings in UTC.
  */
 import type { Generated, Insertable, Selectable, Updateable } from "kysely";
+import type { Consent } from "../app/domain/assistance/consents";
+import type { AreaLevel, MembershipStatus } from "../app/domain/community/rules";
+import type {
+  CommitmentStatus,
+  MeetingStatus,
+  OwnerKind,
+  SeatKind,
+} from "../app/domain/meetings/rules";
+import type {
+  OrganisationMemberStatus,
+  OrganisationRole,
+  OrganisationStatus,
+  OrganisationTier,
+  ProjectStatus,
+  ProjectUpdateKind,
+  ServiceArea,
+} from "../app/domain/projects/rules";
+import type {
+  BallotChannel,
+  Electorate,
+  PollMethod,
+  ResultsShown,
+  TallyMethod,
+  YesNo,
+} from "../app/domain/voting/rules";
 
-export type AreaLevel = "district" | "street" | "community" | "grid";
-export type MembershipStatus = "pending" | "verified" | "declined";
+/*
+ * The enums belong to the domain (app/domain/<area>), which imports nothing from db/. These
+ * re-exports remain only for importers not yet switched to the domain modules.
+ */
+export type {
+  AreaLevel,
+  CommitmentStatus,
+  Consent,
+  MeetingStatus,
+  MembershipStatus,
+  OrganisationTier,
+  OwnerKind,
+  ProjectStatus,
+  SeatKind,
+  ServiceArea,
+};
 
 export interface AreasTable {
   id: Generated<number>;
@@ -81,11 +121,6 @@ export interface AuditLogTable {
   /** JSON object. */
   details: Generated<string>;
 }
-
-export type MeetingStatus = "scheduled" | "live" | "closed" | "published";
-export type SeatKind = "resident" | "official" | "expert" | "organisation" | "media";
-export type CommitmentStatus = "open" | "in_progress" | "done" | "dropped";
-export type OwnerKind = "person" | "department" | "organisation";
 
 export interface CouncilsTable {
   id: Generated<number>;
@@ -225,28 +260,6 @@ export interface CommitmentUpdatesTable {
   createdAt: string;
 }
 
-export type ServiceArea =
-  | "communityService"
-  | "mediation"
-  | "publicSafety"
-  | "elderlyCare"
-  | "disasterRelief"
-  | "hardship"
-  | "culture"
-  | "environment";
-export type OrganisationTier = "filed" | "registered" | "charity";
-export type ProjectStatus =
-  | "draft"
-  | "submitted"
-  | "underReview"
-  | "accepted"
-  | "rejected"
-  | "returned"
-  | "selected"
-  | "inProgress"
-  | "completed"
-  | "abandoned";
-
 export interface OrganisationsTable {
   id: Generated<number>;
   name: string;
@@ -254,7 +267,7 @@ export interface OrganisationsTable {
   registrationNumber: string | null;
   description: string;
   contact: string | null;
-  status: "pending" | "verified" | "declined";
+  status: OrganisationStatus;
   decidedBy: number | null;
   decidedAt: string | null;
   decisionReason: string | null;
@@ -276,8 +289,8 @@ export interface OrganisationCommunitiesTable {
 export interface OrganisationMembersTable {
   organisationId: number;
   userId: number;
-  role: "admin" | "member";
-  status: "invited" | "active";
+  role: OrganisationRole;
+  status: OrganisationMemberStatus;
   invitedBy: number | null;
   invitedAt: string;
   joinedAt: string | null;
@@ -344,7 +357,7 @@ export interface ProjectEventsTable {
 export interface ProjectUpdatesTable {
   id: Generated<number>;
   projectId: number;
-  kind: "progress" | "final";
+  kind: ProjectUpdateKind;
   authorId: number | null;
   body: string;
   spent: number;
@@ -397,9 +410,6 @@ export interface FtsTable {
   chars: string;
 }
 
-export type PollMethod = "single" | "approval" | "yesNo";
-export type TallyMethod = "greedy" | "mes";
-
 export interface PollsTable {
   id: Generated<number>;
   communityId: number;
@@ -409,8 +419,8 @@ export interface PollsTable {
   method: PollMethod;
   /** Approval polls: how many options a voter may choose at most. */
   maxChoices: Generated<number>;
-  electorate: "residents" | "seatHolders";
-  results: "live" | "afterClose";
+  electorate: Electorate;
+  results: ResultsShown;
   opensAt: string;
   closesAt: string;
   createdBy: number | null;
@@ -421,7 +431,7 @@ export interface PollOptionsTable {
   id: Generated<number>;
   pollId: number;
   position: number;
-  code: "yes" | "no" | "abstain" | null;
+  code: YesNo | null;
   label: string;
 }
 
@@ -457,7 +467,7 @@ export interface BallotsTable {
   pollId: number | null;
   roundId: number | null;
   choices: string;
-  channel: "online" | "paper";
+  channel: BallotChannel;
 }
 
 export interface ParticipationsTable {
@@ -465,15 +475,13 @@ export interface ParticipationsTable {
   pollId: number | null;
   roundId: number | null;
   userId: number;
-  channel: "online" | "paper";
+  channel: BallotChannel;
   enteredBy: number | null;
   confirmedBy: number | null;
   confirmedAt: string | null;
   needsReview: Generated<number>;
   at: string;
 }
-
-export type Consent = "signed" | "spoken";
 
 export interface AssistedRegistrationsTable {
   userId: number;

@@ -8,8 +8,15 @@
  */
 import type { Transaction } from "kysely";
 import type { DB } from "./client.server";
-import type { Database, OrganisationTier, ProjectStatus, ServiceArea } from "./schema";
-import { STEPS, isStep, type Step } from "../app/domain/projects/rules";
+import type { Database } from "./schema";
+import {
+  STEPS,
+  isStep,
+  type Step,
+  type OrganisationTier,
+  type ProjectStatus,
+  type ServiceArea,
+} from "../app/domain/projects/rules";
 import { policy, type ActionPolicy } from "../app/domain/permissions/policy";
 import { reindex } from "../app/services/search.server";
 

@@ -16,8 +16,14 @@
 import { createHash } from "node:crypto";
 import type { Transaction } from "kysely";
 import type { DB } from "./client.server";
-import type { Database, ProjectStatus, ServiceArea } from "./schema";
-import { STEPS, isStep, type Step } from "../app/domain/projects/rules";
+import type { Database } from "./schema";
+import {
+  STEPS,
+  isStep,
+  type Step,
+  type ProjectStatus,
+  type ServiceArea,
+} from "../app/domain/projects/rules";
 import { policy, type ActionPolicy } from "../app/domain/permissions/policy";
 import {
   checkPollChoices,

@@ -5,7 +5,8 @@
  */
 import type { Insertable } from "kysely";
 import type { DB } from "./client.server";
-import type { AreaLevel, AreasTable, MembershipStatus } from "./schema";
+import type { AreasTable } from "./schema";
+import { AREA_LEVELS, type MembershipStatus } from "../app/domain/community/rules";
 import { hashPassword } from "../app/services/accounts/password.server";
 import { PRIVACY_NOTICE_VERSION } from "../app/domain/accounts/schemas";
 import { seedProjects } from "./seed-projects";
@@ -88,8 +89,6 @@ export const CITY: AreaSeed[] = [
   },
 ];
 
-const LEVELS: AreaLevel[] = ["district", "street", "community", "grid"];
-
 /** Committee members, one or two per community; the first of 东坡路 is the demo account. */
 const COMMITTEE: Array<[string, string, string]> = [
   ["committee", "李建国", "dongpo"],
@@ -143,7 +142,7 @@ export async function seedDemoData(db: DB): Promise<void> {
     ) => {
       const values: Insertable<AreasTable> = {
         parentId,
-        level: LEVELS[depth]!,
+        level: AREA_LEVELS[depth]!,
         code: node.code,
         nameZh: node.zh,
         nameEn: node.en,

@@ -3,15 +3,16 @@
  * services and the socket layer share them and the tests can run them without a database.
  */
 import { chinaToday } from "../time";
-import type { CommitmentStatus, MeetingStatus, OwnerKind, SeatKind } from "../../../db/schema";
 
-export const SEAT_KINDS: readonly SeatKind[] = [
-  "resident",
-  "official",
-  "expert",
-  "organisation",
-  "media",
-];
+export const MEETING_STATUSES = ["scheduled", "live", "closed", "published"] as const;
+export type MeetingStatus = (typeof MEETING_STATUSES)[number];
+export const SEAT_KINDS = ["resident", "official", "expert", "organisation", "media"] as const;
+export type SeatKind = (typeof SEAT_KINDS)[number];
+export const COMMITMENT_STATUSES = ["open", "in_progress", "done", "dropped"] as const;
+export type CommitmentStatus = (typeof COMMITMENT_STATUSES)[number];
+/** Who a commitment is owed by. */
+export const OWNER_KINDS = ["person", "department", "organisation"] as const;
+export type OwnerKind = (typeof OWNER_KINDS)[number];
 /** Seats given by invitation; residents' seats are open to every verified resident. */
 export const INVITED_SEAT_KINDS = [
   "official",
@@ -19,17 +20,7 @@ export const INVITED_SEAT_KINDS = [
   "organisation",
   "media",
 ] as const satisfies readonly SeatKind[];
-export const OWNER_KINDS = [
-  "person",
-  "department",
-  "organisation",
-] as const satisfies readonly OwnerKind[];
-export const COMMITMENT_STATUSES = [
-  "open",
-  "in_progress",
-  "done",
-  "dropped",
-] as const satisfies readonly CommitmentStatus[];
+
 export const MESSAGE_MAX = 2000;
 export const REASON_MAX = 200;
 /** Lengths of what the committee writes: councils, meetings, minutes, commitments (characters). */

@@ -1,6 +1,6 @@
 /** Forms of councils, meetings, minutes and commitments. */
 import { z } from "zod";
-import type { MeetingStatus } from "../../../db/schema";
+import type { MeetingStatus } from "./rules";
 import { parseLoginId, type LoginId } from "../accounts/schemas";
 import { fromChinaTime } from "../time";
 import { formChoice, formId, text } from "../validation";

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import type { ProjectStatus } from "../../../db/schema";
 import { DomainError } from "../errors";
 import { ANONYMOUS, type Actor } from "../permissions/policy";
 import {
@@ -15,6 +14,7 @@ import {
   STEP_NAMES,
   STEPS,
   type ProjectRef,
+  type ProjectStatus,
   type Step,
 } from "./rules";
 

@@ -3,9 +3,6 @@
  * state machine. Which *role* may take a step is the permission policy's business; which *status*
  * a step may start from is decided here. Services call `checkStep`, which asks both.
  */
-import type { OrganisationTier, ProjectStatus, ServiceArea } from "../../../db/schema";
-
-export type { OrganisationTier, ProjectStatus, ServiceArea };
 import { DomainError } from "../errors";
 import { authorize, can, type Action, type Actor, type Target } from "../permissions/policy";
 
@@ -18,13 +15,11 @@ export const SERVICE_AREAS = [
   "hardship",
   "culture",
   "environment",
-] as const satisfies readonly ServiceArea[];
+] as const;
+export type ServiceArea = (typeof SERVICE_AREAS)[number];
 
-export const TIERS = [
-  "filed",
-  "registered",
-  "charity",
-] as const satisfies readonly OrganisationTier[];
+export const TIERS = ["filed", "registered", "charity"] as const;
+export type OrganisationTier = (typeof TIERS)[number];
 
 /** An organisation's listing: the schema's limits, also the form's `maxLength`s. */
 export const ORG_NAME_MAX = 60;
@@ -43,7 +38,21 @@ export const PROJECT_STATUSES = [
   "inProgress",
   "completed",
   "abandoned",
-] as const satisfies readonly ProjectStatus[];
+] as const;
+export type ProjectStatus = (typeof PROJECT_STATUSES)[number];
+
+/** A progress report, or the final report that comes with completing. */
+export const PROJECT_UPDATE_KINDS = ["progress", "final"] as const;
+export type ProjectUpdateKind = (typeof PROJECT_UPDATE_KINDS)[number];
+
+/** An organisation's listing: applied for, verified or declined by the committee. */
+export const ORGANISATION_STATUSES = ["pending", "verified", "declined"] as const;
+export type OrganisationStatus = (typeof ORGANISATION_STATUSES)[number];
+export const ORGANISATION_ROLES = ["admin", "member"] as const;
+export type OrganisationRole = (typeof ORGANISATION_ROLES)[number];
+/** A member is invited first, and active once they accept. */
+export const ORGANISATION_MEMBER_STATUSES = ["invited", "active"] as const;
+export type OrganisationMemberStatus = (typeof ORGANISATION_MEMBER_STATUSES)[number];
 
 /** Statuses everyone may see; a draft is seen only by the people who write it. */
 export const isPublicStatus = (s: ProjectStatus) => s !== "draft";

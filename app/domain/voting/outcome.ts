@@ -3,7 +3,7 @@
  * approval ballots. A thin adapter over the pure tallies in ./tally (the same functions
  * `npm run tally` uses on Pabulib files), so the site and an independent recount cannot differ.
  */
-import type { TallyMethod } from "../../../db/schema";
+import type { TallyMethod } from "./rules";
 import { equalShares, greedy } from "./tally";
 
 export interface TallyOutcome {

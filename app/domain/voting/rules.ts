@@ -2,18 +2,24 @@
  * Polls and budget rounds: when they are open, what a valid ballot is, and a poll's count. Pure,
  * so the services, the paper-ballot entry and the tests share one definition of "valid".
  */
-import type { PollMethod, TallyMethod } from "../../../db/schema";
 import { DomainError } from "../errors";
 
-export type { PollMethod, TallyMethod };
-
-export const POLL_METHODS = [
-  "single",
-  "approval",
-  "yesNo",
-] as const satisfies readonly PollMethod[];
-export const TALLY_METHODS = ["greedy", "mes"] as const satisfies readonly TallyMethod[];
+export const POLL_METHODS = ["single", "approval", "yesNo"] as const;
+export type PollMethod = (typeof POLL_METHODS)[number];
+export const TALLY_METHODS = ["greedy", "mes"] as const;
+export type TallyMethod = (typeof TALLY_METHODS)[number];
+/** The fixed options of a yes-no poll (their labels come from the reader's language). */
 export const YES_NO = ["yes", "no", "abstain"] as const;
+export type YesNo = (typeof YES_NO)[number];
+/** Who may vote in a poll: the community's verified residents, or a meeting's seat holders. */
+export const ELECTORATES = ["residents", "seatHolders"] as const;
+export type Electorate = (typeof ELECTORATES)[number];
+/** When a poll's count is shown: while it runs, or only once it has closed. */
+export const RESULTS_SHOWN = ["live", "afterClose"] as const;
+export type ResultsShown = (typeof RESULTS_SHOWN)[number];
+/** How a ballot reached the count. */
+export const BALLOT_CHANNELS = ["online", "paper"] as const;
+export type BallotChannel = (typeof BALLOT_CHANNELS)[number];
 export const MAX_OPTIONS = 12;
 export const OPTION_ROWS = 6;
 

@@ -4,6 +4,7 @@ import { chinaDateTime } from "../meetings/schemas";
 import { yuan } from "../projects/schemas";
 import { id, text } from "../validation";
 import {
+  ELECTORATES,
   MAX_OPTIONS,
   normaliseReceipt,
   OPTION_MAX,
@@ -12,6 +13,7 @@ import {
   POLL_METHODS,
   QUESTION_MAX,
   RECEIPT_TYPED_MAX,
+  RESULTS_SHOWN,
   ROUND_BUDGET_MAX,
   ROUND_COUNT_MAX,
   ROUND_DESCRIPTION_MAX,
@@ -57,10 +59,10 @@ export const pollSchema = z
     method: z.enum(POLL_METHODS, { errorMap: () => ({ message: "errors.invalidChoice" }) }),
     option: many(z.string({ invalid_type_error: "errors.invalidType" })),
     maxChoices: count(MAX_OPTIONS),
-    electorate: z.enum(["residents", "seatHolders"], {
+    electorate: z.enum(ELECTORATES, {
       errorMap: () => ({ message: "errors.invalidChoice" }),
     }),
-    results: z.enum(["live", "afterClose"], {
+    results: z.enum(RESULTS_SHOWN, {
       errorMap: () => ({ message: "errors.invalidChoice" }),
     }),
     opensAt: chinaDateTime,

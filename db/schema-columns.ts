@@ -1,0 +1,516 @@
+// Long on purpose (~500 lines): one entry per column of db/schema.ts, table by table.
+/**
+ * db/schema.ts at run time: every table and column of the `Database` interface, with its SQL type,
+ * whether it may hold null, whether an insert may leave it out, and for enum columns the allowed
+ * values (the domain's own arrays). What each entry must say is derived from the interface, so a
+ * missing or extra table or column, or a flag that disagrees with its TypeScript type, does not
+ * compile. tests/schema.test.ts compares this with the migrated database, both ways.
+ *
+ * Columns are camelCase here as in the interface; the CamelCasePlugin maps them to snake_case.
+ */
+import type { InsertType, SelectType } from "kysely";
+import { CONSENTS } from "../app/domain/assistance/consents";
+import { AREA_LEVELS, MEMBERSHIP_STATUSES } from "../app/domain/community/rules";
+import {
+  COMMITMENT_STATUSES,
+  MEETING_STATUSES,
+  OWNER_KINDS,
+  SEAT_KINDS,
+} from "../app/domain/meetings/rules";
+import {
+  ORGANISATION_MEMBER_STATUSES,
+  ORGANISATION_ROLES,
+  ORGANISATION_STATUSES,
+  PROJECT_STATUSES,
+  PROJECT_UPDATE_KINDS,
+  SERVICE_AREAS,
+  TIERS,
+} from "../app/domain/projects/rules";
+import {
+  BALLOT_CHANNELS,
+  ELECTORATES,
+  POLL_METHODS,
+  RESULTS_SHOWN,
+  TALLY_METHODS,
+  YES_NO,
+} from "../app/domain/voting/rules";
+import type { Database } from "./schema";
+
+export type SqlType = "integer" | "text";
+
+export interface ColumnSpec {
+  type: SqlType;
+  nullable: boolean;
+  /** An insert may leave it out: the database fills it (a default, the rowid, or null). */
+  generated: boolean;
+  /** Enum columns: the values the domain allows. */
+  values?: readonly string[];
+  /** An enum column the database does not check (no CHECK constraint): a debt kept visible. */
+  unchecked?: true;
+  /** SQLite's implicit rowid of an FTS5 table, which the table's column list does not show. */
+  rowid?: true;
+}
+
+type Value<C> = NonNullable<SelectType<C>>;
+/** The string literals an enum column may hold; never for a plain string or a number. */
+type EnumOf<C> = string extends Value<C> ? never : Value<C> extends string ? Value<C> : never;
+
+/** What the entry of a column whose interface type is C must say. */
+type Expected<C> = {
+  type: Value<C> extends number ? "integer" : "text";
+  nullable: null extends SelectType<C> ? true : false;
+  generated: undefined extends InsertType<C> ? true : false;
+  rowid?: true;
+} & ([EnumOf<C>] extends [never]
+  ? { values?: never; unchecked?: never }
+  : { values: readonly EnumOf<C>[]; unchecked?: true });
+
+type SchemaColumns = {
+  [T in keyof Database]: { [C in keyof Database[T]]-?: Expected<Database[T][C]> };
+};
+
+const int = { type: "integer", nullable: false, generated: false } as const;
+const intNull = { type: "integer", nullable: true, generated: false } as const;
+const text = { type: "text", nullable: false, generated: false } as const;
+const textNull = { type: "text", nullable: true, generated: false } as const;
+
+/** The database fills it when an insert leaves it out (`Generated<…>` in the interface). */
+function gen<S extends ColumnSpec>(spec: S): Omit<S, "generated"> & { generated: true } {
+  return { ...spec, generated: true };
+}
+
+function orNull<S extends ColumnSpec>(spec: S): Omit<S, "nullable"> & { nullable: true } {
+  return { ...spec, nullable: true };
+}
+
+function oneOf<V extends readonly string[]>(values: V) {
+  return { type: "text", nullable: false, generated: false, values } as const;
+}
+
+/** Typed as an enum, but the migration put no CHECK on it (the schema test says when one is added). */
+function unchecked<S extends ColumnSpec>(spec: S): S & { unchecked: true } {
+  return { ...spec, unchecked: true };
+}
+
+const fts = {
+  rowid: { ...int, rowid: true },
+  words: text,
+  chars: text,
+} as const;
+
+export const SCHEMA_COLUMNS = {
+  areas: {
+    id: gen(int),
+    parentId: intNull,
+    level: oneOf(AREA_LEVELS),
+    code: text,
+    nameZh: text,
+    nameEn: text,
+    sort: gen(int),
+  },
+  users: {
+    id: gen(int),
+    displayName: text,
+    username: textNull,
+    phone: textNull,
+    passwordHash: text,
+    isAdmin: gen(int),
+    consentVersion: text,
+    consentedAt: text,
+    createdAt: text,
+    deletedAt: gen(textNull),
+  },
+  sessions: {
+    id: text,
+    userId: int,
+    createdAt: text,
+    expiresAt: text,
+    lastSeenAt: text,
+    revokedAt: textNull,
+    userAgent: textNull,
+  },
+  loginThrottle: {
+    key: text,
+    failures: int,
+    lastFailureAt: text,
+    lockedUntil: textNull,
+  },
+  memberships: {
+    id: gen(int),
+    userId: int,
+    communityId: int,
+    status: oneOf(MEMBERSHIP_STATUSES),
+    requestedAt: text,
+    decidedAt: textNull,
+    decidedBy: intNull,
+    decisionReason: textNull,
+  },
+  committeeMembers: {
+    id: gen(int),
+    userId: int,
+    communityId: int,
+    appointedBy: intNull,
+    appointedAt: text,
+    endedAt: textNull,
+    endedBy: intNull,
+  },
+  auditLog: {
+    id: gen(int),
+    at: text,
+    actorId: intNull,
+    action: text,
+    areaId: intNull,
+    subjectType: text,
+    subjectId: intNull,
+    details: gen(text),
+  },
+  councils: {
+    id: gen(int),
+    areaId: int,
+    name: text,
+    purpose: text,
+    createdBy: intNull,
+    createdAt: text,
+    updatedAt: text,
+  },
+  councilMembers: {
+    councilId: int,
+    userId: int,
+    addedAt: text,
+  },
+  meetings: {
+    id: gen(int),
+    councilId: int,
+    topic: text,
+    description: text,
+    startsAt: text,
+    endsAt: text,
+    place: text,
+    status: oneOf(MEETING_STATUSES),
+    isPublic: gen(int),
+    roomOpen: gen(int),
+    slowModeSeconds: gen(int),
+    currentAgendaItemId: intNull,
+    floorUserId: intNull,
+    floorUntil: textNull,
+    createdBy: intNull,
+    createdAt: text,
+  },
+  agendaItems: {
+    id: gen(int),
+    meetingId: int,
+    position: int,
+    title: text,
+    minutes: int,
+  },
+  seatKinds: {
+    meetingId: int,
+    kind: oneOf(SEAT_KINDS),
+    capacity: intNull,
+  },
+  seatInvites: {
+    meetingId: int,
+    userId: int,
+    kind: unchecked(oneOf(SEAT_KINDS)),
+    invitedBy: intNull,
+    invitedAt: text,
+  },
+  rsvps: {
+    meetingId: int,
+    userId: int,
+    kind: unchecked(oneOf(SEAT_KINDS)),
+    createdAt: text,
+    assistedBy: gen(intNull),
+  },
+  roomMessages: {
+    id: gen(int),
+    meetingId: int,
+    userId: int,
+    body: text,
+    agendaItemId: intNull,
+    createdAt: text,
+    hiddenAt: textNull,
+    hiddenBy: intNull,
+    hiddenReason: textNull,
+    pinnedAt: textNull,
+    assistedBy: gen(intNull),
+  },
+  messageFlags: {
+    messageId: int,
+    userId: int,
+    createdAt: text,
+    reviewedAt: textNull,
+  },
+  roomMutes: {
+    meetingId: int,
+    userId: int,
+    until: text,
+    reason: text,
+    mutedBy: intNull,
+  },
+  speakerQueue: {
+    meetingId: int,
+    userId: int,
+    raisedAt: text,
+  },
+  minutes: {
+    meetingId: int,
+    agendaItemId: int,
+    summary: text,
+    decisions: text,
+    updatedBy: intNull,
+    updatedAt: text,
+  },
+  commitments: {
+    id: gen(int),
+    meetingId: int,
+    agendaItemId: intNull,
+    what: text,
+    ownerKind: oneOf(OWNER_KINDS),
+    ownerName: text,
+    dueDate: text,
+    status: oneOf(COMMITMENT_STATUSES),
+    createdBy: intNull,
+    createdAt: text,
+  },
+  commitmentUpdates: {
+    id: gen(int),
+    commitmentId: int,
+    status: unchecked(oneOf(COMMITMENT_STATUSES)),
+    note: text,
+    createdBy: intNull,
+    createdAt: text,
+  },
+  organisations: {
+    id: gen(int),
+    name: text,
+    tier: oneOf(TIERS),
+    registrationNumber: textNull,
+    description: text,
+    contact: textNull,
+    status: oneOf(ORGANISATION_STATUSES),
+    decidedBy: intNull,
+    decidedAt: textNull,
+    decisionReason: textNull,
+    createdBy: intNull,
+    createdAt: text,
+    updatedAt: text,
+  },
+  organisationServices: {
+    organisationId: int,
+    service: oneOf(SERVICE_AREAS),
+  },
+  organisationCommunities: {
+    organisationId: int,
+    communityId: int,
+  },
+  organisationMembers: {
+    organisationId: int,
+    userId: int,
+    role: oneOf(ORGANISATION_ROLES),
+    status: oneOf(ORGANISATION_MEMBER_STATUSES),
+    invitedBy: intNull,
+    invitedAt: text,
+    joinedAt: textNull,
+  },
+  communitySettings: {
+    communityId: int,
+    supportThreshold: intNull,
+    updatedAt: text,
+  },
+  projects: {
+    id: gen(int),
+    communityId: int,
+    gridId: intNull,
+    place: gen(text),
+    organisationId: intNull,
+    proposerId: intNull,
+    title: text,
+    summary: text,
+    description: text,
+    category: oneOf(SERVICE_AREAS),
+    beneficiaries: text,
+    startsOn: text,
+    endsOn: text,
+    budgetTotal: int,
+    spentTotal: gen(int),
+    status: oneOf(PROJECT_STATUSES),
+    statusReason: textNull,
+    photo: textNull,
+    supportCount: gen(int),
+    ratingCount: gen(int),
+    ratingSum: gen(int),
+    createdAt: text,
+    updatedAt: text,
+    submittedAt: textNull,
+  },
+  projectBudgetItems: {
+    id: gen(int),
+    projectId: int,
+    position: int,
+    label: text,
+    amount: int,
+  },
+  projectEvents: {
+    id: gen(int),
+    projectId: int,
+    step: text,
+    fromStatus: unchecked(orNull(oneOf(PROJECT_STATUSES))),
+    toStatus: unchecked(oneOf(PROJECT_STATUSES)),
+    actorId: intNull,
+    reason: textNull,
+    at: text,
+    assistedBy: gen(intNull),
+  },
+  projectUpdates: {
+    id: gen(int),
+    projectId: int,
+    kind: oneOf(PROJECT_UPDATE_KINDS),
+    authorId: intNull,
+    body: text,
+    spent: int,
+    onDate: text,
+    createdAt: text,
+  },
+  projectSupports: {
+    projectId: int,
+    userId: int,
+    at: text,
+    assistedBy: gen(intNull),
+  },
+  projectRatings: {
+    projectId: int,
+    userId: int,
+    score: int,
+    at: text,
+  },
+  projectComments: {
+    id: gen(int),
+    projectId: int,
+    parentId: intNull,
+    authorId: intNull,
+    body: text,
+    createdAt: text,
+    hiddenAt: textNull,
+    hiddenBy: intNull,
+    hiddenReason: textNull,
+    flagCount: gen(int),
+    reviewedAt: textNull,
+    assistedBy: gen(intNull),
+  },
+  commentFlags: {
+    commentId: int,
+    userId: int,
+    reason: text,
+    at: text,
+  },
+  projectsFts: fts,
+  organisationsFts: fts,
+  polls: {
+    id: gen(int),
+    communityId: int,
+    meetingId: intNull,
+    question: text,
+    description: gen(text),
+    method: oneOf(POLL_METHODS),
+    maxChoices: gen(int),
+    electorate: oneOf(ELECTORATES),
+    results: oneOf(RESULTS_SHOWN),
+    opensAt: text,
+    closesAt: text,
+    createdBy: intNull,
+    createdAt: text,
+  },
+  pollOptions: {
+    id: gen(int),
+    pollId: int,
+    position: int,
+    code: unchecked(orNull(oneOf(YES_NO))),
+    label: text,
+  },
+  budgetRounds: {
+    id: gen(int),
+    communityId: int,
+    title: text,
+    description: gen(text),
+    budget: int,
+    method: oneOf(TALLY_METHODS),
+    minProjects: gen(int),
+    maxProjects: intNull,
+    opensAt: text,
+    closesAt: text,
+    talliedAt: textNull,
+    spent: intNull,
+    createdBy: intNull,
+    createdAt: text,
+  },
+  roundProjects: {
+    roundId: int,
+    projectId: int,
+    position: int,
+    cost: int,
+    approvals: intNull,
+    selected: intNull,
+  },
+  ballots: {
+    receipt: text,
+    pollId: intNull,
+    roundId: intNull,
+    choices: text,
+    channel: oneOf(BALLOT_CHANNELS),
+  },
+  participations: {
+    id: gen(int),
+    pollId: intNull,
+    roundId: intNull,
+    userId: int,
+    channel: oneOf(BALLOT_CHANNELS),
+    enteredBy: intNull,
+    confirmedBy: intNull,
+    confirmedAt: textNull,
+    needsReview: gen(int),
+    at: text,
+  },
+  assistedRegistrations: {
+    userId: int,
+    helperId: intNull,
+    communityId: int,
+    consent: oneOf(CONSENTS),
+    at: text,
+  },
+  assistanceSittings: {
+    id: gen(int),
+    helperId: intNull,
+    residentId: int,
+    communityId: int,
+    consent: oneOf(CONSENTS),
+    sessionId: text,
+    startedAt: text,
+    endsAt: text,
+    endedAt: textNull,
+  },
+  assistedActions: {
+    id: gen(int),
+    sittingId: int,
+    action: text,
+    subjectType: text,
+    subjectId: intNull,
+    at: text,
+  },
+} satisfies SchemaColumns;
+
+/**
+ * Every value the interface allows for an enum column is in its entry's `values`: if one is not,
+ * this names it in the compile error.
+ */
+type ValuesOf<S> = S extends { values: readonly (infer V)[] } ? V : never;
+type Unlisted = {
+  [T in keyof Database]: {
+    [C in keyof Database[T]]-?: Exclude<
+      EnumOf<Database[T][C]>,
+      ValuesOf<(typeof SCHEMA_COLUMNS)[T][C & keyof (typeof SCHEMA_COLUMNS)[T]]>
+    >;
+  }[keyof Database[T]];
+}[keyof Database];
+const _everyValueListed: [Unlisted] extends [never] ? true : Unlisted = true;
+void _everyValueListed;
