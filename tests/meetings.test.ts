@@ -19,7 +19,8 @@ import {
   rsvp,
 } from "~/services/meetings.server";
 import { addCommitment, updateCommitment, writeMinutes } from "~/services/minutes.server";
-import { postMessage } from "~/services/room.server";
+import { postMessage } from "~/services/room/commands.server";
+import { run as runCommand } from "~/services/runner/command.server";
 import { loader as meetingCalendar } from "~/routes/meetings.$id.calendar[.ics]";
 import { action as meetingAction } from "~/routes/meetings.$id._index";
 import { action as roomAction, loader as roomLoader } from "~/routes/meetings.$id.room";
@@ -203,10 +204,12 @@ describe("RSVP", () => {
     const { meetingId } = await makeMeeting(community, { isPublic: false });
     const guestId = await makeUser({ username: "expertwang", displayName: "王教授" });
     const guest = await actorFor(guestId);
-    expect((await refusal(postMessage(guest, meetingId, "你好"))).status).toBe(403);
+    expect(
+      (await refusal(runCommand(postMessage, guest, { meetingId, body: "你好" }))).status,
+    ).toBe(403);
     await inviteToSeat(committee, meetingId, parseLoginId("expertwang")!, "expert");
     await rsvp(guest, meetingId);
-    await postMessage(guest, meetingId, "从规划角度看……");
+    await runCommand(postMessage, guest, { meetingId, body: "从规划角度看……" });
     const page = await meetingPage(meetingId, guest);
     expect(page.seats.find((s) => s.kind === "expert")).toMatchObject({
       taken: 1,

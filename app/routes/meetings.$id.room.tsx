@@ -18,9 +18,7 @@ import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import type { Socket } from "socket.io-client";
 import { Notice, useFieldMessage } from "~/components/forms";
-import { DomainError } from "~/domain/errors";
 import { MESSAGE_MAX, TURN_SECONDS } from "~/domain/meetings/rules";
-import { can } from "~/domain/permissions/policy";
 import type { Lng } from "~/i18n/config";
 import type {
   ClientToServerEvents,
@@ -29,26 +27,12 @@ import type {
   RoomState,
   ServerToClientEvents,
 } from "~/realtime/protocol";
-import { meetingContext, meetingPage, targetOf } from "~/services/meetings.server";
-import { moderate, schemas } from "~/services/room-commands.server";
-import {
-  flagMessage,
-  history,
-  lowerHand,
-  moderationQueue,
-  pinnedMessages,
-  postMessage,
-  raiseHand,
-  roomState,
-} from "~/services/room.server";
-import {
-  idParam,
-  readForm,
-  refusalFrom,
-  refuseForm,
-  throwRefusal,
-  type Refusal,
-} from "~/utils/forms.server";
+import { meetingPage } from "~/services/meetings.server";
+import { flagMessage, lowerHand, postMessage, raiseHand } from "~/services/room/commands.server";
+import { moderation } from "~/services/room/moderation.server";
+import { roomPage } from "~/services/room/queries.server";
+import { intent, submitIntent } from "~/services/runner/form.server";
+import { idParam, readForm, throwRefusal, type Refusal } from "~/utils/forms.server";
 import { formatDateTime } from "~/utils/format";
 import { readPreferences } from "~/utils/preferences.server";
 import { getCurrent, requireSession } from "~/utils/session.server";
@@ -71,88 +55,62 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const before = Number(url.searchParams.get("before")) || undefined;
   const refreshParam = Number(url.searchParams.get("refresh"));
-  const state = await roomState(actor, id).catch(throwRefusal);
-  const [page, pinned, info, ctx] = await Promise.all([
-    history(actor, id, { before }),
-    pinnedMessages(actor, id),
-    meetingPage(id, actor),
-    meetingContext(id),
-  ]);
-  const moderator = can(actor, "room.moderate", targetOf(ctx));
+  const room = await roomPage(actor, id, before).catch(throwRefusal);
+  const info = await meetingPage(id, actor);
   const t = await getT(request, "meeting");
   return json({
     title: t("room.title", { topic: info.meeting.topic }),
     meetingId: id,
     topic: info.meeting.topic,
     agenda: info.agenda.map((a) => ({ id: a.id, title: a.title, minutes: a.minutes })),
-    state,
+    state: room.state,
     // Newest first: no scrolling needed to see what was just said.
-    messages: [...page.messages].reverse(),
-    older: page.more ? (page.messages[0]?.id ?? null) : null,
+    messages: [...room.page.messages].reverse(),
+    older: room.page.more ? (room.page.messages[0]?.id ?? null) : null,
     paged: before !== undefined,
-    pinned,
+    pinned: room.pinned,
     me: actor.userId,
-    canPost: can(actor, "room.post", targetOf(ctx)),
-    canFlag: can(actor, "room.flag", targetOf(ctx)),
-    canQueue: can(actor, "queue.raise", targetOf(ctx)),
-    moderator,
-    review: moderator ? await moderationQueue(actor, id) : [],
+    canPost: room.canPost,
+    canFlag: room.canFlag,
+    canQueue: room.canQueue,
+    moderator: room.moderator,
+    review: room.review,
     refresh: REFRESH_CHOICES.includes(refreshParam) ? refreshParam : 0,
     lite: readPreferences(request).mode === "lite",
   });
 }
-
-const num = (v: unknown) =>
-  typeof v === "string" && v.trim() !== "" && /^\d+$/.test(v) ? Number(v) : v;
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const id = idParam(params.id);
   const form = await readForm(request);
   const { actor } = await requireSession(request);
   const back = (done: string) => redirect(`/meetings/${id}/room?done=${done}`);
-  try {
-    switch (form.intent) {
-      case "post": {
-        if (typeof form.body !== "string")
-          return refuseForm(400, { body: { key: "meeting:errors.messageEmpty" } }, form);
-        await postMessage(actor, id, form.body);
-        return back("posted");
-      }
-      case "flag": {
-        const messageId = num(form.messageId);
-        if (typeof messageId !== "number") throw new DomainError(400, "errors.badForm");
-        const { hidden } = await flagMessage(actor, messageId);
-        return back(hidden ? "flaggedHidden" : "flagged");
-      }
-      case "raise":
-        await raiseHand(actor, id);
-        return back("raised");
-      case "lower":
-        await lowerHand(actor, id);
-        return back("lowered");
-      case "moderate": {
-        const payload = {
-          meetingId: id,
-          action: form.action,
-          ...Object.fromEntries(
-            (["messageId", "userId", "minutes", "seconds", "agendaItemId"] as const)
-              .filter((k) => form[k] !== undefined && form[k] !== "")
-              .map((k) => [k, num(form[k])]),
-          ),
-          ...(typeof form.reason === "string" ? { reason: form.reason } : {}),
-        };
-        const parsed = schemas.moderate.safeParse(payload);
-        if (!parsed.success) throw new DomainError(400, "errors.badForm");
-        const { meetingId: _m, ...cmd } = parsed.data;
-        await moderate(actor, id, cmd);
-        return back(`mod-${parsed.data.action}`);
-      }
-      default:
-        throw new DomainError(400, "errors.badForm");
-    }
-  } catch (e) {
-    return refusalFrom(e, form);
-  }
+  const moderated = (name: string) => () => back(`mod-${name}`);
+  return submitIntent(
+    {
+      post: intent(postMessage, () => back("posted")),
+      flag: intent(flagMessage, ({ hidden }) => back(hidden ? "flaggedHidden" : "flagged")),
+      raise: intent(raiseHand, () => back("raised")),
+      lower: intent(lowerHand, () => back("lowered")),
+      // The moderators' forms, named as the socket's `room:moderate` names them.
+      hide: intent(moderation.hide, moderated("hide")),
+      unhide: intent(moderation.unhide, moderated("unhide")),
+      pin: intent(moderation.pin, moderated("pin")),
+      unpin: intent(moderation.unpin, moderated("unpin")),
+      mute: intent(moderation.mute, moderated("mute")),
+      unmute: intent(moderation.unmute, moderated("unmute")),
+      close: intent(moderation.close, moderated("close")),
+      reopen: intent(moderation.reopen, moderated("reopen")),
+      slowMode: intent(moderation.slowMode, moderated("slowMode")),
+      agenda: intent(moderation.agenda, moderated("agenda")),
+      floor: intent(moderation.floor, moderated("floor")),
+      endFloor: intent(moderation.endFloor, moderated("endFloor")),
+      lowerHand: intent(moderation.lowerHand, moderated("lowerHand")),
+    },
+    actor,
+    form,
+    { params: { meetingId: id } },
+  );
 }
 
 type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -220,24 +178,21 @@ function Message({
           <>
             {m.hidden ? (
               <Form method="post" className="inline">
-                <input type="hidden" name="intent" value="moderate" />
-                <input type="hidden" name="action" value="unhide" />
+                <input type="hidden" name="intent" value="unhide" />
                 <input type="hidden" name="messageId" value={m.id} />
                 <button type="submit">{t("mod.unhide")}</button>
               </Form>
             ) : (
               <>
                 <Form method="post" className="inline hide-form">
-                  <input type="hidden" name="intent" value="moderate" />
-                  <input type="hidden" name="action" value="hide" />
+                  <input type="hidden" name="intent" value="hide" />
                   <input type="hidden" name="messageId" value={m.id} />
                   <label htmlFor={`hr-${m.id}`}>{t("mod.reason")}</label>
                   <input id={`hr-${m.id}`} name="reason" maxLength={200} required />
                   <button type="submit">{t("mod.hide")}</button>
                 </Form>
                 <Form method="post" className="inline">
-                  <input type="hidden" name="intent" value="moderate" />
-                  <input type="hidden" name="action" value={m.pinned ? "unpin" : "pin"} />
+                  <input type="hidden" name="intent" value={m.pinned ? "unpin" : "pin"} />
                   <input type="hidden" name="messageId" value={m.id} />
                   <button type="submit">{m.pinned ? t("mod.unpin") : t("mod.pin")}</button>
                 </Form>
@@ -245,8 +200,7 @@ function Message({
             )}
             {m.userId !== me && (
               <Form method="post" className="inline">
-                <input type="hidden" name="intent" value="moderate" />
-                <input type="hidden" name="action" value="mute" />
+                <input type="hidden" name="intent" value="mute" />
                 <input type="hidden" name="userId" value={m.userId} />
                 <input type="hidden" name="minutes" value="10" />
                 <input type="hidden" name="reason" value={t("mod.defaultMuteReason")} />
@@ -513,13 +467,11 @@ export default function Room() {
         <section aria-labelledby="mod-title" className="card">
           <h2 id="mod-title">{t("mod.title")}</h2>
           <Form method="post">
-            <input type="hidden" name="intent" value="moderate" />
-            <input type="hidden" name="action" value={state.roomOpen ? "close" : "reopen"} />
+            <input type="hidden" name="intent" value={state.roomOpen ? "close" : "reopen"} />
             <button type="submit">{state.roomOpen ? t("mod.close") : t("mod.reopen")}</button>
           </Form>
           <Form method="post">
-            <input type="hidden" name="intent" value="moderate" />
-            <input type="hidden" name="action" value="slowMode" />
+            <input type="hidden" name="intent" value="slowMode" />
             <div className="field">
               <label htmlFor="slow-seconds">{t("mod.slowMode")}</label>
               <select id="slow-seconds" name="seconds" defaultValue={String(state.slowModeSeconds)}>
@@ -534,8 +486,7 @@ export default function Room() {
           </Form>
           {data.agenda.length > 0 && (
             <Form method="post">
-              <input type="hidden" name="intent" value="moderate" />
-              <input type="hidden" name="action" value="agenda" />
+              <input type="hidden" name="intent" value="agenda" />
               <div className="field">
                 <label htmlFor="agenda-item">{t("mod.currentItem")}</label>
                 <select
@@ -554,8 +505,7 @@ export default function Room() {
             </Form>
           )}
           <Form method="post">
-            <input type="hidden" name="intent" value="moderate" />
-            <input type="hidden" name="action" value="floor" />
+            <input type="hidden" name="intent" value="floor" />
             <div className="field">
               <label htmlFor="floor-who">{t("mod.floorWho")}</label>
               <select id="floor-who" name="userId" defaultValue="">
@@ -583,8 +533,7 @@ export default function Room() {
           </Form>
           {state.floor && (
             <Form method="post">
-              <input type="hidden" name="intent" value="moderate" />
-              <input type="hidden" name="action" value="endFloor" />
+              <input type="hidden" name="intent" value="endFloor" />
               <button type="submit">{t("mod.endFloor")}</button>
             </Form>
           )}
@@ -598,8 +547,7 @@ export default function Room() {
                       {mu.displayName} · {mu.reason}
                     </span>
                     <Form method="post" className="inline">
-                      <input type="hidden" name="intent" value="moderate" />
-                      <input type="hidden" name="action" value="unmute" />
+                      <input type="hidden" name="intent" value="unmute" />
                       <input type="hidden" name="userId" value={mu.userId} />
                       <button type="submit">{t("mod.unmute", { name: mu.displayName })}</button>
                     </Form>
