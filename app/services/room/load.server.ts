@@ -14,7 +14,10 @@ import type { Trx } from "../runner/command.server";
 export const loadMeeting = (trx: Trx, meetingId: number): Promise<MeetingContext> =>
   meetingContext(meetingId, trx);
 
-/** The policy target of a room: its community, its seat holders, whether it is public. */
+/**
+ * The policy target of a room: its community, its seat holders, whether it is public. `targetOf`
+ * reads only these, which posting's one-query load has too (it has no council id).
+ */
 export const roomTarget = (
   ctx: Pick<MeetingContext, "communityId" | "seatHolders" | "isPublic">,
 ): Target => targetOf(ctx as MeetingContext);
