@@ -29,7 +29,7 @@ import {
 } from "~/services/projects/participation.server";
 import { projectPage } from "~/services/projects/queries.server";
 import { run } from "~/services/runner/command.server";
-import { flagMessage, lowerHand, postMessage, raiseHand } from "~/services/room.server";
+import { flagMessage, lowerHand, postMessage, raiseHand } from "~/services/room/commands.server";
 import { votePoll } from "~/services/voting/ballots.server";
 import { createPoll } from "~/services/voting/commands.server";
 import { pollPage } from "~/services/voting/queries.server";
@@ -366,11 +366,11 @@ describe("what a helper does in a sitting", () => {
     await run(rsvp, actor, { meetingId });
     await run(cancelRsvp, actor, { meetingId });
     await run(rsvp, actor, { meetingId });
-    const message = await postMessage(actor, meetingId, "我代张阿姨说一句");
-    const other = await postMessage(neighbour, meetingId, "欢迎");
-    await flagMessage(actor, other.id);
-    await raiseHand(actor, meetingId);
-    await lowerHand(actor, meetingId);
+    const message = await run(postMessage, actor, { meetingId, body: "我代张阿姨说一句" });
+    const other = await run(postMessage, neighbour, { meetingId, body: "欢迎" });
+    await run(flagMessage, actor, { messageId: other.id });
+    await run(raiseHand, actor, { meetingId });
+    await run(lowerHand, actor, { meetingId });
     // A proposal written with the helper: drafted, corrected, submitted in the resident's name.
     const draft = await run(proposeProject, actor, { ...proposal(), photo: null });
     await run(editProject, actor, {

@@ -18,7 +18,7 @@ import {
 import { addCommitment, updateCommitment, writeMinutes } from "~/services/meetings/minutes.server";
 import { commitmentsOf, councilPage, meetingPage } from "~/services/meetings/queries.server";
 import { run } from "~/services/runner/command.server";
-import { postMessage } from "~/services/room.server";
+import { postMessage } from "~/services/room/commands.server";
 import { loader as meetingCalendar } from "~/routes/meetings.$id.calendar[.ics]";
 import { action as meetingAction } from "~/routes/meetings.$id._index";
 import { action as roomAction, loader as roomLoader } from "~/routes/meetings.$id.room";
@@ -216,11 +216,11 @@ describe("RSVP", () => {
     const { meetingId } = await makeMeeting(community, { isPublic: false });
     const guestId = await makeUser({ username: "expertwang", displayName: "王教授" });
     const guest = await actorFor(guestId);
-    expect((await refusal(postMessage(guest, meetingId, "你好"))).status).toBe(403);
+    expect((await refusal(run(postMessage, guest, { meetingId, body: "你好" }))).status).toBe(403);
     const login = parseLoginId("expertwang")!;
     await run(inviteToSeat, committee, { meetingId, login, kind: "expert" });
     await run(rsvp, guest, { meetingId });
-    await postMessage(guest, meetingId, "从规划角度看……");
+    await run(postMessage, guest, { meetingId, body: "从规划角度看……" });
     const page = await meetingPage(meetingId, guest);
     expect(page.seats.find((s) => s.kind === "expert")).toMatchObject({
       taken: 1,

@@ -53,8 +53,7 @@ const ALLOWED_TIMERS: Record<string, string> = {
   "app/realtime/server.server.ts": "batches 'changed' notices to socket rooms; server side",
   "app/services/accounts/credentials.server.ts":
     "evens out sign-in timing (node:timers/promises); server side",
-  "app/routes/meetings.$id.room.tsx":
-    "ticks the speaker's countdown once a second; only re-renders",
+  "app/components/room.tsx": "ticks the speaker's countdown once a second; only re-renders",
 };
 
 /** What a timer must never do in the same file: leave the page or submit for the reader. */

@@ -14,8 +14,9 @@ import type {
   RoomJoined,
   ServerToClientEvents,
 } from "~/realtime/protocol";
-import { postMessage } from "~/services/room.server";
-import { moderate } from "~/services/room-commands.server";
+import { postMessage } from "~/services/room/commands.server";
+import { muteUser } from "~/services/room/moderation.server";
+import { run } from "~/services/runner/command.server";
 import {
   actorFor,
   cookieFor,
@@ -153,8 +154,8 @@ describe("live room over Socket.IO", () => {
       ok: false,
       error: { status: 403 },
     });
-    await moderate(await actorFor(modId), meetingId, {
-      action: "mute",
+    await run(muteUser, await actorFor(modId), {
+      meetingId,
       userId: aliceId,
       minutes: 10,
       reason: "刷屏",
@@ -174,7 +175,7 @@ describe("live room over Socket.IO", () => {
   });
 
   it("refuses a forged moderator event from a resident, and malformed payloads", async () => {
-    const m = await postMessage(await actorFor(bobId), meetingId, "正常发言");
+    const m = await run(postMessage, await actorFor(bobId), { meetingId, body: "正常发言" });
     const { c: alice } = await joined(await cookieFor(aliceId));
     const before = await dbSnapshot();
     expect(
@@ -201,6 +202,28 @@ describe("live room over Socket.IO", () => {
       error: { status: 400 },
     });
     expect(await dbSnapshot()).toEqual(before);
+  });
+
+  it("parses a payload with the command's own schema, as the room page's form is parsed", async () => {
+    const { c: alice } = await joined(`${await cookieFor(aliceId)}; lng=en`);
+    const { c: mod } = await joined(await cookieFor(modId));
+    const before = await dbSnapshot();
+    // What a person typed wrong keeps its own message; a payload of the wrong shape is badEvent.
+    expect(await ask(alice, "room:post", { meetingId, body: "   " })).toMatchObject({
+      ok: false,
+      error: {
+        status: 400,
+        key: "meeting:errors.messageEmpty",
+        message: "Please write something first.",
+      },
+    });
+    expect(
+      await ask(mod, "room:moderate", { meetingId, action: "slowMode", seconds: 601 }),
+    ).toMatchObject({ ok: false, error: { status: 400, key: "errors.badEvent" } });
+    expect(await dbSnapshot()).toEqual(before);
+    expect(await ask(mod, "room:moderate", { meetingId, action: "slowMode", seconds: 30 })).toEqual(
+      { ok: true, data: null },
+    );
   });
 
   it("makes a hidden message disappear for others, not for its author", async () => {
@@ -241,12 +264,12 @@ describe("live room over Socket.IO", () => {
     const alice = await actorFor(aliceId);
     const { c: bob, joined: first } = await joined(await cookieFor(bobId));
     const heard = nextEvent<MessageView>(bob, "room:message");
-    const seen = await postMessage(alice, meetingId, "before");
+    const seen = await run(postMessage, alice, { meetingId, body: "before" });
     expect((await heard).id).toBe(seen.id);
     bob.disconnect();
     const missed: number[] = [];
     for (const body of ["one", "two", "three"])
-      missed.push((await postMessage(alice, meetingId, body)).id);
+      missed.push((await run(postMessage, alice, { meetingId, body })).id);
     // Bob reconnects, saying the last message he has.
     const { joined: again } = await joined(await cookieFor(bobId), seen.id);
     expect(again.messages.map((m) => m.id)).toEqual(missed);

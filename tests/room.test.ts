@@ -1,18 +1,21 @@
 /** The room service: posting and its refusals, pacing, moderation, flags and the speaker queue. */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ANONYMOUS, type Actor } from "~/domain/permissions/policy";
-import { moderate } from "~/services/room-commands.server";
+import { flagMessage, lowerHand, postMessage, raiseHand } from "~/services/room/commands.server";
 import {
-  flagMessage,
-  getMessage,
+  closeRoom,
   giveFloor,
-  history,
-  lowerHand,
-  moderationQueue,
-  postMessage,
-  raiseHand,
-  roomState,
-} from "~/services/room.server";
+  hideMessage,
+  muteUser,
+  pinMessage,
+  reopenRoom,
+  setAgendaItem,
+  setSlowMode,
+  unhideMessage,
+} from "~/services/room/moderation.server";
+import { sendPost } from "~/services/room/posts.server";
+import { getMessage, history, moderationQueue, roomState } from "~/services/room/queries.server";
+import { run } from "~/services/runner/command.server";
 import {
   actorFor,
   dbSnapshot,
@@ -21,8 +24,12 @@ import {
   makeMeeting,
   makeResident,
   makeUser,
+  cookieFor,
 } from "./support/factories";
 import { refusal } from "./support/refusal";
+import { body, formRequest, run as runRoute } from "./support/remix";
+import { action as roomAction } from "~/routes/meetings.$id.room";
+import type { Refusal } from "~/utils/forms.server";
 
 let community: number;
 let meetingId: number;
@@ -47,7 +54,7 @@ afterEach(() => {
 
 describe("posting", () => {
   it("stores the message, tagged with the current agenda item, before anyone hears of it", async () => {
-    const m = await postMessage(resident, meetingId, "  消防通道天天被占  ");
+    const m = await run(postMessage, resident, { meetingId, body: "  消防通道天天被占  " });
     expect(m).toMatchObject({
       body: "消防通道天天被占",
       author: "王阿姨",
@@ -62,69 +69,73 @@ describe("posting", () => {
     const stranger = await actorFor(await makeUser());
     const otherCommunity = await makeResident(await makeCommunity());
     const before = await dbSnapshot();
-    expect((await refusal(postMessage(ANONYMOUS, meetingId, "hi"))).status).toBe(401);
-    expect((await refusal(postMessage(stranger, meetingId, "hi"))).status).toBe(403);
-    expect((await refusal(postMessage(otherCommunity, meetingId, "hi"))).status).toBe(403);
+    expect((await refusal(run(postMessage, ANONYMOUS, { meetingId, body: "hi" }))).status).toBe(
+      401,
+    );
+    expect((await refusal(run(postMessage, stranger, { meetingId, body: "hi" }))).status).toBe(403);
+    expect(
+      (await refusal(run(postMessage, otherCommunity, { meetingId, body: "hi" }))).status,
+    ).toBe(403);
     expect(await dbSnapshot()).toEqual(before);
   });
 
   it("refuses empty and overlong messages, counting characters not bytes", async () => {
     const before = await dbSnapshot();
-    expect((await refusal(postMessage(resident, meetingId, "   "))).key).toBe(
+    expect((await refusal(run(postMessage, resident, { meetingId, body: "   " }))).key).toBe(
       "meeting:errors.messageEmpty",
     );
-    const long = await refusal(postMessage(resident, meetingId, "长".repeat(2001)));
+    const long = await refusal(run(postMessage, resident, { meetingId, body: "长".repeat(2001) }));
     expect([long.status, long.key, long.params]).toEqual([400, "errors.tooLong", { max: 2000 }]);
     expect(await dbSnapshot()).toEqual(before);
-    await postMessage(resident, meetingId, "长".repeat(2000));
+    await run(postMessage, resident, { meetingId, body: "长".repeat(2000) });
   });
 
   it("refuses posting to a closed room and to a meeting that has ended", async () => {
-    await moderate(committee, meetingId, { action: "close" });
+    await run(closeRoom, committee, { meetingId });
     const before = await dbSnapshot();
-    const e = await refusal(postMessage(resident, meetingId, "还有人吗"));
+    const e = await refusal(run(postMessage, resident, { meetingId, body: "还有人吗" }));
     expect([e.status, e.key]).toEqual([409, "meeting:errors.roomClosed"]);
     expect(await dbSnapshot()).toEqual(before);
-    await moderate(committee, meetingId, { action: "reopen" });
-    await postMessage(resident, meetingId, "又开了");
+    await run(reopenRoom, committee, { meetingId });
+    await run(postMessage, resident, { meetingId, body: "又开了" });
   });
 
   it("refuses a muted person until the mute ends", async () => {
-    await moderate(committee, meetingId, {
-      action: "mute",
+    await run(muteUser, committee, {
+      meetingId,
       userId: resident.userId!,
       minutes: 5,
       reason: "刷屏",
     });
     const before = await dbSnapshot();
-    const e = await refusal(postMessage(resident, meetingId, "我还要说"));
+    const e = await refusal(run(postMessage, resident, { meetingId, body: "我还要说" }));
     expect([e.status, e.key, e.params.minutes]).toEqual([403, "meeting:errors.muted", 5]);
     expect(await dbSnapshot()).toEqual(before);
     vi.useFakeTimers({ toFake: ["Date"] });
     vi.setSystemTime(Date.now() + 6 * 60_000);
-    await postMessage(resident, meetingId, "好了");
+    await run(postMessage, resident, { meetingId, body: "好了" });
   });
 
   it("holds the rate limit: about five messages in ten seconds", async () => {
-    for (let i = 0; i < 5; i++) await postMessage(resident, meetingId, `第${i}条`);
-    const e = await refusal(postMessage(resident, meetingId, "第6条"));
+    for (let i = 0; i < 5; i++) await run(postMessage, resident, { meetingId, body: `第${i}条` });
+    const e = await refusal(run(postMessage, resident, { meetingId, body: "第6条" }));
     expect([e.status, e.key]).toEqual([429, "meeting:errors.rateLimited"]);
     expect(Number(e.params.seconds)).toBeGreaterThan(0);
     // Others are not slowed by one person's pace.
-    await postMessage(other, meetingId, "我说一句");
+    await run(postMessage, other, { meetingId, body: "我说一句" });
   });
 
   it("holds slow mode for participants, not for moderators", async () => {
-    await moderate(committee, meetingId, { action: "slowMode", seconds: 30 });
-    await postMessage(resident, meetingId, "第一条");
-    const e = await refusal(postMessage(resident, meetingId, "第二条"));
+    await run(setSlowMode, committee, { meetingId, seconds: 30 });
+    await run(postMessage, resident, { meetingId, body: "第一条" });
+    const e = await refusal(run(postMessage, resident, { meetingId, body: "第二条" }));
     expect([e.status, e.key]).toEqual([429, "meeting:errors.slowMode"]);
     expect(Number(e.params.seconds)).toBeGreaterThan(25);
-    await postMessage(committee, meetingId, "主持人一");
-    await postMessage(committee, meetingId, "主持人二");
+    await run(postMessage, committee, { meetingId, body: "主持人一" });
+    await run(postMessage, committee, { meetingId, body: "主持人二" });
     vi.useFakeTimers({ toFake: ["Date"] });
     vi.setSystemTime(Date.now() + 31_000);
-    await postMessage(resident, meetingId, "第二条");
+    await run(postMessage, resident, { meetingId, body: "第二条" });
   });
 });
 
@@ -133,7 +144,9 @@ describe("posts arriving together", () => {
     const people = await Promise.all(
       Array.from({ length: 30 }, (_, i) => makeResident(community, { displayName: `居民${i}` })),
     );
-    const results = await Promise.all(people.map((p, i) => postMessage(p, meetingId, `第${i}位`)));
+    const results = await Promise.all(
+      people.map((p, i) => sendPost(p, { meetingId, body: `第${i}位` })),
+    );
     expect(new Set(results.map((r) => r.id)).size).toBe(30);
     const stored = await history(ANONYMOUS, meetingId, { limit: 100 });
     for (const [i, r] of results.entries()) {
@@ -147,7 +160,7 @@ describe("posts arriving together", () => {
 
   it("hold the rate limit even within one batch, refusing only the extra posts", async () => {
     const outcomes = await Promise.allSettled(
-      Array.from({ length: 8 }, (_, i) => postMessage(resident, meetingId, `连发${i}`)),
+      Array.from({ length: 8 }, (_, i) => sendPost(resident, { meetingId, body: `连发${i}` })),
     );
     expect(outcomes.filter((o) => o.status === "fulfilled")).toHaveLength(5);
     const refused = outcomes.filter((o): o is PromiseRejectedResult => o.status === "rejected");
@@ -165,7 +178,7 @@ describe("history", () => {
     for (let i = 0; i < 12; i++) {
       vi.useFakeTimers({ toFake: ["Date"] });
       vi.setSystemTime(Date.now() + 3000);
-      ids.push((await postMessage(people[i % 3]!, meetingId, `m${i}`)).id);
+      ids.push((await run(postMessage, people[i % 3]!, { meetingId, body: `m${i}` })).id);
     }
     const latest = await history(ANONYMOUS, meetingId, { limit: 5 });
     expect(latest.messages.map((m) => m.id)).toEqual(ids.slice(7));
@@ -189,8 +202,8 @@ describe("history", () => {
 
 describe("moderation", () => {
   it("hides with a reason: others see the reason, the author and moderators the text", async () => {
-    const m = await postMessage(resident, meetingId, "不当言论");
-    await moderate(committee, meetingId, { action: "hide", messageId: m.id, reason: "人身攻击" });
+    const m = await run(postMessage, resident, { meetingId, body: "不当言论" });
+    await run(hideMessage, committee, { meetingId, messageId: m.id, reason: "人身攻击" });
     expect(await getMessage(other, m.id)).toMatchObject({
       body: null,
       hidden: { reason: "人身攻击", byFlags: false },
@@ -201,38 +214,41 @@ describe("moderation", () => {
       hidden: { reason: "人身攻击" },
     });
     expect(await getMessage(committee, m.id)).toMatchObject({ body: "不当言论" });
-    await moderate(committee, meetingId, { action: "unhide", messageId: m.id });
+    await run(unhideMessage, committee, { meetingId, messageId: m.id });
     expect(await getMessage(other, m.id)).toMatchObject({ body: "不当言论", hidden: null });
   });
 
   it("refuses forged moderation from residents and needs a reason to hide, changing nothing", async () => {
-    const m = await postMessage(other, meetingId, "正常发言");
+    const m = await run(postMessage, other, { meetingId, body: "正常发言" });
     const before = await dbSnapshot();
-    for (const cmd of [
-      { action: "hide", messageId: m.id, reason: "我不喜欢" },
-      { action: "close" },
-      { action: "mute", userId: other.userId!, minutes: 10, reason: "x" },
-      { action: "slowMode", seconds: 60 },
-      { action: "floor", seconds: 60 },
+    for (const [action, attempt] of [
+      [
+        "hide",
+        () => run(hideMessage, resident, { meetingId, messageId: m.id, reason: "我不喜欢" }),
+      ],
+      ["close", () => run(closeRoom, resident, { meetingId })],
+      [
+        "mute",
+        () =>
+          run(muteUser, resident, { meetingId, userId: other.userId!, minutes: 10, reason: "x" }),
+      ],
+      ["slowMode", () => run(setSlowMode, resident, { meetingId, seconds: 60 })],
+      ["floor", () => run(giveFloor, resident, { meetingId, seconds: 60 })],
     ] as const) {
-      const e = await refusal(moderate(resident, meetingId, cmd));
-      expect([e.status, e.key], cmd.action).toEqual([403, "errors.forbidden"]);
+      const e = await refusal(attempt());
+      expect([e.status, e.key], action).toEqual([403, "errors.forbidden"]);
     }
     expect(
-      (
-        await refusal(
-          moderate(committee, meetingId, { action: "hide", messageId: m.id, reason: " " }),
-        )
-      ).key,
+      (await refusal(run(hideMessage, committee, { meetingId, messageId: m.id, reason: " " }))).key,
     ).toBe("meeting:errors.reasonRequired");
     expect(await dbSnapshot()).toEqual(before);
   });
 
   it("writes every moderation action to the audit log", async () => {
-    const m = await postMessage(other, meetingId, "x");
+    const m = await run(postMessage, other, { meetingId, body: "x" });
     const earlier = (await dbSnapshot()).auditLog!.length;
-    await moderate(committee, meetingId, { action: "pin", messageId: m.id });
-    await moderate(committee, meetingId, { action: "slowMode", seconds: 10 });
+    await run(pinMessage, committee, { meetingId, messageId: m.id });
+    await run(setSlowMode, committee, { meetingId, seconds: 10 });
     const snapshot = await dbSnapshot();
     const changes = (
       snapshot.auditLog as Array<{ action: string; details: string; actorId: number }>
@@ -244,18 +260,20 @@ describe("moderation", () => {
   });
 
   it("hides a message after three flags from distinct verified residents, until reviewed", async () => {
-    const m = await postMessage(committee, meetingId, "可疑内容");
+    const m = await run(postMessage, committee, { meetingId, body: "可疑内容" });
     const flaggers = [resident, other, await makeResident(community)];
-    expect(await flagMessage(flaggers[0]!, m.id)).toEqual({ hidden: false });
-    expect((await refusal(flagMessage(flaggers[0]!, m.id))).key).toBe(
+    expect(await run(flagMessage, flaggers[0]!, { messageId: m.id })).toEqual({ hidden: false });
+    expect((await refusal(run(flagMessage, flaggers[0]!, { messageId: m.id }))).key).toBe(
       "meeting:errors.alreadyFlagged",
     );
     // The committee is not among the residents who flag; and nobody flags their own words.
-    expect((await refusal(flagMessage(committee, m.id))).status).toBe(403);
-    const mine = await postMessage(resident, meetingId, "我自己的");
-    expect((await refusal(flagMessage(resident, mine.id))).key).toBe("meeting:errors.flagOwn");
-    expect(await flagMessage(flaggers[1]!, m.id)).toEqual({ hidden: false });
-    expect(await flagMessage(flaggers[2]!, m.id)).toEqual({ hidden: true });
+    expect((await refusal(run(flagMessage, committee, { messageId: m.id }))).status).toBe(403);
+    const mine = await run(postMessage, resident, { meetingId, body: "我自己的" });
+    expect((await refusal(run(flagMessage, resident, { messageId: mine.id }))).key).toBe(
+      "meeting:errors.flagOwn",
+    );
+    expect(await run(flagMessage, flaggers[1]!, { messageId: m.id })).toEqual({ hidden: false });
+    expect(await run(flagMessage, flaggers[2]!, { messageId: m.id })).toEqual({ hidden: true });
     expect(await getMessage(ANONYMOUS, m.id)).toMatchObject({
       body: null,
       hidden: { byFlags: true },
@@ -264,62 +282,122 @@ describe("moderation", () => {
       [m.id, 3],
     ]);
     // A moderator restores it: the flags are reviewed and stop counting.
-    await moderate(committee, meetingId, { action: "unhide", messageId: m.id });
+    await run(unhideMessage, committee, { meetingId, messageId: m.id });
     expect(await moderationQueue(committee, meetingId)).toEqual([]);
     expect((await getMessage(ANONYMOUS, m.id)).hidden).toBeNull();
   });
 
   it("does not let unverified people flag", async () => {
-    const m = await postMessage(resident, meetingId, "x");
-    expect((await refusal(flagMessage(await actorFor(await makeUser()), m.id))).status).toBe(403);
+    const m = await run(postMessage, resident, { meetingId, body: "x" });
+    expect(
+      (await refusal(run(flagMessage, await actorFor(await makeUser()), { messageId: m.id })))
+        .status,
+    ).toBe(403);
   });
 });
 
 describe("speaker queue", () => {
   it("keeps hands in order and gives the floor for a timed turn", async () => {
-    await raiseHand(resident, meetingId);
-    await raiseHand(other, meetingId);
-    expect((await refusal(raiseHand(resident, meetingId))).key).toBe(
+    await run(raiseHand, resident, { meetingId });
+    await run(raiseHand, other, { meetingId });
+    expect((await refusal(run(raiseHand, resident, { meetingId }))).key).toBe(
       "meeting:errors.handAlreadyUp",
     );
     const state = await roomState(ANONYMOUS, meetingId);
     expect(state.queue.map((q) => q.displayName)).toEqual(["王阿姨", "张师傅"]);
 
-    const floor = await giveFloor(committee, meetingId, { seconds: 120 });
+    const floor = await run(giveFloor, committee, { meetingId, seconds: 120 });
     expect(floor.userId).toBe(resident.userId);
     const after = await roomState(ANONYMOUS, meetingId);
     expect(after.floor).toMatchObject({ userId: resident.userId, displayName: "王阿姨" });
     expect(after.queue.map((q) => q.userId)).toEqual([other.userId]);
     expect(new Date(after.floor!.until).getTime() - Date.now()).toBeGreaterThan(110_000);
 
-    await lowerHand(other, meetingId);
+    await run(lowerHand, other, { meetingId });
     expect((await roomState(ANONYMOUS, meetingId)).queue).toEqual([]);
-    expect((await refusal(giveFloor(committee, meetingId, { seconds: 60 }))).key).toBe(
+    expect((await refusal(run(giveFloor, committee, { meetingId, seconds: 60 }))).key).toBe(
       "meeting:errors.queueEmpty",
     );
   });
 
   it("lets only moderators give the floor or lower others' hands", async () => {
-    await raiseHand(other, meetingId);
+    await run(raiseHand, other, { meetingId });
     const before = await dbSnapshot();
-    expect((await refusal(giveFloor(resident, meetingId, { seconds: 60 }))).status).toBe(403);
-    expect((await refusal(lowerHand(resident, meetingId, other.userId!))).status).toBe(403);
-    expect((await refusal(giveFloor(committee, meetingId, { seconds: 7 }))).key).toBe(
+    expect((await refusal(run(giveFloor, resident, { meetingId, seconds: 60 }))).status).toBe(403);
+    expect(
+      (await refusal(run(lowerHand, resident, { meetingId, userId: other.userId! }))).status,
+    ).toBe(403);
+    expect((await refusal(run(giveFloor, committee, { meetingId, seconds: 7 }))).key).toBe(
       "errors.invalidChoice",
     );
     expect(await dbSnapshot()).toEqual(before);
   });
 
   it("marks the current agenda item, which tags new messages", async () => {
-    await moderate(committee, meetingId, { action: "agenda", agendaItemId: items[1]! });
-    expect((await postMessage(resident, meetingId, "说方案")).agendaItemId).toBe(items[1]);
+    await run(setAgendaItem, committee, { meetingId, agendaItemId: items[1]! });
+    expect((await run(postMessage, resident, { meetingId, body: "说方案" })).agendaItemId).toBe(
+      items[1],
+    );
     const { items: foreign } = await makeMeeting(community);
     expect(
-      (
-        await refusal(
-          moderate(committee, meetingId, { action: "agenda", agendaItemId: foreign[0]! }),
-        )
-      ).status,
+      (await refusal(run(setAgendaItem, committee, { meetingId, agendaItemId: foreign[0]! })))
+        .status,
     ).toBe(404);
+  });
+});
+
+describe("the room page's forms", () => {
+  const post = async (who: Actor, fields: Record<string, string>) =>
+    runRoute(
+      roomAction,
+      formRequest(`/meetings/${meetingId}/room`, fields, {
+        Cookie: await cookieFor(who.userId!),
+      }),
+      { id: String(meetingId) },
+    );
+
+  it("run the same commands as the socket, each answering with its own done value", async () => {
+    const m = await run(postMessage, other, { meetingId, body: "跑题了" });
+    const hidden = await post(committee, {
+      intent: "hide",
+      messageId: String(m.id),
+      reason: "跑题",
+    });
+    expect(hidden.headers.get("Location")).toBe(`/meetings/${meetingId}/room?done=mod-hide`);
+    expect(await getMessage(resident, m.id)).toMatchObject({ hidden: { reason: "跑题" } });
+    const slow = await post(committee, { intent: "slowMode", seconds: "30" });
+    expect(slow.headers.get("Location")).toBe(`/meetings/${meetingId}/room?done=mod-slowMode`);
+    expect((await roomState(ANONYMOUS, meetingId)).slowModeSeconds).toBe(30);
+    const raised = await post(resident, { intent: "raise" });
+    expect(raised.headers.get("Location")).toBe(`/meetings/${meetingId}/room?done=raised`);
+    const floor = await post(committee, { intent: "floor", userId: "", seconds: "120" });
+    expect(floor.headers.get("Location")).toBe(`/meetings/${meetingId}/room?done=mod-floor`);
+    expect((await roomState(ANONYMOUS, meetingId)).floor?.userId).toBe(resident.userId);
+  });
+
+  it("refuse values the page sets itself as a tampered form, and a message of another room", async () => {
+    const m = await run(postMessage, other, { meetingId, body: "正常发言" });
+    const { meetingId: elsewhere } = await makeMeeting(community);
+    const foreign = await run(postMessage, other, { meetingId: elsewhere, body: "别处" });
+    const before = await dbSnapshot();
+    const tampered: Array<Record<string, string>> = [
+      { intent: "moderate", action: "hide", messageId: String(m.id), reason: "x" },
+      { intent: "flag", messageId: "abc" },
+      { intent: "slowMode", seconds: "45000" },
+      { intent: "floor", seconds: "7" },
+      { intent: "mute", userId: String(other.userId), minutes: "", reason: "刷屏" },
+    ];
+    for (const fields of tampered) {
+      const who = fields.intent === "flag" ? resident : committee;
+      const res = await post(who, fields);
+      expect(res.status, fields.intent).toBe(400);
+      expect((await body<Refusal>(res)).errors._form?.key, fields.intent).toBe("errors.badForm");
+    }
+    const res = await post(committee, { intent: "pin", messageId: String(foreign.id) });
+    expect(res.status).toBe(404);
+    expect((await body<Refusal>(res)).errors._form?.key).toBe("meeting:errors.messageNotFound");
+    const empty = await post(committee, { intent: "hide", messageId: String(m.id), reason: " " });
+    expect((await body<Refusal>(empty)).errors.reason?.key).toBe("meeting:errors.reasonRequired");
+    expect(await dbSnapshot()).toEqual(before);
   });
 });

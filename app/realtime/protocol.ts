@@ -2,13 +2,41 @@
  * The Socket.IO protocol, shared by the server and the browser. Every client event carries an
  * acknowledgement; the server answers only after the work has committed.
  */
+import type { MeetingStatus } from "../../db/schema";
+
 export type Ack<T = unknown> =
   { ok: true; data: T } | { ok: false; error: { status: number; key: string; message: string } };
 
-import type { MessageView, RoomState } from "~/services/room.server";
+/** One message of a room, as one reader may see it. */
+export interface MessageView {
+  id: number;
+  meetingId: number;
+  userId: number;
+  author: string;
+  /** Null when hidden from this reader. */
+  body: string | null;
+  hidden: null | { reason: string | null; byFlags: boolean };
+  pinned: boolean;
+  agendaItemId: number | null;
+  createdAt: string;
+  /** Entered by a committee member for the author at the service window. */
+  assisted: boolean;
+}
 
-export type { MessageView, RoomState };
+/** What a room shows besides its messages: open or not, pace, agenda item, queue and floor. */
+export interface RoomState {
+  meetingId: number;
+  status: MeetingStatus;
+  roomOpen: boolean;
+  slowModeSeconds: number;
+  currentAgendaItemId: number | null;
+  queue: Array<{ userId: number; displayName: string; raisedAt: string }>;
+  floor: null | { userId: number; displayName: string; until: string };
+  /** Muted people; only filled for moderators. */
+  mutes: Array<{ userId: number; displayName: string; until: string; reason: string }>;
+}
 
+/** A moderator's command over the socket: `action` names it (the room page's form intents alike). */
 export type ModerationCommand =
   | { action: "hide"; messageId: number; reason: string }
   | { action: "unhide"; messageId: number }

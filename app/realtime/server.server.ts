@@ -1,30 +1,23 @@
 /**
  * Socket.IO on the app's HTTP server. The handshake reads the same session cookie as the pages;
  * without a valid session a connection may only read public channels. Every event is authorised by
- * the policy module and writes go through the same services as the HTTP actions.
+ * the policy module; a write is the same command the HTTP actions run (see `handle`).
  */
 import type { Server as HttpServer } from "node:http";
 import { Server, type Socket } from "socket.io";
 import { z } from "zod";
 import { DomainError, isDomainError } from "~/domain/errors";
-import { authorize } from "~/domain/permissions/policy";
+import { authorize, type Actor } from "~/domain/permissions/policy";
+import { fieldErrors, formChoice, id } from "~/domain/validation";
 import { i18next } from "~/i18n/i18next.server";
 import { fallbackLng, isLng, type Lng } from "~/i18n/config";
 import { onEvent, type DomainEvent } from "~/services/events.server";
 import { requestMembership } from "~/services/communities/commands.server";
-import { run } from "~/services/runner/command.server";
-import { stateForBroadcast } from "~/services/room.server";
-import {
-  flagMessage,
-  getMessage,
-  history,
-  joinRoom,
-  lowerHand,
-  moderate,
-  postMessage,
-  raiseHand,
-  schemas as roomSchemas,
-} from "~/services/room-commands.server";
+import { flagMessage, lowerHand, postMessage, raiseHand } from "~/services/room/commands.server";
+import { moderation } from "~/services/room/moderation.server";
+import { sendPost } from "~/services/room/posts.server";
+import { getMessage, history, joinRoom, stateForBroadcast } from "~/services/room/queries.server";
+import { run, type Command } from "~/services/runner/command.server";
 import { isCrossSite } from "~/utils/http-guard.server";
 import { parseCookies } from "~/utils/preferences.server";
 import { currentFromCookie, type Current } from "~/utils/session.server";
@@ -33,8 +26,8 @@ import {
   roomChannel,
   USER_CHANNEL,
   type Ack,
-  type ModerationCommand,
   type ClientToServerEvents,
+  type ModerationCommand,
   type ServerToClientEvents,
 } from "./protocol";
 
@@ -91,16 +84,72 @@ async function refusal(socket: LiuheSocket, e: unknown): Promise<Ack<never>> {
   };
 }
 
-/** Wrap a handler: validate the payload, run, acknowledge with data or a translated refusal. */
-function handle<P, R>(socket: LiuheSocket, schema: z.ZodType<P>, run: (payload: P) => Promise<R>) {
+/** Refusals that only say the payload was not what the page would send: one answer for them all. */
+const MALFORMED = new Set(["errors.invalidType", "errors.badForm", "errors.required"]);
+
+/**
+ * Parses a payload with a command's (or a read's) own schema. What a person typed wrong keeps its
+ * own message (an empty post, an overlong reason); a payload of the wrong shape is `badEvent`.
+ */
+function parsePayload<S extends z.ZodTypeAny>(schema: S, payload: unknown): z.output<S> {
+  const parsed = schema.safeParse(payload);
+  if (parsed.success) return parsed.data as z.output<S>;
+  const [field, first] = Object.entries(fieldErrors(parsed.error))[0] ?? [];
+  if (!first || MALFORMED.has(first.key)) throw new DomainError(400, "errors.badEvent");
+  throw new DomainError(400, first.key, first.params ?? {}, field);
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type CommandOf<S extends z.ZodTypeAny, R> = Command<S, any, R, any, any>;
+
+/** A socket event that reads (or calls a service not yet a command): its payload and its answer. */
+interface Read<S extends z.ZodTypeAny, R> {
+  input: S;
+  read: (input: z.output<S>, actor: Actor) => Promise<R>;
+}
+const read = <S extends z.ZodTypeAny, R>(input: S, fn: Read<S, R>["read"]): Read<S, R> => ({
+  input,
+  read: fn,
+});
+
+interface HandleOptions<S extends z.ZodTypeAny, R, D> {
+  /**
+   * The event's wire shape, checked before the command's own schema: a socket sends typed JSON,
+   * so an id a form sends as text must arrive here as a number, and nothing else may come along.
+   */
+  shape?: z.ZodTypeAny;
+  /** What the acknowledgement carries, from the command's result. */
+  reply?: (result: R, input: z.output<S>) => D;
+  /** How the command runs when not alone in its transaction (room posts go in batches). */
+  via?: (actor: Actor, input: z.output<S>) => Promise<R>;
+}
+
+/**
+ * The socket adapter, one wrapper for every event: parse the payload with the command's own
+ * schema, run the command for the socket's person (the same command the page's form runs), and
+ * acknowledge with the data, after the commit, or with the refusal in the person's language. A
+ * command may also be chosen by the payload (`room:moderate` names it in `action`).
+ */
+function handle<S extends z.ZodTypeAny, R, D = R>(
+  socket: LiuheSocket,
+  work: CommandOf<S, R> | Read<S, R> | ((payload: unknown) => CommandOf<S, R>),
+  opts: HandleOptions<S, R, D> = {},
+) {
   return async (payload: unknown, ack: unknown) => {
     if (typeof ack !== "function") return; // every event must be acknowledged; ignore the rest
-    const reply = ack as (res: Ack<R>) => void;
-    const parsed = schema.safeParse(payload);
-    if (!parsed.success)
-      return reply(await refusal(socket, new DomainError(400, "errors.badEvent")));
+    const reply = ack as (res: Ack<D>) => void;
     try {
-      reply({ ok: true, data: await run(parsed.data) });
+      if (opts.shape) parsePayload(opts.shape, payload);
+      const chosen = typeof work === "function" ? work(payload) : work;
+      const input = parsePayload(chosen.input, payload);
+      const { actor } = await current(socket);
+      const result =
+        "read" in chosen
+          ? await chosen.read(input, actor)
+          : opts.via
+            ? await opts.via(actor, input)
+            : await run(chosen, actor, input);
+      reply({ ok: true, data: opts.reply ? opts.reply(result, input) : (result as unknown as D) });
     } catch (e) {
       reply(await refusal(socket, e));
     }
@@ -108,6 +157,22 @@ function handle<P, R>(socket: LiuheSocket, schema: z.ZodType<P>, run: (payload: 
 }
 
 const channelPayload = z.object({ channel: z.string().max(40) }).strict();
+const meetingPayload = z.object({ meetingId: id }).strict();
+const joinPayload = z.object({ meetingId: id, after: z.number().int().min(0).optional() }).strict();
+const historyPayload = z.object({ meetingId: id, before: id }).strict();
+const messagePayload = z.object({ messageId: id }).strict();
+
+const moderationAction = z
+  .object({ action: formChoice(Object.keys(moderation) as [ModerationCommand["action"]]) })
+  .passthrough();
+
+/** The moderator's command `room:moderate` names; its payload is then parsed by that command. */
+function moderationCommand(payload: unknown) {
+  return moderation[parsePayload(moderationAction, payload).action] as unknown as CommandOf<
+    z.ZodTypeAny,
+    unknown
+  >;
+}
 
 export function registerHandlers(socket: LiuheSocket) {
   socket.on("whoami", async (ack) => {
@@ -121,106 +186,90 @@ export function registerHandlers(socket: LiuheSocket) {
 
   socket.on(
     "subscribe",
-    handle(socket, channelPayload, async ({ channel }) => {
-      const { actor } = await current(socket);
-      const pub = PUBLIC_CHANNEL.exec(channel);
-      const own = USER_CHANNEL.exec(channel);
-      if (pub) {
-        authorize(actor, "realtime.readPublic");
-      } else if (own) {
-        authorize(actor, "realtime.readOwn", { ownerId: Number(own[1]) });
-      } else {
-        throw new DomainError(404, "errors.unknownChannel");
-      }
-      await socket.join(channel);
-      return { channel };
-    }),
+    handle(
+      socket,
+      read(channelPayload, async ({ channel }, actor) => {
+        const pub = PUBLIC_CHANNEL.exec(channel);
+        const own = USER_CHANNEL.exec(channel);
+        if (pub) {
+          authorize(actor, "realtime.readPublic");
+        } else if (own) {
+          authorize(actor, "realtime.readOwn", { ownerId: Number(own[1]) });
+        } else {
+          throw new DomainError(404, "errors.unknownChannel");
+        }
+        await socket.join(channel);
+        return { channel };
+      }),
+    ),
   );
 
   socket.on(
     "unsubscribe",
-    handle(socket, channelPayload, async ({ channel }) => {
-      await socket.leave(channel);
-      return { channel };
-    }),
+    handle(
+      socket,
+      read(channelPayload, async ({ channel }) => {
+        await socket.leave(channel);
+        return { channel };
+      }),
+    ),
   );
 
-  // Meeting rooms.
+  // Meeting rooms: reads.
   socket.on(
     "room:join",
-    handle(socket, roomSchemas.join, async ({ meetingId, after }) => {
-      const { actor } = await current(socket);
-      const joined = await joinRoom(actor, meetingId, after);
-      const channel = roomChannel(meetingId);
-      await socket.join(channel);
-      const count = presenceOf(socket.nsp, channel);
-      socket.to(channel).emit("room:presence", { meetingId, count });
-      return { ...joined, presence: count };
-    }),
+    handle(
+      socket,
+      read(joinPayload, async ({ meetingId, after }, actor) => {
+        const joined = await joinRoom(actor, meetingId, after);
+        const channel = roomChannel(meetingId);
+        await socket.join(channel);
+        const count = presenceOf(socket.nsp, channel);
+        socket.to(channel).emit("room:presence", { meetingId, count });
+        return { ...joined, presence: count };
+      }),
+    ),
   );
   socket.on(
     "room:leave",
-    handle(socket, roomSchemas.meeting, async ({ meetingId }) => {
-      const channel = roomChannel(meetingId);
-      await socket.leave(channel);
-      socket
-        .to(channel)
-        .emit("room:presence", { meetingId, count: presenceOf(socket.nsp, channel) });
-      return null;
-    }),
-  );
-  socket.on(
-    "room:post",
-    handle(socket, roomSchemas.post, async ({ meetingId, body }) => {
-      const { actor } = await current(socket);
-      return { message: await postMessage(actor, meetingId, body) };
-    }),
+    handle(
+      socket,
+      read(meetingPayload, async ({ meetingId }) => {
+        const channel = roomChannel(meetingId);
+        await socket.leave(channel);
+        socket
+          .to(channel)
+          .emit("room:presence", { meetingId, count: presenceOf(socket.nsp, channel) });
+        return null;
+      }),
+    ),
   );
   socket.on(
     "room:history",
-    handle(socket, roomSchemas.history, async ({ meetingId, before }) => {
-      const { actor } = await current(socket);
-      return history(actor, meetingId, { before });
-    }),
+    handle(
+      socket,
+      read(historyPayload, ({ meetingId, before }, actor) => history(actor, meetingId, { before })),
+    ),
   );
   socket.on(
     "room:message",
-    handle(socket, roomSchemas.message, async ({ messageId }) => {
-      const { actor } = await current(socket);
-      return { message: await getMessage(actor, messageId) };
-    }),
+    handle(
+      socket,
+      read(messagePayload, async ({ messageId }, actor) => ({
+        message: await getMessage(actor, messageId),
+      })),
+    ),
   );
+
+  // Meeting rooms: commands, the same the room page's forms run.
   socket.on(
-    "room:flag",
-    handle(socket, roomSchemas.message, async ({ messageId }) => {
-      const { actor } = await current(socket);
-      return flagMessage(actor, messageId);
-    }),
+    "room:post",
+    handle(socket, postMessage, { via: sendPost, reply: (message) => ({ message }) }),
   );
-  socket.on(
-    "room:moderate",
-    handle(socket, roomSchemas.moderate, async ({ meetingId, ...cmd }) => {
-      const { actor } = await current(socket);
-      await moderate(actor, meetingId, cmd as ModerationCommand);
-      return null;
-    }),
-  );
-  socket.on(
-    "queue:raise",
-    handle(socket, roomSchemas.meeting, async ({ meetingId }) => {
-      const { actor } = await current(socket);
-      await raiseHand(actor, meetingId);
-      return null;
-    }),
-  );
-  socket.on(
-    "queue:lower",
-    handle(socket, roomSchemas.meeting, async ({ meetingId }) => {
-      const { actor } = await current(socket);
-      await lowerHand(actor, meetingId);
-      return null;
-    }),
-  );
+  socket.on("room:flag", handle(socket, flagMessage));
+  socket.on("room:moderate", handle(socket, moderationCommand, { reply: () => null }));
+  socket.on("queue:raise", handle(socket, raiseHand, { reply: () => null }));
+  socket.on("queue:lower", handle(socket, lowerHand, { reply: () => null }));
   socket.on("disconnecting", () => {
     for (const channel of socket.rooms) {
       const m = /^room:(\d+)$/.exec(channel);
@@ -233,14 +282,10 @@ export function registerHandlers(socket: LiuheSocket) {
 
   socket.on(
     "membership:request",
-    handle(
-      socket,
-      z.object({ communityId: z.number().int().positive() }).strict(),
-      async ({ communityId }) => {
-        const { actor } = await current(socket);
-        return { membershipId: await run(requestMembership, actor, { communityId }) };
-      },
-    ),
+    handle(socket, requestMembership, {
+      shape: z.object({ communityId: z.number().int().positive() }).strict(),
+      reply: (membershipId) => ({ membershipId }),
+    }),
   );
 }
 

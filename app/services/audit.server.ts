@@ -1,35 +1,5 @@
-import type { Kysely, Transaction } from "kysely";
-import type { Database } from "../../db/schema";
 import { getDb } from "../../db/client.server";
 import { authorize, type Actor } from "~/domain/permissions/policy";
-
-export interface AuditInput {
-  actorId: number | null;
-  action: string;
-  areaId: number | null;
-  subjectType: string;
-  subjectId: number | null;
-  details?: Record<string, unknown>;
-}
-
-/** Append one entry; call inside the transaction that does the audited work. */
-export async function writeAudit(
-  trx: Transaction<Database> | Kysely<Database>,
-  entry: AuditInput,
-): Promise<void> {
-  await trx
-    .insertInto("auditLog")
-    .values({
-      at: new Date().toISOString(),
-      actorId: entry.actorId,
-      action: entry.action,
-      areaId: entry.areaId,
-      subjectType: entry.subjectType,
-      subjectId: entry.subjectId,
-      details: JSON.stringify(entry.details ?? {}),
-    })
-    .execute();
-}
 
 export interface AuditRow {
   id: number;

@@ -3,7 +3,7 @@
  * them to Socket.IO rooms. Kept on globalThis so the Vite dev server's module reloads share one bus.
  */
 import { EventEmitter } from "node:events";
-import type { MessageView } from "./room.server";
+import type { MessageView } from "~/realtime/protocol";
 
 export type DomainEvent =
   | { type: "membership.requested"; communityId: number; membershipId: number; userId: number }

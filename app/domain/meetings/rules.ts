@@ -48,8 +48,16 @@ export const HISTORY_PAGE = 30;
 /** Flags from this many distinct verified residents hide a message until a moderator reviews it. */
 export const FLAGS_TO_HIDE = 3;
 export const MAX_SLOW_MODE_SECONDS = 600;
+/** The slow-mode paces the room page offers (0 is off); a socket may ask for any up to the maximum. */
+export const SLOW_MODE_CHOICES = [0, 10, 30, 60, 120] as const;
 export const MAX_MUTE_MINUTES = 24 * 60;
+/** The mute the room page offers in one click, next to each message. */
+export const QUICK_MUTE_MINUTES = 10;
+/** The lengths of a speaker's turn a moderator may give, in seconds. */
 export const TURN_SECONDS = [60, 120, 180, 300] as const;
+export const DEFAULT_TURN_SECONDS = 120;
+/** The most messages one history page or one catch-up after a reconnect sends. */
+export const HISTORY_MAX = 200;
 
 /** Who moves a meeting on: scheduled → live → closed → minutes published. */
 const NEXT: Record<MeetingStatus, MeetingStatus | null> = {

@@ -10,16 +10,13 @@
  * Starting and ending a sitting, and assisted registrations, go to the community's audit log.
  */
 import { randomInt } from "node:crypto";
-import type { Transaction } from "kysely";
 import { z } from "zod";
-import type { Database } from "../../../db/schema";
-import { getDb } from "../../../db/client.server";
 import { PRIVACY_NOTICE_VERSION } from "~/domain/accounts/schemas";
 import { registerSchema, reissueSchema, startSchema } from "~/domain/assistance/schemas";
 import { DomainError } from "~/domain/errors";
-import { ANONYMOUS, type Action, type Actor, type Target } from "~/domain/permissions/policy";
+import { type Actor, type Target } from "~/domain/permissions/policy";
 import { hashPassword } from "../accounts/password.server";
-import { command, run, runIn, type Trx } from "../runner/command.server";
+import { command, runIn, type Trx } from "../runner/command.server";
 
 /** A sitting ends on its own after this long, so a forgotten one cannot linger at the window. */
 export const SITTING_MINUTES = 120;
@@ -298,42 +295,4 @@ export async function endSittingsIn(
 ): Promise<() => Promise<void>> {
   const { commit } = await runIn(trx, endSitting, actor, { sessionId }, now);
   return commit;
-}
-
-/**
- * Ends a session's sittings in a transaction of its own, as the session's owner: for the account
- * code until its sign-out and revoke are commands that call `endSittingsIn`.
- */
-export async function endSittingsOfSession(sessionId: string): Promise<void> {
-  const owner = await getDb()
-    .selectFrom("sessions")
-    .select("userId")
-    .where("id", "=", sessionId)
-    .executeTakeFirst();
-  if (!owner) return;
-  await run(endSitting, { ...ANONYMOUS, userId: owner.userId }, { sessionId });
-}
-
-/**
- * Records an action taken in a sitting, for services not yet declared as commands (the runner
- * records it for those that are); call inside the transaction that does the work, so that the
- * record and the deed commit together. Does nothing when the resident acts alone.
- */
-export async function noteAssisted(
-  trx: Transaction<Database>,
-  actor: Pick<Actor, "assistedBy">,
-  action: Action,
-  subject: { type: "project" | "meeting" | "community"; id: number },
-): Promise<void> {
-  if (!actor.assistedBy) return;
-  await trx
-    .insertInto("assistedActions")
-    .values({
-      sittingId: actor.assistedBy.sittingId,
-      action,
-      subjectType: subject.type,
-      subjectId: subject.id,
-      at: new Date().toISOString(),
-    })
-    .execute();
 }

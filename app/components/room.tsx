@@ -1,0 +1,314 @@
+/**
+ * Pieces of the meeting room page: a message with its buttons, the speaker's countdown, and the
+ * moderators' panel. Every button is a plain form naming its command in `intent`, so each works
+ * without JavaScript.
+ */
+import { Form } from "@remix-run/react";
+import { useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
+import {
+  DEFAULT_TURN_SECONDS,
+  QUICK_MUTE_MINUTES,
+  REASON_MAX,
+  SLOW_MODE_CHOICES,
+  TURN_SECONDS,
+} from "~/domain/meetings/rules";
+import type { Lng } from "~/i18n/config";
+import type { MessageView, RoomState } from "~/realtime/protocol";
+import { formatDateTime } from "~/utils/format";
+
+/** The seconds left of the speaker's turn, ticking; the end time until the script runs. */
+export function Countdown({ until }: { until: string }) {
+  const { t, i18n } = useTranslation("meeting");
+  const [now, setNow] = useState<number | null>(null);
+  useEffect(() => {
+    setNow(Date.now());
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, []);
+  if (now === null)
+    return <>{t("room.floorUntil", { at: formatDateTime(until, i18n.language as Lng) })}</>;
+  const left = Math.max(0, Math.ceil((new Date(until).getTime() - now) / 1000));
+  return (
+    <span role="timer" aria-live="off">
+      {t("room.secondsLeft", { seconds: left })}
+    </span>
+  );
+}
+
+/** What is happening now: open or closed, pace, who is here, the agenda item, floor and queue. */
+export function RoomNow({
+  state,
+  presence,
+  current,
+  me,
+  canQueue,
+}: {
+  state: RoomState;
+  presence: number | null;
+  /** The title of the agenda item under discussion. */
+  current: string | undefined;
+  me: number | null;
+  canQueue: boolean;
+}) {
+  const { t } = useTranslation(["meeting", "common"]);
+  const inQueue = state.queue.some((q) => q.userId === me);
+  return (
+    <section aria-labelledby="state-title" className="card">
+      <h2 id="state-title">{t("room.now")}</h2>
+      <p>
+        {state.roomOpen ? t("room.open") : t("room.closed")}
+        {state.slowModeSeconds > 0 && (
+          <> · {t("room.slowMode", { seconds: state.slowModeSeconds })}</>
+        )}
+        {presence !== null && <> · {t("room.presence", { count: presence })}</>}
+      </p>
+      {current && <p>{t("room.currentItem", { title: current })}</p>}
+      {state.floor ? (
+        <p>
+          <strong>{t("room.floor", { name: state.floor.displayName })}</strong>{" "}
+          <Countdown until={state.floor.until} />
+        </p>
+      ) : (
+        <p>{t("room.noFloor")}</p>
+      )}
+      <p>
+        {t("room.queue")}{" "}
+        {state.queue.length === 0
+          ? t("room.queueEmpty")
+          : state.queue.map((q, i) => `${i + 1}. ${q.displayName}`).join(t("common:listSeparator"))}
+      </p>
+      {canQueue && state.roomOpen && (
+        <Form method="post">
+          <input type="hidden" name="intent" value={inQueue ? "lower" : "raise"} />
+          <button type="submit">{inQueue ? t("room.lowerHand") : t("room.raiseHand")}</button>
+        </Form>
+      )}
+    </section>
+  );
+}
+
+/** A one-button form sending `intent` with the given hidden fields. */
+function Button({
+  intent,
+  fields = {},
+  children,
+}: {
+  intent: string;
+  fields?: Record<string, string | number>;
+  children: string;
+}) {
+  return (
+    <Form method="post" className="inline">
+      <input type="hidden" name="intent" value={intent} />
+      {Object.entries(fields).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
+      <button type="submit">{children}</button>
+    </Form>
+  );
+}
+
+export function Message({
+  m,
+  me,
+  moderator,
+  canFlag,
+  agendaTitle,
+}: {
+  m: MessageView;
+  me: number | null;
+  moderator: boolean;
+  canFlag: boolean;
+  agendaTitle: string | undefined;
+}) {
+  const { t, i18n } = useTranslation("meeting");
+  const lng = i18n.language as Lng;
+  const messageId = { messageId: m.id };
+  return (
+    <li className={`message${m.hidden ? " hidden-message" : ""}`} id={`m-${m.id}`}>
+      <p className="hint">
+        <strong>{m.author}</strong>
+        {m.assisted && <> {t("common:assist.withAssistance")}</>} ·{" "}
+        {formatDateTime(m.createdAt, lng)}
+        {agendaTitle && <> · {agendaTitle}</>}
+        {m.pinned && <> · {t("room.pinned")}</>}
+      </p>
+      {m.hidden && (
+        <p className="hint">
+          {m.hidden.byFlags
+            ? t("room.hiddenByFlags")
+            : t("room.hiddenByModerator", { reason: m.hidden.reason ?? "" })}
+          {m.body !== null && m.userId === me && <> {t("room.onlyYouSee")}</>}
+        </p>
+      )}
+      {m.body !== null && <p className="body">{m.body}</p>}
+      <div className="buttons">
+        {canFlag && m.userId !== me && !m.hidden && (
+          <Button intent="flag" fields={messageId}>
+            {t("room.flag")}
+          </Button>
+        )}
+        {moderator && (
+          <>
+            {m.hidden ? (
+              <Button intent="unhide" fields={messageId}>
+                {t("mod.unhide")}
+              </Button>
+            ) : (
+              <>
+                <Form method="post" className="inline hide-form">
+                  <input type="hidden" name="intent" value="hide" />
+                  <input type="hidden" name="messageId" value={m.id} />
+                  <label htmlFor={`hr-${m.id}`}>{t("mod.reason")}</label>
+                  <input id={`hr-${m.id}`} name="reason" maxLength={REASON_MAX} required />
+                  <button type="submit">{t("mod.hide")}</button>
+                </Form>
+                <Button intent={m.pinned ? "unpin" : "pin"} fields={messageId}>
+                  {m.pinned ? t("mod.unpin") : t("mod.pin")}
+                </Button>
+              </>
+            )}
+            {m.userId !== me && (
+              <Button
+                intent="mute"
+                fields={{
+                  userId: m.userId,
+                  minutes: QUICK_MUTE_MINUTES,
+                  reason: t("mod.defaultMuteReason"),
+                }}
+              >
+                {t("mod.muteFor", { name: m.author, minutes: QUICK_MUTE_MINUTES })}
+              </Button>
+            )}
+          </>
+        )}
+      </div>
+    </li>
+  );
+}
+
+/** The moderators' controls: open or close, pace, agenda item, the floor, mutes, flags to review. */
+export function ModerationPanel({
+  state,
+  agenda,
+  review,
+}: {
+  state: RoomState;
+  agenda: Array<{ id: number; title: string }>;
+  review: Array<MessageView & { openFlags: number }>;
+}) {
+  const { t } = useTranslation(["meeting", "common"]);
+  return (
+    <section aria-labelledby="mod-title" className="card">
+      <h2 id="mod-title">{t("mod.title")}</h2>
+      <Form method="post">
+        <input type="hidden" name="intent" value={state.roomOpen ? "close" : "reopen"} />
+        <button type="submit">{state.roomOpen ? t("mod.close") : t("mod.reopen")}</button>
+      </Form>
+      <Form method="post">
+        <input type="hidden" name="intent" value="slowMode" />
+        <div className="field">
+          <label htmlFor="slow-seconds">{t("mod.slowMode")}</label>
+          <select id="slow-seconds" name="seconds" defaultValue={String(state.slowModeSeconds)}>
+            {SLOW_MODE_CHOICES.map((s) => (
+              <option key={s} value={s}>
+                {s === 0 ? t("mod.slowOff") : t("mod.slowEvery", { seconds: s })}
+              </option>
+            ))}
+          </select>
+        </div>
+        <button type="submit">{t("mod.apply")}</button>
+      </Form>
+      {agenda.length > 0 && (
+        <Form method="post">
+          <input type="hidden" name="intent" value="agenda" />
+          <div className="field">
+            <label htmlFor="agenda-item">{t("mod.currentItem")}</label>
+            <select
+              id="agenda-item"
+              name="agendaItemId"
+              defaultValue={String(state.currentAgendaItemId ?? "")}
+            >
+              {agenda.map((a) => (
+                <option key={a.id} value={a.id}>
+                  {a.title}
+                </option>
+              ))}
+            </select>
+          </div>
+          <button type="submit">{t("mod.apply")}</button>
+        </Form>
+      )}
+      <Form method="post">
+        <input type="hidden" name="intent" value="floor" />
+        <div className="field">
+          <label htmlFor="floor-who">{t("mod.floorWho")}</label>
+          <select id="floor-who" name="userId" defaultValue="">
+            <option value="">{t("mod.floorNext")}</option>
+            {state.queue.map((q) => (
+              <option key={q.userId} value={q.userId}>
+                {q.displayName}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="floor-seconds">{t("mod.turn")}</label>
+          <select id="floor-seconds" name="seconds" defaultValue={String(DEFAULT_TURN_SECONDS)}>
+            {TURN_SECONDS.map((s) => (
+              <option key={s} value={s}>
+                {t("mod.minutes", { minutes: s / 60 })}
+              </option>
+            ))}
+          </select>
+        </div>
+        <button type="submit" className="primary">
+          {t("mod.giveFloor")}
+        </button>
+      </Form>
+      {state.floor && (
+        <Form method="post">
+          <input type="hidden" name="intent" value="endFloor" />
+          <button type="submit">{t("mod.endFloor")}</button>
+        </Form>
+      )}
+      {state.mutes.length > 0 && (
+        <>
+          <h3>{t("mod.muted")}</h3>
+          <ul className="plain">
+            {state.mutes.map((mu) => (
+              <li key={mu.userId} className="row">
+                <span>
+                  {mu.displayName} · {mu.reason}
+                </span>
+                <Button intent="unmute" fields={{ userId: mu.userId }}>
+                  {t("mod.unmute", { name: mu.displayName })}
+                </Button>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      <h3>{t("mod.review")}</h3>
+      {review.length === 0 ? (
+        <p>{t("mod.reviewEmpty")}</p>
+      ) : (
+        <ul className="plain">
+          {review.map((r) => (
+            <li key={r.id} className="card">
+              <p>
+                <strong>{r.author}</strong>: {r.body}{" "}
+                <span className="hint">{t("mod.flags", { count: r.openFlags })}</span>
+              </p>
+              <p className="hint">{r.hidden ? t("room.hiddenByFlags") : t("mod.stillShown")}</p>
+              <p>
+                <a href={`#m-${r.id}`}>{t("mod.goTo")}</a>
+              </p>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,111 @@
+/**
+ * What the room's commands load inside their transaction: the meeting (for the policy target and
+ * the room's state), a message with its meeting, and, for posting, everything in one query.
+ */
+import { sql } from "kysely";
+import { listAgg } from "../../../db/portable";
+import { DomainError } from "~/domain/errors";
+import type { Actor, Target } from "~/domain/permissions/policy";
+import { MAX_SLOW_MODE_SECONDS, RATE_MAX } from "~/domain/meetings/rules";
+import { meetingContext, targetOf, type MeetingContext } from "../meetings/context.server";
+import type { Trx } from "../runner/command.server";
+
+/** The meeting, read afresh inside the transaction (never the few seconds' cache). */
+export const loadMeeting = (trx: Trx, meetingId: number): Promise<MeetingContext> =>
+  meetingContext(meetingId, trx);
+
+/**
+ * The policy target of a room: its community, its seat holders, whether it is public. `targetOf`
+ * reads only these, which posting's one-query load has too (it has no council id).
+ */
+export const roomTarget = (
+  ctx: Pick<MeetingContext, "communityId" | "seatHolders" | "isPublic">,
+): Target => targetOf(ctx as MeetingContext);
+
+/**
+ * A message and its meeting. When the caller names the meeting (the page's address, the socket
+ * payload), the message must be one of its own: an id from another room is not found here.
+ */
+export async function loadMessage(
+  trx: Trx,
+  input: { messageId: number; meetingId?: number | undefined },
+) {
+  const message = await trx
+    .selectFrom("roomMessages")
+    .select(["id", "meetingId", "userId", "hiddenAt", "pinnedAt"])
+    .where("id", "=", input.messageId)
+    .executeTakeFirst();
+  if (!message || (input.meetingId !== undefined && message.meetingId !== input.meetingId)) {
+    throw new DomainError(404, "meeting:errors.messageNotFound");
+  }
+  return { message, meeting: await loadMeeting(trx, message.meetingId) };
+}
+
+export type LoadedMessage = Awaited<ReturnType<typeof loadMessage>>;
+
+/**
+ * What posting decides on, in one query (a busy room posts many times a second): the room's state,
+ * whether the author holds a seat, their name, any running mute, and the times of their latest
+ * messages within the longest slow mode (enough for both the rate window and slow mode).
+ */
+export async function loadForPosting(trx: Trx, actor: Actor, meetingId: number, now: Date) {
+  const userId = actor.userId ?? -1;
+  const lookback = new Date(now.getTime() - MAX_SLOW_MODE_SECONDS * 1000).toISOString();
+  const m = await trx
+    .selectFrom("meetings")
+    .innerJoin("councils", "councils.id", "meetings.councilId")
+    .select([
+      "meetings.id",
+      "councils.areaId as communityId",
+      "meetings.status",
+      "meetings.isPublic",
+      "meetings.roomOpen",
+      "meetings.slowModeSeconds",
+      "meetings.currentAgendaItemId",
+    ])
+    .select((eb) => [
+      eb
+        .selectFrom("seatInvites")
+        .select("seatInvites.userId")
+        .where("seatInvites.meetingId", "=", meetingId)
+        .where("seatInvites.userId", "=", userId)
+        .as("seatHolder"),
+      eb.selectFrom("users").select("displayName").where("users.id", "=", userId).as("author"),
+      eb
+        .selectFrom("roomMutes")
+        .select("until")
+        .where("roomMutes.meetingId", "=", meetingId)
+        .where("roomMutes.userId", "=", userId)
+        .where("roomMutes.until", ">", now.toISOString())
+        .as("mutedUntil"),
+      sql<string | null>`(select ${listAgg(trx, sql.ref("t.created_at"), "|")} from (
+          select r.created_at from room_messages r
+          where r.meeting_id = ${meetingId} and r.user_id = ${userId}
+            and r.created_at > ${lookback}
+          order by r.id desc limit ${RATE_MAX}) t)`.as("recent"),
+    ])
+    .where("meetings.id", "=", meetingId)
+    .executeTakeFirst();
+  if (!m) throw new DomainError(404, "meeting:errors.meetingNotFound");
+  return {
+    id: m.id,
+    communityId: m.communityId,
+    status: m.status,
+    isPublic: m.isPublic === 1,
+    roomOpen: m.roomOpen === 1,
+    slowModeSeconds: m.slowModeSeconds,
+    currentAgendaItemId: m.currentAgendaItemId,
+    // Only whether this author holds a seat matters to the policy here.
+    seatHolders: m.seatHolder === null ? [] : [m.seatHolder],
+    author: m.author ?? "",
+    mutedUntil: m.mutedUntil,
+    // Newest first, as the pacing rules read them.
+    recent: (m.recent ?? "")
+      .split("|")
+      .filter(Boolean)
+      .map((t) => new Date(t))
+      .sort((a, b) => b.getTime() - a.getTime()),
+  };
+}
+
+export type PostingRoom = Awaited<ReturnType<typeof loadForPosting>>;

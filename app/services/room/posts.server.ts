@@ -1,0 +1,88 @@
+/**
+ * Room posts written in batches, for throughput: posts that arrive while a write is in progress go
+ * together into the next transaction. A busy room then pays one BEGIN/COMMIT per batch rather than
+ * per message (see the benchmark), and each post is still the `postMessage` command, run in the
+ * batch's transaction; each sender is answered only after the commit that stored their message.
+ * A refused post writes nothing (the command refuses before it writes) and does not hold up the
+ * others; a failure of the database fails the whole batch.
+ */
+import { getDb } from "../../../db/client.server";
+import { isDomainError } from "~/domain/errors";
+import type { Actor } from "~/domain/permissions/policy";
+import type { PostInput } from "~/domain/meetings/room";
+import type { MessageView } from "~/realtime/protocol";
+import { runIn } from "../runner/command.server";
+import { postMessage } from "./commands.server";
+
+interface PendingPost {
+  actor: Actor;
+  input: PostInput;
+  resolve: (m: MessageView) => void;
+  reject: (e: unknown) => void;
+}
+
+// Posts waiting for the next write; on globalThis so the dev server's reloads share one queue.
+const postQueue = ((
+  globalThis as unknown as { __liuhePosts?: { queue: PendingPost[]; busy: boolean } }
+).__liuhePosts ??= { queue: [], busy: false });
+const BATCH_MAX = 100;
+
+/** Runs `postMessage` in the next batch; resolves once the batch has committed. */
+export function sendPost(actor: Actor, input: PostInput): Promise<MessageView> {
+  return new Promise<MessageView>((resolve, reject) => {
+    postQueue.queue.push({ actor, input, resolve, reject });
+    if (!postQueue.busy) setImmediate(() => void flushPosts());
+  });
+}
+
+async function flushPosts(): Promise<void> {
+  if (postQueue.busy) return;
+  postQueue.busy = true;
+  try {
+    while (postQueue.queue.length > 0) await writeBatch(postQueue.queue.splice(0, BATCH_MAX));
+  } finally {
+    postQueue.busy = false;
+  }
+}
+
+type Outcome =
+  { ok: true; message: MessageView; commit: () => Promise<void> } | { ok: false; error: unknown };
+
+async function writeBatch(batch: PendingPost[]): Promise<void> {
+  const outcomes: Outcome[] = [];
+  try {
+    await getDb()
+      .transaction()
+      .execute(async (trx) => {
+        // One instant for the batch: the posts in it are one moment of the room.
+        const now = new Date();
+        for (const post of batch) {
+          try {
+            const done = await runIn(trx, postMessage, post.actor, post.input, now);
+            outcomes.push({ ok: true, message: done.result, commit: done.commit });
+          } catch (error) {
+            // A refusal is that post's answer; anything else is the database's, and the batch's.
+            if (!isDomainError(error)) throw error;
+            outcomes.push({ ok: false, error });
+          }
+        }
+      });
+  } catch (error) {
+    for (const post of batch) post.reject(error);
+    return;
+  }
+  for (const [index, post] of batch.entries()) {
+    const outcome = outcomes[index]!;
+    if (!outcome.ok) {
+      post.reject(outcome.error);
+      continue;
+    }
+    // After the commit: the event goes out, then the sender hears back.
+    try {
+      await outcome.commit();
+      post.resolve(outcome.message);
+    } catch (error) {
+      post.reject(error);
+    }
+  }
+}
