@@ -1,24 +1,37 @@
 /**
  * Demo social organisations (社会组织) and micro-projects (微实事), loaded by `seedDemoData` after the
- * city, its people and its meetings exist. Every project has the history the services would have
- * written to bring it to its status, so the pages, the audit log and the search index agree with
- * the rows. Times are fixed offsets from now: a resident supports, comments and rates only after
- * the committee verified them (see RESIDENTS in seed.ts), and an organisation proposes only once
- * it is verified.
+ * city, its people and its meetings exist. Nothing here is written by hand: every organisation and
+ * project is brought to its state by the same commands people run from the pages (applying,
+ * deciding, inviting, proposing, every lifecycle step, reports, supports, ratings, comments,
+ * reports of comments and hiding), each as the person who took the step and at the moment the data
+ * says, in the order things happened. So the history, the audit log and the search index are the
+ * ones the services write, and a step the rules would refuse fails the seed. A resident supports,
+ * comments and rates only once verified (see RESIDENTS in seed.ts), and an organisation proposes
+ * only once it is verified.
  */
-import type { Transaction } from "kysely";
 import type { DB } from "./client.server";
-import type { Database } from "./schema";
+import type { Step, OrganisationTier, ServiceArea } from "../app/domain/projects/rules";
 import {
-  STEPS,
-  isStep,
-  type Step,
-  type OrganisationTier,
-  type ProjectStatus,
-  type ServiceArea,
-} from "../app/domain/projects/rules";
-import { policy, type ActionPolicy } from "../app/domain/permissions/policy";
-import { reindex } from "../app/services/search.server";
+  setSupportThreshold,
+  addProgress,
+  proposeProject,
+  takeStep,
+} from "../app/services/projects/commands.server";
+import {
+  addComment,
+  flagComment,
+  hideComment,
+  rateProject,
+  supportProject,
+} from "../app/services/projects/participation.server";
+import {
+  acceptInvitation,
+  applyOrganisation,
+  declineOrganisation,
+  inviteMember,
+  verifyOrganisation,
+} from "../app/services/organisations/commands.server";
+import { seedKit, Timeline } from "./seed-kit-projects";
 
 interface OrgSeed {
   key: string;
@@ -1135,419 +1148,208 @@ const PROJECTS: ProjectSeed[] = [
 ];
 
 /** Supports at which a submitted project of 东坡路 goes under review by itself. */
+/** Supports at which a submitted project of 东坡路 goes under review by itself. */
 const DONGPO_SUPPORT_THRESHOLD = 10;
 
-interface AuditSeed {
-  at: string;
-  actorId: number | null;
-  action: string;
-  areaId: number | null;
-  subjectType: string;
-  subjectId: number | null;
-  details: Record<string, unknown>;
-}
-
-type Trx = Transaction<Database>;
+/** Committee steps: taken by the project's reviewer unless the history names someone. */
+const COMMITTEE_STEPS: ReadonlySet<Step> = new Set([
+  "startReview",
+  "accept",
+  "reject",
+  "return",
+  "select",
+]);
 
 export async function seedProjects(db: DB): Promise<void> {
-  const now = Date.now();
-  const at = (daysAgo: number) => new Date(now - daysAgo * 86_400_000).toISOString();
+  const kit = await seedKit(db);
   const shanghaiDate = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" });
-  const dateIn = (days: number) => shanghaiDate.format(new Date(now + days * 86_400_000));
+  const dateIn = (days: number) => shanghaiDate.format(new Date(kit.base + days * 86_400_000));
+  const timeline = new Timeline();
 
-  await db.transaction().execute(async (trx: Trx) => {
-    const users = new Map(
-      (await trx.selectFrom("users").select(["id", "username"]).execute()).map((u) => [
-        u.username,
-        u.id,
-      ]),
-    );
-    const user = (username: string) => {
-      const id = users.get(username);
-      if (id === undefined) throw new Error(`seedProjects: no user ${username}`);
-      return id;
-    };
-    const areas = new Map(
-      (await trx.selectFrom("areas").select(["id", "code"]).execute()).map((a) => [a.code, a.id]),
-    );
-    const area = (code: string) => {
-      const id = areas.get(code);
-      if (id === undefined) throw new Error(`seedProjects: no area ${code}`);
-      return id;
-    };
-    const committee = await trx
-      .selectFrom("committeeMembers")
-      .innerJoin("users", "users.id", "committeeMembers.userId")
-      .select(["users.username", "committeeMembers.communityId", "committeeMembers.userId"])
-      .orderBy("committeeMembers.appointedAt")
-      .execute();
-    const committeeOf = (username: string) => {
-      const row = committee.find((c) => c.username === username);
-      if (!row) throw new Error(`seedProjects: ${username} is on no committee`);
-      return row.communityId;
-    };
-    /** The community's first-appointed committee member (appointed longest ago). */
-    const chairOf = (communityId: number) => {
-      const row = committee.find((c) => c.communityId === communityId);
-      if (!row?.username)
-        throw new Error(`seedProjects: community ${communityId} has no committee`);
-      return row.username;
-    };
+  /** The community's first-appointed committee member (appointed longest ago). */
+  const committee = await db
+    .selectFrom("committeeMembers")
+    .innerJoin("users", "users.id", "committeeMembers.userId")
+    .select(["users.username", "committeeMembers.communityId"])
+    .where("committeeMembers.endedAt", "is", null)
+    .orderBy("committeeMembers.appointedAt")
+    .execute();
+  const chairOf = (code: string) => {
+    const communityId = kit.areaId(code);
+    const row = committee.find((c) => c.communityId === communityId);
+    if (!row?.username) throw new Error(`seedProjects: ${code} has no committee`);
+    return row.username;
+  };
 
-    const audit: AuditSeed[] = [];
-
-    const dongpo = area("dongpo");
-    await trx
-      .insertInto("communitySettings")
-      .values({
-        communityId: dongpo,
-        supportThreshold: DONGPO_SUPPORT_THRESHOLD,
-        updatedAt: at(30),
-      })
-      .execute();
-    audit.push({
-      at: at(30),
-      actorId: user("committee"),
-      action: "community.settings",
-      areaId: dongpo,
-      subjectType: "community",
-      subjectId: dongpo,
-      details: { supportThreshold: DONGPO_SUPPORT_THRESHOLD },
+  timeline.add(30, "support threshold of dongpo", async () => {
+    await kit.run(setSupportThreshold, "committee", 30, {
+      communityId: kit.areaId("dongpo"),
+      threshold: DONGPO_SUPPORT_THRESHOLD,
     });
-
-    // Organisations: the applicant is the first admin; the decision is the committee's.
-    const orgIds = new Map<string, number>();
-    for (const o of ORGANISATIONS) {
-      const createdAt = at(o.createdDaysAgo);
-      const decision = o.decision;
-      const { id } = await trx
-        .insertInto("organisations")
-        .values({
-          name: o.name,
-          tier: o.tier,
-          registrationNumber: o.registrationNumber,
-          description: o.description,
-          contact: o.contact,
-          status: decision?.status ?? "pending",
-          decidedBy: decision ? user(decision.by) : null,
-          decidedAt: decision ? at(decision.daysAgo) : null,
-          decisionReason: decision?.reason ?? null,
-          createdBy: user(o.admin),
-          createdAt,
-          updatedAt: createdAt,
-        })
-        .returning("id")
-        .executeTakeFirstOrThrow();
-      orgIds.set(o.key, id);
-      await trx
-        .insertInto("organisationServices")
-        .values(o.services.map((service) => ({ organisationId: id, service })))
-        .execute();
-      await trx
-        .insertInto("organisationCommunities")
-        .values(o.communities.map((c) => ({ organisationId: id, communityId: area(c) })))
-        .execute();
-      // The applicant is the organisation's first admin.
-      await trx
-        .insertInto("organisationMembers")
-        .values({
-          organisationId: id,
-          userId: user(o.admin),
-          role: "admin",
-          status: "active",
-          invitedBy: user(o.admin),
-          invitedAt: createdAt,
-          joinedAt: createdAt,
-        })
-        .execute();
-      await reindex(trx, "organisation", id, [o.name, o.description, o.registrationNumber ?? ""]);
-      if (decision) {
-        audit.push({
-          at: at(decision.daysAgo),
-          actorId: user(decision.by),
-          action: "organisation.decide",
-          areaId: committeeOf(decision.by),
-          subjectType: "organisation",
-          subjectId: id,
-          details: {
-            name: o.name,
-            decision: decision.status === "verified" ? "verify" : "decline",
-            reason: decision.reason ?? "",
-          },
-        });
-      }
-    }
-
-    for (const [key, username, invitedDaysAgo, joinedDaysAgo] of EXTRA_MEMBERS) {
-      const org = ORGANISATIONS.find((o) => o.key === key)!;
-      await trx
-        .insertInto("organisationMembers")
-        .values({
-          organisationId: orgIds.get(key)!,
-          userId: user(username),
-          role: "member",
-          status: joinedDaysAgo === null ? "invited" : "active",
-          invitedBy: user(org.admin),
-          invitedAt: at(invitedDaysAgo),
-          joinedAt: joinedDaysAgo === null ? null : at(joinedDaysAgo),
-        })
-        .execute();
-    }
-
-    // Projects, oldest first so that ids follow creation.
-    const ordered = [...PROJECTS].sort((a, b) => b.history[0]![1] - a.history[0]![1]);
-    for (const p of ordered) {
-      const communityId = area(p.community);
-      const proposerId = user(p.proposer);
-      const reviewer = p.reviewer ?? chairOf(communityId);
-      const total = p.items.reduce((s, [, amount]) => s + amount, 0);
-
-      // Replay the history as the services would have, checking every step against the rules.
-      let status: ProjectStatus | null = null;
-      let statusReason: string | null = null;
-      let submittedAt: string | null = null;
-      const events: Array<{
-        step: string;
-        fromStatus: ProjectStatus | null;
-        toStatus: ProjectStatus;
-        actorId: number;
-        reason: string | null;
-        at: string;
-      }> = [];
-      let lastDaysAgo = Infinity;
-      for (const [step, daysAgo, reason, actor] of p.history) {
-        if (daysAgo >= lastDaysAgo)
-          throw new Error(`seedProjects: ${p.title}: history out of order`);
-        lastDaysAgo = daysAgo;
-        if (step === "create") {
-          if (status !== null) throw new Error(`seedProjects: ${p.title}: created twice`);
-          events.push({
-            step,
-            fromStatus: null,
-            toStatus: "draft",
-            actorId: proposerId,
-            reason: null,
-            at: at(daysAgo),
-          });
-          status = "draft";
-          continue;
-        }
-        if (!isStep(step)) throw new Error(`seedProjects: unknown step ${String(step)}`);
-        const rule = STEPS[step];
-        if (status === null || !rule.from.includes(status)) {
-          throw new Error(`seedProjects: ${p.title}: ${step} from ${String(status)}`);
-        }
-        if (rule.needsReason !== Boolean(reason)) {
-          throw new Error(`seedProjects: ${p.title}: ${step} reason`);
-        }
-        const byCommittee = rule.action === "project.review" || rule.action === "project.select";
-        const actorId = user(actor ?? (byCommittee ? reviewer : p.proposer));
-        events.push({
-          step,
-          fromStatus: status,
-          toStatus: rule.to,
-          actorId,
-          reason: reason ?? null,
-          at: at(daysAgo),
-        });
-        if (rule.needsReason) statusReason = reason ?? null;
-        if (step === "submit") {
-          submittedAt = at(daysAgo);
-          statusReason = null;
-        }
-        status = rule.to;
-      }
-      if (status === null) throw new Error(`seedProjects: ${p.title}: no history`);
-      const finalStatus: ProjectStatus = status;
-
-      const spent =
-        (p.progress ?? []).reduce((s, [, amount]) => s + amount, 0) + (p.final?.[0] ?? 0);
-      const ratings = p.ratings ?? [];
-      const supports = p.supports ?? [];
-      const { id } = await trx
-        .insertInto("projects")
-        .values({
-          communityId,
-          gridId: p.grid === null ? null : area(`${p.community}-g${p.grid}`),
-          place: p.place,
-          organisationId: p.org === null ? null : orgIds.get(p.org)!,
-          proposerId,
-          title: p.title,
-          summary: p.summary,
-          description: p.description,
-          category: p.category,
-          beneficiaries: p.beneficiaries,
-          startsOn: dateIn(p.startsIn),
-          endsOn: dateIn(p.endsIn),
-          budgetTotal: total,
-          spentTotal: spent,
-          status: finalStatus,
-          statusReason,
-          photo: null,
-          supportCount: supports.length,
-          ratingCount: ratings.length,
-          ratingSum: ratings.reduce((s, [, score]) => s + score, 0),
-          createdAt: events[0]!.at,
-          updatedAt: events[events.length - 1]!.at,
-          submittedAt,
-        })
-        .returning("id")
-        .executeTakeFirstOrThrow();
-
-      await trx
-        .insertInto("projectBudgetItems")
-        .values(
-          p.items.map(([label, amount], position) => ({ projectId: id, position, label, amount })),
-        )
-        .execute();
-      await trx
-        .insertInto("projectEvents")
-        .values(events.map((e) => ({ projectId: id, ...e })))
-        .execute();
-      for (const e of events) {
-        if (!isStep(e.step)) continue;
-        const action = STEPS[e.step].action;
-        if (!(policy[action] as ActionPolicy).audited) continue;
-        audit.push({
-          at: e.at,
-          actorId: e.actorId,
-          action,
-          areaId: communityId,
-          subjectType: "project",
-          subjectId: id,
-          details: {
-            title: p.title,
-            step: e.step,
-            from: e.fromStatus,
-            to: e.toStatus,
-            reason: e.reason,
-          },
-        });
-      }
-      await reindex(trx, "project", id, [
-        p.title,
-        p.summary,
-        p.description,
-        p.place,
-        p.beneficiaries,
-      ]);
-
-      // Reports: progress while in progress, the final one with the completing step.
-      const reports: Array<{
-        kind: "progress" | "final";
-        daysAgo: number;
-        spent: number;
-        body: string;
-      }> = (p.progress ?? []).map(([daysAgo, amount, body]) => ({
-        kind: "progress",
-        daysAgo,
-        spent: amount,
-        body,
-      }));
-      if (p.final) {
-        const complete = p.history.find(([step]) => step === "complete");
-        if (!complete) throw new Error(`seedProjects: ${p.title}: final report without completing`);
-        reports.push({ kind: "final", daysAgo: complete[1], spent: p.final[0], body: p.final[1] });
-      }
-      for (const r of reports) {
-        await trx
-          .insertInto("projectUpdates")
-          .values({
-            projectId: id,
-            kind: r.kind,
-            authorId: proposerId,
-            body: r.body,
-            spent: r.spent,
-            onDate: dateIn(-r.daysAgo),
-            createdAt: at(r.daysAgo),
-          })
-          .execute();
-        if (r.kind === "progress") {
-          audit.push({
-            at: at(r.daysAgo),
-            actorId: proposerId,
-            action: "project.carryOut",
-            areaId: communityId,
-            subjectType: "project",
-            subjectId: id,
-            details: { title: p.title, step: "progress", spent: r.spent },
-          });
-        }
-      }
-
-      for (const [username, daysAgo] of supports) {
-        await trx
-          .insertInto("projectSupports")
-          .values({ projectId: id, userId: user(username), at: at(daysAgo) })
-          .execute();
-      }
-      for (const [username, score, daysAgo] of ratings) {
-        await trx
-          .insertInto("projectRatings")
-          .values({ projectId: id, userId: user(username), score, at: at(daysAgo) })
-          .execute();
-      }
-
-      for (const c of p.comments ?? []) {
-        const { id: commentId } = await trx
-          .insertInto("projectComments")
-          .values({
-            projectId: id,
-            parentId: null,
-            authorId: user(c.author),
-            body: c.body,
-            createdAt: at(c.daysAgo),
-            hiddenAt: c.hidden ? at(c.hidden.daysAgo) : null,
-            hiddenBy: c.hidden ? user(c.hidden.by) : null,
-            hiddenReason: c.hidden?.reason ?? null,
-            flagCount: c.flags?.length ?? 0,
-            reviewedAt: c.hidden ? at(c.hidden.daysAgo) : null,
-          })
-          .returning("id")
-          .executeTakeFirstOrThrow();
-        for (const f of c.flags ?? []) {
-          await trx
-            .insertInto("commentFlags")
-            .values({ commentId, userId: user(f.by), reason: f.reason, at: at(f.daysAgo) })
-            .execute();
-        }
-        if (c.hidden) {
-          audit.push({
-            at: at(c.hidden.daysAgo),
-            actorId: user(c.hidden.by),
-            action: "project.moderate",
-            areaId: communityId,
-            subjectType: "projectComment",
-            subjectId: commentId,
-            details: { change: "hidden", reason: c.hidden.reason },
-          });
-        }
-        for (const r of c.replies ?? []) {
-          await trx
-            .insertInto("projectComments")
-            .values({
-              projectId: id,
-              parentId: commentId,
-              authorId: user(r.author),
-              body: r.body,
-              createdAt: at(r.daysAgo),
-              hiddenAt: null,
-              hiddenBy: null,
-              hiddenReason: null,
-              reviewedAt: null,
-            })
-            .execute();
-        }
-      }
-    }
-
-    // The audit log is read newest id first: append in the order things happened.
-    audit.sort((a, b) => a.at.localeCompare(b.at));
-    for (const entry of audit) {
-      await trx
-        .insertInto("auditLog")
-        .values({ ...entry, details: JSON.stringify(entry.details) })
-        .execute();
-    }
   });
+
+  // Organisations: the applicant applies (and becomes the first admin), a committee of a served
+  // community decides, admins invite and the invited accept.
+  const orgIds = new Map<string, number>();
+  const orgId = (key: string) => {
+    const id = orgIds.get(key);
+    if (id === undefined) throw new Error(`seedProjects: organisation ${key} not there yet`);
+    return id;
+  };
+  for (const o of ORGANISATIONS) {
+    timeline.add(o.createdDaysAgo, `apply ${o.name}`, async () => {
+      const id = await kit.run(applyOrganisation, o.admin, o.createdDaysAgo, {
+        name: o.name,
+        tier: o.tier,
+        registrationNumber: o.registrationNumber,
+        services: o.services,
+        communities: o.communities.map((c) => kit.areaId(c)),
+        description: o.description,
+        contact: o.contact,
+      });
+      orgIds.set(o.key, id);
+    });
+    const d = o.decision;
+    if (d) {
+      timeline.add(d.daysAgo, `decide ${o.name}`, async () => {
+        await kit.run(
+          d.status === "verified" ? verifyOrganisation : declineOrganisation,
+          d.by,
+          d.daysAgo,
+          { id: orgId(o.key), reason: d.reason ?? "" },
+        );
+      });
+    }
+  }
+  for (const [key, username, invitedDaysAgo, joinedDaysAgo] of EXTRA_MEMBERS) {
+    const org = ORGANISATIONS.find((o) => o.key === key)!;
+    timeline.add(invitedDaysAgo, `invite ${username} to ${org.name}`, async () => {
+      await kit.run(inviteMember, org.admin, invitedDaysAgo, {
+        id: orgId(key),
+        login: { kind: "username", value: username },
+        role: "member",
+      });
+    });
+    if (joinedDaysAgo !== null) {
+      timeline.add(joinedDaysAgo, `${username} joins ${org.name}`, async () => {
+        await kit.run(acceptInvitation, username, joinedDaysAgo, { id: orgId(key) });
+      });
+    }
+  }
+
+  // Projects. Ids follow creation, as the timeline runs the proposals in the order they were made.
+  for (const p of PROJECTS) {
+    const reviewer = p.reviewer ?? chairOf(p.community);
+    const what = (step: string) => `${p.title}: ${step}`;
+    let projectId: number | null = null;
+    const id = () => {
+      if (projectId === null) throw new Error(`seedProjects: ${p.title} not proposed yet`);
+      return projectId;
+    };
+    const [first, ...steps] = p.history;
+    if (!first || first[0] !== "create") throw new Error(`seedProjects: ${p.title}: no create`);
+    let last = first[1];
+    for (const [, daysAgo] of steps) {
+      if (daysAgo >= last) throw new Error(`seedProjects: ${p.title}: history out of order`);
+      last = daysAgo;
+    }
+
+    timeline.add(first[1], what("propose"), async () => {
+      projectId = await kit.run(proposeProject, first[3] ?? p.proposer, first[1], {
+        communityId: kit.areaId(p.community),
+        organisationId: p.org === null ? null : orgId(p.org),
+        gridId: p.grid === null ? null : kit.areaId(`${p.community}-g${p.grid}`),
+        place: p.place,
+        title: p.title,
+        summary: p.summary,
+        description: p.description,
+        category: p.category,
+        beneficiaries: p.beneficiaries,
+        startsOn: dateIn(p.startsIn),
+        endsOn: dateIn(p.endsIn),
+        items: p.items.map(([label, amount]) => ({ label, amount })),
+        total: p.items.reduce((s, [, amount]) => s + amount, 0),
+        photo: null,
+      });
+    });
+    for (const [step, daysAgo, reason, actor] of steps) {
+      if (step === "create") throw new Error(`seedProjects: ${p.title}: created twice`);
+      const by = actor ?? (COMMITTEE_STEPS.has(step) ? reviewer : p.proposer);
+      // Completing carries the final report, dated the day of the step.
+      const report =
+        step === "complete"
+          ? p.final
+            ? { body: p.final[1], spent: p.final[0], onDate: dateIn(-daysAgo) }
+            : null
+          : {};
+      if (report === null) throw new Error(`seedProjects: ${p.title}: completed with no report`);
+      timeline.add(daysAgo, what(step), async () => {
+        await kit.run(takeStep, by, daysAgo, {
+          id: id(),
+          step,
+          ...(reason === undefined ? {} : { reason }),
+          ...report,
+        });
+      });
+    }
+    if (p.final && !p.history.some(([step]) => step === "complete")) {
+      throw new Error(`seedProjects: ${p.title}: final report without completing`);
+    }
+    for (const [daysAgo, spent, body] of p.progress ?? []) {
+      timeline.add(daysAgo, what("progress"), async () => {
+        await kit.run(addProgress, p.proposer, daysAgo, {
+          id: id(),
+          body,
+          spent,
+          onDate: dateIn(-daysAgo),
+        });
+      });
+    }
+    for (const [username, daysAgo] of p.supports ?? []) {
+      timeline.add(daysAgo, what(`support by ${username}`), async () => {
+        await kit.run(supportProject, username, daysAgo, { id: id() });
+      });
+    }
+    for (const [username, score, daysAgo] of p.ratings ?? []) {
+      timeline.add(daysAgo, what(`rating by ${username}`), async () => {
+        await kit.run(rateProject, username, daysAgo, { id: id(), score });
+      });
+    }
+    for (const c of p.comments ?? []) {
+      let commentId: number | null = null;
+      const cid = () => {
+        if (commentId === null) throw new Error(`seedProjects: ${p.title}: comment not there yet`);
+        return commentId;
+      };
+      timeline.add(c.daysAgo, what(`comment by ${c.author}`), async () => {
+        commentId = await kit.run(addComment, c.author, c.daysAgo, {
+          id: id(),
+          body: c.body,
+          parentId: null,
+        });
+      });
+      for (const r of c.replies ?? []) {
+        timeline.add(r.daysAgo, what(`reply by ${r.author}`), async () => {
+          await kit.run(addComment, r.author, r.daysAgo, {
+            id: id(),
+            body: r.body,
+            parentId: cid(),
+          });
+        });
+      }
+      for (const f of c.flags ?? []) {
+        timeline.add(f.daysAgo, what(`report by ${f.by}`), async () => {
+          await kit.run(flagComment, f.by, f.daysAgo, { commentId: cid(), reason: f.reason });
+        });
+      }
+      const h = c.hidden;
+      if (h) {
+        timeline.add(h.daysAgo, what(`hidden by ${h.by}`), async () => {
+          await kit.run(hideComment, h.by, h.daysAgo, { commentId: cid(), reason: h.reason });
+        });
+      }
+    }
+  }
+
+  await timeline.play();
 }
