@@ -5,37 +5,44 @@
  * 清波门社区 gets a closed greedy round. A dozen more verified residents of 东坡路 (and a few of 清波门)
  * make the counts worth reading.
  *
- * The rows are what the services would have written: a participation and a ballot per voter, paper
- * ballots entered by one committee member and confirmed by another, and closed rounds tallied by
- * the site's own `runTally`, with the winners moved to "selected" as `ensureTallied` does. Receipt
- * codes come from a hash of a counter, so the demo data is the same on every install.
+ * Nothing here is written by hand: every step is the command people run from the pages, as the
+ * person who took it and at the moment the data says, played in the order things happened (see
+ * `./seed-kit-voting.ts`). The extra residents sign up, ask to join and are verified by the
+ * committee; the round's projects are proposed, submitted, reviewed and accepted; the committee
+ * creates each poll and round before it opens; residents and seat holders vote while it is open;
+ * paper ballots are typed in by one committee member and confirmed by the other an hour later; a
+ * closed round is counted by `tallyRound` ten minutes after closing. So the audit log, the
+ * projects' histories and the search index are the ones the services write, and a step the rules
+ * would refuse fails the seed. Ids follow the calendar too: the past meeting's poll, created
+ * first, has the lowest poll id.
+ *
+ * Receipt codes are the command's own, random on every install: tests and journeys read them back
+ * from the database (e2e/support/seeded.ts), none spells one out.
  *
  * The open polls and the open round have no participation by `resident` and `laozhang`: the
  * end-to-end journeys vote as them.
  */
-import { createHash } from "node:crypto";
-import type { Transaction } from "kysely";
 import type { DB } from "./client.server";
-import type { Database } from "./schema";
+import { STEPS, type Step, type ServiceArea } from "../app/domain/projects/rules";
+import { ANONYMOUS } from "../app/domain/permissions/policy";
+import { register } from "../app/services/accounts/commands.server";
+import { decideMembership, requestMembership } from "../app/services/communities/commands.server";
+import { proposeProject, takeStep } from "../app/services/projects/commands.server";
 import {
-  STEPS,
-  isStep,
-  type Step,
-  type ProjectStatus,
-  type ServiceArea,
-} from "../app/domain/projects/rules";
-import { policy, type ActionPolicy } from "../app/domain/permissions/policy";
+  counterOf,
+  createPoll,
+  createRound,
+  tallyRound,
+} from "../app/services/voting/commands.server";
 import {
-  checkPollChoices,
-  checkRoundChoices,
-  formatReceipt,
-  YES_NO,
-} from "../app/domain/voting/rules";
-import { runTally } from "../app/domain/voting/outcome";
-import { PRIVACY_NOTICE_VERSION } from "../app/domain/accounts/schemas";
-import { reindex } from "../app/services/search.server";
-
-type Trx = Transaction<Database>;
+  confirmPaperBallot,
+  enterPaperBallot,
+  votePoll,
+  voteRound,
+} from "../app/services/voting/ballots.server";
+// seed.ts imports this file in turn; the password is read only while seeding, once both have loaded.
+import { DEMO_PASSWORD } from "./seed";
+import { DAY, HOUR, MINUTE, seedKit, Timeline } from "./seed-kit-voting";
 
 /** More verified residents: [username, display name, community]. */
 const VOTERS: Array<[string, string, string]> = [
@@ -630,172 +637,86 @@ const ROUNDS: RoundSeed[] = [
   },
 ];
 
-interface AuditSeed {
-  at: string;
-  actorId: number | null;
-  action: string;
-  areaId: number | null;
-  subjectType: string;
-  subjectId: number | null;
-  details: Record<string, unknown>;
-}
+/** The organisations of PROJECTS, by key (seed-projects.ts registers and verifies them). */
+const ORG_NAMES: Record<string, string> = {
+  lab: "杭州社区营造实验室 HZ Community Lab",
+  yiyang: "颐养之家为老服务中心",
+  nuanxin: "暖心帮扶互助会",
+};
 
-export async function seedVoting(db: DB): Promise<void> {
-  const now = Date.now();
-  const DAY = 86_400_000;
+/** Who verifies a new resident: 东坡路's two committee members take turns; elsewhere its chair. */
+const deciderOf = (code: string, i: number) =>
+  code === "dongpo" ? (i % 2 === 0 ? "committee" : "committee2") : `c-${code}`;
+
+/** 东坡路's committee: one types paper ballots in, the other confirms them. */
+const PAPER_CLERK = "committee";
+const PAPER_CHECKER = "committee2";
+
+export async function seedVoting(db: DB, base = Date.now()): Promise<void> {
+  const kit = seedKit(db, base);
+  const timeline = new Timeline();
   const iso = (ms: number) => new Date(ms).toISOString();
-  const at = (daysAgo: number) => iso(now - daysAgo * DAY);
   const shanghaiDate = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" });
-  const dateIn = (days: number) => shanghaiDate.format(new Date(now + days * DAY));
-
-  // Receipts from a hash of a counter: random-looking, yet the same on every install.
-  let receiptCounter = 0;
-  const nextReceipt = () =>
-    formatReceipt(createHash("sha256").update(`liuhe-demo-receipt-${receiptCounter++}`).digest());
-
-  await db.transaction().execute(async (trx: Trx) => {
-    const audit: AuditSeed[] = [];
-    const users = new Map(
-      (await trx.selectFrom("users").select(["id", "username"]).execute()).map((u) => [
-        u.username,
-        u.id,
-      ]),
-    );
-    const user = (username: string) => {
-      const id = users.get(username);
-      if (id === undefined) throw new Error(`seedVoting: no user ${username}`);
-      return id;
+  const dateIn = (days: number) => shanghaiDate.format(new Date(base + days * DAY));
+  /** Values a step makes (a poll's id) for the steps after it. */
+  const made = <T>(what: string) => {
+    let value: T | undefined;
+    return {
+      set: (v: T) => void (value = v),
+      get: (): T => {
+        if (value === undefined) throw new Error(`seedVoting: ${what} not there yet`);
+        return value;
+      },
     };
-    const areas = new Map(
-      (await trx.selectFrom("areas").select(["id", "code"]).execute()).map((a) => [a.code, a.id]),
-    );
-    const area = (code: string) => {
-      const id = areas.get(code);
-      if (id === undefined) throw new Error(`seedVoting: no area ${code}`);
-      return id;
-    };
-    const orgIds = new Map<string, number>();
-    const orgNames: Record<string, string> = {
-      lab: "杭州社区营造实验室 HZ Community Lab",
-      yiyang: "颐养之家为老服务中心",
-      nuanxin: "暖心帮扶互助会",
-    };
-    for (const [key, name] of Object.entries(orgNames)) {
-      const row = await trx
-        .selectFrom("organisations")
-        .select("id")
-        .where("name", "=", name)
-        .executeTakeFirstOrThrow();
-      orgIds.set(key, row.id);
-    }
+  };
 
-    // The demo accounts share one password hash (see seed.ts): reuse it rather than hash again.
-    const { passwordHash } = await trx
-      .selectFrom("users")
-      .select("passwordHash")
-      .where("id", "=", user("resident"))
-      .executeTakeFirstOrThrow();
-    const chairs = new Map<string, string>([["qingbomen", "c-qingbomen"]]);
-    for (const [i, [username, displayName, code]] of VOTERS.entries()) {
-      const userId = (
-        await trx
-          .insertInto("users")
-          .values({
-            displayName,
-            username,
-            phone: null,
-            passwordHash,
-            isAdmin: 0,
-            consentVersion: PRIVACY_NOTICE_VERSION,
-            consentedAt: at(55 - i),
-            createdAt: at(55 - i),
-          })
-          .returning("id")
-          .executeTakeFirstOrThrow()
-      ).id;
-      users.set(username, userId);
-      const communityId = area(code);
-      // 东坡路 has two committee members; they took turns.
-      const deciderId = user(
-        code === "dongpo" ? (i % 2 === 0 ? "committee" : "committee2") : chairs.get(code)!,
-      );
-      const { id } = await trx
-        .insertInto("memberships")
-        .values({
-          userId,
-          communityId,
-          status: "verified",
-          requestedAt: at(40 - i),
-          decidedAt: at(39 - i),
-          decidedBy: deciderId,
-          decisionReason: null,
-        })
-        .returning("id")
-        .executeTakeFirstOrThrow();
-      audit.push({
-        at: at(39 - i),
-        actorId: deciderId,
-        action: "membership.decide",
-        areaId: communityId,
-        subjectType: "membership",
-        subjectId: id,
-        details: { status: "verified", reason: null, displayName },
+  // More residents: they sign up, ask to join their community, and the committee verifies them.
+  // Signing up opens a session, as it does on /join: those rows stay (expired long ago).
+  for (const [i, [username, displayName, code]] of VOTERS.entries()) {
+    const membership = made<number>(`${username}'s request`);
+    timeline.add(kit.at(55 - i), `${username} signs up`, async (now) => {
+      await kit.run(register, ANONYMOUS, now, {
+        displayName,
+        login: { kind: "username", value: username },
+        password: DEMO_PASSWORD,
+        consent: "yes",
+        userAgent: null,
       });
-    }
+    });
+    timeline.add(kit.at(40 - i), `${username} asks to join ${code}`, async (now) => {
+      membership.set(
+        await kit.run(requestMembership, username, now, { communityId: await kit.areaId(code) }),
+      );
+    });
+    timeline.add(kit.at(39 - i), `${username} verified`, async (now) => {
+      await kit.run(decideMembership, deciderOf(code, i), now, {
+        membershipId: membership.get(),
+        decision: "verify",
+        reason: "",
+      });
+    });
+  }
 
-    // Accepted projects, replaying their history as seed-projects.ts does.
-    for (const p of PROJECTS) {
-      const communityId = area(p.community);
-      const proposerId = user(p.proposer);
-      let status: ProjectStatus | null = null;
-      let submittedAt: string | null = null;
-      const events: Array<{
-        step: string;
-        fromStatus: ProjectStatus | null;
-        toStatus: ProjectStatus;
-        actorId: number;
-        reason: null;
-        at: string;
-      }> = [];
-      for (const [step, daysAgo] of p.history) {
-        if (step === "create") {
-          events.push({
-            step,
-            fromStatus: null,
-            toStatus: "draft",
-            actorId: proposerId,
-            reason: null,
-            at: at(daysAgo),
-          });
-          status = "draft";
-          continue;
-        }
-        if (!isStep(step)) throw new Error(`seedVoting: unknown step ${String(step)}`);
-        const rule = STEPS[step];
-        if (status === null || !rule.from.includes(status)) {
-          throw new Error(`seedVoting: ${p.title}: ${step} from ${String(status)}`);
-        }
-        const actorId = user(rule.action === "project.review" ? p.reviewer : p.proposer);
-        events.push({
-          step,
-          fromStatus: status,
-          toStatus: rule.to,
-          actorId,
-          reason: null,
-          at: at(daysAgo),
-        });
-        if (step === "submit") submittedAt = at(daysAgo);
-        status = rule.to;
-      }
-      if (status !== "accepted") throw new Error(`seedVoting: ${p.title} is not accepted`);
-      const { id } = await trx
-        .insertInto("projects")
-        .values({
-          communityId,
-          gridId: p.grid === null ? null : area(`${p.community}-g${p.grid}`),
+  // Projects for the rounds: proposed, submitted, reviewed and accepted.
+  for (const p of PROJECTS) {
+    const project = made<number>(p.title);
+    const [first, ...steps] = p.history;
+    if (!first || first[0] !== "create") throw new Error(`seedVoting: ${p.title}: no create`);
+    timeline.add(kit.at(first[1]), `${p.title}: propose`, async (now) => {
+      const org =
+        p.org === null
+          ? null
+          : await db
+              .selectFrom("organisations")
+              .select("id")
+              .where("name", "=", ORG_NAMES[p.org]!)
+              .executeTakeFirstOrThrow();
+      project.set(
+        await kit.run(proposeProject, p.proposer, now, {
+          communityId: await kit.areaId(p.community),
+          organisationId: org?.id ?? null,
+          gridId: p.grid === null ? null : await kit.areaId(`${p.community}-g${p.grid}`),
           place: p.place,
-          organisationId: p.org === null ? null : orgIds.get(p.org)!,
-          proposerId,
           title: p.title,
           summary: p.summary,
           description: p.description,
@@ -803,361 +724,151 @@ export async function seedVoting(db: DB): Promise<void> {
           beneficiaries: p.beneficiaries,
           startsOn: dateIn(p.startsIn),
           endsOn: dateIn(p.endsIn),
-          budgetTotal: p.items.reduce((s, [, amount]) => s + amount, 0),
-          spentTotal: 0,
-          status,
-          statusReason: null,
+          items: p.items.map(([label, amount]) => ({ label, amount })),
+          total: p.items.reduce((s, [, amount]) => s + amount, 0),
           photo: null,
-          createdAt: events[0]!.at,
-          updatedAt: events[events.length - 1]!.at,
-          submittedAt,
-        })
-        .returning("id")
-        .executeTakeFirstOrThrow();
-      await trx
-        .insertInto("projectBudgetItems")
-        .values(
-          p.items.map(([label, amount], position) => ({ projectId: id, position, label, amount })),
-        )
-        .execute();
-      await trx
-        .insertInto("projectEvents")
-        .values(events.map((e) => ({ projectId: id, ...e })))
-        .execute();
-      for (const e of events) {
-        if (!isStep(e.step)) continue;
-        const action = STEPS[e.step].action;
-        if (!(policy[action] as ActionPolicy).audited) continue;
-        audit.push({
-          at: e.at,
-          actorId: e.actorId,
-          action,
-          areaId: communityId,
-          subjectType: "project",
-          subjectId: id,
-          details: {
-            title: p.title,
-            step: e.step,
-            from: e.fromStatus,
-            to: e.toStatus,
-            reason: e.reason,
-          },
-        });
-      }
-      await reindex(trx, "project", id, [
-        p.title,
-        p.summary,
-        p.description,
-        p.place,
-        p.beneficiaries,
-      ]);
-    }
-
-    // A ballot: who voted (participation) and what (ballot), joined by nothing.
-    const cast = async (
-      subject: { pollId: number; roundId: null } | { pollId: null; roundId: number },
-      voter: string,
-      choices: number[],
-      atMs: number,
-      paper: { communityId: number } | null,
-    ) => {
-      const when = iso(atMs);
-      const confirmedAt = iso(atMs + 3_600_000);
-      const { id: participationId } = await trx
-        .insertInto("participations")
-        .values({
-          ...subject,
-          userId: user(voter),
-          channel: paper ? "paper" : "online",
-          enteredBy: paper ? user("committee") : null,
-          confirmedBy: paper ? user("committee2") : null,
-          confirmedAt: paper ? confirmedAt : null,
-          needsReview: 0,
-          at: when,
-        })
-        .returning("id")
-        .executeTakeFirstOrThrow();
-      await trx
-        .insertInto("ballots")
-        .values({
-          receipt: nextReceipt(),
-          ...subject,
-          choices: JSON.stringify(choices),
-          channel: paper ? "paper" : "online",
-        })
-        .execute();
-      if (paper) {
-        const subjectType = subject.pollId !== null ? "poll" : "budgetRound";
-        const subjectId = subject.pollId ?? subject.roundId;
-        audit.push({
-          at: when,
-          actorId: user("committee"),
-          action: "ballot.enterPaper",
-          areaId: paper.communityId,
-          subjectType,
-          subjectId,
-          details: { voterId: user(voter), participationId, needsReview: false },
-        });
-        audit.push({
-          at: confirmedAt,
-          actorId: user("committee2"),
-          action: "ballot.confirmPaper",
-          areaId: paper.communityId,
-          subjectType,
-          subjectId,
-          details: { participationId },
-        });
-      }
-    };
-    /** Voting times spread evenly over the part of the window that has passed. */
-    const spread = (opensMs: number, closesMs: number, n: number) => {
-      const end = Math.min(closesMs, now - 3_600_000);
-      return (k: number) => Math.round(opensMs + ((k + 1) * (end - opensMs)) / (n + 1));
-    };
-
-    // Polls.
-    for (const p of POLLS) {
-      const communityId = area(p.community);
-      let meetingId: number | null = null;
-      let opensMs = now + p.opens * DAY;
-      let closesMs = now + p.closes * DAY;
-      if (p.atPastMeeting) {
-        const meeting = await trx
-          .selectFrom("meetings")
-          .innerJoin("councils", "councils.id", "meetings.councilId")
-          .select(["meetings.id", "meetings.startsAt", "meetings.endsAt"])
-          .where("councils.areaId", "=", communityId)
-          .where("meetings.status", "=", "published")
-          .orderBy("meetings.startsAt")
-          .executeTakeFirstOrThrow();
-        meetingId = meeting.id;
-        // Voted in the room, during the second agenda item.
-        opensMs = Date.parse(meeting.startsAt) + 40 * 60_000;
-        closesMs = Date.parse(meeting.startsAt) + 80 * 60_000;
-        const seats = new Set(
-          (
-            await trx
-              .selectFrom("seatInvites")
-              .select("userId")
-              .where("meetingId", "=", meeting.id)
-              .execute()
-          ).map((s) => s.userId),
-        );
-        for (const [voter] of p.ballots) {
-          if (!seats.has(user(voter)))
-            throw new Error(`seedVoting: ${voter} holds no seat at meeting ${meeting.id}`);
-        }
-      }
-      const createdAt = iso(opensMs - 2 * DAY);
-      const { id: pollId } = await trx
-        .insertInto("polls")
-        .values({
-          communityId,
-          meetingId,
-          question: p.question,
-          description: p.description,
-          method: p.method,
-          maxChoices: p.method === "approval" ? p.maxChoices! : 1,
-          electorate: meetingId === null ? "residents" : "seatHolders",
-          results: p.results,
-          opensAt: iso(opensMs),
-          closesAt: iso(closesMs),
-          createdBy: user(p.createdBy),
-          createdAt,
-        })
-        .returning("id")
-        .executeTakeFirstOrThrow();
-      const options =
-        p.method === "yesNo"
-          ? YES_NO.map((code, position) => ({ pollId, position, code, label: code }))
-          : p.options!.map((label, position) => ({ pollId, position, code: null, label }));
-      const optionIds: number[] = [];
-      for (const o of options) {
-        const { id } = await trx
-          .insertInto("pollOptions")
-          .values(o)
-          .returning("id")
-          .executeTakeFirstOrThrow();
-        optionIds.push(id);
-      }
-      audit.push({
-        at: createdAt,
-        actorId: user(p.createdBy),
-        action: "poll.manage",
-        areaId: communityId,
-        subjectType: "poll",
-        subjectId: pollId,
-        details: { question: p.question, change: "created" },
+        }),
+      );
+    });
+    for (const [step, daysAgo] of steps) {
+      if (step === "create") throw new Error(`seedVoting: ${p.title}: created twice`);
+      const by = STEPS[step].action === "project.review" ? p.reviewer : p.proposer;
+      timeline.add(kit.at(daysAgo), `${p.title}: ${step}`, async (now) => {
+        await kit.run(takeStep, by, now, { id: project.get(), step });
       });
-      const when = spread(opensMs, closesMs, p.ballots.length);
-      for (const [k, [voter, positions, channel]] of p.ballots.entries()) {
-        // The site's own rule for a valid ballot; it also sorts the ids.
-        const choices = checkPollChoices(
-          { method: p.method, maxChoices: p.maxChoices ?? 1 },
-          optionIds,
-          positions.map((i) => optionIds[i]!),
-        );
-        await cast(
-          { pollId, roundId: null },
-          voter,
-          choices,
-          when(k),
-          channel === "paper" ? { communityId } : null,
-        );
-      }
     }
+  }
 
-    // Budget rounds.
-    for (const r of ROUNDS) {
-      const communityId = area(r.community);
-      const opensMs = now + r.opens * DAY;
-      const closesMs = now + r.closes * DAY;
-      const createdAt = iso(opensMs - DAY / 2);
-      const projects = await trx
+  /** Voting times spread evenly over the part of the window that has passed. */
+  const spread = (opensMs: number, closesMs: number, n: number) => {
+    const end = Math.min(closesMs, base - HOUR);
+    return (k: number) => new Date(Math.round(opensMs + ((k + 1) * (end - opensMs)) / (n + 1)));
+  };
+
+  // Polls: created by the committee two days before they open; ballots while open.
+  for (const p of POLLS) {
+    const communityId = await kit.areaId(p.community);
+    let meetingId: number | null = null;
+    let opensMs = base + p.opens * DAY;
+    let closesMs = base + p.closes * DAY;
+    if (p.atPastMeeting) {
+      // seed.ts held the meeting; voted in its room, during the second agenda item.
+      const meeting = await db
+        .selectFrom("meetings")
+        .innerJoin("councils", "councils.id", "meetings.councilId")
+        .select(["meetings.id", "meetings.startsAt"])
+        .where("councils.areaId", "=", communityId)
+        .where("meetings.status", "=", "published")
+        .orderBy("meetings.startsAt")
+        .executeTakeFirstOrThrow();
+      meetingId = meeting.id;
+      opensMs = Date.parse(meeting.startsAt) + 40 * MINUTE;
+      closesMs = Date.parse(meeting.startsAt) + 80 * MINUTE;
+    }
+    const poll = made<{ id: number; options: number[] }>(p.question);
+    timeline.add(new Date(opensMs - 2 * DAY), `poll ${p.question}: create`, async (now) => {
+      const id = await kit.run(createPoll, p.createdBy, now, {
+        communityId,
+        meetingId,
+        question: p.question,
+        description: p.description,
+        method: p.method,
+        maxChoices: p.method === "approval" ? p.maxChoices! : 1,
+        electorate: meetingId === null ? "residents" : "seatHolders",
+        results: p.results,
+        opensAt: iso(opensMs),
+        closesAt: iso(closesMs),
+        options: p.method === "yesNo" ? [] : p.options!,
+      });
+      const options = await db
+        .selectFrom("pollOptions")
+        .select("id")
+        .where("pollId", "=", id)
+        .orderBy("position")
+        .execute();
+      poll.set({ id, options: options.map((o) => o.id) });
+    });
+    const when = spread(opensMs, closesMs, p.ballots.length);
+    for (const [k, [voter, positions, channel]] of p.ballots.entries()) {
+      const choice = () => positions.map((i) => poll.get().options[i]!);
+      const what = `poll ${p.question}: ${voter} votes`;
+      if (channel !== "paper") {
+        timeline.add(when(k), what, async (now) => {
+          await kit.run(votePoll, voter, now, { id: poll.get().id, choice: choice() });
+        });
+        continue;
+      }
+      const entry = made<number>(`${what} on paper`);
+      timeline.add(when(k), `${what} on paper`, async (now) => {
+        const { participationId } = await kit.run(enterPaperBallot, PAPER_CLERK, now, {
+          kind: "poll",
+          id: poll.get().id,
+          voter: await kit.userId(voter),
+          choice: choice(),
+        });
+        entry.set(participationId);
+      });
+      timeline.add(new Date(when(k).getTime() + HOUR), `${what}: confirmed`, async (now) => {
+        await kit.run(confirmPaperBallot, PAPER_CHECKER, now, {
+          participationId: entry.get(),
+          kind: "poll",
+          id: poll.get().id,
+        });
+      });
+    }
+  }
+
+  // Budget rounds: created half a day before they open, voted while open, counted once closed.
+  for (const r of ROUNDS) {
+    const communityId = await kit.areaId(r.community);
+    const opensMs = base + r.opens * DAY;
+    const closesMs = base + r.closes * DAY;
+    const round = made<{ id: number; projects: Map<string, number> }>(r.title);
+    timeline.add(new Date(opensMs - DAY / 2), `round ${r.title}: create`, async (now) => {
+      const rows = await db
         .selectFrom("projects")
-        .select(["id", "title", "budgetTotal", "status", "communityId", "updatedAt"])
+        .select(["id", "title"])
+        .where("communityId", "=", communityId)
         .where("title", "in", r.projects)
         .execute();
-      const costs = new Map<number, number>();
-      const idOf = new Map<string, number>();
-      for (const title of r.projects) {
-        const p = projects.find((x) => x.title === title);
-        if (
-          !p ||
-          p.status !== "accepted" ||
-          p.communityId !== communityId ||
-          p.updatedAt > createdAt
-        )
-          throw new Error(`seedVoting: ${title} is not an accepted project of ${r.community}`);
-        costs.set(p.id, p.budgetTotal);
-        idOf.set(title, p.id);
-      }
-      const { id: roundId } = await trx
-        .insertInto("budgetRounds")
-        .values({
-          communityId,
-          title: r.title,
-          description: r.description,
-          budget: r.budget,
-          method: r.method,
-          minProjects: r.minProjects,
-          maxProjects: r.maxProjects,
-          opensAt: iso(opensMs),
-          closesAt: iso(closesMs),
-          talliedAt: null,
-          spent: null,
-          createdBy: user(r.createdBy),
-          createdAt,
-        })
-        .returning("id")
-        .executeTakeFirstOrThrow();
-      await trx
-        .insertInto("roundProjects")
-        .values(
-          [...costs].map(([projectId, cost], position) => ({
-            roundId,
-            projectId,
-            position,
-            cost,
-            approvals: null,
-            selected: null,
-          })),
-        )
-        .execute();
-      audit.push({
-        at: createdAt,
-        actorId: user(r.createdBy),
-        action: "budget.manage",
-        areaId: communityId,
-        subjectType: "budgetRound",
-        subjectId: roundId,
-        details: { title: r.title, budget: r.budget, method: r.method, change: "created" },
+      const projects = new Map(rows.map((row) => [row.title, row.id]));
+      const id = await kit.run(createRound, r.createdBy, now, {
+        communityId,
+        title: r.title,
+        description: r.description,
+        budget: r.budget,
+        method: r.method,
+        minProjects: r.minProjects,
+        maxProjects: r.maxProjects,
+        opensAt: iso(opensMs),
+        closesAt: iso(closesMs),
+        projects: r.projects.map((title) => {
+          const projectId = projects.get(title);
+          if (projectId === undefined) throw new Error(`seedVoting: no project ${title}`);
+          return projectId;
+        }),
       });
-      const when = spread(opensMs, closesMs, r.ballots.length);
-      for (const [k, [voter, titles]] of r.ballots.entries()) {
-        const choices = checkRoundChoices(
-          r,
-          costs,
-          titles.map((t) => idOf.get(t)!),
-        );
-        await cast({ pollId: null, roundId }, voter, choices, when(k), null);
-      }
-
-      if (closesMs > now) continue;
-      // Tallied as ensureTallied does on the first view after closing.
-      const talliedAt = iso(closesMs + 10 * 60_000);
-      const ballots = await trx
-        .selectFrom("ballots")
-        .select("choices")
-        .where("roundId", "=", roundId)
-        .execute();
-      const outcome = runTally(
-        r.method,
-        [...costs].map(([id, cost]) => ({ id, cost })),
-        r.budget,
-        ballots.map((b) => JSON.parse(b.choices) as number[]),
-      );
-      await trx
-        .updateTable("budgetRounds")
-        .set({ talliedAt, spent: outcome.spent })
-        .where("id", "=", roundId)
-        .execute();
-      for (const projectId of costs.keys()) {
-        await trx
-          .updateTable("roundProjects")
-          .set({
-            approvals: outcome.approvals.get(projectId) ?? 0,
-            selected: outcome.selected.includes(projectId) ? 1 : 0,
-          })
-          .where("roundId", "=", roundId)
-          .where("projectId", "=", projectId)
-          .execute();
-      }
-      if (outcome.selected.length > 0) {
-        await trx
-          .updateTable("projects")
-          .set({ status: "selected", updatedAt: talliedAt })
-          .where("id", "in", outcome.selected)
-          .where("status", "=", "accepted")
-          .execute();
-        await trx
-          .insertInto("projectEvents")
-          .values(
-            outcome.selected.map((projectId) => ({
-              projectId,
-              step: "select",
-              fromStatus: "accepted" as const,
-              toStatus: "selected" as const,
-              actorId: null,
-              reason: `budget:${roundId}`,
-              at: talliedAt,
-            })),
-          )
-          .execute();
-      }
-      audit.push({
-        at: talliedAt,
-        actorId: null,
-        action: "budget.manage",
-        areaId: communityId,
-        subjectType: "budgetRound",
-        subjectId: roundId,
-        details: {
-          change: "tallied",
-          method: r.method,
-          selected: outcome.selected,
-          spent: outcome.spent,
-        },
+      round.set({ id, projects });
+    });
+    const when = spread(opensMs, closesMs, r.ballots.length);
+    for (const [k, [voter, titles]] of r.ballots.entries()) {
+      timeline.add(when(k), `round ${r.title}: ${voter} votes`, async (now) => {
+        const { id, projects } = round.get();
+        await kit.run(voteRound, voter, now, {
+          id,
+          choice: titles.map((t) => projects.get(t)!),
+        });
       });
     }
+    if (closesMs > base) continue;
+    // Counted as the first view after closing would: by no one, under the committee's action.
+    timeline.add(new Date(closesMs + 10 * MINUTE), `round ${r.title}: count`, async (now) => {
+      const counted = await kit.run(tallyRound, counterOf(communityId), now, {
+        id: round.get().id,
+      });
+      if (counted === null) throw new Error(`seedVoting: ${r.title} was not counted`);
+    });
+  }
 
-    // The audit log is read newest id first: append in the order things happened.
-    audit.sort((a, b) => a.at.localeCompare(b.at));
-    for (const entry of audit) {
-      await trx
-        .insertInto("auditLog")
-        .values({ ...entry, details: JSON.stringify(entry.details) })
-        .execute();
-    }
-  });
+  await timeline.play();
 }
