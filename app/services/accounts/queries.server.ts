@@ -103,10 +103,12 @@ export async function listSessions(userId: number, currentId: string): Promise<S
   return rows.map((r) => ({ ...r, current: r.id === currentId }));
 }
 
-/** Everything the policy needs to know about a person. */
-export async function loadActor(user: SessionUser | null): Promise<Actor> {
+/**
+ * Everything the policy needs to know about a person. Seeds pass the database they fill, which
+ * need not be the process-wide one (the benchmarks seed a file of their own).
+ */
+export async function loadActor(user: SessionUser | null, db: Db = getDb()): Promise<Actor> {
   if (!user) return ANONYMOUS;
-  const db = getDb();
   const [committee, verified, orgs] = await Promise.all([
     db
       .selectFrom("committeeMembers")
