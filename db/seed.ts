@@ -7,7 +7,7 @@ import type { Insertable } from "kysely";
 import type { DB } from "./client.server";
 import type { AreasTable } from "./schema";
 import { AREA_LEVELS, type MembershipStatus } from "../app/domain/community/rules";
-import { INVITED_SEAT_KINDS } from "../app/domain/meetings/rules";
+import { type INVITED_SEAT_KINDS } from "../app/domain/meetings/rules";
 import { ANONYMOUS } from "../app/domain/permissions/policy";
 import { register } from "../app/services/accounts/commands.server";
 import {
