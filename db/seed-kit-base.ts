@@ -40,6 +40,24 @@ export class Timeline {
   }
 }
 
+/**
+ * The command with its slow `prepare` (hashing a password) started now instead of when it runs.
+ * The seed starts them all before playing its timeline, so the thread pool hashes them side by
+ * side; each command still runs at its own moment, and its own `prepare` did the work, on the
+ * same input (nothing hands a command a ready-made hash).
+ */
+export function preparedAhead<S extends z.ZodTypeAny, L, R, A extends Action, P>(
+  cmd: Command<S, L, R, A, P>,
+  input: z.output<S>,
+  actor: Actor,
+): Command<S, L, R, A, P> {
+  if (!cmd.prepare) return cmd;
+  const prepared = cmd.prepare(input, actor);
+  // A failure is reported when the command runs and awaits it; until then it is not unhandled.
+  prepared.catch(() => undefined);
+  return { ...cmd, prepare: () => prepared };
+}
+
 /** Running commands against the database being seeded, as someone named by their login. */
 export function seedRunner(db: DB) {
   /**

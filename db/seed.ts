@@ -29,7 +29,7 @@ import {
 } from "../app/services/meetings/minutes.server";
 import { postMessage, raiseHand } from "../app/services/room/commands.server";
 import { pinMessage, setAgendaItem } from "../app/services/room/moderation.server";
-import { DEMO_PASSWORD, seedClock, seedRunner, Timeline } from "./seed-kit-base";
+import { DEMO_PASSWORD, preparedAhead, seedClock, seedRunner, Timeline } from "./seed-kit-base";
 import { seedProjects } from "./seed-projects";
 import { seedVoting } from "./seed-voting";
 import { seedAssist } from "./seed-assist";
@@ -196,22 +196,19 @@ export async function seedDemoData(db: DB): Promise<void> {
   });
 
   // Everyone signs up at /join with the demo password. Each registration hashes it anew, as
-  // registering does; the session it opens has long expired by now (all are over 30 days old).
-  const join = (login: string, displayName: string, at: Date) =>
-    tl.at(at, (now) =>
-      runAs(
-        ANONYMOUS,
-        register,
-        {
-          displayName,
-          login: username(login),
-          password: DEMO_PASSWORD,
-          consent: "yes",
-          userAgent: null,
-        },
-        now,
-      ),
-    );
+  // registering does (all at once, ahead of the timeline: see `preparedAhead`); the session it
+  // opens has long expired by now (all are over 30 days old).
+  const join = (login: string, displayName: string, at: Date) => {
+    const input = {
+      displayName,
+      login: username(login),
+      password: DEMO_PASSWORD,
+      consent: "yes" as const,
+      userAgent: null,
+    };
+    const cmd = preparedAhead(register, input, ANONYMOUS);
+    tl.at(at, (now) => runAs(ANONYMOUS, cmd, input, now));
+  };
 
   join("admin", "平台管理员", daysAgo(120));
   tl.at(daysAgo(120, 1), () =>
