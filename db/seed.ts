@@ -162,8 +162,8 @@ export async function seedDemoData(db: DB): Promise<void> {
   const { runAs } = seedRunner(db);
   const tl = new Timeline();
 
-  // The area tree is reference data: no command creates areas (admins get them from the civil
-  // affairs registry), so it is written as rows, like a migration's fixed data.
+  // The area tree is reference data: no command creates or edits areas (the city's districts,
+  // streets, communities and grids are fixed), so it is written as rows.
   const areaIds = new Map<string, number>();
   const areaNames = new Map<string, string>();
   await db.transaction().execute(async (trx) => {
@@ -212,8 +212,8 @@ export async function seedDemoData(db: DB): Promise<void> {
 
   join("admin", "平台管理员", daysAgo(120));
   tl.at(daysAgo(120, 1), () =>
-    // The first platform admin: no command makes admins (operators do, on the database), so the
-    // flag is set as a row, as an operator would.
+    // The first platform admin: no command makes someone an admin (only an admin could run one,
+    // and there is none yet), so the flag is set as a row.
     db.updateTable("users").set({ isAdmin: 1 }).where("username", "=", "admin").execute(),
   );
 
