@@ -7,13 +7,34 @@ import type { Insertable } from "kysely";
 import type { DB } from "./client.server";
 import type { AreasTable } from "./schema";
 import { AREA_LEVELS, type MembershipStatus } from "../app/domain/community/rules";
-import { hashPassword } from "../app/services/accounts/password.server";
-import { PRIVACY_NOTICE_VERSION } from "../app/domain/accounts/schemas";
+import { type INVITED_SEAT_KINDS } from "../app/domain/meetings/rules";
+import { ANONYMOUS } from "../app/domain/permissions/policy";
+import { register } from "../app/services/accounts/commands.server";
+import {
+  appointCommitteeMember,
+  decideMembership,
+  requestMembership,
+} from "../app/services/communities/commands.server";
+import {
+  createMeeting,
+  inviteToSeat,
+  moveMeeting,
+  rsvp,
+} from "../app/services/meetings/commands.server";
+import { addCouncilMember, createCouncil } from "../app/services/meetings/councils.server";
+import {
+  addCommitment,
+  updateCommitment,
+  writeMinutes,
+} from "../app/services/meetings/minutes.server";
+import { postMessage, raiseHand } from "../app/services/room/commands.server";
+import { pinMessage, setAgendaItem } from "../app/services/room/moderation.server";
+import { DEMO_PASSWORD, preparedAhead, seedClock, seedRunner, Timeline } from "./seed-kit-base";
 import { seedProjects } from "./seed-projects";
 import { seedVoting } from "./seed-voting";
 import { seedAssist } from "./seed-assist";
 
-export const DEMO_PASSWORD = "liuhe-demo";
+export { DEMO_PASSWORD };
 
 interface AreaSeed {
   code: string;
@@ -126,14 +147,26 @@ export async function isDatabaseEmpty(db: DB): Promise<boolean> {
   return row === undefined;
 }
 
-export async function seedDemoData(db: DB): Promise<void> {
-  // One hash for all demo accounts: hashing each would add seconds to every fresh start.
-  const passwordHash = await hashPassword(DEMO_PASSWORD);
-  const now = Date.now();
-  const daysAgo = (d: number) => new Date(now - d * 86_400_000).toISOString();
+/** Invited seat holders (an official, an expert, an organisation, a journalist), by seat kind. */
+const GUESTS: Array<[(typeof INVITED_SEAT_KINDS)[number], string, string]> = [
+  ["official", "gov-official", "街道城管科 刘科长"],
+  ["expert", "expert-chen", "陈教授（城市规划）"],
+  ["organisation", "org-yiyang", "夕阳红志愿服务队"],
+  ["media", "media-reporter", "杭州日报 记者小周"],
+];
 
+const username = (value: string) => ({ kind: "username" as const, value });
+
+export async function seedDemoData(db: DB): Promise<void> {
+  const { base: now, daysAgo } = seedClock();
+  const { runAs } = seedRunner(db);
+  const tl = new Timeline();
+
+  // The area tree is reference data: no command creates or edits areas (the city's districts,
+  // streets, communities and grids are fixed), so it is written as rows.
+  const areaIds = new Map<string, number>();
+  const areaNames = new Map<string, string>();
   await db.transaction().execute(async (trx) => {
-    const areaIds = new Map<string, number>();
     const insertArea = async (
       node: AreaSeed,
       depth: number,
@@ -154,283 +187,259 @@ export async function seedDemoData(db: DB): Promise<void> {
         .returning("id")
         .executeTakeFirstOrThrow();
       areaIds.set(node.code, id);
+      areaNames.set(node.code, node.zh);
       for (const [i, child] of (node.children ?? []).entries()) {
         await insertArea(child, depth + 1, id, i);
       }
     };
     for (const [i, district] of CITY.entries()) await insertArea(district, 0, null, i);
+  });
 
-    const addUser = async (
-      username: string,
-      displayName: string,
-      createdDaysAgo: number,
-      isAdmin = 0,
-    ) => {
-      const { id } = await trx
-        .insertInto("users")
-        .values({
-          displayName,
-          username,
-          phone: null,
-          passwordHash,
-          isAdmin,
-          consentVersion: PRIVACY_NOTICE_VERSION,
-          consentedAt: daysAgo(createdDaysAgo),
-          createdAt: daysAgo(createdDaysAgo),
-        })
-        .returning("id")
-        .executeTakeFirstOrThrow();
-      return id;
+  // Everyone signs up at /join with the demo password. Each registration hashes it anew, as
+  // registering does (all at once, ahead of the timeline: see `preparedAhead`); the session it
+  // opens has long expired by now (all are over 30 days old).
+  const join = (login: string, displayName: string, at: Date) => {
+    const input = {
+      displayName,
+      login: username(login),
+      password: DEMO_PASSWORD,
+      consent: "yes" as const,
+      userAgent: null,
     };
+    const cmd = preparedAhead(register, input, ANONYMOUS);
+    tl.at(at, (now) => runAs(ANONYMOUS, cmd, input, now));
+  };
 
-    const adminId = await addUser("admin", "平台管理员", 120, 1);
-    const committeeIds = new Map<string, number>();
-    for (const [i, [username, name, code]] of COMMITTEE.entries()) {
-      const userId = await addUser(username, name, 100 - i);
-      const communityId = areaIds.get(code)!;
-      if (!committeeIds.has(code)) committeeIds.set(code, userId);
-      await trx
-        .insertInto("committeeMembers")
-        .values({ userId, communityId, appointedBy: adminId, appointedAt: daysAgo(90 - i) })
-        .execute();
-      await trx
-        .insertInto("auditLog")
-        .values({
-          at: daysAgo(90 - i),
-          actorId: adminId,
-          action: "committee.appoint",
-          areaId: communityId,
-          subjectType: "user",
-          subjectId: userId,
-          details: JSON.stringify({ displayName: name }),
-        })
-        .execute();
+  join("admin", "平台管理员", daysAgo(120));
+  tl.at(daysAgo(120, 1), () =>
+    // The first platform admin: no command makes someone an admin (only an admin could run one,
+    // and there is none yet), so the flag is set as a row.
+    db.updateTable("users").set({ isAdmin: 1 }).where("username", "=", "admin").execute(),
+  );
+
+  /** The community's chair: its first committee member, who runs its council and meetings. */
+  const chairOf = new Map<string, string>();
+  for (const [i, [login, name, code]] of COMMITTEE.entries()) {
+    if (!chairOf.has(code)) chairOf.set(code, login);
+    join(login, name, daysAgo(100 - i));
+    tl.at(daysAgo(90 - i), (now) =>
+      runAs(
+        "admin",
+        appointCommitteeMember,
+        {
+          login: username(login),
+          communityId: areaIds.get(code)!,
+        },
+        now,
+      ),
+    );
+  }
+
+  for (const [, login, name] of GUESTS) join(login, name, daysAgo(80));
+
+  // Verified residents must have joined before their councils' first meetings (30–37 days ago,
+  // signed up for two days before): they register 60 − i days ago and are verified two days on.
+  // The others keep the demo's dates: registered 60 − 2i days ago, asked 30 − i, declined 28 − i.
+  const residentsOf = new Map<string, string[]>();
+  for (const [i, [login, name, code, status]] of RESIDENTS.entries()) {
+    const verified = status === "verified";
+    if (verified) residentsOf.set(code, [...(residentsOf.get(code) ?? []), login]);
+    const joined = verified ? 60 - i : 60 - i * 2;
+    const asked = verified ? daysAgo(joined, 10) : daysAgo(30 - i);
+    const decided = verified ? daysAgo(joined - 2) : daysAgo(28 - i);
+    join(login, name, daysAgo(joined));
+    let membershipId = 0;
+    tl.at(asked, async (now) => {
+      membershipId = await runAs(
+        login,
+        requestMembership,
+        { communityId: areaIds.get(code)! },
+        now,
+      );
+    });
+    if (status !== "pending") {
+      tl.at(decided, (now) =>
+        runAs(
+          chairOf.get(code)!,
+          decideMembership,
+          {
+            membershipId,
+            decision: verified ? "verify" : "decline",
+            reason: verified ? "" : "地址与本社区不符 / The address is not in this community",
+          },
+          now,
+        ),
+      );
     }
+  }
 
-    const residentsOf = new Map<string, number[]>();
-    for (const [i, [username, name, code, status]] of RESIDENTS.entries()) {
-      const userId = await addUser(username, name, 60 - i * 2);
-      const communityId = areaIds.get(code)!;
-      if (status === "verified") residentsOf.set(code, [...(residentsOf.get(code) ?? []), userId]);
-      const deciderId = committeeIds.get(code)!;
-      const decided = status !== "pending";
-      const reason =
-        status === "declined" ? "地址与本社区不符 / The address is not in this community" : null;
-      const { id } = await trx
-        .insertInto("memberships")
-        .values({
-          userId,
-          communityId,
-          status,
-          requestedAt: daysAgo(30 - i),
-          decidedAt: decided ? daysAgo(28 - i) : null,
-          decidedBy: decided ? deciderId : null,
-          decisionReason: reason,
-        })
-        .returning("id")
-        .executeTakeFirstOrThrow();
-      if (decided) {
-        await trx
-          .insertInto("auditLog")
-          .values({
-            at: daysAgo(28 - i),
-            actorId: deciderId,
-            action: "membership.decide",
-            areaId: communityId,
-            subjectType: "membership",
-            subjectId: id,
-            details: JSON.stringify({ status, reason, displayName: name }),
-          })
-          .execute();
-      }
-    }
-
-    // Guests who hold invited seats: an official, an expert, an organisation, a journalist.
-    const guests = {
-      official: await addUser("gov-official", "街道城管科 刘科长", 80),
-      expert: await addUser("expert-chen", "陈教授（城市规划）", 80),
-      organisation: await addUser("org-yiyang", "夕阳红志愿服务队", 80),
-      media: await addUser("media-reporter", "杭州日报 记者小周", 80),
-    };
-
-    const communityCodes = [...new Set(COMMITTEE.map(([, , c]) => c))];
-    for (const [ci, code] of communityCodes.entries()) {
-      const communityId = areaIds.get(code)!;
-      const chair = committeeIds.get(code)!;
-      const residents = residentsOf.get(code) ?? [];
-      const area = await trx
-        .selectFrom("areas")
-        .select(["nameZh"])
-        .where("id", "=", communityId)
-        .executeTakeFirstOrThrow();
-      const { id: councilId } = await trx
-        .insertInto("councils")
-        .values({
+  const communityCodes = [...chairOf.keys()];
+  for (const [ci, code] of communityCodes.entries()) {
+    const communityId = areaIds.get(code)!;
+    const chair = chairOf.get(code)!;
+    const residents = residentsOf.get(code) ?? [];
+    const areaName = areaNames.get(code)!;
+    let councilId = 0;
+    tl.at(daysAgo(80), async (now) => {
+      councilId = await runAs(
+        chair,
+        createCouncil,
+        {
           areaId: communityId,
-          name: `${area.nameZh}我们圆桌会`,
+          name: `${areaName}我们圆桌会`,
           purpose:
             "居民、社区、部门、专家和社会组织围坐一桌，商量小区里的大事小情，定下的事情有人管、有期限、有回音。",
-          createdBy: chair,
-          createdAt: daysAgo(80),
-          updatedAt: daysAgo(80),
-        })
-        .returning("id")
-        .executeTakeFirstOrThrow();
-      for (const userId of [chair, ...residents.slice(0, 2)]) {
-        await trx
-          .insertInto("councilMembers")
-          .values({ councilId, userId, addedAt: daysAgo(80) })
-          .execute();
-      }
+        },
+        now,
+      );
+      await runAs(chair, addCouncilMember, { councilId, login: username(chair) }, now);
+    });
+    // Two residents join the council once the committee has verified them.
+    for (const login of residents.slice(0, 2)) {
+      const i = RESIDENTS.findIndex(([l]) => l === login);
+      tl.at(daysAgo(60 - i - 2, 60), (now) =>
+        runAs(chair, addCouncilMember, { councilId, login: username(login) }, now),
+      );
+    }
 
-      const meeting = async (
-        topic: string,
-        description: string,
-        startDays: number,
-        status: "scheduled" | "live" | "closed" | "published",
-        agenda: Array<[string, number]>,
-      ) => {
-        const start = new Date(now - startDays * 86_400_000);
-        const { id } = await trx
-          .insertInto("meetings")
-          .values({
+    /**
+     * A meeting the chair schedules a week before it starts, with invitations to every guest seat
+     * two days later, the official's RSVP two days after that, and the residents' the next day.
+     * Upcoming meetings were scheduled two weeks ago instead: every step must lie in the past, and
+     * the service window signed 陈桂芳 up for one 13 days ago (seed-assist.ts).
+     */
+    const meeting = (
+      topic: string,
+      description: string,
+      startDays: number,
+      agenda: Array<[string, number]>,
+    ) => {
+      const ref = { id: 0, items: [] as number[] };
+      const start = new Date(now - startDays * 86_400_000);
+      const created = startDays >= 0 ? startDays + 7 : 14;
+      tl.at(daysAgo(created), async (at) => {
+        ref.id = await runAs(
+          chair,
+          createMeeting,
+          {
             councilId,
             topic,
             description,
             startsAt: start.toISOString(),
             endsAt: new Date(start.getTime() + 2 * 3_600_000).toISOString(),
-            place: `${area.nameZh}党群服务中心二楼议事厅`,
-            status,
-            isPublic: 1,
-            roomOpen: status === "scheduled" || status === "live" ? 1 : 0,
-            createdBy: chair,
-            createdAt: daysAgo(Math.max(startDays + 7, 1)),
-            currentAgendaItemId: null,
-            floorUserId: null,
-            floorUntil: null,
-          })
-          .returning("id")
-          .executeTakeFirstOrThrow();
-        const items: number[] = [];
-        for (const [p, [title, minutes]] of agenda.entries()) {
-          const row = await trx
-            .insertInto("agendaItems")
-            .values({ meetingId: id, position: p + 1, title, minutes })
-            .returning("id")
-            .executeTakeFirstOrThrow();
-          items.push(row.id);
-        }
-        await trx
-          .insertInto("seatKinds")
-          .values({ meetingId: id, kind: "resident", capacity: 30 })
+            place: `${areaName}党群服务中心二楼议事厅`,
+            isPublic: true,
+            agenda: agenda.map(([title, minutes]) => ({ title, minutes })),
+            seats: { resident: 30, official: 2, expert: 2, organisation: 2, media: 2 },
+          },
+          at,
+        );
+        const items = await db
+          .selectFrom("agendaItems")
+          .select("id")
+          .where("meetingId", "=", ref.id)
+          .orderBy("position")
           .execute();
-        for (const kind of ["official", "expert", "organisation", "media"] as const) {
-          await trx.insertInto("seatKinds").values({ meetingId: id, kind, capacity: 2 }).execute();
-          await trx
-            .insertInto("seatInvites")
-            .values({
-              meetingId: id,
-              userId: guests[kind],
-              kind,
-              invitedBy: chair,
-              invitedAt: daysAgo(startDays + 5),
-            })
-            .execute();
-        }
-        for (const userId of residents) {
-          await trx
-            .insertInto("rsvps")
-            .values({ meetingId: id, userId, kind: "resident", createdAt: daysAgo(startDays + 2) })
-            .execute();
-        }
-        await trx
-          .insertInto("rsvps")
-          .values({
-            meetingId: id,
-            userId: guests.official,
-            kind: "official",
-            createdAt: daysAgo(startDays + 3),
-          })
-          .execute();
-        return { id, items };
-      };
-
-      // A past meeting with published minutes and commitments at every status.
-      const past = await meeting(
-        "老旧小区加装电梯怎么推进",
-        "三幢、五幢居民提出加装电梯。议一议意见征集、费用分摊和施工期间的出行安排。",
-        30 + ci,
-        "published",
-        [
-          ["征集各楼层居民意见", 30],
-          ["费用分摊方案", 40],
-          ["施工期间出行安排", 20],
-        ],
-      );
-      const minutesText: Array<[string, string]> = [
-        ["三幢同意率 92%，五幢 78%，低层住户担心采光和噪音。", "三幢先行，五幢继续沟通。"],
-        ["按楼层系数分摊，一楼不出资，政府补贴每台 20 万元。", "采用楼层系数方案，报街道备案。"],
-        [
-          "施工期约 60 天，设临时助行通道，为行动不便的老人安排志愿者。",
-          "夕阳红志愿服务队负责结对帮扶。",
-        ],
-      ];
-      for (const [k, itemId] of past.items.entries()) {
-        await trx
-          .insertInto("minutes")
-          .values({
-            meetingId: past.id,
-            agendaItemId: itemId,
-            summary: minutesText[k]![0],
-            decisions: minutesText[k]![1],
-            updatedBy: chair,
-            updatedAt: daysAgo(28 + ci),
-          })
-          .execute();
+        ref.items = items.map((r) => r.id);
+      });
+      for (const [kind, login] of GUESTS) {
+        tl.at(daysAgo(created - 2), (at) =>
+          runAs(chair, inviteToSeat, { meetingId: ref.id, login: username(login), kind }, at),
+        );
       }
-      const commitments: Array<
-        [
-          string,
-          "person" | "department" | "organisation",
-          string,
-          number,
-          "open" | "in_progress" | "done" | "dropped",
-        ]
-      > = [
-        [
-          "向街道提交三幢加装电梯备案材料",
-          "person",
-          "社区居委会 " + (COMMITTEE.find(([, , cc]) => cc === code)?.[1] ?? ""),
-          -20,
-          "done",
-        ],
-        ["联系设计单位出具五幢采光评估", "department", "街道城管科", -3, "in_progress"],
-        ["组织志愿者与行动不便老人结对", "organisation", "夕阳红志愿服务队", 14, "open"],
-        ["在小区设临时停车点", "department", "物业公司", 10, "dropped"],
-        ["公示费用分摊明细", "person", "社区居委会", -5, "open"],
-      ];
-      for (const [what, ownerKind, ownerName, dueIn, status] of commitments) {
-        const due = new Date(now + dueIn * 86_400_000);
-        const { id: cid } = await trx
-          .insertInto("commitments")
-          .values({
+      tl.at(daysAgo(created - 4), (at) => runAs("gov-official", rsvp, { meetingId: ref.id }, at));
+      for (const login of residents) {
+        tl.at(daysAgo(created - 5), (at) => runAs(login, rsvp, { meetingId: ref.id }, at));
+      }
+      return ref;
+    };
+    const move = (ref: { id: number }, to: "live" | "closed" | "published", at: Date) =>
+      tl.at(at, (when) => runAs(chair, moveMeeting, { meetingId: ref.id, to }, when));
+
+    // A past meeting with published minutes and commitments at every status.
+    const pastDays = 30 + ci;
+    const past = meeting(
+      "老旧小区加装电梯怎么推进",
+      "三幢、五幢居民提出加装电梯。议一议意见征集、费用分摊和施工期间的出行安排。",
+      pastDays,
+      [
+        ["征集各楼层居民意见", 30],
+        ["费用分摊方案", 40],
+        ["施工期间出行安排", 20],
+      ],
+    );
+    move(past, "live", daysAgo(pastDays));
+    move(past, "closed", daysAgo(pastDays, 120));
+    const minutesText: Array<[string, string]> = [
+      ["三幢同意率 92%，五幢 78%，低层住户担心采光和噪音。", "三幢先行，五幢继续沟通。"],
+      ["按楼层系数分摊，一楼不出资，政府补贴每台 20 万元。", "采用楼层系数方案，报街道备案。"],
+      [
+        "施工期约 60 天，设临时助行通道，为行动不便的老人安排志愿者。",
+        "夕阳红志愿服务队负责结对帮扶。",
+      ],
+    ];
+    const written = daysAgo(pastDays - 2);
+    for (const [k, [summary, decisions]] of minutesText.entries()) {
+      tl.at(written, (now) =>
+        runAs(
+          chair,
+          writeMinutes,
+          {
+            meetingId: past.id,
+            agendaItemId: past.items[k]!,
+            summary,
+            decisions,
+          },
+          now,
+        ),
+      );
+    }
+    const commitments: Array<
+      [
+        string,
+        "person" | "department" | "organisation",
+        string,
+        number,
+        "open" | "in_progress" | "done" | "dropped",
+      ]
+    > = [
+      [
+        "向街道提交三幢加装电梯备案材料",
+        "person",
+        "社区居委会 " + (COMMITTEE.find(([, , cc]) => cc === code)?.[1] ?? ""),
+        -20,
+        "done",
+      ],
+      ["联系设计单位出具五幢采光评估", "department", "街道城管科", -3, "in_progress"],
+      ["组织志愿者与行动不便老人结对", "organisation", "夕阳红志愿服务队", 14, "open"],
+      ["在小区设临时停车点", "department", "物业公司", 10, "dropped"],
+      ["公示费用分摊明细", "person", "社区居委会", -5, "open"],
+    ];
+    for (const [what, ownerKind, ownerName, dueIn, status] of commitments) {
+      const due = new Date(now + dueIn * 86_400_000);
+      let commitmentId = 0;
+      tl.at(written, async (at) => {
+        commitmentId = await runAs(
+          chair,
+          addCommitment,
+          {
             meetingId: past.id,
             agendaItemId: past.items[1] ?? null,
             what,
             ownerKind,
             ownerName,
             dueDate: new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(due),
-            status,
-            createdBy: chair,
-            createdAt: daysAgo(28 + ci),
-          })
-          .returning("id")
-          .executeTakeFirstOrThrow();
-        if (status !== "open") {
-          await trx
-            .insertInto("commitmentUpdates")
-            .values({
-              commitmentId: cid,
+          },
+          at,
+        );
+      });
+      if (status !== "open") {
+        tl.at(daysAgo(10), (at) =>
+          runAs(
+            chair,
+            updateCommitment,
+            {
+              commitmentId,
               status,
               note:
                 status === "done"
@@ -438,90 +447,84 @@ export async function seedDemoData(db: DB): Promise<void> {
                   : status === "dropped"
                     ? "小区内无合适场地，改为与周边商场协商。"
                     : "设计单位已现场勘察。",
-              createdBy: chair,
-              createdAt: daysAgo(10),
-            })
-            .execute();
-        }
+            },
+            at,
+          ),
+        );
       }
-
-      // A live meeting with messages and hands raised.
-      const live = await meeting(
-        "小区停车难，夜间停车怎么排",
-        "晚上车位不够，消防通道被占。议一议错峰停车、共享车位和收费标准。",
-        0,
-        "live",
-        [
-          ["现状与居民反映", 20],
-          ["错峰共享车位方案", 40],
-          ["收费与管理", 30],
-        ],
-      );
-      await trx
-        .updateTable("meetings")
-        .set({ currentAgendaItemId: live.items[1]! })
-        .where("id", "=", live.id)
-        .execute();
-      const speakers = [chair, ...residents, guests.official];
-      const lines = [
-        "各位好，今天主要商量夜间停车的问题，请大家有序发言。",
-        "我家楼下消防通道天天被占，救护车都进不来，太危险了。",
-        "附近写字楼晚上车位空着，能不能谈一个错峰共享？",
-        "共享可以，收费要公开透明，老人开车少的不能多收。",
-        "街道这边可以牵头和写字楼物业沟通，下周给答复。",
-        "建议先试点三个月，效果好再推广。",
-      ];
-      for (const [k, body] of lines.entries()) {
-        await trx
-          .insertInto("roomMessages")
-          .values({
-            meetingId: live.id,
-            userId: speakers[k % speakers.length]!,
-            body,
-            agendaItemId: k < 2 ? live.items[0]! : live.items[1]!,
-            createdAt: new Date(now - (lines.length - k) * 120_000).toISOString(),
-            hiddenAt: null,
-            hiddenBy: null,
-            hiddenReason: null,
-            pinnedAt: k === 0 ? new Date(now - 600_000).toISOString() : null,
-          })
-          .execute();
-      }
-      for (const [k, userId] of residents.slice(0, 2).entries()) {
-        await trx
-          .insertInto("speakerQueue")
-          .values({
-            meetingId: live.id,
-            userId,
-            raisedAt: new Date(now - (5 - k) * 60_000).toISOString(),
-          })
-          .execute();
-      }
-
-      // Upcoming meetings with RSVPs.
-      await meeting(
-        "垃圾分类督导志愿者招募",
-        "每天早晚高峰需要督导志愿者。议一议排班、培训和积分奖励。",
-        -(7 + ci),
-        "scheduled",
-        [
-          ["排班需求", 20],
-          ["培训安排", 20],
-          ["积分兑换", 20],
-        ],
-      );
-      await meeting(
-        "社区食堂试运营意见征集",
-        "社区食堂试运营一个月，请大家说说菜价、口味和老年人送餐。",
-        -(14 + ci),
-        "scheduled",
-        [
-          ["试运营情况通报", 15],
-          ["居民意见", 45],
-        ],
-      );
     }
-  });
+    move(past, "published", daysAgo(pastDays - 2, 30));
+
+    // A live meeting: the room opened a quarter of an hour ago, messages on the first two agenda
+    // items, the chair's opening words pinned, hands raised.
+    const live = meeting(
+      "小区停车难，夜间停车怎么排",
+      "晚上车位不够，消防通道被占。议一议错峰停车、共享车位和收费标准。",
+      0,
+      [
+        ["现状与居民反映", 20],
+        ["错峰共享车位方案", 40],
+        ["收费与管理", 30],
+      ],
+    );
+    const minutesAgo = (m: number) => new Date(now - m * 60_000);
+    move(live, "live", minutesAgo(14));
+    const speakers = [chair, ...residents, "gov-official"];
+    const lines = [
+      "各位好，今天主要商量夜间停车的问题，请大家有序发言。",
+      "我家楼下消防通道天天被占，救护车都进不来，太危险了。",
+      "附近写字楼晚上车位空着，能不能谈一个错峰共享？",
+      "共享可以，收费要公开透明，老人开车少的不能多收。",
+      "街道这边可以牵头和写字楼物业沟通，下周给答复。",
+      "建议先试点三个月，效果好再推广。",
+    ];
+    let opening = 0;
+    for (const [k, body] of lines.entries()) {
+      tl.at(minutesAgo((lines.length - k) * 2), async (at) => {
+        const m = await runAs(
+          speakers[k % speakers.length]!,
+          postMessage,
+          {
+            meetingId: live.id,
+            body,
+          },
+          at,
+        );
+        if (k === 0) opening = m.id;
+      });
+    }
+    tl.at(minutesAgo(10), (at) =>
+      runAs(chair, pinMessage, { meetingId: live.id, messageId: opening }, at),
+    );
+    tl.at(minutesAgo(9), (at) =>
+      runAs(chair, setAgendaItem, { meetingId: live.id, agendaItemId: live.items[1]! }, at),
+    );
+    for (const [k, login] of residents.slice(0, 2).entries()) {
+      tl.at(minutesAgo(5 - k), (at) => runAs(login, raiseHand, { meetingId: live.id }, at));
+    }
+
+    // Upcoming meetings with RSVPs.
+    meeting(
+      "垃圾分类督导志愿者招募",
+      "每天早晚高峰需要督导志愿者。议一议排班、培训和积分奖励。",
+      -(7 + ci),
+      [
+        ["排班需求", 20],
+        ["培训安排", 20],
+        ["积分兑换", 20],
+      ],
+    );
+    meeting(
+      "社区食堂试运营意见征集",
+      "社区食堂试运营一个月，请大家说说菜价、口味和老年人送餐。",
+      -(14 + ci),
+      [
+        ["试运营情况通报", 15],
+        ["居民意见", 45],
+      ],
+    );
+  }
+  await tl.play();
   await seedProjects(db);
   await seedVoting(db);
   await seedAssist(db);
