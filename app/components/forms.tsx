@@ -1,8 +1,11 @@
 /** Form pieces: labelled fields whose errors are announced and tied to the input. */
+import { Form, type FormProps } from "@remix-run/react";
 import type { InputHTMLAttributes, ReactNode, TextareaHTMLAttributes } from "react";
 import { useTranslation } from "react-i18next";
+import { LOGIN_MAX } from "~/domain/accounts/limits";
 import type { FieldError, FieldErrors } from "~/domain/validation";
 import { sharedNamespaces } from "~/i18n/config";
+import type { Refusal } from "~/utils/forms.server";
 
 export function useFieldMessage() {
   const { t } = useTranslation(sharedNamespaces);
@@ -71,6 +74,13 @@ export function Field({ name, label, hint, error, id, ...input }: FieldProps) {
   );
 }
 
+/** A login name, typed as it is stored: the keyboard neither capitalises nor corrects it. */
+export function LoginField(props: Omit<FieldProps, "name">) {
+  return (
+    <Field name="login" maxLength={LOGIN_MAX} autoCapitalize="none" spellCheck={false} {...props} />
+  );
+}
+
 interface TextAreaProps extends TextareaHTMLAttributes<HTMLTextAreaElement> {
   name: string;
   label: ReactNode;
@@ -115,6 +125,41 @@ export function ErrorSummary({
       </ul>
     </div>
   );
+}
+
+/**
+ * One of a page's several forms: it posts its `intent` (and the ids of the row it acts on) ahead of
+ * what the user fills in.
+ */
+export function IntentForm({
+  intent,
+  ids = {},
+  children,
+  ...form
+}: Omit<FormProps, "method"> & { intent: string; ids?: Record<string, string | number> }) {
+  return (
+    <Form method="post" {...form}>
+      <input type="hidden" name="intent" value={intent} />
+      {Object.entries(ids).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
+      {children}
+    </Form>
+  );
+}
+
+/**
+ * The refusal, when it answers this one of a page's forms: the same `intent` and, where the form
+ * repeats for each row, the same row ids. The other forms keep their defaults.
+ */
+export function refusalFor(
+  refused: Refusal | undefined,
+  intent: string,
+  ids: Record<string, string | number> = {},
+): Refusal | undefined {
+  if (refused?.values.intent !== intent) return undefined;
+  const sameRow = Object.entries(ids).every(([name, id]) => refused.values[name] === String(id));
+  return sameRow ? refused : undefined;
 }
 
 /** A confirmation after a redirect, e.g. ?done=requested. */

@@ -2,7 +2,17 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { ErrorSummary, Field, Notice, TextArea, useFieldMessage } from "~/components/forms";
+import {
+  ErrorSummary,
+  Field,
+  IntentForm,
+  Notice,
+  refusalFor,
+  SelectField,
+  TextArea,
+  useFieldMessage,
+} from "~/components/forms";
+import { MeetingFacts, SeatCount } from "~/components/meetings";
 import { useLiveRevalidation } from "~/components/live";
 import { ReadAloud } from "~/components/read-aloud";
 import { LOGIN_MAX } from "~/domain/accounts/limits";
@@ -101,10 +111,11 @@ export default function Meeting() {
   const message = useFieldMessage();
   const lng = i18n.language as Lng;
   const done = params.get("done");
-  const intent = refused?.values.intent;
   const next = nextStatus(meeting.status);
   useLiveRevalidation([`community:${area.id}`]);
-  const errorsFor = (name: string) => (intent === name ? refused?.errors : undefined);
+  const refusedInvite = refusalFor(refused, "invite");
+  const refusedMinutes = refusalFor(refused, "minutes");
+  const refusedCommitment = refusalFor(refused, "commitment");
 
   return (
     <article aria-labelledby="meeting-title">
@@ -125,13 +136,7 @@ export default function Meeting() {
       <p>
         <span className={`badge status-${meeting.status}`}>{t(`status.${meeting.status}`)}</span>
       </p>
-      <dl className="facts">
-        <dt>{t("meeting.when")}</dt>
-        <dd>
-          {formatDateTime(meeting.startsAt, lng)} – {formatDateTime(meeting.endsAt, lng)}
-        </dd>
-        <dt>{t("meeting.where")}</dt>
-        <dd>{meeting.place}</dd>
+      <MeetingFacts meeting={meeting}>
         <dt>{t("meeting.online")}</dt>
         <dd>
           {can.readRoom ? (
@@ -140,7 +145,7 @@ export default function Meeting() {
             t(signedIn ? "meeting.roomPrivate" : "meeting.roomSignIn")
           )}
         </dd>
-      </dl>
+      </MeetingFacts>
       <p className="description" data-read-aloud>
         {meeting.description}
       </p>
@@ -187,10 +192,7 @@ export default function Meeting() {
           {seats.map((s) => (
             <li key={s.kind} className="row">
               <span>
-                <strong>{t(`seatKind.${s.kind}`)}</strong>{" "}
-                {s.capacity === null
-                  ? t("meeting.seatsOpen", { taken: s.taken })
-                  : t("meeting.seatsTaken", { taken: s.taken, capacity: s.capacity })}
+                <SeatCount seat={s} />
                 {s.assisted > 0 && <> · {t("common:assist.ofThemAssisted", { n: s.assisted })}</>}
                 {s.invited.length > 0 && (
                   <span className="hint">
@@ -212,12 +214,11 @@ export default function Meeting() {
             <button type="submit">{t("meeting.cancelRsvp")}</button>
           </Form>
         ) : can.rsvp ? (
-          <Form method="post">
-            <input type="hidden" name="intent" value="rsvp" />
+          <IntentForm intent="rsvp">
             <button type="submit" className="primary">
               {t("meeting.rsvp")}
             </button>
-          </Form>
+          </IntentForm>
         ) : (
           meeting.status !== "closed" &&
           meeting.status !== "published" && (
@@ -277,11 +278,7 @@ export default function Meeting() {
                 {can.writeMinutes && c.status !== "done" && c.status !== "dropped" && (
                   <CommitmentUpdateForm
                     commitment={c}
-                    refused={
-                      intent === "commitmentUpdate" && refused?.values.commitmentId === String(c.id)
-                        ? refused
-                        : undefined
-                    }
+                    refused={refusalFor(refused, "commitmentUpdate", { commitmentId: c.id })}
                   />
                 )}
               </li>
@@ -294,41 +291,32 @@ export default function Meeting() {
         <section aria-labelledby="manage-title" className="card">
           <h2 id="manage-title">{t("manage.title")}</h2>
           {next && (
-            <Form method="post">
-              <input type="hidden" name="intent" value="move" />
-              <input type="hidden" name="to" value={next} />
+            <IntentForm intent="move" ids={{ to: next }}>
               <button type="submit" className="primary">
                 {t(`manage.move.${next}`)}
               </button>
-            </Form>
+            </IntentForm>
           )}
           {meeting.status !== "closed" && meeting.status !== "published" && (
             <Form method="post">
               <h3>{t("manage.invite")}</h3>
-              <ErrorSummary errors={errorsFor("invite")} />
+              <ErrorSummary errors={refusedInvite?.errors} />
               <input type="hidden" name="intent" value="invite" />
               <Field
                 name="login"
                 id="invite-login"
                 label={t("manage.inviteLogin")}
-                defaultValue={intent === "invite" ? refused?.values.login : undefined}
-                error={errorsFor("invite")?.login}
+                defaultValue={refusedInvite?.values.login}
+                error={refusedInvite?.errors.login}
                 maxLength={LOGIN_MAX}
               />
-              <div className="field">
-                <label htmlFor="invite-kind">{t("manage.inviteKind")}</label>
-                <select
-                  id="invite-kind"
-                  name="kind"
-                  defaultValue={(intent === "invite" && refused?.values.kind) || "official"}
-                >
-                  {INVITED_SEAT_KINDS.map((k) => (
-                    <option key={k} value={k}>
-                      {t(`seatKind.${k}`)}
-                    </option>
-                  ))}
-                </select>
-              </div>
+              <SelectField
+                name="kind"
+                id="invite-kind"
+                label={t("manage.inviteKind")}
+                options={INVITED_SEAT_KINDS.map((k) => ({ value: k, label: t(`seatKind.${k}`) }))}
+                defaultValue={refusedInvite?.values.kind || "official"}
+              />
               <button type="submit">{t("manage.inviteSubmit")}</button>
             </Form>
           )}
@@ -339,30 +327,23 @@ export default function Meeting() {
         <section aria-labelledby="write-title" className="card">
           <h2 id="write-title">{t("minutes.write")}</h2>
           <Form method="post">
-            <ErrorSummary errors={errorsFor("minutes")} />
+            <ErrorSummary errors={refusedMinutes?.errors} />
             <input type="hidden" name="intent" value="minutes" />
-            <div className="field">
-              <label htmlFor="min-item">{t("minutes.agendaItem")}</label>
-              <select
-                id="min-item"
-                name="agendaItemId"
-                defaultValue={intent === "minutes" ? refused?.values.agendaItemId : undefined}
-              >
-                {agenda.map((a) => (
-                  <option key={a.id} value={a.id}>
-                    {a.title}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <SelectField
+              name="agendaItemId"
+              id="min-item"
+              label={t("minutes.agendaItem")}
+              options={agenda.map((a) => ({ value: String(a.id), label: a.title }))}
+              defaultValue={refusedMinutes?.values.agendaItemId}
+            />
             <TextArea
               name="summary"
               id="min-summary"
               rows={4}
               label={t("minutes.summary")}
               maxLength={SUMMARY_MAX}
-              error={errorsFor("minutes")?.summary}
-              defaultValue={intent === "minutes" ? refused?.values.summary : undefined}
+              error={refusedMinutes?.errors.summary}
+              defaultValue={refusedMinutes?.values.summary}
             />
             <TextArea
               name="decisions"
@@ -370,52 +351,45 @@ export default function Meeting() {
               rows={2}
               label={t("minutes.decisionsLabel")}
               maxLength={DECISIONS_MAX}
-              error={errorsFor("minutes")?.decisions}
-              defaultValue={intent === "minutes" ? refused?.values.decisions : undefined}
+              error={refusedMinutes?.errors.decisions}
+              defaultValue={refusedMinutes?.values.decisions}
             />
             <button type="submit">{t("minutes.save")}</button>
           </Form>
           <Form method="post">
             <h3>{t("commitments.add")}</h3>
-            <ErrorSummary errors={errorsFor("commitment")} />
+            <ErrorSummary errors={refusedCommitment?.errors} />
             <input type="hidden" name="intent" value="commitment" />
             <Field
               name="what"
               id="c-what"
               label={t("commitments.what")}
               maxLength={COMMITMENT_MAX}
-              error={errorsFor("commitment")?.what}
-              defaultValue={intent === "commitment" ? refused?.values.what : undefined}
+              error={refusedCommitment?.errors.what}
+              defaultValue={refusedCommitment?.values.what}
             />
-            <div className="field">
-              <label htmlFor="c-kind">{t("commitments.ownerKind")}</label>
-              <select
-                id="c-kind"
-                name="ownerKind"
-                defaultValue={intent === "commitment" ? refused?.values.ownerKind : "department"}
-              >
-                {OWNER_KINDS.map((k) => (
-                  <option key={k} value={k}>
-                    {t(`ownerKind.${k}`)}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <SelectField
+              name="ownerKind"
+              id="c-kind"
+              label={t("commitments.ownerKind")}
+              options={OWNER_KINDS.map((k) => ({ value: k, label: t(`ownerKind.${k}`) }))}
+              defaultValue={refusedCommitment ? refusedCommitment.values.ownerKind : "department"}
+            />
             <Field
               name="ownerName"
               id="c-owner"
               label={t("commitments.ownerName")}
               maxLength={OWNER_NAME_MAX}
-              error={errorsFor("commitment")?.ownerName}
-              defaultValue={intent === "commitment" ? refused?.values.ownerName : undefined}
+              error={refusedCommitment?.errors.ownerName}
+              defaultValue={refusedCommitment?.values.ownerName}
             />
             <Field
               name="dueDate"
               id="c-due"
               type="date"
               label={t("commitments.dueDate")}
-              error={errorsFor("commitment")?.dueDate}
-              defaultValue={intent === "commitment" ? refused?.values.dueDate : undefined}
+              error={refusedCommitment?.errors.dueDate}
+              defaultValue={refusedCommitment?.values.dueDate}
             />
             <button type="submit">{t("commitments.addSubmit")}</button>
           </Form>
@@ -438,19 +412,14 @@ function CommitmentUpdateForm({
 }) {
   const { t } = useTranslation(["meeting", "common"]);
   return (
-    <Form method="post" className="card">
-      <input type="hidden" name="intent" value="commitmentUpdate" />
-      <input type="hidden" name="commitmentId" value={c.id} />
-      <div className="field">
-        <label htmlFor={`cs-${c.id}`}>{t("commitments.newStatus")}</label>
-        <select id={`cs-${c.id}`} name="status" defaultValue={refused?.values.status ?? c.status}>
-          {COMMITMENT_STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {t(`commitmentStatus.${s}`)}
-            </option>
-          ))}
-        </select>
-      </div>
+    <IntentForm intent="commitmentUpdate" ids={{ commitmentId: c.id }} className="card">
+      <SelectField
+        name="status"
+        id={`cs-${c.id}`}
+        label={t("commitments.newStatus")}
+        options={COMMITMENT_STATUSES.map((s) => ({ value: s, label: t(`commitmentStatus.${s}`) }))}
+        defaultValue={refused?.values.status ?? c.status}
+      />
       <TextArea
         id={`cn-${c.id}`}
         name="note"
@@ -461,6 +430,6 @@ function CommitmentUpdateForm({
         error={refused?.errors.note}
       />
       <button type="submit">{t("commitments.update")}</button>
-    </Form>
+    </IntentForm>
   );
 }
