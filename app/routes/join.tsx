@@ -2,8 +2,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { ErrorSummary, Field } from "~/components/forms";
-import { DISPLAY_NAME_MAX, LOGIN_MAX, PASSWORD_MAX, PASSWORD_MIN } from "~/domain/accounts/limits";
+import { ErrorSummary, Field, LoginField } from "~/components/forms";
+import { DISPLAY_NAME_MAX, PASSWORD_MAX, PASSWORD_MIN } from "~/domain/accounts/limits";
 import { getT } from "~/i18n/i18next.server";
 import { register } from "~/services/accounts/commands.server";
 import { submit } from "~/services/runner/form.server";
@@ -67,17 +67,13 @@ export default function Join() {
           required
           maxLength={DISPLAY_NAME_MAX}
         />
-        <Field
-          name="login"
+        <LoginField
           label={t("join.login")}
           hint={t("join.loginHint")}
           autoComplete="username"
           defaultValue={values.login}
           error={errors?.login}
           required
-          maxLength={LOGIN_MAX}
-          autoCapitalize="none"
-          spellCheck={false}
         />
         <Field
           name="password"
