@@ -17,6 +17,14 @@ interface FieldProps extends InputHTMLAttributes<HTMLInputElement> {
   label: ReactNode;
   hint?: ReactNode;
   error?: FieldError;
+  /** The refusal that answered this field's form: the field shows what was typed and its error. */
+  refused?: Refusal;
+}
+
+/** A field's own props, with what its refused form kept for it in place of the defaults. */
+function withKept<P extends { name: string; refused?: Refusal }>({ refused, ...props }: P) {
+  if (!refused) return props;
+  return { ...props, defaultValue: refused.values[props.name], error: refused.errors[props.name] };
 }
 
 /**
@@ -66,7 +74,8 @@ function FieldFrame({
   );
 }
 
-export function Field({ name, label, hint, error, id, ...input }: FieldProps) {
+export function Field(props: FieldProps) {
+  const { name, label, hint, error, id, ...input } = withKept(props);
   return (
     <FieldFrame inputId={id ?? `f-${name}`} label={label} hint={hint} error={error}>
       {(aria) => <input name={name} {...aria} {...input} />}
@@ -86,9 +95,11 @@ interface TextAreaProps extends TextareaHTMLAttributes<HTMLTextAreaElement> {
   label: ReactNode;
   hint?: ReactNode;
   error?: FieldError;
+  refused?: Refusal;
 }
 
-export function TextArea({ name, label, hint, error, id, ...rest }: TextAreaProps) {
+export function TextArea(props: TextAreaProps) {
+  const { name, label, hint, error, id, ...rest } = withKept(props);
   return (
     <FieldFrame inputId={id ?? `f-${name}`} label={label} hint={hint} error={error}>
       {(aria) => <textarea name={name} {...aria} {...rest} />}
@@ -183,19 +194,11 @@ interface SelectFieldProps {
   required?: boolean;
   /** When the same field appears in several forms on one page. */
   id?: string;
+  refused?: Refusal;
 }
 
-export function SelectField({
-  name,
-  label,
-  options,
-  defaultValue,
-  hint,
-  error,
-  empty,
-  required,
-  id,
-}: SelectFieldProps) {
+export function SelectField(props: SelectFieldProps) {
+  const { name, label, options, defaultValue, hint, error, empty, required, id } = withKept(props);
   return (
     <FieldFrame inputId={id ?? `f-${name}`} label={label} hint={hint} error={error}>
       {(aria) => (

@@ -1,6 +1,5 @@
 /** Pieces shared by council, meeting and community pages. */
 import { Link } from "@remix-run/react";
-import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import type { Lng } from "~/i18n/config";
 import { formatDateTime } from "~/utils/format";
@@ -30,47 +29,6 @@ export function MeetingList({ meetings }: { meetings: MeetingRow[] }) {
         </li>
       ))}
     </ul>
-  );
-}
-
-/** When and where a meeting is: the first facts on its page and on its printed sheet. */
-export function MeetingFacts({
-  meeting,
-  children,
-}: {
-  meeting: { startsAt: string; endsAt: string; place: string };
-  /** The facts that follow (the online room on the page, the status on paper). */
-  children: ReactNode;
-}) {
-  const { t, i18n } = useTranslation("meeting");
-  const lng = i18n.language as Lng;
-  return (
-    <dl className="facts">
-      <dt>{t("meeting.when")}</dt>
-      <dd>
-        {formatDateTime(meeting.startsAt, lng)} – {formatDateTime(meeting.endsAt, lng)}
-      </dd>
-      <dt>{t("meeting.where")}</dt>
-      <dd>{meeting.place}</dd>
-      {children}
-    </dl>
-  );
-}
-
-/** One kind of seat and how many of it are taken (out of how many, where the kind has a limit). */
-export function SeatCount({
-  seat: s,
-}: {
-  seat: { kind: string; capacity: number | null; taken: number };
-}) {
-  const { t } = useTranslation("meeting");
-  return (
-    <>
-      <strong>{t(`seatKind.${s.kind}`)}</strong>{" "}
-      {s.capacity === null
-        ? t("meeting.seatsOpen", { taken: s.taken })
-        : t("meeting.seatsTaken", { taken: s.taken, capacity: s.capacity })}
-    </>
   );
 }
 

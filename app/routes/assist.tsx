@@ -177,8 +177,7 @@ export default function Assist() {
                       label={t("consent.label")}
                       options={consentOptions}
                       empty={t("consent.choose")}
-                      defaultValue={refusedStart?.values.consent ?? ""}
-                      error={refusedStart?.errors.consent}
+                      refused={refusedStart}
                     />
                     <button type="submit" className="primary">
                       {t("act.start", { name: m.displayName })}
@@ -204,8 +203,8 @@ export default function Assist() {
             name="displayName"
             label={t("register.displayName")}
             hint={t("register.displayNameHint")}
-            defaultValue={refusedRegister ? refusedRegister.values.displayName : ""}
-            error={refusedRegister?.errors.displayName}
+            refused={refusedRegister}
+            defaultValue=""
             maxLength={DISPLAY_NAME_MAX}
             required
           />
@@ -215,8 +214,7 @@ export default function Assist() {
             hint={t("register.consentHint")}
             options={consentOptions}
             empty={t("consent.choose")}
-            defaultValue={refusedRegister ? refusedRegister.values.consent : ""}
-            error={refusedRegister?.errors.consent}
+            refused={refusedRegister}
           />
           <button type="submit" className="primary">
             {t("register.submit")}

@@ -261,8 +261,7 @@ export default function Community() {
               id="council-name"
               label={t("meeting:council.name")}
               maxLength={60}
-              defaultValue={refusedCouncil?.values.name}
-              error={refusedCouncil?.errors.name}
+              refused={refusedCouncil}
             />
             <TextArea
               name="purpose"
@@ -270,8 +269,7 @@ export default function Community() {
               rows={2}
               label={t("meeting:council.purpose")}
               maxLength={500}
-              defaultValue={refusedCouncil?.values.purpose}
-              error={refusedCouncil?.errors.purpose}
+              refused={refusedCouncil}
             />
             <button type="submit">{t("meeting:council.createSubmit")}</button>
           </Form>
@@ -380,8 +378,7 @@ export default function Community() {
                       maxLength={DECISION_REASON_MAX}
                       label={t("community.pending.reason")}
                       hint={t("community.pending.reasonHint")}
-                      defaultValue={err?.values.reason}
-                      error={err?.errors.reason}
+                      refused={err}
                     />
                     <div className="buttons">
                       <button type="submit" name="decision" value="verify" className="primary">

@@ -62,8 +62,7 @@ export default function Join() {
           label={t("join.displayName")}
           hint={t("join.displayNameHint")}
           autoComplete="nickname"
-          defaultValue={values.displayName}
-          error={errors?.displayName}
+          refused={refused}
           required
           maxLength={DISPLAY_NAME_MAX}
         />
@@ -71,8 +70,7 @@ export default function Join() {
           label={t("join.login")}
           hint={t("join.loginHint")}
           autoComplete="username"
-          defaultValue={values.login}
-          error={errors?.login}
+          refused={refused}
           required
         />
         <Field

@@ -57,13 +57,7 @@ export default function Login() {
           labels={{ login: t("login.login"), password: t("login.password") }}
         />
         <input type="hidden" name="next" value={values.next ?? next} />
-        <LoginField
-          label={t("login.login")}
-          autoComplete="username"
-          defaultValue={values.login}
-          error={errors?.login}
-          required
-        />
+        <LoginField label={t("login.login")} autoComplete="username" refused={refused} required />
         <Field
           name="password"
           type="password"

@@ -12,7 +12,6 @@ import {
   TextArea,
   useFieldMessage,
 } from "~/components/forms";
-import { MeetingFacts, SeatCount } from "~/components/meetings";
 import { useLiveRevalidation } from "~/components/live";
 import { ReadAloud } from "~/components/read-aloud";
 import { LOGIN_MAX } from "~/domain/accounts/limits";
@@ -136,7 +135,13 @@ export default function Meeting() {
       <p>
         <span className={`badge status-${meeting.status}`}>{t(`status.${meeting.status}`)}</span>
       </p>
-      <MeetingFacts meeting={meeting}>
+      <dl className="facts">
+        <dt>{t("meeting.when")}</dt>
+        <dd>
+          {formatDateTime(meeting.startsAt, lng)} – {formatDateTime(meeting.endsAt, lng)}
+        </dd>
+        <dt>{t("meeting.where")}</dt>
+        <dd>{meeting.place}</dd>
         <dt>{t("meeting.online")}</dt>
         <dd>
           {can.readRoom ? (
@@ -145,7 +150,7 @@ export default function Meeting() {
             t(signedIn ? "meeting.roomPrivate" : "meeting.roomSignIn")
           )}
         </dd>
-      </MeetingFacts>
+      </dl>
       <p className="description" data-read-aloud>
         {meeting.description}
       </p>
@@ -192,7 +197,10 @@ export default function Meeting() {
           {seats.map((s) => (
             <li key={s.kind} className="row">
               <span>
-                <SeatCount seat={s} />
+                <strong>{t(`seatKind.${s.kind}`)}</strong>{" "}
+                {s.capacity === null
+                  ? t("meeting.seatsOpen", { taken: s.taken })
+                  : t("meeting.seatsTaken", { taken: s.taken, capacity: s.capacity })}
                 {s.assisted > 0 && <> · {t("common:assist.ofThemAssisted", { n: s.assisted })}</>}
                 {s.invited.length > 0 && (
                   <span className="hint">
@@ -306,8 +314,7 @@ export default function Meeting() {
                 name="login"
                 id="invite-login"
                 label={t("manage.inviteLogin")}
-                defaultValue={refusedInvite?.values.login}
-                error={refusedInvite?.errors.login}
+                refused={refusedInvite}
                 maxLength={LOGIN_MAX}
               />
               <SelectField
@@ -342,8 +349,7 @@ export default function Meeting() {
               rows={4}
               label={t("minutes.summary")}
               maxLength={SUMMARY_MAX}
-              error={refusedMinutes?.errors.summary}
-              defaultValue={refusedMinutes?.values.summary}
+              refused={refusedMinutes}
             />
             <TextArea
               name="decisions"
@@ -351,8 +357,7 @@ export default function Meeting() {
               rows={2}
               label={t("minutes.decisionsLabel")}
               maxLength={DECISIONS_MAX}
-              error={refusedMinutes?.errors.decisions}
-              defaultValue={refusedMinutes?.values.decisions}
+              refused={refusedMinutes}
             />
             <button type="submit">{t("minutes.save")}</button>
           </Form>
@@ -365,31 +370,29 @@ export default function Meeting() {
               id="c-what"
               label={t("commitments.what")}
               maxLength={COMMITMENT_MAX}
-              error={refusedCommitment?.errors.what}
-              defaultValue={refusedCommitment?.values.what}
+              refused={refusedCommitment}
             />
             <SelectField
               name="ownerKind"
               id="c-kind"
               label={t("commitments.ownerKind")}
               options={OWNER_KINDS.map((k) => ({ value: k, label: t(`ownerKind.${k}`) }))}
-              defaultValue={refusedCommitment ? refusedCommitment.values.ownerKind : "department"}
+              refused={refusedCommitment}
+              defaultValue="department"
             />
             <Field
               name="ownerName"
               id="c-owner"
               label={t("commitments.ownerName")}
               maxLength={OWNER_NAME_MAX}
-              error={refusedCommitment?.errors.ownerName}
-              defaultValue={refusedCommitment?.values.ownerName}
+              refused={refusedCommitment}
             />
             <Field
               name="dueDate"
               id="c-due"
               type="date"
               label={t("commitments.dueDate")}
-              error={refusedCommitment?.errors.dueDate}
-              defaultValue={refusedCommitment?.values.dueDate}
+              refused={refusedCommitment}
             />
             <button type="submit">{t("commitments.addSubmit")}</button>
           </Form>
@@ -426,8 +429,7 @@ function CommitmentUpdateForm({
         rows={2}
         label={t("commitments.note")}
         maxLength={NOTE_MAX}
-        defaultValue={refused?.values.note}
-        error={refused?.errors.note}
+        refused={refused}
       />
       <button type="submit">{t("commitments.update")}</button>
     </IntentForm>

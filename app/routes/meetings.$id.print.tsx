@@ -6,8 +6,7 @@ import { useTranslation } from "react-i18next";
 import { authorize } from "~/domain/permissions/policy";
 import type { Lng } from "~/i18n/config";
 import { meetingPage } from "~/services/meetings/queries.server";
-import { MeetingFacts, SeatCount } from "~/components/meetings";
-import { areaName } from "~/utils/format";
+import { areaName, formatDateTime } from "~/utils/format";
 import { idParam, throwRefusal } from "~/utils/forms.server";
 import { titleMeta } from "~/utils/meta";
 import { getCurrent } from "~/utils/session.server";
@@ -52,10 +51,16 @@ export default function MeetingAgendaSheet() {
         {areaName(area, lng)} · {council.name} · {t("print.heading")}
       </p>
       <h1 id="sheet-title">{meeting.topic}</h1>
-      <MeetingFacts meeting={meeting}>
+      <dl className="facts">
+        <dt>{t("meeting.when")}</dt>
+        <dd>
+          {formatDateTime(meeting.startsAt, lng)} – {formatDateTime(meeting.endsAt, lng)}
+        </dd>
+        <dt>{t("meeting.where")}</dt>
+        <dd>{meeting.place}</dd>
         <dt>{t("print.status")}</dt>
         <dd>{t(`status.${meeting.status}`)}</dd>
-      </MeetingFacts>
+      </dl>
       <p className="description">{meeting.description}</p>
 
       <section aria-labelledby="sheet-agenda">
@@ -74,7 +79,10 @@ export default function MeetingAgendaSheet() {
         <ul>
           {seats.map((s) => (
             <li key={s.kind}>
-              <SeatCount seat={s} />
+              <strong>{t(`seatKind.${s.kind}`)}</strong>{" "}
+              {s.capacity === null
+                ? t("meeting.seatsOpen", { taken: s.taken })
+                : t("meeting.seatsTaken", { taken: s.taken, capacity: s.capacity })}
             </li>
           ))}
         </ul>
