@@ -1,8 +1,11 @@
 /** Form pieces: labelled fields whose errors are announced and tied to the input. */
+import { Form, type FormProps } from "@remix-run/react";
 import type { InputHTMLAttributes, ReactNode, TextareaHTMLAttributes } from "react";
 import { useTranslation } from "react-i18next";
+import { LOGIN_MAX } from "~/domain/accounts/limits";
 import type { FieldError, FieldErrors } from "~/domain/validation";
 import { sharedNamespaces } from "~/i18n/config";
+import type { Refusal } from "~/utils/forms.server";
 
 export function useFieldMessage() {
   const { t } = useTranslation(sharedNamespaces);
@@ -14,6 +17,14 @@ interface FieldProps extends InputHTMLAttributes<HTMLInputElement> {
   label: ReactNode;
   hint?: ReactNode;
   error?: FieldError;
+  /** The refusal that answered this field's form: the field shows what was typed and its error. */
+  refused?: Refusal;
+}
+
+/** A field's own props, with what its refused form kept for it in place of the defaults. */
+function withKept<P extends { name: string; refused?: Refusal }>({ refused, ...props }: P) {
+  if (!refused) return props;
+  return { ...props, defaultValue: refused.values[props.name], error: refused.errors[props.name] };
 }
 
 /**
@@ -63,11 +74,19 @@ function FieldFrame({
   );
 }
 
-export function Field({ name, label, hint, error, id, ...input }: FieldProps) {
+export function Field(props: FieldProps) {
+  const { name, label, hint, error, id, ...input } = withKept(props);
   return (
     <FieldFrame inputId={id ?? `f-${name}`} label={label} hint={hint} error={error}>
       {(aria) => <input name={name} {...aria} {...input} />}
     </FieldFrame>
+  );
+}
+
+/** A login name, typed as it is stored: the keyboard neither capitalises nor corrects it. */
+export function LoginField(props: Omit<FieldProps, "name">) {
+  return (
+    <Field name="login" maxLength={LOGIN_MAX} autoCapitalize="none" spellCheck={false} {...props} />
   );
 }
 
@@ -76,9 +95,11 @@ interface TextAreaProps extends TextareaHTMLAttributes<HTMLTextAreaElement> {
   label: ReactNode;
   hint?: ReactNode;
   error?: FieldError;
+  refused?: Refusal;
 }
 
-export function TextArea({ name, label, hint, error, id, ...rest }: TextAreaProps) {
+export function TextArea(props: TextAreaProps) {
+  const { name, label, hint, error, id, ...rest } = withKept(props);
   return (
     <FieldFrame inputId={id ?? `f-${name}`} label={label} hint={hint} error={error}>
       {(aria) => <textarea name={name} {...aria} {...rest} />}
@@ -117,6 +138,41 @@ export function ErrorSummary({
   );
 }
 
+/**
+ * One of a page's several forms: it posts its `intent` (and the ids of the row it acts on) ahead of
+ * what the user fills in.
+ */
+export function IntentForm({
+  intent,
+  ids = {},
+  children,
+  ...form
+}: Omit<FormProps, "method"> & { intent: string; ids?: Record<string, string | number> }) {
+  return (
+    <Form method="post" {...form}>
+      <input type="hidden" name="intent" value={intent} />
+      {Object.entries(ids).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
+      {children}
+    </Form>
+  );
+}
+
+/**
+ * The refusal, when it answers this one of a page's forms: the same `intent` and, where the form
+ * repeats for each row, the same row ids. The other forms keep their defaults.
+ */
+export function refusalFor(
+  refused: Refusal | undefined,
+  intent: string,
+  ids: Record<string, string | number> = {},
+): Refusal | undefined {
+  if (refused?.values.intent !== intent) return undefined;
+  const sameRow = Object.entries(ids).every(([name, id]) => refused.values[name] === String(id));
+  return sameRow ? refused : undefined;
+}
+
 /** A confirmation after a redirect, e.g. ?done=requested. */
 export function Notice({ children }: { children: ReactNode }) {
   return (
@@ -138,19 +194,11 @@ interface SelectFieldProps {
   required?: boolean;
   /** When the same field appears in several forms on one page. */
   id?: string;
+  refused?: Refusal;
 }
 
-export function SelectField({
-  name,
-  label,
-  options,
-  defaultValue,
-  hint,
-  error,
-  empty,
-  required,
-  id,
-}: SelectFieldProps) {
+export function SelectField(props: SelectFieldProps) {
+  const { name, label, options, defaultValue, hint, error, empty, required, id } = withKept(props);
   return (
     <FieldFrame inputId={id ?? `f-${name}`} label={label} hint={hint} error={error}>
       {(aria) => (

@@ -6,7 +6,14 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { ErrorSummary, Field, Notice, SelectField } from "~/components/forms";
+import {
+  ErrorSummary,
+  Field,
+  IntentForm,
+  Notice,
+  refusalFor,
+  SelectField,
+} from "~/components/forms";
 import { CONSENTS } from "~/domain/assistance/consents";
 import { DISPLAY_NAME_MAX } from "~/domain/accounts/limits";
 import { can } from "~/domain/permissions/policy";
@@ -116,19 +123,18 @@ export default function Assist() {
   const lng = i18n.language as Lng;
   if (answer && "slip" in answer) return <LoginSlip {...answer} />;
   const refused = answer && "errors" in answer ? answer : undefined;
-  const sentIntent = refused?.values.intent;
+  const refusedRegister = refusalFor(refused, "register");
   const consentOptions = CONSENTS.map((c) => ({ value: c, label: t(`consent.${c}`) }));
   if (data.acting) {
     return (
       <section className="narrow" aria-labelledby="assist-title">
         <h1 id="assist-title">{t("title")}</h1>
         <p>{t("actingNow")}</p>
-        <Form method="post">
-          <input type="hidden" name="intent" value="end" />
+        <IntentForm intent="end">
           <button type="submit" className="primary">
             {t("common:assist.end")}
           </button>
-        </Form>
+        </IntentForm>
       </section>
     );
   }
@@ -156,7 +162,7 @@ export default function Assist() {
         {data.matches.length > 0 && (
           <ul className="plain cards">
             {data.matches.map((m) => {
-              const mine = refused && refused.values.residentId === String(m.id);
+              const refusedStart = refusalFor(refused, "start", { residentId: m.id });
               return (
                 <li key={m.id} className="card">
                   <h3>{m.displayName}</h3>
@@ -164,28 +170,23 @@ export default function Assist() {
                     {t(`status.${m.status}`)}
                     {m.assistedRegistration && <> · {t("act.registeredHere")}</>}
                   </p>
-                  <Form method="post">
-                    <input type="hidden" name="intent" value="start" />
-                    <input type="hidden" name="residentId" value={m.id} />
+                  <IntentForm intent="start" ids={{ residentId: m.id }}>
                     <SelectField
                       id={`f-consent-${m.id}`}
                       name="consent"
                       label={t("consent.label")}
                       options={consentOptions}
                       empty={t("consent.choose")}
-                      defaultValue={mine && sentIntent === "start" ? refused.values.consent : ""}
-                      error={mine && sentIntent === "start" ? refused.errors.consent : undefined}
+                      refused={refusedStart}
                     />
                     <button type="submit" className="primary">
                       {t("act.start", { name: m.displayName })}
                     </button>
-                  </Form>
+                  </IntentForm>
                   {m.assistedRegistration && (
-                    <Form method="post">
-                      <input type="hidden" name="intent" value="reissue" />
-                      <input type="hidden" name="residentId" value={m.id} />
+                    <IntentForm intent="reissue" ids={{ residentId: m.id }}>
                       <button type="submit">{t("act.reissue")}</button>
-                    </Form>
+                    </IntentForm>
                   )}
                 </li>
               );
@@ -197,14 +198,13 @@ export default function Assist() {
       <section aria-labelledby="register-title">
         <h2 id="register-title">{t("register.title")}</h2>
         <p>{t("register.intro")}</p>
-        <Form method="post">
-          <input type="hidden" name="intent" value="register" />
+        <IntentForm intent="register">
           <Field
             name="displayName"
             label={t("register.displayName")}
             hint={t("register.displayNameHint")}
-            defaultValue={sentIntent === "register" ? refused?.values.displayName : ""}
-            error={sentIntent === "register" ? refused?.errors.displayName : undefined}
+            refused={refusedRegister}
+            defaultValue=""
             maxLength={DISPLAY_NAME_MAX}
             required
           />
@@ -214,13 +214,12 @@ export default function Assist() {
             hint={t("register.consentHint")}
             options={consentOptions}
             empty={t("consent.choose")}
-            defaultValue={sentIntent === "register" ? refused?.values.consent : ""}
-            error={sentIntent === "register" ? refused?.errors.consent : undefined}
+            refused={refusedRegister}
           />
           <button type="submit" className="primary">
             {t("register.submit")}
           </button>
-        </Form>
+        </IntentForm>
       </section>
     </section>
   );

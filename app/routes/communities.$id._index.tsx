@@ -2,9 +2,17 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { ErrorSummary, Field, Notice, TextArea, useFieldMessage } from "~/components/forms";
+import {
+  ErrorSummary,
+  Field,
+  IntentForm,
+  LoginField,
+  Notice,
+  refusalFor,
+  TextArea,
+  useFieldMessage,
+} from "~/components/forms";
 import { useLiveRevalidation } from "~/components/live";
-import { LOGIN_MAX } from "~/domain/accounts/limits";
 import { authorize, can } from "~/domain/permissions/policy";
 import type { Lng } from "~/i18n/config";
 import { createCouncil } from "~/services/meetings/councils.server";
@@ -144,7 +152,8 @@ export default function Community() {
   const done = params.get("done");
   const { community } = page;
   const refusedIntent = refused?.values.intent;
-  const refusedMembership = refused?.values.membershipId;
+  const refusedCouncil = refusalFor(refused, "createCouncil");
+  const refusedAppoint = refusalFor(refused, "appoint");
 
   return (
     <article aria-labelledby="community-title">
@@ -252,8 +261,7 @@ export default function Community() {
               id="council-name"
               label={t("meeting:council.name")}
               maxLength={60}
-              defaultValue={refusedIntent === "createCouncil" ? refused?.values.name : undefined}
-              error={refusedIntent === "createCouncil" ? refused?.errors.name : undefined}
+              refused={refusedCouncil}
             />
             <TextArea
               name="purpose"
@@ -261,8 +269,7 @@ export default function Community() {
               rows={2}
               label={t("meeting:council.purpose")}
               maxLength={500}
-              defaultValue={refusedIntent === "createCouncil" ? refused?.values.purpose : undefined}
-              error={refusedIntent === "createCouncil" ? refused?.errors.purpose : undefined}
+              refused={refusedCouncil}
             />
             <button type="submit">{t("meeting:council.createSubmit")}</button>
           </Form>
@@ -314,13 +321,15 @@ export default function Community() {
                   </span>
                 </span>
                 {canAppoint && (
-                  <Form method="post" className="inline">
-                    <input type="hidden" name="intent" value="endCommittee" />
-                    <input type="hidden" name="committeeMemberId" value={m.id} />
+                  <IntentForm
+                    intent="endCommittee"
+                    ids={{ committeeMemberId: m.id }}
+                    className="inline"
+                  >
                     <button type="submit">
                       {t("community.admin.end", { name: m.displayName })}
                     </button>
-                  </Form>
+                  </IntentForm>
                 )}
               </li>
             ))}
@@ -330,19 +339,11 @@ export default function Community() {
           <Form method="post" className="card">
             <h3>{t("community.admin.appointTitle")}</h3>
             <input type="hidden" name="intent" value="appoint" />
-            <Field
-              name="login"
+            <LoginField
               label={t("community.admin.login")}
               hint={t("community.admin.loginHint")}
-              defaultValue={refusedIntent === "appoint" ? refused?.values.login : undefined}
-              error={
-                refusedIntent === "appoint"
-                  ? (refused?.errors.login ?? refused?.errors._form)
-                  : undefined
-              }
-              autoCapitalize="none"
-              spellCheck={false}
-              maxLength={LOGIN_MAX}
+              defaultValue={refusedAppoint?.values.login}
+              error={refusedAppoint && (refusedAppoint.errors.login ?? refusedAppoint.errors._form)}
             />
             <button type="submit">{t("community.admin.appoint")}</button>
           </Form>
@@ -355,10 +356,7 @@ export default function Community() {
           {pending.length === 0 && <p>{t("community.pending.none")}</p>}
           <ul className="plain">
             {pending.map((p) => {
-              const err =
-                refusedIntent === "decide" && refusedMembership === String(p.id)
-                  ? refused
-                  : undefined;
+              const err = refusalFor(refused, "decide", { membershipId: p.id });
               return (
                 <li key={p.id} className="card">
                   <h3>
@@ -372,9 +370,7 @@ export default function Community() {
                       {message(err.errors._form)}
                     </p>
                   )}
-                  <Form method="post">
-                    <input type="hidden" name="intent" value="decide" />
-                    <input type="hidden" name="membershipId" value={p.id} />
+                  <IntentForm intent="decide" ids={{ membershipId: p.id }}>
                     <TextArea
                       id={`reason-${p.id}`}
                       name="reason"
@@ -382,8 +378,7 @@ export default function Community() {
                       maxLength={DECISION_REASON_MAX}
                       label={t("community.pending.reason")}
                       hint={t("community.pending.reasonHint")}
-                      defaultValue={err?.values.reason}
-                      error={err?.errors.reason}
+                      refused={err}
                     />
                     <div className="buttons">
                       <button type="submit" name="decision" value="verify" className="primary">
@@ -393,7 +388,7 @@ export default function Community() {
                         {t("community.pending.decline", { name: p.displayName })}
                       </button>
                     </div>
-                  </Form>
+                  </IntentForm>
                 </li>
               );
             })}

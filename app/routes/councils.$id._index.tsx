@@ -1,8 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { ErrorSummary, Field, Notice, TextArea } from "~/components/forms";
+import { ErrorSummary, Field, IntentForm, Notice, TextArea } from "~/components/forms";
 import { CommitmentList, MeetingList } from "~/components/meetings";
 import { COUNCIL_NAME_MAX, COUNCIL_PURPOSE_MAX } from "~/domain/meetings/rules";
 import { authorize, can } from "~/domain/permissions/policy";
@@ -111,8 +111,7 @@ export default function Council() {
       {canManage && (
         <section aria-labelledby="edit-title" className="card">
           <h2 id="edit-title">{t("council.edit")}</h2>
-          <Form method="post">
-            <input type="hidden" name="intent" value="edit" />
+          <IntentForm intent="edit">
             <ErrorSummary
               errors={refused?.errors}
               labels={{ name: t("council.name"), purpose: t("council.purpose") }}
@@ -133,7 +132,7 @@ export default function Council() {
               maxLength={COUNCIL_PURPOSE_MAX}
             />
             <button type="submit">{t("council.save")}</button>
-          </Form>
+          </IntentForm>
         </section>
       )}
     </article>

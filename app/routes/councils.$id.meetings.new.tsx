@@ -57,7 +57,6 @@ export default function NewMeeting() {
   const refused = useActionData<Refusal>();
   const { t } = useTranslation("meeting");
   const v = refused?.values ?? {};
-  const e = refused?.errors ?? {};
   return (
     <section aria-labelledby="new-title">
       <p>
@@ -76,19 +75,12 @@ export default function NewMeeting() {
             agenda0: t("newMeeting.agendaItem", { n: 1 }),
           }}
         />
-        <Field
-          name="topic"
-          label={t("newMeeting.topic")}
-          defaultValue={v.topic}
-          error={e.topic}
-          maxLength={TOPIC_MAX}
-        />
+        <Field name="topic" label={t("newMeeting.topic")} refused={refused} maxLength={TOPIC_MAX} />
         <TextArea
           name="description"
           label={t("newMeeting.description")}
           rows={4}
-          defaultValue={v.description}
-          error={e.description}
+          refused={refused}
           maxLength={DESCRIPTION_MAX}
         />
         <Field
@@ -96,23 +88,15 @@ export default function NewMeeting() {
           type="datetime-local"
           label={t("newMeeting.startsAt")}
           hint={t("newMeeting.timeHint")}
-          defaultValue={v.startsAt}
-          error={e.startsAt}
+          refused={refused}
         />
         <Field
           name="endsAt"
           type="datetime-local"
           label={t("newMeeting.endsAt")}
-          defaultValue={v.endsAt}
-          error={e.endsAt}
+          refused={refused}
         />
-        <Field
-          name="place"
-          label={t("newMeeting.place")}
-          defaultValue={v.place}
-          error={e.place}
-          maxLength={PLACE_MAX}
-        />
+        <Field name="place" label={t("newMeeting.place")} refused={refused} maxLength={PLACE_MAX} />
         <div className="field checkbox">
           <input
             type="checkbox"
@@ -131,8 +115,7 @@ export default function NewMeeting() {
               <Field
                 name={`agenda${i}`}
                 label={t("newMeeting.agendaItem", { n: i + 1 })}
-                defaultValue={v[`agenda${i}`]}
-                error={e[`agenda${i}`]}
+                refused={refused}
                 maxLength={AGENDA_TITLE_MAX}
               />
               <Field
@@ -142,8 +125,7 @@ export default function NewMeeting() {
                 min={TIME_BOX_MIN}
                 max={TIME_BOX_MAX}
                 label={t("newMeeting.agendaMinutes", { n: i + 1 })}
-                defaultValue={v[`agendaMinutes${i}`]}
-                error={e[`agendaMinutes${i}`]}
+                refused={refused}
               />
             </div>
           ))}
@@ -156,8 +138,7 @@ export default function NewMeeting() {
               key={k}
               name={`seats_${k}`}
               label={t(`seatKind.${k}`)}
-              defaultValue={v[`seats_${k}`]}
-              error={e[`seats_${k}`]}
+              refused={refused}
               inputMode="numeric"
               maxLength={CAPACITY_CHARS}
             />

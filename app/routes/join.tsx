@@ -2,8 +2,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { ErrorSummary, Field } from "~/components/forms";
-import { DISPLAY_NAME_MAX, LOGIN_MAX, PASSWORD_MAX, PASSWORD_MIN } from "~/domain/accounts/limits";
+import { ErrorSummary, Field, LoginField } from "~/components/forms";
+import { DISPLAY_NAME_MAX, PASSWORD_MAX, PASSWORD_MIN } from "~/domain/accounts/limits";
 import { getT } from "~/i18n/i18next.server";
 import { register } from "~/services/accounts/commands.server";
 import { submit } from "~/services/runner/form.server";
@@ -62,22 +62,16 @@ export default function Join() {
           label={t("join.displayName")}
           hint={t("join.displayNameHint")}
           autoComplete="nickname"
-          defaultValue={values.displayName}
-          error={errors?.displayName}
+          refused={refused}
           required
           maxLength={DISPLAY_NAME_MAX}
         />
-        <Field
-          name="login"
+        <LoginField
           label={t("join.login")}
           hint={t("join.loginHint")}
           autoComplete="username"
-          defaultValue={values.login}
-          error={errors?.login}
+          refused={refused}
           required
-          maxLength={LOGIN_MAX}
-          autoCapitalize="none"
-          spellCheck={false}
         />
         <Field
           name="password"

@@ -2,8 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { ErrorSummary, Field } from "~/components/forms";
-import { LOGIN_MAX } from "~/domain/accounts/limits";
+import { ErrorSummary, Field, LoginField } from "~/components/forms";
 import { can } from "~/domain/permissions/policy";
 import { getT } from "~/i18n/i18next.server";
 import { login } from "~/services/accounts/commands.server";
@@ -58,17 +57,7 @@ export default function Login() {
           labels={{ login: t("login.login"), password: t("login.password") }}
         />
         <input type="hidden" name="next" value={values.next ?? next} />
-        <Field
-          name="login"
-          label={t("login.login")}
-          autoComplete="username"
-          defaultValue={values.login}
-          error={errors?.login}
-          required
-          maxLength={LOGIN_MAX}
-          autoCapitalize="none"
-          spellCheck={false}
-        />
+        <LoginField label={t("login.login")} autoComplete="username" refused={refused} required />
         <Field
           name="password"
           type="password"

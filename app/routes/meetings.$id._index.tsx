@@ -2,7 +2,16 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { ErrorSummary, Field, Notice, TextArea, useFieldMessage } from "~/components/forms";
+import {
+  ErrorSummary,
+  Field,
+  IntentForm,
+  Notice,
+  refusalFor,
+  SelectField,
+  TextArea,
+  useFieldMessage,
+} from "~/components/forms";
 import { useLiveRevalidation } from "~/components/live";
 import { ReadAloud } from "~/components/read-aloud";
 import { LOGIN_MAX } from "~/domain/accounts/limits";
@@ -101,10 +110,11 @@ export default function Meeting() {
   const message = useFieldMessage();
   const lng = i18n.language as Lng;
   const done = params.get("done");
-  const intent = refused?.values.intent;
   const next = nextStatus(meeting.status);
   useLiveRevalidation([`community:${area.id}`]);
-  const errorsFor = (name: string) => (intent === name ? refused?.errors : undefined);
+  const refusedInvite = refusalFor(refused, "invite");
+  const refusedMinutes = refusalFor(refused, "minutes");
+  const refusedCommitment = refusalFor(refused, "commitment");
 
   return (
     <article aria-labelledby="meeting-title">
@@ -212,12 +222,11 @@ export default function Meeting() {
             <button type="submit">{t("meeting.cancelRsvp")}</button>
           </Form>
         ) : can.rsvp ? (
-          <Form method="post">
-            <input type="hidden" name="intent" value="rsvp" />
+          <IntentForm intent="rsvp">
             <button type="submit" className="primary">
               {t("meeting.rsvp")}
             </button>
-          </Form>
+          </IntentForm>
         ) : (
           meeting.status !== "closed" &&
           meeting.status !== "published" && (
@@ -277,11 +286,7 @@ export default function Meeting() {
                 {can.writeMinutes && c.status !== "done" && c.status !== "dropped" && (
                   <CommitmentUpdateForm
                     commitment={c}
-                    refused={
-                      intent === "commitmentUpdate" && refused?.values.commitmentId === String(c.id)
-                        ? refused
-                        : undefined
-                    }
+                    refused={refusalFor(refused, "commitmentUpdate", { commitmentId: c.id })}
                   />
                 )}
               </li>
@@ -294,41 +299,31 @@ export default function Meeting() {
         <section aria-labelledby="manage-title" className="card">
           <h2 id="manage-title">{t("manage.title")}</h2>
           {next && (
-            <Form method="post">
-              <input type="hidden" name="intent" value="move" />
-              <input type="hidden" name="to" value={next} />
+            <IntentForm intent="move" ids={{ to: next }}>
               <button type="submit" className="primary">
                 {t(`manage.move.${next}`)}
               </button>
-            </Form>
+            </IntentForm>
           )}
           {meeting.status !== "closed" && meeting.status !== "published" && (
             <Form method="post">
               <h3>{t("manage.invite")}</h3>
-              <ErrorSummary errors={errorsFor("invite")} />
+              <ErrorSummary errors={refusedInvite?.errors} />
               <input type="hidden" name="intent" value="invite" />
               <Field
                 name="login"
                 id="invite-login"
                 label={t("manage.inviteLogin")}
-                defaultValue={intent === "invite" ? refused?.values.login : undefined}
-                error={errorsFor("invite")?.login}
+                refused={refusedInvite}
                 maxLength={LOGIN_MAX}
               />
-              <div className="field">
-                <label htmlFor="invite-kind">{t("manage.inviteKind")}</label>
-                <select
-                  id="invite-kind"
-                  name="kind"
-                  defaultValue={(intent === "invite" && refused?.values.kind) || "official"}
-                >
-                  {INVITED_SEAT_KINDS.map((k) => (
-                    <option key={k} value={k}>
-                      {t(`seatKind.${k}`)}
-                    </option>
-                  ))}
-                </select>
-              </div>
+              <SelectField
+                name="kind"
+                id="invite-kind"
+                label={t("manage.inviteKind")}
+                options={INVITED_SEAT_KINDS.map((k) => ({ value: k, label: t(`seatKind.${k}`) }))}
+                defaultValue={refusedInvite?.values.kind || "official"}
+              />
               <button type="submit">{t("manage.inviteSubmit")}</button>
             </Form>
           )}
@@ -339,30 +334,22 @@ export default function Meeting() {
         <section aria-labelledby="write-title" className="card">
           <h2 id="write-title">{t("minutes.write")}</h2>
           <Form method="post">
-            <ErrorSummary errors={errorsFor("minutes")} />
+            <ErrorSummary errors={refusedMinutes?.errors} />
             <input type="hidden" name="intent" value="minutes" />
-            <div className="field">
-              <label htmlFor="min-item">{t("minutes.agendaItem")}</label>
-              <select
-                id="min-item"
-                name="agendaItemId"
-                defaultValue={intent === "minutes" ? refused?.values.agendaItemId : undefined}
-              >
-                {agenda.map((a) => (
-                  <option key={a.id} value={a.id}>
-                    {a.title}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <SelectField
+              name="agendaItemId"
+              id="min-item"
+              label={t("minutes.agendaItem")}
+              options={agenda.map((a) => ({ value: String(a.id), label: a.title }))}
+              defaultValue={refusedMinutes?.values.agendaItemId}
+            />
             <TextArea
               name="summary"
               id="min-summary"
               rows={4}
               label={t("minutes.summary")}
               maxLength={SUMMARY_MAX}
-              error={errorsFor("minutes")?.summary}
-              defaultValue={intent === "minutes" ? refused?.values.summary : undefined}
+              refused={refusedMinutes}
             />
             <TextArea
               name="decisions"
@@ -370,52 +357,42 @@ export default function Meeting() {
               rows={2}
               label={t("minutes.decisionsLabel")}
               maxLength={DECISIONS_MAX}
-              error={errorsFor("minutes")?.decisions}
-              defaultValue={intent === "minutes" ? refused?.values.decisions : undefined}
+              refused={refusedMinutes}
             />
             <button type="submit">{t("minutes.save")}</button>
           </Form>
           <Form method="post">
             <h3>{t("commitments.add")}</h3>
-            <ErrorSummary errors={errorsFor("commitment")} />
+            <ErrorSummary errors={refusedCommitment?.errors} />
             <input type="hidden" name="intent" value="commitment" />
             <Field
               name="what"
               id="c-what"
               label={t("commitments.what")}
               maxLength={COMMITMENT_MAX}
-              error={errorsFor("commitment")?.what}
-              defaultValue={intent === "commitment" ? refused?.values.what : undefined}
+              refused={refusedCommitment}
             />
-            <div className="field">
-              <label htmlFor="c-kind">{t("commitments.ownerKind")}</label>
-              <select
-                id="c-kind"
-                name="ownerKind"
-                defaultValue={intent === "commitment" ? refused?.values.ownerKind : "department"}
-              >
-                {OWNER_KINDS.map((k) => (
-                  <option key={k} value={k}>
-                    {t(`ownerKind.${k}`)}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <SelectField
+              name="ownerKind"
+              id="c-kind"
+              label={t("commitments.ownerKind")}
+              options={OWNER_KINDS.map((k) => ({ value: k, label: t(`ownerKind.${k}`) }))}
+              refused={refusedCommitment}
+              defaultValue="department"
+            />
             <Field
               name="ownerName"
               id="c-owner"
               label={t("commitments.ownerName")}
               maxLength={OWNER_NAME_MAX}
-              error={errorsFor("commitment")?.ownerName}
-              defaultValue={intent === "commitment" ? refused?.values.ownerName : undefined}
+              refused={refusedCommitment}
             />
             <Field
               name="dueDate"
               id="c-due"
               type="date"
               label={t("commitments.dueDate")}
-              error={errorsFor("commitment")?.dueDate}
-              defaultValue={intent === "commitment" ? refused?.values.dueDate : undefined}
+              refused={refusedCommitment}
             />
             <button type="submit">{t("commitments.addSubmit")}</button>
           </Form>
@@ -438,29 +415,23 @@ function CommitmentUpdateForm({
 }) {
   const { t } = useTranslation(["meeting", "common"]);
   return (
-    <Form method="post" className="card">
-      <input type="hidden" name="intent" value="commitmentUpdate" />
-      <input type="hidden" name="commitmentId" value={c.id} />
-      <div className="field">
-        <label htmlFor={`cs-${c.id}`}>{t("commitments.newStatus")}</label>
-        <select id={`cs-${c.id}`} name="status" defaultValue={refused?.values.status ?? c.status}>
-          {COMMITMENT_STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {t(`commitmentStatus.${s}`)}
-            </option>
-          ))}
-        </select>
-      </div>
+    <IntentForm intent="commitmentUpdate" ids={{ commitmentId: c.id }} className="card">
+      <SelectField
+        name="status"
+        id={`cs-${c.id}`}
+        label={t("commitments.newStatus")}
+        options={COMMITMENT_STATUSES.map((s) => ({ value: s, label: t(`commitmentStatus.${s}`) }))}
+        defaultValue={refused?.values.status ?? c.status}
+      />
       <TextArea
         id={`cn-${c.id}`}
         name="note"
         rows={2}
         label={t("commitments.note")}
         maxLength={NOTE_MAX}
-        defaultValue={refused?.values.note}
-        error={refused?.errors.note}
+        refused={refused}
       />
       <button type="submit">{t("commitments.update")}</button>
-    </Form>
+    </IntentForm>
   );
 }

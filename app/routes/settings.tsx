@@ -1,9 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
-import { ErrorSummary, Notice } from "~/components/forms";
+import { ErrorSummary, IntentForm, Notice } from "~/components/forms";
 import { authorize, can } from "~/domain/permissions/policy";
 import { parseForm } from "~/domain/validation";
 import { getT } from "~/i18n/i18next.server";
@@ -119,8 +119,7 @@ export default function Settings() {
       {done === "saved" && <Notice>{t("settings.saved")}</Notice>}
       {done === "revoked" && <Notice>{t("settings.revoked")}</Notice>}
       <ErrorSummary errors={refused?.errors} />
-      <Form method="post" reloadDocument>
-        <input type="hidden" name="intent" value="preferences" />
+      <IntentForm intent="preferences" reloadDocument>
         <Choices
           name="lng"
           legend={t("settings.language")}
@@ -153,7 +152,7 @@ export default function Settings() {
         <button type="submit" className="primary">
           {t("settings.save")}
         </button>
-      </Form>
+      </IntentForm>
 
       {sessions && (
         <section aria-labelledby="data-title">
@@ -180,11 +179,9 @@ export default function Settings() {
                   {t("settings.lastSeen", { at: formatDateTime(s.lastSeenAt, lng) })}
                 </p>
                 {!s.current && (
-                  <Form method="post">
-                    <input type="hidden" name="intent" value="revoke" />
-                    <input type="hidden" name="sessionId" value={s.id} />
+                  <IntentForm intent="revoke" ids={{ sessionId: s.id }}>
                     <button type="submit">{t("settings.revoke")}</button>
-                  </Form>
+                  </IntentForm>
                 )}
               </li>
             ))}
