@@ -3,32 +3,20 @@
  * `../runner/command.server.ts`); the runner writes the `council.manage` audit entry.
  */
 import { z } from "zod";
-import type { LoginId } from "~/domain/accounts/schemas";
 import { DomainError } from "~/domain/errors";
 import { councilMemberSchema, councilSchema } from "~/domain/meetings/schemas";
 import { formId, id } from "~/domain/validation";
-import { findUserByLogin } from "../accounts/queries.server";
+import { userByLogin } from "../accounts/queries.server";
+import { notFound } from "../rows.server";
 import { command, type Trx } from "../runner/command.server";
 
 /** The council a command is about; 404 when there is none. */
-export async function loadCouncil(trx: Trx, councilId: number) {
-  const council = await trx
+export function loadCouncil(trx: Trx, councilId: number) {
+  return trx
     .selectFrom("councils")
     .select(["id", "areaId"])
     .where("id", "=", councilId)
-    .executeTakeFirst();
-  if (!council) throw new DomainError(404, "meeting:errors.councilNotFound");
-  return council;
-}
-
-/**
- * The person a committee names by login. Looked up only once the committee is authorised, so that
- * nobody else can learn from the answer which logins exist.
- */
-export async function userByLogin(trx: Trx, login: LoginId) {
-  const user = await findUserByLogin(login, trx);
-  if (!user) throw new DomainError(404, "community:errors.userNotFound", {}, "login");
-  return user;
+    .executeTakeFirstOrThrow(notFound("meeting:errors.councilNotFound"));
 }
 
 const councilTarget = (c: { areaId: number }) => ({ communityId: c.areaId });
@@ -42,12 +30,10 @@ export const createCouncil = command({
   load: async ({ trx, input }) => {
     const area = await trx
       .selectFrom("areas")
-      .select(["id", "level"])
+      .select("id")
       .where("id", "=", input.areaId)
-      .executeTakeFirst();
-    if (!area || (area.level !== "community" && area.level !== "street")) {
-      throw new DomainError(404, "community:errors.notFound");
-    }
+      .where("level", "in", ["community", "street"])
+      .executeTakeFirstOrThrow(notFound("community:errors.notFound"));
     return { areaId: area.id };
   },
   target: councilTarget,
