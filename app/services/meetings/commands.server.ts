@@ -15,6 +15,7 @@ import { command } from "../runner/command.server";
 import {
   loadMeeting,
   loadMeetingContext,
+  meetingEntry,
   meetingInput,
   targetOf,
   type MeetingContext,
@@ -73,12 +74,11 @@ export const createMeeting = command({
     emit({ type: "meeting.changed", communityId: council.areaId, meetingId });
     return meetingId;
   },
-  audit: ({ input, loaded: council }, meetingId) => ({
-    areaId: council.areaId,
-    subjectType: "meeting",
-    subjectId: meetingId,
-    details: { topic: input.topic, change: "scheduled" },
-  }),
+  audit: ({ input, loaded: council }, meetingId) =>
+    meetingEntry(
+      { id: meetingId, communityId: council.areaId },
+      { topic: input.topic, change: "scheduled" },
+    ),
 });
 
 /** One step on: scheduled → live → closed → published. */
@@ -113,12 +113,8 @@ export const moveMeeting = command({
     emit({ type: "meeting.changed", communityId: ctx.communityId, meetingId: ctx.id });
     emit({ type: "room.state", communityId: ctx.communityId, meetingId: ctx.id });
   },
-  audit: ({ input, loaded: ctx }) => ({
-    areaId: ctx.communityId,
-    subjectType: "meeting",
-    subjectId: ctx.id,
-    details: { change: "status", from: ctx.status, to: input.to },
-  }),
+  audit: ({ input, loaded: ctx }) =>
+    meetingEntry(ctx, { change: "status", from: ctx.status, to: input.to }),
 });
 
 /** Seats for officials, experts, organisations and the press are by invitation. */
@@ -158,12 +154,8 @@ export const inviteToSeat = command({
     emit({ type: "meeting.changed", communityId: ctx.communityId, meetingId: ctx.id });
     return user;
   },
-  audit: ({ input, loaded: ctx }, user) => ({
-    areaId: ctx.communityId,
-    subjectType: "meeting",
-    subjectId: ctx.id,
-    details: { change: "invited", displayName: user.displayName, kind: input.kind },
-  }),
+  audit: ({ input, loaded: ctx }, user) =>
+    meetingEntry(ctx, { change: "invited", displayName: user.displayName, kind: input.kind }),
 });
 
 /**

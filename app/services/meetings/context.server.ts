@@ -9,7 +9,7 @@ import type { Target } from "~/domain/permissions/policy";
 import { id } from "~/domain/validation";
 import { onEvent } from "../events.server";
 import { notFound } from "../rows.server";
-import type { Db, Trx } from "../runner/command.server";
+import type { AuditEntry, Db, Trx } from "../runner/command.server";
 
 export interface MeetingContext {
   id: number;
@@ -97,6 +97,12 @@ export const meetingInput = z.object({ meetingId: id });
 
 export const loadMeeting = ({ trx, input }: { trx: Trx; input: { meetingId: number } }) =>
   loadMeetingContext(trx, input.meetingId);
+
+/** The audit entry of a change to a meeting, in its community's log. */
+export const meetingEntry = (
+  m: { id: number; communityId: number },
+  details: Record<string, unknown>,
+): AuditEntry => ({ areaId: m.communityId, subjectType: "meeting", subjectId: m.id, details });
 
 export function targetOf(ctx: MeetingContext): Target {
   return { communityId: ctx.communityId, seatHolders: ctx.seatHolders, isPublic: ctx.isPublic };

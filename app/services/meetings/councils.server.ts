@@ -8,7 +8,7 @@ import { councilMemberSchema, councilSchema } from "~/domain/meetings/schemas";
 import { formId, id } from "~/domain/validation";
 import { userByLogin } from "../accounts/queries.server";
 import { notFound } from "../rows.server";
-import { command, type Trx } from "../runner/command.server";
+import { command, type AuditEntry, type Trx } from "../runner/command.server";
 
 /** The council a command is about; 404 when there is none. */
 export function loadCouncil(trx: Trx, councilId: number) {
@@ -20,6 +20,12 @@ export function loadCouncil(trx: Trx, councilId: number) {
 }
 
 const councilTarget = (c: { areaId: number }) => ({ communityId: c.areaId });
+
+/** The audit entry of a change to a council, in its area's log. */
+const councilEntry = (
+  c: { id: number; areaId: number },
+  details: Record<string, unknown>,
+): AuditEntry => ({ areaId: c.areaId, subjectType: "council", subjectId: c.id, details });
 const loadByInput = ({ trx, input }: { trx: Trx; input: { councilId: number } }) =>
   loadCouncil(trx, input.councilId);
 
@@ -52,12 +58,8 @@ export const createCouncil = command({
       .executeTakeFirstOrThrow();
     return councilId;
   },
-  audit: ({ input, loaded }, councilId) => ({
-    areaId: loaded.areaId,
-    subjectType: "council",
-    subjectId: councilId,
-    details: { name: input.name, change: "created" },
-  }),
+  audit: ({ input, loaded }, councilId) =>
+    councilEntry({ id: councilId, areaId: loaded.areaId }, { name: input.name, change: "created" }),
 });
 
 export const updateCouncil = command({
@@ -72,12 +74,8 @@ export const updateCouncil = command({
       .where("id", "=", council.id)
       .execute();
   },
-  audit: ({ input, loaded: council }) => ({
-    areaId: council.areaId,
-    subjectType: "council",
-    subjectId: council.id,
-    details: { name: input.name, change: "edited" },
-  }),
+  audit: ({ input, loaded: council }) =>
+    councilEntry(council, { name: input.name, change: "edited" }),
 });
 
 export const addCouncilMember = command({
@@ -97,12 +95,8 @@ export const addCouncilMember = command({
     }
     return user;
   },
-  audit: ({ loaded: council }, user) => ({
-    areaId: council.areaId,
-    subjectType: "council",
-    subjectId: council.id,
-    details: { change: "memberAdded", displayName: user.displayName },
-  }),
+  audit: ({ loaded: council }, user) =>
+    councilEntry(council, { change: "memberAdded", displayName: user.displayName }),
 });
 
 export const removeCouncilMember = command({
@@ -120,10 +114,6 @@ export const removeCouncilMember = command({
     if (removed.numDeletedRows === 0n)
       throw new DomainError(404, "meeting:errors.notCouncilMember");
   },
-  audit: ({ input, loaded: council }) => ({
-    areaId: council.areaId,
-    subjectType: "council",
-    subjectId: council.id,
-    details: { change: "memberRemoved", userId: input.userId },
-  }),
+  audit: ({ input, loaded: council }) =>
+    councilEntry(council, { change: "memberRemoved", userId: input.userId }),
 });

@@ -10,6 +10,7 @@ import { command, type Trx } from "../runner/command.server";
 import {
   loadMeeting,
   loadMeetingContext,
+  meetingEntry,
   meetingInput,
   targetOf,
   type MeetingContext,
@@ -52,12 +53,7 @@ export const writeMinutes = command({
     emit({ type: "meeting.changed", communityId: ctx.communityId, meetingId: ctx.id });
     return item;
   },
-  audit: ({ loaded: ctx }, item) => ({
-    areaId: ctx.communityId,
-    subjectType: "meeting",
-    subjectId: ctx.id,
-    details: { agendaItem: item.title },
-  }),
+  audit: ({ loaded: ctx }, item) => meetingEntry(ctx, { agendaItem: item.title }),
 });
 
 export const addCommitment = command({
