@@ -7,6 +7,7 @@ import { getDb } from "../../../db/client.server";
 import type { LoginId } from "~/domain/accounts/schemas";
 import { ANONYMOUS, type Actor } from "~/domain/permissions/policy";
 import type { Db } from "../runner/command.server";
+import { notFound } from "../rows.server";
 import { hashToken, SESSION_MS } from "./sessions.server";
 
 /** last_seen_at is written at most this often, so reading a page does not always write. */
@@ -139,11 +140,15 @@ export async function loadActor(user: SessionUser | null, db: Db = getDb()): Pro
   };
 }
 
-/** Someone named by their login; commands pass their transaction. */
-export async function findUserByLogin(id: LoginId, db: Db = getDb()) {
+/**
+ * The person a committee or an organisation's admin names by login; 404 when there is none.
+ * Commands look it up only once the actor is authorised, so that nobody else can learn from the
+ * answer which logins exist.
+ */
+export function userByLogin(db: Db, login: LoginId) {
   return db
     .selectFrom("users")
     .select(["id", "displayName"])
-    .where(loginColumn(id), "=", id.value)
-    .executeTakeFirst();
+    .where(loginColumn(login), "=", login.value)
+    .executeTakeFirstOrThrow(notFound("community:errors.userNotFound", "login"));
 }

@@ -16,6 +16,7 @@ import { registerSchema, reissueSchema, startSchema } from "~/domain/assistance/
 import { DomainError } from "~/domain/errors";
 import { type Actor, type Target } from "~/domain/permissions/policy";
 import { hashPassword } from "../accounts/password.server";
+import { notFound } from "../rows.server";
 import { command, runIn, type Trx } from "../runner/command.server";
 
 /** A sitting ends on its own after this long, so a forgotten one cannot linger at the window. */
@@ -197,8 +198,7 @@ export const startSitting = command({
       .where("memberships.communityId", "=", communityId)
       .where("memberships.status", "in", ["pending", "verified"])
       .where("users.deletedAt", "is", null)
-      .executeTakeFirst();
-    if (!resident) throw new DomainError(404, "assist:errors.noSuchResident");
+      .executeTakeFirstOrThrow(notFound("assist:errors.noSuchResident"));
     return { communityId, displayName: resident.displayName };
   },
   target: windowTarget,

@@ -9,17 +9,17 @@ import type { MembershipStatus } from "../../../db/schema";
 import { DomainError } from "~/domain/errors";
 import { appointSchema, decideSchema } from "~/domain/community/schemas";
 import { formId, id } from "~/domain/validation";
-import { findUserByLogin } from "../accounts/queries.server";
+import { userByLogin } from "../accounts/queries.server";
+import { notFound } from "../rows.server";
 import { command, type Trx } from "../runner/command.server";
 
-async function requireCommunity(trx: Trx, communityId: number) {
-  const area = await trx
+function requireCommunity(trx: Trx, communityId: number) {
+  return trx
     .selectFrom("areas")
-    .select(["id", "level"])
+    .select("id")
     .where("id", "=", communityId)
-    .executeTakeFirst();
-  if (!area || area.level !== "community") throw new DomainError(404, "community:errors.notFound");
-  return area;
+    .where("level", "=", "community")
+    .executeTakeFirstOrThrow(notFound("community:errors.notFound"));
 }
 
 const community = z.object({ communityId: id });
@@ -105,8 +105,8 @@ export const withdrawMembership = command({
 export const decideMembership = command({
   action: "membership.decide",
   input: decideSchema,
-  load: async ({ trx, input }) => {
-    const row = await trx
+  load: ({ trx, input }) =>
+    trx
       .selectFrom("memberships")
       .innerJoin("users", "users.id", "memberships.userId")
       .select([
@@ -116,10 +116,7 @@ export const decideMembership = command({
         "users.displayName",
       ])
       .where("memberships.id", "=", input.membershipId)
-      .executeTakeFirst();
-    if (!row) throw new DomainError(404, "community:errors.membershipNotFound");
-    return row;
-  },
+      .executeTakeFirstOrThrow(notFound("community:errors.membershipNotFound")),
   target: (row) => ({ communityId: row.communityId }),
   run: async ({ trx, actor, input: { decision, reason }, loaded: row, at, emit }) => {
     if (decision === "decline" && reason.trim() === "") {
@@ -158,8 +155,7 @@ export const appointCommitteeMember = command({
   target: (c) => ({ communityId: c.id }),
   run: async ({ trx, actor, input, loaded: c, at, emit }) => {
     // Looked up once authorised: whether a login exists is no business of anyone else's.
-    const user = await findUserByLogin(input.login, trx);
-    if (!user) throw new DomainError(404, "community:errors.userNotFound", {}, "login");
+    const user = await userByLogin(trx, input.login);
     const serving = await trx
       .selectFrom("committeeMembers")
       .select("communityId")
@@ -194,22 +190,20 @@ export const appointCommitteeMember = command({
 export const endCommitteeMember = command({
   action: "committee.end",
   input: z.object({ committeeMemberId: formId }),
-  load: async ({ trx, input }) => {
-    const row = await trx
+  load: ({ trx, input }) =>
+    trx
       .selectFrom("committeeMembers")
       .innerJoin("users", "users.id", "committeeMembers.userId")
       .select([
         "committeeMembers.id",
         "committeeMembers.communityId",
         "committeeMembers.userId",
-        "committeeMembers.endedAt",
         "users.displayName",
       ])
       .where("committeeMembers.id", "=", input.committeeMemberId)
-      .executeTakeFirst();
-    if (!row || row.endedAt) throw new DomainError(404, "community:errors.committeeNotFound");
-    return row;
-  },
+      // A seat that has ended is no longer there to end.
+      .where("committeeMembers.endedAt", "is", null)
+      .executeTakeFirstOrThrow(notFound("community:errors.committeeNotFound")),
   target: (row) => ({ communityId: row.communityId }),
   run: async ({ trx, actor, loaded: row, at, emit }) => {
     await trx

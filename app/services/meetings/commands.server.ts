@@ -10,14 +10,18 @@ import { canMoveTo, isOpenForPeople, SEAT_KINDS } from "~/domain/meetings/rules"
 import { inviteSchema, meetingSchema, moveSchema } from "~/domain/meetings/schemas";
 import { id } from "~/domain/validation";
 import { assistedBy } from "../assistance/actor";
-import { command, type Trx } from "../runner/command.server";
-import { loadMeetingContext, targetOf, type MeetingContext } from "./context.server";
-import { loadCouncil, userByLogin } from "./councils.server";
-
-const meetingId = z.object({ meetingId: id });
-
-const loadMeeting = ({ trx, input }: { trx: Trx; input: { meetingId: number } }) =>
-  loadMeetingContext(trx, input.meetingId);
+import { countOf } from "../rows.server";
+import { command } from "../runner/command.server";
+import {
+  loadMeeting,
+  loadMeetingContext,
+  meetingEntry,
+  meetingInput,
+  targetOf,
+  type MeetingContext,
+} from "./context.server";
+import { userByLogin } from "../accounts/queries.server";
+import { loadCouncil } from "./councils.server";
 
 /** Managing a meeting is the committee's of the meeting's community. */
 const managed = (ctx: MeetingContext) => ({ communityId: ctx.communityId });
@@ -70,18 +74,17 @@ export const createMeeting = command({
     emit({ type: "meeting.changed", communityId: council.areaId, meetingId });
     return meetingId;
   },
-  audit: ({ input, loaded: council }, meetingId) => ({
-    areaId: council.areaId,
-    subjectType: "meeting",
-    subjectId: meetingId,
-    details: { topic: input.topic, change: "scheduled" },
-  }),
+  audit: ({ input, loaded: council }, meetingId) =>
+    meetingEntry(
+      { id: meetingId, communityId: council.areaId },
+      { topic: input.topic, change: "scheduled" },
+    ),
 });
 
 /** One step on: scheduled → live → closed → published. */
 export const moveMeeting = command({
   action: "meeting.manage",
-  input: moveSchema.and(meetingId),
+  input: moveSchema.and(meetingInput),
   load: loadMeeting,
   target: managed,
   run: async ({ trx, input: { to }, loaded: ctx, emit }) => {
@@ -110,18 +113,14 @@ export const moveMeeting = command({
     emit({ type: "meeting.changed", communityId: ctx.communityId, meetingId: ctx.id });
     emit({ type: "room.state", communityId: ctx.communityId, meetingId: ctx.id });
   },
-  audit: ({ input, loaded: ctx }) => ({
-    areaId: ctx.communityId,
-    subjectType: "meeting",
-    subjectId: ctx.id,
-    details: { change: "status", from: ctx.status, to: input.to },
-  }),
+  audit: ({ input, loaded: ctx }) =>
+    meetingEntry(ctx, { change: "status", from: ctx.status, to: input.to }),
 });
 
 /** Seats for officials, experts, organisations and the press are by invitation. */
 export const inviteToSeat = command({
   action: "meeting.manage",
-  input: inviteSchema.and(meetingId),
+  input: inviteSchema.and(meetingInput),
   load: loadMeeting,
   target: managed,
   run: async ({ trx, actor, input, loaded: ctx, at, emit }) => {
@@ -155,12 +154,8 @@ export const inviteToSeat = command({
     emit({ type: "meeting.changed", communityId: ctx.communityId, meetingId: ctx.id });
     return user;
   },
-  audit: ({ input, loaded: ctx }, user) => ({
-    areaId: ctx.communityId,
-    subjectType: "meeting",
-    subjectId: ctx.id,
-    details: { change: "invited", displayName: user.displayName, kind: input.kind },
-  }),
+  audit: ({ input, loaded: ctx }, user) =>
+    meetingEntry(ctx, { change: "invited", displayName: user.displayName, kind: input.kind }),
 });
 
 /**
@@ -169,7 +164,7 @@ export const inviteToSeat = command({
  */
 export const rsvp = command({
   action: "meeting.rsvp",
-  input: meetingId,
+  input: meetingInput,
   load: loadMeeting,
   target: targetOf,
   run: async ({ trx, actor, loaded: ctx, at, emit }) => {
@@ -197,13 +192,10 @@ export const rsvp = command({
       .executeTakeFirst();
     if (!seat) throw new DomainError(409, "meeting:errors.noSuchSeats");
     if (seat.capacity !== null) {
-      const taken = await trx
-        .selectFrom("rsvps")
-        .select(trx.fn.countAll<number>().as("n"))
-        .where("meetingId", "=", ctx.id)
-        .where("kind", "=", kind)
-        .executeTakeFirstOrThrow();
-      if (Number(taken.n) >= seat.capacity) throw new DomainError(409, "meeting:errors.full");
+      const taken = await countOf(
+        trx.selectFrom("rsvps").where("meetingId", "=", ctx.id).where("kind", "=", kind),
+      );
+      if (taken >= seat.capacity) throw new DomainError(409, "meeting:errors.full");
     }
     await trx
       .insertInto("rsvps")
@@ -220,7 +212,7 @@ export const rsvp = command({
  */
 export const cancelRsvp = command({
   action: "meeting.rsvp",
-  input: meetingId,
+  input: meetingInput,
   load: async ({ trx, actor, input }) => {
     const ctx = await loadMeetingContext(trx, input.meetingId);
     // Nobody signed in holds a sign-up: the policy answers them (sign in), not a 404.

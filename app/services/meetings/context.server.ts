@@ -4,10 +4,12 @@
  */
 import { getDb } from "../../../db/client.server";
 import type { MeetingStatus } from "../../../db/schema";
-import { DomainError } from "~/domain/errors";
+import { z } from "zod";
 import type { Target } from "~/domain/permissions/policy";
+import { id } from "~/domain/validation";
 import { onEvent } from "../events.server";
-import type { Db } from "../runner/command.server";
+import { notFound } from "../rows.server";
+import type { AuditEntry, Db, Trx } from "../runner/command.server";
 
 export interface MeetingContext {
   id: number;
@@ -71,8 +73,7 @@ export async function loadMeetingContext(db: Db, meetingId: number): Promise<Mee
       "meetings.currentAgendaItemId",
     ])
     .where("meetings.id", "=", meetingId)
-    .executeTakeFirst();
-  if (!m) throw new DomainError(404, "meeting:errors.meetingNotFound");
+    .executeTakeFirstOrThrow(notFound("meeting:errors.meetingNotFound"));
   const invites = await db
     .selectFrom("seatInvites")
     .select("userId")
@@ -90,6 +91,18 @@ export async function loadMeetingContext(db: Db, meetingId: number): Promise<Mee
     seatHolders: invites.map((i) => i.userId),
   };
 }
+
+/** The input of a command about one meeting, and its `load`. */
+export const meetingInput = z.object({ meetingId: id });
+
+export const loadMeeting = ({ trx, input }: { trx: Trx; input: { meetingId: number } }) =>
+  loadMeetingContext(trx, input.meetingId);
+
+/** The audit entry of a change to a meeting, in its community's log. */
+export const meetingEntry = (
+  m: { id: number; communityId: number },
+  details: Record<string, unknown>,
+): AuditEntry => ({ areaId: m.communityId, subjectType: "meeting", subjectId: m.id, details });
 
 export function targetOf(ctx: MeetingContext): Target {
   return { communityId: ctx.communityId, seatHolders: ctx.seatHolders, isPublic: ctx.isPublic };

@@ -3,35 +3,29 @@
  * `../runner/command.server.ts`); the runner writes the `council.manage` audit entry.
  */
 import { z } from "zod";
-import type { LoginId } from "~/domain/accounts/schemas";
 import { DomainError } from "~/domain/errors";
 import { councilMemberSchema, councilSchema } from "~/domain/meetings/schemas";
 import { formId, id } from "~/domain/validation";
-import { findUserByLogin } from "../accounts/queries.server";
-import { command, type Trx } from "../runner/command.server";
+import { userByLogin } from "../accounts/queries.server";
+import { notFound } from "../rows.server";
+import { command, type AuditEntry, type Trx } from "../runner/command.server";
 
 /** The council a command is about; 404 when there is none. */
-export async function loadCouncil(trx: Trx, councilId: number) {
-  const council = await trx
+export function loadCouncil(trx: Trx, councilId: number) {
+  return trx
     .selectFrom("councils")
     .select(["id", "areaId"])
     .where("id", "=", councilId)
-    .executeTakeFirst();
-  if (!council) throw new DomainError(404, "meeting:errors.councilNotFound");
-  return council;
-}
-
-/**
- * The person a committee names by login. Looked up only once the committee is authorised, so that
- * nobody else can learn from the answer which logins exist.
- */
-export async function userByLogin(trx: Trx, login: LoginId) {
-  const user = await findUserByLogin(login, trx);
-  if (!user) throw new DomainError(404, "community:errors.userNotFound", {}, "login");
-  return user;
+    .executeTakeFirstOrThrow(notFound("meeting:errors.councilNotFound"));
 }
 
 const councilTarget = (c: { areaId: number }) => ({ communityId: c.areaId });
+
+/** The audit entry of a change to a council, in its area's log. */
+const councilEntry = (
+  c: { id: number; areaId: number },
+  details: Record<string, unknown>,
+): AuditEntry => ({ areaId: c.areaId, subjectType: "council", subjectId: c.id, details });
 const loadByInput = ({ trx, input }: { trx: Trx; input: { councilId: number } }) =>
   loadCouncil(trx, input.councilId);
 
@@ -42,12 +36,10 @@ export const createCouncil = command({
   load: async ({ trx, input }) => {
     const area = await trx
       .selectFrom("areas")
-      .select(["id", "level"])
+      .select("id")
       .where("id", "=", input.areaId)
-      .executeTakeFirst();
-    if (!area || (area.level !== "community" && area.level !== "street")) {
-      throw new DomainError(404, "community:errors.notFound");
-    }
+      .where("level", "in", ["community", "street"])
+      .executeTakeFirstOrThrow(notFound("community:errors.notFound"));
     return { areaId: area.id };
   },
   target: councilTarget,
@@ -66,12 +58,8 @@ export const createCouncil = command({
       .executeTakeFirstOrThrow();
     return councilId;
   },
-  audit: ({ input, loaded }, councilId) => ({
-    areaId: loaded.areaId,
-    subjectType: "council",
-    subjectId: councilId,
-    details: { name: input.name, change: "created" },
-  }),
+  audit: ({ input, loaded }, councilId) =>
+    councilEntry({ id: councilId, areaId: loaded.areaId }, { name: input.name, change: "created" }),
 });
 
 export const updateCouncil = command({
@@ -86,12 +74,8 @@ export const updateCouncil = command({
       .where("id", "=", council.id)
       .execute();
   },
-  audit: ({ input, loaded: council }) => ({
-    areaId: council.areaId,
-    subjectType: "council",
-    subjectId: council.id,
-    details: { name: input.name, change: "edited" },
-  }),
+  audit: ({ input, loaded: council }) =>
+    councilEntry(council, { name: input.name, change: "edited" }),
 });
 
 export const addCouncilMember = command({
@@ -111,12 +95,8 @@ export const addCouncilMember = command({
     }
     return user;
   },
-  audit: ({ loaded: council }, user) => ({
-    areaId: council.areaId,
-    subjectType: "council",
-    subjectId: council.id,
-    details: { change: "memberAdded", displayName: user.displayName },
-  }),
+  audit: ({ loaded: council }, user) =>
+    councilEntry(council, { change: "memberAdded", displayName: user.displayName }),
 });
 
 export const removeCouncilMember = command({
@@ -134,10 +114,6 @@ export const removeCouncilMember = command({
     if (removed.numDeletedRows === 0n)
       throw new DomainError(404, "meeting:errors.notCouncilMember");
   },
-  audit: ({ input, loaded: council }) => ({
-    areaId: council.areaId,
-    subjectType: "council",
-    subjectId: council.id,
-    details: { change: "memberRemoved", userId: input.userId },
-  }),
+  audit: ({ input, loaded: council }) =>
+    councilEntry(council, { change: "memberRemoved", userId: input.userId }),
 });

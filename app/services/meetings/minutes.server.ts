@@ -2,39 +2,38 @@
  * Minutes per agenda item, and the commitments a meeting makes with their dated updates: the
  * writes. Each is a command (see `../runner/command.server.ts`); the runner writes the audit entry.
  */
-import { z } from "zod";
 import { DomainError } from "~/domain/errors";
 import { canMoveCommitment } from "~/domain/meetings/rules";
 import { commitmentSchema, commitmentUpdateSchema, minutesSchema } from "~/domain/meetings/schemas";
-import { id } from "~/domain/validation";
+import { notFound } from "../rows.server";
 import { command, type Trx } from "../runner/command.server";
-import { loadMeetingContext, targetOf, type MeetingContext } from "./context.server";
-
-const meetingId = z.object({ meetingId: id });
-
-const loadMeeting = ({ trx, input }: { trx: Trx; input: { meetingId: number } }) =>
-  loadMeetingContext(trx, input.meetingId);
+import {
+  loadMeeting,
+  loadMeetingContext,
+  meetingEntry,
+  meetingInput,
+  targetOf,
+  type MeetingContext,
+} from "./context.server";
 
 /** Minutes record what was said: not before the meeting has begun. */
 function checkStarted(ctx: MeetingContext) {
   if (ctx.status === "scheduled") throw new DomainError(409, "meeting:errors.minutesTooEarly");
 }
 
-async function agendaItem(trx: Trx, meetingId: number, agendaItemId: number) {
-  const item = await trx
+function agendaItem(trx: Trx, meetingId: number, agendaItemId: number) {
+  return trx
     .selectFrom("agendaItems")
     .select(["id", "title"])
     .where("id", "=", agendaItemId)
     .where("meetingId", "=", meetingId)
-    .executeTakeFirst();
-  if (!item) throw new DomainError(404, "meeting:errors.agendaItemNotFound", {}, "agendaItemId");
-  return item;
+    .executeTakeFirstOrThrow(notFound("meeting:errors.agendaItemNotFound", "agendaItemId"));
 }
 
 /** Writes (or rewrites) the minutes of one agenda item. */
 export const writeMinutes = command({
   action: "minutes.write",
-  input: minutesSchema.and(meetingId),
+  input: minutesSchema.and(meetingInput),
   load: loadMeeting,
   target: targetOf,
   run: async ({ trx, actor, input, loaded: ctx, at, emit }) => {
@@ -54,17 +53,12 @@ export const writeMinutes = command({
     emit({ type: "meeting.changed", communityId: ctx.communityId, meetingId: ctx.id });
     return item;
   },
-  audit: ({ loaded: ctx }, item) => ({
-    areaId: ctx.communityId,
-    subjectType: "meeting",
-    subjectId: ctx.id,
-    details: { agendaItem: item.title },
-  }),
+  audit: ({ loaded: ctx }, item) => meetingEntry(ctx, { agendaItem: item.title }),
 });
 
 export const addCommitment = command({
   action: "minutes.write",
-  input: commitmentSchema.and(meetingId),
+  input: commitmentSchema.and(meetingInput),
   load: loadMeeting,
   target: targetOf,
   run: async ({ trx, actor, input, loaded: ctx, at, emit }) => {
@@ -105,8 +99,7 @@ export const updateCommitment = command({
       .selectFrom("commitments")
       .select(["id", "meetingId", "status", "what"])
       .where("id", "=", input.commitmentId)
-      .executeTakeFirst();
-    if (!commitment) throw new DomainError(404, "meeting:errors.commitmentNotFound");
+      .executeTakeFirstOrThrow(notFound("meeting:errors.commitmentNotFound"));
     return { commitment, ctx: await loadMeetingContext(trx, commitment.meetingId) };
   },
   target: ({ ctx }) => targetOf(ctx),

@@ -13,6 +13,8 @@ import {
   type OrganisationInput,
 } from "~/domain/projects/schemas";
 import { formId, id } from "~/domain/validation";
+import { userByLogin } from "../accounts/queries.server";
+import { countOf, notFound } from "../rows.server";
 import { command, type Db, type Trx } from "../runner/command.server";
 import { reindex } from "../search.server";
 
@@ -21,8 +23,7 @@ export async function loadOrg(db: Db, orgId: number) {
     .selectFrom("organisations")
     .select(["id", "name", "tier", "status", "createdBy"])
     .where("id", "=", orgId)
-    .executeTakeFirst();
-  if (!org) throw new DomainError(404, "project:errors.organisationNotFound");
+    .executeTakeFirstOrThrow(notFound("project:errors.organisationNotFound"));
   const communities = await db
     .selectFrom("organisationCommunities")
     .select("communityId")
@@ -207,12 +208,7 @@ export const inviteMember = command({
   target: orgTarget,
   run: async ({ trx, actor, input, loaded: org, at, emit }) => {
     // Looked up only once the inviter is known to be an admin: nobody else learns who has an account.
-    const user = await trx
-      .selectFrom("users")
-      .select("id")
-      .where(input.login.kind === "phone" ? "phone" : "username", "=", input.login.value)
-      .executeTakeFirst();
-    if (!user) throw new DomainError(404, "community:errors.userNotFound", {}, "login");
+    const user = await userByLogin(trx, input.login);
     const inserted = await trx
       .insertInto("organisationMembers")
       .values({
@@ -286,14 +282,14 @@ export const removeMember = command({
       .executeTakeFirst();
     if (!member) throw new DomainError(404, "project:errors.notAMember");
     if (member.role === "admin" && member.status === "active") {
-      const { n } = await trx
-        .selectFrom("organisationMembers")
-        .select((eb) => eb.fn.countAll<number>().as("n"))
-        .where("organisationId", "=", org.id)
-        .where("role", "=", "admin")
-        .where("status", "=", "active")
-        .executeTakeFirstOrThrow();
-      if (Number(n) <= 1) throw new DomainError(409, "project:errors.lastAdmin");
+      const admins = await countOf(
+        trx
+          .selectFrom("organisationMembers")
+          .where("organisationId", "=", org.id)
+          .where("role", "=", "admin")
+          .where("status", "=", "active"),
+      );
+      if (admins <= 1) throw new DomainError(409, "project:errors.lastAdmin");
     }
     await trx
       .deleteFrom("organisationMembers")

@@ -5,10 +5,10 @@
  */
 import { getDb } from "../../../db/client.server";
 import type { OrganisationTier, ServiceArea } from "../../../db/schema";
-import { DomainError } from "~/domain/errors";
 import { authorize, can, type Actor } from "~/domain/permissions/policy";
 import { averageRating } from "~/domain/projects/rules";
 import { matchExpression } from "~/domain/search/segment";
+import { countOf, orNull } from "../rows.server";
 import { matchingIds } from "../search.server";
 import { loadOrg, orgTarget, type OrgRow } from "./commands.server";
 
@@ -74,8 +74,8 @@ export async function listOrganisations(
     );
   }
   const page = Math.max(1, filters.page ?? 1);
-  const [{ total }, rows] = await Promise.all([
-    q.select((eb) => eb.fn.countAll<number>().as("total")).executeTakeFirstOrThrow(),
+  const [total, rows] = await Promise.all([
+    countOf(q),
     q
       .select([
         "organisations.id",
@@ -99,7 +99,7 @@ export async function listOrganisations(
   ]);
   const services = await servicesOf(rows.map((r) => r.id));
   return {
-    total: Number(total),
+    total,
     searched: expression !== null,
     items: rows.map((r) => ({
       ...r,
@@ -131,10 +131,7 @@ export interface OrganisationMemberView {
 
 export async function organisationPage(actor: Actor, id: number) {
   const db = getDb();
-  const org = await loadOrg(db, id).catch((e: unknown) => {
-    if (e instanceof DomainError && e.status === 404) return null;
-    throw e;
-  });
+  const org = await orNull(loadOrg(db, id));
   if (!org || !(canSee(actor, org) || (await isInvited(actor, id)))) return null;
   const target = orgTarget(org);
   const isMember = can(actor, "project.viewDraft", { organisationId: id });

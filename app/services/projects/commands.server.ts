@@ -31,14 +31,26 @@ import { command, type Trx } from "../runner/command.server";
 
 import { loadVisible, about, record, reviewIfSupported } from "./shared.server";
 
-function searchTexts(input: {
-  title: string;
-  summary: string;
-  description: string;
-  place: string | null;
-  beneficiaries: string;
-}) {
+type FormInput = z.output<typeof projectEditSchema>;
+
+function searchTexts(input: FormInput) {
   return [input.title, input.summary, input.description, input.place ?? "", input.beneficiaries];
+}
+
+/** The columns the proposal form fills, alike when proposing and when editing. */
+function formColumns(input: FormInput) {
+  return {
+    gridId: input.gridId,
+    place: input.place ?? "",
+    title: input.title,
+    summary: input.summary,
+    description: input.description,
+    category: input.category,
+    beneficiaries: input.beneficiaries,
+    startsOn: input.startsOn,
+    endsOn: input.endsOn,
+    budgetTotal: input.total,
+  };
 }
 
 /** A project's optional grid must be one of its community's grids. */
@@ -84,14 +96,14 @@ export const proposeProject = command({
   load: async ({ trx, input }) => {
     // Who proposes, for whom, where: a resident of the community, or a member for a serving
     // organisation (being a resident is not enough to propose in an organisation's name).
-    const community = await trx
+    await trx
       .selectFrom("areas")
-      .select(["id", "level"])
+      .select("id")
       .where("id", "=", input.communityId)
-      .executeTakeFirst();
-    if (!community || community.level !== "community") {
-      throw new DomainError(400, "project:errors.badCommunity", {}, "communityId");
-    }
+      .where("level", "=", "community")
+      .executeTakeFirstOrThrow(
+        () => new DomainError(400, "project:errors.badCommunity", {}, "communityId"),
+      );
     await checkGrid(trx, input.gridId, input.communityId);
   },
   target: (_l, input) =>
@@ -120,19 +132,10 @@ export const proposeProject = command({
     const { id: projectId } = await trx
       .insertInto("projects")
       .values({
+        ...formColumns(input),
         communityId: input.communityId,
-        gridId: input.gridId,
-        place: input.place ?? "",
         organisationId: input.organisationId,
         proposerId: actor.userId,
-        title: input.title,
-        summary: input.summary,
-        description: input.description,
-        category: input.category,
-        beneficiaries: input.beneficiaries,
-        startsOn: input.startsOn,
-        endsOn: input.endsOn,
-        budgetTotal: input.total,
         status: "draft",
         statusReason: null,
         photo: prepared,
@@ -173,20 +176,7 @@ export const editProject = command({
     const photo = prepared ?? (input.removePhoto ? null : p.photo);
     await trx
       .updateTable("projects")
-      .set({
-        gridId: input.gridId,
-        place: input.place ?? "",
-        title: input.title,
-        summary: input.summary,
-        description: input.description,
-        category: input.category,
-        beneficiaries: input.beneficiaries,
-        startsOn: input.startsOn,
-        endsOn: input.endsOn,
-        budgetTotal: input.total,
-        updatedAt: at,
-        photo,
-      })
+      .set({ ...formColumns(input), updatedAt: at, photo })
       .where("id", "=", p.id)
       .where("status", "=", p.status)
       .execute();

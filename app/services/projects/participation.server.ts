@@ -8,6 +8,7 @@ import { FLAGS_TO_HIDE, isPublicStatus, isSupportable } from "~/domain/projects/
 import { commentSchema, moderationSchema, ratingSchema } from "~/domain/projects/schemas";
 import { formId, id } from "~/domain/validation";
 import { assistedBy } from "../assistance/actor";
+import { countOf } from "../rows.server";
 import { command, type Trx } from "../runner/command.server";
 
 import { loadVisible, about, reviewIfSupported } from "./shared.server";
@@ -111,13 +112,13 @@ export const addComment = command({
       }
     }
     const since = new Date(now.getTime() - 60_000).toISOString();
-    const { n } = await trx
-      .selectFrom("projectComments")
-      .select((eb) => eb.fn.countAll<number>().as("n"))
-      .where("authorId", "=", actor.userId)
-      .where("createdAt", ">", since)
-      .executeTakeFirstOrThrow();
-    if (Number(n) >= COMMENTS_PER_MINUTE) {
+    const recent = await countOf(
+      trx
+        .selectFrom("projectComments")
+        .where("authorId", "=", actor.userId)
+        .where("createdAt", ">", since),
+    );
+    if (recent >= COMMENTS_PER_MINUTE) {
       throw new DomainError(429, "project:errors.commentRate", {}, "body");
     }
     const { id: commentId } = await trx

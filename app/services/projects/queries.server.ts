@@ -4,7 +4,6 @@
  */
 import { getDb } from "../../../db/client.server";
 import type { ProjectStatus, ServiceArea } from "../../../db/schema";
-import { DomainError } from "~/domain/errors";
 import { authorize, can, type Actor } from "~/domain/permissions/policy";
 import {
   availableSteps,
@@ -14,6 +13,7 @@ import {
   projectTarget,
 } from "~/domain/projects/rules";
 import { matchExpression } from "~/domain/search/segment";
+import { countOf, orNull } from "../rows.server";
 import { matchingIds, rankExpression } from "../search.server";
 import { visibleProject as visibleIn } from "./shared.server";
 
@@ -94,8 +94,8 @@ export async function listProjects(
   if (sort === "relevance" && expression) {
     rows = rows.orderBy(rankExpression("project", expression, "projects.id"));
   }
-  const [{ total }, items] = await Promise.all([
-    q.select((eb) => eb.fn.countAll<number>().as("total")).executeTakeFirstOrThrow(),
+  const [total, items] = await Promise.all([
+    countOf(q),
     rows
       .orderBy("projects.createdAt", "desc")
       .orderBy("projects.id", "desc")
@@ -103,7 +103,7 @@ export async function listProjects(
       .offset((page - 1) * PROJECTS_PAGE)
       .execute(),
   ]);
-  return { items, total: Number(total), searched: expression !== null };
+  return { items, total, searched: expression !== null };
 }
 
 /** Projects waiting for this committee: submitted or under review, oldest first. */
@@ -153,10 +153,7 @@ export interface CommentView {
 }
 
 export async function projectPage(actor: Actor, id: number) {
-  const p = await visibleProject(actor, id).catch((e: unknown) => {
-    if (e instanceof DomainError && e.status === 404) return null;
-    throw e;
-  });
+  const p = await orNull(visibleProject(actor, id));
   if (!p) return null;
   const db = getDb();
   const target = projectTarget(p);
@@ -261,12 +258,12 @@ export async function projectPage(actor: Actor, id: number) {
             .where("projectComments.projectId", "=", id)
             .where("commentFlags.userId", "=", actor.userId)
             .execute(),
-      db
-        .selectFrom("projectSupports")
-        .select((eb) => eb.fn.countAll<number>().as("n"))
-        .where("projectId", "=", id)
-        .where("assistedBy", "is not", null)
-        .executeTakeFirstOrThrow(),
+      countOf(
+        db
+          .selectFrom("projectSupports")
+          .where("projectId", "=", id)
+          .where("assistedBy", "is not", null),
+      ),
     ]);
   const flagged = new Set(myFlags.map((f) => f.commentId));
   const commentViews: CommentView[] = comments.map((c) => {
@@ -299,7 +296,7 @@ export async function projectPage(actor: Actor, id: number) {
       hasPhoto: photo !== null,
       ratingCount,
       averageRating: averageRating(ratingSum, ratingCount),
-      assistedSupports: Number(assistedSupports.n),
+      assistedSupports,
     },
     items,
     events: events.map(({ assistedBy, ...e }) => ({

@@ -6,10 +6,11 @@ import { DomainError } from "~/domain/errors";
 import { can, type Actor } from "~/domain/permissions/policy";
 import { isPublicStatus, projectTarget, type ProjectStatus } from "~/domain/projects/rules";
 import { assistedBy } from "../assistance/actor";
+import { notFound } from "../rows.server";
 import { type Db, type Trx } from "../runner/command.server";
 
-export async function loadProject(db: Db, projectId: number) {
-  const p = await db
+export function loadProject(db: Db, projectId: number) {
+  return db
     .selectFrom("projects")
     .select([
       "id",
@@ -22,9 +23,7 @@ export async function loadProject(db: Db, projectId: number) {
       "photo",
     ])
     .where("id", "=", projectId)
-    .executeTakeFirst();
-  if (!p) throw new DomainError(404, "project:errors.notFound");
-  return p;
+    .executeTakeFirstOrThrow(notFound("project:errors.notFound"));
 }
 export type ProjectRow = Awaited<ReturnType<typeof loadProject>>;
 

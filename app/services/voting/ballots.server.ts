@@ -24,6 +24,7 @@ import {
   type VoteKind,
 } from "~/domain/voting/schemas";
 import { formId, id } from "~/domain/validation";
+import { countOf } from "../rows.server";
 import { command, type Trx } from "../runner/command.server";
 import { loadPoll, loadRound, optionIdsOf, pollTarget, roundCosts } from "./records.server";
 
@@ -171,13 +172,13 @@ export const enterPaperBallot = command({
     }
     checkOpen(box.window, now);
     const choices = box.check(input.choice);
-    const { n } = await trx
-      .selectFrom("committeeMembers")
-      .select((eb) => eb.fn.countAll<number>().as("n"))
-      .where("communityId", "=", box.communityId)
-      .where("endedAt", "is", null)
-      .executeTakeFirstOrThrow();
-    const needsReview = Number(n) < 2;
+    const serving = await countOf(
+      trx
+        .selectFrom("committeeMembers")
+        .where("communityId", "=", box.communityId)
+        .where("endedAt", "is", null),
+    );
+    const needsReview = serving < 2;
     const participationId = await participate(trx, input.kind, input.id, voterId, at, {
       enteredBy: actor.userId,
       needsReview,

@@ -10,6 +10,7 @@ import { runTally } from "~/domain/voting/outcome";
 import { phaseOf, YES_NO } from "~/domain/voting/rules";
 import { pollSchema, roundSchema } from "~/domain/voting/schemas";
 import { id } from "~/domain/validation";
+import { notFound } from "../rows.server";
 import { command } from "../runner/command.server";
 import { loadRound, roundCosts } from "./records.server";
 
@@ -22,14 +23,13 @@ export const createPoll = command({
   run: async ({ trx, actor, input, at, emit }) => {
     const { communityId, meetingId } = input;
     if (meetingId !== null) {
-      const meeting = await trx
+      await trx
         .selectFrom("meetings")
         .innerJoin("councils", "councils.id", "meetings.councilId")
         .select("meetings.id")
         .where("meetings.id", "=", meetingId)
         .where("councils.areaId", "=", communityId)
-        .executeTakeFirst();
-      if (!meeting) throw new DomainError(404, "meeting:errors.meetingNotFound");
+        .executeTakeFirstOrThrow(notFound("meeting:errors.meetingNotFound"));
     } else if (input.electorate === "seatHolders") {
       throw new DomainError(400, "vote:errors.seatHoldersNeedMeeting", {}, "electorate");
     }

@@ -7,23 +7,33 @@
 import { sql } from "kysely";
 import { getDb } from "../../../db/client.server";
 import { jsonArrayElements } from "../../../db/portable";
-import { DomainError } from "~/domain/errors";
-import { authorize, can, decide, type Actor, type Decision } from "~/domain/permissions/policy";
+import { authorize, can, decide, type Actor, type Target } from "~/domain/permissions/policy";
 import { phaseOf, type Phase } from "~/domain/voting/rules";
 import type { VoteKind } from "~/domain/voting/schemas";
+import { orNull } from "../rows.server";
 import { run } from "../runner/command.server";
 import { counterOf, tallyRound } from "./commands.server";
 import { loadPoll, loadRound, pollTarget } from "./records.server";
 
-/** Why the policy refuses an action, or null when it allows it. */
-const refusalOf = (d: Decision) => (d.ok ? null : d.reason);
-
-/** A page's subject, or null for one that does not exist (the route answers 404). */
-function orNull<T>(p: Promise<T>): Promise<T | null> {
-  return p.catch((e: unknown) => {
-    if (e instanceof DomainError && e.status === 404) return null;
-    throw e;
-  });
+/** What a poll's or a round's page tells the person viewing it about voting there. */
+function viewerOf(
+  actor: Actor,
+  action: "poll.vote" | "budget.vote",
+  target: Target,
+  phase: Phase,
+  voted: boolean,
+  canManage: boolean,
+) {
+  const decision = decide(actor, action, target);
+  return {
+    signedIn: actor.userId !== null,
+    voted,
+    canVote: phase === "open" && !voted && decision.ok,
+    eligible: decision.ok,
+    // Why not, as the policy says: the page words "not eligible" and "not on someone's behalf".
+    refusal: decision.ok ? null : decision.reason,
+    canManage,
+  };
 }
 
 /**
@@ -187,15 +197,7 @@ export async function pollPage(actor: Actor, id: number) {
     results,
     ballots: tally.ballots,
     paperBallots: tally.paper,
-    viewer: {
-      signedIn: actor.userId !== null,
-      voted,
-      canVote: phase === "open" && !voted && can(actor, "poll.vote", target),
-      eligible: can(actor, "poll.vote", target),
-      // Why not, as the policy says: the page words "not eligible" and "not on someone's behalf".
-      refusal: refusalOf(decide(actor, "poll.vote", target)),
-      canManage,
-    },
+    viewer: viewerOf(actor, "poll.vote", target, phase, voted, canManage),
     paper: canManage ? await paperEntries("poll", id) : null,
     voters:
       canManage && phase === "open"
@@ -254,14 +256,7 @@ export async function roundPage(actor: Actor, id: number) {
     community,
     ballots: tally.ballots,
     paperBallots: tally.paper,
-    viewer: {
-      signedIn: actor.userId !== null,
-      voted,
-      canVote: phase === "open" && !voted && can(actor, "budget.vote", target),
-      eligible: can(actor, "budget.vote", target),
-      refusal: refusalOf(decide(actor, "budget.vote", target)),
-      canManage,
-    },
+    viewer: viewerOf(actor, "budget.vote", target, phase, voted, canManage),
     paper: canManage ? await paperEntries("round", id) : null,
     voters:
       canManage && phase === "open"

@@ -2,9 +2,9 @@
  * Polls and budget rounds as both the commands and the pages read them, on the handle they are
  * given: a command's transaction, or the database.
  */
-import { DomainError } from "~/domain/errors";
 import type { Target } from "~/domain/permissions/policy";
 import type { PollMethod, TallyMethod } from "~/domain/voting/rules";
+import { notFound } from "../rows.server";
 import type { Db } from "../runner/command.server";
 
 export interface PollRow {
@@ -20,8 +20,8 @@ export interface PollRow {
   closesAt: string;
 }
 
-export async function loadPoll(db: Db, id: number): Promise<PollRow> {
-  const poll = await db
+export function loadPoll(db: Db, id: number): Promise<PollRow> {
+  return db
     .selectFrom("polls")
     .select([
       "id",
@@ -36,9 +36,7 @@ export async function loadPoll(db: Db, id: number): Promise<PollRow> {
       "closesAt",
     ])
     .where("id", "=", id)
-    .executeTakeFirst();
-  if (!poll) throw new DomainError(404, "vote:errors.pollNotFound");
-  return poll;
+    .executeTakeFirstOrThrow(notFound("vote:errors.pollNotFound"));
 }
 
 /** Who may vote: the community's verified residents, or the meeting's invited seat holders. */
@@ -77,8 +75,8 @@ export interface RoundRow {
   talliedAt: string | null;
 }
 
-export async function loadRound(db: Db, id: number): Promise<RoundRow> {
-  const round = await db
+export function loadRound(db: Db, id: number): Promise<RoundRow> {
+  return db
     .selectFrom("budgetRounds")
     .select([
       "id",
@@ -93,9 +91,7 @@ export async function loadRound(db: Db, id: number): Promise<RoundRow> {
       "talliedAt",
     ])
     .where("id", "=", id)
-    .executeTakeFirst();
-  if (!round) throw new DomainError(404, "vote:errors.roundNotFound");
-  return round;
+    .executeTakeFirstOrThrow(notFound("vote:errors.roundNotFound"));
 }
 
 /** The cost of each project standing in a round, in the round's order. */
