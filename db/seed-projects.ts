@@ -31,7 +31,7 @@ import {
   inviteMember,
   verifyOrganisation,
 } from "../app/services/organisations/commands.server";
-import { seedKit, Timeline } from "./seed-kit-projects";
+import { DAY, seedKit, Timeline } from "./seed-kit";
 
 interface OrgSeed {
   key: string;
@@ -1160,30 +1160,30 @@ const COMMITTEE_STEPS: ReadonlySet<Step> = new Set([
   "select",
 ]);
 
-export async function seedProjects(db: DB): Promise<void> {
-  const kit = await seedKit(db);
+export async function seedProjects(db: DB, base = Date.now()): Promise<void> {
+  const kit = seedKit(db, base);
   const shanghaiDate = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" });
-  const dateIn = (days: number) => shanghaiDate.format(new Date(kit.base + days * 86_400_000));
+  const dateIn = (days: number) => shanghaiDate.format(new Date(kit.base + days * DAY));
   const timeline = new Timeline();
 
   /** The community's first-appointed committee member (appointed longest ago). */
   const committee = await db
     .selectFrom("committeeMembers")
     .innerJoin("users", "users.id", "committeeMembers.userId")
-    .select(["users.username", "committeeMembers.communityId"])
+    .innerJoin("areas", "areas.id", "committeeMembers.communityId")
+    .select(["users.username", "areas.code"])
     .where("committeeMembers.endedAt", "is", null)
     .orderBy("committeeMembers.appointedAt")
     .execute();
   const chairOf = (code: string) => {
-    const communityId = kit.areaId(code);
-    const row = committee.find((c) => c.communityId === communityId);
+    const row = committee.find((c) => c.code === code);
     if (!row?.username) throw new Error(`seedProjects: ${code} has no committee`);
     return row.username;
   };
 
-  timeline.add(30, "support threshold of dongpo", async () => {
-    await kit.run(setSupportThreshold, "committee", 30, {
-      communityId: kit.areaId("dongpo"),
+  timeline.add(kit.daysAgo(30), "support threshold of dongpo", async (now) => {
+    await kit.run(setSupportThreshold, "committee", now, {
+      communityId: await kit.areaId("dongpo"),
       threshold: DONGPO_SUPPORT_THRESHOLD,
     });
   });
@@ -1197,13 +1197,13 @@ export async function seedProjects(db: DB): Promise<void> {
     return id;
   };
   for (const o of ORGANISATIONS) {
-    timeline.add(o.createdDaysAgo, `apply ${o.name}`, async () => {
-      const id = await kit.run(applyOrganisation, o.admin, o.createdDaysAgo, {
+    timeline.add(kit.daysAgo(o.createdDaysAgo), `apply ${o.name}`, async (now) => {
+      const id = await kit.run(applyOrganisation, o.admin, now, {
         name: o.name,
         tier: o.tier,
         registrationNumber: o.registrationNumber,
         services: o.services,
-        communities: o.communities.map((c) => kit.areaId(c)),
+        communities: await Promise.all(o.communities.map((c) => kit.areaId(c))),
         description: o.description,
         contact: o.contact,
       });
@@ -1211,11 +1211,11 @@ export async function seedProjects(db: DB): Promise<void> {
     });
     const d = o.decision;
     if (d) {
-      timeline.add(d.daysAgo, `decide ${o.name}`, async () => {
+      timeline.add(kit.daysAgo(d.daysAgo), `decide ${o.name}`, async (now) => {
         await kit.run(
           d.status === "verified" ? verifyOrganisation : declineOrganisation,
           d.by,
-          d.daysAgo,
+          now,
           { id: orgId(o.key), reason: d.reason ?? "" },
         );
       });
@@ -1223,16 +1223,16 @@ export async function seedProjects(db: DB): Promise<void> {
   }
   for (const [key, username, invitedDaysAgo, joinedDaysAgo] of EXTRA_MEMBERS) {
     const org = ORGANISATIONS.find((o) => o.key === key)!;
-    timeline.add(invitedDaysAgo, `invite ${username} to ${org.name}`, async () => {
-      await kit.run(inviteMember, org.admin, invitedDaysAgo, {
+    timeline.add(kit.daysAgo(invitedDaysAgo), `invite ${username} to ${org.name}`, async (now) => {
+      await kit.run(inviteMember, org.admin, now, {
         id: orgId(key),
         login: { kind: "username", value: username },
         role: "member",
       });
     });
     if (joinedDaysAgo !== null) {
-      timeline.add(joinedDaysAgo, `${username} joins ${org.name}`, async () => {
-        await kit.run(acceptInvitation, username, joinedDaysAgo, { id: orgId(key) });
+      timeline.add(kit.daysAgo(joinedDaysAgo), `${username} joins ${org.name}`, async (now) => {
+        await kit.run(acceptInvitation, username, now, { id: orgId(key) });
       });
     }
   }
@@ -1254,11 +1254,11 @@ export async function seedProjects(db: DB): Promise<void> {
       last = daysAgo;
     }
 
-    timeline.add(first[1], what("propose"), async () => {
-      projectId = await kit.run(proposeProject, first[3] ?? p.proposer, first[1], {
-        communityId: kit.areaId(p.community),
+    timeline.add(kit.daysAgo(first[1]), what("propose"), async (now) => {
+      projectId = await kit.run(proposeProject, first[3] ?? p.proposer, now, {
+        communityId: await kit.areaId(p.community),
         organisationId: p.org === null ? null : orgId(p.org),
-        gridId: p.grid === null ? null : kit.areaId(`${p.community}-g${p.grid}`),
+        gridId: p.grid === null ? null : await kit.areaId(`${p.community}-g${p.grid}`),
         place: p.place,
         title: p.title,
         summary: p.summary,
@@ -1283,8 +1283,8 @@ export async function seedProjects(db: DB): Promise<void> {
             : null
           : {};
       if (report === null) throw new Error(`seedProjects: ${p.title}: completed with no report`);
-      timeline.add(daysAgo, what(step), async () => {
-        await kit.run(takeStep, by, daysAgo, {
+      timeline.add(kit.daysAgo(daysAgo), what(step), async (now) => {
+        await kit.run(takeStep, by, now, {
           id: id(),
           step,
           ...(reason === undefined ? {} : { reason }),
@@ -1296,8 +1296,8 @@ export async function seedProjects(db: DB): Promise<void> {
       throw new Error(`seedProjects: ${p.title}: final report without completing`);
     }
     for (const [daysAgo, spent, body] of p.progress ?? []) {
-      timeline.add(daysAgo, what("progress"), async () => {
-        await kit.run(addProgress, p.proposer, daysAgo, {
+      timeline.add(kit.daysAgo(daysAgo), what("progress"), async (now) => {
+        await kit.run(addProgress, p.proposer, now, {
           id: id(),
           body,
           spent,
@@ -1306,13 +1306,13 @@ export async function seedProjects(db: DB): Promise<void> {
       });
     }
     for (const [username, daysAgo] of p.supports ?? []) {
-      timeline.add(daysAgo, what(`support by ${username}`), async () => {
-        await kit.run(supportProject, username, daysAgo, { id: id() });
+      timeline.add(kit.daysAgo(daysAgo), what(`support by ${username}`), async (now) => {
+        await kit.run(supportProject, username, now, { id: id() });
       });
     }
     for (const [username, score, daysAgo] of p.ratings ?? []) {
-      timeline.add(daysAgo, what(`rating by ${username}`), async () => {
-        await kit.run(rateProject, username, daysAgo, { id: id(), score });
+      timeline.add(kit.daysAgo(daysAgo), what(`rating by ${username}`), async (now) => {
+        await kit.run(rateProject, username, now, { id: id(), score });
       });
     }
     for (const c of p.comments ?? []) {
@@ -1321,16 +1321,16 @@ export async function seedProjects(db: DB): Promise<void> {
         if (commentId === null) throw new Error(`seedProjects: ${p.title}: comment not there yet`);
         return commentId;
       };
-      timeline.add(c.daysAgo, what(`comment by ${c.author}`), async () => {
-        commentId = await kit.run(addComment, c.author, c.daysAgo, {
+      timeline.add(kit.daysAgo(c.daysAgo), what(`comment by ${c.author}`), async (now) => {
+        commentId = await kit.run(addComment, c.author, now, {
           id: id(),
           body: c.body,
           parentId: null,
         });
       });
       for (const r of c.replies ?? []) {
-        timeline.add(r.daysAgo, what(`reply by ${r.author}`), async () => {
-          await kit.run(addComment, r.author, r.daysAgo, {
+        timeline.add(kit.daysAgo(r.daysAgo), what(`reply by ${r.author}`), async (now) => {
+          await kit.run(addComment, r.author, now, {
             id: id(),
             body: r.body,
             parentId: cid(),
@@ -1338,14 +1338,14 @@ export async function seedProjects(db: DB): Promise<void> {
         });
       }
       for (const f of c.flags ?? []) {
-        timeline.add(f.daysAgo, what(`report by ${f.by}`), async () => {
-          await kit.run(flagComment, f.by, f.daysAgo, { commentId: cid(), reason: f.reason });
+        timeline.add(kit.daysAgo(f.daysAgo), what(`report by ${f.by}`), async (now) => {
+          await kit.run(flagComment, f.by, now, { commentId: cid(), reason: f.reason });
         });
       }
       const h = c.hidden;
       if (h) {
-        timeline.add(h.daysAgo, what(`hidden by ${h.by}`), async () => {
-          await kit.run(hideComment, h.by, h.daysAgo, { commentId: cid(), reason: h.reason });
+        timeline.add(kit.daysAgo(h.daysAgo), what(`hidden by ${h.by}`), async (now) => {
+          await kit.run(hideComment, h.by, now, { commentId: cid(), reason: h.reason });
         });
       }
     }

@@ -7,7 +7,7 @@
  *
  * Nothing here is written by hand: every step is the command people run from the pages, as the
  * person who took it and at the moment the data says, played in the order things happened (see
- * `./seed-kit-voting.ts`). The extra residents sign up, ask to join and are verified by the
+ * `./seed-kit.ts`). The extra residents sign up, ask to join and are verified by the
  * committee; the round's projects are proposed, submitted, reviewed and accepted; the committee
  * creates each poll and round before it opens; residents and seat holders vote while it is open;
  * paper ballots are typed in by one committee member and confirmed by the other an hour later; a
@@ -40,9 +40,16 @@ import {
   votePoll,
   voteRound,
 } from "../app/services/voting/ballots.server";
-// seed.ts imports this file in turn; the password is read only while seeding, once both have loaded.
-import { DEMO_PASSWORD } from "./seed";
-import { DAY, HOUR, MINUTE, seedKit, Timeline } from "./seed-kit-voting";
+import {
+  DAY,
+  DEMO_PASSWORD,
+  HOUR,
+  made,
+  MINUTE,
+  preparedAhead,
+  seedKit,
+  Timeline,
+} from "./seed-kit";
 
 /** More verified residents: [username, display name, community]. */
 const VOTERS: Array<[string, string, string]> = [
@@ -658,37 +665,29 @@ export async function seedVoting(db: DB, base = Date.now()): Promise<void> {
   const iso = (ms: number) => new Date(ms).toISOString();
   const shanghaiDate = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" });
   const dateIn = (days: number) => shanghaiDate.format(new Date(base + days * DAY));
-  /** Values a step makes (a poll's id) for the steps after it. */
-  const made = <T>(what: string) => {
-    let value: T | undefined;
-    return {
-      set: (v: T) => void (value = v),
-      get: (): T => {
-        if (value === undefined) throw new Error(`seedVoting: ${what} not there yet`);
-        return value;
-      },
-    };
-  };
 
   // More residents: they sign up, ask to join their community, and the committee verifies them.
-  // Signing up opens a session, as it does on /join: those rows stay (expired long ago).
+  // Signing up opens a session, as it does on /join: those rows stay (expired long ago). The
+  // passwords are hashed ahead, side by side (see `preparedAhead`).
   for (const [i, [username, displayName, code]] of VOTERS.entries()) {
     const membership = made<number>(`${username}'s request`);
-    timeline.add(kit.at(55 - i), `${username} signs up`, async (now) => {
-      await kit.run(register, ANONYMOUS, now, {
-        displayName,
-        login: { kind: "username", value: username },
-        password: DEMO_PASSWORD,
-        consent: "yes",
-        userAgent: null,
-      });
+    const input = {
+      displayName,
+      login: { kind: "username" as const, value: username },
+      password: DEMO_PASSWORD,
+      consent: "yes" as const,
+      userAgent: null,
+    };
+    const signUp = preparedAhead(register, input, ANONYMOUS);
+    timeline.add(kit.daysAgo(55 - i), `${username} signs up`, async (now) => {
+      await kit.run(signUp, ANONYMOUS, now, input);
     });
-    timeline.add(kit.at(40 - i), `${username} asks to join ${code}`, async (now) => {
+    timeline.add(kit.daysAgo(40 - i), `${username} asks to join ${code}`, async (now) => {
       membership.set(
         await kit.run(requestMembership, username, now, { communityId: await kit.areaId(code) }),
       );
     });
-    timeline.add(kit.at(39 - i), `${username} verified`, async (now) => {
+    timeline.add(kit.daysAgo(39 - i), `${username} verified`, async (now) => {
       await kit.run(decideMembership, deciderOf(code, i), now, {
         membershipId: membership.get(),
         decision: "verify",
@@ -702,7 +701,7 @@ export async function seedVoting(db: DB, base = Date.now()): Promise<void> {
     const project = made<number>(p.title);
     const [first, ...steps] = p.history;
     if (!first || first[0] !== "create") throw new Error(`seedVoting: ${p.title}: no create`);
-    timeline.add(kit.at(first[1]), `${p.title}: propose`, async (now) => {
+    timeline.add(kit.daysAgo(first[1]), `${p.title}: propose`, async (now) => {
       const org =
         p.org === null
           ? null
@@ -733,7 +732,7 @@ export async function seedVoting(db: DB, base = Date.now()): Promise<void> {
     for (const [step, daysAgo] of steps) {
       if (step === "create") throw new Error(`seedVoting: ${p.title}: created twice`);
       const by = STEPS[step].action === "project.review" ? p.reviewer : p.proposer;
-      timeline.add(kit.at(daysAgo), `${p.title}: ${step}`, async (now) => {
+      timeline.add(kit.daysAgo(daysAgo), `${p.title}: ${step}`, async (now) => {
         await kit.run(takeStep, by, now, { id: project.get(), step });
       });
     }

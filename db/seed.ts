@@ -29,7 +29,7 @@ import {
 } from "../app/services/meetings/minutes.server";
 import { postMessage, raiseHand } from "../app/services/room/commands.server";
 import { pinMessage, setAgendaItem } from "../app/services/room/moderation.server";
-import { DEMO_PASSWORD, preparedAhead, seedClock, seedRunner, Timeline } from "./seed-kit-base";
+import { DAY, DEMO_PASSWORD, HOUR, MINUTE, preparedAhead, seedKit, Timeline } from "./seed-kit";
 import { seedProjects } from "./seed-projects";
 import { seedVoting } from "./seed-voting";
 import { seedAssist } from "./seed-assist";
@@ -158,8 +158,8 @@ const GUESTS: Array<[(typeof INVITED_SEAT_KINDS)[number], string, string]> = [
 const username = (value: string) => ({ kind: "username" as const, value });
 
 export async function seedDemoData(db: DB): Promise<void> {
-  const { base: now, daysAgo } = seedClock();
-  const { runAs } = seedRunner(db);
+  const kit = seedKit(db);
+  const { base: now, daysAgo } = kit;
   const tl = new Timeline();
 
   // The area tree is reference data: no command creates or edits areas (the city's districts,
@@ -207,11 +207,11 @@ export async function seedDemoData(db: DB): Promise<void> {
       userAgent: null,
     };
     const cmd = preparedAhead(register, input, ANONYMOUS);
-    tl.at(at, (now) => runAs(ANONYMOUS, cmd, input, now));
+    tl.add(at, `${login} signs up`, (now) => kit.run(cmd, ANONYMOUS, now, input));
   };
 
   join("admin", "平台管理员", daysAgo(120));
-  tl.at(daysAgo(120, 1), () =>
+  tl.add(daysAgo(120, 1), "admin becomes the first platform admin", () =>
     // The first platform admin: no command makes someone an admin (only an admin could run one,
     // and there is none yet), so the flag is set as a row.
     db.updateTable("users").set({ isAdmin: 1 }).where("username", "=", "admin").execute(),
@@ -222,16 +222,11 @@ export async function seedDemoData(db: DB): Promise<void> {
   for (const [i, [login, name, code]] of COMMITTEE.entries()) {
     if (!chairOf.has(code)) chairOf.set(code, login);
     join(login, name, daysAgo(100 - i));
-    tl.at(daysAgo(90 - i), (now) =>
-      runAs(
-        "admin",
-        appointCommitteeMember,
-        {
-          login: username(login),
-          communityId: areaIds.get(code)!,
-        },
-        now,
-      ),
+    tl.add(daysAgo(90 - i), `${login} appointed to the committee of ${code}`, (now) =>
+      kit.run(appointCommitteeMember, "admin", now, {
+        login: username(login),
+        communityId: areaIds.get(code)!,
+      }),
     );
   }
 
@@ -249,26 +244,18 @@ export async function seedDemoData(db: DB): Promise<void> {
     const decided = verified ? daysAgo(joined - 2) : daysAgo(28 - i);
     join(login, name, daysAgo(joined));
     let membershipId = 0;
-    tl.at(asked, async (now) => {
-      membershipId = await runAs(
-        login,
-        requestMembership,
-        { communityId: areaIds.get(code)! },
-        now,
-      );
+    tl.add(asked, `${login} asks to join ${code}`, async (now) => {
+      membershipId = await kit.run(requestMembership, login, now, {
+        communityId: areaIds.get(code)!,
+      });
     });
     if (status !== "pending") {
-      tl.at(decided, (now) =>
-        runAs(
-          chairOf.get(code)!,
-          decideMembership,
-          {
-            membershipId,
-            decision: verified ? "verify" : "decline",
-            reason: verified ? "" : "地址与本社区不符 / The address is not in this community",
-          },
-          now,
-        ),
+      tl.add(decided, `${login} ${verified ? "verified" : "declined"}`, (now) =>
+        kit.run(decideMembership, chairOf.get(code)!, now, {
+          membershipId,
+          decision: verified ? "verify" : "decline",
+          reason: verified ? "" : "地址与本社区不符 / The address is not in this community",
+        }),
       );
     }
   }
@@ -280,25 +267,20 @@ export async function seedDemoData(db: DB): Promise<void> {
     const residents = residentsOf.get(code) ?? [];
     const areaName = areaNames.get(code)!;
     let councilId = 0;
-    tl.at(daysAgo(80), async (now) => {
-      councilId = await runAs(
-        chair,
-        createCouncil,
-        {
-          areaId: communityId,
-          name: `${areaName}我们圆桌会`,
-          purpose:
-            "居民、社区、部门、专家和社会组织围坐一桌，商量小区里的大事小情，定下的事情有人管、有期限、有回音。",
-        },
-        now,
-      );
-      await runAs(chair, addCouncilMember, { councilId, login: username(chair) }, now);
+    tl.add(daysAgo(80), `council of ${code}: create`, async (now) => {
+      councilId = await kit.run(createCouncil, chair, now, {
+        areaId: communityId,
+        name: `${areaName}我们圆桌会`,
+        purpose:
+          "居民、社区、部门、专家和社会组织围坐一桌，商量小区里的大事小情，定下的事情有人管、有期限、有回音。",
+      });
+      await kit.run(addCouncilMember, chair, now, { councilId, login: username(chair) });
     });
     // Two residents join the council once the committee has verified them.
     for (const login of residents.slice(0, 2)) {
       const i = RESIDENTS.findIndex(([l]) => l === login);
-      tl.at(daysAgo(60 - i - 2, 60), (now) =>
-        runAs(chair, addCouncilMember, { councilId, login: username(login) }, now),
+      tl.add(daysAgo(60 - i - 2, 60), `council of ${code}: ${login} joins`, (now) =>
+        kit.run(addCouncilMember, chair, now, { councilId, login: username(login) }),
       );
     }
 
@@ -314,26 +296,22 @@ export async function seedDemoData(db: DB): Promise<void> {
       startDays: number,
       agenda: Array<[string, number]>,
     ) => {
-      const ref = { id: 0, items: [] as number[] };
-      const start = new Date(now - startDays * 86_400_000);
+      const what = `${areaName} ${topic}`;
+      const ref = { id: 0, items: [] as number[], what };
+      const start = new Date(now - startDays * DAY);
       const created = startDays >= 0 ? startDays + 7 : 14;
-      tl.at(daysAgo(created), async (at) => {
-        ref.id = await runAs(
-          chair,
-          createMeeting,
-          {
-            councilId,
-            topic,
-            description,
-            startsAt: start.toISOString(),
-            endsAt: new Date(start.getTime() + 2 * 3_600_000).toISOString(),
-            place: `${areaName}党群服务中心二楼议事厅`,
-            isPublic: true,
-            agenda: agenda.map(([title, minutes]) => ({ title, minutes })),
-            seats: { resident: 30, official: 2, expert: 2, organisation: 2, media: 2 },
-          },
-          at,
-        );
+      tl.add(daysAgo(created), `${what}: create`, async (at) => {
+        ref.id = await kit.run(createMeeting, chair, at, {
+          councilId,
+          topic,
+          description,
+          startsAt: start.toISOString(),
+          endsAt: new Date(start.getTime() + 2 * HOUR).toISOString(),
+          place: `${areaName}党群服务中心二楼议事厅`,
+          isPublic: true,
+          agenda: agenda.map(([title, minutes]) => ({ title, minutes })),
+          seats: { resident: 30, official: 2, expert: 2, organisation: 2, media: 2 },
+        });
         const items = await db
           .selectFrom("agendaItems")
           .select("id")
@@ -343,18 +321,28 @@ export async function seedDemoData(db: DB): Promise<void> {
         ref.items = items.map((r) => r.id);
       });
       for (const [kind, login] of GUESTS) {
-        tl.at(daysAgo(created - 2), (at) =>
-          runAs(chair, inviteToSeat, { meetingId: ref.id, login: username(login), kind }, at),
+        tl.add(daysAgo(created - 2), `${what}: ${login} invited`, (at) =>
+          kit.run(inviteToSeat, chair, at, { meetingId: ref.id, login: username(login), kind }),
         );
       }
-      tl.at(daysAgo(created - 4), (at) => runAs("gov-official", rsvp, { meetingId: ref.id }, at));
+      tl.add(daysAgo(created - 4), `${what}: gov-official RSVPs`, (at) =>
+        kit.run(rsvp, "gov-official", at, { meetingId: ref.id }),
+      );
       for (const login of residents) {
-        tl.at(daysAgo(created - 5), (at) => runAs(login, rsvp, { meetingId: ref.id }, at));
+        tl.add(daysAgo(created - 5), `${what}: ${login} RSVPs`, (at) =>
+          kit.run(rsvp, login, at, { meetingId: ref.id }),
+        );
       }
       return ref;
     };
-    const move = (ref: { id: number }, to: "live" | "closed" | "published", at: Date) =>
-      tl.at(at, (when) => runAs(chair, moveMeeting, { meetingId: ref.id, to }, when));
+    const move = (
+      ref: { id: number; what: string },
+      to: "live" | "closed" | "published",
+      at: Date,
+    ) =>
+      tl.add(at, `${ref.what}: ${to}`, (when) =>
+        kit.run(moveMeeting, chair, when, { meetingId: ref.id, to }),
+      );
 
     // A past meeting with published minutes and commitments at every status.
     const pastDays = 30 + ci;
@@ -380,18 +368,13 @@ export async function seedDemoData(db: DB): Promise<void> {
     ];
     const written = daysAgo(pastDays - 2);
     for (const [k, [summary, decisions]] of minutesText.entries()) {
-      tl.at(written, (now) =>
-        runAs(
-          chair,
-          writeMinutes,
-          {
-            meetingId: past.id,
-            agendaItemId: past.items[k]!,
-            summary,
-            decisions,
-          },
-          now,
-        ),
+      tl.add(written, `${past.what}: minutes of item ${k + 1}`, (now) =>
+        kit.run(writeMinutes, chair, now, {
+          meetingId: past.id,
+          agendaItemId: past.items[k]!,
+          summary,
+          decisions,
+        }),
       );
     }
     const commitments: Array<
@@ -416,40 +399,30 @@ export async function seedDemoData(db: DB): Promise<void> {
       ["公示费用分摊明细", "person", "社区居委会", -5, "open"],
     ];
     for (const [what, ownerKind, ownerName, dueIn, status] of commitments) {
-      const due = new Date(now + dueIn * 86_400_000);
+      const due = new Date(now + dueIn * DAY);
       let commitmentId = 0;
-      tl.at(written, async (at) => {
-        commitmentId = await runAs(
-          chair,
-          addCommitment,
-          {
-            meetingId: past.id,
-            agendaItemId: past.items[1] ?? null,
-            what,
-            ownerKind,
-            ownerName,
-            dueDate: new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(due),
-          },
-          at,
-        );
+      tl.add(written, `${past.what}: commitment ${what}`, async (at) => {
+        commitmentId = await kit.run(addCommitment, chair, at, {
+          meetingId: past.id,
+          agendaItemId: past.items[1] ?? null,
+          what,
+          ownerKind,
+          ownerName,
+          dueDate: new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(due),
+        });
       });
       if (status !== "open") {
-        tl.at(daysAgo(10), (at) =>
-          runAs(
-            chair,
-            updateCommitment,
-            {
-              commitmentId,
-              status,
-              note:
-                status === "done"
-                  ? "材料已提交，街道已受理。"
-                  : status === "dropped"
-                    ? "小区内无合适场地，改为与周边商场协商。"
-                    : "设计单位已现场勘察。",
-            },
-            at,
-          ),
+        tl.add(daysAgo(10), `${past.what}: commitment ${what} ${status}`, (at) =>
+          kit.run(updateCommitment, chair, at, {
+            commitmentId,
+            status,
+            note:
+              status === "done"
+                ? "材料已提交，街道已受理。"
+                : status === "dropped"
+                  ? "小区内无合适场地，改为与周边商场协商。"
+                  : "设计单位已现场勘察。",
+          }),
         );
       }
     }
@@ -467,7 +440,7 @@ export async function seedDemoData(db: DB): Promise<void> {
         ["收费与管理", 30],
       ],
     );
-    const minutesAgo = (m: number) => new Date(now - m * 60_000);
+    const minutesAgo = (m: number) => new Date(now - m * MINUTE);
     move(live, "live", minutesAgo(14));
     const speakers = [chair, ...residents, "gov-official"];
     const lines = [
@@ -480,27 +453,22 @@ export async function seedDemoData(db: DB): Promise<void> {
     ];
     let opening = 0;
     for (const [k, body] of lines.entries()) {
-      tl.at(minutesAgo((lines.length - k) * 2), async (at) => {
-        const m = await runAs(
-          speakers[k % speakers.length]!,
-          postMessage,
-          {
-            meetingId: live.id,
-            body,
-          },
-          at,
-        );
+      const speaker = speakers[k % speakers.length]!;
+      tl.add(minutesAgo((lines.length - k) * 2), `${live.what}: ${speaker} speaks`, async (at) => {
+        const m = await kit.run(postMessage, speaker, at, { meetingId: live.id, body });
         if (k === 0) opening = m.id;
       });
     }
-    tl.at(minutesAgo(10), (at) =>
-      runAs(chair, pinMessage, { meetingId: live.id, messageId: opening }, at),
+    tl.add(minutesAgo(10), `${live.what}: opening words pinned`, (at) =>
+      kit.run(pinMessage, chair, at, { meetingId: live.id, messageId: opening }),
     );
-    tl.at(minutesAgo(9), (at) =>
-      runAs(chair, setAgendaItem, { meetingId: live.id, agendaItemId: live.items[1]! }, at),
+    tl.add(minutesAgo(9), `${live.what}: second agenda item`, (at) =>
+      kit.run(setAgendaItem, chair, at, { meetingId: live.id, agendaItemId: live.items[1]! }),
     );
     for (const [k, login] of residents.slice(0, 2).entries()) {
-      tl.at(minutesAgo(5 - k), (at) => runAs(login, raiseHand, { meetingId: live.id }, at));
+      tl.add(minutesAgo(5 - k), `${live.what}: ${login} raises a hand`, (at) =>
+        kit.run(raiseHand, login, at, { meetingId: live.id }),
+      );
     }
 
     // Upcoming meetings with RSVPs.
