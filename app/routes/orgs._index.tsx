@@ -1,22 +1,17 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
-import { Field, SelectField } from "~/components/forms";
-import { Pager } from "~/components/pager";
+import { Link, useLoaderData } from "@remix-run/react";
+import { FilterSelect, ListResults, ListSearch } from "~/components/pager";
 import { useProjectLabels } from "~/components/projects";
 import { SERVICE_AREAS, TIERS } from "~/domain/projects/rules";
-import { authorize } from "~/domain/permissions/policy";
-import { QUERY_MAX_CHARS } from "~/domain/search/segment";
 import { listParams } from "~/utils/list-params";
-import { getT } from "~/i18n/i18next.server";
-import { communityOptions } from "~/services/communities/queries.server";
+import { listPage } from "~/utils/list-page.server";
 import {
   listOrganisations,
   myOrganisations,
   DIRECTORY_PAGE,
 } from "~/services/organisations/queries.server";
 import { titleMeta } from "~/utils/meta";
-import { getCurrent } from "~/utils/session.server";
 
 export const handle = { i18n: ["project"] };
 export const meta = titleMeta;
@@ -32,36 +27,23 @@ function filtersFrom(url: URL) {
   };
 }
 
-const noOrganisations: Awaited<ReturnType<typeof myOrganisations>> = [];
-
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { actor } = await getCurrent(request);
-  authorize(actor, "organisation.view");
-  const url = new URL(request.url);
-  const filters = filtersFrom(url);
-  const [result, communities, mine, t] = await Promise.all([
-    listOrganisations(filters),
-    communityOptions(),
-    actor.userId === null ? Promise.resolve(noOrganisations) : myOrganisations(actor.userId),
-    getT(request, "project"),
-  ]);
-  return json({
-    title: t("orgs.title"),
-    ...result,
-    filters,
-    communities,
-    mine,
-    signedIn: actor.userId !== null,
-    pageSize: DIRECTORY_PAGE,
-    search: url.search,
-  });
+  return json(
+    await listPage(request, {
+      action: "organisation.view",
+      title: "orgs.title",
+      filtersFrom,
+      find: listOrganisations,
+      mine: (actor) => myOrganisations(actor.userId),
+      pageSize: DIRECTORY_PAGE,
+    }),
+  );
 }
 
 export default function Organisations() {
-  const { items, total, filters, communities, mine, signedIn, pageSize, search } =
-    useLoaderData<typeof loader>();
+  const data = useLoaderData<typeof loader>();
+  const { filters, communities, mine, signedIn } = data;
   const { t, serviceOptions, tierOptions, communityOptions: options } = useProjectLabels();
-  const pages = Math.ceil(total / pageSize);
   return (
     <section aria-labelledby="orgs-title">
       <h1 id="orgs-title">{t("project:orgs.title")}</h1>
@@ -87,43 +69,29 @@ export default function Organisations() {
           </ul>
         </section>
       )}
-      <Form method="get" className="filters" role="search" aria-label={t("project:orgs.filter")}>
-        <Field
-          name="q"
-          type="search"
-          label={t("project:search.label")}
-          defaultValue={filters.q}
-          maxLength={QUERY_MAX_CHARS}
-        />
-        <SelectField
+      <ListSearch label={t("project:orgs.filter")} q={filters.q}>
+        <FilterSelect
           name="service"
           label={t("project:org.services")}
-          empty={t("project:search.any")}
           options={serviceOptions}
-          defaultValue={filters.service ?? ""}
+          value={filters.service}
         />
-        <SelectField
+        <FilterSelect
           name="community"
           label={t("project:form.community")}
-          empty={t("project:search.any")}
           options={options(communities)}
-          defaultValue={filters.communityId ? String(filters.communityId) : ""}
+          value={filters.communityId}
         />
-        <SelectField
+        <FilterSelect
           name="tier"
           label={t("project:org.tier")}
-          empty={t("project:search.any")}
           options={tierOptions}
-          defaultValue={filters.tier ?? ""}
+          value={filters.tier}
         />
-        <button type="submit">{t("project:search.submit")}</button>
-      </Form>
-      <p role="status">{t("project:search.found", { count: total })}</p>
-      {items.length === 0 ? (
-        <p>{t("project:orgs.none")}</p>
-      ) : (
+      </ListSearch>
+      <ListResults path="/orgs" list={data} none={t("project:orgs.none")}>
         <ul className="cards">
-          {items.map((o) => (
+          {data.items.map((o) => (
             <li key={o.id} className="card">
               <h2 className="card-title">
                 <Link to={`/orgs/${o.id}`}>{o.name}</Link>
@@ -139,8 +107,7 @@ export default function Organisations() {
             </li>
           ))}
         </ul>
-      )}
-      <Pager path="/orgs" search={search} page={filters.page} pages={pages} />
+      </ListResults>
     </section>
   );
 }

@@ -1,68 +1,51 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
-import { Field, SelectField } from "~/components/forms";
-import { Pager } from "~/components/pager";
+import { Link, useLoaderData } from "@remix-run/react";
+import { SelectField } from "~/components/forms";
+import { FilterSelect, ListResults, ListSearch } from "~/components/pager";
 import { ProjectCards, StatusBadge, useProjectLabels } from "~/components/projects";
-import { authorize } from "~/domain/permissions/policy";
 import { PROJECT_STATUSES, SERVICE_AREAS } from "~/domain/projects/rules";
-import { listParams, QUERY_MAX } from "~/utils/list-params";
-import { getT } from "~/i18n/i18next.server";
-import { communityOptions } from "~/services/communities/queries.server";
+import { listParams } from "~/utils/list-params";
+import { listPage } from "~/utils/list-page.server";
 import { listProjects, myProjects, PROJECTS_PAGE } from "~/services/projects/queries.server";
 import { titleMeta } from "~/utils/meta";
-import { getCurrent } from "~/utils/session.server";
 
 export const handle = { i18n: ["project"] };
 export const meta = titleMeta;
 
 const SORTS = ["newest", "supported", "relevance"] as const;
+/** Drafts are their proposer's own: the list never shows them, so it offers no filter for them. */
+const LISTED_STATUSES = PROJECT_STATUSES.filter((s) => s !== "draft");
 
 function filtersFrom(url: URL) {
   const { q, page, pick, id } = listParams(url);
   return {
     q,
     category: pick("category", SERVICE_AREAS),
-    status: pick(
-      "status",
-      PROJECT_STATUSES.filter((s) => s !== "draft"),
-    ),
+    status: pick("status", LISTED_STATUSES),
     communityId: id("community"),
     sort: pick("sort", SORTS),
     page,
   };
 }
 
-const none: Awaited<ReturnType<typeof myProjects>> = [];
-
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { actor } = await getCurrent(request);
-  authorize(actor, "project.view");
-  const url = new URL(request.url);
-  const filters = filtersFrom(url);
-  const [result, communities, mine, t] = await Promise.all([
-    listProjects(filters),
-    communityOptions(),
-    actor.userId === null ? Promise.resolve(none) : myProjects(actor),
-    getT(request, "project"),
-  ]);
-  return json({
-    title: t("projects.title"),
-    ...result,
-    filters,
-    communities,
-    mine,
-    signedIn: actor.userId !== null,
-    pageSize: PROJECTS_PAGE,
-    search: url.search,
-  });
+  return json(
+    await listPage(request, {
+      action: "project.view",
+      title: "projects.title",
+      filtersFrom,
+      find: listProjects,
+      mine: myProjects,
+      pageSize: PROJECTS_PAGE,
+    }),
+  );
 }
 
 export default function Projects() {
-  const { items, total, filters, communities, mine, signedIn, pageSize, search } =
-    useLoaderData<typeof loader>();
+  const data = useLoaderData<typeof loader>();
+  const { filters, communities, mine, signedIn } = data;
   const { t, serviceOptions, communityOptions: options } = useProjectLabels();
-  const pages = Math.ceil(total / pageSize);
   return (
     <section aria-labelledby="projects-title">
       <h1 id="projects-title">{t("project:projects.title")}</h1>
@@ -87,42 +70,24 @@ export default function Projects() {
           </ul>
         </details>
       )}
-      <Form
-        method="get"
-        className="filters"
-        role="search"
-        aria-label={t("project:projects.filter")}
-      >
-        <Field
-          name="q"
-          type="search"
-          label={t("project:search.label")}
-          defaultValue={filters.q}
-          maxLength={QUERY_MAX}
-        />
-        <SelectField
+      <ListSearch label={t("project:projects.filter")} q={filters.q}>
+        <FilterSelect
           name="community"
           label={t("project:form.community")}
-          empty={t("project:search.any")}
           options={options(communities)}
-          defaultValue={filters.communityId ? String(filters.communityId) : ""}
+          value={filters.communityId}
         />
-        <SelectField
+        <FilterSelect
           name="category"
           label={t("project:form.category")}
-          empty={t("project:search.any")}
           options={serviceOptions}
-          defaultValue={filters.category ?? ""}
+          value={filters.category}
         />
-        <SelectField
+        <FilterSelect
           name="status"
           label={t("project:search.status")}
-          empty={t("project:search.any")}
-          options={PROJECT_STATUSES.filter((s) => s !== "draft").map((s) => ({
-            value: s,
-            label: t(`project:status.${s}`),
-          }))}
-          defaultValue={filters.status ?? ""}
+          options={LISTED_STATUSES.map((s) => ({ value: s, label: t(`project:status.${s}`) }))}
+          value={filters.status}
         />
         <SelectField
           name="sort"
@@ -134,11 +99,10 @@ export default function Projects() {
           ]}
           defaultValue={filters.sort ?? (filters.q ? "relevance" : "newest")}
         />
-        <button type="submit">{t("project:search.submit")}</button>
-      </Form>
-      <p role="status">{t("project:search.found", { count: total })}</p>
-      {items.length === 0 ? <p>{t("project:projects.none")}</p> : <ProjectCards items={items} />}
-      <Pager path="/projects" search={search} page={filters.page} pages={pages} />
+      </ListSearch>
+      <ListResults path="/projects" list={data} none={t("project:projects.none")}>
+        <ProjectCards items={data.items} />
+      </ListResults>
     </section>
   );
 }
