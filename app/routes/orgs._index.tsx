@@ -1,17 +1,21 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { FilterSelect, ListResults, ListSearch } from "~/components/pager";
+import { SelectField } from "~/components/forms";
+import { ListSearch, Pager } from "~/components/pager";
 import { useProjectLabels } from "~/components/projects";
 import { SERVICE_AREAS, TIERS } from "~/domain/projects/rules";
+import { authorize } from "~/domain/permissions/policy";
 import { listParams } from "~/utils/list-params";
-import { listPage } from "~/utils/list-page.server";
+import { getT } from "~/i18n/i18next.server";
+import { communityOptions } from "~/services/communities/queries.server";
 import {
   listOrganisations,
   myOrganisations,
   DIRECTORY_PAGE,
 } from "~/services/organisations/queries.server";
 import { titleMeta } from "~/utils/meta";
+import { getCurrent } from "~/utils/session.server";
 
 export const handle = { i18n: ["project"] };
 export const meta = titleMeta;
@@ -27,23 +31,36 @@ function filtersFrom(url: URL) {
   };
 }
 
+const noOrganisations: Awaited<ReturnType<typeof myOrganisations>> = [];
+
 export async function loader({ request }: LoaderFunctionArgs) {
-  return json(
-    await listPage(request, {
-      action: "organisation.view",
-      title: "orgs.title",
-      filtersFrom,
-      find: listOrganisations,
-      mine: (actor) => myOrganisations(actor.userId),
-      pageSize: DIRECTORY_PAGE,
-    }),
-  );
+  const { actor } = await getCurrent(request);
+  authorize(actor, "organisation.view");
+  const url = new URL(request.url);
+  const filters = filtersFrom(url);
+  const [result, communities, mine, t] = await Promise.all([
+    listOrganisations(filters),
+    communityOptions(),
+    actor.userId === null ? Promise.resolve(noOrganisations) : myOrganisations(actor.userId),
+    getT(request, "project"),
+  ]);
+  return json({
+    title: t("orgs.title"),
+    ...result,
+    filters,
+    communities,
+    mine,
+    signedIn: actor.userId !== null,
+    pageSize: DIRECTORY_PAGE,
+    search: url.search,
+  });
 }
 
 export default function Organisations() {
-  const data = useLoaderData<typeof loader>();
-  const { filters, communities, mine, signedIn } = data;
+  const { items, total, filters, communities, mine, signedIn, pageSize, search } =
+    useLoaderData<typeof loader>();
   const { t, serviceOptions, tierOptions, communityOptions: options } = useProjectLabels();
+  const pages = Math.ceil(total / pageSize);
   return (
     <section aria-labelledby="orgs-title">
       <h1 id="orgs-title">{t("project:orgs.title")}</h1>
@@ -70,28 +87,34 @@ export default function Organisations() {
         </section>
       )}
       <ListSearch label={t("project:orgs.filter")} q={filters.q}>
-        <FilterSelect
+        <SelectField
           name="service"
           label={t("project:org.services")}
+          empty={t("project:search.any")}
           options={serviceOptions}
-          value={filters.service}
+          defaultValue={filters.service}
         />
-        <FilterSelect
+        <SelectField
           name="community"
           label={t("project:form.community")}
+          empty={t("project:search.any")}
           options={options(communities)}
-          value={filters.communityId}
+          defaultValue={filters.communityId?.toString()}
         />
-        <FilterSelect
+        <SelectField
           name="tier"
           label={t("project:org.tier")}
+          empty={t("project:search.any")}
           options={tierOptions}
-          value={filters.tier}
+          defaultValue={filters.tier}
         />
       </ListSearch>
-      <ListResults path="/orgs" list={data} none={t("project:orgs.none")}>
+      <p role="status">{t("project:search.found", { count: total })}</p>
+      {items.length === 0 ? (
+        <p>{t("project:orgs.none")}</p>
+      ) : (
         <ul className="cards">
-          {data.items.map((o) => (
+          {items.map((o) => (
             <li key={o.id} className="card">
               <h2 className="card-title">
                 <Link to={`/orgs/${o.id}`}>{o.name}</Link>
@@ -107,7 +130,8 @@ export default function Organisations() {
             </li>
           ))}
         </ul>
-      </ListResults>
+      )}
+      <Pager path="/orgs" search={search} page={filters.page} pages={pages} />
     </section>
   );
 }

@@ -2,13 +2,16 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { SelectField } from "~/components/forms";
-import { FilterSelect, ListResults, ListSearch } from "~/components/pager";
+import { ListSearch, Pager } from "~/components/pager";
 import { ProjectCards, StatusBadge, useProjectLabels } from "~/components/projects";
+import { authorize } from "~/domain/permissions/policy";
 import { PROJECT_STATUSES, SERVICE_AREAS } from "~/domain/projects/rules";
 import { listParams } from "~/utils/list-params";
-import { listPage } from "~/utils/list-page.server";
+import { getT } from "~/i18n/i18next.server";
+import { communityOptions } from "~/services/communities/queries.server";
 import { listProjects, myProjects, PROJECTS_PAGE } from "~/services/projects/queries.server";
 import { titleMeta } from "~/utils/meta";
+import { getCurrent } from "~/utils/session.server";
 
 export const handle = { i18n: ["project"] };
 export const meta = titleMeta;
@@ -29,23 +32,36 @@ function filtersFrom(url: URL) {
   };
 }
 
+const none: Awaited<ReturnType<typeof myProjects>> = [];
+
 export async function loader({ request }: LoaderFunctionArgs) {
-  return json(
-    await listPage(request, {
-      action: "project.view",
-      title: "projects.title",
-      filtersFrom,
-      find: listProjects,
-      mine: myProjects,
-      pageSize: PROJECTS_PAGE,
-    }),
-  );
+  const { actor } = await getCurrent(request);
+  authorize(actor, "project.view");
+  const url = new URL(request.url);
+  const filters = filtersFrom(url);
+  const [result, communities, mine, t] = await Promise.all([
+    listProjects(filters),
+    communityOptions(),
+    actor.userId === null ? Promise.resolve(none) : myProjects(actor),
+    getT(request, "project"),
+  ]);
+  return json({
+    title: t("projects.title"),
+    ...result,
+    filters,
+    communities,
+    mine,
+    signedIn: actor.userId !== null,
+    pageSize: PROJECTS_PAGE,
+    search: url.search,
+  });
 }
 
 export default function Projects() {
-  const data = useLoaderData<typeof loader>();
-  const { filters, communities, mine, signedIn } = data;
+  const { items, total, filters, communities, mine, signedIn, pageSize, search } =
+    useLoaderData<typeof loader>();
   const { t, serviceOptions, communityOptions: options } = useProjectLabels();
+  const pages = Math.ceil(total / pageSize);
   return (
     <section aria-labelledby="projects-title">
       <h1 id="projects-title">{t("project:projects.title")}</h1>
@@ -71,23 +87,26 @@ export default function Projects() {
         </details>
       )}
       <ListSearch label={t("project:projects.filter")} q={filters.q}>
-        <FilterSelect
+        <SelectField
           name="community"
           label={t("project:form.community")}
+          empty={t("project:search.any")}
           options={options(communities)}
-          value={filters.communityId}
+          defaultValue={filters.communityId?.toString()}
         />
-        <FilterSelect
+        <SelectField
           name="category"
           label={t("project:form.category")}
+          empty={t("project:search.any")}
           options={serviceOptions}
-          value={filters.category}
+          defaultValue={filters.category}
         />
-        <FilterSelect
+        <SelectField
           name="status"
           label={t("project:search.status")}
+          empty={t("project:search.any")}
           options={LISTED_STATUSES.map((s) => ({ value: s, label: t(`project:status.${s}`) }))}
-          value={filters.status}
+          defaultValue={filters.status}
         />
         <SelectField
           name="sort"
@@ -100,9 +119,9 @@ export default function Projects() {
           defaultValue={filters.sort ?? (filters.q ? "relevance" : "newest")}
         />
       </ListSearch>
-      <ListResults path="/projects" list={data} none={t("project:projects.none")}>
-        <ProjectCards items={data.items} />
-      </ListResults>
+      <p role="status">{t("project:search.found", { count: total })}</p>
+      {items.length === 0 ? <p>{t("project:projects.none")}</p> : <ProjectCards items={items} />}
+      <Pager path="/projects" search={search} page={filters.page} pages={pages} />
     </section>
   );
 }
