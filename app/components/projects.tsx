@@ -562,8 +562,7 @@ export function BudgetTable({
   items: ReadonlyArray<{ label: string; amount: number }>;
   total: number;
 }) {
-  const { t, i18n } = useTranslation("project");
-  const lng = i18n.language as Lng;
+  const { t, lng } = useProjectLabels();
   return (
     <div className="table-wrap">
       <table>
