@@ -1,7 +1,32 @@
-/** Previous / next links for a paged list; plain links, so paging works without JavaScript. */
-import { Link } from "@remix-run/react";
+/** A searchable, paged list's search form and previous / next links; both work without JavaScript. */
+import { Form, Link } from "@remix-run/react";
+import type { PropsWithChildren } from "react";
 import { useTranslation } from "react-i18next";
 import { withParam } from "~/utils/format";
+import { QUERY_MAX } from "~/utils/list-params";
+import { Field } from "./forms";
+
+/** The search words, the filters a list adds, and the button; a GET form, so results are links. */
+export function ListSearch({
+  label,
+  q,
+  children,
+}: PropsWithChildren<{ label: string; q: string }>) {
+  const { t } = useTranslation("project");
+  return (
+    <Form method="get" className="filters" role="search" aria-label={label}>
+      <Field
+        name="q"
+        type="search"
+        label={t("search.label")}
+        defaultValue={q}
+        maxLength={QUERY_MAX}
+      />
+      {children}
+      <button type="submit">{t("search.submit")}</button>
+    </Form>
+  );
+}
 
 export function Pager({
   path,

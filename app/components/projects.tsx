@@ -16,7 +16,7 @@ import {
 import type { FieldErrors } from "~/domain/validation";
 import type { Lng } from "~/i18n/config";
 import { areaName, formatYuan } from "~/utils/format";
-import { CheckboxGroup, Field, SelectField, TextArea } from "./forms";
+import { CheckboxGroup, ErrorSummary, Field, SelectField, TextArea } from "./forms";
 
 export interface CommunityOption {
   id: number;
@@ -95,6 +95,19 @@ export interface OrganisationValues {
   contact?: string;
 }
 
+/** The organisation form's field labels, also naming the fields in its error summary. */
+function organisationLabels(t: (k: string) => string): Record<string, string> {
+  return {
+    name: t("project:org.name"),
+    tier: t("project:org.tier"),
+    registrationNumber: t("project:org.registrationNumber"),
+    services: t("project:org.services"),
+    communities: t("project:org.communities"),
+    description: t("project:org.description"),
+    contact: t("project:org.contact"),
+  };
+}
+
 export function OrganisationFields({
   values,
   errors,
@@ -105,18 +118,20 @@ export function OrganisationFields({
   communities: readonly CommunityOption[];
 }) {
   const { t, serviceOptions, tierOptions, communityOptions } = useProjectLabels();
+  const label = organisationLabels(t);
   return (
     <>
+      <ErrorSummary errors={errors} labels={label} />
       <Field
         name="name"
-        label={t("project:org.name")}
+        label={label.name}
         defaultValue={values.name}
         error={errors?.name}
         maxLength={ORG_NAME_MAX}
       />
       <SelectField
         name="tier"
-        label={t("project:org.tier")}
+        label={label.tier}
         hint={t("project:org.tierHint")}
         options={tierOptions}
         defaultValue={values.tier ?? "filed"}
@@ -124,7 +139,7 @@ export function OrganisationFields({
       />
       <Field
         name="registrationNumber"
-        label={t("project:org.registrationNumber")}
+        label={label.registrationNumber}
         hint={t("project:org.registrationNumberHint")}
         defaultValue={values.registrationNumber}
         error={errors?.registrationNumber}
@@ -132,21 +147,21 @@ export function OrganisationFields({
       />
       <CheckboxGroup
         name="services"
-        legend={t("project:org.services")}
+        legend={label.services}
         options={serviceOptions}
         checked={values.services ?? []}
         error={errors?.services}
       />
       <CheckboxGroup
         name="communities"
-        legend={t("project:org.communities")}
+        legend={label.communities}
         options={communityOptions(communities)}
         checked={values.communities ?? []}
         error={errors?.communities}
       />
       <TextArea
         name="description"
-        label={t("project:org.description")}
+        label={label.description}
         rows={5}
         defaultValue={values.description}
         error={errors?.description}
@@ -154,7 +169,7 @@ export function OrganisationFields({
       />
       <Field
         name="contact"
-        label={t("project:org.contact")}
+        label={label.contact}
         hint={t("project:org.contactHint")}
         defaultValue={values.contact}
         error={errors?.contact}
@@ -186,6 +201,25 @@ export interface GridOption {
   nameEn: string;
 }
 
+/** The project form's field labels, also naming the fields in its error summary. */
+function projectLabels(t: (k: string) => string): Record<string, string> {
+  return {
+    title: t("project:form.title"),
+    summary: t("project:form.summary"),
+    description: t("project:form.description"),
+    communityId: t("project:form.community"),
+    organisationId: t("project:form.organisation"),
+    gridId: t("project:form.grid"),
+    place: t("project:form.place"),
+    category: t("project:form.category"),
+    beneficiaries: t("project:form.beneficiaries"),
+    startsOn: t("project:form.startsOn"),
+    endsOn: t("project:form.endsOn"),
+    budget: t("project:form.budget"),
+    photo: t("project:form.photo"),
+  };
+}
+
 /**
  * The project form's fields. Budget rows are plain inputs (filled rows plus a few spare ones) so
  * the form works without JavaScript; blank rows are ignored by the server.
@@ -209,21 +243,23 @@ export function ProjectFields({
   hasPhoto?: boolean;
 }) {
   const { t, lng, serviceOptions, communityOptions } = useProjectLabels();
+  const label = projectLabels(t);
   const rows = [...(values.items ?? [])];
   const spare = Math.max(SPARE_BUDGET_ROWS, 5 - rows.length);
   for (let i = 0; i < spare; i++) rows.push({ label: "", amount: "" });
   return (
     <>
+      <ErrorSummary errors={errors} labels={label} />
       <Field
         name="title"
-        label={t("project:form.title")}
+        label={label.title}
         defaultValue={values.title}
         error={errors?.title}
         maxLength={PROJECT_MAX.title}
       />
       <Field
         name="summary"
-        label={t("project:form.summary")}
+        label={label.summary}
         hint={t("project:form.summaryHint")}
         defaultValue={values.summary}
         error={errors?.summary}
@@ -231,7 +267,7 @@ export function ProjectFields({
       />
       <TextArea
         name="description"
-        label={t("project:form.description")}
+        label={label.description}
         rows={8}
         defaultValue={values.description}
         error={errors?.description}
@@ -239,11 +275,11 @@ export function ProjectFields({
       />
       {fixedPlace ? (
         <p>
-          {t("project:form.community")}: {fixedPlace.community}
+          {label.communityId}: {fixedPlace.community}
           {fixedPlace.organisation && (
             <>
               <br />
-              {t("project:form.organisation")}: {fixedPlace.organisation}
+              {label.organisationId}: {fixedPlace.organisation}
             </>
           )}
         </p>
@@ -251,7 +287,7 @@ export function ProjectFields({
         <>
           <SelectField
             name="communityId"
-            label={t("project:form.community")}
+            label={label.communityId}
             options={communityOptions(communities)}
             defaultValue={values.communityId}
             error={errors?.communityId}
@@ -259,7 +295,7 @@ export function ProjectFields({
           {organisations.length > 0 && (
             <SelectField
               name="organisationId"
-              label={t("project:form.organisation")}
+              label={label.organisationId}
               hint={t("project:form.organisationHint")}
               empty={t("project:form.ownName")}
               options={organisations.map((o) => ({ value: String(o.id), label: o.name }))}
@@ -271,7 +307,7 @@ export function ProjectFields({
       )}
       <SelectField
         name="gridId"
-        label={t("project:form.grid")}
+        label={label.gridId}
         empty={t("project:form.noGrid")}
         options={grids.map((g) => {
           const community = communities.find((c) => c.id === g.parentId);
@@ -287,7 +323,7 @@ export function ProjectFields({
       />
       <Field
         name="place"
-        label={t("project:form.place")}
+        label={label.place}
         hint={t("project:form.placeHint")}
         defaultValue={values.place}
         error={errors?.place}
@@ -295,14 +331,14 @@ export function ProjectFields({
       />
       <SelectField
         name="category"
-        label={t("project:form.category")}
+        label={label.category}
         options={serviceOptions}
         defaultValue={values.category}
         error={errors?.category}
       />
       <Field
         name="beneficiaries"
-        label={t("project:form.beneficiaries")}
+        label={label.beneficiaries}
         hint={t("project:form.beneficiariesHint")}
         defaultValue={values.beneficiaries}
         error={errors?.beneficiaries}
@@ -312,20 +348,20 @@ export function ProjectFields({
         <Field
           name="startsOn"
           type="date"
-          label={t("project:form.startsOn")}
+          label={label.startsOn}
           defaultValue={values.startsOn}
           error={errors?.startsOn}
         />
         <Field
           name="endsOn"
           type="date"
-          label={t("project:form.endsOn")}
+          label={label.endsOn}
           defaultValue={values.endsOn}
           error={errors?.endsOn}
         />
       </div>
       <fieldset className={`field budget${errors?.budget ? " has-error" : ""}`} id="f-budget">
-        <legend>{t("project:form.budget")}</legend>
+        <legend>{label.budget}</legend>
         <p className="hint">{t("project:form.budgetHint")}</p>
         {errors?.budget && (
           <p className="error" id="f-budget-error">
@@ -367,7 +403,7 @@ export function ProjectFields({
         <p className="hint">{t("project:form.moreRows")}</p>
       </fieldset>
       <div className={`field${errors?.photo ? " has-error" : ""}`}>
-        <label htmlFor="f-photo">{t("project:form.photo")}</label>
+        <label htmlFor="f-photo">{label.photo}</label>
         <p className="hint" id="f-photo-hint">
           {hasPhoto ? t("project:form.photoReplaceHint") : t("project:form.photoHint")}
         </p>
@@ -394,25 +430,32 @@ export function ProjectFields({
   );
 }
 
+type RefusedForm = { values: Record<string, string>; lists?: Record<string, string[]> };
+
 /** A repeated field of a refused form, as typed (one value arrives as a plain string). */
-export function typedList(
-  refused: { values: Record<string, string>; lists?: Record<string, string[]> } | undefined,
-  name: string,
-): string[] | undefined {
-  if (!refused) return undefined;
+function typedList(refused: RefusedForm, name: string): string[] {
   return refused.lists?.[name] ?? (refused.values[name] ? [refused.values[name]] : []);
 }
 
-/** Budget rows of a refused form, as typed. */
-export function typedItems(
-  refused: { values: Record<string, string>; lists?: Record<string, string[]> } | undefined,
-): Array<{ label: string; amount: string }> | undefined {
-  if (!refused) return undefined;
-  const labels = typedList(refused, "itemLabel") ?? [];
-  const amounts = typedList(refused, "itemAmount") ?? [];
-  return labels
+/** What a refused organisation form had typed, ticked checkboxes included. */
+export function typedOrganisation(refused: RefusedForm | undefined): OrganisationValues {
+  if (!refused) return {};
+  return {
+    ...refused.values,
+    services: typedList(refused, "services"),
+    communities: typedList(refused, "communities"),
+  };
+}
+
+/** What a refused project form had typed, with the budget rows that were not left blank. */
+export function typedProject(refused: RefusedForm | undefined): ProjectValues {
+  if (!refused) return {};
+  const labels = typedList(refused, "itemLabel");
+  const amounts = typedList(refused, "itemAmount");
+  const items = labels
     .map((label, i) => ({ label, amount: amounts[i] ?? "" }))
     .filter((r) => r.label.trim() !== "" || r.amount.trim() !== "");
+  return { ...refused.values, items };
 }
 
 /** The community page's micro-projects: the latest few, and the committee's queues and setting. */
@@ -519,8 +562,7 @@ export function BudgetTable({
   items: ReadonlyArray<{ label: string; amount: number }>;
   total: number;
 }) {
-  const { t, i18n } = useTranslation("project");
-  const lng = i18n.language as Lng;
+  const { t, lng } = useProjectLabels();
   return (
     <div className="table-wrap">
       <table>

@@ -1,8 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { ErrorSummary } from "~/components/forms";
-import { OrganisationFields, typedList, useProjectLabels } from "~/components/projects";
+import { OrganisationFields, typedOrganisation, useProjectLabels } from "~/components/projects";
 import { authorize } from "~/domain/permissions/policy";
 import { communityOptions } from "~/services/communities/queries.server";
 import { editOrganisation } from "~/services/organisations/commands.server";
@@ -11,7 +10,6 @@ import { submit } from "~/services/runner/form.server";
 import { idParam, notFound, readForm, throwRefusal, type Refusal } from "~/utils/forms.server";
 import { titleMeta } from "~/utils/meta";
 import { requireSession } from "~/utils/session.server";
-import { orgLabels } from "./orgs.new";
 
 export const handle = { i18n: ["project"] };
 export const meta = titleMeta;
@@ -56,15 +54,10 @@ export default function EditOrganisation() {
       <h1 id="edit-title">{t("project:org.edit")}</h1>
       {o.status === "declined" && <p>{t("project:org.editDeclinedHint")}</p>}
       <Form method="post">
-        <ErrorSummary errors={refused?.errors} labels={orgLabels(t)} />
         <OrganisationFields
           values={
             refused
-              ? {
-                  ...refused.values,
-                  services: typedList(refused, "services"),
-                  communities: typedList(refused, "communities"),
-                }
+              ? typedOrganisation(refused)
               : {
                   name: o.name,
                   tier: o.tier,

@@ -1,12 +1,11 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
-import { Field, SelectField } from "~/components/forms";
-import { Pager } from "~/components/pager";
+import { Link, useLoaderData } from "@remix-run/react";
+import { SelectField } from "~/components/forms";
+import { ListSearch, Pager } from "~/components/pager";
 import { useProjectLabels } from "~/components/projects";
 import { SERVICE_AREAS, TIERS } from "~/domain/projects/rules";
 import { authorize } from "~/domain/permissions/policy";
-import { QUERY_MAX_CHARS } from "~/domain/search/segment";
 import { listParams } from "~/utils/list-params";
 import { getT } from "~/i18n/i18next.server";
 import { communityOptions } from "~/services/communities/queries.server";
@@ -87,37 +86,29 @@ export default function Organisations() {
           </ul>
         </section>
       )}
-      <Form method="get" className="filters" role="search" aria-label={t("project:orgs.filter")}>
-        <Field
-          name="q"
-          type="search"
-          label={t("project:search.label")}
-          defaultValue={filters.q}
-          maxLength={QUERY_MAX_CHARS}
-        />
+      <ListSearch label={t("project:orgs.filter")} q={filters.q}>
         <SelectField
           name="service"
           label={t("project:org.services")}
           empty={t("project:search.any")}
           options={serviceOptions}
-          defaultValue={filters.service ?? ""}
+          defaultValue={filters.service}
         />
         <SelectField
           name="community"
           label={t("project:form.community")}
           empty={t("project:search.any")}
           options={options(communities)}
-          defaultValue={filters.communityId ? String(filters.communityId) : ""}
+          defaultValue={filters.communityId?.toString()}
         />
         <SelectField
           name="tier"
           label={t("project:org.tier")}
           empty={t("project:search.any")}
           options={tierOptions}
-          defaultValue={filters.tier ?? ""}
+          defaultValue={filters.tier}
         />
-        <button type="submit">{t("project:search.submit")}</button>
-      </Form>
+      </ListSearch>
       <p role="status">{t("project:search.found", { count: total })}</p>
       {items.length === 0 ? (
         <p>{t("project:orgs.none")}</p>

@@ -1,8 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { ErrorSummary } from "~/components/forms";
-import { OrganisationFields, typedList, useProjectLabels } from "~/components/projects";
+import { OrganisationFields, typedOrganisation, useProjectLabels } from "~/components/projects";
 import { authorize } from "~/domain/permissions/policy";
 import { getT } from "~/i18n/i18next.server";
 import { communityOptions } from "~/services/communities/queries.server";
@@ -37,13 +36,8 @@ export default function ApplyOrganisation() {
       <h1 id="apply-title">{t("project:orgs.applyTitle")}</h1>
       <p>{t("project:orgs.applyIntro")}</p>
       <Form method="post">
-        <ErrorSummary errors={refused?.errors} labels={orgLabels(t)} />
         <OrganisationFields
-          values={{
-            ...refused?.values,
-            services: typedList(refused, "services"),
-            communities: typedList(refused, "communities"),
-          }}
+          values={typedOrganisation(refused)}
           errors={refused?.errors}
           communities={communities}
         />
@@ -53,16 +47,4 @@ export default function ApplyOrganisation() {
       </Form>
     </section>
   );
-}
-
-export function orgLabels(t: (k: string) => string): Record<string, string> {
-  return {
-    name: t("project:org.name"),
-    tier: t("project:org.tier"),
-    registrationNumber: t("project:org.registrationNumber"),
-    services: t("project:org.services"),
-    communities: t("project:org.communities"),
-    description: t("project:org.description"),
-    contact: t("project:org.contact"),
-  };
 }

@@ -398,6 +398,12 @@ function Comments({ data, refused }: { data: Data; refused: Refusal | undefined 
   const top = comments.filter((c) => c.parentId === null);
   const replies = (id: number) => comments.filter((c) => c.parentId === id);
   const commentRefused = refused?.values.intent === "comment" ? refused : undefined;
+  /** The refused comment typed in reply to this comment, or (no parent) as a new thread. */
+  const refusedFor = (parentId: number | undefined) => {
+    const typedParent = commentRefused?.values.parentId;
+    const same = parentId === undefined ? !typedParent : typedParent === String(parentId);
+    return same ? commentRefused : undefined;
+  };
   return (
     <section aria-labelledby="comments-title" id="comments">
       <h2 id="comments-title">{t("project:comments.title", { count: comments.length })}</h2>
@@ -416,56 +422,16 @@ function Comments({ data, refused }: { data: Data; refused: Refusal | undefined 
               </ol>
             )}
             {viewer.canComment && (
-              <details className="reply" open={commentRefused?.values.parentId === String(c.id)}>
+              <details className="reply" open={refusedFor(c.id) !== undefined}>
                 <summary>{t("project:comments.reply")}</summary>
-                <Form method="post">
-                  <input type="hidden" name="intent" value="comment" />
-                  <input type="hidden" name="parentId" value={c.id} />
-                  <TextArea
-                    name="body"
-                    id={`f-reply-${c.id}`}
-                    label={t("project:comments.replyLabel")}
-                    rows={2}
-                    maxLength={COMMENT_MAX}
-                    defaultValue={
-                      commentRefused?.values.parentId === String(c.id)
-                        ? commentRefused.values.body
-                        : undefined
-                    }
-                    error={
-                      commentRefused?.values.parentId === String(c.id)
-                        ? commentRefused.errors.body
-                        : undefined
-                    }
-                  />
-                  <button type="submit">{t("project:comments.send")}</button>
-                </Form>
+                <CommentForm parentId={c.id} refused={refusedFor(c.id)} />
               </details>
             )}
           </li>
         ))}
       </ol>
       {viewer.canComment ? (
-        <Form method="post" className="card">
-          <input type="hidden" name="intent" value="comment" />
-          <TextArea
-            name="body"
-            label={t("project:comments.add")}
-            rows={3}
-            maxLength={COMMENT_MAX}
-            defaultValue={
-              commentRefused && !commentRefused.values.parentId
-                ? commentRefused.values.body
-                : undefined
-            }
-            error={
-              commentRefused && !commentRefused.values.parentId
-                ? commentRefused.errors.body
-                : undefined
-            }
-          />
-          <button type="submit">{t("project:comments.send")}</button>
-        </Form>
+        <CommentForm refused={refusedFor(undefined)} />
       ) : (
         p.status !== "draft" && (
           <p className="hint">
@@ -478,6 +444,28 @@ function Comments({ data, refused }: { data: Data; refused: Refusal | undefined 
         )
       )}
     </section>
+  );
+}
+
+/** A new comment, or (with a parent) a reply to one. */
+function CommentForm({ parentId, refused }: { parentId?: number; refused: Refusal | undefined }) {
+  const { t } = useProjectLabels();
+  const reply = parentId !== undefined;
+  return (
+    <Form method="post" className={reply ? undefined : "card"}>
+      <input type="hidden" name="intent" value="comment" />
+      {reply && <input type="hidden" name="parentId" value={parentId} />}
+      <TextArea
+        name="body"
+        id={reply ? `f-reply-${parentId}` : undefined}
+        label={reply ? t("project:comments.replyLabel") : t("project:comments.add")}
+        rows={reply ? 2 : 3}
+        maxLength={COMMENT_MAX}
+        defaultValue={refused?.values.body}
+        error={refused?.errors.body}
+      />
+      <button type="submit">{t("project:comments.send")}</button>
+    </Form>
   );
 }
 
@@ -520,28 +508,14 @@ function Comment({
             </button>
           </Form>
         ) : (
-          <CommentAction
-            commentId={c.id}
-            intent="hide"
-            summary={t("project:comments.hide")}
-            label={t("project:comments.hideReason")}
-            submit={t("project:comments.hideSubmit")}
-            refused={mine?.values.intent === "hide" ? mine : undefined}
-          />
+          <CommentAction commentId={c.id} intent="hide" refused={mine} />
         ))}
       {viewer.canComment &&
         !c.hidden &&
         !c.flaggedByMe &&
         c.authorId !== null &&
         c.authorId !== viewer.userId && (
-          <CommentAction
-            commentId={c.id}
-            intent="flag"
-            summary={t("project:comments.flag")}
-            label={t("project:comments.flagReason")}
-            submit={t("project:comments.flagSubmit")}
-            refused={mine?.values.intent === "flag" ? mine : undefined}
-          />
+          <CommentAction commentId={c.id} intent="flag" refused={mine} />
         )}
     </div>
   );
@@ -552,29 +526,33 @@ function Comment({
  * reason comes back unfolded with what was typed: without JavaScript the page is new, and a closed
  * fold would hide both the field and the reason the person wrote.
  */
-function CommentAction(props: {
+function CommentAction({
+  commentId,
+  intent,
+  refused: refusedOnComment,
+}: {
   commentId: number;
   intent: "hide" | "flag";
-  summary: string;
-  label: string;
-  submit: string;
+  /** This comment's refused form, whichever action it was. */
   refused: Refusal | undefined;
 }) {
+  const { t } = useProjectLabels();
+  const refused = refusedOnComment?.values.intent === intent ? refusedOnComment : undefined;
   return (
-    <details open={props.refused !== undefined}>
-      <summary>{props.summary}</summary>
+    <details open={refused !== undefined}>
+      <summary>{t(`project:comments.${intent}`)}</summary>
       <Form method="post">
-        <input type="hidden" name="commentId" value={props.commentId} />
+        <input type="hidden" name="commentId" value={commentId} />
         <Field
           name="reason"
-          id={`f-${props.intent}-${props.commentId}`}
-          label={props.label}
+          id={`f-${intent}-${commentId}`}
+          label={t(`project:comments.${intent}Reason`)}
           maxLength={MODERATION_REASON_MAX}
-          defaultValue={props.refused?.values.reason}
-          error={props.refused?.errors.reason}
+          defaultValue={refused?.values.reason}
+          error={refused?.errors.reason}
         />
-        <button type="submit" name="intent" value={props.intent} className="small">
-          {props.submit}
+        <button type="submit" name="intent" value={intent} className="small">
+          {t(`project:comments.${intent}Submit`)}
         </button>
       </Form>
     </details>

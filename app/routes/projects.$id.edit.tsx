@@ -1,8 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { ErrorSummary } from "~/components/forms";
-import { ProjectFields, typedItems, useProjectLabels } from "~/components/projects";
+import { ProjectFields, typedProject, useProjectLabels } from "~/components/projects";
 import { DomainError } from "~/domain/errors";
 import { authorize } from "~/domain/permissions/policy";
 import { projectTarget } from "~/domain/projects/rules";
@@ -20,7 +19,6 @@ import {
 } from "~/utils/forms.server";
 import { titleMeta } from "~/utils/meta";
 import { requireSession } from "~/utils/session.server";
-import { projectLabels } from "./projects.new";
 
 export const handle = { i18n: ["project"] };
 export const meta = titleMeta;
@@ -72,11 +70,10 @@ export default function EditProject() {
         </p>
       )}
       <Form method="post" encType="multipart/form-data">
-        <ErrorSummary errors={refused?.errors} labels={projectLabels(t)} />
         <ProjectFields
           values={
             refused
-              ? { ...refused.values, items: typedItems(refused) }
+              ? typedProject(refused)
               : {
                   title: p.title,
                   summary: p.summary,

@@ -1,12 +1,12 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
-import { Field, SelectField } from "~/components/forms";
-import { Pager } from "~/components/pager";
+import { Link, useLoaderData } from "@remix-run/react";
+import { SelectField } from "~/components/forms";
+import { ListSearch, Pager } from "~/components/pager";
 import { ProjectCards, StatusBadge, useProjectLabels } from "~/components/projects";
 import { authorize } from "~/domain/permissions/policy";
 import { PROJECT_STATUSES, SERVICE_AREAS } from "~/domain/projects/rules";
-import { listParams, QUERY_MAX } from "~/utils/list-params";
+import { listParams } from "~/utils/list-params";
 import { getT } from "~/i18n/i18next.server";
 import { communityOptions } from "~/services/communities/queries.server";
 import { listProjects, myProjects, PROJECTS_PAGE } from "~/services/projects/queries.server";
@@ -17,16 +17,15 @@ export const handle = { i18n: ["project"] };
 export const meta = titleMeta;
 
 const SORTS = ["newest", "supported", "relevance"] as const;
+/** Drafts are their proposer's own: the list never shows them, so it offers no filter for them. */
+const LISTED_STATUSES = PROJECT_STATUSES.filter((s) => s !== "draft");
 
 function filtersFrom(url: URL) {
   const { q, page, pick, id } = listParams(url);
   return {
     q,
     category: pick("category", SERVICE_AREAS),
-    status: pick(
-      "status",
-      PROJECT_STATUSES.filter((s) => s !== "draft"),
-    ),
+    status: pick("status", LISTED_STATUSES),
     communityId: id("community"),
     sort: pick("sort", SORTS),
     page,
@@ -87,42 +86,27 @@ export default function Projects() {
           </ul>
         </details>
       )}
-      <Form
-        method="get"
-        className="filters"
-        role="search"
-        aria-label={t("project:projects.filter")}
-      >
-        <Field
-          name="q"
-          type="search"
-          label={t("project:search.label")}
-          defaultValue={filters.q}
-          maxLength={QUERY_MAX}
-        />
+      <ListSearch label={t("project:projects.filter")} q={filters.q}>
         <SelectField
           name="community"
           label={t("project:form.community")}
           empty={t("project:search.any")}
           options={options(communities)}
-          defaultValue={filters.communityId ? String(filters.communityId) : ""}
+          defaultValue={filters.communityId?.toString()}
         />
         <SelectField
           name="category"
           label={t("project:form.category")}
           empty={t("project:search.any")}
           options={serviceOptions}
-          defaultValue={filters.category ?? ""}
+          defaultValue={filters.category}
         />
         <SelectField
           name="status"
           label={t("project:search.status")}
           empty={t("project:search.any")}
-          options={PROJECT_STATUSES.filter((s) => s !== "draft").map((s) => ({
-            value: s,
-            label: t(`project:status.${s}`),
-          }))}
-          defaultValue={filters.status ?? ""}
+          options={LISTED_STATUSES.map((s) => ({ value: s, label: t(`project:status.${s}`) }))}
+          defaultValue={filters.status}
         />
         <SelectField
           name="sort"
@@ -134,8 +118,7 @@ export default function Projects() {
           ]}
           defaultValue={filters.sort ?? (filters.q ? "relevance" : "newest")}
         />
-        <button type="submit">{t("project:search.submit")}</button>
-      </Form>
+      </ListSearch>
       <p role="status">{t("project:search.found", { count: total })}</p>
       {items.length === 0 ? <p>{t("project:projects.none")}</p> : <ProjectCards items={items} />}
       <Pager path="/projects" search={search} page={filters.page} pages={pages} />

@@ -1,8 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { ErrorSummary } from "~/components/forms";
-import { ProjectFields, typedItems, useProjectLabels } from "~/components/projects";
+import { ProjectFields, typedProject, useProjectLabels } from "~/components/projects";
 import { getT } from "~/i18n/i18next.server";
 import { communityOptions, gridOptions } from "~/services/communities/queries.server";
 import { proposingOrganisations } from "~/services/organisations/queries.server";
@@ -41,24 +40,6 @@ export async function action({ request }: ActionFunctionArgs) {
   });
 }
 
-export function projectLabels(t: (k: string) => string): Record<string, string> {
-  return {
-    title: t("project:form.title"),
-    summary: t("project:form.summary"),
-    description: t("project:form.description"),
-    communityId: t("project:form.community"),
-    organisationId: t("project:form.organisation"),
-    gridId: t("project:form.grid"),
-    place: t("project:form.place"),
-    category: t("project:form.category"),
-    beneficiaries: t("project:form.beneficiaries"),
-    startsOn: t("project:form.startsOn"),
-    endsOn: t("project:form.endsOn"),
-    budget: t("project:form.budget"),
-    photo: t("project:form.photo"),
-  };
-}
-
 export default function NewProject() {
   const { communities, grids, organisations } = useLoaderData<typeof loader>();
   const refused = useActionData<Refusal>();
@@ -85,12 +66,10 @@ export default function NewProject() {
       <h1 id="new-title">{t("project:form.newTitle")}</h1>
       <p>{t("project:form.newIntro")}</p>
       <Form method="post" encType="multipart/form-data">
-        <ErrorSummary errors={refused?.errors} labels={projectLabels(t)} />
         <ProjectFields
           values={{
             organisationId: params.get("organisation") ?? undefined,
-            ...refused?.values,
-            items: typedItems(refused),
+            ...typedProject(refused),
           }}
           errors={refused?.errors}
           communities={communities}
