@@ -18,7 +18,8 @@ import { meetingPage } from "~/services/meetings/queries.server";
 import { flagMessage, lowerHand, postMessage, raiseHand } from "~/services/room/commands.server";
 import { moderation } from "~/services/room/moderation.server";
 import { roomPage } from "~/services/room/queries.server";
-import { intent, submitIntent } from "~/services/runner/form.server";
+import type { AnyCommand } from "~/services/runner/command.server";
+import { intent, submitIntent, type Intent } from "~/services/runner/form.server";
 import { idParam, readForm, throwRefusal, type Refusal } from "~/utils/forms.server";
 import { readPreferences } from "~/utils/preferences.server";
 import { getCurrent, requireSession } from "~/utils/session.server";
@@ -73,27 +74,18 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const form = await readForm(request);
   const { actor } = await requireSession(request);
   const back = (done: string) => redirect(`/meetings/${id}/room?done=${done}`);
-  const moderated = (name: string) => () => back(`mod-${name}`);
+  // The moderators' forms, named as the socket's `room:moderate` names them; all answer alike.
+  const moderated = Object.entries(moderation).map(([name, cmd]): [string, Intent] => [
+    name,
+    intent(cmd as unknown as AnyCommand, () => back(`mod-${name}`)),
+  ]);
   return submitIntent(
     {
       post: intent(postMessage, () => back("posted")),
       flag: intent(flagMessage, ({ hidden }) => back(hidden ? "flaggedHidden" : "flagged")),
       raise: intent(raiseHand, () => back("raised")),
       lower: intent(lowerHand, () => back("lowered")),
-      // The moderators' forms, named as the socket's `room:moderate` names them.
-      hide: intent(moderation.hide, moderated("hide")),
-      unhide: intent(moderation.unhide, moderated("unhide")),
-      pin: intent(moderation.pin, moderated("pin")),
-      unpin: intent(moderation.unpin, moderated("unpin")),
-      mute: intent(moderation.mute, moderated("mute")),
-      unmute: intent(moderation.unmute, moderated("unmute")),
-      close: intent(moderation.close, moderated("close")),
-      reopen: intent(moderation.reopen, moderated("reopen")),
-      slowMode: intent(moderation.slowMode, moderated("slowMode")),
-      agenda: intent(moderation.agenda, moderated("agenda")),
-      floor: intent(moderation.floor, moderated("floor")),
-      endFloor: intent(moderation.endFloor, moderated("endFloor")),
-      lowerHand: intent(moderation.lowerHand, moderated("lowerHand")),
+      ...Object.fromEntries(moderated),
     },
     actor,
     form,
