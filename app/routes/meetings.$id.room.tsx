@@ -105,6 +105,8 @@ export default function Room() {
   const { state, messages } = live;
   const [draft, setDraft] = useState(refused?.values.body ?? "");
 
+  /** This room's own address: the latest messages, no auto-refresh. */
+  const here = `/meetings/${data.meetingId}/room`;
   const agendaTitle = (id: number | null) => data.agenda.find((a) => a.id === id)?.title;
   const current = data.agenda.find((a) => a.id === state.currentAgendaItemId);
   const done = params.get("done");
@@ -190,21 +192,15 @@ export default function Room() {
       )}
 
       <p className="buttons">
-        <a
-          className="button"
-          href={`/meetings/${data.meetingId}/room${data.refresh ? `?refresh=${data.refresh}` : ""}`}
-        >
+        <a className="button" href={`${here}${data.refresh ? `?refresh=${data.refresh}` : ""}`}>
           {t("room.refresh")}
         </a>
         {data.refresh ? (
-          <a className="button" href={`/meetings/${data.meetingId}/room`}>
+          <a className="button" href={here}>
             {t("room.autoRefreshOff")}
           </a>
         ) : (
-          <a
-            className="button"
-            href={`/meetings/${data.meetingId}/room?refresh=${data.refreshOffered}`}
-          >
+          <a className="button" href={`${here}?refresh=${data.refreshOffered}`}>
             {t("room.autoRefreshOn", { seconds: data.refreshOffered })}
           </a>
         )}
@@ -232,7 +228,7 @@ export default function Room() {
         )}
         {data.paged && (
           <p>
-            <Link to={`/meetings/${data.meetingId}/room`}>{t("room.latest")}</Link>
+            <Link to={here}>{t("room.latest")}</Link>
           </p>
         )}
       </section>
