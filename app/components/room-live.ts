@@ -121,12 +121,8 @@ export function useRoomLive(data: RoomLiveData) {
         .timeout(10_000)
         .emitWithAck("room:post", { meetingId: data.meetingId, body })
         .catch(() => null);
-      if (!res) {
-        setError(t("room.notSent"));
-        return false;
-      }
-      if (!res.ok) {
-        setError(res.error.message);
+      if (!res?.ok) {
+        setError(res ? res.error.message : t("room.notSent"));
         return false;
       }
       setError(null);

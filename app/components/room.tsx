@@ -4,7 +4,7 @@
  * without JavaScript.
  */
 import { Form } from "@remix-run/react";
-import { useEffect, useState } from "react";
+import { useEffect, useState, type PropsWithChildren } from "react";
 import { useTranslation } from "react-i18next";
 import {
   DEFAULT_TURN_SECONDS,
@@ -79,33 +79,39 @@ export function RoomNow({
           : state.queue.map((q, i) => `${i + 1}. ${q.displayName}`).join(t("common:listSeparator"))}
       </p>
       {canQueue && state.roomOpen && (
-        <Form method="post">
-          <input type="hidden" name="intent" value={inQueue ? "lower" : "raise"} />
+        <IntentForm intent={inQueue ? "lower" : "raise"}>
           <button type="submit">{inQueue ? t("room.lowerHand") : t("room.raiseHand")}</button>
-        </Form>
+        </IntentForm>
       )}
     </section>
   );
 }
 
-/** A one-button form sending `intent` with the given hidden fields. */
-function Button({
-  intent,
-  fields = {},
-  children,
-}: {
+interface IntentProps {
   intent: string;
   fields?: Record<string, string | number>;
-  children: string;
-}) {
+  className?: string;
+}
+
+/** A form naming its command in `intent`, with the given hidden fields. */
+function IntentForm({ intent, fields = {}, className, children }: PropsWithChildren<IntentProps>) {
   return (
-    <Form method="post" className="inline">
+    <Form method="post" className={className}>
       <input type="hidden" name="intent" value={intent} />
       {Object.entries(fields).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} />
       ))}
-      <button type="submit">{children}</button>
+      {children}
     </Form>
+  );
+}
+
+/** A one-button form among a message's buttons. */
+function Button({ children, ...form }: IntentProps & { children: string }) {
+  return (
+    <IntentForm {...form} className="inline">
+      <button type="submit">{children}</button>
+    </IntentForm>
   );
 }
 
@@ -157,13 +163,11 @@ export function Message({
               </Button>
             ) : (
               <>
-                <Form method="post" className="inline hide-form">
-                  <input type="hidden" name="intent" value="hide" />
-                  <input type="hidden" name="messageId" value={m.id} />
+                <IntentForm intent="hide" fields={messageId} className="inline hide-form">
                   <label htmlFor={`hr-${m.id}`}>{t("mod.reason")}</label>
                   <input id={`hr-${m.id}`} name="reason" maxLength={REASON_MAX} required />
                   <button type="submit">{t("mod.hide")}</button>
-                </Form>
+                </IntentForm>
                 <Button intent={m.pinned ? "unpin" : "pin"} fields={messageId}>
                   {m.pinned ? t("mod.unpin") : t("mod.pin")}
                 </Button>
@@ -202,12 +206,10 @@ export function ModerationPanel({
   return (
     <section aria-labelledby="mod-title" className="card">
       <h2 id="mod-title">{t("mod.title")}</h2>
-      <Form method="post">
-        <input type="hidden" name="intent" value={state.roomOpen ? "close" : "reopen"} />
+      <IntentForm intent={state.roomOpen ? "close" : "reopen"}>
         <button type="submit">{state.roomOpen ? t("mod.close") : t("mod.reopen")}</button>
-      </Form>
-      <Form method="post">
-        <input type="hidden" name="intent" value="slowMode" />
+      </IntentForm>
+      <IntentForm intent="slowMode">
         <div className="field">
           <label htmlFor="slow-seconds">{t("mod.slowMode")}</label>
           <select id="slow-seconds" name="seconds" defaultValue={String(state.slowModeSeconds)}>
@@ -219,10 +221,9 @@ export function ModerationPanel({
           </select>
         </div>
         <button type="submit">{t("mod.apply")}</button>
-      </Form>
+      </IntentForm>
       {agenda.length > 0 && (
-        <Form method="post">
-          <input type="hidden" name="intent" value="agenda" />
+        <IntentForm intent="agenda">
           <div className="field">
             <label htmlFor="agenda-item">{t("mod.currentItem")}</label>
             <select
@@ -238,10 +239,9 @@ export function ModerationPanel({
             </select>
           </div>
           <button type="submit">{t("mod.apply")}</button>
-        </Form>
+        </IntentForm>
       )}
-      <Form method="post">
-        <input type="hidden" name="intent" value="floor" />
+      <IntentForm intent="floor">
         <div className="field">
           <label htmlFor="floor-who">{t("mod.floorWho")}</label>
           <select id="floor-who" name="userId" defaultValue="">
@@ -266,12 +266,11 @@ export function ModerationPanel({
         <button type="submit" className="primary">
           {t("mod.giveFloor")}
         </button>
-      </Form>
+      </IntentForm>
       {state.floor && (
-        <Form method="post">
-          <input type="hidden" name="intent" value="endFloor" />
+        <IntentForm intent="endFloor">
           <button type="submit">{t("mod.endFloor")}</button>
-        </Form>
+        </IntentForm>
       )}
       {state.mutes.length > 0 && (
         <>

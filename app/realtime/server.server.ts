@@ -107,10 +107,6 @@ interface Read<S extends z.ZodTypeAny, R> {
   input: S;
   read: (input: z.output<S>, actor: Actor) => Promise<R>;
 }
-const read = <S extends z.ZodTypeAny, R>(input: S, fn: Read<S, R>["read"]): Read<S, R> => ({
-  input,
-  read: fn,
-});
 
 interface HandleOptions<S extends z.ZodTypeAny, R, D> {
   /**
@@ -174,7 +170,20 @@ function moderationCommand(payload: unknown) {
   >;
 }
 
+/** Events that only read, or join and leave channels: answered by `handle` like commands. */
+type ReadEvent = Exclude<keyof ClientToServerEvents, "whoami">;
+
 export function registerHandlers(socket: LiuheSocket) {
+  const answer = <S extends z.ZodTypeAny, R>(
+    event: ReadEvent,
+    input: S,
+    read: Read<S, R>["read"],
+  ) => socket.on(event, handle(socket, { input, read }));
+
+  /** Tells the others in a room how many are there now. */
+  const announcePresence = (channel: string, meetingId: number, count: number) =>
+    socket.to(channel).emit("room:presence", { meetingId, count });
+
   socket.on("whoami", async (ack) => {
     if (typeof ack !== "function") return;
     const { session } = await current(socket);
@@ -184,82 +193,45 @@ export function registerHandlers(socket: LiuheSocket) {
     });
   });
 
-  socket.on(
-    "subscribe",
-    handle(
-      socket,
-      read(channelPayload, async ({ channel }, actor) => {
-        const pub = PUBLIC_CHANNEL.exec(channel);
-        const own = USER_CHANNEL.exec(channel);
-        if (pub) {
-          authorize(actor, "realtime.readPublic");
-        } else if (own) {
-          authorize(actor, "realtime.readOwn", { ownerId: Number(own[1]) });
-        } else {
-          throw new DomainError(404, "errors.unknownChannel");
-        }
-        await socket.join(channel);
-        return { channel };
-      }),
-    ),
-  );
-
-  socket.on(
-    "unsubscribe",
-    handle(
-      socket,
-      read(channelPayload, async ({ channel }) => {
-        await socket.leave(channel);
-        return { channel };
-      }),
-    ),
-  );
+  answer("subscribe", channelPayload, async ({ channel }, actor) => {
+    const pub = PUBLIC_CHANNEL.exec(channel);
+    const own = USER_CHANNEL.exec(channel);
+    if (pub) {
+      authorize(actor, "realtime.readPublic");
+    } else if (own) {
+      authorize(actor, "realtime.readOwn", { ownerId: Number(own[1]) });
+    } else {
+      throw new DomainError(404, "errors.unknownChannel");
+    }
+    await socket.join(channel);
+    return { channel };
+  });
+  answer("unsubscribe", channelPayload, async ({ channel }) => {
+    await socket.leave(channel);
+    return { channel };
+  });
 
   // Meeting rooms: reads.
-  socket.on(
-    "room:join",
-    handle(
-      socket,
-      read(joinPayload, async ({ meetingId, after }, actor) => {
-        const joined = await joinRoom(actor, meetingId, after);
-        const channel = roomChannel(meetingId);
-        await socket.join(channel);
-        const count = presenceOf(socket.nsp, channel);
-        socket.to(channel).emit("room:presence", { meetingId, count });
-        return { ...joined, presence: count };
-      }),
-    ),
+  answer("room:join", joinPayload, async ({ meetingId, after }, actor) => {
+    const joined = await joinRoom(actor, meetingId, after);
+    const channel = roomChannel(meetingId);
+    await socket.join(channel);
+    const count = presenceOf(socket.nsp, channel);
+    announcePresence(channel, meetingId, count);
+    return { ...joined, presence: count };
+  });
+  answer("room:leave", meetingPayload, async ({ meetingId }) => {
+    const channel = roomChannel(meetingId);
+    await socket.leave(channel);
+    announcePresence(channel, meetingId, presenceOf(socket.nsp, channel));
+    return null;
+  });
+  answer("room:history", historyPayload, ({ meetingId, before }, actor) =>
+    history(actor, meetingId, { before }),
   );
-  socket.on(
-    "room:leave",
-    handle(
-      socket,
-      read(meetingPayload, async ({ meetingId }) => {
-        const channel = roomChannel(meetingId);
-        await socket.leave(channel);
-        socket
-          .to(channel)
-          .emit("room:presence", { meetingId, count: presenceOf(socket.nsp, channel) });
-        return null;
-      }),
-    ),
-  );
-  socket.on(
-    "room:history",
-    handle(
-      socket,
-      read(historyPayload, ({ meetingId, before }, actor) => history(actor, meetingId, { before })),
-    ),
-  );
-  socket.on(
-    "room:message",
-    handle(
-      socket,
-      read(messagePayload, async ({ messageId }, actor) => ({
-        message: await getMessage(actor, messageId),
-      })),
-    ),
-  );
+  answer("room:message", messagePayload, async ({ messageId }, actor) => ({
+    message: await getMessage(actor, messageId),
+  }));
 
   // Meeting rooms: commands, the same the room page's forms run.
   socket.on(
@@ -275,8 +247,7 @@ export function registerHandlers(socket: LiuheSocket) {
       const m = /^room:(\d+)$/.exec(channel);
       if (!m) continue;
       // This socket is still counted while disconnecting.
-      const count = Math.max(0, presenceOf(socket.nsp, channel) - 1);
-      socket.to(channel).emit("room:presence", { meetingId: Number(m[1]), count });
+      announcePresence(channel, Number(m[1]), Math.max(0, presenceOf(socket.nsp, channel) - 1));
     }
   });
 
@@ -293,25 +264,21 @@ function presenceOf(nsp: LiuheSocket["nsp"], channel: string): number {
   return nsp.adapter.rooms.get(channel)?.size ?? 0;
 }
 
-async function forwardRoom(io: LiuheIo, event: DomainEvent) {
+type RoomEvent = Extract<DomainEvent, { type: `room.${string}` }>;
+const isRoomEvent = (event: DomainEvent): event is RoomEvent => event.type.startsWith("room.");
+
+/** A room's events, as the sockets in that room hear them. */
+async function forwardRoom(io: LiuheIo, event: RoomEvent) {
+  const room = io.to(roomChannel(event.meetingId));
   switch (event.type) {
     case "room.message":
-      io.to(roomChannel(event.meetingId)).emit("room:message", event.message);
+      room.emit("room:message", event.message);
       break;
     case "room.messageChanged":
-      io.to(roomChannel(event.meetingId)).emit("room:messageChanged", {
-        meetingId: event.meetingId,
-        messageId: event.messageId,
-      });
+      room.emit("room:messageChanged", { meetingId: event.meetingId, messageId: event.messageId });
       break;
     case "room.state":
-      io.to(roomChannel(event.meetingId)).emit(
-        "room:state",
-        await stateForBroadcast(event.meetingId),
-      );
-      break;
-    default:
-      break;
+      room.emit("room:state", await stateForBroadcast(event.meetingId));
   }
 }
 
@@ -355,7 +322,7 @@ function forward(io: LiuheIo, event: DomainEvent) {
     io.to(own).emit("changed", { channel: own, type: event.type });
     return;
   }
-  if (event.type.startsWith("room.")) {
+  if (isRoomEvent(event)) {
     forwardRoom(io, event).catch((e: unknown) => console.error("room broadcast failed", e));
     return;
   }

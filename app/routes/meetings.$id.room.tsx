@@ -18,7 +18,8 @@ import { meetingPage } from "~/services/meetings/queries.server";
 import { flagMessage, lowerHand, postMessage, raiseHand } from "~/services/room/commands.server";
 import { moderation } from "~/services/room/moderation.server";
 import { roomPage } from "~/services/room/queries.server";
-import { intent, submitIntent } from "~/services/runner/form.server";
+import type { AnyCommand } from "~/services/runner/command.server";
+import { intent, submitIntent, type Intent } from "~/services/runner/form.server";
 import { idParam, readForm, throwRefusal, type Refusal } from "~/utils/forms.server";
 import { readPreferences } from "~/utils/preferences.server";
 import { getCurrent, requireSession } from "~/utils/session.server";
@@ -73,27 +74,18 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const form = await readForm(request);
   const { actor } = await requireSession(request);
   const back = (done: string) => redirect(`/meetings/${id}/room?done=${done}`);
-  const moderated = (name: string) => () => back(`mod-${name}`);
+  // The moderators' forms, named as the socket's `room:moderate` names them; all answer alike.
+  const moderated = Object.entries(moderation).map(([name, cmd]): [string, Intent] => [
+    name,
+    intent(cmd as unknown as AnyCommand, () => back(`mod-${name}`)),
+  ]);
   return submitIntent(
     {
       post: intent(postMessage, () => back("posted")),
       flag: intent(flagMessage, ({ hidden }) => back(hidden ? "flaggedHidden" : "flagged")),
       raise: intent(raiseHand, () => back("raised")),
       lower: intent(lowerHand, () => back("lowered")),
-      // The moderators' forms, named as the socket's `room:moderate` names them.
-      hide: intent(moderation.hide, moderated("hide")),
-      unhide: intent(moderation.unhide, moderated("unhide")),
-      pin: intent(moderation.pin, moderated("pin")),
-      unpin: intent(moderation.unpin, moderated("unpin")),
-      mute: intent(moderation.mute, moderated("mute")),
-      unmute: intent(moderation.unmute, moderated("unmute")),
-      close: intent(moderation.close, moderated("close")),
-      reopen: intent(moderation.reopen, moderated("reopen")),
-      slowMode: intent(moderation.slowMode, moderated("slowMode")),
-      agenda: intent(moderation.agenda, moderated("agenda")),
-      floor: intent(moderation.floor, moderated("floor")),
-      endFloor: intent(moderation.endFloor, moderated("endFloor")),
-      lowerHand: intent(moderation.lowerHand, moderated("lowerHand")),
+      ...Object.fromEntries(moderated),
     },
     actor,
     form,
@@ -113,6 +105,8 @@ export default function Room() {
   const { state, messages } = live;
   const [draft, setDraft] = useState(refused?.values.body ?? "");
 
+  /** This room's own address: the latest messages, no auto-refresh. */
+  const here = `/meetings/${data.meetingId}/room`;
   const agendaTitle = (id: number | null) => data.agenda.find((a) => a.id === id)?.title;
   const current = data.agenda.find((a) => a.id === state.currentAgendaItemId);
   const done = params.get("done");
@@ -198,21 +192,15 @@ export default function Room() {
       )}
 
       <p className="buttons">
-        <a
-          className="button"
-          href={`/meetings/${data.meetingId}/room${data.refresh ? `?refresh=${data.refresh}` : ""}`}
-        >
+        <a className="button" href={`${here}${data.refresh ? `?refresh=${data.refresh}` : ""}`}>
           {t("room.refresh")}
         </a>
         {data.refresh ? (
-          <a className="button" href={`/meetings/${data.meetingId}/room`}>
+          <a className="button" href={here}>
             {t("room.autoRefreshOff")}
           </a>
         ) : (
-          <a
-            className="button"
-            href={`/meetings/${data.meetingId}/room?refresh=${data.refreshOffered}`}
-          >
+          <a className="button" href={`${here}?refresh=${data.refreshOffered}`}>
             {t("room.autoRefreshOn", { seconds: data.refreshOffered })}
           </a>
         )}
@@ -240,7 +228,7 @@ export default function Room() {
         )}
         {data.paged && (
           <p>
-            <Link to={`/meetings/${data.meetingId}/room`}>{t("room.latest")}</Link>
+            <Link to={here}>{t("room.latest")}</Link>
           </p>
         )}
       </section>

@@ -4,6 +4,7 @@
  * room page's forms and the socket events run the same ones. The moderators' commands are in
  * `./moderation.server.ts`; busy rooms write posts in batches through `./posts.server.ts`.
  */
+import type { MeetingStatus } from "../../../db/schema";
 import { DomainError } from "~/domain/errors";
 import { can } from "~/domain/permissions/policy";
 import { FLAGS_TO_HIDE, isOpenForPeople, waitBeforePosting } from "~/domain/meetings/rules";
@@ -18,12 +19,34 @@ import {
 import type { MessageView } from "~/realtime/protocol";
 import { assistedBy } from "../assistance/actor";
 import { command } from "../runner/command.server";
-import { loadForPosting, loadMeeting, loadMessage, roomTarget } from "./load.server";
+import {
+  hiding,
+  leaveQueue,
+  loadForPosting,
+  loadMeeting,
+  loadMessage,
+  messageChanged,
+  roomTarget,
+  stateChanged,
+  updateMessage,
+} from "./load.server";
 
 const inMeeting = (meetingId: number) => ({ type: "meeting", id: meetingId });
 
-const minutesLeft = (until: string, now: Date) =>
-  Math.ceil((new Date(until).getTime() - now.getTime()) / 60_000);
+/** The room may have closed or the person been muted a moment ago. */
+function refuseIfClosedOrMuted(
+  room: { roomOpen: boolean; status: MeetingStatus },
+  mutedUntil: string | null | undefined,
+  now: Date,
+) {
+  if (!room.roomOpen || !isOpenForPeople(room.status)) {
+    throw new DomainError(409, "meeting:errors.roomClosed");
+  }
+  if (mutedUntil) {
+    const minutes = Math.ceil((new Date(mutedUntil).getTime() - now.getTime()) / 60_000);
+    throw new DomainError(403, "meeting:errors.muted", { minutes });
+  }
+}
 
 /**
  * Posts a message. Every refusal comes before the one write: the batch writer runs many posts in
@@ -37,15 +60,7 @@ export const postMessage = command({
   run: async ({ trx, actor, input, loaded: room, now, at, emit }) => {
     // Server callers skip the form: the same limits hold for them.
     const body = checked(messageBody, input.body, "body");
-    // The room may have closed or the person been muted a moment ago.
-    if (!room.roomOpen || !isOpenForPeople(room.status)) {
-      throw new DomainError(409, "meeting:errors.roomClosed");
-    }
-    if (room.mutedUntil) {
-      throw new DomainError(403, "meeting:errors.muted", {
-        minutes: minutesLeft(room.mutedUntil, now),
-      });
-    }
+    refuseIfClosedOrMuted(room, room.mutedUntil, now);
     const moderator = can(actor, "room.moderate", roomTarget(room));
     const wait = waitBeforePosting(room.recent, now, moderator ? 0 : room.slowModeSeconds);
     if (wait.reason === "rate")
@@ -119,19 +134,8 @@ export const flagMessage = command({
       .values({ messageId: message.id, userId: actor.userId, createdAt: at, reviewedAt: null })
       .execute();
     const hidden = !message.hiddenAt && openFlags + 1 >= FLAGS_TO_HIDE;
-    if (hidden) {
-      await trx
-        .updateTable("roomMessages")
-        .set({ hiddenAt: at, hiddenBy: null, hiddenReason: null, pinnedAt: null })
-        .where("id", "=", message.id)
-        .execute();
-    }
-    emit({
-      type: "room.messageChanged",
-      communityId: meeting.communityId,
-      meetingId: message.meetingId,
-      messageId: message.id,
-    });
+    if (hidden) await updateMessage(trx, message.id, hiding(at, null, null));
+    emit(messageChanged({ message, meeting }));
     return { hidden };
   },
   // Enough residents object: the message is hidden, and the log says so (by nobody in person).
@@ -166,13 +170,7 @@ export const raiseHand = command({
   }),
   target: ({ meeting }) => roomTarget(meeting),
   run: async ({ trx, actor, loaded: { meeting, muted }, now, at, emit }) => {
-    if (!meeting.roomOpen || !isOpenForPeople(meeting.status))
-      throw new DomainError(409, "meeting:errors.roomClosed");
-    if (muted) {
-      throw new DomainError(403, "meeting:errors.muted", {
-        minutes: minutesLeft(muted.until, now),
-      });
-    }
+    refuseIfClosedOrMuted(meeting, muted?.until, now);
     const inserted = await trx
       .insertInto("speakerQueue")
       .values({ meetingId: meeting.id, userId: actor.userId, raisedAt: at })
@@ -180,7 +178,7 @@ export const raiseHand = command({
       .executeTakeFirst();
     if (inserted.numInsertedOrUpdatedRows === 0n)
       throw new DomainError(409, "meeting:errors.handAlreadyUp");
-    emit({ type: "room.state", communityId: meeting.communityId, meetingId: meeting.id });
+    emit(stateChanged(meeting));
   },
   subject: ({ loaded }) => inMeeting(loaded.meeting.id),
 });
@@ -196,13 +194,10 @@ export const lowerHand = command({
   actionFor: (_input, loaded) => (loaded.own ? "queue.raise" : "room.moderate"),
   target: ({ meeting }) => roomTarget(meeting),
   run: async ({ trx, actor, input, loaded: { meeting }, emit }) => {
-    const result = await trx
-      .deleteFrom("speakerQueue")
-      .where("meetingId", "=", meeting.id)
-      .where("userId", "=", input.userId ?? actor.userId)
-      .executeTakeFirst();
-    if (result.numDeletedRows === 0n) throw new DomainError(404, "meeting:errors.notInQueue");
-    emit({ type: "room.state", communityId: meeting.communityId, meetingId: meeting.id });
+    if (!(await leaveQueue(trx, meeting.id, input.userId ?? actor.userId))) {
+      throw new DomainError(404, "meeting:errors.notInQueue");
+    }
+    emit(stateChanged(meeting));
   },
   // A moderator lowering someone's hand has never been written to the audit log.
   audit: () => [],

@@ -1,9 +1,11 @@
 /**
  * What the room's commands load inside their transaction: the meeting (for the policy target and
- * the room's state), a message with its meeting, and, for posting, everything in one query.
+ * the room's state), a message with its meeting, and, for posting, everything in one query. Also
+ * what several of them write alike: a message's columns, the speaker queue, and their events.
  */
-import { sql } from "kysely";
+import { sql, type Updateable } from "kysely";
 import { listAgg } from "../../../db/portable";
+import type { RoomMessagesTable } from "../../../db/schema";
 import { DomainError } from "~/domain/errors";
 import type { Actor, Target } from "~/domain/permissions/policy";
 import { MAX_SLOW_MODE_SECONDS, RATE_MAX } from "~/domain/meetings/rules";
@@ -109,3 +111,37 @@ export async function loadForPosting(trx: Trx, actor: Actor, meetingId: number, 
 }
 
 export type PostingRoom = Awaited<ReturnType<typeof loadForPosting>>;
+
+/** Someone leaves the speaker queue; false if they were not in it. */
+export async function leaveQueue(trx: Trx, meetingId: number, userId: number): Promise<boolean> {
+  const result = await trx
+    .deleteFrom("speakerQueue")
+    .where("meetingId", "=", meetingId)
+    .where("userId", "=", userId)
+    .executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}
+
+export const updateMessage = (trx: Trx, id: number, set: Updateable<RoomMessagesTable>) =>
+  trx.updateTable("roomMessages").set(set).where("id", "=", id).execute();
+
+/** A hidden message is no longer pinned; `by` and `reason` are null when flags hid it. */
+export const hiding = (at: string, by: number | null, reason: string | null) => ({
+  hiddenAt: at,
+  hiddenBy: by,
+  hiddenReason: reason,
+  pinnedAt: null,
+});
+
+/** The room's open, pace, agenda item, queue or floor changed: readers ask for its state again. */
+export const stateChanged = (meeting: { id: number; communityId: number }) =>
+  ({ type: "room.state", communityId: meeting.communityId, meetingId: meeting.id }) as const;
+
+/** A message changed (hidden, restored, pinned): readers ask for it again. */
+export const messageChanged = ({ message, meeting }: LoadedMessage) =>
+  ({
+    type: "room.messageChanged",
+    communityId: meeting.communityId,
+    meetingId: message.meetingId,
+    messageId: message.id,
+  }) as const;

@@ -3,6 +3,9 @@
  * messages, pinning, muting, closing and reopening, slow mode, the current agenda item, and the
  * floor. `moderation` names them as the socket's `room:moderate` and the room page's forms do.
  */
+import type { Updateable } from "kysely";
+import type { z } from "zod";
+import type { MeetingsTable } from "../../../db/schema";
 import { DomainError } from "~/domain/errors";
 import {
   isOpenForPeople,
@@ -23,122 +26,162 @@ import {
   unmuteInput,
 } from "~/domain/meetings/room";
 import type { ModerationCommand } from "~/realtime/protocol";
-import { command, type LoadCtx } from "../runner/command.server";
+import type { DomainEvent } from "../events.server";
+import type { MeetingContext } from "../meetings/context.server";
+import {
+  command,
+  type AuditEntry,
+  type LoadCtx,
+  type RunCtx,
+  type Trx,
+} from "../runner/command.server";
 import { lowerHand } from "./commands.server";
-import { loadMeeting, loadMessage, roomTarget, type LoadedMessage } from "./load.server";
+import {
+  hiding,
+  leaveQueue,
+  loadMeeting,
+  loadMessage,
+  messageChanged,
+  roomTarget,
+  stateChanged,
+  updateMessage,
+  type LoadedMessage,
+} from "./load.server";
+
+/** What a moderator's command acts on: what it loads, the room that is, and what the room hears. */
+interface Scope<I, L> {
+  load: (ctx: LoadCtx<I>) => Promise<L>;
+  meeting: (loaded: L) => MeetingContext;
+  changed: (loaded: L) => DomainEvent;
+}
+
+/** One message of the room (the meeting, when named, must be its own). */
+const onMessage: Scope<{ messageId: number; meetingId?: number | undefined }, LoadedMessage> = {
+  load: ({ trx, input }) => loadMessage(trx, input),
+  meeting: ({ meeting }) => meeting,
+  changed: messageChanged,
+};
+
+/** The room itself, or someone in it. */
+const onRoom: Scope<{ meetingId: number }, MeetingContext> = {
+  load: ({ trx, input }) => loadMeeting(trx, input.meetingId),
+  meeting: (meeting) => meeting,
+  changed: stateChanged,
+};
+
+type ModerationCtx<I, L> = RunCtx<I, L, "room.moderate">;
+
+/**
+ * Declares a moderator's command: `change` makes its checks, then its writes; the room hears of
+ * it once it has committed, and the audit log says what `audit` says.
+ */
+function moderate<I, L, S extends z.ZodType<I, z.ZodTypeDef, unknown>, R>(
+  scope: Scope<I, L>,
+  spec: {
+    input: S;
+    change: (ctx: ModerationCtx<z.output<S>, L>) => Promise<R>;
+    audit: (ctx: ModerationCtx<z.output<S>, L>, result: R) => AuditEntry | readonly AuditEntry[];
+  },
+) {
+  return command({
+    action: "room.moderate",
+    input: spec.input,
+    load: scope.load,
+    target: (loaded) => roomTarget(scope.meeting(loaded)),
+    run: async (ctx) => {
+      const result = await spec.change(ctx);
+      ctx.emit(scope.changed(ctx.loaded));
+      return result;
+    },
+    audit: spec.audit,
+  });
+}
 
 /** An audit entry about a message, with its meeting. */
-const aboutMessage = (
-  { loaded: { message, meeting } }: { loaded: LoadedMessage },
-  details: Record<string, unknown>,
-) => ({
+const aboutMessage = ({ message, meeting }: LoadedMessage, details: Record<string, unknown>) => ({
   areaId: meeting.communityId,
   subjectType: "message",
   subjectId: message.id,
   details: { ...details, meetingId: message.meetingId },
 });
 
-const messageChanged = ({ message, meeting }: LoadedMessage) =>
-  ({
-    type: "room.messageChanged",
-    communityId: meeting.communityId,
-    meetingId: message.meetingId,
-    messageId: message.id,
-  }) as const;
-
-const loadFor = {
-  message: ({ trx, input }: LoadCtx<{ messageId: number; meetingId?: number }>) =>
-    loadMessage(trx, input),
-  meeting: ({ trx, input }: LoadCtx<{ meetingId: number }>) => loadMeeting(trx, input.meetingId),
-};
-
-/** Hides a message with a reason; its flags count as reviewed. */
-export const hideMessage = command({
-  action: "room.moderate",
-  input: hideInput,
-  load: loadFor.message,
-  target: ({ meeting }) => roomTarget(meeting),
-  run: async ({ trx, actor, input, loaded, at, emit }) => {
-    const reason = checked(reasonText, input.reason, "reason");
-    await trx
-      .updateTable("roomMessages")
-      .set({ hiddenAt: at, hiddenBy: actor.userId, hiddenReason: reason, pinnedAt: null })
-      .where("id", "=", loaded.message.id)
-      .execute();
-    await trx
-      .updateTable("messageFlags")
-      .set({ reviewedAt: at })
-      .where("messageId", "=", loaded.message.id)
-      .execute();
-    emit(messageChanged(loaded));
-    return reason;
-  },
-  audit: (ctx, reason) => aboutMessage(ctx, { change: "hidden", reason }),
+/** An audit entry about the room itself. */
+const aboutRoom = (meeting: MeetingContext, details: Record<string, unknown>) => ({
+  areaId: meeting.communityId,
+  subjectType: "meeting",
+  subjectId: meeting.id,
+  details,
 });
 
-export const unhideMessage = command({
-  action: "room.moderate",
-  input: messageInput,
-  load: loadFor.message,
-  target: ({ meeting }) => roomTarget(meeting),
-  run: async ({ trx, loaded, at, emit }) => {
-    if (!loaded.message.hiddenAt) throw new DomainError(409, "meeting:errors.notHidden");
-    await trx
-      .updateTable("roomMessages")
-      .set({ hiddenAt: null, hiddenBy: null, hiddenReason: null })
-      .where("id", "=", loaded.message.id)
-      .execute();
-    // A restored message has been reviewed: its old flags no longer count towards hiding it.
-    await trx
-      .updateTable("messageFlags")
-      .set({ reviewedAt: at })
-      .where("messageId", "=", loaded.message.id)
-      .execute();
-    emit(messageChanged(loaded));
+/** An audit entry about someone in the room, with the meeting. */
+const aboutUser = (meeting: MeetingContext, userId: number, details: Record<string, unknown>) => ({
+  areaId: meeting.communityId,
+  subjectType: "user",
+  subjectId: userId,
+  details: { ...details, meetingId: meeting.id },
+});
+
+/** A moderator has looked at the message: its open flags no longer count towards hiding it. */
+const reviewFlags = (trx: Trx, messageId: number, at: string) =>
+  trx
+    .updateTable("messageFlags")
+    .set({ reviewedAt: at })
+    .where("messageId", "=", messageId)
+    .execute();
+
+const updateMeeting = (trx: Trx, meeting: MeetingContext, set: Updateable<MeetingsTable>) =>
+  trx.updateTable("meetings").set(set).where("id", "=", meeting.id).execute();
+
+/** Hides a message with a reason; its flags count as reviewed. */
+export const hideMessage = moderate(onMessage, {
+  input: hideInput,
+  change: async ({ trx, actor, input, loaded: { message }, at }) => {
+    const reason = checked(reasonText, input.reason, "reason");
+    await updateMessage(trx, message.id, hiding(at, actor.userId, reason));
+    await reviewFlags(trx, message.id, at);
+    return reason;
   },
-  audit: (ctx) => aboutMessage(ctx, { change: "restored" }),
+  audit: ({ loaded }, reason) => aboutMessage(loaded, { change: "hidden", reason }),
+});
+
+export const unhideMessage = moderate(onMessage, {
+  input: messageInput,
+  change: async ({ trx, loaded: { message }, at }) => {
+    if (!message.hiddenAt) throw new DomainError(409, "meeting:errors.notHidden");
+    await updateMessage(trx, message.id, { hiddenAt: null, hiddenBy: null, hiddenReason: null });
+    // A restored message has been reviewed: its old flags no longer count towards hiding it.
+    await reviewFlags(trx, message.id, at);
+  },
+  audit: ({ loaded }) => aboutMessage(loaded, { change: "restored" }),
 });
 
 const pinCommand = (pinned: boolean) =>
-  command({
-    action: "room.moderate",
+  moderate(onMessage, {
     input: messageInput,
-    load: loadFor.message,
-    target: ({ meeting }) => roomTarget(meeting),
-    run: async ({ trx, loaded, at, emit }) => {
-      if (pinned && loaded.message.hiddenAt) throw new DomainError(409, "meeting:errors.pinHidden");
-      await trx
-        .updateTable("roomMessages")
-        .set({ pinnedAt: pinned ? at : null })
-        .where("id", "=", loaded.message.id)
-        .execute();
-      emit(messageChanged(loaded));
+    change: async ({ trx, loaded: { message }, at }) => {
+      if (pinned && message.hiddenAt) throw new DomainError(409, "meeting:errors.pinHidden");
+      await updateMessage(trx, message.id, { pinnedAt: pinned ? at : null });
     },
-    audit: (ctx) => aboutMessage(ctx, { change: pinned ? "pinned" : "unpinned" }),
+    audit: ({ loaded }) => aboutMessage(loaded, { change: pinned ? "pinned" : "unpinned" }),
   });
 export const pinMessage = pinCommand(true);
 export const unpinMessage = pinCommand(false);
 
 /** Mutes someone in this room for a while; their raised hand goes down. */
-export const muteUser = command({
-  action: "room.moderate",
+export const muteUser = moderate(onRoom, {
   input: muteInput,
-  load: async ({ trx, input }) => ({
-    meeting: await loadMeeting(trx, input.meetingId),
-    user: await trx
-      .selectFrom("users")
-      .select(["id", "displayName"])
-      .where("id", "=", input.userId)
-      .executeTakeFirst(),
-  }),
-  target: ({ meeting }) => roomTarget(meeting),
-  run: async ({ trx, actor, input, loaded: { meeting, user }, now, emit }) => {
+  change: async ({ trx, actor, input, loaded: meeting, now }) => {
     const reason = checked(reasonText, input.reason, "reason");
     const { minutes } = input;
     if (!Number.isInteger(minutes) || minutes < 1 || minutes > MAX_MUTE_MINUTES) {
       throw new DomainError(400, "meeting:errors.badMute", { max: MAX_MUTE_MINUTES }, "minutes");
     }
     if (input.userId === actor.userId) throw new DomainError(409, "meeting:errors.muteSelf");
+    const user = await trx
+      .selectFrom("users")
+      .select(["id", "displayName"])
+      .where("id", "=", input.userId)
+      .executeTakeFirst();
     if (!user) throw new DomainError(404, "community:errors.userNotFound");
     const until = new Date(now.getTime() + minutes * 60_000).toISOString();
     await trx
@@ -148,88 +191,47 @@ export const muteUser = command({
         oc.columns(["meetingId", "userId"]).doUpdateSet({ until, reason, mutedBy: actor.userId }),
       )
       .execute();
-    await trx
-      .deleteFrom("speakerQueue")
-      .where("meetingId", "=", meeting.id)
-      .where("userId", "=", user.id)
-      .execute();
-    emit({ type: "room.state", communityId: meeting.communityId, meetingId: meeting.id });
+    await leaveQueue(trx, meeting.id, user.id);
     return { reason, displayName: user.displayName };
   },
-  audit: ({ input, loaded: { meeting } }, r) => ({
-    areaId: meeting.communityId,
-    subjectType: "user",
-    subjectId: input.userId,
-    details: {
+  audit: ({ input, loaded }, { reason, displayName }) =>
+    aboutUser(loaded, input.userId, {
       change: "muted",
       minutes: input.minutes,
-      reason: r.reason,
-      displayName: r.displayName,
-      meetingId: meeting.id,
-    },
-  }),
+      reason,
+      displayName,
+    }),
 });
 
-export const unmuteUser = command({
-  action: "room.moderate",
+export const unmuteUser = moderate(onRoom, {
   input: unmuteInput,
-  load: loadFor.meeting,
-  target: (meeting) => roomTarget(meeting),
-  run: async ({ trx, input, loaded: meeting, emit }) => {
+  change: async ({ trx, input, loaded: meeting }) => {
     const result = await trx
       .deleteFrom("roomMutes")
       .where("meetingId", "=", meeting.id)
       .where("userId", "=", input.userId)
       .executeTakeFirst();
     if (result.numDeletedRows === 0n) throw new DomainError(404, "meeting:errors.notMuted");
-    emit({ type: "room.state", communityId: meeting.communityId, meetingId: meeting.id });
   },
-  audit: ({ input, loaded: meeting }) => ({
-    areaId: meeting.communityId,
-    subjectType: "user",
-    subjectId: input.userId,
-    details: { change: "unmuted", meetingId: meeting.id },
-  }),
-});
-
-/** An audit entry about the room itself. */
-const aboutRoom = (
-  meeting: { id: number; communityId: number },
-  details: Record<string, unknown>,
-) => ({
-  areaId: meeting.communityId,
-  subjectType: "meeting",
-  subjectId: meeting.id,
-  details,
+  audit: ({ input, loaded }) => aboutUser(loaded, input.userId, { change: "unmuted" }),
 });
 
 const openCommand = (open: boolean) =>
-  command({
-    action: "room.moderate",
+  moderate(onRoom, {
     input: meetingInput,
-    load: loadFor.meeting,
-    target: (meeting) => roomTarget(meeting),
-    run: async ({ trx, loaded: meeting, emit }) => {
+    change: async ({ trx, loaded: meeting }) => {
       if (open && !isOpenForPeople(meeting.status))
         throw new DomainError(409, "meeting:errors.meetingOver");
-      await trx
-        .updateTable("meetings")
-        .set({ roomOpen: open ? 1 : 0 })
-        .where("id", "=", meeting.id)
-        .execute();
-      emit({ type: "room.state", communityId: meeting.communityId, meetingId: meeting.id });
+      await updateMeeting(trx, meeting, { roomOpen: open ? 1 : 0 });
     },
     audit: ({ loaded }) => aboutRoom(loaded, { change: open ? "reopened" : "closed" }),
   });
 export const closeRoom = openCommand(false);
 export const reopenRoom = openCommand(true);
 
-export const setSlowMode = command({
-  action: "room.moderate",
+export const setSlowMode = moderate(onRoom, {
   input: slowModeInput,
-  load: loadFor.meeting,
-  target: (meeting) => roomTarget(meeting),
-  run: async ({ trx, input: { seconds }, loaded: meeting, emit }) => {
+  change: async ({ trx, input: { seconds }, loaded: meeting }) => {
     if (!Number.isInteger(seconds) || seconds < 0 || seconds > MAX_SLOW_MODE_SECONDS) {
       throw new DomainError(
         400,
@@ -238,52 +240,33 @@ export const setSlowMode = command({
         "seconds",
       );
     }
-    await trx
-      .updateTable("meetings")
-      .set({ slowModeSeconds: seconds })
-      .where("id", "=", meeting.id)
-      .execute();
-    emit({ type: "room.state", communityId: meeting.communityId, meetingId: meeting.id });
+    await updateMeeting(trx, meeting, { slowModeSeconds: seconds });
   },
   audit: ({ input, loaded }) => aboutRoom(loaded, { change: "slowMode", seconds: input.seconds }),
 });
 
 /** Marks the agenda item under discussion; new messages are tagged with it. */
-export const setAgendaItem = command({
-  action: "room.moderate",
+export const setAgendaItem = moderate(onRoom, {
   input: agendaInput,
-  load: async ({ trx, input }) => ({
-    meeting: await loadMeeting(trx, input.meetingId),
-    item: await trx
+  change: async ({ trx, input, loaded: meeting }) => {
+    const item = await trx
       .selectFrom("agendaItems")
       .select(["id", "title"])
       .where("id", "=", input.agendaItemId)
       .where("meetingId", "=", input.meetingId)
-      .executeTakeFirst(),
-  }),
-  target: ({ meeting }) => roomTarget(meeting),
-  run: async ({ trx, loaded: { meeting, item }, emit }) => {
+      .executeTakeFirst();
     // Refused after the policy, as before: only moderators learn which items exist.
     if (!item) throw new DomainError(404, "meeting:errors.agendaItemNotFound", {}, "agendaItemId");
-    await trx
-      .updateTable("meetings")
-      .set({ currentAgendaItemId: item.id })
-      .where("id", "=", meeting.id)
-      .execute();
-    emit({ type: "room.state", communityId: meeting.communityId, meetingId: meeting.id });
+    await updateMeeting(trx, meeting, { currentAgendaItemId: item.id });
     return item;
   },
-  audit: ({ loaded }, item) =>
-    aboutRoom(loaded.meeting, { change: "agendaItem", title: item.title }),
+  audit: ({ loaded }, item) => aboutRoom(loaded, { change: "agendaItem", title: item.title }),
 });
 
 /** Gives the floor to someone in the queue (or the first in line) for a timed turn. */
-export const giveFloor = command({
-  action: "room.moderate",
+export const giveFloor = moderate(onRoom, {
   input: floorInput,
-  load: loadFor.meeting,
-  target: (meeting) => roomTarget(meeting),
-  run: async ({ trx, input, loaded: meeting, now, emit }) => {
+  change: async ({ trx, input, loaded: meeting, now }) => {
     if (!(TURN_SECONDS as readonly number[]).includes(input.seconds)) {
       throw new DomainError(400, "errors.invalidChoice", {}, "seconds");
     }
@@ -303,44 +286,18 @@ export const giveFloor = command({
       );
     }
     const until = new Date(now.getTime() + input.seconds * 1000).toISOString();
-    await trx
-      .updateTable("meetings")
-      .set({ floorUserId: next.userId, floorUntil: until })
-      .where("id", "=", meeting.id)
-      .execute();
-    await trx
-      .deleteFrom("speakerQueue")
-      .where("meetingId", "=", meeting.id)
-      .where("userId", "=", next.userId)
-      .execute();
-    emit({ type: "room.state", communityId: meeting.communityId, meetingId: meeting.id });
+    await updateMeeting(trx, meeting, { floorUserId: next.userId, floorUntil: until });
+    await leaveQueue(trx, meeting.id, next.userId);
     return { userId: next.userId, until, displayName: next.displayName };
   },
-  audit: ({ input, loaded: meeting }, r) => ({
-    areaId: meeting.communityId,
-    subjectType: "user",
-    subjectId: r.userId,
-    details: {
-      change: "floor",
-      seconds: input.seconds,
-      displayName: r.displayName,
-      meetingId: meeting.id,
-    },
-  }),
+  audit: ({ input, loaded }, { userId, displayName }) =>
+    aboutUser(loaded, userId, { change: "floor", seconds: input.seconds, displayName }),
 });
 
-export const endFloor = command({
-  action: "room.moderate",
+export const endFloor = moderate(onRoom, {
   input: meetingInput,
-  load: loadFor.meeting,
-  target: (meeting) => roomTarget(meeting),
-  run: async ({ trx, loaded: meeting, emit }) => {
-    await trx
-      .updateTable("meetings")
-      .set({ floorUserId: null, floorUntil: null })
-      .where("id", "=", meeting.id)
-      .execute();
-    emit({ type: "room.state", communityId: meeting.communityId, meetingId: meeting.id });
+  change: async ({ trx, loaded: meeting }) => {
+    await updateMeeting(trx, meeting, { floorUserId: null, floorUntil: null });
   },
   // Ending a turn has never been written to the audit log.
   audit: () => [],
