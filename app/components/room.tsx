@@ -3,8 +3,7 @@
  * moderators' panel. Every button is a plain form naming its command in `intent`, so each works
  * without JavaScript.
  */
-import { Form } from "@remix-run/react";
-import { useEffect, useState, type PropsWithChildren } from "react";
+import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import {
   DEFAULT_TURN_SECONDS,
@@ -14,6 +13,7 @@ import {
   TURN_SECONDS,
 } from "~/domain/meetings/rules";
 import type { Lng } from "~/i18n/config";
+import { IntentForm } from "./forms";
 import type { MessageView, RoomState } from "~/realtime/protocol";
 import { formatDateTime } from "~/utils/format";
 
@@ -87,27 +87,15 @@ export function RoomNow({
   );
 }
 
-interface IntentProps {
-  intent: string;
-  fields?: Record<string, string | number>;
-  className?: string;
-}
-
-/** A form naming its command in `intent`, with the given hidden fields. */
-function IntentForm({ intent, fields = {}, className, children }: PropsWithChildren<IntentProps>) {
-  return (
-    <Form method="post" className={className}>
-      <input type="hidden" name="intent" value={intent} />
-      {Object.entries(fields).map(([name, value]) => (
-        <input key={name} type="hidden" name={name} value={value} />
-      ))}
-      {children}
-    </Form>
-  );
-}
-
 /** A one-button form among a message's buttons. */
-function Button({ children, ...form }: IntentProps & { children: string }) {
+function Button({
+  children,
+  ...form
+}: {
+  intent: string;
+  ids?: Record<string, string | number>;
+  children: string;
+}) {
   return (
     <IntentForm {...form} className="inline">
       <button type="submit">{children}</button>
@@ -151,24 +139,24 @@ export function Message({
       {m.body !== null && <p className="body">{m.body}</p>}
       <div className="buttons">
         {canFlag && m.userId !== me && !m.hidden && (
-          <Button intent="flag" fields={messageId}>
+          <Button intent="flag" ids={messageId}>
             {t("room.flag")}
           </Button>
         )}
         {moderator && (
           <>
             {m.hidden ? (
-              <Button intent="unhide" fields={messageId}>
+              <Button intent="unhide" ids={messageId}>
                 {t("mod.unhide")}
               </Button>
             ) : (
               <>
-                <IntentForm intent="hide" fields={messageId} className="inline hide-form">
+                <IntentForm intent="hide" ids={messageId} className="inline hide-form">
                   <label htmlFor={`hr-${m.id}`}>{t("mod.reason")}</label>
                   <input id={`hr-${m.id}`} name="reason" maxLength={REASON_MAX} required />
                   <button type="submit">{t("mod.hide")}</button>
                 </IntentForm>
-                <Button intent={m.pinned ? "unpin" : "pin"} fields={messageId}>
+                <Button intent={m.pinned ? "unpin" : "pin"} ids={messageId}>
                   {m.pinned ? t("mod.unpin") : t("mod.pin")}
                 </Button>
               </>
@@ -176,7 +164,7 @@ export function Message({
             {m.userId !== me && (
               <Button
                 intent="mute"
-                fields={{
+                ids={{
                   userId: m.userId,
                   minutes: QUICK_MUTE_MINUTES,
                   reason: t("mod.defaultMuteReason"),
@@ -281,7 +269,7 @@ export function ModerationPanel({
                 <span>
                   {mu.displayName} · {mu.reason}
                 </span>
-                <Button intent="unmute" fields={{ userId: mu.userId }}>
+                <Button intent="unmute" ids={{ userId: mu.userId }}>
                   {t("mod.unmute", { name: mu.displayName })}
                 </Button>
               </li>
