@@ -14,48 +14,22 @@ import {
   useVoteLabels,
   type VoteAnswer,
 } from "~/components/votes";
-import { receiptSchema } from "~/domain/voting/schemas";
-import { intent, lookup, submitIntent } from "~/services/runner/form.server";
-import { confirmPaperBallot, enterPaperBallot, voteRound } from "~/services/voting/ballots.server";
-import { findReceipt } from "~/services/voting/published.server";
 import { roundPage } from "~/services/voting/queries.server";
 import { areaName, formatYuan } from "~/utils/format";
-import { idParam, notFound, readForm, type Refusal } from "~/utils/forms.server";
+import type { Refusal } from "~/utils/forms.server";
 import { titleMeta } from "~/utils/meta";
-import { getCurrent, requireSession } from "~/utils/session.server";
+import { loadVotePage, voteAction } from "~/utils/vote-page.server";
 
 export const handle = { i18n: ["vote", "project"] };
 export const meta = titleMeta;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const id = idParam(params.id);
-  const { actor } = await getCurrent(request);
-  const page = await roundPage(actor, id);
-  if (!page) notFound();
+  const { actor, page } = await loadVotePage(request, params, roundPage);
   return json({ title: page.round.title, ...page, me: actor.userId });
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
-  const id = idParam(params.id);
-  const form = await readForm(request);
-  // Anyone may look a receipt up, signed in or not; every other form needs a session.
-  const { actor } =
-    form.intent === "check" ? await getCurrent(request) : await requireSession(request);
-  return submitIntent(
-    {
-      vote: intent(voteRound, (receipt) => json<VoteAnswer>({ receipt })),
-      paper: intent(enterPaperBallot, (r) => json<VoteAnswer>({ receipt: r.receipt, paper: true })),
-      confirm: intent(confirmPaperBallot, () => json<VoteAnswer>({ confirmed: true })),
-      check: lookup(
-        receiptSchema,
-        (i) => findReceipt("round", id, i.receipt),
-        (found) => json<VoteAnswer>({ found }),
-      ),
-    },
-    actor,
-    form,
-    { params: { kind: "round", id } },
-  );
+export function action({ request, params }: ActionFunctionArgs) {
+  return voteAction(request, params, "round");
 }
 
 export default function BudgetRound() {

@@ -13,48 +13,22 @@ import {
   useVoteLabels,
   type VoteAnswer,
 } from "~/components/votes";
-import { receiptSchema } from "~/domain/voting/schemas";
-import { intent, lookup, submitIntent } from "~/services/runner/form.server";
-import { confirmPaperBallot, enterPaperBallot, votePoll } from "~/services/voting/ballots.server";
-import { findReceipt } from "~/services/voting/published.server";
 import { pollPage } from "~/services/voting/queries.server";
 import { areaName } from "~/utils/format";
-import { idParam, notFound, readForm, type Refusal } from "~/utils/forms.server";
+import type { Refusal } from "~/utils/forms.server";
 import { titleMeta } from "~/utils/meta";
-import { getCurrent, requireSession } from "~/utils/session.server";
+import { loadVotePage, voteAction } from "~/utils/vote-page.server";
 
 export const handle = { i18n: ["vote"] };
 export const meta = titleMeta;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const id = idParam(params.id);
-  const { actor } = await getCurrent(request);
-  const page = await pollPage(actor, id);
-  if (!page) notFound();
+  const { actor, page } = await loadVotePage(request, params, pollPage);
   return json({ title: page.poll.question, ...page, me: actor.userId });
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
-  const id = idParam(params.id);
-  const form = await readForm(request);
-  // Anyone may look a receipt up, signed in or not; every other form needs a session.
-  const { actor } =
-    form.intent === "check" ? await getCurrent(request) : await requireSession(request);
-  return submitIntent(
-    {
-      vote: intent(votePoll, (receipt) => json<VoteAnswer>({ receipt })),
-      paper: intent(enterPaperBallot, (r) => json<VoteAnswer>({ receipt: r.receipt, paper: true })),
-      confirm: intent(confirmPaperBallot, () => json<VoteAnswer>({ confirmed: true })),
-      check: lookup(
-        receiptSchema,
-        (i) => findReceipt("poll", id, i.receipt),
-        (found) => json<VoteAnswer>({ found }),
-      ),
-    },
-    actor,
-    form,
-    { params: { kind: "poll", id } },
-  );
+export function action({ request, params }: ActionFunctionArgs) {
+  return voteAction(request, params, "poll");
 }
 
 export default function Poll() {
