@@ -1,12 +1,15 @@
 /** Pieces of the poll and budget pages: phase labels, result bars, receipts, published ballots. */
-import type { ReactNode } from "react";
-import { Form, Link } from "@remix-run/react";
+import type { FormEvent, ReactNode } from "react";
+import { Form, Link, useActionData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { RECEIPT_TYPED_MAX, type Phase } from "~/domain/voting/rules";
+import type { VoteKind } from "~/domain/voting/schemas";
 import type { FieldErrors } from "~/domain/validation";
 import type { Lng } from "~/i18n/config";
-import { formatDateTime } from "~/utils/format";
+import { areaName, formatDateTime } from "~/utils/format";
 import { ErrorSummary, Field, SelectField } from "./forms";
+import { useLiveRevalidation } from "./live";
+import { ReadAloud } from "./read-aloud";
 
 /** What the poll and round pages' action answers besides refusals. */
 export type VoteAnswer =
@@ -14,9 +17,25 @@ export type VoteAnswer =
   | { found: { receipt: string; choices: number[]; channel: "online" | "paper" } | null }
   | { confirmed: true };
 
+/** A refused form: what was wrong, and what was typed (repeated fields as lists). */
+interface Refused {
+  values: Record<string, string>;
+  errors: FieldErrors;
+  lists?: Record<string, string[]>;
+}
+
+type BallotForm = "vote" | "paper";
+
 export function useVoteLabels() {
   const { t, i18n } = useTranslation(["vote", "common"]);
   return { t, lng: i18n.language as Lng };
+}
+
+/** What the page's action answered: the answer, the refusal if it was one, and which form. */
+function useVoteAnswer() {
+  const answer = useActionData<VoteAnswer | Refused>();
+  const refused = answer && "errors" in answer ? answer : undefined;
+  return { answer, refused, intent: refused?.values.intent };
 }
 
 export function PhaseLine({
@@ -346,6 +365,208 @@ export function BallotPaper({
       <p className="hint">{t("vote:print.until", { at: formatDateTime(closesAt, lng) })}</p>
       <p className="hint">{t("vote:print.instructions")}</p>
       <p className="signature">{t("vote:print.receivedBy")}</p>
+    </article>
+  );
+}
+
+/**
+ * A ballot's choices, in the vote form or in the paper desk: one box for each option or project,
+ * ticked again as they were when that form was refused.
+ */
+export function BallotChoices({
+  form,
+  legend,
+  multiple,
+  choices,
+  rules,
+  onChange,
+  children,
+}: {
+  form: BallotForm;
+  legend: string;
+  multiple: boolean;
+  choices: ReadonlyArray<{ id: number; label: string; cost?: number }>;
+  /** Hints under the legend (a round's budget and how many projects). */
+  rules?: readonly string[];
+  onChange?: (e: FormEvent<HTMLFieldSetElement>) => void;
+  /** After the boxes (a round's running total). */
+  children?: ReactNode;
+}) {
+  const { refused, intent } = useVoteAnswer();
+  const chosen = refused
+    ? (refused.lists?.choice ?? (refused.values.choice ? [refused.values.choice] : []))
+    : [];
+  return (
+    <fieldset
+      className={`field${refused?.errors.choice && intent === form ? " has-error" : ""}`}
+      id={form === "vote" ? "f-choice" : "f-paper-choice"}
+      onChange={onChange}
+    >
+      <legend>{legend}</legend>
+      {rules && (
+        <ul className="plain">
+          {rules.map((r) => (
+            <li key={r} className="hint">
+              {r}
+            </li>
+          ))}
+        </ul>
+      )}
+      {choices.map((c) => (
+        <label key={c.id} className="check">
+          <input
+            type={multiple ? "checkbox" : "radio"}
+            name="choice"
+            value={c.id}
+            data-cost={c.cost}
+            defaultChecked={intent === form && chosen.includes(String(c.id))}
+          />{" "}
+          {c.label}
+        </label>
+      ))}
+      {children}
+    </fieldset>
+  );
+}
+
+const pagePaths: Record<VoteKind, string> = { poll: "/polls", round: "/budgets" };
+
+/**
+ * The page of a poll or a budget round: what is asked and when, the vote form (or why there is
+ * none), the results the page puts in `children`, the published ballots once closed, the print
+ * link and the committee's paper desk.
+ */
+export function VotePage({
+  kind,
+  title,
+  item,
+  page,
+  facts,
+  electorate,
+  ballot,
+  describe,
+  children,
+}: {
+  kind: VoteKind;
+  title: string;
+  item: {
+    id: number;
+    communityId: number;
+    description: string | null;
+    opensAt: string;
+    closesAt: string;
+  };
+  page: {
+    community: { id: number; nameZh: string; nameEn: string };
+    meeting?: { id: number; topic: string } | null;
+    phase: Phase;
+    ballots: number;
+    paperBallots: number;
+    viewer: {
+      signedIn: boolean;
+      voted: boolean;
+      canVote: boolean;
+      canManage: boolean;
+      refusal: string | null;
+    };
+    voters: Parameters<typeof PaperDesk>[0]["voters"];
+    paper: Parameters<typeof PaperDesk>[0]["entries"];
+    me: number | null;
+  };
+  /** What the meta line says before the ballot count (the method, who votes, the budget). */
+  facts: readonly string[];
+  /** Who may vote, for the line that says the visitor may not. */
+  electorate: string;
+  ballot: (form: BallotForm) => ReactNode;
+  describe: (choices: number[]) => string;
+  children: ReactNode;
+}) {
+  const { answer, refused, intent } = useVoteAnswer();
+  const { t, lng } = useVoteLabels();
+  useLiveRevalidation([`community:${item.communityId}`]);
+  const { phase, viewer } = page;
+  const base = `${pagePaths[kind]}/${item.id}`;
+  const formShown = viewer.canVote && !(answer && "receipt" in answer && !answer.paper);
+  return (
+    <article aria-labelledby={`${kind}-title`}>
+      <p>
+        <Link to={`/communities/${page.community.id}`}>{areaName(page.community, lng)}</Link>
+        {page.meeting && (
+          <>
+            {" · "}
+            <Link to={`/meetings/${page.meeting.id}`}>{page.meeting.topic}</Link>
+          </>
+        )}
+      </p>
+      <h1 id={`${kind}-title`} data-read-aloud>
+        {title}
+      </h1>
+      <ReadAloud />
+      <PhaseLine phase={phase} opensAt={item.opensAt} closesAt={item.closesAt} />
+      {item.description && (
+        <p className="prose" data-read-aloud>
+          {item.description}
+        </p>
+      )}
+      <p className="meta">
+        {facts.join(" · ")} · {t("vote:ballotCount", { count: page.ballots })}
+        {page.paperBallots > 0 && <> · {t("vote:paperCount", { count: page.paperBallots })}</>}
+      </p>
+      <VoteNotices answer={answer} refused={refused} formShown={formShown} />
+      {formShown && (
+        <Form method="post" className="card">
+          <h2>{t(`vote:${kind}.yourVote`)}</h2>
+          {intent === "vote" && <ErrorSummary errors={refused?.errors} />}
+          <input type="hidden" name="intent" value="vote" />
+          {ballot("vote")}
+          <p className="hint">{t("vote:poll.secret")}</p>
+          <button type="submit" className="primary">
+            {t(`vote:${kind}.submit`)}
+          </button>
+        </Form>
+      )}
+      {!viewer.canVote && phase === "open" && (
+        <p className="hint">
+          {viewer.voted
+            ? t("vote:poll.voted")
+            : viewer.refusal === "notAssistable"
+              ? t("common:errors.notAssistable")
+              : viewer.signedIn
+                ? t(`vote:poll.notEligible.${electorate}`)
+                : t("vote:poll.signIn")}
+          {!viewer.signedIn && (
+            <>
+              {" "}
+              <Link to={`/login?next=${base}`}>{t("vote:signInLink")}</Link>
+            </>
+          )}
+        </p>
+      )}
+
+      {children}
+
+      {phase === "closed" && (
+        <PublishedBallots
+          base={base}
+          found={answer && "found" in answer ? answer.found : undefined}
+          errors={intent === "check" ? refused?.errors : undefined}
+          describe={describe}
+        />
+      )}
+
+      <p>
+        <a href={`${base}/print`}>{t("vote:print.link")}</a>
+      </p>
+
+      {viewer.canManage && (
+        <PaperDesk
+          voters={page.voters}
+          entries={page.paper}
+          me={page.me}
+          refused={refused}
+          choices={ballot("paper")}
+        />
+      )}
     </article>
   );
 }
