@@ -7,7 +7,7 @@ import type { VoteKind } from "~/domain/voting/schemas";
 import type { FieldErrors } from "~/domain/validation";
 import type { Lng } from "~/i18n/config";
 import { areaName, formatDateTime } from "~/utils/format";
-import { ErrorSummary, Field, SelectField } from "./forms";
+import { ErrorSummary, Field, SelectField, TextArea } from "./forms";
 import { useLiveRevalidation } from "./live";
 import { ReadAloud } from "./read-aloud";
 
@@ -568,5 +568,99 @@ export function VotePage({
         />
       )}
     </article>
+  );
+}
+
+/** The "new poll" and "new round" pages: the community, the heading, and what follows. */
+export function NewVoteSection({
+  titleId,
+  place,
+  heading,
+  children,
+}: {
+  titleId: string;
+  place: { nameZh: string; nameEn: string };
+  heading: string;
+  children: ReactNode;
+}) {
+  const { lng } = useVoteLabels();
+  return (
+    <section aria-labelledby={titleId}>
+      <p>{areaName(place, lng)}</p>
+      <h1 id={titleId}>{heading}</h1>
+      {children}
+    </section>
+  );
+}
+
+/**
+ * The form that creates a poll or a round: its name and description, the fields particular to
+ * it (`children`), then the voting window and the button. A refused form keeps what was typed.
+ */
+export function NewVoteForm({
+  refused,
+  name,
+  descriptionMax,
+  labels,
+  submit,
+  children,
+}: {
+  refused: Refused | undefined;
+  name: { field: string; label: string; maxLength: number };
+  descriptionMax: number;
+  /** The error summary's links to the fields in `children`. */
+  labels: Record<string, string>;
+  submit: string;
+  children: ReactNode;
+}) {
+  const { t } = useVoteLabels();
+  const v = refused?.values ?? {};
+  const e = refused?.errors ?? {};
+  return (
+    <Form method="post">
+      <ErrorSummary
+        errors={refused?.errors}
+        labels={{
+          [name.field]: name.label,
+          ...labels,
+          opensAt: t("vote:newPoll.opensAt"),
+          closesAt: t("vote:newPoll.closesAt"),
+        }}
+      />
+      <Field
+        name={name.field}
+        label={name.label}
+        defaultValue={v[name.field]}
+        error={e[name.field]}
+        maxLength={name.maxLength}
+      />
+      <TextArea
+        name="description"
+        label={t("vote:newPoll.description")}
+        rows={3}
+        defaultValue={v.description}
+        error={e.description}
+        maxLength={descriptionMax}
+      />
+      {children}
+      <Field
+        name="opensAt"
+        type="datetime-local"
+        label={t("vote:newPoll.opensAt")}
+        hint={t("vote:newPoll.timeHint")}
+        defaultValue={v.opensAt}
+        error={e.opensAt}
+      />
+      <Field
+        name="closesAt"
+        type="datetime-local"
+        label={t("vote:newPoll.closesAt")}
+        defaultValue={v.closesAt}
+        error={e.closesAt}
+      />
+      <button type="submit" className="primary">
+        {submit}
+      </button>
+    </Form>
   );
 }

@@ -1,14 +1,18 @@
 /**
  * The server side that the poll and budget-round routes share: loading a vote page (the page
- * itself and its print paper), the page's forms and the ballot downloads. A poll and a round
- * differ in what they ask, not in how they are served.
+ * itself and its print paper), the page's forms, the ballot downloads, and the "new poll" and
+ * "new round" forms. A poll and a round differ in what they ask, not in how they are served.
  */
-import { json } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
 import type { Params } from "@remix-run/react";
+import type { z } from "zod";
 import type { VoteAnswer } from "~/components/votes";
-import type { Actor } from "~/domain/permissions/policy";
+import type { Action, Actor } from "~/domain/permissions/policy";
 import { receiptSchema, type VoteKind } from "~/domain/voting/schemas";
-import { intent, lookup, submitIntent } from "~/services/runner/form.server";
+import { id as idSchema } from "~/domain/validation";
+import { getArea } from "~/services/communities/queries.server";
+import type { Command } from "~/services/runner/command.server";
+import { intent, lookup, submit, submitIntent } from "~/services/runner/form.server";
 import {
   confirmPaperBallot,
   enterPaperBallot,
@@ -78,4 +82,33 @@ export async function ballotsDownload(params: Params, kind: VoteKind, format: "c
       "Content-Disposition": `attachment; filename="liuhe-${kind}-${id}-ballots.${format}"`,
     },
   });
+}
+
+/** Where a new poll or round goes: `?community=ID` (and `&meeting=ID` for a poll at a meeting). */
+export function placeOf(url: URL) {
+  const community = idSchema.safeParse(url.searchParams.get("community"));
+  if (!community.success) notFound();
+  const meeting = idSchema.safeParse(url.searchParams.get("meeting"));
+  return { communityId: community.data, meetingId: meeting.success ? meeting.data : null };
+}
+
+/** The signed-in person and the community a "new poll/round" form is for; 404 for no community. */
+export async function newVotePlace(request: Request) {
+  const { actor } = await requireSession(request);
+  const place = placeOf(new URL(request.url));
+  const community = await getArea(place.communityId);
+  if (!community || community.level !== "community") notFound();
+  return { actor, community, ...place };
+}
+
+/** Posts a "new poll/round" form: the command creates it, and its page is shown. */
+export async function createFromForm<S extends z.ZodTypeAny, L, A extends Action, P>(
+  request: Request,
+  cmd: Command<S, L, number, A, P>,
+  params: Record<string, unknown>,
+  path: (id: number) => string,
+) {
+  const form = await readForm(request);
+  const { actor } = await requireSession(request);
+  return submit(cmd, actor, form, (id) => redirect(path(id)), { params });
 }
