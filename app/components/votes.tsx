@@ -1,12 +1,12 @@
 /** Pieces of the poll and budget pages: phase labels, result bars, receipts, published ballots. */
-import type { FormEvent, ReactNode } from "react";
+import { useState, type FormEvent, type ReactNode } from "react";
 import { Form, Link, useActionData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { RECEIPT_TYPED_MAX, type Phase } from "~/domain/voting/rules";
 import type { VoteKind } from "~/domain/voting/schemas";
 import type { FieldErrors } from "~/domain/validation";
 import type { Lng } from "~/i18n/config";
-import { areaName, formatDateTime } from "~/utils/format";
+import { areaName, formatDateTime, formatYuan } from "~/utils/format";
 import { ErrorSummary, Field, SelectField, TextArea } from "./forms";
 import { useLiveRevalidation } from "./live";
 import { ReadAloud } from "./read-aloud";
@@ -111,7 +111,7 @@ export function ResultBars({
 }
 
 /** The receipt a voter keeps, shown once, right after voting. */
-export function ReceiptBox({ receipt }: { receipt: string }) {
+function ReceiptBox({ receipt }: { receipt: string }) {
   const { t } = useVoteLabels();
   return (
     <div className="notice receipt" role="status">
@@ -125,18 +125,17 @@ export function ReceiptBox({ receipt }: { receipt: string }) {
 }
 
 /** After closing: the downloads of every ballot, and a form to find one's own receipt. */
-export function PublishedBallots({
+function PublishedBallots({
   base,
-  found,
-  errors,
   describe,
 }: {
   base: string;
-  found: { receipt: string; choices: number[]; channel: "online" | "paper" } | null | undefined;
-  errors: FieldErrors | undefined;
   describe: (choices: number[]) => string;
 }) {
   const { t } = useVoteLabels();
+  const { answer, refused, intent } = useVoteAnswer();
+  const found = answer && "found" in answer ? answer.found : undefined;
+  const errors = intent === "check" ? refused?.errors : undefined;
   return (
     <section aria-labelledby="ballots-title" className="card">
       <h2 id="ballots-title">{t("vote:published.title")}</h2>
@@ -177,7 +176,7 @@ export function PublishedBallots({
 }
 
 /** The committee's view of paper ballots: who handed one in, who entered and who checked it. */
-export function PaperEntries({
+function PaperEntries({
   entries,
   me,
 }: {
@@ -249,55 +248,21 @@ export function VoteLinks({
   );
 }
 
-/** What the page says after its action: the receipt, a paper entry, a confirmation, a refusal. */
-export function VoteNotices({
-  answer,
-  refused,
-  formShown,
-}: {
-  answer: unknown;
-  refused: { values: Record<string, string>; errors: FieldErrors } | undefined;
-  /** Whether the vote form is on the page (it shows its own refusals). */
-  formShown: boolean;
-}) {
-  const { t } = useVoteLabels();
-  const a = answer as Record<string, unknown> | undefined;
-  return (
-    <>
-      {a && typeof a.receipt === "string" && !a.paper && <ReceiptBox receipt={a.receipt} />}
-      {a && a.confirmed === true && (
-        <div className="notice" role="status">
-          {t("vote:paper.confirmed")}
-        </div>
-      )}
-      {a && typeof a.receipt === "string" && a.paper === true && (
-        <div className="notice" role="status">
-          {t("vote:paper.entered", { receipt: a.receipt })}
-        </div>
-      )}
-      {/* A refused vote whose form is gone (voting closed meanwhile, or already voted). */}
-      {refused?.values.intent === "vote" && !formShown && <ErrorSummary errors={refused.errors} />}
-    </>
-  );
-}
-
 /** The committee's paper-ballot desk: enter one for a resident, and the entries to confirm. */
-export function PaperDesk({
+function PaperDesk({
   voters,
   entries,
   me,
-  refused,
   choices,
 }: {
   voters: ReadonlyArray<{ id: number; displayName: string }> | null;
   entries: Parameters<typeof PaperEntries>[0]["entries"] | null;
   me: number | null;
-  refused: { values: Record<string, string>; errors: FieldErrors } | undefined;
   /** The ballot's own choice fields, as the vote form shows them. */
   choices: ReactNode;
 }) {
   const { t } = useVoteLabels();
-  const intent = refused?.values.intent;
+  const { refused, intent } = useVoteAnswer();
   return (
     <>
       {voters && (
@@ -369,64 +334,13 @@ export function BallotPaper({
   );
 }
 
-/**
- * A ballot's choices, in the vote form or in the paper desk: one box for each option or project,
- * ticked again as they were when that form was refused.
- */
-export function BallotChoices({
-  form,
-  legend,
-  multiple,
-  choices,
-  rules,
-  onChange,
-  children,
-}: {
-  form: BallotForm;
+/** What a ballot offers: a box for each option or project; a round's also has rules and a budget. */
+interface Ballot {
   legend: string;
   multiple: boolean;
   choices: ReadonlyArray<{ id: number; label: string; cost?: number }>;
-  /** Hints under the legend (a round's budget and how many projects). */
   rules?: readonly string[];
-  onChange?: (e: FormEvent<HTMLFieldSetElement>) => void;
-  /** After the boxes (a round's running total). */
-  children?: ReactNode;
-}) {
-  const { refused, intent } = useVoteAnswer();
-  const chosen = refused
-    ? (refused.lists?.choice ?? (refused.values.choice ? [refused.values.choice] : []))
-    : [];
-  return (
-    <fieldset
-      className={`field${refused?.errors.choice && intent === form ? " has-error" : ""}`}
-      id={form === "vote" ? "f-choice" : "f-paper-choice"}
-      onChange={onChange}
-    >
-      <legend>{legend}</legend>
-      {rules && (
-        <ul className="plain">
-          {rules.map((r) => (
-            <li key={r} className="hint">
-              {r}
-            </li>
-          ))}
-        </ul>
-      )}
-      {choices.map((c) => (
-        <label key={c.id} className="check">
-          <input
-            type={multiple ? "checkbox" : "radio"}
-            name="choice"
-            value={c.id}
-            data-cost={c.cost}
-            defaultChecked={intent === form && chosen.includes(String(c.id))}
-          />{" "}
-          {c.label}
-        </label>
-      ))}
-      {children}
-    </fieldset>
-  );
+  budget?: number;
 }
 
 const pagePaths: Record<VoteKind, string> = { poll: "/polls", round: "/budgets" };
@@ -434,7 +348,7 @@ const pagePaths: Record<VoteKind, string> = { poll: "/polls", round: "/budgets" 
 /**
  * The page of a poll or a budget round: what is asked and when, the vote form (or why there is
  * none), the results the page puts in `children`, the published ballots once closed, the print
- * link and the committee's paper desk.
+ * link and the committee's paper desk, whose ballot has the same boxes as the vote form.
  */
 export function VotePage({
   kind,
@@ -449,6 +363,7 @@ export function VotePage({
 }: {
   kind: VoteKind;
   title: string;
+  /** The poll or round itself. */
   item: {
     id: number;
     communityId: number;
@@ -477,7 +392,7 @@ export function VotePage({
   facts: readonly string[];
   /** Who may vote, for the line that says the visitor may not. */
   electorate: string;
-  ballot: (form: BallotForm) => ReactNode;
+  ballot: Ballot;
   describe: (choices: number[]) => string;
   children: ReactNode;
 }) {
@@ -487,6 +402,56 @@ export function VotePage({
   const { phase, viewer } = page;
   const base = `${pagePaths[kind]}/${item.id}`;
   const formShown = viewer.canVote && !(answer && "receipt" in answer && !answer.paper);
+  const chosen = refused
+    ? (refused.lists?.choice ?? (refused.values.choice ? [refused.values.choice] : []))
+    : [];
+  // With JavaScript, a running total as boxes are ticked; without it, the rules suffice.
+  const [picked, setPicked] = useState<{ form: string; total: number; count: number } | null>(null);
+  const recount = (form: BallotForm) => (e: FormEvent<HTMLFieldSetElement>) => {
+    const boxes = e.currentTarget.querySelectorAll<HTMLInputElement>("input[name=choice]:checked");
+    let total = 0;
+    boxes.forEach((b) => (total += Number(b.dataset.cost ?? 0)));
+    setPicked({ form, total, count: boxes.length });
+  };
+  const choiceFields = (form: BallotForm) => (
+    <fieldset
+      className={`field${refused?.errors.choice && intent === form ? " has-error" : ""}`}
+      id={form === "vote" ? "f-choice" : "f-paper-choice"}
+      onChange={ballot.budget === undefined ? undefined : recount(form)}
+    >
+      <legend>{ballot.legend}</legend>
+      {ballot.rules && (
+        <ul className="plain">
+          {ballot.rules.map((r) => (
+            <li key={r} className="hint">
+              {r}
+            </li>
+          ))}
+        </ul>
+      )}
+      {ballot.choices.map((c) => (
+        <label key={c.id} className="check">
+          <input
+            type={ballot.multiple ? "checkbox" : "radio"}
+            name="choice"
+            value={c.id}
+            data-cost={c.cost}
+            defaultChecked={intent === form && chosen.includes(String(c.id))}
+          />{" "}
+          {c.label}
+        </label>
+      ))}
+      {ballot.budget !== undefined && picked?.form === form && (
+        <p aria-live="polite" className={picked.total > ballot.budget ? "error" : "hint"}>
+          {t("vote:round.runningTotal", {
+            count: picked.count,
+            total: formatYuan(picked.total, lng),
+            budget: formatYuan(ballot.budget, lng),
+          })}
+        </p>
+      )}
+    </fieldset>
+  );
   return (
     <article aria-labelledby={`${kind}-title`}>
       <p>
@@ -512,13 +477,25 @@ export function VotePage({
         {facts.join(" · ")} · {t("vote:ballotCount", { count: page.ballots })}
         {page.paperBallots > 0 && <> · {t("vote:paperCount", { count: page.paperBallots })}</>}
       </p>
-      <VoteNotices answer={answer} refused={refused} formShown={formShown} />
+      {answer && "receipt" in answer && !answer.paper && <ReceiptBox receipt={answer.receipt} />}
+      {answer && "confirmed" in answer && (
+        <div className="notice" role="status">
+          {t("vote:paper.confirmed")}
+        </div>
+      )}
+      {answer && "receipt" in answer && answer.paper && (
+        <div className="notice" role="status">
+          {t("vote:paper.entered", { receipt: answer.receipt })}
+        </div>
+      )}
+      {/* A refused vote whose form is gone (voting closed meanwhile, or already voted). */}
+      {intent === "vote" && !formShown && <ErrorSummary errors={refused?.errors} />}
       {formShown && (
         <Form method="post" className="card">
           <h2>{t(`vote:${kind}.yourVote`)}</h2>
           {intent === "vote" && <ErrorSummary errors={refused?.errors} />}
           <input type="hidden" name="intent" value="vote" />
-          {ballot("vote")}
+          {choiceFields("vote")}
           <p className="hint">{t("vote:poll.secret")}</p>
           <button type="submit" className="primary">
             {t(`vote:${kind}.submit`)}
@@ -545,14 +522,7 @@ export function VotePage({
 
       {children}
 
-      {phase === "closed" && (
-        <PublishedBallots
-          base={base}
-          found={answer && "found" in answer ? answer.found : undefined}
-          errors={intent === "check" ? refused?.errors : undefined}
-          describe={describe}
-        />
-      )}
+      {phase === "closed" && <PublishedBallots base={base} describe={describe} />}
 
       <p>
         <a href={`${base}/print`}>{t("vote:print.link")}</a>
@@ -563,49 +533,36 @@ export function VotePage({
           voters={page.voters}
           entries={page.paper}
           me={page.me}
-          refused={refused}
-          choices={ballot("paper")}
+          choices={choiceFields("paper")}
         />
       )}
     </article>
   );
 }
 
-/** The "new poll" and "new round" pages: the community, the heading, and what follows. */
-export function NewVoteSection({
+/**
+ * The "new poll" and "new round" pages: the community and heading, then the form with its name
+ * and description, the fields particular to it (`children`), the voting window and the button.
+ * A refused form keeps what was typed.
+ */
+export function NewVotePage({
   titleId,
   place,
   heading,
-  children,
-}: {
-  titleId: string;
-  place: { nameZh: string; nameEn: string };
-  heading: string;
-  children: ReactNode;
-}) {
-  const { lng } = useVoteLabels();
-  return (
-    <section aria-labelledby={titleId}>
-      <p>{areaName(place, lng)}</p>
-      <h1 id={titleId}>{heading}</h1>
-      {children}
-    </section>
-  );
-}
-
-/**
- * The form that creates a poll or a round: its name and description, the fields particular to
- * it (`children`), then the voting window and the button. A refused form keeps what was typed.
- */
-export function NewVoteForm({
-  refused,
+  intro,
+  unavailable,
   name,
   descriptionMax,
   labels,
   submit,
   children,
 }: {
-  refused: Refused | undefined;
+  titleId: string;
+  place: { nameZh: string; nameEn: string };
+  heading: string;
+  intro?: string;
+  /** Said instead of the form when there is nothing to vote on yet. */
+  unavailable?: string;
   name: { field: string; label: string; maxLength: number };
   descriptionMax: number;
   /** The error summary's links to the fields in `children`. */
@@ -613,54 +570,64 @@ export function NewVoteForm({
   submit: string;
   children: ReactNode;
 }) {
-  const { t } = useVoteLabels();
+  const refused = useActionData<Refused>();
+  const { t, lng } = useVoteLabels();
   const v = refused?.values ?? {};
   const e = refused?.errors ?? {};
   return (
-    <Form method="post">
-      <ErrorSummary
-        errors={refused?.errors}
-        labels={{
-          [name.field]: name.label,
-          ...labels,
-          opensAt: t("vote:newPoll.opensAt"),
-          closesAt: t("vote:newPoll.closesAt"),
-        }}
-      />
-      <Field
-        name={name.field}
-        label={name.label}
-        defaultValue={v[name.field]}
-        error={e[name.field]}
-        maxLength={name.maxLength}
-      />
-      <TextArea
-        name="description"
-        label={t("vote:newPoll.description")}
-        rows={3}
-        defaultValue={v.description}
-        error={e.description}
-        maxLength={descriptionMax}
-      />
-      {children}
-      <Field
-        name="opensAt"
-        type="datetime-local"
-        label={t("vote:newPoll.opensAt")}
-        hint={t("vote:newPoll.timeHint")}
-        defaultValue={v.opensAt}
-        error={e.opensAt}
-      />
-      <Field
-        name="closesAt"
-        type="datetime-local"
-        label={t("vote:newPoll.closesAt")}
-        defaultValue={v.closesAt}
-        error={e.closesAt}
-      />
-      <button type="submit" className="primary">
-        {submit}
-      </button>
-    </Form>
+    <section aria-labelledby={titleId}>
+      <p>{areaName(place, lng)}</p>
+      <h1 id={titleId}>{heading}</h1>
+      {intro && <p>{intro}</p>}
+      {unavailable ? (
+        <p className="card">{unavailable}</p>
+      ) : (
+        <Form method="post">
+          <ErrorSummary
+            errors={refused?.errors}
+            labels={{
+              [name.field]: name.label,
+              ...labels,
+              opensAt: t("vote:newPoll.opensAt"),
+              closesAt: t("vote:newPoll.closesAt"),
+            }}
+          />
+          <Field
+            name={name.field}
+            label={name.label}
+            defaultValue={v[name.field]}
+            error={e[name.field]}
+            maxLength={name.maxLength}
+          />
+          <TextArea
+            name="description"
+            label={t("vote:newPoll.description")}
+            rows={3}
+            defaultValue={v.description}
+            error={e.description}
+            maxLength={descriptionMax}
+          />
+          {children}
+          <Field
+            name="opensAt"
+            type="datetime-local"
+            label={t("vote:newPoll.opensAt")}
+            hint={t("vote:newPoll.timeHint")}
+            defaultValue={v.opensAt}
+            error={e.opensAt}
+          />
+          <Field
+            name="closesAt"
+            type="datetime-local"
+            label={t("vote:newPoll.closesAt")}
+            defaultValue={v.closesAt}
+            error={e.closesAt}
+          />
+          <button type="submit" className="primary">
+            {submit}
+          </button>
+        </Form>
+      )}
+    </section>
   );
 }

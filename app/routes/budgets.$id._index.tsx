@@ -1,8 +1,7 @@
-import { useState, type FormEvent } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { BallotChoices, ResultBars, useVoteLabels, VotePage } from "~/components/votes";
+import { ResultBars, useVoteLabels, VotePage } from "~/components/votes";
 import { roundPage } from "~/services/voting/queries.server";
 import { formatYuan } from "~/utils/format";
 import { titleMeta } from "~/utils/meta";
@@ -26,44 +25,6 @@ export default function BudgetRound() {
   const { t, lng } = useVoteLabels();
   const title = (id: number) => projects.find((p) => p.id === id)?.title ?? `#${id}`;
   const describe = (choices: number[]) => choices.map(title).join(t("common:listSeparator"));
-  const rules = [
-    t("vote:round.rulesBudget", { budget: formatYuan(round.budget, lng) }),
-    round.maxProjects === null
-      ? t("vote:round.rulesMin", { min: round.minProjects })
-      : t("vote:round.rulesMinMax", { min: round.minProjects, max: round.maxProjects }),
-  ];
-  // With JavaScript, a running total as boxes are ticked; without it, the rules above suffice.
-  const [picked, setPicked] = useState<{ form: string; total: number; count: number } | null>(null);
-  const recount = (form: "vote" | "paper") => (e: FormEvent<HTMLFieldSetElement>) => {
-    const boxes = e.currentTarget.querySelectorAll<HTMLInputElement>("input[name=choice]:checked");
-    let total = 0;
-    boxes.forEach((b) => (total += Number(b.dataset.cost ?? 0)));
-    setPicked({ form, total, count: boxes.length });
-  };
-  const ballotFields = (form: "vote" | "paper") => (
-    <BallotChoices
-      form={form}
-      legend={t("vote:round.choose")}
-      multiple
-      choices={projects.map((p) => ({
-        id: p.id,
-        label: `${p.title} · ${formatYuan(p.cost, lng)}`,
-        cost: p.cost,
-      }))}
-      rules={rules}
-      onChange={recount(form)}
-    >
-      {picked?.form === form && (
-        <p aria-live="polite" className={picked.total > round.budget ? "error" : "hint"}>
-          {t("vote:round.runningTotal", {
-            count: picked.count,
-            total: formatYuan(picked.total, lng),
-            budget: formatYuan(round.budget, lng),
-          })}
-        </p>
-      )}
-    </BallotChoices>
-  );
   return (
     <VotePage
       kind="round"
@@ -75,7 +36,22 @@ export default function BudgetRound() {
         t(`vote:tally.${round.method}`),
       ]}
       electorate="residents"
-      ballot={ballotFields}
+      ballot={{
+        legend: t("vote:round.choose"),
+        multiple: true,
+        choices: projects.map((p) => ({
+          id: p.id,
+          label: `${p.title} · ${formatYuan(p.cost, lng)}`,
+          cost: p.cost,
+        })),
+        rules: [
+          t("vote:round.rulesBudget", { budget: formatYuan(round.budget, lng) }),
+          round.maxProjects === null
+            ? t("vote:round.rulesMin", { min: round.minProjects })
+            : t("vote:round.rulesMinMax", { min: round.minProjects, max: round.maxProjects }),
+        ],
+        budget: round.budget,
+      }}
       describe={describe}
     >
       {phase !== "closed" && (

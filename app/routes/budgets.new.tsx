@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { CheckboxGroup, Field, SelectField } from "~/components/forms";
-import { NewVoteForm, NewVoteSection, useVoteLabels } from "~/components/votes";
+import { NewVotePage, useVoteLabels } from "~/components/votes";
 import { ROUND_DESCRIPTION_MAX, ROUND_TITLE_MAX, TALLY_METHODS } from "~/domain/voting/rules";
 import { getT } from "~/i18n/i18next.server";
 import { createRound } from "~/services/voting/commands.server";
@@ -37,66 +37,63 @@ export default function NewRound() {
     ? (refused.lists?.project ?? (v.project ? [v.project] : []))
     : projects.map((p) => String(p.id));
   return (
-    <NewVoteSection titleId="new-round-title" place={community} heading={t("vote:newRound.title")}>
-      <p>{t("vote:newRound.intro")}</p>
-      {projects.length < 2 ? (
-        <p className="card">{t("vote:newRound.notEnough")}</p>
-      ) : (
-        <NewVoteForm
-          refused={refused}
-          name={{ field: "title", label: t("vote:newRound.name"), maxLength: ROUND_TITLE_MAX }}
-          descriptionMax={ROUND_DESCRIPTION_MAX}
-          labels={{
-            budget: t("vote:newRound.budget"),
-            project: t("vote:newRound.projects"),
-            minProjects: t("vote:newRound.minProjects"),
-            maxProjects: t("vote:newRound.maxProjects"),
-          }}
-          submit={t("vote:newRound.submit")}
-        >
-          <Field
-            name="budget"
-            label={t("vote:newRound.budget")}
-            hint={t("vote:newRound.budgetHint")}
-            inputMode="numeric"
-            defaultValue={v.budget}
-            error={e.budget}
-          />
-          <SelectField
-            name="method"
-            label={t("vote:newRound.method")}
-            hint={t("vote:newRound.methodHint")}
-            options={TALLY_METHODS.map((m) => ({ value: m, label: t(`vote:tally.${m}`) }))}
-            defaultValue={v.method ?? "mes"}
-            error={e.method}
-          />
-          <CheckboxGroup
-            name="project"
-            legend={t("vote:newRound.projects")}
-            options={projects.map((p) => ({
-              value: String(p.id),
-              label: `${p.title} · ${formatYuan(p.budgetTotal, lng)}`,
-            }))}
-            checked={picked}
-            error={e.project}
-          />
-          <Field
-            name="minProjects"
-            label={t("vote:newRound.minProjects")}
-            inputMode="numeric"
-            defaultValue={v.minProjects ?? "1"}
-            error={e.minProjects}
-          />
-          <Field
-            name="maxProjects"
-            label={t("vote:newRound.maxProjects")}
-            hint={t("vote:newRound.maxProjectsHint")}
-            inputMode="numeric"
-            defaultValue={v.maxProjects}
-            error={e.maxProjects}
-          />
-        </NewVoteForm>
-      )}
-    </NewVoteSection>
+    <NewVotePage
+      titleId="new-round-title"
+      place={community}
+      heading={t("vote:newRound.title")}
+      intro={t("vote:newRound.intro")}
+      unavailable={projects.length < 2 ? t("vote:newRound.notEnough") : undefined}
+      name={{ field: "title", label: t("vote:newRound.name"), maxLength: ROUND_TITLE_MAX }}
+      descriptionMax={ROUND_DESCRIPTION_MAX}
+      labels={{
+        budget: t("vote:newRound.budget"),
+        project: t("vote:newRound.projects"),
+        minProjects: t("vote:newRound.minProjects"),
+        maxProjects: t("vote:newRound.maxProjects"),
+      }}
+      submit={t("vote:newRound.submit")}
+    >
+      <Field
+        name="budget"
+        label={t("vote:newRound.budget")}
+        hint={t("vote:newRound.budgetHint")}
+        inputMode="numeric"
+        defaultValue={v.budget}
+        error={e.budget}
+      />
+      <SelectField
+        name="method"
+        label={t("vote:newRound.method")}
+        hint={t("vote:newRound.methodHint")}
+        options={TALLY_METHODS.map((m) => ({ value: m, label: t(`vote:tally.${m}`) }))}
+        defaultValue={v.method ?? "mes"}
+        error={e.method}
+      />
+      <CheckboxGroup
+        name="project"
+        legend={t("vote:newRound.projects")}
+        options={projects.map((p) => ({
+          value: String(p.id),
+          label: `${p.title} · ${formatYuan(p.budgetTotal, lng)}`,
+        }))}
+        checked={picked}
+        error={e.project}
+      />
+      <Field
+        name="minProjects"
+        label={t("vote:newRound.minProjects")}
+        inputMode="numeric"
+        defaultValue={v.minProjects ?? "1"}
+        error={e.minProjects}
+      />
+      <Field
+        name="maxProjects"
+        label={t("vote:newRound.maxProjects")}
+        hint={t("vote:newRound.maxProjectsHint")}
+        inputMode="numeric"
+        defaultValue={v.maxProjects}
+        error={e.maxProjects}
+      />
+    </NewVotePage>
   );
 }

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { BallotChoices, ResultBars, useVoteLabels, VotePage } from "~/components/votes";
+import { ResultBars, useVoteLabels, VotePage } from "~/components/votes";
 import { pollPage } from "~/services/voting/queries.server";
 import { titleMeta } from "~/utils/meta";
 import { loadVotePage, voteAction } from "~/utils/vote-page.server";
@@ -31,16 +31,6 @@ export default function Poll() {
       .map(label)
       .join(t("common:listSeparator"));
   const multiple = poll.method === "approval";
-  const choiceFields = (form: "vote" | "paper") => (
-    <BallotChoices
-      form={form}
-      legend={
-        multiple ? t("vote:poll.chooseUpTo", { max: poll.maxChoices }) : t("vote:poll.chooseOne")
-      }
-      multiple={multiple}
-      choices={options.map((o) => ({ id: o.id, label: label(o) }))}
-    />
-  );
   return (
     <VotePage
       kind="poll"
@@ -49,7 +39,13 @@ export default function Poll() {
       page={data}
       facts={[t(`vote:method.${poll.method}`), t(`vote:electorate.${poll.electorate}`)]}
       electorate={poll.electorate}
-      ballot={choiceFields}
+      ballot={{
+        legend: multiple
+          ? t("vote:poll.chooseUpTo", { max: poll.maxChoices })
+          : t("vote:poll.chooseOne"),
+        multiple,
+        choices: options.map((o) => ({ id: o.id, label: label(o) })),
+      }}
       describe={describe}
     >
       <section aria-labelledby="results-title">

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { Field, SelectField } from "~/components/forms";
-import { NewVoteForm, NewVoteSection, useVoteLabels } from "~/components/votes";
+import { NewVotePage, useVoteLabels } from "~/components/votes";
 import { authorize } from "~/domain/permissions/policy";
 import {
   OPTION_MAX,
@@ -44,71 +44,69 @@ export default function NewPoll() {
   const e = refused?.errors ?? {};
   const options = refused?.lists?.option ?? (v.option ? [v.option] : []);
   return (
-    <NewVoteSection titleId="new-poll-title" place={community} heading={t("vote:newPoll.title")}>
-      <NewVoteForm
-        refused={refused}
-        name={{ field: "question", label: t("vote:newPoll.question"), maxLength: QUESTION_MAX }}
-        descriptionMax={POLL_DESCRIPTION_MAX}
-        labels={{
-          options: t("vote:newPoll.options"),
-          maxChoices: t("vote:newPoll.maxChoices"),
-          electorate: t("vote:newPoll.electorate"),
-        }}
-        submit={t("vote:newPoll.submit")}
-      >
-        <SelectField
-          name="method"
-          label={t("vote:newPoll.method")}
-          options={POLL_METHODS.map((m) => ({ value: m, label: t(`vote:method.${m}`) }))}
-          defaultValue={v.method ?? "single"}
-          error={e.method}
-        />
-        <fieldset className={`field${e.options ? " has-error" : ""}`} id="f-options">
-          <legend>{t("vote:newPoll.options")}</legend>
-          <p className="hint">{t("vote:newPoll.optionsHint")}</p>
-          {e.options && <p className="error">{t(e.options.key, e.options.params)}</p>}
-          {Array.from({ length: OPTION_ROWS }, (_, i) => (
-            <Field
-              key={i}
-              name="option"
-              id={`f-option-${i}`}
-              label={t("vote:newPoll.option", { n: i + 1 })}
-              defaultValue={options[i] ?? ""}
-              maxLength={OPTION_MAX}
-            />
-          ))}
-        </fieldset>
-        <Field
-          name="maxChoices"
-          label={t("vote:newPoll.maxChoices")}
-          hint={t("vote:newPoll.maxChoicesHint")}
-          inputMode="numeric"
-          defaultValue={v.maxChoices}
-          error={e.maxChoices}
-        />
-        <SelectField
-          name="electorate"
-          label={t("vote:newPoll.electorate")}
-          options={[
-            { value: "residents", label: t("vote:electorate.residents") },
-            ...(meetingId
-              ? [{ value: "seatHolders", label: t("vote:electorate.seatHolders") }]
-              : []),
-          ]}
-          defaultValue={v.electorate ?? "residents"}
-          error={e.electorate}
-        />
-        <SelectField
-          name="results"
-          label={t("vote:newPoll.results")}
-          options={[
-            { value: "afterClose", label: t("vote:resultsWhen.afterClose") },
-            { value: "live", label: t("vote:resultsWhen.live") },
-          ]}
-          defaultValue={v.results ?? "afterClose"}
-          error={e.results}
-        />
-      </NewVoteForm>
-    </NewVoteSection>
+    <NewVotePage
+      titleId="new-poll-title"
+      place={community}
+      heading={t("vote:newPoll.title")}
+      name={{ field: "question", label: t("vote:newPoll.question"), maxLength: QUESTION_MAX }}
+      descriptionMax={POLL_DESCRIPTION_MAX}
+      labels={{
+        options: t("vote:newPoll.options"),
+        maxChoices: t("vote:newPoll.maxChoices"),
+        electorate: t("vote:newPoll.electorate"),
+      }}
+      submit={t("vote:newPoll.submit")}
+    >
+      <SelectField
+        name="method"
+        label={t("vote:newPoll.method")}
+        options={POLL_METHODS.map((m) => ({ value: m, label: t(`vote:method.${m}`) }))}
+        defaultValue={v.method ?? "single"}
+        error={e.method}
+      />
+      <fieldset className={`field${e.options ? " has-error" : ""}`} id="f-options">
+        <legend>{t("vote:newPoll.options")}</legend>
+        <p className="hint">{t("vote:newPoll.optionsHint")}</p>
+        {e.options && <p className="error">{t(e.options.key, e.options.params)}</p>}
+        {Array.from({ length: OPTION_ROWS }, (_, i) => (
+          <Field
+            key={i}
+            name="option"
+            id={`f-option-${i}`}
+            label={t("vote:newPoll.option", { n: i + 1 })}
+            defaultValue={options[i] ?? ""}
+            maxLength={OPTION_MAX}
+          />
+        ))}
+      </fieldset>
+      <Field
+        name="maxChoices"
+        label={t("vote:newPoll.maxChoices")}
+        hint={t("vote:newPoll.maxChoicesHint")}
+        inputMode="numeric"
+        defaultValue={v.maxChoices}
+        error={e.maxChoices}
+      />
+      <SelectField
+        name="electorate"
+        label={t("vote:newPoll.electorate")}
+        options={[
+          { value: "residents", label: t("vote:electorate.residents") },
+          ...(meetingId ? [{ value: "seatHolders", label: t("vote:electorate.seatHolders") }] : []),
+        ]}
+        defaultValue={v.electorate ?? "residents"}
+        error={e.electorate}
+      />
+      <SelectField
+        name="results"
+        label={t("vote:newPoll.results")}
+        options={[
+          { value: "afterClose", label: t("vote:resultsWhen.afterClose") },
+          { value: "live", label: t("vote:resultsWhen.live") },
+        ]}
+        defaultValue={v.results ?? "afterClose"}
+        error={e.results}
+      />
+    </NewVotePage>
   );
 }
