@@ -492,13 +492,13 @@ export function VotePage({
       {intent === "vote" && !formShown && <ErrorSummary errors={refused?.errors} />}
       {formShown && (
         <Form method="post" className="card">
-          <h2>{t(`vote:${kind}.yourVote`)}</h2>
+          <h2>{kind === "poll" ? t("vote:poll.yourVote") : t("vote:round.yourVote")}</h2>
           {intent === "vote" && <ErrorSummary errors={refused?.errors} />}
           <input type="hidden" name="intent" value="vote" />
           {choiceFields("vote")}
           <p className="hint">{t("vote:poll.secret")}</p>
           <button type="submit" className="primary">
-            {t(`vote:${kind}.submit`)}
+            {kind === "poll" ? t("vote:poll.submit") : t("vote:round.submit")}
           </button>
         </Form>
       )}
