@@ -1,12 +1,15 @@
 /** Pieces of the poll and budget pages: phase labels, result bars, receipts, published ballots. */
-import type { ReactNode } from "react";
-import { Form, Link } from "@remix-run/react";
+import { useState, type FormEvent, type ReactNode } from "react";
+import { Form, Link, useActionData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { RECEIPT_TYPED_MAX, type Phase } from "~/domain/voting/rules";
+import type { VoteKind } from "~/domain/voting/schemas";
 import type { FieldErrors } from "~/domain/validation";
 import type { Lng } from "~/i18n/config";
-import { formatDateTime } from "~/utils/format";
-import { ErrorSummary, Field, SelectField } from "./forms";
+import { areaName, formatDateTime, formatYuan } from "~/utils/format";
+import { ErrorSummary, Field, SelectField, TextArea } from "./forms";
+import { useLiveRevalidation } from "./live";
+import { ReadAloud } from "./read-aloud";
 
 /** What the poll and round pages' action answers besides refusals. */
 export type VoteAnswer =
@@ -14,9 +17,25 @@ export type VoteAnswer =
   | { found: { receipt: string; choices: number[]; channel: "online" | "paper" } | null }
   | { confirmed: true };
 
+/** A refused form: what was wrong, and what was typed (repeated fields as lists). */
+interface Refused {
+  values: Record<string, string>;
+  errors: FieldErrors;
+  lists?: Record<string, string[]>;
+}
+
+type BallotForm = "vote" | "paper";
+
 export function useVoteLabels() {
   const { t, i18n } = useTranslation(["vote", "common"]);
   return { t, lng: i18n.language as Lng };
+}
+
+/** What the page's action answered: the answer, the refusal if it was one, and which form. */
+function useVoteAnswer() {
+  const answer = useActionData<VoteAnswer | Refused>();
+  const refused = answer && "errors" in answer ? answer : undefined;
+  return { answer, refused, intent: refused?.values.intent };
 }
 
 export function PhaseLine({
@@ -92,7 +111,7 @@ export function ResultBars({
 }
 
 /** The receipt a voter keeps, shown once, right after voting. */
-export function ReceiptBox({ receipt }: { receipt: string }) {
+function ReceiptBox({ receipt }: { receipt: string }) {
   const { t } = useVoteLabels();
   return (
     <div className="notice receipt" role="status">
@@ -106,18 +125,17 @@ export function ReceiptBox({ receipt }: { receipt: string }) {
 }
 
 /** After closing: the downloads of every ballot, and a form to find one's own receipt. */
-export function PublishedBallots({
+function PublishedBallots({
   base,
-  found,
-  errors,
   describe,
 }: {
   base: string;
-  found: { receipt: string; choices: number[]; channel: "online" | "paper" } | null | undefined;
-  errors: FieldErrors | undefined;
   describe: (choices: number[]) => string;
 }) {
   const { t } = useVoteLabels();
+  const { answer, refused, intent } = useVoteAnswer();
+  const found = answer && "found" in answer ? answer.found : undefined;
+  const errors = intent === "check" ? refused?.errors : undefined;
   return (
     <section aria-labelledby="ballots-title" className="card">
       <h2 id="ballots-title">{t("vote:published.title")}</h2>
@@ -158,7 +176,7 @@ export function PublishedBallots({
 }
 
 /** The committee's view of paper ballots: who handed one in, who entered and who checked it. */
-export function PaperEntries({
+function PaperEntries({
   entries,
   me,
 }: {
@@ -230,55 +248,21 @@ export function VoteLinks({
   );
 }
 
-/** What the page says after its action: the receipt, a paper entry, a confirmation, a refusal. */
-export function VoteNotices({
-  answer,
-  refused,
-  formShown,
-}: {
-  answer: unknown;
-  refused: { values: Record<string, string>; errors: FieldErrors } | undefined;
-  /** Whether the vote form is on the page (it shows its own refusals). */
-  formShown: boolean;
-}) {
-  const { t } = useVoteLabels();
-  const a = answer as Record<string, unknown> | undefined;
-  return (
-    <>
-      {a && typeof a.receipt === "string" && !a.paper && <ReceiptBox receipt={a.receipt} />}
-      {a && a.confirmed === true && (
-        <div className="notice" role="status">
-          {t("vote:paper.confirmed")}
-        </div>
-      )}
-      {a && typeof a.receipt === "string" && a.paper === true && (
-        <div className="notice" role="status">
-          {t("vote:paper.entered", { receipt: a.receipt })}
-        </div>
-      )}
-      {/* A refused vote whose form is gone (voting closed meanwhile, or already voted). */}
-      {refused?.values.intent === "vote" && !formShown && <ErrorSummary errors={refused.errors} />}
-    </>
-  );
-}
-
 /** The committee's paper-ballot desk: enter one for a resident, and the entries to confirm. */
-export function PaperDesk({
+function PaperDesk({
   voters,
   entries,
   me,
-  refused,
   choices,
 }: {
   voters: ReadonlyArray<{ id: number; displayName: string }> | null;
   entries: Parameters<typeof PaperEntries>[0]["entries"] | null;
   me: number | null;
-  refused: { values: Record<string, string>; errors: FieldErrors } | undefined;
   /** The ballot's own choice fields, as the vote form shows them. */
   choices: ReactNode;
 }) {
   const { t } = useVoteLabels();
-  const intent = refused?.values.intent;
+  const { refused, intent } = useVoteAnswer();
   return (
     <>
       {voters && (
@@ -347,5 +331,303 @@ export function BallotPaper({
       <p className="hint">{t("vote:print.instructions")}</p>
       <p className="signature">{t("vote:print.receivedBy")}</p>
     </article>
+  );
+}
+
+/** What a ballot offers: a box for each option or project; a round's also has rules and a budget. */
+interface Ballot {
+  legend: string;
+  multiple: boolean;
+  choices: ReadonlyArray<{ id: number; label: string; cost?: number }>;
+  rules?: readonly string[];
+  budget?: number;
+}
+
+const pagePaths: Record<VoteKind, string> = { poll: "/polls", round: "/budgets" };
+
+/**
+ * The page of a poll or a budget round: what is asked and when, the vote form (or why there is
+ * none), the results the page puts in `children`, the published ballots once closed, the print
+ * link and the committee's paper desk, whose ballot has the same boxes as the vote form.
+ */
+export function VotePage({
+  kind,
+  title,
+  item,
+  page,
+  facts,
+  electorate,
+  ballot,
+  describe,
+  children,
+}: {
+  kind: VoteKind;
+  title: string;
+  /** The poll or round itself. */
+  item: {
+    id: number;
+    communityId: number;
+    description: string | null;
+    opensAt: string;
+    closesAt: string;
+  };
+  page: {
+    community: { id: number; nameZh: string; nameEn: string };
+    meeting?: { id: number; topic: string } | null;
+    phase: Phase;
+    ballots: number;
+    paperBallots: number;
+    viewer: {
+      signedIn: boolean;
+      voted: boolean;
+      canVote: boolean;
+      canManage: boolean;
+      refusal: string | null;
+    };
+    voters: Parameters<typeof PaperDesk>[0]["voters"];
+    paper: Parameters<typeof PaperDesk>[0]["entries"];
+    me: number | null;
+  };
+  /** What the meta line says before the ballot count (the method, who votes, the budget). */
+  facts: readonly string[];
+  /** Who may vote, for the line that says the visitor may not. */
+  electorate: string;
+  ballot: Ballot;
+  describe: (choices: number[]) => string;
+  children: ReactNode;
+}) {
+  const { answer, refused, intent } = useVoteAnswer();
+  const { t, lng } = useVoteLabels();
+  useLiveRevalidation([`community:${item.communityId}`]);
+  const { phase, viewer } = page;
+  const base = `${pagePaths[kind]}/${item.id}`;
+  const formShown = viewer.canVote && !(answer && "receipt" in answer && !answer.paper);
+  const chosen = refused
+    ? (refused.lists?.choice ?? (refused.values.choice ? [refused.values.choice] : []))
+    : [];
+  // With JavaScript, a running total as boxes are ticked; without it, the rules suffice.
+  const [picked, setPicked] = useState<{ form: string; total: number; count: number } | null>(null);
+  const recount = (form: BallotForm) => (e: FormEvent<HTMLFieldSetElement>) => {
+    const boxes = e.currentTarget.querySelectorAll<HTMLInputElement>("input[name=choice]:checked");
+    let total = 0;
+    boxes.forEach((b) => (total += Number(b.dataset.cost ?? 0)));
+    setPicked({ form, total, count: boxes.length });
+  };
+  const choiceFields = (form: BallotForm) => (
+    <fieldset
+      className={`field${refused?.errors.choice && intent === form ? " has-error" : ""}`}
+      id={form === "vote" ? "f-choice" : "f-paper-choice"}
+      onChange={ballot.budget === undefined ? undefined : recount(form)}
+    >
+      <legend>{ballot.legend}</legend>
+      {ballot.rules && (
+        <ul className="plain">
+          {ballot.rules.map((r) => (
+            <li key={r} className="hint">
+              {r}
+            </li>
+          ))}
+        </ul>
+      )}
+      {ballot.choices.map((c) => (
+        <label key={c.id} className="check">
+          <input
+            type={ballot.multiple ? "checkbox" : "radio"}
+            name="choice"
+            value={c.id}
+            data-cost={c.cost}
+            defaultChecked={intent === form && chosen.includes(String(c.id))}
+          />{" "}
+          {c.label}
+        </label>
+      ))}
+      {ballot.budget !== undefined && picked?.form === form && (
+        <p aria-live="polite" className={picked.total > ballot.budget ? "error" : "hint"}>
+          {t("vote:round.runningTotal", {
+            count: picked.count,
+            total: formatYuan(picked.total, lng),
+            budget: formatYuan(ballot.budget, lng),
+          })}
+        </p>
+      )}
+    </fieldset>
+  );
+  return (
+    <article aria-labelledby={`${kind}-title`}>
+      <p>
+        <Link to={`/communities/${page.community.id}`}>{areaName(page.community, lng)}</Link>
+        {page.meeting && (
+          <>
+            {" · "}
+            <Link to={`/meetings/${page.meeting.id}`}>{page.meeting.topic}</Link>
+          </>
+        )}
+      </p>
+      <h1 id={`${kind}-title`} data-read-aloud>
+        {title}
+      </h1>
+      <ReadAloud />
+      <PhaseLine phase={phase} opensAt={item.opensAt} closesAt={item.closesAt} />
+      {item.description && (
+        <p className="prose" data-read-aloud>
+          {item.description}
+        </p>
+      )}
+      <p className="meta">
+        {facts.join(" · ")} · {t("vote:ballotCount", { count: page.ballots })}
+        {page.paperBallots > 0 && <> · {t("vote:paperCount", { count: page.paperBallots })}</>}
+      </p>
+      {answer && "receipt" in answer && !answer.paper && <ReceiptBox receipt={answer.receipt} />}
+      {answer && "confirmed" in answer && (
+        <div className="notice" role="status">
+          {t("vote:paper.confirmed")}
+        </div>
+      )}
+      {answer && "receipt" in answer && answer.paper && (
+        <div className="notice" role="status">
+          {t("vote:paper.entered", { receipt: answer.receipt })}
+        </div>
+      )}
+      {/* A refused vote whose form is gone (voting closed meanwhile, or already voted). */}
+      {intent === "vote" && !formShown && <ErrorSummary errors={refused?.errors} />}
+      {formShown && (
+        <Form method="post" className="card">
+          <h2>{kind === "poll" ? t("vote:poll.yourVote") : t("vote:round.yourVote")}</h2>
+          {intent === "vote" && <ErrorSummary errors={refused?.errors} />}
+          <input type="hidden" name="intent" value="vote" />
+          {choiceFields("vote")}
+          <p className="hint">{t("vote:poll.secret")}</p>
+          <button type="submit" className="primary">
+            {kind === "poll" ? t("vote:poll.submit") : t("vote:round.submit")}
+          </button>
+        </Form>
+      )}
+      {!viewer.canVote && phase === "open" && (
+        <p className="hint">
+          {viewer.voted
+            ? t("vote:poll.voted")
+            : viewer.refusal === "notAssistable"
+              ? t("common:errors.notAssistable")
+              : viewer.signedIn
+                ? t(`vote:poll.notEligible.${electorate}`)
+                : t("vote:poll.signIn")}
+          {!viewer.signedIn && (
+            <>
+              {" "}
+              <Link to={`/login?next=${base}`}>{t("vote:signInLink")}</Link>
+            </>
+          )}
+        </p>
+      )}
+
+      {children}
+
+      {phase === "closed" && <PublishedBallots base={base} describe={describe} />}
+
+      <p>
+        <a href={`${base}/print`}>{t("vote:print.link")}</a>
+      </p>
+
+      {viewer.canManage && (
+        <PaperDesk
+          voters={page.voters}
+          entries={page.paper}
+          me={page.me}
+          choices={choiceFields("paper")}
+        />
+      )}
+    </article>
+  );
+}
+
+/**
+ * The "new poll" and "new round" pages: the community and heading, then the form with its name
+ * and description, the fields particular to it (`children`), the voting window and the button.
+ * A refused form keeps what was typed.
+ */
+export function NewVotePage({
+  titleId,
+  place,
+  heading,
+  intro,
+  unavailable,
+  name,
+  descriptionMax,
+  labels,
+  submit,
+  children,
+}: {
+  titleId: string;
+  place: { nameZh: string; nameEn: string };
+  heading: string;
+  intro?: string;
+  /** Said instead of the form when there is nothing to vote on yet. */
+  unavailable?: string;
+  name: { field: string; label: string; maxLength: number };
+  descriptionMax: number;
+  /** The error summary's links to the fields in `children`. */
+  labels: Record<string, string>;
+  submit: string;
+  children: ReactNode;
+}) {
+  const refused = useActionData<Refused>();
+  const { t, lng } = useVoteLabels();
+  const v = refused?.values ?? {};
+  const e = refused?.errors ?? {};
+  return (
+    <section aria-labelledby={titleId}>
+      <p>{areaName(place, lng)}</p>
+      <h1 id={titleId}>{heading}</h1>
+      {intro && <p>{intro}</p>}
+      {unavailable ? (
+        <p className="card">{unavailable}</p>
+      ) : (
+        <Form method="post">
+          <ErrorSummary
+            errors={refused?.errors}
+            labels={{
+              [name.field]: name.label,
+              ...labels,
+              opensAt: t("vote:newPoll.opensAt"),
+              closesAt: t("vote:newPoll.closesAt"),
+            }}
+          />
+          <Field
+            name={name.field}
+            label={name.label}
+            defaultValue={v[name.field]}
+            error={e[name.field]}
+            maxLength={name.maxLength}
+          />
+          <TextArea
+            name="description"
+            label={t("vote:newPoll.description")}
+            rows={3}
+            defaultValue={v.description}
+            error={e.description}
+            maxLength={descriptionMax}
+          />
+          {children}
+          <Field
+            name="opensAt"
+            type="datetime-local"
+            label={t("vote:newPoll.opensAt")}
+            hint={t("vote:newPoll.timeHint")}
+            defaultValue={v.opensAt}
+            error={e.opensAt}
+          />
+          <Field
+            name="closesAt"
+            type="datetime-local"
+            label={t("vote:newPoll.closesAt")}
+            defaultValue={v.closesAt}
+            error={e.closesAt}
+          />
+          <button type="submit" className="primary">
+            {submit}
+          </button>
+        </Form>
+      )}
+    </section>
   );
 }

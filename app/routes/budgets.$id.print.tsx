@@ -5,18 +5,14 @@ import { useLoaderData } from "@remix-run/react";
 import { BallotPaper, useVoteLabels } from "~/components/votes";
 import { roundPage } from "~/services/voting/queries.server";
 import { areaName, formatYuan } from "~/utils/format";
-import { idParam, notFound } from "~/utils/forms.server";
 import { titleMeta } from "~/utils/meta";
-import { getCurrent } from "~/utils/session.server";
+import { loadVotePage } from "~/utils/vote-page.server";
 
 export const handle = { i18n: ["vote"], bare: true };
 export const meta = titleMeta;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const id = idParam(params.id);
-  const { actor } = await getCurrent(request);
-  const page = await roundPage(actor, id);
-  if (!page) notFound();
+  const { page } = await loadVotePage(request, params, roundPage);
   return json({
     title: page.round.title,
     round: page.round,

@@ -1,15 +1,7 @@
 /** Every ballot of a closed poll, as CSV: anyone may download and recount. */
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { ballotsCsv } from "~/services/voting/published.server";
-import { idParam, throwRefusal } from "~/utils/forms.server";
+import { ballotsDownload } from "~/utils/vote-page.server";
 
-export async function loader({ params }: LoaderFunctionArgs) {
-  const id = idParam(params.id);
-  const csv = await ballotsCsv("poll", id).catch(throwRefusal);
-  return new Response(csv, {
-    headers: {
-      "Content-Type": "text/csv; charset=utf-8",
-      "Content-Disposition": `attachment; filename="liuhe-poll-${id}-ballots.csv"`,
-    },
-  });
+export function loader({ params }: LoaderFunctionArgs) {
+  return ballotsDownload(params, "poll", "csv");
 }

@@ -5,18 +5,14 @@ import { useLoaderData } from "@remix-run/react";
 import { BallotPaper, useVoteLabels } from "~/components/votes";
 import { pollPage } from "~/services/voting/queries.server";
 import { areaName } from "~/utils/format";
-import { idParam, notFound } from "~/utils/forms.server";
 import { titleMeta } from "~/utils/meta";
-import { getCurrent } from "~/utils/session.server";
+import { loadVotePage } from "~/utils/vote-page.server";
 
 export const handle = { i18n: ["vote"], bare: true };
 export const meta = titleMeta;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const id = idParam(params.id);
-  const { actor } = await getCurrent(request);
-  const page = await pollPage(actor, id);
-  if (!page) notFound();
+  const { page } = await loadVotePage(request, params, pollPage);
   return json({
     title: page.poll.question,
     poll: page.poll,
