@@ -1,4 +1,8 @@
-/** Pieces of the organisation and project pages: forms, lists, status labels. */
+/**
+ * Pieces of the organisation and project pages: forms, lists, status labels. Longer than most
+ * files because the proposal and listing forms (with their labels and refusals) are shared by the
+ * new and edit pages of both, and keeping them together keeps those four pages alike.
+ */
 import { Form, Link } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import {

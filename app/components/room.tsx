@@ -8,7 +8,7 @@ import { useTranslation } from "react-i18next";
 import {
   DEFAULT_TURN_SECONDS,
   QUICK_MUTE_MINUTES,
-  REASON_MAX,
+  MODERATION_REASON_MAX,
   SLOW_MODE_CHOICES,
   TURN_SECONDS,
 } from "~/domain/meetings/rules";
@@ -153,7 +153,12 @@ export function Message({
               <>
                 <IntentForm intent="hide" ids={messageId} className="inline hide-form">
                   <label htmlFor={`hr-${m.id}`}>{t("mod.reason")}</label>
-                  <input id={`hr-${m.id}`} name="reason" maxLength={REASON_MAX} required />
+                  <input
+                    id={`hr-${m.id}`}
+                    name="reason"
+                    maxLength={MODERATION_REASON_MAX}
+                    required
+                  />
                   <button type="submit">{t("mod.hide")}</button>
                 </IntentForm>
                 <Button intent={m.pinned ? "unpin" : "pin"} ids={messageId}>

@@ -1,4 +1,8 @@
-/** Pieces of the poll and budget pages: phase labels, result bars, receipts, published ballots. */
+/**
+ * Pieces of the poll and budget pages: phase labels, result bars, receipts, published ballots.
+ * Longer than most files: both pages are drawn by the one `VotePage` here, so that a poll and a
+ * budget round cannot drift apart; the "new" forms are in `vote-forms.tsx`.
+ */
 import { useState, type FormEvent, type ReactNode } from "react";
 import { Form, Link, useActionData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -7,7 +11,7 @@ import type { VoteKind } from "~/domain/voting/schemas";
 import type { FieldErrors } from "~/domain/validation";
 import type { Lng } from "~/i18n/config";
 import { areaName, formatDateTime, formatYuan } from "~/utils/format";
-import { ErrorSummary, Field, SelectField, TextArea } from "./forms";
+import { ErrorSummary, Field, SelectField } from "./forms";
 import { useLiveRevalidation } from "./live";
 import { ReadAloud } from "./read-aloud";
 
@@ -537,97 +541,5 @@ export function VotePage({
         />
       )}
     </article>
-  );
-}
-
-/**
- * The "new poll" and "new round" pages: the community and heading, then the form with its name
- * and description, the fields particular to it (`children`), the voting window and the button.
- * A refused form keeps what was typed.
- */
-export function NewVotePage({
-  titleId,
-  place,
-  heading,
-  intro,
-  unavailable,
-  name,
-  descriptionMax,
-  labels,
-  submit,
-  children,
-}: {
-  titleId: string;
-  place: { nameZh: string; nameEn: string };
-  heading: string;
-  intro?: string;
-  /** Said instead of the form when there is nothing to vote on yet. */
-  unavailable?: string;
-  name: { field: string; label: string; maxLength: number };
-  descriptionMax: number;
-  /** The error summary's links to the fields in `children`. */
-  labels: Record<string, string>;
-  submit: string;
-  children: ReactNode;
-}) {
-  const refused = useActionData<Refused>();
-  const { t, lng } = useVoteLabels();
-  const v = refused?.values ?? {};
-  const e = refused?.errors ?? {};
-  return (
-    <section aria-labelledby={titleId}>
-      <p>{areaName(place, lng)}</p>
-      <h1 id={titleId}>{heading}</h1>
-      {intro && <p>{intro}</p>}
-      {unavailable ? (
-        <p className="card">{unavailable}</p>
-      ) : (
-        <Form method="post">
-          <ErrorSummary
-            errors={refused?.errors}
-            labels={{
-              [name.field]: name.label,
-              ...labels,
-              opensAt: t("vote:newPoll.opensAt"),
-              closesAt: t("vote:newPoll.closesAt"),
-            }}
-          />
-          <Field
-            name={name.field}
-            label={name.label}
-            defaultValue={v[name.field]}
-            error={e[name.field]}
-            maxLength={name.maxLength}
-          />
-          <TextArea
-            name="description"
-            label={t("vote:newPoll.description")}
-            rows={3}
-            defaultValue={v.description}
-            error={e.description}
-            maxLength={descriptionMax}
-          />
-          {children}
-          <Field
-            name="opensAt"
-            type="datetime-local"
-            label={t("vote:newPoll.opensAt")}
-            hint={t("vote:newPoll.timeHint")}
-            defaultValue={v.opensAt}
-            error={e.opensAt}
-          />
-          <Field
-            name="closesAt"
-            type="datetime-local"
-            label={t("vote:newPoll.closesAt")}
-            defaultValue={v.closesAt}
-            error={e.closesAt}
-          />
-          <button type="submit" className="primary">
-            {submit}
-          </button>
-        </Form>
-      )}
-    </section>
   );
 }

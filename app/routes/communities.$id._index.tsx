@@ -1,3 +1,7 @@
+/**
+ * A community's page: membership, the committee's review queues, councils, projects and votes.
+ * Each section is short; together they pass 400 lines, and splitting the page would split its URL.
+ */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
@@ -19,6 +23,7 @@ import { createCouncil } from "~/services/meetings/councils.server";
 import { commitmentsOf, councilsOf } from "~/services/meetings/queries.server";
 import { CommitmentList } from "~/components/meetings";
 import { DECISION_REASON_MAX } from "~/domain/community/rules";
+import { COUNCIL_NAME_MAX, COUNCIL_PURPOSE_MAX } from "~/domain/meetings/rules";
 import {
   appointCommitteeMember,
   decideMembership,
@@ -260,7 +265,7 @@ export default function Community() {
               name="name"
               id="council-name"
               label={t("meeting:council.name")}
-              maxLength={60}
+              maxLength={COUNCIL_NAME_MAX}
               refused={refusedCouncil}
             />
             <TextArea
@@ -268,7 +273,7 @@ export default function Community() {
               id="council-purpose"
               rows={2}
               label={t("meeting:council.purpose")}
-              maxLength={500}
+              maxLength={COUNCIL_PURPOSE_MAX}
               refused={refusedCouncil}
             />
             <button type="submit">{t("meeting:council.createSubmit")}</button>

@@ -1,3 +1,7 @@
+/**
+ * A meeting's page: agenda, seats and RSVPs, invitations, status, minutes and commitments, for
+ * residents and the committee alike, on one page that works without JavaScript; hence its length.
+ */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";

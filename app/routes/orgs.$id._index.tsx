@@ -3,7 +3,7 @@ import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { ErrorSummary, Field, Notice, SelectField, TextArea } from "~/components/forms";
 import { ProjectCards, useProjectLabels } from "~/components/projects";
-import { REASON_MAX } from "~/domain/projects/rules";
+import { STEP_REASON_MAX } from "~/domain/projects/rules";
 import {
   acceptInvitation,
   declineInvitation,
@@ -155,7 +155,7 @@ export default function Organisation() {
               label={t("project:org.reason")}
               hint={t("project:org.reasonHint")}
               rows={2}
-              maxLength={REASON_MAX}
+              maxLength={STEP_REASON_MAX}
               defaultValue={refused?.values.reason}
               error={refused?.errors.reason}
             />

@@ -2,7 +2,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { Field, SelectField } from "~/components/forms";
-import { NewVotePage, useVoteLabels } from "~/components/votes";
+import { NewVotePage } from "~/components/vote-forms";
+import { useVoteLabels } from "~/components/votes";
 import { authorize } from "~/domain/permissions/policy";
 import {
   OPTION_MAX,

@@ -1,3 +1,8 @@
+/**
+ * A micro-project's page: everything a resident, a proposer and the committee do with one project
+ * (support, steps, reports, ratings, comments and their moderation) is on this one page by design,
+ * so its forms and their refusals live here; the pieces shared with other pages are in components.
+ */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { chinaToday } from "~/domain/time";
 import { json, redirect } from "@remix-run/node";
@@ -10,7 +15,7 @@ import {
   COMMENT_MAX,
   isSupportable,
   MODERATION_REASON_MAX,
-  REASON_MAX,
+  STEP_REASON_MAX,
   STEPS,
   UPDATE_BODY_MAX,
   type Step,
@@ -342,7 +347,7 @@ function Steps({ data, refused }: { data: Data; refused: Refusal | undefined }) 
                 id={`f-reason-${step}`}
                 label={t("project:steps.reason")}
                 rows={2}
-                maxLength={REASON_MAX}
+                maxLength={STEP_REASON_MAX}
                 defaultValue={r?.values.reason}
                 error={r?.errors.reason}
               />

@@ -11,7 +11,7 @@ import {
   MAX_MUTE_MINUTES,
   MAX_SLOW_MODE_SECONDS,
   MESSAGE_MAX,
-  REASON_MAX,
+  MODERATION_REASON_MAX,
   TURN_SECONDS,
 } from "./rules";
 
@@ -32,7 +32,7 @@ function typed(max: number, required: string) {
 /** A message as posted; counted in characters, not bytes. */
 export const messageBody = typed(MESSAGE_MAX, "meeting:errors.messageEmpty");
 /** A moderator's reason for hiding or muting. */
-export const reasonText = typed(REASON_MAX, "meeting:errors.reasonRequired");
+export const reasonText = typed(MODERATION_REASON_MAX, "meeting:errors.reasonRequired");
 
 /** A whole number the page offers (a hidden field, a select): "30" from a form, 30 from a socket. */
 const whole = (min: number, max: number) =>

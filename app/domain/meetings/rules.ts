@@ -22,7 +22,8 @@ export const INVITED_SEAT_KINDS = [
 ] as const satisfies readonly SeatKind[];
 
 export const MESSAGE_MAX = 2000;
-export const REASON_MAX = 200;
+/** Why a moderator hides a message or mutes someone (and why a comment is reported). */
+export const MODERATION_REASON_MAX = 200;
 /** Lengths of what the committee writes: councils, meetings, minutes, commitments (characters). */
 export const COUNCIL_NAME_MAX = 60;
 export const COUNCIL_PURPOSE_MAX = 500;

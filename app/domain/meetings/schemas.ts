@@ -18,7 +18,6 @@ import {
   OWNER_KINDS,
   OWNER_NAME_MAX,
   PLACE_MAX,
-  REASON_MAX,
   SEAT_KINDS,
   SUMMARY_MAX,
   TIME_BOX_DEFAULT,
@@ -190,12 +189,3 @@ export const commitmentUpdateSchema = z.object({
   }),
   note: text({ max: NOTE_MAX, multiline: true }),
 });
-
-export const messageSchema = z.object({
-  body: z.string({
-    required_error: "meeting:errors.messageEmpty",
-    invalid_type_error: "errors.invalidType",
-  }),
-});
-
-export const reasonField = text({ min: 0, max: REASON_MAX });

@@ -183,10 +183,10 @@ export const PROJECT_MAX = {
 /** A progress or final report's text. */
 export const UPDATE_BODY_MAX = 2000;
 /** Reasons of rejections, returns, abandonments: a few sentences. */
-export const REASON_MAX = 500;
+export const STEP_REASON_MAX = 500;
 export const COMMENT_MAX = 1000;
 /** Comments are moderated like room messages: the same flag threshold and reason length. */
-export { FLAGS_TO_HIDE, REASON_MAX as MODERATION_REASON_MAX } from "../meetings/rules";
+export { FLAGS_TO_HIDE, MODERATION_REASON_MAX } from "../meetings/rules";
 
 /** Average satisfaction to one decimal, or null when nobody has rated yet. */
 export function averageRating(sum: number, count: number): number | null {

@@ -13,7 +13,7 @@ import {
   ORG_DESCRIPTION_MAX,
   ORG_NAME_MAX,
   ORG_REGISTRATION_NUMBER_MAX,
-  REASON_MAX,
+  STEP_REASON_MAX,
   SERVICE_AREAS,
   TIERS,
   UPDATE_BODY_MAX,
@@ -70,7 +70,7 @@ export type OrganisationInput = z.output<typeof organisationSchema>;
  * one is the command's refusal (`project:errors.reasonRequired`), since a server caller skips this.
  */
 export const orgDecisionSchema = z.object({
-  reason: text({ min: 0, max: REASON_MAX, multiline: true })
+  reason: text({ min: 0, max: STEP_REASON_MAX, multiline: true })
     .optional()
     .transform((s) => s ?? ""),
 });
@@ -236,7 +236,7 @@ export const projectEditSchema = projectFields.transform(budget);
 export type ProjectInput = z.output<typeof projectSchema>;
 
 export const reasonSchema = z.object({
-  reason: text({ min: 2, max: REASON_MAX, multiline: true }),
+  reason: text({ min: 2, max: STEP_REASON_MAX, multiline: true }),
 });
 
 export const updateSchema = z.object({

@@ -1,5 +1,6 @@
 /**
- * Reads and writes Pabulib `.pb` files, the public format of participatory-budgeting elections
+ * Reads and writes Pabulib `.pb` files (reader and writer in one file, so that a file written
+ * here reads back the same), the public format of participatory-budgeting elections
  * (sections META, PROJECTS and VOTES, each a header row then `;`-separated rows with CSV quoting).
  * We read them to test our tallies against real cities' published winners, and write them so that
  * a closed budget round can be published in the same open format.

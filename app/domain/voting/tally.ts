@@ -1,9 +1,11 @@
 /**
- * Participatory-budgeting tallies: which projects a budget round funds. Pure functions over exact
- * rationals, shared by the results page, the `npm run tally` script and the tests that replay real
- * city elections from Pabulib. The methods follow the reference library pabutools, except for one
- * documented choice: ties go to the project submitted first (pabutools defaults to comparing
- * project names as strings, which does not reproduce Warsaw's published winners).
+ * Participatory-budgeting tallies: which projects a budget round funds. One long file, because the
+ * methods share their exact arithmetic and tie-breaking and are read against pabutools together.
+ * Pure functions over exact rationals, shared by the results page, the `npm run tally` script and
+ * the tests that replay real city elections from Pabulib. The methods follow the reference library
+ * pabutools, except for one documented choice: ties go to the project submitted first (pabutools
+ * defaults to comparing project names as strings, which does not reproduce Warsaw's published
+ * winners).
  *
  * Tie-breaking (shown to residents on the results page):
  *   - greedy: more approvals (or points) first; equal scores go to the project submitted first,
