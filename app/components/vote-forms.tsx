@@ -4,7 +4,7 @@ import { Form, useActionData } from "@remix-run/react";
 import type { Refusal } from "~/utils/forms.server";
 import { areaName } from "~/utils/format";
 import { ErrorSummary, Field, TextArea } from "./forms";
-import { useVoteLabels } from "./votes";
+import { useVoteLabels } from "./vote-labels";
 
 /**
  * The "new poll" and "new round" pages: the community and heading, then the form with its name

@@ -5,15 +5,14 @@
  */
 import { useState, type FormEvent, type ReactNode } from "react";
 import { Form, Link, useActionData } from "@remix-run/react";
-import { useTranslation } from "react-i18next";
 import { RECEIPT_TYPED_MAX, type Phase } from "~/domain/voting/rules";
 import type { VoteKind } from "~/domain/voting/schemas";
 import type { FieldErrors } from "~/domain/validation";
-import type { Lng } from "~/i18n/config";
 import { areaName, formatDateTime, formatYuan } from "~/utils/format";
 import { ErrorSummary, Field, SelectField } from "./forms";
 import { useLiveRevalidation } from "./live";
 import { ReadAloud } from "./read-aloud";
+import { useVoteLabels } from "./vote-labels";
 
 /** What the poll and round pages' action answers besides refusals. */
 export type VoteAnswer =
@@ -29,11 +28,6 @@ interface Refused {
 }
 
 type BallotForm = "vote" | "paper";
-
-export function useVoteLabels() {
-  const { t, i18n } = useTranslation(["vote", "common"]);
-  return { t, lng: i18n.language as Lng };
-}
 
 /** What the page's action answered: the answer, the refusal if it was one, and which form. */
 function useVoteAnswer() {
@@ -221,31 +215,6 @@ function PaperEntries({
               </button>
             </Form>
           )}
-        </li>
-      ))}
-    </ul>
-  );
-}
-
-export function VoteLinks({
-  polls,
-  rounds,
-}: {
-  polls: ReadonlyArray<{ id: number; question: string; phase: Phase }>;
-  rounds: ReadonlyArray<{ id: number; title: string; phase: Phase }>;
-}) {
-  const { t } = useVoteLabels();
-  if (polls.length === 0 && rounds.length === 0) return <p>{t("vote:list.none")}</p>;
-  return (
-    <ul>
-      {rounds.map((r) => (
-        <li key={`r${r.id}`}>
-          <Link to={`/budgets/${r.id}`}>{r.title}</Link> · {t(`vote:phaseShort.${r.phase}`)}
-        </li>
-      ))}
-      {polls.map((p) => (
-        <li key={`p${p.id}`}>
-          <Link to={`/polls/${p.id}`}>{p.question}</Link> · {t(`vote:phaseShort.${p.phase}`)}
         </li>
       ))}
     </ul>

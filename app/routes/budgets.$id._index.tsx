@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { ResultBars, useVoteLabels, VotePage } from "~/components/votes";
+import { ResultBars, VotePage } from "~/components/votes";
+import { useVoteLabels } from "~/components/vote-labels";
 import { roundPage } from "~/services/voting/queries.server";
 import { formatYuan } from "~/utils/format";
 import { titleMeta } from "~/utils/meta";

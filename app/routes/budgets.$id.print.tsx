@@ -2,7 +2,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { BallotPaper, useVoteLabels } from "~/components/votes";
+import { BallotPaper } from "~/components/votes";
+import { useVoteLabels } from "~/components/vote-labels";
 import { roundPage } from "~/services/voting/queries.server";
 import { areaName, formatYuan } from "~/utils/format";
 import { titleMeta } from "~/utils/meta";

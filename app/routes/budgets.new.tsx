@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { CheckboxGroup, Field, SelectField } from "~/components/forms";
 import { NewVotePage } from "~/components/vote-forms";
-import { useVoteLabels } from "~/components/votes";
+import { useVoteLabels } from "~/components/vote-labels";
 import { ROUND_DESCRIPTION_MAX, ROUND_TITLE_MAX, TALLY_METHODS } from "~/domain/voting/rules";
 import { getT } from "~/i18n/i18next.server";
 import { createRound } from "~/services/voting/commands.server";

@@ -38,7 +38,7 @@ import { titleMeta } from "~/utils/meta";
 import { readPreferences } from "~/utils/preferences.server";
 import { getCurrent, requireSession } from "~/utils/session.server";
 import { CommunityProjects } from "~/components/projects";
-import { VoteLinks } from "~/components/votes";
+import { VoteLinks } from "~/components/vote-links";
 import { votesOf } from "~/services/voting/queries.server";
 import { pendingOrganisations } from "~/services/organisations/queries.server";
 import { setSupportThreshold } from "~/services/projects/commands.server";

@@ -32,7 +32,7 @@ import {
   SUMMARY_MAX,
 } from "~/domain/meetings/rules";
 import { authorize, can as allowed } from "~/domain/permissions/policy";
-import { VoteLinks } from "~/components/votes";
+import { VoteLinks } from "~/components/vote-links";
 import { votesOf } from "~/services/voting/queries.server";
 import type { Lng } from "~/i18n/config";
 import { cancelRsvp, inviteToSeat, moveMeeting, rsvp } from "~/services/meetings/commands.server";

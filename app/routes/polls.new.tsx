@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { Field, SelectField } from "~/components/forms";
 import { NewVotePage } from "~/components/vote-forms";
-import { useVoteLabels } from "~/components/votes";
+import { useVoteLabels } from "~/components/vote-labels";
 import { authorize } from "~/domain/permissions/policy";
 import {
   OPTION_MAX,
