@@ -3,13 +3,10 @@ import type { Server as HttpServer } from "node:http";
 import type { AppLoadContext, EntryContext, HandleDataRequestFunction } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
-import { createInstance } from "i18next";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
-import { I18nextProvider, initReactI18next } from "react-i18next";
-import { i18nConfig } from "./i18n/config";
-import { i18next } from "./i18n/i18next.server";
-import { resources } from "./i18n/resources.server";
+import { I18nextProvider } from "react-i18next";
+import { i18nFor } from "./i18n/i18next.server";
 import { readPreferences } from "./utils/preferences.server";
 import { httpGuard } from "./utils/http-guard.server";
 import { boot, shutdown } from "./services/boot.server";
@@ -29,7 +26,7 @@ export type LiuheServer = {
 
 const ABORT_DELAY = 5_000;
 
-export default async function handleRequest(
+export default function handleRequest(
   request: Request,
   responseStatusCode: number,
   responseHeaders: Headers,
@@ -39,20 +36,12 @@ export default async function handleRequest(
   const prefs = readPreferences(request);
   for (const c of prefs.setCookies) responseHeaders.append("Set-Cookie", c);
 
-  const instance = createInstance();
-  await instance.use(initReactI18next).init({
-    ...i18nConfig,
-    lng: prefs.lng,
-    ns: i18next.getRouteNamespaces(remixContext),
-    resources,
-  });
-
   const waitForAll = isbot(request.headers.get("user-agent") ?? "") || remixContext.isSpaMode;
 
   return new Promise((resolve, reject) => {
     let shellRendered = false;
     const { pipe, abort } = renderToPipeableStream(
-      <I18nextProvider i18n={instance}>
+      <I18nextProvider i18n={i18nFor(prefs.lng)}>
         <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} />
       </I18nextProvider>,
       {
