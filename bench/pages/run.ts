@@ -1,0 +1,455 @@
+/**
+ * Pages benchmark: how many of Liuhe's main pages a second one core serves at CONNECTIONS
+ * connections, anonymous, in 长辈版 and signed in as a verified resident, against a bare Remix page
+ * of similar size served the same way in the same run (the ceiling; bench/pages/bare), and
+ * Liuhe's own `GET /healthz`. Each page is measured on a fresh server (its peak RSS is that page's)
+ * and a fresh copy of one seeded database: server on core 0, autocannon on core 1 (taskset),
+ * warm-up then a fixed window; pages interleaved within each run, several runs. Every request of
+ * the window must be answered 200: anything else is counted on its own (a 302 to /login on a
+ * signed-in page means the session was lost). Prints a Markdown table of medians with the spread.
+ *
+ *   npm run bench:pages -- [--connections 50] [--runs 3] [--warmup 5] [--measure 10]
+ *                          [--pages home,projects,…]   (the bare page is always measured)
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { openDatabase } from "../../db/client.server";
+
+const arg = (name: string, fallback: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1]! : fallback;
+};
+const connections = Number(arg("connections", "50"));
+const runs = Number(arg("runs", "3"));
+const WARMUP = Number(arg("warmup", "5"));
+const MEASURE = Number(arg("measure", "10"));
+const RESIDENT = "resident";
+const PASSWORD = "liuhe-demo"; // DEMO_PASSWORD in db/seed-kit.ts
+
+const hasTaskset = spawnSync("taskset", ["-c", "0", "true"]).status === 0;
+const pinned = (core: number, cmd: string, args: string[]): [string, string[]] =>
+  hasTaskset ? ["taskset", ["-c", String(core), cmd, ...args]] : [cmd, args];
+
+// ------------------------------------------------------------------ builds, if stale
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : fs.statSync(p).mtimeMs);
+  }
+  return newest;
+}
+async function buildIfStale(buildFile: string, sources: string[], command: string[]) {
+  const sourcesMtime = Math.max(...sources.map(newestMtime));
+  if (fs.existsSync(buildFile) && fs.statSync(buildFile).mtimeMs >= sourcesMtime) return;
+  // Others may be mid-edit: a failed build is retried a few times, a minute apart.
+  for (let attempt = 1; ; attempt++) {
+    const r = spawnSync(command[0]!, command.slice(1), { stdio: "inherit" });
+    if (r.status === 0) return;
+    if (attempt === 5) throw new Error(`${command.join(" ")} failed five times`);
+    console.error(`build failed (attempt ${attempt}); retrying in 60 s`);
+    await new Promise((resolve) => setTimeout(resolve, 60_000));
+  }
+}
+await buildIfStale("build/server/index.js", ["app", "db"], ["npm", "run", "build"]);
+await buildIfStale(
+  "bench/pages/bare/build/server/index.js",
+  ["bench/pages/bare/app"],
+  ["npx", "remix", "vite:build", "--config", "bench/pages/bare/vite.config.ts"],
+);
+
+// ------------------------------------------------------------------ servers
+
+/** A port nobody listens on now (other benchmarks and servers share this machine). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function peakRssMb(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+  return Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+}
+
+type Kind = "liuhe" | "bare";
+async function startServer(kind: Kind, port: number, dbPath: string, log: string, seed = false) {
+  const script = kind === "bare" ? "bench/pages/bare/server.ts" : "server.ts";
+  const [cmd, args] = pinned(0, process.execPath, ["--import", "tsx", script]);
+  const child = spawn(cmd, args, {
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      DATABASE_PATH: dbPath,
+      SEED_DEMO: seed ? "true" : "false",
+    },
+    stdio: ["ignore", "pipe", fs.openSync(log, "w")],
+  });
+  await new Promise<void>((resolve, reject) => {
+    // Keep reading stdout for the whole run so that the server never blocks on a full pipe.
+    child.stdout!.on("data", (d: Buffer) => /listening/.test(d.toString()) && resolve());
+    child.once("exit", (code) => reject(new Error(`${kind} server exited (${code}); see ${log}`)));
+  });
+  return child;
+}
+
+async function stopServer(child: ChildProcess) {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once("exit", r));
+  child.kill("SIGTERM");
+  await exited;
+}
+
+// ------------------------------------------------------------------ prepare: seed, sign in, ids
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "liuhe-pages-"));
+const baseDb = path.join(dir, "base.sqlite");
+
+/** Seeds the demo city into a fresh database (the server's own boot) and signs the resident in. */
+async function prepare(): Promise<{ cookie: string }> {
+  const port = await freePort();
+  const server = await startServer("liuhe", port, baseDb, path.join(dir, "seed.log"), true);
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/login`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { Origin: `http://127.0.0.1:${port}` },
+      body: new URLSearchParams({ login: RESIDENT, password: PASSWORD, next: "/" }),
+    });
+    const token = /liuhe_session=([^;]+)/.exec(res.headers.get("set-cookie") ?? "")?.[1];
+    if (res.status !== 302 || !token) throw new Error(`login failed: ${res.status}`);
+    return { cookie: `liuhe_session=${token}` };
+  } finally {
+    // A clean stop checkpoints the WAL into the file that every run copies.
+    await stopServer(server);
+  }
+}
+const { cookie: session } = await prepare();
+
+interface Page {
+  key: string;
+  label: string;
+  kind: Kind;
+  path: string;
+  cookie?: string;
+  /** What the page's HTML must contain (signed in, 长辈版), checked before and after the load. */
+  mark?: string;
+}
+
+/** The seeded ids, looked up like bench/network/run.ts: the resident's community, in Dongpo. */
+async function pages(): Promise<Page[]> {
+  const db = openDatabase(baseDb);
+  try {
+    const id = async (q: Promise<{ id: number } | undefined>) => (await q)!.id;
+    const community = await id(
+      db.selectFrom("areas").select("id").where("code", "=", "dongpo").executeTakeFirst(),
+    );
+    const meeting = await id(
+      db
+        .selectFrom("meetings")
+        .innerJoin("councils", "councils.id", "meetings.councilId")
+        .select("meetings.id")
+        .where("councils.areaId", "=", community)
+        .where("meetings.status", "=", "live")
+        .executeTakeFirst(),
+    );
+    const project = await id(
+      db
+        .selectFrom("projects")
+        .select("id")
+        .where("communityId", "=", community)
+        .where("status", "=", "inProgress")
+        .executeTakeFirst(),
+    );
+    const poll = await id(
+      db
+        .selectFrom("polls")
+        .select("id")
+        .where("communityId", "=", community)
+        .orderBy("id")
+        .executeTakeFirst(),
+    );
+    const round = await id(
+      db
+        .selectFrom("budgetRounds")
+        .select("id")
+        .where("communityId", "=", community)
+        .orderBy("id")
+        .executeTakeFirst(),
+    );
+    const lite = "mode=lite";
+    const signedIn = 'class="signed-in"';
+    const all: Page[] = [
+      { key: "bare", label: "bare Remix page (ceiling)", kind: "bare", path: "/" },
+      { key: "healthz", label: "Liuhe `/healthz`", kind: "liuhe", path: "/healthz" },
+      { key: "home", label: "home", kind: "liuhe", path: "/" },
+      { key: "projects", label: "projects", kind: "liuhe", path: "/projects" },
+      { key: "project", label: "a project", kind: "liuhe", path: `/projects/${project}` },
+      { key: "community", label: "a community", kind: "liuhe", path: `/communities/${community}` },
+      { key: "meeting", label: "a meeting", kind: "liuhe", path: `/meetings/${meeting}` },
+      { key: "poll", label: "a poll", kind: "liuhe", path: `/polls/${poll}` },
+      { key: "budget", label: "a budget round", kind: "liuhe", path: `/budgets/${round}` },
+      { key: "orgs", label: "organisations", kind: "liuhe", path: "/orgs" },
+      {
+        key: "lite-home",
+        label: "home, 长辈版",
+        kind: "liuhe",
+        path: "/",
+        cookie: lite,
+        mark: 'class="lite"',
+      },
+      {
+        key: "lite-community",
+        label: "a community, 长辈版",
+        kind: "liuhe",
+        path: `/communities/${community}`,
+        cookie: lite,
+        mark: 'class="lite"',
+      },
+      {
+        key: "me-home",
+        label: "home, signed in",
+        kind: "liuhe",
+        path: "/",
+        cookie: session,
+        mark: signedIn,
+      },
+      {
+        key: "me-community",
+        label: "a community, signed in",
+        kind: "liuhe",
+        path: `/communities/${community}`,
+        cookie: session,
+        mark: signedIn,
+      },
+      {
+        key: "me-project",
+        label: "a project, signed in",
+        kind: "liuhe",
+        path: `/projects/${project}`,
+        cookie: session,
+        mark: signedIn,
+      },
+    ];
+    const wanted = arg("pages", all.map((p) => p.key).join(",")).split(",");
+    const unknown = wanted.filter((k) => !all.some((p) => p.key === k));
+    if (unknown.length)
+      throw new Error(`unknown page ${unknown.join(", ")}; known: ${all.map((p) => p.key)}`);
+    return all.filter((p) => p.key === "bare" || wanted.includes(p.key));
+  } finally {
+    await db.destroy();
+  }
+}
+const list = await pages();
+
+// ------------------------------------------------------------------ one measurement
+
+function runLoad(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const [cmd, full] = pinned(1, process.execPath, ["--import", "tsx", ...args]);
+    const child = spawn(cmd, full, { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.once("exit", (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`load generator exited (${code})`)),
+    );
+  });
+}
+
+interface LoadResult {
+  seconds: number;
+  ok: number;
+  perSecond: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  statuses: Record<string, number>;
+  warmupStatuses: Record<string, number>;
+  warmupErrors: number;
+  bytesPerResponse: number;
+  p50: number;
+  p99: number;
+  max: number;
+  serverCpuPercent: number;
+  coreBusyPercent: number[];
+  loadCpuPercent: number;
+  loadLoopDelayP99Ms: number;
+}
+
+interface Result extends LoadResult {
+  key: string;
+  /** The page's HTML, uncompressed, as the check before the load received it. */
+  htmlBytes: number;
+  /** The page still carried its mark after the load (the session was not lost). */
+  markAfter: boolean;
+  /** The machine's 1-minute load average when the measurement ended. */
+  loadAverage: number;
+  serverPeakRssMb: number;
+  serverErrorLines: string[];
+}
+
+/** One GET as the load sends it; the page must answer 200 and carry its mark. */
+async function check(base: string, page: Page) {
+  const res = await fetch(base + page.path, {
+    headers: page.cookie ? { Cookie: page.cookie } : {},
+    redirect: "manual",
+  });
+  const body = await res.text();
+  return {
+    status: res.status,
+    bytes: Buffer.byteLength(body),
+    marked: page.mark ? body.includes(page.mark) : true,
+  };
+}
+
+async function measure(page: Page, run: number): Promise<Result> {
+  const dbPath = path.join(dir, `run-${run}-${page.key}.sqlite`);
+  const log = path.join(dir, `run-${run}-${page.key}.log`);
+  if (page.kind === "liuhe")
+    for (const suffix of ["", "-wal"])
+      if (fs.existsSync(baseDb + suffix)) fs.copyFileSync(baseDb + suffix, dbPath + suffix);
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const server = await startServer(page.kind, port, dbPath, log);
+  let load: LoadResult;
+  let serverPeakRssMb = 0;
+  let before: Awaited<ReturnType<typeof check>>;
+  let after: Awaited<ReturnType<typeof check>>;
+  try {
+    before = await check(base, page);
+    if (before.status !== 200 || !before.marked)
+      throw new Error(
+        `${page.key} (${page.path}): ${before.status}${before.marked ? "" : `, no ${page.mark}`}`,
+      );
+    const out = await runLoad([
+      "bench/pages/load.ts",
+      base + page.path,
+      String(WARMUP),
+      String(MEASURE),
+      String(server.pid),
+      String(connections),
+      page.cookie ?? "",
+    ]);
+    load = JSON.parse(out.trim().split("\n").pop()!) as LoadResult;
+    after = await check(base, page);
+  } finally {
+    serverPeakRssMb = peakRssMb(server.pid!);
+    await stopServer(server);
+  }
+  const serverErrorLines = fs
+    .readFileSync(log, "utf8")
+    .split("\n")
+    .filter((l) => l.trim() !== "");
+  for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(dbPath + suffix, { force: true });
+  const loadAverage = Math.round(os.loadavg()[0]! * 10) / 10;
+  return {
+    key: page.key,
+    ...load,
+    htmlBytes: before.bytes,
+    markAfter: after.status === 200 && after.marked,
+    loadAverage,
+    serverPeakRssMb,
+    serverErrorLines,
+  };
+}
+
+// ------------------------------------------------------------------ the runs
+
+const results = new Map<string, Result[]>(list.map((p) => [p.key, []]));
+// Pages interleaved within each run, so that drift on a shared machine touches all of them alike.
+for (let run = 1; run <= runs; run++) {
+  for (const page of list) {
+    const r = await measure(page, run);
+    const { serverErrorLines, ...shown } = r;
+    console.error(`${page.key} run ${run}: ${JSON.stringify(shown)}`);
+    if (serverErrorLines.length) {
+      console.error(`  server stderr (${serverErrorLines.length} lines), first lines:`);
+      for (const l of serverErrorLines.slice(0, 10)) console.error(`    ${l}`);
+    }
+    results.get(page.key)!.push(r);
+  }
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+const fmt = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(x < 10 ? 2 : 1));
+const col = (rs: Result[], f: (r: Result) => number) => {
+  const xs = rs.map(f);
+  if (xs.length === 1) return fmt(xs[0]!);
+  return `${fmt(median(xs))} (${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))})`;
+};
+/** Per-run ratio to the bare page measured in the same run, then the median of those. */
+const ratio = (key: string) => {
+  const bare = results.get("bare")!;
+  const xs = results
+    .get(key)!
+    .map((r, i) => r.perSecond / (bare[i]?.perSecond ?? NaN))
+    .filter(Number.isFinite);
+  if (!xs.length) return "–";
+  if (xs.length === 1) return xs[0]!.toFixed(2);
+  return `${median(xs).toFixed(2)} (${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)})`;
+};
+/** Server CPU time per page served: much steadier than throughput on a shared machine. */
+const cpuMsPerRequest = (r: Result) =>
+  r.perSecond ? Math.round(((r.serverCpuPercent * 10) / r.perSecond) * 100) / 100 : NaN;
+const kb = (bytes: number) => (bytes / 1024).toFixed(1);
+
+const table = [
+  `| page | path | HTML KB (gzip) | req/s | × bare | p50 ms | p99 ms | non-2xx | errors | server CPU % | server CPU ms per page | core 0 busy % (all processes) | server peak RSS MB | load CPU % | load loop p99 ms |`,
+  `|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|`,
+];
+for (const page of list) {
+  const rs = results.get(page.key)!;
+  const html = `${kb(median(rs.map((r) => r.htmlBytes)))} (${kb(median(rs.map((r) => r.bytesPerResponse)))})`;
+  table.push(
+    `| ${page.label} | \`${page.path}\`${page.cookie === "mode=lite" ? " (cookie `mode=lite`)" : ""} | ${html} | ${col(rs, (r) => r.perSecond)} | ${page.key === "bare" ? "1" : ratio(page.key)} | ${col(rs, (r) => r.p50)} | ${col(rs, (r) => r.p99)} | ${col(rs, (r) => r.non2xx)} | ${col(rs, (r) => r.errors)} | ${col(rs, (r) => r.serverCpuPercent)} | ${col(rs, cpuMsPerRequest)} | ${col(rs, (r) => r.coreBusyPercent[0] ?? NaN)} | ${col(rs, (r) => r.serverPeakRssMb)} | ${col(rs, (r) => r.loadCpuPercent)} | ${col(rs, (r) => r.loadLoopDelayP99Ms)} |`,
+  );
+}
+
+const loads = [...results.values()].flat().map((r) => r.loadAverage);
+console.log(
+  `\n${connections} connections (autocannon, keep-alive, gzip), ${WARMUP} s warm-up, ${MEASURE} s window, ${runs} run${runs === 1 ? "" : "s"}${runs > 1 ? "; median (min–max)" : ""}. Each page on a fresh server and a fresh copy of the seeded demo; signed in as \`${RESIDENT}\`, a verified resident. taskset: ${hasTaskset ? "yes" : "no"}. ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? "?"}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; machine load average ${Math.min(...loads)}–${Math.max(...loads)} during the runs\n`,
+);
+console.log(table.join("\n"));
+console.log(
+  `\nreq/s counts 2xx answers in the window; × bare is each run's ratio to the bare page of the same run. HTML KB: the page as rendered; (gzip): bytes per response on the wire, headers included. non-2xx and errors count the window (a 302 on a signed-in page would mean a lost session).`,
+);
+for (const page of list) {
+  for (const [i, r] of results.get(page.key)!.entries()) {
+    const odd = Object.keys(r.statuses).filter((s) => s !== "200");
+    const oddWarm = Object.keys(r.warmupStatuses).filter((s) => s !== "200");
+    if (odd.length || r.errors)
+      console.log(
+        `\n${page.key} run ${i + 1}: window statuses ${JSON.stringify(r.statuses)}, errors ${r.errors}, timeouts ${r.timeouts}`,
+      );
+    if (oddWarm.length || r.warmupErrors)
+      console.log(
+        `\n${page.key} run ${i + 1}: warm-up statuses ${JSON.stringify(r.warmupStatuses)}, errors ${r.warmupErrors}`,
+      );
+    if (!r.markAfter)
+      console.log(`\n${page.key} run ${i + 1}: after the load the page no longer had ${page.mark}`);
+    if (r.serverErrorLines.length)
+      console.log(
+        `\n${page.key} run ${i + 1}: server wrote ${r.serverErrorLines.length} lines to stderr`,
+      );
+    if (r.loadCpuPercent >= 85)
+      console.log(
+        `\n${page.key} run ${i + 1}: the load generator used ${r.loadCpuPercent} % of its core: its limit, not the server's`,
+      );
+  }
+}
+fs.rmSync(dir, { recursive: true, force: true });
