@@ -7,8 +7,6 @@ import { DISPLAY_NAME_MAX } from "../accounts/limits";
 import { formId, text } from "../validation";
 import { CONSENTS } from "./consents";
 
-export { CONSENTS };
-
 const consent = z.enum(CONSENTS, {
   errorMap: () => ({ message: "assist:errors.consentRequired" }),
 });

@@ -1,6 +1,6 @@
 /** The community page's forms: deciding a request to join, appointing a committee member. */
 import { z } from "zod";
-import { parseLoginId } from "../accounts/schemas";
+import { namedLogin } from "../accounts/schemas";
 import { id, text } from "../validation";
 import { DECISION_REASON_MAX } from "./rules";
 
@@ -13,17 +13,5 @@ export const decideSchema = z.object({
   }),
   reason: text({ min: 0, max: DECISION_REASON_MAX, multiline: true }).optional().default(""),
 });
-export type DecideInput = z.output<typeof decideSchema>;
 
-export const appointSchema = z.object({
-  login: z
-    .string({ required_error: "errors.required", invalid_type_error: "errors.invalidType" })
-    .transform((s, ctx) => {
-      const parsed = parseLoginId(s);
-      if (!parsed) {
-        ctx.addIssue({ code: "custom", message: "account:errors.loginFormat" });
-        return z.NEVER;
-      }
-      return parsed;
-    }),
-});
+export const appointSchema = z.object({ login: namedLogin });
