@@ -18,12 +18,12 @@ import {
 } from "~/domain/meetings/room";
 import type { MessageView } from "~/realtime/protocol";
 import { assistedBy } from "../assistance/actor";
+import { loadMeetingContext } from "../meetings/context.server";
 import { command } from "../runner/command.server";
 import {
   hiding,
   leaveQueue,
   loadForPosting,
-  loadMeeting,
   loadMessage,
   messageChanged,
   roomTarget,
@@ -159,7 +159,7 @@ export const raiseHand = command({
   action: "queue.raise",
   input: meetingInput,
   load: async ({ trx, actor, input, now }) => ({
-    meeting: await loadMeeting(trx, input.meetingId),
+    meeting: await loadMeetingContext(trx, input.meetingId),
     muted: await trx
       .selectFrom("roomMutes")
       .select("until")
@@ -188,7 +188,7 @@ export const lowerHand = command({
   action: ["queue.raise", "room.moderate"],
   input: lowerInput,
   load: async ({ trx, actor, input }) => ({
-    meeting: await loadMeeting(trx, input.meetingId),
+    meeting: await loadMeetingContext(trx, input.meetingId),
     own: input.userId === undefined || input.userId === actor.userId,
   }),
   actionFor: (_input, loaded) => (loaded.own ? "queue.raise" : "room.moderate"),
