@@ -1,3 +1,4 @@
+/** How the form schemas refuse what they cannot take: always with a locale key. */
 import { z } from "zod";
 
 /**
@@ -17,3 +18,9 @@ export function refuse(
   });
   return z.NEVER;
 }
+
+/** One of a fixed list a person picks from; anything else, or nothing, is refused with `message`. */
+export const oneOf = <const T extends string>(
+  values: readonly [T, ...T[]],
+  message = "errors.invalidChoice",
+) => z.enum(values, { errorMap: () => ({ message }) });

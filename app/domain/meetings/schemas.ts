@@ -2,7 +2,7 @@
 import { z } from "zod";
 import type { MeetingStatus } from "./rules";
 import { namedLogin } from "../accounts/schemas";
-import { refuse } from "../refuse";
+import { oneOf, refuse } from "../refuse";
 import { fromChinaTime } from "../time";
 import { formChoice, formId, text } from "../validation";
 import {
@@ -122,9 +122,7 @@ export const moveSchema = z.object({
 
 export const inviteSchema = z.object({
   login: namedLogin,
-  kind: z.enum(INVITED_SEAT_KINDS, {
-    errorMap: () => ({ message: "errors.invalidChoice" }),
-  }),
+  kind: oneOf(INVITED_SEAT_KINDS),
 });
 
 export const minutesSchema = z.object({
@@ -136,9 +134,7 @@ export const minutesSchema = z.object({
 
 export const commitmentSchema = z.object({
   what: text({ max: COMMITMENT_MAX }),
-  ownerKind: z.enum(OWNER_KINDS, {
-    errorMap: () => ({ message: "errors.invalidChoice" }),
-  }),
+  ownerKind: oneOf(OWNER_KINDS),
   ownerName: text({ max: OWNER_NAME_MAX }),
   dueDate: z
     .string({ required_error: "errors.required", invalid_type_error: "errors.invalidType" })
@@ -153,8 +149,6 @@ export const commitmentSchema = z.object({
 
 export const commitmentUpdateSchema = z.object({
   commitmentId: formId,
-  status: z.enum(COMMITMENT_STATUSES, {
-    errorMap: () => ({ message: "errors.invalidChoice" }),
-  }),
+  status: oneOf(COMMITMENT_STATUSES),
   note: text({ max: NOTE_MAX, multiline: true }),
 });

@@ -1,7 +1,7 @@
 /** Forms of organisations and micro-projects. */
 import { z } from "zod";
 import { parseLoginId, type LoginId } from "../accounts/schemas";
-import { refuse } from "../refuse";
+import { oneOf, refuse } from "../refuse";
 import { id, text } from "../validation";
 import {
   COMMENT_MAX,
@@ -42,13 +42,11 @@ const optionalId = z
     return parsed.success ? parsed.data : refuse(ctx, "errors.invalidType");
   });
 
-const serviceArea = z.enum(SERVICE_AREAS, {
-  errorMap: () => ({ message: "project:errors.badCategory" }),
-});
+const serviceArea = oneOf(SERVICE_AREAS, "project:errors.badCategory");
 
 export const organisationSchema = z.object({
   name: text({ min: 2, max: ORG_NAME_MAX }),
-  tier: z.enum(TIERS, { errorMap: () => ({ message: "project:errors.badTier" }) }),
+  tier: oneOf(TIERS, "project:errors.badTier"),
   registrationNumber: optionalText(ORG_REGISTRATION_NUMBER_MAX),
   services: many(serviceArea)
     .refine((a) => a.length > 0, "project:errors.pickService")
@@ -78,7 +76,7 @@ export const invitationSchema = z.object({
     const login = typeof v === "string" ? parseLoginId(v) : null;
     return login ?? refuse(ctx, "account:errors.loginFormat");
   }),
-  role: z.enum(["admin", "member"], { errorMap: () => ({ message: "errors.invalidChoice" }) }),
+  role: oneOf(["admin", "member"]),
 });
 
 /** A calendar date (YYYY-MM-DD) that exists. */
@@ -186,11 +184,7 @@ export const updateSchema = z.object({
 export type UpdateInput = z.output<typeof updateSchema>;
 
 export const ratingSchema = z.object({
-  score: z
-    .enum(["1", "2", "3", "4", "5"], {
-      errorMap: () => ({ message: "project:errors.badScore" }),
-    })
-    .transform(Number),
+  score: oneOf(["1", "2", "3", "4", "5"], "project:errors.badScore").transform(Number),
 });
 
 /** Why a comment is reported or hidden: the room's moderation reason, same limits. */
