@@ -19,6 +19,7 @@ import {
 import type { MessageView } from "~/realtime/protocol";
 import { assistedBy } from "../assistance/actor";
 import { loadMeetingContext } from "../meetings/context.server";
+import { countOf } from "../rows.server";
 import { command } from "../runner/command.server";
 import {
   hiding,
@@ -111,13 +112,13 @@ export const flagMessage = command({
   input: messageInput,
   load: async ({ trx, input }) => {
     const found = await loadMessage(trx, input);
-    const open = await trx
-      .selectFrom("messageFlags")
-      .select(trx.fn.countAll<number>().as("n"))
-      .where("messageId", "=", found.message.id)
-      .where("reviewedAt", "is", null)
-      .executeTakeFirstOrThrow();
-    return { ...found, openFlags: Number(open.n) };
+    const openFlags = await countOf(
+      trx
+        .selectFrom("messageFlags")
+        .where("messageId", "=", found.message.id)
+        .where("reviewedAt", "is", null),
+    );
+    return { ...found, openFlags };
   },
   target: ({ meeting }) => roomTarget(meeting),
   run: async ({ trx, actor, loaded: { message, meeting, openFlags }, at, emit }) => {
