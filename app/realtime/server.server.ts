@@ -173,7 +173,7 @@ function moderationCommand(payload: unknown) {
 /** Events that only read, or join and leave channels: answered by `handle` like commands. */
 type ReadEvent = Exclude<keyof ClientToServerEvents, "whoami">;
 
-export function registerHandlers(socket: LiuheSocket) {
+function registerHandlers(socket: LiuheSocket) {
   const answer = <S extends z.ZodTypeAny, R>(
     event: ReadEvent,
     input: S,
@@ -291,23 +291,22 @@ async function forwardRoom(io: LiuheIo, event: RoomEvent) {
 export const CHANGED_INTERVAL_MS = 1000;
 const lastChanged = new Map<string, { at: number; timer: NodeJS.Timeout | null }>();
 
+const changed = (io: LiuheIo, channel: string, type: string) =>
+  io.to(channel).emit("changed", { channel, type });
+
 function notifyChanged(io: LiuheIo, channel: string, type: string) {
   const now = Date.now();
   const state = lastChanged.get(channel);
+  const send = (at: number) => {
+    lastChanged.set(channel, { at, timer: null });
+    changed(io, channel, type);
+  };
   if (!state || now - state.at >= CHANGED_INTERVAL_MS) {
     if (state?.timer) clearTimeout(state.timer);
-    lastChanged.set(channel, { at: now, timer: null });
-    io.to(channel).emit("changed", { channel, type });
-    return;
+    return send(now);
   }
   if (state.timer) return;
-  state.timer = setTimeout(
-    () => {
-      lastChanged.set(channel, { at: Date.now(), timer: null });
-      io.to(channel).emit("changed", { channel, type });
-    },
-    CHANGED_INTERVAL_MS - (now - state.at),
-  );
+  state.timer = setTimeout(() => send(Date.now()), CHANGED_INTERVAL_MS - (now - state.at));
   state.timer.unref();
 }
 
@@ -318,20 +317,14 @@ function forward(io: LiuheIo, event: DomainEvent) {
   if (event.type === "committee.changed") forget(io, null);
   if (event.type === "organisation.membersChanged") {
     forget(io, event.userId);
-    const own = `user:${event.userId}`;
-    io.to(own).emit("changed", { channel: own, type: event.type });
-    return;
+    return changed(io, `user:${event.userId}`, event.type);
   }
   if (isRoomEvent(event)) {
     forwardRoom(io, event).catch((e: unknown) => console.error("room broadcast failed", e));
     return;
   }
-  const community = `community:${event.communityId}`;
-  notifyChanged(io, community, event.type);
-  if ("userId" in event) {
-    const own = `user:${event.userId}`;
-    io.to(own).emit("changed", { channel: own, type: event.type });
-  }
+  notifyChanged(io, `community:${event.communityId}`, event.type);
+  if ("userId" in event) changed(io, `user:${event.userId}`, event.type);
 }
 
 export function attachRealtime(httpServer: HttpServer) {

@@ -1,6 +1,6 @@
 /**
  * Small shapes every area's services repeat when they read rows: a missing row as the 404 refusal,
- * a page whose subject is missing as null, and counting rows.
+ * a page whose subject is missing as null, counting rows, and running named queries at once.
  */
 import type { SelectQueryBuilder } from "kysely";
 import { DomainError } from "~/domain/errors";
@@ -29,4 +29,13 @@ export async function countOf<DB, TB extends keyof DB, O>(
     .$castTo<{ n: number | bigint | string }>()
     .executeTakeFirstOrThrow();
   return Number(n);
+}
+
+/** Runs named queries at once: the same names, each with what its query answered. */
+export async function allOf<T extends Record<string, unknown>>(queries: {
+  [K in keyof T]: Promise<T[K]>;
+}): Promise<T> {
+  const answers = await Promise.all(Object.values(queries));
+  const names = Object.keys(queries);
+  return Object.fromEntries(names.map((k, i) => [k, answers[i]])) as T;
 }

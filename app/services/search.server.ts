@@ -37,11 +37,10 @@ export async function reindex(
   id: number,
   texts: string[],
 ): Promise<void> {
-  const name = table(kind).kysely;
   // FTS5 has no upsert, and an insert of an existing rowid fails: delete first.
-  await trx.deleteFrom(name).where("rowid", "=", id).execute();
+  await unindex(trx, kind, id);
   await trx
-    .insertInto(name)
+    .insertInto(table(kind).kysely)
     .values({ rowid: id, ...indexColumns(...texts) })
     .execute();
 }

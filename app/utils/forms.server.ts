@@ -2,7 +2,7 @@
  * Reading a posted form with a size cap, and answering refusals. Every action reads its input here.
  */
 import { json } from "@remix-run/node";
-import { DomainError, isDomainError } from "~/domain/errors";
+import { isDomainError } from "~/domain/errors";
 import {
   formToObject,
   id as idSchema,
@@ -12,7 +12,7 @@ import {
 } from "~/domain/validation";
 
 /** Ordinary forms are small; anything bigger is refused before it is parsed. */
-export const MAX_FORM_BYTES = 64 * 1024;
+const MAX_FORM_BYTES = 64 * 1024;
 /** The most any request may declare; checked by the HTTP guard before Remix runs. */
 export const MAX_REQUEST_BYTES = 3 * 1024 * 1024;
 
@@ -116,8 +116,6 @@ export function idParam(raw: string | undefined): number {
   if (!parsed.success) notFound();
   return parsed.data;
 }
-
-export { DomainError };
 
 /**
  * A form that may carry one file (a project's photo). The whole request is capped at

@@ -44,33 +44,23 @@ export function preferenceCookie(
 }
 
 const isMode = (v: unknown): v is Mode => v === "full" || v === "lite";
-export const isTextSize = (v: unknown): v is TextSize => v === "normal" || v === "large";
+const isTextSize = (v: unknown): v is TextSize => v === "normal" || v === "large";
 
 export function readPreferences(request: Request): Preferences {
   const url = new URL(request.url);
   const cookies = parseCookies(request.headers.get("Cookie"));
   const secure = url.protocol === "https:";
   const setCookies: string[] = [];
-
-  const lngParam = url.searchParams.get("lng");
-  let lng: Lng = isLng(cookies.lng) ? cookies.lng : fallbackLng;
-  if (isLng(lngParam)) {
-    lng = lngParam;
-    if (cookies.lng !== lngParam) setCookies.push(preferenceCookie("lng", lngParam, secure));
-  }
-
-  const modeParam = url.searchParams.get("mode");
-  let mode: Mode = isMode(cookies.mode) ? cookies.mode : "full";
-  if (isMode(modeParam)) {
-    mode = modeParam;
-    if (cookies.mode !== modeParam) setCookies.push(preferenceCookie("mode", modeParam, secure));
-  }
-
-  const textParam = url.searchParams.get("text");
-  let text: TextSize = isTextSize(cookies.text) ? cookies.text : "normal";
-  if (isTextSize(textParam)) {
-    text = textParam;
-    if (cookies.text !== textParam) setCookies.push(preferenceCookie("text", textParam, secure));
-  }
+  /** The choice in the address (remembered in its cookie when it is new), the cookie's, or none. */
+  const choice = <T extends string>(name: "lng" | "mode" | "text", is: (v: unknown) => v is T) => {
+    const param = url.searchParams.get(name);
+    const kept = cookies[name];
+    if (!is(param)) return is(kept) ? kept : undefined;
+    if (cookies[name] !== param) setCookies.push(preferenceCookie(name, param, secure));
+    return param;
+  };
+  const lng = choice("lng", isLng) ?? fallbackLng;
+  const mode = choice("mode", isMode) ?? "full";
+  const text = choice("text", isTextSize) ?? "normal";
   return { lng, mode, text, setCookies };
 }

@@ -11,21 +11,17 @@ import { assistedActor, type OpenSitting } from "~/services/assistance/actor";
 import { sittingOfSession } from "~/services/assistance/queries.server";
 import { parseCookies } from "./preferences.server";
 
-export const SESSION_COOKIE = "liuhe_session";
+const SESSION_COOKIE = "liuhe_session";
 
-export function sessionCookie(token: string, request: Request): string {
+function cookie(value: string, maxAge: number, request: Request): string {
   const secure = new URL(request.url).protocol === "https:";
-  return `${SESSION_COOKIE}=${token}; Path=/; Max-Age=${COOKIE_DAYS * 24 * 60 * 60}; HttpOnly; SameSite=Lax${secure ? "; Secure" : ""}`;
+  return `${SESSION_COOKIE}=${value}; Path=/; Max-Age=${maxAge}; HttpOnly; SameSite=Lax${secure ? "; Secure" : ""}`;
 }
 
-export function clearSessionCookie(request: Request): string {
-  const secure = new URL(request.url).protocol === "https:";
-  return `${SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax${secure ? "; Secure" : ""}`;
-}
+export const sessionCookie = (token: string, request: Request) =>
+  cookie(token, COOKIE_DAYS * 24 * 60 * 60, request);
 
-export function sessionToken(cookieHeader: string | null | undefined): string | null {
-  return parseCookies(cookieHeader)[SESSION_COOKIE] ?? null;
-}
+export const clearSessionCookie = (request: Request) => cookie("", 0, request);
 
 export interface Current {
   /** While a helper acts for a resident, `session.user` is the resident (the session stays the helper's). */
@@ -38,7 +34,7 @@ export interface Current {
 const cache = new WeakMap<Request, Promise<Current>>();
 
 async function resolveCurrent(cookieHeader: string | null): Promise<Current> {
-  const session = await sessionFromToken(sessionToken(cookieHeader));
+  const session = await sessionFromToken(parseCookies(cookieHeader)[SESSION_COOKIE]);
   const assistance = session ? await sittingOfSession(session.sessionId) : null;
   if (session && assistance) {
     const resident = await loadActor(assistance.resident);

@@ -9,7 +9,7 @@ import fullCss from "../../public/styles/full.css?raw";
 const version = (css: string) => createHash("sha256").update(css).digest("hex").slice(0, 10);
 
 /** Comments and layout whitespace cost bytes on every 长辈版 page, where the CSS is inline. */
-export function minifyCss(css: string): string {
+function minifyCss(css: string): string {
   return css
     .replace(/\/\*[\s\S]*?\*\//g, "")
     .replace(/\s+/g, " ")

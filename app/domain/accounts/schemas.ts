@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { refuse } from "../refuse";
 import { text } from "../validation";
 import { DISPLAY_NAME_MAX, LOGIN_MAX, PASSWORD_MAX, PASSWORD_MIN } from "./limits";
 
@@ -6,7 +7,6 @@ export const PRIVACY_NOTICE_VERSION = "2026-11-27";
 
 export const PHONE = /^1[3-9]\d{9}$/;
 export const USERNAME = /^[a-z][a-z0-9_.-]{2,31}$/;
-export { PASSWORD_MIN, PASSWORD_MAX, DISPLAY_NAME_MAX, LOGIN_MAX };
 
 export type LoginId = { kind: "phone"; value: string } | { kind: "username"; value: string };
 
@@ -22,38 +22,28 @@ export function parseLoginId(raw: string): LoginId | null {
   return USERNAME.test(lower) ? { kind: "username", value: lower } : null;
 }
 
+/** A person named by their login: whom a committee appoints or invites, or adds to a council. */
+export const namedLogin = z
+  .string({ required_error: "errors.required", invalid_type_error: "errors.invalidType" })
+  .transform((s, ctx): LoginId => parseLoginId(s) ?? refuse(ctx, "account:errors.loginFormat"));
+
 const loginField = z
   .string({ required_error: "errors.required", invalid_type_error: "errors.invalidType" })
   .transform((s, ctx) => {
-    if (s.trim() === "") {
-      ctx.addIssue({ code: "custom", message: "errors.required" });
-      return z.NEVER;
-    }
-    if ([...s].length > LOGIN_MAX) {
-      ctx.addIssue({ code: "custom", message: "errors.tooLong", params: { max: LOGIN_MAX } });
-      return z.NEVER;
-    }
-    const id = parseLoginId(s);
-    if (!id) {
-      ctx.addIssue({ code: "custom", message: "account:errors.loginFormat" });
-      return z.NEVER;
-    }
-    return id;
+    if (s.trim() === "") return refuse(ctx, "errors.required");
+    if ([...s].length > LOGIN_MAX)
+      return refuse(ctx, "errors.tooLong", { params: { max: LOGIN_MAX } });
+    return parseLoginId(s) ?? refuse(ctx, "account:errors.loginFormat");
   });
 
 const passwordField = z
   .string({ required_error: "errors.required", invalid_type_error: "errors.invalidType" })
   .superRefine((s, ctx) => {
     const n = [...s].length;
-    if (n === 0) ctx.addIssue({ code: "custom", message: "errors.required" });
+    if (n === 0) refuse(ctx, "errors.required");
     else if (n < PASSWORD_MIN)
-      ctx.addIssue({
-        code: "custom",
-        message: "account:errors.passwordShort",
-        params: { min: PASSWORD_MIN },
-      });
-    else if (n > PASSWORD_MAX)
-      ctx.addIssue({ code: "custom", message: "errors.tooLong", params: { max: PASSWORD_MAX } });
+      refuse(ctx, "account:errors.passwordShort", { params: { min: PASSWORD_MIN } });
+    else if (n > PASSWORD_MAX) refuse(ctx, "errors.tooLong", { params: { max: PASSWORD_MAX } });
   });
 
 export const registrationSchema = z.object({
@@ -64,7 +54,6 @@ export const registrationSchema = z.object({
     errorMap: () => ({ message: "account:errors.consentRequired" }),
   }),
 });
-export type Registration = z.output<typeof registrationSchema>;
 
 export const loginSchema = z.object({
   login: loginField,

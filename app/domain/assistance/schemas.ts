@@ -4,14 +4,11 @@
  */
 import { z } from "zod";
 import { DISPLAY_NAME_MAX } from "../accounts/limits";
+import { oneOf } from "../refuse";
 import { formId, text } from "../validation";
 import { CONSENTS } from "./consents";
 
-export { CONSENTS };
-
-const consent = z.enum(CONSENTS, {
-  errorMap: () => ({ message: "assist:errors.consentRequired" }),
-});
+const consent = oneOf(CONSENTS, "assist:errors.consentRequired");
 
 export const registerSchema = z.object({
   displayName: text({ max: DISPLAY_NAME_MAX }),

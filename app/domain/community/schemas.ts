@@ -1,6 +1,7 @@
 /** The community page's forms: deciding a request to join, appointing a committee member. */
 import { z } from "zod";
-import { parseLoginId } from "../accounts/schemas";
+import { namedLogin } from "../accounts/schemas";
+import { oneOf } from "../refuse";
 import { id, text } from "../validation";
 import { DECISION_REASON_MAX } from "./rules";
 
@@ -8,22 +9,8 @@ export const decideSchema = z.object({
   // A hidden field, yet refused as the field's own error (the route tests hold it so), not as
   // the form's `errors.badForm` that other pages give a tampered id.
   membershipId: id,
-  decision: z.enum(["verify", "decline"], {
-    errorMap: () => ({ message: "errors.invalidChoice" }),
-  }),
+  decision: oneOf(["verify", "decline"]),
   reason: text({ min: 0, max: DECISION_REASON_MAX, multiline: true }).optional().default(""),
 });
-export type DecideInput = z.output<typeof decideSchema>;
 
-export const appointSchema = z.object({
-  login: z
-    .string({ required_error: "errors.required", invalid_type_error: "errors.invalidType" })
-    .transform((s, ctx) => {
-      const parsed = parseLoginId(s);
-      if (!parsed) {
-        ctx.addIssue({ code: "custom", message: "account:errors.loginFormat" });
-        return z.NEVER;
-      }
-      return parsed;
-    }),
-});
+export const appointSchema = z.object({ login: namedLogin });

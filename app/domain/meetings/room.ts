@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { DomainError } from "../errors";
+import { refuse } from "../refuse";
 import { charCount, fieldErrors, formId } from "../validation";
 import {
   MAX_MUTE_MINUTES,
@@ -23,9 +24,8 @@ function typed(max: number, required: string) {
     .string({ required_error: required, invalid_type_error: "errors.invalidType" })
     .transform((s) => s.normalize("NFC").trim())
     .superRefine((s, ctx) => {
-      if (s === "") ctx.addIssue({ code: "custom", message: required });
-      else if (charCount(s) > max)
-        ctx.addIssue({ code: "custom", message: "errors.tooLong", params: { max } });
+      if (s === "") refuse(ctx, required);
+      else if (charCount(s) > max) refuse(ctx, "errors.tooLong", { params: { max } });
     });
 }
 

@@ -1,7 +1,8 @@
 /** Forms of councils, meetings, minutes and commitments. */
 import { z } from "zod";
 import type { MeetingStatus } from "./rules";
-import { parseLoginId, type LoginId } from "../accounts/schemas";
+import { namedLogin } from "../accounts/schemas";
+import { oneOf, refuse } from "../refuse";
 import { fromChinaTime } from "../time";
 import { formChoice, formId, text } from "../validation";
 import {
@@ -33,35 +34,16 @@ export const councilSchema = z.object({
   purpose: text({ max: COUNCIL_PURPOSE_MAX, multiline: true }),
 });
 
-/** A person the committee names by their login (a phone number or a username). */
-const loginId = z
-  .string({ required_error: "errors.required", invalid_type_error: "errors.invalidType" })
-  .transform((s, ctx): LoginId => {
-    const parsed = parseLoginId(s);
-    if (!parsed) {
-      ctx.addIssue({ code: "custom", message: "account:errors.loginFormat" });
-      return z.NEVER;
-    }
-    return parsed;
-  });
-
-export const councilMemberSchema = z.object({ login: loginId });
+export const councilMemberSchema = z.object({ login: namedLogin });
 
 /** A datetime-local value, read as China time (the platform serves Hangzhou). */
 export const chinaDateTime = z
   .string({ required_error: "errors.required", invalid_type_error: "errors.invalidType" })
   .transform((s, ctx) => {
-    if (s.trim() === "") {
-      ctx.addIssue({ code: "custom", message: "errors.required" });
-      return z.NEVER;
-    }
+    if (s.trim() === "") return refuse(ctx, "errors.required");
     const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})$/.exec(s.trim());
     const d = m ? fromChinaTime(m[1]!, m[2]) : null;
-    if (!d) {
-      ctx.addIssue({ code: "custom", message: "meeting:errors.badDateTime" });
-      return z.NEVER;
-    }
-    return d.toISOString();
+    return d ? d.toISOString() : refuse(ctx, "meeting:errors.badDateTime");
   });
 
 const minutesField = z.coerce
@@ -77,11 +59,8 @@ const capacityField = z
     if (s === undefined || s.trim() === "") return undefined;
     if (s.trim() === "*") return null;
     const n = Number(s);
-    if (!Number.isInteger(n) || n < 0 || n > CAPACITY_MAX) {
-      ctx.addIssue({ code: "custom", message: "meeting:errors.badCapacity" });
-      return z.NEVER;
-    }
-    return n;
+    const ok = Number.isInteger(n) && n >= 0 && n <= CAPACITY_MAX;
+    return ok ? n : refuse(ctx, "meeting:errors.badCapacity");
   });
 
 export const meetingSchema = z
@@ -109,24 +88,14 @@ export const meetingSchema = z
       const minutes = minutesField.safeParse(
         values[`agendaMinutes${i}`] || String(TIME_BOX_DEFAULT),
       );
-      if (!minutes.success) {
-        ctx.addIssue({
-          code: "custom",
-          path: [`agendaMinutes${i}`],
-          message: "meeting:errors.badTimeBox",
-        });
-        return z.NEVER;
-      }
+      if (!minutes.success)
+        return refuse(ctx, "meeting:errors.badTimeBox", { path: `agendaMinutes${i}` });
       agenda.push({ title, minutes: minutes.data });
     }
-    if (agenda.length === 0) {
-      ctx.addIssue({ code: "custom", path: ["agenda0"], message: "meeting:errors.agendaRequired" });
-      return z.NEVER;
-    }
-    if (v.endsAt <= v.startsAt) {
-      ctx.addIssue({ code: "custom", path: ["endsAt"], message: "meeting:errors.endBeforeStart" });
-      return z.NEVER;
-    }
+    if (agenda.length === 0)
+      return refuse(ctx, "meeting:errors.agendaRequired", { path: "agenda0" });
+    if (v.endsAt <= v.startsAt)
+      return refuse(ctx, "meeting:errors.endBeforeStart", { path: "endsAt" });
     const seats: Partial<Record<(typeof SEAT_KINDS)[number], number | null>> = {};
     for (const k of SEAT_KINDS) {
       const c = values[`seats_${k}`] as number | null | undefined;
@@ -152,10 +121,8 @@ export const moveSchema = z.object({
 });
 
 export const inviteSchema = z.object({
-  login: loginId,
-  kind: z.enum(INVITED_SEAT_KINDS, {
-    errorMap: () => ({ message: "errors.invalidChoice" }),
-  }),
+  login: namedLogin,
+  kind: oneOf(INVITED_SEAT_KINDS),
 });
 
 export const minutesSchema = z.object({
@@ -167,9 +134,7 @@ export const minutesSchema = z.object({
 
 export const commitmentSchema = z.object({
   what: text({ max: COMMITMENT_MAX }),
-  ownerKind: z.enum(OWNER_KINDS, {
-    errorMap: () => ({ message: "errors.invalidChoice" }),
-  }),
+  ownerKind: oneOf(OWNER_KINDS),
   ownerName: text({ max: OWNER_NAME_MAX }),
   dueDate: z
     .string({ required_error: "errors.required", invalid_type_error: "errors.invalidType" })
@@ -184,8 +149,6 @@ export const commitmentSchema = z.object({
 
 export const commitmentUpdateSchema = z.object({
   commitmentId: formId,
-  status: z.enum(COMMITMENT_STATUSES, {
-    errorMap: () => ({ message: "errors.invalidChoice" }),
-  }),
+  status: oneOf(COMMITMENT_STATUSES),
   note: text({ max: NOTE_MAX, multiline: true }),
 });

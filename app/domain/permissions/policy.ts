@@ -237,7 +237,7 @@ type OpenRole = (typeof OPEN_ROLES)[number];
 export type ActorFor<A extends Action> =
   Extract<(typeof policy)[A]["allow"][number], OpenRole> extends never ? SignedInActor : Actor;
 
-export function needsSignIn(action: Action): boolean {
+function needsSignIn(action: Action): boolean {
   const allow: readonly Role[] = policy[action].allow;
   return !allow.some((r) => (OPEN_ROLES as readonly Role[]).includes(r));
 }

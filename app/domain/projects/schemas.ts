@@ -1,6 +1,7 @@
 /** Forms of organisations and micro-projects. */
 import { z } from "zod";
 import { parseLoginId, type LoginId } from "../accounts/schemas";
+import { oneOf, refuse } from "../refuse";
 import { id, text } from "../validation";
 import {
   COMMENT_MAX,
@@ -38,20 +39,14 @@ const optionalId = z
   .transform((s, ctx) => {
     if (!s) return null;
     const parsed = id.safeParse(s);
-    if (!parsed.success) {
-      ctx.addIssue({ code: "custom", message: "errors.invalidType" });
-      return z.NEVER;
-    }
-    return parsed.data;
+    return parsed.success ? parsed.data : refuse(ctx, "errors.invalidType");
   });
 
-const serviceArea = z.enum(SERVICE_AREAS, {
-  errorMap: () => ({ message: "project:errors.badCategory" }),
-});
+const serviceArea = oneOf(SERVICE_AREAS, "project:errors.badCategory");
 
 export const organisationSchema = z.object({
   name: text({ min: 2, max: ORG_NAME_MAX }),
-  tier: z.enum(TIERS, { errorMap: () => ({ message: "project:errors.badTier" }) }),
+  tier: oneOf(TIERS, "project:errors.badTier"),
   registrationNumber: optionalText(ORG_REGISTRATION_NUMBER_MAX),
   services: many(serviceArea)
     .refine((a) => a.length > 0, "project:errors.pickService")
@@ -79,35 +74,20 @@ export const orgDecisionSchema = z.object({
 export const invitationSchema = z.object({
   login: z.unknown().transform((v, ctx): LoginId => {
     const login = typeof v === "string" ? parseLoginId(v) : null;
-    if (!login) {
-      ctx.addIssue({ code: "custom", message: "account:errors.loginFormat" });
-      return z.NEVER;
-    }
-    return login;
+    return login ?? refuse(ctx, "account:errors.loginFormat");
   }),
-  role: z.enum(["admin", "member"], { errorMap: () => ({ message: "errors.invalidChoice" }) }),
+  role: oneOf(["admin", "member"]),
 });
-export type InvitationInput = z.output<typeof invitationSchema>;
 
 /** A calendar date (YYYY-MM-DD) that exists. */
 const date = z
   .string({ required_error: "errors.required", invalid_type_error: "errors.invalidType" })
   .transform((s, ctx) => {
     const v = s.trim();
-    if (v === "") {
-      ctx.addIssue({ code: "custom", message: "errors.required" });
-      return z.NEVER;
-    }
+    if (v === "") return refuse(ctx, "errors.required");
     const d = new Date(`${v}T00:00:00Z`);
-    if (
-      !/^\d{4}-\d{2}-\d{2}$/.test(v) ||
-      Number.isNaN(d.getTime()) ||
-      d.toISOString().slice(0, 10) !== v
-    ) {
-      ctx.addIssue({ code: "custom", message: "project:errors.badDate" });
-      return z.NEVER;
-    }
-    return v;
+    const exists = !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
+    return /^\d{4}-\d{2}-\d{2}$/.test(v) && exists ? v : refuse(ctx, "project:errors.badDate");
   });
 
 /**
@@ -119,24 +99,13 @@ export const yuan = (opts: { allowZero?: boolean; max?: number } = {}) =>
     .string({ required_error: "errors.required", invalid_type_error: "errors.invalidType" })
     .transform((s, ctx) => {
       const v = s.trim().replace(/,/g, "");
-      if (v === "") {
-        ctx.addIssue({ code: "custom", message: "errors.required" });
-        return z.NEVER;
-      }
+      if (v === "") return refuse(ctx, "errors.required");
       const n = /^\d{1,9}$/.test(v) ? Number(v) : NaN;
       if (!Number.isSafeInteger(n) || (n === 0 && !opts.allowZero)) {
-        ctx.addIssue({ code: "custom", message: "project:errors.amountWhole" });
-        return z.NEVER;
+        return refuse(ctx, "project:errors.amountWhole");
       }
-      if (n > (opts.max ?? MAX_ITEM_YUAN)) {
-        ctx.addIssue({
-          code: "custom",
-          message: "project:errors.amountTooBig",
-          params: { max: opts.max ?? MAX_ITEM_YUAN },
-        });
-        return z.NEVER;
-      }
-      return n;
+      const max = opts.max ?? MAX_ITEM_YUAN;
+      return n > max ? refuse(ctx, "project:errors.amountTooBig", { params: { max } }) : n;
     });
 
 export interface BudgetItem {
@@ -161,13 +130,12 @@ const projectFields = z.object({
 
 /** The rows become items with a total; dates in order. */
 function budget<V extends z.output<typeof projectFields>>(v: V, ctx: z.RefinementCtx) {
-  if (v.endsOn < v.startsOn) {
-    ctx.addIssue({ code: "custom", path: ["endsOn"], message: "project:errors.endBeforeStart" });
-    return z.NEVER;
-  }
+  const fail = (message: string, params?: Record<string, number>) =>
+    refuse(ctx, message, { params, path: "budget" });
+  if (v.endsOn < v.startsOn)
+    return refuse(ctx, "project:errors.endBeforeStart", { path: "endsOn" });
   if (v.itemLabel.length !== v.itemAmount.length || v.itemLabel.length > MAX_BUDGET_ITEMS + 5) {
-    ctx.addIssue({ code: "custom", path: ["budget"], message: "errors.badForm" });
-    return z.NEVER;
+    return fail("errors.badForm");
   }
   const items: BudgetItem[] = [];
   for (let i = 0; i < v.itemLabel.length; i++) {
@@ -176,54 +144,23 @@ function budget<V extends z.output<typeof projectFields>>(v: V, ctx: z.Refinemen
     // Rows left blank are the spare rows of the form.
     if (rawLabel.trim() === "" && rawAmount.trim() === "") continue;
     const label = text({ max: PROJECT_MAX.itemLabel }).safeParse(rawLabel);
-    if (!label.success) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["budget"],
-        message: "project:errors.itemLabel",
-        params: { row: i + 1 },
-      });
-      return z.NEVER;
-    }
+    if (!label.success) return fail("project:errors.itemLabel", { row: i + 1 });
     const amount = yuan().safeParse(rawAmount);
     if (!amount.success) {
-      const issue = amount.error.issues[0]!;
-      ctx.addIssue({
-        code: "custom",
-        path: ["budget"],
-        message:
-          issue.message === "project:errors.amountTooBig"
-            ? "project:errors.itemTooBig"
-            : "project:errors.itemAmount",
-        params: { row: i + 1, max: MAX_ITEM_YUAN },
+      const tooBig = amount.error.issues[0]!.message === "project:errors.amountTooBig";
+      return fail(tooBig ? "project:errors.itemTooBig" : "project:errors.itemAmount", {
+        row: i + 1,
+        max: MAX_ITEM_YUAN,
       });
-      return z.NEVER;
     }
     items.push({ label: label.data, amount: amount.data });
   }
-  if (items.length === 0) {
-    ctx.addIssue({ code: "custom", path: ["budget"], message: "project:errors.noBudget" });
-    return z.NEVER;
-  }
+  if (items.length === 0) return fail("project:errors.noBudget");
   if (items.length > MAX_BUDGET_ITEMS) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["budget"],
-      message: "project:errors.tooManyItems",
-      params: { max: MAX_BUDGET_ITEMS },
-    });
-    return z.NEVER;
+    return fail("project:errors.tooManyItems", { max: MAX_BUDGET_ITEMS });
   }
   const total = items.reduce((s, i) => s + i.amount, 0);
-  if (total > MAX_TOTAL_YUAN) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["budget"],
-      message: "project:errors.totalTooBig",
-      params: { max: MAX_TOTAL_YUAN },
-    });
-    return z.NEVER;
-  }
+  if (total > MAX_TOTAL_YUAN) return fail("project:errors.totalTooBig", { max: MAX_TOTAL_YUAN });
   const { itemLabel: _l, itemAmount: _a, ...rest } = v;
   return { ...rest, items, total };
 }
@@ -247,11 +184,7 @@ export const updateSchema = z.object({
 export type UpdateInput = z.output<typeof updateSchema>;
 
 export const ratingSchema = z.object({
-  score: z
-    .enum(["1", "2", "3", "4", "5"], {
-      errorMap: () => ({ message: "project:errors.badScore" }),
-    })
-    .transform(Number),
+  score: oneOf(["1", "2", "3", "4", "5"], "project:errors.badScore").transform(Number),
 });
 
 /** Why a comment is reported or hidden: the room's moderation reason, same limits. */
@@ -271,10 +204,7 @@ export const thresholdSchema = z.object({
     .transform((s, ctx) => {
       if (!s || s.trim() === "") return null;
       const n = /^\d{1,5}$/.test(s.trim()) ? Number(s.trim()) : NaN;
-      if (!Number.isInteger(n) || n < 1 || n > 10_000) {
-        ctx.addIssue({ code: "custom", message: "project:errors.badThreshold" });
-        return z.NEVER;
-      }
-      return n;
+      const ok = Number.isInteger(n) && n >= 1 && n <= 10_000;
+      return ok ? n : refuse(ctx, "project:errors.badThreshold");
     }),
 });

@@ -7,9 +7,9 @@
 import { z } from "zod";
 import { DomainError } from "~/domain/errors";
 import { loginSchema, PRIVACY_NOTICE_VERSION, registrationSchema } from "~/domain/accounts/schemas";
-import { ANONYMOUS, type Actor } from "~/domain/permissions/policy";
+import { ANONYMOUS, type Action } from "~/domain/permissions/policy";
 import { endSittingsIn } from "../assistance/commands.server";
-import { command, run, type Trx } from "../runner/command.server";
+import { command, run, type RunCtx } from "../runner/command.server";
 import { checkCredentials, passwordMatches } from "./credentials.server";
 import { hashPassword } from "./password.server";
 import { loginColumn } from "./queries.server";
@@ -85,13 +85,7 @@ export const login = command({
 
 /** Revokes a session and closes any service-window sitting open in it. */
 async function closeSession(
-  ctx: {
-    trx: Trx;
-    actor: Actor;
-    now: Date;
-    at: string;
-    afterCommit: (fn: () => Promise<void>) => void;
-  },
+  ctx: Pick<RunCtx<unknown, unknown, Action>, "trx" | "actor" | "now" | "at" | "afterCommit">,
   id: string,
 ) {
   const row = await ctx.trx

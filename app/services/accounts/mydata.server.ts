@@ -5,31 +5,20 @@
 import { getDb } from "../../../db/client.server";
 import { authorize, type Actor } from "~/domain/permissions/policy";
 import { assistanceHistory } from "../assistance/queries.server";
+import { allOf } from "../rows.server";
 
 export async function exportMyData(actor: Actor) {
   const { userId } = authorize(actor, "account.downloadData", {
     ownerId: actor.userId ?? undefined,
   });
   const db = getDb();
-  const [
-    account,
-    memberships,
-    committee,
-    sessions,
-    actions,
-    organisations,
-    projects,
-    supports,
-    ratings,
-    comments,
-    votes,
-  ] = await Promise.all([
-    db
+  const data = await allOf({
+    account: db
       .selectFrom("users")
       .select(["displayName", "username", "phone", "createdAt", "consentVersion", "consentedAt"])
       .where("id", "=", userId)
       .executeTakeFirstOrThrow(),
-    db
+    memberships: db
       .selectFrom("memberships")
       .innerJoin("areas", "areas.id", "memberships.communityId")
       .select([
@@ -41,7 +30,7 @@ export async function exportMyData(actor: Actor) {
       ])
       .where("memberships.userId", "=", userId)
       .execute(),
-    db
+    committee: db
       .selectFrom("committeeMembers")
       .innerJoin("areas", "areas.id", "committeeMembers.communityId")
       .select([
@@ -51,18 +40,19 @@ export async function exportMyData(actor: Actor) {
       ])
       .where("committeeMembers.userId", "=", userId)
       .execute(),
-    db
+    sessions: db
       .selectFrom("sessions")
       .select(["createdAt", "lastSeenAt", "expiresAt", "revokedAt", "userAgent"])
       .where("userId", "=", userId)
       .execute(),
-    db
+    actionsTaken: db
       .selectFrom("auditLog")
       .select(["at", "action", "subjectType", "subjectId", "details"])
       .where("actorId", "=", userId)
       .orderBy("id")
-      .execute(),
-    db
+      .execute()
+      .then((rows) => rows.map((a) => ({ ...a, details: JSON.parse(a.details) as unknown }))),
+    organisations: db
       .selectFrom("organisationMembers")
       .innerJoin("organisations", "organisations.id", "organisationMembers.organisationId")
       .select([
@@ -74,30 +64,30 @@ export async function exportMyData(actor: Actor) {
       ])
       .where("organisationMembers.userId", "=", userId)
       .execute(),
-    db
+    projectsProposed: db
       .selectFrom("projects")
       .select(["id", "title", "status", "createdAt"])
       .where("proposerId", "=", userId)
       .orderBy("id")
       .execute(),
-    db
+    projectSupports: db
       .selectFrom("projectSupports")
       .select(["projectId", "at"])
       .where("userId", "=", userId)
       .execute(),
-    db
+    projectRatings: db
       .selectFrom("projectRatings")
       .select(["projectId", "score", "at"])
       .where("userId", "=", userId)
       .execute(),
-    db
+    projectComments: db
       .selectFrom("projectComments")
       .select(["projectId", "body", "createdAt", "hiddenAt"])
       .where("authorId", "=", userId)
       .orderBy("id")
       .execute(),
     // That the person voted, never how: ballots are not linked to voters (receipts are theirs).
-    db
+    votedIn: db
       .selectFrom("participations")
       .leftJoin("polls", "polls.id", "participations.pollId")
       .leftJoin("budgetRounds", "budgetRounds.id", "participations.roundId")
@@ -110,20 +100,10 @@ export async function exportMyData(actor: Actor) {
       .where("participations.userId", "=", userId)
       .orderBy("participations.id")
       .execute(),
-  ]);
+  });
   return {
     exportedAt: new Date().toISOString(),
-    account,
-    memberships,
-    committee,
-    sessions,
-    actionsTaken: actions.map((a) => ({ ...a, details: JSON.parse(a.details) as unknown })),
-    organisations,
-    projectsProposed: projects,
-    projectSupports: supports,
-    projectRatings: ratings,
-    projectComments: comments,
-    votedIn: votes,
+    ...data,
     // What committee members did for this person at the service window, and who.
     assistance: await assistanceHistory(actor),
   };

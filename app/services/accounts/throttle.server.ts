@@ -49,15 +49,8 @@ export async function throttleState(
   keys: ReadonlyArray<[string, ThrottleRule]>,
   now: Date,
 ): Promise<ThrottleState> {
-  const rows = await db
-    .selectFrom("loginThrottle")
-    .selectAll()
-    .where(
-      "key",
-      "in",
-      keys.map(([k]) => k),
-    )
-    .execute();
+  const names = keys.map(([k]) => k);
+  const rows = await db.selectFrom("loginThrottle").selectAll().where("key", "in", names).execute();
   let lockedUntil: Date | null = null;
   let delayMs = 0;
   for (const row of rows) {

@@ -25,11 +25,8 @@ export const SITTING_MINUTES = 120;
 // Letters and digits that cannot be mistaken for one another on paper or when read aloud.
 const SLIP_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz";
 
-function randomFrom(alphabet: string, n: number): string {
-  let s = "";
-  for (let i = 0; i < n; i++) s += alphabet[randomInt(alphabet.length)];
-  return s;
-}
+const randomFrom = (alphabet: string, n: number) =>
+  Array.from({ length: n }, () => alphabet[randomInt(alphabet.length)]).join("");
 
 export interface Slip {
   userId: number;

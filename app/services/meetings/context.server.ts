@@ -43,18 +43,15 @@ if (!g.__liuheMeetingContexts) {
 const contextCache = g.__liuheMeetingContexts;
 
 /**
- * The meeting's context: from the short cache, or, given a transaction, read fresh inside it (what
- * a command decides on must be what it commits against).
+ * The meeting's context from the short cache. Commands read it fresh inside their transaction with
+ * `loadMeetingContext` (what a command decides on must be what it commits against).
  */
-export async function meetingContext(meetingId: number, db?: Db): Promise<MeetingContext> {
-  if (!db) {
-    const hit = contextCache.get(meetingId);
-    if (hit && Date.now() - hit.at < CONTEXT_TTL_MS) return hit.ctx;
-    const ctx = await loadMeetingContext(getDb(), meetingId);
-    contextCache.set(meetingId, { ctx, at: Date.now() });
-    return ctx;
-  }
-  return loadMeetingContext(db, meetingId);
+export async function meetingContext(meetingId: number): Promise<MeetingContext> {
+  const hit = contextCache.get(meetingId);
+  if (hit && Date.now() - hit.at < CONTEXT_TTL_MS) return hit.ctx;
+  const ctx = await loadMeetingContext(getDb(), meetingId);
+  contextCache.set(meetingId, { ctx, at: Date.now() });
+  return ctx;
 }
 
 /** Reads the context, uncached; 404 when there is no such meeting. */
@@ -97,6 +94,16 @@ export const meetingInput = z.object({ meetingId: id });
 
 export const loadMeeting = ({ trx, input }: { trx: Trx; input: { meetingId: number } }) =>
   loadMeetingContext(trx, input.meetingId);
+
+/** One of the meeting's agenda items; 404 (on the form's field) when it has none of that id. */
+export function agendaItem(trx: Trx, meetingId: number, agendaItemId: number) {
+  return trx
+    .selectFrom("agendaItems")
+    .select(["id", "title"])
+    .where("id", "=", agendaItemId)
+    .where("meetingId", "=", meetingId)
+    .executeTakeFirstOrThrow(notFound("meeting:errors.agendaItemNotFound", "agendaItemId"));
+}
 
 /** The audit entry of a change to a meeting, in its community's log. */
 export const meetingEntry = (

@@ -6,8 +6,9 @@ import { DomainError } from "~/domain/errors";
 import { canMoveCommitment } from "~/domain/meetings/rules";
 import { commitmentSchema, commitmentUpdateSchema, minutesSchema } from "~/domain/meetings/schemas";
 import { notFound } from "../rows.server";
-import { command, type Trx } from "../runner/command.server";
+import { command } from "../runner/command.server";
 import {
+  agendaItem,
   loadMeeting,
   loadMeetingContext,
   meetingEntry,
@@ -19,15 +20,6 @@ import {
 /** Minutes record what was said: not before the meeting has begun. */
 function checkStarted(ctx: MeetingContext) {
   if (ctx.status === "scheduled") throw new DomainError(409, "meeting:errors.minutesTooEarly");
-}
-
-function agendaItem(trx: Trx, meetingId: number, agendaItemId: number) {
-  return trx
-    .selectFrom("agendaItems")
-    .select(["id", "title"])
-    .where("id", "=", agendaItemId)
-    .where("meetingId", "=", meetingId)
-    .executeTakeFirstOrThrow(notFound("meeting:errors.agendaItemNotFound", "agendaItemId"));
 }
 
 /** Writes (or rewrites) the minutes of one agenda item. */

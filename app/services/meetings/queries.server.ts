@@ -57,6 +57,10 @@ export interface MeetingSummary {
   status: "scheduled" | "live" | "closed" | "published";
 }
 
+/** The place a council belongs to (always there: councils point at their area). */
+const areaOf = (id: number): Promise<Area> =>
+  getDb().selectFrom("areas").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
+
 export async function councilPage(councilId: number) {
   const db = getDb();
   const council = await db
@@ -65,11 +69,7 @@ export async function councilPage(councilId: number) {
     .where("id", "=", councilId)
     .executeTakeFirst();
   if (!council) return null;
-  const area = (await db
-    .selectFrom("areas")
-    .selectAll()
-    .where("id", "=", council.areaId)
-    .executeTakeFirstOrThrow()) as Area;
+  const area = await areaOf(council.areaId);
   const meetings: MeetingSummary[] = await db
     .selectFrom("meetings")
     .select(["id", "topic", "startsAt", "endsAt", "place", "status"])
@@ -130,11 +130,7 @@ export async function meetingPage(meetingId: number, actor: Actor) {
     .select(["id", "name", "areaId"])
     .where("id", "=", meeting.councilId)
     .executeTakeFirstOrThrow();
-  const area = await db
-    .selectFrom("areas")
-    .selectAll()
-    .where("id", "=", council.areaId)
-    .executeTakeFirstOrThrow();
+  const area = await areaOf(council.areaId);
   const [agenda, seatKinds, rsvpCounts, invites, mine, minutes, commitments] = await Promise.all([
     db
       .selectFrom("agendaItems")

@@ -14,17 +14,17 @@ import { loadOrg, orgTarget, type OrgRow } from "./commands.server";
 
 export const DIRECTORY_PAGE = 20;
 
-/** Someone invited to an organisation must see its page, where they accept or decline. */
-async function isInvited(actor: Actor, id: number): Promise<boolean> {
-  if (actor.userId === null) return false;
+/** The role this person is invited to take in the organisation, if an invitation waits. */
+async function invitedAs(actor: Actor, id: number) {
+  if (actor.userId === null) return null;
   const row = await getDb()
     .selectFrom("organisationMembers")
-    .select("userId")
+    .select("role")
     .where("organisationId", "=", id)
     .where("userId", "=", actor.userId)
     .where("status", "=", "invited")
     .executeTakeFirst();
-  return row !== undefined;
+  return row?.role ?? null;
 }
 
 /** Unverified listings are seen by their people, the committees concerned and admins only. */
@@ -132,10 +132,12 @@ export interface OrganisationMemberView {
 export async function organisationPage(actor: Actor, id: number) {
   const db = getDb();
   const org = await orNull(loadOrg(db, id));
-  if (!org || !(canSee(actor, org) || (await isInvited(actor, id)))) return null;
+  // Someone invited to an organisation must see its page, where they accept or decline.
+  const invited = org ? await invitedAs(actor, id) : null;
+  if (!org || !(canSee(actor, org) || invited)) return null;
   const target = orgTarget(org);
   const isMember = can(actor, "project.viewDraft", { organisationId: id });
-  const [details, services, communities, members, projects, record, myInvite] = await Promise.all([
+  const [details, services, communities, members, projects, record] = await Promise.all([
     db.selectFrom("organisations").selectAll().where("id", "=", id).executeTakeFirstOrThrow(),
     servicesOf([id]),
     db
@@ -176,15 +178,6 @@ export async function organisationPage(actor: Actor, id: number) {
       .where("organisationId", "=", id)
       .where("status", "=", "completed")
       .executeTakeFirstOrThrow(),
-    actor.userId === null
-      ? undefined
-      : db
-          .selectFrom("organisationMembers")
-          .select("role")
-          .where("organisationId", "=", id)
-          .where("userId", "=", actor.userId)
-          .where("status", "=", "invited")
-          .executeTakeFirst(),
   ]);
   const decider =
     details.decidedBy === null
@@ -207,7 +200,7 @@ export async function organisationPage(actor: Actor, id: number) {
       ratings: Number(record.ratingCount ?? 0),
       averageRating: averageRating(Number(record.ratingSum ?? 0), Number(record.ratingCount ?? 0)),
     },
-    invitedAs: myInvite?.role ?? null,
+    invitedAs: invited,
     isMember,
     canEdit: can(actor, "organisation.edit", target),
     canManageMembers: can(actor, "organisation.manageMembers", target),
@@ -266,14 +259,11 @@ export async function proposingOrganisations(actor: Actor) {
     .orderBy("name")
     .execute();
   if (orgs.length === 0) return [];
+  const ids = orgs.map((o) => o.id);
   const served = await db
     .selectFrom("organisationCommunities")
     .select(["organisationId", "communityId"])
-    .where(
-      "organisationId",
-      "in",
-      orgs.map((o) => o.id),
-    )
+    .where("organisationId", "in", ids)
     .execute();
   return orgs.map((o) => ({
     ...o,

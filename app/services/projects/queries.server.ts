@@ -15,20 +15,13 @@ import {
 import { matchExpression } from "~/domain/search/segment";
 import { countOf, orNull } from "../rows.server";
 import { matchingIds, rankExpression } from "../search.server";
-import { visibleProject as visibleIn } from "./shared.server";
+import { supportThreshold as thresholdIn, visibleProject as visibleIn } from "./shared.server";
 
 export const PROJECTS_PAGE = 20;
 
 const visibleProject = (actor: Actor, id: number) => visibleIn(getDb(), actor, id);
 
-export async function supportThreshold(communityId: number): Promise<number | null> {
-  const row = await getDb()
-    .selectFrom("communitySettings")
-    .select("supportThreshold")
-    .where("communityId", "=", communityId)
-    .executeTakeFirst();
-  return row?.supportThreshold ?? null;
-}
+export const supportThreshold = (communityId: number) => thresholdIn(getDb(), communityId);
 
 export type ProjectSort = "newest" | "supported" | "relevance";
 
@@ -325,11 +318,5 @@ export async function projectPage(actor: Actor, id: number) {
 /** The stored photo's file name, for the photo route; drafts stay private like the page. */
 export async function projectPhoto(actor: Actor, id: number): Promise<string | null> {
   const p = await visibleProject(actor, id).catch(() => null);
-  if (!p) return null;
-  const row = await getDb()
-    .selectFrom("projects")
-    .select("photo")
-    .where("id", "=", id)
-    .executeTakeFirst();
-  return row?.photo ?? null;
+  return p?.photo ?? null;
 }

@@ -7,7 +7,7 @@ import { can, type Actor } from "~/domain/permissions/policy";
 import { isPublicStatus, projectTarget, type ProjectStatus } from "~/domain/projects/rules";
 import { assistedBy } from "../assistance/actor";
 import { notFound } from "../rows.server";
-import { type Db, type Trx } from "../runner/command.server";
+import { type Db, type LoadCtx, type Trx } from "../runner/command.server";
 
 export function loadProject(db: Db, projectId: number) {
   return db
@@ -25,7 +25,6 @@ export function loadProject(db: Db, projectId: number) {
     .where("id", "=", projectId)
     .executeTakeFirstOrThrow(notFound("project:errors.notFound"));
 }
-export type ProjectRow = Awaited<ReturnType<typeof loadProject>>;
 
 /** A project the actor may see: drafts exist only for the people writing them. */
 export async function visibleProject(db: Db, actor: Actor, projectId: number) {
@@ -36,15 +35,8 @@ export async function visibleProject(db: Db, actor: Actor, projectId: number) {
   return p;
 }
 
-export const loadVisible = ({
-  trx,
-  actor,
-  input,
-}: {
-  trx: Trx;
-  actor: Actor;
-  input: { id: number };
-}) => visibleProject(trx, actor, input.id);
+export const loadVisible = ({ trx, actor, input }: LoadCtx<{ id: number }>) =>
+  visibleProject(trx, actor, input.id);
 
 export const about = (p: { id: number }) => ({ type: "project", id: p.id });
 
@@ -80,12 +72,7 @@ export async function reviewIfSupported(
   projectId: number,
   communityId: number,
 ) {
-  const setting = await trx
-    .selectFrom("communitySettings")
-    .select("supportThreshold")
-    .where("communityId", "=", communityId)
-    .executeTakeFirst();
-  const threshold = setting?.supportThreshold ?? null;
+  const threshold = await supportThreshold(trx, communityId);
   if (threshold === null) return;
   const moved = await trx
     .updateTable("projects")
@@ -94,16 +81,16 @@ export async function reviewIfSupported(
     .where("status", "=", "submitted")
     .where("supportCount", ">=", threshold)
     .executeTakeFirst();
-  if (moved.numUpdatedRows > 0n) {
-    await record(
-      trx,
-      at,
-      projectId,
-      "autoReview",
-      "submitted",
-      "underReview",
-      null,
-      `${threshold}`,
-    );
-  }
+  if (moved.numUpdatedRows === 0n) return;
+  await record(trx, at, projectId, "autoReview", "submitted", "underReview", null, `${threshold}`);
+}
+
+/** The supports a submitted project of this community needs to go under review; null for none. */
+export async function supportThreshold(db: Db, communityId: number): Promise<number | null> {
+  const row = await db
+    .selectFrom("communitySettings")
+    .select("supportThreshold")
+    .where("communityId", "=", communityId)
+    .executeTakeFirst();
+  return row?.supportThreshold ?? null;
 }

@@ -18,12 +18,13 @@ import {
 } from "~/domain/meetings/room";
 import type { MessageView } from "~/realtime/protocol";
 import { assistedBy } from "../assistance/actor";
+import { loadMeetingContext } from "../meetings/context.server";
+import { countOf } from "../rows.server";
 import { command } from "../runner/command.server";
 import {
   hiding,
   leaveQueue,
   loadForPosting,
-  loadMeeting,
   loadMessage,
   messageChanged,
   roomTarget,
@@ -111,13 +112,13 @@ export const flagMessage = command({
   input: messageInput,
   load: async ({ trx, input }) => {
     const found = await loadMessage(trx, input);
-    const open = await trx
-      .selectFrom("messageFlags")
-      .select(trx.fn.countAll<number>().as("n"))
-      .where("messageId", "=", found.message.id)
-      .where("reviewedAt", "is", null)
-      .executeTakeFirstOrThrow();
-    return { ...found, openFlags: Number(open.n) };
+    const openFlags = await countOf(
+      trx
+        .selectFrom("messageFlags")
+        .where("messageId", "=", found.message.id)
+        .where("reviewedAt", "is", null),
+    );
+    return { ...found, openFlags };
   },
   target: ({ meeting }) => roomTarget(meeting),
   run: async ({ trx, actor, loaded: { message, meeting, openFlags }, at, emit }) => {
@@ -159,7 +160,7 @@ export const raiseHand = command({
   action: "queue.raise",
   input: meetingInput,
   load: async ({ trx, actor, input, now }) => ({
-    meeting: await loadMeeting(trx, input.meetingId),
+    meeting: await loadMeetingContext(trx, input.meetingId),
     muted: await trx
       .selectFrom("roomMutes")
       .select("until")
@@ -188,7 +189,7 @@ export const lowerHand = command({
   action: ["queue.raise", "room.moderate"],
   input: lowerInput,
   load: async ({ trx, actor, input }) => ({
-    meeting: await loadMeeting(trx, input.meetingId),
+    meeting: await loadMeetingContext(trx, input.meetingId),
     own: input.userId === undefined || input.userId === actor.userId,
   }),
   actionFor: (_input, loaded) => (loaded.own ? "queue.raise" : "room.moderate"),

@@ -9,12 +9,8 @@ import type { RoomMessagesTable } from "../../../db/schema";
 import { DomainError } from "~/domain/errors";
 import type { Actor, Target } from "~/domain/permissions/policy";
 import { MAX_SLOW_MODE_SECONDS, RATE_MAX } from "~/domain/meetings/rules";
-import { meetingContext, targetOf, type MeetingContext } from "../meetings/context.server";
+import { loadMeetingContext, targetOf, type MeetingContext } from "../meetings/context.server";
 import type { Trx } from "../runner/command.server";
-
-/** The meeting, read afresh inside the transaction (never the few seconds' cache). */
-export const loadMeeting = (trx: Trx, meetingId: number): Promise<MeetingContext> =>
-  meetingContext(meetingId, trx);
 
 /**
  * The policy target of a room: its community, its seat holders, whether it is public. `targetOf`
@@ -40,7 +36,7 @@ export async function loadMessage(
   if (!message || (input.meetingId !== undefined && message.meetingId !== input.meetingId)) {
     throw new DomainError(404, "meeting:errors.messageNotFound");
   }
-  return { message, meeting: await loadMeeting(trx, message.meetingId) };
+  return { message, meeting: await loadMeetingContext(trx, message.meetingId) };
 }
 
 export type LoadedMessage = Awaited<ReturnType<typeof loadMessage>>;
@@ -109,8 +105,6 @@ export async function loadForPosting(trx: Trx, actor: Actor, meetingId: number, 
       .sort((a, b) => b.getTime() - a.getTime()),
   };
 }
-
-export type PostingRoom = Awaited<ReturnType<typeof loadForPosting>>;
 
 /** Someone leaves the speaker queue; false if they were not in it. */
 export async function leaveQueue(trx: Trx, meetingId: number, userId: number): Promise<boolean> {

@@ -27,7 +27,12 @@ import {
 } from "~/domain/meetings/room";
 import type { ModerationCommand } from "~/realtime/protocol";
 import type { DomainEvent } from "../events.server";
-import type { MeetingContext } from "../meetings/context.server";
+import {
+  agendaItem,
+  loadMeetingContext,
+  meetingEntry,
+  type MeetingContext,
+} from "../meetings/context.server";
 import {
   command,
   type AuditEntry,
@@ -39,7 +44,6 @@ import { lowerHand } from "./commands.server";
 import {
   hiding,
   leaveQueue,
-  loadMeeting,
   loadMessage,
   messageChanged,
   roomTarget,
@@ -64,7 +68,7 @@ const onMessage: Scope<{ messageId: number; meetingId?: number | undefined }, Lo
 
 /** The room itself, or someone in it. */
 const onRoom: Scope<{ meetingId: number }, MeetingContext> = {
-  load: ({ trx, input }) => loadMeeting(trx, input.meetingId),
+  load: ({ trx, input }) => loadMeetingContext(trx, input.meetingId),
   meeting: (meeting) => meeting,
   changed: stateChanged,
 };
@@ -103,14 +107,6 @@ const aboutMessage = ({ message, meeting }: LoadedMessage, details: Record<strin
   subjectType: "message",
   subjectId: message.id,
   details: { ...details, meetingId: message.meetingId },
-});
-
-/** An audit entry about the room itself. */
-const aboutRoom = (meeting: MeetingContext, details: Record<string, unknown>) => ({
-  areaId: meeting.communityId,
-  subjectType: "meeting",
-  subjectId: meeting.id,
-  details,
 });
 
 /** An audit entry about someone in the room, with the meeting. */
@@ -224,7 +220,7 @@ const openCommand = (open: boolean) =>
         throw new DomainError(409, "meeting:errors.meetingOver");
       await updateMeeting(trx, meeting, { roomOpen: open ? 1 : 0 });
     },
-    audit: ({ loaded }) => aboutRoom(loaded, { change: open ? "reopened" : "closed" }),
+    audit: ({ loaded }) => meetingEntry(loaded, { change: open ? "reopened" : "closed" }),
   });
 export const closeRoom = openCommand(false);
 export const reopenRoom = openCommand(true);
@@ -242,25 +238,20 @@ export const setSlowMode = moderate(onRoom, {
     }
     await updateMeeting(trx, meeting, { slowModeSeconds: seconds });
   },
-  audit: ({ input, loaded }) => aboutRoom(loaded, { change: "slowMode", seconds: input.seconds }),
+  audit: ({ input, loaded }) =>
+    meetingEntry(loaded, { change: "slowMode", seconds: input.seconds }),
 });
 
 /** Marks the agenda item under discussion; new messages are tagged with it. */
 export const setAgendaItem = moderate(onRoom, {
   input: agendaInput,
   change: async ({ trx, input, loaded: meeting }) => {
-    const item = await trx
-      .selectFrom("agendaItems")
-      .select(["id", "title"])
-      .where("id", "=", input.agendaItemId)
-      .where("meetingId", "=", input.meetingId)
-      .executeTakeFirst();
     // Refused after the policy, as before: only moderators learn which items exist.
-    if (!item) throw new DomainError(404, "meeting:errors.agendaItemNotFound", {}, "agendaItemId");
+    const item = await agendaItem(trx, input.meetingId, input.agendaItemId);
     await updateMeeting(trx, meeting, { currentAgendaItemId: item.id });
     return item;
   },
-  audit: ({ loaded }, item) => aboutRoom(loaded, { change: "agendaItem", title: item.title }),
+  audit: ({ loaded }, item) => meetingEntry(loaded, { change: "agendaItem", title: item.title }),
 });
 
 /** Gives the floor to someone in the queue (or the first in line) for a timed turn. */

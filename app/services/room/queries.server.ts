@@ -87,7 +87,7 @@ export async function getMessage(actor: Actor, messageId: number): Promise<Messa
   return view(row, actor, isModerator(actor, ctx));
 }
 
-export async function pinnedMessages(actor: Actor, meetingId: number): Promise<MessageView[]> {
+async function pinnedMessages(actor: Actor, meetingId: number): Promise<MessageView[]> {
   const ctx = await readableRoom(actor, meetingId);
   const rows = await messages()
     .where("roomMessages.meetingId", "=", meetingId)
