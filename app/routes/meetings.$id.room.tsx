@@ -6,10 +6,10 @@
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
-import { Notice, useFieldMessage } from "~/components/forms";
+import { IntentForm, Notice, TextArea, useFieldMessage } from "~/components/forms";
 import { Message, ModerationPanel, RoomNow } from "~/components/room";
 import { useRoomLive } from "~/components/room-live";
 import { MESSAGE_MAX } from "~/domain/meetings/rules";
@@ -162,30 +162,20 @@ export default function Room() {
       )}
 
       {data.canPost && state.roomOpen && (
-        <Form method="post" className="card post-form" onSubmit={sendLive}>
-          <input type="hidden" name="intent" value="post" />
-          <div className={`field${bodyError ? " has-error" : ""}`}>
-            <label htmlFor="f-body">{t("room.say")}</label>
-            {bodyError && (
-              <p className="error" id="f-body-error">
-                {message(bodyError)}
-              </p>
-            )}
-            <textarea
-              id="f-body"
-              name="body"
-              rows={3}
-              maxLength={MESSAGE_MAX}
-              value={draft}
-              onChange={(e) => setDraft(e.target.value)}
-              aria-describedby={bodyError ? "f-body-error" : undefined}
-              aria-invalid={bodyError ? true : undefined}
-            />
-          </div>
+        <IntentForm intent="post" className="card post-form" onSubmit={sendLive}>
+          <TextArea
+            name="body"
+            label={t("room.say")}
+            error={bodyError}
+            rows={3}
+            maxLength={MESSAGE_MAX}
+            value={draft}
+            onChange={(e) => setDraft(e.target.value)}
+          />
           <button type="submit" className="primary">
             {t("room.send")}
           </button>
-        </Form>
+        </IntentForm>
       )}
       {!data.canPost && (
         <p className="hint">{t(data.me ? "room.cannotPost" : "room.signInToPost")}</p>
