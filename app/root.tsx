@@ -1,4 +1,4 @@
-import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import {
   isRouteErrorResponse,
@@ -49,8 +49,6 @@ export type RootData = ReturnType<typeof useRootData>;
 export function useRootData() {
   return useRouteLoaderData<typeof loader>("root");
 }
-
-export const links: LinksFunction = () => [];
 
 export const meta: MetaFunction = () => [{ title: "六和议事 Liuhe" }];
 
