@@ -21,7 +21,6 @@ import { roomPage } from "~/services/room/queries.server";
 import type { AnyCommand } from "~/services/runner/command.server";
 import { intent, submitIntent, type Intent } from "~/services/runner/form.server";
 import { idParam, readForm, throwRefusal, type Refusal } from "~/utils/forms.server";
-import { readPreferences } from "~/utils/preferences.server";
 import { getCurrent, requireSession } from "~/utils/session.server";
 
 export const handle = { i18n: ["meeting"] };
@@ -64,8 +63,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     moderator: room.moderator,
     review: room.review,
     refresh: REFRESH_CHOICES.includes(refreshParam) ? refreshParam : 0,
-    refreshOffered: REFRESH_OFFERED,
-    lite: readPreferences(request).mode === "lite",
   });
 }
 
@@ -190,8 +187,8 @@ export default function Room() {
             {t("room.autoRefreshOff")}
           </a>
         ) : (
-          <a className="button" href={`${here}?refresh=${data.refreshOffered}`}>
-            {t("room.autoRefreshOn", { seconds: data.refreshOffered })}
+          <a className="button" href={`${here}?refresh=${REFRESH_OFFERED}`}>
+            {t("room.autoRefreshOn", { seconds: REFRESH_OFFERED })}
           </a>
         )}
       </p>
