@@ -1,4 +1,4 @@
-import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import {
   isRouteErrorResponse,
@@ -50,13 +50,12 @@ export function useRootData() {
   return useRouteLoaderData<typeof loader>("root");
 }
 
-export const links: LinksFunction = () => [];
-
 export const meta: MetaFunction = () => [{ title: "六和议事 Liuhe" }];
 
 function Switches({ lite, locale }: { lite: boolean; locale: Lng }) {
   const { t } = useTranslation();
   const { pathname, search } = useLocation();
+  const other = locale === "en" ? "zh-CN" : "en";
   return (
     <div className="switches">
       <a
@@ -66,25 +65,14 @@ function Switches({ lite, locale }: { lite: boolean; locale: Lng }) {
       >
         {lite ? t("mode.toFull") : t("mode.toLite")}
       </a>
-      {locale === "en" ? (
-        <a
-          className="switch"
-          href={withParam(pathname, search, "lng", "zh-CN")}
-          lang="zh-CN"
-          hrefLang="zh-CN"
-        >
-          中文
-        </a>
-      ) : (
-        <a
-          className="switch"
-          href={withParam(pathname, search, "lng", "en")}
-          lang="en"
-          hrefLang="en"
-        >
-          English
-        </a>
-      )}
+      <a
+        className="switch"
+        href={withParam(pathname, search, "lng", other)}
+        lang={other}
+        hrefLang={other}
+      >
+        {other === "en" ? "English" : "中文"}
+      </a>
     </div>
   );
 }
@@ -116,6 +104,17 @@ function AssistBanner({ assistance }: { assistance: NonNullable<RootData>["assis
 
 function Header({ data }: { data: NonNullable<RootData> }) {
   const { t } = useTranslation();
+  const links: Array<readonly [to: string, label: string]> = [
+    ["/", t("nav.home")],
+    ["/communities", t("nav.communities")],
+    ["/projects", t("nav.projects")],
+    ["/orgs", t("nav.orgs")],
+    ["/permissions", t("nav.permissions")],
+    ["/settings", t("nav.settings")],
+  ];
+  if (data.committeeOf !== null && !data.assistance) links.push(["/assist", t("nav.assist")]);
+  if (data.user) links.push(["/logout", t("nav.logout")]);
+  else links.push(["/login", t("nav.login")], ["/join", t("nav.join")]);
   return (
     <header className="site-header">
       <div className="bar">
@@ -126,43 +125,11 @@ function Header({ data }: { data: NonNullable<RootData> }) {
       </div>
       <nav aria-label={t("nav.label")}>
         <ul>
-          <li>
-            <Link to="/">{t("nav.home")}</Link>
-          </li>
-          <li>
-            <Link to="/communities">{t("nav.communities")}</Link>
-          </li>
-          <li>
-            <Link to="/projects">{t("nav.projects")}</Link>
-          </li>
-          <li>
-            <Link to="/orgs">{t("nav.orgs")}</Link>
-          </li>
-          <li>
-            <Link to="/permissions">{t("nav.permissions")}</Link>
-          </li>
-          <li>
-            <Link to="/settings">{t("nav.settings")}</Link>
-          </li>
-          {data.committeeOf !== null && !data.assistance && (
-            <li>
-              <Link to="/assist">{t("nav.assist")}</Link>
+          {links.map(([to, label]) => (
+            <li key={to}>
+              <Link to={to}>{label}</Link>
             </li>
-          )}
-          {data.user ? (
-            <li>
-              <Link to="/logout">{t("nav.logout")}</Link>
-            </li>
-          ) : (
-            <>
-              <li>
-                <Link to="/login">{t("nav.login")}</Link>
-              </li>
-              <li>
-                <Link to="/join">{t("nav.join")}</Link>
-              </li>
-            </>
-          )}
+          ))}
         </ul>
       </nav>
       {data.user && (

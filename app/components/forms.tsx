@@ -12,7 +12,8 @@ export function useFieldMessage() {
   return (e: FieldError | undefined) => (e ? t(e.key, e.params) : undefined);
 }
 
-interface FieldProps extends InputHTMLAttributes<HTMLInputElement> {
+/** What every labelled control takes, besides its element's own attributes. */
+interface Labelled {
   name: string;
   label: ReactNode;
   hint?: ReactNode;
@@ -20,6 +21,8 @@ interface FieldProps extends InputHTMLAttributes<HTMLInputElement> {
   /** The refusal that answered this field's form: the field shows what was typed and its error. */
   refused?: Refusal;
 }
+
+type FieldProps = InputHTMLAttributes<HTMLInputElement> & Labelled;
 
 /** A field's own props, with what its refused form kept for it in place of the defaults. */
 function withKept<P extends { name: string; refused?: Refusal }>({ refused, ...props }: P) {
@@ -37,11 +40,8 @@ function FieldFrame({
   hint,
   error,
   children,
-}: {
+}: Omit<Labelled, "name" | "refused"> & {
   inputId: string;
-  label: ReactNode;
-  hint?: ReactNode;
-  error?: FieldError;
   children: (aria: {
     id: string;
     "aria-invalid": true | undefined;
@@ -90,15 +90,7 @@ export function LoginField(props: Omit<FieldProps, "name">) {
   );
 }
 
-interface TextAreaProps extends TextareaHTMLAttributes<HTMLTextAreaElement> {
-  name: string;
-  label: ReactNode;
-  hint?: ReactNode;
-  error?: FieldError;
-  refused?: Refusal;
-}
-
-export function TextArea(props: TextAreaProps) {
+export function TextArea(props: TextareaHTMLAttributes<HTMLTextAreaElement> & Labelled) {
   const { name, label, hint, error, id, ...rest } = withKept(props);
   return (
     <FieldFrame inputId={id ?? `f-${name}`} label={label} hint={hint} error={error}>
@@ -182,19 +174,14 @@ export function Notice({ children }: { children: ReactNode }) {
   );
 }
 
-interface SelectFieldProps {
-  name: string;
-  label: ReactNode;
+interface SelectFieldProps extends Labelled {
   options: ReadonlyArray<{ value: string; label: string }>;
   defaultValue?: string;
-  hint?: ReactNode;
-  error?: FieldError;
   /** A first, empty option ("any", "none"). */
   empty?: string;
   required?: boolean;
   /** When the same field appears in several forms on one page. */
   id?: string;
-  refused?: Refusal;
 }
 
 export function SelectField(props: SelectFieldProps) {

@@ -13,7 +13,7 @@ import {
   TURN_SECONDS,
 } from "~/domain/meetings/rules";
 import type { Lng } from "~/i18n/config";
-import { IntentForm } from "./forms";
+import { IntentForm, SelectField } from "./forms";
 import type { MessageView, RoomState } from "~/realtime/protocol";
 import { formatDateTime } from "~/utils/format";
 
@@ -203,59 +203,48 @@ export function ModerationPanel({
         <button type="submit">{state.roomOpen ? t("mod.close") : t("mod.reopen")}</button>
       </IntentForm>
       <IntentForm intent="slowMode">
-        <div className="field">
-          <label htmlFor="slow-seconds">{t("mod.slowMode")}</label>
-          <select id="slow-seconds" name="seconds" defaultValue={String(state.slowModeSeconds)}>
-            {SLOW_MODE_CHOICES.map((s) => (
-              <option key={s} value={s}>
-                {s === 0 ? t("mod.slowOff") : t("mod.slowEvery", { seconds: s })}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          id="slow-seconds"
+          name="seconds"
+          label={t("mod.slowMode")}
+          options={SLOW_MODE_CHOICES.map((s) => ({
+            value: String(s),
+            label: s === 0 ? t("mod.slowOff") : t("mod.slowEvery", { seconds: s }),
+          }))}
+          defaultValue={String(state.slowModeSeconds)}
+        />
         <button type="submit">{t("mod.apply")}</button>
       </IntentForm>
       {agenda.length > 0 && (
         <IntentForm intent="agenda">
-          <div className="field">
-            <label htmlFor="agenda-item">{t("mod.currentItem")}</label>
-            <select
-              id="agenda-item"
-              name="agendaItemId"
-              defaultValue={String(state.currentAgendaItemId ?? "")}
-            >
-              {agenda.map((a) => (
-                <option key={a.id} value={a.id}>
-                  {a.title}
-                </option>
-              ))}
-            </select>
-          </div>
+          <SelectField
+            id="agenda-item"
+            name="agendaItemId"
+            label={t("mod.currentItem")}
+            options={agenda.map((a) => ({ value: String(a.id), label: a.title }))}
+            defaultValue={String(state.currentAgendaItemId ?? "")}
+          />
           <button type="submit">{t("mod.apply")}</button>
         </IntentForm>
       )}
       <IntentForm intent="floor">
-        <div className="field">
-          <label htmlFor="floor-who">{t("mod.floorWho")}</label>
-          <select id="floor-who" name="userId" defaultValue="">
-            <option value="">{t("mod.floorNext")}</option>
-            {state.queue.map((q) => (
-              <option key={q.userId} value={q.userId}>
-                {q.displayName}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="floor-seconds">{t("mod.turn")}</label>
-          <select id="floor-seconds" name="seconds" defaultValue={String(DEFAULT_TURN_SECONDS)}>
-            {TURN_SECONDS.map((s) => (
-              <option key={s} value={s}>
-                {t("mod.minutes", { minutes: s / 60 })}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          id="floor-who"
+          name="userId"
+          label={t("mod.floorWho")}
+          empty={t("mod.floorNext")}
+          options={state.queue.map((q) => ({ value: String(q.userId), label: q.displayName }))}
+        />
+        <SelectField
+          id="floor-seconds"
+          name="seconds"
+          label={t("mod.turn")}
+          options={TURN_SECONDS.map((s) => ({
+            value: String(s),
+            label: t("mod.minutes", { minutes: s / 60 }),
+          }))}
+          defaultValue={String(DEFAULT_TURN_SECONDS)}
+        />
         <button type="submit" className="primary">
           {t("mod.giveFloor")}
         </button>

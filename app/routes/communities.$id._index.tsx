@@ -4,7 +4,7 @@
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import {
   ErrorSummary,
@@ -190,48 +190,42 @@ export default function Community() {
           </p>
         )}
         {signedIn && !mine && (
-          <Form method="post">
+          <IntentForm intent="request">
             <p>{t("community.me.notMember")}</p>
-            <input type="hidden" name="intent" value="request" />
             <button type="submit" className="primary">
               {t("community.me.request")}
             </button>
-          </Form>
+          </IntentForm>
         )}
         {mine?.status === "pending" && (
-          <Form method="post">
+          <IntentForm intent="withdraw" ids={{ membershipId: mine.id }}>
             <p>
               <strong className="badge pending">{t("community.status.pending")}</strong>{" "}
               {t("community.me.pendingSince", { at: formatDate(mine.requestedAt, lng) })}
             </p>
-            <input type="hidden" name="intent" value="withdraw" />
-            <input type="hidden" name="membershipId" value={mine.id} />
             <button type="submit">{t("community.me.withdraw")}</button>
-          </Form>
+          </IntentForm>
         )}
         {mine?.status === "verified" && (
-          <Form method="post">
+          <IntentForm intent="withdraw" ids={{ membershipId: mine.id }}>
             <p>
               <strong className="badge verified">{t("community.status.verified")}</strong>{" "}
               {mine.decidedAt &&
                 t("community.me.verifiedSince", { at: formatDate(mine.decidedAt, lng) })}
             </p>
-            <input type="hidden" name="intent" value="withdraw" />
-            <input type="hidden" name="membershipId" value={mine.id} />
             <button type="submit">{t("community.me.leave")}</button>
-          </Form>
+          </IntentForm>
         )}
         {mine?.status === "declined" && (
-          <Form method="post">
+          <IntentForm intent="request">
             <p>
               <strong className="badge declined">{t("community.status.declined")}</strong>{" "}
               {mine.decisionReason && t("community.me.reason", { reason: mine.decisionReason })}
             </p>
-            <input type="hidden" name="intent" value="request" />
             <button type="submit" className="primary">
               {t("community.me.requestAgain")}
             </button>
-          </Form>
+          </IntentForm>
         )}
       </section>
 
@@ -258,9 +252,8 @@ export default function Community() {
           ))}
         </ul>
         {canCreateCouncil && (
-          <Form method="post" className="card">
+          <IntentForm intent="createCouncil" className="card">
             <h3>{t("meeting:council.create")}</h3>
-            <input type="hidden" name="intent" value="createCouncil" />
             <Field
               name="name"
               id="council-name"
@@ -277,7 +270,7 @@ export default function Community() {
               refused={refusedCouncil}
             />
             <button type="submit">{t("meeting:council.createSubmit")}</button>
-          </Form>
+          </IntentForm>
         )}
         {commitments.length > 0 && (
           <>
@@ -341,9 +334,8 @@ export default function Community() {
           </ul>
         )}
         {canAppoint && (
-          <Form method="post" className="card">
+          <IntentForm intent="appoint" className="card">
             <h3>{t("community.admin.appointTitle")}</h3>
-            <input type="hidden" name="intent" value="appoint" />
             <LoginField
               label={t("community.admin.login")}
               hint={t("community.admin.loginHint")}
@@ -351,7 +343,7 @@ export default function Community() {
               error={refusedAppoint && (refusedAppoint.errors.login ?? refusedAppoint.errors._form)}
             />
             <button type="submit">{t("community.admin.appoint")}</button>
-          </Form>
+          </IntentForm>
         )}
       </section>
 

@@ -4,7 +4,7 @@
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import {
   ErrorSummary,
@@ -217,14 +217,13 @@ export default function Meeting() {
           ))}
         </ul>
         {myRsvp ? (
-          <Form method="post">
+          <IntentForm intent="cancelRsvp">
             <p>
               {t("meeting.youAreComing", { kind: t(`seatKind.${myRsvp.kind}`) })}
               {myRsvp.assisted && <> {t("common:assist.withAssistance")}</>}
             </p>
-            <input type="hidden" name="intent" value="cancelRsvp" />
             <button type="submit">{t("meeting.cancelRsvp")}</button>
-          </Form>
+          </IntentForm>
         ) : can.rsvp ? (
           <IntentForm intent="rsvp">
             <button type="submit" className="primary">
@@ -310,10 +309,9 @@ export default function Meeting() {
             </IntentForm>
           )}
           {meeting.status !== "closed" && meeting.status !== "published" && (
-            <Form method="post">
+            <IntentForm intent="invite">
               <h3>{t("manage.invite")}</h3>
               <ErrorSummary errors={refusedInvite?.errors} />
-              <input type="hidden" name="intent" value="invite" />
               <Field
                 name="login"
                 id="invite-login"
@@ -329,7 +327,7 @@ export default function Meeting() {
                 defaultValue={refusedInvite?.values.kind || "official"}
               />
               <button type="submit">{t("manage.inviteSubmit")}</button>
-            </Form>
+            </IntentForm>
           )}
         </section>
       )}
@@ -337,9 +335,8 @@ export default function Meeting() {
       {can.writeMinutes && meeting.status !== "scheduled" && (
         <section aria-labelledby="write-title" className="card">
           <h2 id="write-title">{t("minutes.write")}</h2>
-          <Form method="post">
+          <IntentForm intent="minutes">
             <ErrorSummary errors={refusedMinutes?.errors} />
-            <input type="hidden" name="intent" value="minutes" />
             <SelectField
               name="agendaItemId"
               id="min-item"
@@ -364,11 +361,10 @@ export default function Meeting() {
               refused={refusedMinutes}
             />
             <button type="submit">{t("minutes.save")}</button>
-          </Form>
-          <Form method="post">
+          </IntentForm>
+          <IntentForm intent="commitment">
             <h3>{t("commitments.add")}</h3>
             <ErrorSummary errors={refusedCommitment?.errors} />
-            <input type="hidden" name="intent" value="commitment" />
             <Field
               name="what"
               id="c-what"
@@ -399,7 +395,7 @@ export default function Meeting() {
               refused={refusedCommitment}
             />
             <button type="submit">{t("commitments.addSubmit")}</button>
-          </Form>
+          </IntentForm>
         </section>
       )}
     </article>

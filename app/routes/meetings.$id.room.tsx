@@ -6,10 +6,10 @@
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
-import { Notice, useFieldMessage } from "~/components/forms";
+import { IntentForm, Notice, TextArea, useFieldMessage } from "~/components/forms";
 import { Message, ModerationPanel, RoomNow } from "~/components/room";
 import { useRoomLive } from "~/components/room-live";
 import { MESSAGE_MAX } from "~/domain/meetings/rules";
@@ -21,7 +21,6 @@ import { roomPage } from "~/services/room/queries.server";
 import type { AnyCommand } from "~/services/runner/command.server";
 import { intent, submitIntent, type Intent } from "~/services/runner/form.server";
 import { idParam, readForm, throwRefusal, type Refusal } from "~/utils/forms.server";
-import { readPreferences } from "~/utils/preferences.server";
 import { getCurrent, requireSession } from "~/utils/session.server";
 
 export const handle = { i18n: ["meeting"] };
@@ -64,8 +63,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     moderator: room.moderator,
     review: room.review,
     refresh: REFRESH_CHOICES.includes(refreshParam) ? refreshParam : 0,
-    refreshOffered: REFRESH_OFFERED,
-    lite: readPreferences(request).mode === "lite",
   });
 }
 
@@ -162,30 +159,20 @@ export default function Room() {
       )}
 
       {data.canPost && state.roomOpen && (
-        <Form method="post" className="card post-form" onSubmit={sendLive}>
-          <input type="hidden" name="intent" value="post" />
-          <div className={`field${bodyError ? " has-error" : ""}`}>
-            <label htmlFor="f-body">{t("room.say")}</label>
-            {bodyError && (
-              <p className="error" id="f-body-error">
-                {message(bodyError)}
-              </p>
-            )}
-            <textarea
-              id="f-body"
-              name="body"
-              rows={3}
-              maxLength={MESSAGE_MAX}
-              value={draft}
-              onChange={(e) => setDraft(e.target.value)}
-              aria-describedby={bodyError ? "f-body-error" : undefined}
-              aria-invalid={bodyError ? true : undefined}
-            />
-          </div>
+        <IntentForm intent="post" className="card post-form" onSubmit={sendLive}>
+          <TextArea
+            name="body"
+            label={t("room.say")}
+            error={bodyError}
+            rows={3}
+            maxLength={MESSAGE_MAX}
+            value={draft}
+            onChange={(e) => setDraft(e.target.value)}
+          />
           <button type="submit" className="primary">
             {t("room.send")}
           </button>
-        </Form>
+        </IntentForm>
       )}
       {!data.canPost && (
         <p className="hint">{t(data.me ? "room.cannotPost" : "room.signInToPost")}</p>
@@ -200,8 +187,8 @@ export default function Room() {
             {t("room.autoRefreshOff")}
           </a>
         ) : (
-          <a className="button" href={`${here}?refresh=${data.refreshOffered}`}>
-            {t("room.autoRefreshOn", { seconds: data.refreshOffered })}
+          <a className="button" href={`${here}?refresh=${REFRESH_OFFERED}`}>
+            {t("room.autoRefreshOn", { seconds: REFRESH_OFFERED })}
           </a>
         )}
       </p>

@@ -156,8 +156,7 @@ export default function Organisation() {
               hint={t("project:org.reasonHint")}
               rows={2}
               maxLength={STEP_REASON_MAX}
-              defaultValue={refused?.values.reason}
-              error={refused?.errors.reason}
+              refused={refused}
             />
             <p className="buttons">
               <button type="submit" name="intent" value="verify" className="primary">
@@ -222,8 +221,7 @@ export default function Organisation() {
                 name="login"
                 label={t("project:org.inviteLogin")}
                 hint={t("project:org.inviteLoginHint")}
-                defaultValue={refused?.values.login}
-                error={refused?.errors.login}
+                refused={refused}
                 autoComplete="off"
               />
               <SelectField

@@ -59,10 +59,9 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!parsed.ok) return refuseForm(400, parsed.errors, form);
   const secure = new URL(request.url).protocol === "https:";
   const headers = new Headers();
-  headers.append("Set-Cookie", preferenceCookie("lng", parsed.data.lng, secure));
-  headers.append("Set-Cookie", preferenceCookie("mode", parsed.data.mode, secure));
-  if (parsed.data.text) {
-    headers.append("Set-Cookie", preferenceCookie("text", parsed.data.text, secure));
+  for (const name of ["lng", "mode", "text"] as const) {
+    const value = parsed.data[name];
+    if (value) headers.append("Set-Cookie", preferenceCookie(name, value, secure));
   }
   // A full page load, so that the new mode's scripts (or their absence) take effect.
   return redirect("/settings?done=saved", { headers });
