@@ -1,5 +1,6 @@
 /** Pieces shared by council, meeting and community pages. */
 import { Link } from "@remix-run/react";
+import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import type { Lng } from "~/i18n/config";
 import { formatDateTime } from "~/utils/format";
@@ -44,12 +45,15 @@ export interface CommitmentRow {
   overdue: boolean;
 }
 
-export function CommitmentList({
+/** Commitments as cards; `more` adds to a card what only one page shows (updates, a form). */
+export function CommitmentList<C extends CommitmentRow>({
   items,
   showMeeting,
+  more,
 }: {
-  items: CommitmentRow[];
+  items: C[];
   showMeeting?: boolean;
+  more?: (c: C) => ReactNode;
 }) {
   const { t } = useTranslation("meeting");
   return (
@@ -73,6 +77,7 @@ export function CommitmentList({
               </>
             )}
           </p>
+          {more?.(c)}
         </li>
       ))}
     </ul>

@@ -17,6 +17,7 @@ import {
   useFieldMessage,
 } from "~/components/forms";
 import { useLiveRevalidation } from "~/components/live";
+import { CommitmentList } from "~/components/meetings";
 import { ReadAloud } from "~/components/read-aloud";
 import { LOGIN_MAX } from "~/domain/accounts/limits";
 import {
@@ -259,23 +260,10 @@ export default function Meeting() {
             ) : null;
           })}
           <h3>{t("commitments.title")}</h3>
-          <ul className="plain">
-            {commitments.map((c) => (
-              <li key={c.id} className={`card${c.overdue ? " overdue" : ""}`}>
-                <p>
-                  <strong>{c.what}</strong>{" "}
-                  <span className="badge">{t(`commitmentStatus.${c.status}`)}</span>{" "}
-                  {c.overdue && (
-                    <strong className="badge declined">{t("commitments.overdue")}</strong>
-                  )}
-                </p>
-                <p className="hint">
-                  {t("commitments.owner", {
-                    kind: t(`ownerKind.${c.ownerKind}`),
-                    name: c.ownerName,
-                  })}{" "}
-                  · {t("commitments.due", { date: c.dueDate })}
-                </p>
+          <CommitmentList
+            items={commitments}
+            more={(c) => (
+              <>
                 {c.updates.length > 0 && (
                   <ul>
                     {c.updates.map((u) => (
@@ -292,9 +280,9 @@ export default function Meeting() {
                     refused={refusalFor(refused, "commitmentUpdate", { commitmentId: c.id })}
                   />
                 )}
-              </li>
-            ))}
-          </ul>
+              </>
+            )}
+          />
         </section>
       )}
 
