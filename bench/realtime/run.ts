@@ -3,20 +3,31 @@
  * run. Server on core 0, load generator on core 1 (taskset), warm-up then a fixed window, three runs
  * each; prints a Markdown table of medians with the spread (min–max).
  *
- *   npm run bench:realtime -- [--clients 1000] [--rooms 20] [--rates 200,400] [--runs 3]
+ *   npm run bench:realtime -- [--clients 2000] [--rooms 40] [--rates 200,400,800] [--runs 3]
+ *
+ * The load is sized so that it measures the room, not the per-person limit (RATE_MAX posts per
+ * RATE_WINDOW_MS): a rate that would make each client post more than that is refused at start.
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { RATE_MAX, RATE_WINDOW_MS } from "../../app/domain/meetings/rules";
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1]! : fallback;
 };
-const clients = Number(arg("clients", "1000"));
-const rooms = Number(arg("rooms", "20"));
-const rates = arg("rates", "200,400").split(",").map(Number);
+const clients = Number(arg("clients", "2000"));
+const rooms = Number(arg("rooms", "40"));
+const rates = arg("rates", "200,400,800").split(",").map(Number);
+for (const rate of rates) {
+  const perPerson = (rate * RATE_WINDOW_MS) / 1000 / clients;
+  if (perPerson > RATE_MAX)
+    throw new Error(
+      `${rate} msgs/s over ${clients} clients is ${perPerson} posts per person per ${RATE_WINDOW_MS / 1000} s, past the room's limit of ${RATE_MAX}: that would measure the limit. Use more clients.`,
+    );
+}
 const runs = Number(arg("runs", "3"));
 const WARMUP = 3;
 const MEASURE = 10;
