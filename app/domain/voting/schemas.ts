@@ -110,7 +110,6 @@ export const pollSchema = z
     }
     return { ...rest, options, maxChoices };
   });
-export type PollInput = z.output<typeof pollSchema>;
 
 export const roundSchema = z
   .object({
@@ -141,7 +140,6 @@ export const roundSchema = z
     }
     return { ...rest, projects, minProjects };
   });
-export type RoundInput = z.output<typeof roundSchema>;
 
 /** A ballot as posted: the chosen ids (radio or checkboxes), any number of them. */
 export const ballotSchema = z.object({ choice: many(id) });
