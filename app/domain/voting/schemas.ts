@@ -27,6 +27,10 @@ const many = <T extends z.ZodTypeAny>(item: T) =>
     z.array(item, { invalid_type_error: "errors.invalidType" }),
   );
 
+/** One of the choices a select offers. */
+const choice = <T extends string>(values: readonly [T, ...T[]]) =>
+  z.enum(values, { errorMap: () => ({ message: "errors.invalidChoice" }) });
+
 const count = (max: number) =>
   z
     .string({ invalid_type_error: "errors.invalidType" })
@@ -56,15 +60,11 @@ export const pollSchema = z
     description: text({ min: 0, max: POLL_DESCRIPTION_MAX, multiline: true })
       .optional()
       .default(""),
-    method: z.enum(POLL_METHODS, { errorMap: () => ({ message: "errors.invalidChoice" }) }),
+    method: choice(POLL_METHODS),
     option: many(z.string({ invalid_type_error: "errors.invalidType" })),
     maxChoices: count(MAX_OPTIONS),
-    electorate: z.enum(ELECTORATES, {
-      errorMap: () => ({ message: "errors.invalidChoice" }),
-    }),
-    results: z.enum(RESULTS_SHOWN, {
-      errorMap: () => ({ message: "errors.invalidChoice" }),
-    }),
+    electorate: choice(ELECTORATES),
+    results: choice(RESULTS_SHOWN),
     opensAt: chinaDateTime,
     closesAt: chinaDateTime,
   })
@@ -118,7 +118,7 @@ export const roundSchema = z
       .optional()
       .default(""),
     budget: yuan({ max: ROUND_BUDGET_MAX }),
-    method: z.enum(TALLY_METHODS, { errorMap: () => ({ message: "errors.invalidChoice" }) }),
+    method: choice(TALLY_METHODS),
     minProjects: count(ROUND_COUNT_MAX),
     maxProjects: count(ROUND_COUNT_MAX),
     project: many(id),

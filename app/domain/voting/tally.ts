@@ -25,19 +25,13 @@ import {
   type Rational,
   type RationalLike,
 } from "./rational";
+import type { PbBallot } from "./pabulib";
 
 /**
  * One voter's ballot. The site stores approval ballots as arrays of project ids; Pabulib files
  * also carry ordinal and points ballots.
  */
-export type Ballot =
-  | readonly string[]
-  | { readonly type: "approval"; readonly approved: ReadonlySet<string> | readonly string[] }
-  | { readonly type: "ordinal"; readonly ranking: readonly string[] }
-  | {
-      readonly type: "cumulative" | "scoring";
-      readonly points: ReadonlyMap<string, number>;
-    };
+export type Ballot = readonly string[] | PbBallot;
 
 export interface TallyProject {
   readonly id: string;
@@ -176,7 +170,7 @@ function prepare(input: TallyInput): Prepared {
     };
     if (Array.isArray(ballot)) for (const id of ballot as readonly string[]) name(id, 1);
     else {
-      const typed = ballot as Exclude<Ballot, readonly string[]>;
+      const typed = ballot as PbBallot;
       if (typed.type === "approval") for (const id of typed.approved) name(id, 1);
       else if (typed.type === "ordinal") for (const id of typed.ranking) name(id, 1);
       else for (const [id, pts] of typed.points) name(id, pts);

@@ -24,35 +24,28 @@ function closed<W extends { opensAt: string; closesAt: string }>(subject: W): W 
   return subject;
 }
 
-async function closedSubject(kind: VoteKind, id: number) {
+/**
+ * Every ballot (or the one with `receipt`), once voting has closed; sorted by receipt code, which
+ * says nothing about time.
+ */
+export async function publishedBallots(
+  kind: VoteKind,
+  id: number,
+  receipt?: string,
+): Promise<PublishedBallot[]> {
   closed(kind === "poll" ? await loadPoll(getDb(), id) : await loadRound(getDb(), id));
-}
-
-/** Every ballot, once voting has closed; sorted by receipt code, which says nothing about time. */
-export async function publishedBallots(kind: VoteKind, id: number): Promise<PublishedBallot[]> {
-  await closedSubject(kind, id);
   const rows = await getDb()
     .selectFrom("ballots")
     .select(["receipt", "choices", "channel"])
     .where(kind === "poll" ? "pollId" : "roundId", "=", id)
+    .$if(receipt !== undefined, (q) => q.where("receipt", "=", receipt!))
     .orderBy("receipt")
     .execute();
   return rows.map((r) => ({ ...r, choices: JSON.parse(r.choices) as number[] }));
 }
 
-export async function findReceipt(
-  kind: VoteKind,
-  id: number,
-  receipt: string,
-): Promise<PublishedBallot | null> {
-  await closedSubject(kind, id);
-  const row = await getDb()
-    .selectFrom("ballots")
-    .select(["receipt", "choices", "channel"])
-    .where(kind === "poll" ? "pollId" : "roundId", "=", id)
-    .where("receipt", "=", receipt)
-    .executeTakeFirst();
-  return row ? { ...row, choices: JSON.parse(row.choices) as number[] } : null;
+export async function findReceipt(kind: VoteKind, id: number, receipt: string) {
+  return (await publishedBallots(kind, id, receipt))[0] ?? null;
 }
 
 /** The round's data for a Pabulib file (anonymised voter ids), once closed. */
