@@ -45,6 +45,9 @@ const count = (max: number) =>
       return n;
     });
 
+/** A poll's or round's description: optional, and may run over several lines. */
+const description = (max: number) => text({ min: 0, max, multiline: true }).optional().default("");
+
 /** The window must make sense: it closes after it opens. */
 function checkWindow(v: { opensAt: unknown; closesAt: unknown }, ctx: z.RefinementCtx) {
   // A time that did not parse has its own error already; comparing it would invent a second one.
@@ -57,9 +60,7 @@ function checkWindow(v: { opensAt: unknown; closesAt: unknown }, ctx: z.Refineme
 export const pollSchema = z
   .object({
     question: text({ min: 4, max: QUESTION_MAX }),
-    description: text({ min: 0, max: POLL_DESCRIPTION_MAX, multiline: true })
-      .optional()
-      .default(""),
+    description: description(POLL_DESCRIPTION_MAX),
     method: choice(POLL_METHODS),
     option: many(z.string({ invalid_type_error: "errors.invalidType" })),
     maxChoices: count(MAX_OPTIONS),
@@ -114,9 +115,7 @@ export const pollSchema = z
 export const roundSchema = z
   .object({
     title: text({ min: 4, max: ROUND_TITLE_MAX }),
-    description: text({ min: 0, max: ROUND_DESCRIPTION_MAX, multiline: true })
-      .optional()
-      .default(""),
+    description: description(ROUND_DESCRIPTION_MAX),
     budget: yuan({ max: ROUND_BUDGET_MAX }),
     method: choice(TALLY_METHODS),
     minProjects: count(ROUND_COUNT_MAX),
