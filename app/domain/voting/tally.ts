@@ -480,11 +480,8 @@ function pay(
         if (byB === undefined) created.set(na, (byB = new Map()));
         to = byB.get(nb);
         if (to === undefined) {
-          to = spare.pop();
-          if (to === undefined) {
-            to = A.length;
-            A.push(na);
-            B.push(nb);
+          to = spare.pop() ?? A.length;
+          if (to === weight.length) {
             weight.push(0);
             if (to === cls.capacity) {
               cls.capacity *= 2;
@@ -494,10 +491,9 @@ function pay(
                 cnt[q] = grown;
               }
             }
-          } else {
-            A[to] = na;
-            B[to] = nb;
           }
+          A[to] = na;
+          B[to] = nb;
           byB.set(nb, to);
         }
       }

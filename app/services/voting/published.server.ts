@@ -48,8 +48,8 @@ export async function findReceipt(kind: VoteKind, id: number, receipt: string) {
   return (await publishedBallots(kind, id, receipt))[0] ?? null;
 }
 
-/** The round's data for a Pabulib file (anonymised voter ids), once closed. */
-async function roundForExport(id: number) {
+/** A closed round as a Pabulib file, its voters numbered anonymously. */
+export async function roundPabulib(id: number): Promise<string> {
   const round = closed(await loadRound(getDb(), id));
   await ensureTallied(id);
   const db = getDb();
@@ -74,32 +74,6 @@ async function roundForExport(id: number) {
       .where("id", "=", round.communityId)
       .executeTakeFirstOrThrow(),
   ]);
-  return { round, projects, ballots, community };
-}
-
-/** RFC 4180 quoting; a leading =, +, - or @ is defused so spreadsheets do not run it. */
-function csvCell(value: string): string {
-  const safe = /^[=+\-@]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
-export async function ballotsCsv(kind: VoteKind, id: number): Promise<string> {
-  const ballots = await publishedBallots(kind, id);
-  const lines = ["receipt,channel,choices"];
-  for (const b of ballots)
-    lines.push([b.receipt, b.channel, b.choices.join(" ")].map(csvCell).join(","));
-  return `${lines.join("\r\n")}\r\n`;
-}
-
-export async function ballotsJson(kind: VoteKind, id: number) {
-  return {
-    [kind === "poll" ? "pollId" : "roundId"]: id,
-    ballots: await publishedBallots(kind, id),
-  };
-}
-
-export async function roundPabulib(id: number): Promise<string> {
-  const { round, projects, ballots, community } = await roundForExport(id);
   return writePabulib({
     meta: {
       description: `Liuhe budget round ${id}: ${round.title}`,
@@ -131,4 +105,25 @@ export async function roundPabulib(id: number): Promise<string> {
       extra: {},
     })),
   });
+}
+
+/** RFC 4180 quoting; a leading =, +, - or @ is defused so spreadsheets do not run it. */
+function csvCell(value: string): string {
+  const safe = /^[=+\-@]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+export async function ballotsCsv(kind: VoteKind, id: number): Promise<string> {
+  const ballots = await publishedBallots(kind, id);
+  const lines = ["receipt,channel,choices"];
+  for (const b of ballots)
+    lines.push([b.receipt, b.channel, b.choices.join(" ")].map(csvCell).join(","));
+  return `${lines.join("\r\n")}\r\n`;
+}
+
+export async function ballotsJson(kind: VoteKind, id: number) {
+  return {
+    [kind === "poll" ? "pollId" : "roundId"]: id,
+    ballots: await publishedBallots(kind, id),
+  };
 }

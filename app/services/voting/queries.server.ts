@@ -200,11 +200,9 @@ export async function pollPage(actor: Actor, id: number) {
           .executeTakeFirst(),
   ]);
   // Results: live if the creator chose so, otherwise only once voting has closed.
-  let results: Array<{ optionId: number; votes: number }> | null = null;
-  if (poll.results === "live" || phase === "closed") {
-    const counted = await pollResults(id);
-    results = options.map((o) => ({ optionId: o.id, votes: counted.get(o.id) ?? 0 }));
-  }
+  const counted = poll.results === "live" || phase === "closed" ? await pollResults(id) : null;
+  const results =
+    counted && options.map((o) => ({ optionId: o.id, votes: counted.get(o.id) ?? 0 }));
 
   return {
     poll: { ...poll, ...details },
