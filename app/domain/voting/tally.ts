@@ -572,12 +572,10 @@ function runMes(setup: MesSetup, share: Rational, track: boolean): MesRun {
   // decreases, so a price can only go up: a project whose last price already exceeds this round's
   // best cannot win, and the scan stops there (the same pruning pabutools does). Tracking needs
   // every project's price in every round, so it does not prune.
-  const lowNum = new Map<number, bigint>();
-  const lowDen = new Map<number, bigint>();
-  for (const p of setup.candidates) {
-    lowNum.set(p, 1n);
-    lowDen.set(p, BigInt(prep.supporters[p]!));
-  }
+  const lowNum = new Map<number, bigint>(setup.candidates.map((p) => [p, 1n]));
+  const lowDen = new Map<number, bigint>(
+    setup.candidates.map((p) => [p, BigInt(prep.supporters[p]!)]),
+  );
   const order = [...setup.free];
   const round = new Map<number, number>(setup.free.map((p) => [p, 0]));
   const price = new Map<number, Rational>(setup.free.map((p) => [p, ZERO]));

@@ -28,8 +28,6 @@ import { countOf } from "../rows.server";
 import { command, type Trx } from "../runner/command.server";
 import { loadPoll, loadRound, optionIdsOf, pollTarget, roundCosts } from "./records.server";
 
-const subjectType = (kind: VoteKind) => (kind === "poll" ? "poll" : "budgetRound");
-
 /**
  * Records that someone voted, then the ballot itself under a fresh receipt code and nothing that
  * names the voter. The first insert is the check: a second participation of the same voter in the
@@ -179,7 +177,7 @@ export const enterPaperBallot = command({
   // The log says who entered a paper ballot for whom, never what it chose.
   audit: ({ input, loaded: box }, r) => ({
     areaId: box.communityId,
-    subjectType: subjectType(input.kind),
+    subjectType: input.kind === "poll" ? "poll" : "budgetRound",
     subjectId: input.id,
     details: {
       voterId: input.voter,

@@ -88,17 +88,6 @@ async function eligibleNonVoters(
   return people.filter((p) => !done.has(p.id));
 }
 
-async function hasVoted(kind: VoteKind, id: number, userId: number | null): Promise<boolean> {
-  if (userId === null) return false;
-  const row = await getDb()
-    .selectFrom("participations")
-    .select("id")
-    .where(kind === "poll" ? "pollId" : "roundId", "=", id)
-    .where("userId", "=", userId)
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
 async function counts(kind: VoteKind, id: number) {
   const { ballots, paper } = await getDb()
     .selectFrom("ballots")
@@ -125,8 +114,15 @@ async function votePage(
 ) {
   const { id, communityId } = subject;
   const canManage = can(actor, "ballot.enterPaper", { communityId });
-  const [voted, tally, community] = await Promise.all([
-    hasVoted(kind, id, actor.userId),
+  const [participation, tally, community] = await Promise.all([
+    actor.userId === null
+      ? undefined
+      : getDb()
+          .selectFrom("participations")
+          .select("id")
+          .where(kind === "poll" ? "pollId" : "roundId", "=", id)
+          .where("userId", "=", actor.userId)
+          .executeTakeFirst(),
     counts(kind, id),
     getDb()
       .selectFrom("areas")
@@ -134,6 +130,7 @@ async function votePage(
       .where("id", "=", communityId)
       .executeTakeFirstOrThrow(),
   ]);
+  const voted = participation !== undefined;
   const decision = decide(actor, kind === "poll" ? "poll.vote" : "budget.vote", target);
   return {
     community,
