@@ -38,8 +38,6 @@ export function NewVotePage({
 }) {
   const refused = useActionData<Refusal>();
   const { t, lng } = useVoteLabels();
-  const v = refused?.values ?? {};
-  const e = refused?.errors ?? {};
   return (
     <section aria-labelledby={titleId}>
       <p>{areaName(place, lng)}</p>
@@ -61,16 +59,14 @@ export function NewVotePage({
           <Field
             name={name.field}
             label={name.label}
-            defaultValue={v[name.field]}
-            error={e[name.field]}
+            refused={refused}
             maxLength={name.maxLength}
           />
           <TextArea
             name="description"
             label={t("vote:newPoll.description")}
             rows={3}
-            defaultValue={v.description}
-            error={e.description}
+            refused={refused}
             maxLength={descriptionMax}
           />
           {children}
@@ -79,15 +75,13 @@ export function NewVotePage({
             type="datetime-local"
             label={t("vote:newPoll.opensAt")}
             hint={t("vote:newPoll.timeHint")}
-            defaultValue={v.opensAt}
-            error={e.opensAt}
+            refused={refused}
           />
           <Field
             name="closesAt"
             type="datetime-local"
             label={t("vote:newPoll.closesAt")}
-            defaultValue={v.closesAt}
-            error={e.closesAt}
+            refused={refused}
           />
           <button type="submit" className="primary">
             {submit}

@@ -7,9 +7,9 @@ import { useState, type FormEvent, type ReactNode } from "react";
 import { Form, Link, useActionData } from "@remix-run/react";
 import { RECEIPT_TYPED_MAX, type Phase } from "~/domain/voting/rules";
 import type { VoteKind } from "~/domain/voting/schemas";
-import type { FieldErrors } from "~/domain/validation";
 import { areaName, formatDateTime, formatYuan } from "~/utils/format";
-import { ErrorSummary, Field, SelectField } from "./forms";
+import type { Refusal } from "~/utils/forms.server";
+import { ErrorSummary, Field, IntentForm, Notice, refusalFor, SelectField } from "./forms";
 import { useLiveRevalidation } from "./live";
 import { ReadAloud } from "./read-aloud";
 import { useVoteLabels } from "./vote-labels";
@@ -20,18 +20,11 @@ export type VoteAnswer =
   | { found: { receipt: string; choices: number[]; channel: "online" | "paper" } | null }
   | { confirmed: true };
 
-/** A refused form: what was wrong, and what was typed (repeated fields as lists). */
-interface Refused {
-  values: Record<string, string>;
-  errors: FieldErrors;
-  lists?: Record<string, string[]>;
-}
-
 type BallotForm = "vote" | "paper";
 
 /** What the page's action answered: the answer, the refusal if it was one, and which form. */
 function useVoteAnswer() {
-  const answer = useActionData<VoteAnswer | Refused>();
+  const answer = useActionData<VoteAnswer | Refusal>();
   const refused = answer && "errors" in answer ? answer : undefined;
   return { answer, refused, intent: refused?.values.intent };
 }
@@ -146,8 +139,7 @@ function PublishedBallots({
           {t("vote:published.json")}
         </a>
       </p>
-      <Form method="post">
-        <input type="hidden" name="intent" value="check" />
+      <IntentForm intent="check">
         <ErrorSummary errors={errors} />
         <Field
           name="receipt"
@@ -158,7 +150,7 @@ function PublishedBallots({
           error={errors?.receipt}
         />
         <button type="submit">{t("vote:published.check")}</button>
-      </Form>
+      </IntentForm>
       {found === null && <p className="error">{t("vote:published.notFound")}</p>}
       {found && (
         <p className="notice" role="status">
@@ -207,13 +199,11 @@ function PaperEntries({
             )}
           </span>
           {!e.confirmedByName && e.enteredBy !== me && (
-            <Form method="post" className="inline">
-              <input type="hidden" name="intent" value="confirm" />
-              <input type="hidden" name="participationId" value={e.id} />
+            <IntentForm intent="confirm" ids={{ participationId: e.id }} className="inline">
               <button type="submit" className="small">
                 {t("vote:paper.confirm", { name: e.voterName })}
               </button>
-            </Form>
+            </IntentForm>
           )}
         </li>
       ))}
@@ -236,26 +226,25 @@ function PaperDesk({
 }) {
   const { t } = useVoteLabels();
   const { refused, intent } = useVoteAnswer();
+  const paper = refusalFor(refused, "paper");
   return (
     <>
       {voters && (
         <section aria-labelledby="paper-title" className="card">
           <h2 id="paper-title">{t("vote:paper.title")}</h2>
           <p className="hint">{t("vote:paper.intro")}</p>
-          <Form method="post">
-            <input type="hidden" name="intent" value="paper" />
-            {intent === "paper" && <ErrorSummary errors={refused?.errors} />}
+          <IntentForm intent="paper">
+            {paper && <ErrorSummary errors={paper.errors} />}
             <SelectField
               name="voter"
               label={t("vote:paper.voter")}
               empty={t("vote:paper.pickVoter")}
               options={voters.map((v) => ({ value: String(v.id), label: v.displayName }))}
-              defaultValue={intent === "paper" ? refused?.values.voter : undefined}
-              error={intent === "paper" ? refused?.errors.voter : undefined}
+              refused={paper}
             />
             {choices}
             <button type="submit">{t("vote:paper.submit")}</button>
-          </Form>
+          </IntentForm>
         </section>
       )}
       {entries && (
@@ -451,15 +440,9 @@ export function VotePage({
         {page.paperBallots > 0 && <> · {t("vote:paperCount", { count: page.paperBallots })}</>}
       </p>
       {answer && "receipt" in answer && !answer.paper && <ReceiptBox receipt={answer.receipt} />}
-      {answer && "confirmed" in answer && (
-        <div className="notice" role="status">
-          {t("vote:paper.confirmed")}
-        </div>
-      )}
+      {answer && "confirmed" in answer && <Notice>{t("vote:paper.confirmed")}</Notice>}
       {answer && "receipt" in answer && answer.paper && (
-        <div className="notice" role="status">
-          {t("vote:paper.entered", { receipt: answer.receipt })}
-        </div>
+        <Notice>{t("vote:paper.entered", { receipt: answer.receipt })}</Notice>
       )}
       {/* A refused vote whose form is gone (voting closed meanwhile, or already voted). */}
       {intent === "vote" && !formShown && <ErrorSummary errors={refused?.errors} />}

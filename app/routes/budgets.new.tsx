@@ -59,8 +59,7 @@ export default function NewRound() {
         label={t("vote:newRound.budget")}
         hint={t("vote:newRound.budgetHint")}
         inputMode="numeric"
-        defaultValue={v.budget}
-        error={e.budget}
+        refused={refused}
       />
       <SelectField
         name="method"
@@ -92,8 +91,7 @@ export default function NewRound() {
         label={t("vote:newRound.maxProjects")}
         hint={t("vote:newRound.maxProjectsHint")}
         inputMode="numeric"
-        defaultValue={v.maxProjects}
-        error={e.maxProjects}
+        refused={refused}
       />
     </NewVotePage>
   );

@@ -85,8 +85,7 @@ export default function NewPoll() {
         label={t("vote:newPoll.maxChoices")}
         hint={t("vote:newPoll.maxChoicesHint")}
         inputMode="numeric"
-        defaultValue={v.maxChoices}
-        error={e.maxChoices}
+        refused={refused}
       />
       <SelectField
         name="electorate"

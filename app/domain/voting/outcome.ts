@@ -31,11 +31,10 @@ export function runTally(
     method === "greedy"
       ? greedy(input, { minScore: 1 })
       : equalShares(input, { completion: "add-one" });
-  const selected = result.selected.map(Number);
-  const cost = new Map(projects.map((p) => [p.id, p.cost]));
   return {
-    selected,
+    selected: result.selected.map(Number),
     approvals: new Map(result.projects.map((p) => [Number(p.id), p.score])),
-    spent: selected.reduce((s, id) => s + cost.get(id)!, 0),
+    // Whole-yuan costs add up to a whole number: the exact total's numerator.
+    spent: Number(result.totalCost.num),
   };
 }

@@ -6,7 +6,7 @@
  * a closed budget round can be published in the same open format.
  */
 import { parseDecimal, toDecimalString, type Rational } from "./rational";
-import type { Ballot, TallyInput } from "./tally";
+import type { TallyInput } from "./tally";
 
 export const VOTE_TYPES = ["approval", "choose-1", "ordinal", "cumulative", "scoring"] as const;
 export type PbVoteType = (typeof VOTE_TYPES)[number];
@@ -132,6 +132,12 @@ function* rows(text: string): Generator<Row> {
 const SECTIONS = ["meta", "projects", "votes"] as const;
 type Section = (typeof SECTIONS)[number];
 
+const NEEDED_COLUMNS: Record<Section, readonly string[]> = {
+  meta: [],
+  projects: ["project_id", "cost"],
+  votes: ["voter_id", "vote"],
+};
+
 function sectionOf(row: Row): Section | null {
   if (row.quoted[0]) return null; // a quoted "votes" is data, not a section line
   const name = row.fields[0]!.toLowerCase();
@@ -188,22 +194,14 @@ export function parsePabulib(text: string): PbInstance {
     if (!section) throw new PabulibError("expected the META section first", row.line);
     if (!header) {
       header = row.fields;
-      const need =
-        section === "meta"
-          ? ["key", "value"]
-          : section === "projects"
-            ? ["project_id", "cost"]
-            : ["voter_id", "vote"];
-      if (section === "meta") {
-        if (header.length !== 2)
-          throw new PabulibError("the META header must be key;value", row.line);
-      } else
-        for (const col of need)
-          if (!header.includes(col))
-            throw new PabulibError(
-              `the ${section.toUpperCase()} header has no "${col}" column`,
-              row.line,
-            );
+      if (section === "meta" && header.length !== 2)
+        throw new PabulibError("the META header must be key;value", row.line);
+      for (const col of NEEDED_COLUMNS[section])
+        if (!header.includes(col))
+          throw new PabulibError(
+            `the ${section.toUpperCase()} header has no "${col}" column`,
+            row.line,
+          );
       if (new Set(header).size !== header.length)
         throw new PabulibError("the header names a column twice", row.line);
       continue;
@@ -310,7 +308,7 @@ export function toTallyInput(pb: PbInstance): TallyInput {
   return {
     projects: pb.projects.map((p) => ({ id: p.id, cost: p.cost })),
     budget: pb.budget,
-    ballots: pb.votes.map((v): Ballot => v.ballot),
+    ballots: pb.votes.map((v) => v.ballot),
   };
 }
 

@@ -5,14 +5,10 @@ import {
   div,
   floor,
   gcd,
-  max,
-  min,
-  mul,
   parseDecimal,
   rational,
   sub,
   toDecimalString,
-  toFractionString,
   toRational,
 } from "./rational";
 
@@ -39,20 +35,17 @@ describe("rational", () => {
     // 0.1 + 0.2 is not 0.3 in binary floating point; here it is.
     expect(add(parseDecimal("0.1"), parseDecimal("0.2"))).toEqual(parseDecimal("0.3"));
     expect(sub(r(1, 3), r(1, 6))).toEqual(r(1, 6));
-    expect(mul(r(2, 3), r(9, 4))).toEqual(r(3, 2));
     expect(div(r(2, 3), r(4, 9))).toEqual(r(3, 2));
     expect(add(r(1, 4), r(3, 4))).toEqual(r(1));
-    // A budget split among 2,553 voters and added back up is the budget again.
+    // A budget split among 2,553 voters divides back into exactly 2,553 shares.
     const share = div(r(1_070_000), r(2553));
-    expect(mul(share, r(2553))).toEqual(r(1_070_000));
+    expect(div(r(1_070_000), share)).toEqual(r(2553));
   });
 
   it("compares by value", () => {
     expect(cmp(r(1, 3), r(2, 6))).toBe(0);
     expect(cmp(r(-1, 2), r(1, 3))).toBe(-1);
     expect(cmp(r(1000001, 1000000), r(1))).toBe(1);
-    expect(min(r(1, 2), r(1, 3))).toEqual(r(1, 3));
-    expect(max(r(1, 2), r(1, 3))).toEqual(r(1, 2));
   });
 
   it("floors towards minus infinity", () => {
@@ -84,7 +77,5 @@ describe("rational", () => {
     expect(() => toDecimalString(r(1, 3))).toThrow(/no finite decimal/);
     for (const text of ["0.001", "99.5", "7", "-3.25"])
       expect(toDecimalString(parseDecimal(text))).toBe(text);
-    expect(toFractionString(r(22, 7))).toBe("22/7");
-    expect(toFractionString(r(4))).toBe("4");
   });
 });

@@ -42,20 +42,10 @@ export function rational(num: bigint | number, den: bigint | number = 1n): Ratio
 }
 
 export const ZERO: Rational = { num: 0n, den: 1n };
-export const ONE: Rational = { num: 1n, den: 1n };
-
-export function isRational(x: unknown): x is Rational {
-  return (
-    typeof x === "object" &&
-    x !== null &&
-    typeof (x as Rational).num === "bigint" &&
-    typeof (x as Rational).den === "bigint"
-  );
-}
 
 export function toRational(x: RationalLike): Rational {
   // Re-normalise a Rational too: one built by hand as {num, den} may not be in lowest terms.
-  return isRational(x) ? rational(x.num, x.den) : rational(x);
+  return typeof x === "object" ? rational(x.num, x.den) : rational(x);
 }
 
 export function add(a: Rational, b: Rational): Rational {
@@ -70,17 +60,9 @@ export function sub(a: Rational, b: Rational): Rational {
     : rational(a.num * b.den - b.num * a.den, a.den * b.den);
 }
 
-export function mul(a: Rational, b: Rational): Rational {
-  return rational(a.num * b.num, a.den * b.den);
-}
-
 export function div(a: Rational, b: Rational): Rational {
   if (b.num === 0n) throw new RangeError("division by zero");
   return rational(a.num * b.den, a.den * b.num);
-}
-
-export function neg(a: Rational): Rational {
-  return { num: -a.num, den: a.den };
 }
 
 /** -1, 0 or 1, as `a` is less than, equal to or greater than `b`. */
@@ -90,19 +72,7 @@ export function cmp(a: Rational, b: Rational): -1 | 0 | 1 {
   return l < r ? -1 : l > r ? 1 : 0;
 }
 
-export const eq = (a: Rational, b: Rational): boolean => a.num === b.num && a.den === b.den;
-export const lt = (a: Rational, b: Rational): boolean => cmp(a, b) < 0;
 export const le = (a: Rational, b: Rational): boolean => cmp(a, b) <= 0;
-export const min = (a: Rational, b: Rational): Rational => (cmp(b, a) < 0 ? b : a);
-export const max = (a: Rational, b: Rational): Rational => (cmp(b, a) > 0 ? b : a);
-export const isZero = (a: Rational): boolean => a.num === 0n;
-export const isInteger = (a: Rational): boolean => a.den === 1n;
-
-export function sum(values: Iterable<Rational>): Rational {
-  let total = ZERO;
-  for (const v of values) total = add(total, v);
-  return total;
-}
 
 /** The greatest integer not above `a` (towards minus infinity, unlike BigInt division). */
 export function floor(a: Rational): bigint {
@@ -150,9 +120,4 @@ export function toDecimalString(a: Rational): string {
   const body =
     digits === 0 ? text : `${text.slice(0, text.length - digits)}.${text.slice(-digits)}`;
   return negative ? `-${body}` : body;
-}
-
-/** "7" or "22/7": exact, for logs, tests and explanations. */
-export function toFractionString(a: Rational): string {
-  return a.den === 1n ? a.num.toString() : `${a.num}/${a.den}`;
 }

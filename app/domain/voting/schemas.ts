@@ -27,6 +27,10 @@ const many = <T extends z.ZodTypeAny>(item: T) =>
     z.array(item, { invalid_type_error: "errors.invalidType" }),
   );
 
+/** One of the choices a select offers. */
+const choice = <T extends string>(values: readonly [T, ...T[]]) =>
+  z.enum(values, { errorMap: () => ({ message: "errors.invalidChoice" }) });
+
 const count = (max: number) =>
   z
     .string({ invalid_type_error: "errors.invalidType" })
@@ -41,6 +45,9 @@ const count = (max: number) =>
       return n;
     });
 
+/** A poll's or round's description: optional, and may run over several lines. */
+const description = (max: number) => text({ min: 0, max, multiline: true }).optional().default("");
+
 /** The window must make sense: it closes after it opens. */
 function checkWindow(v: { opensAt: unknown; closesAt: unknown }, ctx: z.RefinementCtx) {
   // A time that did not parse has its own error already; comparing it would invent a second one.
@@ -53,18 +60,12 @@ function checkWindow(v: { opensAt: unknown; closesAt: unknown }, ctx: z.Refineme
 export const pollSchema = z
   .object({
     question: text({ min: 4, max: QUESTION_MAX }),
-    description: text({ min: 0, max: POLL_DESCRIPTION_MAX, multiline: true })
-      .optional()
-      .default(""),
-    method: z.enum(POLL_METHODS, { errorMap: () => ({ message: "errors.invalidChoice" }) }),
+    description: description(POLL_DESCRIPTION_MAX),
+    method: choice(POLL_METHODS),
     option: many(z.string({ invalid_type_error: "errors.invalidType" })),
     maxChoices: count(MAX_OPTIONS),
-    electorate: z.enum(ELECTORATES, {
-      errorMap: () => ({ message: "errors.invalidChoice" }),
-    }),
-    results: z.enum(RESULTS_SHOWN, {
-      errorMap: () => ({ message: "errors.invalidChoice" }),
-    }),
+    electorate: choice(ELECTORATES),
+    results: choice(RESULTS_SHOWN),
     opensAt: chinaDateTime,
     closesAt: chinaDateTime,
   })
@@ -110,16 +111,13 @@ export const pollSchema = z
     }
     return { ...rest, options, maxChoices };
   });
-export type PollInput = z.output<typeof pollSchema>;
 
 export const roundSchema = z
   .object({
     title: text({ min: 4, max: ROUND_TITLE_MAX }),
-    description: text({ min: 0, max: ROUND_DESCRIPTION_MAX, multiline: true })
-      .optional()
-      .default(""),
+    description: description(ROUND_DESCRIPTION_MAX),
     budget: yuan({ max: ROUND_BUDGET_MAX }),
-    method: z.enum(TALLY_METHODS, { errorMap: () => ({ message: "errors.invalidChoice" }) }),
+    method: choice(TALLY_METHODS),
     minProjects: count(ROUND_COUNT_MAX),
     maxProjects: count(ROUND_COUNT_MAX),
     project: many(id),
@@ -141,7 +139,6 @@ export const roundSchema = z
     }
     return { ...rest, projects, minProjects };
   });
-export type RoundInput = z.output<typeof roundSchema>;
 
 /** A ballot as posted: the chosen ids (radio or checkboxes), any number of them. */
 export const ballotSchema = z.object({ choice: many(id) });

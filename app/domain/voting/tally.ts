@@ -25,19 +25,13 @@ import {
   type Rational,
   type RationalLike,
 } from "./rational";
+import type { PbBallot } from "./pabulib";
 
 /**
  * One voter's ballot. The site stores approval ballots as arrays of project ids; Pabulib files
  * also carry ordinal and points ballots.
  */
-export type Ballot =
-  | readonly string[]
-  | { readonly type: "approval"; readonly approved: ReadonlySet<string> | readonly string[] }
-  | { readonly type: "ordinal"; readonly ranking: readonly string[] }
-  | {
-      readonly type: "cumulative" | "scoring";
-      readonly points: ReadonlyMap<string, number>;
-    };
+export type Ballot = readonly string[] | PbBallot;
 
 export interface TallyProject {
   readonly id: string;
@@ -176,7 +170,7 @@ function prepare(input: TallyInput): Prepared {
     };
     if (Array.isArray(ballot)) for (const id of ballot as readonly string[]) name(id, 1);
     else {
-      const typed = ballot as Exclude<Ballot, readonly string[]>;
+      const typed = ballot as PbBallot;
       if (typed.type === "approval") for (const id of typed.approved) name(id, 1);
       else if (typed.type === "ordinal") for (const id of typed.ranking) name(id, 1);
       else for (const [id, pts] of typed.points) name(id, pts);
@@ -188,16 +182,30 @@ function prepare(input: TallyInput): Prepared {
   return { ids, costs, budget, scores, supporters, support };
 }
 
-function finish<P extends ProjectOutcomeBase>(
-  prep: Prepared,
-  order: number[],
-  projects: P[],
-): TallyResult<P> {
+function totalCostOf(prep: Prepared, order: readonly number[]): Rational {
   let total = ZERO;
   for (const i of order) total = add(total, prep.costs[i]!);
+  return total;
+}
+
+/** The result of buying `order`; `extra` adds the method's own fields to each project. */
+function finish<X>(
+  prep: Prepared,
+  order: number[],
+  extra: (i: number) => X,
+): TallyResult<ProjectOutcomeBase & X> {
+  const bought = new Set(order);
+  const total = totalCostOf(prep, order);
   return {
     selected: order.map((i) => prep.ids[i]!),
-    projects,
+    projects: prep.ids.map((id, i) => ({
+      id,
+      cost: prep.costs[i]!,
+      score: prep.scores[i]!,
+      supporters: prep.supporters[i]!,
+      selected: bought.has(i),
+      ...extra(i),
+    })),
     budget: prep.budget,
     totalCost: total,
     leftover: sub(prep.budget, total),
@@ -227,16 +235,10 @@ export function greedy(input: TallyInput, options: GreedyOptions = {}): GreedyRe
       status[i] = "selected";
     } else status[i] = "tooExpensive";
   });
-  const projects = prep.ids.map((id, i): GreedyProjectOutcome => ({
-    id,
-    cost: prep.costs[i]!,
-    score: prep.scores[i]!,
-    supporters: prep.supporters[i]!,
-    selected: status[i] === "selected",
-    rank: rank[i]!,
-    status: status[i]!,
-  }));
-  return { method: "greedy", ...finish(prep, order, projects) };
+  return {
+    method: "greedy",
+    ...finish(prep, order, (i) => ({ rank: rank[i]!, status: status[i]! })),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -267,6 +269,8 @@ interface MesSetup {
   /** Least common denominator of the costs, so money can be held as integers. */
   readonly costDen: bigint;
 }
+
+const lcm = (a: bigint, b: bigint): bigint => (a / gcd(a, b)) * b;
 
 function setupMes(prep: Prepared): MesSetup {
   const P = prep.ids.length;
@@ -306,7 +310,7 @@ function setupMes(prep: Prepared): MesSetup {
     else candidates.push(p);
   });
   let costDen = 1n;
-  for (const c of prep.costs) costDen = (costDen / gcd(costDen, c.den)) * c.den;
+  for (const c of prep.costs) costDen = lcm(costDen, c.den);
   return {
     prep,
     voters: prep.support.length,
@@ -334,8 +338,6 @@ interface MesRun {
    */
   readonly horizon: Rational | null;
 }
-
-const lcm = (a: bigint, b: bigint): bigint => (a / gcd(a, b)) * b;
 
 /** How far t may go before some u + v·t (each >= 0 at t = 0) turns negative; null: never. */
 class Horizon {
@@ -430,22 +432,6 @@ function limitPayers(cls: Classes, e: Priced, distinctB: number, h: Horizon): vo
   }
 }
 
-function shift(
-  cnt: Float64Array[],
-  from: number,
-  to: number,
-  projects: Int32Array,
-  start: number,
-  end: number,
-  w: number,
-) {
-  for (let i = start; i < end; i++) {
-    const row = cnt[projects[i]!]!;
-    row[from]! -= w;
-    row[to]! += w;
-  }
-}
-
 /**
  * The supporters of the bought project pay min(money, price ρ = rhoA (+ rhoB·t)): the poor are
  * left with nothing. Every class loses the same ρ, so the classes that move keep their order among
@@ -494,11 +480,8 @@ function pay(
         if (byB === undefined) created.set(na, (byB = new Map()));
         to = byB.get(nb);
         if (to === undefined) {
-          to = spare.pop();
-          if (to === undefined) {
-            to = A.length;
-            A.push(na);
-            B.push(nb);
+          to = spare.pop() ?? A.length;
+          if (to === weight.length) {
             weight.push(0);
             if (to === cls.capacity) {
               cls.capacity *= 2;
@@ -508,10 +491,9 @@ function pay(
                 cnt[q] = grown;
               }
             }
-          } else {
-            A[to] = na;
-            B[to] = nb;
           }
+          A[to] = na;
+          B[to] = nb;
           byB.set(nb, to);
         }
       }
@@ -519,7 +501,11 @@ function pay(
       moved.push(from);
     }
     const w = groupWeight[grp]!;
-    shift(cnt, from, to, groupProject, groupStart[grp]!, groupStart[grp + 1]!, w);
+    for (let q = groupStart[grp]!; q < groupStart[grp + 1]!; q++) {
+      const row = cnt[groupProject[q]!]!;
+      row[from]! -= w;
+      row[to]! += w;
+    }
     weight[from]! -= w;
     weight[to]! += w;
     groupClass[grp] = to;
@@ -571,18 +557,25 @@ function runMes(setup: MesSetup, share: Rational, track: boolean): MesRun {
   const { A, B } = cls;
   const groupClass = new Int32Array(setup.groups);
   const horizon = new Horizon();
+  const remaining = new Set(setup.candidates);
+  // Rescales every amount still in play (costs of projects out of play are not read again).
+  const rescale = (by: (x: bigint) => bigint) => {
+    den = by(den);
+    for (const c of cls.sorted) {
+      A[c] = by(A[c]!);
+      B[c] = by(B[c]!);
+    }
+    for (const p of remaining) costNum[p] = by(costNum[p]!);
+  };
 
   // Lower bounds on each project's price per unit of utility, as num/den pairs. Money only ever
   // decreases, so a price can only go up: a project whose last price already exceeds this round's
   // best cannot win, and the scan stops there (the same pruning pabutools does). Tracking needs
   // every project's price in every round, so it does not prune.
-  const lowNum = new Map<number, bigint>();
-  const lowDen = new Map<number, bigint>();
-  for (const p of setup.candidates) {
-    lowNum.set(p, 1n);
-    lowDen.set(p, BigInt(prep.supporters[p]!));
-  }
-  const remaining = new Set(setup.candidates);
+  const lowNum = new Map<number, bigint>(setup.candidates.map((p) => [p, 1n]));
+  const lowDen = new Map<number, bigint>(
+    setup.candidates.map((p) => [p, BigInt(prep.supporters[p]!)]),
+  );
   const order = [...setup.free];
   const round = new Map<number, number>(setup.free.map((p) => [p, 0]));
   const price = new Map<number, Rational>(setup.free.map((p) => [p, ZERO]));
@@ -640,14 +633,7 @@ function runMes(setup: MesSetup, share: Rational, track: boolean): MesRun {
     // Scale so that the price is a whole number of units of 1/den.
     const g = gcd(gcd(best.RA, best.RB), best.K);
     const f = best.K / g;
-    if (f !== 1n) {
-      den *= f;
-      for (const c of cls.sorted) {
-        A[c]! *= f;
-        B[c]! *= f;
-      }
-      for (const p of remaining) costNum[p]! *= f;
-    }
+    if (f !== 1n) rescale((x) => x * f);
     const rhoA = best.RA / g;
     pay(cls, setup, groupClass, best.p, rhoA, best.RB / g);
     remaining.delete(best.p);
@@ -656,29 +642,16 @@ function runMes(setup: MesSetup, share: Rational, track: boolean): MesRun {
     price.set(best.p, rational(rhoA, den));
 
     // Keep the denominator from growing needlessly: divide out a factor common to all amounts
-    // still in play (costs of projects out of play are not read again).
+    // still in play.
     let common = den;
     for (let k = 0; k < cls.sorted.length && common !== 1n; k++) {
       const c = cls.sorted[k]!;
       common = gcd(gcd(common, A[c]!), B[c]!);
     }
     for (const p of remaining) if (common !== 1n) common = gcd(common, costNum[p]!);
-    if (common > 1n) {
-      den /= common;
-      for (const c of cls.sorted) {
-        A[c]! /= common;
-        B[c]! /= common;
-      }
-      for (const p of remaining) costNum[p]! /= common;
-    }
+    if (common > 1n) rescale((x) => x / common);
   }
   return { order, round, price, horizon: track ? horizon.value : null };
-}
-
-function totalCostOf(prep: Prepared, order: readonly number[]): Rational {
-  let total = ZERO;
-  for (const i of order) total = add(total, prep.costs[i]!);
-  return total;
 }
 
 /** No supported project left out would still fit in the money left. */
@@ -704,6 +677,7 @@ interface Kept {
 function addOne(setup: MesSetup, start: Rational, stopWhenExhaustive: boolean): Kept {
   const { prep } = setup;
   const at = (k: bigint) => add(start, rational(k));
+  const keep = (run: MesRun, k: bigint): Kept => ({ run, share: at(k), increments: Number(k) });
   // Tracking costs about twice a plain run and pays only when it lets us skip; with thousands of
   // voters some comparison flips at almost every unit, so after a tracked run that could not skip,
   // the next 1, 2, 4, … (at most 64) runs are plain before tracking is tried again.
@@ -715,13 +689,12 @@ function addOne(setup: MesSetup, start: Rational, stopWhenExhaustive: boolean): 
   let kept: { run: MesRun; k: bigint; last: bigint } | null = null;
   for (;;) {
     if (cmp(totalCostOf(prep, run.order), prep.budget) > 0) break;
-    if (stopWhenExhaustive && isExhaustive(setup, run.order))
-      return { run, share: at(k), increments: Number(k) };
+    if (stopWhenExhaustive && isExhaustive(setup, run.order)) return keep(run, k);
     let jump = 1n;
     if (tracked) {
       const h = run.horizon;
       // No raise would change anything: further steps would repeat this outcome for ever.
-      if (h === null) return { run, share: at(k), increments: Number(k) };
+      if (h === null) return keep(run, k);
       if (h.num > h.den) jump = (h.num + h.den - 1n) / h.den;
       if (jump > 1n) backoff = 1;
       else {
@@ -738,7 +711,32 @@ function addOne(setup: MesSetup, start: Rational, stopWhenExhaustive: boolean): 
   // first run always fits.
   if (kept === null) throw new Error("equal shares overspent on its first run");
   const final = kept.last === kept.k ? kept.run : runMes(setup, at(kept.last), false);
-  return { run: final, share: at(kept.last), increments: Number(kept.last) };
+  return keep(final, kept.last);
+}
+
+/** Equal Shares from the starting share `start`: one run, or the add-one completion from it. */
+function equalSharesFrom(
+  setup: MesSetup,
+  start: Rational,
+  completion: EqualSharesCompletion,
+  stopWhenExhaustive: boolean,
+): EqualSharesResult {
+  const kept: Kept =
+    completion === "add-one" && setup.voters > 0
+      ? addOne(setup, start, stopWhenExhaustive)
+      : { run: runMes(setup, start, false), share: start, increments: 0 };
+  const { run } = kept;
+  return {
+    method: "equalShares",
+    completion,
+    voters: setup.voters,
+    startingShare: kept.share,
+    increments: kept.increments,
+    ...finish(setup.prep, run.order, (i) => ({
+      round: run.round.get(i) ?? null,
+      pricePerSupporter: run.price.get(i) ?? null,
+    })),
+  };
 }
 
 /**
@@ -757,40 +755,9 @@ function addOne(setup: MesSetup, start: Rational, stopWhenExhaustive: boolean): 
  */
 export function equalShares(input: TallyInput, options: EqualSharesOptions): EqualSharesResult {
   const prep = prepare(input);
-  const setup = setupMes(prep);
-  const N = setup.voters;
+  const N = prep.support.length;
   const share = N === 0 ? ZERO : rational(prep.budget.num, prep.budget.den * BigInt(N));
-  const kept =
-    options.completion === "add-one" && N > 0
-      ? addOne(setup, share, true)
-      : { run: runMes(setup, share, false), share, increments: 0 };
-  return equalSharesResult(setup, kept, options.completion);
-}
-
-function equalSharesResult(
-  setup: MesSetup,
-  kept: Kept,
-  completion: EqualSharesCompletion,
-): EqualSharesResult {
-  const { prep } = setup;
-  const bought = new Set(kept.run.order);
-  const projects = prep.ids.map((id, i): EqualSharesProjectOutcome => ({
-    id,
-    cost: prep.costs[i]!,
-    score: prep.scores[i]!,
-    supporters: prep.supporters[i]!,
-    selected: bought.has(i),
-    round: kept.run.round.get(i) ?? null,
-    pricePerSupporter: kept.run.price.get(i) ?? null,
-  }));
-  return {
-    method: "equalShares",
-    completion,
-    voters: setup.voters,
-    startingShare: kept.share,
-    increments: kept.increments,
-    ...finish(prep, kept.run.order, projects),
-  };
+  return equalSharesFrom(setupMes(prep), share, options.completion, true);
 }
 
 export interface ComparisonResult {
@@ -814,25 +781,21 @@ export interface ComparisonResult {
  */
 export function equalSharesWithComparison(input: TallyInput): ComparisonResult {
   const prep = prepare(input);
-  const setup = setupMes(prep);
   const g = greedy(input);
-  const N = setup.voters;
-  const start = N === 0 ? ZERO : rational(floorDiv(prep.budget, BigInt(N)));
-  const kept =
-    N === 0
-      ? { run: runMes(setup, start, false), share: start, increments: 0 }
-      : addOne(setup, start, false);
-  const mes = equalSharesResult(setup, kept, "add-one");
-  const inMes = new Set(kept.run.order);
-  const inGreedy = new Set(g.selected.map((id) => prep.ids.indexOf(id)));
+  const N = prep.support.length;
+  // The budget is not negative, so truncating division is the floor.
+  const start = N === 0 ? ZERO : rational(prep.budget.num / (prep.budget.den * BigInt(N)));
+  const mes = equalSharesFrom(setupMes(prep), start, "add-one", false);
+  const inMes = mes.projects.map((p) => p.selected);
+  const inGreedy = g.projects.map((p) => p.selected);
   let preferEqualShares = 0;
   let preferGreedy = 0;
   for (const s of prep.support) {
     let m = ZERO;
     let gr = ZERO;
     for (const p of s) {
-      if (inMes.has(p)) m = add(m, prep.costs[p]!);
-      if (inGreedy.has(p)) gr = add(gr, prep.costs[p]!);
+      if (inMes[p]) m = add(m, prep.costs[p]!);
+      if (inGreedy[p]) gr = add(gr, prep.costs[p]!);
     }
     const c = cmp(m, gr);
     if (c > 0) preferEqualShares++;
@@ -847,8 +810,4 @@ export function equalSharesWithComparison(input: TallyInput): ComparisonResult {
     preferEqualShares,
     preferGreedy,
   };
-}
-
-function floorDiv(a: Rational, n: bigint): bigint {
-  return a.num / (a.den * n); // a >= 0, so truncation is the floor
 }

@@ -28,28 +28,29 @@ import { countOf } from "../rows.server";
 import { command, type Trx } from "../runner/command.server";
 import { loadPoll, loadRound, optionIdsOf, pollTarget, roundCosts } from "./records.server";
 
-const subjectType = (kind: VoteKind) => (kind === "poll" ? "poll" : "budgetRound");
-
 /**
- * Records that someone voted. The insert itself is the check: a second participation of the same
- * voter in the same poll or round inserts nothing (the unique index), whichever of two racing
- * transactions commits first, and is refused without relying on any engine's error.
+ * Records that someone voted, then the ballot itself under a fresh receipt code and nothing that
+ * names the voter. The first insert is the check: a second participation of the same voter in the
+ * same poll or round inserts nothing (the unique index), whichever of two racing transactions
+ * commits first, and is refused without relying on any engine's error.
  */
-async function participate(
+async function record(
   trx: Trx,
   kind: VoteKind,
   id: number,
   userId: number,
+  choices: number[],
   at: string,
   paper?: { enteredBy: number; needsReview: boolean },
-): Promise<number> {
+): Promise<{ participationId: number; receipt: string }> {
+  const subject = { pollId: kind === "poll" ? id : null, roundId: kind === "round" ? id : null };
+  const channel = paper ? "paper" : "online";
   const row = await trx
     .insertInto("participations")
     .values({
-      pollId: kind === "poll" ? id : null,
-      roundId: kind === "round" ? id : null,
+      ...subject,
       userId,
-      channel: paper ? "paper" : "online",
+      channel,
       enteredBy: paper?.enteredBy ?? null,
       confirmedBy: null,
       confirmedAt: null,
@@ -62,29 +63,12 @@ async function participate(
   if (!row) {
     throw new DomainError(409, paper ? "vote:errors.residentVoted" : "vote:errors.alreadyVoted");
   }
-  return row.id;
-}
-
-/** The ballot itself, under a fresh receipt code and nothing that names the voter. */
-async function insertBallot(
-  trx: Trx,
-  kind: VoteKind,
-  id: number,
-  choices: number[],
-  channel: "online" | "paper",
-): Promise<string> {
   const receipt = formatReceipt(randomBytes(12));
   await trx
     .insertInto("ballots")
-    .values({
-      receipt,
-      pollId: kind === "poll" ? id : null,
-      roundId: kind === "round" ? id : null,
-      choices: JSON.stringify(choices),
-      channel,
-    })
+    .values({ ...subject, receipt, choices: JSON.stringify(choices), channel })
     .execute();
-  return receipt;
+  return { participationId: row.id, receipt };
 }
 
 /** A poll or round as a ballot needs it: its window, who may vote, and what a valid ballot is. */
@@ -123,8 +107,7 @@ const castBallot = (kind: VoteKind, action: "poll.vote" | "budget.vote") =>
       // after closing, sees every ballot that was accepted.
       checkOpen(box.window, now);
       const choices = box.check(input.choice);
-      await participate(trx, kind, input.id, actor.userId, at);
-      const receipt = await insertBallot(trx, kind, input.id, choices, "online");
+      const { receipt } = await record(trx, kind, input.id, actor.userId, choices, at);
       emit({ type: "vote.changed", communityId: box.communityId, kind, id: input.id });
       return receipt;
     },
@@ -179,18 +162,22 @@ export const enterPaperBallot = command({
         .where("endedAt", "is", null),
     );
     const needsReview = serving < 2;
-    const participationId = await participate(trx, input.kind, input.id, voterId, at, {
-      enteredBy: actor.userId,
-      needsReview,
-    });
-    const receipt = await insertBallot(trx, input.kind, input.id, choices, "paper");
+    const { participationId, receipt } = await record(
+      trx,
+      input.kind,
+      input.id,
+      voterId,
+      choices,
+      at,
+      { enteredBy: actor.userId, needsReview },
+    );
     emit({ type: "vote.changed", communityId: box.communityId, kind: input.kind, id: input.id });
     return { receipt, participationId, needsReview };
   },
   // The log says who entered a paper ballot for whom, never what it chose.
   audit: ({ input, loaded: box }, r) => ({
     areaId: box.communityId,
-    subjectType: subjectType(input.kind),
+    subjectType: input.kind === "poll" ? "poll" : "budgetRound",
     subjectId: input.id,
     details: {
       voterId: input.voter,

@@ -21,7 +21,7 @@ export const createPoll = command({
   input: pollSchema.and(z.object({ communityId: id, meetingId: id.nullable() })),
   target: (_l, input) => ({ communityId: input.communityId }),
   run: async ({ trx, actor, input, at, emit }) => {
-    const { communityId, meetingId } = input;
+    const { communityId, meetingId, options: labels, ...poll } = input;
     if (meetingId !== null) {
       await trx
         .selectFrom("meetings")
@@ -35,26 +35,13 @@ export const createPoll = command({
     }
     const { id: pollId } = await trx
       .insertInto("polls")
-      .values({
-        communityId,
-        meetingId,
-        question: input.question,
-        description: input.description,
-        method: input.method,
-        maxChoices: input.maxChoices,
-        electorate: input.electorate,
-        results: input.results,
-        opensAt: input.opensAt,
-        closesAt: input.closesAt,
-        createdBy: actor.userId,
-        createdAt: at,
-      })
+      .values({ ...poll, communityId, meetingId, createdBy: actor.userId, createdAt: at })
       .returning("id")
       .executeTakeFirstOrThrow();
     const options =
       input.method === "yesNo"
         ? YES_NO.map((code, position) => ({ pollId, position, code, label: code }))
-        : input.options.map((label, position) => ({ pollId, position, code: null, label }));
+        : labels.map((label, position) => ({ pollId, position, code: null, label }));
     await trx.insertInto("pollOptions").values(options).execute();
     emit({ type: "vote.changed", communityId, kind: "poll", id: pollId });
     return pollId;
@@ -72,21 +59,18 @@ export const createRound = command({
   input: roundSchema.and(z.object({ communityId: id })),
   target: (_l, input) => ({ communityId: input.communityId }),
   run: async ({ trx, actor, input, at, emit }) => {
-    const { communityId } = input;
+    const { communityId, projects: picked, ...round } = input;
     const projects = await trx
       .selectFrom("projects")
       .select(["id", "budgetTotal", "status"])
-      .where("id", "in", input.projects)
+      .where("id", "in", picked)
       .where("communityId", "=", communityId)
       .execute();
     // Only accepted projects of this community stand: the committee has reviewed each one.
-    if (
-      projects.length !== input.projects.length ||
-      projects.some((p) => p.status !== "accepted")
-    ) {
+    if (projects.length !== picked.length || projects.some((p) => p.status !== "accepted")) {
       throw new DomainError(400, "vote:errors.projectsNotAccepted", {}, "project");
     }
-    if (input.minProjects > input.projects.length) {
+    if (input.minProjects > picked.length) {
       throw new DomainError(400, "vote:errors.minAboveProjects", {}, "minProjects");
     }
     // One project, one round at a time: two rounds could otherwise both fund it.
@@ -94,22 +78,15 @@ export const createRound = command({
       .selectFrom("roundProjects")
       .innerJoin("budgetRounds", "budgetRounds.id", "roundProjects.roundId")
       .select("roundProjects.projectId")
-      .where("roundProjects.projectId", "in", input.projects)
+      .where("roundProjects.projectId", "in", picked)
       .where("budgetRounds.talliedAt", "is", null)
       .executeTakeFirst();
     if (elsewhere) throw new DomainError(409, "vote:errors.projectInAnotherRound", {}, "project");
     const { id: roundId } = await trx
       .insertInto("budgetRounds")
       .values({
+        ...round,
         communityId,
-        title: input.title,
-        description: input.description,
-        budget: input.budget,
-        method: input.method,
-        minProjects: input.minProjects,
-        maxProjects: input.maxProjects,
-        opensAt: input.opensAt,
-        closesAt: input.closesAt,
         talliedAt: null,
         spent: null,
         createdBy: actor.userId,
@@ -120,7 +97,7 @@ export const createRound = command({
     await trx
       .insertInto("roundProjects")
       .values(
-        input.projects.map((projectId, position) => ({
+        picked.map((projectId, position) => ({
           roundId,
           projectId,
           position,

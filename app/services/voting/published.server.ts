@@ -24,39 +24,32 @@ function closed<W extends { opensAt: string; closesAt: string }>(subject: W): W 
   return subject;
 }
 
-async function closedSubject(kind: VoteKind, id: number) {
+/**
+ * Every ballot (or the one with `receipt`), once voting has closed; sorted by receipt code, which
+ * says nothing about time.
+ */
+export async function publishedBallots(
+  kind: VoteKind,
+  id: number,
+  receipt?: string,
+): Promise<PublishedBallot[]> {
   closed(kind === "poll" ? await loadPoll(getDb(), id) : await loadRound(getDb(), id));
-}
-
-/** Every ballot, once voting has closed; sorted by receipt code, which says nothing about time. */
-export async function publishedBallots(kind: VoteKind, id: number): Promise<PublishedBallot[]> {
-  await closedSubject(kind, id);
   const rows = await getDb()
     .selectFrom("ballots")
     .select(["receipt", "choices", "channel"])
     .where(kind === "poll" ? "pollId" : "roundId", "=", id)
+    .$if(receipt !== undefined, (q) => q.where("receipt", "=", receipt!))
     .orderBy("receipt")
     .execute();
   return rows.map((r) => ({ ...r, choices: JSON.parse(r.choices) as number[] }));
 }
 
-export async function findReceipt(
-  kind: VoteKind,
-  id: number,
-  receipt: string,
-): Promise<PublishedBallot | null> {
-  await closedSubject(kind, id);
-  const row = await getDb()
-    .selectFrom("ballots")
-    .select(["receipt", "choices", "channel"])
-    .where(kind === "poll" ? "pollId" : "roundId", "=", id)
-    .where("receipt", "=", receipt)
-    .executeTakeFirst();
-  return row ? { ...row, choices: JSON.parse(row.choices) as number[] } : null;
+export async function findReceipt(kind: VoteKind, id: number, receipt: string) {
+  return (await publishedBallots(kind, id, receipt))[0] ?? null;
 }
 
-/** The round's data for a Pabulib file (anonymised voter ids), once closed. */
-async function roundForExport(id: number) {
+/** A closed round as a Pabulib file, its voters numbered anonymously. */
+export async function roundPabulib(id: number): Promise<string> {
   const round = closed(await loadRound(getDb(), id));
   await ensureTallied(id);
   const db = getDb();
@@ -81,32 +74,6 @@ async function roundForExport(id: number) {
       .where("id", "=", round.communityId)
       .executeTakeFirstOrThrow(),
   ]);
-  return { round, projects, ballots, community };
-}
-
-/** RFC 4180 quoting; a leading =, +, - or @ is defused so spreadsheets do not run it. */
-function csvCell(value: string): string {
-  const safe = /^[=+\-@]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
-export async function ballotsCsv(kind: VoteKind, id: number): Promise<string> {
-  const ballots = await publishedBallots(kind, id);
-  const lines = ["receipt,channel,choices"];
-  for (const b of ballots)
-    lines.push([b.receipt, b.channel, b.choices.join(" ")].map(csvCell).join(","));
-  return `${lines.join("\r\n")}\r\n`;
-}
-
-export async function ballotsJson(kind: VoteKind, id: number) {
-  return {
-    [kind === "poll" ? "pollId" : "roundId"]: id,
-    ballots: await publishedBallots(kind, id),
-  };
-}
-
-export async function roundPabulib(id: number): Promise<string> {
-  const { round, projects, ballots, community } = await roundForExport(id);
   return writePabulib({
     meta: {
       description: `Liuhe budget round ${id}: ${round.title}`,
@@ -138,4 +105,25 @@ export async function roundPabulib(id: number): Promise<string> {
       extra: {},
     })),
   });
+}
+
+/** RFC 4180 quoting; a leading =, +, - or @ is defused so spreadsheets do not run it. */
+function csvCell(value: string): string {
+  const safe = /^[=+\-@]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+export async function ballotsCsv(kind: VoteKind, id: number): Promise<string> {
+  const ballots = await publishedBallots(kind, id);
+  const lines = ["receipt,channel,choices"];
+  for (const b of ballots)
+    lines.push([b.receipt, b.channel, b.choices.join(" ")].map(csvCell).join(","));
+  return `${lines.join("\r\n")}\r\n`;
+}
+
+export async function ballotsJson(kind: VoteKind, id: number) {
+  return {
+    [kind === "poll" ? "pollId" : "roundId"]: id,
+    ballots: await publishedBallots(kind, id),
+  };
 }

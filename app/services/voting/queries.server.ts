@@ -15,27 +15,6 @@ import { run } from "../runner/command.server";
 import { counterOf, tallyRound } from "./commands.server";
 import { loadPoll, loadRound, pollTarget } from "./records.server";
 
-/** What a poll's or a round's page tells the person viewing it about voting there. */
-function viewerOf(
-  actor: Actor,
-  action: "poll.vote" | "budget.vote",
-  target: Target,
-  phase: Phase,
-  voted: boolean,
-  canManage: boolean,
-) {
-  const decision = decide(actor, action, target);
-  return {
-    signedIn: actor.userId !== null,
-    voted,
-    canVote: phase === "open" && !voted && decision.ok,
-    eligible: decision.ok,
-    // Why not, as the policy says: the page words "not eligible" and "not on someone's behalf".
-    refusal: decision.ok ? null : decision.reason,
-    canManage,
-  };
-}
-
 /**
  * Tallies a closed round that has not been counted yet. A round closes by the clock with no one to
  * press a button, so the first view of its page (or a download) after closing counts it, as
@@ -109,17 +88,6 @@ async function eligibleNonVoters(
   return people.filter((p) => !done.has(p.id));
 }
 
-async function hasVoted(kind: VoteKind, id: number, userId: number | null): Promise<boolean> {
-  if (userId === null) return false;
-  const row = await getDb()
-    .selectFrom("participations")
-    .select("id")
-    .where(kind === "poll" ? "pollId" : "roundId", "=", id)
-    .where("userId", "=", userId)
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
 async function counts(kind: VoteKind, id: number) {
   const { ballots, paper } = await getDb()
     .selectFrom("ballots")
@@ -130,6 +98,59 @@ async function counts(kind: VoteKind, id: number) {
     .where(kind === "poll" ? "pollId" : "roundId", "=", id)
     .executeTakeFirstOrThrow();
   return { ballots: Number(ballots), paper: Number(paper ?? 0) };
+}
+
+/**
+ * What a poll's and a round's page both show: the community, the ballot counts, what the viewer
+ * may do there, and for the committee the paper entries and who has not voted yet.
+ */
+async function votePage(
+  actor: Actor,
+  kind: VoteKind,
+  subject: { id: number; communityId: number },
+  phase: Phase,
+  target: Target,
+  seatsOf: number | null = null,
+) {
+  const { id, communityId } = subject;
+  const canManage = can(actor, "ballot.enterPaper", { communityId });
+  const [participation, tally, community] = await Promise.all([
+    actor.userId === null
+      ? undefined
+      : getDb()
+          .selectFrom("participations")
+          .select("id")
+          .where(kind === "poll" ? "pollId" : "roundId", "=", id)
+          .where("userId", "=", actor.userId)
+          .executeTakeFirst(),
+    counts(kind, id),
+    getDb()
+      .selectFrom("areas")
+      .select(["id", "nameZh", "nameEn"])
+      .where("id", "=", communityId)
+      .executeTakeFirstOrThrow(),
+  ]);
+  const voted = participation !== undefined;
+  const decision = decide(actor, kind === "poll" ? "poll.vote" : "budget.vote", target);
+  return {
+    community,
+    ballots: tally.ballots,
+    paperBallots: tally.paper,
+    viewer: {
+      signedIn: actor.userId !== null,
+      voted,
+      canVote: phase === "open" && !voted && decision.ok,
+      eligible: decision.ok,
+      // Why not, as the policy says: the page words "not eligible" and "not on someone's behalf".
+      refusal: decision.ok ? null : decision.reason,
+      canManage,
+    },
+    paper: canManage ? await paperEntries(kind, id) : null,
+    voters:
+      canManage && phase === "open"
+        ? await eligibleNonVoters(kind, id, communityId, seatsOf)
+        : null,
+  };
 }
 
 /**
@@ -153,8 +174,8 @@ export async function pollPage(actor: Actor, id: number) {
   authorize(actor, "poll.view");
   const phase: Phase = phaseOf(poll);
   const target = await pollTarget(db, poll);
-  const canManage = can(actor, "ballot.enterPaper", { communityId: poll.communityId });
-  const [details, options, voted, tally, community, meeting] = await Promise.all([
+  const seatsOf = poll.electorate === "seatHolders" ? poll.meetingId : null;
+  const [details, options, shared, meeting] = await Promise.all([
     db
       .selectFrom("polls")
       .select(["description", "createdAt"])
@@ -166,13 +187,7 @@ export async function pollPage(actor: Actor, id: number) {
       .where("pollId", "=", id)
       .orderBy("position")
       .execute(),
-    hasVoted("poll", id, actor.userId),
-    counts("poll", id),
-    db
-      .selectFrom("areas")
-      .select(["id", "nameZh", "nameEn"])
-      .where("id", "=", poll.communityId)
-      .executeTakeFirstOrThrow(),
+    votePage(actor, "poll", poll, phase, target, seatsOf),
     poll.meetingId === null
       ? null
       : db
@@ -182,32 +197,17 @@ export async function pollPage(actor: Actor, id: number) {
           .executeTakeFirst(),
   ]);
   // Results: live if the creator chose so, otherwise only once voting has closed.
-  let results: Array<{ optionId: number; votes: number }> | null = null;
-  if (poll.results === "live" || phase === "closed") {
-    const counted = await pollResults(id);
-    results = options.map((o) => ({ optionId: o.id, votes: counted.get(o.id) ?? 0 }));
-  }
+  const counted = poll.results === "live" || phase === "closed" ? await pollResults(id) : null;
+  const results =
+    counted && options.map((o) => ({ optionId: o.id, votes: counted.get(o.id) ?? 0 }));
 
   return {
     poll: { ...poll, ...details },
     options,
     phase,
-    community,
     meeting: meeting ?? null,
     results,
-    ballots: tally.ballots,
-    paperBallots: tally.paper,
-    viewer: viewerOf(actor, "poll.vote", target, phase, voted, canManage),
-    paper: canManage ? await paperEntries("poll", id) : null,
-    voters:
-      canManage && phase === "open"
-        ? await eligibleNonVoters(
-            "poll",
-            id,
-            poll.communityId,
-            poll.electorate === "seatHolders" ? poll.meetingId : null,
-          )
-        : null,
+    ...shared,
   };
 }
 
@@ -218,8 +218,7 @@ export async function roundPage(actor: Actor, id: number) {
   authorize(actor, "budget.view");
   await ensureTallied(id);
   const phase = phaseOf(round);
-  const canManage = can(actor, "ballot.enterPaper", { communityId: round.communityId });
-  const [details, projects, voted, tally, community] = await Promise.all([
+  const [details, projects, shared] = await Promise.all([
     db
       .selectFrom("budgetRounds")
       .select(["description", "talliedAt", "spent", "createdAt"])
@@ -240,29 +239,9 @@ export async function roundPage(actor: Actor, id: number) {
       .where("roundProjects.roundId", "=", id)
       .orderBy("roundProjects.position")
       .execute(),
-    hasVoted("round", id, actor.userId),
-    counts("round", id),
-    db
-      .selectFrom("areas")
-      .select(["id", "nameZh", "nameEn"])
-      .where("id", "=", round.communityId)
-      .executeTakeFirstOrThrow(),
+    votePage(actor, "round", round, phase, { communityId: round.communityId }),
   ]);
-  const target = { communityId: round.communityId };
-  return {
-    round: { ...round, ...details },
-    projects,
-    phase,
-    community,
-    ballots: tally.ballots,
-    paperBallots: tally.paper,
-    viewer: viewerOf(actor, "budget.vote", target, phase, voted, canManage),
-    paper: canManage ? await paperEntries("round", id) : null,
-    voters:
-      canManage && phase === "open"
-        ? await eligibleNonVoters("round", id, round.communityId)
-        : null,
-  };
+  return { round: { ...round, ...details }, projects, phase, ...shared };
 }
 
 /** Polls and rounds of a community (and optionally one meeting), newest first. */

@@ -3,24 +3,10 @@
  * given: a command's transaction, or the database.
  */
 import type { Target } from "~/domain/permissions/policy";
-import type { PollMethod, TallyMethod } from "~/domain/voting/rules";
 import { notFound } from "../rows.server";
 import type { Db } from "../runner/command.server";
 
-export interface PollRow {
-  id: number;
-  communityId: number;
-  meetingId: number | null;
-  question: string;
-  method: PollMethod;
-  maxChoices: number;
-  electorate: "residents" | "seatHolders";
-  results: "live" | "afterClose";
-  opensAt: string;
-  closesAt: string;
-}
-
-export function loadPoll(db: Db, id: number): Promise<PollRow> {
+export function loadPoll(db: Db, id: number) {
   return db
     .selectFrom("polls")
     .select([
@@ -40,7 +26,10 @@ export function loadPoll(db: Db, id: number): Promise<PollRow> {
 }
 
 /** Who may vote: the community's verified residents, or the meeting's invited seat holders. */
-export async function pollTarget(db: Db, poll: PollRow): Promise<Target> {
+export async function pollTarget(
+  db: Db,
+  poll: Awaited<ReturnType<typeof loadPoll>>,
+): Promise<Target> {
   if (poll.electorate === "residents" || poll.meetingId === null) {
     return { communityId: poll.communityId };
   }
@@ -62,20 +51,7 @@ export async function optionIdsOf(db: Db, pollId: number): Promise<number[]> {
   return rows.map((r) => r.id);
 }
 
-export interface RoundRow {
-  id: number;
-  communityId: number;
-  title: string;
-  budget: number;
-  method: TallyMethod;
-  minProjects: number;
-  maxProjects: number | null;
-  opensAt: string;
-  closesAt: string;
-  talliedAt: string | null;
-}
-
-export function loadRound(db: Db, id: number): Promise<RoundRow> {
+export function loadRound(db: Db, id: number) {
   return db
     .selectFrom("budgetRounds")
     .select([
