@@ -104,11 +104,6 @@ export const yuan = (opts: { allowZero?: boolean; max?: number } = {}) =>
     return n > max ? refuse(ctx, "project:errors.amountTooBig", { params: { max } }) : n;
   });
 
-export interface BudgetItem {
-  label: string;
-  amount: number;
-}
-
 /** A proposal's text, place and dates, and its budget rows as typed. */
 const projectFields = z.object({
   title: text({ min: 4, max: PROJECT_MAX.title }),
@@ -133,7 +128,7 @@ function budget<V extends z.output<typeof projectFields>>(v: V, ctx: z.Refinemen
   if (v.itemLabel.length !== v.itemAmount.length || v.itemLabel.length > MAX_BUDGET_ITEMS + 5) {
     return fail("errors.badForm");
   }
-  const items: BudgetItem[] = [];
+  const items: Array<{ label: string; amount: number }> = [];
   for (let i = 0; i < v.itemLabel.length; i++) {
     const rawLabel = v.itemLabel[i]!;
     const rawAmount = v.itemAmount[i]!;
