@@ -21,6 +21,3 @@ export class DomainError extends Error {
 export function isDomainError(e: unknown): e is DomainError {
   return e instanceof DomainError;
 }
-
-/** Field errors of a form: field name → locale key. */
-export type FieldErrors = Record<string, string>;

@@ -48,11 +48,16 @@ const ID_NUMBER = /\d{17}[\dXx]/;
 
 export const charCount = (s: string) => [...s].length;
 
+/** A form's string field: missing is refused as required, anything but one string as the wrong type. */
+export const formString = z.string({
+  required_error: "errors.required",
+  invalid_type_error: "errors.invalidType",
+});
+
 /** A required single-line text field, trimmed, with a length in characters (not UTF-16 units). */
 export function text(opts: { min?: number; max: number; multiline?: boolean }) {
   const min = opts.min ?? 1;
-  return z
-    .string({ required_error: "errors.required", invalid_type_error: "errors.invalidType" })
+  return formString
     .transform((s) => s.normalize("NFC").trim())
     .superRefine((s, ctx) => {
       const n = charCount(s);

@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { ErrorSummary, IntentForm, Notice } from "~/components/forms";
 import { authorize, can } from "~/domain/permissions/policy";
+import { oneOf } from "~/domain/refuse";
 import { parseForm } from "~/domain/validation";
 import { getT } from "~/i18n/i18next.server";
 import { supportedLngs } from "~/i18n/config";
@@ -39,12 +40,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 const preferencesSchema = z.object({
   intent: z.literal("preferences"),
-  lng: z.enum(supportedLngs, { errorMap: () => ({ message: "errors.invalidChoice" }) }),
-  mode: z.enum(["full", "lite"], { errorMap: () => ({ message: "errors.invalidChoice" }) }),
+  lng: oneOf(supportedLngs),
+  mode: oneOf(["full", "lite"]),
   // Optional so that a form rendered before the option existed still saves; absent keeps the cookie.
-  text: z
-    .enum(["normal", "large"], { errorMap: () => ({ message: "errors.invalidChoice" }) })
-    .optional(),
+  text: oneOf(["normal", "large"]).optional(),
 });
 
 export async function action({ request }: ActionFunctionArgs) {

@@ -1,22 +1,11 @@
 import { getDb } from "../../db/client.server";
 import { authorize, type Actor } from "~/domain/permissions/policy";
 
-export interface AuditRow {
-  id: number;
-  at: string;
-  action: string;
-  actorName: string | null;
-  actorDeleted: boolean;
-  subjectType: string;
-  subjectId: number | null;
-  details: Record<string, unknown>;
-}
-
 export async function listAudit(
   actor: Actor,
   communityId: number,
   opts: { before?: number; limit?: number } = {},
-): Promise<AuditRow[]> {
+) {
   authorize(actor, "audit.view", { communityId });
   const limit = Math.min(opts.limit ?? 50, 200);
   let q = getDb()

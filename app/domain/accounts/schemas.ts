@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { refuse } from "../refuse";
-import { text } from "../validation";
+import { charCount, formString, text } from "../validation";
 import { DISPLAY_NAME_MAX, LOGIN_MAX, PASSWORD_MAX, PASSWORD_MIN } from "./limits";
 
 export const PRIVACY_NOTICE_VERSION = "2026-11-27";
@@ -23,28 +23,24 @@ export function parseLoginId(raw: string): LoginId | null {
 }
 
 /** A person named by their login: whom a committee appoints or invites, or adds to a council. */
-export const namedLogin = z
-  .string({ required_error: "errors.required", invalid_type_error: "errors.invalidType" })
-  .transform((s, ctx): LoginId => parseLoginId(s) ?? refuse(ctx, "account:errors.loginFormat"));
+export const namedLogin = formString.transform(
+  (s, ctx): LoginId => parseLoginId(s) ?? refuse(ctx, "account:errors.loginFormat"),
+);
 
-const loginField = z
-  .string({ required_error: "errors.required", invalid_type_error: "errors.invalidType" })
-  .transform((s, ctx) => {
-    if (s.trim() === "") return refuse(ctx, "errors.required");
-    if ([...s].length > LOGIN_MAX)
-      return refuse(ctx, "errors.tooLong", { params: { max: LOGIN_MAX } });
-    return parseLoginId(s) ?? refuse(ctx, "account:errors.loginFormat");
-  });
+const loginField = formString.transform((s, ctx) => {
+  if (s.trim() === "") return refuse(ctx, "errors.required");
+  if (charCount(s) > LOGIN_MAX)
+    return refuse(ctx, "errors.tooLong", { params: { max: LOGIN_MAX } });
+  return parseLoginId(s) ?? refuse(ctx, "account:errors.loginFormat");
+});
 
-const passwordField = z
-  .string({ required_error: "errors.required", invalid_type_error: "errors.invalidType" })
-  .superRefine((s, ctx) => {
-    const n = [...s].length;
-    if (n === 0) refuse(ctx, "errors.required");
-    else if (n < PASSWORD_MIN)
-      refuse(ctx, "account:errors.passwordShort", { params: { min: PASSWORD_MIN } });
-    else if (n > PASSWORD_MAX) refuse(ctx, "errors.tooLong", { params: { max: PASSWORD_MAX } });
-  });
+const passwordField = formString.superRefine((s, ctx) => {
+  const n = charCount(s);
+  if (n === 0) refuse(ctx, "errors.required");
+  else if (n < PASSWORD_MIN)
+    refuse(ctx, "account:errors.passwordShort", { params: { min: PASSWORD_MIN } });
+  else if (n > PASSWORD_MAX) refuse(ctx, "errors.tooLong", { params: { max: PASSWORD_MAX } });
+});
 
 export const registrationSchema = z.object({
   displayName: text({ max: DISPLAY_NAME_MAX }),
@@ -57,10 +53,7 @@ export const registrationSchema = z.object({
 
 export const loginSchema = z.object({
   login: loginField,
-  password: z
-    .string({ required_error: "errors.required", invalid_type_error: "errors.invalidType" })
-    .min(1, "errors.required")
-    .max(PASSWORD_MAX * 4, "errors.tooLong"),
+  password: formString.min(1, "errors.required").max(PASSWORD_MAX * 4, "errors.tooLong"),
 });
 export type LoginInput = z.output<typeof loginSchema>;
 

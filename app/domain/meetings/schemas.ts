@@ -4,7 +4,7 @@ import type { MeetingStatus } from "./rules";
 import { namedLogin } from "../accounts/schemas";
 import { oneOf, refuse } from "../refuse";
 import { fromChinaTime } from "../time";
-import { formChoice, formId, text } from "../validation";
+import { formChoice, formId, text, formString } from "../validation";
 import {
   AGENDA_TITLE_MAX,
   CAPACITY_MAX,
@@ -37,14 +37,12 @@ export const councilSchema = z.object({
 export const councilMemberSchema = z.object({ login: namedLogin });
 
 /** A datetime-local value, read as China time (the platform serves Hangzhou). */
-export const chinaDateTime = z
-  .string({ required_error: "errors.required", invalid_type_error: "errors.invalidType" })
-  .transform((s, ctx) => {
-    if (s.trim() === "") return refuse(ctx, "errors.required");
-    const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})$/.exec(s.trim());
-    const d = m ? fromChinaTime(m[1]!, m[2]) : null;
-    return d ? d.toISOString() : refuse(ctx, "meeting:errors.badDateTime");
-  });
+export const chinaDateTime = formString.transform((s, ctx) => {
+  if (s.trim() === "") return refuse(ctx, "errors.required");
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})$/.exec(s.trim());
+  const d = m ? fromChinaTime(m[1]!, m[2]) : null;
+  return d ? d.toISOString() : refuse(ctx, "meeting:errors.badDateTime");
+});
 
 const minutesField = z.coerce
   .number({ invalid_type_error: "errors.invalidType" })
@@ -136,8 +134,7 @@ export const commitmentSchema = z.object({
   what: text({ max: COMMITMENT_MAX }),
   ownerKind: oneOf(OWNER_KINDS),
   ownerName: text({ max: OWNER_NAME_MAX }),
-  dueDate: z
-    .string({ required_error: "errors.required", invalid_type_error: "errors.invalidType" })
+  dueDate: formString
     .regex(/^\d{4}-\d{2}-\d{2}$/, "meeting:errors.badDate")
     .refine((s) => fromChinaTime(s) !== null, "meeting:errors.badDate"),
   agendaItemId: z

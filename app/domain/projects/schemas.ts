@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { parseLoginId, type LoginId } from "../accounts/schemas";
 import { oneOf, refuse } from "../refuse";
-import { id, text } from "../validation";
+import { id, text, formString } from "../validation";
 import {
   COMMENT_MAX,
   MAX_BUDGET_ITEMS,
@@ -80,38 +80,29 @@ export const invitationSchema = z.object({
 });
 
 /** A calendar date (YYYY-MM-DD) that exists. */
-const date = z
-  .string({ required_error: "errors.required", invalid_type_error: "errors.invalidType" })
-  .transform((s, ctx) => {
-    const v = s.trim();
-    if (v === "") return refuse(ctx, "errors.required");
-    const d = new Date(`${v}T00:00:00Z`);
-    const exists = !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
-    return /^\d{4}-\d{2}-\d{2}$/.test(v) && exists ? v : refuse(ctx, "project:errors.badDate");
-  });
+const date = formString.transform((s, ctx) => {
+  const v = s.trim();
+  if (v === "") return refuse(ctx, "errors.required");
+  const d = new Date(`${v}T00:00:00Z`);
+  const exists = !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
+  return /^\d{4}-\d{2}-\d{2}$/.test(v) && exists ? v : refuse(ctx, "project:errors.badDate");
+});
 
 /**
  * Whole yuan as typed: digits only. "12.5", "-3", "1e3", "１２" (full-width) and "0" are refused,
  * not rounded: a budget is a promise and must say exactly what it means.
  */
 export const yuan = (opts: { allowZero?: boolean; max?: number } = {}) =>
-  z
-    .string({ required_error: "errors.required", invalid_type_error: "errors.invalidType" })
-    .transform((s, ctx) => {
-      const v = s.trim().replace(/,/g, "");
-      if (v === "") return refuse(ctx, "errors.required");
-      const n = /^\d{1,9}$/.test(v) ? Number(v) : NaN;
-      if (!Number.isSafeInteger(n) || (n === 0 && !opts.allowZero)) {
-        return refuse(ctx, "project:errors.amountWhole");
-      }
-      const max = opts.max ?? MAX_ITEM_YUAN;
-      return n > max ? refuse(ctx, "project:errors.amountTooBig", { params: { max } }) : n;
-    });
-
-export interface BudgetItem {
-  label: string;
-  amount: number;
-}
+  formString.transform((s, ctx) => {
+    const v = s.trim().replace(/,/g, "");
+    if (v === "") return refuse(ctx, "errors.required");
+    const n = /^\d{1,9}$/.test(v) ? Number(v) : NaN;
+    if (!Number.isSafeInteger(n) || (n === 0 && !opts.allowZero)) {
+      return refuse(ctx, "project:errors.amountWhole");
+    }
+    const max = opts.max ?? MAX_ITEM_YUAN;
+    return n > max ? refuse(ctx, "project:errors.amountTooBig", { params: { max } }) : n;
+  });
 
 /** A proposal's text, place and dates, and its budget rows as typed. */
 const projectFields = z.object({
@@ -137,7 +128,7 @@ function budget<V extends z.output<typeof projectFields>>(v: V, ctx: z.Refinemen
   if (v.itemLabel.length !== v.itemAmount.length || v.itemLabel.length > MAX_BUDGET_ITEMS + 5) {
     return fail("errors.badForm");
   }
-  const items: BudgetItem[] = [];
+  const items: Array<{ label: string; amount: number }> = [];
   for (let i = 0; i < v.itemLabel.length; i++) {
     const rawLabel = v.itemLabel[i]!;
     const rawAmount = v.itemAmount[i]!;

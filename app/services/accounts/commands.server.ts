@@ -8,6 +8,7 @@ import { z } from "zod";
 import { DomainError } from "~/domain/errors";
 import { loginSchema, PRIVACY_NOTICE_VERSION, registrationSchema } from "~/domain/accounts/schemas";
 import { ANONYMOUS, type Action } from "~/domain/permissions/policy";
+import { formString } from "~/domain/validation";
 import { endSittingsIn } from "../assistance/commands.server";
 import { command, run, type RunCtx } from "../runner/command.server";
 import { checkCredentials, passwordMatches } from "./credentials.server";
@@ -157,9 +158,7 @@ export const revokeSession = command({
 export const deleteAccount = command({
   action: "account.delete",
   input: z.object({
-    password: z
-      .string({ required_error: "errors.required", invalid_type_error: "errors.invalidType" })
-      .min(1, "errors.required"),
+    password: formString.min(1, "errors.required"),
   }),
   prepare: async (input, actor) =>
     actor.userId !== null && (await passwordMatches(actor.userId, input.password)),

@@ -84,15 +84,7 @@ export async function sessionFromToken(
   };
 }
 
-export interface SessionInfo {
-  id: string;
-  createdAt: string;
-  lastSeenAt: string;
-  userAgent: string | null;
-  current: boolean;
-}
-
-export async function listSessions(userId: number, currentId: string): Promise<SessionInfo[]> {
+export async function listSessions(userId: number, currentId: string) {
   const rows = await getDb()
     .selectFrom("sessions")
     .select(["id", "createdAt", "lastSeenAt", "userAgent"])

@@ -3,21 +3,13 @@
  * (every request asks), and the resident's own history of what was done for them.
  */
 import { sql } from "kysely";
-import type { Consent } from "../../../db/schema";
 import { getDb } from "../../../db/client.server";
 import { containsText } from "../../../db/portable";
 import { authorize, type Actor } from "~/domain/permissions/policy";
 import type { OpenSitting } from "./actor";
 
-export interface ResidentMatch {
-  id: number;
-  displayName: string;
-  status: "pending" | "verified";
-  assistedRegistration: boolean;
-}
-
 /** Residents of the helper's community whose name contains the query (the window's look-up). */
-export async function findResidents(helper: Actor, query: string): Promise<ResidentMatch[]> {
+export async function findResidents(helper: Actor, query: string) {
   const signedIn = authorize(helper, "assist.start", {
     communityId: helper.committeeOf ?? undefined,
   });
@@ -94,27 +86,8 @@ export async function sittingOfSession(sessionId: string): Promise<OpenSitting |
   };
 }
 
-export interface HistoryEntry {
-  sittingId: number;
-  helperName: string | null;
-  communityId: number;
-  consent: Consent;
-  startedAt: string;
-  endedAt: string | null;
-  actions: Array<{
-    action: string;
-    at: string;
-    subjectType: string;
-    subjectId: number | null;
-    subjectTitle: string | null;
-  }>;
-}
-
 /** Everything done for this person at the service window, newest sitting first. */
-export async function assistanceHistory(actor: Actor): Promise<{
-  sittings: HistoryEntry[];
-  registration: { helperName: string | null; consent: Consent; at: string } | null;
-}> {
+export async function assistanceHistory(actor: Actor) {
   const { userId } = authorize(actor, "assist.viewOwn", { ownerId: actor.userId ?? undefined });
   const db = getDb();
   const [sittings, actions, registration] = await Promise.all([

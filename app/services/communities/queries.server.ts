@@ -42,17 +42,7 @@ export async function getArea(id: number): Promise<Area | undefined> {
   return getDb().selectFrom("areas").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
-export interface CommunityPage {
-  community: Area;
-  /** From the district down to the community's street. */
-  ancestors: Area[];
-  grids: Area[];
-  committee: Array<{ id: number; userId: number; displayName: string; since: string }>;
-  verifiedCount: number;
-  pendingCount: number;
-}
-
-export async function communityPage(id: number): Promise<CommunityPage | null> {
+export async function communityPage(id: number) {
   const db = getDb();
   const community = await getArea(id);
   if (!community || community.level !== "community") return null;
@@ -89,6 +79,7 @@ export async function communityPage(id: number): Promise<CommunityPage | null> {
   const count = (s: string) => Number(counts.find((c) => c.status === s)?.n ?? 0);
   return {
     community,
+    /** From the district down to the community's street. */
     ancestors,
     grids,
     committee,
@@ -123,15 +114,7 @@ export async function gridOptions(communityIds: readonly number[]) {
   return rows.map((r) => ({ ...r, parentId: r.parentId ?? 0 }));
 }
 
-export interface PendingRequest {
-  id: number;
-  userId: number;
-  displayName: string;
-  login: string;
-  requestedAt: string;
-}
-
-export async function listPending(actor: Actor, communityId: number): Promise<PendingRequest[]> {
+export async function listPending(actor: Actor, communityId: number) {
   authorize(actor, "membership.viewPending", { communityId });
   const rows = await getDb()
     .selectFrom("memberships")
@@ -173,23 +156,7 @@ export async function membershipFor(userId: number, communityId: number) {
 const WEEK_MS = 7 * 86_400_000;
 const MONTH_MS = 30 * 86_400_000;
 
-export interface CommunityNews {
-  communityId: number;
-  nameZh: string;
-  nameEn: string;
-  myStatus: MembershipStatus | "committee";
-  verifiedCount: number;
-  newResidentsThisWeek: number;
-  committeeChanges: Array<{
-    at: string;
-    action: "committee.appoint" | "committee.end";
-    name: string;
-  }>;
-  /** Only for the committee of this community. */
-  pendingRequests: number | null;
-}
-
-export async function homeNews(actor: Actor): Promise<CommunityNews[]> {
+export async function homeNews(actor: Actor) {
   if (actor.userId === null) return [];
   const db = getDb();
   const mine = await db
@@ -198,12 +165,9 @@ export async function homeNews(actor: Actor): Promise<CommunityNews[]> {
     .select(["areas.id", "areas.nameZh", "areas.nameEn", "memberships.status"])
     .where("memberships.userId", "=", actor.userId)
     .execute();
-  const list: Array<{
-    id: number;
-    nameZh: string;
-    nameEn: string;
-    status: CommunityNews["myStatus"];
-  }> = mine.map((m) => ({ ...m }));
+  const list: Array<
+    Omit<(typeof mine)[number], "status"> & { status: MembershipStatus | "committee" }
+  > = mine;
   if (actor.committeeOf !== null && !list.some((m) => m.id === actor.committeeOf)) {
     const area = await db
       .selectFrom("areas")
@@ -252,6 +216,7 @@ export async function homeNews(actor: Actor): Promise<CommunityNews[]> {
           action: ch.action as "committee.appoint" | "committee.end",
           name: String((JSON.parse(ch.details) as { displayName?: string }).displayName ?? ""),
         })),
+        // Only for the committee of this community.
         pendingRequests: actor.committeeOf === c.id ? Number(counts.pending) : null,
       };
     }),

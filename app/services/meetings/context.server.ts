@@ -3,7 +3,6 @@
  * and the room's switches. Read by every command of a meeting and of its room, and by the pages.
  */
 import { getDb } from "../../../db/client.server";
-import type { MeetingStatus } from "../../../db/schema";
 import { z } from "zod";
 import type { Target } from "~/domain/permissions/policy";
 import { id } from "~/domain/validation";
@@ -11,17 +10,7 @@ import { onEvent } from "../events.server";
 import { notFound } from "../rows.server";
 import type { AuditEntry, Db, Trx } from "../runner/command.server";
 
-export interface MeetingContext {
-  id: number;
-  councilId: number;
-  communityId: number;
-  status: MeetingStatus;
-  isPublic: boolean;
-  roomOpen: boolean;
-  slowModeSeconds: number;
-  currentAgendaItemId: number | null;
-  seatHolders: number[];
-}
+export type MeetingContext = Awaited<ReturnType<typeof loadMeetingContext>>;
 
 /**
  * Meeting contexts are read on every message; they change rarely, and every change emits an event.
@@ -55,7 +44,7 @@ export async function meetingContext(meetingId: number): Promise<MeetingContext>
 }
 
 /** Reads the context, uncached; 404 when there is no such meeting. */
-export async function loadMeetingContext(db: Db, meetingId: number): Promise<MeetingContext> {
+export async function loadMeetingContext(db: Db, meetingId: number) {
   const m = await db
     .selectFrom("meetings")
     .innerJoin("councils", "councils.id", "meetings.councilId")

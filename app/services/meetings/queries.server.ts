@@ -9,18 +9,6 @@ import { can, type Actor } from "~/domain/permissions/policy";
 import { isOpenForPeople, isOverdue, SEAT_KINDS } from "~/domain/meetings/rules";
 import { meetingContext, targetOf } from "./context.server";
 
-export interface CommitmentView {
-  id: number;
-  meetingId: number;
-  meetingTopic: string;
-  what: string;
-  ownerKind: "person" | "department" | "organisation";
-  ownerName: string;
-  dueDate: string;
-  status: "open" | "in_progress" | "done" | "dropped";
-  overdue: boolean;
-}
-
 /** Commitments of a council's meetings (or of every council of a community), newest due last. */
 export async function commitmentsOf(
   where: { councilId?: number; areaId?: number },
@@ -45,16 +33,7 @@ export async function commitmentsOf(
   if (where.areaId !== undefined) q = q.where("councils.areaId", "=", where.areaId);
   if (openOnly) q = q.where("commitments.status", "in", ["open", "in_progress"]);
   const rows = await q.execute();
-  return rows.map((r): CommitmentView => ({ ...r, overdue: isOverdue(r) }));
-}
-
-export interface MeetingSummary {
-  id: number;
-  topic: string;
-  startsAt: string;
-  endsAt: string;
-  place: string;
-  status: "scheduled" | "live" | "closed" | "published";
+  return rows.map((r) => ({ ...r, overdue: isOverdue(r) }));
 }
 
 /** The place a council belongs to (always there: councils point at their area). */
@@ -70,7 +49,7 @@ export async function councilPage(councilId: number) {
     .executeTakeFirst();
   if (!council) return null;
   const area = await areaOf(council.areaId);
-  const meetings: MeetingSummary[] = await db
+  const meetings = await db
     .selectFrom("meetings")
     .select(["id", "topic", "startsAt", "endsAt", "place", "status"])
     .where("councilId", "=", councilId)

@@ -40,18 +40,7 @@ export interface DirectoryFilters {
   page?: number;
 }
 
-export interface DirectoryEntry {
-  id: number;
-  name: string;
-  tier: OrganisationTier;
-  description: string;
-  services: ServiceArea[];
-  completed: number;
-}
-
-export async function listOrganisations(
-  filters: DirectoryFilters,
-): Promise<{ items: DirectoryEntry[]; total: number; searched: boolean }> {
+export async function listOrganisations(filters: DirectoryFilters) {
   const db = getDb();
   let q = db.selectFrom("organisations").where("organisations.status", "=", "verified");
   const expression = filters.q ? matchExpression(filters.q) : null;
@@ -122,13 +111,6 @@ async function servicesOf(ids: number[]): Promise<Map<number, ServiceArea[]>> {
   return out;
 }
 
-export interface OrganisationMemberView {
-  userId: number;
-  displayName: string;
-  role: "admin" | "member";
-  status: "invited" | "active";
-}
-
 export async function organisationPage(actor: Actor, id: number) {
   const db = getDb();
   const org = await orNull(loadOrg(db, id));
@@ -192,7 +174,7 @@ export async function organisationPage(actor: Actor, id: number) {
     services: services.get(id) ?? [],
     communities,
     // Who belongs to an organisation is public only as a count; names are for its members.
-    members: isMember ? (members as OrganisationMemberView[]) : [],
+    members: isMember ? members : [],
     memberCount: members.filter((m) => m.status === "active").length,
     projects,
     record: {

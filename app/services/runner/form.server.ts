@@ -33,22 +33,15 @@ export function parseInput<S extends z.ZodTypeAny>(
  * Runs a command from a posted form. `done` turns the result into the answer (usually a redirect
  * back to the page with `?done=…`); every refusal becomes the form's 4xx answer.
  */
-export async function submit<S extends z.ZodTypeAny, L, R, A extends Action, P>(
+export function submit<S extends z.ZodTypeAny, L, R, A extends Action, P>(
   cmd: Command<S, L, R, A, P>,
   actor: Actor,
   form: FormObject,
   done: (result: R, input: z.output<S>) => Response | Promise<Response>,
   opts: SubmitOptions = {},
 ): Promise<Response> {
-  const parsed = parseInput(cmd.input, form, opts);
-  if (!parsed.ok) return parsed.response;
-  let result: R;
-  try {
-    result = await run(cmd, actor, parsed.input, opts);
-  } catch (e) {
-    return refusalFrom(e, form, opts.omit);
-  }
-  return done(result, parsed.input);
+  // Parsed, run and answered as a read is, only the read is the command.
+  return lookup(cmd.input, (input, a) => run(cmd, a, input, opts), done).submit(actor, form, opts);
 }
 
 /** One of a page's forms: the command it sends, and the answer once the command has run. */
