@@ -10,7 +10,7 @@ import { DomainError } from "~/domain/errors";
 import type { Actor, Target } from "~/domain/permissions/policy";
 import { MAX_SLOW_MODE_SECONDS, RATE_MAX } from "~/domain/meetings/rules";
 import { loadMeetingContext, targetOf, type MeetingContext } from "../meetings/context.server";
-import type { Trx } from "../runner/command.server";
+import type { Db, Trx } from "../runner/command.server";
 
 /**
  * The policy target of a room: its community, its seat holders, whether it is public. `targetOf`
@@ -40,6 +40,24 @@ export async function loadMessage(
 }
 
 export type LoadedMessage = Awaited<ReturnType<typeof loadMessage>>;
+
+/** An audit entry about something in the room (a message, someone), with its meeting. */
+export const about = (
+  meeting: MeetingContext,
+  subjectType: "message" | "user",
+  subjectId: number,
+  details: Record<string, unknown>,
+) => ({
+  areaId: meeting.communityId,
+  subjectType,
+  subjectId,
+  details: { ...details, meetingId: meeting.id },
+});
+
+export const aboutMessage = (
+  { message, meeting }: LoadedMessage,
+  details: Record<string, unknown>,
+) => about(meeting, "message", message.id, details);
 
 /**
  * What posting decides on, in one query (a busy room posts many times a second): the room's state,
@@ -105,6 +123,16 @@ export async function loadForPosting(trx: Trx, actor: Actor, meetingId: number, 
       .sort((a, b) => b.getTime() - a.getTime()),
   };
 }
+
+/** The speaker queue in its order: first raised, first in line. */
+export const speakerQueue = (db: Db, meetingId: number) =>
+  db
+    .selectFrom("speakerQueue")
+    .innerJoin("users", "users.id", "speakerQueue.userId")
+    .select(["speakerQueue.userId", "users.displayName", "speakerQueue.raisedAt"])
+    .where("speakerQueue.meetingId", "=", meetingId)
+    .orderBy("speakerQueue.raisedAt")
+    .orderBy("speakerQueue.userId");
 
 /** Someone leaves the speaker queue; false if they were not in it. */
 export async function leaveQueue(trx: Trx, meetingId: number, userId: number): Promise<boolean> {

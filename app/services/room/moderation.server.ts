@@ -42,11 +42,14 @@ import {
 } from "../runner/command.server";
 import { lowerHand } from "./commands.server";
 import {
+  about,
+  aboutMessage,
   hiding,
   leaveQueue,
   loadMessage,
   messageChanged,
   roomTarget,
+  speakerQueue,
   stateChanged,
   updateMessage,
   type LoadedMessage,
@@ -100,22 +103,6 @@ function moderate<I, L, S extends z.ZodType<I, z.ZodTypeDef, unknown>, R>(
     audit: spec.audit,
   });
 }
-
-/** An audit entry about a message, with its meeting. */
-const aboutMessage = ({ message, meeting }: LoadedMessage, details: Record<string, unknown>) => ({
-  areaId: meeting.communityId,
-  subjectType: "message",
-  subjectId: message.id,
-  details: { ...details, meetingId: message.meetingId },
-});
-
-/** An audit entry about someone in the room, with the meeting. */
-const aboutUser = (meeting: MeetingContext, userId: number, details: Record<string, unknown>) => ({
-  areaId: meeting.communityId,
-  subjectType: "user",
-  subjectId: userId,
-  details: { ...details, meetingId: meeting.id },
-});
 
 /** A moderator has looked at the message: its open flags no longer count towards hiding it. */
 const reviewFlags = (trx: Trx, messageId: number, at: string) =>
@@ -191,7 +178,7 @@ export const muteUser = moderate(onRoom, {
     return { reason, displayName: user.displayName };
   },
   audit: ({ input, loaded }, { reason, displayName }) =>
-    aboutUser(loaded, input.userId, {
+    about(loaded, "user", input.userId, {
       change: "muted",
       minutes: input.minutes,
       reason,
@@ -209,7 +196,7 @@ export const unmuteUser = moderate(onRoom, {
       .executeTakeFirst();
     if (result.numDeletedRows === 0n) throw new DomainError(404, "meeting:errors.notMuted");
   },
-  audit: ({ input, loaded }) => aboutUser(loaded, input.userId, { change: "unmuted" }),
+  audit: ({ input, loaded }) => about(loaded, "user", input.userId, { change: "unmuted" }),
 });
 
 const openCommand = (open: boolean) =>
@@ -261,13 +248,7 @@ export const giveFloor = moderate(onRoom, {
     if (!(TURN_SECONDS as readonly number[]).includes(input.seconds)) {
       throw new DomainError(400, "errors.invalidChoice", {}, "seconds");
     }
-    let q = trx
-      .selectFrom("speakerQueue")
-      .innerJoin("users", "users.id", "speakerQueue.userId")
-      .select(["speakerQueue.userId", "users.displayName"])
-      .where("speakerQueue.meetingId", "=", meeting.id)
-      .orderBy("speakerQueue.raisedAt")
-      .orderBy("speakerQueue.userId");
+    let q = speakerQueue(trx, meeting.id);
     if (input.userId !== undefined) q = q.where("speakerQueue.userId", "=", input.userId);
     const next = await q.executeTakeFirst();
     if (!next) {
@@ -282,7 +263,7 @@ export const giveFloor = moderate(onRoom, {
     return { userId: next.userId, until, displayName: next.displayName };
   },
   audit: ({ input, loaded }, { userId, displayName }) =>
-    aboutUser(loaded, userId, { change: "floor", seconds: input.seconds, displayName }),
+    about(loaded, "user", userId, { change: "floor", seconds: input.seconds, displayName }),
 });
 
 export const endFloor = moderate(onRoom, {
