@@ -29,6 +29,7 @@ import {
   loadMessage,
   messageChanged,
   roomTarget,
+  runningMute,
   stateChanged,
   updateMessage,
 } from "./load.server";
@@ -149,13 +150,7 @@ export const raiseHand = command({
   input: meetingInput,
   load: async ({ trx, actor, input, now }) => ({
     meeting: await loadMeetingContext(trx, input.meetingId),
-    muted: await trx
-      .selectFrom("roomMutes")
-      .select("until")
-      .where("meetingId", "=", input.meetingId)
-      .where("userId", "=", actor.userId ?? -1)
-      .where("until", ">", now.toISOString())
-      .executeTakeFirst(),
+    muted: await runningMute(trx, input.meetingId, actor.userId ?? -1, now).executeTakeFirst(),
   }),
   target: ({ meeting }) => roomTarget(meeting),
   run: async ({ trx, actor, loaded: { meeting, muted }, now, at, emit }) => {

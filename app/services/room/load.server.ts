@@ -59,6 +59,15 @@ export const aboutMessage = (
   details: Record<string, unknown>,
 ) => about(meeting, "message", message.id, details);
 
+/** Until when someone is muted in the room, while a mute runs. */
+export const runningMute = (db: Db, meetingId: number, userId: number, now: Date) =>
+  db
+    .selectFrom("roomMutes")
+    .select("until")
+    .where("roomMutes.meetingId", "=", meetingId)
+    .where("roomMutes.userId", "=", userId)
+    .where("roomMutes.until", ">", now.toISOString());
+
 /**
  * What posting decides on, in one query (a busy room posts many times a second): the room's state,
  * whether the author holds a seat, their name, any running mute, and the times of their latest
@@ -87,13 +96,7 @@ export async function loadForPosting(trx: Trx, actor: Actor, meetingId: number, 
         .where("seatInvites.userId", "=", userId)
         .as("seatHolder"),
       eb.selectFrom("users").select("displayName").where("users.id", "=", userId).as("author"),
-      eb
-        .selectFrom("roomMutes")
-        .select("until")
-        .where("roomMutes.meetingId", "=", meetingId)
-        .where("roomMutes.userId", "=", userId)
-        .where("roomMutes.until", ">", now.toISOString())
-        .as("mutedUntil"),
+      runningMute(trx, meetingId, userId, now).as("mutedUntil"),
       sql<string | null>`(select ${listAgg(trx, sql.ref("t.created_at"), "|")} from (
           select r.created_at from room_messages r
           where r.meeting_id = ${meetingId} and r.user_id = ${userId}
@@ -103,20 +106,16 @@ export async function loadForPosting(trx: Trx, actor: Actor, meetingId: number, 
     .where("meetings.id", "=", meetingId)
     .executeTakeFirst();
   if (!m) throw new DomainError(404, "meeting:errors.meetingNotFound");
+  const { isPublic, roomOpen, seatHolder, author, recent, ...rest } = m;
   return {
-    id: m.id,
-    communityId: m.communityId,
-    status: m.status,
-    isPublic: m.isPublic === 1,
-    roomOpen: m.roomOpen === 1,
-    slowModeSeconds: m.slowModeSeconds,
-    currentAgendaItemId: m.currentAgendaItemId,
+    ...rest,
+    isPublic: isPublic === 1,
+    roomOpen: roomOpen === 1,
     // Only whether this author holds a seat matters to the policy here.
-    seatHolders: m.seatHolder === null ? [] : [m.seatHolder],
-    author: m.author ?? "",
-    mutedUntil: m.mutedUntil,
+    seatHolders: seatHolder === null ? [] : [seatHolder],
+    author: author ?? "",
     // Newest first, as the pacing rules read them.
-    recent: (m.recent ?? "")
+    recent: (recent ?? "")
       .split("|")
       .filter(Boolean)
       .map((t) => new Date(t))

@@ -115,6 +115,11 @@ const reviewFlags = (trx: Trx, messageId: number, at: string) =>
 const updateMeeting = (trx: Trx, meeting: MeetingContext, set: Updateable<MeetingsTable>) =>
   trx.updateTable("meetings").set(set).where("id", "=", meeting.id).execute();
 
+/** Server callers skip the form: the same bounds hold for them. */
+function refuseOutside(n: number, min: number, max: number, key: string, field: string) {
+  if (!Number.isInteger(n) || n < min || n > max) throw new DomainError(400, key, { max }, field);
+}
+
 /** Hides a message with a reason; its flags count as reviewed. */
 export const hideMessage = moderate(onMessage, {
   input: hideInput,
@@ -156,9 +161,7 @@ export const muteUser = moderate(onRoom, {
   change: async ({ trx, actor, input, loaded: meeting, now }) => {
     const reason = checked(reasonText, input.reason, "reason");
     const { minutes } = input;
-    if (!Number.isInteger(minutes) || minutes < 1 || minutes > MAX_MUTE_MINUTES) {
-      throw new DomainError(400, "meeting:errors.badMute", { max: MAX_MUTE_MINUTES }, "minutes");
-    }
+    refuseOutside(minutes, 1, MAX_MUTE_MINUTES, "meeting:errors.badMute", "minutes");
     if (input.userId === actor.userId) throw new DomainError(409, "meeting:errors.muteSelf");
     const user = await trx
       .selectFrom("users")
@@ -215,14 +218,7 @@ export const reopenRoom = openCommand(true);
 export const setSlowMode = moderate(onRoom, {
   input: slowModeInput,
   change: async ({ trx, input: { seconds }, loaded: meeting }) => {
-    if (!Number.isInteger(seconds) || seconds < 0 || seconds > MAX_SLOW_MODE_SECONDS) {
-      throw new DomainError(
-        400,
-        "meeting:errors.badSlowMode",
-        { max: MAX_SLOW_MODE_SECONDS },
-        "seconds",
-      );
-    }
+    refuseOutside(seconds, 0, MAX_SLOW_MODE_SECONDS, "meeting:errors.badSlowMode", "seconds");
     await updateMeeting(trx, meeting, { slowModeSeconds: seconds });
   },
   audit: ({ input, loaded }) =>
