@@ -19,6 +19,9 @@ export interface RoomLiveData {
   state: RoomState;
 }
 
+/** One of each message, the last copy of it winning, in the order they first came. */
+const byId = (ms: MessageView[]) => [...new Map(ms.map((m) => [m.id, m])).values()];
+
 export function useRoomLive(data: RoomLiveData) {
   const { t } = useTranslation("meeting");
   const [live, setLive] = useState<MessageView[]>([]);
@@ -34,11 +37,7 @@ export function useRoomLive(data: RoomLiveData) {
   const socketRef = useSocket(key, (socket, revalidate) => {
     const add = (ms: MessageView[]) => {
       for (const m of ms) lastId.current = Math.max(lastId.current, m.id);
-      setLive((old) => {
-        const byId = new Map(old.map((m) => [m.id, m]));
-        for (const m of ms) byId.set(m.id, m);
-        return [...byId.values()];
-      });
+      setLive((old) => byId([...old, ...ms]));
     };
     socket.on("connect", () => {
       // On every (re)connect ask for exactly what came after the last message we have.
@@ -73,10 +72,8 @@ export function useRoomLive(data: RoomLiveData) {
 
   const messages = useMemo(() => {
     if (data.paged) return data.messages;
-    const byId = new Map<number, MessageView>();
-    for (const m of live) byId.set(m.id, m);
-    for (const m of data.messages) byId.set(m.id, m); // the server's latest word wins
-    return [...byId.values()].sort((a, b) => b.id - a.id);
+    // The server's latest word wins.
+    return byId([...live, ...data.messages]).sort((a, b) => b.id - a.id);
   }, [live, data.messages, data.paged]);
 
   return {

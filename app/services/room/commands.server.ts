@@ -24,7 +24,7 @@ import { messageView } from "./queries.server";
 import {
   aboutMessage,
   hiding,
-  leaveQueue,
+  removeFrom,
   loadForPosting,
   loadMessage,
   messageChanged,
@@ -178,7 +178,7 @@ export const lowerHand = command({
   actionFor: (_input, loaded) => (loaded.own ? "queue.raise" : "room.moderate"),
   target: ({ meeting }) => roomTarget(meeting),
   run: async ({ trx, actor, input, loaded: { meeting }, emit }) => {
-    if (!(await leaveQueue(trx, meeting.id, input.userId ?? actor.userId))) {
+    if (!(await removeFrom(trx, "speakerQueue", meeting.id, input.userId ?? actor.userId))) {
       throw new DomainError(404, "meeting:errors.notInQueue");
     }
     emit(stateChanged(meeting));

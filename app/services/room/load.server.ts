@@ -133,10 +133,15 @@ export const speakerQueue = (db: Db, meetingId: number) =>
     .orderBy("speakerQueue.raisedAt")
     .orderBy("speakerQueue.userId");
 
-/** Someone leaves the speaker queue; false if they were not in it. */
-export async function leaveQueue(trx: Trx, meetingId: number, userId: number): Promise<boolean> {
+/** Someone leaves the speaker queue, or their mute is lifted; false if there was none. */
+export async function removeFrom(
+  trx: Trx,
+  table: "speakerQueue" | "roomMutes",
+  meetingId: number,
+  userId: number,
+): Promise<boolean> {
   const result = await trx
-    .deleteFrom("speakerQueue")
+    .deleteFrom(table)
     .where("meetingId", "=", meetingId)
     .where("userId", "=", userId)
     .executeTakeFirst();

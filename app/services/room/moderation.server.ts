@@ -45,7 +45,7 @@ import {
   about,
   aboutMessage,
   hiding,
-  leaveQueue,
+  removeFrom,
   loadMessage,
   messageChanged,
   roomTarget,
@@ -177,7 +177,7 @@ export const muteUser = moderate(onRoom, {
         oc.columns(["meetingId", "userId"]).doUpdateSet({ until, reason, mutedBy: actor.userId }),
       )
       .execute();
-    await leaveQueue(trx, meeting.id, user.id);
+    await removeFrom(trx, "speakerQueue", meeting.id, user.id);
     return { reason, displayName: user.displayName };
   },
   audit: ({ input, loaded }, { reason, displayName }) =>
@@ -192,12 +192,9 @@ export const muteUser = moderate(onRoom, {
 export const unmuteUser = moderate(onRoom, {
   input: unmuteInput,
   change: async ({ trx, input, loaded: meeting }) => {
-    const result = await trx
-      .deleteFrom("roomMutes")
-      .where("meetingId", "=", meeting.id)
-      .where("userId", "=", input.userId)
-      .executeTakeFirst();
-    if (result.numDeletedRows === 0n) throw new DomainError(404, "meeting:errors.notMuted");
+    if (!(await removeFrom(trx, "roomMutes", meeting.id, input.userId))) {
+      throw new DomainError(404, "meeting:errors.notMuted");
+    }
   },
   audit: ({ input, loaded }) => about(loaded, "user", input.userId, { change: "unmuted" }),
 });
@@ -255,7 +252,7 @@ export const giveFloor = moderate(onRoom, {
     }
     const until = new Date(now.getTime() + input.seconds * 1000).toISOString();
     await updateMeeting(trx, meeting, { floorUserId: next.userId, floorUntil: until });
-    await leaveQueue(trx, meeting.id, next.userId);
+    await removeFrom(trx, "speakerQueue", meeting.id, next.userId);
     return { userId: next.userId, until, displayName: next.displayName };
   },
   audit: ({ input, loaded }, { userId, displayName }) =>
