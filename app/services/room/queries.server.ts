@@ -45,14 +45,12 @@ function messages() {
     .select("users.displayName as author");
 }
 
-async function readableRoom(actor: Actor, meetingId: number): Promise<MeetingContext> {
+/** The room, if this reader may read it, and whether they moderate it. */
+async function readableRoom(actor: Actor, meetingId: number) {
   const ctx = await meetingContext(meetingId);
   authorize(actor, "room.read", targetOf(ctx));
-  return ctx;
+  return { ctx, moderator: can(actor, "room.moderate", targetOf(ctx)) };
 }
-
-const isModerator = (actor: Actor, ctx: MeetingContext) =>
-  can(actor, "room.moderate", targetOf(ctx));
 
 /**
  * A page of messages in id order: the latest (no cursor), older than `before`, or newer than
@@ -63,7 +61,7 @@ export async function history(
   meetingId: number,
   opts: { before?: number; after?: number; limit?: number } = {},
 ): Promise<{ messages: MessageView[]; more: boolean }> {
-  const ctx = await readableRoom(actor, meetingId);
+  const { moderator } = await readableRoom(actor, meetingId);
   const limit = Math.min(Math.max(opts.limit ?? HISTORY_PAGE, 1), HISTORY_MAX);
   let q = messages()
     .where("roomMessages.meetingId", "=", meetingId)
@@ -78,15 +76,14 @@ export async function history(
   const more = rows.length > limit;
   const page = rows.slice(0, limit);
   if (opts.after === undefined) page.reverse();
-  const moderator = isModerator(actor, ctx);
   return { messages: page.map((r) => messageView(r, actor, moderator)), more };
 }
 
 export async function getMessage(actor: Actor, messageId: number): Promise<MessageView> {
   const row = await messages().where("roomMessages.id", "=", messageId).executeTakeFirst();
   if (!row) throw new DomainError(404, "meeting:errors.messageNotFound");
-  const ctx = await readableRoom(actor, row.meetingId);
-  return messageView(row, actor, isModerator(actor, ctx));
+  const { moderator } = await readableRoom(actor, row.meetingId);
+  return messageView(row, actor, moderator);
 }
 
 function pinnedMessages(actor: Actor, meetingId: number, moderator: boolean) {
@@ -101,8 +98,8 @@ function pinnedMessages(actor: Actor, meetingId: number, moderator: boolean) {
 }
 
 export async function roomState(actor: Actor, meetingId: number): Promise<RoomState> {
-  const ctx = await readableRoom(actor, meetingId);
-  return buildState(ctx, isModerator(actor, ctx));
+  const { ctx, moderator } = await readableRoom(actor, meetingId);
+  return buildState(ctx, moderator);
 }
 
 /** The state everyone in the room may see (no mutes), for broadcasting to the room. */
@@ -189,9 +186,8 @@ export async function joinRoom(
  * for moderators the review queue. Refuses (401/403/404) a reader who may not see the room.
  */
 export async function roomPage(actor: Actor, meetingId: number, before: number | undefined) {
-  const ctx = await readableRoom(actor, meetingId);
+  const { ctx, moderator } = await readableRoom(actor, meetingId);
   const target = targetOf(ctx);
-  const moderator = can(actor, "room.moderate", target);
   const [state, page, pinned, review] = await Promise.all([
     buildState(ctx, moderator),
     history(actor, meetingId, { before }),
