@@ -8,39 +8,53 @@ import { useEffect, useRef } from "react";
 import type { Socket } from "socket.io-client";
 import type { ClientToServerEvents, ServerToClientEvents } from "~/realtime/protocol";
 
-export function useLiveRevalidation(channels: string[]) {
+export type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/**
+ * A socket for as long as `key` stays the same (none while it is null): `setup` adds its listeners
+ * and is handed a way to reload the page's data. The page is marked live (`data-live`, tests wait
+ * for it) by `setup`, and unmarked when the connection drops or the page leaves.
+ */
+export function useSocket(
+  key: string | null,
+  setup: (socket: LiveSocket, revalidate: () => void) => void,
+) {
   const { revalidate } = useRevalidator();
-  const revalidateRef = useRef(revalidate);
-  revalidateRef.current = revalidate;
-  const key = channels.join(",");
+  const latest = useRef({ revalidate, setup });
+  latest.current = { revalidate, setup };
+  const socketRef = useRef<LiveSocket | null>(null);
 
   useEffect(() => {
-    if (!key) return;
+    if (key === null) return;
     let cancelled = false;
-    let disconnect = () => {};
     void import("socket.io-client").then(({ io }) => {
       if (cancelled) return;
-      const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({
-        transports: ["websocket", "polling"],
-      });
-      socket.on("connect", () => {
-        const channels = key.split(",");
-        let acked = 0;
-        for (const channel of channels) {
-          socket.emit("subscribe", { channel }, () => {
-            // Marks the page as live once every channel answered (tests wait for it).
-            if (++acked === channels.length) document.documentElement.dataset.live = "on";
-          });
-        }
-      });
+      const socket: LiveSocket = io({ transports: ["websocket", "polling"] });
+      socketRef.current = socket;
       socket.on("disconnect", () => delete document.documentElement.dataset.live);
-      socket.on("changed", () => revalidateRef.current());
-      disconnect = () => socket.disconnect();
+      latest.current.setup(socket, () => latest.current.revalidate());
     });
     return () => {
       cancelled = true;
-      disconnect();
+      socketRef.current?.disconnect();
+      socketRef.current = null;
       delete document.documentElement.dataset.live;
     };
   }, [key]);
+  return socketRef;
+}
+
+export function useLiveRevalidation(channels: string[]) {
+  useSocket(channels.join(",") || null, (socket, revalidate) => {
+    socket.on("connect", () => {
+      let acked = 0;
+      for (const channel of channels) {
+        socket.emit("subscribe", { channel }, () => {
+          // Marks the page as live once every channel answered (tests wait for it).
+          if (++acked === channels.length) document.documentElement.dataset.live = "on";
+        });
+      }
+    });
+    socket.on("changed", revalidate);
+  });
 }

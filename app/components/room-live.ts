@@ -4,19 +4,10 @@
  * with an acknowledgement after the commit. Without a connection the page's forms post as usual.
  * socket.io-client is loaded on demand, not on first paint.
  */
-import { useRevalidator } from "@remix-run/react";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
-import type { Socket } from "socket.io-client";
-import type {
-  ClientToServerEvents,
-  MessageView,
-  RoomJoined,
-  RoomState,
-  ServerToClientEvents,
-} from "~/realtime/protocol";
-
-type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+import type { MessageView, RoomJoined, RoomState } from "~/realtime/protocol";
+import { useSocket } from "./live";
 
 export interface RoomLiveData {
   meetingId: number;
@@ -28,82 +19,61 @@ export interface RoomLiveData {
   state: RoomState;
 }
 
+/** One of each message, the last copy of it winning, in the order they first came. */
+const byId = (ms: MessageView[]) => [...new Map(ms.map((m) => [m.id, m])).values()];
+
 export function useRoomLive(data: RoomLiveData) {
   const { t } = useTranslation("meeting");
-  const { revalidate } = useRevalidator();
-  const revalidateRef = useRef(revalidate);
-  revalidateRef.current = revalidate;
-
   const [live, setLive] = useState<MessageView[]>([]);
   const [state, setState] = useState<RoomState>(data.state);
   const [presence, setPresence] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const socketRef = useRef<LiveSocket | null>(null);
   const lastId = useRef<number>(Math.max(0, ...data.messages.map((m) => m.id)));
 
   useEffect(() => setState(data.state), [data.state]);
 
-  useEffect(() => {
-    if (data.paged) return;
-    let cancelled = false;
-    let socket: LiveSocket | null = null;
-    void import("socket.io-client").then(({ io }) => {
-      if (cancelled) return;
-      socket = io({ transports: ["websocket", "polling"] });
-      socketRef.current = socket;
-      const add = (ms: MessageView[]) => {
-        for (const m of ms) lastId.current = Math.max(lastId.current, m.id);
-        setLive((old) => {
-          const byId = new Map(old.map((m) => [m.id, m]));
-          for (const m of ms) byId.set(m.id, m);
-          return [...byId.values()];
-        });
-      };
-      socket.on("connect", () => {
-        // On every (re)connect ask for exactly what came after the last message we have.
-        socket!.emit("room:join", { meetingId: data.meetingId, after: lastId.current }, (res) => {
-          if (!res.ok) return setError(res.error.message);
-          const joined: RoomJoined = res.data;
-          setError(null);
-          setState(joined.state);
-          setPresence(joined.presence);
-          add(joined.messages);
-          if (joined.more) revalidateRef.current();
-          document.documentElement.dataset.live = "on";
-        });
-      });
-      socket.on("disconnect", () => delete document.documentElement.dataset.live);
-      socket.on("room:message", (m) => m.meetingId === data.meetingId && add([m]));
-      socket.on("room:messageChanged", (p) => {
-        if (p.meetingId !== data.meetingId) return;
-        socket!.emit(
-          "room:message",
-          { messageId: p.messageId },
-          (res) => res.ok && add([res.data.message]),
-        );
-        revalidateRef.current();
-      });
-      socket.on("room:state", (s) => {
-        if (s.meetingId !== data.meetingId) return;
-        setState((old) => ({ ...s, mutes: old.mutes }));
-        if (data.moderator) revalidateRef.current();
-      });
-      socket.on("room:presence", (p) => p.meetingId === data.meetingId && setPresence(p.count));
-    });
-    return () => {
-      cancelled = true;
-      socket?.disconnect();
-      socketRef.current = null;
-      delete document.documentElement.dataset.live;
+  // An older page stays as loaded; a moderator's page also reloads when the room's state changes.
+  const key = data.paged ? null : `${data.meetingId}:${data.moderator}`;
+  const socketRef = useSocket(key, (socket, revalidate) => {
+    const add = (ms: MessageView[]) => {
+      for (const m of ms) lastId.current = Math.max(lastId.current, m.id);
+      setLive((old) => byId([...old, ...ms]));
     };
-  }, [data.meetingId, data.paged, data.moderator]);
+    socket.on("connect", () => {
+      // On every (re)connect ask for exactly what came after the last message we have.
+      socket.emit("room:join", { meetingId: data.meetingId, after: lastId.current }, (res) => {
+        if (!res.ok) return setError(res.error.message);
+        const joined: RoomJoined = res.data;
+        setError(null);
+        setState(joined.state);
+        setPresence(joined.presence);
+        add(joined.messages);
+        if (joined.more) revalidate();
+        document.documentElement.dataset.live = "on";
+      });
+    });
+    socket.on("room:message", (m) => m.meetingId === data.meetingId && add([m]));
+    socket.on("room:messageChanged", (p) => {
+      if (p.meetingId !== data.meetingId) return;
+      socket.emit(
+        "room:message",
+        { messageId: p.messageId },
+        (res) => res.ok && add([res.data.message]),
+      );
+      revalidate();
+    });
+    socket.on("room:state", (s) => {
+      if (s.meetingId !== data.meetingId) return;
+      setState((old) => ({ ...s, mutes: old.mutes }));
+      if (data.moderator) revalidate();
+    });
+    socket.on("room:presence", (p) => p.meetingId === data.meetingId && setPresence(p.count));
+  });
 
   const messages = useMemo(() => {
     if (data.paged) return data.messages;
-    const byId = new Map<number, MessageView>();
-    for (const m of live) byId.set(m.id, m);
-    for (const m of data.messages) byId.set(m.id, m); // the server's latest word wins
-    return [...byId.values()].sort((a, b) => b.id - a.id);
+    // The server's latest word wins.
+    return byId([...live, ...data.messages]).sort((a, b) => b.id - a.id);
   }, [live, data.messages, data.paged]);
 
   return {

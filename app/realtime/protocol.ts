@@ -60,42 +60,27 @@ export interface RoomJoined {
   presence: number;
 }
 
+/** A client event: its payload, and the acknowledgement the server answers it with. */
+type Call<P, R> = (payload: P, ack: (res: Ack<R>) => void) => void;
+
 export interface ClientToServerEvents {
   whoami: (ack: (res: Ack<{ userId: number | null; displayName: string | null }>) => void) => void;
-  subscribe: (payload: { channel: string }, ack: (res: Ack<{ channel: string }>) => void) => void;
-  unsubscribe: (payload: { channel: string }, ack: (res: Ack<{ channel: string }>) => void) => void;
-  "membership:request": (
-    payload: { communityId: number },
-    ack: (res: Ack<{ membershipId: number }>) => void,
-  ) => void;
+  subscribe: Call<{ channel: string }, { channel: string }>;
+  unsubscribe: Call<{ channel: string }, { channel: string }>;
+  "membership:request": Call<{ communityId: number }, { membershipId: number }>;
   /** Join a meeting's room; `after` asks for exactly what was missed since that message. */
-  "room:join": (
-    payload: { meetingId: number; after?: number },
-    ack: (res: Ack<RoomJoined>) => void,
-  ) => void;
-  "room:leave": (payload: { meetingId: number }, ack: (res: Ack<null>) => void) => void;
-  "room:post": (
-    payload: { meetingId: number; body: string },
-    ack: (res: Ack<{ message: MessageView }>) => void,
-  ) => void;
-  "room:history": (
-    payload: { meetingId: number; before: number },
-    ack: (res: Ack<{ messages: MessageView[]; more: boolean }>) => void,
-  ) => void;
-  "room:message": (
-    payload: { messageId: number },
-    ack: (res: Ack<{ message: MessageView }>) => void,
-  ) => void;
-  "room:flag": (
-    payload: { messageId: number },
-    ack: (res: Ack<{ hidden: boolean }>) => void,
-  ) => void;
-  "room:moderate": (
-    payload: { meetingId: number } & ModerationCommand,
-    ack: (res: Ack<null>) => void,
-  ) => void;
-  "queue:raise": (payload: { meetingId: number }, ack: (res: Ack<null>) => void) => void;
-  "queue:lower": (payload: { meetingId: number }, ack: (res: Ack<null>) => void) => void;
+  "room:join": Call<{ meetingId: number; after?: number }, RoomJoined>;
+  "room:leave": Call<{ meetingId: number }, null>;
+  "room:post": Call<{ meetingId: number; body: string }, { message: MessageView }>;
+  "room:history": Call<
+    { meetingId: number; before: number },
+    { messages: MessageView[]; more: boolean }
+  >;
+  "room:message": Call<{ messageId: number }, { message: MessageView }>;
+  "room:flag": Call<{ messageId: number }, { hidden: boolean }>;
+  "room:moderate": Call<{ meetingId: number } & ModerationCommand, null>;
+  "queue:raise": Call<{ meetingId: number }, null>;
+  "queue:lower": Call<{ meetingId: number }, null>;
 }
 
 export interface ServerToClientEvents {

@@ -102,7 +102,7 @@ function parsePayload<S extends z.ZodTypeAny>(schema: S, payload: unknown): z.ou
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type CommandOf<S extends z.ZodTypeAny, R> = Command<S, any, R, any, any>;
 
-/** A socket event that reads (or calls a service not yet a command): its payload and its answer. */
+/** A socket event that reads, or runs its command its own way: its payload and its answer. */
 interface Read<S extends z.ZodTypeAny, R> {
   input: S;
   read: (input: z.output<S>, actor: Actor) => Promise<R>;
@@ -116,8 +116,6 @@ interface HandleOptions<S extends z.ZodTypeAny, R, D> {
   shape?: z.ZodTypeAny;
   /** What the acknowledgement carries, from the command's result. */
   reply?: (result: R, input: z.output<S>) => D;
-  /** How the command runs when not alone in its transaction (room posts go in batches). */
-  via?: (actor: Actor, input: z.output<S>) => Promise<R>;
 }
 
 /**
@@ -140,11 +138,7 @@ function handle<S extends z.ZodTypeAny, R, D = R>(
       const input = parsePayload(chosen.input, payload);
       const { actor } = await current(socket);
       const result =
-        "read" in chosen
-          ? await chosen.read(input, actor)
-          : opts.via
-            ? await opts.via(actor, input)
-            : await run(chosen, actor, input);
+        "read" in chosen ? await chosen.read(input, actor) : await run(chosen, actor, input);
       reply({ ok: true, data: opts.reply ? opts.reply(result, input) : (result as unknown as D) });
     } catch (e) {
       reply(await refusal(socket, e));
@@ -170,7 +164,7 @@ function moderationCommand(payload: unknown) {
   >;
 }
 
-/** Events that only read, or join and leave channels: answered by `handle` like commands. */
+/** Events that read, join and leave channels, or post: answered by `handle` like commands. */
 type ReadEvent = Exclude<keyof ClientToServerEvents, "whoami">;
 
 function registerHandlers(socket: LiuheSocket) {
@@ -233,11 +227,10 @@ function registerHandlers(socket: LiuheSocket) {
     message: await getMessage(actor, messageId),
   }));
 
-  // Meeting rooms: commands, the same the room page's forms run.
-  socket.on(
-    "room:post",
-    handle(socket, postMessage, { via: sendPost, reply: (message) => ({ message }) }),
-  );
+  // Meeting rooms: commands, the same the room page's forms run; posts go in batches.
+  answer("room:post", postMessage.input, async (input, actor) => ({
+    message: await sendPost(actor, input),
+  }));
   socket.on("room:flag", handle(socket, flagMessage));
   socket.on("room:moderate", handle(socket, moderationCommand, { reply: () => null }));
   socket.on("queue:raise", handle(socket, raiseHand, { reply: () => null }));

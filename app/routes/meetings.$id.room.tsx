@@ -42,7 +42,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const before = Number(url.searchParams.get("before")) || undefined;
   const refreshParam = Number(url.searchParams.get("refresh"));
-  const room = await roomPage(actor, id, before).catch(throwRefusal);
+  const { page, ...room } = await roomPage(actor, id, before).catch(throwRefusal);
   const info = await meetingPage(id, actor);
   const t = await getT(request, "meeting");
   return json({
@@ -50,18 +50,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     meetingId: id,
     topic: info.meeting.topic,
     agenda: info.agenda.map((a) => ({ id: a.id, title: a.title, minutes: a.minutes })),
-    state: room.state,
     // Newest first: no scrolling needed to see what was just said.
-    messages: [...room.page.messages].reverse(),
-    older: room.page.more ? (room.page.messages[0]?.id ?? null) : null,
+    messages: [...page.messages].reverse(),
+    older: page.more ? (page.messages[0]?.id ?? null) : null,
     paged: before !== undefined,
-    pinned: room.pinned,
     me: actor.userId,
-    canPost: room.canPost,
-    canFlag: room.canFlag,
-    canQueue: room.canQueue,
-    moderator: room.moderator,
-    review: room.review,
+    ...room,
     refresh: REFRESH_CHOICES.includes(refreshParam) ? refreshParam : 0,
   });
 }

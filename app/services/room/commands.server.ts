@@ -16,18 +16,20 @@ import {
   messageInput,
   postInput,
 } from "~/domain/meetings/room";
-import type { MessageView } from "~/realtime/protocol";
 import { assistedBy } from "../assistance/actor";
 import { loadMeetingContext } from "../meetings/context.server";
 import { countOf } from "../rows.server";
 import { command } from "../runner/command.server";
+import { messageView } from "./queries.server";
 import {
+  aboutMessage,
   hiding,
-  leaveQueue,
+  removeFrom,
   loadForPosting,
   loadMessage,
   messageChanged,
   roomTarget,
+  runningMute,
   stateChanged,
   updateMessage,
 } from "./load.server";
@@ -68,34 +70,24 @@ export const postMessage = command({
       throw new DomainError(429, "meeting:errors.rateLimited", { seconds: wait.seconds });
     if (wait.reason === "slow")
       throw new DomainError(429, "meeting:errors.slowMode", { seconds: wait.seconds });
-    const { id } = await trx
-      .insertInto("roomMessages")
-      .values({
-        meetingId: room.id,
-        userId: actor.userId,
-        body,
-        agendaItemId: room.currentAgendaItemId,
-        createdAt: at,
-        hiddenAt: null,
-        hiddenBy: null,
-        hiddenReason: null,
-        pinnedAt: null,
-        assistedBy: assistedBy(actor),
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    const message: MessageView = {
-      id,
+    const row = {
       meetingId: room.id,
       userId: actor.userId,
-      author: room.author,
       body,
-      hidden: null,
-      pinned: false,
       agendaItemId: room.currentAgendaItemId,
       createdAt: at,
-      assisted: assistedBy(actor) !== null,
+      hiddenAt: null,
+      hiddenBy: null,
+      hiddenReason: null,
+      pinnedAt: null,
+      assistedBy: assistedBy(actor),
     };
+    const { id } = await trx
+      .insertInto("roomMessages")
+      .values(row)
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const message = messageView({ ...row, id, author: room.author }, actor, false);
     // Forwarded as it is: every reader sees a new message alike.
     emit({ type: "room.message", communityId: room.communityId, meetingId: room.id, message });
     return message;
@@ -140,15 +132,12 @@ export const flagMessage = command({
     return { hidden };
   },
   // Enough residents object: the message is hidden, and the log says so (by nobody in person).
-  audit: ({ loaded: { message, meeting, openFlags } }, r) =>
+  audit: ({ loaded }, r) =>
     r.hidden
       ? {
           action: "room.moderate",
           actorId: null,
-          areaId: meeting.communityId,
-          subjectType: "message",
-          subjectId: message.id,
-          details: { change: "hiddenByFlags", flags: openFlags + 1, meetingId: message.meetingId },
+          ...aboutMessage(loaded, { change: "hiddenByFlags", flags: loaded.openFlags + 1 }),
         }
       : [],
   subject: ({ loaded }) => inMeeting(loaded.message.meetingId),
@@ -161,13 +150,7 @@ export const raiseHand = command({
   input: meetingInput,
   load: async ({ trx, actor, input, now }) => ({
     meeting: await loadMeetingContext(trx, input.meetingId),
-    muted: await trx
-      .selectFrom("roomMutes")
-      .select("until")
-      .where("meetingId", "=", input.meetingId)
-      .where("userId", "=", actor.userId ?? -1)
-      .where("until", ">", now.toISOString())
-      .executeTakeFirst(),
+    muted: await runningMute(trx, input.meetingId, actor.userId ?? -1, now).executeTakeFirst(),
   }),
   target: ({ meeting }) => roomTarget(meeting),
   run: async ({ trx, actor, loaded: { meeting, muted }, now, at, emit }) => {
@@ -195,7 +178,7 @@ export const lowerHand = command({
   actionFor: (_input, loaded) => (loaded.own ? "queue.raise" : "room.moderate"),
   target: ({ meeting }) => roomTarget(meeting),
   run: async ({ trx, actor, input, loaded: { meeting }, emit }) => {
-    if (!(await leaveQueue(trx, meeting.id, input.userId ?? actor.userId))) {
+    if (!(await removeFrom(trx, "speakerQueue", meeting.id, input.userId ?? actor.userId))) {
       throw new DomainError(404, "meeting:errors.notInQueue");
     }
     emit(stateChanged(meeting));

@@ -10,7 +10,7 @@ import { DomainError } from "~/domain/errors";
 import type { Actor, Target } from "~/domain/permissions/policy";
 import { MAX_SLOW_MODE_SECONDS, RATE_MAX } from "~/domain/meetings/rules";
 import { loadMeetingContext, targetOf, type MeetingContext } from "../meetings/context.server";
-import type { Trx } from "../runner/command.server";
+import type { Db, Trx } from "../runner/command.server";
 
 /**
  * The policy target of a room: its community, its seat holders, whether it is public. `targetOf`
@@ -41,6 +41,33 @@ export async function loadMessage(
 
 export type LoadedMessage = Awaited<ReturnType<typeof loadMessage>>;
 
+/** An audit entry about something in the room (a message, someone), with its meeting. */
+export const about = (
+  meeting: MeetingContext,
+  subjectType: "message" | "user",
+  subjectId: number,
+  details: Record<string, unknown>,
+) => ({
+  areaId: meeting.communityId,
+  subjectType,
+  subjectId,
+  details: { ...details, meetingId: meeting.id },
+});
+
+export const aboutMessage = (
+  { message, meeting }: LoadedMessage,
+  details: Record<string, unknown>,
+) => about(meeting, "message", message.id, details);
+
+/** Until when someone is muted in the room, while a mute runs. */
+export const runningMute = (db: Db, meetingId: number, userId: number, now: Date) =>
+  db
+    .selectFrom("roomMutes")
+    .select("until")
+    .where("roomMutes.meetingId", "=", meetingId)
+    .where("roomMutes.userId", "=", userId)
+    .where("roomMutes.until", ">", now.toISOString());
+
 /**
  * What posting decides on, in one query (a busy room posts many times a second): the room's state,
  * whether the author holds a seat, their name, any running mute, and the times of their latest
@@ -69,13 +96,7 @@ export async function loadForPosting(trx: Trx, actor: Actor, meetingId: number, 
         .where("seatInvites.userId", "=", userId)
         .as("seatHolder"),
       eb.selectFrom("users").select("displayName").where("users.id", "=", userId).as("author"),
-      eb
-        .selectFrom("roomMutes")
-        .select("until")
-        .where("roomMutes.meetingId", "=", meetingId)
-        .where("roomMutes.userId", "=", userId)
-        .where("roomMutes.until", ">", now.toISOString())
-        .as("mutedUntil"),
+      runningMute(trx, meetingId, userId, now).as("mutedUntil"),
       sql<string | null>`(select ${listAgg(trx, sql.ref("t.created_at"), "|")} from (
           select r.created_at from room_messages r
           where r.meeting_id = ${meetingId} and r.user_id = ${userId}
@@ -85,20 +106,16 @@ export async function loadForPosting(trx: Trx, actor: Actor, meetingId: number, 
     .where("meetings.id", "=", meetingId)
     .executeTakeFirst();
   if (!m) throw new DomainError(404, "meeting:errors.meetingNotFound");
+  const { isPublic, roomOpen, seatHolder, author, recent, ...rest } = m;
   return {
-    id: m.id,
-    communityId: m.communityId,
-    status: m.status,
-    isPublic: m.isPublic === 1,
-    roomOpen: m.roomOpen === 1,
-    slowModeSeconds: m.slowModeSeconds,
-    currentAgendaItemId: m.currentAgendaItemId,
+    ...rest,
+    isPublic: isPublic === 1,
+    roomOpen: roomOpen === 1,
     // Only whether this author holds a seat matters to the policy here.
-    seatHolders: m.seatHolder === null ? [] : [m.seatHolder],
-    author: m.author ?? "",
-    mutedUntil: m.mutedUntil,
+    seatHolders: seatHolder === null ? [] : [seatHolder],
+    author: author ?? "",
     // Newest first, as the pacing rules read them.
-    recent: (m.recent ?? "")
+    recent: (recent ?? "")
       .split("|")
       .filter(Boolean)
       .map((t) => new Date(t))
@@ -106,10 +123,25 @@ export async function loadForPosting(trx: Trx, actor: Actor, meetingId: number, 
   };
 }
 
-/** Someone leaves the speaker queue; false if they were not in it. */
-export async function leaveQueue(trx: Trx, meetingId: number, userId: number): Promise<boolean> {
+/** The speaker queue in its order: first raised, first in line. */
+export const speakerQueue = (db: Db, meetingId: number) =>
+  db
+    .selectFrom("speakerQueue")
+    .innerJoin("users", "users.id", "speakerQueue.userId")
+    .select(["speakerQueue.userId", "users.displayName", "speakerQueue.raisedAt"])
+    .where("speakerQueue.meetingId", "=", meetingId)
+    .orderBy("speakerQueue.raisedAt")
+    .orderBy("speakerQueue.userId");
+
+/** Someone leaves the speaker queue, or their mute is lifted; false if there was none. */
+export async function removeFrom(
+  trx: Trx,
+  table: "speakerQueue" | "roomMutes",
+  meetingId: number,
+  userId: number,
+): Promise<boolean> {
   const result = await trx
-    .deleteFrom("speakerQueue")
+    .deleteFrom(table)
     .where("meetingId", "=", meetingId)
     .where("userId", "=", userId)
     .executeTakeFirst();

@@ -42,11 +42,14 @@ import {
 } from "../runner/command.server";
 import { lowerHand } from "./commands.server";
 import {
+  about,
+  aboutMessage,
   hiding,
-  leaveQueue,
+  removeFrom,
   loadMessage,
   messageChanged,
   roomTarget,
+  speakerQueue,
   stateChanged,
   updateMessage,
   type LoadedMessage,
@@ -101,22 +104,6 @@ function moderate<I, L, S extends z.ZodType<I, z.ZodTypeDef, unknown>, R>(
   });
 }
 
-/** An audit entry about a message, with its meeting. */
-const aboutMessage = ({ message, meeting }: LoadedMessage, details: Record<string, unknown>) => ({
-  areaId: meeting.communityId,
-  subjectType: "message",
-  subjectId: message.id,
-  details: { ...details, meetingId: message.meetingId },
-});
-
-/** An audit entry about someone in the room, with the meeting. */
-const aboutUser = (meeting: MeetingContext, userId: number, details: Record<string, unknown>) => ({
-  areaId: meeting.communityId,
-  subjectType: "user",
-  subjectId: userId,
-  details: { ...details, meetingId: meeting.id },
-});
-
 /** A moderator has looked at the message: its open flags no longer count towards hiding it. */
 const reviewFlags = (trx: Trx, messageId: number, at: string) =>
   trx
@@ -127,6 +114,11 @@ const reviewFlags = (trx: Trx, messageId: number, at: string) =>
 
 const updateMeeting = (trx: Trx, meeting: MeetingContext, set: Updateable<MeetingsTable>) =>
   trx.updateTable("meetings").set(set).where("id", "=", meeting.id).execute();
+
+/** Server callers skip the form: the same bounds hold for them. */
+function refuseOutside(n: number, min: number, max: number, key: string, field: string) {
+  if (!Number.isInteger(n) || n < min || n > max) throw new DomainError(400, key, { max }, field);
+}
 
 /** Hides a message with a reason; its flags count as reviewed. */
 export const hideMessage = moderate(onMessage, {
@@ -169,9 +161,7 @@ export const muteUser = moderate(onRoom, {
   change: async ({ trx, actor, input, loaded: meeting, now }) => {
     const reason = checked(reasonText, input.reason, "reason");
     const { minutes } = input;
-    if (!Number.isInteger(minutes) || minutes < 1 || minutes > MAX_MUTE_MINUTES) {
-      throw new DomainError(400, "meeting:errors.badMute", { max: MAX_MUTE_MINUTES }, "minutes");
-    }
+    refuseOutside(minutes, 1, MAX_MUTE_MINUTES, "meeting:errors.badMute", "minutes");
     if (input.userId === actor.userId) throw new DomainError(409, "meeting:errors.muteSelf");
     const user = await trx
       .selectFrom("users")
@@ -187,11 +177,11 @@ export const muteUser = moderate(onRoom, {
         oc.columns(["meetingId", "userId"]).doUpdateSet({ until, reason, mutedBy: actor.userId }),
       )
       .execute();
-    await leaveQueue(trx, meeting.id, user.id);
+    await removeFrom(trx, "speakerQueue", meeting.id, user.id);
     return { reason, displayName: user.displayName };
   },
   audit: ({ input, loaded }, { reason, displayName }) =>
-    aboutUser(loaded, input.userId, {
+    about(loaded, "user", input.userId, {
       change: "muted",
       minutes: input.minutes,
       reason,
@@ -202,14 +192,11 @@ export const muteUser = moderate(onRoom, {
 export const unmuteUser = moderate(onRoom, {
   input: unmuteInput,
   change: async ({ trx, input, loaded: meeting }) => {
-    const result = await trx
-      .deleteFrom("roomMutes")
-      .where("meetingId", "=", meeting.id)
-      .where("userId", "=", input.userId)
-      .executeTakeFirst();
-    if (result.numDeletedRows === 0n) throw new DomainError(404, "meeting:errors.notMuted");
+    if (!(await removeFrom(trx, "roomMutes", meeting.id, input.userId))) {
+      throw new DomainError(404, "meeting:errors.notMuted");
+    }
   },
-  audit: ({ input, loaded }) => aboutUser(loaded, input.userId, { change: "unmuted" }),
+  audit: ({ input, loaded }) => about(loaded, "user", input.userId, { change: "unmuted" }),
 });
 
 const openCommand = (open: boolean) =>
@@ -228,14 +215,7 @@ export const reopenRoom = openCommand(true);
 export const setSlowMode = moderate(onRoom, {
   input: slowModeInput,
   change: async ({ trx, input: { seconds }, loaded: meeting }) => {
-    if (!Number.isInteger(seconds) || seconds < 0 || seconds > MAX_SLOW_MODE_SECONDS) {
-      throw new DomainError(
-        400,
-        "meeting:errors.badSlowMode",
-        { max: MAX_SLOW_MODE_SECONDS },
-        "seconds",
-      );
-    }
+    refuseOutside(seconds, 0, MAX_SLOW_MODE_SECONDS, "meeting:errors.badSlowMode", "seconds");
     await updateMeeting(trx, meeting, { slowModeSeconds: seconds });
   },
   audit: ({ input, loaded }) =>
@@ -261,13 +241,7 @@ export const giveFloor = moderate(onRoom, {
     if (!(TURN_SECONDS as readonly number[]).includes(input.seconds)) {
       throw new DomainError(400, "errors.invalidChoice", {}, "seconds");
     }
-    let q = trx
-      .selectFrom("speakerQueue")
-      .innerJoin("users", "users.id", "speakerQueue.userId")
-      .select(["speakerQueue.userId", "users.displayName"])
-      .where("speakerQueue.meetingId", "=", meeting.id)
-      .orderBy("speakerQueue.raisedAt")
-      .orderBy("speakerQueue.userId");
+    let q = speakerQueue(trx, meeting.id);
     if (input.userId !== undefined) q = q.where("speakerQueue.userId", "=", input.userId);
     const next = await q.executeTakeFirst();
     if (!next) {
@@ -278,11 +252,11 @@ export const giveFloor = moderate(onRoom, {
     }
     const until = new Date(now.getTime() + input.seconds * 1000).toISOString();
     await updateMeeting(trx, meeting, { floorUserId: next.userId, floorUntil: until });
-    await leaveQueue(trx, meeting.id, next.userId);
+    await removeFrom(trx, "speakerQueue", meeting.id, next.userId);
     return { userId: next.userId, until, displayName: next.displayName };
   },
   audit: ({ input, loaded }, { userId, displayName }) =>
-    aboutUser(loaded, userId, { change: "floor", seconds: input.seconds, displayName }),
+    about(loaded, "user", userId, { change: "floor", seconds: input.seconds, displayName }),
 });
 
 export const endFloor = moderate(onRoom, {

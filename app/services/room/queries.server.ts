@@ -3,21 +3,23 @@
  * message as a reader may see it, the pinned ones, the room's state, the moderators' review queue,
  * and the room page's data. Writes are commands (`./commands.server.ts`, `./moderation.server.ts`).
  */
-import type { Selectable } from "kysely";
+import type { ExpressionBuilder, Selectable } from "kysely";
 import { getDb } from "../../../db/client.server";
-import type { RoomMessagesTable } from "../../../db/schema";
+import type { Database, RoomMessagesTable } from "../../../db/schema";
 import { DomainError } from "~/domain/errors";
 import { authorize, can, type Actor } from "~/domain/permissions/policy";
 import { HISTORY_MAX, HISTORY_PAGE } from "~/domain/meetings/rules";
 import type { MessageView, RoomJoined, RoomState } from "~/realtime/protocol";
 import { meetingContext, targetOf, type MeetingContext } from "../meetings/context.server";
+import { speakerQueue } from "./load.server";
 
 /** Pinned messages shown above the room. */
 const PINNED_SHOWN = 5;
 
 type MessageRow = Selectable<RoomMessagesTable> & { author: string };
 
-function view(row: MessageRow, viewer: Actor, moderator: boolean): MessageView {
+/** One message as this reader may see it (posting answers with it too). */
+export function messageView(row: MessageRow, viewer: Actor, moderator: boolean): MessageView {
   const hidden = row.hiddenAt ? { reason: row.hiddenReason, byFlags: row.hiddenBy === null } : null;
   // Others see "hidden by a moderator: reason"; the author and moderators still see the text.
   const visible = !hidden || moderator || viewer.userId === row.userId;
@@ -43,14 +45,12 @@ function messages() {
     .select("users.displayName as author");
 }
 
-async function readableRoom(actor: Actor, meetingId: number): Promise<MeetingContext> {
+/** The room, if this reader may read it, and whether they moderate it. */
+async function readableRoom(actor: Actor, meetingId: number) {
   const ctx = await meetingContext(meetingId);
   authorize(actor, "room.read", targetOf(ctx));
-  return ctx;
+  return { ctx, moderator: can(actor, "room.moderate", targetOf(ctx)) };
 }
-
-const isModerator = (actor: Actor, ctx: MeetingContext) =>
-  can(actor, "room.moderate", targetOf(ctx));
 
 /**
  * A page of messages in id order: the latest (no cursor), older than `before`, or newer than
@@ -61,7 +61,7 @@ export async function history(
   meetingId: number,
   opts: { before?: number; after?: number; limit?: number } = {},
 ): Promise<{ messages: MessageView[]; more: boolean }> {
-  const ctx = await readableRoom(actor, meetingId);
+  const { moderator } = await readableRoom(actor, meetingId);
   const limit = Math.min(Math.max(opts.limit ?? HISTORY_PAGE, 1), HISTORY_MAX);
   let q = messages()
     .where("roomMessages.meetingId", "=", meetingId)
@@ -76,32 +76,30 @@ export async function history(
   const more = rows.length > limit;
   const page = rows.slice(0, limit);
   if (opts.after === undefined) page.reverse();
-  const moderator = isModerator(actor, ctx);
-  return { messages: page.map((r) => view(r, actor, moderator)), more };
+  return { messages: page.map((r) => messageView(r, actor, moderator)), more };
 }
 
 export async function getMessage(actor: Actor, messageId: number): Promise<MessageView> {
   const row = await messages().where("roomMessages.id", "=", messageId).executeTakeFirst();
   if (!row) throw new DomainError(404, "meeting:errors.messageNotFound");
-  const ctx = await readableRoom(actor, row.meetingId);
-  return view(row, actor, isModerator(actor, ctx));
+  const { moderator } = await readableRoom(actor, row.meetingId);
+  return messageView(row, actor, moderator);
 }
 
-async function pinnedMessages(actor: Actor, meetingId: number): Promise<MessageView[]> {
-  const ctx = await readableRoom(actor, meetingId);
-  const rows = await messages()
+function pinnedMessages(actor: Actor, meetingId: number, moderator: boolean) {
+  return messages()
     .where("roomMessages.meetingId", "=", meetingId)
     .where("roomMessages.pinnedAt", "is not", null)
     .where("roomMessages.hiddenAt", "is", null)
     .orderBy("roomMessages.pinnedAt", "desc")
     .limit(PINNED_SHOWN)
-    .execute();
-  return rows.map((r) => view(r, actor, isModerator(actor, ctx)));
+    .execute()
+    .then((rows) => rows.map((r) => messageView(r, actor, moderator)));
 }
 
 export async function roomState(actor: Actor, meetingId: number): Promise<RoomState> {
-  const ctx = await readableRoom(actor, meetingId);
-  return buildState(ctx, isModerator(actor, ctx));
+  const { ctx, moderator } = await readableRoom(actor, meetingId);
+  return buildState(ctx, moderator);
 }
 
 /** The state everyone in the room may see (no mutes), for broadcasting to the room. */
@@ -120,14 +118,7 @@ async function buildState(ctx: MeetingContext, withMutes: boolean): Promise<Room
       .select(["meetings.floorUserId", "meetings.floorUntil", "users.displayName"])
       .where("meetings.id", "=", meetingId)
       .executeTakeFirstOrThrow(),
-    db
-      .selectFrom("speakerQueue")
-      .innerJoin("users", "users.id", "speakerQueue.userId")
-      .select(["speakerQueue.userId", "users.displayName", "speakerQueue.raisedAt"])
-      .where("speakerQueue.meetingId", "=", meetingId)
-      .orderBy("speakerQueue.raisedAt")
-      .orderBy("speakerQueue.userId")
-      .execute(),
+    speakerQueue(db, meetingId).execute(),
     withMutes
       ? db
           .selectFrom("roomMutes")
@@ -153,32 +144,26 @@ async function buildState(ctx: MeetingContext, withMutes: boolean): Promise<Room
   };
 }
 
+/** The message's flags no moderator has reviewed yet. */
+const openFlags = (
+  eb: ExpressionBuilder<Database & { roomMessages: RoomMessagesTable }, "roomMessages">,
+) =>
+  eb
+    .selectFrom("messageFlags")
+    .whereRef("messageFlags.messageId", "=", "roomMessages.id")
+    .where("messageFlags.reviewedAt", "is", null);
+
 /** What moderators review: messages hidden by flags, and flagged ones still showing. */
 export async function moderationQueue(actor: Actor, meetingId: number) {
   const ctx = await meetingContext(meetingId);
   authorize(actor, "room.moderate", targetOf(ctx));
   const rows = await messages()
-    .select((eb) =>
-      eb
-        .selectFrom("messageFlags")
-        .select(eb.fn.countAll<number>().as("n"))
-        .whereRef("messageFlags.messageId", "=", "roomMessages.id")
-        .where("messageFlags.reviewedAt", "is", null)
-        .as("openFlags"),
-    )
+    .select((eb) => openFlags(eb).select(eb.fn.countAll<number>().as("n")).as("openFlags"))
     .where("roomMessages.meetingId", "=", meetingId)
-    .where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom("messageFlags")
-          .select("messageFlags.userId")
-          .whereRef("messageFlags.messageId", "=", "roomMessages.id")
-          .where("messageFlags.reviewedAt", "is", null),
-      ),
-    )
+    .where((eb) => eb.exists(openFlags(eb).select("messageFlags.userId")))
     .orderBy("roomMessages.id")
     .execute();
-  return rows.map((r) => ({ ...view(r, actor, true), openFlags: Number(r.openFlags) }));
+  return rows.map((r) => ({ ...messageView(r, actor, true), openFlags: Number(r.openFlags) }));
 }
 
 /** Joining over the socket: the state, and the latest page or exactly what came after `after`. */
@@ -188,10 +173,11 @@ export async function joinRoom(
   after: number | undefined,
 ): Promise<Omit<RoomJoined, "presence">> {
   const state = await roomState(actor, meetingId);
-  const page =
-    after !== undefined
-      ? await history(actor, meetingId, { after, limit: HISTORY_MAX })
-      : await history(actor, meetingId);
+  const page = await history(
+    actor,
+    meetingId,
+    after !== undefined ? { after, limit: HISTORY_MAX } : {},
+  );
   return { state, messages: page.messages, more: page.more };
 }
 
@@ -200,13 +186,12 @@ export async function joinRoom(
  * for moderators the review queue. Refuses (401/403/404) a reader who may not see the room.
  */
 export async function roomPage(actor: Actor, meetingId: number, before: number | undefined) {
-  const state = await roomState(actor, meetingId);
-  const ctx = await meetingContext(meetingId);
+  const { ctx, moderator } = await readableRoom(actor, meetingId);
   const target = targetOf(ctx);
-  const moderator = can(actor, "room.moderate", target);
-  const [page, pinned, review] = await Promise.all([
+  const [state, page, pinned, review] = await Promise.all([
+    buildState(ctx, moderator),
     history(actor, meetingId, { before }),
-    pinnedMessages(actor, meetingId),
+    pinnedMessages(actor, meetingId, moderator),
     moderator ? moderationQueue(actor, meetingId) : Promise.resolve([]),
   ]);
   return {
