@@ -1,7 +1,7 @@
 import { createInstance, type i18n, type TFunction } from "i18next";
 import { initReactI18next } from "react-i18next";
 import { readPreferences } from "~/utils/preferences.server";
-import { i18nConfig, isLng, namespaces, supportedLngs, type Lng } from "./config";
+import { i18nConfig, namespaces, supportedLngs, type Lng } from "./config";
 import { resources } from "./resources.server";
 
 /*
@@ -92,22 +92,7 @@ export function fixedT(lng: Lng, ns: string | readonly string[] = "common"): TFu
   return i18nFor(lng).getFixedT(lng, ns as string[]);
 }
 
-/** For callers written against remix-i18next: the same translator, for a request or a language. */
-export const i18next = {
-  getFixedT: (of: Request | string, ns: string | readonly string[] = "common") =>
-    Promise.resolve(
-      fixedT(
-        typeof of === "string"
-          ? isLng(of)
-            ? of
-            : i18nConfig.fallbackLng
-          : readPreferences(of).lng,
-        ns,
-      ),
-    ),
-};
-
 /** A translator for server-side text (page titles, guard pages). */
 export function getT(request: Request, ns: string | string[] = "common") {
-  return i18next.getFixedT(request, ns);
+  return Promise.resolve(fixedT(readPreferences(request).lng, ns));
 }

@@ -9,7 +9,7 @@ import { z } from "zod";
 import { DomainError, isDomainError } from "~/domain/errors";
 import { authorize, type Actor } from "~/domain/permissions/policy";
 import { fieldErrors, formChoice, id } from "~/domain/validation";
-import { i18next } from "~/i18n/i18next.server";
+import { fixedT } from "~/i18n/i18next.server";
 import { fallbackLng, isLng, type Lng } from "~/i18n/config";
 import { onEvent, type DomainEvent } from "~/services/events.server";
 import { requestMembership } from "~/services/communities/commands.server";
@@ -77,7 +77,7 @@ async function refusal(socket: LiuheSocket, e: unknown): Promise<Ack<never>> {
     e = new DomainError(400, "errors.unexpected");
   }
   const err = e as DomainError;
-  const t = await i18next.getFixedT(socket.data.lng, ["common", "community", "account", "meeting"]);
+  const t = fixedT(socket.data.lng, ["common", "community", "account", "meeting"]);
   return {
     ok: false,
     error: { status: err.status, key: err.key, message: t(err.key, err.params) },

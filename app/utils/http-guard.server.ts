@@ -4,7 +4,7 @@
  * limit. Answers in the reader's language.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { i18next } from "~/i18n/i18next.server";
+import { fixedT } from "~/i18n/i18next.server";
 import { MAX_REQUEST_BYTES } from "./forms.server";
 import { readPreferences } from "./preferences.server";
 
@@ -37,7 +37,7 @@ async function refuse(req: IncomingMessage, res: ServerResponse, status: number,
   const url = `http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`;
   const request = new Request(url, { headers: { cookie: req.headers.cookie ?? "" } });
   const lng = readPreferences(request).lng;
-  const t = await i18next.getFixedT(lng, "common");
+  const t = fixedT(lng, "common");
   const body = `<!doctype html><html lang="${lng}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${t("errors.title")}</title></head><body style="font:20px/1.5 sans-serif;margin:1rem"><h1>${t("errors.title")}</h1><p>${t(key, { max: Math.floor(MAX_REQUEST_BYTES / 1024 / 1024) })}</p><p><a href="/">${t("nav.home")}</a></p></body></html>`;
   res.writeHead(status, {
     "Content-Type": "text/html; charset=utf-8",
