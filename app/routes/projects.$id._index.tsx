@@ -8,7 +8,7 @@ import { chinaToday } from "~/domain/time";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useLiveRevalidation } from "~/components/live";
-import { ErrorSummary, Field, Notice, TextArea } from "~/components/forms";
+import { ErrorSummary, Field, IntentForm, Notice, refusalFor, TextArea } from "~/components/forms";
 import { BudgetTable, StatusBadge, useProjectLabels } from "~/components/projects";
 import { ReadAloud } from "~/components/read-aloud";
 import {
@@ -18,7 +18,6 @@ import {
   STEP_REASON_MAX,
   STEPS,
   UPDATE_BODY_MAX,
-  type Step,
 } from "~/domain/projects/rules";
 import { useRootData } from "~/root";
 import { addProgress, takeStep } from "~/services/projects/commands.server";
@@ -322,8 +321,6 @@ function Steps({ data, refused }: { data: Data; refused: Refusal | undefined }) 
   const { t } = useProjectLabels();
   const { viewer, project: p } = data;
   if (viewer.steps.length === 0 && !viewer.canEdit) return null;
-  const stepRefused = (step: Step) =>
-    refused?.values.intent === "step" && refused.values.step === step ? refused : undefined;
   return (
     <section aria-labelledby="steps-title" className="card">
       <h2 id="steps-title">{t("project:steps.title")}</h2>
@@ -335,11 +332,9 @@ function Steps({ data, refused }: { data: Data; refused: Refusal | undefined }) 
         </p>
       )}
       {viewer.steps.map((step) => {
-        const r = stepRefused(step);
+        const r = refusalFor(refused, "step", { step });
         return (
-          <Form method="post" key={step} className="step-form">
-            <input type="hidden" name="intent" value="step" />
-            <input type="hidden" name="step" value={step} />
+          <IntentForm intent="step" ids={{ step }} key={step} className="step-form">
             <p className="hint">{t(`project:steps.hint.${step}`)}</p>
             {STEPS[step].needsReason && (
               <TextArea
@@ -359,7 +354,7 @@ function Steps({ data, refused }: { data: Data; refused: Refusal | undefined }) 
             >
               {t(`project:steps.do.${step}`)}
             </button>
-          </Form>
+          </IntentForm>
         );
       })}
     </section>
@@ -379,8 +374,7 @@ function Rating({ data, refused }: { data: Data; refused: Refusal | undefined })
       </p>
       {viewer.rated !== null && <p>{t("project:rating.yours", { score: viewer.rated })}</p>}
       {viewer.canRate && (
-        <Form method="post" className="card">
-          <input type="hidden" name="intent" value="rate" />
+        <IntentForm intent="rate" className="card">
           <fieldset className={`field${refused?.errors.score ? " has-error" : ""}`}>
             <legend>{t("project:rating.question")}</legend>
             {refused?.errors.score && <p className="error">{t(refused.errors.score.key)}</p>}
@@ -391,7 +385,7 @@ function Rating({ data, refused }: { data: Data; refused: Refusal | undefined })
             ))}
           </fieldset>
           <button type="submit">{t("project:rating.submit")}</button>
-        </Form>
+        </IntentForm>
       )}
     </section>
   );
@@ -457,9 +451,11 @@ function CommentForm({ parentId, refused }: { parentId?: number; refused: Refusa
   const { t } = useProjectLabels();
   const reply = parentId !== undefined;
   return (
-    <Form method="post" className={reply ? undefined : "card"}>
-      <input type="hidden" name="intent" value="comment" />
-      {reply && <input type="hidden" name="parentId" value={parentId} />}
+    <IntentForm
+      intent="comment"
+      ids={parentId === undefined ? {} : { parentId }}
+      className={reply ? undefined : "card"}
+    >
       <TextArea
         name="body"
         id={reply ? `f-reply-${parentId}` : undefined}
@@ -470,7 +466,7 @@ function CommentForm({ parentId, refused }: { parentId?: number; refused: Refusa
         error={refused?.errors.body}
       />
       <button type="submit">{t("project:comments.send")}</button>
-    </Form>
+    </IntentForm>
   );
 }
 
@@ -542,7 +538,7 @@ function CommentAction({
   refused: Refusal | undefined;
 }) {
   const { t } = useProjectLabels();
-  const refused = refusedOnComment?.values.intent === intent ? refusedOnComment : undefined;
+  const refused = refusalFor(refusedOnComment, intent);
   return (
     <details open={refused !== undefined}>
       <summary>{t(`project:comments.${intent}`)}</summary>
