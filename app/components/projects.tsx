@@ -186,11 +186,8 @@ export interface ProjectValues {
   items?: ReadonlyArray<{ label: string; amount: string }>;
 }
 
-export interface GridOption {
-  id: number;
+export interface GridOption extends CommunityOption {
   parentId: number;
-  nameZh: string;
-  nameEn: string;
 }
 
 /** The project form's field labels, also naming the fields in its error summary. */
@@ -407,12 +404,9 @@ export function CommunityProjects({
   communityId: number;
   projects: { items: readonly ProjectCardView[]; total: number };
   threshold: number | null;
-  reviewing: ReadonlyArray<{
-    id: number;
-    title: string;
-    status: ProjectStatus;
-    supportCount: number;
-  }> | null;
+  reviewing: ReadonlyArray<
+    Pick<ProjectCardView, "id" | "title" | "status" | "supportCount">
+  > | null;
   pendingOrgs: ReadonlyArray<{ id: number; name: string }> | null;
   refused?: { values: Record<string, string>; errors: FieldErrors };
 }) {

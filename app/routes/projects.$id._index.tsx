@@ -294,8 +294,7 @@ function ReportFields({ refused, today }: { refused: Refusal | undefined; today:
         label={t("project:updates.body")}
         rows={4}
         maxLength={UPDATE_BODY_MAX}
-        defaultValue={refused?.values.body}
-        error={refused?.errors.body}
+        refused={refused}
       />
       <Field
         name="spent"
@@ -343,8 +342,7 @@ function Steps({ data, refused }: { data: Data; refused: Refusal | undefined }) 
                 label={t("project:steps.reason")}
                 rows={2}
                 maxLength={STEP_REASON_MAX}
-                defaultValue={r?.values.reason}
-                error={r?.errors.reason}
+                refused={r}
               />
             )}
             {step === "complete" && <ReportFields refused={r} today={data.today} />}
@@ -462,8 +460,7 @@ function CommentForm({ parentId, refused }: { parentId?: number; refused: Refusa
         label={reply ? t("project:comments.replyLabel") : t("project:comments.add")}
         rows={reply ? 2 : 3}
         maxLength={COMMENT_MAX}
-        defaultValue={refused?.values.body}
-        error={refused?.errors.body}
+        refused={refused}
       />
       <button type="submit">{t("project:comments.send")}</button>
     </IntentForm>
@@ -549,8 +546,7 @@ function CommentAction({
           id={`f-${intent}-${commentId}`}
           label={t(`project:comments.${intent}Reason`)}
           maxLength={MODERATION_REASON_MAX}
-          defaultValue={refused?.values.reason}
-          error={refused?.errors.reason}
+          refused={refused}
         />
         <button type="submit" name="intent" value={intent} className="small">
           {t(`project:comments.${intent}Submit`)}
