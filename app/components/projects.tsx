@@ -3,7 +3,7 @@
  * files because the proposal and listing forms (with their labels and refusals) are shared by the
  * new and edit pages of both, and keeping them together keeps those four pages alike.
  */
-import { Form, Link } from "@remix-run/react";
+import { Link } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import {
   ORG_CONTACT_MAX,
@@ -20,7 +20,7 @@ import {
 import type { FieldErrors } from "~/domain/validation";
 import type { Lng } from "~/i18n/config";
 import { areaName, formatYuan } from "~/utils/format";
-import { CheckboxGroup, ErrorSummary, Field, SelectField, TextArea } from "./forms";
+import { CheckboxGroup, ErrorSummary, Field, IntentForm, SelectField, TextArea } from "./forms";
 
 export interface CommunityOption {
   id: number;
@@ -99,6 +99,20 @@ export interface OrganisationValues {
   contact?: string;
 }
 
+/** The names of a form's text fields (checkboxes and budget rows are lists, bound apart). */
+type TextKeys<V> = { [K in keyof V]-?: V[K] extends string | undefined ? K : never }[keyof V] &
+  string;
+
+/** A field's name with its label, what it shows and its error: what every field here repeats. */
+function fieldsOf<V>(labels: Record<string, string>, values: V, errors: FieldErrors | undefined) {
+  return (name: TextKeys<V>) => ({
+    name,
+    label: labels[name],
+    defaultValue: values[name] as string | undefined,
+    error: errors?.[name],
+  });
+}
+
 /** The organisation form's field labels, also naming the fields in its error summary. */
 function organisationLabels(t: (k: string) => string): Record<string, string> {
   return {
@@ -123,60 +137,34 @@ export function OrganisationFields({
 }) {
   const { t, serviceOptions, tierOptions, communityOptions } = useProjectLabels();
   const label = organisationLabels(t);
+  const field = fieldsOf(label, values, errors);
+  const checks = (name: "services" | "communities") => ({
+    name,
+    legend: label[name],
+    checked: values[name] ?? [],
+    error: errors?.[name],
+  });
   return (
     <>
       <ErrorSummary errors={errors} labels={label} />
-      <Field
-        name="name"
-        label={label.name}
-        defaultValue={values.name}
-        error={errors?.name}
-        maxLength={ORG_NAME_MAX}
-      />
+      <Field {...field("name")} maxLength={ORG_NAME_MAX} />
       <SelectField
-        name="tier"
-        label={label.tier}
+        {...field("tier")}
         hint={t("project:org.tierHint")}
         options={tierOptions}
         defaultValue={values.tier ?? "filed"}
-        error={errors?.tier}
       />
       <Field
-        name="registrationNumber"
-        label={label.registrationNumber}
+        {...field("registrationNumber")}
         hint={t("project:org.registrationNumberHint")}
-        defaultValue={values.registrationNumber}
-        error={errors?.registrationNumber}
         maxLength={ORG_REGISTRATION_NUMBER_MAX}
       />
-      <CheckboxGroup
-        name="services"
-        legend={label.services}
-        options={serviceOptions}
-        checked={values.services ?? []}
-        error={errors?.services}
-      />
-      <CheckboxGroup
-        name="communities"
-        legend={label.communities}
-        options={communityOptions(communities)}
-        checked={values.communities ?? []}
-        error={errors?.communities}
-      />
-      <TextArea
-        name="description"
-        label={label.description}
-        rows={5}
-        defaultValue={values.description}
-        error={errors?.description}
-        maxLength={ORG_DESCRIPTION_MAX}
-      />
+      <CheckboxGroup {...checks("services")} options={serviceOptions} />
+      <CheckboxGroup {...checks("communities")} options={communityOptions(communities)} />
+      <TextArea rows={5} {...field("description")} maxLength={ORG_DESCRIPTION_MAX} />
       <Field
-        name="contact"
-        label={label.contact}
+        {...field("contact")}
         hint={t("project:org.contactHint")}
-        defaultValue={values.contact}
-        error={errors?.contact}
         maxLength={ORG_CONTACT_MAX}
       />
     </>
@@ -198,11 +186,8 @@ export interface ProjectValues {
   items?: ReadonlyArray<{ label: string; amount: string }>;
 }
 
-export interface GridOption {
-  id: number;
+export interface GridOption extends CommunityOption {
   parentId: number;
-  nameZh: string;
-  nameEn: string;
 }
 
 /** The project form's field labels, also naming the fields in its error summary. */
@@ -248,35 +233,20 @@ export function ProjectFields({
 }) {
   const { t, lng, serviceOptions, communityOptions } = useProjectLabels();
   const label = projectLabels(t);
+  const field = fieldsOf(label, values, errors);
   const rows = [...(values.items ?? [])];
   const spare = Math.max(SPARE_BUDGET_ROWS, 5 - rows.length);
   for (let i = 0; i < spare; i++) rows.push({ label: "", amount: "" });
   return (
     <>
       <ErrorSummary errors={errors} labels={label} />
+      <Field {...field("title")} maxLength={PROJECT_MAX.title} />
       <Field
-        name="title"
-        label={label.title}
-        defaultValue={values.title}
-        error={errors?.title}
-        maxLength={PROJECT_MAX.title}
-      />
-      <Field
-        name="summary"
-        label={label.summary}
+        {...field("summary")}
         hint={t("project:form.summaryHint")}
-        defaultValue={values.summary}
-        error={errors?.summary}
         maxLength={PROJECT_MAX.summary}
       />
-      <TextArea
-        name="description"
-        label={label.description}
-        rows={8}
-        defaultValue={values.description}
-        error={errors?.description}
-        maxLength={PROJECT_MAX.description}
-      />
+      <TextArea rows={8} {...field("description")} maxLength={PROJECT_MAX.description} />
       {fixedPlace ? (
         <p>
           {label.communityId}: {fixedPlace.community}
@@ -289,29 +259,19 @@ export function ProjectFields({
         </p>
       ) : (
         <>
-          <SelectField
-            name="communityId"
-            label={label.communityId}
-            options={communityOptions(communities)}
-            defaultValue={values.communityId}
-            error={errors?.communityId}
-          />
+          <SelectField {...field("communityId")} options={communityOptions(communities)} />
           {organisations.length > 0 && (
             <SelectField
-              name="organisationId"
-              label={label.organisationId}
+              {...field("organisationId")}
               hint={t("project:form.organisationHint")}
               empty={t("project:form.ownName")}
               options={organisations.map((o) => ({ value: String(o.id), label: o.name }))}
-              defaultValue={values.organisationId}
-              error={errors?.organisationId}
             />
           )}
         </>
       )}
       <SelectField
-        name="gridId"
-        label={label.gridId}
+        {...field("gridId")}
         empty={t("project:form.noGrid")}
         options={grids.map((g) => {
           const community = communities.find((c) => c.id === g.parentId);
@@ -322,47 +282,17 @@ export function ProjectFields({
               : areaName(g, lng),
           };
         })}
-        defaultValue={values.gridId}
-        error={errors?.gridId}
       />
+      <Field {...field("place")} hint={t("project:form.placeHint")} maxLength={PROJECT_MAX.place} />
+      <SelectField {...field("category")} options={serviceOptions} />
       <Field
-        name="place"
-        label={label.place}
-        hint={t("project:form.placeHint")}
-        defaultValue={values.place}
-        error={errors?.place}
-        maxLength={PROJECT_MAX.place}
-      />
-      <SelectField
-        name="category"
-        label={label.category}
-        options={serviceOptions}
-        defaultValue={values.category}
-        error={errors?.category}
-      />
-      <Field
-        name="beneficiaries"
-        label={label.beneficiaries}
+        {...field("beneficiaries")}
         hint={t("project:form.beneficiariesHint")}
-        defaultValue={values.beneficiaries}
-        error={errors?.beneficiaries}
         maxLength={PROJECT_MAX.beneficiaries}
       />
       <div className="field-row">
-        <Field
-          name="startsOn"
-          type="date"
-          label={label.startsOn}
-          defaultValue={values.startsOn}
-          error={errors?.startsOn}
-        />
-        <Field
-          name="endsOn"
-          type="date"
-          label={label.endsOn}
-          defaultValue={values.endsOn}
-          error={errors?.endsOn}
-        />
+        <Field type="date" {...field("startsOn")} />
+        <Field type="date" {...field("endsOn")} />
       </div>
       <fieldset className={`field budget${errors?.budget ? " has-error" : ""}`} id="f-budget">
         <legend>{label.budget}</legend>
@@ -474,12 +404,9 @@ export function CommunityProjects({
   communityId: number;
   projects: { items: readonly ProjectCardView[]; total: number };
   threshold: number | null;
-  reviewing: ReadonlyArray<{
-    id: number;
-    title: string;
-    status: ProjectStatus;
-    supportCount: number;
-  }> | null;
+  reviewing: ReadonlyArray<
+    Pick<ProjectCardView, "id" | "title" | "status" | "supportCount">
+  > | null;
   pendingOrgs: ReadonlyArray<{ id: number; name: string }> | null;
   refused?: { values: Record<string, string>; errors: FieldErrors };
 }) {
@@ -539,8 +466,7 @@ export function CommunityProjects({
         </section>
       )}
       {reviewing && (
-        <Form method="post" className="card">
-          <input type="hidden" name="intent" value="threshold" />
+        <IntentForm intent="threshold" className="card">
           <Field
             name="threshold"
             label={t("project:community.thresholdLabel")}
@@ -552,7 +478,7 @@ export function CommunityProjects({
             error={refused?.errors.threshold}
           />
           <button type="submit">{t("project:community.thresholdSave")}</button>
-        </Form>
+        </IntentForm>
       )}
     </section>
   );

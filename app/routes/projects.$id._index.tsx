@@ -8,7 +8,7 @@ import { chinaToday } from "~/domain/time";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useLiveRevalidation } from "~/components/live";
-import { ErrorSummary, Field, Notice, TextArea } from "~/components/forms";
+import { ErrorSummary, Field, IntentForm, Notice, refusalFor, TextArea } from "~/components/forms";
 import { BudgetTable, StatusBadge, useProjectLabels } from "~/components/projects";
 import { ReadAloud } from "~/components/read-aloud";
 import {
@@ -18,7 +18,6 @@ import {
   STEP_REASON_MAX,
   STEPS,
   UPDATE_BODY_MAX,
-  type Step,
 } from "~/domain/projects/rules";
 import { useRootData } from "~/root";
 import { addProgress, takeStep } from "~/services/projects/commands.server";
@@ -295,8 +294,7 @@ function ReportFields({ refused, today }: { refused: Refusal | undefined; today:
         label={t("project:updates.body")}
         rows={4}
         maxLength={UPDATE_BODY_MAX}
-        defaultValue={refused?.values.body}
-        error={refused?.errors.body}
+        refused={refused}
       />
       <Field
         name="spent"
@@ -322,8 +320,6 @@ function Steps({ data, refused }: { data: Data; refused: Refusal | undefined }) 
   const { t } = useProjectLabels();
   const { viewer, project: p } = data;
   if (viewer.steps.length === 0 && !viewer.canEdit) return null;
-  const stepRefused = (step: Step) =>
-    refused?.values.intent === "step" && refused.values.step === step ? refused : undefined;
   return (
     <section aria-labelledby="steps-title" className="card">
       <h2 id="steps-title">{t("project:steps.title")}</h2>
@@ -335,11 +331,9 @@ function Steps({ data, refused }: { data: Data; refused: Refusal | undefined }) 
         </p>
       )}
       {viewer.steps.map((step) => {
-        const r = stepRefused(step);
+        const r = refusalFor(refused, "step", { step });
         return (
-          <Form method="post" key={step} className="step-form">
-            <input type="hidden" name="intent" value="step" />
-            <input type="hidden" name="step" value={step} />
+          <IntentForm intent="step" ids={{ step }} key={step} className="step-form">
             <p className="hint">{t(`project:steps.hint.${step}`)}</p>
             {STEPS[step].needsReason && (
               <TextArea
@@ -348,8 +342,7 @@ function Steps({ data, refused }: { data: Data; refused: Refusal | undefined }) 
                 label={t("project:steps.reason")}
                 rows={2}
                 maxLength={STEP_REASON_MAX}
-                defaultValue={r?.values.reason}
-                error={r?.errors.reason}
+                refused={r}
               />
             )}
             {step === "complete" && <ReportFields refused={r} today={data.today} />}
@@ -359,7 +352,7 @@ function Steps({ data, refused }: { data: Data; refused: Refusal | undefined }) 
             >
               {t(`project:steps.do.${step}`)}
             </button>
-          </Form>
+          </IntentForm>
         );
       })}
     </section>
@@ -379,8 +372,7 @@ function Rating({ data, refused }: { data: Data; refused: Refusal | undefined })
       </p>
       {viewer.rated !== null && <p>{t("project:rating.yours", { score: viewer.rated })}</p>}
       {viewer.canRate && (
-        <Form method="post" className="card">
-          <input type="hidden" name="intent" value="rate" />
+        <IntentForm intent="rate" className="card">
           <fieldset className={`field${refused?.errors.score ? " has-error" : ""}`}>
             <legend>{t("project:rating.question")}</legend>
             {refused?.errors.score && <p className="error">{t(refused.errors.score.key)}</p>}
@@ -391,7 +383,7 @@ function Rating({ data, refused }: { data: Data; refused: Refusal | undefined })
             ))}
           </fieldset>
           <button type="submit">{t("project:rating.submit")}</button>
-        </Form>
+        </IntentForm>
       )}
     </section>
   );
@@ -457,20 +449,21 @@ function CommentForm({ parentId, refused }: { parentId?: number; refused: Refusa
   const { t } = useProjectLabels();
   const reply = parentId !== undefined;
   return (
-    <Form method="post" className={reply ? undefined : "card"}>
-      <input type="hidden" name="intent" value="comment" />
-      {reply && <input type="hidden" name="parentId" value={parentId} />}
+    <IntentForm
+      intent="comment"
+      ids={parentId === undefined ? {} : { parentId }}
+      className={reply ? undefined : "card"}
+    >
       <TextArea
         name="body"
         id={reply ? `f-reply-${parentId}` : undefined}
         label={reply ? t("project:comments.replyLabel") : t("project:comments.add")}
         rows={reply ? 2 : 3}
         maxLength={COMMENT_MAX}
-        defaultValue={refused?.values.body}
-        error={refused?.errors.body}
+        refused={refused}
       />
       <button type="submit">{t("project:comments.send")}</button>
-    </Form>
+    </IntentForm>
   );
 }
 
@@ -542,7 +535,7 @@ function CommentAction({
   refused: Refusal | undefined;
 }) {
   const { t } = useProjectLabels();
-  const refused = refusedOnComment?.values.intent === intent ? refusedOnComment : undefined;
+  const refused = refusalFor(refusedOnComment, intent);
   return (
     <details open={refused !== undefined}>
       <summary>{t(`project:comments.${intent}`)}</summary>
@@ -553,8 +546,7 @@ function CommentAction({
           id={`f-${intent}-${commentId}`}
           label={t(`project:comments.${intent}Reason`)}
           maxLength={MODERATION_REASON_MAX}
-          defaultValue={refused?.values.reason}
-          error={refused?.errors.reason}
+          refused={refused}
         />
         <button type="submit" name="intent" value={intent} className="small">
           {t(`project:comments.${intent}Submit`)}
