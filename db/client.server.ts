@@ -1,23 +1,76 @@
 /**
  * The one place that opens the database. SQLite through `sqlite3` is the embedded default; the
  * file lives under ./data unless DATABASE_PATH says otherwise (":memory:" works for tests).
+ * DATABASE_URL=postgres://… selects PostgreSQL instead, through Kysely's own dialect and a `pg`
+ * pool: the same migrations, queries and commands run on both (db/portable.ts holds the few
+ * places where the engines differ).
  *
  * The handle is kept on globalThis so that the Vite dev server, which may evaluate this module more
  * than once, never opens a second connection to the same file.
  */
 import fs from "node:fs";
 import path from "node:path";
-import { CamelCasePlugin, Kysely, sql } from "kysely";
+import { CamelCasePlugin, Kysely, PostgresDialect, sql } from "kysely";
+import pg from "pg";
+import { PostgresDdlPlugin } from "./postgres-ddl";
 import { Sqlite3Dialect } from "./sqlite3-dialect";
 import type { Database } from "./schema";
 
 export type DB = Kysely<Database>;
 
-export function databasePath(): string {
-  return process.env.DATABASE_PATH || path.resolve("data", "liuhe.sqlite");
+const POSTGRES_URL = /^postgres(ql)?:\/\//;
+
+/**
+ * Where the data lives: DATABASE_URL when it is set (PostgreSQL), else the SQLite file. A
+ * DATABASE_URL that is not a PostgreSQL URL is refused here, before anything starts.
+ */
+export function databaseTarget(env: NodeJS.ProcessEnv = process.env): string {
+  const url = env.DATABASE_URL?.trim();
+  if (url) {
+    if (!POSTGRES_URL.test(url))
+      throw new Error(`DATABASE_URL must start with postgres:// or postgresql:// (got "${url}")`);
+    return url;
+  }
+  return env.DATABASE_PATH || path.resolve("data", "liuhe.sqlite");
 }
 
-export function openDatabase(filename = databasePath()): DB {
+/** The target for logs: a URL loses its password. */
+export function databaseLabel(target = databaseTarget()): string {
+  if (!POSTGRES_URL.test(target)) return target;
+  const url = new URL(target);
+  if (url.password) url.password = "***";
+  return url.toString();
+}
+
+/**
+ * PostgreSQL's 64-bit integers (count(*), sum()) and numerics (avg()) arrive as strings from `pg`,
+ * SQLite's as numbers. Counts and sums here are far below 2^53, so both become numbers.
+ */
+function typeParser(oid: number, format?: string) {
+  if (oid === pg.types.builtins.INT8 || oid === pg.types.builtins.NUMERIC) return Number;
+  return pg.types.getTypeParser(oid, format as "text");
+}
+
+function openPostgres(connectionString: string): DB {
+  const pool = new pg.Pool({
+    connectionString,
+    max: Number(process.env.DATABASE_POOL_SIZE) || 10,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+    types: { getTypeParser: typeParser as typeof pg.types.getTypeParser },
+  });
+  // An idle client that loses its server (a restart) emits here; without a listener it would
+  // crash the process. The pool replaces it on next use.
+  pool.on("error", (e) => console.error("database pool:", e.message));
+  return new Kysely<Database>({
+    dialect: new PostgresDialect({ pool }),
+    plugins: [new CamelCasePlugin(), new PostgresDdlPlugin()],
+  });
+}
+
+export function openDatabase(target = databaseTarget()): DB {
+  if (POSTGRES_URL.test(target)) return openPostgres(target);
+  const filename = target;
   if (filename !== ":memory:")
     fs.mkdirSync(path.dirname(path.resolve(filename)), { recursive: true });
   return new Kysely<Database>({

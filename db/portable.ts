@@ -6,12 +6,47 @@
  * Why helpers and not Kysely alone: Kysely builds portable queries, but list aggregation, JSON
  * array expansion, substring tests and constraint errors are outside what it abstracts.
  */
-import { PostgresAdapter, sql, type Kysely, type RawBuilder } from "kysely";
+import { setTimeout as sleep } from "node:timers/promises";
+import { PostgresAdapter, sql, type Kysely, type RawBuilder, type Transaction } from "kysely";
 
 type AnyDb = Kysely<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export function isPostgres(db: AnyDb): boolean {
   return db.getExecutor().adapter instanceof PostgresAdapter;
+}
+
+/**
+ * Tries of one transaction that PostgreSQL aborted to keep transactions serializable. Many
+ * transactions reading and writing the same rows at once (a hot room, the last minute of a vote)
+ * abort each other often; the random pause grows with each try, up to 100 ms, so they spread out.
+ */
+const SERIALIZATION_TRIES = 40;
+
+/**
+ * Runs `work` in a transaction that behaves as if no other ran at the same time, on both engines,
+ * so that every read-then-write (seats left, one ballot per voter, a count taken before an insert)
+ * stays right under concurrent requests in several processes without a lock per feature.
+ *
+ * SQLite has one writer: `begin immediate` (db/sqlite3-dialect.ts) already runs transactions one
+ * at a time. PostgreSQL runs them at once under SERIALIZABLE isolation and aborts one of two that
+ * could not have run one after the other (SQLSTATE 40001, or 40P01 for a deadlock); that one is run
+ * again from the start, after a short random pause, so `work` must do nothing outside the
+ * transaction that it cannot repeat (commands do their outside work in `prepare`, before this).
+ */
+export async function transaction<DB, T>(
+  db: Kysely<DB>,
+  work: (trx: Transaction<DB>) => Promise<T>,
+): Promise<T> {
+  if (!isPostgres(db)) return db.transaction().execute(work);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction().setIsolationLevel("serializable").execute(work);
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      if ((code !== "40001" && code !== "40P01") || attempt === SERIALIZATION_TRIES) throw e;
+      await sleep(Math.random() * Math.min(100, 2 ** attempt));
+    }
+  }
 }
 
 /**

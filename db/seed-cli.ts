@@ -1,5 +1,5 @@
 /** `npm run db:seed`: migrate, then load the demo city if the database is empty. */
-import { databasePath, openDatabase } from "./client.server";
+import { databaseLabel, openDatabase } from "./client.server";
 import { migrateToLatest } from "./migrator";
 import { isDatabaseEmpty, seedDemoData } from "./seed";
 
@@ -8,9 +8,9 @@ try {
   await migrateToLatest(db);
   if (await isDatabaseEmpty(db)) {
     await seedDemoData(db);
-    console.log(`demo data loaded into ${databasePath()}`);
+    console.log(`demo data loaded into ${databaseLabel()}`);
   } else {
-    console.log(`${databasePath()} already has data; nothing seeded`);
+    console.log(`${databaseLabel()} already has data; nothing seeded`);
   }
 } finally {
   await db.destroy();

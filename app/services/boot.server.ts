@@ -1,4 +1,4 @@
-import { closeDb, databasePath, getDb } from "../../db/client.server";
+import { closeDb, databaseLabel, getDb } from "../../db/client.server";
 import { migrateToLatest } from "../../db/migrator";
 import { isDatabaseEmpty, seedDemoData } from "../../db/seed";
 
@@ -9,7 +9,7 @@ export async function boot(): Promise<void> {
   for (const r of result.results ?? []) console.log(`migrated ${r.migrationName}`);
   if (process.env.SEED_DEMO !== "false" && (await isDatabaseEmpty(db))) {
     await seedDemoData(db);
-    console.log(`demo data loaded into ${databasePath()}`);
+    console.log(`demo data loaded into ${databaseLabel()}`);
   }
 }
 

@@ -11,7 +11,7 @@ import crypto from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import sharp from "sharp";
-import { databasePath } from "../../db/client.server";
+import { databaseTarget } from "../../db/client.server";
 import { DomainError } from "~/domain/errors";
 
 export const MAX_PHOTO_BYTES = 2 * 1024 * 1024;
@@ -32,9 +32,9 @@ const PHOTO_NAME = /^[0-9a-f]{32}\.webp$/;
 /** Where photos live: UPLOADS_DIR, or an `uploads` folder beside the database file. */
 export function uploadsDir(): string {
   if (process.env.UPLOADS_DIR) return path.resolve(process.env.UPLOADS_DIR);
-  const db = databasePath();
-  // An in-memory database has no folder of its own; fall back to where the default file would be.
-  const dbDir = db === ":memory:" ? path.resolve("data") : path.dirname(path.resolve(db));
+  const db = databaseTarget();
+  // An in-memory or PostgreSQL database has no folder of its own: use where the default file is.
+  const dbDir = db === ":memory:" || db.includes("://") ? path.resolve("data") : path.dirname(path.resolve(db));
   return path.join(dbDir, "uploads");
 }
 

@@ -1,5 +1,6 @@
 // Frozen: never edit a migration that has shipped; add a new one instead.
 import { sql, type Kysely } from "kysely";
+import { isPostgres } from "../portable";
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
@@ -106,6 +107,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .columns(["area_id", "id"])
     .execute();
   // Append-only, enforced by the database itself rather than by convention.
+  if (isPostgres(db)) {
+    await sql`create function audit_log_append_only() returns trigger language plpgsql as $$
+      begin raise exception 'audit_log is append-only'; end $$`.execute(db);
+    await sql`create trigger audit_log_no_change before update or delete on audit_log
+      for each row execute function audit_log_append_only()`.execute(db);
+    return;
+  }
   await sql`create trigger audit_log_no_update before update on audit_log
     begin select raise(abort, 'audit_log is append-only'); end`.execute(db);
   await sql`create trigger audit_log_no_delete before delete on audit_log
@@ -113,9 +121,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await sql`drop trigger if exists audit_log_no_delete`.execute(db);
-  await sql`drop trigger if exists audit_log_no_update`.execute(db);
-  await db.schema.dropTable("audit_log").execute();
+  if (isPostgres(db)) {
+    await db.schema.dropTable("audit_log").execute();
+    await sql`drop function audit_log_append_only`.execute(db);
+  } else {
+    await sql`drop trigger if exists audit_log_no_delete`.execute(db);
+    await sql`drop trigger if exists audit_log_no_update`.execute(db);
+    await db.schema.dropTable("audit_log").execute();
+  }
   await db.schema.dropTable("committee_members").execute();
   await db.schema.dropTable("memberships").execute();
   await db.schema.dropTable("login_throttle").execute();

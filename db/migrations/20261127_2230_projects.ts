@@ -1,5 +1,6 @@
 // Frozen: never edit a migration that has shipped; add a new one instead.
 import { sql, type Kysely } from "kysely";
+import { isPostgres } from "../portable";
 
 const SERVICES = sql.raw(
   "('communityService', 'mediation', 'publicSafety', 'elderlyCare', 'disasterRelief', 'hardship', 'culture', 'environment')",
@@ -247,6 +248,21 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // Full-text search (rowid = the project's or organisation's id). `words` holds the words that
   // Intl.Segmenter finds; `chars` holds every CJK character on its own, so that a query phrase of
   // characters matches whatever way the segmenter cut the text.
+  if (isPostgres(db)) {
+    // PostgreSQL: the same two columns, and `doc`, their tsvector with positions, which the app
+    // builds from them (app/domain/search/segment.ts), indexed with GIN.
+    for (const table of ["projects_fts", "organisations_fts"]) {
+      await db.schema
+        .createTable(table)
+        .addColumn("rowid", "integer", (c) => c.primaryKey())
+        .addColumn("words", "text", (c) => c.notNull())
+        .addColumn("chars", "text", (c) => c.notNull())
+        .addColumn("doc", sql`tsvector`, (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex(`${table}_doc`).on(table).using("gin").column("doc").execute();
+    }
+    return;
+  }
   await sql`create virtual table projects_fts using fts5(words, chars, tokenize = 'unicode61 remove_diacritics 2')`.execute(
     db,
   );

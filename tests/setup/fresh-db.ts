@@ -1,15 +1,20 @@
 /**
- * Runs before every test file: point DATABASE_PATH at a new file in a temporary folder and migrate
- * it, so each file starts from an empty, fully migrated database and never touches ./data.
+ * Runs before every test file and gives it an empty, fully migrated database of its own, never
+ * ./data: a new SQLite file in a temporary folder, or, when TEST_DATABASE_URL names a PostgreSQL
+ * database (`npm run test:pg`), a new schema in it that only this file's connections see.
  */
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll } from "vitest";
+import { freshSchema } from "../support/postgres";
 
+process.env.SEED_DEMO = "false";
+const pgBase = process.env.TEST_DATABASE_URL;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "liuhe-test-"));
 process.env.DATABASE_PATH = path.join(dir, "test.sqlite");
-process.env.SEED_DEMO = "false";
+const schema = pgBase ? await freshSchema(pgBase) : undefined;
+if (schema) process.env.DATABASE_URL = schema.url;
 
 beforeAll(async () => {
   const { getDb } = await import("../../db/client.server");
@@ -20,5 +25,6 @@ beforeAll(async () => {
 afterAll(async () => {
   const { closeDb } = await import("../../db/client.server");
   await closeDb();
+  await schema?.drop();
   fs.rmSync(dir, { recursive: true, force: true });
 });

@@ -7,6 +7,7 @@
  * others; a failure of the database fails the whole batch.
  */
 import { getDb } from "../../../db/client.server";
+import { transaction } from "../../../db/portable";
 import { isDomainError } from "~/domain/errors";
 import type { Actor } from "~/domain/permissions/policy";
 import type { PostInput } from "~/domain/meetings/room";
@@ -51,22 +52,22 @@ type Outcome =
 async function writeBatch(batch: PendingPost[]): Promise<void> {
   const outcomes: Outcome[] = [];
   try {
-    await getDb()
-      .transaction()
-      .execute(async (trx) => {
-        // One instant for the batch: the posts in it are one moment of the room.
-        const now = new Date();
-        for (const post of batch) {
-          try {
-            const done = await runIn(trx, postMessage, post.actor, post.input, now);
-            outcomes.push({ ok: true, message: done.result, commit: done.commit });
-          } catch (error) {
-            // A refusal is that post's answer; anything else is the database's, and the batch's.
-            if (!isDomainError(error)) throw error;
-            outcomes.push({ ok: false, error });
-          }
+    await transaction(getDb(), async (trx) => {
+      // A try PostgreSQL aborted starts again: only the last try's outcomes count.
+      outcomes.length = 0;
+      // One instant for the batch: the posts in it are one moment of the room.
+      const now = new Date();
+      for (const post of batch) {
+        try {
+          const done = await runIn(trx, postMessage, post.actor, post.input, now);
+          outcomes.push({ ok: true, message: done.result, commit: done.commit });
+        } catch (error) {
+          // A refusal is that post's answer; anything else is the database's, and the batch's.
+          if (!isDomainError(error)) throw error;
+          outcomes.push({ ok: false, error });
         }
-      });
+      }
+    });
   } catch (error) {
     for (const post of batch) post.reject(error);
     return;

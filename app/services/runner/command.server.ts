@@ -23,6 +23,7 @@ import type { Kysely, Transaction } from "kysely";
 import type { z } from "zod";
 import type { Database } from "../../../db/schema";
 import { getDb } from "../../../db/client.server";
+import { transaction } from "../../../db/portable";
 import {
   authorize,
   policy,
@@ -247,9 +248,7 @@ export async function run<S extends z.ZodTypeAny, L, R, A extends Action, P>(
   const prepared = cmd.prepare ? await cmd.prepare(input, actor) : undefined;
   let done;
   try {
-    done = await db
-      .transaction()
-      .execute((trx) => runIn(trx, cmd, actor, input, opts.now, prepared));
+    done = await transaction(db, (trx) => runIn(trx, cmd, actor, input, opts.now, prepared));
   } catch (e) {
     if (cmd.discard) await cmd.discard(prepared as P);
     throw e;
