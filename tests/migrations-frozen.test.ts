@@ -23,6 +23,14 @@ const DIR = "db/migrations";
 
 /** Files that changed after main first had them, frozen at the commit that holds them as they are. */
 const FROZEN_AT: Record<string, { commit: string; why: string }> = {
+  "20261127_1920_foundation.ts": {
+    commit: "8ef765f4f8f1221613a24d0879fd406d8f7dd365",
+    why: "PostgreSQL: the audit log's append-only triggers per engine; SQLite's statements unchanged",
+  },
+  "20261127_2230_projects.ts": {
+    commit: "8ef765f4f8f1221613a24d0879fd406d8f7dd365",
+    why: "PostgreSQL: full-text tables with a tsvector and GIN index; SQLite's statements unchanged",
+  },
   "20261128_0100_assistance.ts": {
     commit: "bca4374591fc73d530976085a08e8aeb62741810",
     why: "project_events.assisted_by added before release (99d200f), then formatted in a merge",

@@ -34,7 +34,8 @@ export function uploadsDir(): string {
   if (process.env.UPLOADS_DIR) return path.resolve(process.env.UPLOADS_DIR);
   const db = databaseTarget();
   // An in-memory or PostgreSQL database has no folder of its own: use where the default file is.
-  const dbDir = db === ":memory:" || db.includes("://") ? path.resolve("data") : path.dirname(path.resolve(db));
+  const dbDir =
+    db === ":memory:" || db.includes("://") ? path.resolve("data") : path.dirname(path.resolve(db));
   return path.join(dbDir, "uploads");
 }
 
