@@ -7,7 +7,14 @@
  * array expansion, substring tests and constraint errors are outside what it abstracts.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { PostgresAdapter, sql, type Kysely, type RawBuilder, type Transaction } from "kysely";
+import {
+  PostgresAdapter,
+  sql,
+  type Kysely,
+  type RawBuilder,
+  type SelectQueryBuilder,
+  type Transaction,
+} from "kysely";
 
 type AnyDb = Kysely<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -50,6 +57,18 @@ export async function transaction<DB, T>(
 }
 
 /**
+ * Makes a select lock the rows it reads from `table` until its transaction ends (FOR UPDATE), on
+ * PostgreSQL; another transaction locking them waits for this one to commit. SQLite has no row
+ * locks and needs none: its one writer runs transactions one at a time.
+ */
+export function lockingRowsOf<DB, TB extends keyof DB, O>(
+  db: AnyDb,
+  table: TB & string,
+): (qb: SelectQueryBuilder<DB, TB, O>) => SelectQueryBuilder<DB, TB, O> {
+  return (qb) => (isPostgres(db) ? qb.forUpdate(table as never) : qb);
+}
+
+/**
  * Whether an error is a unique-constraint violation, optionally of one table. SQLite says
  * `SQLITE_CONSTRAINT` with "UNIQUE constraint failed: table.column"; PostgreSQL says SQLSTATE 23505
  * with the table in `table`.
@@ -73,19 +92,21 @@ export function listAgg(db: AnyDb, expr: RawBuilder<unknown>, separator: string)
 }
 
 /**
- * A table of the elements of a JSON array column, one row per element in `value` (as text), for a
- * FROM clause: `from ballots b, ${jsonArrayElements(db, sql.ref("b.choices"))} as j`. Both are
- * table-valued functions, so the array may be a column of a table before it in the FROM clause
- * (a subquery there could not see that table). Read only `value`: SQLite's `json_each` has more
- * columns, PostgreSQL's function has that one.
+ * A table of the elements of a JSON array column, one row per element in `<alias>.value` (as
+ * text), with its alias, for a FROM clause: `from ballots b, ${jsonArrayElements(db, sql.ref("b.choices"), "j")}`.
+ * Both are table-valued functions, so the array may be a column of a table before it in the FROM
+ * clause (a subquery there could not see that table). Read only `value`: SQLite's `json_each` has
+ * more columns; PostgreSQL's function has one, named here by the alias.
  */
 export function jsonArrayElements(
   db: AnyDb,
   column: RawBuilder<unknown> | ReturnType<typeof sql.ref>,
+  alias: string,
 ) {
+  const as = sql.id(alias);
   return isPostgres(db)
-    ? sql`jsonb_array_elements_text(${column}::jsonb)`
-    : sql`json_each(${column})`;
+    ? sql`jsonb_array_elements_text(${column}::jsonb) as ${as}(value)`
+    : sql`json_each(${column}) as ${as}`;
 }
 
 /** Whether `haystack` contains `needle` as plain text (no LIKE wildcards). */

@@ -1,5 +1,6 @@
 /** Test data written straight to the test database (services are what the tests exercise). */
 import { getDb } from "../../db/client.server";
+import { isPostgres } from "../../db/portable";
 import type { MembershipStatus } from "../../db/schema";
 import { loadActor, type SessionUser } from "~/services/accounts/queries.server";
 import { hashPassword } from "~/services/accounts/password.server";
@@ -255,13 +256,34 @@ export async function dbSnapshot() {
 export async function wholeDbSnapshot() {
   const { sql } = await import("kysely");
   const db = getDb();
-  const { rows } = await sql<{ name: string }>`select name from sqlite_master
-    where type = 'table' and name not like 'sqlite_%' order by name`.execute(db);
   const out: Record<string, unknown[]> = {};
-  for (const { name } of rows) {
+  for (const name of await tableNames()) {
     out[name] = (await sql`select * from ${sql.table(name)}`.execute(db)).rows;
   }
   return out;
+}
+
+/** The tables of the test's own database (or PostgreSQL schema), by name. */
+export async function tableNames(): Promise<string[]> {
+  const { sql } = await import("kysely");
+  const db = getDb();
+  const query = isPostgres(db)
+    ? sql<{ name: string }>`select table_name as name from information_schema.tables
+        where table_schema = current_schema() order by name`
+    : sql<{ name: string }>`select name from sqlite_master
+        where type = 'table' and name not like 'sqlite_%' order by name`;
+  return (await query.execute(db)).rows.map((r) => r.name);
+}
+
+/** The columns of one table, by name. */
+export async function columnNames(table: string): Promise<string[]> {
+  const { sql } = await import("kysely");
+  const db = getDb();
+  const query = isPostgres(db)
+    ? sql<{ name: string }>`select column_name as name from information_schema.columns
+        where table_schema = current_schema() and table_name = ${table}`
+    : sql<{ name: string }>`select name from pragma_table_info(${table})`;
+  return (await query.execute(db)).rows.map((r) => r.name);
 }
 
 /** The grid areas of a community (makeCommunity makes one). */

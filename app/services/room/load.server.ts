@@ -4,7 +4,7 @@
  * what several of them write alike: a message's columns, the speaker queue, and their events.
  */
 import { sql, type Updateable } from "kysely";
-import { listAgg } from "../../../db/portable";
+import { listAgg, lockingRowsOf } from "../../../db/portable";
 import type { RoomMessagesTable } from "../../../db/schema";
 import { DomainError } from "~/domain/errors";
 import type { Actor, Target } from "~/domain/permissions/policy";
@@ -74,6 +74,9 @@ export const runningMute = (db: Db, meetingId: number, userId: number, now: Date
  * messages within the longest slow mode (enough for both the rate window and slow mode).
  */
 export async function loadForPosting(trx: Trx, actor: Actor, meetingId: number, now: Date) {
+  // The meeting's row stays locked until the post commits, and the message's id is drawn after:
+  // within a room, ids are then in commit order, so a reader catching up from the last id it saw
+  // (room:join's `after`) can never miss a message that commits later with a smaller id.
   const userId = actor.userId ?? -1;
   const lookback = new Date(now.getTime() - MAX_SLOW_MODE_SECONDS * 1000).toISOString();
   const m = await trx
@@ -104,6 +107,7 @@ export async function loadForPosting(trx: Trx, actor: Actor, meetingId: number, 
           order by r.id desc limit ${RATE_MAX}) t)`.as("recent"),
     ])
     .where("meetings.id", "=", meetingId)
+    .$call(lockingRowsOf(trx, "meetings"))
     .executeTakeFirst();
   if (!m) throw new DomainError(404, "meeting:errors.meetingNotFound");
   const { isPublic, roomOpen, seatHolder, author, recent, ...rest } = m;

@@ -161,7 +161,7 @@ async function pollResults(pollId: number): Promise<Map<number, number>> {
   const db = getDb();
   const rows = await sql<{ optionId: number; votes: number }>`
     select cast(j.value as integer) as option_id, count(*) as votes
-    from ballots b, ${jsonArrayElements(db, sql.ref("b.choices"))} as j
+    from ballots b, ${jsonArrayElements(db, sql.ref("b.choices"), "j")}
     where b.poll_id = ${pollId}
     group by j.value`.execute(db);
   return new Map(rows.rows.map((r) => [Number(r.optionId), Number(r.votes)]));
