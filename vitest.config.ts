@@ -9,6 +9,11 @@ export default defineConfig({
     // Each test file gets its own process and its own freshly migrated database file.
     pool: "forks",
     testTimeout: 20_000,
+    // .ci/run sets CI_RESULTS to count what passed, once per engine (`npm test` runs both).
+    reporters: process.env.CI_RESULTS ? ["default", "json"] : ["default"],
+    outputFile: {
+      json: `test-results/unit-${process.env.TEST_DATABASE_URL ? "postgres" : "sqlite"}.json`,
+    },
     hookTimeout: 30_000,
   },
 });

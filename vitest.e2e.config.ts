@@ -10,6 +10,8 @@ export default defineConfig({
     // One browser at a time: the machine has two cores and the server needs one.
     fileParallelism: false,
     testTimeout: 90_000,
+    reporters: process.env.CI_RESULTS ? ["default", "json"] : ["default"],
+    outputFile: { json: "test-results/e2e.json" },
     hookTimeout: 120_000,
   },
 });
