@@ -15,7 +15,9 @@ import {
 } from "~/services/room/moderation.server";
 import { sendPost } from "~/services/room/posts.server";
 import { getMessage, history, moderationQueue, roomState } from "~/services/room/queries.server";
-import { run } from "~/services/runner/command.server";
+import { run, runIn } from "~/services/runner/command.server";
+import { getDb } from "../db/client.server";
+import { isPostgres, transaction } from "../db/portable";
 import {
   actorFor,
   dbSnapshot,
@@ -168,6 +170,38 @@ describe("posts arriving together", () => {
       Array(3).fill("meeting:errors.rateLimited"),
     );
     expect((await history(ANONYMOUS, meetingId)).messages).toHaveLength(5);
+  });
+});
+
+describe.runIf(isPostgres(getDb()))("posts from several processes (PostgreSQL)", () => {
+  it("commit in the order of their ids within a room, so catching up after an id misses nothing", async () => {
+    let inserted!: () => void;
+    const first = new Promise<void>((r) => (inserted = r));
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    // One post's transaction, as another process would hold it: its id drawn, not yet committed.
+    const slow = transaction(getDb(), async (trx) => {
+      const done = await runIn(trx, postMessage, resident, { meetingId, body: "先写的" });
+      inserted();
+      await held;
+      return done.result;
+    });
+    await first;
+    let secondDone = false;
+    const second = run(postMessage, other, { meetingId, body: "后写的" }).then((m) => {
+      secondDone = true;
+      return m;
+    });
+    // Without the room's lock the second post would draw a larger id and commit first, and a
+    // reader catching up after it would never see the first. It waits for the first instead.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(secondDone).toBe(false);
+    expect((await history(ANONYMOUS, meetingId)).messages).toEqual([]);
+    release();
+    const [a, b] = [await slow, await second];
+    expect(b.id).toBeGreaterThan(a.id);
+    const caughtUp = await history(ANONYMOUS, meetingId, { after: 0 });
+    expect(caughtUp.messages.map((m) => m.body)).toEqual(["先写的", "后写的"]);
   });
 });
 
