@@ -59,6 +59,7 @@ app.all(
 
 const httpServer = createServer(app);
 const realtime = liuhe.attachRealtime(httpServer);
+const stopJobs = liuhe.startJobs();
 
 httpServer.listen(port, host, () => {
   console.log(`Liuhe ${production ? "" : "(development) "}listening on http://localhost:${port}`);
@@ -69,6 +70,7 @@ async function shutdown(signal: string) {
   if (closing) return;
   closing = true;
   console.log(`${signal}: closing`);
+  stopJobs();
   // Closing Socket.IO also closes the HTTP server it is attached to.
   await realtime.close();
   httpServer.closeAllConnections();

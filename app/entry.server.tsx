@@ -11,9 +11,10 @@ import { readPreferences } from "./utils/preferences.server";
 import { httpGuard } from "./utils/http-guard.server";
 import { boot, shutdown } from "./services/boot.server";
 import { attachRealtime } from "./realtime/server.server";
+import { startJobs } from "./services/jobs.server";
 
 /** What server.ts needs from the app, exported from the same module graph as the routes. */
-export const liuhe = { boot, shutdown, httpGuard, attachRealtime } satisfies Record<
+export const liuhe = { boot, shutdown, httpGuard, attachRealtime, startJobs } satisfies Record<
   string,
   unknown
 >;
@@ -22,6 +23,8 @@ export type LiuheServer = {
   shutdown: () => Promise<void>;
   httpGuard: typeof httpGuard;
   attachRealtime: (server: HttpServer) => { close: () => Promise<void> };
+  /** Timed work, in every process; the job table makes each job run in one of them. */
+  startJobs: () => () => void;
 };
 
 const ABORT_DELAY = 5_000;

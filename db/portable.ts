@@ -69,6 +69,17 @@ export function lockingRowsOf<DB, TB extends keyof DB, O>(
 }
 
 /**
+ * Makes a select take the rows it reads for this transaction, passing over rows another
+ * transaction holds (FOR UPDATE SKIP LOCKED), on PostgreSQL: claimers in several processes each
+ * get a different row at once. SQLite's one writer lets one claimer in at a time.
+ */
+export function claimingRowsOf<DB, TB extends keyof DB, O>(
+  db: AnyDb,
+): (qb: SelectQueryBuilder<DB, TB, O>) => SelectQueryBuilder<DB, TB, O> {
+  return (qb) => (isPostgres(db) ? qb.forUpdate().skipLocked() : qb);
+}
+
+/**
  * Whether an error is a unique-constraint violation, optionally of one table. SQLite says
  * `SQLITE_CONSTRAINT` with "UNIQUE constraint failed: table.column"; PostgreSQL says SQLSTATE 23505
  * with the table in `table`.

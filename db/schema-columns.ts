@@ -135,6 +135,14 @@ export const SCHEMA_COLUMNS = {
     lastFailureAt: text,
     lockedUntil: textNull,
   },
+  jobs: {
+    name: text,
+    dueAt: text,
+    lockedBy: textNull,
+    lockedUntil: textNull,
+    lastRunAt: textNull,
+    lastError: textNull,
+  },
   memberships: {
     id: gen(int),
     userId: int,

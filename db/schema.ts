@@ -89,6 +89,15 @@ export interface LoginThrottleTable {
   lockedUntil: string | null;
 }
 
+export interface JobsTable {
+  name: string;
+  dueAt: string;
+  lockedBy: string | null;
+  lockedUntil: string | null;
+  lastRunAt: string | null;
+  lastError: string | null;
+}
+
 export interface MembershipsTable {
   id: Generated<number>;
   userId: number;
@@ -517,6 +526,7 @@ export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
   loginThrottle: LoginThrottleTable;
+  jobs: JobsTable;
   memberships: MembershipsTable;
   committeeMembers: CommitteeMembersTable;
   auditLog: AuditLogTable;

@@ -9,6 +9,7 @@ import * as councils from "./20261127_2020_councils";
 import * as projects from "./20261127_2230_projects";
 import * as voting from "./20261127_2300_voting";
 import * as assistance from "./20261128_0100_assistance";
+import * as jobs from "./20261201_1400_jobs";
 
 export const migrations: Record<string, Migration> = {
   "20261127_1920_foundation": foundation,
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   "20261127_2230_projects": projects,
   "20261127_2300_voting": voting,
   "20261128_0100_assistance": assistance,
+  "20261201_1400_jobs": jobs,
 };

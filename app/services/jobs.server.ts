@@ -1,0 +1,142 @@
+/**
+ * Timed work that must run once across every process, however many there are. Each recurring job
+ * is a row of `jobs`. On every tick each process claims the due jobs that no one else holds
+ * (`claimingRowsOf`: FOR UPDATE SKIP LOCKED on PostgreSQL; SQLite's one writer lets one claimer in
+ * at a time), runs them under a lease, and moves each to its next due time. A process that dies
+ * mid-job leaves its lease to run out, and another process runs the job again: so a job must be
+ * safe to repeat (each below deletes what is past a date, which it is).
+ *
+ * Maintenance, not an actor's decision: these jobs write outside the command runner and its audit
+ * log, as the sign-in bookkeeping does.
+ */
+import crypto from "node:crypto";
+import os from "node:os";
+import type { DB } from "../../db/client.server";
+import { getDb } from "../../db/client.server";
+import { claimingRowsOf } from "../../db/portable";
+import { WINDOW_MS } from "./accounts/throttle.server";
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+interface Job {
+  /** Time from one run's start to the next. */
+  every: number;
+  run: (db: DB, now: Date) => Promise<void>;
+}
+
+/** How long a claimed job is left to its process before another may take it over. */
+const LEASE_MS = 10 * MINUTE;
+/** After a failure: try again this soon (or at the usual time, if sooner). */
+const RETRY_MS = 5 * MINUTE;
+/** Ended sessions (expired, signed out, revoked) stay listed on /settings and /me/data this long. */
+export const ENDED_SESSIONS_KEPT_MS = 30 * DAY;
+
+const ago = (now: Date, ms: number) => new Date(now.getTime() - ms).toISOString();
+
+export const JOBS: Record<string, Job> = {
+  /** Sessions that ended a month ago are of no use to anyone: the person has long seen them. */
+  "sessions.purge": {
+    every: HOUR,
+    run: async (db, now) => {
+      const before = ago(now, ENDED_SESSIONS_KEPT_MS);
+      await db
+        .deleteFrom("sessions")
+        .where((eb) => eb.or([eb("expiresAt", "<", before), eb("revokedAt", "<", before)]))
+        .execute();
+    },
+  },
+  /** Failed sign-ins past the throttle's window and lock count for nothing any more. */
+  "throttle.purge": {
+    every: HOUR,
+    run: async (db, now) => {
+      await db
+        .deleteFrom("loginThrottle")
+        .where("lastFailureAt", "<", ago(now, WINDOW_MS))
+        .where((eb) =>
+          eb.or([eb("lockedUntil", "is", null), eb("lockedUntil", "<", now.toISOString())]),
+        )
+        .execute();
+    },
+  },
+};
+
+/** Who holds a claim: the host, the process, and a random part for processes that share a pid. */
+export const processName = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString("hex")}`;
+
+/** Claims one due job that no other process holds, or null. */
+async function claim(db: DB, owner: string, now: Date): Promise<string | null> {
+  const at = now.toISOString();
+  // A plain transaction: SKIP LOCKED is how claimers stay apart, no retries needed.
+  return db.transaction().execute(async (trx) => {
+    const due = await trx
+      .selectFrom("jobs")
+      .select("name")
+      .where("name", "in", Object.keys(JOBS))
+      .where("dueAt", "<=", at)
+      .where((eb) => eb.or([eb("lockedUntil", "is", null), eb("lockedUntil", "<=", at)]))
+      .orderBy("dueAt")
+      .limit(1)
+      .$call(claimingRowsOf(trx))
+      .executeTakeFirst();
+    if (!due) return null;
+    await trx
+      .updateTable("jobs")
+      .set({ lockedBy: owner, lockedUntil: new Date(now.getTime() + LEASE_MS).toISOString() })
+      .where("name", "=", due.name)
+      .execute();
+    return due.name;
+  });
+}
+
+/**
+ * Runs every job that is due now and that no other process holds; returns the names it ran.
+ * Jobs never seen before are due at once.
+ */
+export async function runDueJobs(db: DB = getDb(), owner = processName, now = new Date()) {
+  const at = now.toISOString();
+  await db
+    .insertInto("jobs")
+    .values(Object.keys(JOBS).map((name) => ({ name, dueAt: at })))
+    .onConflict((oc) => oc.column("name").doNothing())
+    .execute();
+  const ran: string[] = [];
+  for (let name = await claim(db, owner, now); name; name = await claim(db, owner, now)) {
+    const job = JOBS[name]!;
+    let error: string | null = null;
+    try {
+      await job.run(db, now);
+      ran.push(name);
+    } catch (e) {
+      error = e instanceof Error ? e.message : String(e);
+      console.error(`job ${name} failed:`, e);
+    }
+    const next = now.getTime() + (error ? Math.min(RETRY_MS, job.every) : job.every);
+    await db
+      .updateTable("jobs")
+      .set({
+        dueAt: new Date(next).toISOString(),
+        lockedBy: null,
+        lockedUntil: null,
+        lastRunAt: at,
+        lastError: error,
+      })
+      .where("name", "=", name)
+      .where("lockedBy", "=", owner)
+      .execute();
+  }
+  return ran;
+}
+
+/** How often each process looks for due jobs. */
+const TICK_MS = MINUTE;
+
+/** Looks for due jobs now and then every minute, until the returned function stops it. */
+export function startJobs(): () => void {
+  const tick = () => void runDueJobs().catch((e: unknown) => console.error("jobs:", e));
+  tick();
+  const timer = setInterval(tick, TICK_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}
