@@ -1,10 +1,15 @@
-import { closeDb, databaseLabel, getDb } from "../../db/client.server";
+import { closeDb, databaseLabel, getDb, pingDatabase } from "../../db/client.server";
 import { migrateToLatest } from "../../db/migrator";
 import { isDatabaseEmpty, seedDemoData } from "../../db/seed";
 
 /** Migrate, load the demo city into an empty database (unless SEED_DEMO=false), and go. */
 export async function boot(): Promise<void> {
   const db = getDb();
+  // Fail before anything else, with the address in the message (never the password).
+  await pingDatabase(db).catch((e: unknown) => {
+    const why = e instanceof Error ? e.message : String(e);
+    throw new Error(`cannot reach the database at ${databaseLabel()}: ${why}`, { cause: e });
+  });
   const result = await migrateToLatest(db);
   for (const r of result.results ?? []) console.log(`migrated ${r.migrationName}`);
   if (process.env.SEED_DEMO !== "false" && (await isDatabaseEmpty(db))) {
