@@ -24,6 +24,12 @@ describe("indexColumns", () => {
     expect(indexColumns("", "  ", "加装").chars).toBe("加 装");
   });
 
+  it("drops diacritics, as unicode61 does, so that both engines see the same tokens", () => {
+    expect(indexColumns("Café CRÈME x\u0301y").words).toBe("cafe creme xy");
+    expect(matchExpression("CAFÉ")).toBe('words : "cafe"*');
+    expect(matchExpression("\u0301")).toBeNull();
+  });
+
   it("splits a word that mixes scripts and keeps only letters and numbers", () => {
     expect(indexColumns("A区 don't 😀").words).toBe("a 区 don t");
     expect(indexColumns("\uE000").words).toBe("");
@@ -39,6 +45,29 @@ describe("matchExpression", () => {
     expect(matchExpression("加装")).toBe(
       '(chars : "加 装" OR (chars : "加 装" AND words : "加 装"))',
     );
+  });
+
+  it("cuts a run into its words, each a phrase, all required, with the whole run as a boost", () => {
+    const must = '(chars : "老 旧" AND chars : "小 区" AND chars : "电 梯")';
+    expect(matchExpression("老旧小区电梯")).toBe(
+      `(${must} OR (${must} AND (chars : "老 旧 小 区 电 梯" OR words : "老旧 小区 电梯")))`,
+    );
+  });
+
+  it("glues one-character words to each other, or else to the next word", () => {
+    // 为|老旧|小区|加|装|电梯, 小区|的|电梯, 电梯|坏|了
+    expect(matchExpression("为老旧小区加装电梯")).toContain(
+      '(chars : "为 老 旧" AND chars : "小 区" AND chars : "加 装" AND chars : "电 梯")',
+    );
+    expect(matchExpression("小区的电梯")).toContain('(chars : "小 区" AND chars : "的 电 梯")');
+    expect(matchExpression("电梯坏了")).toContain('(chars : "电 梯" AND chars : "坏 了")');
+  });
+
+  it("counts each piece of a run towards the term limit", () => {
+    const latin = Array.from({ length: QUERY_MAX_TERMS - 2 }, (_, i) => `w${i}`).join(" ");
+    const expr = matchExpression(`${latin} 老旧小区电梯`)!;
+    expect(expr).toContain('(chars : "老 旧" AND chars : "小 区")');
+    expect(expr).not.toContain('chars : "电 梯"');
   });
 
   it("prefix-matches lowercased Latin words and numbers, all terms required", () => {
@@ -78,19 +107,25 @@ describe("matchExpression", () => {
     expect(expr).not.toContain("电");
   });
 
-  // Every term must be `col : "letters, marks, numbers, spaces"` (with * after a Latin word),
-  // joined by AND/OR and parentheses that this module wrote: nothing from the input is syntax.
-  const term = String.raw`(?:words|chars) : "[\p{L}\p{M}\p{N} ]+"\*?`;
-  const cjkTerm = String.raw`\(${term} OR \(${term} AND ${term}\)\)`;
-  const shape = new RegExp(
-    String.raw`^(?:${term}|${cjkTerm})(?: AND (?:${term}|${cjkTerm}))*$`,
-    "u",
-  );
+  // Every phrase must be `col : "letters, numbers, spaces"` (with * after a Latin word), joined
+  // by AND/OR and parentheses that this module wrote: nothing from the input is syntax. The check
+  // folds each parenthesised group of phrases into one phrase until the top level is left.
+  function wellFormed(expression: string): boolean {
+    let s = expression.replace(/(?:words|chars) : "[\p{L}\p{N}]+(?: [\p{L}\p{N}]+)*"\*?/gu, "P");
+    for (let before = ""; before !== s;) {
+      before = s;
+      s = s.replace(/\(P(?: (?:AND|OR) P)*\)/g, "P");
+    }
+    return /^P(?: AND P)*$/.test(s);
+  }
 
   it("has a shape check that refuses injected syntax", () => {
-    expect('words : "a" OR "b"*').not.toMatch(shape);
-    expect('words : "a*"*').not.toMatch(shape);
-    expect('chars : "养 老" NOT words : "x"*').not.toMatch(shape);
+    expect(wellFormed('(chars : "养 老" OR (chars : "养 老" AND words : "养老"))')).toBe(true);
+    expect(wellFormed('words : "a" OR "b"*')).toBe(false);
+    expect(wellFormed('words : "a*"*')).toBe(false);
+    expect(wellFormed('chars : "养 老" NOT words : "x"*')).toBe(false);
+    expect(wellFormed('(words : "a"* AND words : "b"*')).toBe(false);
+    expect(wellFormed('words : "a"* OR words : "b"*')).toBe(false);
   });
 
   it.each([
@@ -109,9 +144,11 @@ describe("matchExpression", () => {
     '养"老',
     "'; drop table projects_fts; --",
     "\u0000a\u0000",
+    "老旧小区(电梯)OR加装",
   ])("cannot be made invalid by %j", (q) => {
     // null is a valid answer (nothing to search for); anything else must have the shape.
-    expect(matchExpression(q) ?? 'words : "x"').toMatch(shape);
+    const expression = matchExpression(q) ?? 'words : "x"';
+    expect(wellFormed(expression), expression).toBe(true);
   });
 
   it("searches for operators as plain words and turns full-width letters into ASCII", () => {
