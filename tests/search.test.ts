@@ -5,7 +5,8 @@
 import { sql } from "kysely";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "../db/client.server";
-import { matchExpression } from "~/domain/search/segment";
+import { isPostgres } from "../db/portable";
+import { documentVector, matchExpression } from "~/domain/search/segment";
 import {
   matchingIds,
   rankExpression,
@@ -282,5 +283,15 @@ describe("ranking", () => {
       "老旧小区加装电梯队",
     ]);
     expect(rows[0]!.rank).toBeLessThan(rows[1]!.rank!);
+  });
+});
+
+describe.runIf(isPostgres(getDb()))("PostgreSQL: the tsvector", () => {
+  it("reads back the quoted literal as written", async () => {
+    const vector = documentVector("it's a\\b", "加 \uE000 装");
+    const { text } = await sql<{ text: string }>`select ${vector}::tsvector::text as text`
+      .execute(getDb())
+      .then((r) => r.rows[0]!);
+    expect(text).toBe("'a\\\\b':2A 'it''s':1A '加':4B '装':6B");
   });
 });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { QUERY_MAX_TERMS, indexColumns, matchExpression } from "./segment";
+import {
+  QUERY_MAX_TERMS,
+  documentVector,
+  indexColumns,
+  matchExpression,
+  toTsQuery,
+  tsQuery,
+} from "./segment";
 
 const BREAK = "\uE000";
 
@@ -159,5 +166,40 @@ describe("matchExpression", () => {
     expect(matchExpression('养"老')).toBe(
       '(chars : "养" OR (chars : "养" AND words : "养")) AND (chars : "老" OR (chars : "老" AND words : "老"))',
     );
+  });
+});
+
+describe("documentVector", () => {
+  it("puts words (A) then chars (B) at their positions, a BREAK and the gap holding none", () => {
+    const { words, chars } = indexColumns("为老旧小区加装电梯。Café", "养老");
+    expect(documentVector(words, chars)).toBe(
+      "'为':1A,11B '老旧':2A '小区':3A '加':4A,16B '装':5A,17B '电梯':6A 'cafe':7A '养老':9A " +
+        "'老':12B,22B '旧':13B '小':14B '区':15B '电':18B '梯':19B '养':21B",
+    );
+  });
+
+  it("quotes lexemes, and is empty for empty columns", () => {
+    expect(documentVector("it's a\\b", "")).toBe("'it''s':1A 'a\\\\b':2A");
+    expect(documentVector("", "")).toBe("");
+  });
+});
+
+describe("toTsQuery and tsQuery", () => {
+  it("writes phrases with <->, weights for columns, :* for a prefix, & and |", () => {
+    expect(tsQuery("养老")).toBe("(('养':B <-> '老':B) | (('养':B <-> '老':B) & ('养老':A)))");
+    expect(tsQuery("col:x 2024")).toBe("('col':A <-> 'x':*A) & ('2024':*A)");
+    expect(tsQuery("。")).toBeNull();
+  });
+
+  it("lists each distinct phrase once, for ranking", () => {
+    expect(toTsQuery(matchExpression("养老")!).phrases).toEqual(["'养':B <-> '老':B", "'养老':A"]);
+  });
+
+  it("quotes what it is given and refuses what matchExpression never writes", () => {
+    expect(toTsQuery('words : "it\'s"').query).toBe("('it''s':A)");
+    const bad = ['"x"', 'words : "a" NOT words : "b"', "words : x", 'chars : " "', "a:*"];
+    for (const expression of bad) {
+      expect(() => toTsQuery(expression), expression).toThrow(/not a match expression/);
+    }
   });
 });

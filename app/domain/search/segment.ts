@@ -1,6 +1,7 @@
 /**
  * Turning text into the two columns of the full-text tables (`words`, `chars`), and a resident's
- * query into an FTS5 MATCH expression over them. Pure: no database here.
+ * query into a search expression over them: an FTS5 MATCH expression (SQLite), and the same
+ * expression as a tsquery over a tsvector this file builds (PostgreSQL). Pure: no database here.
  *
  * Why two columns: Intl.Segmenter cuts Chinese by dictionary and context (为老旧小区加装电梯 →
  * 为|老旧|小区|加|装|电梯, 养老院 → 养老|院), so a query word is often not a token of the text.
@@ -33,7 +34,8 @@ const segmenter = new Intl.Segmenter("zh", { granularity: "word" });
 /**
  * Ends a CJK run in the stored columns. A private-use character: unicode61 indexes it as a token
  * (category Co), and neither stored text nor a query can contain one, because both keep only
- * letters and numbers — so no phrase can ever match across it.
+ * letters and numbers — so no phrase can ever match across it. In a tsvector it is a position
+ * with no lexeme (see `documentVector`).
  */
 const BREAK = "\uE000";
 
@@ -196,4 +198,67 @@ export function matchExpression(query: string): string | null {
     if (left === 0) break;
   }
   return terms.length ? terms.join(" AND ") : null;
+}
+
+/** A lexeme between single quotes, for a tsvector or tsquery literal. */
+function quote(lexeme: string): string {
+  return `'${lexeme.replace(/\\/g, "\\\\").replace(/'/g, "''")}'`;
+}
+
+/**
+ * The tsvector literal of an index row: every token of `words` (weight A), then of `chars`
+ * (weight B), at its position in order, so that a tsquery phrase (`<->`) means side by side. A
+ * BREAK, and the gap between the two columns, take a position and hold no lexeme, so no phrase
+ * matches across them. Built here and cast, not parsed by PostgreSQL, whose parser would drop
+ * BREAK (it treats U+E000 as blank) and cut CJK its own way. PostgreSQL keeps positions up to
+ * 16383 and the first 256 of each lexeme: far beyond a project's 5,500 characters in most texts.
+ */
+export function documentVector(words: string, chars: string): string {
+  const positions = new Map<string, string[]>();
+  let position = 0;
+  for (const [column, weight] of [
+    [words, "A"],
+    [chars, "B"],
+  ] as const) {
+    for (const token of column.split(" ")) {
+      position++;
+      if (token === BREAK || !token) continue;
+      const at = positions.get(token) ?? [];
+      positions.set(token, at);
+      at.push(`${position}${weight}`);
+    }
+    position++;
+  }
+  return [...positions].map(([lexeme, at]) => `${quote(lexeme)}:${at.join(",")}`).join(" ");
+}
+
+/**
+ * A match expression (from `matchExpression`) as a tsquery literal with the same meaning over
+ * `documentVector`: a phrase is its tokens joined by `<->`, weight A for `words` and B for
+ * `chars`, `:*` on the last token where FTS5 has `"…"*`; AND and OR become & and |. Also the
+ * distinct phrases, each a tsquery, for ranking. Anything else in the expression is refused.
+ */
+export function toTsQuery(expression: string): { query: string; phrases: string[] } {
+  const phrases: string[] = [];
+  const query = expression.replace(
+    /(words|chars) : "([^"\s]+(?: [^"\s]+)*)"(\*?)|\b(AND|OR)\b|([^()\s])/gu,
+    (_, column: string, text: string, star: string, op: string, stray: string) => {
+      if (stray) throw new Error(`not a match expression: ${expression}`);
+      if (op) return op === "AND" ? "&" : "|";
+      const weight = column === "words" ? "A" : "B";
+      const tokens = text.split(" ");
+      const phrase = tokens
+        .map((t, i) => `${quote(t)}:${star && i === tokens.length - 1 ? "*" : ""}${weight}`)
+        .join(" <-> ");
+      if (!phrases.includes(phrase)) phrases.push(phrase);
+      return `(${phrase})`;
+    },
+  );
+  return { query, phrases };
+}
+
+/** The tsquery literal equivalent to `matchExpression(query)`, or null likewise. */
+export function tsQuery(query: string): string | null {
+  const expression = matchExpression(query);
+  return expression === null ? null : toTsQuery(expression).query;
 }
