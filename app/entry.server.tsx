@@ -10,10 +10,11 @@ import { i18nFor } from "./i18n/i18next.server";
 import { readPreferences } from "./utils/preferences.server";
 import { httpGuard } from "./utils/http-guard.server";
 import { boot, shutdown } from "./services/boot.server";
-import { attachRealtime } from "./realtime/server.server";
+import { attachRealtime, type Realtime } from "./realtime/server.server";
+import { connectCluster } from "./services/cluster.server";
 
 /** What server.ts needs from the app, exported from the same module graph as the routes. */
-export const liuhe = { boot, shutdown, httpGuard, attachRealtime } satisfies Record<
+export const liuhe = { boot, shutdown, httpGuard, attachRealtime, connectCluster } satisfies Record<
   string,
   unknown
 >;
@@ -21,7 +22,8 @@ export type LiuheServer = {
   boot: () => Promise<void>;
   shutdown: () => Promise<void>;
   httpGuard: typeof httpGuard;
-  attachRealtime: (server: HttpServer) => { close: () => Promise<void> };
+  attachRealtime: (server: HttpServer) => Realtime;
+  connectCluster: typeof connectCluster;
 };
 
 const ABORT_DELAY = 5_000;
