@@ -11,7 +11,7 @@
  * (node:cluster), always the same worker for one Socket.IO session (@socket.io/sticky), since the
  * polling transport's requests must meet the same process. A worker that dies is replaced.
  */
-import cluster from "node:cluster";
+import cluster, { type Worker } from "node:cluster";
 import { createServer } from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -66,18 +66,31 @@ async function primary(workers: number) {
   // Sticky hands each connection's first bytes over as a Buffer, which JSON would not keep.
   cluster.setupPrimary({ serialization: "advanced" });
   let closing = false;
+  let listening = false;
+  let ready = 0;
+  const fork = () => {
+    const worker: Worker & { clientsCount?: number } = cluster.fork();
+    // A connection handed to a worker still loading the app would be lost (nobody listens for
+    // it yet). Sticky's least-connection choice passes over the worker with the most clients.
+    worker.clientsCount = Infinity;
+    worker.on("message", (m: { type?: string }) => {
+      if (m?.type !== "liuhe:ready") return;
+      worker.clientsCount = 0;
+      if (++ready < workers || listening) return;
+      listening = true;
+      httpServer.listen(port, host, () => {
+        console.log(`Liuhe listening on http://localhost:${port} with ${workers} workers`);
+      });
+    });
+  };
   cluster.on("exit", (worker, code, signal) => {
     if (closing) return;
+    if (!listening) fail(`worker ${worker.process.pid} could not start (${signal ?? code})`);
     console.log(`worker ${worker.process.pid} exited (${signal ?? code}): starting another`);
     // After a pause, so that a worker that cannot start does not spin the machine.
-    setTimeout(() => {
-      if (!closing) cluster.fork();
-    }, 1000);
+    setTimeout(() => closing || fork(), 1000);
   });
-  for (let i = 0; i < workers; i++) cluster.fork();
-  httpServer.listen(port, host, () => {
-    console.log(`Liuhe listening on http://localhost:${port} with ${workers} workers`);
-  });
+  for (let i = 0; i < workers; i++) fork();
 
   const shutdown = (signal: string) => {
     if (closing) return;
@@ -131,6 +144,7 @@ function serve() {
   if (cluster.isWorker) {
     // The primary listens and hands connections over.
     sticky.setupWorker(realtime.io);
+    process.send!({ type: "liuhe:ready" });
     console.log(`worker ${process.pid} ready`);
   } else {
     httpServer.listen(port, host, () => {

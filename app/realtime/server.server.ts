@@ -12,7 +12,7 @@ import { authorize, type Actor } from "~/domain/permissions/policy";
 import { fieldErrors, formChoice, id } from "~/domain/validation";
 import { fixedT } from "~/i18n/i18next.server";
 import { fallbackLng, isLng, type Lng } from "~/i18n/config";
-import { clusterRedis, dropPerson, onDrop } from "~/services/cluster.server";
+import { clusterRedis, drop, onDrop } from "~/services/cluster.server";
 import { onEvent, type DomainEvent } from "~/services/events.server";
 import { requestMembership } from "~/services/communities/commands.server";
 import { flagMessage, lowerHand, postMessage, raiseHand } from "~/services/room/commands.server";
@@ -353,11 +353,11 @@ function notifyChanged(io: LiuheIo, channel: string, type: string) {
  * through the adapter, and drops through the cluster module, so each goes out once.
  */
 function forward(io: LiuheIo, event: DomainEvent) {
-  if (event.type === "session.revoked") return dropPerson(event.userId);
-  if (event.type.startsWith("membership.") && "userId" in event) dropPerson(event.userId);
-  if (event.type === "committee.changed") dropPerson(null);
+  if (event.type === "session.revoked") return drop({ person: event.userId });
+  if (event.type.startsWith("membership.") && "userId" in event) drop({ person: event.userId });
+  if (event.type === "committee.changed") drop({ person: null });
   if (event.type === "organisation.membersChanged") {
-    dropPerson(event.userId);
+    drop({ person: event.userId });
     return changed(io, `user:${event.userId}`, event.type);
   }
   if (isRoomEvent(event)) {
@@ -411,8 +411,10 @@ export function attachRealtime(httpServer: HttpServer): Realtime {
   io.on("connection", (socket) => registerHandlers(socket));
   io.on("presence", (channel, answer) => answer(localPresence(io.of("/"), channel)));
   const stopEvents = onEvent((event) => forward(io, event));
-  const stopDrops = onDrop((userId) => {
-    recheck(io, userId).catch((e: unknown) => console.error("recheck failed", e));
+  const stopDrops = onDrop((what) => {
+    if ("person" in what) {
+      recheck(io, what.person).catch((e: unknown) => console.error("recheck failed", e));
+    }
   });
 
   return {

@@ -1,8 +1,8 @@
 /**
  * What crosses processes. With REDIS_URL, Liuhe may run as several processes (WORKERS=N, or
  * several machines behind a balancer): Socket.IO's adapter shares rooms through Redis (see
- * realtime/server.server.ts), and `dropPerson` tells every process to forget what it keeps about
- * a person, through Redis pub/sub. Without Redis all of it stays in this process.
+ * realtime/server.server.ts), and `drop` tells every process to forget what it keeps about a
+ * person or a meeting, through Redis pub/sub. Without Redis all of it stays in this process.
  *
  * Kept on globalThis, like the event bus, so the Vite dev server's module reloads share it.
  */
@@ -50,6 +50,12 @@ async function connect(url: string): Promise<Redis> {
   return redis;
 }
 
+/**
+ * What changed, so that caches of it go: a person's session or rights (null: everyone's, as when
+ * a committee changes), or a meeting's context.
+ */
+export type Drop = { person: number | null } | { meeting: number };
+
 /** Connects to Redis before the server listens; throws a clear message when it cannot. */
 export async function connectCluster(url: string, prefix: string): Promise<void> {
   const redis = await connect(url);
@@ -57,8 +63,8 @@ export async function connectCluster(url: string, prefix: string): Promise<void>
   const cluster: Cluster = { redis, sub, prefix, self: randomUUID() };
   await sub.subscribe(`${prefix}drop`);
   sub.on("message", (_channel: string, raw: string) => {
-    const { from, userId } = JSON.parse(raw) as { from: string; userId: number | null };
-    if (from !== cluster.self) drops.emit("drop", userId);
+    const { from, what } = JSON.parse(raw) as { from: string; what: Drop };
+    if (from !== cluster.self) drops.emit("drop", what);
   });
   g.__liuheCluster = cluster;
 }
@@ -68,19 +74,16 @@ export function clusterRedis(): { redis: Redis; prefix: string } | null {
   return g.__liuheCluster ?? null;
 }
 
-/**
- * Every process forgets what it keeps about this person (null: about everyone) now: their
- * session, rights or roles changed. This process at once; the others through Redis.
- */
-export function dropPerson(userId: number | null): void {
-  drops.emit("drop", userId);
+/** Every process forgets what it keeps of this now: this one at once, the others through Redis. */
+export function drop(what: Drop): void {
+  drops.emit("drop", what);
   const c = g.__liuheCluster;
   c?.redis
-    .publish(`${c.prefix}drop`, JSON.stringify({ from: c.self, userId }))
+    .publish(`${c.prefix}drop`, JSON.stringify({ from: c.self, what }))
     .catch((e: unknown) => console.error("cluster: a drop did not reach the other processes", e));
 }
 
-export function onDrop(listener: (userId: number | null) => void): () => void {
+export function onDrop(listener: (what: Drop) => void): () => void {
   drops.on("drop", listener);
   return () => drops.off("drop", listener);
 }
