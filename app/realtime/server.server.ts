@@ -375,21 +375,21 @@ export interface Realtime {
 
 export function attachRealtime(httpServer: HttpServer): Realtime {
   const cluster = clusterRedis();
-  const stream = cluster && `${cluster.prefix}socket.io`;
+  // With Redis, rooms span processes: a broadcast here reaches sockets on every process.
+  const adapter =
+    cluster &&
+    createAdapter(cluster.redis, {
+      streamName: `${cluster.prefix}socket.io`,
+      channelPrefix: `${cluster.prefix}socket.io`,
+      // Liuhe sends JSON only: no need to look for binary data in each packet.
+      onlyPlaintext: true,
+    });
   const io: LiuheIo = new Server(httpServer, {
     serveClient: false,
     maxHttpBufferSize: MAX_PAYLOAD_BYTES,
     // A page on another site must not open a socket with our residents' cookies.
     allowRequest: (req, callback) => callback(null, !isCrossSite(req.headers)),
-    // With Redis, rooms span processes: a broadcast here reaches sockets on every process.
-    ...(cluster && {
-      adapter: createAdapter(cluster.redis, {
-        streamName: stream!,
-        channelPrefix: stream!,
-        // Liuhe sends JSON only: no need to look for binary data in each packet.
-        onlyPlaintext: true,
-      }),
-    }),
+    ...(adapter && { adapter }),
   });
 
   io.use((socket, next) => {
