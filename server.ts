@@ -1,23 +1,44 @@
 /**
- * The one Node process: Express serves the Remix app and Socket.IO shares its HTTP server and port.
+ * The server: Express serves the Remix app and Socket.IO shares its HTTP server and port.
  * Development runs Vite in middleware mode; production serves ./build (made by `npm run build`).
  *
  * Everything Liuhe-specific (database boot, guards, realtime) comes from the app's own server
  * entry (`liuhe` in app/entry.server.tsx), so the Remix routes and the socket handlers share one
  * module graph: one database connection, one event bus.
+ *
+ * WORKERS=N (N > 1): this process is the primary. It checks the configuration and Redis, migrates
+ * and seeds once, then listens and hands each connection to one of N worker processes
+ * (node:cluster), always the same worker for one Socket.IO session (@socket.io/sticky), since the
+ * polling transport's requests must meet the same process. A worker that dies is replaced.
  */
+import cluster, { type Worker } from "node:cluster";
 import { createServer } from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
+import sticky from "@socket.io/sticky";
 import compression from "compression";
 import express from "express";
 import type { LiuheServer } from "./app/entry.server";
+import { ConfigError, readConfig } from "./app/services/config.server";
 
-const production = process.env.NODE_ENV === "production";
-const port = Number(process.env.PORT ?? 3000);
-const host = process.env.HOST ?? "0.0.0.0";
+/** Stops before listening, with a message that says what to change. */
+function fail(e: unknown): never {
+  const problems =
+    e instanceof ConfigError ? e.problems : [e instanceof Error ? e.message : String(e)];
+  console.error(new ConfigError(problems).message);
+  process.exit(1);
+}
+
+const config = (() => {
+  try {
+    return readConfig(process.env);
+  } catch (e) {
+    fail(e);
+  }
+})();
+const { production, port, host } = config;
 
 const vite = production
   ? undefined
@@ -31,52 +52,122 @@ const loadBuild = async (): Promise<ServerBuild> =>
 
 const build = await loadBuild();
 const liuhe = (build.entry.module as unknown as { liuhe: LiuheServer }).liuhe;
-await liuhe.boot();
+if (config.redisUrl) await liuhe.connectCluster(config.redisUrl, config.redisPrefix).catch(fail);
+if (cluster.isPrimary) await liuhe.boot().catch(fail);
+if (cluster.isPrimary && config.workers > 1) await primary(config.workers);
+else serve();
 
-const app = express();
-app.disable("x-powered-by");
-if (process.env.TRUST_PROXY) app.set("trust proxy", process.env.TRUST_PROXY);
-app.use(compression());
-
-if (vite) {
-  app.use(vite.middlewares);
-} else {
-  app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
-  app.use(express.static("build/client", { maxAge: "1h" }));
-}
-
-// Refuses cross-site writes and oversized bodies before Remix reads anything.
-app.use((req, res, next) => liuhe.httpGuard(req, res, next));
-
-app.all(
-  "*",
-  createRequestHandler({
-    build: vite ? loadBuild : build,
-    mode: production ? "production" : "development",
-    getLoadContext: (req) => ({ clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown" }),
-  }),
-);
-
-const httpServer = createServer(app);
-const realtime = liuhe.attachRealtime(httpServer);
-const stopJobs = liuhe.startJobs();
-
-httpServer.listen(port, host, () => {
-  console.log(`Liuhe ${production ? "" : "(development) "}listening on http://localhost:${port}`);
-});
-
-let closing = false;
-async function shutdown(signal: string) {
-  if (closing) return;
-  closing = true;
-  console.log(`${signal}: closing`);
-  stopJobs();
-  // Closing Socket.IO also closes the HTTP server it is attached to.
-  await realtime.close();
-  httpServer.closeAllConnections();
-  await vite?.close();
+/** Listens for the workers; they serve. */
+async function primary(workers: number) {
+  // Migrated and seeded: the workers open their own connections.
   await liuhe.shutdown();
-  process.exit(0);
+  const httpServer = createServer();
+  sticky.setupMaster(httpServer, { loadBalancingMethod: "least-connection" });
+  // Sticky hands each connection's first bytes over as a Buffer, which JSON would not keep.
+  cluster.setupPrimary({ serialization: "advanced" });
+  let closing = false;
+  let listening = false;
+  let ready = 0;
+  const fork = () => {
+    const worker: Worker & { clientsCount?: number } = cluster.fork();
+    // A connection handed to a worker still loading the app would be lost (nobody listens for
+    // it yet). Sticky's least-connection choice passes over the worker with the most clients.
+    worker.clientsCount = Infinity;
+    worker.on("message", (m: { type?: string }) => {
+      if (m?.type !== "liuhe:ready") return;
+      worker.clientsCount = 0;
+      if (++ready < workers || listening) return;
+      listening = true;
+      httpServer.listen(port, host, () => {
+        console.log(`Liuhe listening on http://localhost:${port} with ${workers} workers`);
+      });
+    });
+  };
+  cluster.on("exit", (worker, code, signal) => {
+    if (closing) return;
+    if (!listening) fail(`worker ${worker.process.pid} could not start (${signal ?? code})`);
+    console.log(`worker ${worker.process.pid} exited (${signal ?? code}): starting another`);
+    // After a pause, so that a worker that cannot start does not spin the machine.
+    setTimeout(() => closing || fork(), 1000);
+  });
+  for (let i = 0; i < workers; i++) fork();
+
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    console.log(`${signal}: closing the workers`);
+    httpServer.close();
+    const alive = () => Object.values(cluster.workers ?? {}).filter((w) => w && !w.isDead());
+    cluster.on("exit", () => {
+      if (alive().length === 0) process.exit(0);
+    });
+    for (const w of alive()) w!.process.kill("SIGTERM");
+    if (alive().length === 0) process.exit(0);
+    setTimeout(() => {
+      console.error("workers did not close within 10 s");
+      process.exit(1);
+    }, 10_000).unref();
+  };
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
 }
-process.on("SIGTERM", () => void shutdown("SIGTERM"));
-process.on("SIGINT", () => void shutdown("SIGINT"));
+
+/** One process, or one worker: the app and Socket.IO. */
+function serve() {
+  const app = express();
+  app.disable("x-powered-by");
+  if (process.env.TRUST_PROXY) app.set("trust proxy", process.env.TRUST_PROXY);
+  app.use(compression());
+
+  if (vite) {
+    app.use(vite.middlewares);
+  } else {
+    app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
+    app.use(express.static("build/client", { maxAge: "1h" }));
+  }
+
+  // Refuses cross-site writes and oversized bodies before Remix reads anything.
+  app.use((req, res, next) => liuhe.httpGuard(req, res, next));
+
+  app.all(
+    "*",
+    createRequestHandler({
+      build: vite ? loadBuild : build,
+      mode: production ? "production" : "development",
+      getLoadContext: (req) => ({ clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown" }),
+    }),
+  );
+
+  const httpServer = createServer(app);
+  const realtime = liuhe.attachRealtime(httpServer);
+  const stopJobs = liuhe.startJobs();
+
+  if (cluster.isWorker) {
+    // The primary listens and hands connections over.
+    sticky.setupWorker(realtime.io);
+    process.send!({ type: "liuhe:ready" });
+    console.log(`worker ${process.pid} ready`);
+  } else {
+    httpServer.listen(port, host, () => {
+      console.log(
+        `Liuhe ${production ? "" : "(development) "}listening on http://localhost:${port}`,
+      );
+    });
+  }
+
+  let closing = false;
+  async function shutdown(signal: string) {
+    if (closing) return;
+    closing = true;
+    console.log(`${signal}: closing`);
+    stopJobs();
+    // Closing Socket.IO also closes the HTTP server it is attached to.
+    await realtime.close();
+    httpServer.closeAllConnections();
+    await vite?.close();
+    await liuhe.shutdown();
+    process.exit(0);
+  }
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}

@@ -10,19 +10,25 @@ import { i18nFor } from "./i18n/i18next.server";
 import { readPreferences } from "./utils/preferences.server";
 import { httpGuard } from "./utils/http-guard.server";
 import { boot, shutdown } from "./services/boot.server";
-import { attachRealtime } from "./realtime/server.server";
+import { attachRealtime, type Realtime } from "./realtime/server.server";
+import { connectCluster } from "./services/cluster.server";
 import { startJobs } from "./services/jobs.server";
 
 /** What server.ts needs from the app, exported from the same module graph as the routes. */
-export const liuhe = { boot, shutdown, httpGuard, attachRealtime, startJobs } satisfies Record<
-  string,
-  unknown
->;
+export const liuhe = {
+  boot,
+  shutdown,
+  httpGuard,
+  attachRealtime,
+  connectCluster,
+  startJobs,
+} satisfies Record<string, unknown>;
 export type LiuheServer = {
   boot: () => Promise<void>;
   shutdown: () => Promise<void>;
   httpGuard: typeof httpGuard;
-  attachRealtime: (server: HttpServer) => { close: () => Promise<void> };
+  attachRealtime: (server: HttpServer) => Realtime;
+  connectCluster: typeof connectCluster;
   /** Timed work, in every process; the job table makes each job run in one of them. */
   startJobs: () => () => void;
 };

@@ -24,11 +24,15 @@ const POSTGRES_URL = /^postgres(ql)?:\/\//;
  * Where the data lives: DATABASE_URL when it is set (PostgreSQL), else the SQLite file. A
  * DATABASE_URL that is not a PostgreSQL URL is refused here, before anything starts.
  */
-export function databaseTarget(env: NodeJS.ProcessEnv = process.env): string {
+export function databaseTarget(env: Record<string, string | undefined> = process.env): string {
   const url = env.DATABASE_URL?.trim();
   if (url) {
+    // Only the scheme is echoed: the URL may carry a password.
+    const scheme = /^[a-z][a-z0-9+.-]*:/i.exec(url)?.[0];
     if (!POSTGRES_URL.test(url))
-      throw new Error(`DATABASE_URL must start with postgres:// or postgresql:// (got "${url}")`);
+      throw new Error(
+        `DATABASE_URL must be postgres://… or postgresql://… (got ${scheme ? `"${scheme}…"` : "something else"})`,
+      );
     return url;
   }
   return env.DATABASE_PATH || path.resolve("data", "liuhe.sqlite");

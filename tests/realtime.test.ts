@@ -12,12 +12,16 @@ import type { Ack, ClientToServerEvents, ServerToClientEvents } from "~/realtime
 import { decideMembership } from "~/services/communities/commands.server";
 import { logout } from "~/services/accounts/commands.server";
 import { sessionFromToken } from "~/services/accounts/queries.server";
+import { startSitting } from "~/services/assistance/commands.server";
+import { currentFromCookie } from "~/utils/session.server";
 import { run } from "~/services/runner/command.server";
 import {
   actorFor,
   cookieFor,
   makeCommittee,
+  makeCommitteeMember,
   makeCommunity,
+  makeResident,
   makeUser,
   tableCounts,
 } from "./support/factories";
@@ -102,13 +106,32 @@ describe("socket handshake and authorisation", () => {
     const userId = await makeUser();
     const cookie = await cookieFor(userId);
     const c = client({ Cookie: cookie });
-    await connected(c);
+    const other = client({ Cookie: await cookieFor(userId) });
+    await Promise.all([connected(c), connected(other)]);
     expect(await ask(c, "whoami")).toMatchObject({ ok: true, data: { userId } });
     const session = await sessionFromToken(cookie.split("=")[1]);
+    const gone = new Promise((resolve) => c.on("disconnect", resolve));
     await run(logout, await actorFor(userId), { sessionId: session!.sessionId });
-    // Checked again on every event: revoking a session stops an open socket at once.
-    const after = await ask<unknown>(c, "membership:request", { communityId: community });
-    expect(after).toMatchObject({ ok: false, error: { status: 401 } });
+    // Signing out lets go of that session's sockets at once; the person's other session stays.
+    expect(await gone).toBe("io server disconnect");
+    expect(other.connected).toBe(true);
+    expect(await ask(other, "whoami")).toMatchObject({ ok: true, data: { userId } });
+  });
+
+  it("lets go of a service-window sitting's sockets when the helper signs out", async () => {
+    const community = await makeCommunity();
+    const helper = await makeCommitteeMember(community);
+    const resident = await makeResident(community);
+    const cookie = await cookieFor(helper.userId!);
+    const sessionId = (await currentFromCookie(cookie)).session!.sessionId;
+    await run(startSitting, helper, { residentId: resident.userId!, consent: "signed", sessionId });
+    const c = client({ Cookie: cookie });
+    await connected(c);
+    // The socket speaks for the resident; the session it stands on is the helper's.
+    expect(await ask(c, "whoami")).toMatchObject({ ok: true, data: { userId: resident.userId } });
+    const gone = new Promise((resolve) => c.on("disconnect", resolve));
+    await run(logout, (await currentFromCookie(cookie)).actor, { sessionId });
+    expect(await gone).toBe("io server disconnect");
   });
 
   it("lets a signed-in resident ask to join over the socket, through the same service", async () => {

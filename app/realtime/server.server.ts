@@ -4,6 +4,7 @@
  * the policy module; a write is the same command the HTTP actions run (see `handle`).
  */
 import type { Server as HttpServer } from "node:http";
+import { createAdapter } from "@socket.io/redis-streams-adapter";
 import { Server, type Socket } from "socket.io";
 import { z } from "zod";
 import { DomainError, isDomainError } from "~/domain/errors";
@@ -11,6 +12,7 @@ import { authorize, type Actor } from "~/domain/permissions/policy";
 import { fieldErrors, formChoice, id } from "~/domain/validation";
 import { fixedT } from "~/i18n/i18next.server";
 import { fallbackLng, isLng, type Lng } from "~/i18n/config";
+import { clusterRedis, drop, onDrop } from "~/services/cluster.server";
 import { onEvent, type DomainEvent } from "~/services/events.server";
 import { requestMembership } from "~/services/communities/commands.server";
 import { flagMessage, lowerHand, postMessage, raiseHand } from "~/services/room/commands.server";
@@ -34,21 +36,33 @@ import {
 interface SocketData {
   lng: Lng;
   cookie: string | undefined;
-  /** Who the handshake's session belonged to. */
-  userId: number | null;
+  /**
+   * Whose drops concern this socket (see `recheck`): the person of the handshake's session and,
+   * in a service-window sitting, the helper whose session it is.
+   */
+  people: number[];
   /** The last lookup of the session and the person's rights, with when it was made. */
   current?: { value: Current; at: number };
 }
-type LiuheSocket = Socket<ClientToServerEvents, ServerToClientEvents, object, SocketData>;
-export type LiuheIo = Server<ClientToServerEvents, ServerToClientEvents, object, SocketData>;
+/** Between Liuhe processes, through the adapter: each answers for its own sockets. */
+interface ServerSideEvents {
+  presence: (channel: string, answer: (count: number) => void) => void;
+}
+type LiuheSocket = Socket<ClientToServerEvents, ServerToClientEvents, ServerSideEvents, SocketData>;
+export type LiuheIo = Server<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  ServerSideEvents,
+  SocketData
+>;
 
 /** Biggest event payload accepted; chat messages (2,000 characters) fit with room to spare. */
 const MAX_PAYLOAD_BYTES = 16 * 1024;
 
 /**
  * How long a socket trusts what it last learnt of its person (session, memberships, committee
- * seat). Changes made in this process drop it at once (see `forget`); the bound is for changes
- * made by another process, once Liuhe runs several.
+ * seat). Changes drop it at once on every process (see `recheck`); the bound covers a drop lost
+ * while Redis was away.
  */
 const CURRENT_TTL_MS = 10_000;
 
@@ -64,11 +78,26 @@ async function current(socket: LiuheSocket): Promise<Current> {
   return value;
 }
 
-/** Drop what sockets know about a person (or everyone), so their next event looks again. */
-function forget(io: LiuheIo, userId: number | null) {
-  for (const socket of io.of("/").sockets.values()) {
-    if (userId === null || socket.data.userId === userId) socket.data.current = undefined;
+/**
+ * A person's session or rights changed, on this process or another. Everyone (null): sockets
+ * look again on their next event. One person: their sockets look again now, and one whose session
+ * has ended (signed out, revoked, account deleted) is disconnected; their other sessions stay.
+ */
+async function recheck(io: LiuheIo, userId: number | null) {
+  const sockets = [...io.of("/").sockets.values()];
+  if (userId === null) {
+    for (const socket of sockets) socket.data.current = undefined;
+    return;
   }
+  const theirs = sockets.filter((socket) => socket.data.people.includes(userId));
+  await Promise.all(
+    theirs.map(async (socket) => {
+      socket.data.current = undefined;
+      const value = await currentFromCookie(socket.data.cookie);
+      if (value.session) socket.data.current = { value, at: Date.now() };
+      else socket.disconnect(true);
+    }),
+  );
 }
 
 async function refusal(socket: LiuheSocket, e: unknown): Promise<Ack<never>> {
@@ -207,17 +236,16 @@ function registerHandlers(socket: LiuheSocket) {
 
   // Meeting rooms: reads.
   answer("room:join", joinPayload, async ({ meetingId, after }, actor) => {
-    const joined = await joinRoom(actor, meetingId, after);
     const channel = roomChannel(meetingId);
-    await socket.join(channel);
-    const count = presenceOf(socket.nsp, channel);
+    const joined = await joinRoom(actor, meetingId, after, () => socket.join(channel));
+    const count = await presenceOf(socket.nsp, channel);
     announcePresence(channel, meetingId, count);
     return { ...joined, presence: count };
   });
   answer("room:leave", meetingPayload, async ({ meetingId }) => {
     const channel = roomChannel(meetingId);
     await socket.leave(channel);
-    announcePresence(channel, meetingId, presenceOf(socket.nsp, channel));
+    announcePresence(channel, meetingId, await presenceOf(socket.nsp, channel));
     return null;
   });
   answer("room:history", historyPayload, ({ meetingId, before }, actor) =>
@@ -239,8 +267,11 @@ function registerHandlers(socket: LiuheSocket) {
     for (const channel of socket.rooms) {
       const m = /^room:(\d+)$/.exec(channel);
       if (!m) continue;
-      // This socket is still counted while disconnecting.
-      announcePresence(channel, Number(m[1]), Math.max(0, presenceOf(socket.nsp, channel) - 1));
+      // This socket is still counted here while disconnecting.
+      presenceOf(socket.nsp, channel).then(
+        (count) => announcePresence(channel, Number(m[1]), Math.max(0, count - 1)),
+        (e: unknown) => console.error("presence failed", e),
+      );
     }
   });
 
@@ -253,8 +284,22 @@ function registerHandlers(socket: LiuheSocket) {
   );
 }
 
-function presenceOf(nsp: LiuheSocket["nsp"], channel: string): number {
-  return nsp.adapter.rooms.get(channel)?.size ?? 0;
+const localPresence = (nsp: LiuheSocket["nsp"], channel: string) =>
+  nsp.adapter.rooms.get(channel)?.size ?? 0;
+
+/**
+ * Sockets in a channel on every process: this one's count now, and each other process's answer.
+ * A process that died is no longer counted once Redis sees its connection close; one that does not
+ * answer within the adapter's timeout (5 s) is left out of this count.
+ */
+function presenceOf(nsp: LiuheSocket["nsp"], channel: string): Promise<number> {
+  const here = localPresence(nsp, channel);
+  if (!clusterRedis()) return Promise.resolve(here);
+  return new Promise((resolve) => {
+    nsp.serverSideEmit("presence", channel, (_timeout: Error | null, counts: number[]) =>
+      resolve(counts.reduce((sum, n) => sum + n, here)),
+    );
+  });
 }
 
 type RoomEvent = Extract<DomainEvent, { type: `room.${string}` }>;
@@ -303,13 +348,16 @@ function notifyChanged(io: LiuheIo, channel: string, type: string) {
   state.timer.unref();
 }
 
+/**
+ * Runs on the process whose command emitted the event: broadcasts reach the other processes
+ * through the adapter, and drops through the cluster module, so each goes out once.
+ */
 function forward(io: LiuheIo, event: DomainEvent) {
-  // Rights changed: sockets look the person up again on their next event.
-  if (event.type === "session.revoked") return forget(io, event.userId);
-  if (event.type.startsWith("membership.") && "userId" in event) forget(io, event.userId);
-  if (event.type === "committee.changed") forget(io, null);
+  if (event.type === "session.revoked") return drop({ person: event.userId });
+  if (event.type.startsWith("membership.") && "userId" in event) drop({ person: event.userId });
+  if (event.type === "committee.changed") drop({ person: null });
   if (event.type === "organisation.membersChanged") {
-    forget(io, event.userId);
+    drop({ person: event.userId });
     return changed(io, `user:${event.userId}`, event.type);
   }
   if (isRoomEvent(event)) {
@@ -320,12 +368,28 @@ function forward(io: LiuheIo, event: DomainEvent) {
   if ("userId" in event) changed(io, `user:${event.userId}`, event.type);
 }
 
-export function attachRealtime(httpServer: HttpServer) {
+export interface Realtime {
+  io: LiuheIo;
+  close: () => Promise<void>;
+}
+
+export function attachRealtime(httpServer: HttpServer): Realtime {
+  const cluster = clusterRedis();
+  // With Redis, rooms span processes: a broadcast here reaches sockets on every process.
+  const adapter =
+    cluster &&
+    createAdapter(cluster.redis, {
+      streamName: `${cluster.prefix}socket.io`,
+      channelPrefix: `${cluster.prefix}socket.io`,
+      // Liuhe sends JSON only: no need to look for binary data in each packet.
+      onlyPlaintext: true,
+    });
   const io: LiuheIo = new Server(httpServer, {
     serveClient: false,
     maxHttpBufferSize: MAX_PAYLOAD_BYTES,
     // A page on another site must not open a socket with our residents' cookies.
     allowRequest: (req, callback) => callback(null, !isCrossSite(req.headers)),
+    ...(adapter && { adapter }),
   });
 
   io.use((socket, next) => {
@@ -335,7 +399,8 @@ export function attachRealtime(httpServer: HttpServer) {
     socket.data.lng = isLng(lng) ? lng : fallbackLng;
     currentFromCookie(cookie).then(
       (value) => {
-        socket.data.userId = value.session?.user.id ?? null;
+        const people = [value.session?.user.id, value.assistance?.helper.id];
+        socket.data.people = people.filter((p): p is number => p !== undefined);
         socket.data.current = { value, at: Date.now() };
         next();
       },
@@ -344,12 +409,19 @@ export function attachRealtime(httpServer: HttpServer) {
   });
 
   io.on("connection", (socket) => registerHandlers(socket));
-  const stop = onEvent((event) => forward(io, event));
+  io.on("presence", (channel, answer) => answer(localPresence(io.of("/"), channel)));
+  const stopEvents = onEvent((event) => forward(io, event));
+  const stopDrops = onDrop((what) => {
+    if ("person" in what) {
+      recheck(io, what.person).catch((e: unknown) => console.error("recheck failed", e));
+    }
+  });
 
   return {
     io,
     close: async () => {
-      stop();
+      stopEvents();
+      stopDrops();
       await io.close();
     },
   };

@@ -1,6 +1,7 @@
 import { closeDb, databaseLabel, getDb, pingDatabase } from "../../db/client.server";
 import { migrateToLatest } from "../../db/migrator";
 import { isDatabaseEmpty, seedDemoData } from "../../db/seed";
+import { closeCluster } from "./cluster.server";
 
 /** Migrate, load the demo city into an empty database (unless SEED_DEMO=false), and go. */
 export async function boot(): Promise<void> {
@@ -19,5 +20,5 @@ export async function boot(): Promise<void> {
 }
 
 export async function shutdown(): Promise<void> {
-  await closeDb();
+  await Promise.all([closeDb(), closeCluster()]);
 }

@@ -6,6 +6,7 @@ import { getDb } from "../../../db/client.server";
 import { z } from "zod";
 import type { Target } from "~/domain/permissions/policy";
 import { id } from "~/domain/validation";
+import { drop, onDrop } from "../cluster.server";
 import { onEvent } from "../events.server";
 import { notFound } from "../rows.server";
 import type { AuditEntry, Db, Trx } from "../runner/command.server";
@@ -13,9 +14,10 @@ import type { AuditEntry, Db, Trx } from "../runner/command.server";
 export type MeetingContext = Awaited<ReturnType<typeof loadMeetingContext>>;
 
 /**
- * Meeting contexts are read on every message; they change rarely, and every change emits an event.
- * A few seconds' cache, dropped by those events in this process. Writes that depend on the
- * current state (posting, moving the status) read it again inside their own transaction.
+ * Meeting contexts are read on every message; they change rarely, and every change emits an event
+ * (meeting.changed or room.state). A few seconds' cache, dropped by those events on every process.
+ * Writes that depend on the current state (posting, moving the status) read it again inside their
+ * own transaction.
  */
 const CONTEXT_TTL_MS = 5_000;
 // On globalThis, like the event bus, so that the dev server's module reloads share one cache.
@@ -26,8 +28,9 @@ if (!g.__liuheMeetingContexts) {
   const cache = new Map<number, { ctx: MeetingContext; at: number }>();
   g.__liuheMeetingContexts = cache;
   onEvent((e) => {
-    if ("meetingId" in e) cache.delete(e.meetingId);
+    if (e.type === "meeting.changed" || e.type === "room.state") drop({ meeting: e.meetingId });
   });
+  onDrop((what) => "meeting" in what && cache.delete(what.meeting));
 }
 const contextCache = g.__liuheMeetingContexts;
 

@@ -171,8 +171,12 @@ export async function joinRoom(
   actor: Actor,
   meetingId: number,
   after: number | undefined,
+  enter: () => void | Promise<void>,
 ): Promise<Omit<RoomJoined, "presence">> {
   const state = await roomState(actor, meetingId);
+  // In the room before reading it, or a message posted between the read and the entry would be
+  // missed; one posted meanwhile may come twice, and the client keeps one of each id.
+  await enter();
   const page = await history(
     actor,
     meetingId,
