@@ -51,6 +51,7 @@ const ALLOWED_ONCE: Record<string, Record<string, string>> = {
 const ALLOWED_TIMERS: Record<string, string> = {
   "app/entry.server.tsx": "aborts a server render that hangs; runs on the server, no form involved",
   "app/realtime/server.server.ts": "batches 'changed' notices to socket rooms; server side",
+  "app/services/jobs.server.ts": "looks for due timed jobs every minute; server only, no form",
   "app/services/accounts/credentials.server.ts":
     "evens out sign-in timing (node:timers/promises); server side",
   "app/components/room.tsx": "ticks the speaker's countdown once a second; only re-renders",

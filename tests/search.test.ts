@@ -5,7 +5,8 @@
 import { sql } from "kysely";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "../db/client.server";
-import { matchExpression } from "~/domain/search/segment";
+import { isPostgres } from "../db/portable";
+import { documentVector, matchExpression } from "~/domain/search/segment";
 import {
   matchingIds,
   rankExpression,
@@ -64,6 +65,37 @@ describe("search: Chinese", () => {
 
   it("searches the second text too", async () => {
     expect(await search("project", "午餐")).toEqual([1, 4]);
+  });
+});
+
+describe("search: several words in one Chinese query", () => {
+  it("finds a text whose words have other words between them, in any order", async () => {
+    const db = getDb();
+    await reindex(db, "project", 50, ["老旧小区改造", "外墙翻新"]);
+    await reindex(db, "project", 51, ["电梯维保", "老旧设备更换"]);
+    // 5 is 为老旧小区加装电梯: 加装 stands between 老旧小区 and 电梯.
+    expect(await search("project", "老旧小区电梯")).toEqual([5]);
+    expect(await search("project", "电梯老旧小区")).toEqual([5]);
+    expect(await search("project", "小区电梯")).toEqual([5]);
+    // Every word is required: 50 lacks 电梯, 51 lacks 小区.
+    expect(await search("project", "老旧小区")).toEqual([5, 50]);
+    expect(await search("project", "老旧电梯")).toEqual([5, 51]);
+  });
+
+  it("finds the words in different texts of one row, like separate query terms", async () => {
+    await reindex(getDb(), "project", 52, ["小区电梯", "老旧楼道"]);
+    expect(await search("project", "老旧小区电梯")).toEqual([5, 52]);
+    await unindex(getDb(), "project", 52);
+  });
+});
+
+describe("search: diacritics", () => {
+  it("finds café by cafe and the other way round, on both engines", async () => {
+    await reindex(getDb(), "project", 53, ["Café on the corner"]);
+    await reindex(getDb(), "project", 54, ["cafe\u0301 crème"]);
+    expect(await search("project", "cafe")).toEqual([53, 54]);
+    expect(await search("project", "CAFÉ")).toEqual([53, 54]);
+    expect(await search("project", "creme")).toEqual([54]);
   });
 });
 
@@ -218,5 +250,48 @@ describe("ranking", () => {
     // where 养老 is a word of its own, though it comes first in id order.
     expect(rows.map((r) => r.name)).toEqual(["社区养老服务站", "培养老师志愿者"]);
     expect(rows[0]!.rank).toBeLessThan(rows[1]!.rank!);
+  });
+
+  it("ranks a text where the words of the query stand together above one where they do not", async () => {
+    const db = getDb();
+    const now = new Date().toISOString();
+    // The apart one comes first in id order and is the shorter (bm25 favours short texts).
+    for (const name of ["老旧小区加装电梯队", "老旧小区电梯维修保养志愿服务站"]) {
+      const { id } = await db
+        .insertInto("organisations")
+        .values({
+          name,
+          tier: "filed",
+          description: "",
+          status: "verified",
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      await reindex(db, "organisation", id, [name, ""]);
+    }
+    const expression = matchExpression("老旧小区电梯")!;
+    const rows = await db
+      .selectFrom("organisations")
+      .select(["name", rankExpression("organisation", expression, "organisations.id").as("rank")])
+      .where("organisations.id", "in", matchingIds("organisation", expression))
+      .orderBy(sql`rank`)
+      .execute();
+    expect(rows.map((r) => r.name)).toEqual([
+      "老旧小区电梯维修保养志愿服务站",
+      "老旧小区加装电梯队",
+    ]);
+    expect(rows[0]!.rank).toBeLessThan(rows[1]!.rank!);
+  });
+});
+
+describe.runIf(isPostgres(getDb()))("PostgreSQL: the tsvector", () => {
+  it("reads back the quoted literal as written", async () => {
+    const vector = documentVector("it's a\\b", "加 \uE000 装");
+    const { text } = await sql<{ text: string }>`select ${vector}::tsvector::text as text`
+      .execute(getDb())
+      .then((r) => r.rows[0]!);
+    expect(text).toBe("'a\\\\b':2A 'it''s':1A '加':4B '装':6B");
   });
 });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { QUERY_MAX_TERMS, indexColumns, matchExpression } from "./segment";
+import {
+  QUERY_MAX_TERMS,
+  documentVector,
+  indexColumns,
+  matchExpression,
+  toTsQuery,
+  tsQuery,
+} from "./segment";
 
 const BREAK = "\uE000";
 
@@ -24,6 +31,12 @@ describe("indexColumns", () => {
     expect(indexColumns("", "  ", "加装").chars).toBe("加 装");
   });
 
+  it("drops diacritics, as unicode61 does, so that both engines see the same tokens", () => {
+    expect(indexColumns("Café CRÈME x\u0301y").words).toBe("cafe creme xy");
+    expect(matchExpression("CAFÉ")).toBe('words : "cafe"*');
+    expect(matchExpression("\u0301")).toBeNull();
+  });
+
   it("splits a word that mixes scripts and keeps only letters and numbers", () => {
     expect(indexColumns("A区 don't 😀").words).toBe("a 区 don t");
     expect(indexColumns("\uE000").words).toBe("");
@@ -39,6 +52,29 @@ describe("matchExpression", () => {
     expect(matchExpression("加装")).toBe(
       '(chars : "加 装" OR (chars : "加 装" AND words : "加 装"))',
     );
+  });
+
+  it("cuts a run into its words, each a phrase, all required, with the whole run as a boost", () => {
+    const must = '(chars : "老 旧" AND chars : "小 区" AND chars : "电 梯")';
+    expect(matchExpression("老旧小区电梯")).toBe(
+      `(${must} OR (${must} AND (chars : "老 旧 小 区 电 梯" OR words : "老旧 小区 电梯")))`,
+    );
+  });
+
+  it("glues one-character words to each other, or else to the next word", () => {
+    // 为|老旧|小区|加|装|电梯, 小区|的|电梯, 电梯|坏|了
+    expect(matchExpression("为老旧小区加装电梯")).toContain(
+      '(chars : "为 老 旧" AND chars : "小 区" AND chars : "加 装" AND chars : "电 梯")',
+    );
+    expect(matchExpression("小区的电梯")).toContain('(chars : "小 区" AND chars : "的 电 梯")');
+    expect(matchExpression("电梯坏了")).toContain('(chars : "电 梯" AND chars : "坏 了")');
+  });
+
+  it("counts each piece of a run towards the term limit", () => {
+    const latin = Array.from({ length: QUERY_MAX_TERMS - 2 }, (_, i) => `w${i}`).join(" ");
+    const expr = matchExpression(`${latin} 老旧小区电梯`)!;
+    expect(expr).toContain('(chars : "老 旧" AND chars : "小 区")');
+    expect(expr).not.toContain('chars : "电 梯"');
   });
 
   it("prefix-matches lowercased Latin words and numbers, all terms required", () => {
@@ -78,19 +114,25 @@ describe("matchExpression", () => {
     expect(expr).not.toContain("电");
   });
 
-  // Every term must be `col : "letters, marks, numbers, spaces"` (with * after a Latin word),
-  // joined by AND/OR and parentheses that this module wrote: nothing from the input is syntax.
-  const term = String.raw`(?:words|chars) : "[\p{L}\p{M}\p{N} ]+"\*?`;
-  const cjkTerm = String.raw`\(${term} OR \(${term} AND ${term}\)\)`;
-  const shape = new RegExp(
-    String.raw`^(?:${term}|${cjkTerm})(?: AND (?:${term}|${cjkTerm}))*$`,
-    "u",
-  );
+  // Every phrase must be `col : "letters, numbers, spaces"` (with * after a Latin word), joined
+  // by AND/OR and parentheses that this module wrote: nothing from the input is syntax. The check
+  // folds each parenthesised group of phrases into one phrase until the top level is left.
+  function wellFormed(expression: string): boolean {
+    let s = expression.replace(/(?:words|chars) : "[\p{L}\p{N}]+(?: [\p{L}\p{N}]+)*"\*?/gu, "P");
+    for (let before = ""; before !== s;) {
+      before = s;
+      s = s.replace(/\(P(?: (?:AND|OR) P)*\)/g, "P");
+    }
+    return /^P(?: AND P)*$/.test(s);
+  }
 
   it("has a shape check that refuses injected syntax", () => {
-    expect('words : "a" OR "b"*').not.toMatch(shape);
-    expect('words : "a*"*').not.toMatch(shape);
-    expect('chars : "养 老" NOT words : "x"*').not.toMatch(shape);
+    expect(wellFormed('(chars : "养 老" OR (chars : "养 老" AND words : "养老"))')).toBe(true);
+    expect(wellFormed('words : "a" OR "b"*')).toBe(false);
+    expect(wellFormed('words : "a*"*')).toBe(false);
+    expect(wellFormed('chars : "养 老" NOT words : "x"*')).toBe(false);
+    expect(wellFormed('(words : "a"* AND words : "b"*')).toBe(false);
+    expect(wellFormed('words : "a"* OR words : "b"*')).toBe(false);
   });
 
   it.each([
@@ -109,9 +151,11 @@ describe("matchExpression", () => {
     '养"老',
     "'; drop table projects_fts; --",
     "\u0000a\u0000",
+    "老旧小区(电梯)OR加装",
   ])("cannot be made invalid by %j", (q) => {
     // null is a valid answer (nothing to search for); anything else must have the shape.
-    expect(matchExpression(q) ?? 'words : "x"').toMatch(shape);
+    const expression = matchExpression(q) ?? 'words : "x"';
+    expect(wellFormed(expression), expression).toBe(true);
   });
 
   it("searches for operators as plain words and turns full-width letters into ASCII", () => {
@@ -122,5 +166,40 @@ describe("matchExpression", () => {
     expect(matchExpression('养"老')).toBe(
       '(chars : "养" OR (chars : "养" AND words : "养")) AND (chars : "老" OR (chars : "老" AND words : "老"))',
     );
+  });
+});
+
+describe("documentVector", () => {
+  it("puts words (A) then chars (B) at their positions, a BREAK and the gap holding none", () => {
+    const { words, chars } = indexColumns("为老旧小区加装电梯。Café", "养老");
+    expect(documentVector(words, chars)).toBe(
+      "'为':1A,11B '老旧':2A '小区':3A '加':4A,16B '装':5A,17B '电梯':6A 'cafe':7A '养老':9A " +
+        "'老':12B,22B '旧':13B '小':14B '区':15B '电':18B '梯':19B '养':21B",
+    );
+  });
+
+  it("quotes lexemes, and is empty for empty columns", () => {
+    expect(documentVector("it's a\\b", "")).toBe("'it''s':1A 'a\\\\b':2A");
+    expect(documentVector("", "")).toBe("");
+  });
+});
+
+describe("toTsQuery and tsQuery", () => {
+  it("writes phrases with <->, weights for columns, :* for a prefix, & and |", () => {
+    expect(tsQuery("养老")).toBe("(('养':B <-> '老':B) | (('养':B <-> '老':B) & ('养老':A)))");
+    expect(tsQuery("col:x 2024")).toBe("('col':A <-> 'x':*A) & ('2024':*A)");
+    expect(tsQuery("。")).toBeNull();
+  });
+
+  it("lists each distinct phrase once, for ranking", () => {
+    expect(toTsQuery(matchExpression("养老")!).phrases).toEqual(["'养':B <-> '老':B", "'养老':A"]);
+  });
+
+  it("quotes what it is given and refuses what matchExpression never writes", () => {
+    expect(toTsQuery('words : "it\'s"').query).toBe("('it''s':A)");
+    const bad = ['"x"', 'words : "a" NOT words : "b"', "words : x", 'chars : " "', "a:*"];
+    for (const expression of bad) {
+      expect(() => toTsQuery(expression), expression).toThrow(/not a match expression/);
+    }
   });
 });

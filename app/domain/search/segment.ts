@@ -1,10 +1,11 @@
 /**
  * Turning text into the two columns of the full-text tables (`words`, `chars`), and a resident's
- * query into an FTS5 MATCH expression over them. Pure: no database here.
+ * query into a search expression over them: an FTS5 MATCH expression (SQLite), and the same
+ * expression as a tsquery over a tsvector this file builds (PostgreSQL). Pure: no database here.
  *
  * Why two columns: Intl.Segmenter cuts Chinese by dictionary and context (为老旧小区加装电梯 →
  * 为|老旧|小区|加|装|电梯, 养老院 → 养老|院), so a query word is often not a token of the text.
- * `chars` holds every CJK character as its own token, and a CJK query becomes a phrase of
+ * `chars` holds every CJK character as its own token, and a CJK query word becomes a phrase of
  * characters, which matches wherever the characters stand side by side, however they were cut.
  * `words` holds the segmenter's words: English and numbers are matched there, and for CJK it only
  * raises the rank of texts where the query is a whole word (养老 in 社区养老服务站 outranks the
@@ -18,6 +19,14 @@
  * typed without one (the query 养老 服务, with the space, finds it). Chinese prose rarely puts
  * spaces inside a phrase, and a false match between a title and a description would be more
  * confusing than that miss.
+ *
+ * Several words in one run: a query run is cut into its segmenter words, each a phrase of
+ * characters, all required, in any order and with anything between them, so 老旧小区电梯 finds
+ * 老旧小区加装电梯. A one-character word (加, 的) would match almost any text alone, so it is glued
+ * to its neighbours: 老旧|小区|加|装|电梯 → 老旧 · 小区 · 加装 · 电梯, and a run of two or more
+ * characters never has a piece shorter than two. A run that is one piece (养老, or 加装 glued
+ * from 加|装) is one phrase, so the adjacency rule holds for it as before. Texts where the whole
+ * run stands together, or is a run of whole segmenter words, rank higher.
  */
 
 const segmenter = new Intl.Segmenter("zh", { granularity: "word" });
@@ -25,20 +34,20 @@ const segmenter = new Intl.Segmenter("zh", { granularity: "word" });
 /**
  * Ends a CJK run in the stored columns. A private-use character: unicode61 indexes it as a token
  * (category Co), and neither stored text nor a query can contain one, because both keep only
- * letters, marks and numbers — so no phrase can ever match across it.
+ * letters and numbers — so no phrase can ever match across it. In a tsvector it is a position
+ * with no lexeme (see `documentVector`).
  */
 const BREAK = "\uE000";
 
 /** Longest query looked at, in characters; longer input is cut, not refused. */
 export const QUERY_MAX_CHARS = 100;
-/** Most terms in one MATCH expression; each is a CJK run or a Latin/number word. */
+/** Most terms in one MATCH expression; each is a piece of a CJK run or a Latin/number word. */
 export const QUERY_MAX_TERMS = 12;
 
 // Han (with 々 and 〇), kana (with ー) and hangul. Script_Extensions puts the CJK punctuation
 // 、。「」 in these scripts too, so the lookahead keeps only letters and letter-numbers.
 const CJK = /(?=[\p{L}\p{Nl}])[\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}\p{scx=Hangul}]/u;
-// What unicode61 keeps inside a token (besides Co, dropped here on purpose, see BREAK). Marks stay
-// so that the tokenizer, not this file, decides what to do with a diacritic or a Devanagari sign.
+// What unicode61 keeps inside a token (besides Co, dropped here on purpose, see BREAK).
 const TOKEN_CHAR = /[\p{L}\p{M}\p{N}]/u;
 const LETTER_OR_NUMBER = /[\p{L}\p{N}]/u;
 
@@ -69,7 +78,10 @@ function scan(text: string): Piece[] {
     // One ICU word may mix scripts (a区, 5g网络 in some contexts): split it where the script changes.
     let latin = "";
     const endLatin = () => {
-      const trimmed = latin.trim().replace(/\s+/g, " ");
+      // Marks go, as unicode61's remove_diacritics 2 drops them (café → cafe), so that the
+      // tokens are final here, whatever engine indexes them.
+      const folded = latin.normalize("NFD").replace(/\p{M}/gu, "").normalize("NFC");
+      const trimmed = folded.trim().replace(/\s+/g, " ");
       // A lone combining mark is no token for unicode61, and an empty phrase would make the whole
       // AND match nothing.
       if (LETTER_OR_NUMBER.test(trimmed)) pieces.push({ kind: "latin", text: trimmed });
@@ -92,6 +104,30 @@ function scan(text: string): Piece[] {
 
 function words(run: string): string[] {
   return [...segmenter.segment(run)].filter((s) => s.isWordLike).map((s) => s.segment);
+}
+
+const length = (s: string) => Array.from(s).length;
+
+/**
+ * A query run cut into the pieces that must each stand together in a text: its segmenter words,
+ * with one-character words glued to each other, or else to the next word (the last one to the
+ * word before). Every piece has two characters or more unless the run has one.
+ */
+function pieces(run: string): string[] {
+  const out: string[] = [];
+  let singles = "";
+  for (const { segment } of segmenter.segment(run)) {
+    if (length(segment) < 2) {
+      singles += segment;
+      continue;
+    }
+    if (length(singles) >= 2) out.push(singles);
+    out.push(length(singles) === 1 ? singles + segment : segment);
+    singles = "";
+  }
+  if (length(singles) >= 2 || !out.length) out.push(singles);
+  else out[out.length - 1] += singles;
+  return out;
 }
 
 /**
@@ -126,28 +162,103 @@ export function indexColumns(...texts: string[]): { words: string; chars: string
 
 /**
  * An FTS5 MATCH expression for what a resident typed, or null when there is nothing to search for
- * (empty, punctuation, emoji). Every term must match (AND). Safe for any input: each term is a
- * double-quoted string of letters, marks, numbers and spaces, so quotes, *, ^, :, parentheses and
+ * (empty, punctuation, emoji). Every term must match (AND). Safe for any input: each phrase is a
+ * double-quoted string of letters, numbers and spaces, so quotes, *, ^, :, parentheses and
  * NEAR/AND/OR/NOT in the input are either dropped or searched for as plain words.
  */
 export function matchExpression(query: string): string | null {
   // Cut by code points, so a surrogate pair is never split.
   const cut = Array.from(query).slice(0, QUERY_MAX_CHARS).join("");
   const terms: string[] = [];
+  let left = QUERY_MAX_TERMS;
+  const chars = (text: string) => `chars : "${[...text].join(" ")}"`;
   for (const piece of scan(normalise(cut))) {
     let term: string;
+    let size = 1;
     if (piece.kind === "latin") {
       // Prefix match, so elevator finds elevators.
       term = `words : "${piece.text}"*`;
     } else {
-      const phrase = `chars : "${[...piece.run].join(" ")}"`;
+      const parts = pieces(piece.run).slice(0, left);
+      size = parts.length;
+      const all = parts.map(chars).join(" AND ");
+      const must = size > 1 ? `(${all})` : all;
       const whole = words(piece.run);
-      // `P OR (P AND W)` matches exactly the rows P matches; W is there only so that bm25 counts
-      // the rows where the run is also a run of whole segmenter words.
-      term = whole.length ? `(${phrase} OR (${phrase} AND words : "${whole.join(" ")}"))` : phrase;
+      // Boosts: the whole run standing together, the run as whole segmenter words.
+      const boosts = size > 1 ? [chars(piece.run)] : [];
+      if (whole.length) boosts.push(`words : "${whole.join(" ")}"`);
+      // `M OR (M AND B)` matches exactly the rows M matches; B is there only so that bm25 counts
+      // the rows where a boost holds too.
+      const boost = boosts.length > 1 ? `(${boosts.join(" OR ")})` : boosts[0];
+      term = boost ? `(${must} OR (${must} AND ${boost}))` : must;
     }
-    if (!terms.includes(term)) terms.push(term);
-    if (terms.length === QUERY_MAX_TERMS) break;
+    if (terms.includes(term)) continue;
+    terms.push(term);
+    left -= size;
+    if (left === 0) break;
   }
   return terms.length ? terms.join(" AND ") : null;
+}
+
+/** A lexeme between single quotes, for a tsvector or tsquery literal. */
+function quote(lexeme: string): string {
+  return `'${lexeme.replace(/\\/g, "\\\\").replace(/'/g, "''")}'`;
+}
+
+/**
+ * The tsvector literal of an index row: every token of `words` (weight A), then of `chars`
+ * (weight B), at its position in order, so that a tsquery phrase (`<->`) means side by side. A
+ * BREAK, and the gap between the two columns, take a position and hold no lexeme, so no phrase
+ * matches across them. Built here and cast, not parsed by PostgreSQL, whose parser would drop
+ * BREAK (it treats U+E000 as blank) and cut CJK its own way. PostgreSQL keeps positions up to
+ * 16383 and the first 256 of each lexeme: far beyond a project's 5,500 characters in most texts.
+ */
+export function documentVector(words: string, chars: string): string {
+  const positions = new Map<string, string[]>();
+  let position = 0;
+  for (const [column, weight] of [
+    [words, "A"],
+    [chars, "B"],
+  ] as const) {
+    for (const token of column.split(" ")) {
+      position++;
+      if (token === BREAK || !token) continue;
+      const at = positions.get(token) ?? [];
+      positions.set(token, at);
+      at.push(`${position}${weight}`);
+    }
+    position++;
+  }
+  return [...positions].map(([lexeme, at]) => `${quote(lexeme)}:${at.join(",")}`).join(" ");
+}
+
+/**
+ * A match expression (from `matchExpression`) as a tsquery literal with the same meaning over
+ * `documentVector`: a phrase is its tokens joined by `<->`, weight A for `words` and B for
+ * `chars`, `:*` on the last token where FTS5 has `"…"*`; AND and OR become & and |. Also the
+ * distinct phrases, each a tsquery, for ranking. Anything else in the expression is refused.
+ */
+export function toTsQuery(expression: string): { query: string; phrases: string[] } {
+  const phrases: string[] = [];
+  const query = expression.replace(
+    /(words|chars) : "([^"\s]+(?: [^"\s]+)*)"(\*?)|\b(AND|OR)\b|([^()\s])/gu,
+    (_, column: string, text: string, star: string, op: string, stray: string) => {
+      if (stray) throw new Error(`not a match expression: ${expression}`);
+      if (op) return op === "AND" ? "&" : "|";
+      const weight = column === "words" ? "A" : "B";
+      const tokens = text.split(" ");
+      const phrase = tokens
+        .map((t, i) => `${quote(t)}:${star && i === tokens.length - 1 ? "*" : ""}${weight}`)
+        .join(" <-> ");
+      if (!phrases.includes(phrase)) phrases.push(phrase);
+      return `(${phrase})`;
+    },
+  );
+  return { query, phrases };
+}
+
+/** The tsquery literal equivalent to `matchExpression(query)`, or null likewise. */
+export function tsQuery(query: string): string | null {
+  const expression = matchExpression(query);
+  return expression === null ? null : toTsQuery(expression).query;
 }
