@@ -36,7 +36,7 @@ import {
 } from "../app/domain/voting/rules";
 import type { Database } from "./schema";
 
-export type SqlType = "integer" | "text";
+export type SqlType = "integer" | "text" | "blob";
 
 export interface ColumnSpec {
   type: SqlType;
@@ -57,7 +57,7 @@ type EnumOf<C> = string extends Value<C> ? never : Value<C> extends string ? Val
 
 /** What the entry of a column whose interface type is C must say. */
 type Expected<C> = {
-  type: Value<C> extends number ? "integer" : "text";
+  type: Value<C> extends number ? "integer" : Value<C> extends Uint8Array ? "blob" : "text";
   nullable: null extends SelectType<C> ? true : false;
   generated: undefined extends InsertType<C> ? true : false;
   rowid?: true;
@@ -351,6 +351,11 @@ export const SCHEMA_COLUMNS = {
     createdAt: text,
     updatedAt: text,
     submittedAt: textNull,
+  },
+  photos: {
+    name: text,
+    bytes: { type: "blob", nullable: false, generated: false },
+    createdAt: text,
   },
   projectBudgetItems: {
     id: gen(int),

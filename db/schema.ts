@@ -332,7 +332,7 @@ export interface ProjectsTable {
   status: ProjectStatus;
   /** The reason given with the latest rejection, return or abandonment. */
   statusReason: string | null;
-  /** File name of the re-encoded photo in the uploads folder. */
+  /** Name of the re-encoded photo in `photos`. */
   photo: string | null;
   supportCount: Generated<number>;
   ratingCount: Generated<number>;
@@ -340,6 +340,13 @@ export interface ProjectsTable {
   createdAt: string;
   updatedAt: string;
   submittedAt: string | null;
+}
+
+/** A project's photo, re-encoded (WebP, no metadata); its random name is the project's `photo`. */
+export interface PhotosTable {
+  name: string;
+  bytes: Buffer;
+  createdAt: string;
 }
 
 export interface ProjectBudgetItemsTable {
@@ -550,6 +557,7 @@ export interface Database {
   organisationMembers: OrganisationMembersTable;
   communitySettings: CommunitySettingsTable;
   projects: ProjectsTable;
+  photos: PhotosTable;
   projectBudgetItems: ProjectBudgetItemsTable;
   projectEvents: ProjectEventsTable;
   projectUpdates: ProjectUpdatesTable;

@@ -2,23 +2,20 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import sharp from "sharp";
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import { getDb } from "../db/client.server";
+import { migrations } from "../db/migrations/index";
+import { migrateToLatest, migrator } from "../db/migrator";
+import { isPostgres } from "../db/portable";
 import {
   deletePhoto,
+  encodePhoto,
   MAX_PHOTO_BYTES,
   readPhoto,
-  storePhoto,
-  uploadsDir,
+  savePhoto,
 } from "~/services/photos.server";
+import { makeCommunity, makeProject } from "./support/factories";
 import { refusal } from "./support/refusal";
-
-// Photos of this file go to a folder of their own, never to ./data/uploads.
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "liuhe-photos-"));
-process.env.UPLOADS_DIR = dir;
-
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-const files = () => fs.readdirSync(dir).sort();
 
 /** A 3000×2000 JPEG with EXIF, like a phone photo. */
 async function bigJpeg(extra: { orientation?: number } = {}): Promise<Buffer> {
@@ -29,59 +26,47 @@ async function bigJpeg(extra: { orientation?: number } = {}): Promise<Buffer> {
 }
 
 async function expectNotImage(bytes: Uint8Array) {
-  const before = files();
-  const err = await refusal(storePhoto(bytes));
+  const err = await refusal(encodePhoto(bytes));
   expect(err).toMatchObject({ status: 400, key: "project:errors.photoNotImage", field: "photo" });
-  expect(files()).toEqual(before);
 }
 
-describe("storing photos", () => {
-  beforeEach(() => {
-    for (const f of files()) fs.rmSync(path.join(dir, f));
-  });
+const names = async () =>
+  (await getDb().selectFrom("photos").select("name").orderBy("name").execute()).map((r) => r.name);
 
-  it("uses UPLOADS_DIR when set", () => {
-    expect(uploadsDir()).toBe(path.resolve(dir));
-  });
-
-  it("stores a big JPEG as a small WebP with its metadata gone", async () => {
+describe("re-encoding photos", () => {
+  it("makes a big JPEG a small WebP with its metadata gone, under a random name", async () => {
     const input = await bigJpeg();
     // The input really carries EXIF, so the check below can fail.
     expect((await sharp(input).metadata()).exif).toBeDefined();
 
-    const name = await storePhoto(input);
+    const { name, bytes } = await encodePhoto(input);
     expect(name).toMatch(/^[0-9a-f]{32}\.webp$/);
-    // Only the finished photo is left: no temporary file beside it.
-    expect(files()).toEqual([name]);
-
-    const out = fs.readFileSync(path.join(dir, name));
-    const meta = await sharp(out).metadata();
+    expect((await encodePhoto(input)).name).not.toBe(name);
+    const meta = await sharp(bytes).metadata();
     expect(meta.format).toBe("webp");
-    expect(Math.max(meta.width!, meta.height!)).toBe(1024);
     expect(meta.width).toBe(1024);
     expect(meta.height).toBe(683);
     expect(meta.exif).toBeUndefined();
     expect(meta.icc).toBeUndefined();
     expect(meta.xmp).toBeUndefined();
-    expect(out.includes("secret-gps")).toBe(false);
+    expect(bytes.includes("secret-gps")).toBe(false);
   });
 
   it("turns the picture upright by its EXIF orientation", async () => {
     // Orientation 6: stored landscape, meant to be shown rotated 90° clockwise (portrait).
-    const name = await storePhoto(await bigJpeg({ orientation: 6 }));
-    const meta = await sharp(fs.readFileSync(path.join(dir, name))).metadata();
+    const { bytes } = await encodePhoto(await bigJpeg({ orientation: 6 }));
+    const meta = await sharp(bytes).metadata();
     expect([meta.width, meta.height]).toEqual([683, 1024]);
     expect(meta.orientation).toBeUndefined();
   });
 
-  it("stores a PNG, and does not enlarge a small picture", async () => {
+  it("takes a PNG, and does not enlarge a small picture", async () => {
     const png = await sharp({
       create: { width: 400, height: 300, channels: 4, background: "#ff000080" },
     })
       .png()
       .toBuffer();
-    const name = await storePhoto(png);
-    const meta = await sharp(fs.readFileSync(path.join(dir, name))).metadata();
+    const meta = await sharp((await encodePhoto(png)).bytes).metadata();
     expect(meta).toMatchObject({ format: "webp", width: 400, height: 300 });
   });
 
@@ -99,8 +84,7 @@ describe("storing photos", () => {
       .toBuffer();
     expect((await sharp(gif).metadata()).pages).toBe(3);
 
-    const name = await storePhoto(gif);
-    const out = sharp(fs.readFileSync(path.join(dir, name)));
+    const out = sharp((await encodePhoto(gif)).bytes);
     const meta = await out.metadata();
     // All frames read at once would give a 50×120 strip (or an animated WebP).
     expect([meta.width, meta.height]).toEqual([50, 40]);
@@ -110,7 +94,7 @@ describe("storing photos", () => {
     expect(dominant.g).toBeLessThan(50);
   });
 
-  it("refuses text, empty input and a truncated JPEG, writing nothing", async () => {
+  it("refuses text, empty input and a truncated JPEG", async () => {
     await expectNotImage(Buffer.from("hello"));
     await expectNotImage(new Uint8Array(0));
     const jpeg = await bigJpeg();
@@ -145,42 +129,108 @@ describe("storing photos", () => {
 
   it("refuses more than 2 MB with 413 before looking at the content", async () => {
     // Garbage bytes: were they decoded first, the answer would be 400, not 413.
-    const err = await refusal(storePhoto(new Uint8Array(MAX_PHOTO_BYTES + 1)));
+    const err = await refusal(encodePhoto(new Uint8Array(MAX_PHOTO_BYTES + 1)));
     expect(err).toMatchObject({
       status: 413,
       key: "project:errors.photoTooBig",
       params: { max: 2 },
       field: "photo",
     });
-    expect(files()).toEqual([]);
   });
 });
 
-describe("reading and deleting photos", () => {
-  it("reads back the stored bytes, and refuses names that are not ours", async () => {
-    const name = await storePhoto(await bigJpeg());
-    const stored = fs.readFileSync(path.join(dir, name));
-    expect(await readPhoto(name)).toEqual(stored);
-
-    // A file in the folder under a name we never give out, and paths that leave the folder.
-    fs.writeFileSync(path.join(dir, "x.webp"), "not ours");
-    expect(await readPhoto("x.webp")).toBeNull();
-    expect(await readPhoto("../etc/passwd")).toBeNull();
-    expect(await readPhoto(`../${path.basename(dir)}/${name}`)).toBeNull();
-    expect(await readPhoto(name.toUpperCase())).toBeNull();
+describe("photos in the database", () => {
+  it("stores, reads back byte for byte, and deletes", async () => {
+    const photo = await encodePhoto(await bigJpeg());
+    await savePhoto(getDb(), photo, "2026-12-01T00:00:00.000Z");
+    expect(Buffer.compare((await readPhoto(photo.name))!, photo.bytes)).toBe(0);
     expect(await readPhoto(`${"0".repeat(32)}.webp`)).toBeNull();
+
+    await deletePhoto(getDb(), photo.name);
+    expect(await readPhoto(photo.name)).toBeNull();
+    expect(await names()).not.toContain(photo.name);
+    // Deleting twice, or nothing, is harmless.
+    await expect(deletePhoto(getDb(), photo.name)).resolves.toBeUndefined();
+    await expect(deletePhoto(getDb(), null)).resolves.toBeUndefined();
   });
 
-  it("deletes a photo, and ignores a missing one or a foreign name", async () => {
-    const name = await storePhoto(await bigJpeg());
-    await deletePhoto(name);
-    expect(fs.existsSync(path.join(dir, name))).toBe(false);
-    expect(await readPhoto(name)).toBeNull();
-    await expect(deletePhoto(name)).resolves.toBeUndefined();
-    await expect(deletePhoto(null)).resolves.toBeUndefined();
+  it("keeps every byte value (a blob, not text)", async () => {
+    const bytes = Buffer.from(Array.from({ length: 512 }, (_, i) => i % 256));
+    await savePhoto(getDb(), { name: `${"a".repeat(32)}.webp`, bytes }, "2026-12-01T00:00:00Z");
+    expect(await readPhoto(`${"a".repeat(32)}.webp`)).toEqual(bytes);
+  });
+});
 
-    fs.writeFileSync(path.join(dir, "x.webp"), "not ours");
-    await deletePhoto("x.webp");
-    expect(fs.existsSync(path.join(dir, "x.webp"))).toBe(true);
+// Last: it takes the photos table down and up again.
+describe("the migration that moved photos from files into the database", () => {
+  const postgres = isPostgres(getDb());
+  // Where photos lived: beside the SQLite file by default; PostgreSQL has no file, so UPLOADS_DIR.
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "liuhe-uploads-"));
+  const dir = postgres
+    ? tmp
+    : path.join(path.dirname(path.resolve(process.env.DATABASE_PATH!)), "uploads");
+  afterAll(() => {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    delete process.env.UPLOADS_DIR;
+  });
+  const names32 = (c: string) => `${c.repeat(32)}.webp`;
+  const before =
+    Object.keys(migrations)[Object.keys(migrations).indexOf("20261201_1500_photos") - 1]!;
+
+  it("copies the files projects name, skips what is missing, and writes them back going down", async () => {
+    if (postgres) process.env.UPLOADS_DIR = tmp;
+    const db = getDb();
+    const down = await (await migrator(db)).migrateTo(before);
+    expect(down.error).toBeUndefined();
+
+    const community = await makeCommunity();
+    const [kept, lost, none] = [
+      await makeProject(community),
+      await makeProject(community),
+      await makeProject(community),
+    ];
+    await db
+      .updateTable("projects")
+      .set({ photo: names32("b") })
+      .where("id", "=", kept)
+      .execute();
+    await db
+      .updateTable("projects")
+      .set({ photo: names32("c") })
+      .where("id", "=", lost)
+      .execute();
+    fs.mkdirSync(dir, { recursive: true });
+    const bytes = Buffer.from([0, 1, 2, 255, 254]);
+    fs.writeFileSync(path.join(dir, names32("b")), bytes);
+    const mtime = new Date("2026-11-30T08:00:00.000Z");
+    fs.utimesSync(path.join(dir, names32("b")), mtime, mtime);
+    // A file no project names (left by a crash) stays out.
+    fs.writeFileSync(path.join(dir, names32("d")), "stray");
+
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    await migrateToLatest(db);
+    expect(warn.mock.calls).toEqual([[`photos: 1 project photo(s) not found in ${dir}, left out`]]);
+    warn.mockRestore();
+    expect(
+      await db.selectFrom("photos").selectAll().where("name", "=", names32("b")).execute(),
+    ).toEqual([{ name: names32("b"), bytes, createdAt: mtime.toISOString() }]);
+    expect(await readPhoto(names32("c"))).toBeNull();
+    expect(await readPhoto(names32("d"))).toBeNull();
+    // The files stay, as a backup.
+    expect(fs.readFileSync(path.join(dir, names32("b")))).toEqual(bytes);
+
+    // A photo added since goes back to a file on the way down; a file already there is kept.
+    await db
+      .updateTable("projects")
+      .set({ photo: names32("e") })
+      .where("id", "=", none)
+      .execute();
+    await savePhoto(db, { name: names32("e"), bytes: Buffer.from("new") }, "2026-12-01T00:00:00Z");
+    fs.writeFileSync(path.join(dir, names32("b")), "edited since");
+    expect((await (await migrator(db)).migrateTo(before)).error).toBeUndefined();
+    expect(fs.readFileSync(path.join(dir, names32("e")), "utf8")).toBe("new");
+    expect(fs.readFileSync(path.join(dir, names32("b")), "utf8")).toBe("edited since");
+    await migrateToLatest(db);
+    expect(await readPhoto(names32("e"))).toEqual(Buffer.from("new"));
   });
 });

@@ -2,11 +2,8 @@
  * Micro-projects: proposing, editing, the lifecycle and its history, supports and the support
  * threshold, progress reports, ratings, comments and their moderation, the list, photos.
  */
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import sharp from "sharp";
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { getDb } from "../db/client.server";
 import { isPostgres } from "../db/portable";
 import type { ProjectStatus } from "../db/schema";
@@ -58,11 +55,8 @@ import {
 } from "./support/factories";
 import { refusal } from "./support/refusal";
 
-// Photos of this file go to a folder of their own, never to ./data/uploads.
-const uploads = fs.mkdtempSync(path.join(os.tmpdir(), "liuhe-project-photos-"));
-process.env.UPLOADS_DIR = uploads;
-afterAll(() => fs.rmSync(uploads, { recursive: true, force: true }));
-const uploadedFiles = () => fs.readdirSync(uploads).sort();
+const uploadedFiles = async () =>
+  (await getDb().selectFrom("photos").select("name").orderBy("name").execute()).map((r) => r.name);
 
 const today = () => new Date().toISOString().slice(0, 10);
 const daysFromNow = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
@@ -124,14 +118,13 @@ const report = (over: Record<string, string> = {}): UpdateInput =>
 
 const reason = (s: string) => reasonSchema.parse({ reason: s }).reason;
 
-/** The refusal must carry this status and key, and leave every table as it was. */
+/** The refusal must carry this status and key, and leave every table (photos too) as it was. */
 async function expectRefusal(fn: () => Promise<unknown>, status: number, key: string) {
   const before = await wholeDbSnapshot();
-  const files = uploadedFiles();
+  expect(before).toHaveProperty("photos");
   const err = await refusal(fn());
   expect({ status: err.status, key: err.key }).toEqual({ status, key });
   expect(await wholeDbSnapshot()).toEqual(before);
-  expect(uploadedFiles()).toEqual(files);
   return err;
 }
 
@@ -1260,11 +1253,11 @@ describe("photos", () => {
       .toBuffer();
 
   it("stores a PNG with the project, seen with the project", async () => {
-    const before = uploadedFiles();
+    const before = await uploadedFiles();
     const id = await run(proposeProject, proposer, { ...input(), photo: await png() });
     const name = await projectPhoto(proposer, id);
     expect(name).toMatch(/^[0-9a-f]{32}\.webp$/);
-    expect(uploadedFiles()).toEqual([...before, name!].sort());
+    expect(await uploadedFiles()).toEqual([...before, name!].sort());
     expect((await projectPage(proposer, id))!.project.hasPhoto).toBe(true);
     // A draft's photo is as private as the draft.
     expect(await projectPhoto(ANONYMOUS, id)).toBeNull();
@@ -1292,16 +1285,16 @@ describe("photos", () => {
     );
   });
 
-  it("replaces and removes the photo on edit, deleting the old file", async () => {
+  it("replaces and removes the photo on edit, deleting the old one", async () => {
     const id = await run(proposeProject, proposer, { ...input(), photo: await png() });
     const first = (await projectPhoto(proposer, id))!;
     await run(editProject, proposer, { ...input(), id, photo: await png(), removePhoto: false });
     const second = (await projectPhoto(proposer, id))!;
     expect(second).not.toBe(first);
-    expect(uploadedFiles()).toContain(second);
-    expect(uploadedFiles()).not.toContain(first);
+    expect(await uploadedFiles()).toContain(second);
+    expect(await uploadedFiles()).not.toContain(first);
     await run(editProject, proposer, { ...input(), id, photo: null, removePhoto: true });
     expect(await projectPhoto(proposer, id)).toBeNull();
-    expect(uploadedFiles()).not.toContain(second);
+    expect(await uploadedFiles()).not.toContain(second);
   });
 });

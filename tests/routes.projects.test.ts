@@ -2,14 +2,11 @@
  * The micro-project pages as Remix calls them, with real (multipart) Requests: proposing with a
  * photo, the lifecycle through the project page's actions, editing, the photo route, the public
  * list's URL filters and the community's support threshold. Every refusal is checked for its
- * status, its key on the right field, the form kept as typed, nothing written anywhere and no
- * photo left behind.
+ * status, its key on the right field, the form kept as typed, and nothing written (photos are rows
+ * too).
  */
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import sharp from "sharp";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "../db/client.server";
 import {
   action as communityAction,
@@ -38,12 +35,9 @@ import {
 } from "./support/factories";
 import { body, formRequest, run } from "./support/remix";
 
-// Photos of this file go to a folder of their own, never to ./data/uploads.
-const uploads = fs.mkdtempSync(path.join(os.tmpdir(), "liuhe-route-photos-"));
-process.env.UPLOADS_DIR = uploads;
-afterAll(() => fs.rmSync(uploads, { recursive: true, force: true }));
-/** Every file in the uploads folder, hidden temporary files included. */
-const uploaded = () => fs.readdirSync(uploads).sort();
+/** The names of every stored photo. */
+const uploaded = async () =>
+  (await getDb().selectFrom("photos").select("name").orderBy("name").execute()).map((r) => r.name);
 
 let png: Uint8Array<ArrayBuffer>;
 beforeAll(async () => {
@@ -115,13 +109,12 @@ function keys(data: Refusal): Record<string, string> {
   return Object.fromEntries(Object.entries(data.errors).map(([f, e]) => [f, e.key]));
 }
 
-/** Runs a request that must be refused: nothing in the database and no file may change. */
+/** Runs a request that must be refused: nothing in the database (photos included) may change. */
 async function refused(make: () => Promise<Response>): Promise<Response> {
   const db = await wholeDbSnapshot();
-  const files = uploaded();
+  expect(db).toHaveProperty("photos");
   const res = await make();
   expect(await wholeDbSnapshot()).toEqual(db);
-  expect(uploaded()).toEqual(files);
   return res;
 }
 
@@ -158,8 +151,10 @@ async function view(id: number, cookie: string | null = null) {
   };
 }
 
-function photo(id: number, cookie: string | null = null) {
-  return run(photoLoader, get(`/projects/${id}/photo`, cookie), { id: String(id) });
+function photo(id: number, cookie: string | null = null, etag?: string) {
+  const req = get(`/projects/${id}/photo`, cookie);
+  if (etag) req.headers.set("If-None-Match", etag);
+  return run(photoLoader, req, { id: String(id) });
 }
 
 function idFrom(res: Response): number {
@@ -200,14 +195,14 @@ async function cast() {
 describe("POST /projects/new", () => {
   it("creates a draft with its photo; the photo is private until the project is submitted", async () => {
     const c = await cast();
-    const before = uploaded();
+    const before = await uploaded();
     const res = await propose(c.proposer, projectFields(c.community), { bytes: png });
     expect(res.status).toBe(302);
     const id = idFrom(res);
 
     const name = await storedPhoto(id);
     expect(name).toMatch(/^[0-9a-f]{32}\.webp$/);
-    expect(uploaded()).toEqual([...before, name!].sort());
+    expect(await uploaded()).toEqual([...before, name!].sort());
     const p = await getDb()
       .selectFrom("projects")
       .select(["status", "budgetTotal", "proposerId", "title"])
@@ -234,13 +229,22 @@ describe("POST /projects/new", () => {
     const mine = await photo(id, c.proposer);
     expect(mine.status).toBe(200);
     expect(mine.headers.get("Content-Type")).toBe("image/webp");
+    expect(mine.headers.get("Cache-Control")).toBe("private, max-age=86400");
+    expect(mine.headers.get("ETag")).toBe(`"${name}"`);
     const meta = await sharp(Buffer.from(await mine.arrayBuffer())).metadata();
     expect(meta.format).toBe("webp");
     expect([meta.width, meta.height]).toEqual([800, 600]);
+    // The browser's copy is still good: no bytes. Another ETag gets them.
+    const cached = await photo(id, c.proposer, `"${name}"`);
+    expect([cached.status, await cached.text()]).toEqual([304, ""]);
+    expect(cached.headers.get("ETag")).toBe(`"${name}"`);
+    expect((await photo(id, c.proposer, '"other.webp"')).status).toBe(200);
 
     expect((await photo(id, null)).status).toBe(404);
     expect((await photo(id, c.stranger)).status).toBe(404);
     expect((await photo(id, c.residents[0]!)).status).toBe(404);
+    // Knowing the ETag opens nothing: a draft's photo stays private.
+    expect((await photo(id, c.stranger, `"${name}"`)).status).toBe(404);
 
     const submitted = await act(id, c.proposer, { intent: "step", step: "submit" });
     expect(submitted.headers.get("Location")).toBe(`/projects/${id}?done=step-submit`);
@@ -692,7 +696,7 @@ describe("editing a project", () => {
     const c = await cast();
     const id = idFrom(await propose(c.proposer, projectFields(c.community), { bytes: png }));
     const first = (await storedPhoto(id))!;
-    expect(uploaded()).toContain(first);
+    expect(await uploaded()).toContain(first);
 
     const page = await run(editLoader, get(`/projects/${id}/edit`, c.proposer), { id: String(id) });
     expect(page.status).toBe(200);
@@ -708,7 +712,7 @@ describe("editing a project", () => {
     );
     expect(strangerPost.status).toBe(404);
 
-    // A replaced photo takes the old one's place on disk.
+    // A replaced photo takes the old one's place, in the edit's own transaction.
     const replaced = await run(
       editAction,
       multipart(`/projects/${id}/edit`, projectFields(c.community, { title: "楼道感应灯更换" }), {
@@ -720,8 +724,10 @@ describe("editing a project", () => {
     expect(replaced.headers.get("Location")).toBe(`/projects/${id}?done=saved`);
     const second = (await storedPhoto(id))!;
     expect(second).not.toBe(first);
-    expect(uploaded()).toContain(second);
-    expect(uploaded()).not.toContain(first);
+    expect(await uploaded()).toContain(second);
+    expect(await uploaded()).not.toContain(first);
+    expect((await photo(id, c.proposer)).headers.get("ETag")).toBe(`"${second}"`);
+    expect((await photo(id, c.proposer, `"${first}"`)).status).toBe(200);
 
     const removed = await run(
       editAction,
@@ -732,7 +738,7 @@ describe("editing a project", () => {
     );
     expect(removed.status).toBe(302);
     expect(await storedPhoto(id)).toBeNull();
-    expect(uploaded()).not.toContain(second);
+    expect(await uploaded()).not.toContain(second);
     expect((await photo(id, c.proposer)).status).toBe(404);
     expect((await view(id, c.proposer)).data!.project.hasPhoto).toBe(false);
   });
@@ -799,7 +805,7 @@ describe("editing a project", () => {
       expect(data.values.title).toBe("偷偷改标题");
     }
     expect(await storedPhoto(id)).toBe(kept);
-    expect(uploaded()).toContain(kept);
+    expect(await uploaded()).toContain(kept);
 
     await act(id, c.committee, { intent: "step", step: "startReview" });
     await act(id, c.committee, { intent: "step", step: "return", reason: "请补充预算明细" });

@@ -9,15 +9,22 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const id = idParam(params.id);
   const { actor } = await getCurrent(request);
   const name = await projectPhoto(actor, id);
-  const bytes = name ? await readPhoto(name) : null;
+  if (!name) notFound();
+  const headers = {
+    // The name changes whenever the photo does (a new random one), but a draft's photo is private.
+    "Cache-Control": "private, max-age=86400",
+    ETag: `"${name}"`,
+  };
+  // A browser that holds this photo already is told so without the bytes being read.
+  if (request.headers.get("If-None-Match") === headers.ETag)
+    return new Response(null, { status: 304, headers });
+  const bytes = await readPhoto(name);
   if (!bytes) notFound();
   return new Response(new Uint8Array(bytes), {
     headers: {
+      ...headers,
       "Content-Type": "image/webp",
       "Content-Length": String(bytes.byteLength),
-      // The file name changes whenever the photo does, but a draft's photo is private.
-      "Cache-Control": "private, max-age=86400",
-      ETag: `"${name}"`,
     },
   });
 }

@@ -1,6 +1,6 @@
 /**
- * The one photo a micro-project may carry, kept as a file on disk rather than in the database so
- * that backups of the database stay small and a photo can be served without a query.
+ * The one photo a micro-project may carry, kept in the database (`photos`) so that every process,
+ * on every machine, serves every photo, and a backup of the database is a backup of the photos.
  *
  * Every upload is decoded and re-encoded, never stored as sent: a phone photo carries GPS
  * coordinates, the camera's serial number and sometimes a thumbnail of the uncropped picture, and
@@ -8,11 +8,10 @@
  * It also shrinks the picture to a size that loads on a weak signal in an old-people's flat.
  */
 import crypto from "node:crypto";
-import fs from "node:fs/promises";
-import path from "node:path";
 import sharp from "sharp";
-import { databaseTarget } from "../../db/client.server";
+import { getDb } from "../../db/client.server";
 import { DomainError } from "~/domain/errors";
+import type { Db } from "./runner/command.server";
 
 export const MAX_PHOTO_BYTES = 2 * 1024 * 1024;
 /** Longest side of a stored photo: enough for a phone screen, small enough for a slow link. */
@@ -26,25 +25,21 @@ const MAX_INPUT_PIXELS = 50_000_000;
  * renders (fonts, references to other files), not a photo, and has no business being decoded here.
  */
 const ACCEPTED_FORMATS = new Set(["jpeg", "png", "webp", "gif", "heif", "tiff"]);
-/** The only names readPhoto/deletePhoto will touch, so a name from a URL can never leave the folder. */
-const PHOTO_NAME = /^[0-9a-f]{32}\.webp$/;
-
-/** Where photos live: UPLOADS_DIR, or an `uploads` folder beside the database file. */
-export function uploadsDir(): string {
-  if (process.env.UPLOADS_DIR) return path.resolve(process.env.UPLOADS_DIR);
-  const db = databaseTarget();
-  // An in-memory or PostgreSQL database has no folder of its own: use where the default file is.
-  const dbDir =
-    db === ":memory:" || db.includes("://") ? path.resolve("data") : path.dirname(path.resolve(db));
-  return path.join(dbDir, "uploads");
+/** A re-encoded photo, not yet stored. */
+export interface Photo {
+  name: string;
+  bytes: Buffer;
 }
 
 function notImage(): DomainError {
   return new DomainError(400, "project:errors.photoNotImage", {}, "photo");
 }
 
-/** Decodes, cleans and stores a photo; returns its file name (not the path). */
-export async function storePhoto(bytes: Uint8Array): Promise<string> {
+/**
+ * Decodes and cleans a photo, and names it; slow, so a command does it before its transaction
+ * (`prepare`) and stores the result inside it (`savePhoto`).
+ */
+export async function encodePhoto(bytes: Uint8Array): Promise<Photo> {
   // Checked before sharp sees the bytes, so an oversized upload costs no decoding work.
   if (bytes.length > MAX_PHOTO_BYTES)
     throw new DomainError(
@@ -82,40 +77,28 @@ export async function storePhoto(bytes: Uint8Array): Promise<string> {
     throw notImage();
   }
 
-  const dir = uploadsDir();
-  await fs.mkdir(dir, { recursive: true });
-  const name = `${crypto.randomBytes(16).toString("hex")}.webp`;
-  // The temporary name does not match PHOTO_NAME, so a half-written file is never served; rename
-  // within one folder is atomic, so the photo appears whole or not at all.
-  const tmp = path.join(dir, `.${name}.${process.pid}.tmp`);
-  try {
-    await fs.writeFile(tmp, webp, { flag: "wx" });
-    await fs.rename(tmp, path.join(dir, name));
-  } catch (e) {
-    await fs.rm(tmp, { force: true });
-    throw e;
-  }
-  return name;
+  // Random, not content-addressed: two projects with the same picture each own a row to delete.
+  return { name: `${crypto.randomBytes(16).toString("hex")}.webp`, bytes: webp };
 }
 
-/** The stored bytes of a photo, or null when the name is not one of ours or the file is gone. */
-export async function readPhoto(name: string): Promise<Buffer | null> {
-  if (!PHOTO_NAME.test(name)) return null;
-  try {
-    return await fs.readFile(path.join(uploadsDir(), name));
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return null;
-    throw e;
-  }
+export async function savePhoto(trx: Db, photo: Photo, at: string): Promise<void> {
+  await trx
+    .insertInto("photos")
+    .values({ ...photo, createdAt: at })
+    .execute();
 }
 
-/** Removes a stored photo; a missing file or a name that is not ours is not an error. */
-export async function deletePhoto(name: string | null): Promise<void> {
-  if (!name || !PHOTO_NAME.test(name)) return;
-  try {
-    await fs.unlink(path.join(uploadsDir(), name));
-  } catch (e) {
-    // Deleting twice (a retried request, a project removed after its photo) must not fail.
-    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
-  }
+/** The stored bytes of a photo, or null when there is none by that name. */
+export async function readPhoto(name: string, db: Db = getDb()): Promise<Buffer | null> {
+  const row = await db
+    .selectFrom("photos")
+    .select("bytes")
+    .where("name", "=", name)
+    .executeTakeFirst();
+  return row?.bytes ?? null;
+}
+
+/** Removes a photo, in the transaction that stops a project from showing it. */
+export async function deletePhoto(trx: Db, name: string | null): Promise<void> {
+  if (name) await trx.deleteFrom("photos").where("name", "=", name).execute();
 }

@@ -10,6 +10,7 @@ import * as projects from "./20261127_2230_projects";
 import * as voting from "./20261127_2300_voting";
 import * as assistance from "./20261128_0100_assistance";
 import * as jobs from "./20261201_1400_jobs";
+import * as photos from "./20261201_1500_photos";
 
 export const migrations: Record<string, Migration> = {
   "20261127_1920_foundation": foundation,
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   "20261127_2300_voting": voting,
   "20261128_0100_assistance": assistance,
   "20261201_1400_jobs": jobs,
+  "20261201_1500_photos": photos,
 };

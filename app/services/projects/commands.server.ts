@@ -25,7 +25,7 @@ import {
 } from "~/domain/projects/schemas";
 import { chinaToday } from "~/domain/time";
 import { formChoice, id } from "~/domain/validation";
-import { deletePhoto, storePhoto } from "../photos.server";
+import { deletePhoto, encodePhoto, savePhoto } from "../photos.server";
 import { reindex } from "../search.server";
 import { command, type Trx } from "../runner/command.server";
 
@@ -82,11 +82,10 @@ const photoField = z.object({
     .transform((v) => v ?? null),
 });
 
-/** Stores a new photo before the transaction (re-encoding is slow), removed again if it fails. */
+/** Re-encodes a new photo before the transaction (it is slow); `run` stores it inside. */
 const photoStep = {
   prepare: (input: { photo: Uint8Array | null }) =>
-    input.photo ? storePhoto(input.photo) : Promise.resolve(null),
-  discard: (name: string | null) => deletePhoto(name),
+    input.photo ? encodePhoto(input.photo) : Promise.resolve(null),
 };
 
 export const proposeProject = command({
@@ -129,6 +128,7 @@ export const proposeProject = command({
       if (!serves)
         throw new DomainError(400, "project:errors.organisationDoesNotServe", {}, "communityId");
     }
+    if (prepared) await savePhoto(trx, prepared, at);
     const { id: projectId } = await trx
       .insertInto("projects")
       .values({
@@ -138,7 +138,7 @@ export const proposeProject = command({
         proposerId: actor.userId,
         status: "draft",
         statusReason: null,
-        photo: prepared,
+        photo: prepared?.name ?? null,
         createdAt: at,
         updatedAt: at,
         submittedAt: null,
@@ -170,10 +170,11 @@ export const editProject = command({
   ...photoStep,
   load: loadVisible,
   target: projectTarget,
-  run: async ({ trx, actor, input, loaded: p, at, prepared, emit, afterCommit }) => {
+  run: async ({ trx, actor, input, loaded: p, at, prepared, emit }) => {
     if (!isEditable(p.status)) throw new DomainError(409, "project:errors.notEditable");
     await checkGrid(trx, input.gridId, p.communityId);
-    const photo = prepared ?? (input.removePhoto ? null : p.photo);
+    const photo = prepared?.name ?? (input.removePhoto ? null : p.photo);
+    if (prepared) await savePhoto(trx, prepared, at);
     await trx
       .updateTable("projects")
       .set({ ...formColumns(input), updatedAt: at, photo })
@@ -183,7 +184,7 @@ export const editProject = command({
     await writeItems(trx, p.id, input);
     await record(trx, at, p.id, "edit", p.status, p.status, actor);
     await reindex(trx, "project", p.id, searchTexts(input));
-    if (photo !== p.photo) afterCommit(() => deletePhoto(p.photo));
+    if (photo !== p.photo) await deletePhoto(trx, p.photo);
     emit({ type: "project.changed", communityId: p.communityId, projectId: p.id });
   },
   subject: ({ loaded }) => about(loaded),

@@ -79,7 +79,7 @@ export interface RunCtx<I, L, A extends Action, P = undefined> extends BaseCtx<I
   action: A;
   /** Queue an event; it is emitted only after the transaction commits. */
   emit(event: DomainEvent): void;
-  /** Work that must follow the commit and only it (removing a replaced photo file). */
+  /** Work that must follow the commit and only it (the events of a command run inside this one). */
   afterCommit(fn: () => Promise<void> | void): void;
 }
 
@@ -91,12 +91,12 @@ export interface Command<S extends z.ZodTypeAny, L, R, A extends Action, P = und
   /** Parses untrusted input (a form, a socket payload) into what `run` takes. */
   input: S;
   /**
-   * Slow work outside the transaction, before it (hashing a password, storing a photo). Its result
-   * reaches `run` as `ctx.prepared`; if the command then fails, `discard` undoes it. The actor is
-   * not yet authorised here: it only says whose data the work reads (checking one's own password).
+   * Slow work outside the transaction, before it (hashing a password, re-encoding a photo). Its
+   * result reaches `run` as `ctx.prepared`; it must write nothing, since the command may yet be
+   * refused (`run` writes what it made). The actor is not yet authorised here: it only says whose
+   * data the work reads (checking one's own password).
    */
   prepare?: (input: z.output<S>, actor: Actor) => Promise<P>;
-  discard?: (prepared: P) => Promise<void>;
   /** Reads what the command needs to decide, inside the transaction; refuses what is not there. */
   load?: (ctx: LoadCtx<z.output<S>>) => Promise<L>;
   /** The policy target, from what was loaded. Defaults to no target. */
@@ -246,13 +246,7 @@ export async function run<S extends z.ZodTypeAny, L, R, A extends Action, P>(
 ): Promise<R> {
   const db = opts.db ?? getDb();
   const prepared = cmd.prepare ? await cmd.prepare(input, actor) : undefined;
-  let done;
-  try {
-    done = await transaction(db, (trx) => runIn(trx, cmd, actor, input, opts.now, prepared));
-  } catch (e) {
-    if (cmd.discard) await cmd.discard(prepared as P);
-    throw e;
-  }
+  const done = await transaction(db, (trx) => runIn(trx, cmd, actor, input, opts.now, prepared));
   await done.commit();
   return done.result;
 }
