@@ -306,7 +306,7 @@ describe("two processes behind nginx, sharing Redis and the database", () => {
     expect(late.joins[0]!.state.roomOpen).toBe(false);
   });
 
-  it("disconnects a signed-out session's sockets on both processes, and only that session's", async () => {
+  it("disconnects a signed-out session's sockets and forgets it in pages on both processes, and only that session's", async () => {
     const userId = await makeUser();
     const signedOut = await cookieFor(userId);
     const other = await cookieFor(userId);
@@ -318,6 +318,10 @@ describe("two processes behind nginx, sharing Redis and the database", () => {
     }
     const reasons: string[] = [];
     for (const c of [onA, onB]) c.on("disconnect", (reason) => reasons.push(reason));
+    // Pages on process B know the session now (and keep that for a few seconds).
+    const myDataOnB = () =>
+      fetch(`${viaB}/me/data`, { headers: { Cookie: signedOut }, redirect: "manual" });
+    expect((await myDataOnB()).status).toBe(200);
 
     // Signing out through port A: process A runs the command; B hears of it through Redis.
     const res = await fetch(`${viaA}/logout`, {
@@ -333,6 +337,10 @@ describe("two processes behind nginx, sharing Redis and the database", () => {
     expect(res.status).toBe(302);
     await until("both sockets of the session are let go", () => reasons.length === 2);
     expect(reasons).toEqual(["io server disconnect", "io server disconnect"]);
+    // Process B's pages forgot it too: the next page there asks to sign in.
+    const after = await myDataOnB();
+    expect(after.status).toBe(302);
+    expect(after.headers.get("location")).toMatch(/^\/login/);
     expect(stays.connected).toBe(true);
     expect(await ask(stays, "whoami")).toMatchObject({ ok: true, data: { userId } });
   });

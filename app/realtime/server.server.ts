@@ -12,7 +12,7 @@ import { authorize, type Actor } from "~/domain/permissions/policy";
 import { fieldErrors, formChoice, id } from "~/domain/validation";
 import { fixedT } from "~/i18n/i18next.server";
 import { fallbackLng, isLng, type Lng } from "~/i18n/config";
-import { clusterRedis, drop, onDrop } from "~/services/cluster.server";
+import { clusterRedis, onDrop } from "~/services/cluster.server";
 import { onEvent, type DomainEvent } from "~/services/events.server";
 import { requestMembership } from "~/services/communities/commands.server";
 import { flagMessage, lowerHand, postMessage, raiseHand } from "~/services/room/commands.server";
@@ -353,11 +353,9 @@ function notifyChanged(io: LiuheIo, channel: string, type: string) {
  * through the adapter, and drops through the cluster module, so each goes out once.
  */
 function forward(io: LiuheIo, event: DomainEvent) {
-  if (event.type === "session.revoked") return drop({ person: event.userId });
-  if (event.type.startsWith("membership.") && "userId" in event) drop({ person: event.userId });
-  if (event.type === "committee.changed") drop({ person: null });
+  // What a person's change drops (their sockets' rights included) is sent by utils/session.server.
+  if (event.type === "session.revoked" || event.type === "session.changed") return;
   if (event.type === "organisation.membersChanged") {
-    drop({ person: event.userId });
     return changed(io, `user:${event.userId}`, event.type);
   }
   if (isRoomEvent(event)) {

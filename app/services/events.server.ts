@@ -30,7 +30,9 @@ export type DomainEvent =
   /** A poll or budget round was created, voted in, or tallied: counts and live results change. */
   | { type: "vote.changed"; communityId: number; kind: "poll" | "round"; id: number }
   /** A session ended (sign-out, revoked, account deleted): sockets must stop trusting it. */
-  | { type: "session.revoked"; userId: number };
+  | { type: "session.revoked"; userId: number }
+  /** A session's person changed (a service-window sitting started or ended for its helper). */
+  | { type: "session.changed"; userId: number };
 
 const g = globalThis as unknown as { __liuheEvents?: EventEmitter };
 const bus = (g.__liuheEvents ??= new EventEmitter().setMaxListeners(100));

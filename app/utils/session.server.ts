@@ -9,6 +9,8 @@ import { COOKIE_DAYS } from "~/services/accounts/sessions.server";
 import type { Actor } from "~/domain/permissions/policy";
 import { assistedActor, type OpenSitting } from "~/services/assistance/actor";
 import { sittingOfSession } from "~/services/assistance/queries.server";
+import { drop, onDrop } from "~/services/cluster.server";
+import { onEvent } from "~/services/events.server";
 import { parseCookies } from "./preferences.server";
 
 const SESSION_COOKIE = "liuhe_session";
@@ -33,6 +35,68 @@ export interface Current {
 
 const cache = new WeakMap<Request, Promise<Current>>();
 
+/**
+ * Who a session is and what they may do, kept a few seconds per session token: a signed-in page
+ * would otherwise ask the database five times (session, sitting, committee seat, memberships,
+ * organisations) before its own queries. Whatever changes these emits an event, and each such
+ * event drops the person's entries on every process (`drop({ person })`, services/cluster.server),
+ * so a sign-out, a revoked session, a decided membership, a new committee or a sitting's start or
+ * end is seen by the next request anywhere. The few seconds bound only what no event announces
+ * (a session or sitting running out by the clock) and a drop lost while Redis was away. Only
+ * sessions that exist are kept, at most CURRENT_MAX.
+ */
+const CURRENT_TTL_MS = 10_000;
+const CURRENT_MAX = 10_000;
+interface Known {
+  at: number;
+  value: Promise<Current>;
+  /** Whose changes make it stale: the session's person, and the resident of its sitting. */
+  people: number[] | null;
+}
+const g = globalThis as unknown as { __liuheCurrents?: Map<string, Known> };
+if (!g.__liuheCurrents) {
+  const known = new Map<string, Known>();
+  g.__liuheCurrents = known;
+  onEvent((e) => {
+    if (e.type === "committee.changed") drop({ person: null });
+    else if (
+      e.type === "session.revoked" ||
+      e.type === "session.changed" ||
+      e.type === "organisation.membersChanged" ||
+      e.type.startsWith("membership.")
+    )
+      drop({ person: (e as { userId: number }).userId });
+  });
+  onDrop((what) => {
+    if (!("person" in what)) return;
+    for (const [token, k] of known) {
+      // An answer still on its way may have read the old state: it goes too.
+      if (what.person === null || k.people === null || k.people.includes(what.person))
+        known.delete(token);
+    }
+  });
+}
+const known = g.__liuheCurrents;
+
+function rememberedCurrent(cookieHeader: string | null): Promise<Current> {
+  const token = parseCookies(cookieHeader)[SESSION_COOKIE];
+  if (!token) return resolveCurrent(cookieHeader);
+  const hit = known.get(token);
+  if (hit && Date.now() - hit.at < CURRENT_TTL_MS) return hit.value;
+  const entry: Known = { at: Date.now(), value: resolveCurrent(cookieHeader), people: null };
+  known.delete(token);
+  if (known.size >= CURRENT_MAX) known.delete(known.keys().next().value!);
+  known.set(token, entry);
+  entry.value.then(
+    (c) => {
+      if (!c.session) known.delete(token);
+      else entry.people = [c.assistance?.helper.id ?? c.session.user.id, c.session.user.id];
+    },
+    () => known.delete(token),
+  );
+  return entry.value;
+}
+
 async function resolveCurrent(cookieHeader: string | null): Promise<Current> {
   const session = await sessionFromToken(parseCookies(cookieHeader)[SESSION_COOKIE]);
   const assistance = session ? await sittingOfSession(session.sessionId) : null;
@@ -51,13 +115,16 @@ async function resolveCurrent(cookieHeader: string | null): Promise<Current> {
 export function getCurrent(request: Request): Promise<Current> {
   let found = cache.get(request);
   if (!found) {
-    found = resolveCurrent(request.headers.get("Cookie"));
+    found = rememberedCurrent(request.headers.get("Cookie"));
     cache.set(request, found);
   }
   return found;
 }
 
-/** For the socket handshake, which has headers but no Request. */
+/**
+ * For the socket handshake and a socket's re-checks, which have headers but no Request: always
+ * from the database (a socket keeps its own answer, see realtime/server.server).
+ */
 export function currentFromCookie(cookieHeader: string | undefined): Promise<Current> {
   return resolveCurrent(cookieHeader ?? null);
 }

@@ -1,5 +1,6 @@
 /** Test data written straight to the test database (services are what the tests exercise). */
 import { getDb } from "../../db/client.server";
+import { drop } from "~/services/cluster.server";
 import { isPostgres } from "../../db/portable";
 import type { MembershipStatus } from "../../db/schema";
 import { loadActor, type SessionUser } from "~/services/accounts/queries.server";
@@ -71,6 +72,7 @@ export async function makeMembership(
     })
     .returning("id")
     .executeTakeFirstOrThrow();
+  rightsChanged(userId);
   return id;
 }
 
@@ -79,6 +81,15 @@ export async function makeCommittee(userId: number, communityId: number) {
     .insertInto("committeeMembers")
     .values({ userId, communityId, appointedBy: null, appointedAt: new Date().toISOString() })
     .execute();
+  rightsChanged(userId);
+}
+
+/**
+ * Factories write rights straight to the database, where the app's commands would emit an event:
+ * they drop what pages keep about the person (utils/session.server) as those events do.
+ */
+export function rightsChanged(userId: number | null) {
+  drop({ person: userId });
 }
 
 export async function actorFor(userId: number) {
@@ -363,6 +374,7 @@ export async function makeOrganisation(opts: {
         joinedAt: now,
       })
       .execute();
+    rightsChanged(userId);
   }
   return id;
 }

@@ -199,7 +199,7 @@ export const startSitting = command({
     return { communityId, displayName: resident.displayName };
   },
   target: windowTarget,
-  run: async ({ trx, actor, input, loaded, now, at }) => {
+  run: async ({ trx, actor, input, loaded, now, at, emit }) => {
     const { communityId } = served(loaded);
     // One sitting at a time in a session: the session is one person at a time.
     const open = await trx
@@ -224,6 +224,8 @@ export const startSitting = command({
       })
       .returning("id")
       .executeTakeFirstOrThrow();
+    // The helper's session now acts for the resident: what was looked up for it is stale.
+    emit({ type: "session.changed", userId: actor.userId });
     return { sittingId, communityId };
   },
   audit: ({ input, loaded }, r) => ({
@@ -259,7 +261,7 @@ export const endSitting = command({
       .where("assistanceSittings.sessionId", "=", input.sessionId)
       .where("assistanceSittings.endedAt", "is", null)
       .execute(),
-  run: async ({ trx, input, loaded, at }) => {
+  run: async ({ trx, input, loaded, at, emit }) => {
     if (loaded.length === 0) return;
     await trx
       .updateTable("assistanceSittings")
@@ -267,6 +269,8 @@ export const endSitting = command({
       .where("sessionId", "=", input.sessionId)
       .where("endedAt", "is", null)
       .execute();
+    for (const s of loaded)
+      if (s.helperId !== null) emit({ type: "session.changed", userId: s.helperId });
   },
   audit: ({ loaded }) =>
     loaded.map((s) => ({
