@@ -744,6 +744,27 @@ describe("supports", () => {
     );
   });
 
+  it("counts supports given at the same moment, each once, with some twice over", async () => {
+    const id = await projectIn("submitted");
+    const many = [...residents];
+    for (let i = 0; i < 25; i++) many.push(await makeResident(here));
+    // Everyone at once, and every third person twice: the count must equal the rows.
+    const tries = [...many, ...many.filter((_, i) => i % 3 === 0)];
+    const results = await Promise.allSettled(tries.map((a) => run(supportProject, a, { id })));
+    expect(results.filter((x) => x.status === "fulfilled")).toHaveLength(many.length);
+    for (const x of results.filter((x) => x.status === "rejected"))
+      expect((x as PromiseRejectedResult).reason).toMatchObject({
+        key: "project:errors.alreadySupported",
+      });
+    const rows = await getDb()
+      .selectFrom("projectSupports")
+      .select("userId")
+      .where("projectId", "=", id)
+      .execute();
+    expect(rows).toHaveLength(many.length);
+    expect((await row(id)).supportCount).toBe(many.length);
+  });
+
   it("cannot land after a decision that races it: the decision commits first, the support is refused", async () => {
     // The committee's rejection is sent first; a resident's support follows while it is on its
     // way. Both are checked against the project's status inside their own transaction, so the
