@@ -87,13 +87,12 @@ function rememberedCurrent(cookieHeader: string | null): Promise<Current> {
   known.delete(token);
   if (known.size >= CURRENT_MAX) known.delete(known.keys().next().value!);
   known.set(token, entry);
-  entry.value.then(
-    (c) => {
-      if (!c.session) known.delete(token);
-      else entry.people = [c.assistance?.helper.id ?? c.session.user.id, c.session.user.id];
-    },
-    () => known.delete(token),
-  );
+  // Only this entry goes: a drop may have replaced it meanwhile with a newer one.
+  const forget = () => known.get(token) === entry && known.delete(token);
+  entry.value.then((c) => {
+    if (!c.session) forget();
+    else entry.people = [c.assistance?.helper.id ?? c.session.user.id, c.session.user.id];
+  }, forget);
   return entry.value;
 }
 
