@@ -204,9 +204,10 @@ async function resident() {
 }
 
 /**
- * A room reader that does what the room page does: on every (re)connect it joins with `after` =
- * the last message it has, and keeps one of each message by id. `live` lists every broadcast
- * it heard, so that a message broadcast twice shows.
+ * A room reader that does what the room page does (components/room-live.ts): on every
+ * (re)connect, and when a broadcast's `prev` is a message it never got, it joins with `after` =
+ * the last message it has, and keeps one of each message by id. `live` lists every broadcast it
+ * heard, so that a message broadcast twice shows.
  */
 function reader(url: string, meetingId: number, cookie?: string) {
   const socket = client(url, cookie);
@@ -218,17 +219,21 @@ function reader(url: string, meetingId: number, cookie?: string) {
     connects: 0,
   };
   const add = (m: MessageView) => r.messages.set(m.id, m);
-  socket.on("connect", () => {
-    r.connects++;
-    const after = Math.max(0, ...r.messages.keys());
-    socket.emit("room:join", { meetingId, after }, (res) => {
+  const last = () => Math.max(0, ...r.messages.keys());
+  const catchUp = () =>
+    socket.emit("room:join", { meetingId, after: last() }, (res) => {
       if (!res.ok) throw new Error(res.error.message);
       res.data.messages.forEach(add);
       r.joins.push(res.data);
     });
+  socket.on("connect", () => {
+    r.connects++;
+    catchUp();
   });
   socket.on("room:message", (m) => {
     r.live.push(m.id);
+    // The message before it never came (its process died first): ask, as the page does.
+    if (m.prev !== null && m.prev > last()) catchUp();
     add(m);
   });
   return r;

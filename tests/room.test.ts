@@ -15,6 +15,7 @@ import {
 } from "~/services/room/moderation.server";
 import { sendPost } from "~/services/room/posts.server";
 import { getMessage, history, moderationQueue, roomState } from "~/services/room/queries.server";
+import { onEvent } from "~/services/events.server";
 import { run, runIn } from "~/services/runner/command.server";
 import { getDb } from "../db/client.server";
 import { isPostgres, transaction } from "../db/portable";
@@ -65,6 +66,32 @@ describe("posting", () => {
     });
     const page = await history(ANONYMOUS, meetingId);
     expect(page.messages.map((x) => x.id)).toEqual([m.id]);
+  });
+
+  it("links each broadcast to the room's message before it, so a reader can tell one is missing", async () => {
+    const heard: Array<{ id: number; prev: number | null }> = [];
+    const stop = onEvent((e) => {
+      if (e.type === "room.message" && e.meetingId === meetingId)
+        heard.push({ id: e.message.id, prev: e.message.prev });
+    });
+    try {
+      const elsewhere = (await makeMeeting(community)).meetingId;
+      const a = await run(postMessage, resident, { meetingId, body: "一" });
+      await run(postMessage, other, { meetingId: elsewhere, body: "别的会" });
+      const b = await run(postMessage, other, { meetingId, body: "二" });
+      const [c, d] = await Promise.all([
+        sendPost(resident, { meetingId, body: "三" }),
+        sendPost(committee, { meetingId, body: "四" }),
+      ]);
+      expect(heard).toEqual([
+        { id: a.id, prev: null },
+        { id: b.id, prev: a.id },
+        { id: c.id, prev: b.id },
+        { id: d.id, prev: c.id },
+      ]);
+    } finally {
+      stop();
+    }
   });
 
   it("refuses anonymous people, unverified people and strangers, changing nothing", async () => {

@@ -39,8 +39,9 @@ export function useRoomLive(data: RoomLiveData) {
       for (const m of ms) lastId.current = Math.max(lastId.current, m.id);
       setLive((old) => byId([...old, ...ms]));
     };
-    socket.on("connect", () => {
-      // On every (re)connect ask for exactly what came after the last message we have.
+    // On every (re)connect, and when a message shows that one before it never came, ask for
+    // exactly what came after the last message we have.
+    const catchUp = () =>
       socket.emit("room:join", { meetingId: data.meetingId, after: lastId.current }, (res) => {
         if (!res.ok) return setError(res.error.message);
         const joined: RoomJoined = res.data;
@@ -51,8 +52,12 @@ export function useRoomLive(data: RoomLiveData) {
         if (joined.more) revalidate();
         document.documentElement.dataset.live = "on";
       });
+    socket.on("connect", catchUp);
+    socket.on("room:message", (m) => {
+      if (m.meetingId !== data.meetingId) return;
+      if (m.prev !== null && m.prev > lastId.current) catchUp();
+      add([m]);
     });
-    socket.on("room:message", (m) => m.meetingId === data.meetingId && add([m]));
     socket.on("room:messageChanged", (p) => {
       if (p.meetingId !== data.meetingId) return;
       socket.emit(

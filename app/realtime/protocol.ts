@@ -23,6 +23,13 @@ export interface MessageView {
   assisted: boolean;
 }
 
+/**
+ * A new message as it is broadcast, with the id of the room's message before it (null for the
+ * first). A reader that does not have `prev` missed one (its process died before broadcasting
+ * it) and asks for what came after its last message, as after a reconnect.
+ */
+export type LiveMessage = MessageView & { prev: number | null };
+
 /** What a room shows besides its messages: open or not, pace, agenda item, queue and floor. */
 export interface RoomState {
   meetingId: number;
@@ -86,7 +93,7 @@ export interface ClientToServerEvents {
 export interface ServerToClientEvents {
   /** Something changed on a channel; pages reload their data. */
   changed: (payload: { channel: string; type: string }) => void;
-  "room:message": (message: MessageView) => void;
+  "room:message": (message: LiveMessage) => void;
   /** A message changed (hidden, restored, pinned): ask for it again with room:message. */
   "room:messageChanged": (payload: { meetingId: number; messageId: number }) => void;
   "room:state": (state: RoomState) => void;

@@ -3,7 +3,7 @@
  * them to Socket.IO rooms. Kept on globalThis so the Vite dev server's module reloads share one bus.
  */
 import { EventEmitter } from "node:events";
-import type { MessageView } from "~/realtime/protocol";
+import type { LiveMessage } from "~/realtime/protocol";
 
 export type DomainEvent =
   | { type: "membership.requested"; communityId: number; membershipId: number; userId: number }
@@ -18,7 +18,7 @@ export type DomainEvent =
   | { type: "committee.changed"; communityId: number }
   | { type: "meeting.changed"; communityId: number; meetingId: number }
   /** A new message: forwarded as it is (every reader sees a new message alike). */
-  | { type: "room.message"; communityId: number; meetingId: number; message: MessageView }
+  | { type: "room.message"; communityId: number; meetingId: number; message: LiveMessage }
   /** A message was hidden, restored, pinned or flagged: readers fetch it again, as they may see it. */
   | { type: "room.messageChanged"; communityId: number; meetingId: number; messageId: number }
   /** Room state: open/closed, slow mode, agenda item, speaker queue, floor. */

@@ -82,6 +82,12 @@ export const postMessage = command({
       pinnedAt: null,
       assistedBy: assistedBy(actor),
     };
+    // The room's row is locked (loadForPosting): the last message now is the one before this.
+    const { prev } = await trx
+      .selectFrom("roomMessages")
+      .select((eb) => eb.fn.max("id").as("prev"))
+      .where("meetingId", "=", room.id)
+      .executeTakeFirstOrThrow();
     const { id } = await trx
       .insertInto("roomMessages")
       .values(row)
@@ -89,7 +95,12 @@ export const postMessage = command({
       .executeTakeFirstOrThrow();
     const message = messageView({ ...row, id, author: room.author }, actor, false);
     // Forwarded as it is: every reader sees a new message alike.
-    emit({ type: "room.message", communityId: room.communityId, meetingId: room.id, message });
+    emit({
+      type: "room.message",
+      communityId: room.communityId,
+      meetingId: room.id,
+      message: { ...message, prev: prev ?? null },
+    });
     return message;
   },
   subject: ({ loaded }) => inMeeting(loaded.id),
