@@ -3,29 +3,30 @@
  * next request as soon as the previous one is answered (a closed loop). In the voting modes each
  * request is one ballot of a fresh voter (never reused) with a random valid choice, posted to the
  * page's action as a Remix data request; in the ceiling modes it is a GET. Counts and latencies
- * only for requests sent inside the measured window; server CPU is read from /proc at the window's
- * edges. Writes every accepted ballot (voter, receipt, choices) and every voter whose outcome is
+ * only for requests sent inside the measured window; the server group's and its database's CPU
+ * are read at the window's edges (bench/support.ts). Writes every accepted ballot (voter, receipt, choices) and every voter whose outcome is
  * unknown (transport error) to OUT_FILE for the database check, and prints one JSON line.
  *
- *   tsx bench/ballots/load.ts URL MODE PREPARED_JSON WARMUP_S MEASURE_S SERVER_PID OUT_FILE CONCURRENCY
+ *   tsx bench/ballots/load.ts URL MODE PREPARED_JSON WARMUP_S MEASURE_S WATCH_JSON OUT_FILE CONCURRENCY
  *   MODE: hello | healthz | poll | round
  */
 import fs from "node:fs";
 import http from "node:http";
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import type { Prepared } from "./prepare";
+import { cpuBetween, cpuSnapshot, type Watch } from "../support";
 
-const [url, mode, preparedFile, warmupArg, measureArg, pidArg, outFile, concurrencyArg] =
+const [url, mode, preparedFile, warmupArg, measureArg, watchArg, outFile, concurrencyArg] =
   process.argv.slice(2);
-if (!url || !mode || !preparedFile || !outFile)
+if (!url || !mode || !preparedFile || !watchArg || !outFile)
   throw new Error(
-    "usage: load.ts URL MODE PREPARED_JSON WARMUP_S MEASURE_S SERVER_PID OUT_FILE CONCURRENCY",
+    "usage: load.ts URL MODE PREPARED_JSON WARMUP_S MEASURE_S WATCH_JSON OUT_FILE CONCURRENCY",
   );
 if (!["hello", "healthz", "poll", "round"].includes(mode)) throw new Error(`unknown mode ${mode}`);
 const prepared = JSON.parse(fs.readFileSync(preparedFile, "utf8")) as Prepared;
 const warmupMs = Number(warmupArg ?? 5) * 1000;
 const measureMs = Number(measureArg ?? 10) * 1000;
-const serverPid = Number(pidArg);
+const watch = JSON.parse(watchArg) as Watch;
 const concurrency = Number(concurrencyArg ?? 50);
 const voting = mode === "poll" || mode === "round";
 const { hostname, port, origin } = new URL(url);
@@ -205,36 +206,11 @@ async function worker() {
   }
 }
 
-/** CPU ticks (1/100 s) of a process or one of its threads, user + system. */
-function ticksOf(statPath: string): number {
-  const stat = fs.readFileSync(statPath, "utf8").split(") ")[1]!.split(" ");
-  return Number(stat[11]) + Number(stat[12]);
-}
-/** Busy and total ticks of each core, from /proc/stat: who else used the cores meanwhile. */
-function coreTicks(): Array<{ busy: number; total: number }> {
-  return fs
-    .readFileSync("/proc/stat", "utf8")
-    .split("\n")
-    .filter((l) => /^cpu\d+ /.test(l))
-    .map((l) => {
-      const v = l.split(/\s+/).slice(1).map(Number);
-      const total = v.slice(0, 8).reduce((a, b) => a + b, 0);
-      return { busy: total - v[3]! - v[4]!, total };
-    });
-}
-function snapshot() {
-  return {
-    server: ticksOf(`/proc/${serverPid}/stat`),
-    // The main thread's id is the process id: JavaScript, as opposed to SQLite's and V8's threads.
-    serverMain: ticksOf(`/proc/${serverPid}/task/${serverPid}/stat`),
-    cores: coreTicks(),
-    self: process.cpuUsage(),
-  };
-}
-const ticksPerSecond = 100;
+const snapshot = async () => ({ ...(await cpuSnapshot(watch)), self: process.cpuUsage() });
 const loop = monitorEventLoopDelay({ resolution: 10 });
-let first: ReturnType<typeof snapshot> | undefined;
-let last: ReturnType<typeof snapshot> | undefined;
+type Snapshot = Awaited<ReturnType<typeof snapshot>>;
+let first: Promise<Snapshot> | undefined;
+let last: Promise<Snapshot> | undefined;
 setTimeout(() => {
   first = snapshot();
   loop.enable();
@@ -248,10 +224,8 @@ await Promise.all(Array.from({ length: concurrency }, () => worker()));
 // The last window timer may still be pending if every worker stopped early (voters ran out).
 while (!last) await new Promise((r) => setTimeout(r, 50));
 agent.destroy();
-const a = first!;
-const b = last;
-const percentOfWindow = (ticks: number) =>
-  Math.round((ticks / ticksPerSecond / (measureMs / 1000)) * 100);
+const a = await first!;
+const b = await last;
 const selfCpu = b.self.user + b.self.system - (a.self.user + a.self.system);
 
 latencies.sort((a, b) => a - b);
@@ -274,11 +248,7 @@ console.log(
     p50: round1(pct(50)),
     p99: round1(pct(99)),
     max: round1(latencies[latencies.length - 1] ?? NaN),
-    serverCpuPercent: percentOfWindow(b.server - a.server),
-    serverMainThreadPercent: percentOfWindow(b.serverMain - a.serverMain),
-    coreBusyPercent: b.cores.map((c, i) =>
-      Math.round(((c.busy - a.cores[i]!.busy) / (c.total - a.cores[i]!.total)) * 100),
-    ),
+    ...cpuBetween(a, b),
     loadCpuPercent: Math.round((selfCpu / 1000 / measureMs) * 100),
     loadLoopDelayP99Ms: round1(loop.percentile(99) / 1e6),
   }),

@@ -2,21 +2,22 @@
  * Load generator (its own process, pinned to core 1 by run.ts): autocannon's programmatic API,
  * CONNECTIONS keep-alive connections each sending its next GET as soon as the previous one is
  * answered. A warm-up run first (its figures thrown away but for its status codes), then the
- * measured window; server CPU and the cores' use are read from /proc at the window's edges, this
- * process's own CPU and event-loop delay over the window. Prints one JSON line.
+ * measured window; the server group's CPU, its database's and the cores' use are read at the
+ * window's edges (bench/support.ts), this process's own CPU and event-loop delay over the window.
+ * Prints one JSON line.
  *
- *   tsx bench/pages/load.ts URL WARMUP_S MEASURE_S SERVER_PID CONNECTIONS [COOKIE]
+ *   tsx bench/pages/load.ts URL WARMUP_S MEASURE_S WATCH_JSON CONNECTIONS [COOKIE]
  */
-import fs from "node:fs";
-import { monitorEventLoopDelay, performance } from "node:perf_hooks";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import autocannon from "autocannon";
+import { cpuBetween, cpuSnapshot, type Watch } from "../support";
 
-const [url, warmupArg, measureArg, pidArg, connectionsArg, cookie] = process.argv.slice(2);
-if (!url || !pidArg)
-  throw new Error("usage: load.ts URL WARMUP_S MEASURE_S SERVER_PID CONNECTIONS [COOKIE]");
+const [url, warmupArg, measureArg, watchArg, connectionsArg, cookie] = process.argv.slice(2);
+if (!url || !watchArg)
+  throw new Error("usage: load.ts URL WARMUP_S MEASURE_S WATCH_JSON CONNECTIONS [COOKIE]");
 const warmup = Number(warmupArg ?? 5);
 const measure = Number(measureArg ?? 10);
-const serverPid = Number(pidArg);
+const watch = JSON.parse(watchArg) as Watch;
 const connections = Number(connectionsArg ?? 50);
 
 // What a browser sends for a page: a browser's User-Agent (isbot would make Remix wait for the
@@ -29,39 +30,17 @@ const headers: Record<string, string> = {
 };
 if (cookie) headers.Cookie = cookie;
 
-/** CPU ticks (1/100 s) of a process, user + system. */
-function ticksOf(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  return Number(stat[11]) + Number(stat[12]);
-}
-/** Busy and total ticks of each core, from /proc/stat: who else used the cores meanwhile. */
-function coreTicks(): Array<{ busy: number; total: number }> {
-  return fs
-    .readFileSync("/proc/stat", "utf8")
-    .split("\n")
-    .filter((l) => /^cpu\d+ /.test(l))
-    .map((l) => {
-      const v = l.split(/\s+/).slice(1).map(Number);
-      const total = v.slice(0, 8).reduce((a, b) => a + b, 0);
-      return { busy: total - v[3]! - v[4]!, total };
-    });
-}
-const snapshot = () => ({
-  at: performance.now(),
-  server: ticksOf(serverPid),
-  cores: coreTicks(),
-  self: process.cpuUsage(),
-});
+const snapshot = async () => ({ ...(await cpuSnapshot(watch)), self: process.cpuUsage() });
 
 const options = { url, connections, timeout: 30, headers };
 const warm = await autocannon({ ...options, duration: warmup });
 
 const loop = monitorEventLoopDelay({ resolution: 10 });
-const a = snapshot();
+const a = await snapshot();
 loop.enable();
 const r = await autocannon({ ...options, duration: measure });
 loop.disable();
-const b = snapshot();
+const b = await snapshot();
 
 const seconds = (b.at - a.at) / 1000;
 const round1 = (x: number) => Math.round(x * 10) / 10;
@@ -85,10 +64,7 @@ console.log(
     p50: r.latency.p50,
     p99: r.latency.p99,
     max: r.latency.max,
-    serverCpuPercent: Math.round((b.server - a.server) / seconds),
-    coreBusyPercent: b.cores.map((c, i) =>
-      Math.round(((c.busy - a.cores[i]!.busy) / (c.total - a.cores[i]!.total)) * 100),
-    ),
+    ...cpuBetween(a, b),
     loadCpuPercent: Math.round((selfCpuMs / 1000 / seconds) * 100),
     loadLoopDelayP99Ms: round1(loop.percentile(99) / 1e6),
   }),

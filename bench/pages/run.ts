@@ -3,25 +3,37 @@
  * connections, anonymous, in 长辈版 and signed in as a verified resident, against a bare Remix page
  * of similar size served the same way in the same run (the ceiling; bench/pages/bare), and
  * Liuhe's own `GET /healthz`. Each page is measured on a fresh server (its peak RSS is that page's)
- * and a fresh copy of one seeded database: server on core 0, autocannon on core 1 (taskset),
- * warm-up then a fixed window; pages interleaved within each run, several runs. Every request of
+ * and a fresh copy of one seeded database, in the configuration --config names (bench/support.ts:
+ * SQLite, PostgreSQL, or PostgreSQL with Redis and two processes; also how each is pinned to
+ * cores), autocannon in its own process; warm-up then a fixed window; pages interleaved within each run, several runs. Every request of
  * the window must be answered 200: anything else is counted on its own (a 302 to /login on a
  * signed-in page means the session was lost). Prints a Markdown table of medians with the spread.
  *
- *   npm run bench:pages -- [--connections 50] [--runs 3] [--warmup 5] [--measure 10]
+ *   npm run bench:pages -- [--config sqlite|postgres|postgres-redis-2] [--connections 50] [--runs 3] [--warmup 5] [--measure 10]
  *                          [--pages home,projects,…]   (the bare page is always measured)
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { openDatabase } from "../../db/client.server";
+import {
+  arg,
+  buildIfStale,
+  CEILING_CORES,
+  errorLines,
+  freePort,
+  hasTaskset,
+  median,
+  peakRssMb,
+  runLoad,
+  setUp,
+  spread,
+  startServer,
+  stopServer,
+  type Cpu,
+  type Store,
+} from "../support";
 
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1]! : fallback;
-};
 const connections = Number(arg("connections", "50"));
 const runs = Number(arg("runs", "3"));
 const WARMUP = Number(arg("warmup", "5"));
@@ -29,87 +41,12 @@ const MEASURE = Number(arg("measure", "10"));
 const RESIDENT = "resident";
 const PASSWORD = "liuhe-demo"; // DEMO_PASSWORD in db/seed-kit.ts
 
-const hasTaskset = spawnSync("taskset", ["-c", "0", "true"]).status === 0;
-const pinned = (core: number, cmd: string, args: string[]): [string, string[]] =>
-  hasTaskset ? ["taskset", ["-c", String(core), cmd, ...args]] : [cmd, args];
-
-// ------------------------------------------------------------------ builds, if stale
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : fs.statSync(p).mtimeMs);
-  }
-  return newest;
-}
-async function buildIfStale(buildFile: string, sources: string[], command: string[]) {
-  const sourcesMtime = Math.max(...sources.map(newestMtime));
-  if (fs.existsSync(buildFile) && fs.statSync(buildFile).mtimeMs >= sourcesMtime) return;
-  // Others may be mid-edit: a failed build is retried a few times, a minute apart.
-  for (let attempt = 1; ; attempt++) {
-    const r = spawnSync(command[0]!, command.slice(1), { stdio: "inherit" });
-    if (r.status === 0) return;
-    if (attempt === 5) throw new Error(`${command.join(" ")} failed five times`);
-    console.error(`build failed (attempt ${attempt}); retrying in 60 s`);
-    await new Promise((resolve) => setTimeout(resolve, 60_000));
-  }
-}
-await buildIfStale("build/server/index.js", ["app", "db"], ["npm", "run", "build"]);
+await buildIfStale();
 await buildIfStale(
   "bench/pages/bare/build/server/index.js",
   ["bench/pages/bare/app"],
   ["npx", "remix", "vite:build", "--config", "bench/pages/bare/vite.config.ts"],
 );
-
-// ------------------------------------------------------------------ servers
-
-/** A port nobody listens on now (other benchmarks and servers share this machine). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function peakRssMb(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
-  return Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
-}
-
-type Kind = "liuhe" | "bare";
-async function startServer(kind: Kind, port: number, dbPath: string, log: string, seed = false) {
-  const script = kind === "bare" ? "bench/pages/bare/server.ts" : "server.ts";
-  const [cmd, args] = pinned(0, process.execPath, ["--import", "tsx", script]);
-  const child = spawn(cmd, args, {
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      DATABASE_PATH: dbPath,
-      SEED_DEMO: seed ? "true" : "false",
-    },
-    stdio: ["ignore", "pipe", fs.openSync(log, "w")],
-  });
-  await new Promise<void>((resolve, reject) => {
-    // Keep reading stdout for the whole run so that the server never blocks on a full pipe.
-    child.stdout!.on("data", (d: Buffer) => /listening/.test(d.toString()) && resolve());
-    child.once("exit", (code) => reject(new Error(`${kind} server exited (${code}); see ${log}`)));
-  });
-  return child;
-}
-
-async function stopServer(child: ChildProcess) {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once("exit", r));
-  child.kill("SIGTERM");
-  await exited;
-}
 
 // ------------------------------------------------------------------ prepare: seed, sign in, ids
 
@@ -119,7 +56,13 @@ const baseDb = path.join(dir, "base.sqlite");
 /** Seeds the demo city into a fresh database (the server's own boot) and signs the resident in. */
 async function prepare(): Promise<{ cookie: string }> {
   const port = await freePort();
-  const server = await startServer("liuhe", port, baseDb, path.join(dir, "seed.log"), true);
+  const server = await startServer({
+    script: "server.ts",
+    port,
+    cores: CEILING_CORES,
+    env: { DATABASE_PATH: baseDb, SEED_DEMO: "true" },
+    log: path.join(dir, "seed.log"),
+  });
   try {
     const res = await fetch(`http://127.0.0.1:${port}/login`, {
       method: "POST",
@@ -136,6 +79,8 @@ async function prepare(): Promise<{ cookie: string }> {
   }
 }
 const { cookie: session } = await prepare();
+type Kind = "liuhe" | "bare";
+const setup = await setUp(baseDb, dir);
 
 interface Page {
   key: string;
@@ -255,19 +200,7 @@ const list = await pages();
 
 // ------------------------------------------------------------------ one measurement
 
-function runLoad(args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const [cmd, full] = pinned(1, process.execPath, ["--import", "tsx", ...args]);
-    const child = spawn(cmd, full, { stdio: ["ignore", "pipe", "inherit"] });
-    let out = "";
-    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    child.once("exit", (code) =>
-      code === 0 ? resolve(out) : reject(new Error(`load generator exited (${code})`)),
-    );
-  });
-}
-
-interface LoadResult {
+interface LoadResult extends Cpu {
   seconds: number;
   ok: number;
   perSecond: number;
@@ -281,8 +214,6 @@ interface LoadResult {
   p50: number;
   p99: number;
   max: number;
-  serverCpuPercent: number;
-  coreBusyPercent: number[];
   loadCpuPercent: number;
   loadLoopDelayP99Ms: number;
 }
@@ -314,18 +245,24 @@ async function check(base: string, page: Page) {
 }
 
 async function measure(page: Page, run: number): Promise<Result> {
-  const dbPath = path.join(dir, `run-${run}-${page.key}.sqlite`);
   const log = path.join(dir, `run-${run}-${page.key}.log`);
-  if (page.kind === "liuhe")
-    for (const suffix of ["", "-wal"])
-      if (fs.existsSync(baseDb + suffix)) fs.copyFileSync(baseDb + suffix, dbPath + suffix);
+  const store: Store | null = page.kind === "liuhe" ? await setup.fresh(page.key) : null;
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const server = await startServer(page.kind, port, dbPath, log);
   let load: LoadResult;
   let serverPeakRssMb = 0;
   let before: Awaited<ReturnType<typeof check>>;
   let after: Awaited<ReturnType<typeof check>>;
+  const server = await startServer({
+    script: page.kind === "bare" ? "bench/pages/bare/server.ts" : "server.ts",
+    port,
+    cores: store ? setup.serverCores : CEILING_CORES,
+    env: store?.env ?? {},
+    log,
+  }).catch(async (e) => {
+    await store?.drop();
+    throw e;
+  });
   try {
     before = await check(base, page);
     if (before.status !== 200 || !before.marked)
@@ -337,21 +274,18 @@ async function measure(page: Page, run: number): Promise<Result> {
       base + page.path,
       String(WARMUP),
       String(MEASURE),
-      String(server.pid),
+      JSON.stringify(store?.watch(server.pid!) ?? { pid: server.pid }),
       String(connections),
       page.cookie ?? "",
     ]);
-    load = JSON.parse(out.trim().split("\n").pop()!) as LoadResult;
+    load = JSON.parse(out) as LoadResult;
     after = await check(base, page);
   } finally {
     serverPeakRssMb = peakRssMb(server.pid!);
     await stopServer(server);
+    await store?.drop();
   }
-  const serverErrorLines = fs
-    .readFileSync(log, "utf8")
-    .split("\n")
-    .filter((l) => l.trim() !== "");
-  for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(dbPath + suffix, { force: true });
+  const serverErrorLines = errorLines(log);
   const loadAverage = Math.round(os.loadavg()[0]! * 10) / 10;
   return {
     key: page.key,
@@ -368,40 +302,30 @@ async function measure(page: Page, run: number): Promise<Result> {
 
 const results = new Map<string, Result[]>(list.map((p) => [p.key, []]));
 // Pages interleaved within each run, so that drift on a shared machine touches all of them alike.
-for (let run = 1; run <= runs; run++) {
-  for (const page of list) {
-    const r = await measure(page, run);
-    const { serverErrorLines, ...shown } = r;
-    console.error(`${page.key} run ${run}: ${JSON.stringify(shown)}`);
-    if (serverErrorLines.length) {
-      console.error(`  server stderr (${serverErrorLines.length} lines), first lines:`);
-      for (const l of serverErrorLines.slice(0, 10)) console.error(`    ${l}`);
+try {
+  for (let run = 1; run <= runs; run++) {
+    for (const page of list) {
+      const r = await measure(page, run);
+      const { serverErrorLines, ...shown } = r;
+      console.error(`${page.key} run ${run}: ${JSON.stringify(shown)}`);
+      if (serverErrorLines.length) {
+        console.error(`  server stderr (${serverErrorLines.length} lines), first lines:`);
+        for (const l of serverErrorLines.slice(0, 10)) console.error(`    ${l}`);
+      }
+      results.get(page.key)!.push(r);
     }
-    results.get(page.key)!.push(r);
   }
+} finally {
+  await setup.close();
+  fs.rmSync(dir, { recursive: true, force: true });
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-const fmt = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(x < 10 ? 2 : 1));
-const col = (rs: Result[], f: (r: Result) => number) => {
-  const xs = rs.map(f);
-  if (xs.length === 1) return fmt(xs[0]!);
-  return `${fmt(median(xs))} (${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))})`;
-};
+const col = (rs: Result[], f: (r: Result) => number) => spread(rs.map(f));
 /** Per-run ratio to the bare page measured in the same run, then the median of those. */
 const ratio = (key: string) => {
   const bare = results.get("bare")!;
-  const xs = results
-    .get(key)!
-    .map((r, i) => r.perSecond / (bare[i]?.perSecond ?? NaN))
-    .filter(Number.isFinite);
-  if (!xs.length) return "–";
-  if (xs.length === 1) return xs[0]!.toFixed(2);
-  return `${median(xs).toFixed(2)} (${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)})`;
+  const xs = results.get(key)!.map((r, i) => r.perSecond / (bare[i]?.perSecond ?? NaN));
+  return spread(xs, (x) => x.toFixed(2));
 };
 /** Server CPU time per page served: much steadier than throughput on a shared machine. */
 const cpuMsPerRequest = (r: Result) =>
@@ -409,24 +333,24 @@ const cpuMsPerRequest = (r: Result) =>
 const kb = (bytes: number) => (bytes / 1024).toFixed(1);
 
 const table = [
-  `| page | path | HTML KB (gzip) | req/s | × bare | p50 ms | p99 ms | non-2xx | errors | server CPU % | server CPU ms per page | core 0 busy % (all processes) | server peak RSS MB | load CPU % | load loop p99 ms |`,
-  `|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|`,
+  `| page | path | HTML KB (gzip) | req/s | × bare | p50 ms | p99 ms | non-2xx | errors | server CPU % | server CPU ms per page | database CPU % | core 0 / 1 busy % (all processes) | server peak RSS MB | load CPU % | load loop p99 ms |`,
+  `|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|`,
 ];
 for (const page of list) {
   const rs = results.get(page.key)!;
   const html = `${kb(median(rs.map((r) => r.htmlBytes)))} (${kb(median(rs.map((r) => r.bytesPerResponse)))})`;
   table.push(
-    `| ${page.label} | \`${page.path}\`${page.cookie === "mode=lite" ? " (cookie `mode=lite`)" : ""} | ${html} | ${col(rs, (r) => r.perSecond)} | ${page.key === "bare" ? "1" : ratio(page.key)} | ${col(rs, (r) => r.p50)} | ${col(rs, (r) => r.p99)} | ${col(rs, (r) => r.non2xx)} | ${col(rs, (r) => r.errors)} | ${col(rs, (r) => r.serverCpuPercent)} | ${col(rs, cpuMsPerRequest)} | ${col(rs, (r) => r.coreBusyPercent[0] ?? NaN)} | ${col(rs, (r) => r.serverPeakRssMb)} | ${col(rs, (r) => r.loadCpuPercent)} | ${col(rs, (r) => r.loadLoopDelayP99Ms)} |`,
+    `| ${page.label} | \`${page.path}\`${page.cookie === "mode=lite" ? " (cookie `mode=lite`)" : ""} | ${html} | ${col(rs, (r) => r.perSecond)} | ${page.key === "bare" ? "1" : ratio(page.key)} | ${col(rs, (r) => r.p50)} | ${col(rs, (r) => r.p99)} | ${col(rs, (r) => r.non2xx)} | ${col(rs, (r) => r.errors)} | ${col(rs, (r) => r.serverCpuPercent)} | ${col(rs, cpuMsPerRequest)} | ${col(rs, (r) => r.databaseCpuPercent)} | ${col(rs, (r) => r.coreBusyPercent[0] ?? NaN)} / ${col(rs, (r) => r.coreBusyPercent[1] ?? NaN)} | ${col(rs, (r) => r.serverPeakRssMb)} | ${col(rs, (r) => r.loadCpuPercent)} | ${col(rs, (r) => r.loadLoopDelayP99Ms)} |`,
   );
 }
 
 const loads = [...results.values()].flat().map((r) => r.loadAverage);
 console.log(
-  `\n${connections} connections (autocannon, keep-alive, gzip), ${WARMUP} s warm-up, ${MEASURE} s window, ${runs} run${runs === 1 ? "" : "s"}${runs > 1 ? "; median (min–max)" : ""}. Each page on a fresh server and a fresh copy of the seeded demo; signed in as \`${RESIDENT}\`, a verified resident. taskset: ${hasTaskset ? "yes" : "no"}. ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? "?"}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; machine load average ${Math.min(...loads)}–${Math.max(...loads)} during the runs\n`,
+  `\n${setup.describe}.\n${connections} connections (autocannon, keep-alive, gzip), ${WARMUP} s warm-up, ${MEASURE} s window, ${runs} run${runs === 1 ? "" : "s"}${runs > 1 ? "; median (min–max)" : ""}. Each page on a fresh server and a fresh copy of the seeded demo; the bare page on core ${CEILING_CORES}; signed in as \`${RESIDENT}\`, a verified resident. taskset: ${hasTaskset ? "yes" : "no"}. ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? "?"}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; machine load average ${Math.min(...loads)}–${Math.max(...loads)} during the runs\n`,
 );
 console.log(table.join("\n"));
 console.log(
-  `\nreq/s counts 2xx answers in the window; × bare is each run's ratio to the bare page of the same run. HTML KB: the page as rendered; (gzip): bytes per response on the wire, headers included. non-2xx and errors count the window (a 302 on a signed-in page would mean a lost session).`,
+  `\nreq/s counts 2xx answers in the window; × bare is each run's ratio to the bare page of the same run. HTML KB: the page as rendered; (gzip): bytes per response on the wire, headers included. Server CPU and peak RSS: the server's processes together (RSS: the sum of each one's peak); database CPU: the PostgreSQL backends of the server's database, and with Redis the whole redis-server ("–": SQLite runs inside the server). non-2xx and errors count the window (a 302 on a signed-in page would mean a lost session).`,
 );
 for (const page of list) {
   for (const [i, r] of results.get(page.key)!.entries()) {
@@ -452,4 +376,3 @@ for (const page of list) {
       );
   }
 }
-fs.rmSync(dir, { recursive: true, force: true });
