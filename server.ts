@@ -6,6 +6,7 @@
  * entry (`liuhe` in app/entry.server.tsx), so the Remix routes and the socket handlers share one
  * module graph: one database connection, one event bus.
  */
+import fs from "node:fs";
 import { createServer } from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -42,7 +43,19 @@ if (vite) {
   app.use(vite.middlewares);
 } else {
   app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
-  app.use(express.static("build/client", { maxAge: "1h" }));
+  // Only build/client's own top-level names can be files. Every other request (each page) skips
+  // the static handler, which would look for a file, fail and build an error object every time.
+  const topNames = new Set(fs.readdirSync("build/client"));
+  const files = express.static("build/client", { maxAge: "1h" });
+  app.use((req, res, next) => {
+    let top = "";
+    try {
+      top = decodeURIComponent(req.path).split("/")[1] ?? "";
+    } catch {
+      // Malformed escapes: the static handler would pass these on as well.
+    }
+    return topNames.has(top) ? files(req, res, next) : next();
+  });
 }
 
 // Refuses cross-site writes and oversized bodies before Remix reads anything.
