@@ -35,7 +35,7 @@ const ABORT_DELAY = 5_000;
  * while corked) goes on as one piece; later pieces (streamed boundaries) still go on at once.
  */
 function pieces() {
-  return new Transform({
+  const body = new Transform({
     writableHighWaterMark: 256 * 1024,
     transform: (chunk, _encoding, done) => done(null, chunk),
     writev(chunks, done) {
@@ -43,6 +43,13 @@ function pieces() {
       done();
     },
   });
+  // React ends the stream again when it closes: a second end() only builds an error nobody reads.
+  const end = body.end;
+  body.end = function (this: Transform, ...args: unknown[]) {
+    if (args.length === 0 && (this.writableFinished || this.destroyed)) return this;
+    return end.apply(this, args as Parameters<typeof end>);
+  } as Transform["end"];
+  return body;
 }
 
 export default function handleRequest(
@@ -67,6 +74,8 @@ export default function handleRequest(
         [waitForAll ? "onAllReady" : "onShellReady"]() {
           shellRendered = true;
           const body = pieces();
+          // A page sent in full has nothing left to abort: no timer (and render) kept for 5 s.
+          body.once("close", () => clearTimeout(timer));
           const stream = createReadableStreamFromReadable(body);
           responseHeaders.set("Content-Type", "text/html; charset=utf-8");
           responseHeaders.set("Vary", "Cookie");
@@ -84,7 +93,7 @@ export default function handleRequest(
         },
       },
     );
-    setTimeout(abort, ABORT_DELAY);
+    const timer = setTimeout(abort, ABORT_DELAY);
   });
 }
 
