@@ -8,6 +8,7 @@ import {
   cookieFor,
   makeCommittee,
   makeCommunity,
+  makeProject,
   makeUser,
   tableCounts,
 } from "./support/factories";
@@ -155,6 +156,17 @@ describe("community page", () => {
     expect(p.community.parentId).toBe(p.ancestors[1]!.id);
     // A street is no community: its page is not found.
     expect((await page(p.ancestors[1]!.id, null)).status).toBe(404);
+  });
+
+  it("lists the community's five newest projects and counts them all", async () => {
+    const community = await makeCommunity();
+    const ids: number[] = [];
+    for (let i = 0; i < 6; i++) ids.push(await makeProject(community));
+    const { projects } = (await page(community, null)).data as {
+      projects: { items: Array<{ id: number }>; total: number };
+    };
+    expect(projects.items.map((p) => p.id)).toEqual(ids.slice(1).reverse());
+    expect(projects.total).toBe(6);
   });
 
   it("answers 404 for unknown and malformed community ids", async () => {
