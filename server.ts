@@ -12,6 +12,7 @@
  * polling transport's requests must meet the same process. A worker that dies is replaced.
  */
 import cluster, { type Worker } from "node:cluster";
+import fs from "node:fs";
 import { createServer } from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -123,7 +124,19 @@ function serve() {
     app.use(vite.middlewares);
   } else {
     app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
-    app.use(express.static("build/client", { maxAge: "1h" }));
+    // Only build/client's own top-level names can be files. Every other request (each page) skips
+    // the static handler, which would look for a file, fail and build an error object every time.
+    const topNames = new Set(fs.readdirSync("build/client"));
+    const files = express.static("build/client", { maxAge: "1h" });
+    app.use((req, res, next) => {
+      let top = "";
+      try {
+        top = decodeURIComponent(req.path).split("/")[1] ?? "";
+      } catch {
+        // Malformed escapes: the static handler would pass these on as well.
+      }
+      return topNames.has(top) ? files(req, res, next) : next();
+    });
   }
 
   // Refuses cross-site writes and oversized bodies before Remix reads anything.

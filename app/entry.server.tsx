@@ -1,4 +1,4 @@
-import { PassThrough } from "node:stream";
+import { Transform } from "node:stream";
 import type { Server as HttpServer } from "node:http";
 import type { AppLoadContext, EntryContext, HandleDataRequestFunction } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
@@ -35,6 +35,29 @@ export type LiuheServer = {
 
 const ABORT_DELAY = 5_000;
 
+/**
+ * React writes a page in 2 KB pieces, and Remix flushes the gzip stream after each piece it reads:
+ * a deflate job, a flush and a socket write per 2 KB. What React writes in one go (the whole shell,
+ * while corked) goes on as one piece; later pieces (streamed boundaries) still go on at once.
+ */
+function pieces() {
+  const body = new Transform({
+    writableHighWaterMark: 256 * 1024,
+    transform: (chunk, _encoding, done) => done(null, chunk),
+    writev(chunks, done) {
+      this.push(Buffer.concat(chunks.map((c) => c.chunk as Uint8Array)));
+      done();
+    },
+  });
+  // React ends the stream again when it closes: a second end() only builds an error nobody reads.
+  const end = body.end;
+  body.end = function (this: Transform, ...args: unknown[]) {
+    if (args.length === 0 && (this.writableFinished || this.destroyed)) return this;
+    return end.apply(this, args as Parameters<typeof end>);
+  } as Transform["end"];
+  return body;
+}
+
 export default function handleRequest(
   request: Request,
   responseStatusCode: number,
@@ -56,12 +79,16 @@ export default function handleRequest(
       {
         [waitForAll ? "onAllReady" : "onShellReady"]() {
           shellRendered = true;
-          const body = new PassThrough();
+          const body = pieces();
+          // A page sent in full has nothing left to abort: no timer (and render) kept for 5 s.
+          body.once("close", () => clearTimeout(timer));
           const stream = createReadableStreamFromReadable(body);
           responseHeaders.set("Content-Type", "text/html; charset=utf-8");
           responseHeaders.set("Vary", "Cookie");
           resolve(new Response(stream, { headers: responseHeaders, status: responseStatusCode }));
+          body.cork();
           pipe(body);
+          body.uncork();
         },
         onShellError(error: unknown) {
           reject(error);
@@ -72,7 +99,7 @@ export default function handleRequest(
         },
       },
     );
-    setTimeout(abort, ABORT_DELAY);
+    const timer = setTimeout(abort, ABORT_DELAY);
   });
 }
 

@@ -1,5 +1,6 @@
 /** The community page's actions, as Remix calls them: the journey and its refusals. */
 import { describe, expect, it } from "vitest";
+import type { Area } from "../db/schema";
 import { action, loader } from "~/routes/communities.$id._index";
 import { loader as auditLoader } from "~/routes/communities.$id.audit";
 import type { Refusal } from "~/utils/forms.server";
@@ -7,6 +8,7 @@ import {
   cookieFor,
   makeCommittee,
   makeCommunity,
+  makeProject,
   makeUser,
   tableCounts,
 } from "./support/factories";
@@ -140,6 +142,31 @@ describe("community page", () => {
       expect((await body<Refusal>(res)).errors[field]?.key, JSON.stringify(fields)).toBe(key);
     }
     expect(await tableCounts()).toEqual(before);
+  });
+
+  it("names the district and the street above the community, from the top down", async () => {
+    const community = await makeCommunity("望江");
+    const { page: p } = (await page(community, null)).data as {
+      page: { community: Area; ancestors: Area[] };
+    };
+    expect(p.community.nameEn).toBe("望江");
+    expect(p.ancestors.map((a) => a.level)).toEqual(["district", "street"]);
+    expect(p.ancestors[0]!.parentId).toBeNull();
+    expect(p.ancestors[1]!.parentId).toBe(p.ancestors[0]!.id);
+    expect(p.community.parentId).toBe(p.ancestors[1]!.id);
+    // A street is no community: its page is not found.
+    expect((await page(p.ancestors[1]!.id, null)).status).toBe(404);
+  });
+
+  it("lists the community's five newest projects and counts them all", async () => {
+    const community = await makeCommunity();
+    const ids: number[] = [];
+    for (let i = 0; i < 6; i++) ids.push(await makeProject(community));
+    const { projects } = (await page(community, null)).data as {
+      projects: { items: Array<{ id: number }>; total: number };
+    };
+    expect(projects.items.map((p) => p.id)).toEqual(ids.slice(1).reverse());
+    expect(projects.total).toBe(6);
   });
 
   it("answers 404 for unknown and malformed community ids", async () => {

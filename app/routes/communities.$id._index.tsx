@@ -64,7 +64,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     await Promise.all([
       councilsOf(id),
       commitmentsOf({ areaId: id }, true),
-      listProjects({ communityId: id, sort: "newest" }),
+      listProjects({ communityId: id, sort: "newest" }, 5),
       supportThreshold(id),
       isCommittee ? reviewQueue(actor, id) : null,
       isCommittee ? pendingOrganisations(actor, id) : null,
@@ -74,7 +74,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     title: areaName(page.community, lng),
     councils,
     commitments,
-    projects: { items: projects.items.slice(0, 5), total: projects.total },
+    projects: { items: projects.items, total: projects.total },
     threshold,
     reviewing,
     pendingOrgs,

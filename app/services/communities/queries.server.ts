@@ -42,18 +42,38 @@ export async function getArea(id: number): Promise<Area | undefined> {
   return getDb().selectFrom("areas").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
+/** An area and the areas above it, in one query (not one per level). */
+async function withAncestors(id: number): Promise<Area[]> {
+  const db = getDb();
+  // UNION, not UNION ALL: a parent loop, were one ever stored, ends the walk instead of looping.
+  const chain = await db
+    .withRecursive("chain(id, parentId)", (db) =>
+      db
+        .selectFrom("areas")
+        .select(["id", "parentId"])
+        .where("id", "=", id)
+        .union((db) =>
+          db
+            .selectFrom("areas")
+            .innerJoin("chain", "chain.parentId", "areas.id")
+            .select(["areas.id", "areas.parentId"]),
+        ),
+    )
+    .selectFrom("areas")
+    .selectAll("areas")
+    .where("areas.id", "in", (eb) => eb.selectFrom("chain").select("chain.id"))
+    .execute();
+  const byId = new Map(chain.map((a) => [a.id, a]));
+  const walk: Area[] = [];
+  for (let a = byId.get(id); a && !walk.includes(a); a = byId.get(a.parentId ?? -1)) walk.push(a);
+  return walk;
+}
+
 export async function communityPage(id: number) {
   const db = getDb();
-  const community = await getArea(id);
+  const [community, ...above] = await withAncestors(id);
   if (!community || community.level !== "community") return null;
-  const ancestors: Area[] = [];
-  let parentId = community.parentId;
-  while (parentId !== null) {
-    const parent = await getArea(parentId);
-    if (!parent) break;
-    ancestors.unshift(parent);
-    parentId = parent.parentId;
-  }
+  const ancestors = above.reverse();
   const [grids, committee, counts] = await Promise.all([
     db.selectFrom("areas").selectAll().where("parentId", "=", id).orderBy("sort").execute(),
     db

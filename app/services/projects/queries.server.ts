@@ -53,6 +53,7 @@ export interface ProjectCard {
 /** The public list: drafts never appear, whoever asks. */
 export async function listProjects(
   filters: ProjectFilters,
+  pageSize = PROJECTS_PAGE,
 ): Promise<{ items: ProjectCard[]; total: number; searched: boolean }> {
   const db = getDb();
   const expression = filters.q ? matchExpression(filters.q) : null;
@@ -92,8 +93,8 @@ export async function listProjects(
     rows
       .orderBy("projects.createdAt", "desc")
       .orderBy("projects.id", "desc")
-      .limit(PROJECTS_PAGE)
-      .offset((page - 1) * PROJECTS_PAGE)
+      .limit(pageSize)
+      .offset((page - 1) * pageSize)
       .execute(),
   ]);
   return { items, total, searched: expression !== null };
