@@ -24,11 +24,9 @@ import type {
   RoomState,
   ServerToClientEvents,
 } from "~/realtime/protocol";
-import { pollSchema } from "~/domain/voting/schemas";
 import { run } from "~/services/runner/command.server";
 import { createPoll } from "~/services/voting/commands.server";
 import {
-  chinaLocal,
   cookieFor,
   makeCommittee,
   makeCommitteeMember,
@@ -36,6 +34,7 @@ import {
   makeMeeting,
   makeMembership,
   makeUser,
+  pollInput,
 } from "../tests/support/factories";
 import {
   freePort,
@@ -352,18 +351,8 @@ describe("two processes behind nginx, sharing Redis and the database", () => {
 
   it("stores exactly one ballot per voter from 500 concurrent ballot requests spread over both processes", async () => {
     const committee = await makeCommitteeMember(community);
-    const HOUR = 3_600_000;
     const pollId = await run(createPoll, committee, {
-      ...pollSchema.parse({
-        question: "三幢门前空地改作什么",
-        method: "single",
-        option: ["停车位", "小花园", "健身角"],
-        maxChoices: "",
-        electorate: "residents",
-        results: "live",
-        opensAt: chinaLocal(Date.now() - HOUR),
-        closesAt: chinaLocal(Date.now() + HOUR),
-      }),
+      ...pollInput(),
       communityId: community,
       meetingId: null,
     });

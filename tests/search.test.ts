@@ -217,28 +217,31 @@ describe("texts are never adjacent to each other", () => {
   });
 });
 
+/** A verified organisation of that name, written and indexed as its service would. */
+async function indexedOrganisation(name: string) {
+  const db = getDb();
+  const now = new Date().toISOString();
+  const { id } = await db
+    .insertInto("organisations")
+    .values({
+      name,
+      tier: "filed",
+      description: "",
+      status: "verified",
+      createdAt: now,
+      updatedAt: now,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  await reindex(db, "organisation", id, [name, ""]);
+  return id;
+}
+
 describe("ranking", () => {
   it("filters and orders real rows, whole-word hits first", async () => {
     const db = getDb();
-    const now = new Date().toISOString();
     const names = ["培养老师志愿者", "社区养老服务站", "老年食堂", "儿童之家"];
-    const ids: number[] = [];
-    for (const name of names) {
-      const { id } = await db
-        .insertInto("organisations")
-        .values({
-          name,
-          tier: "filed",
-          description: "",
-          status: "verified",
-          createdAt: now,
-          updatedAt: now,
-        })
-        .returning("id")
-        .executeTakeFirstOrThrow();
-      await reindex(db, "organisation", id, [name, ""]);
-      ids.push(id);
-    }
+    for (const name of names) await indexedOrganisation(name);
     const expression = matchExpression("养老")!;
     const rows = await db
       .selectFrom("organisations")
@@ -254,23 +257,9 @@ describe("ranking", () => {
 
   it("ranks a text where the words of the query stand together above one where they do not", async () => {
     const db = getDb();
-    const now = new Date().toISOString();
     // The apart one comes first in id order and is the shorter (bm25 favours short texts).
-    for (const name of ["老旧小区加装电梯队", "老旧小区电梯维修保养志愿服务站"]) {
-      const { id } = await db
-        .insertInto("organisations")
-        .values({
-          name,
-          tier: "filed",
-          description: "",
-          status: "verified",
-          createdAt: now,
-          updatedAt: now,
-        })
-        .returning("id")
-        .executeTakeFirstOrThrow();
-      await reindex(db, "organisation", id, [name, ""]);
-    }
+    for (const name of ["老旧小区加装电梯队", "老旧小区电梯维修保养志愿服务站"])
+      await indexedOrganisation(name);
     const expression = matchExpression("老旧小区电梯")!;
     const rows = await db
       .selectFrom("organisations")

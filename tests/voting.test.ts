@@ -13,7 +13,7 @@ import { ANONYMOUS, type Actor } from "~/domain/permissions/policy";
 import { runTally } from "~/domain/voting/outcome";
 import { parsePabulib } from "~/domain/voting/pabulib";
 import { countPoll } from "~/domain/voting/rules";
-import { pollSchema, roundSchema } from "~/domain/voting/schemas";
+import { roundSchema } from "~/domain/voting/schemas";
 import { onEvent, type DomainEvent } from "~/services/events.server";
 import { run } from "~/services/runner/command.server";
 import {
@@ -35,6 +35,7 @@ import {
   actorFor,
   columnNames,
   chinaLocal,
+  pollInput,
   inviteSeat,
   makeCommitteeMember,
   makeCommunity,
@@ -106,19 +107,6 @@ async function expectRefusal(fn: () => Promise<unknown>, status: number, key: st
 // ---------------------------------------------------------------- helpers
 
 /** A poll form as the new-poll page posts it; open from an hour ago for two hours. */
-function pollInput(change: Record<string, unknown> = {}) {
-  return pollSchema.parse({
-    question: "三幢门前空地改作什么",
-    method: "single",
-    option: ["停车位", "小花园", "健身角"],
-    maxChoices: "",
-    electorate: "residents",
-    results: "live",
-    opensAt: chinaLocal(Date.now() - HOUR),
-    closesAt: chinaLocal(Date.now() + HOUR),
-    ...change,
-  });
-}
 
 async function optionsOf(pollId: number) {
   const rows = await getDb()

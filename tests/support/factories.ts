@@ -7,6 +7,7 @@ import { loadActor, type SessionUser } from "~/services/accounts/queries.server"
 import { hashPassword } from "~/services/accounts/password.server";
 import { openSession } from "~/services/accounts/sessions.server";
 import { projectSchema } from "~/domain/projects/schemas";
+import { pollSchema } from "~/domain/voting/schemas";
 
 let counter = 0;
 let hash: Promise<string> | undefined;
@@ -377,6 +378,22 @@ export async function makeOrganisation(opts: {
     rightsChanged(userId);
   }
   return id;
+}
+
+/** A poll as its form would post it, open from an hour ago to an hour from now, parsed. */
+export function pollInput(change: Record<string, unknown> = {}) {
+  const hour = 3_600_000;
+  return pollSchema.parse({
+    question: "三幢门前空地改作什么",
+    method: "single",
+    option: ["停车位", "小花园", "健身角"],
+    maxChoices: "",
+    electorate: "residents",
+    results: "live",
+    opensAt: chinaLocal(Date.now() - hour),
+    closesAt: chinaLocal(Date.now() + hour),
+    ...change,
+  });
 }
 
 /** A moment as the poll and round forms post it: a `datetime-local` value in China time. */
