@@ -13,12 +13,12 @@ import {
   setSlowMode,
   unhideMessage,
 } from "~/services/room/moderation.server";
-import { sendPost } from "~/services/room/posts.server";
+import { sendPost, writeBatch, type PendingPost } from "~/services/room/posts.server";
 import { getMessage, history, moderationQueue, roomState } from "~/services/room/queries.server";
 import { onEvent } from "~/services/events.server";
 import { run, runIn } from "~/services/runner/command.server";
 import { getDb } from "../db/client.server";
-import { isPostgres, transaction } from "../db/portable";
+import { isPostgres, transaction, transactionRetries } from "../db/portable";
 import {
   actorFor,
   dbSnapshot,
@@ -229,6 +229,59 @@ describe.runIf(isPostgres(getDb()))("posts from several processes (PostgreSQL)",
     expect(b.id).toBeGreaterThan(a.id);
     const caughtUp = await history(ANONYMOUS, meetingId, { after: 0 });
     expect(caughtUp.messages.map((m) => m.body)).toEqual(["先写的", "后写的"]);
+  });
+  it("lets two processes' batches over the same rooms commit one after the other, never twice", async () => {
+    // Two busy rooms; each batch, as one process's writer would hold it, posts in both, in
+    // opposite orders. Taken as they came, the locks would wait in a circle (a deadlock) and, under
+    // SERIALIZABLE, each batch reading a room the other wrote would be aborted and run again.
+    const { meetingId: second } = await makeMeeting(community);
+    const people = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => makeResident(community, { displayName: `居民${i}` })),
+    );
+    const answers: Array<Promise<{ id: number; meetingId: number }>> = [];
+    const batchOf = (rooms: number[], who: Actor[]) =>
+      who.map((actor, i): PendingPost => {
+        let post!: PendingPost;
+        answers.push(
+          new Promise((resolve, reject) => {
+            post = {
+              actor,
+              input: { meetingId: rooms[i % 2]!, body: `第${i}条` },
+              resolve,
+              reject,
+            };
+          }),
+        );
+        return post;
+      });
+    const heard = new Map<number, Array<{ id: number; prev: number | null }>>();
+    const stop = onEvent((e) => {
+      if (e.type !== "room.message") return;
+      heard.set(e.meetingId, [...(heard.get(e.meetingId) ?? []), e.message]);
+    });
+    const retriesBefore = transactionRetries();
+    try {
+      await Promise.all([
+        writeBatch(batchOf([second, meetingId], people.slice(0, 6))),
+        writeBatch(batchOf([meetingId, second], people.slice(6))),
+      ]);
+    } finally {
+      stop();
+    }
+    const stored = await Promise.all(answers);
+    expect(transactionRetries() - retriesBefore).toBe(0);
+    for (const room of [meetingId, second]) {
+      // Each broadcast names the room's message before it: ids in commit order, none missing.
+      const chain = heard.get(room)!.map(({ id, prev }) => ({ id, prev }));
+      expect(chain).toHaveLength(6);
+      chain.forEach((m, k) => expect(m.prev).toBe(k === 0 ? null : chain[k - 1]!.id));
+      expect(chain.map((m) => m.id).sort()).toEqual(
+        stored
+          .filter((m) => m.meetingId === room)
+          .map((m) => m.id)
+          .sort(),
+      );
+    }
   });
 });
 
