@@ -88,8 +88,15 @@ export function onDrop(listener: (what: Drop) => void): () => void {
   return () => drops.off("drop", listener);
 }
 
+/**
+ * Closes both connections, politely when they are up. A connection Redis already closed (QUIT
+ * then rejects with "Connection is closed") is simply dropped: closing must not fail the shutdown.
+ */
 export async function closeCluster(): Promise<void> {
   const c = g.__liuheCluster;
   g.__liuheCluster = undefined;
-  await Promise.all([c?.sub.quit(), c?.redis.quit()]);
+  if (!c) return;
+  await Promise.allSettled([c.sub.quit(), c.redis.quit()]);
+  c.sub.disconnect();
+  c.redis.disconnect();
 }
