@@ -7,22 +7,26 @@
  * module graph: one database connection, one event bus.
  *
  * WORKERS=N (N > 1): this process is the primary. It checks the configuration and Redis, migrates
- * and seeds once, then listens and hands each connection to one of N worker processes
- * (node:cluster), always the same worker for one Socket.IO session (@socket.io/sticky), since the
- * polling transport's requests must meet the same process. A worker that dies is replaced.
+ * and seeds once, then starts N worker processes (node:cluster) that listen on the one port
+ * together; each keeps the connections it is handed. A Socket.IO session stays on the worker that
+ * opened it (app/services/workers.server.ts says how). A worker that dies is replaced.
  */
-import cluster, { type Worker } from "node:cluster";
+import cluster from "node:cluster";
 import fs from "node:fs";
+import os from "node:os";
 import { createServer } from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
-import sticky from "@socket.io/sticky";
 import compression from "compression";
 import express from "express";
 import type { LiuheServer } from "./app/entry.server";
 import { ConfigError, readConfig } from "./app/services/config.server";
+import { shareSessions } from "./app/services/workers.server";
+
+/** How long a closing process lets requests under way finish before it cuts their connections. */
+const SHUTDOWN_GRACE_MS = 2000;
 
 /** Stops before listening, with a message that says what to change. */
 function fail(e: unknown): never {
@@ -58,35 +62,30 @@ if (cluster.isPrimary) await liuhe.boot().catch(fail);
 if (cluster.isPrimary && config.workers > 1) await primary(config.workers);
 else serve();
 
-/** Listens for the workers; they serve. */
+/** Starts the workers, which serve; replaces any that dies. */
 async function primary(workers: number) {
   // Migrated and seeded: the workers open their own connections.
   await liuhe.shutdown();
-  const httpServer = createServer();
-  sticky.setupMaster(httpServer, { loadBalancingMethod: "least-connection" });
-  // Sticky hands each connection's first bytes over as a Buffer, which JSON would not keep.
-  cluster.setupPrimary({ serialization: "advanced" });
+  // Each worker's own socket, for requests of its Socket.IO sessions that reach another worker.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "liuhe-workers-"));
+  const removeDir = () => fs.rmSync(dir, { recursive: true, force: true });
   let closing = false;
   let listening = false;
   let ready = 0;
   const fork = () => {
-    const worker: Worker & { clientsCount?: number } = cluster.fork();
-    // A connection handed to a worker still loading the app would be lost (nobody listens for
-    // it yet). Sticky's least-connection choice passes over the worker with the most clients.
-    worker.clientsCount = Infinity;
+    const worker = cluster.fork({ LIUHE_WORKERS_DIR: dir });
     worker.on("message", (m: { type?: string }) => {
-      if (m?.type !== "liuhe:ready") return;
-      worker.clientsCount = 0;
-      if (++ready < workers || listening) return;
+      if (m?.type !== "liuhe:ready" || ++ready < workers || listening) return;
       listening = true;
-      httpServer.listen(port, host, () => {
-        console.log(`Liuhe listening on http://localhost:${port} with ${workers} workers`);
-      });
+      console.log(`Liuhe listening on http://localhost:${port} with ${workers} workers`);
     });
   };
   cluster.on("exit", (worker, code, signal) => {
     if (closing) return;
-    if (!listening) fail(`worker ${worker.process.pid} could not start (${signal ?? code})`);
+    if (!listening) {
+      removeDir();
+      fail(`worker ${worker.process.pid} could not start (${signal ?? code})`);
+    }
     console.log(`worker ${worker.process.pid} exited (${signal ?? code}): starting another`);
     // After a pause, so that a worker that cannot start does not spin the machine.
     setTimeout(() => closing || fork(), 1000);
@@ -97,16 +96,19 @@ async function primary(workers: number) {
     if (closing) return;
     closing = true;
     console.log(`${signal}: closing the workers`);
-    httpServer.close();
     const alive = () => Object.values(cluster.workers ?? {}).filter((w) => w && !w.isDead());
+    const done = (code: number) => {
+      removeDir();
+      process.exit(code);
+    };
     cluster.on("exit", () => {
-      if (alive().length === 0) process.exit(0);
+      if (alive().length === 0) done(0);
     });
     for (const w of alive()) w!.process.kill("SIGTERM");
-    if (alive().length === 0) process.exit(0);
+    if (alive().length === 0) done(0);
     setTimeout(() => {
       console.error("workers did not close within 10 s");
-      process.exit(1);
+      done(1);
     }, 10_000).unref();
   };
   process.on("SIGTERM", () => shutdown("SIGTERM"));
@@ -155,32 +157,48 @@ function serve() {
   const realtime = liuhe.attachRealtime(httpServer);
   const stopJobs = liuhe.startJobs();
 
-  if (cluster.isWorker) {
-    // The primary listens and hands connections over.
-    sticky.setupWorker(realtime.io);
-    process.send!({ type: "liuhe:ready" });
-    console.log(`worker ${process.pid} ready`);
-  } else {
-    httpServer.listen(port, host, () => {
-      console.log(
-        `Liuhe ${production ? "" : "(development) "}listening on http://localhost:${port}`,
-      );
-    });
-  }
+  const closeInbox = cluster.isWorker
+    ? shareSessions(realtime.io, httpServer, cluster.worker!.id, process.env.LIUHE_WORKERS_DIR!)
+    : async () => undefined;
+  // A worker's listen() shares the primary's one listening socket for this port.
+  httpServer.listen(port, host, () => {
+    if (cluster.isWorker) {
+      process.send!({ type: "liuhe:ready" });
+      console.log(`worker ${process.pid} ready`);
+      return;
+    }
+    console.log(`Liuhe ${production ? "" : "(development) "}listening on http://localhost:${port}`);
+  });
 
   let closing = false;
+  // While closing, no connection is kept for another request: a client that reconnects (a
+  // Socket.IO client does at once) must find a process that stays, not this one.
+  httpServer.prependListener("request", (_req, res) => {
+    if (closing) res.shouldKeepAlive = false;
+  });
   async function shutdown(signal: string) {
     if (closing) return;
     closing = true;
     console.log(`${signal}: closing`);
     stopJobs();
-    // Closing Socket.IO also closes the HTTP server it is attached to.
-    await realtime.close();
+    // Closing Socket.IO also closes the HTTP server it is attached to, which waits for every
+    // connection to end: requests under way get a moment to finish, then the rest are cut.
+    const closed = realtime.close();
+    httpServer.closeIdleConnections();
+    await Promise.race([closed, new Promise((r) => setTimeout(r, SHUTDOWN_GRACE_MS).unref())]);
     httpServer.closeAllConnections();
+    await closed;
+    await closeInbox();
     await vite?.close();
     await liuhe.shutdown();
     process.exit(0);
   }
-  process.on("SIGTERM", () => void shutdown("SIGTERM"));
-  process.on("SIGINT", () => void shutdown("SIGINT"));
+  // Whatever fails while closing, the process still ends, and says why.
+  const stop = (signal: string) =>
+    shutdown(signal).catch((e: unknown) => {
+      console.error("closing failed:", e);
+      process.exit(1);
+    });
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
 }

@@ -10,6 +10,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { Redis } from "ioredis";
@@ -188,6 +189,37 @@ function ask<T>(c: Client, event: string, ...args: unknown[]): Promise<Ack<T>> {
     event,
     ...args,
   );
+}
+
+/** One request on a connection of its own (no keep-alive), so successive ones spread over workers. */
+function plain(
+  base: string,
+  method: string,
+  path: string,
+  body?: string,
+  keepAlive = false,
+): Promise<{ status: number; body: string; connection: string | undefined }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      new URL(path, base),
+      {
+        method,
+        agent: keepAlive ? new http.Agent({ keepAlive: true }) : false,
+        headers: body === undefined ? {} : { "Content-Type": "text/plain;charset=UTF-8" },
+        timeout: 5000,
+      },
+      (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (c: string) => (text += c));
+        res.on("end", () =>
+          resolve({ status: res.statusCode ?? 0, body: text, connection: res.headers.connection }),
+        );
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
 }
 
 async function posted(c: Client, meetingId: number, body: string): Promise<MessageView> {
@@ -481,7 +513,7 @@ describe("WORKERS and settings that stop the start", () => {
     }
   });
 
-  it("WORKERS=2 migrates before forking, keeps polling sessions on their worker, replaces a worker that dies, and stops on SIGTERM", async () => {
+  it("WORKERS=2 migrates before forking, keeps connections alive, serves a session's requests wherever they land, replaces a worker that dies, and stops on SIGTERM", async () => {
     const group = spawnServer({
       PORT: String(await freePort()),
       WORKERS: "2",
@@ -500,6 +532,44 @@ describe("WORKERS and settings that stop the start", () => {
     const lastMigrated = lines.findLastIndex((l) => l.startsWith("migrated "));
     expect(lastMigrated).toBeGreaterThan(-1);
     expect(lastMigrated).toBeLessThan(lines.findIndex((l) => l.endsWith(" ready")));
+
+    // Pages keep their connection (each request on a new one would cost a handshake).
+    const page = await plain(group.url, "GET", "/healthz", undefined, true);
+    expect(page.status).toBe(200);
+    expect(page.connection).not.toBe("close");
+
+    // Long polling by hand, each request on a new connection: the workers take new connections
+    // in turn, so about half of them land on the worker that did not open the session.
+    const open = await plain(group.url, "GET", "/socket.io/?EIO=4&transport=polling");
+    expect(open.status).toBe(200);
+    const sid = (JSON.parse(open.body.slice(1)) as { sid: string }).sid;
+    expect(sid).toMatch(/^w\d+-/);
+    const at = `/socket.io/?EIO=4&transport=polling&sid=${sid}`;
+    expect((await plain(group.url, "POST", at, "40")).body).toBe("ok");
+    expect((await plain(group.url, "GET", at)).body).toMatch(/^40\{"sid":/);
+    for (let i = 1; i <= 6; i++) {
+      expect((await plain(group.url, "POST", at, `42${i}["whoami"]`)).body).toBe("ok");
+      expect((await plain(group.url, "GET", at)).body).toBe(
+        `43${i}[{"ok":true,"data":{"userId":null,"displayName":null}}]`,
+      );
+    }
+    // A session that does not exist (or died with its worker) is refused as Engine.IO refuses it.
+    const gone = await plain(
+      group.url,
+      "GET",
+      `/socket.io/?EIO=4&transport=polling&sid=w999-${"x".repeat(20)}`,
+    );
+    expect(gone.status).toBe(400);
+
+    // Clients that start polling and then upgrade: the upgrade is a new connection, to either
+    // worker, and reaches the session's own.
+    const upgraders = [0, 1, 2, 3].map(() =>
+      client(group.url, undefined, { transports: ["polling", "websocket"] }),
+    );
+    await until("every client upgraded to a WebSocket", () =>
+      upgraders.every((u) => u.io.engine?.transport.name === "websocket"),
+    );
+    for (const u of upgraders) expect((await ask(u, "whoami")).ok).toBe(true);
 
     // Long polling only: every request of a session must meet the worker that opened it.
     const pollers = [0, 1, 2, 3].map(() =>

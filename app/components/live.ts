@@ -29,7 +29,12 @@ export function useSocket(
     let cancelled = false;
     void import("socket.io-client").then(({ io }) => {
       if (cancelled) return;
-      const socket: LiveSocket = io({ transports: ["websocket", "polling"] });
+      // A WebSocket first (one connection for the whole session); where a network blocks it,
+      // long polling, at once (without tryAllTransports the client would retry the WebSocket only).
+      const socket: LiveSocket = io({
+        transports: ["websocket", "polling"],
+        tryAllTransports: true,
+      });
       socketRef.current = socket;
       socket.on("disconnect", () => delete document.documentElement.dataset.live);
       latest.current.setup(socket, () => latest.current.revalidate());

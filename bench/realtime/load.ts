@@ -20,6 +20,7 @@ const rate = Number(rateArg ?? 400);
 const warmupMs = Number(warmupArg ?? 3) * 1000;
 const measureMs = Number(measureArg ?? 10) * 1000;
 const DRAIN_MS = 3000;
+const JOIN_TIMEOUT_MS = 60_000;
 
 const clock = () => performance.timeOrigin + performance.now();
 const sockets: Socket[] = [];
@@ -61,8 +62,16 @@ async function connectAll() {
             });
             s.once("connect_error", reject);
             s.once("connect", () => {
-              s.emit("room:join", { meetingId }, (res: { ok: boolean }) =>
-                res.ok ? resolve() : reject(new Error("join refused")),
+              // A join that never answers fails the run rather than hanging it.
+              s.timeout(JOIN_TIMEOUT_MS).emit(
+                "room:join",
+                { meetingId },
+                (err: Error | null, res: { ok: boolean }) =>
+                  err
+                    ? reject(new Error(`no answer to room:join within ${JOIN_TIMEOUT_MS} ms`))
+                    : res.ok
+                      ? resolve()
+                      : reject(new Error("join refused")),
               );
             });
             sockets.push(s);
