@@ -118,6 +118,7 @@ class Sqlite3Driver implements Driver {
     const db = this.#db;
     this.#db = undefined;
     if (!db) return;
+    await this.#connection?.finalizeAll();
     await new Promise<void>((resolve, reject) =>
       db.close((err) => (err ? reject(err) : resolve())),
     );
@@ -126,20 +127,61 @@ class Sqlite3Driver implements Driver {
 
 const READS_ROWS = /^\s*(select|with|pragma|values|explain)\b|\breturning\b/i;
 
+/**
+ * Statements kept prepared, by SQL text, least recently used dropped first. `db.all` prepares,
+ * runs and finalises a statement every time; a page runs the same dozen queries again and again,
+ * and preparing was about half of what a query cost in the driver (README, "Where a page's time
+ * goes"). Kysely's queries are parameterised, so the texts are few; an `in (?, ?, …)` of another
+ * length is another text, which the bound keeps from piling up. A statement is used by one query
+ * at a time: the connection's mutex lets one query run at once. A schema change (a migration)
+ * makes SQLite prepare a kept statement again by itself.
+ */
+const KEPT_STATEMENTS = 256;
+
 class Sqlite3Connection implements DatabaseConnection {
+  readonly #statements = new Map<string, sqlite3.Statement>();
+
   constructor(private readonly db: sqlite3.Database) {}
 
-  executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
+  #prepared(sql: string): Promise<sqlite3.Statement> {
+    const kept = this.#statements.get(sql);
+    if (kept) {
+      // Most recently used last.
+      this.#statements.delete(sql);
+      this.#statements.set(sql, kept);
+      return Promise.resolve(kept);
+    }
+    return new Promise((resolve, reject) => {
+      const statement = this.db.prepare(sql, (err) => {
+        if (err) return reject(err);
+        this.#statements.set(sql, statement);
+        if (this.#statements.size > KEPT_STATEMENTS) {
+          const [oldest, dropped] = this.#statements.entries().next().value!;
+          this.#statements.delete(oldest);
+          dropped.finalize();
+        }
+        resolve(statement);
+      });
+    });
+  }
+
+  /** Finalises the kept statements (SQLite will not close a database that has any). */
+  async finalizeAll(): Promise<void> {
+    const all = [...this.#statements.values()];
+    this.#statements.clear();
+    await Promise.all(all.map((s) => new Promise<void>((resolve) => s.finalize(() => resolve()))));
+  }
+
+  async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
     const { sql, parameters } = compiledQuery;
     const params = parameters as unknown[];
     const returnsRows = SelectQueryNode.is(compiledQuery.query) || READS_ROWS.test(sql);
+    const statement = await this.#prepared(sql);
     return new Promise((resolve, reject) => {
       if (returnsRows) {
-        this.db.all(sql, params, (err, rows) =>
-          err ? reject(err) : resolve({ rows: rows as R[] }),
-        );
+        statement.all(params, (err, rows) => (err ? reject(err) : resolve({ rows: rows as R[] })));
       } else {
-        this.db.run(sql, params, function (err) {
+        statement.run(params, function (err) {
           if (err) return reject(err);
           resolve({
             rows: [],
