@@ -8,7 +8,7 @@
  * unknown (transport error) to OUT_FILE for the database check, and prints one JSON line.
  *
  *   tsx bench/ballots/load.ts URL MODE PREPARED_JSON WARMUP_S MEASURE_S WATCH_JSON OUT_FILE CONCURRENCY
- *   MODE: hello | healthz | poll | round
+ *   MODE: hello | bare | healthz | poll | round
  */
 import fs from "node:fs";
 import http from "node:http";
@@ -22,13 +22,16 @@ if (!url || !mode || !preparedFile || !watchArg || !outFile)
   throw new Error(
     "usage: load.ts URL MODE PREPARED_JSON WARMUP_S MEASURE_S WATCH_JSON OUT_FILE CONCURRENCY",
   );
-if (!["hello", "healthz", "poll", "round"].includes(mode)) throw new Error(`unknown mode ${mode}`);
+if (!["hello", "bare", "healthz", "poll", "round"].includes(mode))
+  throw new Error(`unknown mode ${mode}`);
 const prepared = JSON.parse(fs.readFileSync(preparedFile, "utf8")) as Prepared;
 const warmupMs = Number(warmupArg ?? 5) * 1000;
 const measureMs = Number(measureArg ?? 10) * 1000;
 const watch = JSON.parse(watchArg) as Watch;
 const concurrency = Number(concurrencyArg ?? 50);
 const voting = mode === "poll" || mode === "round";
+/** The bare Remix action: the same form as a poll ballot, read and answered with a receipt. */
+const bare = mode === "bare";
 const { hostname, port, origin } = new URL(url);
 
 const agent = new http.Agent({
@@ -135,7 +138,23 @@ async function worker() {
     let voter: Prepared["voters"][number] | undefined;
     let choices: number[] = [];
     let answer: Promise<Answer>;
-    if (voting) {
+    if (bare) {
+      const body = new URLSearchParams([
+        ["intent", "vote"],
+        ["choice", String(prepared.optionIds[0])],
+      ]).toString();
+      answer = send(
+        "POST",
+        `/vote?_data=${encodeURIComponent("routes/vote")}`,
+        {
+          "Content-Type": "application/x-www-form-urlencoded",
+          "Content-Length": Buffer.byteLength(body),
+          Cookie: `liuhe_session=${prepared.voters[0]!.token}`,
+          Origin: origin,
+        },
+        body,
+      );
+    } else if (voting) {
       voter = prepared.voters[nextVoter++];
       if (!voter) {
         exhausted = true;
@@ -175,7 +194,7 @@ async function worker() {
     const ms = clock() - t0;
     let receipt: string | undefined;
     if (a.status === 200) {
-      if (voting) {
+      if (voting || bare) {
         try {
           receipt = (JSON.parse(a.body) as { receipt?: string }).receipt;
         } catch {

@@ -1,7 +1,9 @@
 /**
  * Ballots benchmark: how many ballots a second Liuhe accepts over HTTP with CONCURRENCY voters at
  * once, with nothing lost. Each run measures, on a fresh copy of one prepared database: a bare
- * `node:http` hello and Liuhe's own `GET /healthz` (the ceilings), then ballots in a poll and in a
+ * `node:http` hello, a bare Remix action that only reads the ballot's form (bench/pages/bare,
+ * `routes/vote.tsx`: the ceiling the ballots are held to) and Liuhe's own `GET /healthz`, then
+ * ballots in a poll and in a
  * budget round (one fresh voter per request), in the configuration --config names
  * (bench/support.ts: SQLite, PostgreSQL, or PostgreSQL with Redis and two processes; also how each
  * is pinned to cores); the load generator in its own process; warm-up then a fixed window; after each voting run the database is checked against
@@ -9,7 +11,7 @@
  * per accepted voter, nothing extra. Prints a Markdown table of medians with the spread (min–max).
  *
  *   npm run bench:ballots -- [--config sqlite|postgres|postgres-redis-2] [--voters 20000] [--concurrency 50] [--runs 3] [--warmup 5]
- *                            [--measure 10] [--modes hello,healthz,poll,round]
+ *                            [--measure 10] [--modes hello,bare,healthz,poll,round]
  */
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
@@ -41,10 +43,20 @@ const concurrency = Number(arg("concurrency", "50"));
 const runs = Number(arg("runs", "3"));
 const WARMUP = Number(arg("warmup", "5"));
 const MEASURE = Number(arg("measure", "10"));
-type Mode = "hello" | "healthz" | "poll" | "round";
-const modes = arg("modes", "hello,healthz,poll,round").split(",") as Mode[];
+type Mode = "hello" | "bare" | "healthz" | "poll" | "round";
+const modes = arg("modes", "hello,bare,healthz,poll,round").split(",") as Mode[];
+/** The ceilings are one process on core 0 in every configuration, with no database. */
+const CEILING_SCRIPTS: Partial<Record<Mode, string>> = {
+  hello: "bench/ballots/hello-server.ts",
+  bare: "bench/pages/bare/server.ts",
+};
 
 await buildIfStale();
+await buildIfStale(
+  "bench/pages/bare/build/server/index.js",
+  ["bench/pages/bare/app"],
+  ["npx", "remix", "vite:build", "--config", "bench/pages/bare/vite.config.ts"],
+);
 
 // ------------------------------------------------------------------ prepare
 
@@ -147,14 +159,17 @@ async function verify(mode: "poll" | "round", target: string, outFile: string): 
 async function measure(mode: Mode, run: number): Promise<Result> {
   const log = path.join(dir, `run-${run}-${mode}.log`);
   const outFile = path.join(dir, `run-${run}-${mode}.json`);
-  const store: Store | null = mode === "hello" ? null : await setup.fresh(mode);
+  const ceiling = CEILING_SCRIPTS[mode];
+  const store: Store | null = ceiling
+    ? null
+    : await setup.fresh(mode as Exclude<Mode, "hello" | "bare">);
   const port = await freePort();
   let load: LoadResult;
   let serverPeakRssMb = 0;
   let check: Check | null = null;
   try {
     const server = await startServer({
-      script: store ? "server.ts" : "bench/ballots/hello-server.ts",
+      script: ceiling ?? "server.ts",
       port,
       cores: store ? setup.serverCores : CEILING_CORES,
       env: store?.env ?? {},
@@ -189,7 +204,7 @@ async function measure(mode: Mode, run: number): Promise<Result> {
 
 // ------------------------------------------------------------------ the runs
 
-const results: Record<Mode, Result[]> = { hello: [], healthz: [], poll: [], round: [] };
+const results: Record<Mode, Result[]> = { hello: [], bare: [], healthz: [], poll: [], round: [] };
 // Modes interleaved within each run, so that drift on a shared machine touches all of them alike.
 try {
   for (let run = 1; run <= runs; run++) {
@@ -213,6 +228,7 @@ try {
 const col = (rs: Result[], f: (r: Result) => number) => spread(rs.map(f));
 const label: Record<Mode, string> = {
   hello: "bare `node:http` hello (outer ceiling)",
+  bare: "bare Remix action reading the form (ceiling)",
   healthz: "Liuhe `GET /healthz` (ceiling)",
   poll: "Liuhe poll ballot (`POST /polls/:id`)",
   round: "Liuhe budget ballot (`POST /budgets/:id`)",
@@ -231,8 +247,8 @@ const msPerRequest = (percent: number, r: Result) =>
     : NaN;
 const cpuMsPerRequest = (r: Result) => msPerRequest(r.serverCpuPercent, r);
 const table = [
-  `| what | accepted/s | × healthz | p50 ms | p99 ms | refused | errors | DB check | server CPU % | server CPU ms per request | busiest JS thread % | database CPU % | core 0 / 1 busy % (all processes) | server peak RSS MB | load CPU % | load loop p99 ms |`,
-  `|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|`,
+  `| what | accepted/s | × bare action | × healthz | p50 ms | p99 ms | refused | errors | DB check | server CPU % | server CPU ms per request | busiest JS thread % | database CPU % | core 0 / 1 busy % (all processes) | server peak RSS MB | load CPU % | load loop p99 ms |`,
+  `|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|`,
 ];
 for (const mode of modes) {
   const rs = results[mode];
@@ -244,7 +260,7 @@ for (const mode of modes) {
       : `**FAILED** ${checks.filter((c) => !c.ok).length}/${checks.length}`
     : "–";
   table.push(
-    `| ${label[mode]} | ${col(rs, (r) => r.perSecond)} | ${modes.includes("healthz") ? ratio(mode, "healthz") : "–"} | ${col(rs, (r) => r.p50)} | ${col(rs, (r) => r.p99)} | ${col(rs, (r) => r.all.refused)} | ${col(rs, (r) => r.all.errors)} | ${dbCheck} | ${col(rs, (r) => r.serverCpuPercent)} | ${col(rs, cpuMsPerRequest)} | ${col(rs, (r) => r.serverMainThreadPercent)} | ${col(rs, (r) => r.databaseCpuPercent)} | ${col(rs, (r) => r.coreBusyPercent[0] ?? NaN)} / ${col(rs, (r) => r.coreBusyPercent[1] ?? NaN)} | ${col(rs, (r) => r.serverPeakRssMb)} | ${col(rs, (r) => r.loadCpuPercent)} | ${col(rs, (r) => r.loadLoopDelayP99Ms)} |`,
+    `| ${label[mode]} | ${col(rs, (r) => r.perSecond)} | ${modes.includes("bare") ? ratio(mode, "bare") : "–"} | ${modes.includes("healthz") ? ratio(mode, "healthz") : "–"} | ${col(rs, (r) => r.p50)} | ${col(rs, (r) => r.p99)} | ${col(rs, (r) => r.all.refused)} | ${col(rs, (r) => r.all.errors)} | ${dbCheck} | ${col(rs, (r) => r.serverCpuPercent)} | ${col(rs, cpuMsPerRequest)} | ${col(rs, (r) => r.serverMainThreadPercent)} | ${col(rs, (r) => r.databaseCpuPercent)} | ${col(rs, (r) => r.coreBusyPercent[0] ?? NaN)} / ${col(rs, (r) => r.coreBusyPercent[1] ?? NaN)} | ${col(rs, (r) => r.serverPeakRssMb)} | ${col(rs, (r) => r.loadCpuPercent)} | ${col(rs, (r) => r.loadLoopDelayP99Ms)} |`,
   );
 }
 
