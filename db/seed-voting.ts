@@ -677,6 +677,7 @@ export async function seedVoting(db: DB, base = Date.now()): Promise<void> {
       password: DEMO_PASSWORD,
       consent: "yes" as const,
       userAgent: null,
+      clientIp: null,
     };
     const signUp = preparedAhead(register, input, ANONYMOUS);
     timeline.add(kit.daysAgo(55 - i), `${username} signs up`, async (now) => {

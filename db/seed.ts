@@ -205,6 +205,7 @@ export async function seedDemoData(db: DB): Promise<void> {
       password: DEMO_PASSWORD,
       consent: "yes" as const,
       userAgent: null,
+      clientIp: null,
     };
     const cmd = preparedAhead(register, input, ANONYMOUS);
     tl.add(at, `${login} signs up`, (now) => kit.run(cmd, ANONYMOUS, now, input));

@@ -6,7 +6,12 @@ import { login, logout, register, revokeSession } from "~/services/accounts/comm
 import { verifyPassword } from "~/services/accounts/password.server";
 import { listSessions, sessionFromToken } from "~/services/accounts/queries.server";
 import { openSession } from "~/services/accounts/sessions.server";
-import { ACCOUNT_RULE, LOCK_MS } from "~/services/accounts/throttle.server";
+import {
+  ACCOUNT_RULE,
+  LOCK_MS,
+  REGISTRATION_WINDOW_MS,
+  REGISTRATIONS_PER_ADDRESS,
+} from "~/services/accounts/throttle.server";
 import { run } from "~/services/runner/command.server";
 import { actorFor, makeUser, tableCounts, TEST_PASSWORD } from "./support/factories";
 import { refusal } from "./support/refusal";
@@ -32,7 +37,11 @@ describe("registration", () => {
       password: "a good password",
       consent: "yes",
     });
-    const { userId, token } = await run(register, ANONYMOUS, { ...input, userAgent: "ua" });
+    const { userId, token } = await run(register, ANONYMOUS, {
+      ...input,
+      userAgent: "ua",
+      clientIp: null,
+    });
     const user = await getDb()
       .selectFrom("users")
       .selectAll()
@@ -59,10 +68,46 @@ describe("registration", () => {
           consent: "yes",
         }),
         userAgent: null,
+        clientIp: "10.0.0.1",
       }),
     );
     expect([e.status, e.key, e.field]).toEqual([400, "account:errors.loginTaken", "login"]);
     expect(await tableCounts()).toEqual(before);
+  });
+});
+
+describe("registration, many from one address", () => {
+  const newcomer = (i: number, clientIp: string) =>
+    run(register, ANONYMOUS, {
+      ...registrationSchema.parse({
+        displayName: `新居民${i}`,
+        login: `newcomer${clientIp.replaceAll(".", "")}x${i}`,
+        password: "long enough",
+        consent: "yes",
+      }),
+      userAgent: null,
+      clientIp,
+    });
+
+  it("makes REGISTRATIONS_PER_ADDRESS accounts an hour from one address, then refuses, writing nothing", async () => {
+    for (let i = 0; i < REGISTRATIONS_PER_ADDRESS; i++) await newcomer(i, "10.5.5.5");
+    const before = await tableCounts();
+    const e = await refusal(newcomer(99, "10.5.5.5"));
+    expect([e.status, e.key]).toEqual([429, "account:errors.tooManyRegistrations"]);
+    expect(Number(e.params.minutes)).toBeGreaterThan(0);
+    expect(await tableCounts()).toEqual(before);
+    // Another address is not held up; and an hour later this one may go on.
+    await newcomer(100, "10.6.6.6");
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(Date.now() + REGISTRATION_WINDOW_MS + 1000);
+    await newcomer(101, "10.5.5.5");
+  });
+
+  it("holds when the requests come at once", async () => {
+    const tries = await Promise.allSettled(
+      Array.from({ length: REGISTRATIONS_PER_ADDRESS + 10 }, (_, i) => newcomer(i, "10.8.8.8")),
+    );
+    expect(tries.filter((t) => t.status === "fulfilled")).toHaveLength(REGISTRATIONS_PER_ADDRESS);
   });
 });
 
@@ -115,6 +160,41 @@ describe("login", () => {
       .where("key", "=", "account:username:target")
       .executeTakeFirst();
     expect(cleared).toBeUndefined();
+  });
+
+  it("holds against guesses sent at once: no more get past it than its limit allows", async () => {
+    process.env.LOGIN_SLOWDOWN_MS = "1";
+    await makeUser({ username: "parallel" });
+    const ip = { ...ctx, clientIp: "10.4.4.4" };
+    // Many wrong passwords at once, then the right one, all before any answer comes back.
+    const attempts = [
+      ...Array.from({ length: 40 }, (_, i) => signIn(creds("parallel", `guess ${i}`), ip)),
+      signIn(creds("parallel"), ip),
+    ];
+    const outcomes = await Promise.allSettled(attempts);
+    const keys = outcomes.map((o) =>
+      o.status === "fulfilled" ? "signed in" : (o.reason as { key: string }).key,
+    );
+    const wrong = keys.filter((k) => k === "account:errors.badCredentials").length;
+    const locked = keys.filter((k) => k === "account:errors.locked").length;
+    const signedIn = keys.filter((k) => k === "signed in").length;
+    // Every attempt is one of the three, and at most lockAfter were checked at all.
+    expect(wrong + locked + signedIn).toBe(attempts.length);
+    expect(wrong + signedIn).toBeLessThanOrEqual(ACCOUNT_RULE.lockAfter);
+    expect(locked).toBeGreaterThanOrEqual(attempts.length - ACCOUNT_RULE.lockAfter);
+  });
+
+  it("forgives the address the attempt that proved right", async () => {
+    await makeUser({ username: "rightaway" });
+    const ip = { ...ctx, clientIp: "10.3.3.3" };
+    await refusal(signIn(creds("rightaway", "wrong password"), ip));
+    await signIn(creds("rightaway"), ip);
+    const address = await getDb()
+      .selectFrom("loginThrottle")
+      .select("failures")
+      .where("key", "=", "address:10.3.3.3")
+      .executeTakeFirstOrThrow();
+    expect(address.failures).toBe(1);
   });
 
   it("delays answers once an account has a few failures", async () => {

@@ -23,7 +23,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({ title: t("join.title"), next: nextParam ? safeNext(nextParam) : "" });
 }
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   const form = await readForm(request);
   const { actor } = await getCurrent(request);
   const next = safeNext(typeof form.next === "string" ? form.next : null, "/communities?welcome=1");
@@ -32,7 +32,13 @@ export async function action({ request }: ActionFunctionArgs) {
     actor,
     form,
     ({ token }) => redirect(next, { headers: { "Set-Cookie": sessionCookie(token, request) } }),
-    { params: { userAgent: request.headers.get("User-Agent") } },
+    {
+      params: {
+        userAgent: request.headers.get("User-Agent"),
+        // The address is the connection's, never the form's: new accounts are counted by it.
+        clientIp: context.clientIp ?? "unknown",
+      },
+    },
   );
 }
 

@@ -4,6 +4,7 @@
  * `../runner/command.server.ts`); password work is slow, so it happens in `prepare`, before the
  * transaction opens.
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
 import { DomainError } from "~/domain/errors";
 import { loginSchema, PRIVACY_NOTICE_VERSION, registrationSchema } from "~/domain/accounts/schemas";
@@ -11,20 +12,30 @@ import { ANONYMOUS, type Action } from "~/domain/permissions/policy";
 import { formString } from "~/domain/validation";
 import { endSittingsIn } from "../assistance/commands.server";
 import { command, run, type RunCtx } from "../runner/command.server";
-import { checkCredentials, passwordMatches } from "./credentials.server";
+import { checkPassword, passwordMatches } from "./credentials.server";
 import { hashPassword } from "./password.server";
 import { loginColumn } from "./queries.server";
 import { openSession } from "./sessions.server";
-import { accountKey, clearFailures, recordFailure, throttleKeys } from "./throttle.server";
+import {
+  accountKey,
+  clearFailures,
+  countRegistration,
+  forgiveAttempt,
+  reserveAttempt,
+  throttleKeys,
+} from "./throttle.server";
 
 /** The browser a session is opened in, as the request names it: set by the route, never typed. */
 const userAgent = z.string().nullable();
 
 export const register = command({
   action: "account.register",
-  input: registrationSchema.and(z.object({ userAgent })),
+  // The address is the route's (from the connection); null when no one typed it in (the demo's
+  // seed), and then not counted.
+  input: registrationSchema.and(z.object({ userAgent, clientIp: z.string().nullable() })),
   prepare: (input) => hashPassword(input.password),
   run: async ({ trx, input, now, at, prepared: passwordHash }) => {
+    if (input.clientIp !== null) await countRegistration(trx, input.clientIp, now);
     const column = loginColumn(input.login);
     const taken = await trx
       .selectFrom("users")
@@ -51,16 +62,25 @@ export const register = command({
 });
 
 /**
- * A failed sign-in, counted against the account and the address (see `./throttle.server.ts`). A
- * command of its own, since the sign-in it belongs to is refused and so writes nothing.
+ * A sign-in attempt, counted against the account and the address before its password is checked
+ * (see `./throttle.server.ts`); refused while either is locked. A command of its own: the sign-in
+ * it belongs to may be refused, and the count must stay. Answers the delay earlier failures earned.
  */
-export const noteLoginFailure = command({
+export const noteLoginAttempt = command({
   action: "account.login",
   input: z.object({
     login: z.object({ kind: z.enum(["phone", "username"]), value: z.string() }),
     clientIp: z.string(),
   }),
-  run: ({ trx, input, now }) => recordFailure(trx, throttleKeys(input), now),
+  run: async ({ trx, input, now }) => {
+    const state = await reserveAttempt(trx, throttleKeys(input), now);
+    if (state.lockedUntil) {
+      throw new DomainError(429, "account:errors.locked", {
+        minutes: Math.max(1, Math.ceil((state.lockedUntil.getTime() - now.getTime()) / 60000)),
+      });
+    }
+    return state.delayMs;
+  },
 });
 
 export const login = command({
@@ -68,17 +88,22 @@ export const login = command({
   // The address is the route's (from the connection), never the form's.
   input: loginSchema.and(z.object({ clientIp: z.string(), userAgent })),
   prepare: async (input) => {
-    const userId = await checkCredentials(input);
-    if (userId === null) {
-      // Whoever asks: the count is about the login and the address, not about a person.
-      await run(noteLoginFailure, ANONYMOUS, { login: input.login, clientIp: input.clientIp });
+    // Whoever asks: the count is about the login and the address, not about a person.
+    const delayMs = await run(noteLoginAttempt, ANONYMOUS, {
+      login: input.login,
+      clientIp: input.clientIp,
+    });
+    if (delayMs > 0) await sleep(delayMs);
+    const userId = await checkPassword(input);
+    if (userId === null)
       throw new DomainError(401, "account:errors.badCredentials", {}, "password");
-    }
     return userId;
   },
   run: async ({ trx, input, now, prepared: userId }) => {
-    // The account's count starts again; the address keeps its own (others sign in from it too).
+    // The account's count starts again; the address's attempt was no failure (others sign in
+    // from it too, and keep their own).
     await clearFailures(trx, accountKey(input.login));
+    await forgiveAttempt(trx, throttleKeys(input)[1]![0]);
     const session = await openSession(trx, userId, input.userAgent, now);
     return { userId, ...session };
   },

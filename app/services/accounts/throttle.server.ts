@@ -1,12 +1,17 @@
 /**
- * Slowing down and then locking repeated failed logins, per account and per network address.
- * Kept in the database so that a restart does not reset it and several processes share it. The
- * helpers take the handle to use: the state is read before a login's transaction (the delay must
- * not hold it), and failures are written by the command that records them.
+ * Slowing down and then locking repeated failed logins, per account and per network address, and
+ * limiting new accounts per address. Kept in the database so that a restart does not reset it and
+ * several processes share it.
+ *
+ * An attempt is counted before its password is checked, in one short transaction that also checks
+ * the lock (`reserveAttempt`), and forgiven once the password proves right. Counting only after a
+ * failure let parallel guesses through: a thousand attempts sent at once all read "no failures
+ * yet" before any was recorded, and none was ever refused.
  *
  * An address gets far more room than an account: a community service centre puts many residents
  * behind one address, and must not be locked out by one person's forgotten password.
  */
+import { DomainError } from "~/domain/errors";
 import type { Db, Trx } from "../runner/command.server";
 
 export interface ThrottleRule {
@@ -70,11 +75,19 @@ export async function throttleState(
   return { lockedUntil, delayMs };
 }
 
-export async function recordFailure(
+/**
+ * Counts one sign-in attempt against each key, unless a key is locked: then it writes nothing and
+ * says until when. The delay is what the failures before this attempt earned. An attempt that
+ * brings a key to its rule's `lockAfter` locks it (the password may still prove right, and clear
+ * the account's count).
+ */
+export async function reserveAttempt(
   trx: Trx,
   keys: ReadonlyArray<[string, ThrottleRule]>,
   now: Date,
-): Promise<void> {
+): Promise<ThrottleState> {
+  const state = await throttleState(trx, keys, now);
+  if (state.lockedUntil) return state;
   for (const [key, rule] of keys) {
     const row = await trx
       .selectFrom("loginThrottle")
@@ -82,15 +95,10 @@ export async function recordFailure(
       .where("key", "=", key)
       .executeTakeFirst();
     const fresh = row && now.getTime() - new Date(row.lastFailureAt).getTime() < WINDOW_MS;
-    const lockActive = row?.lockedUntil && new Date(row.lockedUntil) > now;
     // After a lock runs out the count starts again, so the next lock needs a full run.
-    const failures = fresh && !(row.lockedUntil && !lockActive) ? row.failures + 1 : 1;
+    const failures = fresh && !row.lockedUntil ? row.failures + 1 : 1;
     const lockedUntil =
-      failures >= rule.lockAfter
-        ? new Date(now.getTime() + LOCK_MS).toISOString()
-        : lockActive
-          ? row!.lockedUntil
-          : null;
+      failures >= rule.lockAfter ? new Date(now.getTime() + LOCK_MS).toISOString() : null;
     await trx
       .insertInto("loginThrottle")
       .values({ key, failures, lastFailureAt: now.toISOString(), lockedUntil })
@@ -99,6 +107,55 @@ export async function recordFailure(
       )
       .execute();
   }
+  return state;
+}
+
+/** The attempt counted against `key` was the right password: it was no failure. */
+export async function forgiveAttempt(trx: Trx, key: string): Promise<void> {
+  await trx
+    .updateTable("loginThrottle")
+    .set((eb) => ({ failures: eb("failures", "-", 1) }))
+    .where("key", "=", key)
+    .where("failures", ">", 0)
+    .execute();
+}
+
+/**
+ * New accounts from one address: a service centre registers residents from one address, so the
+ * bound is generous, but not unbounded (a script made 120 accounts in 8 s).
+ */
+export const REGISTRATIONS_PER_ADDRESS = 20;
+export const REGISTRATION_WINDOW_MS = 60 * 60 * 1000;
+
+/**
+ * Counts a new account against the address it came from, or refuses (429) once the address has
+ * made REGISTRATIONS_PER_ADDRESS in the window. Runs in the registration's transaction: a
+ * registration refused for another reason is not counted. The row's `failures` counts the accounts
+ * and `last_failure_at` holds when its window began (a fixed window: a centre registering
+ * residents all day gets a fresh allowance every hour).
+ */
+export async function countRegistration(trx: Trx, clientIp: string, now: Date): Promise<void> {
+  const key = `register:${clientIp}`;
+  const row = await trx
+    .selectFrom("loginThrottle")
+    .selectAll()
+    .where("key", "=", key)
+    .executeTakeFirst();
+  const age = row ? now.getTime() - new Date(row.lastFailureAt).getTime() : Infinity;
+  const inWindow = row !== undefined && age < REGISTRATION_WINDOW_MS;
+  if (inWindow && row.failures >= REGISTRATIONS_PER_ADDRESS) {
+    throw new DomainError(429, "account:errors.tooManyRegistrations", {
+      minutes: Math.max(1, Math.ceil((REGISTRATION_WINDOW_MS - age) / 60000)),
+    });
+  }
+  const values = inWindow
+    ? { failures: row.failures + 1, lastFailureAt: row.lastFailureAt, lockedUntil: null }
+    : { failures: 1, lastFailureAt: now.toISOString(), lockedUntil: null };
+  await trx
+    .insertInto("loginThrottle")
+    .values({ key, ...values })
+    .onConflict((oc) => oc.column("key").doUpdateSet(values))
+    .execute();
 }
 
 export async function clearFailures(trx: Trx, key: string): Promise<void> {
