@@ -120,7 +120,9 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "liuhe-cluster-"));
   const db = await serverDb();
   dropDb = db.drop;
-  serverEnv = { ...db.env, REDIS_URL, REDIS_PREFIX: PREFIX };
+  // 500 ballot requests at once below: this file tests that each is stored once, not the bound on
+  // requests in flight (tests/back-pressure.test.ts does), so the bound is set above them.
+  serverEnv = { ...db.env, REDIS_URL, REDIS_PREFIX: PREFIX, MAX_IN_FLIGHT: "1000" };
   const started = await Promise.allSettled([startServer(serverEnv), startServer(serverEnv)]);
   for (const s of started) if (s.status === "fulfilled") servers.push(s.value);
   for (const s of started) if (s.status === "rejected") throw s.reason;

@@ -45,6 +45,11 @@ export function readConfig(env: Record<string, string | undefined>): Config {
     problems.push(`WORKERS must be a whole number from 1 to ${MAX_WORKERS} (got "${env.WORKERS}")`);
   }
 
+  const inFlightText = given(env.MAX_IN_FLIGHT);
+  if (inFlightText !== undefined && !/^[1-9]\d{0,5}$/.test(inFlightText)) {
+    problems.push(`MAX_IN_FLIGHT must be a whole number from 1 to 999999 (got "${inFlightText}")`);
+  }
+
   const redisUrl = given(env.REDIS_URL) ?? null;
   // Only the scheme is echoed: the URL may carry a password.
   const scheme = redisUrl && /^[a-z][a-z0-9+.-]*:/i.exec(redisUrl)?.[0];
