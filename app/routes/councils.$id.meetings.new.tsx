@@ -14,12 +14,11 @@ import {
   TOPIC_MAX,
 } from "~/domain/meetings/rules";
 import { AGENDA_ROWS } from "~/domain/meetings/schemas";
-import { authorize } from "~/domain/permissions/policy";
 import { getT } from "~/i18n/i18next.server";
 import { createMeeting } from "~/services/meetings/commands.server";
 import { councilPage } from "~/services/meetings/queries.server";
 import { submit } from "~/services/runner/form.server";
-import { idParam, notFound, readForm, type Refusal } from "~/utils/forms.server";
+import { authorizePage, idParam, notFound, readForm, type Refusal } from "~/utils/forms.server";
 import { titleMeta } from "~/utils/meta";
 import { requireSession } from "~/utils/session.server";
 
@@ -31,7 +30,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor } = await requireSession(request);
   const page = await councilPage(id);
   if (!page) notFound();
-  authorize(actor, "meeting.manage", { communityId: page.council.areaId });
+  authorizePage(actor, "meeting.manage", { communityId: page.council.areaId });
   const t = await getT(request, "meeting");
   return json({ title: t("newMeeting.title"), council: page.council });
 }

@@ -2,12 +2,11 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { OrganisationFields, typedOrganisation, useProjectLabels } from "~/components/projects";
-import { authorize } from "~/domain/permissions/policy";
 import { communityOptions } from "~/services/communities/queries.server";
 import { editOrganisation } from "~/services/organisations/commands.server";
 import { organisationPage } from "~/services/organisations/queries.server";
 import { submit } from "~/services/runner/form.server";
-import { idParam, notFound, readForm, throwRefusal, type Refusal } from "~/utils/forms.server";
+import { authorizePage, idParam, notFound, readForm, type Refusal } from "~/utils/forms.server";
 import { titleMeta } from "~/utils/meta";
 import { requireSession } from "~/utils/session.server";
 
@@ -19,11 +18,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor } = await requireSession(request);
   const page = await organisationPage(actor, id);
   if (!page) notFound();
-  try {
-    authorize(actor, "organisation.edit", { organisationId: id });
-  } catch (e) {
-    throwRefusal(e);
-  }
+  authorizePage(actor, "organisation.edit", { organisationId: id });
   return json({
     title: page.organisation.name,
     organisation: page.organisation,

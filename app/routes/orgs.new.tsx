@@ -2,12 +2,11 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { OrganisationFields, typedOrganisation, useProjectLabels } from "~/components/projects";
-import { authorize } from "~/domain/permissions/policy";
 import { getT } from "~/i18n/i18next.server";
 import { communityOptions } from "~/services/communities/queries.server";
 import { applyOrganisation } from "~/services/organisations/commands.server";
 import { submit } from "~/services/runner/form.server";
-import { readForm, type Refusal } from "~/utils/forms.server";
+import { authorizePage, readForm, type Refusal } from "~/utils/forms.server";
 import { titleMeta } from "~/utils/meta";
 import { requireSession } from "~/utils/session.server";
 
@@ -16,7 +15,7 @@ export const meta = titleMeta;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { actor } = await requireSession(request);
-  authorize(actor, "organisation.apply");
+  authorizePage(actor, "organisation.apply");
   const [communities, t] = await Promise.all([communityOptions(), getT(request, "project")]);
   return json({ title: t("orgs.applyTitle"), communities });
 }

@@ -4,7 +4,6 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { Field, SelectField } from "~/components/forms";
 import { NewVotePage } from "~/components/vote-forms";
 import { useVoteLabels } from "~/components/vote-labels";
-import { authorize } from "~/domain/permissions/policy";
 import {
   OPTION_MAX,
   OPTION_ROWS,
@@ -14,7 +13,7 @@ import {
 } from "~/domain/voting/rules";
 import { getT } from "~/i18n/i18next.server";
 import { createPoll } from "~/services/voting/commands.server";
-import { throwRefusal, type Refusal } from "~/utils/forms.server";
+import { authorizePage, type Refusal } from "~/utils/forms.server";
 import { titleMeta } from "~/utils/meta";
 import { createFromForm, newVotePlace, placeOf } from "~/utils/vote-page.server";
 
@@ -23,11 +22,7 @@ export const meta = titleMeta;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { actor, community, communityId, meetingId } = await newVotePlace(request);
-  try {
-    authorize(actor, "poll.manage", { communityId });
-  } catch (e) {
-    throwRefusal(e);
-  }
+  authorizePage(actor, "poll.manage", { communityId });
   const t = await getT(request, "vote");
   return json({ title: t("newPoll.title"), community, meetingId });
 }

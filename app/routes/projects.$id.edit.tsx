@@ -3,7 +3,6 @@ import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ProjectFields, typedProject, useProjectLabels } from "~/components/projects";
 import { DomainError } from "~/domain/errors";
-import { authorize } from "~/domain/permissions/policy";
 import { projectTarget } from "~/domain/projects/rules";
 import { gridOptions } from "~/services/communities/queries.server";
 import { editProject } from "~/services/projects/commands.server";
@@ -11,6 +10,7 @@ import { projectPage } from "~/services/projects/queries.server";
 import { submit } from "~/services/runner/form.server";
 import { areaName } from "~/utils/format";
 import {
+  authorizePage,
   idParam,
   notFound,
   readFormWithFile,
@@ -29,11 +29,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const page = await projectPage(actor, id);
   if (!page) notFound();
   // Who may edit first (a stranger learns nothing from a 409), then whether it is still editable.
-  try {
-    authorize(actor, "project.edit", projectTarget(page.project));
-  } catch (e) {
-    throwRefusal(e);
-  }
+  authorizePage(actor, "project.edit", projectTarget(page.project));
   if (!page.viewer.canEdit) throwRefusal(new DomainError(409, "project:errors.notEditable"));
   const p = page.project;
   return json({

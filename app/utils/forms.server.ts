@@ -4,6 +4,13 @@
 import { json } from "@remix-run/node";
 import { isDomainError } from "~/domain/errors";
 import {
+  authorize,
+  type Action,
+  type Actor,
+  type ActorFor,
+  type Target,
+} from "~/domain/permissions/policy";
+import {
   formToObject,
   id as idSchema,
   keptValues,
@@ -104,6 +111,23 @@ export function throwRefusal(e: unknown): never {
     throw json({ error: { key: e.key, params: e.params } }, { status: e.status });
   }
   throw e;
+}
+
+/**
+ * For loaders: whether the actor may take the action, as the policy decides (`authorize`). A refusal
+ * is thrown as the error page (401 or 403, with the policy's reason in the user's language), never
+ * as the bare DomainError that Remix would answer with a 500.
+ */
+export function authorizePage<A extends Action>(
+  actor: Actor,
+  action: A,
+  target: Target = {},
+): ActorFor<A> {
+  try {
+    return authorize(actor, action, target);
+  } catch (e) {
+    throwRefusal(e);
+  }
 }
 
 export function notFound(): never {
