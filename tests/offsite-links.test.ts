@@ -11,8 +11,11 @@ import * as root from "~/root";
 import * as splat from "~/routes/$";
 import * as meetingPrint from "~/routes/meetings.$id.print";
 import * as projectPrint from "~/routes/projects.$id.print";
+import { loader as councilCalendar } from "~/routes/councils.$id.calendar[.ics]";
+import { loader as meetingCalendar } from "~/routes/meetings.$id.calendar[.ics]";
 import { getDb } from "../db/client.server";
 import { makeCommunity, makeMeeting, makeProject } from "./support/factories";
+import { run } from "./support/remix";
 
 const modules = {
   root: ["", undefined, root],
@@ -84,12 +87,13 @@ describe("a crafted path", () => {
   }
 });
 
-describe("a printed sheet requested with another Host", () => {
+describe("a printed sheet or a calendar requested with another Host", () => {
   let meetingId: number;
+  let councilId: number;
   let projectId: number;
   beforeAll(async () => {
     const community = await makeCommunity("links");
-    ({ meetingId } = await makeMeeting(community, { status: "scheduled" }));
+    ({ meetingId, councilId } = await makeMeeting(community, { status: "scheduled" }));
     projectId = await makeProject(community, { title: "加装扶手" });
     await getDb()
       .updateTable("projects")
@@ -121,6 +125,37 @@ describe("a printed sheet requested with another Host", () => {
       const { html } = await page(`http://evil.example${path}`, { Host: "evil.example" });
       expect(html).not.toContain("evil.example");
       expect(html).toContain(`>https://liuhe.example/${path.split("/")[1]}/`);
+    }
+  });
+
+  it("calendars link to PUBLIC_ORIGIN, or not at all, never to the Host asked with", async () => {
+    const calendars = async () => [
+      await run(
+        meetingCalendar,
+        new Request(`http://evil.example/meetings/${meetingId}/calendar.ics`, {
+          headers: { Host: "evil.example" },
+        }),
+        { id: String(meetingId) },
+      ),
+      await run(
+        councilCalendar,
+        new Request(`http://evil.example/councils/${councilId}/calendar.ics`, {
+          headers: { Host: "evil.example" },
+        }),
+        { id: String(councilId) },
+      ),
+    ];
+    for (const res of await calendars()) {
+      const text = await res.text();
+      expect(text).toContain("BEGIN:VEVENT");
+      expect(text).not.toContain("evil.example");
+      expect(text).not.toContain("URL:");
+    }
+    process.env.PUBLIC_ORIGIN = "https://liuhe.example";
+    for (const res of await calendars()) {
+      const text = await res.text();
+      expect(text).not.toContain("evil.example");
+      expect(text).toContain(`URL:https://liuhe.example/meetings/${meetingId}\r\n`);
     }
   });
 });
