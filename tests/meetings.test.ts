@@ -374,6 +374,7 @@ describe("pages without JavaScript", () => {
     const text = await res.text();
     expect(text).toMatch(/^BEGIN:VCALENDAR\r\n/);
     expect(text).toContain(`UID:meeting-${meetingId}@liuhe`);
-    expect(text).toContain(`URL:http://localhost/meetings/${meetingId}`);
+    // No PUBLIC_ORIGIN here: no URL line, rather than one built from the request's Host.
+    expect(text).not.toContain("URL:");
   });
 });

@@ -4,6 +4,7 @@ import { authorize } from "~/domain/permissions/policy";
 import { councilPage, meetingsForCalendar } from "~/services/meetings/queries.server";
 import { idParam, notFound } from "~/utils/forms.server";
 import { getCurrent } from "~/utils/session.server";
+import { absoluteUrl } from "~/utils/site-url.server";
 
 /** Every meeting of a council, as a calendar phones can import or subscribe to. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -13,7 +14,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   authorize((await getCurrent(request)).actor, "council.view", {
     communityId: page.council.areaId,
   });
-  const origin = new URL(request.url).origin;
   const meetings = await meetingsForCalendar(id);
   const body = calendar(
     page.council.name,
@@ -24,7 +24,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       summary: m.topic,
       description: m.description,
       location: m.place,
-      url: `${origin}/meetings/${m.id}`,
+      url: absoluteUrl(`/meetings/${m.id}`),
       updated: m.createdAt,
     })),
   );

@@ -9,7 +9,8 @@ import { register } from "~/services/accounts/commands.server";
 import { submit } from "~/services/runner/form.server";
 import { readForm, type Refusal } from "~/utils/forms.server";
 import { titleMeta } from "~/utils/meta";
-import { getCurrent, safeNext, sessionCookie } from "~/utils/session.server";
+import { getCurrent, sessionCookie } from "~/utils/session.server";
+import { safeNext } from "~/utils/site-path";
 
 export const handle = { i18n: ["account"] };
 export const meta = titleMeta;

@@ -3,6 +3,7 @@ import { calendar } from "~/domain/meetings/ics";
 import { meetingPage } from "~/services/meetings/queries.server";
 import { idParam, throwRefusal } from "~/utils/forms.server";
 import { getCurrent } from "~/utils/session.server";
+import { absoluteUrl } from "~/utils/site-url.server";
 import { authorize } from "~/domain/permissions/policy";
 
 /** One meeting as an iCalendar file, for "add to my calendar". */
@@ -11,7 +12,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor } = await getCurrent(request);
   authorize(actor, "meeting.view");
   const { meeting, council } = await meetingPage(id, actor).catch(throwRefusal);
-  const origin = new URL(request.url).origin;
   const body = calendar(council.name, [
     {
       uid: `meeting-${meeting.id}@liuhe`,
@@ -20,7 +20,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       summary: meeting.topic,
       description: meeting.description,
       location: meeting.place,
-      url: `${origin}/meetings/${meeting.id}`,
+      url: absoluteUrl(`/meetings/${meeting.id}`),
       updated: meeting.createdAt,
     },
   ]);

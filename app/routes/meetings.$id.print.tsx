@@ -10,6 +10,7 @@ import { areaName, formatDateTime } from "~/utils/format";
 import { idParam, throwRefusal } from "~/utils/forms.server";
 import { titleMeta } from "~/utils/meta";
 import { getCurrent } from "~/utils/session.server";
+import { publicUrl } from "~/utils/site-url.server";
 
 export const handle = { i18n: ["meeting"], bare: true };
 export const meta = titleMeta;
@@ -37,7 +38,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     seats: seats.map((s) => ({ kind: s.kind, capacity: s.capacity, taken: s.taken })),
     rsvps: seats.reduce((sum, s) => sum + s.taken, 0),
     // A paper copy leads back to the page where people sign up and follow the meeting.
-    url: new URL(`/meetings/${id}`, request.url).href,
+    url: publicUrl(`/meetings/${id}`),
   });
 }
 

@@ -8,6 +8,7 @@ import { areaName, formatDay, formatYuan } from "~/utils/format";
 import { idParam, notFound } from "~/utils/forms.server";
 import { titleMeta } from "~/utils/meta";
 import { getCurrent } from "~/utils/session.server";
+import { publicUrl } from "~/utils/site-url.server";
 
 export const handle = { i18n: ["project"], bare: true };
 export const meta = titleMeta;
@@ -40,7 +41,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     },
     items: page.items,
     latest: page.updates.at(-1) ?? null,
-    url: new URL(`/projects/${id}`, request.url).href,
+    url: publicUrl(`/projects/${id}`),
   });
 }
 

@@ -1,4 +1,5 @@
 import type { Lng } from "~/i18n/config";
+import { sitePath } from "./site-path";
 
 /** Liuhe serves Hangzhou: times are shown in China time on the server and in the browser alike. */
 export const DISPLAY_TIME_ZONE = "Asia/Shanghai";
@@ -40,7 +41,7 @@ export function withParam(pathname: string, search: string, key: string, value: 
   params.set(key, value);
   // The other switch is already remembered in its cookie; do not carry it along.
   params.delete(key === "lng" ? "mode" : "lng");
-  return `${pathname}?${params.toString()}`;
+  return `${sitePath(pathname)}?${params.toString()}`;
 }
 
 /** Whole yuan, grouped the reader's way: 12,000 元 / ¥12,000. */

@@ -139,11 +139,3 @@ export async function requireSession(
   }
   return current as Current & { session: CurrentSession };
 }
-
-/** Only same-site paths are followed after login, never another host. */
-export function safeNext(next: string | null | undefined, fallback = "/"): string {
-  if (!next || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) {
-    return fallback;
-  }
-  return next;
-}

@@ -9,7 +9,8 @@ export interface CalendarEvent {
   summary: string;
   description: string;
   location: string;
-  url: string;
+  /** Absolute, or none (a calendar has no base to resolve a path against). */
+  url: string | null;
   /** CONFIRMED, or CANCELLED. */
   status?: "CONFIRMED" | "CANCELLED";
   updated: string;
@@ -69,7 +70,7 @@ export function calendar(name: string, events: readonly CalendarEvent[]): string
       `SUMMARY:${icsText(e.summary)}`,
       `DESCRIPTION:${icsText(e.description)}`,
       `LOCATION:${icsText(e.location)}`,
-      `URL:${e.url}`,
+      ...(e.url ? [`URL:${e.url}`] : []),
       `STATUS:${e.status ?? "CONFIRMED"}`,
       "END:VEVENT",
     );
