@@ -52,8 +52,8 @@ const ALLOWED_TIMERS: Record<string, string> = {
   "app/entry.server.tsx": "aborts a server render that hangs; runs on the server, no form involved",
   "app/realtime/server.server.ts": "batches 'changed' notices to socket rooms; server side",
   "app/services/jobs.server.ts": "looks for due timed jobs every minute; server only, no form",
-  "app/services/accounts/credentials.server.ts":
-    "evens out sign-in timing (node:timers/promises); server side",
+  "app/services/accounts/commands.server.ts":
+    "waits out the delay failed sign-ins earned (node:timers/promises); server side",
   "app/components/room.tsx": "ticks the speaker's countdown once a second; only re-renders",
 };
 
