@@ -36,16 +36,48 @@ export type LiuheServer = {
 const ABORT_DELAY = 5_000;
 
 /**
+ * The bytes of a piece without its NUL bytes (the same piece when it has none).
+ *
+ * React 18's stream writer pads a piece with NULs: when a character of more than one byte does not
+ * fit in what is left of its 2 KB buffer, it sends the whole buffer, unwritten bytes included
+ * (`writeToDestination(destination, currentView)` in react-dom-server.node's writeStringChunk, not
+ * `currentView.subarray(0, writtenBytes)`; React issues 24985 and 31134, fixed in React 19 only).
+ * Chinese pages cross such boundaries all the time. Dropping every NUL is safe: UTF-8 never uses
+ * the byte 0 inside a character, and a NUL is never part of the HTML we mean to send: React escapes
+ * text but passes a NUL through raw, form text refuses control characters (~/domain/validation),
+ * data in scripts is JSON (NUL is `\u0000` there), and a browser drops a NUL in text (and replaces
+ * one in an attribute) anyway.
+ */
+function withoutNul(piece: Uint8Array): Uint8Array {
+  const bytes = Buffer.isBuffer(piece)
+    ? piece
+    : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
+  let nul = bytes.indexOf(0);
+  if (nul < 0) return piece;
+  const out = Buffer.allocUnsafe(bytes.length);
+  let length = 0;
+  let from = 0;
+  while (nul >= 0) {
+    length += bytes.copy(out, length, from, nul);
+    from = nul + 1;
+    nul = bytes.indexOf(0, from);
+  }
+  length += bytes.copy(out, length, from);
+  return out.subarray(0, length);
+}
+
+/**
  * React writes a page in 2 KB pieces, and Remix flushes the gzip stream after each piece it reads:
  * a deflate job, a flush and a socket write per 2 KB. What React writes in one go (the whole shell,
  * while corked) goes on as one piece; later pieces (streamed boundaries) still go on at once.
+ * React's NUL padding is taken out on the way (see withoutNul).
  */
 function pieces() {
   const body = new Transform({
     writableHighWaterMark: 256 * 1024,
-    transform: (chunk, _encoding, done) => done(null, chunk),
+    transform: (chunk, _encoding, done) => done(null, withoutNul(chunk as Uint8Array)),
     writev(chunks, done) {
-      this.push(Buffer.concat(chunks.map((c) => c.chunk as Uint8Array)));
+      this.push(withoutNul(Buffer.concat(chunks.map((c) => c.chunk as Uint8Array))));
       done();
     },
   });

@@ -20,6 +20,7 @@ import { commitmentsOf, councilPage, meetingPage } from "~/services/meetings/que
 import { run } from "~/services/runner/command.server";
 import { postMessage } from "~/services/room/commands.server";
 import { loader as meetingCalendar } from "~/routes/meetings.$id.calendar[.ics]";
+import { loader as councilCalendar } from "~/routes/councils.$id.calendar[.ics]";
 import { action as meetingAction } from "~/routes/meetings.$id._index";
 import { action as roomAction, loader as roomLoader } from "~/routes/meetings.$id.room";
 import type { Refusal } from "~/utils/forms.server";
@@ -376,5 +377,39 @@ describe("pages without JavaScript", () => {
     expect(text).toContain(`UID:meeting-${meetingId}@liuhe`);
     // No PUBLIC_ORIGIN here: no URL line, rather than one built from the request's Host.
     expect(text).not.toContain("URL:");
+  });
+
+  it("keeps a description's line breaks inside it in both calendars (a lone CR too)", async () => {
+    // A lone CR passes the form (descriptions are multi-line) and reached the feed raw, where a
+    // calendar reads it as the end of the line: the rest became properties of their own.
+    const description = "说明\rURL:http://evil.example/\rX-INJ:1";
+    const parsed = meetingSchema.parse({ ...form, description });
+    expect(parsed.description).toBe(description);
+    const councilId = await run(createCouncil, committee, {
+      areaId: community,
+      name: "圆桌会",
+      purpose: "议事",
+    });
+    const id = await run(createMeeting, committee, { ...parsed, councilId });
+    const feeds = [
+      await runRoute(meetingCalendar, new Request(`http://localhost/meetings/${id}/calendar.ics`), {
+        id: String(id),
+      }),
+      await runRoute(
+        councilCalendar,
+        new Request(`http://localhost/councils/${councilId}/calendar.ics`),
+        { id: String(councilId) },
+      ),
+    ];
+    for (const res of feeds) {
+      const text = await res.text();
+      const lines = text.replace(/\r\n /g, "").split("\r\n");
+      expect(lines.filter((l) => /[\r\n]/.test(l))).toEqual([]);
+      expect(lines.filter((l) => l.startsWith("URL:"))).toEqual([
+        `URL:http://localhost/meetings/${id}`,
+      ]);
+      expect(lines.filter((l) => l.startsWith("X-INJ"))).toEqual([]);
+      expect(lines).toContain("DESCRIPTION:说明\\nURL:http://evil.example/\\nX-INJ:1");
+    }
   });
 });

@@ -23,10 +23,22 @@ export function icsDate(iso: string): string {
     .replace(/\.\d{3}/, "");
 }
 
+/**
+ * Control characters TEXT may not hold (RFC 5545 §3.3.11: TSAFE-CHAR excludes CTLs but HTAB):
+ * dropped, not escaped — there is no escape for them. CR and LF are line breaks, handled below.
+ */
+const FORBIDDEN_CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+
+/**
+ * A TEXT value (RFC 5545 §3.3.11): backslash, semicolon and comma escaped, and every line break
+ * (CRLF, a lone LF, a lone CR) written as `\n`, so that no value can end its line and start a
+ * property of its own.
+ */
 export function icsText(s: string): string {
   return s
+    .replace(FORBIDDEN_CONTROLS, "")
     .replace(/\\/g, "\\\\")
-    .replace(/\r?\n/g, "\\n")
+    .replace(/\r\n|\r|\n/g, "\\n")
     .replace(/([,;])/g, "\\$1");
 }
 
