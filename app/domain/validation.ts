@@ -42,7 +42,14 @@ export function keptValues(form: FormObject, omit: readonly string[] = []): Reco
   return out;
 }
 
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+/**
+ * Characters no one types into a form: C0 controls but tab and line breaks, DEL; bidirectional
+ * overrides and isolates (U+202A–U+202E, U+2066–U+2069), which can make text read differently
+ * from what it says; and U+FFFD, which is what a byte that was not UTF-8 becomes on the way in.
+ * The same rule for every typed text, from a form or a socket event.
+ */
+export const CONTROL =
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069\ufffd]/;
 // Mainland resident ID numbers: 17 digits and a check digit. Liuhe never stores them.
 const ID_NUMBER = /\d{17}[\dXx]/;
 
@@ -74,22 +81,43 @@ export function text(opts: { min?: number; max: number; multiline?: boolean }) {
     });
 }
 
+/**
+ * A whole number as a page sends it: digits only ("16"), or a number (16, from a socket event).
+ * "0x10", "1e1", "16.0", "" and " " are not: `Number()` and `z.coerce` read the first three as
+ * numbers and the last two as 0.
+ */
+export const asWhole = (v: unknown): unknown =>
+  typeof v === "string" && /^\d{1,15}$/.test(v.trim()) ? Number(v.trim()) : v;
+
+/** A whole number from a form or a socket event, refused with `invalid` when it is anything else. */
+export const wholeNumber = (invalid: string) =>
+  z.preprocess(
+    asWhole,
+    z.number({ invalid_type_error: invalid, required_error: invalid }).int(invalid),
+  );
+
 /** A positive integer id from a form or URL. */
-export const id = z.coerce
-  .number({ invalid_type_error: "errors.invalidType", required_error: "errors.required" })
-  .int("errors.invalidType")
-  .positive("errors.invalidType")
-  .max(Number.MAX_SAFE_INTEGER, "errors.invalidType");
+export const id = z.preprocess(
+  asWhole,
+  z
+    .number({ invalid_type_error: "errors.invalidType", required_error: "errors.invalidType" })
+    .int("errors.invalidType")
+    .positive("errors.invalidType")
+    .max(Number.MAX_SAFE_INTEGER, "errors.invalidType"),
+);
 
 /**
  * An id the page itself puts in a form (a hidden field, a button's value), never typed by the
  * person: if it is wrong, the form was tampered with or is stale, and the refusal is the form's.
  */
-export const formId = z.coerce
-  .number({ invalid_type_error: "errors.badForm", required_error: "errors.badForm" })
-  .int("errors.badForm")
-  .positive("errors.badForm")
-  .max(Number.MAX_SAFE_INTEGER, "errors.badForm");
+export const formId = z.preprocess(
+  asWhole,
+  z
+    .number({ invalid_type_error: "errors.badForm", required_error: "errors.badForm" })
+    .int("errors.badForm")
+    .positive("errors.badForm")
+    .max(Number.MAX_SAFE_INTEGER, "errors.badForm"),
+);
 
 /** One of a fixed set of values the page itself puts in a form (a step, an action). */
 export const formChoice = <T extends string>(values: readonly [T, ...T[]]) =>

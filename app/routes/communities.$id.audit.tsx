@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { z } from "zod";
+import { id } from "~/domain/validation";
 import type { Lng } from "~/i18n/config";
 import { getT } from "~/i18n/i18next.server";
 import { getArea } from "~/services/communities/queries.server";
@@ -23,11 +23,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor } = await requireSession(request);
   const area = await getArea(communityId);
   if (!area || area.level !== "community") notFound();
-  const before = z.coerce
-    .number()
-    .int()
-    .positive()
-    .safeParse(new URL(request.url).searchParams.get("before"));
+  const before = id.safeParse(new URL(request.url).searchParams.get("before"));
   const rows = await listAudit(actor, communityId, {
     before: before.success ? before.data : undefined,
     limit: PAGE,

@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { DomainError } from "../errors";
 import { refuse } from "../refuse";
-import { charCount, fieldErrors, formId } from "../validation";
+import { charCount, CONTROL, fieldErrors, formId } from "../validation";
 import {
   MAX_MUTE_MINUTES,
   MAX_SLOW_MODE_SECONDS,
@@ -18,7 +18,10 @@ import {
 
 const BAD = "errors.badForm";
 
-/** Typed text: NFC, trimmed, required (with its own message), at most `max` characters. */
+/**
+ * Typed text: NFC, trimmed, required (with its own message), at most `max` characters, none of the
+ * characters no one types (CONTROL).
+ */
 function typed(max: number, required: string) {
   return z
     .string({ required_error: required, invalid_type_error: "errors.invalidType" })
@@ -26,6 +29,8 @@ function typed(max: number, required: string) {
     .superRefine((s, ctx) => {
       if (s === "") refuse(ctx, required);
       else if (charCount(s) > max) refuse(ctx, "errors.tooLong", { params: { max } });
+      // The same rule as every form's text (validation.ts), for the socket's events too.
+      else if (CONTROL.test(s)) refuse(ctx, "errors.invalidCharacters");
     });
 }
 

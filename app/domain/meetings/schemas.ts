@@ -4,7 +4,7 @@ import type { MeetingStatus } from "./rules";
 import { namedLogin } from "../accounts/schemas";
 import { oneOf, refuse } from "../refuse";
 import { fromChinaTime } from "../time";
-import { formChoice, formId, text, formString } from "../validation";
+import { asWhole, formChoice, formId, text, formString } from "../validation";
 import {
   AGENDA_TITLE_MAX,
   CAPACITY_MAX,
@@ -44,11 +44,14 @@ export const chinaDateTime = formString.transform((s, ctx) => {
   return d ? d.toISOString() : refuse(ctx, "meeting:errors.badDateTime");
 });
 
-const minutesField = z.coerce
-  .number({ invalid_type_error: "errors.invalidType" })
-  .int("errors.invalidType")
-  .min(TIME_BOX_MIN, "meeting:errors.badTimeBox")
-  .max(TIME_BOX_MAX, "meeting:errors.badTimeBox");
+const minutesField = z.preprocess(
+  asWhole,
+  z
+    .number({ invalid_type_error: "errors.invalidType", required_error: "errors.invalidType" })
+    .int("errors.invalidType")
+    .min(TIME_BOX_MIN, "meeting:errors.badTimeBox")
+    .max(TIME_BOX_MAX, "meeting:errors.badTimeBox"),
+);
 
 const capacityField = z
   .string({ invalid_type_error: "errors.invalidType" })
@@ -56,8 +59,8 @@ const capacityField = z
   .transform((s, ctx) => {
     if (s === undefined || s.trim() === "") return undefined;
     if (s.trim() === "*") return null;
-    const n = Number(s);
-    const ok = Number.isInteger(n) && n >= 0 && n <= CAPACITY_MAX;
+    const n = asWhole(s);
+    const ok = typeof n === "number" && n >= 0 && n <= CAPACITY_MAX;
     return ok ? n : refuse(ctx, "meeting:errors.badCapacity");
   });
 

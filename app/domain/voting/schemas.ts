@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { chinaDateTime } from "../meetings/schemas";
 import { yuan } from "../projects/schemas";
-import { id, text } from "../validation";
+import { asWhole, id, text } from "../validation";
 import {
   ELECTORATES,
   MAX_OPTIONS,
@@ -151,11 +151,14 @@ const PICK_VOTER = "vote:errors.pickVoter";
 
 /** A paper ballot as the committee types it in: the resident picked from the list, and the ballot. */
 export const paperBallotSchema = ballotSchema.extend({
-  voter: z.coerce
-    .number({ invalid_type_error: PICK_VOTER, required_error: PICK_VOTER })
-    .int(PICK_VOTER)
-    .positive(PICK_VOTER)
-    .max(Number.MAX_SAFE_INTEGER, PICK_VOTER),
+  voter: z.preprocess(
+    asWhole,
+    z
+      .number({ invalid_type_error: PICK_VOTER, required_error: PICK_VOTER })
+      .int(PICK_VOTER)
+      .positive(PICK_VOTER)
+      .max(Number.MAX_SAFE_INTEGER, PICK_VOTER),
+  ),
 });
 
 /** A receipt to look up, as typed: anything that is not one reads as a mistyped receipt. */
