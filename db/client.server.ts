@@ -81,11 +81,14 @@ export function openDatabase(target = databaseTarget()): DB {
     dialect: new Sqlite3Dialect({
       filename,
       onOpen: async (exec) => {
-        // WAL lets readers in other processes work while we write; NORMAL sync is durable at each
-        // checkpoint and safe against corruption; the busy timeout covers a second process (the
-        // migration CLI) holding the write lock for a moment.
+        // WAL lets readers in other processes work while we write. FULL sync: each commit is on
+        // disk before it is acknowledged, so a ballot, a support or a room message a resident was
+        // told is stored survives a power loss, not only a crash of the process (NORMAL, before,
+        // could lose the last commits). The room writes its posts in batches, one commit (one
+        // sync) for many. The busy timeout covers a second process (the migration CLI) holding the
+        // write lock for a moment.
         await exec("pragma journal_mode = wal");
-        await exec("pragma synchronous = normal");
+        await exec("pragma synchronous = full");
         await exec("pragma foreign_keys = on");
         await exec("pragma busy_timeout = 5000");
       },

@@ -20,11 +20,20 @@ describe("database", () => {
     expect(await pingDatabase()).toBe(true);
   });
 
-  it.runIf(!postgres)("runs with WAL, foreign keys and a busy timeout", async () => {
+  it.runIf(postgres)("acknowledges a commit only once it is on disk", async () => {
+    const setting = async (name: string) =>
+      (await sql<{ v: string }>`select current_setting(${name}) as v`.execute(getDb())).rows[0]!.v;
+    expect(await setting("synchronous_commit")).not.toBe("off");
+    expect(await setting("fsync")).toBe("on");
+  });
+
+  it.runIf(!postgres)("runs with WAL, full sync, foreign keys and a busy timeout", async () => {
     const db = getDb();
     const pragma = async (name: string) =>
       Object.values((await sql.raw(`pragma ${name}`).execute(db)).rows[0] as object)[0];
     expect(await pragma("journal_mode")).toBe("wal");
+    // 2 = FULL: a commit is synced to disk before it is acknowledged (survives a power loss).
+    expect(await pragma("synchronous")).toBe(2);
     expect(await pragma("foreign_keys")).toBe(1);
     expect(await pragma("busy_timeout")).toBe(5000);
     expect(await pingDatabase()).toBe(true);
