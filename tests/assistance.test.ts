@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "../db/client.server";
-import { actions, ANONYMOUS, policy, type Actor } from "~/domain/permissions/policy";
+import { actions, ANONYMOUS, decide, policy, type Actor } from "~/domain/permissions/policy";
 import { pollSchema } from "~/domain/voting/schemas";
 import { login, logout } from "~/services/accounts/commands.server";
 import { exportMyData } from "~/services/accounts/mydata.server";
@@ -217,6 +217,55 @@ describe("a sitting", () => {
     const mid = await wholeDbSnapshot();
     expect((await start(second.userId!)).key).toBe("assist:errors.alreadyActing");
     expect(await wholeDbSnapshot()).toEqual(mid);
+  });
+
+  it("is refused for someone only asking to join here, even when verified elsewhere", async () => {
+    const cookie = await cookieFor(helper.userId!);
+    const sid = await sessionIdOf(cookie);
+    // Verified in another community, pending in this one.
+    const asking = await makeResident(elsewhere);
+    await makeMembership(asking.userId!, here, "pending");
+    const before = await wholeDbSnapshot();
+    const e = await refusal(
+      run(startSitting, helper, { residentId: asking.userId!, consent: "signed", sessionId: sid }),
+    );
+    expect([e.status, e.key]).toEqual([404, "assist:errors.noSuchResident"]);
+    expect(await wholeDbSnapshot()).toEqual(before);
+  });
+
+  it("keeps everything it does inside its community, the resident's own drafts elsewhere too", async () => {
+    // Verified here and there: a draft of theirs in the other community is out of the sitting's reach.
+    const both = await makeResident(here);
+    await makeMembership(both.userId!, elsewhere, "verified");
+    const bothActor = await actorFor(both.userId!);
+    const draftThere = await run(proposeProject, bothActor, {
+      ...projectInput(elsewhere),
+      photo: null,
+    });
+    const { actor } = await sitting(both);
+    const before = await wholeDbSnapshot();
+    const e = await refusal(
+      run(editProject, actor, {
+        ...projectInput(elsewhere, { title: "代办改写" }),
+        photo: null,
+        removePhoto: false,
+        id: draftThere,
+      }),
+    );
+    // Out of the sitting's sight: as if it were not there (the resident alone still sees it).
+    expect([e.status, e.key]).toEqual([404, "project:errors.notFound"]);
+    expect(
+      decide(actor, "project.viewDraft", { communityId: elsewhere, ownerId: both.userId! }),
+    ).toEqual({ ok: false, reason: "outsideSitting" });
+    expect(await wholeDbSnapshot()).toEqual(before);
+    // Their draft here is the sitting's to help with.
+    const draftHere = await run(proposeProject, actor, { ...projectInput(here), photo: null });
+    await run(editProject, actor, {
+      ...projectInput(here, { title: "代办修改" }),
+      photo: null,
+      removePhoto: false,
+      id: draftHere,
+    });
   });
 
   it("ends on request, on sign-out and when its time is up; starting and ending are audited", async () => {

@@ -193,7 +193,10 @@ describe("the command runner", () => {
       })
       .returning("id")
       .executeTakeFirstOrThrow();
-    const assisted: Actor = { ...resident, assistedBy: { helperId: committee.userId!, sittingId } };
+    const assisted: Actor = {
+      ...resident,
+      assistedBy: { helperId: committee.userId!, sittingId, communityId: community },
+    };
     await run(subjectOf, assisted, {});
     const rows = await getDb()
       .selectFrom("assistedActions")

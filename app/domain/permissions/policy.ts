@@ -23,7 +23,7 @@ export interface Actor {
    * Set while a committee member acts for this person at the service window: the actor is the
    * resident (limited to the sitting's community), and only actions marked `assistable` pass.
    */
-  assistedBy?: { helperId: number; sittingId: number };
+  assistedBy?: { helperId: number; sittingId: number; communityId: number };
 }
 
 export interface Target {
@@ -211,11 +211,24 @@ export type Action = keyof typeof policy;
 export const actions = Object.keys(policy) as Action[];
 
 export type Decision =
-  { ok: true } | { ok: false; reason: "signInRequired" | "forbidden" | "notAssistable" };
+  | { ok: true }
+  | { ok: false; reason: "signInRequired" | "forbidden" | "notAssistable" | "outsideSitting" };
+
+/** Whether a target names communities, none of them the sitting's. */
+function outsideSitting(communityId: number, target: Target): boolean {
+  const named = [
+    ...(target.communityId === undefined ? [] : [target.communityId]),
+    ...(target.communityIds ?? []),
+  ];
+  return named.length > 0 && !named.includes(communityId);
+}
 
 export function decide(actor: Actor, action: Action, target: Target = {}): Decision {
   const entry: ActionPolicy = policy[action];
   if (actor.assistedBy && !entry.assistable) return { ok: false, reason: "notAssistable" };
+  // A sitting is one community's window: nothing it does reaches into another community.
+  if (actor.assistedBy && outsideSitting(actor.assistedBy.communityId, target))
+    return { ok: false, reason: "outsideSitting" };
   if (entry.allow.some((role) => roles[role](actor, target))) return { ok: true };
   // Signing in could help only if some granted role is open to a signed-in person.
   const needsAccount = actor.userId === null && !entry.allow.every((r) => r === "signedOut");

@@ -25,7 +25,11 @@ export function assistedActor(resident: Actor, sitting: OpenSitting): Actor {
     verifiedIn: resident.verifiedIn.filter((c) => c === sitting.communityId),
     orgMemberOf: [],
     orgAdminOf: [],
-    assistedBy: { helperId: sitting.helper.id, sittingId: sitting.sittingId },
+    assistedBy: {
+      helperId: sitting.helper.id,
+      sittingId: sitting.sittingId,
+      communityId: sitting.communityId,
+    },
   };
 }
 

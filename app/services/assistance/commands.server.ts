@@ -193,7 +193,9 @@ export const startSitting = command({
       .select("users.displayName")
       .where("memberships.userId", "=", input.residentId)
       .where("memberships.communityId", "=", communityId)
-      .where("memberships.status", "in", ["pending", "verified"])
+      // Verified here: a resident only asking to join (verified elsewhere, perhaps) is not this
+      // window's to act for.
+      .where("memberships.status", "=", "verified")
       .where("users.deletedAt", "is", null)
       .executeTakeFirstOrThrow(notFound("assist:errors.noSuchResident"));
     return { communityId, displayName: resident.displayName };
