@@ -12,7 +12,7 @@ import { asWhole, CONTROL, formId, id, text } from "~/domain/validation";
 import { action as councilAction } from "~/routes/councils.$id._index";
 import { postMessage } from "~/services/room/commands.server";
 import { run } from "~/services/runner/command.server";
-import type { Refusal } from "~/utils/forms.server";
+import { readForm, type Refusal } from "~/utils/forms.server";
 import {
   actorFor,
   cookieFor,
@@ -129,5 +129,36 @@ describe("a form's intent", () => {
       expect((await body<Refusal>(res)).errors._form?.key).toBe("errors.badForm");
     }
     expect(await dbSnapshot()).toEqual(before);
+  });
+});
+
+describe("an oversized body that declares no length", () => {
+  it("is read to its end and answered 413 with why, so its sender can read the answer", async () => {
+    const CHUNK = new Uint8Array(64 * 1024).fill(0x61);
+    const total = 20 * 1024 * 1024;
+    let sent = 0;
+    // A chunked upload: no Content-Length, 20 MB in pieces.
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent >= total) return controller.close();
+        sent += CHUNK.byteLength;
+        controller.enqueue(CHUNK);
+      },
+    });
+    const request = new Request("http://localhost/join", {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: stream,
+      duplex: "half",
+    } as RequestInit);
+    const thrown = await readForm(request).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(thrown).toBeInstanceOf(Response);
+    const res = thrown as Response;
+    expect(res.status).toBe(413);
+    expect(await res.json()).toEqual({ error: { key: "errors.tooLarge" } });
+    expect(sent).toBe(total);
   });
 });

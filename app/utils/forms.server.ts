@@ -30,6 +30,9 @@ export interface Refusal {
   lists?: Record<string, string[]>;
 }
 
+/** The most of an oversized body read and thrown away so that its sender can read the refusal. */
+export const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
+
 function tooLarge(): never {
   throw json({ error: { key: "errors.tooLarge" } }, { status: 413 });
 }
@@ -46,6 +49,14 @@ async function readCapped(request: Request, max: number): Promise<Uint8Array<Arr
     if (done) break;
     total += value.byteLength;
     if (total > max) {
+      // Read the rest and throw it away before answering: a client still sending (a chunked
+      // body declares no length) reads no answer, and sees a reset connection instead of why.
+      // Past MAX_DRAIN_BYTES it is cut off all the same.
+      for (let drained = total; drained <= MAX_DRAIN_BYTES;) {
+        const next = await reader.read();
+        if (next.done) tooLarge();
+        drained += next.value.byteLength;
+      }
       await reader.cancel();
       tooLarge();
     }

@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { fixedT } from "~/i18n/i18next.server";
-import { MAX_REQUEST_BYTES } from "./forms.server";
+import { MAX_DRAIN_BYTES, MAX_REQUEST_BYTES } from "./forms.server";
 import { readPreferences } from "./preferences.server";
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -63,9 +63,6 @@ async function refuse(
   });
   res.end(body);
 }
-
-/** Most bytes read and thrown away so that a refused client can finish sending and read why. */
-const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
 
 /**
  * Answer only once the client has sent its body: browsers and fetch read no response while still
