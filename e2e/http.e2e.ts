@@ -136,7 +136,9 @@ describe("over HTTP", () => {
     const res = await fetch(`${base()}/join?mode=lite`);
     const html = await res.text();
     expect(html).not.toMatch(/<script/i);
-    expect(html).toMatch(/<style>/);
+    // The inline stylesheet carries the response's nonce (the page's CSP allows no other).
+    const nonce = /'nonce-([^']+)'/.exec(res.headers.get("content-security-policy") ?? "")?.[1];
+    expect(html).toContain(`<style nonce="${nonce}">`);
     expect(res.headers.get("set-cookie")).toMatch(/mode=lite/);
   });
 
