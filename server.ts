@@ -120,6 +120,8 @@ function serve() {
   const app = express();
   app.disable("x-powered-by");
   if (process.env.TRUST_PROXY) app.set("trust proxy", process.env.TRUST_PROXY);
+  // Security headers on every response, static files included; pages set their own CSP.
+  app.use((req, res, next) => liuhe.securityHeaders(req, res, next));
   app.use(compression());
 
   if (vite) {

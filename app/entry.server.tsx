@@ -9,6 +9,8 @@ import { I18nextProvider } from "react-i18next";
 import { i18nFor } from "./i18n/i18next.server";
 import { readPreferences } from "./utils/preferences.server";
 import { httpGuard } from "./utils/http-guard.server";
+import { NonceContext } from "./utils/nonce";
+import { makeNonce, securityHeaders, setPageHeaders } from "./utils/security-headers.server";
 import { boot, shutdown } from "./services/boot.server";
 import { attachRealtime, type Realtime } from "./realtime/server.server";
 import { connectCluster } from "./services/cluster.server";
@@ -19,6 +21,7 @@ export const liuhe = {
   boot,
   shutdown,
   httpGuard,
+  securityHeaders,
   attachRealtime,
   connectCluster,
   startJobs,
@@ -27,6 +30,7 @@ export type LiuheServer = {
   boot: () => Promise<void>;
   shutdown: () => Promise<void>;
   httpGuard: typeof httpGuard;
+  securityHeaders: typeof securityHeaders;
   attachRealtime: (server: HttpServer) => Realtime;
   connectCluster: typeof connectCluster;
   /** Timed work, in every process; the job table makes each job run in one of them. */
@@ -100,15 +104,22 @@ export default function handleRequest(
   const prefs = readPreferences(request);
   for (const c of prefs.setCookies) responseHeaders.append("Set-Cookie", c);
 
+  // A nonce of this response's own: its CSP lets only the scripts that carry it run.
+  const nonce = makeNonce();
+  setPageHeaders(responseHeaders, { nonce, lite: prefs.mode === "lite", url: request.url });
+
   const waitForAll = isbot(request.headers.get("user-agent") ?? "") || remixContext.isSpaMode;
 
   return new Promise((resolve, reject) => {
     let shellRendered = false;
     const { pipe, abort } = renderToPipeableStream(
-      <I18nextProvider i18n={i18nFor(prefs.lng)}>
-        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} />
-      </I18nextProvider>,
+      <NonceContext.Provider value={nonce}>
+        <I18nextProvider i18n={i18nFor(prefs.lng)}>
+          <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} />
+        </I18nextProvider>
+      </NonceContext.Provider>,
       {
+        nonce,
         [waitForAll ? "onAllReady" : "onShellReady"]() {
           shellRendered = true;
           const body = pieces();

@@ -19,6 +19,7 @@ import { getCurrent } from "~/utils/session.server";
 import { readPreferences } from "~/utils/preferences.server";
 import { FULL_CSS_HREF, LITE_CSS } from "~/utils/styles.server";
 import { formatTime, withParam } from "~/utils/format";
+import { useNonce } from "~/utils/nonce";
 import { fallbackLng, sharedNamespaces, type Lng } from "~/i18n/config";
 
 export const handle = { i18n: ["common"] };
@@ -156,6 +157,7 @@ export function Layout({ children }: { children: ReactNode }) {
   const locale = data?.locale ?? fallbackLng;
   const lite = data?.mode === "lite";
   const bare = useBare();
+  const nonce = useNonce();
   // Large text scales the root font size, so every rem-sized rule grows with it (长辈版 is large anyway).
   const large = !lite && data?.text === "large";
   return (
@@ -165,7 +167,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <Meta />
         {lite && data?.liteCss ? (
-          <style dangerouslySetInnerHTML={{ __html: data.liteCss }} />
+          <style nonce={nonce} dangerouslySetInnerHTML={{ __html: data.liteCss }} />
         ) : (
           <link rel="stylesheet" href={data?.fullCssHref ?? "/styles/full.css"} />
         )}
@@ -190,8 +192,8 @@ export function Layout({ children }: { children: ReactNode }) {
         )}
         {!lite && (
           <>
-            <ScrollRestoration />
-            <Scripts />
+            <ScrollRestoration nonce={nonce} />
+            <Scripts nonce={nonce} />
           </>
         )}
       </body>

@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { fixedT } from "~/i18n/i18next.server";
 import { MAX_DRAIN_BYTES, MAX_REQUEST_BYTES } from "./forms.server";
 import { readPreferences } from "./preferences.server";
+import { REFUSAL_CSP } from "./security-headers.server";
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -58,6 +59,8 @@ async function refuse(
   const body = `<!doctype html><html lang="${lng}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${t("errors.title")}</title></head><body style="font:20px/1.5 sans-serif;margin:1rem"><h1>${t("errors.title")}</h1><p>${t(key, { max: Math.floor(MAX_REQUEST_BYTES / 1024 / 1024) })}</p><p><a href="/">${t("nav.home")}</a></p></body></html>`;
   res.writeHead(status, {
     ...headers,
+    // The other security headers come from securityHeaders (server.ts runs it first).
+    "Content-Security-Policy": REFUSAL_CSP,
     "Content-Type": "text/html; charset=utf-8",
     "Content-Length": Buffer.byteLength(body),
   });
@@ -90,11 +93,6 @@ export function httpGuard(
   res: ServerResponse,
   next: (err?: unknown) => void,
 ) {
-  // No page of ours may be framed by another site (clickjacking), nor sniffed into another type.
-  res.setHeader("X-Frame-Options", "DENY");
-  res.setHeader("Content-Security-Policy", "frame-ancestors 'none'");
-  res.setHeader("X-Content-Type-Options", "nosniff");
-  res.setHeader("Referrer-Policy", "same-origin");
   const method = req.method ?? "GET";
   if (!SAFE.has(method)) {
     if (isCrossSite(req.headers)) return refuseAfterBody(req, res, 403, "errors.crossSite", next);
