@@ -102,14 +102,21 @@ describe("timed jobs", () => {
     await getDb()
       .insertInto("loginThrottle")
       .values([
-        { key: "old", failures: 3, lastFailureAt: at(-DAY), lockedUntil: null },
+        { key: "old", failures: 3, lastFailureAt: at(-DAY - 1000), lockedUntil: null },
         { key: "fresh", failures: 3, lastFailureAt: at(-1000), lockedUntil: null },
+        // A day's window (proposals per person) that began two hours ago still counts.
+        {
+          key: "rate:project.propose:1",
+          failures: 5,
+          lastFailureAt: at(-2 * 3_600_000),
+          lockedUntil: null,
+        },
       ])
       .execute();
     await runDueJobs(getDb(), "a", now);
     const left = await getDb().selectFrom("sessions").select("id").orderBy("id").execute();
     expect(left.map((s) => s.id)).toEqual(["live", "revoked-yesterday"]);
     const throttle = await getDb().selectFrom("loginThrottle").select("key").execute();
-    expect(throttle.map((t) => t.key)).toEqual(["fresh"]);
+    expect(throttle.map((t) => t.key).sort()).toEqual(["fresh", "rate:project.propose:1"]);
   });
 });

@@ -15,6 +15,7 @@ import type { DB } from "../../db/client.server";
 import { getDb } from "../../db/client.server";
 import { claimingRowsOf } from "../../db/portable";
 import { WINDOW_MS } from "./accounts/throttle.server";
+import { LONGEST_WINDOW_MS } from "./runner/limits.server";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -53,7 +54,8 @@ export const JOBS: Record<string, Job> = {
     run: async (db, now) => {
       await db
         .deleteFrom("loginThrottle")
-        .where("lastFailureAt", "<", ago(now, WINDOW_MS))
+        // The sign-in throttle forgets after WINDOW_MS; the other counters' windows are longer.
+        .where("lastFailureAt", "<", ago(now, Math.max(WINDOW_MS, LONGEST_WINDOW_MS)))
         .where((eb) =>
           eb.or([eb("lockedUntil", "is", null), eb("lockedUntil", "<", now.toISOString())]),
         )

@@ -98,6 +98,13 @@ export interface ActionPolicy {
    * Every other action writes, and so is declared as a command: a test holds the two together.
    */
   reads?: boolean;
+  /**
+   * At most `max` of these a person takes in `windowMinutes` (counted in the database, so across
+   * processes; a refusal, 429, writes nothing). For the everyday writes a script could repeat:
+   * comments, supports, flags, proposals, applications, requests, RSVPs. Room posts have their own
+   * pacing (app/domain/meetings/rules.ts); registrations are limited per address.
+   */
+  rate?: { max: number; windowMinutes: number };
 }
 
 export const policy = {
@@ -113,7 +120,11 @@ export const policy = {
   "session.revoke": { group: "account", allow: ["self"] },
   "account.downloadData": { group: "account", allow: ["self"], reads: true },
   "account.delete": { group: "account", allow: ["self"] },
-  "membership.request": { group: "community", allow: ["signedIn"] },
+  "membership.request": {
+    group: "community",
+    allow: ["signedIn"],
+    rate: { max: 20, windowMinutes: 24 * 60 },
+  },
   "membership.withdraw": { group: "community", allow: ["self"] },
   "membership.viewPending": { group: "committee", allow: ["committee"], reads: true },
   "membership.decide": { group: "committee", allow: ["committee"], audited: true },
@@ -127,6 +138,7 @@ export const policy = {
     group: "meeting",
     allow: ["verifiedResident", "seatHolder", "self"],
     assistable: true,
+    rate: { max: 60, windowMinutes: 60 },
   },
   "room.read": {
     group: "meeting",
@@ -139,7 +151,12 @@ export const policy = {
     allow: ["verifiedResident", "seatHolder", "committee"],
     assistable: true,
   },
-  "room.flag": { group: "meeting", allow: ["verifiedResident"], assistable: true },
+  "room.flag": {
+    group: "meeting",
+    allow: ["verifiedResident"],
+    assistable: true,
+    rate: { max: 60, windowMinutes: 60 },
+  },
   "queue.raise": {
     group: "meeting",
     allow: ["verifiedResident", "seatHolder", "committee"],
@@ -156,7 +173,11 @@ export const policy = {
     assistable: true,
     reads: true,
   },
-  "organisation.apply": { group: "organisation", allow: ["signedIn"] },
+  "organisation.apply": {
+    group: "organisation",
+    allow: ["signedIn"],
+    rate: { max: 10, windowMinutes: 24 * 60 },
+  },
   "organisation.edit": { group: "organisation", allow: ["orgAdmin"] },
   "organisation.manageMembers": { group: "organisation", allow: ["orgAdmin"] },
   "organisation.respondInvite": { group: "organisation", allow: ["self"] },
@@ -171,6 +192,7 @@ export const policy = {
     group: "project",
     allow: ["verifiedResident", "orgMember"],
     assistable: true,
+    rate: { max: 20, windowMinutes: 24 * 60 },
   },
   "project.edit": { group: "project", allow: ["self", "orgMember"], assistable: true },
   "project.submit": { group: "project", allow: ["self", "orgMember"], assistable: true },
@@ -180,10 +202,30 @@ export const policy = {
     audited: true,
   },
   "project.abandon": { group: "project", allow: ["self", "orgMember", "committee"], audited: true },
-  "project.support": { group: "project", allow: ["verifiedResident"], assistable: true },
-  "project.rate": { group: "project", allow: ["verifiedResident"], assistable: true },
-  "project.comment": { group: "project", allow: ["verifiedResident"], assistable: true },
-  "project.flagComment": { group: "project", allow: ["verifiedResident"], assistable: true },
+  "project.support": {
+    group: "project",
+    allow: ["verifiedResident"],
+    assistable: true,
+    rate: { max: 60, windowMinutes: 60 },
+  },
+  "project.rate": {
+    group: "project",
+    allow: ["verifiedResident"],
+    assistable: true,
+    rate: { max: 60, windowMinutes: 60 },
+  },
+  "project.comment": {
+    group: "project",
+    allow: ["verifiedResident"],
+    assistable: true,
+    rate: { max: 30, windowMinutes: 10 },
+  },
+  "project.flagComment": {
+    group: "project",
+    allow: ["verifiedResident"],
+    assistable: true,
+    rate: { max: 60, windowMinutes: 60 },
+  },
   "organisation.decide": { group: "committee", allow: ["committee"], audited: true },
   "project.review": { group: "committee", allow: ["committee"], audited: true },
   "project.select": { group: "committee", allow: ["committee"], audited: true },

@@ -11,8 +11,8 @@
  * An address gets far more room than an account: a community service centre puts many residents
  * behind one address, and must not be locked out by one person's forgotten password.
  */
-import { DomainError } from "~/domain/errors";
 import type { Db, Trx } from "../runner/command.server";
+import { countWithin } from "../runner/limits.server";
 
 export interface ThrottleRule {
   /** Failures after which each attempt waits (doubling from the base delay). */
@@ -127,36 +127,15 @@ export async function forgiveAttempt(trx: Trx, key: string): Promise<void> {
 export const REGISTRATIONS_PER_ADDRESS = 20;
 export const REGISTRATION_WINDOW_MS = 60 * 60 * 1000;
 
-/**
- * Counts a new account against the address it came from, or refuses (429) once the address has
- * made REGISTRATIONS_PER_ADDRESS in the window. Runs in the registration's transaction: a
- * registration refused for another reason is not counted. The row's `failures` counts the accounts
- * and `last_failure_at` holds when its window began (a fixed window: a centre registering
- * residents all day gets a fresh allowance every hour).
- */
-export async function countRegistration(trx: Trx, clientIp: string, now: Date): Promise<void> {
-  const key = `register:${clientIp}`;
-  const row = await trx
-    .selectFrom("loginThrottle")
-    .selectAll()
-    .where("key", "=", key)
-    .executeTakeFirst();
-  const age = row ? now.getTime() - new Date(row.lastFailureAt).getTime() : Infinity;
-  const inWindow = row !== undefined && age < REGISTRATION_WINDOW_MS;
-  if (inWindow && row.failures >= REGISTRATIONS_PER_ADDRESS) {
-    throw new DomainError(429, "account:errors.tooManyRegistrations", {
-      minutes: Math.max(1, Math.ceil((REGISTRATION_WINDOW_MS - age) / 60000)),
-    });
-  }
-  const values = inWindow
-    ? { failures: row.failures + 1, lastFailureAt: row.lastFailureAt, lockedUntil: null }
-    : { failures: 1, lastFailureAt: now.toISOString(), lockedUntil: null };
-  await trx
-    .insertInto("loginThrottle")
-    .values({ key, ...values })
-    .onConflict((oc) => oc.column("key").doUpdateSet(values))
-    .execute();
-}
+/** Counts a new account against the address it came from, or refuses (429) past the limit. */
+export const countRegistration = (trx: Trx, clientIp: string, now: Date) =>
+  countWithin(
+    trx,
+    `register:${clientIp}`,
+    { max: REGISTRATIONS_PER_ADDRESS, windowMs: REGISTRATION_WINDOW_MS },
+    now,
+    "account:errors.tooManyRegistrations",
+  );
 
 export async function clearFailures(trx: Trx, key: string): Promise<void> {
   await trx.deleteFrom("loginThrottle").where("key", "=", key).execute();

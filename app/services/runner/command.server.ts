@@ -24,6 +24,7 @@ import type { z } from "zod";
 import type { Database } from "../../../db/schema";
 import { getDb } from "../../../db/client.server";
 import { transaction } from "../../../db/portable";
+import { countWithin } from "./limits.server";
 import {
   authorize,
   policy,
@@ -169,6 +170,12 @@ export async function runIn<S extends z.ZodTypeAny, L, R, A extends Action, P>(
   const action = typeof cmd.action === "string" ? cmd.action : cmd.actionFor!(input, loaded as L);
   const target = cmd.target ? cmd.target(loaded, input, actor) : {};
   const authorised = authorize(actor, action, target) as ActorFor<A>;
+  // Everyday writes a script could repeat are limited per person (the policy's `rate`).
+  const rate = (policy[action] as ActionPolicy).rate;
+  if (rate && actor.userId !== null) {
+    const limit = { max: rate.max, windowMs: rate.windowMinutes * 60_000 };
+    await countWithin(trx, `rate:${action}:${actor.userId}`, limit, now, "errors.rateLimited");
+  }
   const ctx: RunCtx<z.output<S>, L, A, P> = {
     ...base,
     actor: authorised,
