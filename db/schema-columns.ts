@@ -171,6 +171,8 @@ export const SCHEMA_COLUMNS = {
     subjectType: text,
     subjectId: intNull,
     details: gen(text),
+    prevHash: text,
+    hash: text,
   },
   councils: {
     id: gen(int),

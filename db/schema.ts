@@ -129,6 +129,10 @@ export interface AuditLogTable {
   subjectId: number | null;
   /** JSON object. */
   details: Generated<string>;
+  /** Hex SHA-256 of the entry before in this area's chain (db/audit-chain.ts), GENESIS for none. */
+  prevHash: string;
+  /** Hex SHA-256 of this entry and prevHash (db/audit-chain.ts). */
+  hash: string;
 }
 
 export interface CouncilsTable {

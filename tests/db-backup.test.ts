@@ -16,6 +16,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { appendAudit } from "../db/audit-chain";
 import { closeDb, getDb, openDatabase } from "../db/client.server";
 import { seedDemoData } from "../db/seed";
 import { publishedBallots } from "~/services/voting/published.server";
@@ -120,17 +121,16 @@ describe("npm run db:backup / db:restore", () => {
               })
               .returning("id")
               .executeTakeFirstOrThrow();
-            await trx
-              .insertInto("auditLog")
-              .values({
+            await appendAudit(trx, [
+              {
                 at,
                 actorId: ids.user!,
                 action: TICK,
                 areaId: null,
                 subjectType: "room_message",
                 subjectId: message.id,
-              })
-              .execute();
+              },
+            ]);
           });
         ticks += 1;
         if (ticks === 5) started();
@@ -179,17 +179,16 @@ describe("npm run db:backup / db:restore", () => {
     const db = getDb();
     await db.deleteFrom("ballots").where("pollId", "=", ids.poll!).execute();
     await db.updateTable("roundProjects").set({ approvals: 999_999 }).execute();
-    await db
-      .insertInto("auditLog")
-      .values({
+    await appendAudit(db, [
+      {
         at: new Date().toISOString(),
         actorId: null,
         action: AFTER,
         areaId: null,
         subjectType: "test",
         subjectId: null,
-      })
-      .execute();
+      },
+    ]);
     expect(await votingState()).not.toEqual(before);
 
     // A stopped site: nobody holds the database open.
@@ -213,17 +212,16 @@ describe("npm run db:backup / db:restore", () => {
       (select count(*) from audit_log where action = ${TICK}) as entries`.execute(getDb());
     expect(rows[0]!.messages).toBe(rows[0]!.entries);
     // And the restored database takes new writes.
-    await getDb()
-      .insertInto("auditLog")
-      .values({
+    await appendAudit(getDb(), [
+      {
         at: new Date().toISOString(),
         actorId: null,
         action: AFTER,
         areaId: null,
         subjectType: "test",
         subjectId: null,
-      })
-      .execute();
+      },
+    ]);
   }, 60_000);
 
   it("refuses to write over an existing file without --force", async () => {

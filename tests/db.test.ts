@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
+import { appendAudit } from "../db/audit-chain";
 import { getDb, openDatabase, pingDatabase } from "../db/client.server";
 import { migrateDown, migrateToLatest } from "../db/migrator";
 import { migrations } from "../db/migrations/index";
@@ -70,17 +71,16 @@ describe("database", () => {
               requestedAt: new Date().toISOString(),
             })
             .execute();
-          await trx
-            .insertInto("auditLog")
-            .values({
+          await appendAudit(trx, [
+            {
               at: new Date().toISOString(),
               actorId: userId,
               action: "test.count",
               areaId: community,
               subjectType: "test",
               subjectId: Number(before.n),
-            })
-            .execute();
+            },
+          ]);
         }),
       ),
     );
@@ -131,17 +131,16 @@ describe("database", () => {
 
   it("keeps the audit log append-only", async () => {
     const db = getDb();
-    await db
-      .insertInto("auditLog")
-      .values({
+    await appendAudit(db, [
+      {
         at: new Date().toISOString(),
         actorId: null,
         action: "x",
         areaId: null,
         subjectType: "t",
         subjectId: null,
-      })
-      .execute();
+      },
+    ]);
     await expect(db.updateTable("auditLog").set({ action: "changed" }).execute()).rejects.toThrow(
       /append-only/,
     );

@@ -6,7 +6,7 @@ import { id } from "~/domain/validation";
 import type { Lng } from "~/i18n/config";
 import { getT } from "~/i18n/i18next.server";
 import { getArea } from "~/services/communities/queries.server";
-import { listAudit } from "~/services/audit.server";
+import { auditHead, listAudit } from "~/services/audit.server";
 import { idParam, notFound, throwRefusal } from "~/utils/forms.server";
 import { areaName, formatDateTime } from "~/utils/format";
 import { titleMeta } from "~/utils/meta";
@@ -28,6 +28,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     before: before.success ? before.data : undefined,
     limit: PAGE,
   }).catch(throwRefusal);
+  const latestHash = await auditHead(actor, communityId).catch(throwRefusal);
   const t = await getT(request, "community");
   const name = areaName(area, readPreferences(request).lng);
   return json({
@@ -35,12 +36,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     name,
     communityId,
     rows,
+    latestHash,
     older: rows.length === PAGE ? rows[rows.length - 1]!.id : null,
   });
 }
 
 export default function Audit() {
-  const { name, communityId, rows, older } = useLoaderData<typeof loader>();
+  const { name, communityId, rows, latestHash, older } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation(["community", "permissions"]);
   const lng = i18n.language as Lng;
   return (
@@ -50,6 +52,25 @@ export default function Audit() {
       </p>
       <h1 id="audit-title">{t("audit.title", { name })}</h1>
       <p>{t("audit.intro")}</p>
+      {latestHash && (
+        <section aria-labelledby="audit-hash-title">
+          <h2 id="audit-hash-title">{t("audit.hashTitle")}</h2>
+          <p>{t("audit.hashExplain")}</p>
+          <p>
+            {t("audit.hashShort")} <strong>{latestHash.slice(0, 12)}</strong>
+          </p>
+          <label htmlFor="audit-hash">{t("audit.hashFull")}</label>
+          <input
+            id="audit-hash"
+            type="text"
+            readOnly
+            value={latestHash}
+            size={64}
+            spellCheck={false}
+            autoComplete="off"
+          />
+        </section>
+      )}
       {rows.length === 0 ? (
         <p>{t("audit.empty")}</p>
       ) : (

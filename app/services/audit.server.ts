@@ -1,3 +1,4 @@
+import { GENESIS, latestHash } from "../../db/audit-chain";
 import { getDb } from "../../db/client.server";
 import { authorize, type Actor } from "~/domain/permissions/policy";
 
@@ -31,4 +32,15 @@ export async function listAudit(
     actorDeleted: actorDeletedAt !== null,
     details: JSON.parse(r.details) as Record<string, unknown>,
   }));
+}
+
+/**
+ * The hash of the community's latest audit entry (db/audit-chain.ts), null while it has none: a
+ * committee writes it in its minutes, and `npm run audit:verify` later proves nothing before it
+ * was rewritten.
+ */
+export async function auditHead(actor: Actor, communityId: number): Promise<string | null> {
+  authorize(actor, "audit.view", { communityId });
+  const hash = await latestHash(getDb(), communityId);
+  return hash === GENESIS ? null : hash;
 }

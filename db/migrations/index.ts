@@ -11,6 +11,7 @@ import * as voting from "./20261127_2300_voting";
 import * as assistance from "./20261128_0100_assistance";
 import * as jobs from "./20261201_1400_jobs";
 import * as photos from "./20261201_1500_photos";
+import * as auditChain from "./20261201_1600_audit_chain";
 
 export const migrations: Record<string, Migration> = {
   "20261127_1920_foundation": foundation,
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   "20261128_0100_assistance": assistance,
   "20261201_1400_jobs": jobs,
   "20261201_1500_photos": photos,
+  "20261201_1600_audit_chain": auditChain,
 };

@@ -23,6 +23,7 @@ import type { Kysely, Transaction } from "kysely";
 import type { z } from "zod";
 import type { Database } from "../../../db/schema";
 import { getDb } from "../../../db/client.server";
+import { appendAudit } from "../../../db/audit-chain";
 import { transaction } from "../../../db/portable";
 import { countWithin } from "./limits.server";
 import {
@@ -199,20 +200,18 @@ export async function runIn<S extends z.ZodTypeAny, L, R, A extends Action, P>(
           (a.action !== undefined && (policy[a.action] as ActionPolicy).audited === true),
       );
     if (entries.length > 0) {
-      await trx
-        .insertInto("auditLog")
-        .values(
-          entries.map((a) => ({
-            at: ctx.at,
-            actorId: a.actorId === undefined ? actor.userId : a.actorId,
-            action: a.action ?? action,
-            areaId: a.areaId,
-            subjectType: a.subjectType,
-            subjectId: a.subjectId,
-            details: JSON.stringify(a.details ?? {}),
-          })),
-        )
-        .execute();
+      await appendAudit(
+        trx,
+        entries.map((a) => ({
+          at: ctx.at,
+          actorId: a.actorId === undefined ? actor.userId : a.actorId,
+          action: a.action ?? action,
+          areaId: a.areaId,
+          subjectType: a.subjectType,
+          subjectId: a.subjectId,
+          details: JSON.stringify(a.details ?? {}),
+        })),
+      );
     }
   }
   if (actor.assistedBy && cmd.subject) {
