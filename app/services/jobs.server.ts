@@ -14,7 +14,7 @@ import os from "node:os";
 import type { DB } from "../../db/client.server";
 import { getDb } from "../../db/client.server";
 import { claimingRowsOf } from "../../db/portable";
-import { WINDOW_MS } from "./accounts/throttle.server";
+import { REGISTRATION_WINDOW_MS, WINDOW_MS } from "./accounts/throttle.server";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -47,13 +47,26 @@ export const JOBS: Record<string, Job> = {
         .execute();
     },
   },
-  /** Failed sign-ins past the throttle's window and lock count for nothing any more. */
+  /**
+   * Failed sign-ins past the throttle's window and lock count for nothing any more. A row counting
+   * an address's registrations (`register:…`, see `countRegistration`) holds when its window began,
+   * and that window is longer: purged at the sign-in window, an address that had used up its
+   * allowance got a fresh one a quarter of an hour in.
+   */
   "throttle.purge": {
     every: HOUR,
     run: async (db, now) => {
       await db
         .deleteFrom("loginThrottle")
-        .where("lastFailureAt", "<", ago(now, WINDOW_MS))
+        .where((eb) =>
+          eb.or([
+            eb("lastFailureAt", "<", ago(now, Math.max(WINDOW_MS, REGISTRATION_WINDOW_MS))),
+            eb.and([
+              eb("key", "not like", "register:%"),
+              eb("lastFailureAt", "<", ago(now, WINDOW_MS)),
+            ]),
+          ]),
+        )
         .where((eb) =>
           eb.or([eb("lockedUntil", "is", null), eb("lockedUntil", "<", now.toISOString())]),
         )
