@@ -20,6 +20,8 @@ import { proposeProject, takeStep } from "~/services/projects/commands.server";
 import { addComment } from "~/services/projects/participation.server";
 import { postMessage, raiseHand } from "~/services/room/commands.server";
 import { run } from "~/services/runner/command.server";
+import { confirmPaperBallot, enterPaperBallot } from "~/services/voting/ballots.server";
+import { createPoll } from "~/services/voting/commands.server";
 import {
   actorFor,
   cookieFor,
@@ -28,6 +30,7 @@ import {
   makeMeeting,
   makeResident,
   makeUser,
+  pollInput,
   projectInput,
   TEST_PASSWORD,
 } from "./support/factories";
@@ -72,6 +75,31 @@ beforeAll(async () => {
     .values({ councilId, userId: laterId, addedAt: new Date().toISOString() })
     .execute();
 
+  // A paper ballot handed in by the person, entered by the committee, checked by the new member.
+  const pollId = await run(createPoll, committee, {
+    ...pollInput(),
+    communityId: community,
+    meetingId: null,
+  });
+  const option = await getDb()
+    .selectFrom("pollOptions")
+    .select("id")
+    .where("pollId", "=", pollId)
+    .orderBy("id")
+    .executeTakeFirstOrThrow();
+  await run(enterPaperBallot, committee, {
+    kind: "poll",
+    id: pollId,
+    voter: person.userId!,
+    choice: [option.id],
+  });
+  const entry = await getDb()
+    .selectFrom("participations")
+    .select("id")
+    .where("pollId", "=", pollId)
+    .executeTakeFirstOrThrow();
+  await run(confirmPaperBallot, await actorFor(laterId), { participationId: entry.id });
+
   for (const who of [person, await actorFor(laterId)]) {
     await run(deleteAccount, who, { password: TEST_PASSWORD });
   }
@@ -85,6 +113,7 @@ beforeAll(async () => {
     `/councils/${councilId}`,
     `/communities/${community}`,
     `/communities/${community}/audit`,
+    `/polls/${pollId}`,
   ];
 
   const vitest = process.env.VITEST;
@@ -140,6 +169,13 @@ describe("after an account is deleted", () => {
         expect(shown[page], `${page} names a former resident`).toBeGreaterThan(0);
       }
       expect(shown[project!]).toBeGreaterThanOrEqual(3);
+      // The committee's list of paper ballots: handed in by a former resident, confirmed by one.
+      const poll = pages[pages.length - 1]!;
+      expect(shown[poll]).toBeGreaterThanOrEqual(2);
+      const paper = await html(poll, lng, mode);
+      // Confirmed (by someone whose account is gone since), so not offered for confirming again.
+      expect(paper).toContain(lng === "en" ? "confirmed by former resident" : "前居民 核对");
+      expect(paper).not.toContain(lng === "en" ? "Confirm the entry for" : "核对 前居民 的选票");
     },
   );
 });
