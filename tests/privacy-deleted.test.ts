@@ -14,7 +14,12 @@ import { createServer, type ViteDevServer } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "../db/client.server";
 import { deleteAccount } from "~/services/accounts/commands.server";
-import { appointCommitteeMember } from "~/services/communities/commands.server";
+import {
+  appointCommitteeMember,
+  decideMembership,
+  requestMembership,
+} from "~/services/communities/commands.server";
+import { addCouncilMember } from "~/services/meetings/councils.server";
 import { rsvp } from "~/services/meetings/commands.server";
 import { proposeProject, takeStep } from "~/services/projects/commands.server";
 import { addComment } from "~/services/projects/participation.server";
@@ -37,15 +42,17 @@ import {
 
 const NAME = "欧阳碧落";
 const LATER = "赵清泉"; // appointed to the committee, then deletes the account
+const NEWCOMER = "钱沐阳"; // verified by the committee, then deletes the account
 
 const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "liuhe-vite-"));
 let vite: ViteDevServer;
 let build: ServerBuild;
 let pages: string[];
 let committeeCookie: string;
+let community: number;
 
 beforeAll(async () => {
-  const community = await makeCommunity("隐私");
+  community = await makeCommunity("隐私");
   const committee = await makeCommitteeMember(community);
   committeeCookie = await cookieFor(committee.userId!);
   const person = await makeResident(community, { displayName: NAME });
@@ -70,10 +77,14 @@ beforeAll(async () => {
     communityId: community,
   });
   // The committee member is also a council member, so the council page lists them.
-  await getDb()
-    .insertInto("councilMembers")
-    .values({ councilId, userId: laterId, addedAt: new Date().toISOString() })
-    .execute();
+  await run(addCouncilMember, committee, {
+    councilId,
+    login: { kind: "username", value: "later" },
+  });
+  // A newcomer the committee verifies (the audit page names them in the decision).
+  const newcomer = await actorFor(await makeUser({ displayName: NEWCOMER }));
+  const membershipId = await run(requestMembership, newcomer, { communityId: community });
+  await run(decideMembership, committee, { membershipId, decision: "verify", reason: "" });
 
   // A paper ballot handed in by the person, entered by the committee, checked by the new member.
   const pollId = await run(createPoll, committee, {
@@ -100,7 +111,7 @@ beforeAll(async () => {
     .executeTakeFirstOrThrow();
   await run(confirmPaperBallot, await actorFor(laterId), { participationId: entry.id });
 
-  for (const who of [person, await actorFor(laterId)]) {
+  for (const who of [person, await actorFor(laterId), newcomer]) {
     await run(deleteAccount, who, { password: TEST_PASSWORD });
   }
 
@@ -160,6 +171,7 @@ describe("after an account is deleted", () => {
         const text = await html(page, lng, mode);
         expect(text.includes(NAME), `${page} shows ${NAME}`).toBe(false);
         expect(text.includes(LATER), `${page} shows ${LATER}`).toBe(false);
+        expect(text.includes(NEWCOMER), `${page} shows ${NEWCOMER}`).toBe(false);
         shown[page] = text.split(former).length - 1;
       }
       // Where the writing is shown, it is by a former resident: the project (proposer, comment,
@@ -169,6 +181,8 @@ describe("after an account is deleted", () => {
         expect(shown[page], `${page} names a former resident`).toBeGreaterThan(0);
       }
       expect(shown[project!]).toBeGreaterThanOrEqual(3);
+      // The audit page keeps the actions (appointment, council seat, verification) without names.
+      expect(shown[`/communities/${community}/audit`]).toBeGreaterThanOrEqual(3);
       // The committee's list of paper ballots: handed in by a former resident, confirmed by one.
       const poll = pages[pages.length - 1]!;
       expect(shown[poll]).toBeGreaterThanOrEqual(2);

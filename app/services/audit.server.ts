@@ -31,10 +31,34 @@ export async function listAudit(
     .orderBy("auditLog.id", "desc")
     .limit(limit);
   if (opts.before) q = q.where("auditLog.id", "<", opts.before);
-  const rows = await q.execute();
-  return rows.map(({ actorDeletedAt, subjectDeletedAt, ...r }) => {
-    const details = JSON.parse(r.details) as Record<string, unknown>;
-    if (subjectDeletedAt !== null && "displayName" in details) details.displayName = "";
-    return { ...r, actorDeleted: actorDeletedAt !== null, details };
+  const rows = (await q.execute()).map(({ actorDeletedAt, subjectDeletedAt, ...r }) => ({
+    ...r,
+    actorDeleted: actorDeletedAt !== null,
+    subjectDeleted: subjectDeletedAt !== null,
+    details: JSON.parse(r.details) as Record<string, unknown>,
+  }));
+  // Entries about something else (a membership, a meeting, a council) that name a person carry
+  // that person's id in `details.userId`.
+  const named = [
+    ...new Set(
+      rows.flatMap((r) => (typeof r.details.userId === "number" ? [r.details.userId] : [])),
+    ),
+  ];
+  const gone = new Set(
+    named.length === 0
+      ? []
+      : (
+          await getDb()
+            .selectFrom("users")
+            .select("id")
+            .where("id", "in", named)
+            .where("deletedAt", "is not", null)
+            .execute()
+        ).map((u) => u.id),
+  );
+  return rows.map(({ subjectDeleted, ...r }) => {
+    const deleted = subjectDeleted || gone.has(r.details.userId as number);
+    if (deleted && "displayName" in r.details) r.details.displayName = "";
+    return r;
   });
 }
