@@ -3,6 +3,7 @@
  * moderators' panel. Every button is a plain form naming its command in `intent`, so each works
  * without JavaScript.
  */
+import { useShownName } from "~/components/person";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import {
@@ -52,6 +53,7 @@ export function RoomNow({
   canQueue: boolean;
 }) {
   const { t } = useTranslation(["meeting", "common"]);
+  const shown = useShownName();
   const inQueue = state.queue.some((q) => q.userId === me);
   return (
     <section aria-labelledby="state-title" className="card">
@@ -66,7 +68,7 @@ export function RoomNow({
       {current && <p>{t("room.currentItem", { title: current })}</p>}
       {state.floor ? (
         <p>
-          <strong>{t("room.floor", { name: state.floor.displayName })}</strong>{" "}
+          <strong>{t("room.floor", { name: shown(state.floor.displayName) })}</strong>{" "}
           <Countdown until={state.floor.until} />
         </p>
       ) : (
@@ -76,7 +78,9 @@ export function RoomNow({
         {t("room.queue")}{" "}
         {state.queue.length === 0
           ? t("room.queueEmpty")
-          : state.queue.map((q, i) => `${i + 1}. ${q.displayName}`).join(t("common:listSeparator"))}
+          : state.queue
+              .map((q, i) => `${i + 1}. ${shown(q.displayName)}`)
+              .join(t("common:listSeparator"))}
       </p>
       {canQueue && state.roomOpen && (
         <IntentForm intent={inQueue ? "lower" : "raise"}>
@@ -117,12 +121,13 @@ export function Message({
   agendaTitle: string | undefined;
 }) {
   const { t, i18n } = useTranslation("meeting");
+  const shown = useShownName();
   const lng = i18n.language as Lng;
   const messageId = { messageId: m.id };
   return (
     <li className={`message${m.hidden ? " hidden-message" : ""}`} id={`m-${m.id}`}>
       <p className="hint">
-        <strong>{m.author}</strong>
+        <strong>{shown(m.author)}</strong>
         {m.assisted && <> {t("common:assist.withAssistance")}</>} ·{" "}
         {formatDateTime(m.createdAt, lng)}
         {agendaTitle && <> · {agendaTitle}</>}
@@ -175,7 +180,7 @@ export function Message({
                   reason: t("mod.defaultMuteReason"),
                 }}
               >
-                {t("mod.muteFor", { name: m.author, minutes: QUICK_MUTE_MINUTES })}
+                {t("mod.muteFor", { name: shown(m.author), minutes: QUICK_MUTE_MINUTES })}
               </Button>
             )}
           </>
@@ -196,6 +201,7 @@ export function ModerationPanel({
   review: Array<MessageView & { openFlags: number }>;
 }) {
   const { t } = useTranslation(["meeting", "common"]);
+  const shown = useShownName();
   return (
     <section aria-labelledby="mod-title" className="card">
       <h2 id="mod-title">{t("mod.title")}</h2>
@@ -233,7 +239,10 @@ export function ModerationPanel({
           name="userId"
           label={t("mod.floorWho")}
           empty={t("mod.floorNext")}
-          options={state.queue.map((q) => ({ value: String(q.userId), label: q.displayName }))}
+          options={state.queue.map((q) => ({
+            value: String(q.userId),
+            label: shown(q.displayName),
+          }))}
         />
         <SelectField
           id="floor-seconds"
@@ -261,10 +270,10 @@ export function ModerationPanel({
             {state.mutes.map((mu) => (
               <li key={mu.userId} className="row">
                 <span>
-                  {mu.displayName} · {mu.reason}
+                  {shown(mu.displayName)} · {mu.reason}
                 </span>
                 <Button intent="unmute" ids={{ userId: mu.userId }}>
-                  {t("mod.unmute", { name: mu.displayName })}
+                  {t("mod.unmute", { name: shown(mu.displayName) })}
                 </Button>
               </li>
             ))}
@@ -279,7 +288,7 @@ export function ModerationPanel({
           {review.map((r) => (
             <li key={r.id} className="card">
               <p>
-                <strong>{r.author}</strong>: {r.body}{" "}
+                <strong>{shown(r.author)}</strong>: {r.body}{" "}
                 <span className="hint">{t("mod.flags", { count: r.openFlags })}</span>
               </p>
               <p className="hint">{r.hidden ? t("room.hiddenByFlags") : t("mod.stillShown")}</p>

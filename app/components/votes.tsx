@@ -3,6 +3,7 @@
  * Longer than most files: both pages are drawn by the one `VotePage` here, so that a poll and a
  * budget round cannot drift apart; the "new" forms are in `vote-forms.tsx`.
  */
+import { useShownName } from "~/components/person";
 import { useState, type FormEvent, type ReactNode } from "react";
 import { Form, Link, useActionData } from "@remix-run/react";
 import { RECEIPT_TYPED_MAX, type Phase } from "~/domain/voting/rules";
@@ -182,26 +183,30 @@ function PaperEntries({
   me: number | null;
 }) {
   const { t, lng } = useVoteLabels();
+  const shown = useShownName();
   if (entries.length === 0) return <p>{t("vote:paper.none")}</p>;
   return (
     <ul className="plain">
       {entries.map((e) => (
         <li key={e.id} className="row">
           <span>
-            {e.voterName} · {formatDateTime(e.at, lng)} ·{" "}
-            {t("vote:paper.enteredBy", { name: e.enteredByName ?? "—" })}
-            {e.confirmedByName ? (
-              <> · {t("vote:paper.confirmedBy", { name: e.confirmedByName })}</>
+            {shown(e.voterName)} · {formatDateTime(e.at, lng)} ·{" "}
+            {t("vote:paper.enteredBy", {
+              name: e.enteredByName === null ? "—" : shown(e.enteredByName),
+            })}
+            {/* An empty name is a confirmer whose account was deleted: still confirmed. */}
+            {e.confirmedByName !== null ? (
+              <> · {t("vote:paper.confirmedBy", { name: shown(e.confirmedByName) })}</>
             ) : e.needsReview ? (
               <> · {t("vote:paper.needsReview")}</>
             ) : (
               <> · {t("vote:paper.unconfirmed")}</>
             )}
           </span>
-          {!e.confirmedByName && e.enteredBy !== me && (
+          {e.confirmedByName === null && e.enteredBy !== me && (
             <IntentForm intent="confirm" ids={{ participationId: e.id }} className="inline">
               <button type="submit" className="small">
-                {t("vote:paper.confirm", { name: e.voterName })}
+                {t("vote:paper.confirm", { name: shown(e.voterName) })}
               </button>
             </IntentForm>
           )}

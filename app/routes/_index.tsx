@@ -1,3 +1,4 @@
+import { useShownName } from "~/components/person";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
@@ -26,6 +27,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export default function Home() {
   const { name, news } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation(["common", "community"]);
+  const shown = useShownName();
   const lng = i18n.language as Lng;
   const [params] = useSearchParams();
 
@@ -79,7 +81,7 @@ export default function Home() {
               {c.committeeChanges.map((ch, i) => (
                 <li key={i}>
                   {t(ch.action === "committee.appoint" ? "home.appointed" : "home.stoodDown", {
-                    name: ch.name,
+                    name: shown(ch.name),
                     at: formatDate(ch.at, lng),
                   })}
                 </li>

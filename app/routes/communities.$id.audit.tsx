@@ -1,3 +1,4 @@
+import { useShownName } from "~/components/person";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
@@ -44,6 +45,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export default function Audit() {
   const { name, communityId, rows, latestHash, older } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation(["community", "permissions"]);
+  const shown = useShownName();
   const lng = i18n.language as Lng;
   return (
     <section aria-labelledby="audit-title">
@@ -92,7 +94,9 @@ export default function Audit() {
                   <td>{t(`permissions:actions.${r.action}`, { defaultValue: r.action })}</td>
                   <td>
                     {[
-                      typeof r.details.displayName === "string" ? r.details.displayName : null,
+                      typeof r.details.displayName === "string"
+                        ? shown(r.details.displayName)
+                        : null,
                       typeof r.details.status === "string"
                         ? t(`community.status.${r.details.status}`)
                         : null,

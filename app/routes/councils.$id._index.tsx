@@ -1,3 +1,4 @@
+import { useShownName } from "~/components/person";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
@@ -59,6 +60,7 @@ export default function Council() {
   const refused = useActionData<Refusal>();
   const [params] = useSearchParams();
   const { t, i18n } = useTranslation(["meeting", "common"]);
+  const shown = useShownName();
   const lng = i18n.language as Lng;
   return (
     <article aria-labelledby="council-title">
@@ -71,7 +73,7 @@ export default function Council() {
       {members.length > 0 && (
         <p>
           {t("council.members")}:{" "}
-          {members.map((m) => m.displayName).join(t("common:listSeparator"))}
+          {members.map((m) => shown(m.displayName)).join(t("common:listSeparator"))}
         </p>
       )}
       <p className="buttons">

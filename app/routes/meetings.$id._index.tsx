@@ -2,6 +2,7 @@
  * A meeting's page: agenda, seats and RSVPs, invitations, status, minutes and commitments, for
  * residents and the committee alike, on one page that works without JavaScript; hence its length.
  */
+import { useShownName } from "~/components/person";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
@@ -112,6 +113,7 @@ export default function Meeting() {
   const refused = useActionData<Refusal>();
   const [params] = useSearchParams();
   const { t, i18n } = useTranslation(["meeting", "common", "community"]);
+  const shown = useShownName();
   const message = useFieldMessage();
   const lng = i18n.language as Lng;
   const done = params.get("done");
@@ -210,7 +212,7 @@ export default function Meeting() {
                 {s.invited.length > 0 && (
                   <span className="hint">
                     {" "}
-                    · {s.invited.map((i) => i.displayName).join(t("common:listSeparator"))}
+                    · {s.invited.map((i) => shown(i.displayName)).join(t("common:listSeparator"))}
                   </span>
                 )}
               </span>

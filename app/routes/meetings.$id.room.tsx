@@ -4,6 +4,7 @@
  * it on. With JavaScript, Socket.IO brings messages as they are posted, catches up after a
  * reconnect, counts who is here and runs the speaker's countdown (`~/components/room-live`).
  */
+import { useShownName } from "~/components/person";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
@@ -91,6 +92,7 @@ export default function Room() {
   const refused = useActionData<Refusal>();
   const [params] = useSearchParams();
   const { t } = useTranslation(["meeting", "common"]);
+  const shown = useShownName();
   const message = useFieldMessage();
   const live = useRoomLive(data);
   const { state, messages } = live;
@@ -145,7 +147,7 @@ export default function Room() {
           <ul className="plain">
             {data.pinned.map((m) => (
               <li key={m.id} className="card">
-                <strong>{m.author}</strong>: {m.body}
+                <strong>{shown(m.author)}</strong>: {m.body}
               </li>
             ))}
           </ul>

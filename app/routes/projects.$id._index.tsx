@@ -10,6 +10,7 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { useLiveRevalidation } from "~/components/live";
 import { ErrorSummary, Field, IntentForm, Notice, refusalFor, TextArea } from "~/components/forms";
 import { BudgetTable, StatusBadge, useProjectLabels } from "~/components/projects";
+import { useShownName } from "~/components/person";
 import { ReadAloud } from "~/components/read-aloud";
 import {
   COMMENT_MAX,
@@ -81,6 +82,7 @@ export default function Project() {
   const refused = useActionData<Refusal>();
   const [params] = useSearchParams();
   const { t, lng } = useProjectLabels();
+  const shown = useShownName();
   const lite = useRootData()?.mode === "lite";
   useLiveRevalidation([`community:${p.communityId}`]);
   const done = params.get("done");
@@ -142,7 +144,7 @@ export default function Project() {
           {p.organisationId !== null && p.organisationName ? (
             <Link to={`/orgs/${p.organisationId}`}>{p.organisationName}</Link>
           ) : (
-            (p.proposerName ?? t("project:deletedUser"))
+            shown(p.proposerName)
           )}
         </dd>
         <dt>{t("project:form.beneficiaries")}</dt>
@@ -203,7 +205,7 @@ export default function Project() {
                     {u.kind === "final"
                       ? t("project:updates.final")
                       : t("project:updates.progress")}
-                    {u.authorName && <> · {u.authorName}</>} ·{" "}
+                    · {shown(u.authorName)} ·{" "}
                     {t("project:updates.spent", { amount: formatYuan(u.spent, lng) })}
                   </p>
                   <p className="prose">{u.body}</p>
@@ -238,7 +240,7 @@ export default function Project() {
               {t(`project:history.steps.${e.step}`, { defaultValue: e.step })} ·{" "}
               {e.step === "autoReview"
                 ? t("project:history.automatically", { count: Number(e.reason ?? 0) })
-                : (e.actorName ?? t("project:deletedUser"))}
+                : shown(e.actorName)}
               {e.assisted && <> {t("common:assist.withAssistance")}</>}
               {e.step !== "autoReview" && e.reason && <> — {e.reason}</>}
             </li>
@@ -477,12 +479,13 @@ function Comment({
   refused: Refusal | undefined;
 }) {
   const { t, lng } = useProjectLabels();
+  const shown = useShownName();
   const { viewer } = data;
   const mine = refused && refused.values.commentId === String(c.id) ? refused : undefined;
   return (
     <div className={`comment${c.hidden ? " hidden" : ""}`} id={`comment-${c.id}`}>
       <p className="meta">
-        {c.authorName ?? t("project:deletedUser")}
+        {shown(c.authorName)}
         {c.assisted && <> {t("common:assist.withAssistance")}</>} · {formatDate(c.createdAt, lng)}
         {viewer.canModerate && c.flagCount > 0 && (
           <> · {t("project:comments.flags", { count: c.flagCount })}</>

@@ -2,6 +2,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
+import { useShownName } from "~/components/person";
 import { BudgetTable, useProjectLabels } from "~/components/projects";
 import { projectPage } from "~/services/projects/queries.server";
 import { areaName, formatDay, formatYuan } from "~/utils/format";
@@ -48,6 +49,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export default function ProjectSummarySheet() {
   const { project: p, items, latest, url } = useLoaderData<typeof loader>();
   const { t, lng } = useProjectLabels();
+  const shown = useShownName();
   return (
     <article className="paper-sheet" aria-labelledby="sheet-title">
       <p>
@@ -62,7 +64,7 @@ export default function ProjectSummarySheet() {
         <dt>{t("project:form.category")}</dt>
         <dd>{t(`project:services.${p.category}`)}</dd>
         <dt>{t("project:proposedBy")}</dt>
-        <dd>{p.proposer ?? t("project:deletedUser")}</dd>
+        <dd>{shown(p.proposer)}</dd>
         <dt>{t("project:form.beneficiaries")}</dt>
         <dd>{p.beneficiaries}</dd>
         <dt>{t("project:timeline")}</dt>
@@ -90,8 +92,7 @@ export default function ProjectSummarySheet() {
             {latest.kind === "final" ? t("project:updates.final") : t("project:updates.progress")}
           </h2>
           <p>
-            {formatDay(latest.onDate, lng)}
-            {latest.authorName && <> · {latest.authorName}</>} ·{" "}
+            {formatDay(latest.onDate, lng)}· {shown(latest.authorName)} ·{" "}
             {t("project:updates.spent", { amount: formatYuan(latest.spent, lng) })}
           </p>
           <p className="prose">{latest.body}</p>

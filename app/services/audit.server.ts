@@ -12,6 +12,11 @@ export async function listAudit(
   let q = getDb()
     .selectFrom("auditLog")
     .leftJoin("users", "users.id", "auditLog.actorId")
+    // Whom an entry is about, when that is a person: once their account is deleted, the name the
+    // entry wrote down is no longer shown (the log itself cannot change: it is append-only).
+    .leftJoin("users as subject", (j) =>
+      j.onRef("subject.id", "=", "auditLog.subjectId").on("auditLog.subjectType", "=", "user"),
+    )
     .select([
       "auditLog.id",
       "auditLog.at",
@@ -21,17 +26,42 @@ export async function listAudit(
       "auditLog.subjectType",
       "auditLog.subjectId",
       "auditLog.details",
+      "subject.deletedAt as subjectDeletedAt",
     ])
     .where("auditLog.areaId", "=", communityId)
     .orderBy("auditLog.id", "desc")
     .limit(limit);
   if (opts.before) q = q.where("auditLog.id", "<", opts.before);
-  const rows = await q.execute();
-  return rows.map(({ actorDeletedAt, ...r }) => ({
+  const rows = (await q.execute()).map(({ actorDeletedAt, subjectDeletedAt, ...r }) => ({
     ...r,
     actorDeleted: actorDeletedAt !== null,
+    subjectDeleted: subjectDeletedAt !== null,
     details: JSON.parse(r.details) as Record<string, unknown>,
   }));
+  // Entries about something else (a membership, a meeting, a council) that name a person carry
+  // that person's id in `details.userId`.
+  const named = [
+    ...new Set(
+      rows.flatMap((r) => (typeof r.details.userId === "number" ? [r.details.userId] : [])),
+    ),
+  ];
+  const gone = new Set(
+    named.length === 0
+      ? []
+      : (
+          await getDb()
+            .selectFrom("users")
+            .select("id")
+            .where("id", "in", named)
+            .where("deletedAt", "is not", null)
+            .execute()
+        ).map((u) => u.id),
+  );
+  return rows.map(({ subjectDeleted, ...r }) => {
+    const deleted = subjectDeleted || gone.has(r.details.userId as number);
+    if (deleted && "displayName" in r.details) r.details.displayName = "";
+    return r;
+  });
 }
 
 /**

@@ -48,14 +48,29 @@ export const JOBS: Record<string, Job> = {
         .execute();
     },
   },
-  /** Failed sign-ins past the throttle's window and lock count for nothing any more. */
+  /**
+   * Failed sign-ins past the throttle's window and lock count for nothing any more. A row counting
+   * an address's registrations (`register:…`, see `countRegistration`) holds when its window began,
+   * and that window is longer: purged at the sign-in window, an address that had used up its
+   * allowance got a fresh one a quarter of an hour in.
+   */
   "throttle.purge": {
     every: HOUR,
     run: async (db, now) => {
       await db
         .deleteFrom("loginThrottle")
-        // The sign-in throttle forgets after WINDOW_MS; the other counters' windows are longer.
-        .where("lastFailureAt", "<", ago(now, Math.max(WINDOW_MS, LONGEST_WINDOW_MS)))
+        // Sign-in failures (an account's, an address's) count for WINDOW_MS and are kept no
+        // longer; the other counters (new accounts per address, writes per person) for their own
+        // windows, a day at most.
+        .where((eb) =>
+          eb.or([
+            eb("lastFailureAt", "<", ago(now, Math.max(WINDOW_MS, LONGEST_WINDOW_MS))),
+            eb.and([
+              eb.or([eb("key", "like", "account:%"), eb("key", "like", "address:%")]),
+              eb("lastFailureAt", "<", ago(now, WINDOW_MS)),
+            ]),
+          ]),
+        )
         .where((eb) =>
           eb.or([eb("lockedUntil", "is", null), eb("lockedUntil", "<", now.toISOString())]),
         )

@@ -42,8 +42,62 @@ const passwordField = formString.superRefine((s, ctx) => {
   else if (n > PASSWORD_MAX) refuse(ctx, "errors.tooLong", { params: { max: PASSWORD_MAX } });
 });
 
+/**
+ * Words that name a role on Liuhe or in the neighbourhood's administration. A display name holding
+ * one could pass its owner off as the committee, the platform or the street: "居委会王主任" posting
+ * in a room reads as an official notice. Substrings, on purpose: "李主任" is how residents address
+ * a committee director, so a resident who is not one may not call themselves that either.
+ */
+export const ROLE_WORDS: readonly string[] = [
+  "居委会",
+  "居委",
+  "社区委员会",
+  "委员会主任",
+  "书记",
+  "主任",
+  "管理员",
+  "官方",
+  "客服",
+  "平台",
+  "网格员",
+  "街道办",
+  "admin", // also administrator
+  "moderator",
+  "committee",
+  "official",
+  "staff",
+  "support",
+];
+
+/**
+ * A name as compared with the role words: NFKC (full-width "ａｄｍｉｎ" is "admin"), lower case,
+ * and without the spaces, punctuation, symbols and invisible format characters people put between
+ * letters ("管 理 员", "A.d.m.i.n", "官·方").
+ */
+export const foldName = (s: string) =>
+  s
+    .normalize("NFKC")
+    .toLowerCase()
+    .replace(/[\p{Z}\p{P}\p{S}\p{Cf}\s]/gu, "");
+
+/** The role word a display name claims, if any. */
+export const claimedRole = (name: string): string | undefined => {
+  const folded = foldName(name);
+  return ROLE_WORDS.find((w) => folded.includes(w));
+};
+
+/**
+ * A display name, wherever one is set (registering at /join, and at the service window). It may not
+ * claim a role. Committee members and admins are not exempted: the schema cannot know roles, and it
+ * need not, because the pages show role labels next to names from the roles themselves, never
+ * from what someone typed as their name.
+ */
+export const displayNameField = text({ max: DISPLAY_NAME_MAX }).superRefine((s, ctx) => {
+  if (claimedRole(s) !== undefined) refuse(ctx, "errors.displayNameRole");
+});
+
 export const registrationSchema = z.object({
-  displayName: text({ max: DISPLAY_NAME_MAX }),
+  displayName: displayNameField,
   login: loginField,
   password: passwordField,
   consent: z.literal("yes", {

@@ -3,15 +3,15 @@
  * adapter's `submitIntent`), so the schemas hold only what each command takes.
  */
 import { z } from "zod";
-import { DISPLAY_NAME_MAX } from "../accounts/limits";
+import { displayNameField } from "../accounts/schemas";
 import { oneOf } from "../refuse";
-import { formId, text } from "../validation";
+import { formId } from "../validation";
 import { CONSENTS } from "./consents";
 
 const consent = oneOf(CONSENTS, "assist:errors.consentRequired");
 
 export const registerSchema = z.object({
-  displayName: text({ max: DISPLAY_NAME_MAX }),
+  displayName: displayNameField,
   consent,
 });
 

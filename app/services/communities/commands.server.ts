@@ -144,7 +144,14 @@ export const decideMembership = command({
     areaId: row.communityId,
     subjectType: "membership",
     subjectId: row.id,
-    details: { status, reason: input.reason || null, displayName: row.displayName },
+    // The person's id beside their name: their membership goes with their account, and the
+    // audit page hides the name once the account is deleted (see `listAudit`).
+    details: {
+      status,
+      reason: input.reason || null,
+      userId: row.userId,
+      displayName: row.displayName,
+    },
   }),
 });
 

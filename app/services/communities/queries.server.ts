@@ -216,11 +216,15 @@ export async function homeNews(actor: Actor) {
           .executeTakeFirstOrThrow(),
         db
           .selectFrom("auditLog")
-          .select(["at", "action", "details"])
-          .where("areaId", "=", c.id)
-          .where("action", "in", ["committee.appoint", "committee.end"])
-          .where("at", ">=", monthAgo)
-          .orderBy("id", "desc")
+          // The member the change is about: a deleted account's name is not shown any more.
+          .leftJoin("users", (j) =>
+            j.onRef("users.id", "=", "auditLog.subjectId").on("auditLog.subjectType", "=", "user"),
+          )
+          .select(["auditLog.at", "auditLog.action", "auditLog.details", "users.deletedAt"])
+          .where("auditLog.areaId", "=", c.id)
+          .where("auditLog.action", "in", ["committee.appoint", "committee.end"])
+          .where("auditLog.at", ">=", monthAgo)
+          .orderBy("auditLog.id", "desc")
           .limit(5)
           .execute(),
       ]);
@@ -234,7 +238,10 @@ export async function homeNews(actor: Actor) {
         committeeChanges: changes.map((ch) => ({
           at: ch.at,
           action: ch.action as "committee.appoint" | "committee.end",
-          name: String((JSON.parse(ch.details) as { displayName?: string }).displayName ?? ""),
+          name:
+            ch.deletedAt === null
+              ? String((JSON.parse(ch.details) as { displayName?: string }).displayName ?? "")
+              : "",
         })),
         // Only for the committee of this community.
         pendingRequests: actor.committeeOf === c.id ? Number(counts.pending) : null,

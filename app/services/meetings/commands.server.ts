@@ -155,7 +155,14 @@ export const inviteToSeat = command({
     return user;
   },
   audit: ({ input, loaded: ctx }, user) =>
-    meetingEntry(ctx, { change: "invited", displayName: user.displayName, kind: input.kind }),
+    meetingEntry(ctx, {
+      change: "invited",
+      // The person's id beside their name: the audit page hides the name once they delete their
+      // account (see `listAudit`).
+      userId: user.id,
+      displayName: user.displayName,
+      kind: input.kind,
+    }),
 });
 
 /**

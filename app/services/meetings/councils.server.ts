@@ -96,7 +96,11 @@ export const addCouncilMember = command({
     return user;
   },
   audit: ({ loaded: council }, user) =>
-    councilEntry(council, { change: "memberAdded", displayName: user.displayName }),
+    councilEntry(council, {
+      change: "memberAdded",
+      userId: user.id, // so that the name can be hidden once the account is deleted
+      displayName: user.displayName,
+    }),
 });
 
 export const removeCouncilMember = command({
