@@ -14,7 +14,7 @@ import os from "node:os";
 import type { DB } from "../../db/client.server";
 import { getDb } from "../../db/client.server";
 import { claimingRowsOf } from "../../db/portable";
-import { WINDOW_MS } from "./accounts/throttle.server";
+import { REGISTRATION_WINDOW_MS, WINDOW_MS } from "./accounts/throttle.server";
 import { LONGEST_WINDOW_MS } from "./runner/limits.server";
 
 const MINUTE = 60_000;
@@ -59,15 +59,19 @@ export const JOBS: Record<string, Job> = {
     run: async (db, now) => {
       await db
         .deleteFrom("loginThrottle")
-        // Sign-in failures (an account's, an address's) count for WINDOW_MS and are kept no
-        // longer; the other counters (new accounts per address, writes per person) for their own
-        // windows, a day at most.
+        // Each counter is kept as long as its window: sign-in failures (an account's, an
+        // address's) WINDOW_MS, new accounts per address REGISTRATION_WINDOW_MS, writes per
+        // person (and anything else) a day, the longest.
         .where((eb) =>
           eb.or([
             eb("lastFailureAt", "<", ago(now, Math.max(WINDOW_MS, LONGEST_WINDOW_MS))),
             eb.and([
               eb.or([eb("key", "like", "account:%"), eb("key", "like", "address:%")]),
               eb("lastFailureAt", "<", ago(now, WINDOW_MS)),
+            ]),
+            eb.and([
+              eb("key", "like", "register:%"),
+              eb("lastFailureAt", "<", ago(now, REGISTRATION_WINDOW_MS)),
             ]),
           ]),
         )
