@@ -200,9 +200,19 @@ async function checkReflow(page: Page, label: string) {
   // WCAG 1.4.10: readable at 320 CSS px without scrolling sideways.
   await page.setViewportSize({ width: 320, height: size.height });
   expect(await overflow(page), `${label}: horizontal scroll at 320 px`).toBeLessThanOrEqual(1);
-  const spacing = await page.addStyleTag({ content: TEXT_SPACING });
+  // As a reader's own stylesheet would: through the CSSOM, which the page's Content-Security-Policy
+  // (no inline <style> without its nonce) does not govern.
+  const withSpacing = (css: string | null) =>
+    page.evaluate((text) => {
+      const doc = document as Document & { adoptedStyleSheets: CSSStyleSheet[] };
+      if (text === null) return void (doc.adoptedStyleSheets = []);
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(text);
+      doc.adoptedStyleSheets = [sheet];
+    }, css);
+  await withSpacing(TEXT_SPACING);
   expect(await overflow(page), `${label}: overflow with text spacing`).toBeLessThanOrEqual(1);
-  await spacing.evaluate((el) => (el as HTMLElement).remove());
+  await withSpacing(null);
   await page.setViewportSize(size);
 }
 
