@@ -4,9 +4,9 @@
  * (the address a printed sheet carries). Whole pages, rendered by Remix's own request handler with
  * the app's root, entry and print routes.
  */
-import { createRequestHandler, type ServerBuild } from "@remix-run/node";
+import { createRequestHandler } from "@remix-run/node";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import * as entry from "~/entry.server";
+import { routesBuild } from "./support/builds";
 import * as root from "~/root";
 import * as splat from "~/routes/$";
 import * as meetingPrint from "~/routes/meetings.$id.print";
@@ -24,39 +24,7 @@ const modules = {
   "routes/projects.$id.print": ["projects/:id/print", "root", projectPrint],
 } as const;
 
-function build(): ServerBuild {
-  const entries = Object.entries(modules);
-  return {
-    mode: "production",
-    entry: { module: entry },
-    routes: Object.fromEntries(
-      entries.map(([id, [path, parentId, module]]) => [id, { id, path, parentId, module }]),
-    ),
-    assets: {
-      entry: { module: "/entry.js", imports: [] },
-      url: "/manifest.js",
-      version: "1",
-      routes: Object.fromEntries(
-        entries.map(([id, [path, parentId, module]]) => [
-          id,
-          {
-            id,
-            path,
-            parentId,
-            module: `/${id}.js`,
-            hasLoader: "loader" in module,
-            hasAction: "action" in module,
-            hasErrorBoundary: "ErrorBoundary" in module,
-          },
-        ]),
-      ),
-    },
-    publicPath: "/",
-    assetsBuildDirectory: "build/client",
-    future: { v3_lazyRouteDiscovery: true },
-    isSpaMode: false,
-  } as unknown as ServerBuild;
-}
+const build = () => routesBuild(modules);
 
 const handler = createRequestHandler(build());
 

@@ -6,18 +6,14 @@
  * The pages are rendered as the app renders them: the app's own server build, made by Vite with
  * the Remix plugin from vite.config.ts (as server.ts does in development), and its entry.server.
  */
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { createRequestHandler, type ServerBuild } from "@remix-run/node";
 import fc from "fast-check";
 import { createElement as h, Fragment } from "react";
-import { createServer, type ViteDevServer } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { appBuild } from "./support/builds";
 import { makeCommunity, makeOrganisation, makeProject } from "./support/factories";
 
-const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "liuhe-vite-"));
-let vite: ViteDevServer;
+let closeBuild: () => Promise<void>;
 let build: ServerBuild;
 let community: number;
 
@@ -33,25 +29,11 @@ beforeAll(async () => {
       name: `颐养之家为老服务中心${"分".repeat(i)}`,
     });
   }
-  // vite.config.ts leaves the Remix plugin out under Vitest; this server is the app's own build.
-  const vitest = process.env.VITEST;
-  delete process.env.VITEST;
-  try {
-    vite = await createServer({
-      // Vite's caches in a folder of this test's own, not in node_modules (shared).
-      cacheDir,
-      logLevel: "error",
-      server: { middlewareMode: true, hmr: false, watch: null },
-    });
-  } finally {
-    process.env.VITEST = vitest;
-  }
-  build = (await vite.ssrLoadModule("virtual:remix/server-build")) as ServerBuild;
+  ({ build, close: closeBuild } = await appBuild());
 }, 120_000);
 
 afterAll(async () => {
-  await vite?.close();
-  fs.rmSync(cacheDir, { recursive: true, force: true });
+  await closeBuild?.();
 });
 
 async function bytesOf(res: Response): Promise<Buffer> {

@@ -6,12 +6,9 @@
  * The pages are rendered whole, as the app renders them: the app's own server build (Vite with the
  * Remix plugin, as tests/page-bytes.test.ts does) and its entry.server.
  */
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { createRequestHandler, type ServerBuild } from "@remix-run/node";
-import { createServer, type ViteDevServer } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { appBuild } from "./support/builds";
 import { getDb } from "../db/client.server";
 import { deleteAccount } from "~/services/accounts/commands.server";
 import {
@@ -44,8 +41,7 @@ const NAME = "欧阳碧落";
 const LATER = "赵清泉"; // appointed to the committee, then deletes the account
 const NEWCOMER = "钱沐阳"; // verified by the committee, then deletes the account
 
-const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "liuhe-vite-"));
-let vite: ViteDevServer;
+let closeBuild: () => Promise<void>;
 let build: ServerBuild;
 let pages: string[];
 let committeeCookie: string;
@@ -127,23 +123,11 @@ beforeAll(async () => {
     `/polls/${pollId}`,
   ];
 
-  const vitest = process.env.VITEST;
-  delete process.env.VITEST;
-  try {
-    vite = await createServer({
-      cacheDir,
-      logLevel: "error",
-      server: { middlewareMode: true, hmr: false, watch: null },
-    });
-  } finally {
-    process.env.VITEST = vitest;
-  }
-  build = (await vite.ssrLoadModule("virtual:remix/server-build")) as ServerBuild;
+  ({ build, close: closeBuild } = await appBuild());
 }, 180_000);
 
 afterAll(async () => {
-  await vite?.close();
-  fs.rmSync(cacheDir, { recursive: true, force: true });
+  await closeBuild?.();
 });
 
 async function html(page: string, lng: string, mode: string): Promise<string> {

@@ -9,9 +9,10 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { createRequestHandler as expressHandler } from "@remix-run/express";
-import { createRequestHandler, type ServerBuild } from "@remix-run/node";
+import { createRequestHandler } from "@remix-run/node";
 import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { routesBuild } from "./support/builds";
 import * as entry from "~/entry.server";
 import * as root from "~/root";
 import * as splat from "~/routes/$";
@@ -24,43 +25,7 @@ const modules = {
   "routes/$": ["*", "root", splat],
 } as const;
 
-function build(): ServerBuild {
-  const entries = Object.entries(modules);
-  return {
-    mode: "production",
-    entry: { module: entry },
-    routes: Object.fromEntries(
-      entries.map(([id, [path, parentId, module]]) => [
-        id,
-        { id, path, parentId, index: id === "routes/_index" || undefined, module },
-      ]),
-    ),
-    assets: {
-      entry: { module: "/entry.js", imports: ["/chunk.js"] },
-      url: "/manifest.js",
-      version: "1",
-      routes: Object.fromEntries(
-        entries.map(([id, [path, parentId, module]]) => [
-          id,
-          {
-            id,
-            path,
-            parentId,
-            index: id === "routes/_index" || undefined,
-            module: `/${id}.js`,
-            hasLoader: "loader" in module,
-            hasAction: "action" in module,
-            hasErrorBoundary: "ErrorBoundary" in module,
-          },
-        ]),
-      ),
-    },
-    publicPath: "/",
-    assetsBuildDirectory: "build/client",
-    future: { v3_lazyRouteDiscovery: true },
-    isSpaMode: false,
-  } as unknown as ServerBuild;
-}
+const build = () => routesBuild(modules);
 
 const handler = createRequestHandler(build());
 
