@@ -501,6 +501,40 @@ export interface ParticipationsTable {
   confirmedAt: string | null;
   needsReview: Generated<number>;
   at: string;
+  /** 1: the window recorded that this resident voted on paper; their paper is in the box. */
+  boxed: Generated<number>;
+}
+
+/** The count of a poll's or round's paper box, after closing. */
+export interface PaperCountsTable {
+  id: Generated<number>;
+  pollId: number | null;
+  roundId: number | null;
+  spoiled: Generated<number>;
+  note: Generated<string>;
+  submittedBy: number | null;
+  submittedAt: string | null;
+  confirmedBy: number | null;
+  confirmedAt: string | null;
+  needsReview: Generated<number>;
+  createdAt: string;
+}
+
+/** A ballot from the box while the count is entered: no voter, no time. */
+export interface PaperCountBallotsTable {
+  id: Generated<number>;
+  countId: number;
+  choices: string;
+  enteredBy: number | null;
+}
+
+/** The latest released snapshot of a live poll's results. */
+export interface PollReleasesTable {
+  pollId: number;
+  ballots: number;
+  /** JSON object: option id → votes. */
+  results: string;
+  releasedAt: string;
 }
 
 export interface AssistedRegistrationsTable {
@@ -577,6 +611,9 @@ export interface Database {
   roundProjects: RoundProjectsTable;
   ballots: BallotsTable;
   participations: ParticipationsTable;
+  paperCounts: PaperCountsTable;
+  paperCountBallots: PaperCountBallotsTable;
+  pollReleases: PollReleasesTable;
   assistedRegistrations: AssistedRegistrationsTable;
   assistanceSittings: AssistanceSittingsTable;
   assistedActions: AssistedActionsTable;

@@ -10,7 +10,8 @@
  * `./seed-kit.ts`). The extra residents sign up, ask to join and are verified by the
  * committee; the round's projects are proposed, submitted, reviewed and accepted; the committee
  * creates each poll and round before it opens; residents and seat holders vote while it is open;
- * paper ballots are typed in by one committee member and confirmed by the other an hour later; a
+ * at the window a committee member records that a resident voted on paper; after closing one member
+ * enters the box's papers and the other confirms the count an hour later; a
  * closed round is counted by `tallyRound` ten minutes after closing. So the audit log, the
  * projects' histories and the search index are the ones the services write, and a step the rules
  * would refuse fails the seed. Ids follow the calendar too: the past meeting's poll, created
@@ -35,11 +36,12 @@ import {
   tallyRound,
 } from "../app/services/voting/commands.server";
 import {
-  confirmPaperBallot,
-  enterPaperBallot,
-  votePoll,
-  voteRound,
-} from "../app/services/voting/ballots.server";
+  addBoxBallot,
+  decideCount,
+  recordPaperVoter,
+  submitCount,
+} from "../app/services/voting/box.server";
+import { votePoll, voteRound } from "../app/services/voting/ballots.server";
 import {
   DAY,
   DEMO_PASSWORD,
@@ -655,7 +657,7 @@ const ORG_NAMES: Record<string, string> = {
 const deciderOf = (code: string, i: number) =>
   code === "dongpo" ? (i % 2 === 0 ? "committee" : "committee2") : `c-${code}`;
 
-/** 东坡路's committee: one types paper ballots in, the other confirms them. */
+/** 东坡路's committee: one records paper voters and counts the box, the other confirms the count. */
 const PAPER_CLERK = "committee";
 const PAPER_CHECKER = "committee2";
 
@@ -789,6 +791,7 @@ export async function seedVoting(db: DB, base = Date.now()): Promise<void> {
       poll.set({ id, options: options.map((o) => o.id) });
     });
     const when = spread(opensMs, closesMs, p.ballots.length);
+    const box: Array<() => number[]> = [];
     for (const [k, [voter, positions, channel]] of p.ballots.entries()) {
       const choice = () => positions.map((i) => poll.get().options[i]!);
       const what = `poll ${p.question}: ${voter} votes`;
@@ -798,23 +801,47 @@ export async function seedVoting(db: DB, base = Date.now()): Promise<void> {
         });
         continue;
       }
-      const entry = made<number>(`${what} on paper`);
+      // At the window only the participation is recorded; the paper goes into the box.
       timeline.add(when(k), `${what} on paper`, async (now) => {
-        const { participationId } = await kit.run(enterPaperBallot, PAPER_CLERK, now, {
+        await kit.run(recordPaperVoter, PAPER_CLERK, now, {
           kind: "poll",
           id: poll.get().id,
           voter: await kit.userId(voter),
-          choice: choice(),
-        });
-        entry.set(participationId);
-      });
-      timeline.add(new Date(when(k).getTime() + HOUR), `${what}: confirmed`, async (now) => {
-        await kit.run(confirmPaperBallot, PAPER_CHECKER, now, {
-          participationId: entry.get(),
-          kind: "poll",
-          id: poll.get().id,
         });
       });
+      box.push(choice);
+    }
+    // After closing, the box is opened: one member enters its papers, the other confirms.
+    if (box.length > 0 && closesMs + 3 * HOUR < base) {
+      timeline.add(
+        new Date(closesMs + HOUR),
+        `poll ${p.question}: paper box counted`,
+        async (now) => {
+          for (const choice of box) {
+            await kit.run(addBoxBallot, PAPER_CLERK, now, {
+              kind: "poll",
+              id: poll.get().id,
+              choice: choice(),
+            });
+          }
+          await kit.run(submitCount, PAPER_CLERK, now, {
+            kind: "poll",
+            id: poll.get().id,
+            note: "",
+          });
+        },
+      );
+      timeline.add(
+        new Date(closesMs + 2 * HOUR),
+        `poll ${p.question}: count confirmed`,
+        async (now) => {
+          await kit.run(decideCount, PAPER_CHECKER, now, {
+            kind: "poll",
+            id: poll.get().id,
+            decision: "confirm",
+          });
+        },
+      );
     }
   }
 

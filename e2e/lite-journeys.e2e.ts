@@ -11,7 +11,7 @@
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { baseURL, DEMO_PASSWORD, launch, newContext, signIn } from "./support/browser";
-import { seededCommunity, seededVotes, type SeededCommunity } from "./support/seeded";
+import { closePollNow, seededCommunity, seededVotes, type SeededCommunity } from "./support/seeded";
 
 type Lng = "zh-CN" | "en";
 
@@ -565,7 +565,7 @@ describe("长辈版 without JavaScript", () => {
     await closeAll(committee, proposer, neighbour);
   });
 
-  it("a paper ballot at the service window: a new poll, an entry refused then made, confirmed (zh-CN)", async () => {
+  it("a paper vote at the service window: a new poll, a record refused then made, the box counted and confirmed (zh-CN)", async () => {
     const committee = await signedIn("zh-CN", "committee");
     const voter = await freshResident("zh-CN", "paper", committee);
     const s = stamp();
@@ -588,36 +588,51 @@ describe("长辈版 without JavaScript", () => {
     expect(poll).toMatch(/^\/polls\/\d+$/);
     expect(await c.locator("h1").innerText()).toBe(question);
 
-    // The paper desk: no choice ticked is refused with the resident kept; then entered.
-    const desk = c.getByRole("region", { name: "录入纸质选票" });
+    // The window's desk: no resident picked is refused; then the paper vote is recorded, with no
+    // choice anywhere on the desk.
+    const desk = c.getByRole("region", { name: "登记纸质投票" });
+    expect(await desk.getByLabel("石质长椅").count()).toBe(0);
+    expect(await submit(committee, desk.getByRole("button", { name: "登记已投纸质票" }))).toBe(400);
+    expect(await desk.innerText()).toContain("请选择居民。");
     await desk.getByLabel("居民", { exact: true }).selectOption({ label: voter.name });
-    expect(await submit(committee, desk.getByRole("button", { name: "录入纸质选票" }))).toBe(400);
-    expect(await desk.innerText()).toContain("请选择一项。");
-    const picked = await desk.getByLabel("居民", { exact: true }).inputValue();
-    expect(await desk.locator(`option[value="${picked}"]`).innerText()).toBe(voter.name);
-    await desk.getByLabel("石质长椅").check();
-    expect(await submit(committee, desk.getByRole("button", { name: "录入纸质选票" }))).toBe(200);
-    expect(await c.locator(".notice").innerText()).toMatch(
-      /^纸质选票已录入。请把回执码 [0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4} 交给居民。$/,
+    expect(await submit(committee, desk.getByRole("button", { name: "登记已投纸质票" }))).toBe(200);
+    expect(await c.locator(".notice").innerText()).toBe(
+      "已登记。请把该居民折好的选票原样投入票箱。",
     );
-    const entries = c.getByRole("region", { name: "纸质选票", exact: true });
-    const row = entries.locator("li", { hasText: voter.name });
-    expect(await row.innerText()).toContain(`${names.committee} 录入`);
-    expect(await row.innerText()).toContain("等待另一位居委会成员核对");
-    expect(await c.getByRole("button", { name: `核对 ${voter.name} 的选票` }).count()).toBe(0);
-
-    // A second committee member confirms it.
-    const second = await signedIn("zh-CN", "committee2");
-    await open(second, poll);
-    const confirm = second.page.getByRole("button", { name: `核对 ${voter.name} 的选票` });
-    expect(await submit(second, confirm)).toBe(200);
-    expect(await second.page.locator(".notice").innerText()).toBe("已核对。");
-    expect(await confirm.count()).toBe(0);
+    const register = c.getByRole("region", { name: "已投纸质票的居民" });
+    expect(await register.locator("li", { hasText: voter.name }).innerText()).toContain(
+      `${names.committee} 登记`,
+    );
 
     // The resident has voted: the page says so and offers no ballot.
     await open(voter, poll);
     expect(await main(voter)).toContain("您已投票，谢谢。");
     expect(await button(voter, "投票").count()).toBe(0);
+
+    // After closing, the box is counted: the paper entered, the count submitted.
+    await closePollNow(Number(poll.split("/").pop()));
+    await open(committee, poll);
+    const box = c.getByRole("region", { name: "开箱计票" });
+    expect(await submit(committee, box.getByRole("button", { name: "录入这张选票" }))).toBe(400);
+    expect(await box.innerText()).toContain("请选择一项。");
+    await box.getByLabel("石质长椅").check();
+    expect(await submit(committee, box.getByRole("button", { name: "录入这张选票" }))).toBe(200);
+    expect(await c.locator(".notice").innerText()).toBe("已录入。");
+    expect(await box.innerText()).toContain("第 1 张：石质长椅");
+    const send = box.getByRole("button", { name: "提交计票结果，请另一位成员核对" });
+    expect(await submit(committee, send)).toBe(200);
+    expect(await c.getByRole("button", { name: "确认计票结果" }).count()).toBe(0);
+
+    // A second committee member confirms it: the results are final and published.
+    const second = await signedIn("zh-CN", "committee2");
+    await open(second, poll);
+    const confirm = second.page.getByRole("button", { name: "确认计票结果" });
+    expect(await submit(second, confirm)).toBe(200);
+    expect(await second.page.locator(".notice").innerText()).toBe(
+      "计票结果已确认：纸质选票已计入并公布。",
+    );
+    expect(await confirm.count()).toBe(0);
+    expect(await main(second)).toContain("其中纸质 1 张");
     await closeAll(committee, voter, second);
   });
 });

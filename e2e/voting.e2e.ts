@@ -3,8 +3,9 @@
  * 1. standard mode with JavaScript (zh-CN): a resident votes in a poll and keeps the receipt, cannot
  *    vote twice, votes in a budget round after two refused ballots, and finds a seeded ballot in a
  *    closed poll's published list;
- * 2. a committee member enters a paper ballot for a resident, a second member confirms it, and the
- *    resident can then vote neither on the page nor by posting directly;
+ * 2. a committee member records at the window that a resident voted on paper (the resident can then
+ *    vote neither on the page nor by posting directly); after closing the box is counted, the
+ *    paper entered anonymously, and a second member confirms the count;
  * 3. 长辈版 with JavaScript off (en): a resident votes in an approval poll after a refused ballot.
  */
 import type { Browser } from "playwright-core";
@@ -139,7 +140,7 @@ describe("polls and budget rounds", () => {
     await ctx.close();
   });
 
-  it("a paper ballot is entered, confirmed by a second member, and the resident cannot vote again", async () => {
+  it("a paper vote is recorded at the window, the box counted after closing and confirmed by a second member", async () => {
     const ctx = await newContext(browser, { lng: "zh-CN", mode: "full", js: true });
     const page = await ctx.newPage();
     const drying = seeded.polls.drying!;
@@ -152,48 +153,58 @@ describe("polls and budget rounds", () => {
     await page.goto(`/polls/${drying.id}`);
     await page.locator("h1", { hasText: "是否同意在3幢北侧加装晾衣架？" }).waitFor();
     expect(await mainText(page)).toContain("选票 3 张");
-    const entry = page.getByRole("region", { name: "录入纸质选票" });
-    await entry.getByLabel("居民").selectOption({ label: laozhang });
-    await entry.getByLabel("赞成").check();
-    await post(page, entry.getByRole("button", { name: "录入纸质选票" }));
-    const notice = page.locator(".notice", { hasText: "纸质选票已录入" });
-    await notice.waitFor();
-    expect(await notice.innerText()).toMatch(
-      /请把回执码 [0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4} 交给居民/,
-    );
-    await expect.poll(() => mainText(page)).toContain("其中纸质 1 张");
-    const list = page.getByRole("region", { name: "纸质选票", exact: true });
-    const row = list.locator("li", { hasText: laozhang });
-    await expect.poll(() => row.innerText()).toContain(`${committee} 录入`);
-    expect(await row.innerText()).toContain("等待另一位居委会成员核对");
-    // Whoever entered it cannot confirm it.
-    const confirm = page.getByRole("button", { name: `核对 ${laozhang} 的选票` });
-    expect(await confirm.count()).toBe(0);
-    // And the resident is no longer offered for another paper ballot.
-    expect(await entry.getByLabel("居民").locator("option", { hasText: laozhang }).count()).toBe(0);
+    // At the window: only that laozhang voted; the desk has no choice to tick.
+    const desk = page.getByRole("region", { name: "登记纸质投票" });
+    expect(await desk.getByLabel("赞成").count()).toBe(0);
+    await desk.getByLabel("居民").selectOption({ label: laozhang });
+    await post(page, desk.getByRole("button", { name: "登记已投纸质票" }));
+    await page.locator(".notice", { hasText: "已登记" }).waitFor();
+    await expect.poll(() => mainText(page)).toContain("已有 1 位居民投纸质票");
+    expect(await mainText(page)).toContain("选票 3 张");
+    const register = page.getByRole("region", { name: "已投纸质票的居民" });
+    await expect.poll(() => register.innerText()).toContain(`${committee} 登记`);
+    expect(await register.innerText()).toContain(laozhang);
+    expect(await desk.getByLabel("居民").locator("option", { hasText: laozhang }).count()).toBe(0);
     await signOut(page);
 
-    await signIn(page, "committee2");
-    await page.goto(`/polls/${drying.id}`);
-    await post(page, confirm);
-    await page.locator(".notice", { hasText: "已核对" }).waitFor();
-    await expect.poll(() => row.innerText()).toContain(`${committee2} 核对`);
-    expect(await confirm.count()).toBe(0);
-    await signOut(page);
-
-    // The resident has voted on paper: the page says so, and a forged post is refused.
+    // laozhang has voted on paper: the page says so, and a forged post is refused.
     await signIn(page, "laozhang");
     await page.goto(`/polls/${drying.id}`);
     await expect.poll(() => mainText(page)).toContain("您已投票");
     expect(await page.locator("input[name=intent][value=vote]").count()).toBe(0);
-    expect(await page.getByRole("button", { name: "投票", exact: true }).count()).toBe(0);
     const forged = await page.request.post(`/polls/${drying.id}?index`, {
       form: { intent: "vote", choice: String(yes.id) },
       headers: { Origin: baseURL() },
     });
     expect(forged.status()).toBe(409);
+    await signOut(page);
+
+    // After closing the box is opened: the paper entered anonymously, the count submitted.
+    await closePollNow(drying.id);
+    await signIn(page, "committee");
     await page.goto(`/polls/${drying.id}`);
+    await expect.poll(() => mainText(page)).toContain("纸质票箱（1 张）正在清点");
+    expect(await page.getByRole("link", { name: "下载 CSV" }).count()).toBe(0);
+    const box = page.getByRole("region", { name: "开箱计票" });
+    await box.getByLabel("赞成").check();
+    await post(page, box.getByRole("button", { name: "录入这张选票" }));
+    await page.locator(".notice", { hasText: "已录入" }).waitFor();
+    await expect.poll(() => box.innerText()).toContain("第 1 张：赞成");
+    await post(page, box.getByRole("button", { name: "提交计票结果，请另一位成员核对" }));
+    await page.locator(".notice", { hasText: "计票结果已提交" }).waitFor();
+    // Whoever submitted it cannot confirm it.
+    expect(await page.getByRole("button", { name: "确认计票结果" }).count()).toBe(0);
+    await signOut(page);
+
+    await signIn(page, "committee2");
+    await page.goto(`/polls/${drying.id}`);
+    await post(page, page.getByRole("button", { name: "确认计票结果" }));
+    await page.locator(".notice", { hasText: "计票结果已确认" }).waitFor();
     await expect.poll(() => mainText(page)).toContain("选票 4 张");
+    const text = await mainText(page);
+    expect(text).toContain("其中纸质 1 张");
+    expect(text).toContain(`${committee} 提交，${committee2} 确认`);
+    expect(await page.getByRole("link", { name: "下载 CSV" }).count()).toBe(1);
     await ctx.close();
   });
 

@@ -22,7 +22,12 @@ import { proposeProject, takeStep } from "~/services/projects/commands.server";
 import { addComment } from "~/services/projects/participation.server";
 import { postMessage, raiseHand } from "~/services/room/commands.server";
 import { run } from "~/services/runner/command.server";
-import { confirmPaperBallot, enterPaperBallot } from "~/services/voting/ballots.server";
+import {
+  addBoxBallot,
+  decideCount,
+  recordPaperVoter,
+  submitCount,
+} from "~/services/voting/box.server";
 import { createPoll } from "~/services/voting/commands.server";
 import {
   actorFor,
@@ -34,6 +39,7 @@ import {
   makeUser,
   pollInput,
   projectInput,
+  setVoteWindow,
   TEST_PASSWORD,
 } from "./support/factories";
 
@@ -82,7 +88,8 @@ beforeAll(async () => {
   const membershipId = await run(requestMembership, newcomer, { communityId: community });
   await run(decideMembership, committee, { membershipId, decision: "verify", reason: "" });
 
-  // A paper ballot handed in by the person, entered by the committee, checked by the new member.
+  // A paper vote by the person, recorded at the window; after closing the box is counted by the
+  // committee and the count confirmed by the new member.
   const pollId = await run(createPoll, committee, {
     ...pollInput(),
     communityId: community,
@@ -94,18 +101,15 @@ beforeAll(async () => {
     .where("pollId", "=", pollId)
     .orderBy("id")
     .executeTakeFirstOrThrow();
-  await run(enterPaperBallot, committee, {
+  await run(recordPaperVoter, committee, { kind: "poll", id: pollId, voter: person.userId! });
+  await setVoteWindow("poll", pollId, -2 * 3_600_000, -3_600_000);
+  await run(addBoxBallot, committee, { kind: "poll", id: pollId, choice: [option.id] });
+  await run(submitCount, committee, { kind: "poll", id: pollId, note: "" });
+  await run(decideCount, await actorFor(laterId), {
     kind: "poll",
     id: pollId,
-    voter: person.userId!,
-    choice: [option.id],
+    decision: "confirm",
   });
-  const entry = await getDb()
-    .selectFrom("participations")
-    .select("id")
-    .where("pollId", "=", pollId)
-    .executeTakeFirstOrThrow();
-  await run(confirmPaperBallot, await actorFor(laterId), { participationId: entry.id });
 
   for (const who of [person, await actorFor(laterId), newcomer]) {
     await run(deleteAccount, who, { password: TEST_PASSWORD });
@@ -167,13 +171,13 @@ describe("after an account is deleted", () => {
       expect(shown[project!]).toBeGreaterThanOrEqual(3);
       // The audit page keeps the actions (appointment, council seat, verification) without names.
       expect(shown[`/communities/${community}/audit`]).toBeGreaterThanOrEqual(3);
-      // The committee's list of paper ballots: handed in by a former resident, confirmed by one.
+      // The register of paper voters names a former resident, and the count was confirmed by one.
       const poll = pages[pages.length - 1]!;
       expect(shown[poll]).toBeGreaterThanOrEqual(2);
       const paper = await html(poll, lng, mode);
       // Confirmed (by someone whose account is gone since), so not offered for confirming again.
-      expect(paper).toContain(lng === "en" ? "confirmed by former resident" : "前居民 核对");
-      expect(paper).not.toContain(lng === "en" ? "Confirm the entry for" : "核对 前居民 的选票");
+      expect(paper).toContain(lng === "en" ? "confirmed by former resident" : "前居民 确认");
+      expect(paper).not.toContain(lng === "en" ? "Confirm the count" : "确认计票结果");
     },
   );
 });

@@ -181,11 +181,8 @@ describe("voting on the poll page", () => {
       phase: "open",
       ballots: 1,
       viewer: { voted: true, canVote: false },
-      results: [
-        { optionId: Number(options[0]), votes: 0 },
-        { optionId: Number(options[1]), votes: 1 },
-        { optionId: Number(options[2]), votes: 0 },
-      ],
+      // Live results move in steps of several ballots: one ballot is never shown arriving.
+      results: null,
     });
     // A second vote is refused on the form, with the choice kept.
     const again = await refusedForm(() =>
@@ -334,67 +331,68 @@ describe("checking a receipt", () => {
 });
 
 describe("paper ballots on the poll page", () => {
-  it("refuses a paper ballot without a voter with 400 pickVoter", async () => {
-    const { id, options } = await newPoll();
+  it("refuses to record a paper voter without a voter with 400 pickVoter", async () => {
+    const { id } = await newPoll();
     for (const voter of [undefined, "", "abc", "0"]) {
-      const fields: Fields = { intent: "paper", choice: options[0]! };
+      const fields: Fields = { intent: "paper" };
       if (voter !== undefined) fields.voter = voter;
       const r = await refusedForm(() => pollAct(id, fields, committee));
       expect([voter, r.status, r.errors]).toEqual([voter, 400, { voter: "vote:errors.pickVoter" }]);
     }
   });
 
-  it("enters a paper ballot for a resident, confirmed by a second committee member", async () => {
+  it("records a paper voter at the window, then counts the box after closing", async () => {
     const { id, options } = await newPoll();
     const voter = String(residentIds[6]);
-    const resident = await refusedForm(() =>
-      pollAct(id, { intent: "paper", voter, choice: options[0]! }, rc(7)),
-    );
+    const resident = await refusedForm(() => pollAct(id, { intent: "paper", voter }, rc(7)));
     expect([resident.status, resident.errors]).toEqual([403, { _form: "errors.forbidden" }]);
 
-    const res = await pollAct(id, { intent: "paper", voter, choice: options[0]! }, committee);
+    const res = await pollAct(id, { intent: "paper", voter }, committee);
     expect(res.status).toBe(200);
-    expect(await body(res)).toEqual({
-      receipt: expect.stringMatching(RECEIPT) as unknown,
-      paper: true,
-    });
-
-    const twice = await refusedForm(() =>
-      pollAct(id, { intent: "paper", voter, choice: options[1]! }, committee2),
-    );
-    expect([twice.status, twice.errors]).toEqual([409, { _form: "vote:errors.residentVoted" }]);
+    expect(await body(res)).toEqual({ paper: "recorded" });
+    const twice = await refusedForm(() => pollAct(id, { intent: "paper", voter }, committee2));
+    expect([twice.status, twice.errors]).toEqual([409, { voter: "vote:errors.residentVoted" }]);
     const online = await refusedForm(() =>
       pollAct(id, { intent: "vote", choice: options[1]! }, rc(6)),
     );
     expect([online.status, online.errors]).toEqual([409, { _form: "vote:errors.alreadyVoted" }]);
-
-    const page = await body<{ paper: Array<{ id: number; enteredBy: number }> }>(
-      await run(pollLoader, get(`/polls/${id}`, committee2), { id: String(id) }),
+    // The box stays shut while voting runs.
+    const early = await refusedForm(() =>
+      pollAct(id, { intent: "box", choice: options[0]! }, committee),
     );
-    expect(page.paper).toHaveLength(1);
-    const participationId = String(page.paper[0]!.id);
+    expect([early.status, early.errors]).toEqual([409, { _form: "vote:errors.countAfterClose" }]);
 
+    await setVoteWindow("poll", id, -2 * HOUR, -HOUR);
+    const forged = await refusedForm(() =>
+      pollAct(id, { intent: "box", choice: "abc" }, committee),
+    );
+    expect([forged.status, forged.errors]).toEqual([400, { choice: "errors.invalidType" }]);
+    const entered = await pollAct(id, { intent: "box", choice: options[0]! }, committee);
+    expect(await body(entered)).toEqual({ box: "added" });
+    const badDecision = await refusedForm(() =>
+      pollAct(id, { intent: "decideCount", decision: "maybe" }, committee2),
+    );
+    expect([badDecision.status, badDecision.errors]).toEqual([400, { _form: "errors.badForm" }]);
+    expect(await body(await pollAct(id, { intent: "submitCount" }, committee))).toEqual({
+      box: "submitted",
+    });
     const own = await refusedForm(() =>
-      pollAct(id, { intent: "confirm", participationId }, committee),
+      pollAct(id, { intent: "decideCount", decision: "confirm" }, committee),
     );
-    expect([own.status, own.errors]).toEqual([409, { _form: "vote:errors.confirmOwnEntry" }]);
-    const bad = await refusedForm(() =>
-      pollAct(id, { intent: "confirm", participationId: "x" }, committee2),
+    expect([own.status, own.errors]).toEqual([409, { _form: "vote:errors.confirmOwnCount" }]);
+    const ok = await pollAct(id, { intent: "decideCount", decision: "confirm" }, committee2);
+    expect(await body(ok)).toEqual({ box: "confirmed" });
+    const page = await body<{ results: Array<{ votes: number }>; final: boolean }>(
+      await run(pollLoader, get(`/polls/${id}`), { id: String(id) }),
     );
-    expect([bad.status, bad.errors]).toEqual([400, { _form: "errors.badForm" }]);
-    const ok = await pollAct(id, { intent: "confirm", participationId }, committee2);
-    expect(ok.status).toBe(200);
-    expect(await body(ok)).toEqual({ confirmed: true });
-    const again = await refusedForm(() =>
-      pollAct(id, { intent: "confirm", participationId }, committee2),
-    );
-    expect([again.status, again.errors]).toEqual([409, { _form: "vote:errors.alreadyConfirmed" }]);
+    expect(page.final).toBe(true);
+    expect(page.results.map((r) => r.votes)).toEqual([1, 0, 0]);
   });
 
-  it("refuses a paper ballot for someone who may not vote here", async () => {
-    const { id, options } = await newPoll();
+  it("refuses to record someone who may not vote here", async () => {
+    const { id } = await newPoll();
     const r = await refusedForm(() =>
-      pollAct(id, { intent: "paper", voter: String(committee2Id), choice: options[0]! }, committee),
+      pollAct(id, { intent: "paper", voter: String(committee2Id) }, committee),
     );
     expect([r.status, r.errors]).toEqual([403, { voter: "vote:errors.voterNotEligible" }]);
   });
@@ -491,9 +489,7 @@ describe("voting on the budget-round page", () => {
       await run(roundLoader, get(`/budgets/${id}`, rc(8)), { id: String(id) }),
     );
     expect(page).toMatchObject({ ballots: 1, viewer: { voted: true } });
-    const paper = await refusedForm(() =>
-      roundAct(id, { intent: "paper", choice: String(a) }, committee),
-    );
+    const paper = await refusedForm(() => roundAct(id, { intent: "paper" }, committee));
     expect([paper.status, paper.errors]).toEqual([400, { voter: "vote:errors.pickVoter" }]);
   });
 });

@@ -12,16 +12,25 @@ import { DomainError } from "~/domain/errors";
 import { ANONYMOUS, type Actor } from "~/domain/permissions/policy";
 import { runTally } from "~/domain/voting/outcome";
 import { parsePabulib } from "~/domain/voting/pabulib";
-import { countPoll } from "~/domain/voting/rules";
+import {
+  countPoll,
+  releaseDue,
+  RELEASE_STEP_BALLOTS,
+  RELEASE_STEP_MINUTES,
+} from "~/domain/voting/rules";
 import { roundSchema } from "~/domain/voting/schemas";
 import { onEvent, type DomainEvent } from "~/services/events.server";
 import { run } from "~/services/runner/command.server";
+import { votePoll, voteRound } from "~/services/voting/ballots.server";
 import {
-  confirmPaperBallot,
-  enterPaperBallot,
-  votePoll,
-  voteRound,
-} from "~/services/voting/ballots.server";
+  addBoxBallot,
+  decideCount,
+  markSpoiled,
+  recordPaperVoter,
+  removeBoxBallot,
+  submitCount,
+} from "~/services/voting/box.server";
+import { JOBS } from "~/services/jobs.server";
 import { createPoll, createRound } from "~/services/voting/commands.server";
 import {
   ballotsCsv,
@@ -31,6 +40,7 @@ import {
   roundPabulib,
 } from "~/services/voting/published.server";
 import { ensureTallied, pollPage, roundPage } from "~/services/voting/queries.server";
+import { pollVotes } from "~/services/voting/records.server";
 import {
   actorFor,
   columnNames,
@@ -137,6 +147,12 @@ async function resultsOf(pollId: number, actor: Actor = ANONYMOUS) {
   return page!.results?.map((r) => r.votes) ?? null;
 }
 
+/** Votes per option as the ballots stand: what the page shows once the count is final. */
+async function countedOf(pollId: number) {
+  const votes = await pollVotes(getDb(), pollId);
+  return (await optionsOf(pollId)).map((o) => votes.get(o.id) ?? 0);
+}
+
 const closePoll = (id: number) => setVoteWindow("poll", id, -2 * HOUR, -HOUR);
 const closeRound = (id: number) => setVoteWindow("round", id, -2 * HOUR, -HOUR);
 
@@ -187,7 +203,7 @@ async function auditOf(action: string, subjectType: string, subjectId: number) {
 // ---------------------------------------------------------------- polls
 
 describe("voting in a poll", () => {
-  it("single choice: one option per voter, counted live while open, with a receipt each", async () => {
+  it("single choice: one option per voter, counted, with a receipt each", async () => {
     const { id, options } = await newPoll();
     const [a, b] = options as [number, number];
     const receipts = [
@@ -197,7 +213,7 @@ describe("voting in a poll", () => {
     ];
     for (const x of receipts) expect(x).toMatch(RECEIPT);
     expect(new Set(receipts).size).toBe(3);
-    expect(await resultsOf(id)).toEqual([2, 1, 0]);
+    expect(await countedOf(id)).toEqual([2, 1, 0]);
     const page = (await pollPage(r(0), id))!;
     expect(page.phase).toBe("open");
     expect(page.ballots).toBe(3);
@@ -231,7 +247,7 @@ describe("voting in a poll", () => {
       400,
       "vote:errors.tooManyChoices",
     );
-    expect(await resultsOf(id)).toEqual([1, 3, 0, 1]);
+    expect(await countedOf(id)).toEqual([1, 3, 0, 1]);
     expect((await ballotRows("poll", id)).map((x) => x.choices).sort()).toEqual([
       [a, b],
       [b],
@@ -252,7 +268,7 @@ describe("voting in a poll", () => {
       400,
       "vote:errors.tooManyChoices",
     );
-    expect(await resultsOf(id)).toEqual([2, 1, 1]);
+    expect(await countedOf(id)).toEqual([2, 1, 1]);
   });
 
   it("after-close results stay hidden from everyone, the committee included, until it closes", async () => {
@@ -308,7 +324,7 @@ describe("refused poll ballots write nothing", () => {
       409,
       "vote:errors.alreadyVoted",
     );
-    expect(await resultsOf(id)).toEqual([1, 0, 0]);
+    expect(await countedOf(id)).toEqual([1, 0, 0]);
   });
 
   it("refuses those who are not verified residents of the poll's community", async () => {
@@ -386,7 +402,7 @@ describe("seat-holder polls", () => {
       401,
       "errors.signInRequired",
     );
-    expect(await resultsOf(id)).toEqual([1, 1, 0]);
+    expect(await countedOf(id)).toEqual([1, 1, 0]);
     expect((await pollPage(r(6), id))!.viewer).toMatchObject({ eligible: false, canVote: false });
   });
 
@@ -396,22 +412,13 @@ describe("seat-holder polls", () => {
     await inviteSeat(meetingId, guest);
     const { id, options } = await newPoll({ electorate: "seatHolders" }, { meetingId });
     await expectRefusal(
-      () =>
-        run(enterPaperBallot, committee, {
-          kind: "poll",
-          id,
-          voter: r(7).userId!,
-          choice: [options[0]!],
-        }),
+      () => run(recordPaperVoter, committee, { kind: "poll", id, voter: r(7).userId! }),
       403,
       "vote:errors.voterNotEligible",
     );
-    await run(enterPaperBallot, committee, {
-      kind: "poll",
-      id,
-      voter: guest,
-      choice: [options[0]!],
-    });
+    await run(recordPaperVoter, committee, { kind: "poll", id, voter: guest });
+    await closePoll(id);
+    await countBox(id, [[options[0]!]]);
     expect(await resultsOf(id)).toEqual([1, 0, 0]);
   });
 
@@ -541,7 +548,7 @@ describe("racing ballots", () => {
     );
     expect([...counts.values()].reduce((s, n) => s + n, 0)).toBe(120);
     expect([...counts.values()]).toEqual([40, 40, 40]);
-    expect(await resultsOf(id)).toEqual([40, 40, 40]);
+    expect(await countedOf(id)).toEqual([40, 40, 40]);
   });
 });
 
@@ -925,27 +932,47 @@ describe("tallying a closed round", () => {
 
 // ---------------------------------------------------------------- paper ballots
 
-describe("paper ballots", () => {
-  it("mark the resident as having voted: their online ballot is then refused", async () => {
+/** The window records that `voter` put a paper into the box of a poll (or round). */
+const recordPaper = (by: Actor, id: number, voter: number, kind: "poll" | "round" = "poll") =>
+  run(recordPaperVoter, by, { kind, id, voter });
+
+/** After closing: the box's papers entered by `by`, the count submitted, confirmed by `checker`. */
+async function countBox(
+  id: number,
+  papers: number[][],
+  opts: { kind?: "poll" | "round"; spoiled?: number; by?: Actor; checker?: Actor } = {},
+) {
+  const kind = opts.kind ?? "poll";
+  const by = opts.by ?? committee;
+  for (const choice of papers) await run(addBoxBallot, by, { kind, id, choice });
+  for (let i = 0; i < (opts.spoiled ?? 0); i++) {
+    await run(markSpoiled, by, { kind, id, change: "add" });
+  }
+  await run(submitCount, by, { kind, id, note: "" });
+  await run(decideCount, opts.checker ?? committee2, { kind, id, decision: "confirm" });
+}
+
+async function countRow(kind: "poll" | "round", id: number) {
+  return getDb()
+    .selectFrom("paperCounts")
+    .selectAll()
+    .where(kind === "poll" ? "pollId" : "roundId", "=", id)
+    .executeTakeFirst();
+}
+
+describe("paper ballots at the window", () => {
+  it("record only that the resident voted: no ballot, no choice; online is then refused", async () => {
     const { id, options } = await newPoll();
-    const { receipt } = await run(enterPaperBallot, committee, {
-      kind: "poll",
-      id,
-      voter: r(0).userId!,
-      choice: [options[1]!],
-    });
-    expect(receipt).toMatch(RECEIPT);
+    await recordPaper(committee, id, r(0).userId!);
     const [part] = await participations("poll", id);
     expect(part).toMatchObject({
       userId: r(0).userId,
       channel: "paper",
+      boxed: 1,
       enteredBy: committee.userId,
-      confirmedBy: null,
-      needsReview: 0,
     });
-    expect(await ballotRows("poll", id)).toEqual([
-      { receipt, pollId: id, roundId: null, choices: [options[1]], channel: "paper" },
-    ]);
+    // Nothing of what the resident chose exists anywhere: their paper is in the box.
+    expect(await ballotRows("poll", id)).toEqual([]);
     await expectRefusal(
       () => run(votePoll, r(0), { id, choice: [options[0]!] }),
       409,
@@ -953,245 +980,326 @@ describe("paper ballots", () => {
     );
     const page = (await pollPage(r(0), id))!;
     expect(page.viewer.voted).toBe(true);
-    expect(page.paperBallots).toBe(1);
+    expect(page.box).toMatchObject({ expected: 1, entered: 0, settled: false });
+    // The register is the committee's; a resident sees only how many voted on paper.
+    expect(page.paper).toBeNull();
+    expect((await pollPage(committee, id))!.paper).toMatchObject([
+      { id: part!.id, recordedByName: expect.any(String) },
+    ]);
   });
 
-  it("refuse a paper ballot for a resident who voted online, or on paper already", async () => {
+  it("refuse a resident who voted online, or on paper already", async () => {
     const { id, options } = await newPoll();
     await run(votePoll, r(1), { id, choice: [options[0]!] });
     await expectRefusal(
-      () =>
-        run(enterPaperBallot, committee, {
-          kind: "poll",
-          id,
-          voter: r(1).userId!,
-          choice: [options[1]!],
-        }),
+      () => recordPaper(committee, id, r(1).userId!),
       409,
       "vote:errors.residentVoted",
     );
-    await run(enterPaperBallot, committee, {
-      kind: "poll",
-      id,
-      voter: r(2).userId!,
-      choice: [options[1]!],
-    });
+    await recordPaper(committee, id, r(2).userId!);
     await expectRefusal(
-      () =>
-        run(enterPaperBallot, committee2, {
-          kind: "poll",
-          id,
-          voter: r(2).userId!,
-          choice: [options[1]!],
-        }),
+      () => recordPaper(committee2, id, r(2).userId!),
       409,
       "vote:errors.residentVoted",
     );
   });
 
-  it("are only for voters who may vote, and only valid ballots", async () => {
-    const { id, options } = await newPoll();
+  it("are only for voters who may vote, while voting is open, by this community's committee", async () => {
+    const { id } = await newPoll();
     const ghost = 999_999;
     for (const voter of [pendingUser.userId!, residentThere.userId!, committee2.userId!, ghost]) {
       await expectRefusal(
-        () => run(enterPaperBallot, committee, { kind: "poll", id, voter, choice: [options[0]!] }),
+        () => recordPaper(committee, id, voter),
         403,
         "vote:errors.voterNotEligible",
       );
     }
+    await expectRefusal(() => recordPaper(r(5), id, r(4).userId!), 403, "errors.forbidden");
     await expectRefusal(
-      () =>
-        run(enterPaperBallot, committee, {
-          kind: "poll",
-          id,
-          voter: r(3).userId!,
-          choice: [options[0]!, options[1]!],
-        }),
-      400,
-      "vote:errors.tooManyChoices",
+      () => recordPaper(committeeThere, id, r(4).userId!),
+      403,
+      "errors.forbidden",
     );
     await expectRefusal(
-      () =>
-        run(enterPaperBallot, committee, {
-          kind: "poll",
-          id,
-          voter: r(3).userId!,
-          choice: [999_999],
-        }),
-      400,
-      "vote:errors.noSuchOption",
+      () => recordPaper(ANONYMOUS, id, r(4).userId!),
+      401,
+      "errors.signInRequired",
     );
     await closePoll(id);
-    await expectRefusal(
-      () =>
-        run(enterPaperBallot, committee, {
-          kind: "poll",
-          id,
-          voter: r(3).userId!,
-          choice: [options[0]!],
-        }),
-      409,
-      "vote:errors.closed",
-    );
+    await expectRefusal(() => recordPaper(committee, id, r(3).userId!), 409, "vote:errors.closed");
   });
 
-  it("are entered by the community's committee only", async () => {
-    const { id, options } = await newPoll();
-    const enter = (a: Actor) => () =>
-      run(enterPaperBallot, a, { kind: "poll", id, voter: r(4).userId!, choice: [options[0]!] });
-    await expectRefusal(enter(r(5)), 403, "errors.forbidden");
-    await expectRefusal(enter(committeeThere), 403, "errors.forbidden");
-    await expectRefusal(enter(ANONYMOUS), 401, "errors.signInRequired");
-  });
-
-  it("log who entered a ballot for whom, never what it chose", async () => {
-    const { id, options } = await newPoll();
-    await run(enterPaperBallot, committee, {
-      kind: "poll",
-      id,
-      voter: r(6).userId!,
-      choice: [options[2]!],
-    });
-    const [part] = await participations("poll", id);
-    const log = await auditOf("ballot.enterPaper", "poll", id);
-    expect(log).toEqual([
+  it("log who recorded whom, and nothing else", async () => {
+    const { id } = await newPoll();
+    const participationId = await recordPaper(committee, id, r(6).userId!);
+    expect(await auditOf("ballot.enterPaper", "poll", id)).toEqual([
       {
         actorId: committee.userId,
         areaId: here,
-        details: { voterId: r(6).userId, participationId: part!.id, needsReview: false },
+        details: { voterId: r(6).userId, participationId },
+      },
+    ]);
+  });
+});
+
+describe("the paper box, counted after closing", () => {
+  it("is counted anonymously, confirmed by a second member, and only then joins the results", async () => {
+    const { id, options } = await newPoll({ results: "afterClose" });
+    const [a, b] = options as [number, number];
+    await run(votePoll, r(0), { id, choice: [a] });
+    for (const i of [1, 2, 3]) await recordPaper(committee, id, r(i).userId!);
+    // The box is not opened while voting runs.
+    await expectRefusal(
+      () => run(addBoxBallot, committee, { kind: "poll", id, choice: [b] }),
+      409,
+      "vote:errors.countAfterClose",
+    );
+    await closePoll(id);
+    // Closed, the box not counted: no results, no published ballots.
+    expect(await resultsOf(id)).toBeNull();
+    await expectRefusal(() => publishedBallots("poll", id), 409, "vote:errors.countingPaper");
+
+    await run(addBoxBallot, committee, { kind: "poll", id, choice: [b] });
+    await run(addBoxBallot, committee2, { kind: "poll", id, choice: [a] });
+    await run(markSpoiled, committee, { kind: "poll", id, change: "add" });
+    // Three voters, three papers: a fourth is refused, of either kind.
+    await expectRefusal(
+      () => run(addBoxBallot, committee, { kind: "poll", id, choice: [b] }),
+      409,
+      "vote:errors.boxFull",
+    );
+    await expectRefusal(
+      () => run(markSpoiled, committee, { kind: "poll", id, change: "add" }),
+      409,
+      "vote:errors.boxFull",
+    );
+    // A ballot from the box is checked as a vote is.
+    await run(markSpoiled, committee, { kind: "poll", id, change: "remove" });
+    await expectRefusal(
+      () => run(addBoxBallot, committee, { kind: "poll", id, choice: [a, b] }),
+      400,
+      "vote:errors.tooManyChoices",
+    );
+    await run(markSpoiled, committee, { kind: "poll", id, change: "add" });
+    // The entries name nobody: no voter, no time.
+    const entries = await getDb().selectFrom("paperCountBallots").selectAll().execute();
+    for (const e of entries)
+      expect(Object.keys(e).sort()).toEqual(["choices", "countId", "enteredBy", "id"]);
+
+    await run(submitCount, committee, { kind: "poll", id, note: "" });
+    expect(await resultsOf(id)).toBeNull();
+    await expectRefusal(
+      () => run(decideCount, committee, { kind: "poll", id, decision: "confirm" }),
+      409,
+      "vote:errors.confirmOwnCount",
+    );
+    await expectRefusal(
+      () => run(decideCount, r(4), { kind: "poll", id, decision: "confirm" }),
+      403,
+      "errors.forbidden",
+    );
+    await expectRefusal(
+      () => run(decideCount, committeeThere, { kind: "poll", id, decision: "confirm" }),
+      403,
+      "errors.forbidden",
+    );
+    // Submitted: no more entries until it is sent back.
+    await expectRefusal(
+      () => run(markSpoiled, committee2, { kind: "poll", id, change: "remove" }),
+      409,
+      "vote:errors.countSubmitted",
+    );
+    await run(decideCount, committee2, { kind: "poll", id, decision: "confirm" });
+
+    expect(await resultsOf(id)).toEqual([2, 1, 0]);
+    const ballots = await ballotRows("poll", id);
+    expect(
+      ballots
+        .filter((x) => x.channel === "paper")
+        .map((x) => x.choices)
+        .sort(),
+    ).toEqual([[a], [b]]);
+    for (const x of ballots) expect(x.receipt).toMatch(RECEIPT);
+    expect(await getDb().selectFrom("paperCountBallots").selectAll().execute()).toEqual([]);
+    expect(await publishedBallots("poll", id)).toHaveLength(3);
+    const page = (await pollPage(ANONYMOUS, id))!;
+    expect(page.final).toBe(true);
+    expect(page.box).toMatchObject({ expected: 3, entered: 0, spoiled: 1, settled: true });
+    expect(page.paperBallots).toBe(2);
+    await expectRefusal(
+      () => run(decideCount, committee2, { kind: "poll", id, decision: "confirm" }),
+      409,
+      "vote:errors.countConfirmed",
+    );
+    await expectRefusal(
+      () => run(addBoxBallot, committee, { kind: "poll", id, choice: [a] }),
+      409,
+      "vote:errors.countConfirmed",
+    );
+    // The log says who counted what, never a ballot's choices.
+    const log = await auditOf("ballot.countPaper", "poll", id);
+    expect(log.map((e) => e.details.change)).toEqual([
+      "ballotEntered",
+      "ballotEntered",
+      "spoiledAdded",
+      "spoiledRemoved",
+      "spoiledAdded",
+      "countSubmitted",
+    ]);
+    expect(JSON.stringify(log)).not.toContain("choice");
+    expect(await auditOf("ballot.confirmPaper", "poll", id)).toEqual([
+      {
+        actorId: committee2.userId,
+        areaId: here,
+        details: { change: "countConfirmed", ballots: 2, spoiled: 1, needsReview: false },
       },
     ]);
   });
 
-  it("are flagged for review where the committee has one member, who cannot confirm them", async () => {
+  it("needs a reason when papers are missing; can be sent back and corrected", async () => {
+    const { id, options } = await newPoll();
+    for (const i of [1, 2]) await recordPaper(committee, id, r(i).userId!);
+    await closePoll(id);
+    const entry = await run(addBoxBallot, committee, { kind: "poll", id, choice: [options[0]!] });
+    await expectRefusal(
+      () => run(submitCount, committee, { kind: "poll", id, note: "  " }),
+      400,
+      "vote:errors.countShort",
+    );
+    await run(submitCount, committee, { kind: "poll", id, note: "一位居民把选票带走了" });
+    await run(decideCount, committee2, { kind: "poll", id, decision: "return" });
+    expect(await countRow("poll", id)).toMatchObject({ submittedAt: null, confirmedAt: null });
+    // Corrected: the entry was wrong.
+    await run(removeBoxBallot, committee, { kind: "poll", id, entry });
+    await expectRefusal(
+      () => run(removeBoxBallot, committee, { kind: "poll", id, entry }),
+      404,
+      "vote:errors.boxEntryNotFound",
+    );
+    await run(addBoxBallot, committee, { kind: "poll", id, choice: [options[1]!] });
+    await run(submitCount, committee, { kind: "poll", id, note: "一位居民把选票带走了" });
+    await run(decideCount, committee2, { kind: "poll", id, decision: "confirm" });
+    expect(await resultsOf(id)).toEqual([0, 1, 0]);
+    expect((await pollPage(ANONYMOUS, id))!.box.note).toBe("一位居民把选票带走了");
+  });
+
+  it("an entry of another poll's count is not found from this one", async () => {
+    const one = await newPoll();
+    const two = await newPoll();
+    await recordPaper(committee, one.id, r(1).userId!);
+    await recordPaper(committee, two.id, r(1).userId!);
+    await closePoll(one.id);
+    await closePoll(two.id);
+    const entry = await run(addBoxBallot, committee, {
+      kind: "poll",
+      id: one.id,
+      choice: [one.options[0]!],
+    });
+    await expectRefusal(
+      () => run(removeBoxBallot, committee, { kind: "poll", id: two.id, entry }),
+      404,
+      "vote:errors.boxEntryNotFound",
+    );
+  });
+
+  it("with no paper voter there is no box to count, and results are final at closing", async () => {
+    const { id, options } = await newPoll();
+    await run(votePoll, r(0), { id, choice: [options[0]!] });
+    await closePoll(id);
+    expect(await resultsOf(id)).toEqual([1, 0, 0]);
+    await expectRefusal(
+      () => run(addBoxBallot, committee, { kind: "poll", id, choice: [options[0]!] }),
+      409,
+      "vote:errors.noPaperVoters",
+    );
+  });
+
+  it("where the committee has one member, they confirm their own count, flagged for review", async () => {
     const { id, options } = await newPoll({}, { communityId: solo, by: soloCommittee });
-    await run(enterPaperBallot, soloCommittee, {
-      kind: "poll",
-      id,
-      voter: soloResident.userId!,
-      choice: [options[0]!],
-    });
-    const [part] = await participations("poll", id);
-    expect(part).toMatchObject({ needsReview: 1, enteredBy: soloCommittee.userId });
-    expect((await auditOf("ballot.enterPaper", "poll", id))[0]!.details.needsReview).toBe(true);
-    await expectRefusal(
-      () => run(confirmPaperBallot, soloCommittee, { participationId: part!.id }),
-      409,
-      "vote:errors.confirmOwnEntry",
-    );
-    // Another community's committee has no say here.
-    await expectRefusal(
-      () => run(confirmPaperBallot, committee, { participationId: part!.id }),
-      403,
-      "errors.forbidden",
-    );
+    await recordPaper(soloCommittee, id, soloResident.userId!);
+    await closePoll(id);
+    await countBox(id, [[options[0]!]], { by: soloCommittee, checker: soloCommittee });
+    expect(await countRow("poll", id)).toMatchObject({ needsReview: 1 });
+    expect((await pollPage(ANONYMOUS, id))!.box.needsReview).toBe(true);
+    expect(await resultsOf(id)).toEqual([1, 0, 0]);
   });
 
-  it("are confirmed by a second committee member, once", async () => {
-    const { id, options } = await newPoll();
-    await run(enterPaperBallot, committee, {
-      kind: "poll",
-      id,
-      voter: r(7).userId!,
-      choice: [options[0]!],
-    });
-    const [part] = await participations("poll", id);
-    await expectRefusal(
-      () => run(confirmPaperBallot, committee, { participationId: part!.id }),
-      409,
-      "vote:errors.confirmOwnEntry",
-    );
-    await expectRefusal(
-      () => run(confirmPaperBallot, r(0), { participationId: part!.id }),
-      403,
-      "errors.forbidden",
-    );
-    await expectRefusal(
-      () => run(confirmPaperBallot, committeeThere, { participationId: part!.id }),
-      403,
-      "errors.forbidden",
-    );
-    // Confirming from another poll's page (a forged participation id) finds nothing.
-    await expectRefusal(
-      () =>
-        run(confirmPaperBallot, committee2, {
-          participationId: part!.id,
-          kind: "poll",
-          id: id + 1000,
-        }),
-      404,
-      "vote:errors.paperNotFound",
-    );
-    await expectRefusal(
-      () => run(confirmPaperBallot, committee2, { participationId: part!.id, kind: "round", id }),
-      404,
-      "vote:errors.paperNotFound",
-    );
-
-    await run(confirmPaperBallot, committee2, { participationId: part!.id, kind: "poll", id });
-    const [after] = await participations("poll", id);
-    expect(after).toMatchObject({ confirmedBy: committee2.userId, needsReview: 0 });
-    expect(after!.confirmedAt).not.toBeNull();
-    expect(await auditOf("ballot.confirmPaper", "poll", id)).toEqual([
-      { actorId: committee2.userId, areaId: here, details: { participationId: part!.id } },
-    ]);
-    await expectRefusal(
-      () => run(confirmPaperBallot, committee2, { participationId: part!.id }),
-      409,
-      "vote:errors.alreadyConfirmed",
-    );
-    await expectRefusal(
-      () => run(confirmPaperBallot, committee, { participationId: part!.id }),
-      409,
-      "vote:errors.confirmOwnEntry",
-    );
-  });
-
-  it("cannot 'confirm' an online ballot or a participation that does not exist", async () => {
-    const { id, options } = await newPoll();
-    await run(votePoll, r(8), { id, choice: [options[0]!] });
-    const [online] = await participations("poll", id);
-    await expectRefusal(
-      () => run(confirmPaperBallot, committee2, { participationId: online!.id }),
-      404,
-      "vote:errors.paperNotFound",
-    );
-    await expectRefusal(
-      () => run(confirmPaperBallot, committee2, { participationId: 999_999 }),
-      404,
-      "vote:errors.paperNotFound",
-    );
-  });
-
-  it("work for budget rounds too, with the round's rules", async () => {
+  it("holds a budget round's count until the box is confirmed", async () => {
     const [x, y] = [
       await makeProject(here, { cost: 6000 }),
       await makeProject(here, { cost: 5000 }),
     ];
     const id = await run(createRound, committee, { ...roundInput([x, y]), communityId: here });
-    await expectRefusal(
-      () =>
-        run(enterPaperBallot, committee, {
-          kind: "round",
-          id,
-          voter: r(9).userId!,
-          choice: [x, y],
-        }),
-      400,
-      "vote:errors.overBudget",
-    );
-    await run(enterPaperBallot, committee, { kind: "round", id, voter: r(9).userId!, choice: [y] });
+    await run(voteRound, r(8), { id, choice: [x] });
+    await recordPaper(committee, id, r(9).userId!, "round");
     await expectRefusal(
       () => run(voteRound, r(9), { id, choice: [x] }),
       409,
       "vote:errors.alreadyVoted",
     );
-    const [part] = await participations("round", id);
-    await run(confirmPaperBallot, committee2, { participationId: part!.id });
-    expect(await auditOf("ballot.confirmPaper", "budgetRound", id)).toHaveLength(1);
-    expect((await roundPage(committee, id))!.paper).toMatchObject([
-      { id: part!.id, enteredBy: committee.userId, needsReview: 0 },
+    await closeRound(id);
+    await ensureTallied(id);
+    expect((await roundPage(ANONYMOUS, id))!.round.talliedAt).toBeNull();
+    await expectRefusal(
+      () => run(addBoxBallot, committee, { kind: "round", id, choice: [x, y] }),
+      400,
+      "vote:errors.overBudget",
+    );
+    await countBox(id, [[y]], { kind: "round" });
+    const page = (await roundPage(ANONYMOUS, id))!;
+    expect(page.round.talliedAt).not.toBeNull();
+    expect(page.projects.map((p) => [p.id, p.approvals])).toEqual([
+      [x, 1],
+      [y, 1],
     ]);
+  });
+});
+
+describe("live results", () => {
+  it("move in steps, so a committee watching the paper desk cannot see one ballot arrive", async () => {
+    const { id, options } = await newPoll({ results: "live" });
+    const [a, b] = options as [number, number];
+    const desk = async () => {
+      const page = (await pollPage(committee, id))!;
+      return { waiting: page.voters!.map((v) => v.id), results: page.results };
+    };
+    // Before the first step: no results at all, though ballots have come in.
+    await run(votePoll, r(0), { id, choice: [a] });
+    const before = await desk();
+    expect(before.results).toBeNull();
+    // The desk sees r(1) leave the list; the results do not move.
+    await run(votePoll, r(1), { id, choice: [b] });
+    const after = await desk();
+    expect(before.waiting).toContain(r(1).userId);
+    expect(after.waiting).not.toContain(r(1).userId);
+    expect(after.results).toBeNull();
+    // The tenth ballot releases the first step: ten ballots at once.
+    for (let i = 2; i < RELEASE_STEP_BALLOTS; i++) {
+      await run(votePoll, r(i), { id, choice: [a] });
+    }
+    expect(await resultsOf(id, committee)).toEqual([RELEASE_STEP_BALLOTS - 1, 1, 0]);
+    // The next ballots arrive at once, but the step waits for its minutes and its ballots.
+    await run(votePoll, r(10), { id, choice: [b] });
+    await run(votePoll, r(11), { id, choice: [b] });
+    expect(await resultsOf(id, committee)).toEqual([RELEASE_STEP_BALLOTS - 1, 1, 0]);
+    // Timed work releases nothing that is not due, however often it runs.
+    const later = new Date(Date.now() + RELEASE_STEP_MINUTES * 60_000);
+    await JOBS["results.release"]!.run(getDb(), later);
+    expect(await resultsOf(id, committee)).toEqual([RELEASE_STEP_BALLOTS - 1, 1, 0]);
+    // Once closed, the whole count.
+    await closePoll(id);
+    expect(await resultsOf(id)).toEqual([RELEASE_STEP_BALLOTS - 1, 3, 0]);
+  });
+
+  it("release a step that filled up too soon once its minutes have passed", () => {
+    const t0 = new Date("2026-12-01T10:00:00Z");
+    const at = (min: number) => new Date(t0.getTime() + min * 60_000);
+    const last = { ballots: 10, releasedAt: t0.toISOString() };
+    expect(releaseDue(null, RELEASE_STEP_BALLOTS - 1, t0)).toBe(false);
+    expect(releaseDue(null, RELEASE_STEP_BALLOTS, t0)).toBe(true);
+    expect(releaseDue(last, 10 + RELEASE_STEP_BALLOTS, at(RELEASE_STEP_MINUTES - 1))).toBe(false);
+    expect(releaseDue(last, 10 + RELEASE_STEP_BALLOTS - 1, at(60))).toBe(false);
+    expect(releaseDue(last, 10 + RELEASE_STEP_BALLOTS, at(RELEASE_STEP_MINUTES))).toBe(true);
   });
 });
 
@@ -1203,12 +1311,7 @@ describe("published ballots", () => {
     const [a, b, c] = options as [number, number, number];
     const mine = await run(votePoll, r(0), { id, choice: [a, c] });
     const second = await run(votePoll, r(1), { id, choice: [b] });
-    const { receipt: paper } = await run(enterPaperBallot, committee, {
-      kind: "poll",
-      id,
-      voter: r(2).userId!,
-      choice: [c],
-    });
+    await run(recordPaperVoter, committee, { kind: "poll", id, voter: r(2).userId! });
 
     for (const read of [
       () => publishedBallots("poll", id),
@@ -1220,7 +1323,9 @@ describe("published ballots", () => {
     }
 
     await closePoll(id);
+    await countBox(id, [[c]]);
     const published = await publishedBallots("poll", id);
+    const paper = published.find((x) => x.channel === "paper")!.receipt;
     expect(published).toEqual(
       [
         { receipt: mine, choices: [a, c], channel: "online" },

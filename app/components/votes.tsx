@@ -6,22 +6,32 @@
 import { useShownName } from "~/components/person";
 import { useState, type FormEvent, type ReactNode } from "react";
 import { Form, Link, useActionData } from "@remix-run/react";
-import { RECEIPT_TYPED_MAX, type Phase } from "~/domain/voting/rules";
+import { COUNT_NOTE_MAX, RECEIPT_TYPED_MAX, type Phase } from "~/domain/voting/rules";
 import type { VoteKind } from "~/domain/voting/schemas";
 import { areaName, formatDateTime, formatYuan } from "~/utils/format";
 import type { Refusal } from "~/utils/forms.server";
-import { ErrorSummary, Field, IntentForm, Notice, refusalFor, SelectField } from "./forms";
+import {
+  ErrorSummary,
+  Field,
+  IntentForm,
+  Notice,
+  refusalFor,
+  SelectField,
+  TextArea,
+} from "./forms";
 import { useLiveRevalidation } from "./live";
 import { ReadAloud } from "./read-aloud";
 import { useVoteLabels } from "./vote-labels";
 
 /** What the poll and round pages' action answers besides refusals. */
 export type VoteAnswer =
-  | { receipt: string; paper?: boolean }
+  | { receipt: string }
   | { found: { receipt: string; choices: number[]; channel: "online" | "paper" } | null }
-  | { confirmed: true };
+  | { paper: "recorded" }
+  | { box: "added" | "removed" | "submitted" | "confirmed" | "returned" }
+  | { box: "spoiled"; spoiled: number };
 
-type BallotForm = "vote" | "paper";
+type BallotForm = "vote" | "box";
 
 /** What the page's action answered: the answer, the refusal if it was one, and which form. */
 function useVoteAnswer() {
@@ -166,21 +176,16 @@ function PublishedBallots({
   );
 }
 
-/** The committee's view of paper ballots: who handed one in, who entered and who checked it. */
-function PaperEntries({
+/** The register of paper voters: who voted at the window, when, and who recorded it. */
+function PaperRegister({
   entries,
-  me,
 }: {
   entries: ReadonlyArray<{
     id: number;
     voterName: string;
-    enteredByName: string | null;
-    enteredBy: number | null;
-    confirmedByName: string | null;
-    needsReview: number;
+    recordedByName: string | null;
     at: string;
   }>;
-  me: number | null;
 }) {
   const { t, lng } = useVoteLabels();
   const shown = useShownName();
@@ -188,49 +193,30 @@ function PaperEntries({
   return (
     <ul className="plain">
       {entries.map((e) => (
-        <li key={e.id} className="row">
-          <span>
-            {shown(e.voterName)} · {formatDateTime(e.at, lng)} ·{" "}
-            {t("vote:paper.enteredBy", {
-              name: e.enteredByName === null ? "—" : shown(e.enteredByName),
-            })}
-            {/* An empty name is a confirmer whose account was deleted: still confirmed. */}
-            {e.confirmedByName !== null ? (
-              <> · {t("vote:paper.confirmedBy", { name: shown(e.confirmedByName) })}</>
-            ) : e.needsReview ? (
-              <> · {t("vote:paper.needsReview")}</>
-            ) : (
-              <> · {t("vote:paper.unconfirmed")}</>
-            )}
-          </span>
-          {e.confirmedByName === null && e.enteredBy !== me && (
-            <IntentForm intent="confirm" ids={{ participationId: e.id }} className="inline">
-              <button type="submit" className="small">
-                {t("vote:paper.confirm", { name: shown(e.voterName) })}
-              </button>
-            </IntentForm>
-          )}
+        <li key={e.id}>
+          {shown(e.voterName)} · {formatDateTime(e.at, lng)} ·{" "}
+          {t("vote:paper.recordedBy", {
+            name: e.recordedByName === null ? "—" : shown(e.recordedByName),
+          })}
         </li>
       ))}
     </ul>
   );
 }
 
-/** The committee's paper-ballot desk: enter one for a resident, and the entries to confirm. */
+/**
+ * The committee's service-window desk while voting is open: record that a resident put their
+ * paper into the box (never what it says), and the register of those who did.
+ */
 function PaperDesk({
   voters,
   entries,
-  me,
-  choices,
 }: {
   voters: ReadonlyArray<{ id: number; displayName: string }> | null;
-  entries: Parameters<typeof PaperEntries>[0]["entries"] | null;
-  me: number | null;
-  /** The ballot's own choice fields, as the vote form shows them. */
-  choices: ReactNode;
+  entries: Parameters<typeof PaperRegister>[0]["entries"] | null;
 }) {
   const { t } = useVoteLabels();
-  const { refused, intent } = useVoteAnswer();
+  const { refused } = useVoteAnswer();
   const paper = refusalFor(refused, "paper");
   return (
     <>
@@ -247,7 +233,6 @@ function PaperDesk({
               options={voters.map((v) => ({ value: String(v.id), label: v.displayName }))}
               refused={paper}
             />
-            {choices}
             <button type="submit">{t("vote:paper.submit")}</button>
           </IntentForm>
         </section>
@@ -255,12 +240,202 @@ function PaperDesk({
       {entries && (
         <section aria-labelledby="paper-list-title">
           <h2 id="paper-list-title">{t("vote:paper.listTitle")}</h2>
-          {intent === "confirm" && <ErrorSummary errors={refused?.errors} />}
-          <PaperEntries entries={entries} me={me} />
+          <PaperRegister entries={entries} />
         </section>
       )}
     </>
   );
+}
+
+/** The paper box as the page shows it (see `boxView` in the voting queries). */
+export interface BoxView {
+  expected: number;
+  entered: number;
+  spoiled: number;
+  settled: boolean;
+  note: string;
+  submittedByName: string | null;
+  submittedAt: string | null;
+  confirmedByName: string | null;
+  confirmedAt: string | null;
+  needsReview: boolean;
+  canConfirm: boolean;
+  entries: ReadonlyArray<{ id: number; choices: number[] }>;
+}
+
+/** The intents of the box count's forms: their refusals are shown in the count's section. */
+const BOX_INTENTS = ["box", "spoiled", "remove", "submitCount", "decideCount"];
+
+/**
+ * Where the paper box stands, for everyone: papers waiting while voting runs, being counted after
+ * it closes, or counted (by whom, with how many spoiled, and any note).
+ */
+function BoxSummary({ box, phase }: { box: BoxView; phase: Phase }) {
+  const { t } = useVoteLabels();
+  const shown = useShownName();
+  if (box.expected === 0) return null;
+  if (phase !== "closed")
+    return <p className="hint">{t("vote:box.waiting", { count: box.expected })}</p>;
+  if (!box.settled)
+    return <p className="notice">{t("vote:box.counting", { count: box.expected })}</p>;
+  return (
+    <p className="hint">
+      {t("vote:box.counted", {
+        expected: box.expected,
+        entered: box.entered,
+        spoiled: box.spoiled,
+      })}{" "}
+      {t("vote:box.countedBy", {
+        by: box.submittedByName === null ? "—" : shown(box.submittedByName),
+        checker: box.confirmedByName === null ? "—" : shown(box.confirmedByName),
+      })}
+      {box.needsReview && <> {t("vote:box.needsReview")}</>}
+      {box.note && <> {t("vote:box.noteShown", { note: box.note })}</>}
+    </p>
+  );
+}
+
+/**
+ * The committee's count of the paper box after closing: each paper entered as an anonymous ballot
+ * or counted spoiled, the entries so far (to correct a mistake), the count submitted, and a second
+ * member's confirmation or return.
+ */
+function BoxCount({
+  box,
+  choices,
+  describe,
+}: {
+  box: BoxView;
+  /** The ballot's own choice fields, as the vote form shows them. */
+  choices: ReactNode;
+  describe: (choices: number[]) => string;
+}) {
+  const { t, lng } = useVoteLabels();
+  const shown = useShownName();
+  const { refused, intent } = useVoteAnswer();
+  const left = box.expected - box.entered - box.spoiled;
+  const submitted = box.submittedAt !== null;
+  const submit = refusalFor(refused, "submitCount");
+  return (
+    <section aria-labelledby="box-title" className="card">
+      <h2 id="box-title">{t("vote:box.title")}</h2>
+      <p className="hint">{t("vote:box.intro")}</p>
+      <p>
+        <strong>
+          {t("vote:box.tally", {
+            expected: box.expected,
+            entered: box.entered,
+            spoiled: box.spoiled,
+            left: Math.max(0, left),
+          })}
+        </strong>
+      </p>
+      {intent !== undefined && BOX_INTENTS.includes(intent) && intent !== "submitCount" && (
+        <ErrorSummary errors={refused?.errors} />
+      )}
+      {!submitted && left > 0 && (
+        <IntentForm intent="box">
+          {choices}
+          <button type="submit">{t("vote:box.enter")}</button>
+        </IntentForm>
+      )}
+      {!submitted && (
+        <p className="buttons">
+          {left > 0 && (
+            <IntentForm intent="spoiled" ids={{ change: "add" }} className="inline">
+              <button type="submit">{t("vote:box.spoil")}</button>
+            </IntentForm>
+          )}
+          {box.spoiled > 0 && (
+            <IntentForm intent="spoiled" ids={{ change: "remove" }} className="inline">
+              <button type="submit">{t("vote:box.unspoil")}</button>
+            </IntentForm>
+          )}
+        </p>
+      )}
+      <h3>{t("vote:box.entriesTitle")}</h3>
+      {box.entries.length === 0 ? (
+        <p>{t("vote:box.noEntries")}</p>
+      ) : (
+        <ol className="plain">
+          {box.entries.map((e, i) => (
+            <li key={e.id} className="row">
+              <span>{t("vote:box.entry", { n: i + 1, choices: describe(e.choices) })}</span>
+              {!submitted && (
+                <IntentForm intent="remove" ids={{ entry: e.id }} className="inline">
+                  <button type="submit" className="small">
+                    {t("vote:box.remove", { n: i + 1 })}
+                  </button>
+                </IntentForm>
+              )}
+            </li>
+          ))}
+        </ol>
+      )}
+      {!submitted ? (
+        <IntentForm intent="submitCount">
+          {submit && <ErrorSummary errors={submit.errors} />}
+          {left > 0 && (
+            <TextArea
+              name="note"
+              label={t("vote:box.note")}
+              hint={t("vote:box.noteHint")}
+              maxLength={COUNT_NOTE_MAX}
+              rows={2}
+              refused={submit}
+              error={submit?.errors.note}
+            />
+          )}
+          <button type="submit" className="primary">
+            {t("vote:box.submit")}
+          </button>
+        </IntentForm>
+      ) : (
+        <>
+          <p>
+            {t("vote:box.submitted", {
+              name: box.submittedByName === null ? "—" : shown(box.submittedByName),
+              at: formatDateTime(box.submittedAt!, lng),
+            })}
+          </p>
+          {box.note && <p>{t("vote:box.noteShown", { note: box.note })}</p>}
+          {box.canConfirm && (
+            <p className="buttons">
+              <IntentForm intent="decideCount" ids={{ decision: "confirm" }} className="inline">
+                <button type="submit" className="primary">
+                  {t("vote:box.confirm")}
+                </button>
+              </IntentForm>
+              <IntentForm intent="decideCount" ids={{ decision: "return" }} className="inline">
+                <button type="submit">{t("vote:box.return")}</button>
+              </IntentForm>
+            </p>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
+/** What the box count's forms answered, as a notice. */
+function BoxNotice({ answer }: { answer: VoteAnswer | undefined }) {
+  const { t } = useVoteLabels();
+  if (!answer) return null;
+  if ("paper" in answer) return <Notice>{t("vote:paper.recorded")}</Notice>;
+  if (!("box" in answer)) return null;
+  const text =
+    answer.box === "spoiled"
+      ? t("vote:box.spoiledChanged", { count: answer.spoiled })
+      : t(
+          {
+            added: "vote:box.added",
+            removed: "vote:box.removed",
+            submitted: "vote:box.submittedNotice",
+            confirmed: "vote:box.confirmedNotice",
+            returned: "vote:box.returnedNotice",
+          }[answer.box],
+        );
+  return <Notice>{text}</Notice>;
 }
 
 /** A printable ballot paper: the question or round, the boxes to tick, and how to hand it in. */
@@ -351,9 +526,10 @@ export function VotePage({
       canManage: boolean;
       refusal: string | null;
     };
+    final: boolean;
+    box: BoxView;
     voters: Parameters<typeof PaperDesk>[0]["voters"];
     paper: Parameters<typeof PaperDesk>[0]["entries"];
-    me: number | null;
   };
   /** What the meta line says before the ballot count (the method, who votes, the budget). */
   facts: readonly string[];
@@ -368,7 +544,7 @@ export function VotePage({
   useLiveRevalidation([`community:${item.communityId}`]);
   const { phase, viewer } = page;
   const base = `${pagePaths[kind]}/${item.id}`;
-  const formShown = viewer.canVote && !(answer && "receipt" in answer && !answer.paper);
+  const formShown = viewer.canVote && !(answer && "receipt" in answer);
   const chosen = refused
     ? (refused.lists?.choice ?? (refused.values.choice ? [refused.values.choice] : []))
     : [];
@@ -383,7 +559,7 @@ export function VotePage({
   const choiceFields = (form: BallotForm) => (
     <fieldset
       className={`field${refused?.errors.choice && intent === form ? " has-error" : ""}`}
-      id={form === "vote" ? "f-choice" : "f-paper-choice"}
+      id={form === "vote" ? "f-choice" : "f-box-choice"}
       onChange={ballot.budget === undefined ? undefined : recount(form)}
     >
       <legend>{ballot.legend}</legend>
@@ -444,11 +620,9 @@ export function VotePage({
         {facts.join(" · ")} · {t("vote:ballotCount", { count: page.ballots })}
         {page.paperBallots > 0 && <> · {t("vote:paperCount", { count: page.paperBallots })}</>}
       </p>
-      {answer && "receipt" in answer && !answer.paper && <ReceiptBox receipt={answer.receipt} />}
-      {answer && "confirmed" in answer && <Notice>{t("vote:paper.confirmed")}</Notice>}
-      {answer && "receipt" in answer && answer.paper && (
-        <Notice>{t("vote:paper.entered", { receipt: answer.receipt })}</Notice>
-      )}
+      <BoxSummary box={page.box} phase={phase} />
+      {answer && "receipt" in answer && <ReceiptBox receipt={answer.receipt} />}
+      {answer && !("errors" in answer) && <BoxNotice answer={answer} />}
       {/* A refused vote whose form is gone (voting closed meanwhile, or already voted). */}
       {intent === "vote" && !formShown && <ErrorSummary errors={refused?.errors} />}
       {formShown && (
@@ -483,20 +657,16 @@ export function VotePage({
 
       {children}
 
-      {phase === "closed" && <PublishedBallots base={base} describe={describe} />}
+      {page.final && <PublishedBallots base={base} describe={describe} />}
 
       <p>
         <a href={`${base}/print`}>{t("vote:print.link")}</a>
       </p>
 
-      {viewer.canManage && (
-        <PaperDesk
-          voters={page.voters}
-          entries={page.paper}
-          me={page.me}
-          choices={choiceFields("paper")}
-        />
+      {viewer.canManage && phase === "closed" && !page.final && (
+        <BoxCount box={page.box} choices={choiceFields("box")} describe={describe} />
       )}
+      {viewer.canManage && <PaperDesk voters={page.voters} entries={page.paper} />}
     </article>
   );
 }

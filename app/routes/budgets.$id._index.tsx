@@ -55,7 +55,7 @@ export default function BudgetRound() {
       }}
       describe={describe}
     >
-      {phase !== "closed" && (
+      {!round.talliedAt && (
         <section aria-labelledby="candidates-title" data-read-aloud>
           <h2 id="candidates-title">{t("vote:round.candidates")}</h2>
           <ul className="plain">

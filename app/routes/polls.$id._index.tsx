@@ -4,6 +4,7 @@ import { useLoaderData } from "@remix-run/react";
 import { ResultBars, VotePage } from "~/components/votes";
 import { useVoteLabels } from "~/components/vote-labels";
 import { pollPage } from "~/services/voting/queries.server";
+import { formatDateTime } from "~/utils/format";
 import { titleMeta } from "~/utils/meta";
 import { loadVotePage, voteAction } from "~/utils/vote-page.server";
 
@@ -21,8 +22,8 @@ export function action({ request, params }: ActionFunctionArgs) {
 
 export default function Poll() {
   const data = useLoaderData<typeof loader>();
-  const { poll, options, results } = data;
-  const { t } = useVoteLabels();
+  const { poll, options, results, release, step, phase, final } = data;
+  const { t, lng } = useVoteLabels();
   const label = (o: { code: string | null; label: string }) =>
     o.code ? t(`vote:yesNo.${o.code}`) : o.label;
   const describe = (choices: number[]) =>
@@ -61,8 +62,22 @@ export default function Poll() {
               value: r.votes,
             }))}
           />
+        ) : phase === "closed" ? (
+          <p>{t("vote:results.awaitingBox")}</p>
+        ) : poll.results === "live" && phase === "open" ? (
+          <p>{t("vote:results.liveFirst", { step: step.ballots })}</p>
         ) : (
           <p>{t("vote:results.afterClose")}</p>
+        )}
+        {release && !final && (
+          <p className="hint">
+            {t("vote:results.liveStep", {
+              count: release.ballots,
+              at: formatDateTime(release.releasedAt, lng),
+              step: step.ballots,
+              minutes: step.minutes,
+            })}
+          </p>
         )}
       </section>
     </VotePage>

@@ -13,9 +13,10 @@ import crypto from "node:crypto";
 import os from "node:os";
 import type { DB } from "../../db/client.server";
 import { getDb } from "../../db/client.server";
-import { claimingRowsOf } from "../../db/portable";
+import { claimingRowsOf, transaction } from "../../db/portable";
 import { REGISTRATION_WINDOW_MS, WINDOW_MS } from "./accounts/throttle.server";
 import { LONGEST_WINDOW_MS } from "./runner/limits.server";
+import { releaseIfDue } from "./voting/records.server";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -79,6 +80,29 @@ export const JOBS: Record<string, Job> = {
           eb.or([eb("lockedUntil", "is", null), eb("lockedUntil", "<", now.toISOString())]),
         )
         .execute();
+    },
+  },
+  /**
+   * Live poll results move in steps (`releaseDue`), released as ballots arrive; a step that
+   * filled up too soon after the last release is released here once its time has come, so that
+   * the ballots of a burst do not wait for the next voter. Safe to repeat: a release that is not
+   * due is not made.
+   */
+  "results.release": {
+    every: MINUTE,
+    run: async (db, now) => {
+      const at = now.toISOString();
+      const live = await db
+        .selectFrom("polls")
+        .select("id")
+        .where("results", "=", "live")
+        .where("opensAt", "<=", at)
+        .where("closesAt", ">", at)
+        .execute();
+      for (const { id } of live) {
+        // One snapshot: the count and the votes per option read together.
+        await transaction(db, (trx) => releaseIfDue(trx, id, now));
+      }
     },
   },
 };

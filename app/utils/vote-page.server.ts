@@ -13,12 +13,15 @@ import { id as idSchema } from "~/domain/validation";
 import { getArea } from "~/services/communities/queries.server";
 import type { Command } from "~/services/runner/command.server";
 import { intent, lookup, submit, submitIntent } from "~/services/runner/form.server";
+import { votePoll, voteRound } from "~/services/voting/ballots.server";
 import {
-  confirmPaperBallot,
-  enterPaperBallot,
-  votePoll,
-  voteRound,
-} from "~/services/voting/ballots.server";
+  addBoxBallot,
+  decideCount,
+  markSpoiled,
+  recordPaperVoter,
+  removeBoxBallot,
+  submitCount,
+} from "~/services/voting/box.server";
 import { ballotsCsv, ballotsJson, findReceipt } from "~/services/voting/published.server";
 import { idParam, notFound, readForm, throwRefusal } from "./forms.server";
 import { getCurrent, requireSession } from "./session.server";
@@ -36,7 +39,11 @@ export async function loadVotePage<T>(
   return { actor, page };
 }
 
-/** The forms of a poll or round page: the vote, a paper ballot, its confirmation, a receipt. */
+/**
+ * The forms of a poll or round page: the vote, a receipt, and the committee's paper box (a paper
+ * voter recorded at the window; after closing, the box's ballots, spoiled papers, corrections, the
+ * count submitted and confirmed or sent back).
+ */
 export async function voteAction(request: Request, params: Params, kind: VoteKind) {
   const id = idParam(params.id);
   const form = await readForm(request);
@@ -48,8 +55,14 @@ export async function voteAction(request: Request, params: Params, kind: VoteKin
       vote: intent(kind === "poll" ? votePoll : voteRound, (receipt) =>
         json<VoteAnswer>({ receipt }),
       ),
-      paper: intent(enterPaperBallot, (r) => json<VoteAnswer>({ receipt: r.receipt, paper: true })),
-      confirm: intent(confirmPaperBallot, () => json<VoteAnswer>({ confirmed: true })),
+      paper: intent(recordPaperVoter, () => json<VoteAnswer>({ paper: "recorded" })),
+      box: intent(addBoxBallot, () => json<VoteAnswer>({ box: "added" })),
+      spoiled: intent(markSpoiled, (spoiled) => json<VoteAnswer>({ box: "spoiled", spoiled })),
+      remove: intent(removeBoxBallot, () => json<VoteAnswer>({ box: "removed" })),
+      submitCount: intent(submitCount, () => json<VoteAnswer>({ box: "submitted" })),
+      decideCount: intent(decideCount, (_r, input) =>
+        json<VoteAnswer>({ box: input.decision === "confirm" ? "confirmed" : "returned" }),
+      ),
       check: lookup(
         receiptSchema,
         (i) => findReceipt(kind, id, i.receipt),

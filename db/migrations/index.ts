@@ -12,6 +12,7 @@ import * as assistance from "./20261128_0100_assistance";
 import * as jobs from "./20261201_1400_jobs";
 import * as photos from "./20261201_1500_photos";
 import * as auditChain from "./20261201_1600_audit_chain";
+import * as paperBox from "./20261201_1700_paper_box";
 
 export const migrations: Record<string, Migration> = {
   "20261127_1920_foundation": foundation,
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   "20261201_1400_jobs": jobs,
   "20261201_1500_photos": photos,
   "20261201_1600_audit_chain": auditChain,
+  "20261201_1700_paper_box": paperBox,
 };

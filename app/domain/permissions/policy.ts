@@ -238,6 +238,7 @@ export const policy = {
   "poll.manage": { group: "committee", allow: ["committee"], audited: true },
   "budget.manage": { group: "committee", allow: ["committee"], audited: true },
   "ballot.enterPaper": { group: "committee", allow: ["committee"], audited: true },
+  "ballot.countPaper": { group: "committee", allow: ["committee"], audited: true },
   "ballot.confirmPaper": { group: "committee", allow: ["committee"], audited: true },
   "assist.register": { group: "committee", allow: ["committee"], audited: true },
   "assist.start": { group: "committee", allow: ["committee"], audited: true },

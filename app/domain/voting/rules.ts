@@ -107,6 +107,53 @@ export function countPoll(
 }
 
 /**
+ * Live results move in steps, so that nobody watching an open poll (the committee at its paper
+ * desk, who sees who has voted) can see one ballot arrive: a new snapshot is released only when at
+ * least `RELEASE_STEP_BALLOTS` ballots have come in since the last one, and not sooner than
+ * `RELEASE_STEP_MINUTES` after it. The first one waits for the first step of ballots. What the
+ * steps cannot hide: when every ballot of a step chose the same, so did each of its voters.
+ */
+export const RELEASE_STEP_BALLOTS = 10;
+export const RELEASE_STEP_MINUTES = 5;
+
+export function releaseDue(
+  last: { ballots: number; releasedAt: string } | null,
+  ballots: number,
+  now: Date,
+): boolean {
+  if (ballots - (last?.ballots ?? 0) < RELEASE_STEP_BALLOTS) return false;
+  return (
+    last === null || now.getTime() - Date.parse(last.releasedAt) >= RELEASE_STEP_MINUTES * 60_000
+  );
+}
+
+/**
+ * The paper box after closing, as the count stands: residents recorded at the window (`expected`),
+ * ballots entered from the box and spoiled papers. A paper more than the voters recorded is
+ * refused; fewer may be submitted only with a written reason (a resident kept their paper).
+ */
+export interface BoxTally {
+  expected: number;
+  entered: number;
+  spoiled: number;
+}
+
+/** Refuses one more paper (a ballot or a spoiled one) when every recorded voter's is counted. */
+export function checkRoomInBox(box: BoxTally): void {
+  if (box.entered + box.spoiled >= box.expected) {
+    throw new DomainError(409, "vote:errors.boxFull", { expected: box.expected });
+  }
+}
+
+/** Refuses a count that does not account for every recorded voter without a reason. */
+export function checkCountComplete(box: BoxTally, note: string): void {
+  const missing = box.expected - box.entered - box.spoiled;
+  if (missing > 0 && note.trim() === "") {
+    throw new DomainError(400, "vote:errors.countShort", { missing }, "note");
+  }
+}
+
+/**
  * Limits of the poll and round forms, in characters (yuan for the budget): the schemas and the
  * pages' inputs both read these. Kept here, free of zod, for the form components.
  */
@@ -118,6 +165,8 @@ export const ROUND_DESCRIPTION_MAX = 2000;
 export const ROUND_BUDGET_MAX = 50_000_000;
 /** The most projects a round's "at least" and "at most" may name. */
 export const ROUND_COUNT_MAX = 100;
+/** Why the paper box held fewer papers than the residents recorded at the window. */
+export const COUNT_NOTE_MAX = 500;
 /** A receipt as typed: its 14 characters, with room for spaces instead of dashes. */
 export const RECEIPT_TYPED_MAX = 20;
 

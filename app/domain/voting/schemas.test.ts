@@ -1,6 +1,15 @@
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
-import { ballotSchema, paperBallotSchema, pollSchema, receiptSchema, roundSchema } from "./schemas";
+import { COUNT_NOTE_MAX } from "./rules";
+import {
+  ballotSchema,
+  decideCountSchema,
+  paperVoterSchema,
+  pollSchema,
+  receiptSchema,
+  roundSchema,
+  submitCountSchema,
+} from "./schemas";
 
 /** The issues of a refused parse as [path, key, params?], or null when it was accepted. */
 function issues(schema: z.ZodTypeAny, input: unknown) {
@@ -258,20 +267,37 @@ describe("ballotSchema", () => {
   });
 });
 
-describe("paperBallotSchema", () => {
-  it("reads the picked resident with the ballot", () => {
-    expect(paperBallotSchema.parse({ voter: "12", choice: ["3", "4"] })).toEqual({
-      voter: 12,
-      choice: [3, 4],
-    });
+describe("paperVoterSchema", () => {
+  it("reads the picked resident, and nothing of a ballot", () => {
+    expect(paperVoterSchema.parse({ voter: "12", choice: ["3", "4"] })).toEqual({ voter: 12 });
   });
 
-  it.each([[undefined], [""], ["abc"], ["0"], [["1", "2"]]])(
+  it.each([[undefined], [""], ["abc"], ["0"], ["0x10"], [["1", "2"]]])(
     "asks to pick a voter for %j",
     (voter) => {
-      expect(issues(paperBallotSchema, { voter, choice: "3" })).toEqual([
-        ["voter", "vote:errors.pickVoter"],
-      ]);
+      expect(issues(paperVoterSchema, { voter })).toEqual([["voter", "vote:errors.pickVoter"]]);
+    },
+  );
+});
+
+describe("submitCountSchema and decideCountSchema", () => {
+  it("reads a missing note as none, and keeps a written one trimmed", () => {
+    expect(submitCountSchema.parse({})).toEqual({ note: "" });
+    expect(submitCountSchema.parse({ note: " 一张被带走 " })).toEqual({ note: "一张被带走" });
+  });
+
+  it.each([
+    ["x".repeat(COUNT_NOTE_MAX + 1), "errors.tooLong"],
+    ["a\u202eb", "errors.invalidCharacters"],
+    [["a", "b"], "errors.invalidType"],
+  ])("refuses the note %j", (note, key) => {
+    expect(issues(submitCountSchema, { note })?.[0]?.slice(0, 2)).toEqual(["note", key]);
+  });
+
+  it.each([[undefined], ["maybe"], [["confirm", "return"]]])(
+    "refuses the decision %j",
+    (decision) => {
+      expect(issues(decideCountSchema, { decision })).toEqual([["decision", "errors.badForm"]]);
     },
   );
 });

@@ -2,8 +2,9 @@
 import { z } from "zod";
 import { chinaDateTime } from "../meetings/schemas";
 import { yuan } from "../projects/schemas";
-import { asWhole, id, text } from "../validation";
+import { asWhole, formChoice, id, text } from "../validation";
 import {
+  COUNT_NOTE_MAX,
   ELECTORATES,
   MAX_OPTIONS,
   normaliseReceipt,
@@ -149,8 +150,8 @@ export type VoteKind = (typeof VOTE_KINDS)[number];
 
 const PICK_VOTER = "vote:errors.pickVoter";
 
-/** A paper ballot as the committee types it in: the resident picked from the list, and the ballot. */
-export const paperBallotSchema = ballotSchema.extend({
+/** A resident who handed in a paper ballot at the service window: picked from the register. */
+export const paperVoterSchema = z.object({
   voter: z.preprocess(
     asWhole,
     z
@@ -160,6 +161,18 @@ export const paperBallotSchema = ballotSchema.extend({
       .max(Number.MAX_SAFE_INTEGER, PICK_VOTER),
   ),
 });
+
+/** Submitting the box's count: the note is needed only when papers are missing. */
+export const submitCountSchema = z.object({
+  note: z.preprocess(
+    (v) => (v === undefined ? "" : v),
+    text({ min: 0, max: COUNT_NOTE_MAX, multiline: true }),
+  ),
+});
+
+/** The second member's answer to a submitted count. */
+export const COUNT_DECISIONS = ["confirm", "return"] as const;
+export const decideCountSchema = z.object({ decision: formChoice(COUNT_DECISIONS) });
 
 /** A receipt to look up, as typed: anything that is not one reads as a mistyped receipt. */
 export const receiptSchema = z.object({

@@ -12,7 +12,7 @@ import { pollSchema, roundSchema } from "~/domain/voting/schemas";
 import { id } from "~/domain/validation";
 import { notFound } from "../rows.server";
 import { command } from "../runner/command.server";
-import { loadRound, roundCosts } from "./records.server";
+import { loadRound, paperBox, roundCosts } from "./records.server";
 
 // ---------------------------------------------------------------- creating
 
@@ -152,6 +152,8 @@ export const tallyRound = command({
   target: ({ round }) => ({ communityId: round.communityId }),
   run: async ({ trx, loaded: { round, costs }, at, now, emit }) => {
     if (round.talliedAt !== null || phaseOf(round, now) !== "closed") return null;
+    // Every ballot must be in: the paper box counted and confirmed (`./box.server.ts`).
+    if (!(await paperBox(trx, "round", round.id)).settled) return null;
     const ballots = await trx
       .selectFrom("ballots")
       .select("choices")

@@ -10,7 +10,7 @@ import { rational } from "~/domain/voting/rational";
 import { phaseOf } from "~/domain/voting/rules";
 import type { VoteKind } from "~/domain/voting/schemas";
 import { ensureTallied } from "./queries.server";
-import { loadPoll, loadRound } from "./records.server";
+import { loadPoll, loadRound, paperBox } from "./records.server";
 
 export interface PublishedBallot {
   receipt: string;
@@ -18,9 +18,19 @@ export interface PublishedBallot {
   channel: "online" | "paper";
 }
 
-/** Ballots are never shown while voting runs: refused until the poll or round has closed. */
-function closed<W extends { opensAt: string; closesAt: string }>(subject: W): W {
+/**
+ * Ballots are never shown while voting runs, nor before the paper box is counted: refused until
+ * the poll or round has closed and its list is final.
+ */
+async function closed<W extends { opensAt: string; closesAt: string }>(
+  kind: VoteKind,
+  id: number,
+  subject: W,
+): Promise<W> {
   if (phaseOf(subject) !== "closed") throw new DomainError(409, "vote:errors.notClosedYet");
+  if (!(await paperBox(getDb(), kind, id)).settled) {
+    throw new DomainError(409, "vote:errors.countingPaper");
+  }
   return subject;
 }
 
@@ -33,7 +43,11 @@ export async function publishedBallots(
   id: number,
   receipt?: string,
 ): Promise<PublishedBallot[]> {
-  closed(kind === "poll" ? await loadPoll(getDb(), id) : await loadRound(getDb(), id));
+  await closed(
+    kind,
+    id,
+    kind === "poll" ? await loadPoll(getDb(), id) : await loadRound(getDb(), id),
+  );
   const rows = await getDb()
     .selectFrom("ballots")
     .select(["receipt", "choices", "channel"])
@@ -50,7 +64,7 @@ export async function findReceipt(kind: VoteKind, id: number, receipt: string) {
 
 /** A closed round as a Pabulib file, its voters numbered anonymously. */
 export async function roundPabulib(id: number): Promise<string> {
-  const round = closed(await loadRound(getDb(), id));
+  const round = await closed("round", id, await loadRound(getDb(), id));
   await ensureTallied(id);
   const db = getDb();
   const [projects, ballots, community] = await Promise.all([

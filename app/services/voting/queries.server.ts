@@ -4,16 +4,28 @@
  * projects free to stand in a new round. Writes are commands (`./commands.server.ts`); published
  * ballots and their files are in `./published.server.ts`.
  */
-import { sql } from "kysely";
 import { getDb } from "../../../db/client.server";
-import { jsonArrayElements } from "../../../db/portable";
 import { authorize, can, decide, type Actor, type Target } from "~/domain/permissions/policy";
-import { phaseOf, type Phase } from "~/domain/voting/rules";
+import {
+  phaseOf,
+  RELEASE_STEP_BALLOTS,
+  RELEASE_STEP_MINUTES,
+  type Phase,
+} from "~/domain/voting/rules";
 import type { VoteKind } from "~/domain/voting/schemas";
-import { orNull } from "../rows.server";
+import { countOf, orNull } from "../rows.server";
 import { run } from "../runner/command.server";
 import { counterOf, tallyRound } from "./commands.server";
-import { loadPoll, loadRound, pollTarget } from "./records.server";
+import {
+  latestRelease,
+  loadPoll,
+  loadRound,
+  paperBox,
+  pollTarget,
+  pollVotes,
+  subjectColumn,
+  type PaperBox,
+} from "./records.server";
 
 /**
  * Tallies a closed round that has not been counted yet. A round closes by the clock with no one to
@@ -23,29 +35,86 @@ import { loadPoll, loadRound, pollTarget } from "./records.server";
 export async function ensureTallied(roundId: number): Promise<void> {
   const round = await loadRound(getDb(), roundId);
   if (round.talliedAt !== null || phaseOf(round) !== "closed") return;
+  // The paper box first: a round is counted once every ballot is in.
+  if (!(await paperBox(getDb(), "round", roundId)).settled) return;
   await run(tallyRound, counterOf(round.communityId), { id: roundId });
 }
 
-/** Paper entries of a poll or round, with who entered and confirmed them (for the committee). */
-async function paperEntries(kind: VoteKind, id: number) {
+/** The register of paper voters: who voted at the window, when, and who recorded it. */
+async function paperVoters(kind: VoteKind, id: number) {
   return getDb()
     .selectFrom("participations")
     .innerJoin("users as voter", "voter.id", "participations.userId")
-    .leftJoin("users as enterer", "enterer.id", "participations.enteredBy")
-    .leftJoin("users as confirmer", "confirmer.id", "participations.confirmedBy")
+    .leftJoin("users as clerk", "clerk.id", "participations.enteredBy")
     .select([
       "participations.id",
       "voter.displayName as voterName",
-      "enterer.displayName as enteredByName",
-      "participations.enteredBy",
-      "confirmer.displayName as confirmedByName",
-      "participations.needsReview",
+      "clerk.displayName as recordedByName",
       "participations.at",
     ])
-    .where(kind === "poll" ? "participations.pollId" : "participations.roundId", "=", id)
+    .where(subjectColumn(kind), "=", id)
     .where("participations.channel", "=", "paper")
     .orderBy("participations.id")
     .execute();
+}
+
+/**
+ * The paper box as the page shows it: the count's progress for everyone (how many papers, how
+ * many spoiled, who submitted and confirmed it), and for the committee while it is counted the
+ * ballots entered so far (anonymous, in the order they were typed).
+ */
+async function boxView(box: PaperBox, canManage: boolean, me: number | null, communityId: number) {
+  const db = getDb();
+  const names = async (ids: Array<number | null>) => {
+    const wanted = ids.filter((i): i is number => i !== null);
+    const rows = wanted.length
+      ? await db
+          .selectFrom("users")
+          .select(["id", "displayName"])
+          .where("id", "in", wanted)
+          .execute()
+      : [];
+    return (i: number | null) =>
+      i === null ? null : (rows.find((r) => r.id === i)?.displayName ?? "");
+  };
+  const count = box.count;
+  const nameOf = await names([count?.submittedBy ?? null, count?.confirmedBy ?? null]);
+  const entries =
+    canManage && count && !count.confirmedAt
+      ? await db
+          .selectFrom("paperCountBallots")
+          .select(["id", "choices"])
+          .where("countId", "=", count.id)
+          .orderBy("id")
+          .execute()
+      : [];
+  // A second member confirms; where the community has no second serving member, the first may.
+  const submitted = count?.submittedAt != null && count.confirmedAt === null;
+  const canConfirm =
+    canManage &&
+    submitted &&
+    (count.submittedBy !== me ||
+      (await countOf(
+        db
+          .selectFrom("committeeMembers")
+          .where("communityId", "=", communityId)
+          .where("endedAt", "is", null),
+      )) < 2);
+  return {
+    canConfirm,
+    expected: box.expected,
+    entered: box.entered,
+    spoiled: box.spoiled,
+    settled: box.settled,
+    note: count?.note ?? "",
+    submittedBy: count?.submittedBy ?? null,
+    submittedByName: nameOf(count?.submittedBy ?? null),
+    submittedAt: count?.submittedAt ?? null,
+    confirmedByName: nameOf(count?.confirmedBy ?? null),
+    confirmedAt: count?.confirmedAt ?? null,
+    needsReview: count?.needsReview === 1,
+    entries: entries.map((e) => ({ id: e.id, choices: JSON.parse(e.choices) as number[] })),
+  };
 }
 
 /**
@@ -114,7 +183,7 @@ async function votePage(
 ) {
   const { id, communityId } = subject;
   const canManage = can(actor, "ballot.enterPaper", { communityId });
-  const [participation, tally, community] = await Promise.all([
+  const [participation, tally, community, box] = await Promise.all([
     actor.userId === null
       ? undefined
       : getDb()
@@ -129,6 +198,7 @@ async function votePage(
       .select(["id", "nameZh", "nameEn"])
       .where("id", "=", communityId)
       .executeTakeFirstOrThrow(),
+    paperBox(getDb(), kind, id),
   ]);
   const voted = participation !== undefined;
   const decision = decide(actor, kind === "poll" ? "poll.vote" : "budget.vote", target);
@@ -145,26 +215,15 @@ async function votePage(
       refusal: decision.ok ? null : decision.reason,
       canManage,
     },
-    paper: canManage ? await paperEntries(kind, id) : null,
+    /** Closed, and nothing left in the paper box to count: the results are final. */
+    final: phase === "closed" && box.settled,
+    box: await boxView(box, canManage, actor.userId, communityId),
+    paper: canManage ? await paperVoters(kind, id) : null,
     voters:
       canManage && phase === "open"
         ? await eligibleNonVoters(kind, id, communityId, seatsOf)
         : null,
   };
-}
-
-/**
- * Votes per option, counted by the database over the ballots' JSON arrays: a live poll page is
- * reloaded by every watcher as ballots arrive, and must not parse every ballot each time.
- */
-async function pollResults(pollId: number): Promise<Map<number, number>> {
-  const db = getDb();
-  const rows = await sql<{ optionId: number; votes: number }>`
-    select cast(j.value as integer) as option_id, count(*) as votes
-    from ballots b, ${jsonArrayElements(db, sql.ref("b.choices"), "j")}
-    where b.poll_id = ${pollId}
-    group by j.value`.execute(db);
-  return new Map(rows.rows.map((r) => [Number(r.optionId), Number(r.votes)]));
 }
 
 export async function pollPage(actor: Actor, id: number) {
@@ -196,8 +255,13 @@ export async function pollPage(actor: Actor, id: number) {
           .where("id", "=", poll.meetingId)
           .executeTakeFirst(),
   ]);
-  // Results: live if the creator chose so, otherwise only once voting has closed.
-  const counted = poll.results === "live" || phase === "closed" ? await pollResults(id) : null;
+  // Results: once final (closed, the paper box counted); while open, if the creator chose live
+  // results, the latest snapshot released in steps (`releaseIfDue`), never the count as it is.
+  const release =
+    !shared.final && poll.results === "live" && phase !== "upcoming"
+      ? await latestRelease(db, id)
+      : null;
+  const counted = shared.final ? await pollVotes(db, id) : (release?.votes ?? null);
   const results =
     counted && options.map((o) => ({ optionId: o.id, votes: counted.get(o.id) ?? 0 }));
 
@@ -207,6 +271,8 @@ export async function pollPage(actor: Actor, id: number) {
     phase,
     meeting: meeting ?? null,
     results,
+    release: release && { ballots: release.ballots, releasedAt: release.releasedAt },
+    step: { ballots: RELEASE_STEP_BALLOTS, minutes: RELEASE_STEP_MINUTES },
     ...shared,
   };
 }

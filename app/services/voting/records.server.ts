@@ -2,8 +2,12 @@
  * Polls and budget rounds as both the commands and the pages read them, on the handle they are
  * given: a command's transaction, or the database.
  */
+import { sql } from "kysely";
+import { jsonArrayElements } from "../../../db/portable";
 import type { Target } from "~/domain/permissions/policy";
-import { notFound } from "../rows.server";
+import { releaseDue } from "~/domain/voting/rules";
+import type { VoteKind } from "~/domain/voting/schemas";
+import { countOf, notFound } from "../rows.server";
 import type { Db } from "../runner/command.server";
 
 export function loadPoll(db: Db, id: number) {
@@ -79,4 +83,100 @@ export async function roundCosts(db: Db, roundId: number): Promise<Map<number, n
     .orderBy("position")
     .execute();
   return new Map(rows.map((r) => [r.projectId, r.cost]));
+}
+
+/** The column that names a ballot's, a participation's or a count's poll or round. */
+export const subjectColumn = (kind: VoteKind) => (kind === "poll" ? "pollId" : "roundId");
+
+/**
+ * A poll's or round's paper box: the residents the window recorded as voting on paper
+ * (`expected`), and its count after closing, if begun. `settled` is true when there is nothing
+ * left to count: no paper voter, or a confirmed count. Results and the published ballots wait for
+ * it, so that they are final when they appear.
+ */
+export async function paperBox(db: Db, kind: VoteKind, id: number) {
+  const col = subjectColumn(kind);
+  const [expected, count] = await Promise.all([
+    countOf(db.selectFrom("participations").where(col, "=", id).where("boxed", "=", 1)),
+    db
+      .selectFrom("paperCounts")
+      .select([
+        "id",
+        "spoiled",
+        "note",
+        "submittedBy",
+        "submittedAt",
+        "confirmedBy",
+        "confirmedAt",
+        "needsReview",
+      ])
+      .where(col, "=", id)
+      .executeTakeFirst(),
+  ]);
+  const entered = count
+    ? await countOf(db.selectFrom("paperCountBallots").where("countId", "=", count.id))
+    : 0;
+  return {
+    expected,
+    entered,
+    spoiled: count?.spoiled ?? 0,
+    count: count ?? null,
+    settled: expected === 0 || (count?.confirmedAt ?? null) !== null,
+  };
+}
+export type PaperBox = Awaited<ReturnType<typeof paperBox>>;
+
+/** Votes per option of a poll, counted by the database over the ballots' JSON arrays. */
+export async function pollVotes(db: Db, pollId: number): Promise<Map<number, number>> {
+  const rows = await sql<{ optionId: number; votes: number }>`
+    select cast(j.value as integer) as option_id, count(*) as votes
+    from ballots b, ${jsonArrayElements(db, sql.ref("b.choices"), "j")}
+    where b.poll_id = ${pollId}
+    group by j.value`.execute(db);
+  return new Map(rows.rows.map((r) => [Number(r.optionId), Number(r.votes)]));
+}
+
+/** The latest released snapshot of a live poll's results, or null before the first. */
+export async function latestRelease(db: Db, pollId: number) {
+  const row = await db
+    .selectFrom("pollReleases")
+    .select(["ballots", "results", "releasedAt"])
+    .where("pollId", "=", pollId)
+    .executeTakeFirst();
+  if (!row) return null;
+  const votes = JSON.parse(row.results) as Record<string, number>;
+  return {
+    ballots: row.ballots,
+    releasedAt: row.releasedAt,
+    votes: new Map(Object.entries(votes).map(([k, v]) => [Number(k), v])),
+  };
+}
+
+/**
+ * Releases a new snapshot of a live poll's results when one is due (`releaseDue`): called in the
+ * transaction that counts a ballot, and by timed work for the ballots that came in since. Answers
+ * whether it released one.
+ */
+export async function releaseIfDue(db: Db, pollId: number, now: Date): Promise<boolean> {
+  const [last, ballots] = await Promise.all([
+    db
+      .selectFrom("pollReleases")
+      .select(["ballots", "releasedAt"])
+      .where("pollId", "=", pollId)
+      .executeTakeFirst(),
+    countOf(db.selectFrom("ballots").where("pollId", "=", pollId)),
+  ]);
+  if (!releaseDue(last ?? null, ballots, now)) return false;
+  const votes = await pollVotes(db, pollId);
+  const row = {
+    ballots,
+    results: JSON.stringify(Object.fromEntries(votes)),
+    releasedAt: now.toISOString(),
+  };
+  await db
+    .insertInto("pollReleases")
+    .values({ pollId, ...row })
+    .onConflict((oc) => oc.column("pollId").doUpdateSet(row))
+    .execute();
+  return true;
 }
