@@ -169,9 +169,10 @@ interface HandleOptions<S extends z.ZodTypeAny, R, D> {
 
 /**
  * The socket adapter, one wrapper for every event: refuse a payload past EVENT_MAX_BYTES before
- * reading it, parse the payload with the command's own schema, run the command for the socket's person (the same command the page's form runs), and
- * acknowledge with the data, after the commit, or with the refusal in the person's language. A
- * command may also be chosen by the payload (`room:moderate` names it in `action`).
+ * reading it, parse the payload with the command's own schema, run the command for the socket's
+ * person (the same command the page's form runs), and acknowledge with the data, after the
+ * commit, or with the refusal in the person's language. A command may also be chosen by the
+ * payload (`room:moderate` names it in `action`).
  */
 function handle<S extends z.ZodTypeAny, R, D = R>(
   socket: LiuheSocket,
