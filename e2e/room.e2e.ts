@@ -66,6 +66,54 @@ describe("discussion room", () => {
     await modCtx.close();
   });
 
+  it("live: too long is refused before sending; a post the server cuts for size stays, with a notice", async () => {
+    const ctx = await newContext(browser, { mode: "full" });
+    const page = await ctx.newPage();
+    // Every frame of the page's socket goes through here to the real server. While `pad` is on,
+    // a post is padded past the server's packet ceiling (64 KB) on its way, as a page out of date
+    // or forged would send it, and the server closes the connection itself.
+    let pad = false;
+    const posts: string[] = [];
+    await page.routeWebSocket(/\/socket\.io\//, (ws) => {
+      const server = ws.connectToServer();
+      ws.onMessage((frame) => {
+        const text = String(frame);
+        if (!text.includes('"room:post"')) return server.send(frame);
+        posts.push(text);
+        server.send(pad ? text.replace('"body":', `"pad":"${"x".repeat(70_000)}","body":`) : frame);
+      });
+    });
+    await signIn(page, "hejun");
+    await page.goto(`/meetings/${liveMeeting}/room`);
+    await page.locator("html[data-live=on]").waitFor();
+    const box = page.getByLabel("我要说");
+    const alert = page.getByRole("alert");
+
+    // 6,000 characters (18 KB, past the server's event limit), where the box's own maxlength no
+    // longer holds: the page refuses them with the server's words and sends nothing.
+    await box.evaluate((el) => el.removeAttribute("maxlength"));
+    const long = "长".repeat(6_000);
+    await box.fill(long);
+    await page.getByRole("button", { name: "发送" }).click();
+    await alert.getByText("最多 2000 个字。").waitFor();
+    expect(await box.inputValue()).toBe(long);
+    expect(posts).toEqual([]);
+
+    pad = true;
+    const text = `楼道灯坏了 ${Date.now().toString(36)}`;
+    await box.fill(text);
+    await page.getByRole("button", { name: "发送" }).click();
+    await alert.getByText(/这条发言太大/).waitFor();
+    expect(posts).toHaveLength(1);
+    // The socket comes back by itself; the notice and the draft stay.
+    pad = false;
+    await page.locator("html[data-live=on]").waitFor({ timeout: 15_000 });
+    expect(await alert.innerText()).toContain("发言还在输入框里");
+    expect(await box.inputValue()).toBe(text);
+    expect(await page.locator("li.message", { hasText: text }).count()).toBe(0);
+    await ctx.close();
+  });
+
   it("长辈版 without JavaScript: read the room, post, and sign up for a meeting", async () => {
     const ctx = await newContext(browser, { mode: "lite", js: false, lng: "en" });
     const page = await ctx.newPage();

@@ -11,7 +11,7 @@ import type { AddressInfo } from "node:net";
 import fc from "fast-check";
 import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { attachRealtime } from "~/realtime/server.server";
+import { attachRealtime, PACKET_MAX_BYTES } from "~/realtime/server.server";
 import type { Ack } from "~/realtime/protocol";
 import {
   cookieFor,
@@ -109,8 +109,8 @@ const text = fc.oneof(
     unit: fc.constantFrom("a", "中", " ", "\n", "\u0000", "\u001b", "\u202e", "\ufffd"),
     maxLength: 20,
   }),
-  // Long (five such fields stay inside the 16 KB packet limit, past which Socket.IO closes the
-  // connection: below).
+  // Long (five such fields, 12 KB, stay inside the event limit, past which every event is refused
+  // as too large: tests/room-socket.test.ts).
   fc.constant("长".repeat(800)),
   fc.constantFrom(`meeting:${1}`, "community:1", "user:1", "room:1"),
 );
@@ -163,11 +163,11 @@ describe("every socket event, fuzzed", () => {
     },
   );
 
-  it("closes only the connection that sends a packet past the limit; the others go on", async () => {
+  it("closes only the connection that sends a packet past the ceiling; the others go on", async () => {
     const big = connect(url, { transports: ["websocket"], forceNew: true, reconnection: false });
     await new Promise<void>((r) => big.once("connect", () => r()));
     const closed = new Promise<string>((r) => big.once("disconnect", (reason) => r(reason)));
-    big.emit("room:post", { meetingId, body: "长".repeat(20_000) }, () => undefined);
+    big.emit("room:post", { meetingId, body: "长".repeat(PACKET_MAX_BYTES) }, () => undefined);
     expect(await closed).toBe("transport close");
     expect((await ask(sockets.resident!, "room:join", { meetingId })).ok).toBe(true);
   });

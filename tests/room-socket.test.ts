@@ -6,7 +6,8 @@ import type { AddressInfo } from "node:net";
 import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { closeDb } from "../db/client.server";
-import { attachRealtime } from "~/realtime/server.server";
+import { droppedForSize } from "~/components/live";
+import { attachRealtime, EVENT_MAX_BYTES, PACKET_MAX_BYTES } from "~/realtime/server.server";
 import type {
   Ack,
   ClientToServerEvents,
@@ -224,6 +225,63 @@ describe("live room over Socket.IO", () => {
     expect(await ask(mod, "room:moderate", { meetingId, action: "slowMode", seconds: 30 })).toEqual(
       { ok: true, data: null },
     );
+  });
+
+  it("refuses an event past its limit in the person's language, writes nothing, stays connected", async () => {
+    const { c: alice } = await joined(`${await cookieFor(aliceId)}; lng=en`);
+    const { c: bob } = await joined(await cookieFor(bobId));
+    const before = await dbSnapshot();
+    const tooLarge = {
+      status: 413,
+      key: "errors.tooLarge",
+      message: "What you sent is too large, and nothing was saved. Please send less and try again.",
+    };
+    // 20 KB of message, and a pasted page of 20,000 characters (60 KB).
+    for (const body of ["a".repeat(20 * 1024), "长".repeat(20_000)]) {
+      expect(await ask(alice, "room:post", { meetingId, body })).toEqual({
+        ok: false,
+        error: tooLarge,
+      });
+    }
+    // A forged event, padded to 50 KB.
+    const padded = { meetingId, action: "close", reason: "x".repeat(50 * 1024) };
+    expect(await ask(alice, "room:moderate", padded)).toEqual({ ok: false, error: tooLarge });
+    expect(await ask(bob, "room:post", { meetingId, body: "长".repeat(7_000) })).toMatchObject({
+      ok: false,
+      error: { status: 413, key: "errors.tooLarge", message: expect.stringContaining("太大") },
+    });
+    expect(await dbSnapshot()).toEqual(before);
+    // The same connections go on.
+    expect(alice.connected && bob.connected).toBe(true);
+    expect((await ask(alice, "room:post", { meetingId, body: "shorter now" })).ok).toBe(true);
+  });
+
+  it("answers a packet up to the ceiling; past it closes that connection only, writing nothing", async () => {
+    expect(EVENT_MAX_BYTES).toBeLessThan(PACKET_MAX_BYTES);
+    const { c: alice } = await joined(await cookieFor(aliceId));
+    const { c: bob } = await joined(await cookieFor(bobId));
+    const before = await dbSnapshot();
+    const under = { meetingId, body: "a".repeat(PACKET_MAX_BYTES - 100) };
+    expect(await ask(alice, "room:post", under)).toMatchObject({
+      ok: false,
+      error: { status: 413, key: "errors.tooLarge" },
+    });
+    expect(alice.connected).toBe(true);
+    const closed = new Promise<{ reason: string; details: unknown }>((resolve) =>
+      alice.once("disconnect", (reason, details) => resolve({ reason, details })),
+    );
+    const answer = ask(alice, "room:post", { meetingId, body: "a".repeat(PACKET_MAX_BYTES) });
+    await expect(answer).rejects.toThrow();
+    const { reason, details } = await closed;
+    expect(reason).toBe("transport close");
+    // What the room page reads to tell its reader why (a WebSocket closed with 1009).
+    expect(droppedForSize(details)).toBe(true);
+    expect(await dbSnapshot()).toEqual(before);
+    // The server and the other connections go on.
+    expect(bob.connected).toBe(true);
+    expect((await ask(bob, "room:post", { meetingId, body: "还在" })).ok).toBe(true);
+    const { c: again } = await joined(await cookieFor(aliceId));
+    expect((await ask(again, "room:post", { meetingId, body: "回来了" })).ok).toBe(true);
   });
 
   it("makes a hidden message disappear for others, not for its author", async () => {

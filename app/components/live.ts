@@ -11,6 +11,16 @@ import type { ClientToServerEvents, ServerToClientEvents } from "~/realtime/prot
 export type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /**
+ * Whether the server closed the connection because what was sent was past its ceiling: a
+ * WebSocket closed with 1009 ("message too big"; `details` is the second argument of the
+ * socket's "disconnect"). Long polling cannot tell it from any other drop.
+ */
+export function droppedForSize(details: unknown): boolean {
+  const context = (details as { context?: { code?: unknown } } | undefined)?.context;
+  return context?.code === 1009;
+}
+
+/**
  * A socket for as long as `key` stays the same (none while it is null): `setup` adds its listeners
  * and is handed a way to reload the page's data. The page is marked live (`data-live`, tests wait
  * for it) by `setup`, and unmarked when the connection drops or the page leaves.

@@ -6,8 +6,9 @@
  */
 import { useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { MESSAGE_MAX, messageLength } from "~/domain/meetings/rules";
 import type { MessageView, RoomJoined, RoomState } from "~/realtime/protocol";
-import { useSocket } from "./live";
+import { droppedForSize, useSocket } from "./live";
 
 export interface RoomLiveData {
   meetingId: number;
@@ -28,6 +29,8 @@ export function useRoomLive(data: RoomLiveData) {
   const [state, setState] = useState<RoomState>(data.state);
   const [presence, setPresence] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
+  /** Why the last post was not sent; it stays after a reconnect, until a post goes through. */
+  const [sendError, setSendError] = useState<string | null>(null);
   const lastId = useRef<number>(Math.max(0, ...data.messages.map((m) => m.id)));
 
   useEffect(() => setState(data.state), [data.state]);
@@ -86,21 +89,43 @@ export function useRoomLive(data: RoomLiveData) {
     state,
     presence,
     error,
+    sendError,
     /** Whether posts go over the socket; if not, the form posts as usual. */
     connected: () => socketRef.current?.connected === true,
-    /** Sends a post and shows it once acknowledged; false (with the error shown) if refused. */
+    /**
+     * Sends a post and shows it once acknowledged; false (with the error shown) if refused or not
+     * sent. The page keeps the draft either way.
+     */
     async post(body: string): Promise<boolean> {
       const socket = socketRef.current;
       if (!socket) return false;
+      // Refused here, with the server's own words, before it is sent.
+      if (messageLength(body) > MESSAGE_MAX) {
+        setSendError(t("common:errors.tooLong", { max: MESSAGE_MAX }));
+        return false;
+      }
+      // A connection that drops (or is closed by the server for size) with the post on its way
+      // fails it at once; the reader is told so even after the socket reconnects by itself.
+      const drop = { seen: false, forSize: false };
+      const onDrop = (_reason: string, details?: unknown) => {
+        drop.seen = true;
+        drop.forSize = droppedForSize(details);
+      };
+      socket.once("disconnect", onDrop);
       const res = await socket
         .timeout(10_000)
         .emitWithAck("room:post", { meetingId: data.meetingId, body })
         .catch(() => null);
+      socket.off("disconnect", onDrop);
       if (!res?.ok) {
-        setError(res ? res.error.message : t("room.notSent"));
+        if (res) setSendError(res.error.message);
+        else if (drop.forSize) setSendError(t("room.cutTooLarge"));
+        else if (drop.seen) setSendError(t("room.cutNotSent"));
+        else setSendError(t("room.notSent"));
         return false;
       }
       setError(null);
+      setSendError(null);
       const sent = res.data.message;
       setLive((old) => (old.some((m) => m.id === sent.id) ? old : [...old, sent]));
       return true;

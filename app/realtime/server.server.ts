@@ -56,8 +56,28 @@ export type LiuheIo = Server<
   SocketData
 >;
 
-/** Biggest event payload accepted; chat messages (2,000 characters) fit with room to spare. */
-const MAX_PAYLOAD_BYTES = 16 * 1024;
+/**
+ * The biggest event payload answered with anything but a refusal: the room's longest message
+ * (2,000 characters) is at most 12 KB of JSON even when every character is escaped. Past it an
+ * event is refused with `errors.tooLarge` (413, as a form past its limit) and the connection
+ * stays open, so the person learns why and keeps what they typed.
+ */
+export const EVENT_MAX_BYTES = 16 * 1024;
+
+/**
+ * The biggest packet Socket.IO reads at all (its `maxHttpBufferSize`); past it engine.io closes the
+ * connection (a WebSocket with 1009, "message too big", which the page tells its reader about).
+ * 64 KB, the same as a form's body (`MAX_FORM_BYTES`): a pasted page of 20,000 Chinese characters
+ * (60 KB) still gets its refusal, while every connection holds at most this much of an unread
+ * packet in memory (2,000 sockets sending at once: 128 MB, against 32 MB at 16 KB).
+ */
+export const PACKET_MAX_BYTES = 64 * 1024;
+
+/**
+ * An event payload's size, measured before anything else looks at it: Socket.IO has already
+ * decoded the packet, and writing it out again costs one pass over at most PACKET_MAX_BYTES.
+ */
+const payloadBytes = (payload: unknown) => Buffer.byteLength(JSON.stringify(payload) ?? "");
 
 /**
  * How long a socket trusts what it last learnt of its person (session, memberships, committee
@@ -148,10 +168,11 @@ interface HandleOptions<S extends z.ZodTypeAny, R, D> {
 }
 
 /**
- * The socket adapter, one wrapper for every event: parse the payload with the command's own
- * schema, run the command for the socket's person (the same command the page's form runs), and
- * acknowledge with the data, after the commit, or with the refusal in the person's language. A
- * command may also be chosen by the payload (`room:moderate` names it in `action`).
+ * The socket adapter, one wrapper for every event: refuse a payload past EVENT_MAX_BYTES before
+ * reading it, parse the payload with the command's own schema, run the command for the socket's
+ * person (the same command the page's form runs), and acknowledge with the data, after the
+ * commit, or with the refusal in the person's language. A command may also be chosen by the
+ * payload (`room:moderate` names it in `action`).
  */
 function handle<S extends z.ZodTypeAny, R, D = R>(
   socket: LiuheSocket,
@@ -162,6 +183,7 @@ function handle<S extends z.ZodTypeAny, R, D = R>(
     if (typeof ack !== "function") return; // every event must be acknowledged; ignore the rest
     const reply = ack as (res: Ack<D>) => void;
     try {
+      if (payloadBytes(payload) > EVENT_MAX_BYTES) throw new DomainError(413, "errors.tooLarge");
       if (opts.shape) parsePayload(opts.shape, payload);
       const chosen = typeof work === "function" ? work(payload) : work;
       const input = parsePayload(chosen.input, payload);
@@ -384,7 +406,7 @@ export function attachRealtime(httpServer: HttpServer): Realtime {
     });
   const io: LiuheIo = new Server(httpServer, {
     serveClient: false,
-    maxHttpBufferSize: MAX_PAYLOAD_BYTES,
+    maxHttpBufferSize: PACKET_MAX_BYTES,
     // A page on another site must not open a socket with our residents' cookies.
     allowRequest: (req, callback) => callback(null, !isCrossSite(req.headers)),
     ...(adapter && { adapter }),

@@ -127,9 +127,10 @@ export default function Room() {
           ))}
         </div>
       )}
-      {live.error && (
+      {(live.error || live.sendError) && (
         <div className="error-summary" role="alert">
-          <p>{live.error}</p>
+          {live.error && <p>{live.error}</p>}
+          {live.sendError && <p>{live.sendError}</p>}
         </div>
       )}
 

@@ -4,6 +4,8 @@ import { floorInput, muteInput, postInput, slowModeInput } from "./room";
 import {
   DEFAULT_TURN_SECONDS,
   MAX_MUTE_MINUTES,
+  MESSAGE_MAX,
+  messageLength,
   QUICK_MUTE_MINUTES,
   SLOW_MODE_CHOICES,
   TURN_SECONDS,
@@ -69,5 +71,17 @@ describe("the room's inputs", () => {
     expect(
       errors(muteInput.safeParse({ meetingId: 1, userId: 2, minutes: 10, reason: " " })),
     ).toEqual({ reason: { key: "meeting:errors.reasonRequired" } });
+  });
+
+  it("count a message's length as the page does before sending it", () => {
+    // Characters, not UTF-16 units; as stored (NFC: e + ◌́ is one é), trimmed.
+    const edges = ["长", "😀", "e\u0301", "a"].flatMap((c) =>
+      [MESSAGE_MAX, MESSAGE_MAX + 1].map((n) => `  ${c.repeat(n)}\n`),
+    );
+    for (const body of edges) {
+      const accepted = postInput.safeParse({ meetingId: 1, body }).success;
+      expect(accepted, `${body.length} units`).toBe(messageLength(body) <= MESSAGE_MAX);
+    }
+    expect(messageLength(" 😀e\u0301 ")).toBe(2);
   });
 });

@@ -22,6 +22,12 @@ export const INVITED_SEAT_KINDS = [
 ] as const satisfies readonly SeatKind[];
 
 export const MESSAGE_MAX = 2000;
+/**
+ * A message's length as the room counts it (`messageBody`): characters, not UTF-16 units, of the
+ * text as stored (NFC, trimmed). The page checks it before sending, so nobody who types meets the
+ * socket's size limits.
+ */
+export const messageLength = (body: string) => [...body.normalize("NFC").trim()].length;
 /** Why a moderator hides a message or mutes someone (and why a comment is reported). */
 export const MODERATION_REASON_MAX = 200;
 /** Lengths of what the committee writes: councils, meetings, minutes, commitments (characters). */
