@@ -596,7 +596,7 @@ describe("长辈版 without JavaScript", () => {
     expect(await desk.innerText()).toContain("请选择居民。");
     await desk.getByLabel("居民", { exact: true }).selectOption({ label: voter.name });
     expect(await submit(committee, desk.getByRole("button", { name: "登记已投纸质票" }))).toBe(200);
-    expect(await c.locator(".notice").innerText()).toBe(
+    expect(await c.locator(".notice[role=status]").innerText()).toBe(
       "已登记。请把该居民折好的选票原样投入票箱。",
     );
     const register = c.getByRole("region", { name: "已投纸质票的居民" });
@@ -617,7 +617,7 @@ describe("长辈版 without JavaScript", () => {
     expect(await box.innerText()).toContain("请选择一项。");
     await box.getByLabel("石质长椅").check();
     expect(await submit(committee, box.getByRole("button", { name: "录入这张选票" }))).toBe(200);
-    expect(await c.locator(".notice").innerText()).toBe("已录入。");
+    expect(await c.locator(".notice[role=status]").innerText()).toBe("已录入。");
     expect(await box.innerText()).toContain("第 1 张：石质长椅");
     const send = box.getByRole("button", { name: "提交计票结果，请另一位成员核对" });
     expect(await submit(committee, send)).toBe(200);
@@ -628,7 +628,7 @@ describe("长辈版 without JavaScript", () => {
     await open(second, poll);
     const confirm = second.page.getByRole("button", { name: "确认计票结果" });
     expect(await submit(second, confirm)).toBe(200);
-    expect(await second.page.locator(".notice").innerText()).toBe(
+    expect(await second.page.locator(".notice[role=status]").innerText()).toBe(
       "计票结果已确认：纸质选票已计入并公布。",
     );
     expect(await confirm.count()).toBe(0);

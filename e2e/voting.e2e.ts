@@ -45,6 +45,13 @@ describe("polls and budget rounds", () => {
     await page.goto(`/polls/${parking.id}`);
     await page.locator("h1", { hasText: "社区停车位划线方案选哪一个？" }).waitFor();
     expect(await mainText(page)).toContain("选票 6 张");
+    // The same ballot, left open in another tab whose live updates are cut (a weak signal): only
+    // the page's own answer to a form can bring it up to date.
+    const stale = await ctx.newPage();
+    await stale.route("**/socket.io/**", (route) => route.abort());
+    await stale.routeWebSocket(/\/socket\.io\//, (ws) => ws.close());
+    await stale.goto(`/polls/${parking.id}`);
+    await stale.locator("h1", { hasText: "社区停车位划线方案选哪一个？" }).waitFor();
     const voteButton = page.getByRole("button", { name: "投票", exact: true });
     await page.getByLabel(parking.options[1]!.label).check();
     await post(page, voteButton);
@@ -52,8 +59,21 @@ describe("polls and budget rounds", () => {
     await receipt.waitFor();
     const myReceipt = await receipt.innerText();
     expect(myReceipt).toMatch(RECEIPT);
+    // The receipt comes with the new count, never beside the old one.
+    expect(await mainText(page)).toContain("选票 7 张");
     await expect.poll(() => voteButton.count()).toBe(0);
-    await expect.poll(() => mainText(page)).toContain("选票 7 张");
+    // Voting again from the other tab: a notice (there is nothing to correct), and the page drops
+    // the form and shows the count as it is.
+    await stale.getByLabel(parking.options[0]!.label).check();
+    await post(stale, stale.getByRole("button", { name: "投票", exact: true }));
+    const refused = stale.locator(".error-summary");
+    await expect.poll(() => refused.innerText()).toContain("您已经投过票");
+    expect(await refused.innerText()).not.toContain("请修改以下内容");
+    await expect
+      .poll(() => stale.getByRole("button", { name: "投票", exact: true }).count())
+      .toBe(0);
+    await expect.poll(() => mainText(stale)).toContain("选票 7 张");
+    await stale.close();
     // A second attempt is impossible: the page says so and offers no form.
     await page.goto(`/polls/${parking.id}`);
     await expect.poll(() => mainText(page)).toContain("您已投票");

@@ -99,7 +99,11 @@ export function TextArea(props: TextareaHTMLAttributes<HTMLTextAreaElement> & La
   );
 }
 
-/** A list of what is wrong, at the top of the form, announced when it appears. */
+/**
+ * A list of what is wrong, at the top of the form, announced when it appears. A refusal that is
+ * about no field (already voted, closed meanwhile, not allowed) has nothing to correct: it is a
+ * notice, not a list under "correct the following".
+ */
 export function ErrorSummary({
   errors,
   labels,
@@ -110,11 +114,21 @@ export function ErrorSummary({
   const { t } = useTranslation();
   const message = useFieldMessage();
   if (!errors || Object.keys(errors).length === 0) return null;
+  const entries = Object.entries(errors);
+  if (entries.every(([field]) => field === "_form")) {
+    return (
+      <div className="error-summary" role="alert">
+        {entries.map(([field, e]) => (
+          <p key={field}>{message(e)}</p>
+        ))}
+      </div>
+    );
+  }
   return (
     <div className="error-summary" role="alert" aria-labelledby="error-summary-title">
       <h2 id="error-summary-title">{t("forms.errorSummary")}</h2>
       <ul>
-        {Object.entries(errors).map(([field, e]) => (
+        {entries.map(([field, e]) => (
           <li key={field}>
             {field === "_form" || !labels?.[field] ? (
               message(e)

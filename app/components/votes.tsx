@@ -5,7 +5,7 @@
  */
 import { useShownName } from "~/components/person";
 import { useState, type FormEvent, type ReactNode } from "react";
-import { Form, Link, useActionData } from "@remix-run/react";
+import { Form, Link, useActionData, type ShouldRevalidateFunction } from "@remix-run/react";
 import { COUNT_NOTE_MAX, RECEIPT_TYPED_MAX, type Phase } from "~/domain/voting/rules";
 import type { VoteKind } from "~/domain/voting/schemas";
 import { areaName, formatDateTime, formatYuan } from "~/utils/format";
@@ -25,13 +25,23 @@ import { useVoteLabels } from "./vote-labels";
 
 /** What the poll and round pages' action answers besides refusals. */
 export type VoteAnswer =
-  | { receipt: string }
+  | { receipt: string; ballots: number }
   | { found: { receipt: string; choices: number[]; channel: "online" | "paper" } | null }
   | { paper: "recorded" }
   | { box: "added" | "removed" | "submitted" | "confirmed" | "returned" }
   | { box: "spoiled"; spoiled: number };
 
 type BallotForm = "vote" | "box";
+
+/**
+ * Poll and round pages reload their data after every form, refused ones too (Remix skips that
+ * after a 4xx by default): a ballot refused because the person voted in another tab, or because
+ * voting closed meanwhile, must not leave the ballot form and old figures on screen.
+ */
+export const reloadAfterEveryForm: ShouldRevalidateFunction = ({
+  formMethod,
+  defaultShouldRevalidate,
+}) => formMethod?.toUpperCase() === "POST" || defaultShouldRevalidate;
 
 /** What the page's action answered: the answer, the refusal if it was one, and which form. */
 function useVoteAnswer() {
@@ -545,6 +555,9 @@ export function VotePage({
   const { phase, viewer } = page;
   const base = `${pagePaths[kind]}/${item.id}`;
   const formShown = viewer.canVote && !(answer && "receipt" in answer);
+  // Right after a ballot: the count the answer read after it committed, if the page's is older.
+  const ballots =
+    answer && "receipt" in answer ? Math.max(answer.ballots, page.ballots) : page.ballots;
   const chosen = refused
     ? (refused.lists?.choice ?? (refused.values.choice ? [refused.values.choice] : []))
     : [];
@@ -617,7 +630,7 @@ export function VotePage({
         </p>
       )}
       <p className="meta">
-        {facts.join(" · ")} · {t("vote:ballotCount", { count: page.ballots })}
+        {facts.join(" · ")} · {t("vote:ballotCount", { count: ballots })}
         {page.paperBallots > 0 && <> · {t("vote:paperCount", { count: page.paperBallots })}</>}
       </p>
       <BoxSummary box={page.box} phase={phase} />

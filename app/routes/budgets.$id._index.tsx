@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { ResultBars, VotePage } from "~/components/votes";
+import { reloadAfterEveryForm, ResultBars, VotePage } from "~/components/votes";
 import { useVoteLabels } from "~/components/vote-labels";
 import { roundPage } from "~/services/voting/queries.server";
 import { formatYuan } from "~/utils/format";
@@ -10,6 +10,7 @@ import { loadVotePage, voteAction } from "~/utils/vote-page.server";
 
 export const handle = { i18n: ["vote", "project"] };
 export const meta = titleMeta;
+export const shouldRevalidate = reloadAfterEveryForm;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor, page } = await loadVotePage(request, params, roundPage);

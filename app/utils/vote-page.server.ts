@@ -23,6 +23,7 @@ import {
   submitCount,
 } from "~/services/voting/box.server";
 import { ballotsCsv, ballotsJson, findReceipt } from "~/services/voting/published.server";
+import { ballotCount } from "~/services/voting/queries.server";
 import { idParam, notFound, readForm, throwRefusal } from "./forms.server";
 import { getCurrent, requireSession } from "./session.server";
 
@@ -52,8 +53,9 @@ export async function voteAction(request: Request, params: Params, kind: VoteKin
     form.intent === "check" ? await getCurrent(request) : await requireSession(request);
   return submitIntent(
     {
-      vote: intent(kind === "poll" ? votePoll : voteRound, (receipt) =>
-        json<VoteAnswer>({ receipt }),
+      // The count read after the ballot committed: the receipt never shows beside an old figure.
+      vote: intent(kind === "poll" ? votePoll : voteRound, async (receipt) =>
+        json<VoteAnswer>({ receipt, ballots: await ballotCount(kind, id) }),
       ),
       paper: intent(recordPaperVoter, () => json<VoteAnswer>({ paper: "recorded" })),
       box: intent(addBoxBallot, () => json<VoteAnswer>({ box: "added" })),

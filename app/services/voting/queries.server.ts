@@ -157,6 +157,11 @@ async function eligibleNonVoters(
   return people.filter((p) => !done.has(p.id));
 }
 
+/** How many ballots a poll or round holds now (for the answer to a vote: the count with it). */
+export async function ballotCount(kind: VoteKind, id: number): Promise<number> {
+  return (await counts(kind, id)).ballots;
+}
+
 async function counts(kind: VoteKind, id: number) {
   const { ballots, paper } = await getDb()
     .selectFrom("ballots")
