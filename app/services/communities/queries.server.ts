@@ -3,7 +3,7 @@
  * membership and the committee's queue of requests, and "what is new" on the home page. Writes are
  * commands (`./commands.server.ts`).
  */
-import type { SelectQueryBuilder } from "kysely";
+import { expressionBuilder, sql, type SelectQueryBuilder } from "kysely";
 import { getDb } from "../../../db/client.server";
 import type { Area, AreaLevel, Database, MembershipStatus } from "../../../db/schema";
 import { maskPhone } from "~/domain/accounts/schemas";
@@ -254,9 +254,10 @@ export async function homeNews(actor: Actor) {
 
 /**
  * A community's polls and budget rounds, apart: those open now first (closing soonest first), then
- * those not open yet, then the latest closed ones; at most `limit` of each. For a signed-in viewer each says whether they
- * have voted (a participation row; what they chose is never linked to them) and whether they may
- * vote in it; for a visitor both are null. For the community page and the signed-in home.
+ * those not open yet, then the latest closed ones; at most `limit` of each. For a signed-in viewer
+ * each says whether they have voted (a participation row; what they chose is never linked to them)
+ * and whether they may vote in it; for a visitor both are null. For the community page and the
+ * signed-in home.
  *
  * Reads participations itself rather than through the voting services, which answer for one vote
  * at a time.
@@ -270,19 +271,7 @@ export async function communityVotes(actor: Actor, communityId: number, limit = 
     db
       .selectFrom("polls")
       .select(["id", "question", "opensAt", "closesAt", "meetingId", "electorate"])
-      .$if(userId !== null, (q) =>
-        q.select((eb) =>
-          eb
-            .exists(
-              eb
-                .selectFrom("participations")
-                .select("participations.id")
-                .whereRef("participations.pollId", "=", "polls.id")
-                .where("participations.userId", "=", userId!),
-            )
-            .as("voted"),
-        ),
-      )
+      .$if(userId !== null, (q) => q.select(votedIn(userId!, "poll")))
       .where("communityId", "=", communityId)
       .$call(openFirst(now))
       .limit(limit)
@@ -290,24 +279,12 @@ export async function communityVotes(actor: Actor, communityId: number, limit = 
     db
       .selectFrom("budgetRounds")
       .select(["id", "title", "opensAt", "closesAt"])
-      .$if(userId !== null, (q) =>
-        q.select((eb) =>
-          eb
-            .exists(
-              eb
-                .selectFrom("participations")
-                .select("participations.id")
-                .whereRef("participations.roundId", "=", "budgetRounds.id")
-                .where("participations.userId", "=", userId!),
-            )
-            .as("voted"),
-        ),
-      )
+      .$if(userId !== null, (q) => q.select(votedIn(userId!, "round")))
       .where("communityId", "=", communityId)
       .$call(openFirst(now))
       .limit(limit)
       .execute(),
-    // The meetings where the viewer holds an invited seat: a seat-holders' poll is theirs to vote in.
+    // Meetings where the viewer holds an invited seat: their seat holders' polls are theirs too.
     userId === null
       ? []
       : db
@@ -347,6 +324,24 @@ export async function communityVotes(actor: Actor, communityId: number, limit = 
       mayVote: userId === null ? null : can(actor, "budget.vote", { communityId }),
     })),
   };
+}
+
+/** Whether the person has voted in the row's poll or round: a participation row says so. */
+function votedIn(userId: number, kind: "poll" | "round") {
+  const eb = expressionBuilder<Database, never>();
+  return eb
+    .exists(
+      eb
+        .selectFrom("participations")
+        .select("participations.id")
+        .where(
+          kind === "poll" ? "participations.pollId" : "participations.roundId",
+          "=",
+          sql.ref<number>(kind === "poll" ? "polls.id" : "budgetRounds.id"),
+        )
+        .where("participations.userId", "=", userId),
+    )
+    .as("voted");
 }
 
 /**
