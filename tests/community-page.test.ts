@@ -21,6 +21,7 @@ import { communityVotes } from "~/services/communities/queries.server";
 import { councilPage, meetingsAhead } from "~/services/meetings/queries.server";
 import { run } from "~/services/runner/command.server";
 import { votePoll, voteRound } from "~/services/voting/ballots.server";
+import { recordPaperVoter } from "~/services/voting/box.server";
 import { createPoll, createRound } from "~/services/voting/commands.server";
 import { routesBuild } from "./support/builds";
 import {
@@ -72,6 +73,8 @@ let committee: Actor;
 let voter: Actor;
 /** A verified resident who voted in nothing. */
 let nonVoter: Actor;
+/** A verified resident whose paper vote the committee recorded at the service window. */
+let paperVoter: Actor;
 /** Signed in, not a resident of `here`: holds an invited seat at the private live meeting. */
 let guest: Actor;
 /** Signed in, not a resident, no seat anywhere. */
@@ -171,6 +174,7 @@ beforeAll(async () => {
   const committeeThere = await makeCommitteeMember(there);
   voter = await makeResident(here, { displayName: "投过票的居民" });
   nonVoter = await makeResident(here, { displayName: "没投票的居民" });
+  paperVoter = await makeResident(here, { displayName: "投纸质票的居民" });
   guest = await actorFor(await makeUser({ displayName: "受邀专家" }));
   outsider = await actorFor(await makeUser({ displayName: "路过的人" }));
 
@@ -202,6 +206,11 @@ beforeAll(async () => {
     await run(votePoll, voter, { id, choice: [await optionOf(id)] });
   }
   await run(votePoll, guest, { id: v.pollSeats, choice: [await optionOf(v.pollSeats)] });
+  await run(recordPaperVoter, committee, {
+    kind: "poll",
+    id: v.pollLater,
+    voter: paperVoter.userId!,
+  });
   await setVoteWindow("poll", v.pollClosedRecent, -3 * HOUR, -1 * HOUR);
   await setVoteWindow("poll", v.pollClosedOld, -30 * HOUR, -20 * HOUR);
 
@@ -353,6 +362,12 @@ describe("communityVotes: a community's polls and rounds, apart", () => {
     for (const x of [...got.polls, ...got.rounds]) expect(x.voted).toBe(false);
     expect(got.polls.find((p) => p.id === v.pollSoon)!.mayVote).toBe(true);
     expect(got.rounds.find((r) => r.id === v.roundOpen)!.mayVote).toBe(true);
+  });
+
+  it("counts a paper vote recorded at the window as voting", async () => {
+    const got = await communityVotes(paperVoter, here);
+    expect(got.polls.filter((p) => p.voted).map((p) => p.id)).toEqual([v.pollLater]);
+    expect(got.rounds.some((r) => r.voted)).toBe(false);
   });
 
   it("lets a seat holder vote in their meeting's poll only", async () => {
