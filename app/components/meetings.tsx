@@ -3,14 +3,28 @@ import { Link } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import type { Lng } from "~/i18n/config";
-import { formatDateTime } from "~/utils/format";
+import { formatDate, formatDateTime, formatTime } from "~/utils/format";
 
 export interface MeetingRow {
   id: number;
   topic: string;
   startsAt: string;
+  /** When given, the entry shows when the meeting ends too. */
+  endsAt?: string;
   place: string;
   status: "scheduled" | "live" | "closed" | "published";
+  /** Named where meetings of several councils share one list (the community page). */
+  councilName?: string;
+  /** A live meeting's room, as the main way in, for a viewer who may read it. */
+  canEnterRoom?: boolean;
+}
+
+/** A meeting's start, and its end when given: on the same day only the end's time is repeated. */
+export function meetingTimes(m: { startsAt: string; endsAt?: string }, lng: Lng): string {
+  const start = formatDateTime(m.startsAt, lng);
+  if (m.endsAt === undefined) return start;
+  const sameDay = formatDate(m.startsAt, lng) === formatDate(m.endsAt, lng);
+  return `${start} – ${sameDay ? formatTime(m.endsAt, lng) : formatDateTime(m.endsAt, lng)}`;
 }
 
 export function MeetingList({ meetings }: { meetings: MeetingRow[] }) {
@@ -25,8 +39,16 @@ export function MeetingList({ meetings }: { meetings: MeetingRow[] }) {
             <span className={`badge status-${m.status}`}>{t(`status.${m.status}`)}</span>
           </h3>
           <p className="hint">
-            {formatDateTime(m.startsAt, lng)} · {m.place}
+            {meetingTimes(m, lng)} · {m.place}
+            {m.councilName && <> · {m.councilName}</>}
           </p>
+          {m.status === "live" && m.canEnterRoom && (
+            <p>
+              <Link className="button primary big" to={`/meetings/${m.id}/room`}>
+                {t("meeting.openRoom")}
+              </Link>
+            </p>
+          )}
         </li>
       ))}
     </ul>

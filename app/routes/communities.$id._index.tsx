@@ -1,5 +1,6 @@
 /**
- * A community's page: membership, the committee's review queues, councils, projects and votes.
+ * A community's page: its live and upcoming meetings, membership, the committee's review queues,
+ * councils, projects and votes.
  * Each section is short; together they pass 400 lines, and splitting the page would split its URL.
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
@@ -20,8 +21,8 @@ import { useLiveRevalidation } from "~/components/live";
 import { authorize, can } from "~/domain/permissions/policy";
 import type { Lng } from "~/i18n/config";
 import { createCouncil } from "~/services/meetings/councils.server";
-import { commitmentsOf, councilsOf } from "~/services/meetings/queries.server";
-import { CommitmentList } from "~/components/meetings";
+import { commitmentsOf, councilsOf, meetingsAhead } from "~/services/meetings/queries.server";
+import { CommitmentList, MeetingList } from "~/components/meetings";
 import { DECISION_REASON_MAX } from "~/domain/community/rules";
 import { COUNCIL_NAME_MAX, COUNCIL_PURPOSE_MAX } from "~/domain/meetings/rules";
 import {
@@ -31,15 +32,19 @@ import {
   requestMembership,
   withdrawMembership,
 } from "~/services/communities/commands.server";
-import { communityPage, listPending, membershipFor } from "~/services/communities/queries.server";
+import {
+  communityPage,
+  communityVotes,
+  listPending,
+  membershipFor,
+} from "~/services/communities/queries.server";
 import { idParam, notFound, readForm, type Refusal } from "~/utils/forms.server";
 import { areaName, formatDate, formatDateTime } from "~/utils/format";
 import { titleMeta } from "~/utils/meta";
 import { readPreferences } from "~/utils/preferences.server";
 import { getCurrent, requireSession } from "~/utils/session.server";
 import { CommunityProjects } from "~/components/projects";
-import { VoteLinks } from "~/components/vote-links";
-import { votesOf } from "~/services/voting/queries.server";
+import { CommunityVotes } from "~/components/community-votes";
 import { pendingOrganisations } from "~/services/organisations/queries.server";
 import { setSupportThreshold } from "~/services/projects/commands.server";
 import { listProjects, reviewQueue, supportThreshold } from "~/services/projects/queries.server";
@@ -60,19 +65,21 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     ? await listPending(actor, id)
     : null;
   const isCommittee = can(actor, "project.review", { communityId: id });
-  const [councils, commitments, projects, threshold, reviewing, pendingOrgs, votes] =
+  const [councils, meetings, commitments, projects, threshold, reviewing, pendingOrgs, votes] =
     await Promise.all([
       councilsOf(id),
+      meetingsAhead(actor, id),
       commitmentsOf({ areaId: id }, true),
       listProjects({ communityId: id, sort: "newest" }, 5),
       supportThreshold(id),
       isCommittee ? reviewQueue(actor, id) : null,
       isCommittee ? pendingOrganisations(actor, id) : null,
-      votesOf(id),
+      communityVotes(actor, id),
     ]);
   return json({
     title: areaName(page.community, lng),
     councils,
+    meetings,
     commitments,
     projects: { items: projects.items, total: projects.total },
     threshold,
@@ -137,6 +144,7 @@ export default function Community() {
     canViewAudit,
     canCreateCouncil,
     councils,
+    meetings,
     commitments,
     projects,
     threshold,
@@ -178,6 +186,13 @@ export default function Community() {
       )}
       {refused && !["decide", "appoint", "createCouncil"].includes(refusedIntent ?? "") && (
         <ErrorSummary errors={refused.errors} />
+      )}
+
+      {meetings.live.length > 0 && (
+        <section aria-labelledby="live-title">
+          <h2 id="live-title">{t("meeting:council.live")}</h2>
+          <MeetingList meetings={meetings.live} />
+        </section>
       )}
 
       <section aria-labelledby="me-title" className="card">
@@ -227,6 +242,16 @@ export default function Community() {
             </button>
           </IntentForm>
         )}
+      </section>
+
+      <section aria-labelledby="upcoming-title">
+        <h2 id="upcoming-title">{t("meeting:council.upcoming")}</h2>
+        {meetings.upcoming.length === 0 ? (
+          <p>{t("meeting:council.noUpcoming")}</p>
+        ) : (
+          <MeetingList meetings={meetings.upcoming} />
+        )}
+        {meetings.more && <p className="hint">{t("community.meetings.more")}</p>}
       </section>
 
       <section aria-labelledby="facts-title">
@@ -290,8 +315,8 @@ export default function Community() {
       />
 
       <section aria-labelledby="votes-title">
-        <h2 id="votes-title">{t("vote:list.title")}</h2>
-        <VoteLinks polls={votes.polls} rounds={votes.rounds} />
+        <h2 id="votes-title">{t("community.votes.title")}</h2>
+        <CommunityVotes polls={votes.polls} rounds={votes.rounds} />
         {canCreateVotes && (
           <p className="buttons">
             <Link className="button" to={`/polls/new?community=${community.id}`}>

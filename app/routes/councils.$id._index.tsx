@@ -55,7 +55,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function Council() {
-  const { council, area, upcoming, past, members, commitments, canManage, canSchedule } =
+  const { council, area, live, upcoming, past, members, commitments, canManage, canSchedule } =
     useLoaderData<typeof loader>();
   const refused = useActionData<Refusal>();
   const [params] = useSearchParams();
@@ -86,6 +86,13 @@ export default function Council() {
           {t("calendar.subscribe")}
         </a>
       </p>
+
+      {live.length > 0 && (
+        <section aria-labelledby="live-title">
+          <h2 id="live-title">{t("council.live")}</h2>
+          <MeetingList meetings={live} />
+        </section>
+      )}
 
       <section aria-labelledby="upcoming-title">
         <h2 id="upcoming-title">{t("council.upcoming")}</h2>

@@ -118,6 +118,8 @@ export default function Meeting() {
   const lng = i18n.language as Lng;
   const done = params.get("done");
   const next = nextStatus(meeting.status);
+  // While the meeting is live its room is the way in: the page's main button, first after the title.
+  const roomFirst = meeting.status === "live" && can.readRoom;
   useLiveRevalidation([`community:${area.id}`]);
   const refusedInvite = refusalFor(refused, "invite");
   const refusedMinutes = refusalFor(refused, "minutes");
@@ -132,6 +134,13 @@ export default function Meeting() {
       <h1 id="meeting-title" data-read-aloud>
         {meeting.topic}
       </h1>
+      {roomFirst && (
+        <p>
+          <Link className="button primary big" to={`/meetings/${meeting.id}/room`}>
+            {t("meeting.openRoom")}
+          </Link>
+        </p>
+      )}
       <ReadAloud />
       {done && DONE.includes(done) && <Notice>{t(`done.${done}`)}</Notice>}
       {refused?.errors._form && (
@@ -149,23 +158,30 @@ export default function Meeting() {
         </dd>
         <dt>{t("meeting.where")}</dt>
         <dd>{meeting.place}</dd>
-        <dt>{t("meeting.online")}</dt>
-        <dd>
-          {can.readRoom ? (
-            <Link to={`/meetings/${meeting.id}/room`}>{t("meeting.openRoom")}</Link>
-          ) : (
-            t(signedIn ? "meeting.roomPrivate" : "meeting.roomSignIn")
-          )}
-        </dd>
+        {!roomFirst && (
+          <>
+            <dt>{t("meeting.online")}</dt>
+            <dd>
+              {can.readRoom ? (
+                <Link to={`/meetings/${meeting.id}/room`}>{t("meeting.openRoom")}</Link>
+              ) : (
+                t(signedIn ? "meeting.roomPrivate" : "meeting.roomSignIn")
+              )}
+            </dd>
+          </>
+        )}
       </dl>
       <p className="description" data-read-aloud>
         {meeting.description}
       </p>
       <p className="buttons">
-        <a className="button" href={`/meetings/${meeting.id}/calendar.ics`}>
+        <a
+          className={roomFirst ? "button small" : "button"}
+          href={`/meetings/${meeting.id}/calendar.ics`}
+        >
           {t("calendar.add")}
         </a>
-        <a className="button" href={`/meetings/${meeting.id}/print`}>
+        <a className={roomFirst ? "button small" : "button"} href={`/meetings/${meeting.id}/print`}>
           {t("print.link")}
         </a>
       </p>

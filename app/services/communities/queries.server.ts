@@ -3,10 +3,12 @@
  * membership and the committee's queue of requests, and "what is new" on the home page. Writes are
  * commands (`./commands.server.ts`).
  */
+import { expressionBuilder, sql, type SelectQueryBuilder } from "kysely";
 import { getDb } from "../../../db/client.server";
-import type { Area, AreaLevel, MembershipStatus } from "../../../db/schema";
+import type { Area, AreaLevel, Database, MembershipStatus } from "../../../db/schema";
 import { maskPhone } from "~/domain/accounts/schemas";
-import { authorize, type Actor } from "~/domain/permissions/policy";
+import { authorize, can, type Actor } from "~/domain/permissions/policy";
+import { phaseOf } from "~/domain/voting/rules";
 
 export interface AreaNode {
   id: number;
@@ -248,4 +250,128 @@ export async function homeNews(actor: Actor) {
       };
     }),
   );
+}
+
+/**
+ * A community's polls and budget rounds, apart: those open now first (closing soonest first), then
+ * those not open yet, then the latest closed ones; at most `limit` of each. For a signed-in viewer
+ * each says whether they have voted (a participation row; what they chose is never linked to them)
+ * and whether they may vote in it; for a visitor both are null. For the community page and the
+ * signed-in home.
+ *
+ * Reads participations itself rather than through the voting services, which answer for one vote
+ * at a time.
+ */
+export async function communityVotes(actor: Actor, communityId: number, limit = 10) {
+  const db = getDb();
+  const at = new Date();
+  const now = at.toISOString();
+  const userId = actor.userId;
+  const [polls, rounds, seats] = await Promise.all([
+    db
+      .selectFrom("polls")
+      .select(["id", "question", "opensAt", "closesAt", "meetingId", "electorate"])
+      .$if(userId !== null, (q) => q.select(votedIn(userId!, "poll")))
+      .where("communityId", "=", communityId)
+      .$call(openFirst(now))
+      .limit(limit)
+      .execute(),
+    db
+      .selectFrom("budgetRounds")
+      .select(["id", "title", "opensAt", "closesAt"])
+      .$if(userId !== null, (q) => q.select(votedIn(userId!, "round")))
+      .where("communityId", "=", communityId)
+      .$call(openFirst(now))
+      .limit(limit)
+      .execute(),
+    // Meetings where the viewer holds an invited seat: their seat holders' polls are theirs too.
+    userId === null
+      ? []
+      : db
+          .selectFrom("seatInvites")
+          .innerJoin("polls", "polls.meetingId", "seatInvites.meetingId")
+          .select("seatInvites.meetingId")
+          .distinct()
+          .where("seatInvites.userId", "=", userId)
+          .where("polls.communityId", "=", communityId)
+          .execute(),
+  ]);
+  const seated = new Set(seats.map((s) => s.meetingId));
+  const mine = (voted: unknown) => (userId === null ? null : Boolean(voted));
+  return {
+    polls: polls.map(({ electorate, meetingId, voted, ...p }) => ({
+      ...p,
+      meetingId,
+      phase: phaseOf(p, at),
+      voted: mine(voted),
+      // Who may vote, as the poll's own page decides it: its community's verified residents, or
+      // the invited seat holders of its meeting.
+      mayVote:
+        userId === null
+          ? null
+          : can(
+              actor,
+              "poll.vote",
+              electorate === "residents" || meetingId === null
+                ? { communityId }
+                : { seatHolders: seated.has(meetingId) ? [userId] : [] },
+            ),
+    })),
+    rounds: rounds.map(({ voted, ...r }) => ({
+      ...r,
+      phase: phaseOf(r, at),
+      voted: mine(voted),
+      mayVote: userId === null ? null : can(actor, "budget.vote", { communityId }),
+    })),
+  };
+}
+
+/** Whether the person has voted in the row's poll or round: a participation row says so. */
+function votedIn(userId: number, kind: "poll" | "round") {
+  const eb = expressionBuilder<Database, never>();
+  return eb
+    .exists(
+      eb
+        .selectFrom("participations")
+        .select("participations.id")
+        .where(
+          kind === "poll" ? "participations.pollId" : "participations.roundId",
+          "=",
+          sql.ref<number>(kind === "poll" ? "polls.id" : "budgetRounds.id"),
+        )
+        .where("participations.userId", "=", userId),
+    )
+    .as("voted");
+}
+
+/**
+ * Orders votes: those open now, closing soonest first; then those not open yet, opening soonest
+ * first; then the closed ones, latest first. Times are ISO text on both engines: they compare as
+ * strings.
+ */
+function openFirst(now: string) {
+  return <QB extends SelectQueryBuilder<Database, "polls" | "budgetRounds", object>>(q: QB): QB =>
+    q
+      .orderBy((eb) =>
+        eb
+          .case()
+          .when("closesAt", "<=", now)
+          .then(2)
+          .when("opensAt", ">", now)
+          .then(1)
+          .else(0)
+          .end(),
+      )
+      .orderBy((eb) =>
+        eb
+          .case()
+          .when("closesAt", "<=", now)
+          .then("")
+          .when("opensAt", ">", now)
+          .then(eb.ref("opensAt"))
+          .else(eb.ref("closesAt"))
+          .end(),
+      )
+      .orderBy("closesAt", "desc")
+      .orderBy("id", "desc") as QB;
 }

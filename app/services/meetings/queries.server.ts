@@ -56,10 +56,10 @@ export async function councilPage(councilId: number) {
     .orderBy("startsAt", "desc")
     .execute();
   const now = new Date().toISOString();
-  const upcoming = meetings
-    .filter((m) => m.status === "live" || (m.status === "scheduled" && m.endsAt >= now))
-    .reverse();
-  const past = meetings.filter((m) => !upcoming.includes(m));
+  // A live meeting is not "upcoming": it has its own list, above the scheduled ones.
+  const live = meetings.filter((m) => m.status === "live").reverse();
+  const upcoming = meetings.filter((m) => m.status === "scheduled" && m.endsAt >= now).reverse();
+  const past = meetings.filter((m) => !live.includes(m) && !upcoming.includes(m));
   const members = await db
     .selectFrom("councilMembers")
     .innerJoin("users", "users.id", "councilMembers.userId")
@@ -70,6 +70,7 @@ export async function councilPage(councilId: number) {
   return {
     council,
     area,
+    live,
     upcoming,
     past,
     members,
@@ -84,6 +85,67 @@ export async function councilsOf(areaId: number) {
     .where("areaId", "=", areaId)
     .orderBy("id")
     .execute();
+}
+
+/**
+ * What is on in a community's councils: the meetings live now, each saying whether this viewer may
+ * enter its room, and the next scheduled ones, soonest first (at most `upcomingLimit`; `more` says
+ * whether there are others). For the community page and the signed-in home.
+ */
+export async function meetingsAhead(actor: Actor, communityId: number, upcomingLimit = 5) {
+  const db = getDb();
+  const now = new Date().toISOString();
+  const ofCommunity = () =>
+    db
+      .selectFrom("meetings")
+      .innerJoin("councils", "councils.id", "meetings.councilId")
+      .select([
+        "meetings.id",
+        "meetings.topic",
+        "meetings.startsAt",
+        "meetings.endsAt",
+        "meetings.place",
+        "meetings.status",
+        "meetings.isPublic",
+        "councils.id as councilId",
+        "councils.name as councilName",
+      ])
+      .where("councils.areaId", "=", communityId)
+      .orderBy("meetings.startsAt")
+      .orderBy("meetings.id");
+  const [live, upcoming] = await Promise.all([
+    ofCommunity().where("meetings.status", "=", "live").execute(),
+    // A scheduled meeting whose end has passed never took place: it is not ahead any more.
+    ofCommunity()
+      .where("meetings.status", "=", "scheduled")
+      .where("meetings.endsAt", ">=", now)
+      .limit(upcomingLimit + 1)
+      .execute(),
+  ]);
+  // A private room is open to invited seat holders too: only the viewer's own seats matter here.
+  const privateLive = live.filter((m) => m.isPublic !== 1).map((m) => m.id);
+  const seats =
+    actor.userId === null || privateLive.length === 0
+      ? []
+      : await db
+          .selectFrom("seatInvites")
+          .select("meetingId")
+          .where("userId", "=", actor.userId)
+          .where("meetingId", "in", privateLive)
+          .execute();
+  const row = ({ isPublic: _, ...m }: (typeof live)[number]) => m;
+  return {
+    live: live.map((m) => ({
+      ...row(m),
+      canEnterRoom: can(actor, "room.read", {
+        communityId,
+        isPublic: m.isPublic === 1,
+        seatHolders: seats.some((s) => s.meetingId === m.id) ? [actor.userId!] : [],
+      }),
+    })),
+    upcoming: upcoming.slice(0, upcomingLimit).map(row),
+    more: upcoming.length > upcomingLimit,
+  };
 }
 
 /** Meetings of every council, for calendars: the council's own, or all of a community's. */
