@@ -8,7 +8,7 @@ import { startTransition, StrictMode } from "react";
 import { hydrateRoot } from "react-dom/client";
 import { I18nextProvider, initReactI18next } from "react-i18next";
 import { getInitialNamespaces } from "remix-i18next/client";
-import { i18nConfig, sharedNamespaces } from "./i18n/config";
+import { i18nConfig, namespacesInData } from "./i18n/config";
 
 const locales = import.meta.glob<{ default: Record<string, unknown> }>(
   "../public/locales/*/*.json",
@@ -27,6 +27,12 @@ const chunkBackend: BackendModule = {
   },
 };
 
+/** The page's loader data, action data and errors, as the server sent them for hydration. */
+function pageData(): string {
+  const context = (window as { __remixContext?: { state?: unknown } }).__remixContext;
+  return JSON.stringify(context?.state ?? {});
+}
+
 async function hydrate() {
   await i18next
     .use(initReactI18next)
@@ -38,9 +44,10 @@ async function hydrate() {
       // the Chinese files as a fallback. That is a fifth of the page's JavaScript.
       fallbackLng: false,
       load: "currentOnly",
-      // Every shared namespace before hydrating: form errors and the error page use several,
-      // and a namespace still loading would show raw keys. They are small and cached for good.
-      ns: [...new Set([...getInitialNamespaces(), ...sharedNamespaces])],
+      // The page's own namespaces (its routes' `handle.i18n`), and those of any key in its data:
+      // a refusal or error page rendered by the server must hydrate with the same text. Keys
+      // met later (a refused form after a client-side post) load on first use (useKeyMessage).
+      ns: [...new Set([...getInitialNamespaces(), ...namespacesInData(pageData())])],
     });
   startTransition(() => {
     hydrateRoot(

@@ -20,7 +20,8 @@ import { readPreferences } from "~/utils/preferences.server";
 import { FULL_CSS_HREF, LITE_CSS } from "~/utils/styles.server";
 import { formatTime, withParam } from "~/utils/format";
 import { useNonce } from "~/utils/nonce";
-import { fallbackLng, sharedNamespaces, type Lng } from "~/i18n/config";
+import { fallbackLng, type Lng } from "~/i18n/config";
+import { useKeyMessage } from "~/components/forms";
 
 export const handle = { i18n: ["common"] };
 
@@ -211,13 +212,14 @@ interface ErrorData {
 
 export function ErrorBoundary() {
   const error = useRouteError();
-  const { t } = useTranslation(sharedNamespaces);
+  const { t } = useTranslation();
+  const keyMessage = useKeyMessage();
   let status = 500;
   let message = t("errors.unexpected");
   if (isRouteErrorResponse(error)) {
     status = error.status;
     const data = error.data as ErrorData | undefined;
-    if (data?.error?.key) message = t(data.error.key, data.error.params);
+    if (data?.error?.key) message = keyMessage(data.error.key, data.error.params);
     else if (status === 404) message = t("errors.notFound");
     else if (status === 403) message = t("errors.forbidden");
     else if (status === 405) message = t("errors.methodNotAllowed");

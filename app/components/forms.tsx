@@ -1,15 +1,50 @@
 /** Form pieces: labelled fields whose errors are announced and tied to the input. */
 import { Form, type FormProps } from "@remix-run/react";
-import type { InputHTMLAttributes, ReactNode, TextareaHTMLAttributes } from "react";
+import {
+  useEffect,
+  useReducer,
+  type InputHTMLAttributes,
+  type ReactNode,
+  type TextareaHTMLAttributes,
+} from "react";
 import { useTranslation } from "react-i18next";
 import { LOGIN_MAX } from "~/domain/accounts/limits";
 import type { FieldError, FieldErrors } from "~/domain/validation";
-import { sharedNamespaces } from "~/i18n/config";
+import { namespaceOfKey } from "~/i18n/config";
 import type { Refusal } from "~/utils/forms.server";
 
+/**
+ * Translates a key the server sent (a refusal, an error page's reason), whatever its namespace.
+ * The browser holds only the namespaces its page declared (`handle.i18n`), and a refusal can come
+ * from any other: that one is fetched on first use, and the message shows once it is there
+ * (an empty string until then, never the raw key). A page the server rendered with such a message
+ * already had its namespace fetched before hydration (entry.client.tsx reads the page's data).
+ */
+export function useKeyMessage() {
+  const { t, i18n } = useTranslation();
+  const [, loaded] = useReducer((n: number) => n + 1, 0);
+  const missing = new Set<string>();
+  useEffect(() => {
+    if (missing.size === 0) return;
+    let live = true;
+    void i18n.loadNamespaces([...missing]).then(() => live && loaded());
+    return () => {
+      live = false;
+    };
+  });
+  return (key: string, params?: FieldError["params"]): string => {
+    const ns = namespaceOfKey(key);
+    if (ns && !i18n.hasLoadedNamespace(ns)) {
+      missing.add(ns);
+      return "";
+    }
+    return t(key, params);
+  };
+}
+
 export function useFieldMessage() {
-  const { t } = useTranslation(sharedNamespaces);
-  return (e: FieldError | undefined) => (e ? t(e.key, e.params) : undefined);
+  const message = useKeyMessage();
+  return (e: FieldError | undefined) => (e ? message(e.key, e.params) : undefined);
 }
 
 /** What every labelled control takes, besides its element's own attributes. */

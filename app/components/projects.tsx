@@ -20,7 +20,15 @@ import {
 import type { FieldErrors } from "~/domain/validation";
 import type { Lng } from "~/i18n/config";
 import { areaName, formatYuan } from "~/utils/format";
-import { CheckboxGroup, ErrorSummary, Field, IntentForm, SelectField, TextArea } from "./forms";
+import {
+  CheckboxGroup,
+  ErrorSummary,
+  Field,
+  IntentForm,
+  SelectField,
+  TextArea,
+  useFieldMessage,
+} from "./forms";
 
 export interface CommunityOption {
   id: number;
@@ -232,6 +240,7 @@ export function ProjectFields({
   hasPhoto?: boolean;
 }) {
   const { t, lng, serviceOptions, communityOptions } = useProjectLabels();
+  const message = useFieldMessage();
   const label = projectLabels(t);
   const field = fieldsOf(label, values, errors);
   const rows = [...(values.items ?? [])];
@@ -299,7 +308,7 @@ export function ProjectFields({
         <p className="hint">{t("project:form.budgetHint")}</p>
         {errors?.budget && (
           <p className="error" id="f-budget-error">
-            {t(errors.budget.key, errors.budget.params)}
+            {message(errors.budget)}
           </p>
         )}
         <div className="table-wrap">
@@ -343,7 +352,7 @@ export function ProjectFields({
         </p>
         {errors?.photo && (
           <p className="error" id="f-photo-error">
-            {t(errors.photo.key, errors.photo.params)}
+            {message(errors.photo)}
           </p>
         )}
         <input

@@ -14,12 +14,30 @@ export const namespaces = [
   "assist",
 ] as const;
 
+/** The namespace a key names ("vote:errors.closed" → "vote"), or undefined for a default-namespace key. */
+export function namespaceOfKey(key: string): Namespace | undefined {
+  const at = key.indexOf(":");
+  if (at < 0) return undefined;
+  const ns = key.slice(0, at);
+  return (namespaces as readonly string[]).includes(ns) ? (ns as Namespace) : undefined;
+}
+
+export type Namespace = (typeof namespaces)[number];
+
 /**
- * What every page may need: refusals and error pages can carry keys of any of these. The
- * 权责清单's long "permissions" file is loaded only by the pages that ask for it, and so is the
- * service window's "assist" (its refusals arise only on its own pages).
+ * The namespaces whose keys appear in a page's data (`window.__remixContext.state`: loader data,
+ * action data, route errors): a page the server rendered with a refusal from another namespace
+ * hydrates with that namespace already loaded, so the text matches. Keys are the only strings
+ * in the data shaped `"ns:key"` with a known namespace.
  */
-export const sharedNamespaces = namespaces.filter((n) => n !== "permissions" && n !== "assist");
+export function namespacesInData(json: string): Namespace[] {
+  const found = new Set<Namespace>();
+  for (const m of json.matchAll(/"([a-z]+):[A-Za-z]/g)) {
+    const ns = namespaceOfKey(`${m[1]}:`);
+    if (ns) found.add(ns);
+  }
+  return [...found];
+}
 
 export function isLng(value: unknown): value is Lng {
   return typeof value === "string" && (supportedLngs as readonly string[]).includes(value);

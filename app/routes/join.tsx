@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { ErrorSummary, Field, LoginField } from "~/components/forms";
+import { ErrorSummary, Field, LoginField, useFieldMessage } from "~/components/forms";
 import { DISPLAY_NAME_MAX, PASSWORD_MAX, PASSWORD_MIN } from "~/domain/accounts/limits";
 import { getT } from "~/i18n/i18next.server";
 import { register } from "~/services/accounts/commands.server";
@@ -47,6 +47,7 @@ export default function Join() {
   const { next } = useLoaderData<typeof loader>();
   const refused = useActionData<Refusal>();
   const { t } = useTranslation(["account", "common"]);
+  const message = useFieldMessage();
   const errors = refused?.errors;
   const values = refused?.values ?? {};
   return (
@@ -101,7 +102,7 @@ export default function Join() {
         <div className={`field checkbox${errors?.consent ? " has-error" : ""}`}>
           {errors?.consent && (
             <p className="error" id="f-consent-error">
-              {t(errors.consent.key)}
+              {message(errors.consent)}
             </p>
           )}
           <input

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
-import { Field, SelectField } from "~/components/forms";
+import { Field, SelectField, useFieldMessage } from "~/components/forms";
 import { NewVotePage } from "~/components/vote-forms";
 import { useVoteLabels } from "~/components/vote-labels";
 import {
@@ -36,6 +36,7 @@ export default function NewPoll() {
   const { community, meetingId } = useLoaderData<typeof loader>();
   const refused = useActionData<Refusal>();
   const { t } = useVoteLabels();
+  const message = useFieldMessage();
   const v = refused?.values ?? {};
   const e = refused?.errors ?? {};
   const options = refused?.lists?.option ?? (v.option ? [v.option] : []);
@@ -63,7 +64,7 @@ export default function NewPoll() {
       <fieldset className={`field${e.options ? " has-error" : ""}`} id="f-options">
         <legend>{t("vote:newPoll.options")}</legend>
         <p className="hint">{t("vote:newPoll.optionsHint")}</p>
-        {e.options && <p className="error">{t(e.options.key, e.options.params)}</p>}
+        {e.options && <p className="error">{message(e.options)}</p>}
         {Array.from({ length: OPTION_ROWS }, (_, i) => (
           <Field
             key={i}

@@ -8,7 +8,15 @@ import { chinaToday } from "~/domain/time";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useLiveRevalidation } from "~/components/live";
-import { ErrorSummary, Field, IntentForm, Notice, refusalFor, TextArea } from "~/components/forms";
+import {
+  ErrorSummary,
+  Field,
+  IntentForm,
+  Notice,
+  refusalFor,
+  TextArea,
+  useFieldMessage,
+} from "~/components/forms";
 import { BudgetTable, StatusBadge, useProjectLabels } from "~/components/projects";
 import { useShownName } from "~/components/person";
 import { ReadAloud } from "~/components/read-aloud";
@@ -363,6 +371,7 @@ function Steps({ data, refused }: { data: Data; refused: Refusal | undefined }) 
 
 function Rating({ data, refused }: { data: Data; refused: Refusal | undefined }) {
   const { t } = useProjectLabels();
+  const message = useFieldMessage();
   const { project: p, viewer } = data;
   return (
     <section aria-labelledby="rating-title" id="rating">
@@ -377,7 +386,7 @@ function Rating({ data, refused }: { data: Data; refused: Refusal | undefined })
         <IntentForm intent="rate" className="card">
           <fieldset className={`field${refused?.errors.score ? " has-error" : ""}`}>
             <legend>{t("project:rating.question")}</legend>
-            {refused?.errors.score && <p className="error">{t(refused.errors.score.key)}</p>}
+            {refused?.errors.score && <p className="error">{message(refused.errors.score)}</p>}
             {[5, 4, 3, 2, 1].map((n) => (
               <label key={n} className="check">
                 <input type="radio" name="score" value={n} /> {t(`project:rating.scores.${n}`)}
