@@ -68,9 +68,12 @@ export function spawnServer(env: Record<string, string>): Running {
   };
 }
 
-/** Waits until `url` answers /healthz, or throws with the server's output. */
+/**
+ * Waits until `url` answers /healthz, or throws with the server's output. Three minutes: seeding
+ * the demo city on a busy two-core machine has taken over one.
+ */
 export async function waitForHealth(url: string, server: Running) {
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 180_000;
   while (Date.now() < deadline) {
     if (server.child.exitCode !== null) throw new Error(`server exited early:\n${server.output()}`);
     try {
