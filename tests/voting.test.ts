@@ -1183,6 +1183,50 @@ describe("the paper box, counted after closing", () => {
     expect((await pollPage(ANONYMOUS, id))!.box.note).toBe("一位居民把选票带走了");
   });
 
+  it("refuses to unmark a spoiled paper none marked, and to decide a count not submitted", async () => {
+    const { id, options } = await newPoll({ results: "afterClose" });
+    for (const i of [0, 1]) await recordPaper(committee, id, r(i).userId!);
+    await closePoll(id);
+    await expectRefusal(
+      () => run(decideCount, committee2, { kind: "poll", id, decision: "confirm" }),
+      409,
+      "vote:errors.countNotSubmitted",
+    );
+    await run(addBoxBallot, committee, { kind: "poll", id, choice: [options[0]!] });
+    await expectRefusal(
+      () => run(markSpoiled, committee, { kind: "poll", id, change: "remove" }),
+      409,
+      "vote:errors.noSpoiled",
+    );
+    await expectRefusal(
+      () => run(decideCount, committee2, { kind: "poll", id, decision: "return" }),
+      409,
+      "vote:errors.countNotSubmitted",
+    );
+    expect((await pollPage(ANONYMOUS, id))!.box).toMatchObject({ entered: 1, spoiled: 0 });
+  });
+
+  it("two members marking spoiled papers at once lose neither mark", async () => {
+    const { id } = await newPoll({ results: "afterClose" });
+    for (const i of [0, 1, 2]) await recordPaper(committee, id, r(i).userId!);
+    await closePoll(id);
+    // Start the count, so that both marks go to the same row.
+    await run(markSpoiled, committee, { kind: "poll", id, change: "add" });
+    const marks = await Promise.allSettled(
+      [committee, committee2].map((by) =>
+        run(markSpoiled, by, { kind: "poll", id, change: "add" }),
+      ),
+    );
+    // Either both counted (one after the other), or the second was refused as changed under it:
+    // never two acknowledged marks and one stored.
+    const done = marks.filter((m) => m.status === "fulfilled").length;
+    for (const m of marks) {
+      if (m.status === "rejected")
+        expect((m.reason as { key?: string }).key).toBe("vote:errors.countChanged");
+    }
+    expect((await pollPage(ANONYMOUS, id))!.box.spoiled).toBe(1 + done);
+  });
+
   it("an entry of another poll's count is not found from this one", async () => {
     const one = await newPoll();
     const two = await newPoll();
