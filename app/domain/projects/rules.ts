@@ -61,8 +61,14 @@ export const isPublicStatus = (s: ProjectStatus) => s !== "draft";
 export const isEditable = (s: ProjectStatus) => s === "draft" || s === "returned";
 
 /** Statuses in which supports still matter (before a decision). */
-export const isSupportable = (s: ProjectStatus) =>
-  s === "submitted" || s === "underReview" || s === "accepted" || s === "selected";
+/** The statuses in which residents may support a project (and lists may ask for them). */
+export const SUPPORTABLE: readonly ProjectStatus[] = [
+  "submitted",
+  "underReview",
+  "accepted",
+  "selected",
+];
+export const isSupportable = (s: ProjectStatus) => SUPPORTABLE.includes(s);
 
 export type Step =
   | "submit"

@@ -134,6 +134,25 @@ export async function meetingsAhead(actor: Actor, communityId: number, upcomingL
           .where("meetingId", "in", privateLive)
           .execute();
   const row = ({ isPublic: _, ...m }: (typeof live)[number]) => m;
+  // What the viewer has to do with the meetings ahead: signed up, or invited to a seat.
+  const ahead = upcoming.slice(0, upcomingLimit).map((m) => m.id);
+  const [signedUp, invited] =
+    actor.userId === null || ahead.length === 0
+      ? [[], []]
+      : await Promise.all([
+          db
+            .selectFrom("rsvps")
+            .select("meetingId")
+            .where("userId", "=", actor.userId)
+            .where("meetingId", "in", ahead)
+            .execute(),
+          db
+            .selectFrom("seatInvites")
+            .select(["meetingId", "kind"])
+            .where("userId", "=", actor.userId)
+            .where("meetingId", "in", ahead)
+            .execute(),
+        ]);
   return {
     live: live.map((m) => ({
       ...row(m),
@@ -143,7 +162,12 @@ export async function meetingsAhead(actor: Actor, communityId: number, upcomingL
         seatHolders: seats.some((s) => s.meetingId === m.id) ? [actor.userId!] : [],
       }),
     })),
-    upcoming: upcoming.slice(0, upcomingLimit).map(row),
+    upcoming: upcoming.slice(0, upcomingLimit).map((m) => ({
+      ...row(m),
+      /** Null for a visitor. */
+      signedUp: actor.userId === null ? null : signedUp.some((r) => r.meetingId === m.id),
+      invitedAs: invited.find((r) => r.meetingId === m.id)?.kind ?? null,
+    })),
     more: upcoming.length > upcomingLimit,
   };
 }

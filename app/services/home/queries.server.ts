@@ -1,0 +1,548 @@
+/**
+ * The home page's reads. For a signed-in person, one block per community of theirs, in the order
+ * the page shows them: what is happening now (live meetings), what is open to them (votes they
+ * have not cast, meetings with a seat for them, projects they have not supported), what waits for
+ * them (their returned proposals, seat invitations; for the committee its queues), and what is new
+ * since their last visit. For a visitor, what is live and open across the communities.
+ *
+ * Each list is short (`HOME_LIST_MAX`) and links to the page that has the rest: the home leads, it
+ * does not repeat the community page.
+ */
+import { getDb } from "../../../db/client.server";
+import type { SeatKind } from "../../../db/schema";
+import { can, type Actor } from "~/domain/permissions/policy";
+import { SUPPORTABLE } from "~/domain/projects/rules";
+import { phaseOf } from "~/domain/voting/rules";
+import { communityVotes, homeNews } from "../communities/queries.server";
+import { meetingsAhead } from "../meetings/queries.server";
+import { myOrganisations } from "../organisations/queries.server";
+
+export const HOME_LIST_MAX = 5;
+/** How far back "new" reaches for someone whose last visit this device does not know. */
+export const NEW_WITHOUT_VISIT_MS = 7 * 86_400_000;
+
+export interface OpenVote {
+  kind: "poll" | "round";
+  id: number;
+  title: string;
+  closesAt: string;
+}
+
+export interface NewsItem {
+  kind: "project" | "update" | "meeting" | "voteOpened" | "voteClosed" | "residents" | "committee";
+  at: string;
+  /** Where the item leads; null for counts. */
+  href: string | null;
+  title: string;
+  count?: number;
+  action?: "committee.appoint" | "committee.end";
+}
+
+/** Votes open now that the viewer may cast and has not: soonest closing first. */
+function openVotes(votes: Awaited<ReturnType<typeof communityVotes>>): OpenVote[] {
+  return [
+    ...votes.polls
+      .filter((p) => p.phase === "open" && p.mayVote && !p.voted)
+      .map((p) => ({ kind: "poll" as const, id: p.id, title: p.question, closesAt: p.closesAt })),
+    ...votes.rounds
+      .filter((r) => r.phase === "open" && r.mayVote && !r.voted)
+      .map((r) => ({ kind: "round" as const, id: r.id, title: r.title, closesAt: r.closesAt })),
+  ].sort((a, b) => a.closesAt.localeCompare(b.closesAt));
+}
+
+/**
+ * Of the meetings ahead, those whose seat kind still has room: residents take a resident seat,
+ * invited people the seat they were invited to (as the sign-up command decides).
+ */
+async function withSeatLeft<M extends { id: number; invitedAs: SeatKind | null }>(
+  meetings: M[],
+): Promise<M[]> {
+  if (meetings.length === 0) return [];
+  const db = getDb();
+  const ids = meetings.map((m) => m.id);
+  const [kinds, taken] = await Promise.all([
+    db
+      .selectFrom("seatKinds")
+      .select(["meetingId", "kind", "capacity"])
+      .where("meetingId", "in", ids)
+      .execute(),
+    db
+      .selectFrom("rsvps")
+      .select((eb) => ["meetingId", "kind", eb.fn.countAll<number>().as("n")])
+      .where("meetingId", "in", ids)
+      .groupBy(["meetingId", "kind"])
+      .execute(),
+  ]);
+  return meetings.filter((m) => {
+    const kind = m.invitedAs ?? "resident";
+    const seat = kinds.find((k) => k.meetingId === m.id && k.kind === kind);
+    if (!seat) return false;
+    if (seat.capacity === null) return true;
+    const n = Number(taken.find((r) => r.meetingId === m.id && r.kind === kind)?.n ?? 0);
+    return n < seat.capacity;
+  });
+}
+
+/** Projects of the community that residents may support, newest first. */
+function supportable(communityId: number) {
+  return getDb()
+    .selectFrom("projects")
+    .select(["projects.id", "projects.title", "projects.supportCount", "projects.submittedAt"])
+    .where("projects.communityId", "=", communityId)
+    .where("projects.status", "in", SUPPORTABLE)
+    .orderBy("projects.submittedAt", "desc")
+    .orderBy("projects.id", "desc");
+}
+
+async function committeeQueues(communityId: number, userId: number) {
+  const db = getDb();
+  const count = (n: { n: number | string | bigint } | undefined) => Number(n?.n ?? 0);
+  const [requests, reviews, organisations, roomFlags, commentFlags, counts] = await Promise.all([
+    db
+      .selectFrom("memberships")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("communityId", "=", communityId)
+      .where("status", "=", "pending")
+      .executeTakeFirst(),
+    db
+      .selectFrom("projects")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("communityId", "=", communityId)
+      .where("status", "in", ["submitted", "underReview"])
+      .executeTakeFirst(),
+    db
+      .selectFrom("organisations")
+      .innerJoin(
+        "organisationCommunities",
+        "organisationCommunities.organisationId",
+        "organisations.id",
+      )
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("organisationCommunities.communityId", "=", communityId)
+      .where("organisations.status", "=", "pending")
+      .executeTakeFirst(),
+    // Reported room messages not yet reviewed, by meeting: the room's moderation list has them.
+    db
+      .selectFrom("messageFlags")
+      .innerJoin("roomMessages", "roomMessages.id", "messageFlags.messageId")
+      .innerJoin("meetings", "meetings.id", "roomMessages.meetingId")
+      .innerJoin("councils", "councils.id", "meetings.councilId")
+      .select((eb) => [
+        "meetings.id",
+        "meetings.topic",
+        eb.fn.count<number>("roomMessages.id").distinct().as("n"),
+      ])
+      .where("councils.areaId", "=", communityId)
+      .where("messageFlags.reviewedAt", "is", null)
+      .groupBy(["meetings.id", "meetings.topic"])
+      .orderBy("meetings.id")
+      .limit(HOME_LIST_MAX)
+      .execute(),
+    // Reported project comments not yet reviewed, by project.
+    db
+      .selectFrom("projectComments")
+      .innerJoin("projects", "projects.id", "projectComments.projectId")
+      .select((eb) => [
+        "projects.id",
+        "projects.title",
+        eb.fn.count<number>("projectComments.id").as("n"),
+      ])
+      .where("projects.communityId", "=", communityId)
+      .where("projectComments.flagCount", ">", 0)
+      .where("projectComments.reviewedAt", "is", null)
+      .groupBy(["projects.id", "projects.title"])
+      .orderBy("projects.id")
+      .limit(HOME_LIST_MAX)
+      .execute(),
+    // Paper counts submitted and waiting for a second member's confirmation.
+    db
+      .selectFrom("paperCounts")
+      .leftJoin("polls", "polls.id", "paperCounts.pollId")
+      .leftJoin("budgetRounds", "budgetRounds.id", "paperCounts.roundId")
+      .select([
+        "paperCounts.pollId",
+        "paperCounts.roundId",
+        "paperCounts.submittedBy",
+        "polls.question",
+        "budgetRounds.title",
+      ])
+      .where((eb) =>
+        eb.or([
+          eb("polls.communityId", "=", communityId),
+          eb("budgetRounds.communityId", "=", communityId),
+        ]),
+      )
+      .where("paperCounts.submittedAt", "is not", null)
+      .where("paperCounts.confirmedAt", "is", null)
+      .orderBy("paperCounts.id")
+      .limit(HOME_LIST_MAX)
+      .execute(),
+  ]);
+  return {
+    requests: count(requests),
+    reviews: count(reviews),
+    organisations: count(organisations),
+    roomFlags: roomFlags.map((r) => ({ meetingId: r.id, topic: r.topic, count: Number(r.n) })),
+    commentFlags: commentFlags.map((r) => ({
+      projectId: r.id,
+      title: r.title,
+      count: Number(r.n),
+    })),
+    paperCounts: counts.map((c) => ({
+      href: c.pollId !== null ? `/polls/${c.pollId}` : `/budgets/${c.roundId}`,
+      title: c.question ?? c.title ?? "",
+      /** Submitted by the viewer: it waits for another member (or, alone, for their own check). */
+      mine: c.submittedBy === userId,
+    })),
+  };
+}
+
+/** What is new in the community since `since`: newest first, at most `HOME_LIST_MAX * 2`. */
+async function newsSince(communityId: number, since: string, now: string): Promise<NewsItem[]> {
+  const db = getDb();
+  const [projects, updates, meetings, opened, closed, residents] = await Promise.all([
+    db
+      .selectFrom("projects")
+      .select(["id", "title", "submittedAt"])
+      .where("communityId", "=", communityId)
+      .where("status", "not in", ["draft", "returned"])
+      .where("submittedAt", ">", since)
+      .orderBy("submittedAt", "desc")
+      .limit(HOME_LIST_MAX)
+      .execute(),
+    db
+      .selectFrom("projectUpdates")
+      .innerJoin("projects", "projects.id", "projectUpdates.projectId")
+      .select(["projects.id", "projects.title", "projectUpdates.createdAt"])
+      .where("projects.communityId", "=", communityId)
+      .where("projectUpdates.createdAt", ">", since)
+      .orderBy("projectUpdates.createdAt", "desc")
+      .limit(HOME_LIST_MAX)
+      .execute(),
+    db
+      .selectFrom("meetings")
+      .innerJoin("councils", "councils.id", "meetings.councilId")
+      .select(["meetings.id", "meetings.topic", "meetings.createdAt"])
+      .where("councils.areaId", "=", communityId)
+      .where("meetings.createdAt", ">", since)
+      .orderBy("meetings.createdAt", "desc")
+      .limit(HOME_LIST_MAX)
+      .execute(),
+    Promise.all([
+      db
+        .selectFrom("polls")
+        .select(["id", "question as title", "opensAt as at"])
+        .where("communityId", "=", communityId)
+        .where("opensAt", ">", since)
+        .where("opensAt", "<=", now)
+        .execute(),
+      db
+        .selectFrom("budgetRounds")
+        .select(["id", "title", "opensAt as at"])
+        .where("communityId", "=", communityId)
+        .where("opensAt", ">", since)
+        .where("opensAt", "<=", now)
+        .execute(),
+    ]),
+    Promise.all([
+      db
+        .selectFrom("polls")
+        .select(["id", "question as title", "closesAt as at"])
+        .where("communityId", "=", communityId)
+        .where("closesAt", ">", since)
+        .where("closesAt", "<=", now)
+        .execute(),
+      db
+        .selectFrom("budgetRounds")
+        .select(["id", "title", "closesAt as at"])
+        .where("communityId", "=", communityId)
+        .where("closesAt", ">", since)
+        .where("closesAt", "<=", now)
+        .execute(),
+    ]),
+    db
+      .selectFrom("memberships")
+      .select((eb) => [eb.fn.countAll<number>().as("n"), eb.fn.max("decidedAt").as("at")])
+      .where("communityId", "=", communityId)
+      .where("status", "=", "verified")
+      .where("decidedAt", ">", since)
+      .executeTakeFirst(),
+  ]);
+  const vote =
+    (kind: "voteOpened" | "voteClosed", isPoll: boolean) =>
+    (v: { id: number; title: string; at: string }): NewsItem => ({
+      kind,
+      at: v.at,
+      href: isPoll ? `/polls/${v.id}` : `/budgets/${v.id}`,
+      title: v.title,
+    });
+  const items: NewsItem[] = [
+    ...projects.map((p) => ({
+      kind: "project" as const,
+      at: p.submittedAt!,
+      href: `/projects/${p.id}`,
+      title: p.title,
+    })),
+    ...updates.map((u) => ({
+      kind: "update" as const,
+      at: u.createdAt,
+      href: `/projects/${u.id}#updates-title`,
+      title: u.title,
+    })),
+    ...meetings.map((m) => ({
+      kind: "meeting" as const,
+      at: m.createdAt,
+      href: `/meetings/${m.id}`,
+      title: m.topic,
+    })),
+    ...opened[0].map(vote("voteOpened", true)),
+    ...opened[1].map(vote("voteOpened", false)),
+    ...closed[0].map(vote("voteClosed", true)),
+    ...closed[1].map(vote("voteClosed", false)),
+  ];
+  const joined = Number(residents?.n ?? 0);
+  if (joined > 0 && residents?.at)
+    items.push({
+      kind: "residents",
+      at: String(residents.at),
+      href: null,
+      title: "",
+      count: joined,
+    });
+  return items.sort((a, b) => b.at.localeCompare(a.at)).slice(0, HOME_LIST_MAX * 2);
+}
+
+/**
+ * The signed-in home. `since` is the end of the person's previous visit on this device (null when
+ * unknown: the last week is "new" then).
+ */
+export async function homeFor(actor: Actor & { userId: number }, since: string | null) {
+  const db = getDb();
+  const at = new Date();
+  const now = at.toISOString();
+  const from = since ?? new Date(at.getTime() - NEW_WITHOUT_VISIT_MS).toISOString();
+  const userId = actor.userId;
+  const communities = await homeNews(actor);
+  const [returned, invites, organisations] = await Promise.all([
+    db
+      .selectFrom("projects")
+      .select(["id", "title", "statusReason", "communityId"])
+      .where("status", "=", "returned")
+      .where((eb) =>
+        actor.orgMemberOf.length > 0
+          ? eb.or([
+              eb("proposerId", "=", userId),
+              eb("organisationId", "in", [...actor.orgMemberOf]),
+            ])
+          : eb("proposerId", "=", userId),
+      )
+      .orderBy("updatedAt", "desc")
+      .execute(),
+    // Seat invitations to meetings ahead that the person has not answered by signing up.
+    db
+      .selectFrom("seatInvites")
+      .innerJoin("meetings", "meetings.id", "seatInvites.meetingId")
+      .innerJoin("councils", "councils.id", "meetings.councilId")
+      .select([
+        "meetings.id",
+        "meetings.topic",
+        "meetings.startsAt",
+        "seatInvites.kind",
+        "councils.areaId",
+      ])
+      .where("seatInvites.userId", "=", userId)
+      .where("meetings.status", "=", "scheduled")
+      .where("meetings.endsAt", ">=", now)
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom("rsvps")
+              .select("rsvps.userId")
+              .whereRef("rsvps.meetingId", "=", "seatInvites.meetingId")
+              .where("rsvps.userId", "=", userId),
+          ),
+        ),
+      )
+      .orderBy("meetings.startsAt")
+      .execute(),
+    myOrganisations(userId),
+  ]);
+
+  const blocks = await Promise.all(
+    communities.map(async (c) => {
+      const id = c.communityId;
+      const committee = actor.committeeOf === id;
+      const [meetings, votes, projects, supported, queues, news] = await Promise.all([
+        meetingsAhead(actor, id, HOME_LIST_MAX * 2),
+        communityVotes(actor, id, HOME_LIST_MAX * 2),
+        supportable(id)
+          // Not one's own (a null proposer is an organisation's or the committee's).
+          .where((eb) =>
+            eb.or([eb("projects.proposerId", "is", null), eb("projects.proposerId", "<>", userId)]),
+          )
+          .where((eb) =>
+            eb.not(
+              eb.exists(
+                eb
+                  .selectFrom("projectSupports")
+                  .select("projectSupports.userId")
+                  .whereRef("projectSupports.projectId", "=", "projects.id")
+                  .where("projectSupports.userId", "=", userId),
+              ),
+            ),
+          )
+          .limit(HOME_LIST_MAX + 1)
+          .execute(),
+        Promise.resolve(can(actor, "project.support", { communityId: id })),
+        committee ? committeeQueues(id, userId) : null,
+        newsSince(id, from, now),
+      ]);
+      const mayRsvp = can(actor, "meeting.rsvp", { communityId: id });
+      const signUp = await withSeatLeft(
+        meetings.upcoming.filter((m) => m.signedUp === false && m.invitedAs === null && mayRsvp),
+      );
+      const votesOpen = openVotes(votes);
+      return {
+        ...c,
+        now: meetings.live,
+        open: {
+          votes: votesOpen.slice(0, HOME_LIST_MAX),
+          moreVotes: votesOpen.length > HOME_LIST_MAX,
+          meetings: signUp.slice(0, HOME_LIST_MAX),
+          projects: supported ? projects.slice(0, HOME_LIST_MAX) : [],
+          moreProjects: supported && projects.length > HOME_LIST_MAX,
+        },
+        waiting: {
+          returned: returned.filter((p) => p.communityId === id),
+          invitations: invites.filter((m) => m.areaId === id),
+          committee: queues,
+        },
+        news: [
+          ...news,
+          ...c.committeeChanges
+            .filter((ch) => ch.at > from)
+            .map((ch): NewsItem => ({
+              kind: "committee",
+              at: ch.at,
+              href: null,
+              title: ch.name,
+              action: ch.action,
+            })),
+        ]
+          .sort((a, b) => b.at.localeCompare(a.at))
+          .slice(0, HOME_LIST_MAX * 2),
+      };
+    }),
+  );
+  return {
+    communities: blocks,
+    since: from,
+    /** Whether `since` is the person's last visit (or, unknown, a week ago). */
+    sinceVisit: since !== null,
+    /** Organisations that invited the person to join them: not tied to one community. */
+    orgInvites: organisations
+      .filter((o) => o.status === "invited")
+      .map((o) => ({ id: o.id, name: o.name, role: o.role })),
+  };
+}
+
+/**
+ * A visitor's home: across the communities, the meetings live now that anyone may read, the votes
+ * open now, the meetings ahead and the projects gathering support. Each with its community.
+ */
+export async function publicHome() {
+  const db = getDb();
+  const at = new Date();
+  const now = at.toISOString();
+  const community = ["areas.id as communityId", "areas.nameZh", "areas.nameEn"] as const;
+  const meetings = () =>
+    db
+      .selectFrom("meetings")
+      .innerJoin("councils", "councils.id", "meetings.councilId")
+      .innerJoin("areas", "areas.id", "councils.areaId")
+      .select([
+        "meetings.id",
+        "meetings.topic",
+        "meetings.startsAt",
+        "meetings.endsAt",
+        "meetings.place",
+        "meetings.status",
+        "meetings.isPublic",
+        ...community,
+      ]);
+  const [live, ahead, polls, rounds, projects] = await Promise.all([
+    meetings()
+      .where("meetings.status", "=", "live")
+      .orderBy("meetings.startsAt")
+      .limit(HOME_LIST_MAX * 2)
+      .execute(),
+    meetings()
+      .where("meetings.status", "=", "scheduled")
+      .where("meetings.endsAt", ">=", now)
+      .orderBy("meetings.startsAt")
+      .orderBy("meetings.id")
+      .limit(HOME_LIST_MAX)
+      .execute(),
+    db
+      .selectFrom("polls")
+      .innerJoin("areas", "areas.id", "polls.communityId")
+      .select([
+        "polls.id",
+        "polls.question as title",
+        "polls.opensAt",
+        "polls.closesAt",
+        ...community,
+      ])
+      .where("polls.opensAt", "<=", now)
+      .where("polls.closesAt", ">", now)
+      .where("polls.electorate", "=", "residents")
+      .orderBy("polls.closesAt")
+      .limit(HOME_LIST_MAX)
+      .execute(),
+    db
+      .selectFrom("budgetRounds")
+      .innerJoin("areas", "areas.id", "budgetRounds.communityId")
+      .select([
+        "budgetRounds.id",
+        "budgetRounds.title",
+        "budgetRounds.opensAt",
+        "budgetRounds.closesAt",
+        ...community,
+      ])
+      .where("budgetRounds.opensAt", "<=", now)
+      .where("budgetRounds.closesAt", ">", now)
+      .orderBy("budgetRounds.closesAt")
+      .limit(HOME_LIST_MAX)
+      .execute(),
+    db
+      .selectFrom("projects")
+      .innerJoin("areas", "areas.id", "projects.communityId")
+      .select([
+        "projects.id",
+        "projects.title",
+        "projects.supportCount",
+        "projects.submittedAt",
+        ...community,
+      ])
+      .where("projects.status", "in", SUPPORTABLE)
+      .orderBy("projects.submittedAt", "desc")
+      .orderBy("projects.id", "desc")
+      .limit(HOME_LIST_MAX)
+      .execute(),
+  ]);
+  const votes = [
+    ...polls.map((p) => ({ ...p, kind: "poll" as const })),
+    ...rounds.map((r) => ({ ...r, kind: "round" as const })),
+  ]
+    .filter((v) => phaseOf(v, at) === "open")
+    .sort((a, b) => a.closesAt.localeCompare(b.closesAt))
+    .slice(0, HOME_LIST_MAX);
+  return {
+    // A private room is for its seat holders: a visitor sees that the meeting is on, not a way in.
+    now: live.map(({ isPublic, ...m }) => ({ ...m, canEnterRoom: isPublic === 1 })),
+    votes,
+    meetings: ahead.map(({ isPublic: _, ...m }) => m),
+    projects,
+  };
+}
