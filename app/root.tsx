@@ -167,6 +167,10 @@ export function Layout({ children }: { children: ReactNode }) {
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <Meta />
+        {/* Both modes; the files are in public/, made by scripts/make-icons.mjs. */}
+        <link rel="icon" href="/favicon.ico" sizes="32x32" />
+        <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+        <link rel="apple-touch-icon" href="/apple-touch-icon.png" />
         {lite && data?.liteCss ? (
           <style nonce={nonce} dangerouslySetInnerHTML={{ __html: data.liteCss }} />
         ) : (

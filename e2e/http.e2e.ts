@@ -150,6 +150,46 @@ describe("over HTTP", () => {
     expect(await again.text()).toMatch(/<html lang="en"/);
   });
 
+  it.each(["full", "lite"])(
+    "links the icons from a %s page and serves them, /favicon.ico included",
+    async (mode) => {
+      const html = await (
+        await fetch(`${base()}/`, { headers: { Cookie: `mode=${mode}` } })
+      ).text();
+      const linked = (rel: string) =>
+        [...html.matchAll(/<link\b[^>]*>/g)]
+          .map((m) => m[0])
+          .filter((tag) => tag.includes(`rel="${rel}"`))
+          .map((tag) => /href="([^"]+)"/.exec(tag)?.[1]);
+      expect(linked("icon").sort()).toEqual(["/favicon.ico", "/favicon.svg"]);
+      expect(linked("apple-touch-icon")).toEqual(["/apple-touch-icon.png"]);
+
+      const get = async (path: string) => {
+        const res = await fetch(`${base()}${path}`);
+        expect(res.status, path).toBe(200);
+        return {
+          type: res.headers.get("content-type"),
+          body: Buffer.from(await res.arrayBuffer()),
+        };
+      };
+      // Asked for by browsers and tools that never read the page.
+      const ico = await get("/favicon.ico");
+      expect(ico.type).toMatch(/^image\/(x-icon|vnd\.microsoft\.icon)/);
+      expect([...ico.body.subarray(0, 4)]).toEqual([0, 0, 1, 0]);
+      expect(ico.body.readUInt16LE(4)).toBeGreaterThanOrEqual(2); // images at several sizes
+      const svg = await get("/favicon.svg");
+      expect(svg.type).toMatch(/^image\/svg\+xml/);
+      expect(svg.body.toString()).toMatch(/^<svg[^>]*viewBox/);
+      const png = await get("/apple-touch-icon.png");
+      expect(png.type).toBe("image/png");
+      // The PNG's header chunk: 180×180, as iOS asks.
+      expect(png.body.subarray(12, 16).toString()).toBe("IHDR");
+      expect([png.body.readUInt32BE(16), png.body.readUInt32BE(20)]).toEqual([180, 180]);
+      // Small enough to cost nothing: a few KB in all.
+      expect(ico.body.length + svg.body.length + png.body.length).toBeLessThan(12 * 1024);
+    },
+  );
+
   it("lists every policy action on /permissions", async () => {
     const { actions } = await import("../app/domain/permissions/policy");
     const html = await (await fetch(`${base()}/permissions`)).text();

@@ -1,7 +1,9 @@
 /**
  * The discussion room in Chromium: with two browsers in standard mode a resident posts, the
- * moderator hides it, the resident raises a hand and gets the floor, all live. Then the same room
- * in 长辈版 with JavaScript off: read, post, RSVP.
+ * moderator hides it, the resident raises a hand and gets the floor, all live. While live, the
+ * page offers no refresh links (they come back when the connection drops, and are there without
+ * JavaScript and in 长辈版), and 举报 reads as a link. Then the same room in 长辈版 with JavaScript
+ * off: read, post, RSVP.
  */
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -111,6 +113,70 @@ describe("discussion room", () => {
     expect(await alert.innerText()).toContain("发言还在输入框里");
     expect(await box.inputValue()).toBe(text);
     expect(await page.locator("li.message", { hasText: text }).count()).toBe(0);
+    await ctx.close();
+  });
+
+  it("live: no refresh links while messages come by themselves, back while the connection is down; 举报 is quiet", async () => {
+    const ctx = await newContext(browser, { mode: "full" });
+    const page = await ctx.newPage();
+    // The socket's way to the server, cut at will: its WebSocket closed, its long polling refused.
+    let cut = false;
+    const sockets: Array<{ close: () => Promise<void> }> = [];
+    await page.routeWebSocket(/\/socket\.io\//, (ws) => {
+      if (cut) return void ws.close();
+      ws.connectToServer();
+      sockets.push(ws);
+    });
+    await page.route(/\/socket\.io\//, (route) => (cut ? route.abort() : route.continue()));
+    await signIn(page, "hejun");
+    await page.goto(`/meetings/${liveMeeting}/room`);
+    await page.locator("html[data-live=on]").waitFor();
+    const refresh = page.getByRole("link", { name: "刷新", exact: true });
+    const auto = page.getByRole("link", { name: "每 30 秒自动刷新" });
+    expect(await refresh.count()).toBe(0);
+    expect(await auto.count()).toBe(0);
+
+    // Others' messages carry a report button that reads as a link: no border, no fill,
+    // underlined, and still a 44 px target.
+    const report = page.locator("li.message").getByRole("button", { name: "举报" }).first();
+    const look = await report.evaluate((el) => {
+      const s = getComputedStyle(el);
+      return {
+        border: s.borderTopColor,
+        background: s.backgroundColor,
+        underline: s.textDecorationLine,
+      };
+    });
+    expect(look).toEqual({
+      border: "rgba(0, 0, 0, 0)",
+      background: "rgba(0, 0, 0, 0)",
+      underline: "underline",
+    });
+    const box = (await report.boundingBox())!;
+    expect(Math.min(box.width, box.height)).toBeGreaterThanOrEqual(44);
+
+    // The connection drops: refreshing by hand is the way again.
+    cut = true;
+    await Promise.all(sockets.map((ws) => ws.close()));
+    await refresh.waitFor({ timeout: 10_000 });
+    expect(await auto.count()).toBe(1);
+    // It comes back: the links go.
+    cut = false;
+    await page.locator("html[data-live=on]").waitFor({ timeout: 20_000 });
+    await refresh.waitFor({ state: "detached" });
+    expect(await auto.count()).toBe(0);
+    await ctx.close();
+  });
+
+  it.each([
+    ["standard mode without JavaScript", { mode: "full", js: false }],
+    ["长辈版 in a browser that runs scripts", { mode: "lite", js: true }],
+  ] as const)("%s: the refresh links are there", async (_label, opts) => {
+    const ctx = await newContext(browser, opts);
+    const page = await ctx.newPage();
+    await page.goto(`/meetings/${liveMeeting}/room`);
+    await page.getByRole("link", { name: "刷新", exact: true }).waitFor();
+    expect(await page.getByRole("link", { name: "每 30 秒自动刷新" }).count()).toBe(1);
     await ctx.close();
   });
 

@@ -20,6 +20,8 @@ export interface RoomLiveData {
   state: RoomState;
 }
 
+export type LiveStatus = "waiting" | "on" | "off";
+
 /** One of each message, the last copy of it winning, in the order they first came. */
 const byId = (ms: MessageView[]) => [...new Map(ms.map((m) => [m.id, m])).values()];
 
@@ -32,8 +34,15 @@ export function useRoomLive(data: RoomLiveData) {
   /** Why the last post was not sent; it stays after a reconnect, until a post goes through. */
   const [sendError, setSendError] = useState<string | null>(null);
   const lastId = useRef<number>(Math.max(0, ...data.messages.map((m) => m.id)));
+  /**
+   * Whether messages come by themselves: "on" once the room is joined; "off" on an older page
+   * (it stays as loaded), when the connection drops or the join is refused; "waiting" until the
+   * first join (and on the server). The page offers its refresh links only when not "on".
+   */
+  const [status, setStatus] = useState<LiveStatus>(data.paged ? "off" : "waiting");
 
   useEffect(() => setState(data.state), [data.state]);
+  useEffect(() => setStatus(data.paged ? "off" : "waiting"), [data.paged]);
 
   // An older page stays as loaded; a moderator's page also reloads when the room's state changes.
   const key = data.paged ? null : `${data.meetingId}:${data.moderator}`;
@@ -46,9 +55,13 @@ export function useRoomLive(data: RoomLiveData) {
     // exactly what came after the last message we have.
     const catchUp = () =>
       socket.emit("room:join", { meetingId: data.meetingId, after: lastId.current }, (res) => {
-        if (!res.ok) return setError(res.error.message);
+        if (!res.ok) {
+          setStatus("off");
+          return setError(res.error.message);
+        }
         const joined: RoomJoined = res.data;
         setError(null);
+        setStatus("on");
         setState(joined.state);
         setPresence(joined.presence);
         add(joined.messages);
@@ -56,6 +69,8 @@ export function useRoomLive(data: RoomLiveData) {
         document.documentElement.dataset.live = "on";
       });
     socket.on("connect", catchUp);
+    socket.on("disconnect", () => setStatus("off"));
+    socket.on("connect_error", () => setStatus("off"));
     socket.on("room:message", (m) => {
       if (m.meetingId !== data.meetingId) return;
       if (m.prev !== null && m.prev > lastId.current) catchUp();
@@ -87,6 +102,7 @@ export function useRoomLive(data: RoomLiveData) {
   return {
     messages,
     state,
+    status,
     presence,
     error,
     sendError,

@@ -91,18 +91,22 @@ export function RoomNow({
   );
 }
 
-/** A one-button form among a message's buttons. */
+/** A one-button form among a message's buttons; a `quiet` one looks like a link. */
 function Button({
   children,
+  quiet = false,
   ...form
 }: {
   intent: string;
   ids?: Record<string, string | number>;
+  quiet?: boolean;
   children: string;
 }) {
   return (
     <IntentForm {...form} className="inline">
-      <button type="submit">{children}</button>
+      <button type="submit" className={quiet ? "quiet" : undefined}>
+        {children}
+      </button>
     </IntentForm>
   );
 }
@@ -144,7 +148,8 @@ export function Message({
       {m.body !== null && <p className="body">{m.body}</p>}
       <div className="buttons">
         {canFlag && m.userId !== me && !m.hidden && (
-          <Button intent="flag" ids={messageId}>
+          // Every message has one: a bordered button each would weigh the list down.
+          <Button intent="flag" ids={messageId} quiet>
             {t("room.flag")}
           </Button>
         )}

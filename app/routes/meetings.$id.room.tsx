@@ -2,7 +2,8 @@
  * A meeting's discussion room. Without JavaScript (and in 长辈版) it is a plain page: the latest
  * messages, older pages, a post form, a refresh link, and an auto-refresh only if the reader turns
  * it on. With JavaScript, Socket.IO brings messages as they are posted, catches up after a
- * reconnect, counts who is here and runs the speaker's countdown (`~/components/room-live`).
+ * reconnect, counts who is here and runs the speaker's countdown (`~/components/room-live`); the
+ * refresh links then go, and come back only while the connection is down.
  */
 import { useShownName } from "~/components/person";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
@@ -15,6 +16,7 @@ import { Message, ModerationPanel, RoomNow } from "~/components/room";
 import { useRoomLive } from "~/components/room-live";
 import { MESSAGE_MAX } from "~/domain/meetings/rules";
 import { getT } from "~/i18n/i18next.server";
+import { useRootData } from "~/root";
 import { meetingPage } from "~/services/meetings/queries.server";
 import { flagMessage, lowerHand, postMessage, raiseHand } from "~/services/room/commands.server";
 import { moderation } from "~/services/room/moderation.server";
@@ -95,6 +97,7 @@ export default function Room() {
   const shown = useShownName();
   const message = useFieldMessage();
   const live = useRoomLive(data);
+  const lite = useRootData()?.mode === "lite";
   const { state, messages } = live;
   const [draft, setDraft] = useState(refused?.values.body ?? "");
 
@@ -105,6 +108,27 @@ export default function Room() {
   const done = params.get("done");
   // The post form shows its own error; the rest (a moderator's form, a tampered one) show here.
   const { body: bodyError, ...otherErrors } = refused?.errors ?? {};
+
+  const autoRefreshOff = (
+    <a className="button" href={here}>
+      {t("room.autoRefreshOff")}
+    </a>
+  );
+  // Refreshing by hand is for a page without live updates: 长辈版, no script, or the connection down.
+  const refreshLinks = (
+    <p className="buttons">
+      <a className="button" href={`${here}${data.refresh ? `?refresh=${data.refresh}` : ""}`}>
+        {t("room.refresh")}
+      </a>
+      {data.refresh ? (
+        autoRefreshOff
+      ) : (
+        <a className="button" href={`${here}?refresh=${REFRESH_OFFERED}`}>
+          {t("room.autoRefreshOn", { seconds: REFRESH_OFFERED })}
+        </a>
+      )}
+    </p>
+  );
 
   async function sendLive(e: FormEvent<HTMLFormElement>) {
     if (!live.connected()) return; // no live connection: the form posts as usual
@@ -175,20 +199,15 @@ export default function Room() {
         <p className="hint">{t(data.me ? "room.cannotPost" : "room.signInToPost")}</p>
       )}
 
-      <p className="buttons">
-        <a className="button" href={`${here}${data.refresh ? `?refresh=${data.refresh}` : ""}`}>
-          {t("room.refresh")}
-        </a>
-        {data.refresh ? (
-          <a className="button" href={here}>
-            {t("room.autoRefreshOff")}
-          </a>
-        ) : (
-          <a className="button" href={`${here}?refresh=${REFRESH_OFFERED}`}>
-            {t("room.autoRefreshOn", { seconds: REFRESH_OFFERED })}
-          </a>
-        )}
-      </p>
+      {lite || live.status === "off" ? (
+        refreshLinks
+      ) : live.status === "waiting" ? (
+        // Until the room is joined: for a browser that runs no script (the server cannot tell).
+        <noscript>{refreshLinks}</noscript>
+      ) : data.refresh ? (
+        // Live, yet the page reloads by itself (the reader turned it on): say how to stop it.
+        <p className="buttons">{autoRefreshOff}</p>
+      ) : null}
 
       <section aria-labelledby="messages-title">
         <h2 id="messages-title">{t("room.messages")}</h2>
