@@ -464,6 +464,7 @@ const WORDS = {
     notYet: "您还没有投票",
     closes: "截止",
     calendar: "加入我的日历",
+    signedUp: "您已报名",
   },
   en: {
     live: "Live now",
@@ -475,6 +476,7 @@ const WORDS = {
     notYet: "You have not voted yet",
     closes: "Voting is open until",
     calendar: "Add to my calendar",
+    signedUp: "You are signed up",
   },
 } as const;
 
@@ -532,6 +534,29 @@ describe("the community page as rendered", () => {
       expect(upcoming).not.toContain(`/meetings/${m.livePublic}"`);
       // Live comes before everything else the page says about the community.
       expect(page.indexOf('id="live-title"')).toBeLessThan(page.indexOf('id="me-title"'));
+    });
+
+    it(`${lng} ${mode}: an upcoming meeting says whether this resident signed up`, async () => {
+      await getDb()
+        .insertInto("rsvps")
+        .values({
+          meetingId: m.soon,
+          userId: voter.userId!,
+          kind: "resident",
+          createdAt: "2026-12-01",
+        })
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+      const entry = (page: string, id: number) => {
+        const upcoming = section(page, "upcoming-title");
+        const at = upcoming.indexOf(`href="/meetings/${id}"`);
+        return text(upcoming.slice(at, upcoming.indexOf("</li>", at)));
+      };
+      const mine = await html(`/communities/${here}`, lng, mode, voter);
+      expect(entry(mine, m.soon)).toContain(w.signedUp);
+      expect(entry(mine, m.later)).not.toContain(w.signedUp);
+      const visitor = await html(`/communities/${here}`, lng, mode);
+      expect(entry(visitor, m.soon)).not.toContain(w.signedUp);
     });
 
     it(`${lng} ${mode}: polls and rounds apart, with whether this resident voted`, async () => {

@@ -17,6 +17,10 @@ export interface MeetingRow {
   councilName?: string;
   /** A live meeting's room, as the main way in, for a viewer who may read it. */
   canEnterRoom?: boolean;
+  /** Whether the signed-in viewer has signed up (null or absent: not said). */
+  signedUp?: boolean | null;
+  /** The seat the viewer was invited to, if any. */
+  invitedAs?: string | null;
 }
 
 /** A meeting's start, and its end when given: on the same day only the end's time is repeated. */
@@ -37,6 +41,15 @@ export function MeetingList({ meetings }: { meetings: MeetingRow[] }) {
           <h3>
             <Link to={`/meetings/${m.id}`}>{m.topic}</Link>{" "}
             <span className={`badge status-${m.status}`}>{t(`status.${m.status}`)}</span>
+            {m.signedUp && (
+              <>
+                {" "}
+                <strong className="badge voted">{t("meeting.signedUp")}</strong>
+              </>
+            )}
+            {m.signedUp === false && m.invitedAs && (
+              <span className="hint"> · {t("meeting.invitedNotYet")}</span>
+            )}
           </h3>
           <p className="hint">
             {meetingTimes(m, lng)} · {m.place}
