@@ -277,7 +277,12 @@ describe("ranking", () => {
 
 describe.runIf(isPostgres(getDb()))("PostgreSQL: the tsvector", () => {
   it("reads back the quoted literal as written", async () => {
-    const vector = documentVector("it's a\\b", "加 \uE000 装");
+    const vector = documentVector({
+      titleWords: "it's a\\b",
+      titleChars: "加 \uE000 装",
+      words: "",
+      chars: "",
+    });
     const { text } = await sql<{ text: string }>`select ${vector}::tsvector::text as text`
       .execute(getDb())
       .then((r) => r.rows[0]!);
