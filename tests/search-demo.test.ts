@@ -10,6 +10,7 @@ import { getDb } from "../db/client.server";
 import { seedDemoData } from "../db/seed";
 import * as root from "~/root";
 import * as projectsRoute from "~/routes/projects._index";
+import { listOrganisations } from "~/services/organisations/queries.server";
 import { listProjects } from "~/services/projects/queries.server";
 import { routesBuild } from "./support/builds";
 
@@ -56,6 +57,19 @@ describe("best match over the demo data", () => {
     expect(await found("english")).toEqual([TITLES.englishCorner, TITLES.signs]);
     expect(await found("ENGLISH")).toEqual([TITLES.englishCorner, TITLES.signs]);
     expect(await found("English Corner")).toEqual([TITLES.englishCorner]);
+  });
+});
+
+describe("best match in the organisation directory", () => {
+  it("志愿: the two teams with 志愿 in their names first, then three that say it elsewhere", async () => {
+    const { items, total } = await listOrganisations({ q: "志愿" });
+    expect(total).toBe(5);
+    expect(
+      items
+        .slice(0, 2)
+        .map((o) => o.name)
+        .sort(),
+    ).toEqual(["应急救援志愿服务队", "平安巷志愿巡逻队"].sort());
   });
 });
 

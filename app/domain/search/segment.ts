@@ -3,6 +3,9 @@
  * query into a search expression over them: an FTS5 MATCH expression (SQLite), and the same
  * expression as a tsquery over a tsvector this file builds (PostgreSQL). Pure: no database here.
  *
+ * A row's title has the two columns of its own (`title_words`, `title_chars`, see `indexRow`), so
+ * that a match there can rank first; an expression's `words` and `chars` look in both.
+ *
  * Why two columns: Intl.Segmenter cuts Chinese by dictionary and context (为老旧小区加装电梯 →
  * 为|老旧|小区|加|装|电梯, 养老院 → 养老|院), so a query word is often not a token of the text.
  * `chars` holds every CJK character as its own token, and a CJK query word becomes a phrase of
