@@ -14,7 +14,7 @@
  */
 import { sql, type Kysely, type RawBuilder, type Transaction } from "kysely";
 import { getDb } from "../../db/client.server";
-import { isPostgres } from "../../db/portable";
+import { isPostgres, transaction } from "../../db/portable";
 import type { Database } from "../../db/schema";
 import { documentVector, indexRow, toTsQuery, type MatchScope } from "~/domain/search/segment";
 
@@ -105,7 +105,8 @@ export async function reindex(
  * Run at startup; returns how many rows it indexed.
  */
 export async function reindexMissing(db: Kysely<Database>): Promise<number> {
-  return db.transaction().execute(async (trx) => {
+  // SERIALIZABLE with retries on PostgreSQL: two servers starting at once do not both index a row.
+  return transaction(db, async (trx) => {
     const projects = await trx
       .selectFrom("projects")
       .select(["id", "title", "summary", "description", "place", "beneficiaries"])
