@@ -42,7 +42,14 @@ const DERIVED: Record<string, Record<string, (row: Row) => RawBuilder<unknown>>>
 };
 
 function searchDocument(row: Row): RawBuilder<unknown> {
-  return sql`${documentVector(String(row.words), String(row.chars))}::tsvector`;
+  const text = (column: string) => String(row[column] ?? "");
+  const vector = documentVector({
+    titleWords: text("title_words"),
+    titleChars: text("title_chars"),
+    words: text("words"),
+    chars: text("chars"),
+  });
+  return sql`${vector}::tsvector`;
 }
 
 interface Table {

@@ -94,6 +94,8 @@ function unchecked<S extends ColumnSpec>(spec: S): S & { unchecked: true } {
 
 const fts = {
   rowid: { ...int, rowid: true },
+  titleWords: text,
+  titleChars: text,
   words: text,
   chars: text,
 } as const;

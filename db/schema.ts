@@ -426,6 +426,8 @@ export interface CommentFlagsTable {
 /** FTS5 tables: rowid is the project's or organisation's id. */
 export interface FtsTable {
   rowid: number;
+  titleWords: string;
+  titleChars: string;
   words: string;
   chars: string;
 }

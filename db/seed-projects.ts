@@ -1147,7 +1147,66 @@ const PROJECTS: ProjectSeed[] = [
   },
 ];
 
-/** Supports at which a submitted project of 东坡路 goes under review by itself. */
+/**
+ * Projects added to the demo after the others, proposed by the seed's last steps (`seedLaterProjects`
+ * runs after every other part of the demo) so that every id made before stays as it was; dated
+ * weeks back all the same, so they do not lead the newest-first list. Bilingual, so that a search in
+ * English finds something: "english" finds the first by its title and the second by its
+ * description, in that order (tests/search-demo.test.ts).
+ */
+const LATER_PROJECTS: ProjectSeed[] = [
+  {
+    community: "qingnian",
+    grid: 1,
+    org: null,
+    proposer: "hejun",
+    title: "青年路社区英语角 English Corner",
+    summary:
+      "每周六上午在社区议事厅办英语角，由在杭外籍邻居和大学生志愿者带着聊，老人孩子都能来练口语、交朋友。",
+    description:
+      "青年路社区住着 30 多户外籍居民，不少老人想跟孙辈一起学几句英语，孩子们也想多练口语。英语角每周六上午 9 点到 11 点在社区议事厅举办，分老年、亲子两桌，由外籍邻居和浙江大学志愿者轮流带领，每次一个生活话题（看病、买菜、问路）。Every Saturday morning, neighbours meet to talk in English and Chinese over tea: foreign residents practise their Chinese, and older residents and children practise their English. 项目经费用于购买话题卡片、绘本、茶歇和志愿者交通补贴。",
+    category: "culture",
+    beneficiaries: "青年路社区想学英语的老人和孩子，以及外籍居民，每次约 25 人",
+    place: "青年路社区议事厅",
+    startsIn: 10,
+    endsIn: 190,
+    items: [
+      ["话题卡片与英文绘本", 1800],
+      ["茶歇（26 次）", 2600],
+      ["志愿者交通补贴", 1560],
+    ],
+    history: [
+      ["create", 35],
+      ["submit", 34],
+    ],
+  },
+  {
+    community: "wensan",
+    grid: 2,
+    org: null,
+    proposer: "yuanfang",
+    title: "文三路社区中外文指示牌更新",
+    summary:
+      "社区里的楼栋号、服务站和避难场所指示牌褪色残缺，外籍租户和来访家属常常找不到路，申请统一更换为中外文对照的新牌子。",
+    description:
+      "文三路社区靠近高校和科技园，租住的外籍青年和访问学者越来越多。现有指示牌只有中文，很多已经褪色。计划更换 40 块楼栋号牌、12 块服务设施指示牌和 4 块应急避难场所指示牌，全部采用中英文对照（Chinese and English），字号加大，方便老人和外籍居民辨认。Signs for building numbers, the service centre and the emergency shelter, in Chinese and English.",
+    category: "communityService",
+    beneficiaries: "文三路社区全体居民和来访者，其中外籍居民约 120 人",
+    place: "文三路社区各楼栋及公共区域",
+    startsIn: 20,
+    endsIn: 60,
+    items: [
+      ["楼栋号牌 40 块", 6000],
+      ["服务设施与避难场所指示牌 16 块", 6400],
+      ["安装人工", 1600],
+    ],
+    history: [
+      ["create", 33],
+      ["submit", 32],
+    ],
+  },
+];
+
 /** Supports at which a submitted project of 东坡路 goes under review by itself. */
 const DONGPO_SUPPORT_THRESHOLD = 10;
 
@@ -1161,6 +1220,20 @@ const COMMITTEE_STEPS: ReadonlySet<Step> = new Set([
 ]);
 
 export async function seedProjects(db: DB, base = Date.now()): Promise<void> {
+  await playProjects(db, base, PROJECTS, true);
+}
+
+/** The projects of `LATER_PROJECTS`: run last of the demo, so that no earlier id moves. */
+export async function seedLaterProjects(db: DB, base = Date.now()): Promise<void> {
+  await playProjects(db, base, LATER_PROJECTS, false);
+}
+
+async function playProjects(
+  db: DB,
+  base: number,
+  projects: ProjectSeed[],
+  withOrganisations: boolean,
+): Promise<void> {
   const kit = seedKit(db, base);
   const shanghaiDate = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" });
   const dateIn = (days: number) => shanghaiDate.format(new Date(kit.base + days * DAY));
@@ -1181,22 +1254,24 @@ export async function seedProjects(db: DB, base = Date.now()): Promise<void> {
     return row.username;
   };
 
-  timeline.add(kit.daysAgo(30), "support threshold of dongpo", async (now) => {
-    await kit.run(setSupportThreshold, "committee", now, {
-      communityId: await kit.areaId("dongpo"),
-      threshold: DONGPO_SUPPORT_THRESHOLD,
+  if (withOrganisations) {
+    timeline.add(kit.daysAgo(30), "support threshold of dongpo", async (now) => {
+      await kit.run(setSupportThreshold, "committee", now, {
+        communityId: await kit.areaId("dongpo"),
+        threshold: DONGPO_SUPPORT_THRESHOLD,
+      });
     });
-  });
+  }
 
-  // Organisations: the applicant applies (and becomes the first admin), a committee of a served
-  // community decides, admins invite and the invited accept.
+  // Organisations (with the first projects only): the applicant applies (and becomes the first
+  // admin), a committee of a served community decides, admins invite and the invited accept.
   const orgIds = new Map<string, number>();
   const orgId = (key: string) => {
     const id = orgIds.get(key);
     if (id === undefined) throw new Error(`seedProjects: organisation ${key} not there yet`);
     return id;
   };
-  for (const o of ORGANISATIONS) {
+  for (const o of withOrganisations ? ORGANISATIONS : []) {
     timeline.add(kit.daysAgo(o.createdDaysAgo), `apply ${o.name}`, async (now) => {
       const id = await kit.run(applyOrganisation, o.admin, now, {
         name: o.name,
@@ -1221,7 +1296,9 @@ export async function seedProjects(db: DB, base = Date.now()): Promise<void> {
       });
     }
   }
-  for (const [key, username, invitedDaysAgo, joinedDaysAgo] of EXTRA_MEMBERS) {
+  for (const [key, username, invitedDaysAgo, joinedDaysAgo] of withOrganisations
+    ? EXTRA_MEMBERS
+    : []) {
     const org = ORGANISATIONS.find((o) => o.key === key)!;
     timeline.add(kit.daysAgo(invitedDaysAgo), `invite ${username} to ${org.name}`, async (now) => {
       await kit.run(inviteMember, org.admin, now, {
@@ -1237,8 +1314,9 @@ export async function seedProjects(db: DB, base = Date.now()): Promise<void> {
     }
   }
 
-  // Projects. Ids follow creation, as the timeline runs the proposals in the order they were made.
-  for (const p of PROJECTS) {
+  // Projects. Ids follow creation, as the timeline runs the proposals in the order they were made
+  // (within one call: `LATER_PROJECTS` come after all, whatever their dates).
+  for (const p of projects) {
     const reviewer = p.reviewer ?? chairOf(p.community);
     const what = (step: string) => `${p.title}: ${step}`;
     let projectId: number | null = null;

@@ -30,7 +30,7 @@ import {
 import { postMessage, raiseHand } from "../app/services/room/commands.server";
 import { pinMessage, setAgendaItem } from "../app/services/room/moderation.server";
 import { DAY, DEMO_PASSWORD, HOUR, MINUTE, preparedAhead, seedKit, Timeline } from "./seed-kit";
-import { seedProjects } from "./seed-projects";
+import { seedLaterProjects, seedProjects } from "./seed-projects";
 import { seedVoting } from "./seed-voting";
 import { seedAssist } from "./seed-assist";
 
@@ -497,4 +497,6 @@ export async function seedDemoData(db: DB): Promise<void> {
   await seedProjects(db);
   await seedVoting(db);
   await seedAssist(db);
+  // Last, so that the ids of everything above stay as they were before these were added.
+  await seedLaterProjects(db);
 }

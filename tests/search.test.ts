@@ -11,6 +11,7 @@ import {
   matchingIds,
   rankExpression,
   reindex,
+  reindexMissing,
   unindex,
   type SearchKind,
 } from "~/services/search.server";
@@ -218,7 +219,7 @@ describe("texts are never adjacent to each other", () => {
 });
 
 /** A verified organisation of that name, written and indexed as its service would. */
-async function indexedOrganisation(name: string) {
+async function indexedOrganisation(name: string, description = "") {
   const db = getDb();
   const now = new Date().toISOString();
   const { id } = await db
@@ -226,15 +227,28 @@ async function indexedOrganisation(name: string) {
     .values({
       name,
       tier: "filed",
-      description: "",
+      description,
       status: "verified",
       createdAt: now,
       updatedAt: now,
     })
     .returning("id")
     .executeTakeFirstOrThrow();
-  await reindex(db, "organisation", id, [name, ""]);
+  await reindex(db, "organisation", id, [name, description]);
   return id;
+}
+
+/** The names of the organisations `query` finds, best match first. */
+async function ranked(query: string): Promise<string[]> {
+  const expression = matchExpression(query)!;
+  const rows = await getDb()
+    .selectFrom("organisations")
+    .select(["name", rankExpression("organisation", expression, "organisations.id").as("rank")])
+    .where("organisations.id", "in", matchingIds("organisation", expression))
+    .orderBy(sql`rank`)
+    .orderBy("organisations.id")
+    .execute();
+  return rows.map((r) => r.name);
 }
 
 describe("ranking", () => {
@@ -275,9 +289,55 @@ describe("ranking", () => {
   });
 });
 
+describe("ranking: the title first", () => {
+  it("ranks a match in the title above any number in the other texts, in Chinese and English", async () => {
+    // The description matches come first in id order, and say the words over and over.
+    await indexedOrganisation(
+      "楼道互助会",
+      "帮邻居修晾衣架，晾衣绳坏了找我们，公共晾衣区每周打扫。We fix bikes, bike by bike.",
+    );
+    await indexedOrganisation("公共晾衣架更新小组 Bike shed group");
+    await indexedOrganisation("小区议事会", "讨论公共晾衣架和 bikes 的摆放");
+    for (const query of ["晾衣", "晾衣架", "bike", "BIKE"]) {
+      const names = await ranked(query);
+      expect(names[0], query).toBe("公共晾衣架更新小组 Bike shed group");
+      expect(names.slice(1).sort(), query).toEqual(["小区议事会", "楼道互助会"].sort());
+    }
+  });
+
+  it("matches the title like any other text: a phrase never spans the title and the next text", async () => {
+    await indexedOrganisation("屋顶花园加", "装修队");
+    expect(await ranked("花园加装")).toEqual([]);
+    expect(await ranked("屋顶花园")).toEqual(["屋顶花园加"]);
+  });
+});
+
+describe("reindexMissing", () => {
+  it("indexes the rows the index lacks, titles apart, and nothing else", async () => {
+    const inDescription = await indexedOrganisation("物业中心", "维保电话，维保时间，维保范围");
+    const inTitle = await indexedOrganisation("楼宇维保互助站");
+    for (const id of [inDescription, inTitle]) await unindex(getDb(), "organisation", id);
+    expect(await ranked("维保")).toEqual([]);
+    expect(await reindexMissing(getDb())).toBe(2);
+    expect(await ranked("维保")).toEqual(["楼宇维保互助站", "物业中心"]);
+    const row = await getDb()
+      .selectFrom("organisationsFts")
+      .select(["titleChars", "chars"])
+      .where("rowid", "=", inTitle)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ titleChars: "楼 宇 维 保 互 助 站", chars: "" });
+    expect(await reindexMissing(getDb())).toBe(0);
+  });
+});
+
 describe.runIf(isPostgres(getDb()))("PostgreSQL: the tsvector", () => {
   it("reads back the quoted literal as written", async () => {
-    const vector = documentVector("it's a\\b", "加 \uE000 装");
+    const vector = documentVector({
+      titleWords: "it's a\\b",
+      titleChars: "加 \uE000 装",
+      words: "",
+      chars: "",
+    });
     const { text } = await sql<{ text: string }>`select ${vector}::tsvector::text as text`
       .execute(getDb())
       .then((r) => r.rows[0]!);

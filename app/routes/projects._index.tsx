@@ -16,7 +16,12 @@ import { getCurrent } from "~/utils/session.server";
 export const handle = { i18n: ["project"] };
 export const meta = titleMeta;
 
-const SORTS = ["newest", "supported", "relevance"] as const;
+/**
+ * Best match is the form's first choice and its default, with a query or without, so that the form
+ * sends it when someone types words into a list they had not sorted (with JavaScript or without).
+ * Without words every project matches alike, and the tie goes to the newest.
+ */
+const SORTS = ["relevance", "newest", "supported"] as const;
 /** Drafts are their proposer's own: the list never shows them, so it offers no filter for them. */
 const LISTED_STATUSES = PROJECT_STATUSES.filter((s) => s !== "draft");
 
@@ -111,12 +116,8 @@ export default function Projects() {
         <SelectField
           name="sort"
           label={t("project:search.sort")}
-          options={[
-            ...(filters.q ? [{ value: "relevance", label: t("project:search.relevance") }] : []),
-            { value: "newest", label: t("project:search.newest") },
-            { value: "supported", label: t("project:search.supported") },
-          ]}
-          defaultValue={filters.sort ?? (filters.q ? "relevance" : "newest")}
+          options={SORTS.map((s) => ({ value: s, label: t(`project:search.${s}`) }))}
+          defaultValue={filters.sort ?? "relevance"}
         />
       </ListSearch>
       <p role="status">{t("project:search.found", { count: total })}</p>

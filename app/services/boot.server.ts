@@ -2,6 +2,7 @@ import { closeDb, databaseLabel, getDb, pingDatabase } from "../../db/client.ser
 import { migrateToLatest } from "../../db/migrator";
 import { isDatabaseEmpty, seedDemoData } from "../../db/seed";
 import { closeCluster } from "./cluster.server";
+import { reindexMissing } from "./search.server";
 
 /** Migrate, load the demo city into an empty database (unless SEED_DEMO=false), and go. */
 export async function boot(): Promise<void> {
@@ -13,6 +14,9 @@ export async function boot(): Promise<void> {
   });
   const result = await migrateToLatest(db);
   for (const r of result.results ?? []) console.log(`migrated ${r.migrationName}`);
+  // Rows with no search index row (the index was emptied by a migration): indexed again.
+  const indexed = await reindexMissing(db);
+  if (indexed) console.log(`search index: ${indexed} rows indexed`);
   if (process.env.SEED_DEMO !== "false" && (await isDatabaseEmpty(db))) {
     await seedDemoData(db);
     console.log(`demo data loaded into ${databaseLabel()}`);

@@ -5,15 +5,18 @@
  * expression from `matchExpression` (app/domain/search/segment.ts): a raw user string would be
  * FTS5 or tsquery syntax and could fail with a syntax error.
  *
+ * The first text of a row is its title (a project's, an organisation's name): it has columns of its
+ * own, `title_words` and `title_chars`, and a match there ranks first (see `rankExpression`).
+ *
  * SQLite: FTS5 virtual tables, the expression as MATCH, ranked by bm25. PostgreSQL: plain tables
  * with `doc`, a tsvector built by `documentVector` under a GIN index, the expression turned into a
  * tsquery by `toTsQuery`, ranked by the phrases a row matches (see `rankExpression`).
  */
 import { sql, type Kysely, type RawBuilder, type Transaction } from "kysely";
 import { getDb } from "../../db/client.server";
-import { isPostgres } from "../../db/portable";
+import { isPostgres, transaction } from "../../db/portable";
 import type { Database } from "../../db/schema";
-import { documentVector, indexColumns, toTsQuery } from "~/domain/search/segment";
+import { documentVector, indexRow, toTsQuery, type MatchScope } from "~/domain/search/segment";
 
 export type SearchKind = "project" | "organisation";
 
@@ -32,28 +35,104 @@ function table(kind: SearchKind) {
   return TABLES[kind];
 }
 
-/** bm25 weights of the `words` and `chars` columns: a whole-word hit counts double. */
+/**
+ * bm25 weights of the columns, in their order (title_words, title_chars, words, chars): a
+ * whole-word hit counts double, a hit in the title ten times one in the other texts.
+ */
 const WORDS_WEIGHT = 2.0;
 const CHARS_WEIGHT = 1.0;
-/** The same for ts_rank, by weight {D, C, B = chars, A = words}; it takes none above 1. */
-const TS_WEIGHTS = `{0, 0, ${CHARS_WEIGHT / WORDS_WEIGHT}, 1}`;
+const TITLE_WEIGHT = 10;
+const BM25_WEIGHTS = [
+  TITLE_WEIGHT * WORDS_WEIGHT,
+  TITLE_WEIGHT * CHARS_WEIGHT,
+  WORDS_WEIGHT,
+  CHARS_WEIGHT,
+];
+/** The same for ts_rank, by weight {D = chars, C = words, B = title chars, A = title words}. */
+const TS_WEIGHTS = `{${BM25_WEIGHTS.map((w) => w / BM25_WEIGHTS[0]!)
+  .reverse()
+  .join(", ")}}`;
+/**
+ * How far a row whose title matches the whole expression ranks above one whose title does not:
+ * more than any bm25 score or count of phrases can make up.
+ */
+const TITLE_TIER = 1e6;
 
-/** Replaces the index row of one project or organisation with its current texts. */
+/** The texts of a project in the index, its title first. */
+export function projectTexts(p: {
+  title: string;
+  summary: string;
+  description: string;
+  place: string | null;
+  beneficiaries: string;
+}): string[] {
+  return [p.title, p.summary, p.description, p.place ?? "", p.beneficiaries];
+}
+
+/** The texts of an organisation in the index, its name first. */
+export function organisationTexts(o: {
+  name: string;
+  description: string;
+  registrationNumber: string | null;
+}): string[] {
+  return [o.name, o.description, o.registrationNumber ?? ""];
+}
+
+/**
+ * Replaces the index row of one project or organisation with its current texts, the title
+ * first (`projectTexts`, `organisationTexts`).
+ */
 export async function reindex(
   trx: Executor,
   kind: SearchKind,
   id: number,
-  texts: string[],
+  [title = "", ...texts]: string[],
 ): Promise<void> {
   // FTS5 has no upsert, and an insert of an existing rowid fails: delete first.
   await unindex(trx, kind, id);
-  const { words, chars } = indexColumns(...texts);
+  const row = indexRow(title, ...texts);
   // `doc` is PostgreSQL's only (db/schema.ts describes the columns both engines have).
-  const doc = isPostgres(trx) && { doc: sql`${documentVector(words, chars)}::tsvector` };
+  const doc = isPostgres(trx) && { doc: sql`${documentVector(row)}::tsvector` };
   await trx
     .insertInto(table(kind).kysely)
-    .values({ rowid: id, words, chars, ...doc })
+    .values({ rowid: id, ...row, ...doc })
     .execute();
+}
+
+/**
+ * Indexes every project and organisation that has no index row: after the migration that gave
+ * the index its title columns (and emptied it), or a restore of a database without its index.
+ * Run at startup; returns how many rows it indexed.
+ */
+export async function reindexMissing(db: Kysely<Database>): Promise<number> {
+  // SERIALIZABLE with retries on PostgreSQL: two servers starting at once do not both index a row.
+  return transaction(db, async (trx) => {
+    const projects = await trx
+      .selectFrom("projects")
+      .select(["id", "title", "summary", "description", "place", "beneficiaries"])
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(selectFrom("projectsFts").select("rowid").whereRef("rowid", "=", "projects.id")),
+        ),
+      )
+      .execute();
+    for (const p of projects) await reindex(trx, "project", p.id, projectTexts(p));
+    const organisations = await trx
+      .selectFrom("organisations")
+      .select(["id", "name", "description", "registrationNumber"])
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom("organisationsFts")
+              .select("rowid")
+              .whereRef("rowid", "=", "organisations.id"),
+          ),
+        ),
+      )
+      .execute();
+    for (const o of organisations) await reindex(trx, "organisation", o.id, organisationTexts(o));
+    return projects.length + organisations.length;
+  });
 }
 
 export async function unindex(trx: Executor, kind: SearchKind, id: number): Promise<void> {
@@ -69,23 +148,40 @@ export function matchingIds(kind: SearchKind, expression: string): RawBuilder<nu
   return sql<number>`(select rowid from ${fts} where ${match(kind, expression)})`;
 }
 
-/** The condition that a row of `kind`'s table matches `expression`, on the database in use. */
-function match(kind: SearchKind, expression: string) {
+/**
+ * The condition that a row of `kind`'s table matches `expression`, on the database in use, in
+ * the whole row or in its title alone.
+ */
+function match(kind: SearchKind, expression: string, scope: MatchScope = "row") {
   const fts = sql.raw(table(kind).sql);
   return isPostgres(getDb())
-    ? sql`${fts}.doc @@ ${toTsQuery(expression).query}::tsquery`
-    : sql`${fts} match ${expression}`;
+    ? sql`${fts}.doc @@ ${toTsQuery(expression, scope).query}::tsquery`
+    : sql`${fts} match ${ftsColumns(expression, scope)}`;
+}
+
+/**
+ * The expression with its columns as FTS5 names them: `words` is `{title_words words}` (the
+ * title's or the other texts') or, for the title alone, `title_words`; `chars` likewise. Safe as a
+ * plain replacement: a phrase between quotes never holds a colon (see `matchExpression`).
+ */
+function ftsColumns(expression: string, scope: MatchScope): string {
+  return expression.replace(/\b(words|chars) : "/g, (_, column: string) =>
+    scope === "title" ? `title_${column} : "` : `{title_${column} ${column}} : "`,
+  );
 }
 
 /**
  * The relevance of the row whose id is in `idColumn`: lower is more relevant, so order
  * ascending. Null for rows that do not match, so filter with `matchingIds` too. Meant for ordering
- * one page of results: it runs the match once per row.
+ * one page of results: it runs the match once per row (twice: once for the title).
  *
- * SQLite: bm25. PostgreSQL's ts_rank counts lexemes, not phrases (the whole run standing together
- * has the same lexemes as its words far apart), so the rank is minus the number of the
- * expression's phrases the row matches, plus ts_rank scaled below 1 (normalisation 32) to order
- * rows matching as many by how often and where (words over chars) the terms occur.
+ * First come the rows whose title alone matches the whole expression (`TITLE_TIER`), then the
+ * rest; within each, SQLite orders by bm25, the title's columns weighing most. PostgreSQL's
+ * ts_rank counts lexemes, not phrases (the whole run standing together has the same lexemes as its
+ * words far apart), so there the rank is minus the number of the expression's phrases the row
+ * matches, each counted again when it is in the title, plus ts_rank scaled below 1
+ * (normalisation 32) to order rows matching as many by how often and where (title over other
+ * texts, words over chars) the terms occur.
  */
 export function rankExpression(
   kind: SearchKind,
@@ -93,13 +189,19 @@ export function rankExpression(
   idColumn: "projects.id" | "organisations.id",
 ): RawBuilder<number | null> {
   const fts = sql.raw(table(kind).sql);
-  let rank = sql`bm25(${fts}, ${WORDS_WEIGHT}, ${CHARS_WEIGHT})`;
+  const weights = sql.join(BM25_WEIGHTS.map((w) => sql.lit(w)));
+  let rank = sql`bm25(${fts}, ${weights})`;
   if (isPostgres(getDb())) {
     const { query, phrases } = toTsQuery(expression);
-    const hits = phrases.map((p) => sql`(${fts}.doc @@ ${p}::tsquery)::int`);
+    const { phrases: inTitle } = toTsQuery(expression, "title");
+    const hits = [...phrases, ...inTitle].map((p) => sql`(${fts}.doc @@ ${p}::tsquery)::int`);
     rank = sql`-(${sql.join(hits, sql` + `)} + ts_rank(${TS_WEIGHTS}::float4[], ${fts}.doc,
       ${query}::tsquery, 32))`;
   }
-  return sql<number | null>`(select ${rank} from ${fts}
-    where ${match(kind, expression)} and ${fts}.rowid = ${sql.ref(idColumn)})`;
+  const title = sql`exists (select 1 from ${fts} where ${match(kind, expression, "title")}
+    and ${fts}.rowid = ${sql.ref(idColumn)})`;
+  return sql<
+    number | null
+  >`(select ${rank} - case when ${title} then ${sql.lit(TITLE_TIER)} else 0 end
+    from ${fts} where ${match(kind, expression)} and ${fts}.rowid = ${sql.ref(idColumn)})`;
 }

@@ -13,6 +13,7 @@ import * as jobs from "./20261201_1400_jobs";
 import * as photos from "./20261201_1500_photos";
 import * as auditChain from "./20261201_1600_audit_chain";
 import * as paperBox from "./20261201_1700_paper_box";
+import * as searchTitles from "./20261201_2330_search_titles";
 
 export const migrations: Record<string, Migration> = {
   "20261127_1920_foundation": foundation,
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   "20261201_1500_photos": photos,
   "20261201_1600_audit_chain": auditChain,
   "20261201_1700_paper_box": paperBox,
+  "20261201_2330_search_titles": searchTitles,
 };

@@ -3,6 +3,7 @@ import {
   QUERY_MAX_TERMS,
   documentVector,
   indexColumns,
+  indexRow,
   matchExpression,
   toTsQuery,
   tsQuery,
@@ -169,34 +170,57 @@ describe("matchExpression", () => {
   });
 });
 
+const titleOnly = (words: string, chars: string) => ({
+  titleWords: words,
+  titleChars: chars,
+  words: "",
+  chars: "",
+});
+
 describe("documentVector", () => {
   it("puts words (A) then chars (B) at their positions, a BREAK and the gap holding none", () => {
     const { words, chars } = indexColumns("为老旧小区加装电梯。Café", "养老");
-    expect(documentVector(words, chars)).toBe(
+    expect(documentVector(titleOnly(words, chars))).toBe(
       "'为':1A,11B '老旧':2A '小区':3A '加':4A,16B '装':5A,17B '电梯':6A 'cafe':7A '养老':9A " +
         "'老':12B,22B '旧':13B '小':14B '区':15B '电':18B '梯':19B '养':21B",
     );
   });
 
   it("quotes lexemes, and is empty for empty columns", () => {
-    expect(documentVector("it's a\\b", "")).toBe("'it''s':1A 'a\\\\b':2A");
-    expect(documentVector("", "")).toBe("");
+    expect(documentVector(titleOnly("it's a\\b", ""))).toBe("'it''s':1A 'a\\\\b':2A");
+    expect(documentVector(titleOnly("", ""))).toBe("");
+  });
+
+  it("puts the title's words and chars (A, B) before the other texts' (C, D)", () => {
+    expect(documentVector(indexRow("加装电梯", "为老旧小区加装电梯。Lift"))).toBe(
+      "'加':1A,5B,13C,23D '装':2A,6B,14C,24D '电梯':3A,15C '电':7B,25D '梯':8B,26D " +
+        "'为':10C,18D '老旧':11C '小区':12C 'lift':16C '老':19D '旧':20D '小':21D '区':22D",
+    );
   });
 });
 
 describe("toTsQuery and tsQuery", () => {
   it("writes phrases with <->, weights for columns, :* for a prefix, & and |", () => {
-    expect(tsQuery("养老")).toBe("(('养':B <-> '老':B) | (('养':B <-> '老':B) & ('养老':A)))");
-    expect(tsQuery("col:x 2024")).toBe("('col':A <-> 'x':*A) & ('2024':*A)");
+    expect(tsQuery("养老")).toBe("(('养':BD <-> '老':BD) | (('养':BD <-> '老':BD) & ('养老':AC)))");
+    expect(tsQuery("col:x 2024")).toBe("('col':AC <-> 'x':*AC) & ('2024':*AC)");
     expect(tsQuery("。")).toBeNull();
   });
 
   it("lists each distinct phrase once, for ranking", () => {
-    expect(toTsQuery(matchExpression("养老")!).phrases).toEqual(["'养':B <-> '老':B", "'养老':A"]);
+    expect(toTsQuery(matchExpression("养老")!).phrases).toEqual([
+      "'养':BD <-> '老':BD",
+      "'养老':AC",
+    ]);
+  });
+
+  it("looks in the title alone for the scope title (weights A and B)", () => {
+    expect(toTsQuery(matchExpression("加装 lift")!, "title").query).toBe(
+      "(('加':B <-> '装':B) | (('加':B <-> '装':B) & ('加':A <-> '装':A))) & ('lift':*A)",
+    );
   });
 
   it("quotes what it is given and refuses what matchExpression never writes", () => {
-    expect(toTsQuery('words : "it\'s"').query).toBe("('it''s':A)");
+    expect(toTsQuery('words : "it\'s"').query).toBe("('it''s':AC)");
     const bad = ['"x"', 'words : "a" NOT words : "b"', "words : x", 'chars : " "', "a:*"];
     for (const expression of bad) {
       expect(() => toTsQuery(expression), expression).toThrow(/not a match expression/);

@@ -3,6 +3,9 @@
  * query into a search expression over them: an FTS5 MATCH expression (SQLite), and the same
  * expression as a tsquery over a tsvector this file builds (PostgreSQL). Pure: no database here.
  *
+ * A row's title has the two columns of its own (`title_words`, `title_chars`, see `indexRow`), so
+ * that a match there can rank first; an expression's `words` and `chars` look in both.
+ *
  * Why two columns: Intl.Segmenter cuts Chinese by dictionary and context (为老旧小区加装电梯 →
  * 为|老旧|小区|加|装|电梯, 养老院 → 养老|院), so a query word is often not a token of the text.
  * `chars` holds every CJK character as its own token, and a CJK query word becomes a phrase of
@@ -205,22 +208,44 @@ function quote(lexeme: string): string {
   return `'${lexeme.replace(/\\/g, "\\\\").replace(/'/g, "''")}'`;
 }
 
+/** An index row's four text columns: the title's `words` and `chars`, and the other texts'. */
+export interface IndexRow {
+  titleWords: string;
+  titleChars: string;
+  words: string;
+  chars: string;
+}
+
+/** The index row of a title and the other texts (summary, description…). */
+export function indexRow(title: string, ...texts: string[]): IndexRow {
+  const t = indexColumns(title);
+  return { titleWords: t.words, titleChars: t.chars, ...indexColumns(...texts) };
+}
+
 /**
- * The tsvector literal of an index row: every token of `words` (weight A), then of `chars`
- * (weight B), at its position in order, so that a tsquery phrase (`<->`) means side by side. A
- * BREAK, and the gap between the two columns, take a position and hold no lexeme, so no phrase
- * matches across them. Built here and cast, not parsed by PostgreSQL, whose parser would drop
- * BREAK (it treats U+E000 as blank) and cut CJK its own way. PostgreSQL keeps positions up to
- * 16383 and the first 256 of each lexeme: far beyond a project's 5,500 characters in most texts.
+ * tsvector weights: the title's words A and chars B, the other texts' words C and chars D. A match
+ * expression's `words` is A or C, its `chars` B or D (`toTsQuery`); the title alone, A or B.
  */
-export function documentVector(words: string, chars: string): string {
+const WEIGHTS = [
+  ["titleWords", "A"],
+  ["titleChars", "B"],
+  ["words", "C"],
+  ["chars", "D"],
+] as const;
+
+/**
+ * The tsvector literal of an index row: every token of each column in the order of `WEIGHTS`, at
+ * its position in order, so that a tsquery phrase (`<->`) means side by side. A BREAK, and the gap
+ * between two columns, take a position and hold no lexeme, so no phrase matches across them.
+ * Built here and cast, not parsed by PostgreSQL, whose parser would drop BREAK (it treats U+E000
+ * as blank) and cut CJK its own way. PostgreSQL keeps positions up to 16383 and the first 256 of
+ * each lexeme: far beyond a project's 5,500 characters in most texts.
+ */
+export function documentVector(row: IndexRow): string {
   const positions = new Map<string, string[]>();
   let position = 0;
-  for (const [column, weight] of [
-    [words, "A"],
-    [chars, "B"],
-  ] as const) {
-    for (const token of column.split(" ")) {
+  for (const [column, weight] of WEIGHTS) {
+    for (const token of row[column].split(" ")) {
       position++;
       if (token === BREAK || !token) continue;
       const at = positions.get(token) ?? [];
@@ -232,20 +257,27 @@ export function documentVector(words: string, chars: string): string {
   return [...positions].map(([lexeme, at]) => `${quote(lexeme)}:${at.join(",")}`).join(" ");
 }
 
+/** Where a match expression looks: the whole row, or its title alone. */
+export type MatchScope = "row" | "title";
+
 /**
  * A match expression (from `matchExpression`) as a tsquery literal with the same meaning over
- * `documentVector`: a phrase is its tokens joined by `<->`, weight A for `words` and B for
- * `chars`, `:*` on the last token where FTS5 has `"…"*`; AND and OR become & and |. Also the
- * distinct phrases, each a tsquery, for ranking. Anything else in the expression is refused.
+ * `documentVector`: a phrase is its tokens joined by `<->`, weights A and C for `words` and B and
+ * D for `chars` (A and B alone for the scope "title"), `:*` on the last token where FTS5 has
+ * `"…"*`; AND and OR become & and |. Also the distinct phrases, each a tsquery, for ranking.
+ * Anything else in the expression is refused.
  */
-export function toTsQuery(expression: string): { query: string; phrases: string[] } {
+export function toTsQuery(
+  expression: string,
+  scope: MatchScope = "row",
+): { query: string; phrases: string[] } {
   const phrases: string[] = [];
   const query = expression.replace(
     /(words|chars) : "([^"\s]+(?: [^"\s]+)*)"(\*?)|\b(AND|OR)\b|([^()\s])/gu,
     (_, column: string, text: string, star: string, op: string, stray: string) => {
       if (stray) throw new Error(`not a match expression: ${expression}`);
       if (op) return op === "AND" ? "&" : "|";
-      const weight = column === "words" ? "A" : "B";
+      const weight = (column === "words" ? "AC" : "BD").slice(0, scope === "title" ? 1 : 2);
       const tokens = text.split(" ");
       const phrase = tokens
         .map((t, i) => `${quote(t)}:${star && i === tokens.length - 1 ? "*" : ""}${weight}`)

@@ -16,7 +16,7 @@ import { formId, id } from "~/domain/validation";
 import { userByLogin } from "../accounts/queries.server";
 import { countOf, notFound } from "../rows.server";
 import { command, type Db, type Trx } from "../runner/command.server";
-import { reindex } from "../search.server";
+import { organisationTexts, reindex } from "../search.server";
 
 export async function loadOrg(db: Db, orgId: number) {
   const org = await db
@@ -71,11 +71,15 @@ async function writeListing(trx: Trx, orgId: number, input: OrganisationInput) {
     .insertInto("organisationCommunities")
     .values(input.communities.map((communityId) => ({ organisationId: orgId, communityId })))
     .execute();
-  await reindex(trx, "organisation", orgId, [
-    input.name,
-    input.description,
-    input.registrationNumber ?? "",
-  ]);
+  await reindex(
+    trx,
+    "organisation",
+    orgId,
+    organisationTexts({
+      ...input,
+      registrationNumber: input.registrationNumber ?? null,
+    }),
+  );
 }
 
 /** A new listing, pending until a committee of a served community verifies it. */

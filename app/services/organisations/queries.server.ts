@@ -9,7 +9,7 @@ import { authorize, can, type Actor } from "~/domain/permissions/policy";
 import { averageRating } from "~/domain/projects/rules";
 import { matchExpression } from "~/domain/search/segment";
 import { countOf, orNull } from "../rows.server";
-import { matchingIds } from "../search.server";
+import { matchingIds, rankExpression } from "../search.server";
 import { loadOrg, orgTarget, type OrgRow } from "./commands.server";
 
 export const DIRECTORY_PAGE = 20;
@@ -63,9 +63,13 @@ export async function listOrganisations(filters: DirectoryFilters) {
     );
   }
   const page = Math.max(1, filters.page ?? 1);
+  // With a query, the best match first (name matches above description matches); else by name.
+  const ordered = expression
+    ? q.orderBy(rankExpression("organisation", expression, "organisations.id"))
+    : q;
   const [total, rows] = await Promise.all([
     countOf(q),
-    q
+    ordered
       .select([
         "organisations.id",
         "organisations.name",

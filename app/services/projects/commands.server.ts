@@ -26,7 +26,7 @@ import {
 import { chinaToday } from "~/domain/time";
 import { formChoice, id } from "~/domain/validation";
 import { deletePhoto, encodePhoto, savePhoto } from "../photos.server";
-import { reindex } from "../search.server";
+import { projectTexts, reindex } from "../search.server";
 import { command, type Trx } from "../runner/command.server";
 
 import { loadVisible, about, record, reviewIfSupported } from "./shared.server";
@@ -34,7 +34,7 @@ import { loadVisible, about, record, reviewIfSupported } from "./shared.server";
 type FormInput = z.output<typeof projectEditSchema>;
 
 function searchTexts(input: FormInput) {
-  return [input.title, input.summary, input.description, input.place ?? "", input.beneficiaries];
+  return projectTexts({ ...input, place: input.place ?? null });
 }
 
 /** The columns the proposal form fills, alike when proposing and when editing. */
