@@ -117,7 +117,7 @@ function LiveList({ meetings }: { meetings: LiveRow[] }) {
             {m.councilName && <> · {m.councilName}</>}
             {m.community && <> · {m.community}</>}
           </p>
-          {m.canEnterRoom ? <RoomButton id={m.id} /> : <p>{t("home.now.private")}</p>}
+          {m.canEnterRoom ? <RoomButton id={m.id} /> : <p>{t("meeting:meeting.roomPrivate")}</p>}
         </li>
       ))}
     </ul>
