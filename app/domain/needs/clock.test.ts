@@ -145,6 +145,13 @@ describe("addWorkingDays", () => {
     expect(chinaDate(addWorkingDays(cn("2026-12-04"), 1, H, W))).toBe("2026-12-07");
   });
 
+  it("refuses an invalid date", () => {
+    const bad = new Date(Number.NaN);
+    expect(() => addWorkingDays(bad, 0, H, W)).toThrow(RangeError);
+    expect(() => workingDaysBetween(bad, cn("2026-12-07"), H, W)).toThrow(RangeError);
+    expect(() => workingDaysBetween(cn("2026-12-07"), bad, H, W)).toThrow(RangeError);
+  });
+
   it("refuses a count that is not a whole number of days", () => {
     for (const n of [-1, 1.5, Number.NaN, Infinity, 367]) {
       expect(() => addWorkingDays(cn("2026-12-07"), n, H, W)).toThrow(RangeError);
@@ -154,7 +161,11 @@ describe("addWorkingDays", () => {
   it("always ends on a working day, after the start", () => {
     fc.assert(
       fc.property(
-        fc.date({ min: new Date("2025-12-01T00:00:00Z"), max: new Date("2026-12-31T00:00:00Z") }),
+        fc.date({
+          min: new Date("2025-12-01T00:00:00Z"),
+          max: new Date("2026-12-31T00:00:00Z"),
+          noInvalidDate: true,
+        }),
         fc.integer({ min: 1, max: 40 }),
         (start, n) => {
           const due = addWorkingDays(start, n, H, W);
@@ -192,8 +203,16 @@ describe("workingDaysBetween", () => {
   it("undoes addWorkingDays, and turns round with its arguments", () => {
     fc.assert(
       fc.property(
-        fc.date({ min: new Date("2025-12-01T00:00:00Z"), max: new Date("2026-12-31T00:00:00Z") }),
-        fc.date({ min: new Date("2025-12-01T00:00:00Z"), max: new Date("2026-12-31T00:00:00Z") }),
+        fc.date({
+          min: new Date("2025-12-01T00:00:00Z"),
+          max: new Date("2026-12-31T00:00:00Z"),
+          noInvalidDate: true,
+        }),
+        fc.date({
+          min: new Date("2025-12-01T00:00:00Z"),
+          max: new Date("2026-12-31T00:00:00Z"),
+          noInvalidDate: true,
+        }),
         fc.integer({ min: 0, max: 60 }),
         (a, b, n) => {
           expect(workingDaysBetween(a, addWorkingDays(a, n, H, W), H, W)).toBe(n);

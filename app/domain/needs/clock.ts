@@ -28,7 +28,12 @@ export interface WorkCalendar {
   workdays?: ReadonlySet<string>;
 }
 
-const chinaDayNumber = (at: Date) => Math.floor((at.getTime() + OFFSET_MS) / DAY_MS);
+/** A day number; an invalid Date is a caller's mistake, refused rather than turned into NaN. */
+function chinaDayNumber(at: Date): number {
+  const ms = at.getTime();
+  if (Number.isNaN(ms)) throw new RangeError("Invalid Date");
+  return Math.floor((ms + OFFSET_MS) / DAY_MS);
+}
 const dayString = (n: number) => new Date(n * DAY_MS).toISOString().slice(0, 10);
 /** The last millisecond of a China day. */
 const endOfChinaDay = (n: number) => new Date((n + 1) * DAY_MS - OFFSET_MS - 1);
