@@ -12,6 +12,7 @@ export const namespaces = [
   "project",
   "vote",
   "assist",
+  "need",
 ] as const;
 
 /** The namespace a key names ("vote:errors.closed" → "vote"), or undefined for a default-namespace key. */
