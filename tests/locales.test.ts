@@ -5,6 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { namespaces, supportedLngs } from "~/i18n/config";
+import { resources } from "~/i18n/resources.server";
 
 const root = path.resolve("public/locales");
 
@@ -53,6 +54,12 @@ describe("locale files", () => {
           true,
         );
       }
+    }
+  });
+
+  it("are all bundled into the server, which renders every page in every namespace", () => {
+    for (const lng of supportedLngs) {
+      expect(Object.keys(resources[lng]!).sort(), lng).toEqual([...namespaces].sort());
     }
   });
 

@@ -16,6 +16,8 @@ import zhVote from "../../public/locales/zh-CN/vote.json";
 import enVote from "../../public/locales/en/vote.json";
 import zhAssist from "../../public/locales/zh-CN/assist.json";
 import enAssist from "../../public/locales/en/assist.json";
+import zhNeed from "../../public/locales/zh-CN/need.json";
+import enNeed from "../../public/locales/en/need.json";
 
 export const resources: Resource = {
   "zh-CN": {
@@ -27,6 +29,7 @@ export const resources: Resource = {
     project: zhProject,
     vote: zhVote,
     assist: zhAssist,
+    need: zhNeed,
   },
   en: {
     common: enCommon,
@@ -37,5 +40,6 @@ export const resources: Resource = {
     project: enProject,
     vote: enVote,
     assist: enAssist,
+    need: enNeed,
   },
 };
