@@ -31,6 +31,8 @@ import {
   inviteSeat,
   makeCommitteeMember,
   makeCommunity,
+  makeCouncil,
+  makeMeetingAt,
   makeProject,
   makeResident,
   makeUser,
@@ -80,46 +82,17 @@ let guest: Actor;
 /** Signed in, not a resident, no seat anywhere. */
 let outsider: Actor;
 
-async function council(areaId: number, name: string) {
-  const now = new Date().toISOString();
-  const { id } = await getDb()
-    .insertInto("councils")
-    .values({ areaId, name, purpose: "议事", createdBy: null, createdAt: now, updatedAt: now })
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  return id;
-}
+const council = makeCouncil;
 
 /** A meeting of the council, from `startsInH` to `endsInH` hours from now. */
-async function meeting(
+const meeting = (
   councilId: number,
   topic: string,
   status: MeetingStatus,
   startsInH: number,
   endsInH: number,
   isPublic = true,
-) {
-  const { id } = await getDb()
-    .insertInto("meetings")
-    .values({
-      councilId,
-      topic,
-      description: `${topic}的说明`,
-      startsAt: new Date(Date.now() + startsInH * HOUR).toISOString(),
-      endsAt: new Date(Date.now() + endsInH * HOUR).toISOString(),
-      place: "议事厅",
-      status,
-      isPublic: isPublic ? 1 : 0,
-      createdBy: null,
-      createdAt: new Date().toISOString(),
-      currentAgendaItemId: null,
-      floorUserId: null,
-      floorUntil: null,
-    })
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  return id;
-}
+) => makeMeetingAt(councilId, topic, status, startsInH, endsInH, { isPublic });
 
 /** A poll of `here` (or another community), then its window moved to the hours given. */
 async function poll(

@@ -27,6 +27,8 @@ import {
   cookieFor,
   makeCommitteeMember,
   makeCommunity,
+  makeCouncil,
+  makeMeetingAt,
   makeMembership,
   makeProject,
   makeResident,
@@ -48,53 +50,24 @@ const proj = { supportable: 0, own: 0, returned: 0, rejected: 0 };
 
 const signed = (a: Actor) => a as Actor & { userId: number };
 
-async function council(areaId: number, name: string) {
-  const now = new Date().toISOString();
-  const { id } = await getDb()
-    .insertInto("councils")
-    .values({ areaId, name, purpose: "议事", createdBy: null, createdAt: now, updatedAt: now })
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  return id;
-}
+const council = makeCouncil;
 
-async function meeting(
+/** A meeting with resident seats (no limit unless given, none for "none") and two expert seats. */
+const meeting = (
   councilId: number,
   topic: string,
   status: MeetingStatus,
   startsInH: number,
   endsInH: number,
   opts: { isPublic?: boolean; residentSeats?: number | null | "none" } = {},
-) {
-  const db = getDb();
-  const { id } = await db
-    .insertInto("meetings")
-    .values({
-      councilId,
-      topic,
-      description: `${topic}的说明`,
-      startsAt: new Date(Date.now() + startsInH * HOUR).toISOString(),
-      endsAt: new Date(Date.now() + endsInH * HOUR).toISOString(),
-      place: "议事厅",
-      status,
-      isPublic: opts.isPublic === false ? 0 : 1,
-      createdBy: null,
-      createdAt: new Date().toISOString(),
-      currentAgendaItemId: null,
-      floorUserId: null,
-      floorUntil: null,
-    })
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  if (opts.residentSeats !== "none") {
-    await db
-      .insertInto("seatKinds")
-      .values({ meetingId: id, kind: "resident", capacity: opts.residentSeats ?? null })
-      .execute();
-  }
-  await db.insertInto("seatKinds").values({ meetingId: id, kind: "expert", capacity: 2 }).execute();
-  return id;
-}
+) =>
+  makeMeetingAt(councilId, topic, status, startsInH, endsInH, {
+    isPublic: opts.isPublic,
+    seats: {
+      ...(opts.residentSeats === "none" ? {} : { resident: opts.residentSeats ?? null }),
+      expert: 2,
+    },
+  });
 
 async function poll(question: string, opensInH: number, closesInH: number) {
   const id = await run(createPoll, committee, {

@@ -2,7 +2,7 @@
 import { getDb } from "../../db/client.server";
 import { drop } from "~/services/cluster.server";
 import { isPostgres } from "../../db/portable";
-import type { MembershipStatus } from "../../db/schema";
+import type { MeetingStatus, MembershipStatus, SeatKind } from "../../db/schema";
 import { loadActor, type SessionUser } from "~/services/accounts/queries.server";
 import { hashPassword } from "~/services/accounts/password.server";
 import { openSession } from "~/services/accounts/sessions.server";
@@ -495,4 +495,57 @@ export function projectInput(communityId: number, over: Record<string, unknown> 
     itemAmount: ["1200", "800", ""],
     ...over,
   });
+}
+
+/** A council of the area, with nothing in it. */
+export async function makeCouncil(areaId: number, name: string) {
+  const now = new Date().toISOString();
+  const { id } = await getDb()
+    .insertInto("councils")
+    .values({ areaId, name, purpose: "议事", createdBy: null, createdAt: now, updatedAt: now })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return id;
+}
+
+/**
+ * A meeting of the council from `startsInH` to `endsInH` hours from now, with the seat kinds given
+ * (kind → capacity, null for no limit); none unless asked.
+ */
+export async function makeMeetingAt(
+  councilId: number,
+  topic: string,
+  status: MeetingStatus,
+  startsInH: number,
+  endsInH: number,
+  opts: { isPublic?: boolean; seats?: Partial<Record<SeatKind, number | null>> } = {},
+) {
+  const db = getDb();
+  const hour = 3_600_000;
+  const { id } = await db
+    .insertInto("meetings")
+    .values({
+      councilId,
+      topic,
+      description: `${topic}的说明`,
+      startsAt: new Date(Date.now() + startsInH * hour).toISOString(),
+      endsAt: new Date(Date.now() + endsInH * hour).toISOString(),
+      place: "议事厅",
+      status,
+      isPublic: opts.isPublic === false ? 0 : 1,
+      createdBy: null,
+      createdAt: new Date().toISOString(),
+      currentAgendaItemId: null,
+      floorUserId: null,
+      floorUntil: null,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  for (const [kind, capacity] of Object.entries(opts.seats ?? {})) {
+    await db
+      .insertInto("seatKinds")
+      .values({ meetingId: id, kind: kind as SeatKind, capacity: capacity ?? null })
+      .execute();
+  }
+  return id;
 }
