@@ -243,7 +243,7 @@ describe("homeFor: the signed-in home's lists", () => {
   it("new since my last visit: what came after it, and nothing from before", async () => {
     const before = await homeFor(resident, null);
     const kinds = before.communities[0]!.news.map((n) => n.kind);
-    expect(before.sinceVisit).toBe(false);
+    expect(before.since).toBeNull();
     // The week before: the proposals, the meetings scheduled, the polls opened and closed.
     expect(kinds).toEqual(expect.arrayContaining(["project", "meeting", "residents"]));
     expect(before.communities[0]!.news.some((n) => n.href === `/projects/${proj.returned}`)).toBe(
@@ -255,7 +255,7 @@ describe("homeFor: the signed-in home's lists", () => {
     await new Promise((r) => setTimeout(r, 5));
     const fresh = await makeProject(here, { title: "新的微实事", status: "submitted" });
     const after = await homeFor(resident, visit);
-    expect(after.sinceVisit).toBe(true);
+    expect(after.since).toBe(visit);
     expect(after.communities[0]!.news.map((n) => [n.kind, n.href])).toEqual([
       ["project", `/projects/${fresh}`],
     ]);

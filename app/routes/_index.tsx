@@ -161,26 +161,13 @@ function SignedIn({ name, mine }: { name: string; mine: Mine }) {
         </>
       )}
       {mine.communities.map((c) => (
-        <CommunityBlock
-          key={c.communityId}
-          block={c}
-          since={mine.since}
-          sinceVisit={mine.sinceVisit}
-        />
+        <CommunityBlock key={c.communityId} block={c} since={mine.since} />
       ))}
     </section>
   );
 }
 
-function CommunityBlock({
-  block: c,
-  since,
-  sinceVisit,
-}: {
-  block: Block;
-  since: string;
-  sinceVisit: boolean;
-}) {
+function CommunityBlock({ block: c, since }: { block: Block; since: string | null }) {
   const { t, i18n } = useTranslation(["common", "community", "meeting"]);
   const lng = i18n.language as Lng;
   const id = c.communityId;
@@ -261,10 +248,10 @@ function CommunityBlock({
 
       <Part
         id={`c${id}-news`}
-        title={sinceVisit ? t("home.news.title") : t("home.news.titleWeek")}
+        title={since ? t("home.news.title") : t("home.news.titleWeek")}
         level={3}
       >
-        {sinceVisit && (
+        {since && (
           <p className="hint">{t("home.news.since", { at: formatDateTime(since, lng) })}</p>
         )}
         {c.news.length === 0 ? <p>{t("home.news.none")}</p> : <NewsList items={c.news} />}

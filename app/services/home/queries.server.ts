@@ -437,9 +437,8 @@ export async function homeFor(actor: Actor & { userId: number }, since: string |
   );
   return {
     communities: blocks,
-    since: from,
-    /** Whether `since` is the person's last visit (or, unknown, a week ago). */
-    sinceVisit: since !== null,
+    /** The end of the last visit the news starts from; null: unknown, the news is the past week. */
+    since,
     /** Organisations that invited the person to join them: not tied to one community. */
     orgInvites: organisations
       .filter((o) => o.status === "invited")
