@@ -370,6 +370,15 @@ const WORDS = {
 } as const;
 
 describe("the home page as rendered", () => {
+  it("a committee member who is not a resident is not told to wait for verification", async () => {
+    const { html } = await page("zh-CN", "lite", committee);
+    expect(html).toContain("目前没有等您参与的投票、会议报名或项目支持。");
+    expect(html).not.toContain("核实您的居民身份后");
+    expect(html).toContain(`href="/communities/${here}#pending-title"`);
+    const pending = await page("zh-CN", "lite", newcomer);
+    expect(pending.html).toContain("核实您的居民身份后");
+  });
+
   for (const lng of ["zh-CN", "en"] as const) {
     for (const mode of ["full", "lite"] as const) {
       const w = WORDS[lng];

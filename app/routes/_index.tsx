@@ -191,7 +191,11 @@ function CommunityBlock({ block: c, since }: { block: Block; since: string | nul
 
       <Part id={`c${id}-open`} title={t("home.open.title")} level={3}>
         {nothingOpen && (
-          <p>{c.myStatus === "verified" ? t("home.open.none") : t("home.open.notVerified")}</p>
+          <p>
+            {c.myStatus === "pending" || c.myStatus === "declined"
+              ? t("home.open.notVerified")
+              : t("home.open.none")}
+          </p>
         )}
         {open.votes.length > 0 && (
           <>
