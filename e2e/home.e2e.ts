@@ -7,7 +7,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launch, newContext, post, signIn, signOut, submitAndWait } from "./support/browser";
-import { seededCommunity, seededVotes, type SeededCommunity } from "./support/seeded";
+import { openYesNoPoll, seededCommunity, type SeededCommunity } from "./support/seeded";
 
 let browser: Browser;
 let dongpo: SeededCommunity;
@@ -15,8 +15,7 @@ let poll: number;
 beforeAll(async () => {
   browser = await launch();
   dongpo = await seededCommunity("dongpo");
-  const seeded = await seededVotes({ rack: "是否同意在3幢北侧加装晾衣架？" }, {}, {});
-  poll = seeded.polls.rack!.id;
+  poll = await openYesNoPoll(dongpo.community, "首页引导测试：是否同意周末开放活动室？");
 });
 afterAll(async () => {
   await browser?.close();

@@ -1,6 +1,7 @@
 /** Ids of the demo data the e2e server was seeded with, read from its database file. */
 import { inject } from "vitest";
 import { openDatabase } from "../../db/client.server";
+import { YES_NO } from "../../app/domain/voting/rules";
 
 export interface SeededCommunity {
   community: number;
@@ -185,6 +186,40 @@ export async function closePollNow(id: number): Promise<void> {
       .set({ closesAt: new Date(Date.now() - 1000).toISOString() })
       .where("id", "=", id)
       .execute();
+  } finally {
+    await db.destroy();
+  }
+}
+
+/**
+ * A yes/no poll of the community's residents, open from a minute ago for a day: a journey's own,
+ * which no other journey votes in or closes (the seeded open polls are closed by the voting one).
+ */
+export async function openYesNoPoll(communityId: number, question: string): Promise<number> {
+  const db = openDatabase(inject("dbPath"));
+  try {
+    const now = Date.now();
+    const { id } = await db
+      .insertInto("polls")
+      .values({
+        communityId,
+        meetingId: null,
+        question,
+        method: "yesNo",
+        electorate: "residents",
+        results: "afterClose",
+        opensAt: new Date(now - 60_000).toISOString(),
+        closesAt: new Date(now + 86_400_000).toISOString(),
+        createdBy: null,
+        createdAt: new Date(now - 60_000).toISOString(),
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await db
+      .insertInto("pollOptions")
+      .values(YES_NO.map((code, position) => ({ pollId: id, position, code, label: code })))
+      .execute();
+    return id;
   } finally {
     await db.destroy();
   }
