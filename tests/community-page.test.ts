@@ -31,6 +31,7 @@ import {
   inviteSeat,
   makeCommitteeMember,
   makeCommunity,
+  firstOptionOf as optionOf,
   makeCouncil,
   makeMeetingAt,
   makeProject,
@@ -108,16 +109,6 @@ async function poll(
   });
   await setVoteWindow("poll", id, opensInH * HOUR, closesInH * HOUR);
   return id;
-}
-
-async function optionOf(pollId: number) {
-  const o = await getDb()
-    .selectFrom("pollOptions")
-    .select("id")
-    .where("pollId", "=", pollId)
-    .orderBy("position")
-    .executeTakeFirstOrThrow();
-  return o.id;
 }
 
 async function round(title: string) {

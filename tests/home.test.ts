@@ -27,6 +27,7 @@ import {
   cookieFor,
   makeCommitteeMember,
   makeCommunity,
+  firstOptionOf as optionOf,
   makeCouncil,
   makeMeetingAt,
   makeMembership,
@@ -77,16 +78,6 @@ async function poll(question: string, opensInH: number, closesInH: number) {
   });
   await setVoteWindow("poll", id, opensInH * HOUR, closesInH * HOUR);
   return id;
-}
-
-async function optionOf(pollId: number) {
-  const o = await getDb()
-    .selectFrom("pollOptions")
-    .select("id")
-    .where("pollId", "=", pollId)
-    .orderBy("position")
-    .executeTakeFirstOrThrow();
-  return o.id;
 }
 
 beforeAll(async () => {

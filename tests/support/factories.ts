@@ -549,3 +549,14 @@ export async function makeMeetingAt(
   }
   return id;
 }
+
+/** The first option of a poll (by position): what a test votes for when the choice does not matter. */
+export async function firstOptionOf(pollId: number) {
+  const o = await getDb()
+    .selectFrom("pollOptions")
+    .select("id")
+    .where("pollId", "=", pollId)
+    .orderBy("position")
+    .executeTakeFirstOrThrow();
+  return o.id;
+}
