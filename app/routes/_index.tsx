@@ -35,7 +35,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
     {
       title,
       name: session.user.displayName,
-      userId: actor.userId,
       mine: await homeFor({ ...actor, userId: actor.userId }, visit.since),
       visitor: null,
     },

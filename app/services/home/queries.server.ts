@@ -15,7 +15,8 @@ import { SUPPORTABLE } from "~/domain/projects/rules";
 import { phaseOf } from "~/domain/voting/rules";
 import { communityVotes, homeNews } from "../communities/queries.server";
 import { meetingsAhead } from "../meetings/queries.server";
-import { myOrganisations } from "../organisations/queries.server";
+import { myOrganisations, pendingOrganisations } from "../organisations/queries.server";
+import { reviewQueue } from "../projects/queries.server";
 
 export const HOME_LIST_MAX = 5;
 /** How far back "new" reaches for someone whose last visit this device does not know. */
@@ -94,33 +95,20 @@ function supportable(communityId: number) {
     .orderBy("projects.id", "desc");
 }
 
-async function committeeQueues(communityId: number, userId: number) {
+/**
+ * What waits for the committee: the review queues are the community page's own (the same
+ * queries, so the home counts what that page lists); the reports and paper counts are summed here.
+ */
+async function committeeQueues(
+  actor: Actor & { userId: number },
+  communityId: number,
+  requests: number,
+) {
   const db = getDb();
-  const count = (n: { n: number | string | bigint } | undefined) => Number(n?.n ?? 0);
-  const [requests, reviews, organisations, roomFlags, commentFlags, counts] = await Promise.all([
-    db
-      .selectFrom("memberships")
-      .select((eb) => eb.fn.countAll<number>().as("n"))
-      .where("communityId", "=", communityId)
-      .where("status", "=", "pending")
-      .executeTakeFirst(),
-    db
-      .selectFrom("projects")
-      .select((eb) => eb.fn.countAll<number>().as("n"))
-      .where("communityId", "=", communityId)
-      .where("status", "in", ["submitted", "underReview"])
-      .executeTakeFirst(),
-    db
-      .selectFrom("organisations")
-      .innerJoin(
-        "organisationCommunities",
-        "organisationCommunities.organisationId",
-        "organisations.id",
-      )
-      .select((eb) => eb.fn.countAll<number>().as("n"))
-      .where("organisationCommunities.communityId", "=", communityId)
-      .where("organisations.status", "=", "pending")
-      .executeTakeFirst(),
+  const userId = actor.userId;
+  const [reviews, organisations, roomFlags, commentFlags, counts] = await Promise.all([
+    reviewQueue(actor, communityId),
+    pendingOrganisations(actor, communityId),
     // Reported room messages not yet reviewed, by meeting: the room's moderation list has them.
     db
       .selectFrom("messageFlags")
@@ -179,9 +167,9 @@ async function committeeQueues(communityId: number, userId: number) {
       .execute(),
   ]);
   return {
-    requests: count(requests),
-    reviews: count(reviews),
-    organisations: count(organisations),
+    requests,
+    reviews: reviews.length,
+    organisations: organisations.length,
     roomFlags: roomFlags.map((r) => ({ meetingId: r.id, topic: r.topic, count: Number(r.n) })),
     commentFlags: commentFlags.map((r) => ({
       projectId: r.id,
@@ -395,7 +383,7 @@ export async function homeFor(actor: Actor & { userId: number }, since: string |
           .limit(HOME_LIST_MAX + 1)
           .execute(),
         Promise.resolve(can(actor, "project.support", { communityId: id })),
-        committee ? committeeQueues(id, userId) : null,
+        committee ? committeeQueues(actor, id, c.pendingRequests ?? 0) : null,
         newsSince(id, from, now),
       ]);
       const mayRsvp = can(actor, "meeting.rsvp", { communityId: id });
