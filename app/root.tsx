@@ -111,6 +111,7 @@ function Header({ data }: { data: NonNullable<RootData> }) {
     ["/communities", t("nav.communities")],
     ["/projects", t("nav.projects")],
     ["/orgs", t("nav.orgs")],
+    ["/needs", t("nav.needs")],
     ["/permissions", t("nav.permissions")],
     ["/settings", t("nav.settings")],
   ];

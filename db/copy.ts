@@ -39,6 +39,7 @@ const INSERT_VALUES = 30_000;
 const DERIVED: Record<string, Record<string, (row: Row) => RawBuilder<unknown>>> = {
   projects_fts: { doc: searchDocument },
   organisations_fts: { doc: searchDocument },
+  needs_fts: { doc: searchDocument },
 };
 
 function searchDocument(row: Row): RawBuilder<unknown> {

@@ -21,6 +21,18 @@ import type {
   ProjectUpdateKind,
   ServiceArea,
 } from "../app/domain/projects/rules";
+import type { NeedCategory } from "../app/domain/needs/categories";
+import type {
+  NeedAnswer,
+  NeedLinkKind,
+  NeedOutcome,
+  NeedResidentKind,
+  NeedStaffRole,
+  NeedStatus,
+  NeedTimelineRole,
+  NeedTimelineStep,
+  Platform,
+} from "../app/domain/needs/rules";
 import type {
   BallotChannel,
   Electorate,
@@ -568,6 +580,120 @@ export interface AssistedActionsTable {
   at: string;
 }
 
+export interface NeedUnitsTable {
+  id: Generated<number>;
+  streetId: number;
+  /** One of the four platforms; null for a department. */
+  platform: Platform | null;
+  /** A department's name (a platform's label is translated; its name is kept for the API). */
+  name: string;
+  createdBy: number | null;
+  createdAt: string;
+}
+
+export interface NeedStaffTable {
+  id: Generated<number>;
+  userId: number;
+  role: NeedStaffRole;
+  /** The grid (grid worker) or the street (command room); null for a unit's member. */
+  areaId: number | null;
+  unitId: number | null;
+  appointedBy: number | null;
+  appointedAt: string;
+  endedBy: number | null;
+  endedAt: string | null;
+}
+
+export interface NeedsTable {
+  id: Generated<number>;
+  streetId: number;
+  communityId: number;
+  gridId: number;
+  category: NeedCategory;
+  place: Generated<string>;
+  description: string;
+  photo: string | null;
+  isPublic: number;
+  urgent: Generated<number>;
+  reporterId: number | null;
+  /** 'web', 'window', or the intake channel's name. */
+  channel: string;
+  /** The other channel's own reference, unique per channel. */
+  channelRef: string | null;
+  status: NeedStatus;
+  unitId: number | null;
+  /** When the running step's time runs out; null when no step is timed. */
+  deadlineAt: string | null;
+  /** 0 on time; 1 overdue and raised to the command room; 2 raised to the admins. */
+  raised: Generated<number>;
+  dispatched: Generated<number>;
+  extensionsAsked: Generated<number>;
+  rehandled: Generated<number>;
+  /** Residents behind it: the reporter and the "me too" residents. */
+  intensity: Generated<number>;
+  checkedAt: string | null;
+  closedAt: string | null;
+  /** What closed it. */
+  answer: NeedOutcome | null;
+  mergedInto: number | null;
+  /** The reason with "not for this platform" (where it belongs). */
+  statusNote: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface NeedResidentsTable {
+  needId: number;
+  userId: number;
+  kind: NeedResidentKind;
+  joinedAt: string;
+  answer: NeedAnswer | null;
+  answeredAt: string | null;
+}
+
+export interface NeedStepsTable {
+  id: Generated<number>;
+  needId: number;
+  /** A loop step, or the report, a "me too", a link. */
+  step: NeedTimelineStep;
+  role: NeedTimelineRole;
+  actorId: number | null;
+  assistedBy: number | null;
+  fromStatus: NeedStatus | null;
+  toStatus: NeedStatus;
+  unitId: number | null;
+  deadlineAt: string | null;
+  note: string | null;
+  photo: string | null;
+  at: string;
+}
+
+export interface NeedLinksTable {
+  needId: number;
+  kind: NeedLinkKind;
+  targetId: number;
+  createdBy: number | null;
+  createdAt: string;
+}
+
+export interface StreetNeedLimitsTable {
+  streetId: number;
+  /** JSON: a partial DeadlineLimits. */
+  limits: string;
+  updatedBy: number | null;
+  updatedAt: string;
+}
+
+export interface IntakeKeysTable {
+  id: Generated<number>;
+  channel: string;
+  label: string;
+  keyHash: string;
+  createdBy: number | null;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
 export interface Database {
   areas: AreasTable;
   users: UsersTable;
@@ -619,6 +745,15 @@ export interface Database {
   assistedRegistrations: AssistedRegistrationsTable;
   assistanceSittings: AssistanceSittingsTable;
   assistedActions: AssistedActionsTable;
+  needUnits: NeedUnitsTable;
+  needStaff: NeedStaffTable;
+  needs: NeedsTable;
+  needResidents: NeedResidentsTable;
+  needSteps: NeedStepsTable;
+  needLinks: NeedLinksTable;
+  streetNeedLimits: StreetNeedLimitsTable;
+  intakeKeys: IntakeKeysTable;
+  needsFts: FtsTable;
 }
 
 export type Area = Selectable<AreasTable>;

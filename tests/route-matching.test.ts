@@ -68,9 +68,9 @@ describe("route matching with cached ranking", () => {
   it("sees routes patched into an array it has already ranked", () => {
     const router = createRouter({ routes: appRoutes(), history: createMemoryHistory() });
     const ranked = router.routes;
-    expect(matchRoutes(ranked, "/needs/7")!.at(-1)!.route.id).toBe("routes/$");
-    router.patchRoutes("root", [{ id: "needs", path: "needs/:id" }]);
-    expect(matchRoutes(ranked, "/needs/7")!.at(-1)!.route.id).toBe("needs");
+    expect(matchRoutes(ranked, "/gadgets/7")!.at(-1)!.route.id).toBe("routes/$");
+    router.patchRoutes("root", [{ id: "gadgets", path: "gadgets/:id" }]);
+    expect(matchRoutes(ranked, "/gadgets/7")!.at(-1)!.route.id).toBe("gadgets");
     router.dispose();
   });
 });

@@ -102,7 +102,10 @@ export interface ServerToClientEvents {
 
 export const roomChannel = (meetingId: number) => `room:${meetingId}`;
 
-/** Channels anyone may read: a community's public news. */
-export const PUBLIC_CHANNEL = /^community:(\d{1,12})$/;
+/**
+ * Channels anyone may read: a community's public news, a street's (its needs board, the command
+ * room's desk and the units' queues reload on it). A notice says only that something changed.
+ */
+export const PUBLIC_CHANNEL = /^(?:community|street):(\d{1,12})$/;
 /** A person's own channel: their requests being decided. */
 export const USER_CHANNEL = /^user:(\d{1,12})$/;

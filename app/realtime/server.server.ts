@@ -385,6 +385,7 @@ function forward(io: LiuheIo, event: DomainEvent) {
     return;
   }
   notifyChanged(io, `community:${event.communityId}`, event.type);
+  if (event.type === "need.changed") notifyChanged(io, `street:${event.streetId}`, event.type);
   if ("userId" in event) changed(io, `user:${event.userId}`, event.type);
 }
 

@@ -27,6 +27,14 @@ export type DomainEvent =
   | { type: "organisation.membersChanged"; organisationId: number; userId: number }
   /** A project was proposed, moved a step, supported, commented on or reported on. */
   | { type: "project.changed"; communityId: number; projectId: number }
+  /** A need was reported, joined ("me too") or moved a step: its boards, desk and queue reload. */
+  | {
+      type: "need.changed";
+      communityId: number;
+      streetId: number;
+      needId: number;
+      unitId: number | null;
+    }
   /** A poll or budget round was created, voted in, or tallied: counts and live results change. */
   | { type: "vote.changed"; communityId: number; kind: "poll" | "round"; id: number }
   /** A session ended (sign-out, revoked, account deleted): sockets must stop trusting it. */

@@ -16,6 +16,7 @@ import { getDb } from "../../db/client.server";
 import { claimingRowsOf, transaction } from "../../db/portable";
 import { REGISTRATION_WINDOW_MS, WINDOW_MS } from "./accounts/throttle.server";
 import { LONGEST_WINDOW_MS } from "./runner/limits.server";
+import { needsTick } from "./needs/timed.server";
 import { releaseIfDue } from "./voting/records.server";
 
 const MINUTE = 60_000;
@@ -103,6 +104,16 @@ export const JOBS: Record<string, Job> = {
         // One snapshot: the count and the votes per option read together.
         await transaction(db, (trx) => releaseIfDue(trx, id, now));
       }
+    },
+  },
+  /**
+   * 民情: needs nobody answered within 14 days of the check close by themselves; overdue needs are
+   * raised to the command room, then the admins (./needs/timed.server.ts). Safe to repeat.
+   */
+  "needs.tick": {
+    every: 5 * MINUTE,
+    run: async (db, now) => {
+      await needsTick(db, now);
     },
   },
 };

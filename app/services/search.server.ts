@@ -18,15 +18,16 @@ import { isPostgres, transaction } from "../../db/portable";
 import type { Database } from "../../db/schema";
 import { documentVector, indexRow, toTsQuery, type MatchScope } from "~/domain/search/segment";
 
-export type SearchKind = "project" | "organisation";
+export type SearchKind = "project" | "organisation" | "need";
 
 type Executor = Transaction<Database> | Kysely<Database>;
 
-// The only two table names ever put into SQL text; `sql.raw` needs them spelled as in the
+// The only table names ever put into SQL text; `sql.raw` needs them spelled as in the
 // database, since the CamelCasePlugin does not see raw text.
 const TABLES = {
   project: { kysely: "projectsFts", sql: "projects_fts" },
   organisation: { kysely: "organisationsFts", sql: "organisations_fts" },
+  need: { kysely: "needsFts", sql: "needs_fts" },
 } as const;
 
 function table(kind: SearchKind) {
@@ -67,6 +68,11 @@ export function projectTexts(p: {
   beneficiaries: string;
 }): string[] {
   return [p.title, p.summary, p.description, p.place ?? "", p.beneficiaries];
+}
+
+/** The texts of a need in the index ("me too" finds similar ones): its place, then what it is. */
+export function needTexts(n: { place: string; description: string }): string[] {
+  return [n.place, n.description];
 }
 
 /** The texts of an organisation in the index, its name first. */
@@ -131,7 +137,15 @@ export async function reindexMissing(db: Kysely<Database>): Promise<number> {
       )
       .execute();
     for (const o of organisations) await reindex(trx, "organisation", o.id, organisationTexts(o));
-    return projects.length + organisations.length;
+    const needs = await trx
+      .selectFrom("needs")
+      .select(["id", "place", "description"])
+      .where(({ not, exists, selectFrom }) =>
+        not(exists(selectFrom("needsFts").select("rowid").whereRef("rowid", "=", "needs.id"))),
+      )
+      .execute();
+    for (const n of needs) await reindex(trx, "need", n.id, needTexts(n));
+    return projects.length + organisations.length + needs.length;
   });
 }
 
@@ -186,7 +200,7 @@ function ftsColumns(expression: string, scope: MatchScope): string {
 export function rankExpression(
   kind: SearchKind,
   expression: string,
-  idColumn: "projects.id" | "organisations.id",
+  idColumn: "projects.id" | "organisations.id" | "needs.id",
 ): RawBuilder<number | null> {
   const fts = sql.raw(table(kind).sql);
   const weights = sql.join(BM25_WEIGHTS.map((w) => sql.lit(w)));

@@ -14,6 +14,7 @@ import * as photos from "./20261201_1500_photos";
 import * as auditChain from "./20261201_1600_audit_chain";
 import * as paperBox from "./20261201_1700_paper_box";
 import * as searchTitles from "./20261201_2330_search_titles";
+import * as needs from "./20261202_0400_needs";
 
 export const migrations: Record<string, Migration> = {
   "20261127_1920_foundation": foundation,
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   "20261201_1600_audit_chain": auditChain,
   "20261201_1700_paper_box": paperBox,
   "20261201_2330_search_titles": searchTitles,
+  "20261202_0400_needs": needs,
 };

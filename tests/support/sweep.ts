@@ -10,6 +10,7 @@ import path from "node:path";
 import { roundSchema } from "~/domain/voting/schemas";
 import { namespaces, supportedLngs } from "~/i18n/config";
 import { action as assistAction } from "~/routes/assist";
+import { reportNeed } from "~/services/needs/commands.server";
 import { proposeProject } from "~/services/projects/commands.server";
 import { run as runCommand } from "~/services/runner/command.server";
 import { createPoll, createRound } from "~/services/voting/commands.server";
@@ -22,6 +23,7 @@ import {
   makeOrganisation,
   makeProject,
   makeResident,
+  gridsOf,
   makeUser,
   pollInput,
   projectInput,
@@ -50,6 +52,9 @@ export interface Fixture {
   draft: number;
   poll: number;
   round: number;
+  /** A public need and a private one (a neighbour dispute), both reported by the resident. */
+  need: number;
+  privateNeed: number;
   cookies: Record<Role, string | null>;
 }
 /** The rows and the visitors of a sweep: two communities and everything the pages ask about. */
@@ -93,6 +98,20 @@ export async function makeFixture(): Promise<Fixture> {
     communityId: community,
   });
 
+  const [grid] = await gridsOf(community);
+  const reported = (category: "repairsFacilities" | "neighbourDispute") =>
+    runCommand(reportNeed, resident, {
+      communityId: community,
+      gridId: grid!,
+      category,
+      place: "3幢",
+      description: "楼道灯坏了，晚上看不清台阶。",
+      visibility: "auto",
+      photo: null,
+    });
+  const need = await reported("repairsFacilities");
+  const privateNeed = await reported("neighbourDispute");
+
   // The sitting lives in one session of the committee member; another session of theirs is not in it.
   const sitting = await cookieFor(committee.userId!);
   const started = await run(
@@ -115,6 +134,8 @@ export async function makeFixture(): Promise<Fixture> {
     draft,
     poll,
     round,
+    need,
+    privateNeed,
     cookies: {
       anonymous: null,
       newcomer: await cookieFor(newcomer),
@@ -234,6 +255,22 @@ export const PAGES: Page[] = [
       "projects.$id.print",
       (f) => `/projects/${f[p]}/print`,
       (f) => f[p],
+    ),
+  ]),
+  page("needs._index", () => "/needs"),
+  page("needs._index", (f) => `/needs?community=${f.community}&status=all&sort=intensity`),
+  page("needs._index", () => "/needs?mine=1"),
+  page("needs.new", () => "/needs/new"),
+  ...(["need", "privateNeed"] as const).flatMap((n) => [
+    page(
+      "needs.$id._index",
+      (f) => `/needs/${f[n]}`,
+      (f) => f[n],
+    ),
+    page(
+      "needs.$id.photo",
+      (f) => `/needs/${f[n]}/photo`,
+      (f) => f[n],
     ),
   ]),
   page("polls.new", (f) => `/polls/new?community=${f.community}`),

@@ -11,6 +11,9 @@ const resident: Actor = {
   verifiedIn: [10],
   orgMemberOf: [],
   orgAdminOf: [],
+  gridWorkerOf: [],
+  commandRoomOf: [],
+  unitOf: [],
 };
 const committee: Actor = {
   userId: 2,
@@ -19,6 +22,9 @@ const committee: Actor = {
   verifiedIn: [],
   orgMemberOf: [],
   orgAdminOf: [],
+  gridWorkerOf: [],
+  commandRoomOf: [],
+  unitOf: [],
 };
 const otherCommittee: Actor = {
   userId: 3,
@@ -27,6 +33,9 @@ const otherCommittee: Actor = {
   verifiedIn: [],
   orgMemberOf: [],
   orgAdminOf: [],
+  gridWorkerOf: [],
+  commandRoomOf: [],
+  unitOf: [],
 };
 const admin: Actor = {
   userId: 4,
@@ -35,6 +44,9 @@ const admin: Actor = {
   verifiedIn: [],
   orgMemberOf: [],
   orgAdminOf: [],
+  gridWorkerOf: [],
+  commandRoomOf: [],
+  unitOf: [],
 };
 
 describe("permission policy", () => {

@@ -19,6 +19,12 @@ export interface Actor {
   orgMemberOf: readonly number[];
   /** Organisations where this person is an organisation admin. */
   orgAdminOf: readonly number[];
+  /** 民情: grids where this person is the 网格员. */
+  gridWorkerOf: readonly number[];
+  /** 民情: streets whose command room (街道综合指挥室) this person staffs. */
+  commandRoomOf: readonly number[];
+  /** 民情: handling units (a platform, a department) this person is a member of. */
+  unitOf: readonly number[];
   /**
    * Set while a committee member acts for this person at the service window: the actor is the
    * resident (limited to the sitting's community), and only actions marked `assistable` pass.
@@ -38,6 +44,12 @@ export interface Target {
   seatHolders?: readonly number[];
   /** Whether the thing (a meeting's room) is open to the public. */
   isPublic?: boolean;
+  /** 民情: the need's grid, street and the unit it is dispatched to. */
+  gridId?: number;
+  streetId?: number;
+  unitId?: number;
+  /** 民情: the residents who said "me too" (我也遇到) to the need. */
+  meToo?: readonly number[];
 }
 
 export const ANONYMOUS: Actor = Object.freeze({
@@ -47,6 +59,9 @@ export const ANONYMOUS: Actor = Object.freeze({
   verifiedIn: Object.freeze([]) as readonly number[],
   orgMemberOf: Object.freeze([]) as readonly number[],
   orgAdminOf: Object.freeze([]) as readonly number[],
+  gridWorkerOf: Object.freeze([]) as readonly number[],
+  commandRoomOf: Object.freeze([]) as readonly number[],
+  unitOf: Object.freeze([]) as readonly number[],
 });
 
 export const roles = {
@@ -66,6 +81,11 @@ export const roles = {
   orgAdmin: (a: Actor, t: Target) =>
     t.organisationId !== undefined && a.orgAdminOf.includes(t.organisationId),
   publicReader: (_a: Actor, t: Target) => t.isPublic === true,
+  meToo: (a: Actor, t: Target) => a.userId !== null && (t.meToo ?? []).includes(a.userId),
+  gridWorker: (a: Actor, t: Target) => t.gridId !== undefined && a.gridWorkerOf.includes(t.gridId),
+  commandRoom: (a: Actor, t: Target) =>
+    t.streetId !== undefined && a.commandRoomOf.includes(t.streetId),
+  handlingUnit: (a: Actor, t: Target) => t.unitId !== undefined && a.unitOf.includes(t.unitId),
   admin: (a: Actor) => a.isAdmin,
 } as const satisfies Record<string, (actor: Actor, target: Target) => boolean>;
 
@@ -81,6 +101,7 @@ export interface ActionPolicy {
     | "organisation"
     | "project"
     | "vote"
+    | "need"
     | "committee"
     | "admin";
   /** Any one of these roles suffices. */
@@ -245,6 +266,53 @@ export const policy = {
   "assist.reissue": { group: "committee", allow: ["committee"], audited: true },
   "assist.end": { group: "account", allow: ["signedIn"], audited: true, assistable: true },
   "assist.viewOwn": { group: "account", allow: ["self"], assistable: true, reads: true },
+  // 民情 (needs). The loop's steps grant the roles of app/domain/needs/machine.ts's ROLE_TABLE
+  // (reporter → self, unit → handlingUnit; a test holds the two together). Admins appoint the
+  // street's people and read every desk; they take no step of the loop themselves.
+  "need.view": { group: "public", allow: ["anyone"], assistable: true, reads: true },
+  "need.viewDetails": {
+    group: "need",
+    allow: [
+      "publicReader",
+      "self",
+      "meToo",
+      "gridWorker",
+      "commandRoom",
+      "handlingUnit",
+      "committee",
+    ],
+    assistable: true,
+    reads: true,
+  },
+  "need.report": {
+    group: "need",
+    allow: ["verifiedResident"],
+    assistable: true,
+    rate: { max: 10, windowMinutes: 24 * 60 },
+  },
+  "need.meToo": {
+    group: "need",
+    allow: ["verifiedResident"],
+    assistable: true,
+    rate: { max: 60, windowMinutes: 60 },
+  },
+  "need.answer": { group: "need", allow: ["self", "meToo"], assistable: true },
+  "need.reopen": { group: "need", allow: ["self", "meToo"], assistable: true },
+  "need.accept": { group: "need", allow: ["gridWorker"], audited: true },
+  "need.resolveOnSpot": { group: "need", allow: ["gridWorker"], audited: true },
+  "need.escalate": { group: "need", allow: ["gridWorker"], audited: true },
+  "need.check": { group: "need", allow: ["gridWorker"], audited: true },
+  "need.dispatch": { group: "need", allow: ["commandRoom"], audited: true },
+  "need.returnToRoom": { group: "need", allow: ["handlingUnit"], audited: true },
+  "need.askExtension": { group: "need", allow: ["handlingUnit"], audited: true },
+  "need.resolve": { group: "need", allow: ["handlingUnit"], audited: true },
+  "need.viewDesk": { group: "need", allow: ["commandRoom", "admin"], reads: true },
+  "need.viewQueue": { group: "need", allow: ["handlingUnit", "commandRoom", "admin"], reads: true },
+  "need.merge": { group: "committee", allow: ["committee"], audited: true },
+  "need.markNotForPlatform": { group: "committee", allow: ["committee"], audited: true },
+  "need.appointGridWorker": { group: "committee", allow: ["committee"], audited: true },
+  "need.appointCommandRoom": { group: "admin", allow: ["admin"], audited: true },
+  "need.manageUnits": { group: "admin", allow: ["admin"], audited: true },
   "committee.appoint": { group: "admin", allow: ["admin"], audited: true },
   "committee.end": { group: "admin", allow: ["admin"], audited: true },
 } as const satisfies Record<string, ActionPolicy>;

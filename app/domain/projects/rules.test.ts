@@ -30,6 +30,9 @@ const actor = (a: Partial<Actor> & { userId: number }): Actor => ({
   verifiedIn: [],
   orgMemberOf: [],
   orgAdminOf: [],
+  gridWorkerOf: [],
+  commandRoomOf: [],
+  unitOf: [],
   ...a,
 });
 

@@ -3,6 +3,7 @@
  * policy needs to know about a person, finding someone by their login. Writes are commands
  * (`./commands.server.ts`).
  */
+import type { NeedStaffRole } from "~/domain/needs/rules";
 import { getDb } from "../../../db/client.server";
 import type { LoginId } from "~/domain/accounts/schemas";
 import { ANONYMOUS, type Actor } from "~/domain/permissions/policy";
@@ -102,7 +103,7 @@ export async function listSessions(userId: number, currentId: string) {
  */
 export async function loadActor(user: SessionUser | null, db: Db = getDb()): Promise<Actor> {
   if (!user) return ANONYMOUS;
-  const [committee, verified, orgs] = await Promise.all([
+  const [committee, verified, orgs, staff] = await Promise.all([
     db
       .selectFrom("committeeMembers")
       .select("communityId")
@@ -121,7 +122,15 @@ export async function loadActor(user: SessionUser | null, db: Db = getDb()): Pro
       .where("userId", "=", user.id)
       .where("status", "=", "active")
       .execute(),
+    db
+      .selectFrom("needStaff")
+      .select(["role", "areaId", "unitId"])
+      .where("userId", "=", user.id)
+      .where("endedAt", "is", null)
+      .execute(),
   ]);
+  const placesOf = (role: NeedStaffRole) =>
+    staff.flatMap((r) => (r.role !== role ? [] : [(role === "unit" ? r.unitId : r.areaId)!]));
   return {
     userId: user.id,
     isAdmin: user.isAdmin,
@@ -129,6 +138,9 @@ export async function loadActor(user: SessionUser | null, db: Db = getDb()): Pro
     verifiedIn: verified.map((r) => r.communityId),
     orgMemberOf: orgs.map((r) => r.organisationId),
     orgAdminOf: orgs.filter((r) => r.role === "admin").map((r) => r.organisationId),
+    gridWorkerOf: placesOf("gridWorker"),
+    commandRoomOf: placesOf("commandRoom"),
+    unitOf: placesOf("unit"),
   };
 }
 

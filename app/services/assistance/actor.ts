@@ -25,6 +25,9 @@ export function assistedActor(resident: Actor, sitting: OpenSitting): Actor {
     verifiedIn: resident.verifiedIn.filter((c) => c === sitting.communityId),
     orgMemberOf: [],
     orgAdminOf: [],
+    gridWorkerOf: [],
+    commandRoomOf: [],
+    unitOf: [],
     assistedBy: {
       helperId: sitting.helper.id,
       sittingId: sitting.sittingId,

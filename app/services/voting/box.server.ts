@@ -73,6 +73,9 @@ export const recordPaperVoter = command({
       verifiedIn: verified.map((v) => v.communityId),
       orgMemberOf: [],
       orgAdminOf: [],
+      gridWorkerOf: [],
+      commandRoomOf: [],
+      unitOf: [],
     };
     if (!voter || !can(asVoter, box.voteAction, box.target)) {
       throw new DomainError(403, "vote:errors.voterNotEligible", {}, "voter");

@@ -134,6 +134,9 @@ export function counterOf(communityId: number): SignedInActor {
     verifiedIn: [],
     orgMemberOf: [],
     orgAdminOf: [],
+    gridWorkerOf: [],
+    commandRoomOf: [],
+    unitOf: [],
   };
 }
 

@@ -1,0 +1,440 @@
+/**
+ * 民情 (needs), the writes: a resident reports a need or adds themselves to one ("me too"), and
+ * every step of the loop (app/domain/needs/machine.ts) moves it on. Each is a command (see
+ * `../runner/command.server.ts`): the policy decides who (by the roles in its table), the machine
+ * decides when, and every step writes one line of the need's timeline with the role it was taken
+ * as, the time and its note.
+ */
+import { DomainError } from "~/domain/errors";
+import { isPrivateByDefault } from "~/domain/needs/categories";
+import { checkDeadline, checkExtension, deadlineFor } from "~/domain/needs/clock";
+import {
+  checkNote,
+  isOpen,
+  nextStatus,
+  type NeedStatus,
+  type NeedStep,
+} from "~/domain/needs/machine";
+import { WEB_CHANNEL, WINDOW_CHANNEL, type NeedAnswer } from "~/domain/needs/rules";
+import {
+  endOfChinaDate,
+  meTooSchema,
+  reportSchema,
+  stepSchema,
+  type StepInput,
+} from "~/domain/needs/schemas";
+import type { Action, Actor } from "~/domain/permissions/policy";
+import { encodePhoto, savePhoto } from "../photos.server";
+import { needTexts, reindex } from "../search.server";
+import { command, type Trx } from "../runner/command.server";
+import {
+  factsOf,
+  loadNeed,
+  needTarget,
+  recordStep,
+  roleTaking,
+  streetLimits,
+  workCalendar,
+  type LoadedNeed,
+  type NeedRow,
+} from "./shared.server";
+
+/** Re-encodes a new photo before the transaction (it is slow); `run` stores it inside. */
+const photoStep = {
+  prepare: (input: { photo: Uint8Array | null }) =>
+    input.photo ? encodePhoto(input.photo) : Promise.resolve(null),
+};
+
+const changed = (n: Pick<NeedRow, "id" | "communityId" | "streetId" | "unitId">) =>
+  ({
+    type: "need.changed",
+    communityId: n.communityId,
+    streetId: n.streetId,
+    needId: n.id,
+    unitId: n.unitId,
+  }) as const;
+
+export const reportNeed = command({
+  action: "need.report",
+  input: reportSchema,
+  ...photoStep,
+  load: async ({ trx, input }) => {
+    const community = await trx
+      .selectFrom("areas")
+      .select(["id", "parentId"])
+      .where("id", "=", input.communityId)
+      .where("level", "=", "community")
+      .executeTakeFirst();
+    if (!community || community.parentId === null) {
+      throw new DomainError(400, "need:errors.badCommunity", {}, "communityId");
+    }
+    const grid = await trx
+      .selectFrom("areas")
+      .select("id")
+      .where("id", "=", input.gridId)
+      .where("parentId", "=", input.communityId)
+      .where("level", "=", "grid")
+      .executeTakeFirst();
+    if (!grid) throw new DomainError(400, "need:errors.badGrid", {}, "gridId");
+    return { streetId: community.parentId };
+  },
+  target: (_l, input) => ({ communityId: input.communityId }),
+  run: async ({ trx, actor, input, loaded, at, now, prepared, emit }) => {
+    if (prepared) await savePhoto(trx, prepared, at);
+    const isPublic =
+      input.visibility === "auto"
+        ? !isPrivateByDefault(input.category)
+        : input.visibility === "public";
+    const deadline = deadlineFor("reported", now, {
+      urgent: false,
+      limits: await streetLimits(trx, loaded.streetId),
+      calendar: workCalendar(),
+    });
+    const { id: needId } = await trx
+      .insertInto("needs")
+      .values({
+        streetId: loaded.streetId,
+        communityId: input.communityId,
+        gridId: input.gridId,
+        category: input.category,
+        place: input.place,
+        description: input.description,
+        photo: prepared?.name ?? null,
+        isPublic: isPublic ? 1 : 0,
+        reporterId: actor.userId,
+        channel: actor.assistedBy ? WINDOW_CHANNEL : WEB_CHANNEL,
+        channelRef: null,
+        status: "reported",
+        deadlineAt: deadline?.toISOString() ?? null,
+        createdAt: at,
+        updatedAt: at,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await trx
+      .insertInto("needResidents")
+      .values({ needId, userId: actor.userId, kind: "reporter", joinedAt: at })
+      .execute();
+    await recordStep(trx, {
+      needId,
+      step: "report",
+      role: "reporter",
+      actor,
+      from: null,
+      to: "reported",
+      at,
+      deadlineAt: deadline?.toISOString() ?? null,
+    });
+    await reindex(trx, "need", needId, needTexts(input));
+    emit(
+      changed({
+        id: needId,
+        communityId: input.communityId,
+        streetId: loaded.streetId,
+        unitId: null,
+      }),
+    );
+    return needId;
+  },
+  subject: (_ctx, id) => ({ type: "need", id }),
+});
+
+/** "我也遇到": a resident of the need's community adds themselves to an open need. */
+export const meToo = command({
+  action: "need.meToo",
+  input: meTooSchema,
+  load: ({ trx, input }) => loadNeed(trx, input.needId),
+  target: (l) => ({ communityId: l.need.communityId }),
+  run: async ({ trx, actor, loaded: { need, reporterIds, meTooIds }, at, emit }) => {
+    if (!isOpen(need.status)) throw new DomainError(409, "need:errors.notOpen");
+    if ([...reporterIds, ...meTooIds].includes(actor.userId)) {
+      throw new DomainError(409, "need:errors.alreadyBehind");
+    }
+    await trx
+      .insertInto("needResidents")
+      .values({ needId: need.id, userId: actor.userId, kind: "meToo", joinedAt: at })
+      .execute();
+    await trx
+      .updateTable("needs")
+      .set((eb) => ({ intensity: eb("intensity", "+", 1), updatedAt: at }))
+      .where("id", "=", need.id)
+      .execute();
+    await recordStep(trx, {
+      needId: need.id,
+      step: "meToo",
+      role: "meToo",
+      actor,
+      from: need.status,
+      to: need.status,
+      at,
+    });
+    emit(changed(need));
+    return need.id;
+  },
+  subject: (_ctx, id) => ({ type: "need", id }),
+});
+
+/** The policy action each step is taken under. */
+export const STEP_ACTION = {
+  accept: "need.accept",
+  resolveOnSpot: "need.resolveOnSpot",
+  escalate: "need.escalate",
+  dispatch: "need.dispatch",
+  returnToRoom: "need.returnToRoom",
+  askExtension: "need.askExtension",
+  resolve: "need.resolve",
+  check: "need.check",
+  answerSatisfied: "need.answer",
+  answerPartly: "need.answer",
+  answerNotSatisfied: "need.answer",
+  reopen: "need.reopen",
+  merge: "need.merge",
+  markNotForPlatform: "need.markNotForPlatform",
+} as const satisfies Record<Exclude<NeedStep, "autoClose">, Action>;
+type StepAction = (typeof STEP_ACTION)[keyof typeof STEP_ACTION];
+
+const ANSWER_OF: Partial<Record<NeedStep, NeedAnswer>> = {
+  answerSatisfied: "satisfied",
+  answerPartly: "partly",
+  answerNotSatisfied: "notSatisfied",
+};
+
+/** Moves the need from `from` to `to`, or refuses when another step moved it meanwhile. */
+async function moveNeed(
+  trx: Trx,
+  need: NeedRow,
+  set: Partial<Omit<NeedRow, "id">> & { status: NeedStatus; updatedAt: string },
+): Promise<void> {
+  const r = await trx
+    .updateTable("needs")
+    .set(set)
+    .where("id", "=", need.id)
+    // Engines that let two transactions read the same row must still give one step, not two.
+    .where("status", "=", need.status)
+    .where("updatedAt", "=", need.updatedAt)
+    .executeTakeFirst();
+  if (r.numUpdatedRows === 0n) throw new DomainError(409, "need:errors.changedMeanwhile");
+}
+
+/** The residents' answer: the reporter's decides; without a reporter, the first "me too" one. */
+function answerDecides(loaded: LoadedNeed, userId: number): boolean {
+  return loaded.need.reporterId === null || loaded.reporterIds.includes(userId);
+}
+
+export const takeNeedStep = command({
+  action: [...new Set(Object.values(STEP_ACTION))] as StepAction[],
+  actionFor: (input) => STEP_ACTION[input.step as keyof typeof STEP_ACTION],
+  input: stepSchema,
+  ...photoStep,
+  load: ({ trx, input }) => loadNeed(trx, input.needId),
+  target: (loaded) => needTarget(loaded),
+  run: async ({ trx, actor, input, loaded, at, now, prepared, emit }) => {
+    const { need } = loaded;
+    const step = input.step;
+    const to = nextStatus(need.status, step, factsOf(need, now));
+    const note = checkNote(step, input.note);
+    const role = roleTaking(actor, needTarget(loaded), step);
+    const opts = async (urgent = need.urgent === 1) => ({
+      urgent,
+      limits: await streetLimits(trx, need.streetId),
+      calendar: workCalendar(),
+    });
+    const set: Parameters<typeof moveNeed>[2] = { status: to, updatedAt: at };
+    let unitId: number | null = null;
+    let deadline: Date | null = null;
+
+    switch (step) {
+      case "dispatch": {
+        unitId = await checkUnit(trx, input, need);
+        deadline = input.deadline
+          ? checkDeadline(endOfChinaDate(input.deadline), now)
+          : deadlineFor("dispatched", now, await opts(input.urgent));
+        Object.assign(set, { unitId, urgent: input.urgent ? 1 : 0, dispatched: 1, raised: 0 });
+        break;
+      }
+      case "askExtension": {
+        if (!input.deadline)
+          throw new DomainError(400, "need:errors.deadlineRequired", {}, "deadline");
+        const current = need.deadlineAt ? new Date(need.deadlineAt) : now;
+        deadline = checkExtension(current, endOfChinaDate(input.deadline), now);
+        unitId = need.unitId;
+        Object.assign(set, { extensionsAsked: need.extensionsAsked + 1, raised: 0 });
+        break;
+      }
+      case "returnToRoom":
+        unitId = need.unitId;
+        deadline = deadlineFor("returnedToRoom", now, await opts());
+        Object.assign(set, { unitId: null, raised: 0 });
+        break;
+      case "escalate":
+        deadline = deadlineFor("escalated", now, await opts());
+        set.raised = 0;
+        break;
+      case "resolve":
+        unitId = need.unitId;
+        set.raised = 0;
+        break;
+      case "check":
+      case "resolveOnSpot":
+        Object.assign(set, { checkedAt: at, raised: 0 });
+        break;
+      case "answerSatisfied":
+      case "answerPartly":
+      case "answerNotSatisfied": {
+        const answer = ANSWER_OF[step]!;
+        await trx
+          .updateTable("needResidents")
+          .set({ answer, answeredAt: at })
+          .where("needId", "=", need.id)
+          .where("userId", "=", actor.userId)
+          .execute();
+        if (!answerDecides(loaded, actor.userId)) {
+          // Recorded and counted in the figures; the reporter's answer moves the need.
+          await recordStep(trx, {
+            needId: need.id,
+            step,
+            role,
+            actor,
+            from: need.status,
+            to: need.status,
+            at,
+            note,
+          });
+          await trx.updateTable("needs").set({ updatedAt: at }).where("id", "=", need.id).execute();
+          emit(changed(need));
+          return { needId: need.id, status: need.status };
+        }
+        if (step === "answerNotSatisfied") {
+          deadline = to === "dispatched" ? deadlineFor("dispatched", now, await opts()) : null;
+          Object.assign(set, {
+            rehandled: need.rehandled + 1,
+            checkedAt: null,
+            unitId: need.unitId,
+          });
+        } else {
+          Object.assign(set, { closedAt: at, answer });
+        }
+        break;
+      }
+      case "reopen":
+        deadline = to === "dispatched" ? deadlineFor("dispatched", now, await opts()) : null;
+        Object.assign(set, {
+          rehandled: need.rehandled + 1,
+          closedAt: null,
+          checkedAt: null,
+          answer: null,
+        });
+        break;
+      case "merge": {
+        const into = await mergeInto(trx, input, need, at, actor);
+        set.mergedInto = into;
+        break;
+      }
+      case "markNotForPlatform":
+        set.statusNote = note;
+        break;
+      case "accept":
+        break;
+    }
+    // The clock of the stretch the need enters; none for the steps without a time limit.
+    set.deadlineAt = deadline?.toISOString() ?? null;
+    await moveNeed(trx, need, set);
+    await recordStep(trx, {
+      needId: need.id,
+      step,
+      role,
+      actor,
+      from: need.status,
+      to,
+      at,
+      note,
+      unitId,
+      deadlineAt: deadline?.toISOString() ?? null,
+      photo: step === "resolve" && prepared ? prepared.name : null,
+    });
+    if (step === "resolve" && prepared) await savePhoto(trx, prepared, at);
+    emit(changed({ ...need, unitId: set.unitId ?? need.unitId }));
+    return { needId: need.id, status: to };
+  },
+  audit: ({ loaded: { need }, input, action }, result) => ({
+    action,
+    areaId: need.communityId,
+    subjectType: "need",
+    subjectId: need.id,
+    details: { step: input.step, from: need.status, to: result.status },
+  }),
+  subject: ({ loaded: { need } }) => ({ type: "need", id: need.id }),
+});
+
+/** A dispatch's unit: one of the need's street's units. */
+async function checkUnit(trx: Trx, input: StepInput, need: NeedRow): Promise<number> {
+  if (!input.unitId) throw new DomainError(400, "need:errors.unitRequired", {}, "unitId");
+  const unit = await trx
+    .selectFrom("needUnits")
+    .select("id")
+    .where("id", "=", input.unitId)
+    .where("streetId", "=", need.streetId)
+    .executeTakeFirst();
+  if (!unit) throw new DomainError(400, "need:errors.badUnit", {}, "unitId");
+  return unit.id;
+}
+
+/**
+ * Merging a duplicate into another open need of the same community: its residents join the other
+ * as "me too" (none counted twice), and the other's intensity grows by as many.
+ */
+async function mergeInto(
+  trx: Trx,
+  input: StepInput,
+  need: NeedRow,
+  at: string,
+  actor: Actor,
+): Promise<number> {
+  if (!input.into) throw new DomainError(400, "need:errors.mergeTargetRequired", {}, "into");
+  const target = await trx
+    .selectFrom("needs")
+    .select(["id", "communityId", "status", "streetId", "unitId"])
+    .where("id", "=", input.into)
+    .executeTakeFirst();
+  if (!target || target.id === need.id || target.communityId !== need.communityId) {
+    throw new DomainError(400, "need:errors.badMergeTarget", {}, "into");
+  }
+  if (!isOpen(target.status)) throw new DomainError(409, "need:errors.badMergeTarget", {}, "into");
+  const [mine, theirs] = await Promise.all([
+    trx.selectFrom("needResidents").select("userId").where("needId", "=", need.id).execute(),
+    trx.selectFrom("needResidents").select("userId").where("needId", "=", target.id).execute(),
+  ]);
+  const already = new Set(theirs.map((r) => r.userId));
+  const moving = mine.filter((r) => !already.has(r.userId));
+  if (moving.length > 0) {
+    await trx
+      .insertInto("needResidents")
+      .values(
+        moving.map((r) => ({
+          needId: target.id,
+          userId: r.userId,
+          kind: "meToo" as const,
+          joinedAt: at,
+        })),
+      )
+      .execute();
+  }
+  // A need from another channel has its caller behind it but no account: it still counts one.
+  const added = mine.length === 0 ? need.intensity : moving.length;
+  await trx
+    .updateTable("needs")
+    .set((eb) => ({ intensity: eb("intensity", "+", added), updatedAt: at }))
+    .where("id", "=", target.id)
+    .execute();
+  await recordStep(trx, {
+    needId: target.id,
+    step: "merge",
+    role: "committee",
+    actor,
+    from: target.status,
+    to: target.status,
+    at,
+    note: `#${need.id}`,
+  });
+  return target.id;
+}

@@ -1,0 +1,535 @@
+/**
+ * 民情 (needs), the reads: the boards (a community's, a street's, a unit's queue, the command
+ * room's desk, a person's own), one need's page with its timeline and the steps its viewer may
+ * take, and the report form's choices with the similar open needs ("me too").
+ */
+import { getDb } from "../../../db/client.server";
+import { NEED_CATEGORIES, type NeedCategory } from "~/domain/needs/categories";
+import { isOverdue } from "~/domain/needs/clock";
+import {
+  availableSteps,
+  isOpen,
+  NEED_STATUSES,
+  type NeedStatus,
+  type NeedStep,
+} from "~/domain/needs/machine";
+import { can, type Actor } from "~/domain/permissions/policy";
+import { matchExpression } from "~/domain/search/segment";
+import { countOf } from "../rows.server";
+import { matchingIds, rankExpression } from "../search.server";
+import { factsOf, loadNeed, needTarget, rolesFor, type NeedRow } from "./shared.server";
+
+export const NEEDS_PAGE = 20;
+export const NEED_SORTS = ["newest", "intensity", "oldest"] as const;
+export type NeedSort = (typeof NEED_SORTS)[number];
+/** The board's status filter: open or closed as a whole, or one status. */
+export const STATUS_FILTERS = ["open", "done", "toDispatch", "all", ...NEED_STATUSES] as const;
+export type StatusFilter = (typeof STATUS_FILTERS)[number];
+/** Where a need stands once it is no longer worked on. */
+const DONE: NeedStatus[] = ["closed", "merged", "notForPlatform"];
+
+export interface NeedFilters {
+  communityId?: number;
+  streetId?: number;
+  unitId?: number;
+  gridId?: number;
+  category?: NeedCategory;
+  status?: StatusFilter;
+  overdue?: boolean;
+  /** The actor's own: reported or "me too". */
+  mine?: boolean;
+  sort?: NeedSort;
+  page?: number;
+}
+
+export interface NeedCard {
+  id: number;
+  category: NeedCategory;
+  status: NeedStatus;
+  communityId: number;
+  communityZh: string;
+  communityEn: string;
+  gridZh: string;
+  gridEn: string;
+  /** Null when the details are not for this reader. */
+  place: string | null;
+  description: string | null;
+  intensity: number;
+  channel: string;
+  createdAt: string;
+  deadlineAt: string | null;
+  overdue: boolean;
+  raised: number;
+  unitName: string | null;
+  unitPlatform: string | null;
+}
+
+/** What a list shows of a need's text: the details when the reader may see them, else nothing. */
+function shownDetails(
+  actor: Actor,
+  row: Pick<NeedRow, "communityId" | "gridId" | "streetId" | "unitId" | "reporterId" | "isPublic">,
+) {
+  return can(actor, "need.viewDetails", needTarget({ need: row as NeedRow, meTooIds: [] }));
+}
+
+export async function listNeeds(
+  actor: Actor,
+  filters: NeedFilters,
+  now = new Date(),
+): Promise<{ items: NeedCard[]; total: number }> {
+  const db = getDb();
+  let q = db
+    .selectFrom("needs")
+    .innerJoin("areas as community", "community.id", "needs.communityId")
+    .innerJoin("areas as grid", "grid.id", "needs.gridId")
+    .leftJoin("needUnits", "needUnits.id", "needs.unitId");
+  if (filters.communityId) q = q.where("needs.communityId", "=", filters.communityId);
+  if (filters.streetId) q = q.where("needs.streetId", "=", filters.streetId);
+  if (filters.unitId) q = q.where("needs.unitId", "=", filters.unitId);
+  if (filters.gridId) q = q.where("needs.gridId", "=", filters.gridId);
+  if (filters.category) q = q.where("needs.category", "=", filters.category);
+  const status = filters.status ?? "open";
+  if (status === "open") q = q.where("needs.status", "not in", DONE);
+  else if (status === "done") q = q.where("needs.status", "in", DONE);
+  else if (status === "toDispatch")
+    q = q.where("needs.status", "in", ["escalated", "returnedToRoom"]);
+  else if (status !== "all") q = q.where("needs.status", "=", status);
+  if (filters.overdue) q = q.where("needs.deadlineAt", "<", now.toISOString());
+  if (filters.mine) {
+    const userId = actor.userId ?? -1;
+    q = q.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom("needResidents")
+          .select("needResidents.needId")
+          .whereRef("needResidents.needId", "=", "needs.id")
+          .where("needResidents.userId", "=", userId),
+      ),
+    );
+  }
+  let rows = q.select([
+    "needs.id",
+    "needs.category",
+    "needs.status",
+    "needs.communityId",
+    "needs.gridId",
+    "needs.streetId",
+    "needs.unitId",
+    "needs.reporterId",
+    "needs.isPublic",
+    "needs.place",
+    "needs.description",
+    "needs.intensity",
+    "needs.channel",
+    "needs.createdAt",
+    "needs.deadlineAt",
+    "needs.raised",
+    "community.nameZh as communityZh",
+    "community.nameEn as communityEn",
+    "grid.nameZh as gridZh",
+    "grid.nameEn as gridEn",
+    "needUnits.name as unitName",
+    "needUnits.platform as unitPlatform",
+  ]);
+  const sort = filters.sort ?? "newest";
+  if (sort === "intensity") rows = rows.orderBy("needs.intensity", "desc");
+  const page = Math.max(1, filters.page ?? 1);
+  const [total, found] = await Promise.all([
+    countOf(q),
+    rows
+      .orderBy("needs.createdAt", sort === "oldest" ? "asc" : "desc")
+      .orderBy("needs.id", sort === "oldest" ? "asc" : "desc")
+      .limit(NEEDS_PAGE)
+      .offset((page - 1) * NEEDS_PAGE)
+      .execute(),
+  ]);
+  const items = found.map((r) => {
+    const details = shownDetails(actor, r);
+    return {
+      id: r.id,
+      category: r.category,
+      status: r.status,
+      communityId: r.communityId,
+      communityZh: r.communityZh,
+      communityEn: r.communityEn,
+      gridZh: r.gridZh,
+      gridEn: r.gridEn,
+      place: details ? r.place : null,
+      description: details ? r.description : null,
+      intensity: r.intensity,
+      channel: r.channel,
+      createdAt: r.createdAt,
+      deadlineAt: r.deadlineAt,
+      overdue: isOpen(r.status) && isOverdue(r.deadlineAt ? new Date(r.deadlineAt) : null, now),
+      raised: r.raised,
+      unitName: r.unitName,
+      unitPlatform: r.unitPlatform,
+    };
+  });
+  return { items, total };
+}
+
+/** A board's scope: a community's, with its street; a street's; or a unit's, with its street. */
+export async function boardScope(
+  filters: Pick<NeedFilters, "communityId" | "streetId" | "unitId">,
+) {
+  const db = getDb();
+  if (filters.unitId) {
+    const unit = await db
+      .selectFrom("needUnits")
+      .innerJoin("areas", "areas.id", "needUnits.streetId")
+      .select([
+        "needUnits.id",
+        "needUnits.name",
+        "needUnits.platform",
+        "needUnits.streetId",
+        "areas.nameZh",
+        "areas.nameEn",
+      ])
+      .where("needUnits.id", "=", filters.unitId)
+      .executeTakeFirst();
+    return unit ? ({ kind: "unit", ...unit } as const) : null;
+  }
+  const areaId = filters.communityId ?? filters.streetId;
+  if (!areaId) return null;
+  const area = await db
+    .selectFrom("areas")
+    .select(["id", "nameZh", "nameEn", "level", "parentId"])
+    .where("id", "=", areaId)
+    .where("level", "=", filters.communityId ? "community" : "street")
+    .executeTakeFirst();
+  if (!area) return null;
+  return { kind: filters.communityId ? ("community" as const) : ("street" as const), ...area };
+}
+
+/** The grids a board filters by: a community's, or every community's of a street. */
+export async function boardGrids(scope: { communityId?: number; streetId?: number }) {
+  let q = getDb()
+    .selectFrom("areas as grid")
+    .innerJoin("areas as community", "community.id", "grid.parentId")
+    .select([
+      "grid.id",
+      "grid.nameZh",
+      "grid.nameEn",
+      "community.nameZh as communityZh",
+      "community.nameEn as communityEn",
+    ])
+    .where("grid.level", "=", "grid");
+  if (scope.communityId) q = q.where("grid.parentId", "=", scope.communityId);
+  else if (scope.streetId) q = q.where("community.parentId", "=", scope.streetId);
+  else return [];
+  return q.orderBy("community.sort").orderBy("grid.sort").orderBy("grid.id").execute();
+}
+
+/** Streets, each with its communities: where a board can be opened. */
+export async function needPlaces() {
+  const rows = await getDb()
+    .selectFrom("areas as community")
+    .innerJoin("areas as street", "street.id", "community.parentId")
+    .select([
+      "community.id",
+      "community.nameZh",
+      "community.nameEn",
+      "street.id as streetId",
+      "street.nameZh as streetZh",
+      "street.nameEn as streetEn",
+    ])
+    .where("community.level", "=", "community")
+    .orderBy("street.sort")
+    .orderBy("street.id")
+    .orderBy("community.sort")
+    .orderBy("community.id")
+    .execute();
+  const streets = new Map<
+    number,
+    {
+      id: number;
+      nameZh: string;
+      nameEn: string;
+      communities: { id: number; nameZh: string; nameEn: string }[];
+    }
+  >();
+  for (const r of rows) {
+    const s = streets.get(r.streetId) ?? {
+      id: r.streetId,
+      nameZh: r.streetZh,
+      nameEn: r.streetEn,
+      communities: [],
+    };
+    s.communities.push({ id: r.id, nameZh: r.nameZh, nameEn: r.nameEn });
+    streets.set(r.streetId, s);
+  }
+  return [...streets.values()];
+}
+
+/** The units a person serves in, and the streets whose command room they staff: their desks. */
+export async function myDesks(actor: Actor) {
+  const db = getDb();
+  // `in` with no values is not SQL: an id that no row has stands in for "none".
+  const ids = (list: readonly number[]) => (list.length > 0 ? [...list] : [-1]);
+  const [units, streets] = await Promise.all([
+    db
+      .selectFrom("needUnits")
+      .select(["id", "name", "platform", "streetId"])
+      .where("id", "in", ids(actor.unitOf))
+      .execute(),
+    db
+      .selectFrom("areas")
+      .select(["id", "nameZh", "nameEn"])
+      .where("id", "in", ids(actor.commandRoomOf))
+      .execute(),
+  ]);
+  return { units, streets };
+}
+
+export interface TimelineEntry {
+  id: number;
+  step: string;
+  role: string;
+  fromStatus: NeedStatus | null;
+  toStatus: NeedStatus;
+  note: string | null;
+  at: string;
+  deadlineAt: string | null;
+  unitName: string | null;
+  unitPlatform: string | null;
+  assisted: boolean;
+  photo: string | null;
+}
+
+/** Steps the page offers: every step but the timed auto-close. */
+type PersonStep = Exclude<NeedStep, "autoClose">;
+
+export async function needPage(actor: Actor, needId: number, now = new Date()) {
+  const db = getDb();
+  const loaded = await loadNeed(db, needId).catch(() => null);
+  if (!loaded) return null;
+  const { need } = loaded;
+  const target = needTarget(loaded);
+  const details = can(actor, "need.viewDetails", target);
+  const [places, unit, steps, links, units, mergeTargets, mine] = await Promise.all([
+    db
+      .selectFrom("areas as grid")
+      .innerJoin("areas as community", "community.id", "grid.parentId")
+      .innerJoin("areas as street", "street.id", "community.parentId")
+      .select([
+        "grid.nameZh as gridZh",
+        "grid.nameEn as gridEn",
+        "community.nameZh as communityZh",
+        "community.nameEn as communityEn",
+        "street.nameZh as streetZh",
+        "street.nameEn as streetEn",
+      ])
+      .where("grid.id", "=", need.gridId)
+      .executeTakeFirstOrThrow(),
+    need.unitId === null
+      ? null
+      : db
+          .selectFrom("needUnits")
+          .select(["id", "name", "platform"])
+          .where("id", "=", need.unitId)
+          .executeTakeFirst(),
+    db
+      .selectFrom("needSteps")
+      .leftJoin("needUnits", "needUnits.id", "needSteps.unitId")
+      .select([
+        "needSteps.id",
+        "needSteps.step",
+        "needSteps.role",
+        "needSteps.fromStatus",
+        "needSteps.toStatus",
+        "needSteps.note",
+        "needSteps.at",
+        "needSteps.deadlineAt",
+        "needSteps.assistedBy",
+        "needSteps.photo",
+        "needUnits.name as unitName",
+        "needUnits.platform as unitPlatform",
+      ])
+      .where("needSteps.needId", "=", need.id)
+      .orderBy("needSteps.id")
+      .execute(),
+    db
+      .selectFrom("needLinks")
+      .select(["kind", "targetId", "createdAt"])
+      .where("needId", "=", need.id)
+      .execute(),
+    can(actor, "need.dispatch", target)
+      ? db
+          .selectFrom("needUnits")
+          .select(["id", "name", "platform"])
+          .where("streetId", "=", need.streetId)
+          .orderBy("platform")
+          .orderBy("id")
+          .execute()
+      : [],
+    can(actor, "need.merge", target) && isOpen(need.status)
+      ? db
+          .selectFrom("needs")
+          .select(["id", "category", "status", "createdAt"])
+          .where("communityId", "=", need.communityId)
+          .where("id", "!=", need.id)
+          .where("status", "not in", ["closed", "merged", "notForPlatform"])
+          .orderBy((eb) => eb.case().when("category", "=", need.category).then(0).else(1).end())
+          .orderBy("id", "desc")
+          .limit(30)
+          .execute()
+      : [],
+    actor.userId === null
+      ? null
+      : db
+          .selectFrom("needResidents")
+          .select(["kind", "answer"])
+          .where("needId", "=", need.id)
+          .where("userId", "=", actor.userId)
+          .executeTakeFirst(),
+  ]);
+  const roles = rolesFor(actor, target);
+  const steps_ = availableSteps(roles, need.status, factsOf(need, now)).filter(
+    (s): s is PersonStep => s !== "autoClose",
+  );
+  const timeline: TimelineEntry[] = steps.map((s) => ({
+    id: s.id,
+    step: s.step,
+    role: s.role,
+    fromStatus: s.fromStatus,
+    toStatus: s.toStatus,
+    // A private need's notes may say as much as its description.
+    note: details ? s.note : null,
+    at: s.at,
+    deadlineAt: s.deadlineAt,
+    unitName: s.unitName,
+    unitPlatform: s.unitPlatform,
+    assisted: s.assistedBy !== null,
+    photo: details ? s.photo : null,
+  }));
+  return {
+    need: {
+      id: need.id,
+      category: need.category,
+      status: need.status,
+      communityId: need.communityId,
+      gridId: need.gridId,
+      streetId: need.streetId,
+      isPublic: need.isPublic === 1,
+      urgent: need.urgent === 1,
+      channel: need.channel,
+      intensity: need.intensity,
+      rehandled: need.rehandled,
+      extensionsAsked: need.extensionsAsked,
+      createdAt: need.createdAt,
+      updatedAt: need.updatedAt,
+      deadlineAt: need.deadlineAt,
+      overdue:
+        isOpen(need.status) && isOverdue(need.deadlineAt ? new Date(need.deadlineAt) : null, now),
+      raised: need.raised,
+      checkedAt: need.checkedAt,
+      closedAt: need.closedAt,
+      answer: need.answer,
+      mergedInto: need.mergedInto,
+      statusNote: details ? need.statusNote : null,
+      place: details ? need.place : null,
+      description: details ? need.description : null,
+      photo: details ? need.photo : null,
+      ...places,
+    },
+    details,
+    unit: unit ?? null,
+    timeline,
+    links,
+    viewer: {
+      signedIn: actor.userId !== null,
+      roles,
+      steps: steps_,
+      behind: mine?.kind ?? null,
+      answer: mine?.answer ?? null,
+      canMeToo:
+        isOpen(need.status) && !mine && can(actor, "need.meToo", { communityId: need.communityId }),
+      units,
+      mergeTargets,
+    },
+  };
+}
+export type NeedPage = NonNullable<Awaited<ReturnType<typeof needPage>>>;
+
+/**
+ * Open needs in a grid and category that look like what the resident is writing: those matching
+ * the words first (the same search as projects), then the newest others, at most `limit`.
+ */
+export async function similarNeeds(
+  actor: Actor,
+  gridId: number,
+  category: NeedCategory,
+  words: string,
+  limit = 5,
+) {
+  const db = getDb();
+  const base = db
+    .selectFrom("needs")
+    .select([
+      "id",
+      "status",
+      "intensity",
+      "createdAt",
+      "isPublic",
+      "place",
+      "description",
+      "communityId",
+      "gridId",
+      "streetId",
+      "unitId",
+      "reporterId",
+    ])
+    .where("gridId", "=", gridId)
+    .where("category", "=", category)
+    .where("status", "not in", DONE);
+  const expression = words ? matchExpression(words) : null;
+  const matching = expression
+    ? await base
+        .where("needs.id", "in", matchingIds("need", expression))
+        .orderBy(rankExpression("need", expression, "needs.id"))
+        .limit(limit)
+        .execute()
+    : [];
+  const others =
+    matching.length >= limit
+      ? []
+      : await base
+          .where("id", "not in", matching.length ? matching.map((m) => m.id) : [0])
+          .orderBy("intensity", "desc")
+          .orderBy("id", "desc")
+          .limit(limit - matching.length)
+          .execute();
+  return [
+    ...matching.map((m) => ({ ...m, similar: true })),
+    ...others.map((o) => ({ ...o, similar: false })),
+  ].map((r) => {
+    const details = shownDetails(actor, r);
+    return {
+      id: r.id,
+      status: r.status,
+      intensity: r.intensity,
+      createdAt: r.createdAt,
+      similar: r.similar,
+      place: details ? r.place : null,
+      description: details ? r.description : null,
+    };
+  });
+}
+
+export const isNeedCategoryParam = (v: string | null): v is NeedCategory =>
+  (NEED_CATEGORIES as readonly (string | null)[]).includes(v);
+
+/** The name of a need's photo (or of one of its steps'), when the reader may see the details. */
+export async function needPhoto(actor: Actor, needId: number, stepId?: number) {
+  const db = getDb();
+  const loaded = await loadNeed(db, needId).catch(() => null);
+  if (!loaded || !can(actor, "need.viewDetails", needTarget(loaded))) return null;
+  if (stepId === undefined) return loaded.need.photo;
+  const step = await db
+    .selectFrom("needSteps")
+    .select("photo")
+    .where("id", "=", stepId)
+    .where("needId", "=", needId)
+    .executeTakeFirst();
+  return step?.photo ?? null;
+}
