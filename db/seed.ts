@@ -33,6 +33,7 @@ import { DAY, DEMO_PASSWORD, HOUR, MINUTE, preparedAhead, seedKit, Timeline } fr
 import { seedLaterProjects, seedProjects } from "./seed-projects";
 import { seedVoting } from "./seed-voting";
 import { seedAssist } from "./seed-assist";
+import { seedNeeds } from "./seed-needs";
 
 export { DEMO_PASSWORD };
 
@@ -499,4 +500,5 @@ export async function seedDemoData(db: DB): Promise<void> {
   await seedAssist(db);
   // Last, so that the ids of everything above stay as they were before these were added.
   await seedLaterProjects(db);
+  await seedNeeds(db);
 }

@@ -11,7 +11,7 @@ import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seededByTitle, seededCommunity } from "./support/seeded";
+import { seededByTitle, seededCommunity, seededNeeds } from "./support/seeded";
 import { launch, newContext, signIn } from "./support/browser";
 
 let browser: Browser;
@@ -44,7 +44,8 @@ const RAW_KEYS = (() => {
 })();
 
 // lh100001 is 陈桂芳, whom the service window registered (db/seed-assist.ts).
-type Who = "anonymous" | "resident" | "committee" | "admin" | "lh100001";
+type Who =
+  "anonymous" | "resident" | "committee" | "admin" | "lh100001" | "gridworker" | "dispatcher";
 /**
  * Each page, who looks at it, and the heading that proves the right route rendered. A `bare` page
  * is meant for paper: it has no header, navigation, switches or footer at all.
@@ -116,6 +117,19 @@ const PAGES: Array<{ path: string; who: Who; h1: RegExp; form?: boolean; bare?: 
     who: "committee",
     h1: /发起预算轮|Create a budget round/,
   },
+  { path: "/needs", who: "anonymous", h1: /^民情诉求$|^Needs \(民情\)$/ },
+  { path: "/needs?community=COMMUNITY", who: "anonymous", h1: /民情诉求|Needs/ },
+  { path: "/needs?street=STREET&status=toDispatch", who: "dispatcher", h1: /全街道|Whole street/ },
+  { path: "/needs/new", who: "resident", h1: /^反映问题$|^Report a need$/ },
+  {
+    path: "/needs/new?grid=GRID&category=repairsFacilities&q=楼道灯",
+    who: "resident",
+    h1: /^反映问题$|^Report a need$/,
+  },
+  { path: "/needs/NEEDLAMP", who: "anonymous", h1: /维修与设施|Repairs and facilities/ },
+  { path: "/needs/NEEDLAMP", who: "resident", h1: /维修与设施|Repairs and facilities/ },
+  { path: "/needs/NEEDWASTE", who: "dispatcher", h1: /环境卫生|Environment and sanitation/ },
+  { path: "/needs/NEEDNOISE", who: "gridworker", h1: /邻里纠纷|Neighbour dispute/ },
   { path: "/settings", who: "resident", h1: /^设置$|^Settings$/ },
   { path: "/me/data", who: "resident", h1: /我的数据|My data/ },
   { path: "/me/assisted", who: "lh100001", h1: /代办记录|Assistance record/ },
@@ -139,6 +153,14 @@ async function seededIds() {
     PAST: c.past,
     LIVE: c.live,
     UPCOMING: c.upcoming,
+    ...(await seededNeeds(
+      {
+        NEEDLAMP: "楼道声控灯坏了一个多月，晚上上下楼看不清台阶，老人怕摔。",
+        NEEDWASTE: "垃圾桶满了没人清，夏天气味很大，还招老鼠。",
+        NEEDNOISE: "楼上住户装修，每天早上七点就开始电钻，和他们说了也不听。",
+      },
+      { STREET: "hubin", GRID: "dongpo-g1" },
+    )),
     ...(await seededByTitle(
       {
         PROJSUB: "为老旧小区加装电梯意见征集与协调",

@@ -19,11 +19,10 @@ import {
   boardScope,
   listNeeds,
   myDesks,
-  NEED_SORTS,
   NEEDS_PAGE,
   needPlaces,
-  STATUS_FILTERS,
 } from "~/services/needs/queries.server";
+import { NEED_SORTS, STATUS_FILTERS } from "~/domain/needs/rules";
 import { areaName } from "~/utils/format";
 import { listParams } from "~/utils/list-params";
 import { titleMeta } from "~/utils/meta";

@@ -224,3 +224,34 @@ export async function openYesNoPoll(communityId: number, question: string): Prom
     await db.destroy();
   }
 }
+
+/**
+ * Seeded needs' ids by their descriptions (db/seed-needs.ts), and areas' ids by their codes, as
+ * tokens of the page sweep.
+ */
+export async function seededNeeds(
+  byDescription: Record<string, string>,
+  areas: Record<string, string> = {},
+) {
+  const db = openDatabase(inject("dbPath"));
+  try {
+    const out: Record<string, number> = {};
+    for (const [token, code] of Object.entries(areas)) {
+      out[token] = (
+        await db.selectFrom("areas").select("id").where("code", "=", code).executeTakeFirstOrThrow()
+      ).id;
+    }
+    for (const [token, description] of Object.entries(byDescription)) {
+      out[token] = (
+        await db
+          .selectFrom("needs")
+          .select("id")
+          .where("description", "=", description)
+          .executeTakeFirstOrThrow()
+      ).id;
+    }
+    return out;
+  } finally {
+    await db.destroy();
+  }
+}

@@ -6,13 +6,8 @@
 import { getDb } from "../../../db/client.server";
 import { NEED_CATEGORIES, type NeedCategory } from "~/domain/needs/categories";
 import { isOverdue } from "~/domain/needs/clock";
-import {
-  availableSteps,
-  isOpen,
-  NEED_STATUSES,
-  type NeedStatus,
-  type NeedStep,
-} from "~/domain/needs/machine";
+import { availableSteps, isOpen, type NeedStatus, type NeedStep } from "~/domain/needs/machine";
+import type { NeedSort, StatusFilter } from "~/domain/needs/rules";
 import { can, type Actor } from "~/domain/permissions/policy";
 import { matchExpression } from "~/domain/search/segment";
 import { countOf } from "../rows.server";
@@ -20,11 +15,6 @@ import { matchingIds, rankExpression } from "../search.server";
 import { factsOf, loadNeed, needTarget, rolesFor, type NeedRow } from "./shared.server";
 
 export const NEEDS_PAGE = 20;
-export const NEED_SORTS = ["newest", "intensity", "oldest"] as const;
-export type NeedSort = (typeof NEED_SORTS)[number];
-/** The board's status filter: open or closed as a whole, or one status. */
-export const STATUS_FILTERS = ["open", "done", "toDispatch", "all", ...NEED_STATUSES] as const;
-export type StatusFilter = (typeof STATUS_FILTERS)[number];
 /** Where a need stands once it is no longer worked on. */
 const DONE: NeedStatus[] = ["closed", "merged", "notForPlatform"];
 
