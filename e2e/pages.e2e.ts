@@ -323,11 +323,19 @@ const WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"];
  * enabled in `rules` on top of the `runOnly` tags (its ruleShouldRun), so the two sets come from
  * one pass over the page, split by rule id. `options()` replaces every option, `withTags()` then
  * sets `runOnly` on top: in the other order the tags would be lost and every rule would run.
+ * Legacy mode runs axe.run() in the page itself instead of runPartial() there and finishRun() in a
+ * blank page it opens for the purpose (a new page and a second copy of axe for every check); the
+ * one thing it gives up is cross-origin frames, and no page of the site has a frame.
  */
 async function runAxe(page: Page, mode: "full" | "lite") {
   const results = await new AxeBuilder({ page })
-    .options(mode === "lite" ? { rules: { "color-contrast-enhanced": { enabled: true } } } : {})
+    .options({
+      // Passes and the rest come back with one example each: only violations are read here.
+      resultTypes: ["violations"],
+      ...(mode === "lite" ? { rules: { "color-contrast-enhanced": { enabled: true } } } : {}),
+    })
     .withTags(WCAG_TAGS)
+    .setLegacyMode()
     .analyze();
   const isEnhanced = (v: { id: string }) => v.id === "color-contrast-enhanced";
   return {
