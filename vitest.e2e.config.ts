@@ -9,6 +9,9 @@ export default defineConfig({
     pool: "forks",
     // One browser at a time: the machine has two cores and the server needs one.
     fileParallelism: false,
+    // Tests marked concurrent (the page sweep) run this many at a time within their file: the
+    // browser and the server wait on each other a lot, so a few pages at once keep both cores busy.
+    maxConcurrency: 3,
     testTimeout: 90_000,
     reporters: process.env.CI_RESULTS ? ["default", "json"] : ["default"],
     outputFile: { json: "test-results/e2e.json" },
