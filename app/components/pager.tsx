@@ -3,7 +3,7 @@ import { Form, Link } from "@remix-run/react";
 import type { PropsWithChildren } from "react";
 import { useTranslation } from "react-i18next";
 import { withParam } from "~/utils/format";
-import { QUERY_MAX } from "~/utils/list-params";
+import { QUERY_MAX } from "~/utils/list-limits";
 import { Field } from "./forms";
 
 /** The search words, the filters a list adds, and the button; a GET form, so results are links. */

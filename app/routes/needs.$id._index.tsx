@@ -275,11 +275,9 @@ function StepForm({
             label={t("need:stepForm.deadline")}
             error={mine?.errors.deadline}
           />
-          <p>
-            <label>
-              <input type="checkbox" name="urgent" value="on" /> {t("need:stepForm.urgent")}
-            </label>
-          </p>
+          <label className="check">
+            <input type="checkbox" name="urgent" value="on" /> {t("need:stepForm.urgent")}
+          </label>
         </>
       )}
       {step === "askExtension" && (

@@ -219,12 +219,10 @@ export default function Needs() {
               options={NEED_SORTS.map((s) => ({ value: s, label: t(`need:board.${s}`) }))}
               defaultValue={filters.sort}
             />
-            <p>
-              <label>
-                <input type="checkbox" name="overdue" value="1" defaultChecked={filters.overdue} />{" "}
-                {t("need:board.overdueOnly")}
-              </label>
-            </p>
+            <label className="check">
+              <input type="checkbox" name="overdue" value="1" defaultChecked={filters.overdue} />{" "}
+              {t("need:board.overdueOnly")}
+            </label>
             <button type="submit">{t("need:board.apply")}</button>
           </Form>
           <p role="status">{t("need:board.total", { n: total })}</p>

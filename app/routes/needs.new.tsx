@@ -10,8 +10,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ErrorSummary, Field, IntentForm, SelectField, TextArea } from "~/components/forms";
 import { NeedStatusBadge, useNeedLabels } from "~/components/needs";
 import { NEED_CATEGORIES, isPrivateByDefault } from "~/domain/needs/categories";
-import { NEED_DESCRIPTION_MAX, NEED_PLACE_MAX } from "~/domain/needs/rules";
-import { VISIBILITIES } from "~/domain/needs/schemas";
+import { NEED_DESCRIPTION_MAX, NEED_PLACE_MAX, VISIBILITIES } from "~/domain/needs/rules";
 import { getT } from "~/i18n/i18next.server";
 import { communityOptions, gridOptions } from "~/services/communities/queries.server";
 import { meToo, reportNeed } from "~/services/needs/commands.server";
@@ -203,17 +202,15 @@ export default function NewNeed() {
         <fieldset>
           <legend>{t("need:form.visibility")}</legend>
           {VISIBILITIES.map((v) => (
-            <p key={v}>
-              <label>
-                <input
-                  type="radio"
-                  name="visibility"
-                  value={v}
-                  defaultChecked={(report?.values.visibility ?? "auto") === v}
-                />{" "}
-                {t(`need:form.visibility${v[0]!.toUpperCase()}${v.slice(1)}`)}
-              </label>
-            </p>
+            <label key={v} className="check">
+              <input
+                type="radio"
+                name="visibility"
+                value={v}
+                defaultChecked={(report?.values.visibility ?? "auto") === v}
+              />{" "}
+              {t(`need:form.visibility${v[0]!.toUpperCase()}${v.slice(1)}`)}
+            </label>
           ))}
           {category && isPrivateByDefault(category as never) && (
             <p className="hint">{t("need:privateDetails")}</p>

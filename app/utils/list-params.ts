@@ -3,9 +3,9 @@
  * understood are ignored, never an error page, since people edit and share these links.
  */
 import { id as idSchema } from "~/domain/validation";
+import { QUERY_MAX } from "./list-limits";
 
-/** The longest search a list page reads; its search box says the same. */
-export const QUERY_MAX = 100;
+export { QUERY_MAX };
 
 export function listParams(url: URL) {
   const p = url.searchParams;

@@ -3,9 +3,9 @@ import {
   isNeedCategory,
   isPrivateByDefault,
   NEED_CATEGORIES,
-  needCategory,
   PRIVATE_BY_DEFAULT,
 } from "./categories";
+import { needCategory } from "./schemas";
 
 describe("need categories", () => {
   it("are the issue's list, in this order, as stable Open311 service codes", () => {

@@ -4,10 +4,9 @@
  * Why a fixed list in code and not a table: the codes are the Open311 `service_code` values other
  * channels (12345, 96315, 110, labour inspection) send us, and the columns of the heat table, so
  * they must not change with an admin's edit. Add new codes at the end; never rename or reuse one.
- * The labels live in the `need` locale namespace (`need:categories.<code>`), added with the pages.
+ * The labels live in the `need` locale namespace (`need:categories.<code>`). No zod here: the pages'
+ * bundle imports this list, and the form's parser (`needCategory`) is in schemas.ts.
  */
-import { oneOf } from "../refuse";
-
 export const NEED_CATEGORIES = [
   "environmentSanitation",
   "repairsFacilities",
@@ -30,6 +29,3 @@ export const isPrivateByDefault = (c: NeedCategory) => PRIVATE_BY_DEFAULT.includ
 
 export const isNeedCategory = (c: unknown): c is NeedCategory =>
   typeof c === "string" && (NEED_CATEGORIES as readonly string[]).includes(c);
-
-/** The form's and the API's category: anything else is refused with one clear message. */
-export const needCategory = oneOf(NEED_CATEGORIES, "need:errors.unknownCategory");

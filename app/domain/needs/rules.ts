@@ -36,6 +36,10 @@ export type NeedLinkKind = (typeof NEED_LINK_KINDS)[number];
 export const WEB_CHANNEL = "web";
 export const WINDOW_CHANNEL = "window";
 
+/** Who may read a need's details: by the category's default, everyone, or only those handling it. */
+export const VISIBILITIES = ["auto", "public", "private"] as const;
+export type Visibility = (typeof VISIBILITIES)[number];
+
 /** Description and place, in characters. */
 export const NEED_DESCRIPTION_MAX = 2000;
 export const NEED_DESCRIPTION_MIN = 5;

@@ -6,13 +6,22 @@ import { z } from "zod";
 import { namedLogin } from "../accounts/schemas";
 import { oneOf, refuse } from "../refuse";
 import { formChoice, formId, formString, id, text, wholeNumber } from "../validation";
-import { needCategory } from "./categories";
+import { NEED_CATEGORIES } from "./categories";
 import { NEED_NOTE_MAX, STEP_NAMES, type NeedStep } from "./machine";
-import { NEED_DESCRIPTION_MAX, NEED_DESCRIPTION_MIN, NEED_PLACE_MAX, PLATFORMS } from "./rules";
+import {
+  NEED_DESCRIPTION_MAX,
+  NEED_DESCRIPTION_MIN,
+  NEED_PLACE_MAX,
+  PLATFORMS,
+  VISIBILITIES,
+} from "./rules";
 
 /** An optional form field: an empty string is "not given". */
 const optional = <S extends z.ZodTypeAny>(schema: S) =>
   z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
+
+/** The form's and the API's category: anything else is refused with one clear message. */
+export const needCategory = oneOf(NEED_CATEGORIES, "need:errors.unknownCategory");
 
 /** A photo as the multipart adapter hands it over: bytes, or nothing. */
 export const photoField = z
@@ -22,10 +31,6 @@ export const photoField = z
 
 /** A community or grid picked from a list: anything but an id is refused with `key`. */
 const place = (key: string) => wholeNumber(key).refine((n) => n > 0, key);
-
-/** Who may read a need's details: by the category's default, everyone, or only those handling it. */
-export const VISIBILITIES = ["auto", "public", "private"] as const;
-export type Visibility = (typeof VISIBILITIES)[number];
 
 export const reportSchema = z.object({
   communityId: place("need:errors.badCommunity"),
