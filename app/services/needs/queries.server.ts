@@ -523,3 +523,74 @@ export async function needPhoto(actor: Actor, needId: number, stepId?: number) {
     .executeTakeFirst();
   return step?.photo ?? null;
 }
+
+/**
+ * Who serves in the loop, for the people who appoint them: a committee member sees their
+ * community's grids and grid workers; an admin every street's command room and units.
+ */
+export async function staffPage(actor: Actor) {
+  const db = getDb();
+  const staff = db
+    .selectFrom("needStaff")
+    .innerJoin("users", "users.id", "needStaff.userId")
+    .select([
+      "needStaff.id",
+      "needStaff.role",
+      "needStaff.areaId",
+      "needStaff.unitId",
+      "needStaff.appointedAt",
+      "users.displayName",
+      "users.username",
+    ])
+    .where("needStaff.endedAt", "is", null)
+    .orderBy("needStaff.id");
+  const community =
+    actor.committeeOf === null
+      ? null
+      : await db
+          .selectFrom("areas")
+          .select(["id", "nameZh", "nameEn"])
+          .where("id", "=", actor.committeeOf)
+          .executeTakeFirst();
+  const grids = community
+    ? await db
+        .selectFrom("areas")
+        .select(["id", "nameZh", "nameEn"])
+        .where("parentId", "=", community.id)
+        .where("level", "=", "grid")
+        .orderBy("sort")
+        .orderBy("id")
+        .execute()
+    : [];
+  const gridWorkers = grids.length
+    ? await staff
+        .where("needStaff.role", "=", "gridWorker")
+        .where(
+          "needStaff.areaId",
+          "in",
+          grids.map((g) => g.id),
+        )
+        .execute()
+    : [];
+  if (!actor.isAdmin) {
+    return { community, grids, gridWorkers, streets: [], units: [], roomStaff: [], unitStaff: [] };
+  }
+  const [streets, units, roomStaff, unitStaff] = await Promise.all([
+    db
+      .selectFrom("areas")
+      .select(["id", "nameZh", "nameEn"])
+      .where("level", "=", "street")
+      .orderBy("sort")
+      .orderBy("id")
+      .execute(),
+    db
+      .selectFrom("needUnits")
+      .select(["id", "streetId", "platform", "name"])
+      .orderBy("streetId")
+      .orderBy("id")
+      .execute(),
+    staff.where("needStaff.role", "=", "commandRoom").execute(),
+    staff.where("needStaff.role", "=", "unit").execute(),
+  ]);
+  return { community, grids, gridWorkers, streets, units, roomStaff, unitStaff };
+}
