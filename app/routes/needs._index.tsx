@@ -147,6 +147,12 @@ export default function Needs() {
             {t("need:mine")}
           </Link>
         )}
+        <Link
+          className="button"
+          to={streetId !== null ? `/needs/figures?scope=${streetId}` : "/needs/figures"}
+        >
+          {t("need:figures.link")}
+        </Link>
       </p>
       {(desks.streets.length > 0 || desks.units.length > 0) && (
         <nav aria-labelledby="desks-title" className="card">
