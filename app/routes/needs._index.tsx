@@ -14,15 +14,13 @@ import { Pager } from "~/components/pager";
 import { NEED_CATEGORIES } from "~/domain/needs/categories";
 import { authorize } from "~/domain/permissions/policy";
 import { getT } from "~/i18n/i18next.server";
+import { NEED_SORTS, NEEDS_PAGE, STATUS_FILTERS } from "~/domain/needs/board";
 import {
   boardGrids,
   boardScope,
   listNeeds,
   myDesks,
-  NEED_SORTS,
-  NEEDS_PAGE,
   needPlaces,
-  STATUS_FILTERS,
 } from "~/services/needs/queries.server";
 import { areaName } from "~/utils/format";
 import { listParams } from "~/utils/list-params";

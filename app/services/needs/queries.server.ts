@@ -5,26 +5,22 @@
  */
 import { getDb } from "../../../db/client.server";
 import { NEED_CATEGORIES, type NeedCategory } from "~/domain/needs/categories";
-import { isOverdue } from "~/domain/needs/clock";
 import {
-  availableSteps,
-  isOpen,
-  NEED_STATUSES,
-  type NeedStatus,
-  type NeedStep,
-} from "~/domain/needs/machine";
+  NEEDS_PAGE,
+  NEED_SORTS,
+  STATUS_FILTERS,
+  type NeedSort,
+  type StatusFilter,
+} from "~/domain/needs/board";
+import { isOverdue } from "~/domain/needs/clock";
+import { availableSteps, isOpen, type NeedStatus, type NeedStep } from "~/domain/needs/machine";
 import { can, type Actor } from "~/domain/permissions/policy";
 import { matchExpression } from "~/domain/search/segment";
 import { countOf } from "../rows.server";
 import { matchingIds, rankExpression } from "../search.server";
 import { factsOf, loadNeed, needTarget, rolesFor, type NeedRow } from "./shared.server";
 
-export const NEEDS_PAGE = 20;
-export const NEED_SORTS = ["newest", "intensity", "oldest"] as const;
-export type NeedSort = (typeof NEED_SORTS)[number];
-/** The board's status filter: open or closed as a whole, or one status. */
-export const STATUS_FILTERS = ["open", "done", "toDispatch", "all", ...NEED_STATUSES] as const;
-export type StatusFilter = (typeof STATUS_FILTERS)[number];
+export { NEEDS_PAGE, NEED_SORTS, STATUS_FILTERS, type NeedSort, type StatusFilter };
 /** Where a need stands once it is no longer worked on. */
 const DONE: NeedStatus[] = ["closed", "merged", "notForPlatform"];
 
