@@ -116,6 +116,11 @@ const PAGES: Array<{ path: string; who: Who; h1: RegExp; form?: boolean; bare?: 
     who: "committee",
     h1: /发起预算轮|Create a budget round/,
   },
+  {
+    path: "/needs/figures",
+    who: "anonymous",
+    h1: /民情强度与闭环数据|Needs: intensity and loop figures/,
+  },
   { path: "/settings", who: "resident", h1: /^设置$|^Settings$/ },
   { path: "/me/data", who: "resident", h1: /我的数据|My data/ },
   { path: "/me/assisted", who: "lh100001", h1: /代办记录|Assistance record/ },
