@@ -130,6 +130,11 @@ const PAGES: Array<{ path: string; who: Who; h1: RegExp; form?: boolean; bare?: 
   { path: "/needs/NEEDLAMP", who: "resident", h1: /维修与设施|Repairs and facilities/ },
   { path: "/needs/NEEDWASTE", who: "dispatcher", h1: /环境卫生|Environment and sanitation/ },
   { path: "/needs/NEEDNOISE", who: "gridworker", h1: /邻里纠纷|Neighbour dispute/ },
+  {
+    path: "/needs/figures",
+    who: "anonymous",
+    h1: /民情强度与闭环数据|Needs: intensity and loop figures/,
+  },
   { path: "/settings", who: "resident", h1: /^设置$|^Settings$/ },
   { path: "/me/data", who: "resident", h1: /我的数据|My data/ },
   { path: "/me/assisted", who: "lh100001", h1: /代办记录|Assistance record/ },

@@ -207,6 +207,13 @@ describe("whole pages", () => {
         const board = await html(`/needs?community=${community}`, lng, mode, null);
         expect(board).toContain(words[lng].board);
         expect(board).toContain(`/needs/${id}`);
+        // The figures of the community's street, one link from the board.
+        const { parentId } = await getDb()
+          .selectFrom("areas")
+          .select("parentId")
+          .where("id", "=", community)
+          .executeTakeFirstOrThrow();
+        expect(board).toContain(`href="/needs/figures?scope=${parentId}"`);
         const form = await html("/needs/new", lng, mode, resident);
         expect(form).toContain(words[lng].form);
         const page = await html(`/needs/${id}`, lng, mode, gridWorker);

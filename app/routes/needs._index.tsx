@@ -14,15 +14,14 @@ import { Pager } from "~/components/pager";
 import { NEED_CATEGORIES } from "~/domain/needs/categories";
 import { authorize } from "~/domain/permissions/policy";
 import { getT } from "~/i18n/i18next.server";
+import { NEED_SORTS, NEEDS_PAGE, STATUS_FILTERS } from "~/domain/needs/board";
 import {
   boardGrids,
   boardScope,
   listNeeds,
   myDesks,
-  NEEDS_PAGE,
   needPlaces,
 } from "~/services/needs/queries.server";
-import { NEED_SORTS, STATUS_FILTERS } from "~/domain/needs/rules";
 import { areaName } from "~/utils/format";
 import { listParams } from "~/utils/list-params";
 import { titleMeta } from "~/utils/meta";
@@ -146,6 +145,12 @@ export default function Needs() {
             {t("need:mine")}
           </Link>
         )}
+        <Link
+          className="button"
+          to={streetId !== null ? `/needs/figures?scope=${streetId}` : "/needs/figures"}
+        >
+          {t("need:figures.link")}
+        </Link>
       </p>
       {(desks.streets.length > 0 || desks.units.length > 0) && (
         <nav aria-labelledby="desks-title" className="card">

@@ -2,7 +2,7 @@
  * 民情 (needs): the enumerations the tables and the pages share, beside the loop (machine.ts), the
  * categories (categories.ts) and the clock (clock.ts).
  */
-import { NEED_ROLES, NEED_STATUSES, STEP_NAMES } from "./machine";
+import { NEED_ROLES, STEP_NAMES } from "./machine";
 
 export { NEED_STATUSES, NEED_ROLES, type NeedStatus, type NeedRole } from "./machine";
 
@@ -51,9 +51,3 @@ export type NeedTimelineStep = (typeof NEED_TIMELINE_STEPS)[number];
 /** Who took a step, by role; "channel" for a need another channel sent in. */
 export const NEED_TIMELINE_ROLES = [...NEED_ROLES, "channel"] as const;
 export type NeedTimelineRole = (typeof NEED_TIMELINE_ROLES)[number];
-
-/** The boards' sorts, and their status filter: open or closed as a whole, to dispatch, or one. */
-export const NEED_SORTS = ["newest", "intensity", "oldest"] as const;
-export type NeedSort = (typeof NEED_SORTS)[number];
-export const STATUS_FILTERS = ["open", "done", "toDispatch", "all", ...NEED_STATUSES] as const;
-export type StatusFilter = (typeof STATUS_FILTERS)[number];

@@ -5,16 +5,22 @@
  */
 import { getDb } from "../../../db/client.server";
 import { NEED_CATEGORIES, type NeedCategory } from "~/domain/needs/categories";
+import {
+  NEEDS_PAGE,
+  NEED_SORTS,
+  STATUS_FILTERS,
+  type NeedSort,
+  type StatusFilter,
+} from "~/domain/needs/board";
 import { isOverdue } from "~/domain/needs/clock";
 import { availableSteps, isOpen, type NeedStatus, type NeedStep } from "~/domain/needs/machine";
-import type { NeedSort, StatusFilter } from "~/domain/needs/rules";
 import { can, type Actor } from "~/domain/permissions/policy";
 import { matchExpression } from "~/domain/search/segment";
 import { countOf } from "../rows.server";
 import { matchingIds, rankExpression } from "../search.server";
 import { factsOf, loadNeed, needTarget, rolesFor, type NeedRow } from "./shared.server";
 
-export const NEEDS_PAGE = 20;
+export { NEEDS_PAGE, NEED_SORTS, STATUS_FILTERS, type NeedSort, type StatusFilter };
 /** Where a need stands once it is no longer worked on. */
 const DONE: NeedStatus[] = ["closed", "merged", "notForPlatform"];
 
