@@ -126,6 +126,16 @@ const PAGES: Array<{ path: string; who: Who; h1: RegExp; form?: boolean; bare?: 
     who: "resident",
     h1: /^反映问题$|^Report a need$/,
   },
+  {
+    path: "/needs/staff",
+    who: "committee",
+    h1: /网格员、指挥室和处置单位|Grid workers, command rooms/,
+  },
+  {
+    path: "/needs/staff",
+    who: "admin",
+    h1: /网格员、指挥室和处置单位|Grid workers, command rooms/,
+  },
   { path: "/needs/NEEDLAMP", who: "anonymous", h1: /维修与设施|Repairs and facilities/ },
   { path: "/needs/NEEDLAMP", who: "resident", h1: /维修与设施|Repairs and facilities/ },
   { path: "/needs/NEEDWASTE", who: "dispatcher", h1: /环境卫生|Environment and sanitation/ },

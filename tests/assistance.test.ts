@@ -2,6 +2,9 @@
  * The service window: assisted registration, acting for a resident for one sitting, and the
  * record of everything done in a sitting. Refusals write nothing.
  */
+import { appointSchema, stepSchema } from "~/domain/needs/schemas";
+import { meToo, reportNeed, takeNeedStep } from "~/services/needs/commands.server";
+import { appointGridWorker } from "~/services/needs/staff.server";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "../db/client.server";
 import { actions, ANONYMOUS, decide, policy, type Actor } from "~/domain/permissions/policy";
@@ -36,6 +39,7 @@ import { pollPage } from "~/services/voting/queries.server";
 import { currentFromCookie } from "~/utils/session.server";
 import {
   actorFor,
+  gridsOf,
   chinaLocal,
   cookieFor,
   makeCommittee,
@@ -357,6 +361,10 @@ describe("what a helper does in a sitting", () => {
     "project.rate",
     "project.comment",
     "project.flagComment",
+    "need.report",
+    "need.meToo",
+    "need.answer",
+    "need.reopen",
     "assist.end",
   ];
   const READS = [
@@ -376,7 +384,63 @@ describe("what a helper does in a sitting", () => {
     "poll.view",
     "budget.view",
     "assist.viewOwn",
+    "need.view",
+    "need.viewDetails",
   ];
+
+  it("reports a need, says 'me too', answers and reopens in a sitting: the window's, recorded", async () => {
+    const { actor } = await sitting();
+    const sittingId = actor.assistedBy!.sittingId;
+    const grid = (await gridsOf(here))[0]!;
+    const gw = await makeUser();
+    const { username } = await getDb()
+      .selectFrom("users")
+      .select("username")
+      .where("id", "=", gw)
+      .executeTakeFirstOrThrow();
+    await run(
+      appointGridWorker,
+      helper,
+      appointSchema.parse({ areaId: String(grid), login: username }),
+    );
+    const gridWorker = await actorFor(gw);
+    const report = (description: string) => ({
+      communityId: here,
+      gridId: grid,
+      category: "repairsFacilities" as const,
+      place: "",
+      description,
+      visibility: "auto" as const,
+      photo: null,
+    });
+    const mine = await run(reportNeed, actor, report("楼道灯坏了好几天了。"));
+    const theirs = await run(reportNeed, await makeResident(here), report("小区路灯不亮。"));
+    await run(meToo, actor, { needId: theirs });
+    const step = (who: Actor, fields: Record<string, string>) =>
+      run(takeNeedStep, who, stepSchema.parse({ needId: String(mine), ...fields }));
+    await step(gridWorker, { step: "resolveOnSpot", note: "已修好" });
+    await step(actor, { step: "answerPartly" });
+    await step(actor, { step: "reopen", note: "又坏了" });
+    expect((await recorded(sittingId)).map((r) => `${r.action} ${r.subjectType}`)).toEqual([
+      "need.report need",
+      "need.meToo need",
+      "need.answer need",
+      "need.reopen need",
+    ]);
+    const need = await getDb()
+      .selectFrom("needs")
+      .select(["channel", "reporterId"])
+      .where("id", "=", mine)
+      .executeTakeFirstOrThrow();
+    expect(need).toEqual({ channel: "window", reporterId: resident.userId });
+    const reported = await getDb()
+      .selectFrom("needSteps")
+      .select(["role", "assistedBy"])
+      .where("needId", "=", mine)
+      .where("step", "=", "report")
+      .executeTakeFirstOrThrow();
+    expect(reported).toEqual({ role: "reporter", assistedBy: helper.userId });
+  });
 
   it("lists every assistable action as a write this file exercises or as a read", () => {
     const assistable = actions.filter((a) => (policy[a] as { assistable?: boolean }).assistable);

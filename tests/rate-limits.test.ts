@@ -78,6 +78,8 @@ describe("limits on everyday writes", () => {
       [
         "meeting.rsvp",
         "membership.request",
+        "need.meToo",
+        "need.report",
         "organisation.apply",
         "project.comment",
         "project.flagComment",

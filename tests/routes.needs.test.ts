@@ -12,6 +12,7 @@ import * as root from "~/root";
 import * as boardRoute from "~/routes/needs._index";
 import * as needRoute from "~/routes/needs.$id._index";
 import * as newRoute from "~/routes/needs.new";
+import * as staffRoute from "~/routes/needs.staff";
 import { run as runCommand } from "~/services/runner/command.server";
 import { appointSchema } from "~/domain/needs/schemas";
 import { appointGridWorker } from "~/services/needs/staff.server";
@@ -239,5 +240,53 @@ describe("whole pages", () => {
     );
     expect(await html(`/needs/${id}`, "zh-CN", "full", gridWorker)).toContain("楼上每晚噪音");
     expect(await html(`/needs/${id}`, "zh-CN", "full", resident)).toContain("楼上每晚噪音");
+  });
+});
+
+describe("/needs/staff", () => {
+  it("lets the committee appoint and end a grid worker, and refuses residents", async () => {
+    const committeeId = (
+      await getDb()
+        .selectFrom("committeeMembers")
+        .select("userId")
+        .where("communityId", "=", community)
+        .executeTakeFirstOrThrow()
+    ).userId;
+    const committee = await actorFor(committeeId);
+    const someone = await makeUser();
+    const { username } = await getDb()
+      .selectFrom("users")
+      .select("username")
+      .where("id", "=", someone)
+      .executeTakeFirstOrThrow();
+    const asResident = await run(
+      staffRoute.loader,
+      new Request("http://localhost/needs/staff", { headers: { cookie: await cookie(resident) } }),
+    );
+    expect(asResident.status).toBe(403);
+    const page = await run(
+      staffRoute.loader,
+      new Request("http://localhost/needs/staff", { headers: { cookie: await cookie(committee) } }),
+    );
+    const data = await body<{ gridWorkers: Array<{ id: number; username: string }> }>(page);
+    expect(data.gridWorkers.map((g) => g.username)).toHaveLength(1);
+    const post = async (fields: Record<string, string>) =>
+      run(
+        staffRoute.action,
+        formRequest("/needs/staff", fields, { cookie: await cookie(committee) }),
+      );
+    expect(
+      (await post({ intent: "gridWorker", areaId: String(grid), login: username! })).status,
+    ).toBe(302);
+    expect((await actorFor(someone)).gridWorkerOf).toEqual([grid]);
+    const again = await post({ intent: "gridWorker", areaId: String(grid), login: username! });
+    expect((await body<Refusal>(again)).errors.login?.key).toBe("need:errors.alreadyAppointed");
+    const row = await getDb()
+      .selectFrom("needStaff")
+      .select("id")
+      .where("userId", "=", someone)
+      .executeTakeFirstOrThrow();
+    expect((await post({ intent: "end", staffId: String(row.id) })).status).toBe(302);
+    expect((await actorFor(someone)).gridWorkerOf).toEqual([]);
   });
 });

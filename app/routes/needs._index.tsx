@@ -89,6 +89,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     places,
     desks,
     signedIn: actor.userId !== null,
+    appoints: actor.isAdmin || actor.committeeOf !== null,
     pageSize: NEEDS_PAGE,
     search: url.search,
   });
@@ -96,7 +97,19 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function Needs() {
   const data = useLoaderData<typeof loader>();
-  const { scope, filters, items, total, grids, places, desks, signedIn, pageSize, search } = data;
+  const {
+    scope,
+    filters,
+    items,
+    total,
+    grids,
+    places,
+    desks,
+    signedIn,
+    appoints,
+    pageSize,
+    search,
+  } = data;
   const { t, lng } = useNeedLabels();
   const streetId = scope
     ? scope.kind === "community"
@@ -151,6 +164,11 @@ export default function Needs() {
         >
           {t("need:figures.link")}
         </Link>
+        {appoints && (
+          <Link className="button" to="/needs/staff">
+            {t("need:staff.link")}
+          </Link>
+        )}
       </p>
       {(desks.streets.length > 0 || desks.units.length > 0) && (
         <nav aria-labelledby="desks-title" className="card">

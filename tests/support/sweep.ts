@@ -261,6 +261,7 @@ export const PAGES: Page[] = [
   page("needs._index", (f) => `/needs?community=${f.community}&status=all&sort=intensity`),
   page("needs._index", () => "/needs?mine=1"),
   page("needs.new", () => "/needs/new"),
+  page("needs.staff", () => "/needs/staff"),
   page("needs.figures", () => "/needs/figures"),
   page("needs.figures", () => "/needs/figures?month=2026-06&scope=999999"),
   ...(["need", "privateNeed"] as const).flatMap((n) => [
