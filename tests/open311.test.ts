@@ -173,6 +173,24 @@ describe("keys", () => {
     expect(after.revokedAt).not.toBeNull();
   });
 
+  it("are managed on a page that works without JavaScript, in 长辈版 and in English", async () => {
+    for (const [mode, lng, title] of [
+      ["lite", "zh-CN", "其他渠道的数据接口密钥"],
+      ["full", "en", "Other channels&#x27; API keys"],
+    ] as const) {
+      const res = await fetch(`${base}/needs/keys`, {
+        headers: { cookie: `${adminCookie}; mode=${mode}; lng=${lng}` },
+      });
+      expect(res.status).toBe(200);
+      const html = await res.text();
+      expect(html).toContain(`<h1 id="keys-title">${title}</h1>`);
+      expect(html.includes("\0"), "NUL bytes in the page").toBe(false);
+      // Plain forms that post to the page itself.
+      expect(html).toMatch(/<form[^>]*method="post"[^>]*>[\s\S]*name="intent" value="issue"/);
+      if (mode === "lite") expect(html).not.toMatch(/<script/);
+    }
+  });
+
   it("are for admins only: a resident's page and form are refused", async () => {
     const resident = await cookieFor((await makeResident(community)).userId!);
     expect((await fetch(`${base}/needs/keys`, { headers: { cookie: resident } })).status).toBe(403);
