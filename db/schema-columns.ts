@@ -598,6 +598,7 @@ export const SCHEMA_COLUMNS = {
     answer: orNull(oneOf(NEED_OUTCOMES)),
     mergedInto: intNull,
     statusNote: textNull,
+    mediaUrl: textNull,
     createdAt: text,
     updatedAt: text,
   },

@@ -638,6 +638,8 @@ export interface NeedsTable {
   mergedInto: number | null;
   /** The reason with "not for this platform" (where it belongs). */
   statusNote: string | null;
+  /** A picture another channel sent as a link (Open311 `media_url`); never fetched. */
+  mediaUrl: string | null;
   createdAt: string;
   updatedAt: string;
 }

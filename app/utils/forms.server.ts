@@ -37,7 +37,8 @@ function tooLarge(): never {
   throw json({ error: { key: "errors.tooLarge" } }, { status: 413 });
 }
 
-async function readCapped(request: Request, max: number): Promise<Uint8Array<ArrayBuffer>> {
+/** The body's bytes, or a 413 refusal (thrown) once it is larger than `max`. */
+export async function readCapped(request: Request, max: number): Promise<Uint8Array<ArrayBuffer>> {
   const declared = Number(request.headers.get("Content-Length") ?? "0");
   if (declared > max) tooLarge();
   if (!request.body) return new Uint8Array(new ArrayBuffer(0));

@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { fixedT } from "~/i18n/i18next.server";
 import { MAX_DRAIN_BYTES, MAX_REQUEST_BYTES } from "./forms.server";
+import { isOpen311Path, open311ErrorBody, open311Lng } from "./open311.server";
 import { readPreferences } from "./preferences.server";
 import { REFUSAL_CSP } from "./security-headers.server";
 
@@ -53,6 +54,23 @@ async function refuse(
   headers: Record<string, string> = {},
 ) {
   const url = `http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`;
+  if (isOpen311Path(req.url)) {
+    // The API's clients read its own error format, in the language they asked for.
+    const asked = new Request(url, {
+      headers: { "accept-language": req.headers["accept-language"] ?? "" },
+    });
+    const apiKey = key === "errors.tooLarge" ? "need:intake.errors.tooLarge" : key;
+    const json = JSON.stringify(
+      open311ErrorBody(status, apiKey, open311Lng(asked), { max: MAX_REQUEST_BYTES / 1024 }),
+    );
+    res.writeHead(status, {
+      ...headers,
+      "Content-Type": "application/json; charset=utf-8",
+      "Content-Length": Buffer.byteLength(json),
+    });
+    res.end(json);
+    return;
+  }
   const request = new Request(url, { headers: { cookie: req.headers.cookie ?? "" } });
   const lng = readPreferences(request).lng;
   const t = fixedT(lng, "common");
@@ -95,7 +113,11 @@ export function httpGuard(
 ) {
   const method = req.method ?? "GET";
   if (!SAFE.has(method)) {
-    if (isCrossSite(req.headers)) return refuseAfterBody(req, res, 403, "errors.crossSite", next);
+    // The Open311 API is authorised by its key alone, never by a cookie, so a request from another
+    // site can do nothing a key's holder could not: the Origin check (against forged requests that
+    // ride a signed-in person's cookie) is not for it.
+    if (isCrossSite(req.headers) && !isOpen311Path(req.url))
+      return refuseAfterBody(req, res, 403, "errors.crossSite", next);
     const declared = Number(req.headers["content-length"] ?? "0");
     if (declared > MAX_REQUEST_BYTES)
       return refuseAfterBody(req, res, 413, "errors.tooLarge", next);

@@ -15,6 +15,7 @@ import * as auditChain from "./20261201_1600_audit_chain";
 import * as paperBox from "./20261201_1700_paper_box";
 import * as searchTitles from "./20261201_2330_search_titles";
 import * as needs from "./20261202_0400_needs";
+import * as needMedia from "./20261202_0500_need_media";
 
 export const migrations: Record<string, Migration> = {
   "20261127_1920_foundation": foundation,
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   "20261201_1700_paper_box": paperBox,
   "20261201_2330_search_titles": searchTitles,
   "20261202_0400_needs": needs,
+  "20261202_0500_need_media": needMedia,
 };

@@ -264,6 +264,7 @@ export const PAGES: Page[] = [
   page("needs.staff", () => "/needs/staff"),
   page("needs.figures", () => "/needs/figures"),
   page("needs.figures", () => "/needs/figures?month=2026-06&scope=999999"),
+  page("needs.keys", () => "/needs/keys"),
   ...(["need", "privateNeed"] as const).flatMap((n) => [
     page(
       "needs.$id._index",
@@ -326,8 +327,17 @@ export const PAGES: Page[] = [
   ),
 ];
 
-/** Route modules with a loader that answers the same whoever asks, and so are not swept. */
-export const NOT_SWEPT = new Set(["healthz"]);
+/**
+ * Route modules with a loader that answers the same whoever asks, and so are not swept: the health
+ * check, and the Open311 API, which reads no session and answers in its own error format
+ * (tests/open311.test.ts calls it over HTTP).
+ */
+export const NOT_SWEPT = new Set([
+  "healthz",
+  "open311.v2.services[.json]",
+  "open311.v2.requests[.json]",
+  "open311.v2.requests.$id",
+]);
 
 export const ROUTES_DIR = path.resolve("app/routes");
 

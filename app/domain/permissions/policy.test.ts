@@ -130,4 +130,23 @@ describe("permission policy", () => {
     }
     expect((policy["membership.decide"] as { audited?: boolean }).audited).toBe(true);
   });
+
+  it("lets another channel's API key send needs in and nothing else a visitor may do", () => {
+    const channel: Actor = { ...ANONYMOUS, intakeKey: { id: 1, channel: "12345" } };
+    expect(can(channel, "need.intake", { communityId: 10 })).toBe(true);
+    // A key is no visitor who could sign up or sign in, and no person.
+    expect(can(channel, "account.register")).toBe(false);
+    expect(can(channel, "account.login")).toBe(false);
+    const writes = actions.filter(
+      (a) => !(policy[a] as { reads?: boolean }).reads && a !== "need.intake",
+    );
+    expect(writes.filter((a) => can(channel, a, { communityId: 10, isPublic: true }))).toEqual([]);
+    // No person holds the role: not a resident, a committee member nor an admin.
+    for (const a of [ANONYMOUS, resident, committee, admin]) {
+      expect(can(a, "need.intake", { communityId: 10 })).toBe(false);
+    }
+    expect(() => authorize(channel, "need.intake", { communityId: 10 })).not.toThrow();
+    expect(can(admin, "need.manageKeys")).toBe(true);
+    expect(can(committee, "need.manageKeys", { communityId: 10 })).toBe(false);
+  });
 });

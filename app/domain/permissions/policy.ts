@@ -30,6 +30,11 @@ export interface Actor {
    * resident (limited to the sitting's community), and only actions marked `assistable` pass.
    */
   assistedBy?: { helperId: number; sittingId: number; communityId: number };
+  /**
+   * 民情: set when the caller is another channel (12345, 96315, 110 …) with an Open311 API key,
+   * never a person: `userId` is null, and the key's channel is all it holds.
+   */
+  intakeKey?: { id: number; channel: string };
 }
 
 export interface Target {
@@ -66,7 +71,8 @@ export const ANONYMOUS: Actor = Object.freeze({
 
 export const roles = {
   anyone: () => true,
-  signedOut: (a: Actor) => a.userId === null,
+  // An API key is not a visitor who could sign up or sign in.
+  signedOut: (a: Actor) => a.userId === null && a.intakeKey === undefined,
   signedIn: (a: Actor) => a.userId !== null,
   self: (a: Actor, t: Target) => a.userId !== null && t.ownerId === a.userId,
   verifiedResident: (a: Actor, t: Target) =>
@@ -87,6 +93,8 @@ export const roles = {
     t.streetId !== undefined && a.commandRoomOf.includes(t.streetId),
   handlingUnit: (a: Actor, t: Target) => t.unitId !== undefined && a.unitOf.includes(t.unitId),
   admin: (a: Actor) => a.isAdmin,
+  /** Another channel sending needs in through the Open311 API, by its key. */
+  intakeChannel: (a: Actor) => a.intakeKey !== undefined,
 } as const satisfies Record<string, (actor: Actor, target: Target) => boolean>;
 
 export type Role = keyof typeof roles;
@@ -313,6 +321,10 @@ export const policy = {
   "need.appointGridWorker": { group: "committee", allow: ["committee"], audited: true },
   "need.appointCommandRoom": { group: "admin", allow: ["admin"], audited: true },
   "need.manageUnits": { group: "admin", allow: ["admin"], audited: true },
+  // The Open311 intake: admins issue and revoke the other channels' keys; a key sends needs in
+  // (rate-limited per key by the intake itself, app/services/needs/intake.server.ts).
+  "need.manageKeys": { group: "admin", allow: ["admin"], audited: true },
+  "need.intake": { group: "need", allow: ["intakeChannel"], audited: true },
   "committee.appoint": { group: "admin", allow: ["admin"], audited: true },
   "committee.end": { group: "admin", allow: ["admin"], audited: true },
 } as const satisfies Record<string, ActionPolicy>;
@@ -353,8 +365,16 @@ export function can(actor: Actor, action: Action, target: Target = {}): boolean 
 /** A person who is signed in: what every action that no anonymous role can take may rely on. */
 export type SignedInActor = Actor & { userId: number };
 
-/** Roles an anonymous visitor can hold; an action granting none of them needs a signed-in person. */
-const OPEN_ROLES = ["anyone", "signedOut", "publicReader"] as const satisfies readonly Role[];
+/**
+ * Roles an actor without an account can hold (an anonymous visitor, or another channel's API key);
+ * an action granting none of them needs a signed-in person.
+ */
+const OPEN_ROLES = [
+  "anyone",
+  "signedOut",
+  "publicReader",
+  "intakeChannel",
+] as const satisfies readonly Role[];
 type OpenRole = (typeof OPEN_ROLES)[number];
 
 /** The actor an action's callers may assume once it is authorised. */

@@ -104,6 +104,7 @@ export const reportNeed = command({
         reporterId: actor.userId,
         channel: actor.assistedBy ? WINDOW_CHANNEL : WEB_CHANNEL,
         channelRef: null,
+        mediaUrl: null,
         status: "reported",
         deadlineAt: deadline?.toISOString() ?? null,
         createdAt: at,
