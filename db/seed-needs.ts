@@ -19,6 +19,7 @@ import type { NeedCategory } from "../app/domain/needs/categories";
 import { PLATFORMS, type Platform } from "../app/domain/needs/rules";
 import { register } from "../app/services/accounts/commands.server";
 import { meToo, reportNeed, takeNeedStep } from "../app/services/needs/commands.server";
+import { intakeNeed, issueIntakeKey } from "../app/services/needs/intake.server";
 import {
   addUnitMember,
   appointCommandRoom,
@@ -294,6 +295,51 @@ const NEEDS: DemoNeed[] = [
   },
 ];
 
+/** Calls the 12345 hotline passed on: by grid code, with the hotline's own reference. */
+const HOTLINE: Array<{
+  ref: string;
+  grid: string;
+  daysAgo: number;
+  category: NeedCategory;
+  description: string;
+  steps: Step[];
+}> = [
+  {
+    ref: "12345-20261115-0031",
+    grid: "dongpo-g2",
+    daysAgo: 16,
+    category: "environmentSanitation",
+    description: "市民来电：东坡路沿街餐馆油烟直排，楼上住户无法开窗。",
+    steps: [
+      [15.8, "gridworker", "accept"],
+      [15.7, "gridworker", "escalate", { note: "需市场监管核查油烟净化设备。" }],
+      [15, "dispatcher", "dispatch", { unit: "market" }],
+      [9, "unit-enforce", "resolve", { note: "已责令安装油烟净化器并复查合格。" }],
+      [8, "gridworker", "check", { note: "回访来电市民，油烟问题已解决。" }],
+    ],
+  },
+  {
+    ref: "12345-20261126-0112",
+    grid: "qingnian-g3",
+    daysAgo: 5,
+    category: "safetyHazard",
+    description: "市民来电：青年路井盖破损，夜间行人易踩空。",
+    steps: [
+      [4.9, "gw-qingnian", "accept"],
+      [4.8, "gw-qingnian", "escalate"],
+      [4.5, "dispatcher", "dispatch", { unit: "enforcement" }],
+    ],
+  },
+  {
+    ref: "12345-20261201-0007",
+    grid: "dongpo-g3",
+    daysAgo: 1,
+    category: "trafficParking",
+    description: "市民来电：菜场门口早高峰电动车乱停，堵住人行道。",
+    steps: [],
+  },
+];
+
 export async function seedNeeds(db: DB, base = Date.now()): Promise<void> {
   const kit = seedKit(db, base);
   const { daysAgo } = kit;
@@ -355,6 +401,46 @@ export async function seedNeeds(db: DB, base = Date.now()): Promise<void> {
           login: username(login),
         }),
       );
+    }
+  }
+
+  // The city's 12345 hotline sends its calls about these streets in through the Open311 API, with
+  // the key an admin issued (the key itself is drawn at random and kept nowhere but the hotline).
+  const hotline = made<{ id: number; channel: string }>("the 12345 key");
+  tl.add(daysAgo(27), "admin issues the 12345 hotline's key", async (now) => {
+    const issued = await kit.run(issueIntakeKey, "admin", now, {
+      channel: "12345",
+      label: "12345 市民服务热线 / 12345 citizens' hotline",
+    });
+    hotline.set({ id: issued.id, channel: issued.channel });
+  });
+  for (const [i, call] of HOTLINE.entries()) {
+    const need = made<number>(`hotline need ${i}`);
+    tl.add(at(call.daysAgo), `12345 sends call ${call.ref}`, async (now) => {
+      const result = await kit.run(intakeNeed, { ...ANONYMOUS, intakeKey: hotline.get() }, now, {
+        service_code: call.category,
+        description: call.description,
+        address_id: call.grid,
+        address_string: undefined,
+        media_url: undefined,
+        "attribute[ref]": call.ref,
+      });
+      need.set(result.needId);
+    });
+    for (const [days, who, step, extra = {}] of call.steps) {
+      tl.add(at(days), `${who}: ${step} on call ${call.ref}`, async (now) => {
+        const street = await streetOf(db, need.get());
+        return kit.run(takeNeedStep, who, now, {
+          needId: need.get(),
+          step: step as never,
+          note: extra.note as string | undefined,
+          unitId: extra.unit ? unitsOf.get(street)!.get(String(extra.unit))!.get() : undefined,
+          deadline: undefined,
+          urgent: false,
+          into: undefined,
+          photo: null,
+        });
+      });
     }
   }
 

@@ -111,6 +111,9 @@ export default function Staff() {
 
       {data.isAdmin && (
         <>
+          <p>
+            <Link to="/needs/keys">{t("need:intake.title")}</Link>
+          </p>
           <section aria-labelledby="rooms-title">
             <h2 id="rooms-title">{t("need:staff.commandRooms")}</h2>
             <ul className="cards">
