@@ -9,10 +9,16 @@ import { getDb } from "../db/client.server";
 import { runDueJobs } from "~/services/jobs.server";
 import { policy, type Action, type Actor } from "~/domain/permissions/policy";
 import { reportSchema } from "~/domain/needs/schemas";
-import { meToo, reportNeed, STEP_ACTION, takeNeedStep } from "~/services/needs/commands.server";
+import {
+  linkNeed,
+  meToo,
+  reportNeed,
+  STEP_ACTION,
+  takeNeedStep,
+} from "~/services/needs/commands.server";
 import { policyRoleOf } from "~/services/needs/shared.server";
 import { ROLE_TABLE, STEP_NAMES, type NeedStep } from "~/domain/needs/machine";
-import { listNeeds, needPage, similarNeeds } from "~/services/needs/queries.server";
+import { linkedNeeds, listNeeds, needPage, similarNeeds } from "~/services/needs/queries.server";
 import {
   addUnitMember,
   appointCommandRoom,
@@ -27,6 +33,8 @@ import {
   gridsOf,
   makeCommittee,
   makeCommunity,
+  makeMeeting,
+  makeProject,
   makeResident,
   makeUser,
   wholeDbSnapshot,
@@ -582,5 +590,37 @@ describe("the policy and the loop's role table", () => {
     expect(Object.keys(STEP_ACTION).sort()).toEqual(
       STEP_NAMES.filter((s) => s !== "autoClose").sort(),
     );
+  });
+});
+
+describe("from needs to deliberation", () => {
+  it("lets the committee put a need on a meeting's agenda and name a project that answers it", async () => {
+    const id = await report();
+    const { meetingId } = await makeMeeting(community, { status: "scheduled" });
+    const { meetingId: over } = await makeMeeting(community, { status: "published" });
+    const { meetingId: elsewhere } = await makeMeeting(otherCommunity, { status: "scheduled" });
+    const project = await makeProject(community);
+    const link = (who: Actor, kind: string, targetId: number) =>
+      send(linkNeed, who, { needId: String(id), kind, targetId: String(targetId) });
+    const before = await wholeDbSnapshot();
+    expect((await refusal(link(reporter, "meeting", meetingId))).status).toBe(403);
+    expect((await refusal(link(committee, "meeting", elsewhere))).key).toBe(
+      "need:errors.badLinkTarget",
+    );
+    expect((await refusal(link(committee, "meeting", over))).key).toBe("need:errors.badLinkTarget");
+    expect(await wholeDbSnapshot()).toEqual(before);
+    await link(committee, "meeting", meetingId);
+    await link(committee, "project", project);
+    expect((await refusal(link(committee, "project", project))).key).toBe(
+      "need:errors.alreadyLinked",
+    );
+    expect((await linkedNeeds("meeting", meetingId)).map((n) => n.id)).toEqual([id]);
+    expect((await linkedNeeds("project", project)).map((n) => n.id)).toEqual([id]);
+    const page = await needPage(reporter, id);
+    expect(page?.links.map((l) => l.kind)).toEqual(["meeting", "project"]);
+    expect(page?.timeline.filter((e) => e.step === "link").map((e) => e.note)).toEqual([
+      `meeting:${meetingId}`,
+      `project:${project}`,
+    ]);
   });
 });

@@ -3,6 +3,8 @@
  * residents and the committee alike, on one page that works without JavaScript; hence its length.
  */
 import { useShownName } from "~/components/person";
+import { LinkedNeeds } from "~/components/linked-needs";
+import { linkedNeedsView } from "~/utils/linked-needs.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
@@ -54,13 +56,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor } = await getCurrent(request);
   authorize(actor, "meeting.view");
   const page = await meetingPage(id, actor).catch(throwRefusal);
-  const [updates, votes] = await Promise.all([
+  const [updates, votes, needs] = await Promise.all([
     commitmentUpdates(page.commitments.map((c) => c.id)),
     votesOf(page.area.id, id),
+    linkedNeedsView(request, "meeting", id),
   ]);
   return json({
     title: page.meeting.topic,
     ...page,
+    needs,
     polls: votes.polls,
     canCreatePoll: allowed(actor, "poll.manage", { communityId: page.area.id }),
     commitments: page.commitments.map((c) => ({
@@ -199,6 +203,7 @@ export default function Meeting() {
           ))}
         </ol>
       </section>
+      <LinkedNeeds view={data.needs} />
 
       {(data.polls.length > 0 || data.canCreatePoll) && (
         <section aria-labelledby="polls-title">

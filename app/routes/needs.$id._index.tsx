@@ -22,7 +22,7 @@ import { ReadAloud } from "~/components/read-aloud";
 import { NEED_NOTE_MAX, STEPS, type NeedStep } from "~/domain/needs/machine";
 import { useRootData } from "~/root";
 import { getT } from "~/i18n/i18next.server";
-import { meToo, takeNeedStep } from "~/services/needs/commands.server";
+import { linkNeed, meToo, takeNeedStep } from "~/services/needs/commands.server";
 import { needPage, type NeedPage } from "~/services/needs/queries.server";
 import { intent, submitIntent } from "~/services/runner/form.server";
 import { areaName, formatDateTime } from "~/utils/format";
@@ -55,6 +55,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     {
       meToo: intent(meToo, () => back("meToo")),
       step: intent(takeNeedStep, () => back("step")),
+      link: intent(linkNeed, () => back("link")),
     },
     actor,
     form,
@@ -94,7 +95,9 @@ export default function Need() {
       <p>
         <NeedStatusBadge status={n.status} /> <OverdueMark overdue={n.overdue} raised={n.raised} />
       </p>
-      {done && <Notice>{t(`need:done.${done === "meToo" ? "meToo" : "step"}`)}</Notice>}
+      {done && (
+        <Notice>{t(`need:done.${done === "meToo" || done === "link" ? done : "step"}`)}</Notice>
+      )}
       {refused && !refused.values.step && refused.errors._form && (
         <ErrorSummary errors={{ _form: refused.errors._form }} />
       )}
@@ -208,6 +211,28 @@ export default function Need() {
         </section>
       )}
 
+      {(data.links.length > 0 || viewer.linkChoices) && (
+        <section aria-labelledby="links-title">
+          <h2 id="links-title">{t("need:links.title")}</h2>
+          {data.links.length === 0 ? (
+            <p>{t("need:links.none")}</p>
+          ) : (
+            <ul>
+              {data.links.map((l) => (
+                <li key={`${l.kind}${l.targetId}`}>
+                  {t(`need:links.${l.kind}`)}:{" "}
+                  <Link to={`/${l.kind}s/${l.targetId}`}>{l.topic ?? l.title}</Link>
+                </li>
+              ))}
+            </ul>
+          )}
+          <p>
+            <Link to="/projects/new">{t("need:links.propose")}</Link>
+          </p>
+          {viewer.linkChoices && <LinkForms choices={viewer.linkChoices} refused={refused} />}
+        </section>
+      )}
+
       <section aria-labelledby="timeline-title">
         <h2 id="timeline-title">{t("need:timeline.title")}</h2>
         <ol className="timeline">
@@ -222,7 +247,11 @@ export default function Need() {
               {e.deadlineAt && e.step !== "report" && (
                 <> · {t("need:timeline.deadline", { at: formatDateTime(e.deadlineAt, lng) })}</>
               )}
-              {e.note && <p className="prose">{e.note}</p>}
+              {e.step === "link" && e.note ? (
+                <TimelineLink note={e.note} links={data.links} />
+              ) : (
+                e.note && <p className="prose">{e.note}</p>
+              )}
             </li>
           ))}
         </ol>
@@ -329,5 +358,66 @@ function StepForm({
       )}
       <button type="submit">{t(`need:steps.${step}`)}</button>
     </IntentForm>
+  );
+}
+
+/** A link's line on the timeline: "meeting:12" as the meeting's name, linked. */
+function TimelineLink({ note, links }: { note: string; links: Data["links"] }) {
+  const { t } = useNeedLabels();
+  const [kind, id] = note.split(":");
+  const link = links.find((l) => l.kind === kind && String(l.targetId) === id);
+  if (!link) return null;
+  return (
+    <p>
+      {t(`need:links.${link.kind}`)}:{" "}
+      <Link to={`/${link.kind}s/${link.targetId}`}>{link.topic ?? link.title}</Link>
+    </p>
+  );
+}
+
+/** The committee's forms: on a meeting's agenda, or answered by a project. */
+function LinkForms({
+  choices,
+  refused,
+}: {
+  choices: NonNullable<NeedPage["viewer"]["linkChoices"]>;
+  refused: Refusal | undefined;
+}) {
+  const { t, lng } = useNeedLabels();
+  return (
+    <>
+      {(["meeting", "project"] as const).map((kind) => {
+        const mine = refusalFor(refused, "link", { kind });
+        const options =
+          kind === "meeting"
+            ? choices.meetings.map((m) => ({
+                value: String(m.id),
+                label: `${m.topic} · ${formatDateTime(m.startsAt, lng)}`,
+              }))
+            : choices.projects.map((p) => ({ value: String(p.id), label: p.title }));
+        if (options.length === 0) return null;
+        return (
+          <IntentForm
+            key={kind}
+            intent="link"
+            ids={{ kind }}
+            className="card"
+            aria-label={t(`need:links.add.${kind}`)}
+          >
+            <ErrorSummary errors={mine?.errors} />
+            <SelectField
+              name="targetId"
+              id={`f-targetId-${kind}`}
+              label={t(`need:links.${kind}`)}
+              empty=""
+              required
+              options={options}
+              error={mine?.errors.targetId}
+            />
+            <button type="submit">{t(`need:links.add.${kind}`)}</button>
+          </IntentForm>
+        );
+      })}
+    </>
   );
 }

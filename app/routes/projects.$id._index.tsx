@@ -3,6 +3,8 @@
  * (support, steps, reports, ratings, comments and their moderation) is on this one page by design,
  * so its forms and their refusals live here; the pieces shared with other pages are in components.
  */
+import { LinkedNeeds } from "~/components/linked-needs";
+import { linkedNeedsView } from "~/utils/linked-needs.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { chinaToday } from "~/domain/time";
 import { json, redirect } from "@remix-run/node";
@@ -52,9 +54,12 @@ export const meta = titleMeta;
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const id = idParam(params.id);
   const { actor } = await getCurrent(request);
-  const page = await projectPage(actor, id);
+  const [page, needs] = await Promise.all([
+    projectPage(actor, id),
+    linkedNeedsView(request, "project", id),
+  ]);
   if (!page) notFound();
-  return json({ title: page.project.title, ...page, today: chinaToday() });
+  return json({ title: page.project.title, ...page, needs, today: chinaToday() });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -196,6 +201,8 @@ export default function Project() {
         <h2 id="budget-title">{t("project:form.budget")}</h2>
         <BudgetTable items={items} total={p.budgetTotal} />
       </section>
+
+      <LinkedNeeds view={data.needs} />
 
       <Steps data={data} refused={refused} />
 

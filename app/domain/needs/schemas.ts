@@ -12,6 +12,7 @@ import {
   NEED_DESCRIPTION_MAX,
   NEED_DESCRIPTION_MIN,
   NEED_PLACE_MAX,
+  NEED_LINK_KINDS,
   PLATFORMS,
   VISIBILITIES,
 } from "./rules";
@@ -96,4 +97,11 @@ export const unitSchema = z.object({
 export const unitMemberSchema = z.object({
   unitId: id,
   login: namedLogin,
+});
+
+/** Linking a need to a meeting (its agenda) or a micro-project (that answers it). */
+export const linkSchema = z.object({
+  needId: formId,
+  kind: formChoice(NEED_LINK_KINDS),
+  targetId: place("need:errors.badLinkTarget"),
 });

@@ -318,6 +318,7 @@ export const policy = {
   "need.viewQueue": { group: "need", allow: ["handlingUnit", "commandRoom", "admin"], reads: true },
   "need.merge": { group: "committee", allow: ["committee"], audited: true },
   "need.markNotForPlatform": { group: "committee", allow: ["committee"], audited: true },
+  "need.link": { group: "committee", allow: ["committee"], audited: true },
   "need.appointGridWorker": { group: "committee", allow: ["committee"], audited: true },
   "need.appointCommandRoom": { group: "admin", allow: ["admin"], audited: true },
   "need.manageUnits": { group: "admin", allow: ["admin"], audited: true },

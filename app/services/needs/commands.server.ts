@@ -18,6 +18,7 @@ import {
 import { WEB_CHANNEL, WINDOW_CHANNEL, type NeedAnswer } from "~/domain/needs/rules";
 import {
   endOfChinaDate,
+  linkSchema,
   meTooSchema,
   reportSchema,
   stepSchema,
@@ -439,3 +440,81 @@ async function mergeInto(
   });
   return target.id;
 }
+
+/**
+ * The committee puts a need on a round-table meeting's agenda (a meeting of its community's
+ * councils, or its street's, not yet over) or names a micro-project of its community that answers
+ * it. Both sides then show the link, and the need's timeline says so.
+ */
+export const linkNeed = command({
+  action: "need.link",
+  input: linkSchema,
+  load: async ({ trx, input }) => {
+    const loaded = await loadNeed(trx, input.needId);
+    const { need } = loaded;
+    const ok =
+      input.kind === "meeting"
+        ? await trx
+            .selectFrom("meetings")
+            .innerJoin("councils", "councils.id", "meetings.councilId")
+            .select("meetings.id")
+            .where("meetings.id", "=", input.targetId)
+            .where("councils.areaId", "in", [need.communityId, need.streetId])
+            .where("meetings.status", "in", ["scheduled", "live"])
+            .executeTakeFirst()
+        : await trx
+            .selectFrom("projects")
+            .select("id")
+            .where("id", "=", input.targetId)
+            .where("communityId", "=", need.communityId)
+            .where("status", "!=", "draft")
+            .executeTakeFirst();
+    if (!ok) throw new DomainError(400, "need:errors.badLinkTarget", {}, "targetId");
+    return loaded;
+  },
+  target: (loaded) => ({ communityId: loaded.need.communityId }),
+  run: async ({ trx, actor, input, loaded: { need }, at, emit }) => {
+    const taken = await trx
+      .selectFrom("needLinks")
+      .select("needId")
+      .where("needId", "=", need.id)
+      .where("kind", "=", input.kind)
+      .where("targetId", "=", input.targetId)
+      .executeTakeFirst();
+    if (taken) throw new DomainError(409, "need:errors.alreadyLinked", {}, "targetId");
+    await trx
+      .insertInto("needLinks")
+      .values({
+        needId: need.id,
+        kind: input.kind,
+        targetId: input.targetId,
+        createdBy: actor.userId,
+        createdAt: at,
+      })
+      .execute();
+    await recordStep(trx, {
+      needId: need.id,
+      step: "link",
+      role: "committee",
+      actor,
+      from: need.status,
+      to: need.status,
+      at,
+      // What it was linked to, read by the timeline (a link, not prose).
+      note: `${input.kind}:${input.targetId}`,
+    });
+    emit(changed(need));
+    if (input.kind === "meeting") {
+      emit({ type: "meeting.changed", communityId: need.communityId, meetingId: input.targetId });
+    } else {
+      emit({ type: "project.changed", communityId: need.communityId, projectId: input.targetId });
+    }
+    return need.id;
+  },
+  audit: ({ input, loaded: { need } }) => ({
+    areaId: need.communityId,
+    subjectType: "need",
+    subjectId: need.id,
+    details: { kind: input.kind, targetId: input.targetId },
+  }),
+});

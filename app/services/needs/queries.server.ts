@@ -14,6 +14,7 @@ import {
 } from "~/domain/needs/board";
 import { isOverdue } from "~/domain/needs/clock";
 import { availableSteps, isOpen, type NeedStatus, type NeedStep } from "~/domain/needs/machine";
+import type { NeedLinkKind } from "~/domain/needs/rules";
 import { can, type Actor } from "~/domain/permissions/policy";
 import { matchExpression } from "~/domain/search/segment";
 import { countOf } from "../rows.server";
@@ -346,8 +347,21 @@ export async function needPage(actor: Actor, needId: number, now = new Date()) {
       .execute(),
     db
       .selectFrom("needLinks")
-      .select(["kind", "targetId", "createdAt"])
-      .where("needId", "=", need.id)
+      .leftJoin("meetings", (j) =>
+        j.onRef("meetings.id", "=", "needLinks.targetId").on("needLinks.kind", "=", "meeting"),
+      )
+      .leftJoin("projects", (j) =>
+        j.onRef("projects.id", "=", "needLinks.targetId").on("needLinks.kind", "=", "project"),
+      )
+      .select([
+        "needLinks.kind",
+        "needLinks.targetId",
+        "needLinks.createdAt",
+        "meetings.topic",
+        "projects.title",
+      ])
+      .where("needLinks.needId", "=", need.id)
+      .orderBy("needLinks.createdAt")
       .execute(),
     can(actor, "need.dispatch", target)
       ? db
@@ -379,6 +393,27 @@ export async function needPage(actor: Actor, needId: number, now = new Date()) {
           .where("userId", "=", actor.userId)
           .executeTakeFirst(),
   ]);
+  const linkChoices = can(actor, "need.link", target)
+    ? await Promise.all([
+        db
+          .selectFrom("meetings")
+          .innerJoin("councils", "councils.id", "meetings.councilId")
+          .select(["meetings.id", "meetings.topic", "meetings.startsAt"])
+          .where("councils.areaId", "in", [need.communityId, need.streetId])
+          .where("meetings.status", "in", ["scheduled", "live"])
+          .orderBy("meetings.startsAt")
+          .limit(30)
+          .execute(),
+        db
+          .selectFrom("projects")
+          .select(["id", "title"])
+          .where("communityId", "=", need.communityId)
+          .where("status", "!=", "draft")
+          .orderBy("id", "desc")
+          .limit(50)
+          .execute(),
+      ]).then(([meetings, projects]) => ({ meetings, projects }))
+    : null;
   const roles = rolesFor(actor, target);
   const steps_ = availableSteps(roles, need.status, factsOf(need, now)).filter(
     (s): s is PersonStep => s !== "autoClose",
@@ -442,6 +477,7 @@ export async function needPage(actor: Actor, needId: number, now = new Date()) {
         isOpen(need.status) && !mine && can(actor, "need.meToo", { communityId: need.communityId }),
       units,
       mergeTargets,
+      linkChoices,
     },
   };
 }
@@ -599,4 +635,16 @@ export async function staffPage(actor: Actor) {
     staff.where("needStaff.role", "=", "unit").execute(),
   ]);
   return { community, grids, gridWorkers, streets, units, roomStaff, unitStaff };
+}
+
+/** The needs linked to a meeting or a project, for its page (category and status: no details). */
+export async function linkedNeeds(kind: NeedLinkKind, id: number) {
+  return getDb()
+    .selectFrom("needLinks")
+    .innerJoin("needs", "needs.id", "needLinks.needId")
+    .select(["needs.id", "needs.category", "needs.status", "needs.intensity"])
+    .where("needLinks.kind", "=", kind)
+    .where("needLinks.targetId", "=", id)
+    .orderBy("needs.id")
+    .execute();
 }
