@@ -8,7 +8,7 @@ import type { z } from "zod";
 import { getDb } from "../db/client.server";
 import { runDueJobs } from "~/services/jobs.server";
 import { policy, type Action, type Actor } from "~/domain/permissions/policy";
-import { reportSchema } from "~/domain/needs/schemas";
+import { limitsFormSchema, reportSchema } from "~/domain/needs/schemas";
 import {
   linkNeed,
   meToo,
@@ -25,6 +25,7 @@ import {
   appointGridWorker,
   createUnit,
   endStaff,
+  setStreetLimits,
 } from "~/services/needs/staff.server";
 import { needsTick } from "~/services/needs/timed.server";
 import { run, type Command } from "~/services/runner/command.server";
@@ -622,5 +623,33 @@ describe("from needs to deliberation", () => {
       `meeting:${meetingId}`,
       `project:${project}`,
     ]);
+  });
+});
+
+describe("a street's own time limits", () => {
+  it("are set by admins only, refused when not whole days from 1, and used by the next deadline", async () => {
+    const form = (over: Record<string, string> = {}) => ({ streetId: String(street), ...over });
+    const before = await wholeDbSnapshot();
+    expect(
+      (await refusal(send(setStreetLimits, committee, form({ acceptDays: "3" })))).status,
+    ).toBe(403);
+    expect(() => limitsFormSchema.parse(form({ acceptDays: "0" }))).toThrow("need:errors.badLimit");
+    expect(() => limitsFormSchema.parse(form({ resolveDays: "0x10" }))).toThrow(
+      "need:errors.badLimit",
+    );
+    expect(await wholeDbSnapshot()).toEqual(before);
+    await send(
+      setStreetLimits,
+      admin,
+      form({ acceptDays: "3", resolveDays: "10", resolveUnit: "calendarDays" }),
+    );
+    const id = await report();
+    // Monday 10:00 → the end of the third working day after: Thursday.
+    expect((await needRow(id)).deadlineAt).toBe("2026-06-11T15:59:59.999Z");
+    await step(id, gridWorker, "accept");
+    await step(id, gridWorker, "escalate");
+    await step(id, commandRoom, "dispatch", { unitId: String(unit) });
+    // Ten calendar days, as exact days from the dispatch.
+    expect((await needRow(id)).deadlineAt).toBe(later(10).toISOString());
   });
 });

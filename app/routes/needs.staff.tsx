@@ -17,6 +17,12 @@ import {
   SelectField,
 } from "~/components/forms";
 import { unitLabel, useNeedLabels } from "~/components/needs";
+import {
+  DEADLINE_STEPS,
+  LIMIT_UNITS,
+  MAX_LIMIT_DAYS,
+  type DeadlineStep,
+} from "~/domain/needs/limits";
 import { PLATFORMS } from "~/domain/needs/rules";
 import { getT } from "~/i18n/i18next.server";
 import { staffPage } from "~/services/needs/queries.server";
@@ -26,6 +32,7 @@ import {
   appointGridWorker,
   createUnit,
   endStaff,
+  setStreetLimits,
 } from "~/services/needs/staff.server";
 import { intent, submitIntent } from "~/services/runner/form.server";
 import { areaName, formatDate } from "~/utils/format";
@@ -42,7 +49,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     authorizePage(actor, "need.appointGridWorker", { communityId: actor.committeeOf ?? -1 });
   }
   const [page, t] = await Promise.all([staffPage(actor), getT(request, "need")]);
-  return json({ title: t("staff.title"), ...page, isAdmin: actor.isAdmin });
+  return json({ title: t("staff.title"), ...page });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -56,6 +63,7 @@ export async function action({ request }: ActionFunctionArgs) {
       unit: intent(createUnit, () => back("unitCreated")),
       unitMember: intent(addUnitMember, () => back("appointed")),
       end: intent(endStaff, () => back("ended")),
+      limits: intent(setStreetLimits, () => back("limits")),
     },
     actor,
     form,
@@ -71,8 +79,9 @@ export default function Staff() {
   const [params] = useSearchParams();
   const { t, lng } = useNeedLabels();
   const done = params.get("done");
+  const admin = data.admin;
   const streetName = (id: number) => {
-    const s = data.streets.find((x) => x.id === id);
+    const s = data.admin?.streets.find((x) => x.id === id);
     return s ? areaName(s, lng) : "";
   };
   return (
@@ -109,7 +118,7 @@ export default function Staff() {
         </section>
       )}
 
-      {data.isAdmin && (
+      {admin && (
         <>
           <p>
             <Link to="/needs/keys">{t("need:intake.title")}</Link>
@@ -117,17 +126,17 @@ export default function Staff() {
           <section aria-labelledby="rooms-title">
             <h2 id="rooms-title">{t("need:staff.commandRooms")}</h2>
             <ul className="cards">
-              {data.streets.map((s) => (
+              {admin.streets.map((s) => (
                 <li key={s.id} className="card">
                   <h3>{areaName(s, lng)}</h3>
-                  <People people={data.roomStaff.filter((p) => p.areaId === s.id)} />
+                  <People people={admin.roomStaff.filter((p) => p.areaId === s.id)} />
                 </li>
               ))}
             </ul>
             <AppointForm
               intent="commandRoom"
               legend={t("need:staff.appointCommandRoom")}
-              places={data.streets.map((s) => ({ value: String(s.id), label: areaName(s, lng) }))}
+              places={admin.streets.map((s) => ({ value: String(s.id), label: areaName(s, lng) }))}
               placeLabel={t("need:staff.street")}
               name="areaId"
               refused={refused}
@@ -136,19 +145,19 @@ export default function Staff() {
           <section aria-labelledby="units-title">
             <h2 id="units-title">{t("need:staff.units")}</h2>
             <ul className="cards">
-              {data.units.map((u) => (
+              {admin.units.map((u) => (
                 <li key={u.id} className="card">
                   <h3>
                     {streetName(u.streetId)} · {unitLabel(t, u)}
                   </h3>
-                  <People people={data.unitStaff.filter((p) => p.unitId === u.id)} />
+                  <People people={admin.unitStaff.filter((p) => p.unitId === u.id)} />
                 </li>
               ))}
             </ul>
             <AppointForm
               intent="unitMember"
               legend={t("need:staff.addUnitMember")}
-              places={data.units.map((u) => ({
+              places={admin.units.map((u) => ({
                 value: String(u.id),
                 label: `${streetName(u.streetId)} · ${unitLabel(t, u)}`,
               }))}
@@ -157,6 +166,19 @@ export default function Staff() {
               refused={refused}
             />
             <NewUnitForm refused={refusalFor(refused, "unit")} />
+          </section>
+          <section aria-labelledby="limits-title">
+            <h2 id="limits-title">{t("need:staff.limits")}</h2>
+            <p>{t("need:staff.limitsIntro")}</p>
+            {admin.streets.map((st) => (
+              <LimitsForm
+                key={st.id}
+                street={st}
+                limits={admin.limits[st.id]!}
+                own={admin.ownLimits.includes(st.id)}
+                refused={refusalFor(refused, "limits", { streetId: st.id })}
+              />
+            ))}
           </section>
         </>
       )}
@@ -174,7 +196,10 @@ export default function Staff() {
           label={t("need:staff.street")}
           empty=""
           required
-          options={data.streets.map((s) => ({ value: String(s.id), label: areaName(s, lng) }))}
+          options={(admin?.streets ?? []).map((s) => ({
+            value: String(s.id),
+            label: areaName(s, lng),
+          }))}
           refused={mine}
         />
         <SelectField
@@ -215,6 +240,63 @@ export default function Staff() {
       </ul>
     );
   }
+}
+
+function LimitsForm({
+  street,
+  limits,
+  own,
+  refused,
+}: {
+  street: { id: number; nameZh: string; nameEn: string };
+  limits: Record<DeadlineStep, Record<string, number>>;
+  own: boolean;
+  refused: Refusal | undefined;
+}) {
+  const { t, lng } = useNeedLabels();
+  return (
+    <IntentForm
+      intent="limits"
+      ids={{ streetId: street.id }}
+      className="card"
+      aria-labelledby={`limits-${street.id}`}
+    >
+      <h3 id={`limits-${street.id}`}>
+        {areaName(street, lng)} · {own ? t("need:staff.ownLimits") : t("need:staff.defaultLimits")}
+      </h3>
+      <ErrorSummary errors={refused?.errors} />
+      {DEADLINE_STEPS.map((step) => {
+        const limit = limits[step]!;
+        const unit = "workingDays" in limit ? "workingDays" : "calendarDays";
+        return (
+          <div key={step} className="field-row">
+            <Field
+              name={`${step}Days`}
+              id={`f-${step}Days-${street.id}`}
+              type="number"
+              inputMode="numeric"
+              min={1}
+              max={MAX_LIMIT_DAYS}
+              label={t(`need:staff.limit.${step}`)}
+              defaultValue={refused?.values[`${step}Days`] ?? String(limit[unit])}
+              error={refused?.errors[`${step}Days`]}
+            />
+            <SelectField
+              name={`${step}Unit`}
+              id={`f-${step}Unit-${street.id}`}
+              label={t("need:staff.unit")}
+              options={LIMIT_UNITS.map((u) => ({
+                value: u,
+                label: t(`need:staff.limitUnits.${u}`),
+              }))}
+              defaultValue={refused?.values[`${step}Unit`] ?? unit}
+            />
+          </div>
+        );
+      })}
+      <button type="submit">{t("need:staff.saveLimits")}</button>
+    </IntentForm>
+  );
 }
 
 function AppointForm({

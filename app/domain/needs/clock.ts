@@ -14,12 +14,13 @@
  */
 import { z } from "zod";
 import { DomainError } from "../errors";
+import { DEADLINE_STEPS, MAX_LIMIT_DAYS, type DeadlineStep } from "./limits";
 import type { NeedStatus } from "./machine";
+
+export { DEADLINE_STEPS, MAX_LIMIT_DAYS, type DeadlineStep };
 
 const OFFSET_MS = 8 * 3_600_000;
 const DAY_MS = 86_400_000;
-/** More than a year of working days is a mistake, not a deadline. */
-export const MAX_LIMIT_DAYS = 366;
 
 /** Days are YYYY-MM-DD in China time. */
 export interface WorkCalendar {
@@ -102,9 +103,6 @@ export function workingDaysBetween(
 /** A time limit: working days (see above), or calendar days as exact 24-hour periods. */
 export type TimeLimit = { workingDays: number } | { calendarDays: number };
 
-/** The timed stretches of the loop. */
-export const DEADLINE_STEPS = ["accept", "dispatch", "resolve", "urgentResolve"] as const;
-export type DeadlineStep = (typeof DEADLINE_STEPS)[number];
 export type DeadlineLimits = Record<DeadlineStep, TimeLimit>;
 
 /** The defaults; a street may change any of them. */

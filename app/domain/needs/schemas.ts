@@ -7,6 +7,8 @@ import { namedLogin } from "../accounts/schemas";
 import { oneOf, refuse } from "../refuse";
 import { formChoice, formId, formString, id, text, wholeNumber } from "../validation";
 import { NEED_CATEGORIES } from "./categories";
+import { streetLimitsSchema } from "./clock";
+import { DEADLINE_STEPS, LIMIT_UNITS } from "./limits";
 import { NEED_NOTE_MAX, STEP_NAMES, type NeedStep } from "./machine";
 import {
   NEED_DESCRIPTION_MAX,
@@ -105,3 +107,34 @@ export const linkSchema = z.object({
   kind: formChoice(NEED_LINK_KINDS),
   targetId: place("need:errors.badLinkTarget"),
 });
+
+/**
+ * A street's own time limits, as the admin's form sends them: for each timed stretch a number of
+ * days and whether they are working or calendar days; a blank number keeps the default.
+ */
+export const limitsFormSchema = z
+  .object({
+    streetId: id,
+    ...Object.fromEntries(
+      DEADLINE_STEPS.flatMap((step) => [
+        [`${step}Days`, optional(wholeNumber("need:errors.badLimit"))],
+        [`${step}Unit`, optional(oneOf(LIMIT_UNITS))],
+      ]),
+    ),
+  })
+  .transform((form, ctx) => {
+    const f = form as Record<string, unknown>;
+    const limits: Record<string, unknown> = {};
+    for (const step of DEADLINE_STEPS) {
+      const n = f[`${step}Days`];
+      if (n === undefined) continue;
+      limits[step] = { [(f[`${step}Unit`] as string | undefined) ?? "workingDays"]: n };
+    }
+    const parsed = streetLimitsSchema.safeParse(limits);
+    if (!parsed.success) {
+      const step = String(parsed.error.issues[0]?.path[0] ?? DEADLINE_STEPS[0]);
+      return refuse(ctx, "need:errors.badLimit", { path: `${step}Days` });
+    }
+    return { streetId: form.streetId, limits: parsed.data };
+  });
+export type LimitsInput = z.output<typeof limitsFormSchema>;

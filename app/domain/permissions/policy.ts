@@ -322,6 +322,7 @@ export const policy = {
   "need.appointGridWorker": { group: "committee", allow: ["committee"], audited: true },
   "need.appointCommandRoom": { group: "admin", allow: ["admin"], audited: true },
   "need.manageUnits": { group: "admin", allow: ["admin"], audited: true },
+  "need.setLimits": { group: "admin", allow: ["admin"], audited: true },
   // The Open311 intake: admins issue and revoke the other channels' keys; a key sends needs in
   // (rate-limited per key by the intake itself, app/services/needs/intake.server.ts).
   "need.manageKeys": { group: "admin", allow: ["admin"], audited: true },

@@ -19,7 +19,14 @@ import { can, type Actor } from "~/domain/permissions/policy";
 import { matchExpression } from "~/domain/search/segment";
 import { countOf } from "../rows.server";
 import { matchingIds, rankExpression } from "../search.server";
-import { factsOf, loadNeed, needTarget, rolesFor, type NeedRow } from "./shared.server";
+import {
+  factsOf,
+  loadNeed,
+  needTarget,
+  rolesFor,
+  streetLimits,
+  type NeedRow,
+} from "./shared.server";
 
 export { NEEDS_PAGE, NEED_SORTS, STATUS_FILTERS, type NeedSort, type StatusFilter };
 /** Where a need stands once it is no longer worked on. */
@@ -614,10 +621,8 @@ export async function staffPage(actor: Actor) {
         )
         .execute()
     : [];
-  if (!actor.isAdmin) {
-    return { community, grids, gridWorkers, streets: [], units: [], roomStaff: [], unitStaff: [] };
-  }
-  const [streets, units, roomStaff, unitStaff] = await Promise.all([
+  if (!actor.isAdmin) return { community, grids, gridWorkers, admin: null };
+  const [streets, units, roomStaff, unitStaff, limitRows] = await Promise.all([
     db
       .selectFrom("areas")
       .select(["id", "nameZh", "nameEn"])
@@ -633,8 +638,19 @@ export async function staffPage(actor: Actor) {
       .execute(),
     staff.where("needStaff.role", "=", "commandRoom").execute(),
     staff.where("needStaff.role", "=", "unit").execute(),
+    db.selectFrom("streetNeedLimits").select(["streetId"]).execute(),
   ]);
-  return { community, grids, gridWorkers, streets, units, roomStaff, unitStaff };
+  // Each street's limits in force: its own over the defaults.
+  const limits = Object.fromEntries(
+    await Promise.all(streets.map(async (st) => [st.id, await streetLimits(db, st.id)] as const)),
+  );
+  const ownLimits = limitRows.map((r) => r.streetId);
+  return {
+    community,
+    grids,
+    gridWorkers,
+    admin: { streets, units, roomStaff, unitStaff, limits, ownLimits },
+  };
 }
 
 /** The needs linked to a meeting or a project, for its page (category and status: no details). */

@@ -8,6 +8,7 @@ import { DomainError } from "~/domain/errors";
 import {
   appointSchema,
   endStaffSchema,
+  limitsFormSchema,
   unitMemberSchema,
   unitSchema,
 } from "~/domain/needs/schemas";
@@ -205,5 +206,29 @@ export const endStaff = command({
     subjectType: "user",
     subjectId: row.userId,
     details: { role: row.role, change: "ended", userId: row.userId },
+  }),
+});
+
+/** Admins set a street's own time limits (a blank one keeps the default). */
+export const setStreetLimits = command({
+  action: "need.setLimits",
+  input: limitsFormSchema,
+  load: ({ trx, input }) => areaOf(trx, input.streetId, "street"),
+  run: async ({ trx, actor, input, at }) => {
+    const limits = JSON.stringify(input.limits);
+    await trx
+      .insertInto("streetNeedLimits")
+      .values({ streetId: input.streetId, limits, updatedBy: actor.userId, updatedAt: at })
+      .onConflict((oc) =>
+        oc.column("streetId").doUpdateSet({ limits, updatedBy: actor.userId, updatedAt: at }),
+      )
+      .execute();
+    return input.streetId;
+  },
+  audit: ({ input }) => ({
+    areaId: input.streetId,
+    subjectType: "street",
+    subjectId: input.streetId,
+    details: { limits: input.limits },
   }),
 });
