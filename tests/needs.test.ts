@@ -3,12 +3,13 @@
  * roles of the policy, deadlines and the timed work with an injected clock, merging, privacy on
  * the boards and the page, and the refusals (each writes nothing).
  */
+import sharp from "sharp";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { z } from "zod";
 import { getDb } from "../db/client.server";
 import { runDueJobs } from "~/services/jobs.server";
 import { policy, type Action, type Actor } from "~/domain/permissions/policy";
-import { limitsFormSchema, reportSchema } from "~/domain/needs/schemas";
+import { limitsFormSchema, reportSchema, stepSchema } from "~/domain/needs/schemas";
 import {
   linkNeed,
   meToo,
@@ -18,7 +19,13 @@ import {
 } from "~/services/needs/commands.server";
 import { policyRoleOf } from "~/services/needs/shared.server";
 import { ROLE_TABLE, STEP_NAMES, type NeedStep } from "~/domain/needs/machine";
-import { linkedNeeds, listNeeds, needPage, similarNeeds } from "~/services/needs/queries.server";
+import {
+  linkedNeeds,
+  listNeeds,
+  needPage,
+  needPhoto,
+  similarNeeds,
+} from "~/services/needs/queries.server";
 import {
   addUnitMember,
   appointCommandRoom,
@@ -651,5 +658,53 @@ describe("a street's own time limits", () => {
     await step(id, commandRoom, "dispatch", { unitId: String(unit) });
     // Ten calendar days, as exact days from the dispatch.
     expect((await needRow(id)).deadlineAt).toBe(later(10).toISOString());
+  });
+});
+
+describe("photos", () => {
+  it("keeps the reporter's photo and the unit's photo of what was done, for readers of the details", async () => {
+    const png = new Uint8Array(
+      await sharp({ create: { width: 40, height: 30, channels: 3, background: "#396" } })
+        .png()
+        .toBuffer(),
+    );
+    const id = (await run(
+      reportNeed,
+      reporter,
+      {
+        ...reportSchema.parse({
+          communityId: String(community),
+          gridId: String(grid),
+          category: "neighbourDispute",
+          description: "楼上漏水到我家天花板。",
+        }),
+        photo: png,
+      },
+      { now: MONDAY },
+    )) as number;
+    await step(id, gridWorker, "accept");
+    await step(id, gridWorker, "escalate");
+    await step(id, commandRoom, "dispatch", { unitId: String(unit) });
+    await run(
+      takeNeedStep,
+      unitMember,
+      {
+        ...stepSchema.parse({ needId: String(id), step: "resolve", note: "已修好管道" }),
+        photo: png,
+      },
+      { now: MONDAY },
+    );
+    const resolved = await getDb()
+      .selectFrom("needSteps")
+      .select(["id", "photo"])
+      .where("needId", "=", id)
+      .where("step", "=", "resolve")
+      .executeTakeFirstOrThrow();
+    expect(resolved.photo).toMatch(/^[0-9a-f]{32}\.webp$/);
+    // A private need: the reporter and the unit see both photos, a neighbour neither.
+    expect(await needPhoto(reporter, id)).toMatch(/\.webp$/);
+    expect(await needPhoto(unitMember, id, resolved.id)).toBe(resolved.photo);
+    expect(await needPhoto(neighbour, id)).toBeNull();
+    expect(await needPhoto(neighbour, id, resolved.id)).toBeNull();
   });
 });

@@ -247,6 +247,11 @@ export default function Need() {
               {e.deadlineAt && e.step !== "report" && (
                 <> · {t("need:timeline.deadline", { at: formatDateTime(e.deadlineAt, lng) })}</>
               )}
+              {e.photo && (
+                <p>
+                  <a href={`/needs/${n.id}/photo?step=${e.id}`}>{t("need:showPhoto")}</a>
+                </p>
+              )}
               {e.step === "link" && e.note ? (
                 <TimelineLink note={e.note} links={data.links} />
               ) : (

@@ -227,7 +227,9 @@ export const takeNeedStep = command({
   action: [...new Set(Object.values(STEP_ACTION))] as StepAction[],
   actionFor: (input) => STEP_ACTION[input.step as keyof typeof STEP_ACTION],
   input: stepSchema,
-  ...photoStep,
+  // Only a resolution carries a photo (what was done); any other step's is not read.
+  prepare: (input) =>
+    input.step === "resolve" && input.photo ? encodePhoto(input.photo) : Promise.resolve(null),
   load: ({ trx, input }) => loadNeed(trx, input.needId),
   target: (loaded) => needTarget(loaded),
   run: async ({ trx, actor, input, loaded, at, now, prepared, emit }) => {
@@ -341,6 +343,8 @@ export const takeNeedStep = command({
     // The clock of the stretch the need enters; none for the steps without a time limit.
     set.deadlineAt = deadline?.toISOString() ?? null;
     await moveNeed(trx, need, set);
+    // The photo's row first: the step refers to it.
+    if (prepared) await savePhoto(trx, prepared, at);
     await recordStep(trx, {
       needId: need.id,
       step,
@@ -352,9 +356,8 @@ export const takeNeedStep = command({
       note,
       unitId,
       deadlineAt: deadline?.toISOString() ?? null,
-      photo: step === "resolve" && prepared ? prepared.name : null,
+      photo: prepared?.name ?? null,
     });
-    if (step === "resolve" && prepared) await savePhoto(trx, prepared, at);
     emit(changed({ ...need, unitId: set.unitId ?? need.unitId }));
     return { needId: need.id, status: to };
   },
