@@ -233,8 +233,8 @@ async function measure(target: Target, run: number): Promise<Result> {
         outFile,
         String(connections),
       ]);
-      const l = JSON.parse(out) as Result & { window: { refused: number } };
-      r = { ...l, non2xx: l.window.refused };
+      const l = JSON.parse(out) as Result & { window: { refused: number; errors: number } };
+      r = { ...l, non2xx: l.window.refused, errors: l.window.errors };
     } else {
       const one = target.kind === "page" ? await single(base + target.path, target.mark!) : {};
       const out = await runLoad([
