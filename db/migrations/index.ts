@@ -16,6 +16,7 @@ import * as paperBox from "./20261201_1700_paper_box";
 import * as searchTitles from "./20261201_2330_search_titles";
 import * as needs from "./20261202_0400_needs";
 import * as needMedia from "./20261202_0500_need_media";
+import * as needBoardOrder from "./20261202_0600_need_board_order";
 
 export const migrations: Record<string, Migration> = {
   "20261127_1920_foundation": foundation,
@@ -31,4 +32,5 @@ export const migrations: Record<string, Migration> = {
   "20261201_2330_search_titles": searchTitles,
   "20261202_0400_needs": needs,
   "20261202_0500_need_media": needMedia,
+  "20261202_0600_need_board_order": needBoardOrder,
 };

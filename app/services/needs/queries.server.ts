@@ -13,7 +13,13 @@ import {
   type StatusFilter,
 } from "~/domain/needs/board";
 import { isOverdue } from "~/domain/needs/clock";
-import { availableSteps, isOpen, type NeedStatus, type NeedStep } from "~/domain/needs/machine";
+import {
+  NEED_STATUSES,
+  availableSteps,
+  isOpen,
+  type NeedStatus,
+  type NeedStep,
+} from "~/domain/needs/machine";
 import type { NeedLinkKind } from "~/domain/needs/rules";
 import { can, type Actor } from "~/domain/permissions/policy";
 import { matchExpression } from "~/domain/search/segment";
@@ -31,6 +37,8 @@ import {
 export { NEEDS_PAGE, NEED_SORTS, STATUS_FILTERS, type NeedSort, type StatusFilter };
 /** Where a need stands once it is no longer worked on. */
 const DONE: NeedStatus[] = ["closed", "merged", "notForPlatform"];
+/** Where a need stands while it is worked on (or waits for its reporter's answer). */
+const OPEN: NeedStatus[] = NEED_STATUSES.filter(isOpen);
 
 export interface NeedFilters {
   communityId?: number;
@@ -82,18 +90,17 @@ export async function listNeeds(
   now = new Date(),
 ): Promise<{ items: NeedCard[]; total: number }> {
   const db = getDb();
-  let q = db
-    .selectFrom("needs")
-    .innerJoin("areas as community", "community.id", "needs.communityId")
-    .innerJoin("areas as grid", "grid.id", "needs.gridId")
-    .leftJoin("needUnits", "needUnits.id", "needs.unitId");
+  // The filters alone, no joins: what the count reads (every need has its community and grid, so
+  // the joins would add nothing to it but, at 100,000 needs, most of a board's time).
+  let q = db.selectFrom("needs");
   if (filters.communityId) q = q.where("needs.communityId", "=", filters.communityId);
   if (filters.streetId) q = q.where("needs.streetId", "=", filters.streetId);
   if (filters.unitId) q = q.where("needs.unitId", "=", filters.unitId);
   if (filters.gridId) q = q.where("needs.gridId", "=", filters.gridId);
   if (filters.category) q = q.where("needs.category", "=", filters.category);
   const status = filters.status ?? "open";
-  if (status === "open") q = q.where("needs.status", "not in", DONE);
+  // Open as the statuses it is (not "not done"): an index on (street, status) then counts them.
+  if (status === "open") q = q.where("needs.status", "in", OPEN);
   else if (status === "done") q = q.where("needs.status", "in", DONE);
   else if (status === "toDispatch")
     q = q.where("needs.status", "in", ["escalated", "returnedToRoom"]);
@@ -110,41 +117,52 @@ export async function listNeeds(
       ),
     );
   }
-  let rows = q.select([
-    "needs.id",
-    "needs.category",
-    "needs.status",
-    "needs.communityId",
-    "needs.gridId",
-    "needs.streetId",
-    "needs.unitId",
-    "needs.reporterId",
-    "needs.isPublic",
-    "needs.place",
-    "needs.description",
-    "needs.intensity",
-    "needs.channel",
-    "needs.createdAt",
-    "needs.deadlineAt",
-    "needs.raised",
-    "community.nameZh as communityZh",
-    "community.nameEn as communityEn",
-    "grid.nameZh as gridZh",
-    "grid.nameEn as gridEn",
-    "needUnits.name as unitName",
-    "needUnits.platform as unitPlatform",
-  ]);
   const sort = filters.sort ?? "newest";
-  if (sort === "intensity") rows = rows.orderBy("needs.intensity", "desc");
   const page = Math.max(1, filters.page ?? 1);
+  const dir = sort === "oldest" ? "asc" : "desc";
+  // The page's ids first, from the needs alone (an index gives them in order, or covers the sort),
+  // then the joins for those twenty only: joined first, a desk of 5,000 needs sorted by intensity
+  // looked up every one of them (bench/needs).
+  const ids = (sort === "intensity" ? q.orderBy("needs.intensity", "desc") : q)
+    .select("needs.id")
+    .orderBy("needs.createdAt", dir)
+    .orderBy("needs.id", dir)
+    .limit(NEEDS_PAGE)
+    .offset((page - 1) * NEEDS_PAGE);
+  let rows = db
+    .selectFrom("needs")
+    .where("needs.id", "in", ids)
+    .innerJoin("areas as community", "community.id", "needs.communityId")
+    .innerJoin("areas as grid", "grid.id", "needs.gridId")
+    .leftJoin("needUnits", "needUnits.id", "needs.unitId")
+    .select([
+      "needs.id",
+      "needs.category",
+      "needs.status",
+      "needs.communityId",
+      "needs.gridId",
+      "needs.streetId",
+      "needs.unitId",
+      "needs.reporterId",
+      "needs.isPublic",
+      "needs.place",
+      "needs.description",
+      "needs.intensity",
+      "needs.channel",
+      "needs.createdAt",
+      "needs.deadlineAt",
+      "needs.raised",
+      "community.nameZh as communityZh",
+      "community.nameEn as communityEn",
+      "grid.nameZh as gridZh",
+      "grid.nameEn as gridEn",
+      "needUnits.name as unitName",
+      "needUnits.platform as unitPlatform",
+    ]);
+  if (sort === "intensity") rows = rows.orderBy("needs.intensity", "desc");
   const [total, found] = await Promise.all([
     countOf(q),
-    rows
-      .orderBy("needs.createdAt", sort === "oldest" ? "asc" : "desc")
-      .orderBy("needs.id", sort === "oldest" ? "asc" : "desc")
-      .limit(NEEDS_PAGE)
-      .offset((page - 1) * NEEDS_PAGE)
-      .execute(),
+    rows.orderBy("needs.createdAt", dir).orderBy("needs.id", dir).execute(),
   ]);
   const items = found.map((r) => {
     const details = shownDetails(actor, r);
