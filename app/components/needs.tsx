@@ -1,8 +1,8 @@
 /** 民情 (needs): the pieces the board, the report form and a need's page share. */
 import { Link } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import type { NeedCategory } from "~/domain/needs/categories";
 import type { NeedStatus } from "~/domain/needs/machine";
+import type { NeedCard } from "~/services/needs/queries.server";
 import type { Lng } from "~/i18n/config";
 import { areaName, formatDateTime } from "~/utils/format";
 
@@ -31,24 +31,8 @@ export function unitLabel(
   return unit.platform ? t(`need:platforms.${unit.platform}`) : (unit.name ?? "");
 }
 
-export interface NeedCardView {
-  id: number;
-  category: NeedCategory;
-  status: NeedStatus;
-  communityZh: string;
-  communityEn: string;
-  gridZh: string;
-  gridEn: string;
-  place: string | null;
-  description: string | null;
-  intensity: number;
-  createdAt: string;
-  deadlineAt: string | null;
-  overdue: boolean;
-  raised: number;
-  unitName: string | null;
-  unitPlatform: string | null;
-}
+/** What a board's card shows (the query's own shape; the details are null when not the reader's). */
+export type NeedCardView = Omit<NeedCard, "communityId" | "channel">;
 
 export function NeedCards({ items }: { items: readonly NeedCardView[] }) {
   const { t, lng } = useNeedLabels();
