@@ -586,6 +586,17 @@ describe("reading", () => {
     expect((await listNeeds(reporter, { communityId: community, status: "done" })).total).toBe(0);
     expect((await listNeeds(reporter, { unitId: unit })).total).toBe(0);
   });
+
+  it("counts up to its cap, then says there are more", async () => {
+    for (let i = 0; i < 3; i++) await report();
+    expect(await listNeeds(reporter, { communityId: community }, MONDAY, 2)).toMatchObject({
+      total: 2,
+      more: true,
+    });
+    const all = await listNeeds(reporter, { communityId: community }, MONDAY, 3);
+    expect(all).toMatchObject({ total: 3, more: false });
+    expect(all.items).toHaveLength(3);
+  });
 });
 
 describe("the policy and the loop's role table", () => {

@@ -72,7 +72,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const [result, grids, places] = await Promise.all([
     listed
       ? listNeeds(actor, { ...f, ...scopeFilters, mine })
-      : Promise.resolve({ items: [], total: 0 }),
+      : Promise.resolve({ items: [], total: 0, more: false }),
     scope?.kind === "community"
       ? boardGrids({ communityId: scope.id })
       : scope?.kind === "street"
@@ -102,6 +102,7 @@ export default function Needs() {
     filters,
     items,
     total,
+    more,
     grids,
     places,
     desks,
@@ -248,7 +249,7 @@ export default function Needs() {
             </label>
             <button type="submit">{t("need:board.apply")}</button>
           </Form>
-          <p role="status">{t("need:board.total", { n: total })}</p>
+          <p role="status">{t(more ? "need:board.totalMore" : "need:board.total", { n: total })}</p>
           {items.length === 0 ? <p>{t("need:board.none")}</p> : <NeedCards items={items} />}
           <Pager path="/needs" search={search} page={filters.page} pages={pages} />
         </>

@@ -35,6 +35,8 @@ import {
 } from "./shared.server";
 
 export { NEEDS_PAGE, NEED_SORTS, STATUS_FILTERS, type NeedSort, type StatusFilter };
+/** A board counts its needs up to this many, then says "more than". */
+export const COUNT_CAP = 1000;
 /** Where a need stands once it is no longer worked on. */
 const DONE: NeedStatus[] = ["closed", "merged", "notForPlatform"];
 /** Where a need stands while it is worked on (or waits for its reporter's answer). */
@@ -88,7 +90,8 @@ export async function listNeeds(
   actor: Actor,
   filters: NeedFilters,
   now = new Date(),
-): Promise<{ items: NeedCard[]; total: number }> {
+  countCap = COUNT_CAP,
+): Promise<{ items: NeedCard[]; total: number; more: boolean }> {
   const db = getDb();
   // The filters alone, no joins: what the count reads (every need has its community and grid, so
   // the joins would add nothing to it but, at 100,000 needs, most of a board's time).
@@ -160,8 +163,17 @@ export async function listNeeds(
       "needUnits.platform as unitPlatform",
     ]);
   if (sort === "intensity") rows = rows.orderBy("needs.intensity", "desc");
-  const [total, found] = await Promise.all([
-    countOf(q),
+  const [counted, found] = await Promise.all([
+    // Counted up to the cap and no further: at 100,000 needs an exact count of a street's open
+    // needs was most of the board's time (bench/needs), and "more than 1,000" says as much.
+    countOf(
+      db.selectFrom(
+        q
+          .select("needs.id")
+          .limit(COUNT_CAP + 1)
+          .as("capped"),
+      ),
+    ),
     rows.orderBy("needs.createdAt", dir).orderBy("needs.id", dir).execute(),
   ]);
   const items = found.map((r) => {
@@ -187,7 +199,7 @@ export async function listNeeds(
       unitPlatform: r.unitPlatform,
     };
   });
-  return { items, total };
+  return { items, total: Math.min(counted, countCap), more: counted > countCap };
 }
 
 /** A board's scope: a community's, with its street; a street's; or a unit's, with its street. */
