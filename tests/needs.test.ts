@@ -519,9 +519,11 @@ describe("timed work", () => {
     await step(stuck, gridWorker, "escalate");
     await needsTick(getDb(), later(2));
     expect((await needRow(stuck)).raised).toBe(2);
-    // Taking the step clears the raise.
+    // Taking the step clears the raise: the next stretch starts on time.
     await step(stuck, commandRoom, "dispatch", { unitId: String(unit) }, later(2));
     expect((await needRow(stuck)).raised).toBe(0);
+    await step(late, gridWorker, "accept", {}, later(3));
+    expect((await needRow(late)).raised).toBe(0);
   });
 
   it("runs as a job once across processes", async () => {

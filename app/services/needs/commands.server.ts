@@ -243,7 +243,8 @@ export const takeNeedStep = command({
       limits: await streetLimits(trx, need.streetId),
       calendar: workCalendar(),
     });
-    const set: Parameters<typeof moveNeed>[2] = { status: to, updatedAt: at };
+    // Every step starts a new stretch: an overdue raise belonged to the one that ended.
+    const set: Parameters<typeof moveNeed>[2] = { status: to, updatedAt: at, raised: 0 };
     let unitId: number | null = null;
     let deadline: Date | null = null;
 
@@ -253,7 +254,7 @@ export const takeNeedStep = command({
         deadline = input.deadline
           ? checkDeadline(endOfChinaDate(input.deadline), now)
           : deadlineFor("dispatched", now, await opts(input.urgent));
-        Object.assign(set, { unitId, urgent: input.urgent ? 1 : 0, dispatched: 1, raised: 0 });
+        Object.assign(set, { unitId, urgent: input.urgent ? 1 : 0, dispatched: 1 });
         break;
       }
       case "askExtension": {
@@ -262,25 +263,23 @@ export const takeNeedStep = command({
         const current = need.deadlineAt ? new Date(need.deadlineAt) : now;
         deadline = checkExtension(current, endOfChinaDate(input.deadline), now);
         unitId = need.unitId;
-        Object.assign(set, { extensionsAsked: need.extensionsAsked + 1, raised: 0 });
+        Object.assign(set, { extensionsAsked: need.extensionsAsked + 1 });
         break;
       }
       case "returnToRoom":
         unitId = need.unitId;
         deadline = deadlineFor("returnedToRoom", now, await opts());
-        Object.assign(set, { unitId: null, raised: 0 });
+        set.unitId = null;
         break;
       case "escalate":
         deadline = deadlineFor("escalated", now, await opts());
-        set.raised = 0;
         break;
       case "resolve":
         unitId = need.unitId;
-        set.raised = 0;
         break;
       case "check":
       case "resolveOnSpot":
-        Object.assign(set, { checkedAt: at, raised: 0 });
+        set.checkedAt = at;
         break;
       case "answerSatisfied":
       case "answerPartly":
