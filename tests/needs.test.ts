@@ -302,6 +302,10 @@ describe("me too", () => {
     const found = await similarNeeds(neighbour, grid, "repairsFacilities", "楼道灯");
     expect(found.map((f) => f.id)).toEqual([lamp, bench]);
     expect(found.map((f) => f.similar)).toEqual([true, false]);
+    // A private need is never matched by its words (that would tell what it says).
+    const secret = await report({ description: "楼道灯下有人吵架。", visibility: "private" });
+    const again = await similarNeeds(neighbour, grid, "repairsFacilities", "吵架");
+    expect(again.find((f) => f.id === secret)).toMatchObject({ similar: false, description: null });
   });
 });
 

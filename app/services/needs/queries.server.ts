@@ -552,8 +552,10 @@ export async function similarNeeds(
     .where("category", "=", category)
     .where("status", "not in", DONE);
   const expression = words ? matchExpression(words) : null;
+  // Only public needs are matched by words: a match on a private one would tell what it says.
   const matching = expression
     ? await base
+        .where("isPublic", "=", 1)
         .where("needs.id", "in", matchingIds("need", expression))
         .orderBy(rankExpression("need", expression, "needs.id"))
         .limit(limit)
