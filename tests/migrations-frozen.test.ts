@@ -35,6 +35,10 @@ const FROZEN_AT: Record<string, { commit: string; why: string }> = {
     commit: "bca4374591fc73d530976085a08e8aeb62741810",
     why: "project_events.assisted_by added before release (99d200f), then formatted in a merge",
   },
+  "20261202_0600_need_board_order.ts": {
+    commit: "212798b31de29dc025d04ca3554e05a0b2e46103",
+    why: "the desk's index added on its branch (bench-needs) before it landed; merged as one",
+  },
 };
 
 const migrationFiles = fs
