@@ -10,17 +10,23 @@ import { getCurrent } from "~/utils/session.server";
 export const handle = { i18n: ["permissions"] };
 export const meta = titleMeta;
 
-const GROUPS: ActionPolicy["group"][] = [
-  "public",
-  "account",
-  "community",
-  "meeting",
-  "organisation",
-  "project",
-  "vote",
-  "committee",
-  "admin",
-];
+/**
+ * The sections in the order they are listed. A record of every group, so that a group added to the
+ * policy and not placed here does not compile (the 民情 group was once left off the page).
+ */
+const ORDER: Record<ActionPolicy["group"], number> = {
+  public: 0,
+  account: 1,
+  community: 2,
+  meeting: 3,
+  organisation: 4,
+  project: 5,
+  vote: 6,
+  need: 7,
+  committee: 8,
+  admin: 9,
+};
+const GROUPS = (Object.keys(ORDER) as ActionPolicy["group"][]).sort((a, b) => ORDER[a] - ORDER[b]);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   authorize((await getCurrent(request)).actor, "permissions.view");
