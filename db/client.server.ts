@@ -10,7 +10,8 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { CamelCasePlugin, Kysely, PostgresDialect, sql } from "kysely";
+import { Kysely, PostgresDialect, PostgresQueryCompiler, SqliteQueryCompiler, sql } from "kysely";
+import { CamelCaseNames, snakeCasing, withCompiler } from "./camel-case";
 import pg from "pg";
 import { PostgresDdlPlugin } from "./postgres-ddl";
 import { Sqlite3Dialect } from "./sqlite3-dialect";
@@ -66,9 +67,11 @@ function openPostgres(connectionString: string): DB {
   // An idle client that loses its server (a restart) emits here; without a listener it would
   // crash the process. The pool replaces it on next use.
   pool.on("error", (e) => console.error("database pool:", e.message));
+  const names = new CamelCaseNames();
   return new Kysely<Database>({
-    dialect: new PostgresDialect({ pool }),
-    plugins: [new CamelCasePlugin(), new PostgresDdlPlugin()],
+    dialect: withCompiler(new PostgresDialect({ pool }), snakeCasing(PostgresQueryCompiler, names)),
+    // CamelCaseNames last: see db/camel-case.ts.
+    plugins: [new PostgresDdlPlugin(), names],
   });
 }
 
@@ -77,23 +80,27 @@ export function openDatabase(target = databaseTarget()): DB {
   const filename = target;
   if (filename !== ":memory:")
     fs.mkdirSync(path.dirname(path.resolve(filename)), { recursive: true });
+  const names = new CamelCaseNames();
   return new Kysely<Database>({
-    dialect: new Sqlite3Dialect({
-      filename,
-      onOpen: async (exec) => {
-        // WAL lets readers in other processes work while we write. FULL sync: each commit is on
-        // disk before it is acknowledged, so a ballot, a support or a room message a resident was
-        // told is stored survives a power loss, not only a crash of the process (NORMAL, before,
-        // could lose the last commits). The room writes its posts in batches, one commit (one
-        // sync) for many. The busy timeout covers a second process (the migration CLI) holding the
-        // write lock for a moment.
-        await exec("pragma journal_mode = wal");
-        await exec("pragma synchronous = full");
-        await exec("pragma foreign_keys = on");
-        await exec("pragma busy_timeout = 5000");
-      },
-    }),
-    plugins: [new CamelCasePlugin()],
+    dialect: withCompiler(
+      new Sqlite3Dialect({
+        filename,
+        onOpen: async (exec) => {
+          // WAL lets readers in other processes work while we write. FULL sync: each commit is on
+          // disk before it is acknowledged, so a ballot, a support or a room message a resident was
+          // told is stored survives a power loss, not only a crash of the process (NORMAL, before,
+          // could lose the last commits). The room writes its posts in batches, one commit (one
+          // sync) for many. The busy timeout covers a second process (the migration CLI) holding the
+          // write lock for a moment.
+          await exec("pragma journal_mode = wal");
+          await exec("pragma synchronous = full");
+          await exec("pragma foreign_keys = on");
+          await exec("pragma busy_timeout = 5000");
+        },
+      }),
+      snakeCasing(SqliteQueryCompiler, names),
+    ),
+    plugins: [names],
   });
 }
 
