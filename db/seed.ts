@@ -34,6 +34,7 @@ import { seedLaterProjects, seedProjects } from "./seed-projects";
 import { seedVoting } from "./seed-voting";
 import { seedAssist } from "./seed-assist";
 import { seedNeeds } from "./seed-needs";
+import { forgetPlaces } from "../app/services/communities/places.server";
 
 export { DEMO_PASSWORD };
 
@@ -195,6 +196,7 @@ export async function seedDemoData(db: DB): Promise<void> {
     };
     for (const [i, district] of CITY.entries()) await insertArea(district, 0, null, i);
   });
+  forgetPlaces(db);
 
   // Everyone signs up at /join with the demo password. Each registration hashes it anew, as
   // registering does (all at once, ahead of the timeline: see `preparedAhead`); the session it

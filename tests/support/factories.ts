@@ -8,6 +8,7 @@ import { hashPassword } from "~/services/accounts/password.server";
 import { openSession } from "~/services/accounts/sessions.server";
 import { projectSchema } from "~/domain/projects/schemas";
 import { pollSchema } from "~/domain/voting/schemas";
+import { forgetPlaces } from "~/services/communities/places.server";
 
 let counter = 0;
 let hash: Promise<string> | undefined;
@@ -23,6 +24,7 @@ export async function makeArea(
     .values({ parentId, level, code: `${name}-${++counter}`, nameZh: `${name}区`, nameEn: name })
     .returning("id")
     .executeTakeFirstOrThrow();
+  forgetPlaces();
   return id;
 }
 

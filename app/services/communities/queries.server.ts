@@ -6,6 +6,7 @@
 import { expressionBuilder, sql, type SelectQueryBuilder } from "kysely";
 import { getDb } from "../../../db/client.server";
 import type { Area, AreaLevel, Database, MembershipStatus } from "../../../db/schema";
+import { areaById, childAreas, places, withAncestors } from "./places.server";
 import { maskPhone } from "~/domain/accounts/schemas";
 import { authorize, can, type Actor } from "~/domain/permissions/policy";
 import { phaseOf } from "~/domain/voting/rules";
@@ -21,54 +22,23 @@ export interface AreaNode {
 
 /** Districts → streets → communities (grids are shown on the community page). */
 export async function areaTree(): Promise<AreaNode[]> {
-  const rows = await getDb()
-    .selectFrom("areas")
-    .select(["id", "parentId", "level", "code", "nameZh", "nameEn"])
-    .where("level", "!=", "grid")
-    .orderBy("sort")
-    .orderBy("id")
-    .execute();
-  const nodes = new Map<number, AreaNode>();
-  for (const r of rows) nodes.set(r.id, { ...r, children: [] });
-  const roots: AreaNode[] = [];
-  for (const r of rows) {
-    const node = nodes.get(r.id)!;
-    const parent = r.parentId === null ? undefined : nodes.get(r.parentId);
-    if (parent) parent.children.push(node);
-    else roots.push(node);
-  }
-  return roots;
+  const { children } = await places();
+  const nodes = (parentId: number | null): AreaNode[] =>
+    (children.get(parentId) ?? [])
+      .filter((a) => a.level !== "grid")
+      .map((a) => ({
+        id: a.id,
+        level: a.level,
+        code: a.code,
+        nameZh: a.nameZh,
+        nameEn: a.nameEn,
+        children: nodes(a.id),
+      }));
+  return nodes(null);
 }
 
-export async function getArea(id: number): Promise<Area | undefined> {
-  return getDb().selectFrom("areas").selectAll().where("id", "=", id).executeTakeFirst();
-}
-
-/** An area and the areas above it, in one query (not one per level). */
-async function withAncestors(id: number): Promise<Area[]> {
-  const db = getDb();
-  // UNION, not UNION ALL: a parent loop, were one ever stored, ends the walk instead of looping.
-  const chain = await db
-    .withRecursive("chain(id, parentId)", (db) =>
-      db
-        .selectFrom("areas")
-        .select(["id", "parentId"])
-        .where("id", "=", id)
-        .union((db) =>
-          db
-            .selectFrom("areas")
-            .innerJoin("chain", "chain.parentId", "areas.id")
-            .select(["areas.id", "areas.parentId"]),
-        ),
-    )
-    .selectFrom("areas")
-    .selectAll("areas")
-    .where("areas.id", "in", (eb) => eb.selectFrom("chain").select("chain.id"))
-    .execute();
-  const byId = new Map(chain.map((a) => [a.id, a]));
-  const walk: Area[] = [];
-  for (let a = byId.get(id); a && !walk.includes(a); a = byId.get(a.parentId ?? -1)) walk.push(a);
-  return walk;
+export async function getArea(id: number): Promise<Readonly<Area> | undefined> {
+  return areaById(id);
 }
 
 export async function communityPage(id: number) {
@@ -77,7 +47,7 @@ export async function communityPage(id: number) {
   if (!community || community.level !== "community") return null;
   const ancestors = above.reverse();
   const [grids, committee, counts] = await Promise.all([
-    db.selectFrom("areas").selectAll().where("parentId", "=", id).orderBy("sort").execute(),
+    childAreas(id),
     db
       .selectFrom("committeeMembers")
       .innerJoin("users", "users.id", "committeeMembers.userId")
