@@ -3,6 +3,7 @@
  * roles of the policy, deadlines and the timed work with an injected clock, merging, privacy on
  * the boards and the page, and the refusals (each writes nothing).
  */
+import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs } from "kysely";
 import { createElement as h } from "react";
 import { renderToString } from "react-dom/server";
 import { I18nextProvider } from "react-i18next";
@@ -10,6 +11,7 @@ import sharp from "sharp";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { z } from "zod";
 import { getDb } from "../db/client.server";
+import { isPostgres } from "../db/portable";
 import enNeed from "../public/locales/en/need.json";
 import zhNeed from "../public/locales/zh-CN/need.json";
 import { ErrorSummary } from "~/components/forms";
@@ -846,3 +848,79 @@ describe("refusals, each in both languages and writing nothing", () => {
   });
 });
 
+/**
+ * Holds a command's transaction right after its first read of `table` and runs `meanwhile` there
+ * (once): a second person's request arriving between this one's read and its write.
+ */
+function pauseAfterFirstRead(table: string, meanwhile: () => Promise<void>): KyselyPlugin {
+  const reads = new WeakSet<object>();
+  let done = false;
+  return {
+    transformQuery(args: PluginTransformQueryArgs) {
+      const node = args.node as { kind: string; from?: { froms: unknown[] } };
+      const tables = JSON.stringify(node.from?.froms ?? []);
+      if (node.kind === "SelectQueryNode" && tables.includes(`"name":"${table}"`)) {
+        reads.add(args.queryId);
+      }
+      return args.node;
+    },
+    async transformResult(args: PluginTransformResultArgs) {
+      if (!done && reads.has(args.queryId)) {
+        done = true;
+        await meanwhile();
+      }
+      return args.result;
+    },
+  };
+}
+
+describe("two staff at the same moment", () => {
+  it("take one step: the other, who read the need before it moved, is refused by the loop and writes nothing", async () => {
+    const gw2 = await makeUser();
+    await send(appointGridWorker, committee, { areaId: grid, login: await username(gw2) });
+    const secondWorker = await actorFor(gw2);
+    const id = await report();
+    const settle = (p: Promise<unknown>) =>
+      p.then(
+        (r) => ({ ok: true as const, r }),
+        (e: unknown) => ({ ok: false as const, e }),
+      );
+    let theirs: ReturnType<typeof settle> | undefined;
+    const db = getDb().withPlugin(
+      pauseAfterFirstRead("needs", async () => {
+        theirs = settle(step(id, secondWorker, "accept"));
+        // PostgreSQL runs both at once: theirs commits while ours holds what it read. SQLite's one
+        // writer makes theirs wait for ours to end (awaiting it here would wait for ever).
+        if (isPostgres(getDb())) await theirs;
+      }),
+    );
+    const ours = await settle(
+      run(takeNeedStep, gridWorker, stepSchema.parse({ needId: String(id), step: "accept" }), {
+        now: MONDAY,
+        db,
+      }),
+    );
+    expect(theirs).toBeDefined();
+    const outcomes = [ours, await theirs!];
+    expect(outcomes.filter((o) => o.ok).map((o) => o.r)).toEqual([
+      { needId: id, status: "accepted" },
+    ]);
+    const refused = outcomes.find((o) => !o.ok)!.e as DomainError;
+    expect([refused.key, refused.status]).toEqual(["need:errors.stepNotAllowed", 409]);
+    expectShownInBothLanguages(refused);
+    const steps = await getDb()
+      .selectFrom("needSteps")
+      .select("step")
+      .where("needId", "=", id)
+      .orderBy("id")
+      .execute();
+    expect(steps.map((s) => s.step)).toEqual(["report", "accept"]);
+    const audited = await getDb()
+      .selectFrom("auditLog")
+      .select("action")
+      .where("subjectType", "=", "need")
+      .where("subjectId", "=", id)
+      .execute();
+    expect(audited.map((a) => a.action)).toEqual(["need.accept"]);
+  });
+});
