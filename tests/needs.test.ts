@@ -3,10 +3,20 @@
  * roles of the policy, deadlines and the timed work with an injected clock, merging, privacy on
  * the boards and the page, and the refusals (each writes nothing).
  */
+import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs } from "kysely";
+import { createElement as h } from "react";
+import { renderToString } from "react-dom/server";
+import { I18nextProvider } from "react-i18next";
 import sharp from "sharp";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { z } from "zod";
 import { getDb } from "../db/client.server";
+import { isPostgres } from "../db/portable";
+import enNeed from "../public/locales/en/need.json";
+import zhNeed from "../public/locales/zh-CN/need.json";
+import { ErrorSummary } from "~/components/forms";
+import type { DomainError } from "~/domain/errors";
+import { i18nFor } from "~/i18n/i18next.server";
 import { runDueJobs } from "~/services/jobs.server";
 import { policy, type Action, type Actor } from "~/domain/permissions/policy";
 import { limitsFormSchema, reportSchema, stepSchema } from "~/domain/needs/schemas";
@@ -723,5 +733,194 @@ describe("photos", () => {
     expect(await needPhoto(unitMember, id, resolved.id)).toBe(resolved.photo);
     expect(await needPhoto(neighbour, id)).toBeNull();
     expect(await needPhoto(neighbour, id, resolved.id)).toBeNull();
+  });
+});
+
+/** The page's words for a refusal: the form's error summary, rendered in each language. */
+function expectShownInBothLanguages(e: DomainError) {
+  const name = e.key.replace(/^need:errors\./, "");
+  for (const [lng, texts] of [
+    ["zh-CN", zhNeed.errors],
+    ["en", enNeed.errors],
+  ] as const) {
+    const text = (texts as Record<string, string>)[name];
+    expect(text, `${lng}: ${e.key}`).toBeTypeOf("string");
+    const html = renderToString(
+      h(
+        I18nextProvider,
+        { i18n: i18nFor(lng) },
+        h(ErrorSummary, { errors: { [e.field ?? "_form"]: { key: e.key, params: e.params } } }),
+      ),
+    );
+    expect(html, lng).toContain(renderToString(h("span", null, text)).slice(6, -7));
+    expect(html, lng).not.toContain(e.key);
+  }
+}
+
+/** Refuses `p` and checks the refusal's key, status and words, and that the database is as it was. */
+async function expectRefused(p: () => Promise<unknown>, key: string, status: number) {
+  const before = await wholeDbSnapshot();
+  const e = await refusal(p());
+  expect([e.key, e.status]).toEqual([key, status]);
+  expectShownInBothLanguages(e);
+  expect(await wholeDbSnapshot()).toEqual(before);
+  return e;
+}
+
+describe("refusals, each in both languages and writing nothing", () => {
+  it("refuses 'me too' on a closed need and on a merged one", async () => {
+    const closed = await report();
+    await step(closed, gridWorker, "resolveOnSpot", { note: "修好了" });
+    await step(closed, reporter, "answerSatisfied");
+    await expectRefused(
+      () => send(meToo, neighbour, { needId: String(closed) }),
+      "need:errors.notOpen",
+      409,
+    );
+    const first = await report();
+    const dup = await report({}, neighbour);
+    await step(dup, committee, "merge", { into: String(first) });
+    await expectRefused(
+      () => send(meToo, reporter, { needId: String(dup) }),
+      "need:errors.notOpen",
+      409,
+    );
+  });
+
+  it("refuses asking for more time without the new deadline, on its field", async () => {
+    const id = await report();
+    await step(id, gridWorker, "accept");
+    await step(id, gridWorker, "escalate");
+    await step(id, commandRoom, "dispatch", { unitId: String(unit) });
+    const e = await expectRefused(
+      () => step(id, unitMember, "askExtension", { note: "缺配件", deadline: "" }),
+      "need:errors.deadlineRequired",
+      400,
+    );
+    expect(e.field).toBe("deadline");
+  });
+
+  it("refuses a merge that names no need to merge into, on its field", async () => {
+    await report();
+    const dup = await report({}, neighbour);
+    const e = await expectRefused(
+      () => step(dup, committee, "merge", { into: "" }),
+      "need:errors.mergeTargetRequired",
+      400,
+    );
+    expect(e.field).toBe("into");
+  });
+
+  it("refuses ending an appointment that does not exist", async () => {
+    const { max } = await getDb()
+      .selectFrom("needStaff")
+      .select((eb) => eb.fn.max("id").as("max"))
+      .executeTakeFirstOrThrow();
+    await expectRefused(
+      () => send(endStaff, admin, { staffId: String(Number(max) + 1) }),
+      "need:errors.staffNotFound",
+      404,
+    );
+  });
+
+  it("refuses a command room, a unit or time limits for a place that is not a street", async () => {
+    const someone = await username(await makeUser());
+    for (const notStreet of [community, grid]) {
+      const e = await expectRefused(
+        () => send(appointCommandRoom, admin, { areaId: String(notStreet), login: someone }),
+        "need:errors.badStreet",
+        400,
+      );
+      expect(e.field).toBe("areaId");
+      // The unit's and the limits' forms name the street `streetId`: the refusal is on that field.
+      const unitRefused = await expectRefused(
+        () => send(createUnit, admin, { streetId: String(notStreet), name: "城管中队" }),
+        "need:errors.badStreet",
+        400,
+      );
+      const limitsRefused = await expectRefused(
+        () => send(setStreetLimits, admin, { streetId: String(notStreet), acceptDays: "3" }),
+        "need:errors.badStreet",
+        400,
+      );
+      expect([unitRefused.field, limitsRefused.field]).toEqual(["streetId", "streetId"]);
+    }
+  });
+});
+
+/**
+ * Holds a command's transaction right after its first read of `table` and runs `meanwhile` there
+ * (once): a second person's request arriving between this one's read and its write.
+ */
+function pauseAfterFirstRead(table: string, meanwhile: () => Promise<void>): KyselyPlugin {
+  const reads = new WeakSet<object>();
+  let done = false;
+  return {
+    transformQuery(args: PluginTransformQueryArgs) {
+      const node = args.node as { kind: string; from?: { froms: unknown[] } };
+      const tables = JSON.stringify(node.from?.froms ?? []);
+      if (node.kind === "SelectQueryNode" && tables.includes(`"name":"${table}"`)) {
+        reads.add(args.queryId);
+      }
+      return args.node;
+    },
+    async transformResult(args: PluginTransformResultArgs) {
+      if (!done && reads.has(args.queryId)) {
+        done = true;
+        await meanwhile();
+      }
+      return args.result;
+    },
+  };
+}
+
+describe("two staff at the same moment", () => {
+  it("take one step: the other, who read the need before it moved, is refused by the loop and writes nothing", async () => {
+    const gw2 = await makeUser();
+    await send(appointGridWorker, committee, { areaId: grid, login: await username(gw2) });
+    const secondWorker = await actorFor(gw2);
+    const id = await report();
+    const settle = (p: Promise<unknown>) =>
+      p.then(
+        (r) => ({ ok: true as const, r }),
+        (e: unknown) => ({ ok: false as const, e }),
+      );
+    let theirs: ReturnType<typeof settle> | undefined;
+    const db = getDb().withPlugin(
+      pauseAfterFirstRead("needs", async () => {
+        theirs = settle(step(id, secondWorker, "accept"));
+        // PostgreSQL runs both at once: theirs commits while ours holds what it read. SQLite's one
+        // writer makes theirs wait for ours to end (awaiting it here would wait for ever).
+        if (isPostgres(getDb())) await theirs;
+      }),
+    );
+    const ours = await settle(
+      run(takeNeedStep, gridWorker, stepSchema.parse({ needId: String(id), step: "accept" }), {
+        now: MONDAY,
+        db,
+      }),
+    );
+    expect(theirs).toBeDefined();
+    const outcomes = [ours, await theirs!];
+    expect(outcomes.filter((o) => o.ok).map((o) => o.r)).toEqual([
+      { needId: id, status: "accepted" },
+    ]);
+    const refused = outcomes.find((o) => !o.ok)!.e as DomainError;
+    expect([refused.key, refused.status]).toEqual(["need:errors.stepNotAllowed", 409]);
+    expectShownInBothLanguages(refused);
+    const steps = await getDb()
+      .selectFrom("needSteps")
+      .select("step")
+      .where("needId", "=", id)
+      .orderBy("id")
+      .execute();
+    expect(steps.map((s) => s.step)).toEqual(["report", "accept"]);
+    const audited = await getDb()
+      .selectFrom("auditLog")
+      .select("action")
+      .where("subjectType", "=", "need")
+      .where("subjectId", "=", id)
+      .execute();
+    expect(audited.map((a) => a.action)).toEqual(["need.accept"]);
   });
 });

@@ -7,6 +7,8 @@
 import { createRequestHandler } from "@remix-run/node";
 import { beforeEach, describe, expect, it } from "vitest";
 import { getDb } from "../db/client.server";
+import enNeed from "../public/locales/en/need.json";
+import zhNeed from "../public/locales/zh-CN/need.json";
 import type { Actor } from "~/domain/permissions/policy";
 import * as root from "~/root";
 import * as boardRoute from "~/routes/needs._index";
@@ -288,5 +290,57 @@ describe("/needs/staff", () => {
       .executeTakeFirstOrThrow();
     expect((await post({ intent: "end", staffId: String(row.id) })).status).toBe(302);
     expect((await actorFor(someone)).gridWorkerOf).toEqual([]);
+  });
+});
+
+describe("/needs/staff refusals, as the page shows them", () => {
+  const handler = createRequestHandler(
+    routesBuild({
+      root: ["", undefined, root],
+      "routes/needs.staff": ["needs/staff", "root", staffRoute],
+    }),
+  );
+  const texts = { "zh-CN": zhNeed.errors, en: enNeed.errors };
+
+  it("refuses a unit for a place that is not a street, and ending no appointment: translated, nothing written", async () => {
+    const admin = await makeUser({ isAdmin: true });
+    const session = await cookieFor(admin);
+    const { max } = await getDb()
+      .selectFrom("needStaff")
+      .select((eb) => eb.fn.max("id").as("max"))
+      .executeTakeFirstOrThrow();
+    const cases = [
+      {
+        fields: { intent: "unit", streetId: String(community), name: "城管中队" },
+        status: 400,
+        name: "badStreet",
+      },
+      {
+        fields: { intent: "end", staffId: String(Number(max) + 1) },
+        status: 404,
+        name: "staffNotFound",
+      },
+    ] as const;
+    const before = await wholeDbSnapshot();
+    for (const lng of ["zh-CN", "en"] as const) {
+      // The page alone does not carry these words: the refusal puts them there.
+      const page = await handler(
+        new Request("http://localhost/needs/staff", {
+          headers: { cookie: `lng=${lng}; ${session}` },
+        }),
+      );
+      const plain = await page.text();
+      expect(page.status).toBe(200);
+      for (const c of cases) expect(plain).not.toContain(texts[lng][c.name]);
+      for (const c of cases) {
+        const res = await handler(
+          formRequest("/needs/staff", c.fields, { cookie: `lng=${lng}; ${session}` }),
+        );
+        expect(res.status, `${lng} ${c.name}`).toBe(c.status);
+        const html = await res.text();
+        expect(html, `${lng} ${c.name}`).toContain(texts[lng][c.name]);
+      }
+    }
+    expect(await wholeDbSnapshot()).toEqual(before);
   });
 });

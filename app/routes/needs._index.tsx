@@ -30,9 +30,6 @@ import { getCurrent } from "~/utils/session.server";
 export const handle = { i18n: ["need"] };
 export const meta = titleMeta;
 
-/** The statuses the filter offers, in the loop's order. */
-const STATUS_CHOICES = STATUS_FILTERS;
-
 function filtersFrom(url: URL) {
   const { page, pick, id } = listParams(url);
   return {
@@ -41,7 +38,7 @@ function filtersFrom(url: URL) {
     unitId: id("unit"),
     gridId: id("grid"),
     category: pick("category", NEED_CATEGORIES),
-    status: pick("status", STATUS_CHOICES) ?? "open",
+    status: pick("status", STATUS_FILTERS) ?? "open",
     overdue: url.searchParams.get("overdue") === "1",
     mine: url.searchParams.get("mine") === "1",
     sort: pick("sort", NEED_SORTS) ?? "newest",
@@ -226,7 +223,7 @@ export default function Needs() {
             <SelectField
               name="status"
               label={t("need:board.status")}
-              options={STATUS_CHOICES.map((s) => ({
+              options={STATUS_FILTERS.map((s) => ({
                 value: s,
                 label:
                   s === "open" || s === "done" || s === "toDispatch"

@@ -16,7 +16,13 @@ import type { NeedStaffRole } from "~/domain/needs/rules";
 import { userByLogin } from "../accounts/queries.server";
 import { command, type Trx } from "../runner/command.server";
 
-async function areaOf(trx: Trx, areaId: number, level: "grid" | "street") {
+/** The grid or street a form names, refused on its field (`field`) when it is not one. */
+async function areaOf(
+  trx: Trx,
+  areaId: number,
+  level: "grid" | "street",
+  field: "areaId" | "streetId" = "areaId",
+) {
   const area = await trx
     .selectFrom("areas")
     .select(["id", "parentId"])
@@ -28,7 +34,7 @@ async function areaOf(trx: Trx, areaId: number, level: "grid" | "street") {
       400,
       level === "grid" ? "need:errors.badGrid" : "need:errors.badStreet",
       {},
-      "areaId",
+      field,
     );
   }
   return area;
@@ -98,7 +104,7 @@ export const appointCommandRoom = command({
 export const createUnit = command({
   action: "need.manageUnits",
   input: unitSchema,
-  load: ({ trx, input }) => areaOf(trx, input.streetId, "street"),
+  load: ({ trx, input }) => areaOf(trx, input.streetId, "street", "streetId"),
   run: async ({ trx, actor, input, at }) => {
     if (input.platform) {
       const taken = await trx
@@ -213,7 +219,7 @@ export const endStaff = command({
 export const setStreetLimits = command({
   action: "need.setLimits",
   input: limitsFormSchema,
-  load: ({ trx, input }) => areaOf(trx, input.streetId, "street"),
+  load: ({ trx, input }) => areaOf(trx, input.streetId, "street", "streetId"),
   run: async ({ trx, actor, input, at }) => {
     const limits = JSON.stringify(input.limits);
     await trx
