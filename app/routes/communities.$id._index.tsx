@@ -21,7 +21,8 @@ import { useLiveRevalidation } from "~/components/live";
 import { authorize, can } from "~/domain/permissions/policy";
 import type { Lng } from "~/i18n/config";
 import { createCouncil } from "~/services/meetings/councils.server";
-import { commitmentsOf, councilsOf, meetingsAhead } from "~/services/meetings/queries.server";
+import { communityShown } from "~/services/communities/shown.server";
+import { meetingsAhead } from "~/services/meetings/queries.server";
 import { CommitmentList, MeetingList } from "~/components/meetings";
 import { DECISION_REASON_MAX } from "~/domain/community/rules";
 import { COUNCIL_NAME_MAX, COUNCIL_PURPOSE_MAX } from "~/domain/meetings/rules";
@@ -33,7 +34,6 @@ import {
   withdrawMembership,
 } from "~/services/communities/commands.server";
 import {
-  communityPage,
   communityVotes,
   listPending,
   membershipFor,
@@ -47,7 +47,7 @@ import { CommunityProjects } from "~/components/projects";
 import { CommunityVotes } from "~/components/community-votes";
 import { pendingOrganisations } from "~/services/organisations/queries.server";
 import { setSupportThreshold } from "~/services/projects/commands.server";
-import { listProjects, reviewQueue, supportThreshold } from "~/services/projects/queries.server";
+import { reviewQueue } from "~/services/projects/queries.server";
 import { intent, submitIntent } from "~/services/runner/form.server";
 
 export const handle = { i18n: ["community", "meeting", "project", "vote"] };
@@ -57,31 +57,28 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const id = idParam(params.id);
   const { session, actor } = await getCurrent(request);
   authorize(actor, "community.view", { communityId: id });
-  const page = await communityPage(id);
-  if (!page) notFound();
+  // What everyone sees alike comes from the short shared cache (services/communities/shown).
+  const shown = await communityShown(id);
+  if (!shown) notFound();
+  const { page, councils, commitments, projects, threshold } = shown;
   const lng = readPreferences(request).lng;
   const mine = session ? await membershipFor(session.user.id, id) : null;
   const pending = can(actor, "membership.viewPending", { communityId: id })
     ? await listPending(actor, id)
     : null;
   const isCommittee = can(actor, "project.review", { communityId: id });
-  const [councils, meetings, commitments, projects, threshold, reviewing, pendingOrgs, votes] =
-    await Promise.all([
-      councilsOf(id),
-      meetingsAhead(actor, id),
-      commitmentsOf({ areaId: id }, true),
-      listProjects({ communityId: id, sort: "newest" }, 5),
-      supportThreshold(id),
-      isCommittee ? reviewQueue(actor, id) : null,
-      isCommittee ? pendingOrganisations(actor, id) : null,
-      communityVotes(actor, id),
-    ]);
+  const [meetings, reviewing, pendingOrgs, votes] = await Promise.all([
+    meetingsAhead(actor, id),
+    isCommittee ? reviewQueue(actor, id) : null,
+    isCommittee ? pendingOrganisations(actor, id) : null,
+    communityVotes(actor, id),
+  ]);
   return json({
     title: areaName(page.community, lng),
     councils,
     meetings,
     commitments,
-    projects: { items: projects.items, total: projects.total },
+    projects,
     threshold,
     reviewing,
     pendingOrgs,

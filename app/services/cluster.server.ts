@@ -52,9 +52,9 @@ async function connect(url: string): Promise<Redis> {
 
 /**
  * What changed, so that caches of it go: a person's session or rights (null: everyone's, as when
- * a committee changes), or a meeting's context.
+ * a committee changes), a meeting's context, or what a community's page shows to everyone.
  */
-export type Drop = { person: number | null } | { meeting: number };
+export type Drop = { person: number | null } | { meeting: number } | { community: number };
 
 /** Connects to Redis before the server listens; throws a clear message when it cannot. */
 export async function connectCluster(url: string, prefix: string): Promise<void> {

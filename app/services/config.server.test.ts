@@ -92,4 +92,14 @@ describe("readConfig", () => {
       "REDIS_PREFIX may only use letters, digits and _ : . - (at most 64)",
     ]);
   });
+
+  it("refuses a PAGE_CACHE_MS that is not a whole number of milliseconds", () => {
+    for (const bad of ["5s", "-1", "1.5", "10000000"]) {
+      expect(problems({ PAGE_CACHE_MS: bad })).toEqual([
+        `PAGE_CACHE_MS must be a whole number of milliseconds from 0 to 9999999 (got "${bad}")`,
+      ]);
+    }
+    expect(() => readConfig({ PAGE_CACHE_MS: "0" })).not.toThrow();
+    expect(() => readConfig({ PAGE_CACHE_MS: "5000" })).not.toThrow();
+  });
 });

@@ -50,6 +50,13 @@ export function readConfig(env: Record<string, string | undefined>): Config {
     problems.push(`MAX_IN_FLIGHT must be a whole number from 1 to 999999 (got "${inFlightText}")`);
   }
 
+  const pageCacheText = given(env.PAGE_CACHE_MS);
+  if (pageCacheText !== undefined && !/^\d{1,7}$/.test(pageCacheText)) {
+    problems.push(
+      `PAGE_CACHE_MS must be a whole number of milliseconds from 0 to 9999999 (got "${pageCacheText}")`,
+    );
+  }
+
   const redisUrl = given(env.REDIS_URL) ?? null;
   // Only the scheme is echoed: the URL may carry a password.
   const scheme = redisUrl && /^[a-z][a-z0-9+.-]*:/i.exec(redisUrl)?.[0];

@@ -16,6 +16,8 @@ export type DomainEvent =
     }
   | { type: "membership.withdrawn"; communityId: number; membershipId: number; userId: number }
   | { type: "committee.changed"; communityId: number }
+  /** The community's own settings (the support threshold) or its councils changed. */
+  | { type: "community.changed"; communityId: number }
   | { type: "meeting.changed"; communityId: number; meetingId: number }
   /** A new message: forwarded as it is (every reader sees a new message alike). */
   | { type: "room.message"; communityId: number; meetingId: number; message: LiveMessage }

@@ -10,6 +10,9 @@ import { afterAll, beforeAll } from "vitest";
 import { freshSchema } from "../support/postgres";
 
 process.env.SEED_DEMO = "false";
+// Factories write rows directly, without the events that drop the pages' short shared caches:
+// off here, and on in the tests of those caches (services/communities/shown.server.ts).
+process.env.PAGE_CACHE_MS ??= "0";
 const pgBase = process.env.TEST_DATABASE_URL;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "liuhe-test-"));
 process.env.DATABASE_PATH = path.join(dir, "test.sqlite");

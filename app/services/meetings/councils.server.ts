@@ -43,7 +43,7 @@ export const createCouncil = command({
     return { areaId: area.id };
   },
   target: councilTarget,
-  run: async ({ trx, actor, input, loaded, at }) => {
+  run: async ({ trx, actor, input, loaded, at, emit }) => {
     const { id: councilId } = await trx
       .insertInto("councils")
       .values({
@@ -56,6 +56,8 @@ export const createCouncil = command({
       })
       .returning("id")
       .executeTakeFirstOrThrow();
+    // Its community's page lists its councils.
+    emit({ type: "community.changed", communityId: loaded.areaId });
     return councilId;
   },
   audit: ({ input, loaded }, councilId) =>
@@ -67,12 +69,13 @@ export const updateCouncil = command({
   input: councilSchema.and(z.object({ councilId: id })),
   load: loadByInput,
   target: councilTarget,
-  run: async ({ trx, input, loaded: council, at }) => {
+  run: async ({ trx, input, loaded: council, at, emit }) => {
     await trx
       .updateTable("councils")
       .set({ name: input.name, purpose: input.purpose, updatedAt: at })
       .where("id", "=", council.id)
       .execute();
+    emit({ type: "community.changed", communityId: council.areaId });
   },
   audit: ({ input, loaded: council }) =>
     councilEntry(council, { name: input.name, change: "edited" }),

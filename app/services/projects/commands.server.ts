@@ -348,6 +348,8 @@ export const setSupportThreshold = command({
         oc.column("communityId").doUpdateSet({ supportThreshold: threshold, updatedAt: at }),
       )
       .execute();
+    // The community's page states the threshold.
+    emit({ type: "community.changed", communityId });
     if (threshold === null) return;
     const ready = await trx
       .selectFrom("projects")

@@ -1,0 +1,137 @@
+/**
+ * What a community's page shows to everyone is kept a few seconds per process
+ * (services/communities/shown.server.ts): every change made through a command shows on the very
+ * next page, and only a write outside commands waits for PAGE_CACHE_MS. The page is the route's
+ * own loader, as Remix calls it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loader, action } from "~/routes/communities.$id._index";
+import { drop } from "~/services/cluster.server";
+import { pageCacheMs } from "~/services/communities/shown.server";
+import { proposeProject, takeStep } from "~/services/projects/commands.server";
+import { run as runCommand } from "~/services/runner/command.server";
+import {
+  cookieFor,
+  makeCommittee,
+  makeCommunity,
+  makeCouncil,
+  makeResident,
+  makeUser,
+  projectInput,
+} from "./support/factories";
+import { body, formRequest, run } from "./support/remix";
+
+interface Shown {
+  councils: Array<{ name: string }>;
+  projects: { items: Array<{ title: string }>; total: number };
+  threshold: number | null;
+  page: { committee: Array<{ displayName: string }>; verifiedCount: number; pendingCount: number };
+}
+
+async function page(community: number, cookie: string | null = null): Promise<Shown> {
+  const res = await run(
+    loader,
+    new Request(`http://localhost/communities/${community}`, {
+      headers: cookie ? { Cookie: cookie } : {},
+    }),
+    { id: String(community) },
+  );
+  expect(res.status).toBe(200);
+  return body<Shown>(res);
+}
+
+async function post(community: number, cookie: string, fields: Record<string, string>) {
+  const res = await run(
+    action,
+    formRequest(`/communities/${community}`, fields, { Cookie: cookie }),
+    { id: String(community) },
+  );
+  expect(res.status).toBe(302);
+}
+
+const was = process.env.PAGE_CACHE_MS;
+beforeAll(() => {
+  // Long enough that only the events can explain a fresh page.
+  process.env.PAGE_CACHE_MS = "600000";
+});
+afterAll(() => {
+  process.env.PAGE_CACHE_MS = was;
+});
+
+describe("what a community page shows to everyone", () => {
+  it("is kept between requests: a row written outside commands does not show yet", async () => {
+    const community = await makeCommunity();
+    expect((await page(community)).councils).toEqual([]);
+    await makeCouncil(community, "直接写入的议事会");
+    expect((await page(community)).councils).toEqual([]);
+    // Signed-in viewers share it too.
+    expect((await page(community, await cookieFor(await makeUser()))).councils).toEqual([]);
+    // Until something drops it (here by hand; commands do it through their events).
+    drop({ community });
+    expect((await page(community)).councils.map((c) => c.name)).toEqual(["直接写入的议事会"]);
+  });
+
+  it("shows every change made through a command on the next page", async () => {
+    const community = await makeCommunity();
+    const chairId = await makeUser({ displayName: "钱主任" });
+    await makeCommittee(chairId, community);
+    const chair = await cookieFor(chairId);
+    const before = await page(community);
+    expect(before.page.pendingCount).toBe(0);
+
+    // A council (community.changed).
+    await post(community, chair, {
+      intent: "createCouncil",
+      name: "楼道议事会",
+      purpose: "楼道的事",
+    });
+    expect((await page(community)).councils.map((c) => c.name)).toEqual(["楼道议事会"]);
+
+    // The support threshold (community.changed).
+    await post(community, chair, { intent: "threshold", threshold: "12" });
+    expect((await page(community)).threshold).toBe(12);
+
+    // A membership request (membership.requested): the pending count.
+    const newcomer = await cookieFor(await makeUser({ displayName: "孙阿姨" }));
+    await post(community, newcomer, { intent: "request" });
+    expect((await page(community)).page.pendingCount).toBe(1);
+
+    // An appointment to the committee, by an admin (committee.changed).
+    await makeUser({ displayName: "李委员", username: "li-weiyuan" });
+    const admin = await cookieFor(await makeUser({ isAdmin: true }));
+    await post(community, admin, { intent: "appoint", login: "li-weiyuan" });
+    expect((await page(community)).page.committee.map((m) => m.displayName)).toContain("李委员");
+
+    // A micro-project submitted (project.changed).
+    const resident = await makeResident(community);
+    const draft = await runCommand(proposeProject, resident, {
+      ...projectInput(community, { title: "单元门禁维修" }),
+      photo: null,
+    });
+    expect((await page(community)).projects.items.map((p) => p.title)).not.toContain(
+      "单元门禁维修",
+    );
+    await runCommand(takeStep, resident, { id: draft, step: "submit", reason: "" });
+    expect((await page(community)).projects.items.map((p) => p.title)).toContain("单元门禁维修");
+  });
+
+  it("is kept for PAGE_CACHE_MS: 5 s unless set, 0 turns it off", () => {
+    expect(pageCacheMs({})).toBe(5000);
+    expect(pageCacheMs({ PAGE_CACHE_MS: "" })).toBe(5000);
+    expect(pageCacheMs({ PAGE_CACHE_MS: "0" })).toBe(0);
+    expect(pageCacheMs({ PAGE_CACHE_MS: "250" })).toBe(250);
+    // Anything else never gets this far: readConfig refuses it before the server starts.
+  });
+
+  it("with PAGE_CACHE_MS=0, every page reads afresh", async () => {
+    process.env.PAGE_CACHE_MS = "0";
+    try {
+      const community = await makeCommunity();
+      expect((await page(community)).councils).toEqual([]);
+      await makeCouncil(community, "不缓存");
+      expect((await page(community)).councils.map((c) => c.name)).toEqual(["不缓存"]);
+    } finally {
+      process.env.PAGE_CACHE_MS = "600000";
+    }
+  });
+});
