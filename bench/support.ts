@@ -69,6 +69,7 @@ export const CEILING_CORES = "0";
 // ------------------------------------------------------------------ builds, if stale
 
 function newestMtime(dir: string): number {
+  if (!fs.statSync(dir).isDirectory()) return fs.statSync(dir).mtimeMs;
   let newest = 0;
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, entry.name);
@@ -76,9 +77,12 @@ function newestMtime(dir: string): number {
   }
   return newest;
 }
+/** Liuhe's production server, as `npm start` runs it: compiled by `npm run build`, plain Node. */
+export const LIUHE_SERVER = "build/start/server.mjs";
+
 export async function buildIfStale(
-  buildFile = "build/server/index.js",
-  sources = ["app", "db"],
+  buildFile = LIUHE_SERVER,
+  sources = ["app", "db", "server.ts"],
   command = ["npm", "run", "build"],
 ) {
   const sourcesMtime = Math.max(...sources.map(newestMtime));
@@ -127,7 +131,10 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Starts `script` (production, on 127.0.0.1:port) and waits for the line that says it listens. */
+/**
+ * Starts `script` (production, on 127.0.0.1:port) and waits for the line that says it listens.
+ * Liuhe's server is LIUHE_SERVER; a `.ts` script (the ceilings) runs through tsx.
+ */
 export async function startServer(opts: {
   script: string;
   port: number;
@@ -135,7 +142,9 @@ export async function startServer(opts: {
   env: Record<string, string>;
   log: string;
 }): Promise<ChildProcess> {
-  const [cmd, args] = pinned(opts.cores, process.execPath, ["--import", "tsx", opts.script]);
+  // Compiled JavaScript (Liuhe's server) runs as it is; the ceilings' TypeScript through tsx.
+  const script = opts.script.endsWith(".mjs") ? [opts.script] : ["--import", "tsx", opts.script];
+  const [cmd, args] = pinned(opts.cores, process.execPath, script);
   const child = spawn(cmd, args, {
     env: {
       ...process.env,

@@ -19,6 +19,7 @@ import os from "node:os";
 import path from "node:path";
 import { openDatabase } from "../../db/client.server";
 import {
+  LIUHE_SERVER,
   arg,
   buildIfStale,
   CEILING_CORES,
@@ -169,7 +170,7 @@ async function measure(mode: Mode, run: number): Promise<Result> {
   let check: Check | null = null;
   try {
     const server = await startServer({
-      script: ceiling ?? "server.ts",
+      script: ceiling ?? LIUHE_SERVER,
       port,
       cores: store ? setup.serverCores : CEILING_CORES,
       env: store?.env ?? {},

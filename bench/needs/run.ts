@@ -26,6 +26,7 @@ import os from "node:os";
 import path from "node:path";
 import { openDatabase } from "../../db/client.server";
 import {
+  LIUHE_SERVER,
   arg,
   buildIfStale,
   CEILING_CORES,
@@ -207,7 +208,7 @@ async function measure(target: Target, run: number): Promise<Result> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const server = await startServer({
-    script: target.kind === "bare" ? "bench/pages/bare/server.ts" : "server.ts",
+    script: target.kind === "bare" ? "bench/pages/bare/server.ts" : LIUHE_SERVER,
     port,
     cores: store ? setup.serverCores : CEILING_CORES,
     env: { ...(store?.env ?? {}), INTAKE_RATE_PER_HOUR: INTAKE_RATE },

@@ -27,14 +27,15 @@ const NETWORK = {
   uploadThroughput: (400 * 1000) / 8,
 };
 
-if (!fs.existsSync("build/server/index.js")) {
+if (!fs.existsSync("build/start/server.mjs")) {
   execFileSync("npm", ["run", "build"], { stdio: "inherit" });
 }
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "liuhe-net-"));
 const dbPath = path.join(dir, "net.sqlite");
 const port = 3900 + Math.floor(Math.random() * 90);
 const base = `http://127.0.0.1:${port}`;
-const server = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+// As `npm start` runs it: the compiled entry (vite.server.config.ts), plain Node.
+const server = spawn(process.execPath, ["build/start/server.mjs"], {
   env: {
     ...process.env,
     NODE_ENV: "production",

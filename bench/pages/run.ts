@@ -17,6 +17,7 @@ import os from "node:os";
 import path from "node:path";
 import { openDatabase } from "../../db/client.server";
 import {
+  LIUHE_SERVER,
   arg,
   buildIfStale,
   CEILING_CORES,
@@ -57,7 +58,7 @@ const baseDb = path.join(dir, "base.sqlite");
 async function prepare(): Promise<{ cookie: string }> {
   const port = await freePort();
   const server = await startServer({
-    script: "server.ts",
+    script: LIUHE_SERVER,
     port,
     cores: CEILING_CORES,
     env: { DATABASE_PATH: baseDb, SEED_DEMO: "true" },
@@ -254,7 +255,7 @@ async function measure(page: Page, run: number): Promise<Result> {
   let before: Awaited<ReturnType<typeof check>>;
   let after: Awaited<ReturnType<typeof check>>;
   const server = await startServer({
-    script: page.kind === "bare" ? "bench/pages/bare/server.ts" : "server.ts",
+    script: page.kind === "bare" ? "bench/pages/bare/server.ts" : LIUHE_SERVER,
     port,
     cores: store ? setup.serverCores : CEILING_CORES,
     env: store?.env ?? {},

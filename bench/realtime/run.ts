@@ -17,6 +17,7 @@ import os from "node:os";
 import path from "node:path";
 import { RATE_MAX, RATE_WINDOW_MS } from "../../app/domain/meetings/rules";
 import {
+  LIUHE_SERVER,
   arg,
   buildIfStale,
   CEILING_CORES,
@@ -79,7 +80,7 @@ async function measure(kind: "liuhe" | "bare", rate: number, n: number): Promise
   const log = path.join(dir, `${kind}-${rate}-${n}.log`);
   try {
     const server = await startServer({
-      script: store ? "server.ts" : "bench/realtime/bare-server.ts",
+      script: store ? LIUHE_SERVER : "bench/realtime/bare-server.ts",
       port,
       cores: store ? setup.serverCores : CEILING_CORES,
       env: store?.env ?? {},

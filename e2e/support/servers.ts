@@ -44,10 +44,13 @@ export interface Running {
   stop: (signal?: NodeJS.Signals) => Promise<number | string>;
 }
 
-/** Runs `node server.ts` (production) with these variables on top of the test's own. */
+/**
+ * Runs the production server as `npm start` does (the compiled build/start/server.mjs, made by
+ * `npm run build`) with these variables on top of the test's own.
+ */
 export function spawnServer(env: Record<string, string>): Running {
   let output = "";
-  const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+  const child = spawn(process.execPath, ["build/start/server.mjs"], {
     env: { ...process.env, NODE_ENV: "production", HOST: "127.0.0.1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
