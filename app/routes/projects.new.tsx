@@ -17,6 +17,7 @@ import { titleMeta } from "~/utils/meta";
 import { requireSession } from "~/utils/session.server";
 
 export const handle = { i18n: ["project"] };
+export const meta = titleMeta;
 
 interface AnsweredNeed {
   id: number;
@@ -30,7 +31,6 @@ interface AnsweredNeed {
   /** Whether the form carries it: the project can answer it, here, by this proposer. */
   carried: boolean;
 }
-export const meta = titleMeta;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { actor } = await requireSession(request);
