@@ -47,6 +47,14 @@ export function useFieldMessage() {
   return (e: FieldError | undefined) => (e ? message(e.key, e.params) : undefined);
 }
 
+/**
+ * The id of a form's control: `f-<name>`, or `f-<name>-<suffix>` when the page has several forms
+ * with a field of that name (one for each step, street, intent).
+ */
+export function fieldId(name: string, suffix?: string | number): string {
+  return suffix === undefined ? `f-${name}` : `f-${name}-${suffix}`;
+}
+
 /** What every labelled control takes, besides its element's own attributes. */
 interface Labelled {
   name: string;
@@ -137,14 +145,18 @@ export function TextArea(props: TextareaHTMLAttributes<HTMLTextAreaElement> & La
 /**
  * A list of what is wrong, at the top of the form, announced when it appears. A refusal that is
  * about no field (already voted, closed meanwhile, not allowed) has nothing to correct: it is a
- * notice, not a list under "correct the following".
+ * notice, not a list under "correct the following". Each labelled error links to its field,
+ * `#f-<field>`; a form whose fields carry a suffix because the page repeats their names in other
+ * forms (`id="f-streetId-unit"`) passes the same suffix, so that the links still land on them.
  */
 export function ErrorSummary({
   errors,
   labels,
+  suffix,
 }: {
   errors: FieldErrors | undefined;
   labels?: Record<string, string>;
+  suffix?: string | number;
 }) {
   const { t } = useTranslation();
   const message = useFieldMessage();
@@ -168,7 +180,7 @@ export function ErrorSummary({
             {field === "_form" || !labels?.[field] ? (
               message(e)
             ) : (
-              <a href={`#f-${field}`}>
+              <a href={`#${fieldId(field, suffix)}`}>
                 {labels[field]}: {message(e)}
               </a>
             )}

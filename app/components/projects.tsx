@@ -4,6 +4,7 @@
  * new and edit pages of both, and keeping them together keeps those four pages alike.
  */
 import { Link } from "@remix-run/react";
+import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import {
   ORG_CONTACT_MAX,
@@ -214,6 +215,7 @@ function projectLabels(t: (k: string) => string): Record<string, string> {
     endsOn: t("project:form.endsOn"),
     budget: t("project:form.budget"),
     photo: t("project:form.photo"),
+    needId: t("project:form.need"),
   };
 }
 
@@ -229,6 +231,7 @@ export function ProjectFields({
   organisations,
   fixedPlace,
   hasPhoto,
+  lead,
 }: {
   values: ProjectValues;
   errors: FieldErrors | undefined;
@@ -238,6 +241,8 @@ export function ProjectFields({
   /** When editing: the community and organisation stay as proposed. */
   fixedPlace?: { community: string; organisation: string | null };
   hasPhoto?: boolean;
+  /** Shown first, under the error summary (the need a new project answers). */
+  lead?: ReactNode;
 }) {
   const { t, lng, serviceOptions, communityOptions } = useProjectLabels();
   const message = useFieldMessage();
@@ -249,6 +254,7 @@ export function ProjectFields({
   return (
     <>
       <ErrorSummary errors={errors} labels={label} />
+      {lead}
       <Field {...field("title")} maxLength={PROJECT_MAX.title} />
       <Field
         {...field("summary")}

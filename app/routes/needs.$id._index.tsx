@@ -20,6 +20,7 @@ import { useLiveRevalidation } from "~/components/live";
 import { NeedStatusBadge, OverdueMark, unitLabel, useNeedLabels } from "~/components/needs";
 import { ReadAloud } from "~/components/read-aloud";
 import { NEED_NOTE_MAX, STEPS, type NeedStep } from "~/domain/needs/machine";
+import { takesProjects } from "~/domain/needs/rules";
 import { useRootData } from "~/root";
 import { getT } from "~/i18n/i18next.server";
 import { linkNeed, meToo, takeNeedStep } from "~/services/needs/commands.server";
@@ -211,7 +212,7 @@ export default function Need() {
         </section>
       )}
 
-      {(data.links.length > 0 || viewer.linkChoices) && (
+      {(data.links.length > 0 || viewer.linkChoices || takesProjects(n.status)) && (
         <section aria-labelledby="links-title">
           <h2 id="links-title">{t("need:links.title")}</h2>
           {data.links.length === 0 ? (
@@ -220,15 +221,17 @@ export default function Need() {
             <ul>
               {data.links.map((l) => (
                 <li key={`${l.kind}${l.targetId}`}>
-                  {t(`need:links.${l.kind}`)}:{" "}
-                  <Link to={`/${l.kind}s/${l.targetId}`}>{l.topic ?? l.title}</Link>
+                  <LinkLine link={l} />
                 </li>
               ))}
             </ul>
           )}
-          <p>
-            <Link to="/projects/new">{t("need:links.propose")}</Link>
-          </p>
+          {takesProjects(n.status) && (
+            <p>
+              {/* The form carries the need, and the new project answers it. */}
+              <Link to={`/projects/new?need=${n.id}`}>{t("need:links.propose")}</Link>
+            </p>
+          )}
           {viewer.linkChoices && <LinkForms choices={viewer.linkChoices} refused={refused} />}
         </section>
       )}
@@ -366,16 +369,30 @@ function StepForm({
   );
 }
 
-/** A link's line on the timeline: "meeting:12" as the meeting's name, linked. */
+/** One link: what it is, the meeting's or project's name, linked; a draft says so. */
+function LinkLine({ link }: { link: Data["links"][number] }) {
+  const { t } = useNeedLabels();
+  return (
+    <>
+      {t(`need:links.${link.kind}`)}:{" "}
+      <Link to={`/${link.kind}s/${link.targetId}`}>{link.topic ?? link.title}</Link>
+      {link.draft && ` (${t("need:links.draft")})`}
+    </>
+  );
+}
+
+/**
+ * A link's line on the timeline: "meeting:12" as the meeting's name, linked. A project still in
+ * draft is named only to those who may read it; others read that one is being written.
+ */
 function TimelineLink({ note, links }: { note: string; links: Data["links"] }) {
   const { t } = useNeedLabels();
   const [kind, id] = note.split(":");
   const link = links.find((l) => l.kind === kind && String(l.targetId) === id);
-  if (!link) return null;
+  if (!link) return kind === "project" ? <p>{t("need:links.unseenProject")}</p> : null;
   return (
     <p>
-      {t(`need:links.${link.kind}`)}:{" "}
-      <Link to={`/${link.kind}s/${link.targetId}`}>{link.topic ?? link.title}</Link>
+      <LinkLine link={link} />
     </p>
   );
 }

@@ -9,6 +9,7 @@ import { json, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import {
   ErrorSummary,
+  fieldId,
   Field,
   IntentForm,
   LoginField,
@@ -189,10 +190,19 @@ export default function Staff() {
     return (
       <IntentForm intent="unit" className="card" aria-labelledby="new-unit-title">
         <h3 id="new-unit-title">{t("need:staff.newUnit")}</h3>
-        <ErrorSummary errors={mine?.errors} />
+        {/* The command room's appointment form has a streetId too: these ids carry "-unit". */}
+        <ErrorSummary
+          errors={mine?.errors}
+          labels={{
+            streetId: t("need:staff.street"),
+            platform: t("need:staff.platform"),
+            name: t("need:staff.unitName"),
+          }}
+          suffix="unit"
+        />
         <SelectField
           name="streetId"
-          id="f-streetId-unit"
+          id={fieldId("streetId", "unit")}
           label={t("need:staff.street")}
           empty=""
           required
@@ -204,7 +214,7 @@ export default function Staff() {
         />
         <SelectField
           name="platform"
-          id="f-platform-unit"
+          id={fieldId("platform", "unit")}
           label={t("need:staff.platform")}
           empty={t("need:staff.department")}
           options={PLATFORMS.map((p) => ({ value: p, label: t(`need:platforms.${p}`) }))}
@@ -212,7 +222,7 @@ export default function Staff() {
         />
         <Field
           name="name"
-          id="f-name-unit"
+          id={fieldId("name", "unit")}
           label={t("need:staff.unitName")}
           hint={t("need:staff.unitNameHint")}
           maxLength={60}
@@ -319,17 +329,21 @@ function AppointForm({
   return (
     <IntentForm intent={intent} className="card" aria-labelledby={`${intent}-title`}>
       <h3 id={`${intent}-title`}>{legend}</h3>
-      <ErrorSummary errors={mine?.errors} />
+      <ErrorSummary
+        errors={mine?.errors}
+        labels={{ [name]: placeLabel, login: t("need:staff.login") }}
+        suffix={intent}
+      />
       <SelectField
         name={name}
-        id={`f-${name}-${intent}`}
+        id={fieldId(name, intent)}
         label={placeLabel}
         empty=""
         required
         options={places}
         refused={mine}
       />
-      <LoginField id={`f-login-${intent}`} label={t("need:staff.login")} refused={mine} />
+      <LoginField id={fieldId("login", intent)} label={t("need:staff.login")} refused={mine} />
       <button type="submit">{t("need:staff.appoint")}</button>
     </IntentForm>
   );

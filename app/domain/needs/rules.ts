@@ -2,7 +2,7 @@
  * 民情 (needs): the enumerations the tables and the pages share, beside the loop (machine.ts), the
  * categories (categories.ts) and the clock (clock.ts).
  */
-import { NEED_ROLES, STEP_NAMES } from "./machine";
+import { NEED_ROLES, STEP_NAMES, type NeedStatus } from "./machine";
 
 export { NEED_STATUSES, NEED_ROLES, type NeedStatus, type NeedRole } from "./machine";
 
@@ -32,6 +32,12 @@ export type NeedOutcome = (typeof NEED_OUTCOMES)[number];
 export const NEED_LINK_KINDS = ["meeting", "project"] as const;
 export type NeedLinkKind = (typeof NEED_LINK_KINDS)[number];
 
+/**
+ * Whether residents may still propose a micro-project that answers a need: not once it was merged
+ * into another (the project answers that one) or turned away as not for this platform.
+ */
+export const takesProjects = (s: NeedStatus): boolean => s !== "merged" && s !== "notForPlatform";
+
 /** How a need came in: the site, the service window, or another channel's key (its name). */
 export const WEB_CHANNEL = "web";
 export const WINDOW_CHANNEL = "window";
@@ -48,6 +54,9 @@ export const NEED_PLACE_MAX = 100;
 /** What a need's timeline records: the loop's steps, and the report, a "me too" and a link. */
 export const NEED_TIMELINE_STEPS = [...STEP_NAMES, "report", "meToo", "link"] as const;
 export type NeedTimelineStep = (typeof NEED_TIMELINE_STEPS)[number];
-/** Who took a step, by role; "channel" for a need another channel sent in. */
-export const NEED_TIMELINE_ROLES = [...NEED_ROLES, "channel"] as const;
+/**
+ * Who took a step, by role; "channel" for a need another channel sent in, "proposer" for a
+ * resident (or an organisation's member) whose new micro-project answers the need.
+ */
+export const NEED_TIMELINE_ROLES = [...NEED_ROLES, "channel", "proposer"] as const;
 export type NeedTimelineRole = (typeof NEED_TIMELINE_ROLES)[number];

@@ -159,6 +159,22 @@ function budget<V extends z.output<typeof projectFields>>(v: V, ctx: z.Refinemen
 export const projectSchema = projectFields
   .extend({ communityId: id, organisationId: optionalId })
   .transform(budget);
+/**
+ * The need (民情) a proposal answers, when it was proposed from the need's page ("propose a
+ * micro-project that solves it"): a hidden field of the form, or a server caller's number. Blank
+ * or absent is no need; anything but an id is refused as a need that is not there, on its field.
+ */
+export const answersNeedSchema = z.object({
+  needId: z
+    .unknown()
+    .transform((v, ctx) => {
+      if (v === undefined || v === null || v === "") return null;
+      const parsed = id.safeParse(v);
+      return parsed.success ? parsed.data : refuse(ctx, "project:errors.badNeed");
+    })
+    .optional(),
+});
+
 /** Editing keeps the community and organisation the project was proposed for. */
 export const projectEditSchema = projectFields.transform(budget);
 export type ProjectInput = z.output<typeof projectSchema>;

@@ -15,7 +15,14 @@ import {
   type NeedStatus,
   type NeedStep,
 } from "~/domain/needs/machine";
-import { WEB_CHANNEL, WINDOW_CHANNEL, type NeedAnswer } from "~/domain/needs/rules";
+import {
+  takesProjects,
+  WEB_CHANNEL,
+  WINDOW_CHANNEL,
+  type NeedAnswer,
+  type NeedLinkKind,
+  type NeedTimelineRole,
+} from "~/domain/needs/rules";
 import {
   endOfChinaDate,
   linkSchema,
@@ -24,9 +31,10 @@ import {
   stepSchema,
   type StepInput,
 } from "~/domain/needs/schemas";
-import type { Action, Actor } from "~/domain/permissions/policy";
+import { can, type Action, type Actor } from "~/domain/permissions/policy";
 import { encodePhoto, savePhoto } from "../photos.server";
 import { needTexts, reindex } from "../search.server";
+import type { DomainEvent } from "../events.server";
 import { command, type Trx } from "../runner/command.server";
 import {
   factsOf,
@@ -474,41 +482,7 @@ export const linkNeed = command({
   },
   target: (loaded) => ({ communityId: loaded.need.communityId }),
   run: async ({ trx, actor, input, loaded: { need }, at, emit }) => {
-    const taken = await trx
-      .selectFrom("needLinks")
-      .select("needId")
-      .where("needId", "=", need.id)
-      .where("kind", "=", input.kind)
-      .where("targetId", "=", input.targetId)
-      .executeTakeFirst();
-    if (taken) throw new DomainError(409, "need:errors.alreadyLinked", {}, "targetId");
-    await trx
-      .insertInto("needLinks")
-      .values({
-        needId: need.id,
-        kind: input.kind,
-        targetId: input.targetId,
-        createdBy: actor.userId,
-        createdAt: at,
-      })
-      .execute();
-    await recordStep(trx, {
-      needId: need.id,
-      step: "link",
-      role: "committee",
-      actor,
-      from: need.status,
-      to: need.status,
-      at,
-      // What it was linked to, read by the timeline (a link, not prose).
-      note: `${input.kind}:${input.targetId}`,
-    });
-    emit(changed(need));
-    if (input.kind === "meeting") {
-      emit({ type: "meeting.changed", communityId: need.communityId, meetingId: input.targetId });
-    } else {
-      emit({ type: "project.changed", communityId: need.communityId, projectId: input.targetId });
-    }
+    await writeLink(trx, { need, kind: input.kind, targetId: input.targetId, actor, at, emit });
     return need.id;
   },
   audit: ({ input, loaded: { need } }) => ({
@@ -518,3 +492,85 @@ export const linkNeed = command({
     details: { kind: input.kind, targetId: input.targetId },
   }),
 });
+
+/**
+ * Writes one link of a need, with its line on the need's timeline, and tells both pages: the
+ * committee's link (above) and a resident's new project that answers the need
+ * (`proposeProject`), inside their command's transaction.
+ */
+export async function writeLink(
+  trx: Trx,
+  l: {
+    need: NeedRow;
+    kind: NeedLinkKind;
+    targetId: number;
+    actor: Actor;
+    at: string;
+    emit: (e: DomainEvent) => void;
+    /** Who the timeline names: the committee, unless the proposer of the project links it. */
+    role?: NeedTimelineRole;
+  },
+): Promise<void> {
+  const { need, kind, targetId } = l;
+  const taken = await trx
+    .selectFrom("needLinks")
+    .select("needId")
+    .where("needId", "=", need.id)
+    .where("kind", "=", kind)
+    .where("targetId", "=", targetId)
+    .executeTakeFirst();
+  if (taken) throw new DomainError(409, "need:errors.alreadyLinked", {}, "targetId");
+  await trx
+    .insertInto("needLinks")
+    .values({ needId: need.id, kind, targetId, createdBy: l.actor.userId, createdAt: l.at })
+    .execute();
+  await recordStep(trx, {
+    needId: need.id,
+    step: "link",
+    role: l.role ?? "committee",
+    actor: l.actor,
+    from: need.status,
+    to: need.status,
+    at: l.at,
+    // What it was linked to, read by the timeline (a link, not prose).
+    note: `${kind}:${targetId}`,
+  });
+  l.emit(changed(need));
+  if (kind === "meeting") {
+    l.emit({ type: "meeting.changed", communityId: need.communityId, meetingId: targetId });
+  } else {
+    l.emit({ type: "project.changed", communityId: need.communityId, projectId: targetId });
+  }
+}
+
+/**
+ * The need a new micro-project answers, loaded inside the proposal's transaction. The proposer
+ * links their project to the need themselves, without the committee (whose own link, above, names
+ * any project of the community): proposing is already granted by the policy, the link only says
+ * which need the project answers, and what the need's page shows of it is what its readers may see
+ * anyway. So the link asks what reading the need asks (`need.view`), a need that still takes
+ * projects (`takesProjects`), and a project in the need's community, as the committee's does. A
+ * need that is not there, or not the proposer's to see, is refused alike, on the form's need.
+ */
+export async function needAnswered(
+  trx: Trx,
+  actor: Actor,
+  needId: number,
+  communityId: number,
+): Promise<NeedRow> {
+  const loaded = await loadNeed(trx, needId).catch((e: unknown) => {
+    if (e instanceof DomainError && e.status === 404) return null;
+    throw e;
+  });
+  if (!loaded || !can(actor, "need.view", needTarget(loaded))) {
+    throw new DomainError(400, "project:errors.badNeed", {}, "needId");
+  }
+  const { need } = loaded;
+  if (!takesProjects(need.status)) {
+    throw new DomainError(409, "project:errors.needTakesNoProjects", {}, "needId");
+  }
+  if (need.communityId !== communityId) {
+    throw new DomainError(400, "project:errors.needElsewhere", {}, "communityId");
+  }
+  return need;
+}

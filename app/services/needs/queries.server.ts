@@ -20,8 +20,9 @@ import {
   type NeedStatus,
   type NeedStep,
 } from "~/domain/needs/machine";
-import type { NeedLinkKind } from "~/domain/needs/rules";
+import { takesProjects, type NeedLinkKind } from "~/domain/needs/rules";
 import { can, type Actor } from "~/domain/permissions/policy";
+import { isPublicStatus, projectTarget, type ProjectStatus } from "~/domain/projects/rules";
 import { matchExpression } from "~/domain/search/segment";
 import { countOf } from "../rows.server";
 import { matchingIds, rankExpression } from "../search.server";
@@ -396,10 +397,16 @@ export async function needPage(actor: Actor, needId: number, now = new Date()) {
         "needLinks.createdAt",
         "meetings.topic",
         "projects.title",
+        "projects.status as projectStatus",
+        "projects.communityId as projectCommunityId",
+        "projects.proposerId",
+        "projects.organisationId",
       ])
       .where("needLinks.needId", "=", need.id)
       .orderBy("needLinks.createdAt")
-      .execute(),
+      .orderBy("needLinks.targetId")
+      .execute()
+      .then((rows) => rows.filter((l) => linkVisible(actor, l)).map(linkView)),
     can(actor, "need.dispatch", target)
       ? db
           .selectFrom("needUnits")
@@ -519,6 +526,77 @@ export async function needPage(actor: Actor, needId: number, now = new Date()) {
   };
 }
 export type NeedPage = NonNullable<Awaited<ReturnType<typeof needPage>>>;
+
+interface LinkRow {
+  kind: NeedLinkKind;
+  targetId: number;
+  createdAt: string;
+  topic: string | null;
+  title: string | null;
+  projectStatus: ProjectStatus | null;
+  projectCommunityId: number | null;
+  proposerId: number | null;
+  organisationId: number | null;
+}
+
+/**
+ * A project a resident proposed from the need's page is linked while still a draft: until it is
+ * submitted, the link is shown only to those who may read the draft (its proposer, its
+ * organisation), as the project's own page is. A link whose project is gone is not shown.
+ */
+function linkVisible(actor: Actor, l: LinkRow): boolean {
+  if (l.kind !== "project") return true;
+  if (l.projectStatus === null || l.projectCommunityId === null) return false;
+  if (isPublicStatus(l.projectStatus)) return true;
+  const ref = {
+    communityId: l.projectCommunityId,
+    proposerId: l.proposerId,
+    organisationId: l.organisationId,
+  };
+  return can(actor, "project.viewDraft", projectTarget(ref));
+}
+
+const linkView = (l: LinkRow) => ({
+  kind: l.kind,
+  targetId: l.targetId,
+  createdAt: l.createdAt,
+  topic: l.topic,
+  title: l.title,
+  draft: l.projectStatus === "draft",
+});
+
+/**
+ * The need a micro-project is being proposed for, as the project form shows it: what the need's
+ * page shows everyone (number, category, status, places), and its place only to those who may read
+ * its details. `null` when there is no such need or it is not the reader's to see.
+ */
+export async function needForProposal(actor: Actor, needId: number) {
+  const db = getDb();
+  const loaded = await loadNeed(db, needId).catch(() => null);
+  if (!loaded || !can(actor, "need.view", needTarget(loaded))) return null;
+  const { need } = loaded;
+  const places = await db
+    .selectFrom("areas as grid")
+    .innerJoin("areas as community", "community.id", "grid.parentId")
+    .select([
+      "grid.nameZh as gridZh",
+      "grid.nameEn as gridEn",
+      "community.nameZh as communityZh",
+      "community.nameEn as communityEn",
+    ])
+    .where("grid.id", "=", need.gridId)
+    .executeTakeFirstOrThrow();
+  return {
+    id: need.id,
+    category: need.category,
+    status: need.status,
+    communityId: need.communityId,
+    gridId: need.gridId,
+    takesProjects: takesProjects(need.status),
+    place: can(actor, "need.viewDetails", needTarget(loaded)) ? need.place : null,
+    ...places,
+  };
+}
 
 /**
  * Open needs in a grid and category that look like what the resident is writing: those matching

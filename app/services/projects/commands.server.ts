@@ -15,6 +15,7 @@ import {
   type Step,
 } from "~/domain/projects/rules";
 import {
+  answersNeedSchema,
   projectEditSchema,
   projectSchema,
   reasonSchema,
@@ -25,6 +26,7 @@ import {
 } from "~/domain/projects/schemas";
 import { chinaToday } from "~/domain/time";
 import { formChoice, id } from "~/domain/validation";
+import { needAnswered, writeLink } from "../needs/commands.server";
 import { deletePhoto, encodePhoto, savePhoto } from "../photos.server";
 import { projectTexts, reindex } from "../search.server";
 import { command, type Trx } from "../runner/command.server";
@@ -88,9 +90,14 @@ const photoStep = {
     input.photo ? encodePhoto(input.photo) : Promise.resolve(null),
 };
 
+/**
+ * A resident's (or an organisation member's) new micro-project, as a draft. Proposed from a need's
+ * page, it answers that need: the link is written here, in the same transaction as the project,
+ * or neither is (the rules are the needs domain's: `needAnswered`, `writeLink`).
+ */
 export const proposeProject = command({
   action: "project.propose",
-  input: projectSchema.and(photoField),
+  input: projectSchema.and(photoField).and(answersNeedSchema),
   ...photoStep,
   load: async ({ trx, input }) => {
     // Who proposes, for whom, where: a resident of the community, or a member for a serving
@@ -110,6 +117,10 @@ export const proposeProject = command({
       ? { communityId: input.communityId }
       : { organisationId: input.organisationId },
   run: async ({ trx, actor, input, at, prepared, emit }) => {
+    // Checked once the proposer may propose here at all: a stranger is told that, not about needs.
+    const need = input.needId
+      ? await needAnswered(trx, actor, input.needId, input.communityId)
+      : null;
     if (input.organisationId !== null) {
       const org = await trx
         .selectFrom("organisations")
@@ -148,7 +159,20 @@ export const proposeProject = command({
     await writeItems(trx, projectId, input);
     await record(trx, at, projectId, "create", null, "draft", actor);
     await reindex(trx, "project", projectId, searchTexts(input));
-    emit({ type: "project.changed", communityId: input.communityId, projectId });
+    if (need) {
+      // Tells the need's page and this project's.
+      await writeLink(trx, {
+        need,
+        kind: "project",
+        targetId: projectId,
+        actor,
+        at,
+        emit,
+        role: "proposer",
+      });
+    } else {
+      emit({ type: "project.changed", communityId: input.communityId, projectId });
+    }
     return projectId;
   },
   subject: (_ctx, projectId) => ({ type: "project", id: projectId }),
