@@ -15,13 +15,14 @@
  * nearly every batch ran twice or more.
  */
 import { getDb } from "../../../db/client.server";
-import { lockingRowsOf, transaction } from "../../../db/portable";
+import { transaction } from "../../../db/portable";
 import { isDomainError } from "~/domain/errors";
 import type { Actor } from "~/domain/permissions/policy";
 import type { PostInput } from "~/domain/meetings/room";
 import type { MessageView } from "~/realtime/protocol";
 import { runIn } from "../runner/command.server";
 import { postMessage } from "./commands.server";
+import { loadPostingBatch } from "./load.server";
 
 export interface PendingPost {
   actor: Actor;
@@ -59,9 +60,8 @@ type Outcome =
 
 /** Writes posts in one transaction and answers each; exported for the tests of several writers. */
 export async function writeBatch(arrived: PendingPost[]): Promise<void> {
-  // By room, in arrival order within each room (a stable sort): the locks are taken in this order.
+  // By room, in arrival order within each room (a stable sort): ids are drawn in this order.
   const batch = [...arrived].sort((a, b) => a.input.meetingId - b.input.meetingId);
-  const rooms = [...new Set(batch.map((p) => p.input.meetingId))];
   const outcomes: Outcome[] = [];
   try {
     await transaction(
@@ -69,25 +69,31 @@ export async function writeBatch(arrived: PendingPost[]): Promise<void> {
       async (trx) => {
         // A try PostgreSQL aborted starts again: only the last try's outcomes count.
         outcomes.length = 0;
-        await trx
-          .selectFrom("meetings")
-          .select("id")
-          .where("id", "in", rooms)
-          .orderBy("id")
-          .$call(lockingRowsOf(trx, "meetings"))
-          .execute();
         // One instant for the batch: the posts in it are one moment of the room.
         const now = new Date();
-        for (const post of batch) {
+        // Every post's room and author, read together (and the rooms locked, in id order).
+        const { loaded, flush, stored } = await loadPostingBatch(trx, batch, now);
+        for (const [index, post] of batch.entries()) {
+          const posting = loaded[index]!;
+          if (isDomainError(posting)) {
+            outcomes.push({ ok: false, error: posting });
+            continue;
+          }
+          const before = stored();
           try {
-            const done = await runIn(trx, postMessage, post.actor, post.input, now);
+            const done = await runIn(trx, postMessage, post.actor, post.input, now, undefined, {
+              loaded: posting,
+            });
             outcomes.push({ ok: true, message: done.result, commit: done.commit });
           } catch (error) {
             // A refusal is that post's answer; anything else is the database's, and the batch's.
-            if (!isDomainError(error)) throw error;
+            // So is a refusal after the post stored its row, which would be written all the same.
+            if (!isDomainError(error) || stored() !== before) throw error;
             outcomes.push({ ok: false, error });
           }
         }
+        // The accepted posts' rows, in one insert.
+        await flush();
       },
       { isolation: "read committed" },
     );
