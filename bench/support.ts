@@ -135,7 +135,17 @@ export async function startServer(opts: {
   env: Record<string, string>;
   log: string;
 }): Promise<ChildProcess> {
-  const [cmd, args] = pinned(opts.cores, process.execPath, ["--import", "tsx", opts.script]);
+  // BENCH_CPU_PROF=DIR: every server writes a V8 CPU profile there when it stops (node's
+  // --cpu-prof, which NODE_OPTIONS may not carry); open it in Chrome's DevTools or speedscope.
+  const prof = process.env.BENCH_CPU_PROF
+    ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`]
+    : [];
+  const [cmd, args] = pinned(opts.cores, process.execPath, [
+    ...prof,
+    "--import",
+    "tsx",
+    opts.script,
+  ]);
   const child = spawn(cmd, args, {
     env: {
       ...process.env,

@@ -75,6 +75,15 @@ export async function transaction<DB, T>(
 }
 
 /**
+ * How many of `most` write transactions to run at once. PostgreSQL runs them side by side, each on
+ * a connection of the pool. SQLite has one writer: a second transaction would only wait for the
+ * first, and every commit is a sync to disk, so one larger transaction is cheaper than two.
+ */
+export function concurrentWriters(db: AnyDb, most: number): number {
+  return isPostgres(db) ? most : 1;
+}
+
+/**
  * Makes a select lock the rows it reads from `table` until its transaction ends (FOR UPDATE), on
  * PostgreSQL; another transaction locking them waits for this one to commit. SQLite has no row
  * locks and needs none: its one writer runs transactions one at a time.
