@@ -142,9 +142,14 @@ export async function startServer(opts: {
   env: Record<string, string>;
   log: string;
 }): Promise<ChildProcess> {
+  // BENCH_CPU_PROF=DIR: every server writes a V8 CPU profile there when it stops (node's
+  // --cpu-prof, which NODE_OPTIONS may not carry); open it in Chrome's DevTools or speedscope.
+  const prof = process.env.BENCH_CPU_PROF
+    ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`]
+    : [];
   // Compiled JavaScript (Liuhe's server) runs as it is; the ceilings' TypeScript through tsx.
   const script = opts.script.endsWith(".mjs") ? [opts.script] : ["--import", "tsx", opts.script];
-  const [cmd, args] = pinned(opts.cores, process.execPath, script);
+  const [cmd, args] = pinned(opts.cores, process.execPath, [...prof, ...script]);
   const child = spawn(cmd, args, {
     env: {
       ...process.env,

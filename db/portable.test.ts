@@ -7,6 +7,7 @@ import {
   isUniqueViolation,
   jsonArrayElements,
   listAgg,
+  reserveIds,
 } from "./portable";
 
 describe(`portable SQL helpers (${isPostgres(getDb()) ? "PostgreSQL" : "SQLite"})`, () => {
@@ -34,6 +35,32 @@ describe(`portable SQL helpers (${isPostgres(getDb()) ? "PostgreSQL" : "SQLite"}
     // SQLite answers a test with 1 or 0, PostgreSQL with true or false.
     expect([Number(row.n), Number(row.hit), Number(row.wild)]).toEqual([3, 1, 0]);
     expect(rows.rows[0]!.joined?.split("|").sort()).toEqual(["x", "y"]);
+  });
+
+  it("draw ids a table never had, ascending, which the next draw passes once rows use them", async () => {
+    const db = getDb();
+    await db.schema
+      .createTable("t_ids")
+      .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+      .addColumn("v", "text")
+      .execute();
+    await sql`insert into t_ids (v) values ('a'), ('b')`.execute(db);
+    const drawn = await db.transaction().execute(async (trx) => {
+      const ids = await reserveIds(trx, "t_ids", 3);
+      await sql`insert into t_ids (id, v) values (${ids[0]}, 'c'), (${ids[2]}, 'd')`.execute(trx);
+      return ids;
+    });
+    expect(drawn).toHaveLength(3);
+    expect(drawn[0]).toBeGreaterThan(2);
+    expect(drawn).toEqual([...drawn].sort((a, b) => a - b));
+    expect(new Set(drawn).size).toBe(3);
+    // The next draw and the table's own ids both come after every id in use.
+    const [next] = await reserveIds(db, "t_ids", 1);
+    expect(next).toBeGreaterThan(drawn[2]!);
+    const { rows } = await sql<{
+      id: number;
+    }>`insert into t_ids (v) values ('e') returning id`.execute(db);
+    expect(Number(rows[0]!.id)).toBeGreaterThan(drawn[2]!);
   });
 
   it("expand a JSON array column of the table beside it, as the poll count does", async () => {

@@ -75,6 +75,15 @@ export async function transaction<DB, T>(
 }
 
 /**
+ * How many of `most` write transactions to run at once. PostgreSQL runs them side by side, each on
+ * a connection of the pool. SQLite has one writer: a second transaction would only wait for the
+ * first, and every commit is a sync to disk, so one larger transaction is cheaper than two.
+ */
+export function concurrentWriters(db: AnyDb, most: number): number {
+  return isPostgres(db) ? most : 1;
+}
+
+/**
  * Makes a select lock the rows it reads from `table` until its transaction ends (FOR UPDATE), on
  * PostgreSQL; another transaction locking them waits for this one to commit. SQLite has no row
  * locks and needs none: its one writer runs transactions one at a time.
@@ -147,4 +156,27 @@ export function containsText(
   return isPostgres(db)
     ? sql<boolean>`strpos(${haystack}, ${needle}) > 0`
     : sql<boolean>`instr(${haystack}, ${needle}) > 0`;
+}
+
+/**
+ * `n` new ids for `table`'s `id` column (an `autoincrement` one), ascending, for a writer that
+ * inserts many rows at once with ids it must know first (the room's batch writer). PostgreSQL
+ * draws them from the column's sequence; SQLite, whose one writer runs one transaction at a time,
+ * continues from the largest id the table ever had (`sqlite_sequence`, which inserting them
+ * advances). An id drawn and not used is never seen: PostgreSQL's sequences leave such gaps
+ * anyway, and SQLite's next writer draws it again.
+ */
+export async function reserveIds(trx: AnyDb, table: string, n: number): Promise<number[]> {
+  if (n <= 0) return [];
+  if (isPostgres(trx)) {
+    const { rows } = await sql<{ id: number | string }>`
+      select nextval(pg_get_serial_sequence(${table}, 'id')) as id
+      from generate_series(1, cast(${n} as integer))`.execute(trx);
+    return rows.map((r) => Number(r.id)).sort((a, b) => a - b);
+  }
+  const { rows } = await sql<{ last: number | null }>`
+    select max(coalesce((select seq from sqlite_sequence where name = ${table}), 0),
+               coalesce((select max(id) from ${sql.table(table)}), 0)) as last`.execute(trx);
+  const last = Number(rows[0]?.last ?? 0);
+  return Array.from({ length: n }, (_, i) => last + 1 + i);
 }

@@ -363,6 +363,18 @@ describe("live room over Socket.IO", () => {
     expect((await departure).count).toBe(1);
   });
 
+  it("tells the room of a burst of arrivals in one announcement or two, ending with the count", async () => {
+    const { c: alice } = await joined(await cookieFor(aliceId));
+    const heard: number[] = [];
+    alice.on("room:presence", (p) => heard.push(p.count));
+    const everyone = nextEvent<{ count: number }>(alice, "room:presence", (p) => p.count === 7);
+    await Promise.all(Array.from({ length: 6 }, () => joined()));
+    await everyone;
+    // Each arrival told the room's everyone at once: six announcements, one per arrival.
+    expect(heard.length).toBeLessThan(6);
+    expect(heard.at(-1)).toBe(7);
+  });
+
   it("keeps the speaker queue in order across a server restart", async () => {
     const { c: alice } = await joined(await cookieFor(aliceId));
     const { c: bob } = await joined(await cookieFor(bobId));

@@ -1,4 +1,6 @@
 /** The room service: posting and its refusals, pacing, moderation, flags and the speaker queue. */
+import pg from "pg";
+import sqlite3 from "sqlite3";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ANONYMOUS, type Actor } from "~/domain/permissions/policy";
 import { flagMessage, lowerHand, postMessage, raiseHand } from "~/services/room/commands.server";
@@ -200,6 +202,56 @@ describe("posts arriving together", () => {
   });
 });
 
+/** A post as the socket hands it to the batch writer, with the promise of its answer. */
+function pending(actor: Actor, input: { meetingId: number; body: string }) {
+  let post!: PendingPost;
+  const answer = new Promise<{ id: number; meetingId: number }>((resolve, reject) => {
+    post = { actor, input, resolve, reject };
+  });
+  return { post, answer };
+}
+
+/** Counts the statements sent to the database (either engine's driver), until `stop`. */
+function countStatements() {
+  const spies = isPostgres(getDb())
+    ? [vi.spyOn(pg.Client.prototype, "query")]
+    : [vi.spyOn(sqlite3.Statement.prototype, "all"), vi.spyOn(sqlite3.Statement.prototype, "run")];
+  return {
+    count: () => spies.reduce((n, spy) => n + spy.mock.calls.length, 0),
+    stop: () => spies.forEach((spy) => spy.mockRestore()),
+  };
+}
+
+describe("a batch's cost", () => {
+  it("is a fixed number of statements, however many posts and rooms it holds", async () => {
+    const rooms = [meetingId, (await makeMeeting(community)).meetingId];
+    const people = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => makeResident(community, { displayName: `居民${i}` })),
+    );
+    const batch = (who: Actor[]) =>
+      who.map((actor, i) => pending(actor, { meetingId: rooms[i % 2]!, body: `第${i}条` }));
+    const written: number[] = [];
+    for (const who of [people.slice(0, 4), people.slice(4)]) {
+      const posts = batch(who);
+      const statements = countStatements();
+      try {
+        await writeBatch(posts.map((p) => p.post));
+      } finally {
+        written.push(statements.count());
+        statements.stop();
+      }
+      // Every post is stored and answered with its own message.
+      const answers = await Promise.all(posts.map((p) => p.answer));
+      expect(new Set(answers.map((a) => a.id)).size).toBe(who.length);
+    }
+    // Four posts or thirty-six: the same statements (one post each would be three apiece).
+    expect(written[0]).toBeGreaterThan(0);
+    expect(written[1]).toBe(written[0]);
+    const stored = await history(ANONYMOUS, rooms[1]!, { limit: 100 });
+    expect(stored.messages).toHaveLength(20);
+  });
+});
+
 describe.runIf(isPostgres(getDb()))("posts from several processes (PostgreSQL)", () => {
   it("commit in the order of their ids within a room, so catching up after an id misses nothing", async () => {
     let inserted!: () => void;
@@ -230,6 +282,40 @@ describe.runIf(isPostgres(getDb()))("posts from several processes (PostgreSQL)",
     const caughtUp = await history(ANONYMOUS, meetingId, { after: 0 });
     expect(caughtUp.messages.map((m) => m.body)).toEqual(["先写的", "后写的"]);
   });
+  it("write another room's posts while one room waits for another process's batch", async () => {
+    const { meetingId: second } = await makeMeeting(community);
+    let locked!: () => void;
+    const lockTaken = new Promise<void>((r) => (locked = r));
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    // Another process's batch, holding the first room until released.
+    const elsewhere = transaction(getDb(), async (trx) => {
+      await trx
+        .selectFrom("meetings")
+        .select("id")
+        .where("id", "=", meetingId)
+        .forUpdate()
+        .execute();
+      locked();
+      await held;
+    });
+    await lockTaken;
+    let firstDone = false;
+    const first = sendPost(resident, { meetingId, body: "等着" }).then((m) => {
+      firstDone = true;
+      return m;
+    });
+    // The writer takes the first post on the next turn; its batch then waits for the room.
+    await new Promise((r) => setImmediate(r));
+    // One batch at a time, this post would wait behind that one, and the room's lock with it.
+    const other = await sendPost(resident, { meetingId: second, body: "不用等" });
+    expect(other.meetingId).toBe(second);
+    expect(firstDone).toBe(false);
+    release();
+    await elsewhere;
+    expect((await first).meetingId).toBe(meetingId);
+  });
+
   it("lets two processes' batches over the same rooms commit one after the other, never twice", async () => {
     // Two busy rooms; each batch, as one process's writer would hold it, posts in both, in
     // opposite orders. Taken as they came, the locks would wait in a circle (a deadlock) and, under

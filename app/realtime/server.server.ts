@@ -218,16 +218,12 @@ function moderationCommand(payload: unknown) {
 /** Events that read, join and leave channels, or post: answered by `handle` like commands. */
 type ReadEvent = Exclude<keyof ClientToServerEvents, "whoami">;
 
-function registerHandlers(socket: LiuheSocket) {
+function registerHandlers(socket: LiuheSocket, announcePresence: (meetingId: number) => void) {
   const answer = <S extends z.ZodTypeAny, R>(
     event: ReadEvent,
     input: S,
     read: Read<S, R>["read"],
   ) => socket.on(event, handle(socket, { input, read }));
-
-  /** Tells the others in a room how many are there now. */
-  const announcePresence = (channel: string, meetingId: number, count: number) =>
-    socket.to(channel).emit("room:presence", { meetingId, count });
 
   socket.on("whoami", async (ack) => {
     if (typeof ack !== "function") return;
@@ -261,13 +257,15 @@ function registerHandlers(socket: LiuheSocket) {
     const channel = roomChannel(meetingId);
     const joined = await joinRoom(actor, meetingId, after, () => socket.join(channel));
     const count = await presenceOf(socket.nsp, channel);
-    announcePresence(channel, meetingId, count);
+    announcePresence(meetingId);
     return { ...joined, presence: count };
   });
   answer("room:leave", meetingPayload, async ({ meetingId }) => {
     const channel = roomChannel(meetingId);
+    // Only a room this socket was in has one fewer now.
+    if (!socket.rooms.has(channel)) return null;
     await socket.leave(channel);
-    announcePresence(channel, meetingId, await presenceOf(socket.nsp, channel));
+    announcePresence(meetingId);
     return null;
   });
   answer("room:history", historyPayload, ({ meetingId, before }, actor) =>
@@ -285,17 +283,15 @@ function registerHandlers(socket: LiuheSocket) {
   socket.on("room:moderate", handle(socket, moderationCommand, { reply: () => null }));
   socket.on("queue:raise", handle(socket, raiseHand, { reply: () => null }));
   socket.on("queue:lower", handle(socket, lowerHand, { reply: () => null }));
+  // The rooms it was in, announced once it has left them (it is still in them while disconnecting).
+  let leaving: number[] = [];
   socket.on("disconnecting", () => {
-    for (const channel of socket.rooms) {
+    leaving = [...socket.rooms].flatMap((channel) => {
       const m = /^room:(\d+)$/.exec(channel);
-      if (!m) continue;
-      // This socket is still counted here while disconnecting.
-      presenceOf(socket.nsp, channel).then(
-        (count) => announcePresence(channel, Number(m[1]), Math.max(0, count - 1)),
-        (e: unknown) => console.error("presence failed", e),
-      );
-    }
+      return m ? [Number(m[1])] : [];
+    });
   });
+  socket.on("disconnect", () => leaving.forEach(announcePresence));
 
   socket.on(
     "membership:request",
@@ -304,6 +300,44 @@ function registerHandlers(socket: LiuheSocket) {
       reply: (membershipId) => ({ membershipId }),
     }),
   );
+}
+
+/**
+ * How often at most a room hears how many are in it, per process. Each arrival and departure
+ * used to tell the room's everyone at once: 2,000 people joining 40 rooms of 50 sent 100,000
+ * updates, and with several processes each asked every process for its count. The first change
+ * goes out at once; later ones within the interval make one trailing announcement, counted when
+ * it goes out, so the count always ends up right.
+ */
+export const PRESENCE_INTERVAL_MS = 1000;
+
+/** Announces a room's presence count to everyone in it, at most once per PRESENCE_INTERVAL_MS. */
+function presenceAnnouncer(io: LiuheIo) {
+  const last = new Map<number, { at: number; timer: NodeJS.Timeout | null }>();
+  let closed = false;
+  const send = (meetingId: number) => {
+    last.set(meetingId, { at: Date.now(), timer: null });
+    if (closed) return;
+    const channel = roomChannel(meetingId);
+    presenceOf(io.of("/"), channel).then(
+      (count) => io.to(channel).emit("room:presence", { meetingId, count }),
+      (e: unknown) => console.error("presence failed", e),
+    );
+  };
+  return {
+    announce: (meetingId: number) => {
+      const now = Date.now();
+      const state = last.get(meetingId);
+      if (!state || now - state.at >= PRESENCE_INTERVAL_MS) return send(meetingId);
+      if (state.timer) return;
+      state.timer = setTimeout(() => send(meetingId), PRESENCE_INTERVAL_MS - (now - state.at));
+      state.timer.unref();
+    },
+    close: () => {
+      closed = true;
+      for (const state of last.values()) if (state.timer) clearTimeout(state.timer);
+    },
+  };
 }
 
 const localPresence = (nsp: LiuheSocket["nsp"], channel: string) =>
@@ -429,7 +463,8 @@ export function attachRealtime(httpServer: HttpServer): Realtime {
     );
   });
 
-  io.on("connection", (socket) => registerHandlers(socket));
+  const presence = presenceAnnouncer(io);
+  io.on("connection", (socket) => registerHandlers(socket, presence.announce));
   io.on("presence", (channel, answer) => answer(localPresence(io.of("/"), channel)));
   const stopEvents = onEvent((event) => forward(io, event));
   const stopDrops = onDrop((what) => {
@@ -443,6 +478,7 @@ export function attachRealtime(httpServer: HttpServer): Realtime {
     close: async () => {
       stopEvents();
       stopDrops();
+      presence.close();
       await io.close();
     },
   };

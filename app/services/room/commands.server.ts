@@ -60,7 +60,7 @@ export const postMessage = command({
   input: postInput,
   load: ({ trx, actor, input, now }) => loadForPosting(trx, actor, input.meetingId, now),
   target: (room) => roomTarget(room),
-  run: async ({ trx, actor, input, loaded: room, now, at, emit }) => {
+  run: async ({ actor, input, loaded: room, now, at, emit }) => {
     // Server callers skip the form: the same limits hold for them.
     const body = checked(messageBody, input.body, "body");
     refuseIfClosedOrMuted(room, room.mutedUntil, now);
@@ -82,24 +82,16 @@ export const postMessage = command({
       pinnedAt: null,
       assistedBy: assistedBy(actor),
     };
-    // The room's row is locked (loadForPosting): the last message now is the one before this.
-    const { prev } = await trx
-      .selectFrom("roomMessages")
-      .select((eb) => eb.fn.max("id").as("prev"))
-      .where("meetingId", "=", room.id)
-      .executeTakeFirstOrThrow();
-    const { id } = await trx
-      .insertInto("roomMessages")
-      .values(row)
-      .returning("id")
-      .executeTakeFirstOrThrow();
+    // The room's row is locked (loadForPosting, loadPostingBatch): the last message now is the
+    // one before this. A post on its own is inserted now; a batch's go in with the batch's others.
+    const { id, prev } = await room.store(row);
     const message = messageView({ ...row, id, author: room.author }, actor, false);
     // Forwarded as it is: every reader sees a new message alike.
     emit({
       type: "room.message",
       communityId: room.communityId,
       meetingId: room.id,
-      message: { ...message, prev: prev ?? null },
+      message: { ...message, prev },
     });
     return message;
   },

@@ -156,6 +156,11 @@ export interface RunOptions {
  * Runs a command inside a transaction the caller already holds, and returns its result with the
  * work to do once that transaction commits. For writers that batch several commands in one
  * transaction (the room's message writer); everyone else calls `run`.
+ *
+ * `given.loaded`, from a writer that read what many calls of one command need in one query (the
+ * room's batch writer, `loadPostingBatch`), stands in for the command's `load`: it must be what
+ * `load` would have returned in this transaction. Everything else (authorising against the
+ * target it gives, limits, audit, assisted-action record, events after the commit) is as always.
  */
 export async function runIn<S extends z.ZodTypeAny, L, R, A extends Action, P>(
   trx: Trx,
@@ -164,10 +169,13 @@ export async function runIn<S extends z.ZodTypeAny, L, R, A extends Action, P>(
   input: z.output<S>,
   now: Date = new Date(),
   prepared?: P,
+  given?: { loaded: L },
 ): Promise<{ result: R; commit: () => Promise<void> }> {
   const after: Array<() => Promise<void> | void> = [];
   const base = { trx, input, now, at: now.toISOString() };
-  const loaded = (cmd.load ? await cmd.load({ ...base, actor }) : undefined) as L;
+  const loaded = given
+    ? given.loaded
+    : ((cmd.load ? await cmd.load({ ...base, actor }) : undefined) as L);
   const action = typeof cmd.action === "string" ? cmd.action : cmd.actionFor!(input, loaded as L);
   const target = cmd.target ? cmd.target(loaded, input, actor) : {};
   const authorised = authorize(actor, action, target) as ActorFor<A>;
