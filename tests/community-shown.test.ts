@@ -5,9 +5,10 @@
  * own loader, as Remix calls it.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loader as homeLoader } from "~/routes/_index";
 import { loader, action } from "~/routes/communities.$id._index";
 import { drop } from "~/services/cluster.server";
-import { pageCacheMs } from "~/services/communities/shown.server";
+import { pageCacheMs } from "~/services/shown.server";
 import { proposeProject, takeStep } from "~/services/projects/commands.server";
 import { run as runCommand } from "~/services/runner/command.server";
 import {
@@ -67,7 +68,7 @@ describe("what a community page shows to everyone", () => {
     // Signed-in viewers share it too.
     expect((await page(community, await cookieFor(await makeUser()))).councils).toEqual([]);
     // Until something drops it (here by hand; commands do it through their events).
-    drop({ community });
+    drop({ shown: "community", key: String(community) });
     expect((await page(community)).councils.map((c) => c.name)).toEqual(["直接写入的议事会"]);
   });
 
@@ -113,6 +114,23 @@ describe("what a community page shows to everyone", () => {
     );
     await runCommand(takeStep, resident, { id: draft, step: "submit", reason: "" });
     expect((await page(community)).projects.items.map((p) => p.title)).toContain("单元门禁维修");
+  });
+
+  it("on a visitor's home too: a project submitted anywhere shows on the next visit", async () => {
+    const visit = async () => {
+      const res = await run(homeLoader, new Request("http://localhost/"));
+      return (await body<{ visitor: { projects: Array<{ title: string }> } }>(res)).visitor;
+    };
+    const community = await makeCommunity();
+    const resident = await makeResident(community);
+    const titles = async () => (await visit()).projects.map((p) => p.title);
+    const draft = await runCommand(proposeProject, resident, {
+      ...projectInput(community, { title: "首页可见的项目" }),
+      photo: null,
+    });
+    expect(await titles()).not.toContain("首页可见的项目");
+    await runCommand(takeStep, resident, { id: draft, step: "submit", reason: "" });
+    expect(await titles()).toContain("首页可见的项目");
   });
 
   it("is kept for PAGE_CACHE_MS: 5 s unless set, 0 turns it off", () => {

@@ -52,9 +52,13 @@ async function connect(url: string): Promise<Redis> {
 
 /**
  * What changed, so that caches of it go: a person's session or rights (null: everyone's, as when
- * a committee changes), a meeting's context, or what a community's page shows to everyone.
+ * a committee changes), a meeting's context, or what a page shows to everyone.
  */
-export type Drop = { person: number | null } | { meeting: number } | { community: number };
+export type Drop =
+  | { person: number | null }
+  | { meeting: number }
+  /** What a page shows to everyone (shown.server.ts): one key of a kept read, or all of them. */
+  | { shown: string; key: string | null };
 
 /** Connects to Redis before the server listens; throws a clear message when it cannot. */
 export async function connectCluster(url: string, prefix: string): Promise<void> {

@@ -8,6 +8,7 @@
  * Each list is short (`HOME_LIST_MAX`) and links to the page that has the rest: the home leads, it
  * does not repeat the community page.
  */
+import { shownReads } from "../shown.server";
 import { getDb } from "../../../db/client.server";
 import type { SeatKind } from "../../../db/schema";
 import { can, type Actor } from "~/domain/permissions/policy";
@@ -435,10 +436,29 @@ export async function homeFor(actor: Actor & { userId: number }, since: string |
 }
 
 /**
- * A visitor's home: across the communities, the meetings live now that anyone may read, the votes
- * open now, the meetings ahead and the projects gathering support. Each with its community.
+ * A visitor's home, the same for every visitor: kept a few seconds per process (../shown.server),
+ * dropped by any meeting, vote or project change anywhere in the city (a ballot included: the
+ * city's busiest write, still far rarer than visits).
  */
-export async function publicHome() {
+export const publicHome: () => Promise<PublicHome> = (() => {
+  const read = shownReads(
+    "home",
+    () => readPublicHome(),
+    (e) =>
+      e.type === "meeting.changed" || e.type === "vote.changed" || e.type === "project.changed"
+        ? "all"
+        : null,
+  );
+  return () => read("visitor");
+})();
+
+export type PublicHome = Awaited<ReturnType<typeof readPublicHome>>;
+
+/**
+ * Across the communities, the meetings live now that anyone may read, the votes open now, the
+ * meetings ahead and the projects gathering support. Each with its community.
+ */
+async function readPublicHome() {
   const db = getDb();
   const at = new Date();
   const now = at.toISOString();
