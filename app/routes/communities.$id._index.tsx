@@ -33,11 +33,7 @@ import {
   requestMembership,
   withdrawMembership,
 } from "~/services/communities/commands.server";
-import {
-  communityVotes,
-  listPending,
-  membershipFor,
-} from "~/services/communities/queries.server";
+import { communityVotes, listPending, membershipFor } from "~/services/communities/queries.server";
 import { idParam, notFound, readForm, type Refusal } from "~/utils/forms.server";
 import { areaName, formatDate, formatDateTime } from "~/utils/format";
 import { titleMeta } from "~/utils/meta";
