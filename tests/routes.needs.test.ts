@@ -537,7 +537,8 @@ describe("proposing a micro-project from a need", () => {
     expect(others.html).not.toContain(zhNeed.links.unseenProject);
   });
 
-  it("refuses a forged, unknown, merged or other community's need on the form, translated, writing nothing", async () => {
+  /** A resident's need (id), a neighbour's merged into it (dup) and one of another community (far). */
+  async function needsNoProjectTakes() {
     const id = idFrom(await reportAs(resident));
     const dup = idFrom(await reportAs(neighbour));
     await runCommand(
@@ -549,6 +550,10 @@ describe("proposing a micro-project from a need", () => {
     const there = await makeResident(elsewhere);
     const [thereGrid] = await gridsOf(elsewhere);
     const far = idFrom(await reportAs(there, { gridId: String(thereGrid) }));
+    return { id, dup, far };
+  }
+  it("refuses a forged, unknown, merged or other community's need on the form, translated, writing nothing", async () => {
+    const { id, dup, far } = await needsNoProjectTakes();
     const stranger = await actorFor(await makeUser());
     const cases = [
       { needId: "abc", status: 400, field: "needId", key: "badNeed" },
@@ -589,17 +594,7 @@ describe("proposing a micro-project from a need", () => {
   });
 
   it("says on the form when the address names no need it can carry, and carries none", async () => {
-    const id = idFrom(await reportAs(resident));
-    const dup = idFrom(await reportAs(neighbour));
-    await runCommand(
-      takeNeedStep,
-      await committee(),
-      takeNeedStep.input.parse({ needId: String(dup), step: "merge", into: String(id) }),
-    );
-    const elsewhere = await makeCommunity("elsewhere");
-    const there = await makeResident(elsewhere);
-    const [thereGrid] = await gridsOf(elsewhere);
-    const far = idFrom(await reportAs(there, { gridId: String(thereGrid) }));
+    const { dup, far } = await needsNoProjectTakes();
     for (const lng of ["zh-CN", "en"] as const) {
       for (const [need, key] of [
         ["abc", "badNeed"],

@@ -118,6 +118,17 @@ export interface Posting {
   store: StoreMessage;
 }
 
+/** What a post needs to know of its room (one room's, or a batch's rooms). */
+const ROOM_COLUMNS = [
+  "meetings.id",
+  "councils.areaId as communityId",
+  "meetings.status",
+  "meetings.isPublic",
+  "meetings.roomOpen",
+  "meetings.slowModeSeconds",
+  "meetings.currentAgendaItemId",
+] as const;
+
 /**
  * What posting decides on, in one query (a post on its own; a busy room's posts are loaded
  * together by `loadPostingBatch`): the room's state, whether the author holds a seat, their name,
@@ -138,15 +149,7 @@ export async function loadForPosting(
   const m = await trx
     .selectFrom("meetings")
     .innerJoin("councils", "councils.id", "meetings.councilId")
-    .select([
-      "meetings.id",
-      "councils.areaId as communityId",
-      "meetings.status",
-      "meetings.isPublic",
-      "meetings.roomOpen",
-      "meetings.slowModeSeconds",
-      "meetings.currentAgendaItemId",
-    ])
+    .select(ROOM_COLUMNS)
     .select((eb) => [
       eb
         .selectFrom("seatInvites")
@@ -227,15 +230,7 @@ export async function loadPostingBatch(
   const roomRows = await trx
     .selectFrom("meetings")
     .innerJoin("councils", "councils.id", "meetings.councilId")
-    .select([
-      "meetings.id",
-      "councils.areaId as communityId",
-      "meetings.status",
-      "meetings.isPublic",
-      "meetings.roomOpen",
-      "meetings.slowModeSeconds",
-      "meetings.currentAgendaItemId",
-    ])
+    .select(ROOM_COLUMNS)
     .select((eb) =>
       eb
         .selectFrom("roomMessages")
