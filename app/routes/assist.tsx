@@ -19,7 +19,7 @@ import { DISPLAY_NAME_MAX } from "~/domain/accounts/limits";
 import { can } from "~/domain/permissions/policy";
 import type { Lng } from "~/i18n/config";
 import { getT } from "~/i18n/i18next.server";
-import { getArea } from "~/services/communities/queries.server";
+import { areaById } from "~/services/communities/places.server";
 import {
   endSitting,
   registerResident,
@@ -48,7 +48,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (!can(actor, "assist.start", { communityId: actor.committeeOf ?? undefined })) {
     throw json({ error: { key: "errors.forbidden" } }, { status: 403 });
   }
-  const community = await getArea(actor.committeeOf!);
+  const community = await areaById(actor.committeeOf!);
   const q = (new URL(request.url).searchParams.get("q") ?? "").slice(0, QUERY_MAX);
   const matches = await findResidents(actor, q);
   return json({ title, acting: false as const, community: community!, q, matches });

@@ -6,7 +6,7 @@ import { useTranslation } from "react-i18next";
 import { id } from "~/domain/validation";
 import type { Lng } from "~/i18n/config";
 import { getT } from "~/i18n/i18next.server";
-import { getArea } from "~/services/communities/queries.server";
+import { areaById } from "~/services/communities/places.server";
 import { auditHead, listAudit } from "~/services/audit.server";
 import { idParam, notFound, throwRefusal } from "~/utils/forms.server";
 import { areaName, formatDateTime } from "~/utils/format";
@@ -22,7 +22,7 @@ const PAGE = 50;
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const communityId = idParam(params.id);
   const { actor } = await requireSession(request);
-  const area = await getArea(communityId);
+  const area = await areaById(communityId);
   if (!area || area.level !== "community") notFound();
   const before = id.safeParse(new URL(request.url).searchParams.get("before"));
   const rows = await listAudit(actor, communityId, {

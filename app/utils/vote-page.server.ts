@@ -10,7 +10,7 @@ import type { VoteAnswer } from "~/components/votes";
 import type { Action, Actor } from "~/domain/permissions/policy";
 import { receiptSchema, type VoteKind } from "~/domain/voting/schemas";
 import { id as idSchema } from "~/domain/validation";
-import { getArea } from "~/services/communities/queries.server";
+import { areaById } from "~/services/communities/places.server";
 import type { Command } from "~/services/runner/command.server";
 import { intent, lookup, submit, submitIntent } from "~/services/runner/form.server";
 import { votePoll, voteRound } from "~/services/voting/ballots.server";
@@ -111,7 +111,7 @@ export function placeOf(url: URL) {
 export async function newVotePlace(request: Request) {
   const { actor } = await requireSession(request);
   const place = placeOf(new URL(request.url));
-  const community = await getArea(place.communityId);
+  const community = await areaById(place.communityId);
   if (!community || community.level !== "community") notFound();
   return { actor, community, ...place };
 }

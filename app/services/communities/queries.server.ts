@@ -5,8 +5,8 @@
  */
 import { expressionBuilder, sql, type SelectQueryBuilder } from "kysely";
 import { getDb } from "../../../db/client.server";
-import type { Area, AreaLevel, Database, MembershipStatus } from "../../../db/schema";
-import { areaById, childAreas, places, withAncestors } from "./places.server";
+import type { AreaLevel, Database, MembershipStatus } from "../../../db/schema";
+import { childAreas, places, withAncestors } from "./places.server";
 import { maskPhone } from "~/domain/accounts/schemas";
 import { authorize, can, type Actor } from "~/domain/permissions/policy";
 import { phaseOf } from "~/domain/voting/rules";
@@ -35,10 +35,6 @@ export async function areaTree(): Promise<AreaNode[]> {
         children: nodes(a.id),
       }));
   return nodes(null);
-}
-
-export async function getArea(id: number): Promise<Readonly<Area> | undefined> {
-  return areaById(id);
 }
 
 export async function communityPage(id: number) {
