@@ -5,6 +5,7 @@
  */
 import type { NeedStaffRole } from "~/domain/needs/rules";
 import { getDb } from "../../../db/client.server";
+import { readTogether } from "../../../db/portable";
 import type { LoginId } from "~/domain/accounts/schemas";
 import { ANONYMOUS, type Actor } from "~/domain/permissions/policy";
 import type { Db } from "../runner/command.server";
@@ -103,32 +104,36 @@ export async function listSessions(userId: number, currentId: string) {
  */
 export async function loadActor(user: SessionUser | null, db: Db = getDb()): Promise<Actor> {
   if (!user) return ANONYMOUS;
-  const [committee, verified, orgs, staff] = await Promise.all([
-    db
+  // One statement, not four: every signed-in request and every socket's re-check asks this (on
+  // PostgreSQL four statements took four of the pool's connections at once).
+  const {
+    committee: [committee],
+    verified,
+    orgs,
+    staff,
+  } = await readTogether(db, {
+    committee: db
       .selectFrom("committeeMembers")
       .select("communityId")
       .where("userId", "=", user.id)
       .where("endedAt", "is", null)
-      .executeTakeFirst(),
-    db
+      .limit(1),
+    verified: db
       .selectFrom("memberships")
       .select("communityId")
       .where("userId", "=", user.id)
-      .where("status", "=", "verified")
-      .execute(),
-    db
+      .where("status", "=", "verified"),
+    orgs: db
       .selectFrom("organisationMembers")
       .select(["organisationId", "role"])
       .where("userId", "=", user.id)
-      .where("status", "=", "active")
-      .execute(),
-    db
+      .where("status", "=", "active"),
+    staff: db
       .selectFrom("needStaff")
       .select(["role", "areaId", "unitId"])
       .where("userId", "=", user.id)
-      .where("endedAt", "is", null)
-      .execute(),
-  ]);
+      .where("endedAt", "is", null),
+  });
   const placesOf = (role: NeedStaffRole) =>
     staff.flatMap((r) => (r.role !== role ? [] : [(role === "unit" ? r.unitId : r.areaId)!]));
   return {

@@ -5,6 +5,7 @@
  */
 import { expressionBuilder, sql, type SelectQueryBuilder } from "kysely";
 import { getDb } from "../../../db/client.server";
+import { readTogether } from "../../../db/portable";
 import type { AreaLevel, Database, MembershipStatus } from "../../../db/schema";
 import { childAreas, places, withAncestors } from "./places.server";
 import { maskPhone } from "~/domain/accounts/schemas";
@@ -168,8 +169,11 @@ export async function homeNews(actor: Actor) {
   const monthAgo = new Date(Date.now() - MONTH_MS).toISOString();
   return Promise.all(
     list.map(async (c) => {
-      const [counts, changes] = await Promise.all([
-        db
+      const {
+        counts: [counts = { verified: 0, newThisWeek: 0, pending: 0 }],
+        changes,
+      } = await readTogether(db, {
+        counts: db
           .selectFrom("memberships")
           .select((eb) => [
             eb.fn.count<number>("id").filterWhere("status", "=", "verified").as("verified"),
@@ -180,9 +184,8 @@ export async function homeNews(actor: Actor) {
               .as("newThisWeek"),
             eb.fn.count<number>("id").filterWhere("status", "=", "pending").as("pending"),
           ])
-          .where("communityId", "=", c.id)
-          .executeTakeFirstOrThrow(),
-        db
+          .where("communityId", "=", c.id),
+        changes: db
           .selectFrom("auditLog")
           // The member the change is about: a deleted account's name is not shown any more.
           .leftJoin("users", (j) =>
@@ -193,9 +196,8 @@ export async function homeNews(actor: Actor) {
           .where("auditLog.action", "in", ["committee.appoint", "committee.end"])
           .where("auditLog.at", ">=", monthAgo)
           .orderBy("auditLog.id", "desc")
-          .limit(5)
-          .execute(),
-      ]);
+          .limit(5),
+      });
       return {
         communityId: c.id,
         nameZh: c.nameZh,
@@ -233,35 +235,30 @@ export async function communityVotes(actor: Actor, communityId: number, limit = 
   const at = new Date();
   const now = at.toISOString();
   const userId = actor.userId;
-  const [polls, rounds, seats] = await Promise.all([
-    db
+  const { polls, rounds, seats } = await readTogether(db, {
+    polls: db
       .selectFrom("polls")
       .select(["id", "question", "opensAt", "closesAt", "meetingId", "electorate"])
-      .$if(userId !== null, (q) => q.select(votedIn(userId!, "poll")))
+      .select(votedIn(userId ?? 0, "poll"))
       .where("communityId", "=", communityId)
       .$call(openFirst(now))
-      .limit(limit)
-      .execute(),
-    db
+      .limit(limit),
+    rounds: db
       .selectFrom("budgetRounds")
       .select(["id", "title", "opensAt", "closesAt"])
-      .$if(userId !== null, (q) => q.select(votedIn(userId!, "round")))
+      .select(votedIn(userId ?? 0, "round"))
       .where("communityId", "=", communityId)
       .$call(openFirst(now))
-      .limit(limit)
-      .execute(),
+      .limit(limit),
     // Meetings where the viewer holds an invited seat: their seat holders' polls are theirs too.
-    userId === null
-      ? []
-      : db
-          .selectFrom("seatInvites")
-          .innerJoin("polls", "polls.meetingId", "seatInvites.meetingId")
-          .select("seatInvites.meetingId")
-          .distinct()
-          .where("seatInvites.userId", "=", userId)
-          .where("polls.communityId", "=", communityId)
-          .execute(),
-  ]);
+    seats: db
+      .selectFrom("seatInvites")
+      .innerJoin("polls", "polls.meetingId", "seatInvites.meetingId")
+      .select("seatInvites.meetingId")
+      .distinct()
+      .where("seatInvites.userId", "=", userId ?? 0)
+      .where("polls.communityId", "=", communityId),
+  });
   const seated = new Set(seats.map((s) => s.meetingId));
   const mine = (voted: unknown) => (userId === null ? null : Boolean(voted));
   return {

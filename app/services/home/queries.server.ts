@@ -10,6 +10,7 @@
  */
 import { shownReads } from "../shown.server";
 import { getDb } from "../../../db/client.server";
+import { readTogether } from "../../../db/portable";
 import type { SeatKind } from "../../../db/schema";
 import { can, type Actor } from "~/domain/permissions/policy";
 import { SUPPORTABLE } from "~/domain/projects/rules";
@@ -62,19 +63,17 @@ async function withSeatLeft<M extends { id: number; invitedAs: SeatKind | null }
   if (meetings.length === 0) return [];
   const db = getDb();
   const ids = meetings.map((m) => m.id);
-  const [kinds, taken] = await Promise.all([
-    db
+  const { kinds, taken } = await readTogether(db, {
+    kinds: db
       .selectFrom("seatKinds")
       .select(["meetingId", "kind", "capacity"])
-      .where("meetingId", "in", ids)
-      .execute(),
-    db
+      .where("meetingId", "in", ids),
+    taken: db
       .selectFrom("rsvps")
       .select((eb) => ["meetingId", "kind", eb.fn.countAll<number>().as("n")])
       .where("meetingId", "in", ids)
-      .groupBy(["meetingId", "kind"])
-      .execute(),
-  ]);
+      .groupBy(["meetingId", "kind"]),
+  });
   return meetings.filter((m) => {
     const kind = m.invitedAs ?? "resident";
     const seat = kinds.find((k) => k.meetingId === m.id && k.kind === kind);
@@ -107,65 +106,64 @@ async function committeeQueues(
 ) {
   const db = getDb();
   const userId = actor.userId;
-  const [reviews, organisations, roomFlags, commentFlags, counts] = await Promise.all([
+  const [reviews, organisations, { roomFlags, commentFlags, counts }] = await Promise.all([
     reviewQueue(actor, communityId),
     pendingOrganisations(actor, communityId),
-    // Reported room messages not yet reviewed, by meeting: the room's moderation list has them.
-    db
-      .selectFrom("messageFlags")
-      .innerJoin("roomMessages", "roomMessages.id", "messageFlags.messageId")
-      .innerJoin("meetings", "meetings.id", "roomMessages.meetingId")
-      .innerJoin("councils", "councils.id", "meetings.councilId")
-      .select((eb) => [
-        "meetings.id",
-        "meetings.topic",
-        eb.fn.count<number>("roomMessages.id").distinct().as("n"),
-      ])
-      .where("councils.areaId", "=", communityId)
-      .where("messageFlags.reviewedAt", "is", null)
-      .groupBy(["meetings.id", "meetings.topic"])
-      .orderBy("meetings.id")
-      .limit(HOME_LIST_MAX)
-      .execute(),
-    // Reported project comments not yet reviewed, by project.
-    db
-      .selectFrom("projectComments")
-      .innerJoin("projects", "projects.id", "projectComments.projectId")
-      .select((eb) => [
-        "projects.id",
-        "projects.title",
-        eb.fn.count<number>("projectComments.id").as("n"),
-      ])
-      .where("projects.communityId", "=", communityId)
-      .where("projectComments.flagCount", ">", 0)
-      .where("projectComments.reviewedAt", "is", null)
-      .groupBy(["projects.id", "projects.title"])
-      .orderBy("projects.id")
-      .limit(HOME_LIST_MAX)
-      .execute(),
-    // Paper counts submitted and waiting for a second member's confirmation.
-    db
-      .selectFrom("paperCounts")
-      .leftJoin("polls", "polls.id", "paperCounts.pollId")
-      .leftJoin("budgetRounds", "budgetRounds.id", "paperCounts.roundId")
-      .select([
-        "paperCounts.pollId",
-        "paperCounts.roundId",
-        "paperCounts.submittedBy",
-        "polls.question",
-        "budgetRounds.title",
-      ])
-      .where((eb) =>
-        eb.or([
-          eb("polls.communityId", "=", communityId),
-          eb("budgetRounds.communityId", "=", communityId),
-        ]),
-      )
-      .where("paperCounts.submittedAt", "is not", null)
-      .where("paperCounts.confirmedAt", "is", null)
-      .orderBy("paperCounts.id")
-      .limit(HOME_LIST_MAX)
-      .execute(),
+    readTogether(db, {
+      // Reported room messages not yet reviewed, by meeting: the room's moderation list has them.
+      roomFlags: db
+        .selectFrom("messageFlags")
+        .innerJoin("roomMessages", "roomMessages.id", "messageFlags.messageId")
+        .innerJoin("meetings", "meetings.id", "roomMessages.meetingId")
+        .innerJoin("councils", "councils.id", "meetings.councilId")
+        .select((eb) => [
+          "meetings.id",
+          "meetings.topic",
+          eb.fn.count<number>("roomMessages.id").distinct().as("n"),
+        ])
+        .where("councils.areaId", "=", communityId)
+        .where("messageFlags.reviewedAt", "is", null)
+        .groupBy(["meetings.id", "meetings.topic"])
+        .orderBy("meetings.id")
+        .limit(HOME_LIST_MAX),
+      // Reported project comments not yet reviewed, by project.
+      commentFlags: db
+        .selectFrom("projectComments")
+        .innerJoin("projects", "projects.id", "projectComments.projectId")
+        .select((eb) => [
+          "projects.id",
+          "projects.title",
+          eb.fn.count<number>("projectComments.id").as("n"),
+        ])
+        .where("projects.communityId", "=", communityId)
+        .where("projectComments.flagCount", ">", 0)
+        .where("projectComments.reviewedAt", "is", null)
+        .groupBy(["projects.id", "projects.title"])
+        .orderBy("projects.id")
+        .limit(HOME_LIST_MAX),
+      // Paper counts submitted and waiting for a second member's confirmation.
+      counts: db
+        .selectFrom("paperCounts")
+        .leftJoin("polls", "polls.id", "paperCounts.pollId")
+        .leftJoin("budgetRounds", "budgetRounds.id", "paperCounts.roundId")
+        .select([
+          "paperCounts.pollId",
+          "paperCounts.roundId",
+          "paperCounts.submittedBy",
+          "polls.question",
+          "budgetRounds.title",
+        ])
+        .where((eb) =>
+          eb.or([
+            eb("polls.communityId", "=", communityId),
+            eb("budgetRounds.communityId", "=", communityId),
+          ]),
+        )
+        .where("paperCounts.submittedAt", "is not", null)
+        .where("paperCounts.confirmedAt", "is", null)
+        .orderBy("paperCounts.id")
+        .limit(HOME_LIST_MAX),
+    }),
   ]);
   return {
     requests,
@@ -189,74 +187,71 @@ async function committeeQueues(
 /** What is new in the community since `since`: newest first, at most `HOME_LIST_MAX * 2`. */
 async function newsSince(communityId: number, since: string, now: string): Promise<NewsItem[]> {
   const db = getDb();
-  const [projects, updates, meetings, opened, closed, residents] = await Promise.all([
-    db
+  const {
+    projects,
+    updates,
+    meetings,
+    pollsOpened,
+    roundsOpened,
+    pollsClosed,
+    roundsClosed,
+    residents: [residents],
+  } = await readTogether(db, {
+    projects: db
       .selectFrom("projects")
       .select(["id", "title", "submittedAt"])
       .where("communityId", "=", communityId)
       .where("status", "not in", ["draft", "returned"])
       .where("submittedAt", ">", since)
       .orderBy("submittedAt", "desc")
-      .limit(HOME_LIST_MAX)
-      .execute(),
-    db
+      .limit(HOME_LIST_MAX),
+    updates: db
       .selectFrom("projectUpdates")
       .innerJoin("projects", "projects.id", "projectUpdates.projectId")
       .select(["projects.id", "projects.title", "projectUpdates.createdAt"])
       .where("projects.communityId", "=", communityId)
       .where("projectUpdates.createdAt", ">", since)
       .orderBy("projectUpdates.createdAt", "desc")
-      .limit(HOME_LIST_MAX)
-      .execute(),
-    db
+      .limit(HOME_LIST_MAX),
+    meetings: db
       .selectFrom("meetings")
       .innerJoin("councils", "councils.id", "meetings.councilId")
       .select(["meetings.id", "meetings.topic", "meetings.createdAt"])
       .where("councils.areaId", "=", communityId)
       .where("meetings.createdAt", ">", since)
       .orderBy("meetings.createdAt", "desc")
-      .limit(HOME_LIST_MAX)
-      .execute(),
-    Promise.all([
-      db
-        .selectFrom("polls")
-        .select(["id", "question as title", "opensAt as at"])
-        .where("communityId", "=", communityId)
-        .where("opensAt", ">", since)
-        .where("opensAt", "<=", now)
-        .execute(),
-      db
-        .selectFrom("budgetRounds")
-        .select(["id", "title", "opensAt as at"])
-        .where("communityId", "=", communityId)
-        .where("opensAt", ">", since)
-        .where("opensAt", "<=", now)
-        .execute(),
-    ]),
-    Promise.all([
-      db
-        .selectFrom("polls")
-        .select(["id", "question as title", "closesAt as at"])
-        .where("communityId", "=", communityId)
-        .where("closesAt", ">", since)
-        .where("closesAt", "<=", now)
-        .execute(),
-      db
-        .selectFrom("budgetRounds")
-        .select(["id", "title", "closesAt as at"])
-        .where("communityId", "=", communityId)
-        .where("closesAt", ">", since)
-        .where("closesAt", "<=", now)
-        .execute(),
-    ]),
-    db
+      .limit(HOME_LIST_MAX),
+    pollsOpened: db
+      .selectFrom("polls")
+      .select(["id", "question as title", "opensAt as at"])
+      .where("communityId", "=", communityId)
+      .where("opensAt", ">", since)
+      .where("opensAt", "<=", now),
+    roundsOpened: db
+      .selectFrom("budgetRounds")
+      .select(["id", "title", "opensAt as at"])
+      .where("communityId", "=", communityId)
+      .where("opensAt", ">", since)
+      .where("opensAt", "<=", now),
+    pollsClosed: db
+      .selectFrom("polls")
+      .select(["id", "question as title", "closesAt as at"])
+      .where("communityId", "=", communityId)
+      .where("closesAt", ">", since)
+      .where("closesAt", "<=", now),
+    roundsClosed: db
+      .selectFrom("budgetRounds")
+      .select(["id", "title", "closesAt as at"])
+      .where("communityId", "=", communityId)
+      .where("closesAt", ">", since)
+      .where("closesAt", "<=", now),
+    residents: db
       .selectFrom("memberships")
       .select((eb) => [eb.fn.countAll<number>().as("n"), eb.fn.max("decidedAt").as("at")])
       .where("communityId", "=", communityId)
       .where("status", "=", "verified")
-      .where("decidedAt", ">", since)
-      .executeTakeFirst(),
-  ]);
+      .where("decidedAt", ">", since),
+  });
   const vote =
     (kind: "voteOpened" | "voteClosed", isPoll: boolean) =>
     (v: { id: number; title: string; at: string }): NewsItem => ({
@@ -284,10 +279,10 @@ async function newsSince(communityId: number, since: string, now: string): Promi
       href: `/meetings/${m.id}`,
       title: m.topic,
     })),
-    ...opened[0].map(vote("voteOpened", true)),
-    ...opened[1].map(vote("voteOpened", false)),
-    ...closed[0].map(vote("voteClosed", true)),
-    ...closed[1].map(vote("voteClosed", false)),
+    ...pollsOpened.map(vote("voteOpened", true)),
+    ...roundsOpened.map(vote("voteOpened", false)),
+    ...pollsClosed.map(vote("voteClosed", true)),
+    ...roundsClosed.map(vote("voteClosed", false)),
   ];
   const joined = Number(residents?.n ?? 0);
   if (joined > 0 && residents?.at)
@@ -312,49 +307,49 @@ export async function homeFor(actor: Actor & { userId: number }, since: string |
   const from = since ?? new Date(at.getTime() - NEW_WITHOUT_VISIT_MS).toISOString();
   const userId = actor.userId;
   const communities = await homeNews(actor);
-  const [returned, invites, organisations] = await Promise.all([
-    db
-      .selectFrom("projects")
-      .select(["id", "title", "statusReason", "communityId"])
-      .where("status", "=", "returned")
-      .where((eb) =>
-        actor.orgMemberOf.length > 0
-          ? eb.or([
-              eb("proposerId", "=", userId),
-              eb("organisationId", "in", [...actor.orgMemberOf]),
-            ])
-          : eb("proposerId", "=", userId),
-      )
-      .orderBy("updatedAt", "desc")
-      .execute(),
-    // Seat invitations to meetings ahead that the person has not answered by signing up.
-    db
-      .selectFrom("seatInvites")
-      .innerJoin("meetings", "meetings.id", "seatInvites.meetingId")
-      .innerJoin("councils", "councils.id", "meetings.councilId")
-      .select([
-        "meetings.id",
-        "meetings.topic",
-        "meetings.startsAt",
-        "seatInvites.kind",
-        "councils.areaId",
-      ])
-      .where("seatInvites.userId", "=", userId)
-      .where("meetings.status", "=", "scheduled")
-      .where("meetings.endsAt", ">=", now)
-      .where((eb) =>
-        eb.not(
-          eb.exists(
-            eb
-              .selectFrom("rsvps")
-              .select("rsvps.userId")
-              .whereRef("rsvps.meetingId", "=", "seatInvites.meetingId")
-              .where("rsvps.userId", "=", userId),
+  const [{ returned, invites }, organisations] = await Promise.all([
+    readTogether(db, {
+      returned: db
+        .selectFrom("projects")
+        .select(["id", "title", "statusReason", "communityId"])
+        .where("status", "=", "returned")
+        .where((eb) =>
+          actor.orgMemberOf.length > 0
+            ? eb.or([
+                eb("proposerId", "=", userId),
+                eb("organisationId", "in", [...actor.orgMemberOf]),
+              ])
+            : eb("proposerId", "=", userId),
+        )
+        .orderBy("updatedAt", "desc"),
+      // Seat invitations to meetings ahead that the person has not answered by signing up.
+      invites: db
+        .selectFrom("seatInvites")
+        .innerJoin("meetings", "meetings.id", "seatInvites.meetingId")
+        .innerJoin("councils", "councils.id", "meetings.councilId")
+        .select([
+          "meetings.id",
+          "meetings.topic",
+          "meetings.startsAt",
+          "seatInvites.kind",
+          "councils.areaId",
+        ])
+        .where("seatInvites.userId", "=", userId)
+        .where("meetings.status", "=", "scheduled")
+        .where("meetings.endsAt", ">=", now)
+        .where((eb) =>
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom("rsvps")
+                .select("rsvps.userId")
+                .whereRef("rsvps.meetingId", "=", "seatInvites.meetingId")
+                .where("rsvps.userId", "=", userId),
+            ),
           ),
-        ),
-      )
-      .orderBy("meetings.startsAt")
-      .execute(),
+        )
+        .orderBy("meetings.startsAt"),
+    }),
     myOrganisations(userId),
   ]);
 

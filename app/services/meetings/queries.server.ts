@@ -4,6 +4,7 @@
  * (`./commands.server.ts`, `./councils.server.ts`, `./minutes.server.ts`).
  */
 import { getDb } from "../../../db/client.server";
+import { readTogether } from "../../../db/portable";
 import type { Area } from "../../../db/schema";
 import { can, type Actor } from "~/domain/permissions/policy";
 import { isOpenForPeople, isOverdue, SEAT_KINDS } from "~/domain/meetings/rules";
@@ -95,11 +96,12 @@ export async function councilsOf(areaId: number) {
 export async function meetingsAhead(actor: Actor, communityId: number, upcomingLimit = 5) {
   const db = getDb();
   const now = new Date().toISOString();
+  const userId = actor.userId ?? 0; // no one has id 0: a visitor holds no seat and no sign-up
   const ofCommunity = () =>
     db
       .selectFrom("meetings")
       .innerJoin("councils", "councils.id", "meetings.councilId")
-      .select([
+      .select((eb) => [
         "meetings.id",
         "meetings.topic",
         "meetings.startsAt",
@@ -109,64 +111,51 @@ export async function meetingsAhead(actor: Actor, communityId: number, upcomingL
         "meetings.isPublic",
         "councils.id as councilId",
         "councils.name as councilName",
+        // The viewer's own seat invitation and sign-up: a private room is open to invited seat
+        // holders too, and the meetings ahead say what the viewer has to do with them.
+        eb
+          .selectFrom("seatInvites")
+          .select("seatInvites.kind")
+          .whereRef("seatInvites.meetingId", "=", "meetings.id")
+          .where("seatInvites.userId", "=", userId)
+          .limit(1)
+          .as("invitedAs"),
+        eb
+          .exists(
+            eb
+              .selectFrom("rsvps")
+              .select("rsvps.userId")
+              .whereRef("rsvps.meetingId", "=", "meetings.id")
+              .where("rsvps.userId", "=", userId),
+          )
+          .as("signedUp"),
       ])
       .where("councils.areaId", "=", communityId)
       .orderBy("meetings.startsAt")
       .orderBy("meetings.id");
-  const [live, upcoming] = await Promise.all([
-    ofCommunity().where("meetings.status", "=", "live").execute(),
+  const { live, upcoming } = await readTogether(db, {
+    live: ofCommunity().where("meetings.status", "=", "live"),
     // A scheduled meeting whose end has passed never took place: it is not ahead any more.
-    ofCommunity()
+    upcoming: ofCommunity()
       .where("meetings.status", "=", "scheduled")
       .where("meetings.endsAt", ">=", now)
-      .limit(upcomingLimit + 1)
-      .execute(),
-  ]);
-  // A private room is open to invited seat holders too: only the viewer's own seats matter here.
-  const privateLive = live.filter((m) => m.isPublic !== 1).map((m) => m.id);
-  const seats =
-    actor.userId === null || privateLive.length === 0
-      ? []
-      : await db
-          .selectFrom("seatInvites")
-          .select("meetingId")
-          .where("userId", "=", actor.userId)
-          .where("meetingId", "in", privateLive)
-          .execute();
-  const row = ({ isPublic: _, ...m }: (typeof live)[number]) => m;
-  // What the viewer has to do with the meetings ahead: signed up, or invited to a seat.
-  const ahead = upcoming.slice(0, upcomingLimit).map((m) => m.id);
-  const [signedUp, invited] =
-    actor.userId === null || ahead.length === 0
-      ? [[], []]
-      : await Promise.all([
-          db
-            .selectFrom("rsvps")
-            .select("meetingId")
-            .where("userId", "=", actor.userId)
-            .where("meetingId", "in", ahead)
-            .execute(),
-          db
-            .selectFrom("seatInvites")
-            .select(["meetingId", "kind"])
-            .where("userId", "=", actor.userId)
-            .where("meetingId", "in", ahead)
-            .execute(),
-        ]);
+      .limit(upcomingLimit + 1),
+  });
+  const row = ({ isPublic: _, invitedAs: _i, signedUp: _s, ...m }: (typeof live)[number]) => m;
   return {
     live: live.map((m) => ({
       ...row(m),
       canEnterRoom: can(actor, "room.read", {
         communityId,
         isPublic: m.isPublic === 1,
-        seatHolders: seats.some((s) => s.meetingId === m.id) ? [actor.userId!] : [],
+        seatHolders: m.invitedAs !== null && actor.userId !== null ? [actor.userId] : [],
       }),
     })),
     upcoming: upcoming.slice(0, upcomingLimit).map((m) => ({
       ...row(m),
       /** Null for a visitor. */
-      signedUp: actor.userId === null ? null : signedUp.some((r) => r.meetingId === m.id),
-      invitedAs: invited.find((r) => r.meetingId === m.id)?.kind ?? null,
+      signedUp: actor.userId === null ? null : Boolean(m.signedUp),
+      invitedAs: actor.userId === null ? null : m.invitedAs,
     })),
     more: upcoming.length > upcomingLimit,
   };
