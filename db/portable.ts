@@ -233,10 +233,7 @@ export async function readTogether<Q extends Record<string, AnySelect>>(
       : sql`coalesce(json_group_array(json_object(${sql.join(pairs)})), '[]')`;
     return sql`(select ${rows} from (${read}) as agg)`.as(`r${i}`);
   });
-  const row = (await db.selectNoFrom(columns).executeTakeFirstOrThrow()) as Record<
-    string,
-    unknown
-  >;
+  const row = (await db.selectNoFrom(columns).executeTakeFirstOrThrow()) as Record<string, unknown>;
   names.forEach((name, i) => {
     const value = row[`r${i}`];
     out[name] = typeof value === "string" ? (JSON.parse(value) as unknown[]) : (value as unknown[]);

@@ -15,7 +15,11 @@ const plain = (rows: Array<Record<string, unknown>>) =>
     Object.fromEntries(
       Object.entries(r).map(([k, v]) => [
         k,
-        typeof v === "boolean" ? Number(v) : typeof v === "bigint" || /^(n|voted)$/.test(k) ? Number(v) : v,
+        typeof v === "boolean"
+          ? Number(v)
+          : typeof v === "bigint" || /^(n|voted)$/.test(k)
+            ? Number(v)
+            : v,
       ]),
     ),
   );
@@ -61,10 +65,15 @@ it("gives every read the rows it gives alone, in one statement", async () => {
       ])
       .where("projects.communityId", "=", other),
     none: db.selectFrom("projects").select(["id", "title"]).where("id", "<", 0),
-    raw: db.selectFrom("projects").select(sql<string>`'x'`.as("literal")).limit(1),
+    raw: db
+      .selectFrom("projects")
+      .select(sql<string>`'x'`.as("literal"))
+      .limit(1),
   });
   const alone = Object.fromEntries(
-    await Promise.all(Object.entries(reads()).map(async ([k, q]) => [k, await q.execute()] as const)),
+    await Promise.all(
+      Object.entries(reads()).map(async ([k, q]) => [k, await q.execute()] as const),
+    ),
   );
   const together = await readTogether(db, reads());
   expect(alone.projects).toHaveLength(3);
