@@ -120,7 +120,9 @@ function NoticesLink({ unread, live }: { unread: number; live: boolean }) {
         <>
           {" "}
           <span className="badge">
-            {t("nav.noticesUnread", { n: count > UNREAD_SHOWN_MAX ? `${UNREAD_SHOWN_MAX}+` : count })}
+            {t("nav.noticesUnread", {
+              n: count > UNREAD_SHOWN_MAX ? `${UNREAD_SHOWN_MAX}+` : count,
+            })}
           </span>
         </>
       )}

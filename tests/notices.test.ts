@@ -120,7 +120,11 @@ describe("membership.decided", () => {
     await switchOff(resident.userId!, "membership.decided");
     const id = await runAndDeliver(run(requestMembership, resident, { communityId: community }));
     await runAndDeliver(
-      run(decideMembership, committee, { membershipId: id, decision: "decline", reason: "地址不符" }),
+      run(decideMembership, committee, {
+        membershipId: id,
+        decision: "decline",
+        reason: "地址不符",
+      }),
     );
     const [n] = await noticesOf(resident.userId);
     expect(n).toMatchObject({ kind: "membership.decided", subjectId: community });

@@ -33,7 +33,10 @@ export function useUnreadCount(initial: number, live: boolean): number {
       });
     void import("socket.io-client").then(({ io }) => {
       if (cancelled) return;
-      socket = io(NOTICES_NAMESPACE, { transports: ["websocket", "polling"], tryAllTransports: true });
+      socket = io(NOTICES_NAMESPACE, {
+        transports: ["websocket", "polling"],
+        tryAllTransports: true,
+      });
       // After a reconnect: whatever arrived meanwhile.
       socket.io.on("reconnect", ask);
       socket.on("notices:changed", () => {

@@ -99,10 +99,12 @@ export default function Notifications() {
           })}
         </ol>
       )}
-      <nav className="pager" aria-label={t("title")}>
-        {!first && <Link to="/notifications">{t("newest")}</Link>}{" "}
-        {older !== null && <Link to={`/notifications?before=${older}`}>{t("older")}</Link>}
-      </nav>
+      {(!first || older !== null) && (
+        <nav className="pager" aria-label={t("pages")}>
+          {!first && <Link to="/notifications">{t("newest")}</Link>}{" "}
+          {older !== null && <Link to={`/notifications?before=${older}`}>{t("older")}</Link>}
+        </nav>
+      )}
     </section>
   );
 }

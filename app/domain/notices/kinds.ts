@@ -62,8 +62,7 @@ export interface NoticeParams {
 
 /** Who a notice is for: people by id, or a rule the delivery expands (in chunks) after the commit. */
 export type NoticeRecipients =
-  | { users: readonly number[] }
-  | { community: number; who: "committee" | "verified" };
+  { users: readonly number[] } | { community: number; who: "committee" | "verified" };
 
 /** A notice as a command hands it to `ctx.notify`. */
 export type NoticeDraft = {
@@ -160,7 +159,11 @@ export function noticeMessage(n: StoredNotice, lng: string): NoticeMessage {
       const step = (PROJECT_STEPS as readonly string[]).includes(str(p.step))
         ? str(p.step)
         : "other";
-      return { key: `notice:kinds.projectStepped.${step}`, params: { title: str(p.title) }, reason };
+      return {
+        key: `notice:kinds.projectStepped.${step}`,
+        params: { title: str(p.title) },
+        reason,
+      };
     }
     default:
       return { key: "notice:kinds.other", params: {}, reason: null };

@@ -130,7 +130,7 @@ async function* expand(db: DB, r: NoticeRecipients): AsyncGenerator<number[]> {
     return;
   }
   // A community's verified residents: read a chunk at a time (keyset), never all at once.
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const rows = await db
       .selectFrom("memberships")
       .select("userId")
