@@ -18,7 +18,7 @@ import { useTranslation } from "react-i18next";
 import { getCurrent } from "~/utils/session.server";
 import { unreadCount } from "~/services/notices/queries.server";
 import { useUnreadCount } from "~/components/notice-count";
-import { UNREAD_SHOWN_MAX } from "~/domain/notices/kinds";
+import { UNREAD_SHOWN_MAX } from "~/domain/notices/limits";
 import { readPreferences } from "~/utils/preferences.server";
 import { FULL_CSS_HREF, LITE_CSS } from "~/utils/styles.server";
 import { formatTime, withParam } from "~/utils/format";

@@ -169,8 +169,3 @@ export function noticeMessage(n: StoredNotice, lng: string): NoticeMessage {
       return { key: "notice:kinds.other", params: {}, reason: null };
   }
 }
-
-/** Notices a page lists at once. */
-export const NOTICES_PER_PAGE = 20;
-/** The header says "99+" past this: the count is a cheap bounded read, not a full count. */
-export const UNREAD_SHOWN_MAX = 99;

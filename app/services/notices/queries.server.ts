@@ -4,7 +4,7 @@
  */
 import { sql } from "kysely";
 import { getDb } from "../../../db/client.server";
-import { NOTICES_PER_PAGE, UNREAD_SHOWN_MAX } from "~/domain/notices/kinds";
+import { NOTICES_PER_PAGE, UNREAD_SHOWN_MAX } from "~/domain/notices/limits";
 import { authorize, type Actor } from "~/domain/permissions/policy";
 
 /**
