@@ -118,6 +118,28 @@ describe("the live unread count", () => {
     expect(await unread(bystander)).toEqual({ ok: true, data: { unread: 0 } });
   });
 
+  it("refuses a malformed or oversized ask with a message in the person's language", async () => {
+    const c = client(`${await cookieFor(await makeUser())}; lng=en`);
+    await connected(c);
+    const ask = (payload: unknown) =>
+      (c.timeout(5000).emitWithAck as (e: string, p: unknown) => Promise<Ack<{ unread: number }>>)(
+        "notices:unread",
+        payload,
+      );
+    for (const payload of ["x", 42, null, { userId: 1 }, [1]]) {
+      const res = await ask(payload);
+      expect(res, JSON.stringify(payload)).toMatchObject({
+        ok: false,
+        error: { status: 400, key: "errors.badEvent" },
+      });
+      if (!res.ok) expect(res.error.message).not.toBe("errors.badEvent");
+    }
+    const big = await ask({ pad: "x".repeat(20_000) });
+    expect(big).toMatchObject({ ok: false, error: { status: 413, key: "errors.tooLarge" } });
+    expect(c.connected).toBe(true);
+    expect(await ask({})).toEqual({ ok: true, data: { unread: 0 } });
+  });
+
   it("lets a visitor's socket go", async () => {
     const visitor = client(null);
     const gone = new Promise((resolve) => visitor.on("disconnect", resolve));

@@ -309,10 +309,10 @@ export async function deliverPending(db: DB = getDb(), now = new Date(), most = 
 let queue: Promise<void> = Promise.resolve();
 let immediate = true;
 
-export function scheduleDelivery(ids: readonly number[]): void {
+export function scheduleDelivery(ids: readonly number[], db: DB = getDb()): void {
   if (!immediate || ids.length === 0) return;
   queue = queue
-    .then(() => deliverOutbox(ids))
+    .then(() => deliverOutbox(ids, db))
     .then(
       () => undefined,
       (e: unknown) => console.error(`notice delivery ${ids.join(",")} failed:`, e),

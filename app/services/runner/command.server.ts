@@ -177,6 +177,8 @@ export async function runIn<S extends z.ZodTypeAny, L, R, A extends Action, P>(
   now: Date = new Date(),
   prepared?: P,
   given?: { loaded: L },
+  /** The database the transaction is on, for delivering its notices (the app's by default). */
+  db?: Kysely<Database>,
 ): Promise<{ result: R; commit: () => Promise<void> }> {
   const after: Array<() => Promise<void> | void> = [];
   const notices: NoticeDraft[] = [];
@@ -246,7 +248,7 @@ export async function runIn<S extends z.ZodTypeAny, L, R, A extends Action, P>(
   }
   // One outbox row per notice, however many people it is for: delivery follows the commit.
   const outbox = await writeOutbox(trx, notices, actor.userId, ctx.at);
-  if (outbox.length > 0) after.push(() => scheduleDelivery(outbox));
+  if (outbox.length > 0) after.push(() => scheduleDelivery(outbox, db));
   return {
     result,
     commit: async () => {
@@ -272,7 +274,9 @@ export async function run<S extends z.ZodTypeAny, L, R, A extends Action, P>(
 ): Promise<R> {
   const db = opts.db ?? getDb();
   const prepared = cmd.prepare ? await cmd.prepare(input, actor) : undefined;
-  const done = await transaction(db, (trx) => runIn(trx, cmd, actor, input, opts.now, prepared));
+  const done = await transaction(db, (trx) =>
+    runIn(trx, cmd, actor, input, opts.now, prepared, undefined, db),
+  );
   await done.commit();
   return done.result;
 }
