@@ -13,7 +13,9 @@ import { onEvent, type DomainEvent } from "~/services/events.server";
 import { runDueJobs } from "~/services/jobs.server";
 import { markAllNoticesRead, markNoticeRead } from "~/services/notices/commands.server";
 import {
+  DELIVERED_KEPT_MS,
   DELIVERY_CHUNK,
+  purgeDelivered,
   deliverOutbox,
   deliverPending,
   deliveriesSettled,
@@ -239,6 +241,25 @@ describe("the outbox", () => {
       .where("id", "=", pending[0]!.id)
       .executeTakeFirstOrThrow();
     expect(row.deliveredAt).not.toBeNull();
+  });
+
+  it("forgets delivered rows after a month, keeping the notices", async () => {
+    await deliverPending();
+    const mine = (await getDb().selectFrom("noticeOutbox").select("id").execute()).length;
+    const resident = await actorFor(await makeUser());
+    await runAndDeliver(run(requestMembership, resident, { communityId: community }));
+    setImmediateDelivery(false);
+    await run(requestMembership, await actorFor(await makeUser()), { communityId: community });
+    const rows = () =>
+      getDb().selectFrom("noticeOutbox").select("deliveredAt").orderBy("id").execute();
+    const month = new Date(Date.now() + DELIVERED_KEPT_MS + 60_000);
+    await purgeDelivered(getDb(), new Date());
+    expect(await rows()).toHaveLength(mine + 2);
+    await purgeDelivered(getDb(), month);
+    // Undelivered rows stay, whatever their age; the delivered ones' notices stay too.
+    expect((await rows()).map((r) => r.deliveredAt)).toEqual([null]);
+    expect(await noticesOf(committee.userId)).toHaveLength(1);
+    await deliverPending();
   });
 
   it("leaves a row another deliverer holds to that deliverer until its claim runs out", async () => {

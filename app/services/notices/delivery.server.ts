@@ -301,6 +301,21 @@ export async function deliverPending(db: DB = getDb(), now = new Date(), most = 
   return rows;
 }
 
+/** Delivered outbox rows are kept this long (to see what went out), then deleted by the job. */
+export const DELIVERED_KEPT_MS = 30 * 24 * 60 * 60_000;
+
+/**
+ * Deletes outbox rows delivered more than DELIVERED_KEPT_MS ago. The notices stay (they name no
+ * outbox row by foreign key); ids are never drawn again on either engine, so the unique key that
+ * keeps deliveries single still holds for every row that is left.
+ */
+export async function purgeDelivered(db: DB = getDb(), now = new Date()): Promise<void> {
+  await db
+    .deleteFrom("noticeOutbox")
+    .where("deliveredAt", "<", new Date(now.getTime() - DELIVERED_KEPT_MS).toISOString())
+    .execute();
+}
+
 /*
  * After the commit: this process's queue. One delivery after another, in commit order; the request
  * that committed does not wait for it. Tests wait for it with `deliveriesSettled`, and turn it off
