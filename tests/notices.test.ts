@@ -26,7 +26,7 @@ import { listNotices, unreadCount } from "~/services/notices/queries.server";
 import { proposeProject, takeStep } from "~/services/projects/commands.server";
 import { supportProject } from "~/services/projects/participation.server";
 import { setSupportThreshold } from "~/services/projects/commands.server";
-import { run } from "~/services/runner/command.server";
+import { run, runIn } from "~/services/runner/command.server";
 import {
   actorFor,
   makeCommittee,
@@ -206,6 +206,23 @@ describe("project.stepped", () => {
 });
 
 describe("the outbox", () => {
+  it("is written in the command's transaction: rolled back with it, nothing delivered", async () => {
+    const resident = await actorFor(await makeUser());
+    const before = await tableCounts();
+    const crash = transaction(getDb(), async (trx) => {
+      const done = await runIn(trx, requestMembership, resident, { communityId: community });
+      const inside = await trx.selectFrom("noticeOutbox").select("kind").execute();
+      expect(inside.map((r) => r.kind)).toContain("membership.asked");
+      // The transaction fails after the command ran (a lost connection, a failed commit).
+      void done;
+      throw new Error("commit failed");
+    });
+    await expect(crash).rejects.toThrow("commit failed");
+    await deliveriesSettled();
+    expect(await tableCounts()).toEqual(before);
+    expect(await noticesOf(committee.userId)).toEqual([]);
+  });
+
   it("survives a crash between commit and delivery: the job delivers it, exactly once", async () => {
     const resident = await actorFor(await makeUser());
     const id = await runAndDeliver(run(requestMembership, resident, { communityId: community }));
