@@ -16,6 +16,9 @@ import {
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { getCurrent } from "~/utils/session.server";
+import { unreadCount } from "~/services/notices/queries.server";
+import { useUnreadCount } from "~/components/notice-count";
+import { UNREAD_SHOWN_MAX } from "~/domain/notices/limits";
 import { readPreferences } from "~/utils/preferences.server";
 import { FULL_CSS_HREF, LITE_CSS } from "~/utils/styles.server";
 import { formatTime, withParam } from "~/utils/format";
@@ -29,6 +32,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const prefs = readPreferences(request);
   const { session, actor, assistance } = await getCurrent(request);
   return json({
+    // One bounded read of the partial index on unread notices (services/notices/queries).
+    unread: session ? await unreadCount(actor) : 0,
     locale: prefs.lng,
     mode: prefs.mode,
     text: prefs.text,
@@ -104,6 +109,27 @@ function AssistBanner({ assistance }: { assistance: NonNullable<RootData>["assis
   );
 }
 
+/** 通知 with the unread count: rendered by the server, kept current live in standard mode. */
+function NoticesLink({ unread, live }: { unread: number; live: boolean }) {
+  const { t } = useTranslation();
+  const count = useUnreadCount(unread, live);
+  return (
+    <Link to="/notifications" className="notices-link">
+      {t("nav.notices")}
+      {count > 0 && (
+        <>
+          {" "}
+          <span className="badge">
+            {t("nav.noticesUnread", {
+              n: count > UNREAD_SHOWN_MAX ? `${UNREAD_SHOWN_MAX}+` : count,
+            })}
+          </span>
+        </>
+      )}
+    </Link>
+  );
+}
+
 function Header({ data }: { data: NonNullable<RootData> }) {
   const { t } = useTranslation();
   const links: Array<readonly [to: string, label: string]> = [
@@ -116,8 +142,12 @@ function Header({ data }: { data: NonNullable<RootData> }) {
     ["/settings", t("nav.settings")],
   ];
   if (data.committeeOf !== null && !data.assistance) links.push(["/assist", t("nav.assist")]);
-  if (data.user) links.push(["/logout", t("nav.logout")]);
-  else links.push(["/login", t("nav.login")], ["/join", t("nav.join")]);
+  const account: Array<readonly [to: string, label: string]> = data.user
+    ? [["/logout", t("nav.logout")]]
+    : [
+        ["/login", t("nav.login")],
+        ["/join", t("nav.join")],
+      ];
   return (
     <header className="site-header">
       <div className="bar">
@@ -129,6 +159,16 @@ function Header({ data }: { data: NonNullable<RootData> }) {
       <nav aria-label={t("nav.label")}>
         <ul>
           {links.map(([to, label]) => (
+            <li key={to}>
+              <Link to={to}>{label}</Link>
+            </li>
+          ))}
+          {data.user && (
+            <li>
+              <NoticesLink unread={data.unread} live={data.mode !== "lite"} />
+            </li>
+          )}
+          {account.map(([to, label]) => (
             <li key={to}>
               <Link to={to}>{label}</Link>
             </li>

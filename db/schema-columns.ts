@@ -34,6 +34,7 @@ import {
   TALLY_METHODS,
   YES_NO,
 } from "../app/domain/voting/rules";
+import { NOTICE_KINDS } from "../app/domain/notices/kinds";
 import { NEED_CATEGORIES } from "../app/domain/needs/categories";
 import {
   NEED_ANSWERS,
@@ -156,6 +157,36 @@ export const SCHEMA_COLUMNS = {
     lockedUntil: textNull,
     lastRunAt: textNull,
     lastError: textNull,
+  },
+  noticeOutbox: {
+    id: gen(int),
+    kind: unchecked(oneOf(NOTICE_KINDS)),
+    subjectType: text,
+    subjectId: intNull,
+    params: text,
+    recipients: text,
+    actorId: intNull,
+    createdAt: text,
+    deliveredAt: textNull,
+    claimedBy: textNull,
+    claimedUntil: textNull,
+  },
+  notices: {
+    id: gen(int),
+    userId: int,
+    outboxId: int,
+    kind: unchecked(oneOf(NOTICE_KINDS)),
+    subjectType: text,
+    subjectId: intNull,
+    params: text,
+    createdAt: text,
+    readAt: textNull,
+  },
+  noticePreferences: {
+    userId: int,
+    kind: unchecked(oneOf(NOTICE_KINDS)),
+    enabled: int,
+    updatedAt: text,
   },
   memberships: {
     id: gen(int),

@@ -21,6 +21,7 @@ import type {
   ProjectUpdateKind,
   ServiceArea,
 } from "../app/domain/projects/rules";
+import type { NoticeKind } from "../app/domain/notices/kinds";
 import type { NeedCategory } from "../app/domain/needs/categories";
 import type {
   NeedAnswer,
@@ -108,6 +109,44 @@ export interface JobsTable {
   lockedUntil: string | null;
   lastRunAt: string | null;
   lastError: string | null;
+}
+
+/** Notices (通知): a command's announcement, one row, until it is delivered to each person. */
+export interface NoticeOutboxTable {
+  id: Generated<number>;
+  kind: NoticeKind;
+  subjectType: string;
+  subjectId: number | null;
+  /** JSON: what the sentence needs (a title, a reason). */
+  params: string;
+  /** JSON: a NoticeRecipients (explicit user ids, or a rule such as a community's committee). */
+  recipients: string;
+  actorId: number | null;
+  createdAt: string;
+  deliveredAt: string | null;
+  claimedBy: string | null;
+  claimedUntil: string | null;
+}
+
+/** One notice in one person's inbox. */
+export interface NoticesTable {
+  id: Generated<number>;
+  userId: number;
+  outboxId: number;
+  kind: NoticeKind;
+  subjectType: string;
+  subjectId: number | null;
+  params: string;
+  createdAt: string;
+  readAt: string | null;
+}
+
+/** A kind a person switched off (or on again); protected kinds arrive whatever it says. */
+export interface NoticePreferencesTable {
+  userId: number;
+  kind: NoticeKind;
+  enabled: number;
+  updatedAt: string;
 }
 
 export interface MembershipsTable {
@@ -702,6 +741,9 @@ export interface Database {
   sessions: SessionsTable;
   loginThrottle: LoginThrottleTable;
   jobs: JobsTable;
+  noticeOutbox: NoticeOutboxTable;
+  notices: NoticesTable;
+  noticePreferences: NoticePreferencesTable;
   memberships: MembershipsTable;
   committeeMembers: CommitteeMembersTable;
   auditLog: AuditLogTable;

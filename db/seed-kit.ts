@@ -18,6 +18,7 @@ import type { DB } from "./client.server";
 import type { Action, Actor } from "../app/domain/permissions/policy";
 import { loadActor } from "../app/services/accounts/queries.server";
 import { run, type Command } from "../app/services/runner/command.server";
+import { deliveriesSettled } from "../app/services/notices/delivery.server";
 
 export const DAY = 86_400_000;
 export const HOUR = 3_600_000;
@@ -80,7 +81,10 @@ export function seedKit(db: DB, base: number = Date.now()): SeedKit {
     },
     async run(cmd, who, now, input) {
       const actor = typeof who === "string" ? await actorOf(who) : who;
-      return run(cmd, actor, input, { now, db });
+      const result = await run(cmd, actor, input, { now, db });
+      // The step's notices are delivered before the next step: the demo is the same every time.
+      await deliveriesSettled();
+      return result;
     },
   };
 }

@@ -32,6 +32,8 @@ import {
 } from "~/services/projects/participation.server";
 import { projectPage } from "~/services/projects/queries.server";
 import { run } from "~/services/runner/command.server";
+import { markAllNoticesRead, markNoticeRead } from "~/services/notices/commands.server";
+import { listNotices, unreadCount } from "~/services/notices/queries.server";
 import { flagMessage, lowerHand, postMessage, raiseHand } from "~/services/room/commands.server";
 import { votePoll } from "~/services/voting/ballots.server";
 import { createPoll } from "~/services/voting/commands.server";
@@ -365,6 +367,8 @@ describe("what a helper does in a sitting", () => {
     "need.meToo",
     "need.answer",
     "need.reopen",
+    "notice.read",
+    "notice.readAll",
     "assist.end",
   ];
   const READS = [
@@ -386,6 +390,7 @@ describe("what a helper does in a sitting", () => {
     "assist.viewOwn",
     "need.view",
     "need.viewDetails",
+    "notice.view",
   ];
 
   it("reports a need, says 'me too', answers and reopens in a sitting: the window's, recorded", async () => {
@@ -440,6 +445,41 @@ describe("what a helper does in a sitting", () => {
       .where("step", "=", "report")
       .executeTakeFirstOrThrow();
     expect(reported).toEqual({ role: "reporter", assistedBy: helper.userId });
+  });
+
+  it("shows the resident's notices in a sitting, not the helper's, and marks them read there, recorded", async () => {
+    const { actor } = await sitting();
+    const sittingId = actor.assistedBy!.sittingId;
+    const at = new Date().toISOString();
+    const notice = (userId: number, outboxId: number) => ({
+      userId,
+      outboxId,
+      kind: "membership.decided" as const,
+      subjectType: "community",
+      subjectId: here,
+      params: "{}",
+      createdAt: at,
+    });
+    const [first, second] = await getDb()
+      .insertInto("notices")
+      .values([
+        notice(resident.userId!, 900_001),
+        notice(resident.userId!, 900_002),
+        notice(helper.userId!, 900_003),
+      ])
+      .returning("id")
+      .execute();
+    const shown = await listNotices(actor);
+    expect(shown.notices.map((n) => n.id).sort()).toEqual([first!.id, second!.id].sort());
+    expect(await unreadCount(actor)).toBe(2);
+    await run(markNoticeRead, actor, { noticeId: first!.id });
+    await run(markAllNoticesRead, actor, {});
+    expect(await unreadCount(actor)).toBe(0);
+    expect(await unreadCount(helper)).toBe(1);
+    expect((await recorded(sittingId)).map((r) => r.action)).toEqual([
+      "notice.read",
+      "notice.readAll",
+    ]);
   });
 
   it("lists every assistable action as a write this file exercises or as a read", () => {

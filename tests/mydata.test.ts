@@ -7,6 +7,7 @@ import { exportMyData } from "~/services/accounts/mydata.server";
 import { sessionFromToken } from "~/services/accounts/queries.server";
 import { listAudit } from "~/services/audit.server";
 import { decideMembership, requestMembership } from "~/services/communities/commands.server";
+import { deliveriesSettled } from "~/services/notices/delivery.server";
 import { run as runCommand } from "~/services/runner/command.server";
 import { loader as downloadLoader } from "~/routes/me.data[.json]";
 import { action as deleteAction } from "~/routes/me.data";
@@ -27,11 +28,23 @@ describe("my data", () => {
     const community = await makeCommunity();
     const me = await actorFor(await makeUser({ username: "exportme", displayName: "导出者" }));
     const other = await actorFor(await makeUser());
-    await runCommand(requestMembership, me, { communityId: community });
+    const membershipId = await runCommand(requestMembership, me, { communityId: community });
     await runCommand(requestMembership, other, { communityId: community });
+    const committeeId = await makeUser();
+    await makeCommittee(committeeId, community);
+    await runCommand(decideMembership, await actorFor(committeeId), {
+      membershipId,
+      decision: "decline",
+      reason: "地址不符",
+    });
+    await deliveriesSettled();
     const data = await exportMyData(me);
     expect(data.account).toMatchObject({ displayName: "导出者", username: "exportme" });
     expect(data.memberships).toHaveLength(1);
+    // My notices, not the other resident's.
+    expect(data.notices.map((n) => [n.kind, JSON.parse(n.params).reason])).toEqual([
+      ["membership.decided", "地址不符"],
+    ]);
     expect(data.account).not.toHaveProperty("passwordHash");
     expect((await refusal(exportMyData(ANONYMOUS))).status).toBe(401);
   });
@@ -74,6 +87,10 @@ describe("deleting an account", () => {
       reason: "",
     });
     const cookie = await cookieFor(committeeId);
+    await deliveriesSettled();
+    const noticesOf = (userId: number) =>
+      getDb().selectFrom("notices").select("kind").where("userId", "=", userId).execute();
+    expect(await noticesOf(committeeId)).toEqual([{ kind: "membership.asked" }]);
 
     const res = await run(
       deleteAction,
@@ -102,6 +119,9 @@ describe("deleting an account", () => {
       ).status,
     ).toBe(401);
     expect((await actorFor(committeeId)).committeeOf).toBeNull();
+    // The inbox went with the account; the resident keeps theirs.
+    expect(await noticesOf(committeeId)).toEqual([]);
+    expect(await noticesOf(resident.userId!)).toEqual([{ kind: "membership.decided" }]);
 
     const admin = await actorFor(await makeUser({ isAdmin: true }));
     const audit = await listAudit(admin, community);

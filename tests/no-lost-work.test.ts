@@ -55,6 +55,8 @@ const ALLOWED_TIMERS: Record<string, string> = {
   "app/services/accounts/commands.server.ts":
     "waits out the delay failed sign-ins earned (node:timers/promises); server side",
   "app/components/room.tsx": "ticks the speaker's countdown once a second; only re-renders",
+  "app/components/notice-count.ts":
+    "spreads the header's count requests after a broadcast over a second; only updates a number",
 };
 
 /** What a timer must never do in the same file: leave the page or submit for the reader. */

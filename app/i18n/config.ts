@@ -13,6 +13,7 @@ export const namespaces = [
   "vote",
   "assist",
   "need",
+  "notice",
 ] as const;
 
 /** The namespace a key names ("vote:errors.closed" → "vote"), or undefined for a default-namespace key. */

@@ -18,6 +18,8 @@ import zhAssist from "../../public/locales/zh-CN/assist.json";
 import enAssist from "../../public/locales/en/assist.json";
 import zhNeed from "../../public/locales/zh-CN/need.json";
 import enNeed from "../../public/locales/en/need.json";
+import zhNotice from "../../public/locales/zh-CN/notice.json";
+import enNotice from "../../public/locales/en/notice.json";
 
 export const resources: Resource = {
   "zh-CN": {
@@ -30,6 +32,7 @@ export const resources: Resource = {
     vote: zhVote,
     assist: zhAssist,
     need: zhNeed,
+    notice: zhNotice,
   },
   en: {
     common: enCommon,
@@ -41,5 +44,6 @@ export const resources: Resource = {
     vote: enVote,
     assist: enAssist,
     need: enNeed,
+    notice: enNotice,
   },
 };

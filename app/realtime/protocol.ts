@@ -88,6 +88,8 @@ export interface ClientToServerEvents {
   "room:moderate": Call<{ meetingId: number } & ModerationCommand, null>;
   "queue:raise": Call<{ meetingId: number }, null>;
   "queue:lower": Call<{ meetingId: number }, null>;
+  /** The header's unread count (namespace NOTICES_NAMESPACE only). */
+  "notices:unread": Call<Record<string, never>, { unread: number }>;
 }
 
 export interface ServerToClientEvents {
@@ -98,6 +100,8 @@ export interface ServerToClientEvents {
   "room:messageChanged": (payload: { meetingId: number; messageId: number }) => void;
   "room:state": (state: RoomState) => void;
   "room:presence": (payload: { meetingId: number; count: number }) => void;
+  /** New notices arrived, or some were read: ask `notices:unread` again. */
+  "notices:changed": () => void;
 }
 
 export const roomChannel = (meetingId: number) => `room:${meetingId}`;
@@ -109,3 +113,7 @@ export const roomChannel = (meetingId: number) => `room:${meetingId}`;
 export const PUBLIC_CHANNEL = /^(?:community|street):(\d{1,12})$/;
 /** A person's own channel: their requests being decided. */
 export const USER_CHANNEL = /^user:(\d{1,12})$/;
+export const userChannel = (userId: number) => `user:${userId}`;
+
+/** The namespace of the header's live unread count (multiplexed over the page's connection). */
+export const NOTICES_NAMESPACE = "/notices";

@@ -23,10 +23,13 @@ import { run, type Command } from "~/services/runner/command.server";
 import { isCrossSite } from "~/utils/http-guard.server";
 import { parseCookies } from "~/utils/preferences.server";
 import { currentFromCookie, type Current } from "~/utils/session.server";
+import { unreadCount } from "~/services/notices/queries.server";
 import {
+  NOTICES_NAMESPACE,
   PUBLIC_CHANNEL,
   roomChannel,
   USER_CHANNEL,
+  userChannel,
   type Ack,
   type ClientToServerEvents,
   type ModerationCommand,
@@ -104,7 +107,7 @@ async function current(socket: LiuheSocket): Promise<Current> {
  * has ended (signed out, revoked, account deleted) is disconnected; their other sessions stay.
  */
 async function recheck(io: LiuheIo, userId: number | null) {
-  const sockets = [...io.of("/").sockets.values()];
+  const sockets = allSockets(io);
   if (userId === null) {
     for (const socket of sockets) socket.data.current = undefined;
     return;
@@ -411,6 +414,15 @@ function notifyChanged(io: LiuheIo, channel: string, type: string) {
 function forward(io: LiuheIo, event: DomainEvent) {
   // What a person's change drops (their sockets' rights included) is sent by utils/session.server.
   if (event.type === "session.revoked" || event.type === "session.changed") return;
+  if (event.type === "notice.created") {
+    // One broadcast per delivered chunk (up to 500 people), not one per person.
+    io.of(NOTICES_NAMESPACE).to(event.userIds.map(userChannel)).emit("notices:changed");
+    return;
+  }
+  if (event.type === "notice.read") {
+    io.of(NOTICES_NAMESPACE).to(userChannel(event.userId)).emit("notices:changed");
+    return;
+  }
   if (event.type === "organisation.membersChanged") {
     return changed(io, `user:${event.userId}`, event.type);
   }
@@ -421,6 +433,54 @@ function forward(io: LiuheIo, event: DomainEvent) {
   notifyChanged(io, `community:${event.communityId}`, event.type);
   if (event.type === "need.changed") notifyChanged(io, `street:${event.streetId}`, event.type);
   if ("userId" in event) changed(io, `user:${event.userId}`, event.type);
+}
+
+/** Reads the session cookie and the language once per connection, in either namespace. */
+function handshake(socket: LiuheSocket, next: (err?: Error) => void) {
+  const cookie = socket.handshake.headers.cookie;
+  const lng = parseCookies(cookie).lng;
+  socket.data.cookie = cookie;
+  socket.data.lng = isLng(lng) ? lng : fallbackLng;
+  currentFromCookie(cookie).then(
+    (value) => {
+      const people = [value.session?.user.id, value.assistance?.helper.id];
+      socket.data.people = people.filter((p): p is number => p !== undefined);
+      socket.data.current = { value, at: Date.now() };
+      next();
+    },
+    (err: unknown) => next(err instanceof Error ? err : new Error(String(err))),
+  );
+}
+
+/**
+ * The header's unread count, live (app/components/notice-count.ts): a namespace of its own, so
+ * that the browser multiplexes it over the page's one connection instead of opening another. A
+ * signed-in socket is in its person's `user:<id>` room from the start; told that its notices
+ * changed, it asks for the count, which is read for the socket's person only.
+ */
+function attachNoticeCounts(io: LiuheIo) {
+  const nsp = io.of(NOTICES_NAMESPACE);
+  nsp.use(handshake);
+  nsp.on("connection", (socket) => {
+    const userId = socket.data.current?.value.session?.user.id;
+    if (userId === undefined) {
+      socket.disconnect(true);
+      return;
+    }
+    void socket.join(userChannel(userId));
+    socket.on(
+      "notices:unread",
+      handle(socket, {
+        input: z.object({}).strict(),
+        read: async (_input, actor) => ({ unread: await unreadCount(actor) }),
+      }),
+    );
+  });
+}
+
+/** Every connected socket, in either namespace. */
+function allSockets(io: LiuheIo): LiuheSocket[] {
+  return [...io.of("/").sockets.values(), ...io.of(NOTICES_NAMESPACE).sockets.values()];
 }
 
 export interface Realtime {
@@ -447,24 +507,11 @@ export function attachRealtime(httpServer: HttpServer): Realtime {
     ...(adapter && { adapter }),
   });
 
-  io.use((socket, next) => {
-    const cookie = socket.handshake.headers.cookie;
-    const lng = parseCookies(cookie).lng;
-    socket.data.cookie = cookie;
-    socket.data.lng = isLng(lng) ? lng : fallbackLng;
-    currentFromCookie(cookie).then(
-      (value) => {
-        const people = [value.session?.user.id, value.assistance?.helper.id];
-        socket.data.people = people.filter((p): p is number => p !== undefined);
-        socket.data.current = { value, at: Date.now() };
-        next();
-      },
-      (err: unknown) => next(err instanceof Error ? err : new Error(String(err))),
-    );
-  });
+  io.use(handshake);
 
   const presence = presenceAnnouncer(io);
   io.on("connection", (socket) => registerHandlers(socket, presence.announce));
+  attachNoticeCounts(io);
   io.on("presence", (channel, answer) => answer(localPresence(io.of("/"), channel)));
   const stopEvents = onEvent((event) => forward(io, event));
   const stopDrops = onDrop((what) => {

@@ -2,6 +2,7 @@ import { closeDb, databaseLabel, getDb, pingDatabase } from "../../db/client.ser
 import { migrateToLatest } from "../../db/migrator";
 import { isDatabaseEmpty, seedDemoData } from "../../db/seed";
 import { closeCluster } from "./cluster.server";
+import { deliveriesSettled } from "./notices/delivery.server";
 import { reindexMissing } from "./search.server";
 
 /** Migrate, load the demo city into an empty database (unless SEED_DEMO=false), and go. */
@@ -24,5 +25,8 @@ export async function boot(): Promise<void> {
 }
 
 export async function shutdown(): Promise<void> {
+  // Notices committed by the last requests are delivered before the database closes (what a
+  // crash leaves undelivered, the job delivers after the restart).
+  await deliveriesSettled();
   await Promise.all([closeDb(), closeCluster()]);
 }

@@ -39,6 +39,10 @@ export type DomainEvent =
     }
   /** A poll or budget round was created, voted in, or tallied: counts and live results change. */
   | { type: "vote.changed"; communityId: number; kind: "poll" | "round"; id: number }
+  /** Notices were delivered to these people (one event per chunk of a delivery). */
+  | { type: "notice.created"; userIds: number[] }
+  /** A person marked notices read: their other pages' counts follow. */
+  | { type: "notice.read"; userId: number }
   /** A session ended (sign-out, revoked, account deleted): sockets must stop trusting it. */
   | { type: "session.revoked"; userId: number }
   /** A session's person changed (a service-window sitting started or ended for its helper). */

@@ -17,6 +17,7 @@ import { claimingRowsOf, transaction } from "../../db/portable";
 import { REGISTRATION_WINDOW_MS, WINDOW_MS } from "./accounts/throttle.server";
 import { LONGEST_WINDOW_MS } from "./runner/limits.server";
 import { needsTick } from "./needs/timed.server";
+import { deliverPending, purgeDelivered } from "./notices/delivery.server";
 import { releaseIfDue } from "./voting/records.server";
 
 const MINUTE = 60_000;
@@ -110,6 +111,18 @@ export const JOBS: Record<string, Job> = {
    * 民情: needs nobody answered within 14 days of the check close by themselves; overdue needs are
    * raised to the command room, then the admins (./needs/timed.server.ts). Safe to repeat.
    */
+  /**
+   * Notices whose delivery did not happen or did not finish (the process died after the commit):
+   * each outbox row is claimed by one deliverer at a time, and delivering again adds nobody twice
+   * (./notices/delivery.server.ts). Rows delivered a month ago go. Safe to repeat.
+   */
+  "notices.deliver": {
+    every: MINUTE,
+    run: async (db, now) => {
+      await deliverPending(db, now);
+      await purgeDelivered(db, now);
+    },
+  },
   "needs.tick": {
     every: 5 * MINUTE,
     run: async (db, now) => {

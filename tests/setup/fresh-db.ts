@@ -26,6 +26,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // Notices still being delivered after a test's last command need the database they came from.
+  const { deliveriesSettled } = await import("../../app/services/notices/delivery.server");
+  await deliveriesSettled();
   const { closeDb } = await import("../../db/client.server");
   await closeDb();
   await schema?.drop();

@@ -9,6 +9,7 @@ import { openSession } from "~/services/accounts/sessions.server";
 import { projectSchema } from "~/domain/projects/schemas";
 import { pollSchema } from "~/domain/voting/schemas";
 import { forgetPlaces } from "~/services/communities/places.server";
+import { deliveriesSettled } from "~/services/notices/delivery.server";
 
 let counter = 0;
 let hash: Promise<string> | undefined;
@@ -111,8 +112,12 @@ export async function cookieFor(userId: number) {
   return `liuhe_session=${token}`;
 }
 
-/** Row counts of every table, to prove that a refusal wrote nothing. */
+/**
+ * Row counts of every table, to prove that a refusal wrote nothing. Notices are delivered after
+ * their command's commit: the counts (and the snapshots below) wait for deliveries under way.
+ */
 export async function tableCounts() {
+  await deliveriesSettled();
   const db = getDb();
   const tables = [
     "areas",
@@ -153,6 +158,9 @@ export async function tableCounts() {
     "roundProjects",
     "ballots",
     "participations",
+    "noticeOutbox",
+    "notices",
+    "noticePreferences",
   ] as const;
   const out: Record<string, number> = {};
   for (const t of tables) {
@@ -243,6 +251,7 @@ export async function makeResident(communityId: number, opts: { displayName?: st
 
 /** Every row of the meeting tables, to prove that a refusal changed nothing (not even a flag). */
 export async function dbSnapshot() {
+  await deliveriesSettled();
   const db = getDb();
   const out: Record<string, unknown[]> = {};
   for (const t of [
@@ -268,6 +277,7 @@ export async function dbSnapshot() {
  * wrote nothing anywhere (dbSnapshot covers the meeting tables only).
  */
 export async function wholeDbSnapshot() {
+  await deliveriesSettled();
   const { sql } = await import("kysely");
   const db = getDb();
   const out: Record<string, unknown[]> = {};

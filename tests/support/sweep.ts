@@ -171,6 +171,7 @@ export const PAGES: Page[] = [
   page("settings", () => "/settings"),
   page("permissions", () => "/permissions"),
   page("me.assisted", () => "/me/assisted"),
+  page("notifications", () => "/notifications"),
   page("me.data", () => "/me/data"),
   page("me.data[.json]", () => "/me/data.json"),
   page("communities._index", () => "/communities"),

@@ -149,6 +149,10 @@ export const policy = {
   "session.revoke": { group: "account", allow: ["self"] },
   "account.downloadData": { group: "account", allow: ["self"], reads: true },
   "account.delete": { group: "account", allow: ["self"] },
+  // One's own notices (通知): read at /notifications and in the header, marked read there.
+  "notice.view": { group: "account", allow: ["self"], assistable: true, reads: true },
+  "notice.read": { group: "account", allow: ["self"], assistable: true },
+  "notice.readAll": { group: "account", allow: ["self"], assistable: true },
   "membership.request": {
     group: "community",
     allow: ["signedIn"],

@@ -177,7 +177,8 @@ export const revokeSession = command({
 
 /**
  * Deleting one's account keeps the user row (audit entries point at it) but empties it: no name,
- * no login, no password; memberships, organisation memberships, sessions and a committee seat go.
+ * no login, no password; memberships, organisation memberships, sessions, notices and a committee
+ * seat go.
  * The password is asked again, and checked before the transaction (`prepare`).
  */
 export const deleteAccount = command({
@@ -209,6 +210,9 @@ export const deleteAccount = command({
     // but no longer carry a name; belonging to an organisation ends.
     await trx.deleteFrom("organisationMembers").where("userId", "=", userId).execute();
     await trx.deleteFrom("sessions").where("userId", "=", userId).execute();
+    // Notices speak about the person (their request declined, and why): they go with the account.
+    await trx.deleteFrom("notices").where("userId", "=", userId).execute();
+    await trx.deleteFrom("noticePreferences").where("userId", "=", userId).execute();
     await trx
       .updateTable("users")
       .set({

@@ -100,6 +100,18 @@ export async function exportMyData(actor: Actor) {
       .where("participations.userId", "=", userId)
       .orderBy("participations.id")
       .execute(),
+    // The person's inbox, and the kinds they switched off or on.
+    notices: db
+      .selectFrom("notices")
+      .select(["kind", "subjectType", "subjectId", "params", "createdAt", "readAt"])
+      .where("userId", "=", userId)
+      .orderBy("id")
+      .execute(),
+    noticePreferences: db
+      .selectFrom("noticePreferences")
+      .select(["kind", "enabled", "updatedAt"])
+      .where("userId", "=", userId)
+      .execute(),
   });
   return {
     exportedAt: new Date().toISOString(),

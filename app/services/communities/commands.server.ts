@@ -16,7 +16,7 @@ import { command, type Trx } from "../runner/command.server";
 function requireCommunity(trx: Trx, communityId: number) {
   return trx
     .selectFrom("areas")
-    .select("id")
+    .select(["id", "nameZh", "nameEn"])
     .where("id", "=", communityId)
     .where("level", "=", "community")
     .executeTakeFirstOrThrow(notFound("community:errors.notFound"));
@@ -29,7 +29,7 @@ export const requestMembership = command({
   input: community,
   load: ({ trx, input }) => requireCommunity(trx, input.communityId),
   target: (c) => ({ communityId: c.id }),
-  run: async ({ trx, actor, loaded: c, at, emit }) => {
+  run: async ({ trx, actor, loaded: c, at, emit, notify }) => {
     const userId = actor.userId;
     const existing = await trx
       .selectFrom("memberships")
@@ -67,6 +67,12 @@ export const requestMembership = command({
       membershipId = row.id;
     }
     emit({ type: "membership.requested", communityId: c.id, membershipId, userId });
+    notify({
+      kind: "membership.asked",
+      subject: { type: "community", id: c.id },
+      params: { community: { zh: c.nameZh, en: c.nameEn } },
+      recipients: { community: c.id, who: "committee" },
+    });
     return membershipId;
   },
 });
@@ -109,16 +115,19 @@ export const decideMembership = command({
     trx
       .selectFrom("memberships")
       .innerJoin("users", "users.id", "memberships.userId")
+      .innerJoin("areas", "areas.id", "memberships.communityId")
       .select([
         "memberships.id",
         "memberships.userId",
         "memberships.communityId",
         "users.displayName",
+        "areas.nameZh",
+        "areas.nameEn",
       ])
       .where("memberships.id", "=", input.membershipId)
       .executeTakeFirstOrThrow(notFound("community:errors.membershipNotFound")),
   target: (row) => ({ communityId: row.communityId }),
-  run: async ({ trx, actor, input: { decision, reason }, loaded: row, at, emit }) => {
+  run: async ({ trx, actor, input: { decision, reason }, loaded: row, at, emit, notify }) => {
     if (decision === "decline" && reason.trim() === "") {
       throw new DomainError(400, "community:errors.reasonRequired", {}, "reason");
     }
@@ -137,6 +146,16 @@ export const decideMembership = command({
       membershipId: row.id,
       userId: row.userId,
       status,
+    });
+    notify({
+      kind: "membership.decided",
+      subject: { type: "community", id: row.communityId },
+      params: {
+        community: { zh: row.nameZh, en: row.nameEn },
+        status,
+        reason: reason.trim() || null,
+      },
+      recipients: { users: [row.userId] },
     });
     return status;
   },

@@ -31,7 +31,7 @@ import { deletePhoto, encodePhoto, savePhoto } from "../photos.server";
 import { projectTexts, reindex } from "../search.server";
 import { command, type Trx } from "../runner/command.server";
 
-import { loadVisible, about, record, reviewIfSupported } from "./shared.server";
+import { loadVisible, about, notifyStep, record, reviewIfSupported } from "./shared.server";
 
 type FormInput = z.output<typeof projectEditSchema>;
 
@@ -285,7 +285,7 @@ export const takeStep = command({
   input: stepInput,
   load: loadVisible,
   target: projectTarget,
-  run: async ({ trx, actor, input, loaded: p, at, now, emit }) => {
+  run: async ({ trx, actor, input, loaded: p, at, now, emit, notify }) => {
     const { step } = input;
     const rule = checkStep(actor, p, step);
     const reason = input.reason?.trim() || null;
@@ -319,8 +319,9 @@ export const takeStep = command({
       });
     if (report) await addUpdateRow(trx, at, p.id, actor.userId, "final", report);
     await record(trx, at, p.id, step, p.status, rule.to, actor, reason);
+    notifyStep(notify, p, step, reason);
     // Supports gathered before a return still count when the project comes back.
-    if (step === "submit") await reviewIfSupported(trx, at, p.id, p.communityId);
+    if (step === "submit") await reviewIfSupported(trx, at, p.id, p.communityId, notify);
     emit({ type: "project.changed", communityId: p.communityId, projectId: p.id });
     return { from: p.status, to: rule.to, reason };
   },
@@ -358,7 +359,7 @@ export const setSupportThreshold = command({
   action: "community.settings",
   input: thresholdSchema.and(z.object({ communityId: id })),
   target: (_l, input) => ({ communityId: input.communityId }),
-  run: async ({ trx, input: { communityId, threshold }, at, emit }) => {
+  run: async ({ trx, input: { communityId, threshold }, at, emit, notify }) => {
     if (
       threshold !== null &&
       !(Number.isInteger(threshold) && threshold >= 1 && threshold <= 1e4)
@@ -383,7 +384,7 @@ export const setSupportThreshold = command({
       .where("supportCount", ">=", threshold)
       .execute();
     for (const r of ready) {
-      await reviewIfSupported(trx, at, r.id, communityId);
+      await reviewIfSupported(trx, at, r.id, communityId, notify);
       emit({ type: "project.changed", communityId, projectId: r.id });
     }
   },

@@ -27,7 +27,7 @@ const supportCommand = (add: boolean) =>
     input: z.object({ id }),
     load: loadVisible,
     target: (p) => ({ communityId: p.communityId }),
-    run: async ({ trx, actor, loaded: p, at, emit }) => {
+    run: async ({ trx, actor, loaded: p, at, emit, notify }) => {
       if (!isSupportable(p.status)) throw new DomainError(409, "project:errors.notSupportable");
       if (add) {
         const inserted = await trx
@@ -53,7 +53,7 @@ const supportCommand = (add: boolean) =>
         .set((eb) => ({ supportCount: eb("supportCount", add ? "+" : "-", 1) }))
         .where("id", "=", p.id)
         .execute();
-      if (add) await reviewIfSupported(trx, at, p.id, p.communityId);
+      if (add) await reviewIfSupported(trx, at, p.id, p.communityId, notify);
       emit({ type: "project.changed", communityId: p.communityId, projectId: p.id });
     },
     subject: ({ loaded }) => about(loaded),

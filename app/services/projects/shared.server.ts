@@ -7,6 +7,7 @@ import { can, type Actor } from "~/domain/permissions/policy";
 import { isPublicStatus, projectTarget, type ProjectStatus } from "~/domain/projects/rules";
 import { assistedBy } from "../assistance/actor";
 import { notFound } from "../rows.server";
+import type { NoticeDraft } from "~/domain/notices/kinds";
 import { type Db, type LoadCtx, type Trx } from "../runner/command.server";
 
 export function loadProject(db: Db, projectId: number) {
@@ -65,12 +66,32 @@ export async function record(
     .execute();
 }
 
+/**
+ * Tells the proposer that their project moved a step, with its reason (a protected notice: their
+ * own proposal). The actor is never told of their own step (the delivery drops them).
+ */
+export function notifyStep(
+  notify: (draft: NoticeDraft) => void,
+  p: { id: number; title: string; proposerId: number | null },
+  step: string,
+  reason: string | null,
+) {
+  if (p.proposerId === null) return;
+  notify({
+    kind: "project.stepped",
+    subject: { type: "project", id: p.id },
+    params: { title: p.title, step, reason },
+    recipients: { users: [p.proposerId] },
+  });
+}
+
 /** Moves a submitted project under review once it has as many supports as the community asks. */
 export async function reviewIfSupported(
   trx: Trx,
   at: string,
   projectId: number,
   communityId: number,
+  notify: (draft: NoticeDraft) => void,
 ) {
   const threshold = await supportThreshold(trx, communityId);
   if (threshold === null) return;
@@ -83,6 +104,8 @@ export async function reviewIfSupported(
     .executeTakeFirst();
   if (moved.numUpdatedRows === 0n) return;
   await record(trx, at, projectId, "autoReview", "submitted", "underReview", null, `${threshold}`);
+  const p = await loadProject(trx, projectId);
+  notifyStep(notify, p, "autoReview", null);
 }
 
 /** The supports a submitted project of this community needs to go under review; null for none. */

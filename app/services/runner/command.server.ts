@@ -6,7 +6,7 @@
  *
  *   load (may refuse 404) → authorise against the loaded target → run → audit entry (when the
  *   policy marks the action audited) → assisted-action row (when a helper acts for a resident)
- *   → commit → events and after-commit work.
+ *   → notices' outbox row → commit → events, notice delivery and after-commit work.
  *
  * Because loading happens inside the transaction, every re-check of state (status, window,
  * capacity) sees the same snapshot the write commits against: a support cannot slip in after the
@@ -35,7 +35,9 @@ import {
   type ActorFor,
   type Target,
 } from "~/domain/permissions/policy";
+import type { NoticeDraft } from "~/domain/notices/kinds";
 import { emitEvent, type DomainEvent } from "../events.server";
+import { scheduleDelivery, writeOutbox } from "../notices/delivery.server";
 
 /** A handle services may use: the database itself, or the transaction a command runs in. */
 export type Db = Kysely<Database> | Transaction<Database>;
@@ -83,6 +85,11 @@ export interface RunCtx<I, L, A extends Action, P = undefined> extends BaseCtx<I
   emit(event: DomainEvent): void;
   /** Work that must follow the commit and only it (the events of a command run inside this one). */
   afterCommit(fn: () => Promise<void> | void): void;
+  /**
+   * Announce something to people (a notice, app/domain/notices): written to the outbox in this
+   * transaction, so it commits or not with the change; delivered to each person after the commit.
+   */
+  notify(draft: NoticeDraft): void;
 }
 
 export interface Command<S extends z.ZodTypeAny, L, R, A extends Action, P = undefined> {
@@ -170,8 +177,11 @@ export async function runIn<S extends z.ZodTypeAny, L, R, A extends Action, P>(
   now: Date = new Date(),
   prepared?: P,
   given?: { loaded: L },
+  /** The database the transaction is on, for delivering its notices (the app's by default). */
+  db?: Kysely<Database>,
 ): Promise<{ result: R; commit: () => Promise<void> }> {
   const after: Array<() => Promise<void> | void> = [];
+  const notices: NoticeDraft[] = [];
   const base = { trx, input, now, at: now.toISOString() };
   const loaded = given
     ? given.loaded
@@ -193,6 +203,7 @@ export async function runIn<S extends z.ZodTypeAny, L, R, A extends Action, P>(
     action,
     emit: (event) => after.push(() => emitEvent(event)),
     afterCommit: (fn) => after.push(fn),
+    notify: (draft) => notices.push(draft),
   };
   const result = await cmd.run(ctx);
   if (cmd.audit) {
@@ -235,6 +246,9 @@ export async function runIn<S extends z.ZodTypeAny, L, R, A extends Action, P>(
       })
       .execute();
   }
+  // One outbox row per notice, however many people it is for: delivery follows the commit.
+  const outbox = await writeOutbox(trx, notices, actor.userId, ctx.at);
+  if (outbox.length > 0) after.push(() => scheduleDelivery(outbox, db));
   return {
     result,
     commit: async () => {
@@ -260,7 +274,9 @@ export async function run<S extends z.ZodTypeAny, L, R, A extends Action, P>(
 ): Promise<R> {
   const db = opts.db ?? getDb();
   const prepared = cmd.prepare ? await cmd.prepare(input, actor) : undefined;
-  const done = await transaction(db, (trx) => runIn(trx, cmd, actor, input, opts.now, prepared));
+  const done = await transaction(db, (trx) =>
+    runIn(trx, cmd, actor, input, opts.now, prepared, undefined, db),
+  );
   await done.commit();
   return done.result;
 }

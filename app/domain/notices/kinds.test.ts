@@ -1,0 +1,128 @@
+import { describe, expect, it } from "vitest";
+import zh from "../../../public/locales/zh-CN/notice.json";
+import en from "../../../public/locales/en/notice.json";
+import { STEP_NAMES } from "../projects/rules";
+import { isNoticeKind, isProtected, KINDS, NOTICE_KINDS, noticeLink, noticeMessage } from "./kinds";
+
+const stored = (kind: string, params: unknown, subjectType = "community", subjectId = 7) => ({
+  kind,
+  subjectType,
+  subjectId,
+  params: JSON.stringify(params),
+});
+
+/** A key of the `notice` namespace, looked up in a locale file. */
+function lookup(file: unknown, key: string): unknown {
+  return key
+    .replace(/^notice:/, "")
+    .split(".")
+    .reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], file);
+}
+
+describe("notice kinds", () => {
+  it("protects one's own membership and proposals, not others' requests", () => {
+    expect(isProtected("membership.decided")).toBe(true);
+    expect(isProtected("project.stepped")).toBe(true);
+    expect(isProtected("membership.asked")).toBe(false);
+    expect(Object.keys(KINDS).sort()).toEqual([...NOTICE_KINDS].sort());
+    expect(isNoticeKind("membership.asked")).toBe(true);
+    expect(isNoticeKind("poll.opened")).toBe(false);
+    expect(isNoticeKind(null)).toBe(false);
+  });
+
+  it("links a notice to its subject's page", () => {
+    expect(noticeLink({ subjectType: "community", subjectId: 7 })).toBe("/communities/7");
+    expect(noticeLink({ subjectType: "project", subjectId: 9 })).toBe("/projects/9");
+    // Unknown subjects (a newer process wrote one) lead back to the inbox, never to a bad URL.
+    expect(noticeLink({ subjectType: "spaceship", subjectId: 1 })).toBe("/notifications");
+    expect(noticeLink({ subjectType: "project", subjectId: null })).toBe("/notifications");
+  });
+
+  it("says each kind in the reader's language, with the place name in that language", () => {
+    const place = { zh: "翠苑一区", en: "Cuiyuan 1" };
+    expect(noticeMessage(stored("membership.asked", { community: place }), "zh-CN")).toEqual({
+      key: "notice:kinds.membershipAsked",
+      params: { community: "翠苑一区" },
+      reason: null,
+    });
+    expect(noticeMessage(stored("membership.asked", { community: place }), "en").params).toEqual({
+      community: "Cuiyuan 1",
+    });
+    const declined = noticeMessage(
+      stored("membership.decided", { community: place, status: "declined", reason: "地址不符" }),
+      "zh-CN",
+    );
+    expect([declined.key, declined.reason]).toEqual([
+      "notice:kinds.membershipDeclined",
+      "地址不符",
+    ]);
+    expect(
+      noticeMessage(
+        stored("membership.decided", { community: place, status: "verified", reason: null }),
+        "en",
+      ).key,
+    ).toBe("notice:kinds.membershipVerified");
+    const returned = noticeMessage(
+      stored("project.stepped", { title: "扶手", step: "return", reason: "写细" }, "project"),
+      "zh-CN",
+    );
+    expect(returned).toEqual({
+      key: "notice:kinds.projectStepped.return",
+      params: { title: "扶手" },
+      reason: "写细",
+    });
+  });
+
+  it("reads unknown kinds, steps and broken params as a plain notice, never throwing", () => {
+    expect(noticeMessage(stored("poll.opened", {}), "en").key).toBe("notice:kinds.other");
+    expect(noticeMessage(stored("project.stepped", { step: "fly" }), "en").key).toBe(
+      "notice:kinds.projectStepped.other",
+    );
+    const broken = {
+      kind: "membership.asked",
+      subjectType: "community",
+      subjectId: 1,
+      params: "{",
+    };
+    expect(noticeMessage(broken, "zh-CN")).toEqual({
+      key: "notice:kinds.membershipAsked",
+      params: { community: "" },
+      reason: null,
+    });
+  });
+
+  it("has a sentence in both languages for every key it can give", () => {
+    const keys = [
+      "notice:kinds.membershipAsked",
+      "notice:kinds.membershipVerified",
+      "notice:kinds.membershipDeclined",
+      "notice:kinds.other",
+      ...[
+        "submit",
+        "autoReview",
+        "startReview",
+        "accept",
+        "reject",
+        "return",
+        "select",
+        "start",
+        "complete",
+        "abandon",
+        "other",
+      ].map((s) => `notice:kinds.projectStepped.${s}`),
+    ];
+    for (const key of keys) {
+      expect(typeof lookup(zh, key), key).toBe("string");
+      expect(typeof lookup(en, key), key).toBe("string");
+    }
+    // Every step of the project lifecycle has its own sentence.
+    for (const step of [...STEP_NAMES, "autoReview"]) {
+      const { key } = noticeMessage(stored("project.stepped", { step }, "project"), "en");
+      expect(key, step).toBe(`notice:kinds.projectStepped.${step}`);
+    }
+    for (const step of ["submit", "accept", "bogus"]) {
+      const { key } = noticeMessage(stored("project.stepped", { step }, "project"), "en");
+      expect(keys).toContain(key);
+    }
+  });
+});

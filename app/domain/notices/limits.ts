@@ -1,0 +1,9 @@
+/**
+ * Notices' numbers, apart from the kinds so that the header (on every page) carries only these and
+ * not the kinds' sentences and links.
+ */
+
+/** Notices a page of /notifications lists at once. */
+export const NOTICES_PER_PAGE = 20;
+/** The header says "99+" past this: the count is a cheap bounded read, not a full count. */
+export const UNREAD_SHOWN_MAX = 99;

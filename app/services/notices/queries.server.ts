@@ -1,0 +1,86 @@
+/**
+ * Notices, the reads: the header's unread count (every signed-in page asks it: one bounded read of
+ * the partial index on unread notices) and the inbox, newest first, a page at a time.
+ */
+import { sql } from "kysely";
+import { getDb } from "../../../db/client.server";
+import { NOTICES_PER_PAGE, UNREAD_SHOWN_MAX } from "~/domain/notices/limits";
+import { authorize, type Actor } from "~/domain/permissions/policy";
+
+/**
+ * How many of the person's notices are unread, counted up to UNREAD_SHOWN_MAX + 1 (the header
+ * says "99+" past it): someone with 20,000 unread costs no more than someone with 100.
+ */
+export async function unreadCount(actor: Actor): Promise<number> {
+  if (actor.userId === null) return 0;
+  const userId = authorize(actor, "notice.view", { ownerId: actor.userId }).userId;
+  const db = getDb();
+  const unread = db
+    .selectFrom("notices")
+    .select(sql<number>`1`.as("one"))
+    .where("userId", "=", userId)
+    .where("readAt", "is", null)
+    .limit(UNREAD_SHOWN_MAX + 1)
+    .as("unread");
+  const row = await db
+    .selectFrom(unread)
+    .select((eb) => eb.fn.countAll().as("n"))
+    .$castTo<{ n: number | bigint | string }>()
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export interface NoticeRow {
+  id: number;
+  kind: string;
+  subjectType: string;
+  subjectId: number | null;
+  params: string;
+  createdAt: string;
+  readAt: string | null;
+}
+
+/**
+ * A page of the person's notices, newest first; `before` (a notice id of theirs) starts the page
+ * after that notice. `older` is the id to ask for the next page with, or null at the end.
+ */
+export async function listNotices(
+  actor: Actor,
+  opts: { before?: number } = {},
+): Promise<{ notices: NoticeRow[]; older: number | null; unread: number }> {
+  const userId = authorize(actor, "notice.view", { ownerId: actor.userId ?? undefined }).userId;
+  const db = getDb();
+  let q = db
+    .selectFrom("notices")
+    .select(["id", "kind", "subjectType", "subjectId", "params", "createdAt", "readAt"])
+    .where("userId", "=", userId);
+  if (opts.before !== undefined) {
+    const from = await db
+      .selectFrom("notices")
+      .select(["id", "createdAt"])
+      .where("id", "=", opts.before)
+      .where("userId", "=", userId)
+      .executeTakeFirst();
+    // Someone else's id (or none) starts from the top: it says nothing about their notices.
+    if (from) {
+      q = q.where((eb) =>
+        eb.or([
+          eb("createdAt", "<", from.createdAt),
+          eb.and([eb("createdAt", "=", from.createdAt), eb("id", "<", from.id)]),
+        ]),
+      );
+    }
+  }
+  const rows = await q
+    .orderBy("createdAt", "desc")
+    .orderBy("id", "desc")
+    .limit(NOTICES_PER_PAGE + 1)
+    .execute();
+  const more = rows.length > NOTICES_PER_PAGE;
+  const notices = rows.slice(0, NOTICES_PER_PAGE);
+  return {
+    notices,
+    older: more ? notices[notices.length - 1]!.id : null,
+    unread: await unreadCount(actor),
+  };
+}
