@@ -219,6 +219,10 @@ export const SCHEMA_COLUMNS = {
     floorUntil: textNull,
     createdBy: intNull,
     createdAt: text,
+    cancelledAt: textNull,
+    cancelReason: textNull,
+    sequence: gen(int),
+    updatedAt: textNull,
   },
   agendaItems: {
     id: gen(int),
@@ -449,6 +453,9 @@ export const SCHEMA_COLUMNS = {
     closesAt: text,
     createdBy: intNull,
     createdAt: text,
+    cancelledAt: textNull,
+    cancelReason: textNull,
+    ballotsDiscarded: intNull,
   },
   pollOptions: {
     id: gen(int),
@@ -472,6 +479,9 @@ export const SCHEMA_COLUMNS = {
     spent: intNull,
     createdBy: intNull,
     createdAt: text,
+    cancelledAt: textNull,
+    cancelReason: textNull,
+    ballotsDiscarded: intNull,
   },
   roundProjects: {
     roundId: int,

@@ -236,7 +236,7 @@ export async function communityVotes(actor: Actor, communityId: number, limit = 
   const [polls, rounds, seats] = await Promise.all([
     db
       .selectFrom("polls")
-      .select(["id", "question", "opensAt", "closesAt", "meetingId", "electorate"])
+      .select(["id", "question", "opensAt", "closesAt", "cancelledAt", "meetingId", "electorate"])
       .$if(userId !== null, (q) => q.select(votedIn(userId!, "poll")))
       .where("communityId", "=", communityId)
       .$call(openFirst(now))
@@ -244,7 +244,7 @@ export async function communityVotes(actor: Actor, communityId: number, limit = 
       .execute(),
     db
       .selectFrom("budgetRounds")
-      .select(["id", "title", "opensAt", "closesAt"])
+      .select(["id", "title", "opensAt", "closesAt", "cancelledAt"])
       .$if(userId !== null, (q) => q.select(votedIn(userId!, "round")))
       .where("communityId", "=", communityId)
       .$call(openFirst(now))

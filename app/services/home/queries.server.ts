@@ -238,6 +238,8 @@ async function newsSince(communityId: number, since: string, now: string): Promi
         .selectFrom("polls")
         .select(["id", "question as title", "closesAt as at"])
         .where("communityId", "=", communityId)
+        // A cancelled vote has no results to announce.
+        .where("cancelledAt", "is", null)
         .where("closesAt", ">", since)
         .where("closesAt", "<=", now)
         .execute(),
@@ -245,6 +247,7 @@ async function newsSince(communityId: number, since: string, now: string): Promi
         .selectFrom("budgetRounds")
         .select(["id", "title", "closesAt as at"])
         .where("communityId", "=", communityId)
+        .where("cancelledAt", "is", null)
         .where("closesAt", ">", since)
         .where("closesAt", "<=", now)
         .execute(),
@@ -389,7 +392,9 @@ export async function homeFor(actor: Actor & { userId: number }, since: string |
       ]);
       const mayRsvp = can(actor, "meeting.rsvp", { communityId: id });
       const signUp = await withSeatLeft(
-        meetings.upcoming.filter((m) => m.signedUp === false && m.invitedAs === null && mayRsvp),
+        meetings.upcoming.filter(
+          (m) => m.signedUp === false && m.invitedAs === null && m.cancelledAt === null && mayRsvp,
+        ),
       );
       const votesOpen = openVotes(votes);
       return {
@@ -503,6 +508,7 @@ async function readPublicHome() {
       ])
       .where("polls.opensAt", "<=", now)
       .where("polls.closesAt", ">", now)
+      .where("polls.cancelledAt", "is", null)
       .where("polls.electorate", "=", "residents")
       .orderBy("polls.closesAt")
       .limit(HOME_LIST_MAX)
@@ -519,6 +525,7 @@ async function readPublicHome() {
       ])
       .where("budgetRounds.opensAt", "<=", now)
       .where("budgetRounds.closesAt", ">", now)
+      .where("budgetRounds.cancelledAt", "is", null)
       .orderBy("budgetRounds.closesAt")
       .limit(HOME_LIST_MAX)
       .execute(),
