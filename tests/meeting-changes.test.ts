@@ -18,10 +18,14 @@ import { run } from "~/services/runner/command.server";
 import { onEvent, type DomainEvent } from "~/services/events.server";
 import { loader as meetingCalendar } from "~/routes/meetings.$id.calendar[.ics]";
 import { loader as councilCalendar } from "~/routes/councils.$id.calendar[.ics]";
+import { action as editAction, loader as editLoader } from "~/routes/meetings.$id.edit";
+import { loader as meetingLoader } from "~/routes/meetings.$id._index";
+import type { Refusal } from "~/utils/forms.server";
 import { parseLoginId } from "~/domain/accounts/schemas";
 import {
   actorFor,
   chinaLocal,
+  cookieFor,
   dbSnapshot,
   makeCommittee,
   makeCommunity,
@@ -31,7 +35,7 @@ import {
   makeUser,
 } from "./support/factories";
 import { refusal } from "./support/refusal";
-import { run as runRoute } from "./support/remix";
+import { body, formRequest, run as runRoute } from "./support/remix";
 
 const HOUR = 3_600_000;
 
@@ -407,5 +411,104 @@ describe("refusals write nothing", () => {
       403,
       "errors.forbidden",
     );
+  });
+});
+
+describe("the edit page's forms", () => {
+  const post = (fields: Record<string, string>, cookie: string, query = "") =>
+    runRoute(
+      editAction,
+      formRequest(`/meetings/${meetingId}/edit${query}`, fields, { Cookie: cookie }),
+      { id: String(meetingId) },
+    );
+  const form = (change: Record<string, string> = {}) => ({
+    intent: "edit",
+    topic: "夜间停车",
+    description: "夜间停车的说明",
+    startsAt: chinaLocal(Date.now() + 48 * HOUR),
+    endsAt: chinaLocal(Date.now() + 50 * HOUR),
+    place: "三楼会议室",
+    isPublic: "yes",
+    agenda0: "现状",
+    agendaMinutes0: "20",
+    seats_resident: "*",
+    ...change,
+  });
+
+  it("is the committee's, filled with what the meeting holds, in 长辈版 too", async () => {
+    const cookie = `${await cookieFor(committee.userId!)}; mode=lite`;
+    const res = await runRoute(
+      editLoader,
+      new Request(`http://localhost/meetings/${meetingId}/edit?mode=lite`, {
+        headers: { Cookie: cookie },
+      }),
+      { id: String(meetingId) },
+    );
+    expect(res.status).toBe(200);
+    const data = await body<{ initial: Record<string, string>; closedBecause: string | null }>(res);
+    expect(data.closedBecause).toBeNull();
+    expect(data.initial).toEqual(
+      expect.objectContaining({
+        topic: "停车",
+        agenda0: "现状",
+        agenda1: "方案",
+        seats_resident: "3",
+      }),
+    );
+    const resident = await makeResident(community);
+    const refused = await runRoute(
+      editLoader,
+      new Request(`http://localhost/meetings/${meetingId}/edit`, {
+        headers: { Cookie: await cookieFor(resident.userId!) },
+      }),
+      { id: String(meetingId) },
+    );
+    expect(refused.status).toBe(403);
+  });
+
+  it("saves an edit and cancels by plain form posts (no JavaScript)", async () => {
+    const cookie = `${await cookieFor(committee.userId!)}; mode=lite`;
+    const saved = await post(form(), cookie, "?mode=lite");
+    expect(saved.status).toBe(302);
+    expect(saved.headers.get("Location")).toBe(`/meetings/${meetingId}?done=edited`);
+    expect((await meetingRow()).place).toBe("三楼会议室");
+    const cancelled = await post({ intent: "cancel", reason: "台风预警" }, cookie);
+    expect(cancelled.headers.get("Location")).toBe(`/meetings/${meetingId}?done=meetingCancelled`);
+    const page = await runRoute(
+      meetingLoader,
+      new Request(`http://localhost/meetings/${meetingId}?mode=lite`),
+      { id: String(meetingId) },
+    );
+    const data = await body<{ meeting: { cancelReason: string; cancelledAt: string | null } }>(
+      page,
+    );
+    expect(data.meeting).toEqual(
+      expect.objectContaining({ cancelReason: "台风预警", cancelledAt: expect.any(String) }),
+    );
+  });
+
+  it("answers a refused form with its errors and what was typed, writing nothing", async () => {
+    const cookie = await cookieFor(committee.userId!);
+    const before = await dbSnapshot();
+    const past = await post(form({ startsAt: chinaLocal(Date.now() - HOUR) }), cookie);
+    expect(past.status).toBe(400);
+    const pastData = await body<Refusal>(past);
+    expect(pastData.errors.startsAt?.key).toBe("meeting:errors.startInPast");
+    expect(pastData.values.place).toBe("三楼会议室");
+    const backwards = await post(form({ endsAt: chinaLocal(Date.now() + 47 * HOUR) }), cookie);
+    expect((await body<Refusal>(backwards)).errors.endsAt?.key).toBe(
+      "meeting:errors.endBeforeStart",
+    );
+    for (const [reason, key] of [
+      ["", "errors.required"],
+      ["长".repeat(CANCEL_REASON_MAX + 1), "errors.tooLong"],
+    ] as const) {
+      const res = await post({ intent: "cancel", reason }, cookie);
+      expect(res.status).toBe(400);
+      const data = await body<Refusal>(res);
+      expect(data.errors.reason?.key).toBe(key);
+      expect(data.values.reason).toBe(reason);
+    }
+    expect(await dbSnapshot()).toEqual(before);
   });
 });
