@@ -20,6 +20,7 @@ import { loader as meetingCalendar } from "~/routes/meetings.$id.calendar[.ics]"
 import { loader as councilCalendar } from "~/routes/councils.$id.calendar[.ics]";
 import { action as editAction, loader as editLoader } from "~/routes/meetings.$id.edit";
 import { loader as meetingLoader } from "~/routes/meetings.$id._index";
+import { loader as printLoader } from "~/routes/meetings.$id.print";
 import type { Refusal } from "~/utils/forms.server";
 import { parseLoginId } from "~/domain/accounts/schemas";
 import {
@@ -242,6 +243,13 @@ describe("cancelling a meeting", () => {
       )
     ).text();
     expect(all).toContain("STATUS:CANCELLED\r\n");
+    // The paper sheet for the notice board says it too.
+    const sheet = await body<{ meeting: { cancelReason: string | null } }>(
+      await runRoute(printLoader, new Request(`http://localhost/meetings/${meetingId}/print`), {
+        id: String(meetingId),
+      }),
+    );
+    expect(sheet.meeting.cancelReason).toBe("台风预警，改期另行通知");
 
     expect((await auditOf()).at(-1)!.details).toEqual({
       change: "cancelled",

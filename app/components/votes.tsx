@@ -458,14 +458,31 @@ export function BallotPaper({
   rules,
   items,
   closesAt,
+  cancelReason = null,
 }: {
   place: string;
   title: string;
   rules: readonly string[];
   items: ReadonlyArray<{ key: number; label: string }>;
   closesAt: string;
+  /** The vote was cancelled (with this reason): the sheet says so and offers no ballot. */
+  cancelReason?: string | null;
 }) {
   const { t, lng } = useVoteLabels();
+  if (cancelReason !== null) {
+    return (
+      <article className="ballot-paper" aria-labelledby="paper-title">
+        <p>
+          {place} · {t("vote:print.heading")}
+        </p>
+        <h1 id="paper-title">{title}</h1>
+        <p className="notice cancelled">
+          <strong>{t("vote:errors.cancelled")}</strong>{" "}
+          {t("vote:cancel.because", { reason: cancelReason })}
+        </p>
+      </article>
+    );
+  }
   return (
     <article className="ballot-paper" aria-labelledby="paper-title">
       <p>
@@ -679,9 +696,12 @@ export function VotePage({
 
       {page.final && <PublishedBallots base={base} describe={describe} />}
 
-      <p>
-        <a href={`${base}/print`}>{t("vote:print.link")}</a>
-      </p>
+      {/* A cancelled vote has no ballot paper to print. */}
+      {!page.cancelled && (
+        <p>
+          <a href={`${base}/print`}>{t("vote:print.link")}</a>
+        </p>
+      )}
 
       {viewer.canManage && phase === "closed" && !page.final && (
         <BoxCount box={page.box} choices={choiceFields("box")} describe={describe} />

@@ -325,7 +325,8 @@ export default function Meeting() {
         </section>
       )}
 
-      {can.manage && (
+      {/* A cancelled meeting has nothing left to run: no move, no invitation, no change. */}
+      {can.manage && !meeting.cancelledAt && (
         <section aria-labelledby="manage-title" className="card">
           <h2 id="manage-title">{t("manage.title")}</h2>
           {can.change && (
