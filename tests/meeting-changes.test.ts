@@ -14,6 +14,7 @@ import { cancelMeeting, editMeeting } from "~/services/meetings/changes.server";
 import { moveMeeting, rsvp, inviteToSeat } from "~/services/meetings/commands.server";
 import { councilPage, meetingPage, meetingsAhead } from "~/services/meetings/queries.server";
 import { reopenRoom } from "~/services/room/moderation.server";
+import { homeFor } from "~/services/home/queries.server";
 import { run } from "~/services/runner/command.server";
 import { onEvent, type DomainEvent } from "~/services/events.server";
 import { loader as meetingCalendar } from "~/routes/meetings.$id.calendar[.ics]";
@@ -28,6 +29,7 @@ import {
   chinaLocal,
   cookieFor,
   dbSnapshot,
+  inviteSeat,
   makeCommittee,
   makeCommunity,
   makeCouncil,
@@ -256,6 +258,26 @@ describe("cancelling a meeting", () => {
       reason: "台风预警，改期另行通知",
       signedUp: 1,
     });
+  });
+
+  it("is no longer offered on the home page, for signing up or as an invitation", async () => {
+    const resident = await makeResident(community);
+    const invitee = await makeResident(community);
+    await inviteSeat(meetingId, invitee.userId!);
+    const offered = async (actor: Actor & { userId: number }) => {
+      const home = await homeFor(actor, null);
+      const block = home.communities.find((c) => c.communityId === community)!;
+      return {
+        open: block.open.meetings.map((m) => m.id),
+        invited: block.waiting.invitations.map((m) => m.id),
+      };
+    };
+    const signedIn = (a: Actor) => a as Actor & { userId: number };
+    expect((await offered(signedIn(resident))).open).toEqual([meetingId]);
+    expect((await offered(signedIn(invitee))).invited).toEqual([meetingId]);
+    await run(cancelMeeting, committee, { meetingId, reason: "场地不能用" });
+    expect((await offered(signedIn(resident))).open).toEqual([]);
+    expect((await offered(signedIn(invitee))).invited).toEqual([]);
   });
 
   it("counts every change in SEQUENCE: an edit, then the cancelling", async () => {

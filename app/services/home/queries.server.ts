@@ -344,6 +344,8 @@ export async function homeFor(actor: Actor & { userId: number }, since: string |
       ])
       .where("seatInvites.userId", "=", userId)
       .where("meetings.status", "=", "scheduled")
+      // A cancelled meeting has no seat left to take (its page and council still list it).
+      .where("meetings.cancelledAt", "is", null)
       .where("meetings.endsAt", ">=", now)
       .where((eb) =>
         eb.not(
@@ -491,6 +493,7 @@ async function readPublicHome() {
       .execute(),
     meetings()
       .where("meetings.status", "=", "scheduled")
+      .where("meetings.cancelledAt", "is", null)
       .where("meetings.endsAt", ">=", now)
       .orderBy("meetings.startsAt")
       .orderBy("meetings.id")
