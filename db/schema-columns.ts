@@ -250,6 +250,10 @@ export const SCHEMA_COLUMNS = {
     floorUntil: textNull,
     createdBy: intNull,
     createdAt: text,
+    cancelledAt: textNull,
+    cancelReason: textNull,
+    sequence: gen(int),
+    updatedAt: textNull,
   },
   agendaItems: {
     id: gen(int),
@@ -480,6 +484,9 @@ export const SCHEMA_COLUMNS = {
     closesAt: text,
     createdBy: intNull,
     createdAt: text,
+    cancelledAt: textNull,
+    cancelReason: textNull,
+    ballotsDiscarded: intNull,
   },
   pollOptions: {
     id: gen(int),
@@ -503,6 +510,9 @@ export const SCHEMA_COLUMNS = {
     spent: intNull,
     createdBy: intNull,
     createdAt: text,
+    cancelledAt: textNull,
+    cancelReason: textNull,
+    ballotsDiscarded: intNull,
   },
   roundProjects: {
     roundId: int,

@@ -221,6 +221,13 @@ export interface MeetingsTable {
   floorUntil: string | null;
   createdBy: number | null;
   createdAt: string;
+  /** Set when the committee cancelled it (it keeps its status: see the migration). */
+  cancelledAt: string | null;
+  cancelReason: string | null;
+  /** Counts the changes to its time, place, agenda or seats, and its cancelling (.ics SEQUENCE). */
+  sequence: Generated<number>;
+  /** When it was last changed or cancelled. */
+  updatedAt: string | null;
 }
 
 export interface AgendaItemsTable {
@@ -498,6 +505,10 @@ export interface PollsTable {
   closesAt: string;
   createdBy: number | null;
   createdAt: string;
+  cancelledAt: string | null;
+  cancelReason: string | null;
+  /** How many ballots were discarded when it was cancelled. */
+  ballotsDiscarded: number | null;
 }
 
 export interface PollOptionsTable {
@@ -523,6 +534,10 @@ export interface BudgetRoundsTable {
   spent: number | null;
   createdBy: number | null;
   createdAt: string;
+  cancelledAt: string | null;
+  cancelReason: string | null;
+  /** How many ballots were discarded when it was cancelled. */
+  ballotsDiscarded: number | null;
 }
 
 export interface RoundProjectsTable {

@@ -66,7 +66,8 @@ function VoteList({ items }: { items: ReadonlyArray<VoteEntry & { name: string; 
 /** Whether the viewer has voted: said only to a signed-in viewer, and not before voting opens. */
 function Mine({ vote: v }: { vote: VoteEntry }) {
   const { t } = useTranslation("community");
-  if (v.voted === null || (v.phase === "upcoming" && !v.voted)) return null;
+  if (v.voted === null || v.phase === "cancelled" || (v.phase === "upcoming" && !v.voted))
+    return null;
   if (v.voted)
     return (
       <>

@@ -21,6 +21,9 @@ export interface MeetingRow {
   signedUp?: boolean | null;
   /** The seat the viewer was invited to, if any. */
   invitedAs?: string | null;
+  /** Set when the committee cancelled it; the list says so, with the reason. */
+  cancelledAt?: string | null;
+  cancelReason?: string | null;
 }
 
 /** A meeting's start, and its end when given: on the same day only the end's time is repeated. */
@@ -40,7 +43,11 @@ export function MeetingList({ meetings }: { meetings: MeetingRow[] }) {
         <li key={m.id} className="card">
           <h3>
             <Link to={`/meetings/${m.id}`}>{m.topic}</Link>{" "}
-            <span className={`badge status-${m.status}`}>{t(`status.${m.status}`)}</span>
+            {m.cancelledAt ? (
+              <span className="badge status-cancelled">{t("status.cancelled")}</span>
+            ) : (
+              <span className={`badge status-${m.status}`}>{t(`status.${m.status}`)}</span>
+            )}
             {m.signedUp && (
               <>
                 {" "}
@@ -55,6 +62,9 @@ export function MeetingList({ meetings }: { meetings: MeetingRow[] }) {
             {meetingTimes(m, lng)} · {m.place}
             {m.councilName && <> · {m.councilName}</>}
           </p>
+          {m.cancelledAt && m.cancelReason && (
+            <p className="hint">{t("meeting.cancelledBecause", { reason: m.cancelReason })}</p>
+          )}
           {m.status === "live" && m.canEnterRoom && (
             <p>
               <Link className="button primary big" to={`/meetings/${m.id}/room`}>

@@ -6,6 +6,7 @@
 import { useShownName } from "~/components/person";
 import { useState, type FormEvent, type ReactNode } from "react";
 import { Form, Link, useActionData, type ShouldRevalidateFunction } from "@remix-run/react";
+import { CANCEL_REASON_MAX } from "~/domain/cancel";
 import { COUNT_NOTE_MAX, RECEIPT_TYPED_MAX, type Phase } from "~/domain/voting/rules";
 import type { VoteKind } from "~/domain/voting/schemas";
 import { areaName, formatDateTime, formatYuan } from "~/utils/format";
@@ -66,7 +67,9 @@ export function PhaseLine({
         ? t("vote:phase.upcoming", { at: formatDateTime(opensAt, lng) })
         : phase === "open"
           ? t("vote:phase.open", { at: formatDateTime(closesAt, lng) })
-          : t("vote:phase.closed", { at: formatDateTime(closesAt, lng) })}
+          : phase === "cancelled"
+            ? t("vote:phase.cancelled")
+            : t("vote:phase.closed", { at: formatDateTime(closesAt, lng) })}
     </p>
   );
 }
@@ -455,14 +458,31 @@ export function BallotPaper({
   rules,
   items,
   closesAt,
+  cancelReason = null,
 }: {
   place: string;
   title: string;
   rules: readonly string[];
   items: ReadonlyArray<{ key: number; label: string }>;
   closesAt: string;
+  /** The vote was cancelled (with this reason): the sheet says so and offers no ballot. */
+  cancelReason?: string | null;
 }) {
   const { t, lng } = useVoteLabels();
+  if (cancelReason !== null) {
+    return (
+      <article className="ballot-paper" aria-labelledby="paper-title">
+        <p>
+          {place} · {t("vote:print.heading")}
+        </p>
+        <h1 id="paper-title">{title}</h1>
+        <p className="notice cancelled">
+          <strong>{t("vote:errors.cancelled")}</strong>{" "}
+          {t("vote:cancel.because", { reason: cancelReason })}
+        </p>
+      </article>
+    );
+  }
   return (
     <article className="ballot-paper" aria-labelledby="paper-title">
       <p>
@@ -534,8 +554,11 @@ export function VotePage({
       voted: boolean;
       canVote: boolean;
       canManage: boolean;
+      canCancel: boolean;
       refusal: string | null;
     };
+    /** Set once the committee cancelled it: why, and how many ballots were discarded. */
+    cancelled: { at: string; reason: string; ballotsDiscarded: number } | null;
     final: boolean;
     box: BoxView;
     voters: Parameters<typeof PaperDesk>[0]["voters"];
@@ -633,7 +656,8 @@ export function VotePage({
         {facts.join(" · ")} · {t("vote:ballotCount", { count: ballots })}
         {page.paperBallots > 0 && <> · {t("vote:paperCount", { count: page.paperBallots })}</>}
       </p>
-      <BoxSummary box={page.box} phase={phase} />
+      {page.cancelled && <CancelledNotice kind={kind} cancelled={page.cancelled} />}
+      {!page.cancelled && <BoxSummary box={page.box} phase={phase} />}
       {answer && "receipt" in answer && <ReceiptBox receipt={answer.receipt} />}
       {answer && !("errors" in answer) && <BoxNotice answer={answer} />}
       {/* A refused vote whose form is gone (voting closed meanwhile, or already voted). */}
@@ -672,14 +696,80 @@ export function VotePage({
 
       {page.final && <PublishedBallots base={base} describe={describe} />}
 
-      <p>
-        <a href={`${base}/print`}>{t("vote:print.link")}</a>
-      </p>
+      {/* A cancelled vote has no ballot paper to print. */}
+      {!page.cancelled && (
+        <p>
+          <a href={`${base}/print`}>{t("vote:print.link")}</a>
+        </p>
+      )}
 
       {viewer.canManage && phase === "closed" && !page.final && (
         <BoxCount box={page.box} choices={choiceFields("box")} describe={describe} />
       )}
-      {viewer.canManage && <PaperDesk voters={page.voters} entries={page.paper} />}
+      {viewer.canManage && !page.cancelled && (
+        <PaperDesk voters={page.voters} entries={page.paper} />
+      )}
+      {viewer.canCancel && <CancelVoteForm kind={kind} />}
     </article>
+  );
+}
+
+/** A cancelled poll or round: the fact, the reason, and how many ballots went unread. */
+function CancelledNotice({
+  kind,
+  cancelled,
+}: {
+  kind: VoteKind;
+  cancelled: { at: string; reason: string; ballotsDiscarded: number };
+}) {
+  const { t, lng } = useVoteLabels();
+  return (
+    <div className="notice cancelled" role="status" data-read-aloud>
+      <p>
+        <strong>
+          {t(kind === "poll" ? "vote:cancel.pollCancelled" : "vote:cancel.roundCancelled", {
+            at: formatDateTime(cancelled.at, lng),
+          })}
+        </strong>
+      </p>
+      <p>{t("vote:cancel.because", { reason: cancelled.reason })}</p>
+      <p>{t("vote:cancel.discarded", { count: cancelled.ballotsDiscarded })}</p>
+    </div>
+  );
+}
+
+/**
+ * The committee's "cancel this vote" form, with its reason: shown until the vote closes. A refused
+ * one (no reason, too long, closed meanwhile) comes back with the reason as typed.
+ */
+function CancelVoteForm({ kind }: { kind: VoteKind }) {
+  const { t } = useVoteLabels();
+  const { refused } = useVoteAnswer();
+  const mine = refusalFor(refused, "cancel");
+  return (
+    <section aria-labelledby="cancel-title" className="card">
+      <h2 id="cancel-title">
+        {t(kind === "poll" ? "vote:cancel.pollTitle" : "vote:cancel.roundTitle")}
+      </h2>
+      <p className="hint">{t("vote:cancel.hint")}</p>
+      <IntentForm intent="cancel" noValidate>
+        <ErrorSummary
+          errors={mine?.errors}
+          labels={{ reason: t("vote:cancel.reason") }}
+          suffix="cancel"
+        />
+        <TextArea
+          name="reason"
+          id="f-reason-cancel"
+          rows={3}
+          label={t("vote:cancel.reason")}
+          maxLength={CANCEL_REASON_MAX}
+          refused={mine}
+        />
+        <button type="submit" className="danger">
+          {t("vote:cancel.submit")}
+        </button>
+      </IntentForm>
+    </section>
   );
 }

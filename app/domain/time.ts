@@ -12,6 +12,12 @@ export function chinaDate(at: Date | string): string {
   return new Date(ms + OFFSET_MS).toISOString().slice(0, 10);
 }
 
+/** A stored UTC time as a `datetime-local` field shows it in China ("2026-12-05T14:30"). */
+export function chinaDateTimeLocal(at: Date | string): string {
+  const ms = typeof at === "string" ? Date.parse(at) : at.getTime();
+  return new Date(ms + OFFSET_MS).toISOString().slice(0, 16);
+}
+
 /** Today in China. */
 export function chinaToday(now: Date = new Date()): string {
   return chinaDate(now);

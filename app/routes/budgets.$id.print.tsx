@@ -37,6 +37,7 @@ export default function RoundPaper() {
       ]}
       items={projects.map((p) => ({ key: p.id, label: `${p.title} · ${formatYuan(p.cost, lng)}` }))}
       closesAt={round.closesAt}
+      cancelReason={round.cancelledAt === null ? null : (round.cancelReason ?? "")}
     />
   );
 }

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { calendar } from "~/domain/meetings/ics";
+import { calendar, meetingEvent } from "~/domain/meetings/ics";
 import { authorize } from "~/domain/permissions/policy";
 import { councilPage, meetingsForCalendar } from "~/services/meetings/queries.server";
 import { idParam, notFound } from "~/utils/forms.server";
@@ -17,16 +17,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const meetings = await meetingsForCalendar(id);
   const body = calendar(
     page.council.name,
-    meetings.map((m) => ({
-      uid: `meeting-${m.id}@liuhe`,
-      start: m.startsAt,
-      end: m.endsAt,
-      summary: m.topic,
-      description: m.description,
-      location: m.place,
-      url: absoluteUrl(`/meetings/${m.id}`),
-      updated: m.createdAt,
-    })),
+    meetings.map((m) => meetingEvent(m, absoluteUrl(`/meetings/${m.id}`))),
   );
   return new Response(body, {
     headers: {

@@ -98,6 +98,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 const DONE = [
+  "edited",
+  "unchanged",
+  "meetingCancelled",
   "rsvped",
   "cancelled",
   "moved-live",
@@ -152,9 +155,21 @@ export default function Meeting() {
           <p>{message(refused.errors._form)}</p>
         </div>
       )}
-      <p>
-        <span className={`badge status-${meeting.status}`}>{t(`status.${meeting.status}`)}</span>
-      </p>
+      {meeting.cancelledAt ? (
+        <div className="notice cancelled" role="status" data-read-aloud>
+          <p>
+            <span className="badge status-cancelled">{t("status.cancelled")}</span>{" "}
+            <strong>{t("meeting.cancelledNotice")}</strong>
+          </p>
+          {meeting.cancelReason && (
+            <p>{t("meeting.cancelledBecause", { reason: meeting.cancelReason })}</p>
+          )}
+        </div>
+      ) : (
+        <p>
+          <span className={`badge status-${meeting.status}`}>{t(`status.${meeting.status}`)}</span>
+        </p>
+      )}
       <dl className="facts">
         <dt>{t("meeting.when")}</dt>
         <dd>
@@ -162,7 +177,7 @@ export default function Meeting() {
         </dd>
         <dt>{t("meeting.where")}</dt>
         <dd>{meeting.place}</dd>
-        {!roomFirst && (
+        {!roomFirst && !meeting.cancelledAt && (
           <>
             <dt>{t("meeting.online")}</dt>
             <dd>
@@ -256,7 +271,8 @@ export default function Meeting() {
           </IntentForm>
         ) : (
           meeting.status !== "closed" &&
-          meeting.status !== "published" && (
+          meeting.status !== "published" &&
+          !meeting.cancelledAt && (
             <p className="hint">
               {t(signedIn ? "meeting.rsvpVerifiedOnly" : "meeting.rsvpSignIn")}
             </p>
@@ -309,37 +325,47 @@ export default function Meeting() {
         </section>
       )}
 
-      {can.manage && (
+      {/* A cancelled meeting has nothing left to run: no move, no invitation, no change. */}
+      {can.manage && !meeting.cancelledAt && (
         <section aria-labelledby="manage-title" className="card">
           <h2 id="manage-title">{t("manage.title")}</h2>
-          {next && (
+          {can.change && (
+            <p>
+              <Link className="button" to={`/meetings/${meeting.id}/edit`}>
+                {t("change.link")}
+              </Link>
+            </p>
+          )}
+          {next && !meeting.cancelledAt && (
             <IntentForm intent="move" ids={{ to: next }}>
               <button type="submit" className="primary">
                 {t(`manage.move.${next}`)}
               </button>
             </IntentForm>
           )}
-          {meeting.status !== "closed" && meeting.status !== "published" && (
-            <IntentForm intent="invite">
-              <h3>{t("manage.invite")}</h3>
-              <ErrorSummary errors={refusedInvite?.errors} />
-              <Field
-                name="login"
-                id="invite-login"
-                label={t("manage.inviteLogin")}
-                refused={refusedInvite}
-                maxLength={LOGIN_MAX}
-              />
-              <SelectField
-                name="kind"
-                id="invite-kind"
-                label={t("manage.inviteKind")}
-                options={INVITED_SEAT_KINDS.map((k) => ({ value: k, label: t(`seatKind.${k}`) }))}
-                defaultValue={refusedInvite?.values.kind || "official"}
-              />
-              <button type="submit">{t("manage.inviteSubmit")}</button>
-            </IntentForm>
-          )}
+          {meeting.status !== "closed" &&
+            meeting.status !== "published" &&
+            !meeting.cancelledAt && (
+              <IntentForm intent="invite">
+                <h3>{t("manage.invite")}</h3>
+                <ErrorSummary errors={refusedInvite?.errors} />
+                <Field
+                  name="login"
+                  id="invite-login"
+                  label={t("manage.inviteLogin")}
+                  refused={refusedInvite}
+                  maxLength={LOGIN_MAX}
+                />
+                <SelectField
+                  name="kind"
+                  id="invite-kind"
+                  label={t("manage.inviteKind")}
+                  options={INVITED_SEAT_KINDS.map((k) => ({ value: k, label: t(`seatKind.${k}`) }))}
+                  defaultValue={refusedInvite?.values.kind || "official"}
+                />
+                <button type="submit">{t("manage.inviteSubmit")}</button>
+              </IntentForm>
+            )}
         </section>
       )}
 

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { calendar } from "~/domain/meetings/ics";
+import { calendar, meetingEvent } from "~/domain/meetings/ics";
 import { meetingPage } from "~/services/meetings/queries.server";
 import { idParam, throwRefusal } from "~/utils/forms.server";
 import { getCurrent } from "~/utils/session.server";
@@ -13,16 +13,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   authorize(actor, "meeting.view");
   const { meeting, council } = await meetingPage(id, actor).catch(throwRefusal);
   const body = calendar(council.name, [
-    {
-      uid: `meeting-${meeting.id}@liuhe`,
-      start: meeting.startsAt,
-      end: meeting.endsAt,
-      summary: meeting.topic,
-      description: meeting.description,
-      location: meeting.place,
-      url: absoluteUrl(`/meetings/${meeting.id}`),
-      updated: meeting.createdAt,
-    },
+    meetingEvent(meeting, absoluteUrl(`/meetings/${meeting.id}`)),
   ]);
   return new Response(body, {
     headers: {

@@ -31,6 +31,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       startsAt: meeting.startsAt,
       endsAt: meeting.endsAt,
       status: meeting.status,
+      cancelledAt: meeting.cancelledAt,
+      cancelReason: meeting.cancelReason,
     },
     council: { name: council.name },
     area: { nameZh: area.nameZh, nameEn: area.nameEn },
@@ -60,7 +62,18 @@ export default function MeetingAgendaSheet() {
         <dt>{t("meeting.where")}</dt>
         <dd>{meeting.place}</dd>
         <dt>{t("print.status")}</dt>
-        <dd>{t(`status.${meeting.status}`)}</dd>
+        <dd>
+          {meeting.cancelledAt ? (
+            <>
+              <strong>{t("status.cancelled")}</strong>
+              {meeting.cancelReason && (
+                <> · {t("meeting.cancelledBecause", { reason: meeting.cancelReason })}</>
+              )}
+            </>
+          ) : (
+            t(`status.${meeting.status}`)
+          )}
+        </dd>
       </dl>
       <p className="description">{meeting.description}</p>
 

@@ -63,6 +63,8 @@ export default function Poll() {
               value: r.votes,
             }))}
           />
+        ) : phase === "cancelled" ? (
+          <p>{t("vote:results.cancelled")}</p>
         ) : phase === "closed" ? (
           <p>{t("vote:results.awaitingBox")}</p>
         ) : poll.results === "live" && phase === "open" ? (

@@ -39,6 +39,7 @@ export default function PollPaper() {
         label: o.code ? t(`vote:yesNo.${o.code}`) : o.label,
       }))}
       closesAt={poll.closesAt}
+      cancelReason={poll.cancelledAt === null ? null : (poll.cancelReason ?? "")}
     />
   );
 }

@@ -100,6 +100,7 @@ export const JOBS: Record<string, Job> = {
         .where("results", "=", "live")
         .where("opensAt", "<=", at)
         .where("closesAt", ">", at)
+        .where("cancelledAt", "is", null)
         .execute();
       for (const { id } of live) {
         // One snapshot: the count and the votes per option read together.

@@ -14,6 +14,7 @@ import { areaById } from "~/services/communities/places.server";
 import type { Command } from "~/services/runner/command.server";
 import { intent, lookup, submit, submitIntent } from "~/services/runner/form.server";
 import { votePoll, voteRound } from "~/services/voting/ballots.server";
+import { cancelPoll, cancelRound } from "~/services/voting/commands.server";
 import {
   addBoxBallot,
   decideCount,
@@ -65,6 +66,10 @@ export async function voteAction(request: Request, params: Params, kind: VoteKin
       decideCount: intent(decideCount, (_r, input) =>
         json<VoteAnswer>({ box: input.decision === "confirm" ? "confirmed" : "returned" }),
       ),
+      cancel:
+        kind === "poll"
+          ? intent(cancelPoll, () => redirect(`/polls/${id}`))
+          : intent(cancelRound, () => redirect(`/budgets/${id}`)),
       check: lookup(
         receiptSchema,
         (i) => findReceipt(kind, id, i.receipt),

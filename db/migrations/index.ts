@@ -17,6 +17,7 @@ import * as searchTitles from "./20261201_2330_search_titles";
 import * as needs from "./20261202_0400_needs";
 import * as needMedia from "./20261202_0500_need_media";
 import * as needBoardOrder from "./20261202_0600_need_board_order";
+import * as changes from "./20261202_0700_changes";
 import * as notices from "./20261202_0700_notices";
 
 export const migrations: Record<string, Migration> = {
@@ -34,5 +35,6 @@ export const migrations: Record<string, Migration> = {
   "20261202_0400_needs": needs,
   "20261202_0500_need_media": needMedia,
   "20261202_0600_need_board_order": needBoardOrder,
+  "20261202_0700_changes": changes,
   "20261202_0700_notices": notices,
 };

@@ -212,6 +212,11 @@ export const PAGES: Page[] = [
       (f) => f[m],
     ),
     page(
+      "meetings.$id.edit",
+      (f) => `/meetings/${f[m]}/edit`,
+      (f) => f[m],
+    ),
+    page(
       "meetings.$id.print",
       (f) => `/meetings/${f[m]}/print`,
       (f) => f[m],

@@ -30,6 +30,7 @@ const OWN = [
   "BEGIN",
   "UID",
   "DTSTAMP",
+  "SEQUENCE",
   "DTSTART",
   "DTEND",
   "SUMMARY",

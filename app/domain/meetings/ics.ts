@@ -13,7 +13,47 @@ export interface CalendarEvent {
   url: string | null;
   /** CONFIRMED, or CANCELLED. */
   status?: "CONFIRMED" | "CANCELLED";
+  /**
+   * How many times the event was changed since it was first published (RFC 5545 §3.8.7.4): a
+   * calendar app that imported it replaces its copy with one of a higher SEQUENCE.
+   */
+  sequence?: number;
   updated: string;
+}
+
+/** A meeting as a calendar event (the council's calendar and the meeting's own file alike). */
+export function meetingEvent(
+  m: {
+    id: number;
+    topic: string;
+    description: string;
+    startsAt: string;
+    endsAt: string;
+    place: string;
+    createdAt: string;
+    cancelledAt: string | null;
+    cancelReason: string | null;
+    sequence: number;
+    updatedAt: string | null;
+  },
+  url: string | null,
+): CalendarEvent {
+  return {
+    uid: `meeting-${m.id}@liuhe`,
+    start: m.startsAt,
+    end: m.endsAt,
+    summary: m.topic,
+    // The reason first: it is what someone opening a cancelled event in their calendar looks for.
+    description:
+      m.cancelledAt !== null && m.cancelReason
+        ? `${m.cancelReason}\n\n${m.description}`
+        : m.description,
+    location: m.place,
+    url,
+    status: m.cancelledAt === null ? "CONFIRMED" : "CANCELLED",
+    sequence: m.sequence,
+    updated: m.updatedAt ?? m.createdAt,
+  };
 }
 
 export function icsDate(iso: string): string {
@@ -77,6 +117,7 @@ export function calendar(name: string, events: readonly CalendarEvent[]): string
       "BEGIN:VEVENT",
       `UID:${e.uid}`,
       `DTSTAMP:${icsDate(e.updated)}`,
+      `SEQUENCE:${e.sequence ?? 0}`,
       `DTSTART:${icsDate(e.start)}`,
       `DTEND:${icsDate(e.end)}`,
       `SUMMARY:${icsText(e.summary)}`,

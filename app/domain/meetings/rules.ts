@@ -41,6 +41,8 @@ export const AGENDA_TITLE_MAX = 80;
 export const TIME_BOX_MIN = 1;
 export const TIME_BOX_MAX = 240;
 export const TIME_BOX_DEFAULT = 15;
+/** Agenda rows on the scheduling and editing forms (pages import it from here: no zod). */
+export const AGENDA_ROWS = 6;
 /** Seats of one kind; "*" means as many as come. */
 export const CAPACITY_MAX = 10_000;
 export const SUMMARY_MAX = 4000;
@@ -80,6 +82,22 @@ export function nextStatus(status: MeetingStatus): MeetingStatus | null {
 
 export function canMoveTo(from: MeetingStatus, to: MeetingStatus): boolean {
   return NEXT[from] === to;
+}
+
+/**
+ * Why the committee may no longer change or cancel a meeting, or null while it may: only a
+ * scheduled meeting that has not ended and is not cancelled already. (Once live, the meeting is
+ * under way in its room: it is ended, not moved.)
+ */
+export function changeRefusal(
+  m: { status: MeetingStatus; endsAt: string; cancelledAt: string | null },
+  now: Date,
+): "meeting:errors.alreadyCancelled" | "meeting:errors.tooLateToChange" | null {
+  if (m.cancelledAt !== null) return "meeting:errors.alreadyCancelled";
+  if (m.status !== "scheduled" || m.endsAt <= now.toISOString()) {
+    return "meeting:errors.tooLateToChange";
+  }
+  return null;
 }
 
 /** People may sign up and post while a meeting has not ended. */

@@ -6,6 +6,7 @@ import { oneOf, refuse } from "../refuse";
 import { fromChinaTime } from "../time";
 import { asWhole, formChoice, formId, text, formString } from "../validation";
 import {
+  AGENDA_ROWS,
   AGENDA_TITLE_MAX,
   CAPACITY_MAX,
   COMMITMENT_MAX,
@@ -27,7 +28,7 @@ import {
   TOPIC_MAX,
 } from "./rules";
 
-export const AGENDA_ROWS = 6;
+export { AGENDA_ROWS };
 
 export const councilSchema = z.object({
   name: text({ max: COUNCIL_NAME_MAX }),

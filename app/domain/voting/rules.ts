@@ -23,20 +23,40 @@ export type BallotChannel = (typeof BALLOT_CHANNELS)[number];
 export const MAX_OPTIONS = 12;
 export const OPTION_ROWS = 6;
 
-export type Phase = "upcoming" | "open" | "closed";
+export type Phase = "upcoming" | "open" | "closed" | "cancelled";
 
-/** Open from `opensAt` (inclusive) until `closesAt` (exclusive). */
-export function phaseOf(w: { opensAt: string; closesAt: string }, now: Date = new Date()): Phase {
+/** A poll's or round's window, and whether the committee cancelled it (before it closed). */
+export interface VoteWindow {
+  opensAt: string;
+  closesAt: string;
+  /** Left out by callers that read no cancellation (it is then taken as not cancelled). */
+  cancelledAt?: string | null;
+}
+
+/** Open from `opensAt` (inclusive) until `closesAt` (exclusive), unless cancelled. */
+export function phaseOf(w: VoteWindow, now: Date = new Date()): Phase {
+  if (w.cancelledAt) return "cancelled";
   const t = now.toISOString();
   if (t < w.opensAt) return "upcoming";
   return t < w.closesAt ? "open" : "closed";
 }
 
 /** Refuses a ballot outside its window: before opening and after closing are different messages. */
-export function checkOpen(w: { opensAt: string; closesAt: string }, now: Date = new Date()): void {
+export function checkOpen(w: VoteWindow, now: Date = new Date()): void {
   const phase = phaseOf(w, now);
+  if (phase === "cancelled") throw new DomainError(409, "vote:errors.cancelled");
   if (phase === "upcoming") throw new DomainError(409, "vote:errors.notOpenYet");
   if (phase === "closed") throw new DomainError(409, "vote:errors.closed");
+}
+
+/**
+ * Refuses cancelling a poll or round that has closed (its ballots are counted and published, not
+ * discarded) or that was cancelled already.
+ */
+export function checkCancellable(w: VoteWindow, now: Date = new Date()): void {
+  const phase = phaseOf(w, now);
+  if (phase === "cancelled") throw new DomainError(409, "vote:errors.alreadyCancelled");
+  if (phase === "closed") throw new DomainError(409, "vote:errors.closedNotCancellable");
 }
 
 /** Distinct ids, or a refusal: a forged form that names an option twice must not count twice. */

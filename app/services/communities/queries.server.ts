@@ -238,14 +238,14 @@ export async function communityVotes(actor: Actor, communityId: number, limit = 
   const { polls, rounds, seats } = await readTogether(db, {
     polls: db
       .selectFrom("polls")
-      .select(["id", "question", "opensAt", "closesAt", "meetingId", "electorate"])
+      .select(["id", "question", "opensAt", "closesAt", "cancelledAt", "meetingId", "electorate"])
       .select(votedIn(userId ?? 0, "poll"))
       .where("communityId", "=", communityId)
       .$call(openFirst(now))
       .limit(limit),
     rounds: db
       .selectFrom("budgetRounds")
-      .select(["id", "title", "opensAt", "closesAt"])
+      .select(["id", "title", "opensAt", "closesAt", "cancelledAt"])
       .select(votedIn(userId ?? 0, "round"))
       .where("communityId", "=", communityId)
       .$call(openFirst(now))

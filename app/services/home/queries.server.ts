@@ -237,12 +237,15 @@ async function newsSince(communityId: number, since: string, now: string): Promi
       .selectFrom("polls")
       .select(["id", "question as title", "closesAt as at"])
       .where("communityId", "=", communityId)
+      // A cancelled vote has no results to announce.
+      .where("cancelledAt", "is", null)
       .where("closesAt", ">", since)
       .where("closesAt", "<=", now),
     roundsClosed: db
       .selectFrom("budgetRounds")
       .select(["id", "title", "closesAt as at"])
       .where("communityId", "=", communityId)
+      .where("cancelledAt", "is", null)
       .where("closesAt", ">", since)
       .where("closesAt", "<=", now),
     residents: db
@@ -336,6 +339,8 @@ export async function homeFor(actor: Actor & { userId: number }, since: string |
         ])
         .where("seatInvites.userId", "=", userId)
         .where("meetings.status", "=", "scheduled")
+        // A cancelled meeting has no seat left to take (its page and council still list it).
+        .where("meetings.cancelledAt", "is", null)
         .where("meetings.endsAt", ">=", now)
         .where((eb) =>
           eb.not(
@@ -384,7 +389,9 @@ export async function homeFor(actor: Actor & { userId: number }, since: string |
       ]);
       const mayRsvp = can(actor, "meeting.rsvp", { communityId: id });
       const signUp = await withSeatLeft(
-        meetings.upcoming.filter((m) => m.signedUp === false && m.invitedAs === null && mayRsvp),
+        meetings.upcoming.filter(
+          (m) => m.signedUp === false && m.invitedAs === null && m.cancelledAt === null && mayRsvp,
+        ),
       );
       const votesOpen = openVotes(votes);
       return {
@@ -481,6 +488,7 @@ async function readPublicHome() {
       .execute(),
     meetings()
       .where("meetings.status", "=", "scheduled")
+      .where("meetings.cancelledAt", "is", null)
       .where("meetings.endsAt", ">=", now)
       .orderBy("meetings.startsAt")
       .orderBy("meetings.id")
@@ -498,6 +506,7 @@ async function readPublicHome() {
       ])
       .where("polls.opensAt", "<=", now)
       .where("polls.closesAt", ">", now)
+      .where("polls.cancelledAt", "is", null)
       .where("polls.electorate", "=", "residents")
       .orderBy("polls.closesAt")
       .limit(HOME_LIST_MAX)
@@ -514,6 +523,7 @@ async function readPublicHome() {
       ])
       .where("budgetRounds.opensAt", "<=", now)
       .where("budgetRounds.closesAt", ">", now)
+      .where("budgetRounds.cancelledAt", "is", null)
       .orderBy("budgetRounds.closesAt")
       .limit(HOME_LIST_MAX)
       .execute(),

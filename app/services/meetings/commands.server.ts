@@ -88,6 +88,8 @@ export const moveMeeting = command({
   load: loadMeeting,
   target: managed,
   run: async ({ trx, input: { to }, loaded: ctx, emit }) => {
+    // A cancelled meeting does not take place: it never goes live, nor opens its room.
+    if (ctx.cancelledAt !== null) throw new DomainError(409, "meeting:errors.cancelled");
     if (!canMoveTo(ctx.status, to)) throw new DomainError(409, "meeting:errors.badStatusMove");
     const first = await trx
       .selectFrom("agendaItems")
@@ -124,6 +126,7 @@ export const inviteToSeat = command({
   load: loadMeeting,
   target: managed,
   run: async ({ trx, actor, input, loaded: ctx, at, emit }) => {
+    if (ctx.cancelledAt !== null) throw new DomainError(409, "meeting:errors.cancelled");
     // Residents' seats are open to every verified resident; the form cannot ask for one.
     if ((input.kind as SeatKind) === "resident") {
       throw new DomainError(400, "meeting:errors.residentSeatsOpen", {}, "kind");
@@ -175,6 +178,7 @@ export const rsvp = command({
   load: loadMeeting,
   target: targetOf,
   run: async ({ trx, actor, loaded: ctx, at, emit }) => {
+    if (ctx.cancelledAt !== null) throw new DomainError(409, "meeting:errors.cancelled");
     if (!isOpenForPeople(ctx.status)) throw new DomainError(409, "meeting:errors.meetingOver");
     const { userId } = actor;
     const invite = await trx

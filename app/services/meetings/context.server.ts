@@ -60,6 +60,8 @@ export async function loadMeetingContext(db: Db, meetingId: number) {
       "meetings.roomOpen",
       "meetings.slowModeSeconds",
       "meetings.currentAgendaItemId",
+      "meetings.endsAt",
+      "meetings.cancelledAt",
     ])
     .where("meetings.id", "=", meetingId)
     .executeTakeFirstOrThrow(notFound("meeting:errors.meetingNotFound"));
@@ -77,6 +79,9 @@ export async function loadMeetingContext(db: Db, meetingId: number) {
     roomOpen: m.roomOpen === 1,
     slowModeSeconds: m.slowModeSeconds,
     currentAgendaItemId: m.currentAgendaItemId,
+    endsAt: m.endsAt,
+    /** Set when the committee cancelled it: no sign-ups, no room, no moving on. */
+    cancelledAt: m.cancelledAt,
     seatHolders: invites.map((i) => i.userId),
   };
 }

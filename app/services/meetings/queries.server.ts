@@ -7,7 +7,7 @@ import { getDb } from "../../../db/client.server";
 import { readTogether } from "../../../db/portable";
 import type { Area } from "../../../db/schema";
 import { can, type Actor } from "~/domain/permissions/policy";
-import { isOpenForPeople, isOverdue, SEAT_KINDS } from "~/domain/meetings/rules";
+import { changeRefusal, isOpenForPeople, isOverdue, SEAT_KINDS } from "~/domain/meetings/rules";
 import { meetingContext, targetOf } from "./context.server";
 
 /** Commitments of a council's meetings (or of every council of a community), newest due last. */
@@ -52,7 +52,7 @@ export async function councilPage(councilId: number) {
   const area = await areaOf(council.areaId);
   const meetings = await db
     .selectFrom("meetings")
-    .select(["id", "topic", "startsAt", "endsAt", "place", "status"])
+    .select(["id", "topic", "startsAt", "endsAt", "place", "status", "cancelledAt", "cancelReason"])
     .where("councilId", "=", councilId)
     .orderBy("startsAt", "desc")
     .execute();
@@ -108,6 +108,8 @@ export async function meetingsAhead(actor: Actor, communityId: number, upcomingL
         "meetings.endsAt",
         "meetings.place",
         "meetings.status",
+        "meetings.cancelledAt",
+        "meetings.cancelReason",
         "meetings.isPublic",
         "councils.id as councilId",
         "councils.name as councilName",
@@ -165,7 +167,20 @@ export async function meetingsAhead(actor: Actor, communityId: number, upcomingL
 export async function meetingsForCalendar(councilId: number) {
   return getDb()
     .selectFrom("meetings")
-    .select(["id", "topic", "description", "startsAt", "endsAt", "place", "status", "createdAt"])
+    .select([
+      "id",
+      "topic",
+      "description",
+      "startsAt",
+      "endsAt",
+      "place",
+      "status",
+      "createdAt",
+      "cancelledAt",
+      "cancelReason",
+      "sequence",
+      "updatedAt",
+    ])
     .where("councilId", "=", councilId)
     .orderBy("startsAt")
     .execute();
@@ -248,8 +263,13 @@ export async function meetingPage(meetingId: number, actor: Actor) {
     minutes,
     commitments,
     can: {
-      rsvp: can(actor, "meeting.rsvp", target) && isOpenForPeople(meeting.status),
+      rsvp:
+        can(actor, "meeting.rsvp", target) &&
+        isOpenForPeople(meeting.status) &&
+        meeting.cancelledAt === null,
       manage: can(actor, "meeting.manage", target),
+      /** Edit or cancel: the committee, while it is scheduled, ahead and not cancelled. */
+      change: can(actor, "meeting.manage", target) && changeRefusal(meeting, new Date()) === null,
       readRoom: can(actor, "room.read", target),
       writeMinutes: can(actor, "minutes.write", target),
     },

@@ -203,6 +203,8 @@ const openCommand = (open: boolean) =>
   moderate(onRoom, {
     input: meetingInput,
     change: async ({ trx, loaded: meeting }) => {
+      if (open && meeting.cancelledAt !== null)
+        throw new DomainError(409, "meeting:errors.cancelled");
       if (open && !isOpenForPeople(meeting.status))
         throw new DomainError(409, "meeting:errors.meetingOver");
       await updateMeeting(trx, meeting, { roomOpen: open ? 1 : 0 });

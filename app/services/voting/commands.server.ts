@@ -4,15 +4,16 @@
  * the runner writes their audit entries. Ballots, online and on paper, are in `./ballots.server.ts`.
  */
 import { z } from "zod";
+import { cancelSchema } from "~/domain/cancel-schema";
 import { DomainError } from "~/domain/errors";
 import type { SignedInActor } from "~/domain/permissions/policy";
 import { runTally } from "~/domain/voting/outcome";
-import { phaseOf, YES_NO } from "~/domain/voting/rules";
-import { pollSchema, roundSchema } from "~/domain/voting/schemas";
+import { checkCancellable, phaseOf, YES_NO } from "~/domain/voting/rules";
+import { pollSchema, roundSchema, type VoteKind } from "~/domain/voting/schemas";
 import { id } from "~/domain/validation";
-import { notFound } from "../rows.server";
-import { command } from "../runner/command.server";
-import { loadRound, paperBox, roundCosts } from "./records.server";
+import { countOf, notFound } from "../rows.server";
+import { command, type Trx } from "../runner/command.server";
+import { loadPoll, loadRound, paperBox, roundCosts, subjectColumn } from "./records.server";
 
 // ---------------------------------------------------------------- creating
 
@@ -80,6 +81,8 @@ export const createRound = command({
       .select("roundProjects.projectId")
       .where("roundProjects.projectId", "in", picked)
       .where("budgetRounds.talliedAt", "is", null)
+      // A cancelled round will never be counted: its projects are free again.
+      .where("budgetRounds.cancelledAt", "is", null)
       .executeTakeFirst();
     if (elsewhere) throw new DomainError(409, "vote:errors.projectInAnotherRound", {}, "project");
     const { id: roundId } = await trx
@@ -117,6 +120,93 @@ export const createRound = command({
     details: { title: input.title, budget: input.budget, method: input.method, change: "created" },
   }),
 });
+
+// ---------------------------------------------------------------- cancelling
+
+/**
+ * Discards every ballot of a poll or round being cancelled, and answers how many there were: the
+ * online ballots, and the papers the window put in the box (not counted yet: a vote is cancelled
+ * only before it closes). Ballots are never linked to voters, so they go as a whole; the register
+ * of who voted goes too (a vote that will never be counted keeps no record of who took part in
+ * it), as do a live poll's released snapshots (a cancelled vote publishes no tally, not even a
+ * partial one) and any paper count begun.
+ */
+async function discardBallots(trx: Trx, kind: VoteKind, id: number): Promise<number> {
+  const col = subjectColumn(kind);
+  const [online, paper] = await Promise.all([
+    countOf(trx.selectFrom("ballots").where(col, "=", id)),
+    countOf(trx.selectFrom("participations").where(col, "=", id).where("boxed", "=", 1)),
+  ]);
+  await trx.deleteFrom("ballots").where(col, "=", id).execute();
+  await trx.deleteFrom("participations").where(col, "=", id).execute();
+  const counts = await trx.selectFrom("paperCounts").select("id").where(col, "=", id).execute();
+  if (counts.length > 0) {
+    const ids = counts.map((c) => c.id);
+    await trx.deleteFrom("paperCountBallots").where("countId", "in", ids).execute();
+    await trx.deleteFrom("paperCounts").where("id", "in", ids).execute();
+  }
+  if (kind === "poll") await trx.deleteFrom("pollReleases").where("pollId", "=", id).execute();
+  return online + paper;
+}
+
+/** What cancelling reads of a poll or round. */
+interface CancelledVote {
+  id: number;
+  communityId: number;
+  opensAt: string;
+  closesAt: string;
+  cancelledAt: string | null;
+}
+
+/**
+ * The committee cancels a poll (`poll.manage`) or a budget round (`budget.manage`) before it
+ * closes, with a reason: its ballots are discarded, and its page says it was cancelled, why, and
+ * how many ballots were discarded. Nobody can vote in it any more; it is never counted.
+ */
+const cancelVote = <A extends "poll.manage" | "budget.manage">(kind: VoteKind, action: A) =>
+  command({
+    action,
+    input: cancelSchema.and(z.object({ id })),
+    load: async ({ trx, input }): Promise<CancelledVote> =>
+      kind === "poll" ? await loadPoll(trx, input.id) : await loadRound(trx, input.id),
+    target: (vote) => ({ communityId: vote.communityId }),
+    run: async ({ trx, input, loaded: vote, now, at, emit }) => {
+      // Read in the transaction that discards: a ballot accepted before closing is either in
+      // what this counts, or refused as cancelled.
+      checkCancellable(vote, now);
+      const discarded = await discardBallots(trx, kind, vote.id);
+      const set = { cancelledAt: at, cancelReason: input.reason, ballotsDiscarded: discarded };
+      const updated =
+        kind === "poll"
+          ? await trx
+              .updateTable("polls")
+              .set(set)
+              .where("id", "=", vote.id)
+              .where("cancelledAt", "is", null)
+              .executeTakeFirst()
+          : await trx
+              .updateTable("budgetRounds")
+              .set(set)
+              .where("id", "=", vote.id)
+              .where("cancelledAt", "is", null)
+              .where("talliedAt", "is", null)
+              .executeTakeFirst();
+      if (updated.numUpdatedRows === 0n) throw new DomainError(409, "vote:errors.alreadyCancelled");
+      emit({ type: "vote.changed", communityId: vote.communityId, kind, id: vote.id });
+      // notice: the poll or round is cancelled, with `input.reason` — tell the community's
+      // residents (or a seat-holder poll's seat holders) and those who had voted in it; the
+      // register of who voted is deleted above, so take them from it before, when notices come.
+      return discarded;
+    },
+    audit: ({ input, loaded: vote }, discarded) => ({
+      areaId: vote.communityId,
+      subjectType: kind === "poll" ? "poll" : "budgetRound",
+      subjectId: vote.id,
+      details: { change: "cancelled", reason: input.reason, ballotsDiscarded: discarded },
+    }),
+  });
+export const cancelPoll = cancelVote("poll", "poll.manage");
+export const cancelRound = cancelVote("round", "budget.manage");
 
 // ---------------------------------------------------------------- counting
 

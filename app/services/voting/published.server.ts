@@ -7,7 +7,7 @@ import { DomainError } from "~/domain/errors";
 import { chinaDate } from "~/domain/time";
 import { writePabulib } from "~/domain/voting/pabulib";
 import { rational } from "~/domain/voting/rational";
-import { phaseOf } from "~/domain/voting/rules";
+import { phaseOf, type VoteWindow } from "~/domain/voting/rules";
 import type { VoteKind } from "~/domain/voting/schemas";
 import { ensureTallied } from "./queries.server";
 import { loadPoll, loadRound, paperBox } from "./records.server";
@@ -22,11 +22,9 @@ export interface PublishedBallot {
  * Ballots are never shown while voting runs, nor before the paper box is counted: refused until
  * the poll or round has closed and its list is final.
  */
-async function closed<W extends { opensAt: string; closesAt: string }>(
-  kind: VoteKind,
-  id: number,
-  subject: W,
-): Promise<W> {
+async function closed<W extends VoteWindow>(kind: VoteKind, id: number, subject: W): Promise<W> {
+  // A cancelled vote's ballots were discarded: there is no list to publish.
+  if (phaseOf(subject) === "cancelled") throw new DomainError(409, "vote:errors.cancelled");
   if (phaseOf(subject) !== "closed") throw new DomainError(409, "vote:errors.notClosedYet");
   if (!(await paperBox(getDb(), kind, id)).settled) {
     throw new DomainError(409, "vote:errors.countingPaper");

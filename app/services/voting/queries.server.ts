@@ -181,7 +181,13 @@ async function counts(kind: VoteKind, id: number) {
 async function votePage(
   actor: Actor,
   kind: VoteKind,
-  subject: { id: number; communityId: number },
+  subject: {
+    id: number;
+    communityId: number;
+    cancelledAt: string | null;
+    cancelReason: string | null;
+    ballotsDiscarded: number | null;
+  },
   phase: Phase,
   target: Target,
   seatsOf: number | null = null,
@@ -206,15 +212,28 @@ async function votePage(
     paperBox(getDb(), kind, id),
   ]);
   const voted = participation !== undefined;
+  const cancelled =
+    subject.cancelledAt === null
+      ? null
+      : {
+          at: subject.cancelledAt,
+          reason: subject.cancelReason ?? "",
+          ballotsDiscarded: subject.ballotsDiscarded ?? 0,
+        };
   const decision = decide(actor, kind === "poll" ? "poll.vote" : "budget.vote", target);
   return {
     community,
+    cancelled,
     ballots: tally.ballots,
     paperBallots: tally.paper,
     viewer: {
       signedIn: actor.userId !== null,
       voted,
       canVote: phase === "open" && !voted && decision.ok,
+      // The committee may cancel it until it closes (`checkCancellable`).
+      canCancel:
+        (phase === "open" || phase === "upcoming") &&
+        can(actor, kind === "poll" ? "poll.manage" : "budget.manage", { communityId }),
       eligible: decision.ok,
       // Why not, as the policy says: the page words "not eligible" and "not on someone's behalf".
       refusal: decision.ok ? null : decision.reason,
@@ -263,7 +282,7 @@ export async function pollPage(actor: Actor, id: number) {
   // Results: once final (closed, the paper box counted); while open, if the creator chose live
   // results, the latest snapshot released in steps (`releaseIfDue`), never the count as it is.
   const release =
-    !shared.final && poll.results === "live" && phase !== "upcoming"
+    !shared.final && poll.results === "live" && (phase === "open" || phase === "closed")
       ? await latestRelease(db, id)
       : null;
   const counted = shared.final ? await pollVotes(db, id) : (release?.votes ?? null);
@@ -321,7 +340,7 @@ export async function votesOf(communityId: number, meetingId?: number) {
   const [polls, rounds] = await Promise.all([
     db
       .selectFrom("polls")
-      .select(["id", "question", "opensAt", "closesAt", "meetingId"])
+      .select(["id", "question", "opensAt", "closesAt", "cancelledAt", "meetingId"])
       .where("communityId", "=", communityId)
       .$if(meetingId !== undefined, (q) => q.where("meetingId", "=", meetingId!))
       .orderBy("closesAt", "desc")
@@ -331,7 +350,7 @@ export async function votesOf(communityId: number, meetingId?: number) {
       ? Promise.resolve([])
       : db
           .selectFrom("budgetRounds")
-          .select(["id", "title", "opensAt", "closesAt"])
+          .select(["id", "title", "opensAt", "closesAt", "cancelledAt"])
           .where("communityId", "=", communityId)
           .orderBy("closesAt", "desc")
           .limit(10)
@@ -361,7 +380,8 @@ export async function acceptedProjects(actor: Actor, communityId: number) {
               .innerJoin("budgetRounds", "budgetRounds.id", "roundProjects.roundId")
               .select("roundProjects.projectId")
               .whereRef("roundProjects.projectId", "=", "projects.id")
-              .where("budgetRounds.talliedAt", "is", null),
+              .where("budgetRounds.talliedAt", "is", null)
+              .where("budgetRounds.cancelledAt", "is", null),
           ),
         ),
       )

@@ -24,6 +24,9 @@ export function loadPoll(db: Db, id: number) {
       "results",
       "opensAt",
       "closesAt",
+      "cancelledAt",
+      "cancelReason",
+      "ballotsDiscarded",
     ])
     .where("id", "=", id)
     .executeTakeFirstOrThrow(notFound("vote:errors.pollNotFound"));
@@ -69,6 +72,9 @@ export function loadRound(db: Db, id: number) {
       "opensAt",
       "closesAt",
       "talliedAt",
+      "cancelledAt",
+      "cancelReason",
+      "ballotsDiscarded",
     ])
     .where("id", "=", id)
     .executeTakeFirstOrThrow(notFound("vote:errors.roundNotFound"));
