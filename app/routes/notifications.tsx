@@ -86,7 +86,13 @@ export default function Notifications() {
                   <time dateTime={n.createdAt}>{formatDateTime(n.createdAt, lng)}</time>
                 </p>
                 <p>
-                  <Link to={noticeLink(n)}>{t(m.key, m.params)}</Link>
+                  <Link to={noticeLink(n)}>
+                    {t(m.key, {
+                      ...m.params,
+                      // A meeting's new time, in the reader's words.
+                      startsAt: m.params.startsAt ? formatDateTime(m.params.startsAt, lng) : "",
+                    })}
+                  </Link>
                 </p>
                 {m.reason && <p>{t("reason", { reason: m.reason })}</p>}
                 {isUnread && (

@@ -16,6 +16,12 @@ export const NOTICE_KINDS = [
   "membership.decided",
   /** A micro-project one proposed moved a step (with its reason): to the proposer. */
   "project.stepped",
+  /** A meeting one signed up for or was invited to changed its time, place, topic, agenda or seats. */
+  "meeting.changed",
+  /** A meeting one signed up for or was invited to was cancelled (with the reason). */
+  "meeting.cancelled",
+  /** A poll or budget round one could vote in was cancelled before it closed (with the reason). */
+  "vote.cancelled",
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
@@ -23,7 +29,7 @@ export const isNoticeKind = (k: unknown): k is NoticeKind =>
   typeof k === "string" && (NOTICE_KINDS as readonly string[]).includes(k);
 
 /** What a notice is about; the link and who may see it follow from it. */
-export type NoticeSubjectType = "community" | "project";
+export type NoticeSubjectType = "community" | "project" | "meeting" | "poll" | "round";
 
 export interface KindRule {
   subject: NoticeSubjectType;
@@ -39,6 +45,10 @@ export const KINDS: Record<NoticeKind, KindRule> = {
   "membership.asked": { subject: "community", protected: false },
   "membership.decided": { subject: "community", protected: true },
   "project.stepped": { subject: "project", protected: true },
+  "meeting.changed": { subject: "meeting", protected: false },
+  "meeting.cancelled": { subject: "meeting", protected: false },
+  // A poll or a round: the subject's type says which.
+  "vote.cancelled": { subject: "poll", protected: false },
 };
 
 export const isProtected = (kind: NoticeKind) => KINDS[kind].protected;
@@ -58,6 +68,16 @@ export interface NoticeParams {
     reason: string | null;
   };
   "project.stepped": { title: string; step: string; reason: string | null };
+  /** `what`: the parts that changed (the sentence names the time and place when they did). */
+  "meeting.changed": {
+    topic: string;
+    what: readonly string[];
+    startsAt: string;
+    place: string;
+    reason: null;
+  };
+  "meeting.cancelled": { topic: string; reason: string };
+  "vote.cancelled": { title: string; reason: string };
 }
 
 /** Who a notice is for: people by id, or a rule the delivery expands (in chunks) after the commit. */
@@ -86,6 +106,9 @@ export interface StoredNotice {
 const SUBJECT_PATHS: Record<NoticeSubjectType, string> = {
   community: "/communities/",
   project: "/projects/",
+  meeting: "/meetings/",
+  poll: "/polls/",
+  round: "/budgets/",
 };
 
 /** Where a notice leads: its subject's page. */
@@ -165,6 +188,20 @@ export function noticeMessage(n: StoredNotice, lng: string): NoticeMessage {
         reason,
       };
     }
+    case "meeting.changed": {
+      // The new time and place are the news when they moved; otherwise "look at what changed".
+      const what = Array.isArray(p.what) ? p.what.map(str) : [];
+      const moved = what.includes("time") || what.includes("place");
+      return {
+        key: moved ? "notice:kinds.meetingMoved" : "notice:kinds.meetingChanged",
+        params: { topic: str(p.topic), place: str(p.place), startsAt: str(p.startsAt) },
+        reason: null,
+      };
+    }
+    case "meeting.cancelled":
+      return { key: "notice:kinds.meetingCancelled", params: { topic: str(p.topic) }, reason };
+    case "vote.cancelled":
+      return { key: "notice:kinds.voteCancelled", params: { title: str(p.title) }, reason };
     default:
       return { key: "notice:kinds.other", params: {}, reason: null };
   }

@@ -27,6 +27,20 @@ function refuseIfUnchangeable(ctx: MeetingContext, now: Date) {
 }
 
 /** What the edit form may change, as the meeting holds it now. */
+/**
+ * Who a change to a meeting concerns: everyone signed up for it and everyone invited to a seat
+ * (sign-ups stay when it moves, and are kept when it is cancelled, so both are still here).
+ */
+async function attendeesOf(trx: Trx, meetingId: number): Promise<number[]> {
+  const rows = await trx
+    .selectFrom("rsvps")
+    .select("userId")
+    .where("meetingId", "=", meetingId)
+    .union(trx.selectFrom("seatInvites").select("userId").where("meetingId", "=", meetingId))
+    .execute();
+  return rows.map((r) => r.userId);
+}
+
 async function currentOf(trx: Trx, meetingId: number) {
   const [meeting, agenda, seats, taken, invited] = await Promise.all([
     trx
@@ -78,7 +92,7 @@ export const editMeeting = command({
   input: meetingSchema.and(meetingInput),
   load: loadMeeting,
   target: managed,
-  run: async ({ trx, input, loaded: ctx, now, at, emit }) => {
+  run: async ({ trx, input, loaded: ctx, now, at, emit, notify }) => {
     refuseIfUnchangeable(ctx, now);
     // The form checks this too; server callers skip the form.
     if (input.endsAt <= input.startsAt) {
@@ -145,8 +159,18 @@ export const editMeeting = command({
     if (seatsChanged) await replaceSeats(trx, ctx.id, current.seats, input.seats);
 
     emit({ type: "meeting.changed", communityId: ctx.communityId, meetingId: ctx.id });
-    // notice: the meeting changed (what: `changed`, and the new time and place) — tell everyone
-    // signed up for it (rsvps) and everyone invited to a seat (seatInvites), and its followers.
+    notify({
+      kind: "meeting.changed",
+      subject: { type: "meeting", id: ctx.id },
+      params: {
+        topic: input.topic,
+        what: changed,
+        startsAt: input.startsAt,
+        place: input.place,
+        reason: null,
+      },
+      recipients: { users: await attendeesOf(trx, ctx.id) },
+    });
     return { changed, before };
   },
   audit: ({ input, loaded: ctx }, { changed, before }) =>
@@ -256,7 +280,7 @@ export const cancelMeeting = command({
   input: cancelSchema.and(meetingInput),
   load: loadMeeting,
   target: managed,
-  run: async ({ trx, input, loaded: ctx, now, at, emit }) => {
+  run: async ({ trx, input, loaded: ctx, now, at, emit, notify }) => {
     refuseIfUnchangeable(ctx, now);
     const updated = await trx
       .updateTable("meetings")
@@ -279,8 +303,17 @@ export const cancelMeeting = command({
     const signedUp = await countOf(trx.selectFrom("rsvps").where("meetingId", "=", ctx.id));
     emit({ type: "meeting.changed", communityId: ctx.communityId, meetingId: ctx.id });
     emit({ type: "room.state", communityId: ctx.communityId, meetingId: ctx.id });
-    // notice: the meeting is cancelled, with `input.reason` — tell everyone signed up for it
-    // (rsvps, kept for this), everyone invited to a seat (seatInvites), and its followers.
+    const { topic } = await trx
+      .selectFrom("meetings")
+      .select("topic")
+      .where("id", "=", ctx.id)
+      .executeTakeFirstOrThrow();
+    notify({
+      kind: "meeting.cancelled",
+      subject: { type: "meeting", id: ctx.id },
+      params: { topic, reason: input.reason },
+      recipients: { users: await attendeesOf(trx, ctx.id) },
+    });
     return { signedUp };
   },
   audit: ({ input, loaded: ctx }, { signedUp }) =>

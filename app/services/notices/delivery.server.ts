@@ -43,11 +43,13 @@ export async function writeOutbox(
   actorId: number | null,
   at: string,
 ): Promise<number[]> {
-  if (drafts.length === 0) return [];
+  // A notice for nobody (a meeting no one signed up for moved) is no row at all.
+  const some = drafts.filter((d) => !("users" in d.recipients) || d.recipients.users.length > 0);
+  if (some.length === 0) return [];
   const rows = await trx
     .insertInto("noticeOutbox")
     .values(
-      drafts.map((d) => ({
+      some.map((d) => ({
         kind: d.kind,
         subjectType: d.subject.type,
         subjectId: d.subject.id,
@@ -196,6 +198,27 @@ async function mayView(
         target,
       ),
     );
+  }
+  // Meetings, polls and rounds are public pages (their rooms and ballots are not what a notice shows).
+  if (subjectType === "meeting") {
+    const m = await db
+      .selectFrom("meetings")
+      .innerJoin("councils", "councils.id", "meetings.councilId")
+      .select("councils.areaId")
+      .where("meetings.id", "=", subjectId)
+      .executeTakeFirst();
+    return m
+      ? userIds.filter((u) => can(person(u), "meeting.view", { communityId: m.areaId }))
+      : [];
+  }
+  if (subjectType === "poll" || subjectType === "round") {
+    const v = await db
+      .selectFrom(subjectType === "poll" ? "polls" : "budgetRounds")
+      .select("communityId")
+      .where("id", "=", subjectId)
+      .executeTakeFirst();
+    const action = subjectType === "poll" ? "poll.view" : "budget.view";
+    return v ? userIds.filter((u) => can(person(u), action, { communityId: v.communityId })) : [];
   }
   return [];
 }

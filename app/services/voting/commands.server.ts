@@ -11,6 +11,7 @@ import { runTally } from "~/domain/voting/outcome";
 import { checkCancellable, phaseOf, YES_NO } from "~/domain/voting/rules";
 import { pollSchema, roundSchema, type VoteKind } from "~/domain/voting/schemas";
 import { id } from "~/domain/validation";
+import type { NoticeRecipients } from "~/domain/notices/kinds";
 import { countOf, notFound } from "../rows.server";
 import { command, type Trx } from "../runner/command.server";
 import { loadPoll, loadRound, paperBox, roundCosts, subjectColumn } from "./records.server";
@@ -149,6 +150,41 @@ async function discardBallots(trx: Trx, kind: VoteKind, id: number): Promise<num
   return online + paper;
 }
 
+/**
+ * Who hears that a vote is cancelled: those who could vote in it. A residents' poll or a round:
+ * the community's verified residents (delivered in chunks after the commit). A seat holders' poll:
+ * its meeting's invited seat holders, and whoever voted in it.
+ */
+async function toldOfCancelling(
+  trx: Trx,
+  kind: VoteKind,
+  vote: CancelledVote,
+): Promise<{ title: string; recipients: NoticeRecipients }> {
+  if (kind === "round") {
+    const r = await trx
+      .selectFrom("budgetRounds")
+      .select("title")
+      .where("id", "=", vote.id)
+      .executeTakeFirstOrThrow();
+    return { title: r.title, recipients: { community: vote.communityId, who: "verified" } };
+  }
+  const p = await trx
+    .selectFrom("polls")
+    .select(["question", "electorate", "meetingId"])
+    .where("id", "=", vote.id)
+    .executeTakeFirstOrThrow();
+  if (p.electorate === "residents" || p.meetingId === null) {
+    return { title: p.question, recipients: { community: vote.communityId, who: "verified" } };
+  }
+  const rows = await trx
+    .selectFrom("seatInvites")
+    .select("userId")
+    .where("meetingId", "=", p.meetingId)
+    .union(trx.selectFrom("participations").select("userId").where("pollId", "=", vote.id))
+    .execute();
+  return { title: p.question, recipients: { users: rows.map((r) => r.userId) } };
+}
+
 /** What cancelling reads of a poll or round. */
 interface CancelledVote {
   id: number;
@@ -170,10 +206,12 @@ const cancelVote = <A extends "poll.manage" | "budget.manage">(kind: VoteKind, a
     load: async ({ trx, input }): Promise<CancelledVote> =>
       kind === "poll" ? await loadPoll(trx, input.id) : await loadRound(trx, input.id),
     target: (vote) => ({ communityId: vote.communityId }),
-    run: async ({ trx, input, loaded: vote, now, at, emit }) => {
+    run: async ({ trx, input, loaded: vote, now, at, emit, notify }) => {
       // Read in the transaction that discards: a ballot accepted before closing is either in
       // what this counts, or refused as cancelled.
       checkCancellable(vote, now);
+      // Who is told, read before the register of who voted goes with the ballots.
+      const told = await toldOfCancelling(trx, kind, vote);
       const discarded = await discardBallots(trx, kind, vote.id);
       const set = { cancelledAt: at, cancelReason: input.reason, ballotsDiscarded: discarded };
       const updated =
@@ -193,9 +231,12 @@ const cancelVote = <A extends "poll.manage" | "budget.manage">(kind: VoteKind, a
               .executeTakeFirst();
       if (updated.numUpdatedRows === 0n) throw new DomainError(409, "vote:errors.alreadyCancelled");
       emit({ type: "vote.changed", communityId: vote.communityId, kind, id: vote.id });
-      // notice: the poll or round is cancelled, with `input.reason` — tell the community's
-      // residents (or a seat-holder poll's seat holders) and those who had voted in it; the
-      // register of who voted is deleted above, so take them from it before, when notices come.
+      notify({
+        kind: "vote.cancelled",
+        subject: { type: kind, id: vote.id },
+        params: { title: told.title, reason: input.reason },
+        recipients: told.recipients,
+      });
       return discarded;
     },
     audit: ({ input, loaded: vote }, discarded) => ({
