@@ -9,6 +9,7 @@ import {
 } from "react";
 import { useTranslation } from "react-i18next";
 import { LOGIN_MAX } from "~/domain/accounts/limits";
+import { CANCEL_REASON_MAX } from "~/domain/cancel";
 import type { FieldError, FieldErrors } from "~/domain/validation";
 import { namespaceOfKey } from "~/i18n/config";
 import type { Refusal } from "~/utils/forms.server";
@@ -302,5 +303,44 @@ export function CheckboxGroup({
         </label>
       ))}
     </fieldset>
+  );
+}
+
+/**
+ * Cancelling something with a reason (a meeting, a poll, a budget round): a titled card whose one
+ * field is the reason everyone concerned will read, posted as the `cancel` intent.
+ */
+export function CancelForm({
+  title,
+  hint,
+  label,
+  submit,
+  refused,
+}: {
+  title: string;
+  hint: string;
+  label: string;
+  submit: string;
+  refused: Refusal | undefined;
+}) {
+  return (
+    <section aria-labelledby="cancel-title" className="card">
+      <h2 id="cancel-title">{title}</h2>
+      <p className="hint">{hint}</p>
+      <IntentForm intent="cancel" noValidate>
+        <ErrorSummary errors={refused?.errors} labels={{ reason: label }} suffix="cancel" />
+        <TextArea
+          name="reason"
+          id="f-reason-cancel"
+          rows={3}
+          label={label}
+          maxLength={CANCEL_REASON_MAX}
+          refused={refused}
+        />
+        <button type="submit" className="danger">
+          {submit}
+        </button>
+      </IntentForm>
+    </section>
   );
 }

@@ -6,12 +6,12 @@
 import { useShownName } from "~/components/person";
 import { useState, type FormEvent, type ReactNode } from "react";
 import { Form, Link, useActionData, type ShouldRevalidateFunction } from "@remix-run/react";
-import { CANCEL_REASON_MAX } from "~/domain/cancel";
 import { COUNT_NOTE_MAX, RECEIPT_TYPED_MAX, type Phase } from "~/domain/voting/rules";
 import type { VoteKind } from "~/domain/voting/schemas";
 import { areaName, formatDateTime, formatYuan } from "~/utils/format";
 import type { Refusal } from "~/utils/forms.server";
 import {
+  CancelForm,
   ErrorSummary,
   Field,
   IntentForm,
@@ -745,31 +745,13 @@ function CancelledNotice({
 function CancelVoteForm({ kind }: { kind: VoteKind }) {
   const { t } = useVoteLabels();
   const { refused } = useVoteAnswer();
-  const mine = refusalFor(refused, "cancel");
   return (
-    <section aria-labelledby="cancel-title" className="card">
-      <h2 id="cancel-title">
-        {t(kind === "poll" ? "vote:cancel.pollTitle" : "vote:cancel.roundTitle")}
-      </h2>
-      <p className="hint">{t("vote:cancel.hint")}</p>
-      <IntentForm intent="cancel" noValidate>
-        <ErrorSummary
-          errors={mine?.errors}
-          labels={{ reason: t("vote:cancel.reason") }}
-          suffix="cancel"
-        />
-        <TextArea
-          name="reason"
-          id="f-reason-cancel"
-          rows={3}
-          label={t("vote:cancel.reason")}
-          maxLength={CANCEL_REASON_MAX}
-          refused={mine}
-        />
-        <button type="submit" className="danger">
-          {t("vote:cancel.submit")}
-        </button>
-      </IntentForm>
-    </section>
+    <CancelForm
+      title={t(kind === "poll" ? "vote:cancel.pollTitle" : "vote:cancel.roundTitle")}
+      hint={t("vote:cancel.hint")}
+      label={t("vote:cancel.reason")}
+      submit={t("vote:cancel.submit")}
+      refused={refusalFor(refused, "cancel")}
+    />
   );
 }

@@ -7,9 +7,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { ErrorSummary, IntentForm, refusalFor, TextArea } from "~/components/forms";
+import { CancelForm, IntentForm, refusalFor } from "~/components/forms";
 import { MeetingFields } from "~/components/meeting-form";
-import { CANCEL_REASON_MAX } from "~/domain/cancel";
 import { changeRefusal } from "~/domain/meetings/rules";
 import { chinaDateTimeLocal } from "~/domain/time";
 import { getT } from "~/i18n/i18next.server";
@@ -101,28 +100,13 @@ export default function EditMeeting() {
               </button>
             </IntentForm>
           </section>
-          <section aria-labelledby="cancel-title" className="card">
-            <h2 id="cancel-title">{t("change.cancel")}</h2>
-            <p className="hint">{t("change.cancelHint")}</p>
-            <IntentForm intent="cancel" noValidate>
-              <ErrorSummary
-                errors={refusedCancel?.errors}
-                labels={{ reason: t("change.reason") }}
-                suffix="cancel"
-              />
-              <TextArea
-                name="reason"
-                id="f-reason-cancel"
-                rows={3}
-                label={t("change.reason")}
-                maxLength={CANCEL_REASON_MAX}
-                refused={refusedCancel}
-              />
-              <button type="submit" className="danger">
-                {t("change.cancelSubmit")}
-              </button>
-            </IntentForm>
-          </section>
+          <CancelForm
+            title={t("change.cancel")}
+            hint={t("change.cancelHint")}
+            label={t("change.reason")}
+            submit={t("change.cancelSubmit")}
+            refused={refusedCancel}
+          />
         </>
       )}
     </article>
