@@ -96,6 +96,10 @@ describe("notice kinds", () => {
       "notice:kinds.membershipAsked",
       "notice:kinds.membershipVerified",
       "notice:kinds.membershipDeclined",
+      "notice:kinds.meetingMoved",
+      "notice:kinds.meetingChanged",
+      "notice:kinds.meetingCancelled",
+      "notice:kinds.voteCancelled",
       "notice:kinds.other",
       ...[
         "submit",
@@ -119,6 +123,21 @@ describe("notice kinds", () => {
     for (const step of [...STEP_NAMES, "autoReview"]) {
       const { key } = noticeMessage(stored("project.stepped", { step }, "project"), "en");
       expect(key, step).toBe(`notice:kinds.projectStepped.${step}`);
+    }
+    // A meeting's change reads as moved when its time or its place changed, and each alone does.
+    for (const [what, key] of [
+      [["time"], "notice:kinds.meetingMoved"],
+      [["place"], "notice:kinds.meetingMoved"],
+      [["agenda", "seats"], "notice:kinds.meetingChanged"],
+    ] as const) {
+      const n = stored("meeting.changed", { topic: "t", what, startsAt: "", place: "" }, "meeting");
+      expect(noticeMessage(n, "en").key, what.join()).toBe(key);
+    }
+    for (const [kind, subject] of [
+      ["meeting.cancelled", "meeting"],
+      ["vote.cancelled", "poll"],
+    ] as const) {
+      expect(keys).toContain(noticeMessage(stored(kind, { reason: "r" }, subject), "en").key);
     }
     for (const step of ["submit", "accept", "bogus"]) {
       const { key } = noticeMessage(stored("project.stepped", { step }, "project"), "en");
