@@ -1,3 +1,4 @@
+import os from "node:os";
 import { defineConfig } from "vitest/config";
 import tsconfigPaths from "vite-tsconfig-paths";
 
@@ -8,6 +9,10 @@ export default defineConfig({
     setupFiles: ["tests/setup/fresh-db.ts"],
     // Each test file gets its own process and its own freshly migrated database file.
     pool: "forks",
+    // Vitest's default is one fork fewer than there are cores: on CI's two cores, one test file at a
+    // time, with the second core idle while that file waits on SQLite's thread pool or PostgreSQL.
+    // The files share nothing (each has its own database), so two run at once.
+    maxWorkers: Math.max(2, os.availableParallelism() - 1),
     testTimeout: 20_000,
     // .ci/run sets CI_RESULTS to count what passed, once per engine (`npm test` runs both).
     reporters: process.env.CI_RESULTS ? ["default", "json"] : ["default"],
