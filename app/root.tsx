@@ -13,15 +13,15 @@ import {
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
-import type { ReactNode } from "react";
+import { useEffect, useRef, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { getCurrent } from "~/utils/session.server";
 import { unreadCount } from "~/services/notices/queries.server";
-import { useUnreadCount } from "~/components/notice-count";
+import { useLiveNotices } from "~/components/notice-count";
 import { UNREAD_SHOWN_MAX } from "~/domain/notices/limits";
 import { readPreferences } from "~/utils/preferences.server";
 import { FULL_CSS_HREF, LITE_CSS } from "~/utils/styles.server";
-import { formatTime, withParam } from "~/utils/format";
+import { formatDateTime, formatTime, withParam } from "~/utils/format";
 import { useNonce } from "~/utils/nonce";
 import { fallbackLng, type Lng } from "~/i18n/config";
 import { useKeyMessage } from "~/components/forms";
@@ -111,22 +111,60 @@ function AssistBanner({ assistance }: { assistance: NonNullable<RootData>["assis
 
 /** 通知 with the unread count: rendered by the server, kept current live in standard mode. */
 function NoticesLink({ unread, live }: { unread: number; live: boolean }) {
-  const { t } = useTranslation();
-  const count = useUnreadCount(unread, live);
+  const { t, i18n } = useTranslation();
+  const { count, latest, connected, watchLatest } = useLiveNotices(unread, live);
+  const { pathname } = useLocation();
+  const list = useRef<HTMLDetailsElement>(null);
+  // Following a link from the list (or any other) closes it.
+  useEffect(() => {
+    if (list.current?.open) list.current.open = false;
+  }, [pathname]);
   return (
-    <Link to="/notifications" className="notices-link">
-      {t("nav.notices")}
-      {count > 0 && (
-        <>
-          {" "}
-          <span className="badge">
-            {t("nav.noticesUnread", {
-              n: count > UNREAD_SHOWN_MAX ? `${UNREAD_SHOWN_MAX}+` : count,
-            })}
-          </span>
-        </>
+    <>
+      <Link to="/notifications" className="notices-link">
+        {t("nav.notices")}
+        {count > 0 && (
+          <>
+            {" "}
+            <span className="badge">
+              {t("nav.noticesUnread", {
+                n: count > UNREAD_SHOWN_MAX ? `${UNREAD_SHOWN_MAX}+` : count,
+              })}
+            </span>
+          </>
+        )}
+      </Link>
+      {/* Only with a live connection (standard mode, script running): never a control that cannot work. */}
+      {connected && (
+        <details
+          ref={list}
+          className="notices-latest"
+          onToggle={(e) => watchLatest(e.currentTarget.open)}
+        >
+          <summary aria-label={t("nav.noticesLatest")} title={t("nav.noticesLatest")}>
+            ▾
+          </summary>
+          <div className="notices-panel">
+            {latest !== null && latest.length === 0 && <p>{t("nav.noticesNone")}</p>}
+            {latest !== null && latest.length > 0 && (
+              <ul>
+                {latest.map((n) => (
+                  <li key={n.id} className={n.unread ? "notice-unread" : undefined}>
+                    <Link to={n.href}>{n.text}</Link>{" "}
+                    <time dateTime={n.createdAt}>
+                      {formatDateTime(n.createdAt, i18n.language as Lng)}
+                    </time>
+                  </li>
+                ))}
+              </ul>
+            )}
+            <p>
+              <Link to="/notifications">{t("nav.noticesAll")}</Link>
+            </p>
+          </div>
+        </details>
       )}
-    </Link>
+    </>
   );
 }
 

@@ -109,7 +109,15 @@ async function journey(lng: "zh-CN" | "en", mode: "full" | "lite") {
   if (js) {
     // Counted live on the page the resident has open.
     await expect.poll(() => unread(link), { timeout: 15_000 }).toBe(before + 1);
+    // The small list under the count says it too, without leaving the page.
+    await resident.locator(".notices-latest summary").click();
+    const listed = resident.locator(".notices-panel li", { hasText: newPlace });
+    await expect.poll(() => listed.count(), { timeout: 15_000 }).toBe(1);
+    expect(await listed.innerText()).toContain(t.moved);
+    expect(resident.url()).toMatch(new RegExp(`/meetings/${id}$`));
   } else {
+    // 长辈版 has no script: no list that could not open, only the link.
+    expect(await resident.locator(".notices-latest").count()).toBe(0);
     await resident.reload();
     expect(await unread(link)).toBe(before + 1);
   }

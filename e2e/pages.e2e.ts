@@ -149,6 +149,12 @@ const PAGES: Array<{ path: string; who: Who; h1: RegExp; form?: boolean; bare?: 
   { path: "/me/data", who: "resident", h1: /我的数据|My data/ },
   { path: "/me/assisted", who: "lh100001", h1: /代办记录|Assistance record/ },
   { path: "/notifications", who: "resident", h1: /^我的通知$|^My notices$/ },
+  {
+    path: "/notifications/print",
+    who: "resident",
+    h1: /的通知$|^Notices for /,
+    bare: true,
+  },
   { path: "/assist", who: "committee", h1: /服务窗口|Service window/ },
   { path: "/assist?q=陈", who: "committee", h1: /服务窗口|Service window/ },
   { path: "/permissions", who: "anonymous", h1: /权责清单|Who may do what/ },

@@ -140,6 +140,55 @@ describe("the live unread count", () => {
     expect(await ask({})).toEqual({ ok: true, data: { unread: 0 } });
   });
 
+  it("gives the small list: the person's newest notices, said in their language, and the count", async () => {
+    const community = await makeCommunity("翠苑");
+    const committeeId = await makeUser();
+    await makeCommittee(committeeId, community);
+    const residentId = await makeUser();
+    const membershipId = await run(requestMembership, await actorFor(residentId), {
+      communityId: community,
+    });
+    await run(decideMembership, await actorFor(committeeId), {
+      membershipId,
+      decision: "decline",
+      reason: "地址不符",
+    });
+    await deliveriesSettled();
+    const latest = (c: Client) =>
+      c.timeout(5000).emitWithAck("notices:latest", {}) as Promise<
+        Ack<{ unread: number; notices: Array<Record<string, unknown>> }>
+      >;
+    const en = client(`${await cookieFor(residentId)}; lng=en`);
+    const zh = client(await cookieFor(residentId));
+    const committee = client(`${await cookieFor(committeeId)}; lng=en`);
+    await Promise.all([connected(en), connected(zh), connected(committee)]);
+    expect(await latest(en)).toEqual({
+      ok: true,
+      data: {
+        unread: 1,
+        notices: [
+          {
+            id: expect.any(Number),
+            text: "Your request to join 翠苑 was declined.",
+            href: `/communities/${community}`,
+            createdAt: expect.any(String),
+            unread: true,
+          },
+        ],
+      },
+    });
+    const said = await latest(zh);
+    expect(said.ok && said.data.notices[0]!.text).toBe("你加入翠苑区的申请没有通过。");
+    const theirs = await latest(committee);
+    expect(theirs.ok && theirs.data.notices.map((n) => n.text)).toEqual([
+      "A resident asked to join 翠苑. Please review it.",
+    ]);
+    const forged = await (
+      en.timeout(5000).emitWithAck as (e: string, p: unknown) => Promise<Ack<unknown>>
+    )("notices:latest", { userId: committeeId });
+    expect(forged).toMatchObject({ ok: false, error: { status: 400, key: "errors.badEvent" } });
+  });
+
   it("lets a visitor's socket go", async () => {
     const visitor = client(null);
     const gone = new Promise((resolve) => visitor.on("disconnect", resolve));

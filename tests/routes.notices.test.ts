@@ -4,6 +4,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { getDb } from "../db/client.server";
 import * as root from "~/root";
 import * as notificationsRoute from "~/routes/notifications";
+import * as printRoute from "~/routes/notifications_.print";
 import { action, loader } from "~/routes/notifications";
 import { requestMembership, decideMembership } from "~/services/communities/commands.server";
 import { deliveriesSettled } from "~/services/notices/delivery.server";
@@ -216,4 +217,50 @@ describe("the header", () => {
       });
     }
   }
+});
+
+describe("/notifications/print", () => {
+  const handler = createRequestHandler(
+    routesBuild({
+      root: ["", undefined, root],
+      "routes/notifications_.print": ["notifications/print", "root", printRoute],
+    }),
+  );
+  const sheet = async (cookie: string) =>
+    handler(new Request("http://localhost/notifications/print", { headers: { Cookie: cookie } }));
+
+  it("sends a visitor to sign in and back", async () => {
+    const res = await run(printRoute.loader, new Request("http://localhost/notifications/print"));
+    expect(res.status).toBe(302);
+    expect(res.headers.get("Location")).toBe(
+      `/login?next=${encodeURIComponent("/notifications/print")}`,
+    );
+  });
+
+  for (const lng of ["zh-CN", "en"] as const) {
+    it(`${lng}: prints the person's own notices, with the reason and the address, and marks nothing read`, async () => {
+      const w = {
+        "zh-CN": { sentence: "你加入翠苑区的申请没有通过。", reason: "原因：地址不符" },
+        en: { sentence: "Your request to join 翠苑 was declined.", reason: "Reason: 地址不符" },
+      }[lng];
+      const res = await sheet(`lng=${lng}; ${await cookieFor(residentId)}`);
+      expect(res.status).toBe(200);
+      const html = await res.text();
+      expect(html).toContain(w.sentence);
+      expect(html).toContain(w.reason);
+      expect(html).toMatch(new RegExp(`<a href="[^"]*/communities/${community}">`));
+      // A paper sheet: no site header with its navigation.
+      expect(html).not.toContain('class="site-header"');
+      // The committee's notice (someone asked to join) is theirs, not the resident's.
+      expect(html).not.toMatch(/申请加入翠苑区，请审核|asked to join/);
+      const mine = (await noticeRows()).filter((n) => n.userId === residentId);
+      expect(mine.map((n) => n.readAt)).toEqual([null]);
+    });
+  }
+
+  it("prints the committee's own notices for the committee", async () => {
+    const html = await (await sheet(`lng=en; ${await cookieFor(committeeId)}`)).text();
+    expect(html).not.toContain("Your request to join 翠苑 was declined.");
+    expect(html).toContain(`/communities/${community}`);
+  });
 });

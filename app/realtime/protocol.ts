@@ -90,6 +90,17 @@ export interface ClientToServerEvents {
   "queue:lower": Call<{ meetingId: number }, null>;
   /** The header's unread count (namespace NOTICES_NAMESPACE only). */
   "notices:unread": Call<Record<string, never>, { unread: number }>;
+  /** The header's small list: the newest few notices, and the count (NOTICES_NAMESPACE only). */
+  "notices:latest": Call<Record<string, never>, { unread: number; notices: LatestNotice[] }>;
+}
+
+/** A notice as the header's small list shows it: already in the socket's language. */
+export interface LatestNotice {
+  id: number;
+  text: string;
+  href: string;
+  createdAt: string;
+  unread: boolean;
 }
 
 export interface ServerToClientEvents {

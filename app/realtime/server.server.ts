@@ -23,7 +23,7 @@ import { run, type Command } from "~/services/runner/command.server";
 import { isCrossSite } from "~/utils/http-guard.server";
 import { parseCookies } from "~/utils/preferences.server";
 import { currentFromCookie, type Current } from "~/utils/session.server";
-import { unreadCount } from "~/services/notices/queries.server";
+import { latestNotices, unreadCount } from "~/services/notices/queries.server";
 import {
   NOTICES_NAMESPACE,
   PUBLIC_CHANNEL,
@@ -456,7 +456,8 @@ function handshake(socket: LiuheSocket, next: (err?: Error) => void) {
  * The header's unread count, live (app/components/notice-count.ts): a namespace of its own, so
  * that the browser multiplexes it over the page's one connection instead of opening another. A
  * signed-in socket is in its person's `user:<id>` room from the start; told that its notices
- * changed, it asks for the count, which is read for the socket's person only.
+ * changed, it asks for the count (and, while its small list is open, the newest few notices),
+ * which are read for the socket's person only.
  */
 function attachNoticeCounts(io: LiuheIo) {
   const nsp = io.of(NOTICES_NAMESPACE);
@@ -473,6 +474,14 @@ function attachNoticeCounts(io: LiuheIo) {
       handle(socket, {
         input: z.object({}).strict(),
         read: async (_input, actor) => ({ unread: await unreadCount(actor) }),
+      }),
+    );
+    // The small list under the count: the newest few, said in the socket's language.
+    socket.on(
+      "notices:latest",
+      handle(socket, {
+        input: z.object({}).strict(),
+        read: (_input, actor) => latestNotices(actor, socket.data.lng),
       }),
     );
   });

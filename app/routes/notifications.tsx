@@ -8,7 +8,8 @@ import { json, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { ErrorSummary, IntentForm, Notice } from "~/components/forms";
-import { noticeLink, noticeMessage } from "~/domain/notices/kinds";
+import { ReadAloud } from "~/components/read-aloud";
+import { noticeText } from "~/domain/notices/text";
 import type { Lng } from "~/i18n/config";
 import { getT } from "~/i18n/i18next.server";
 import { markAllNoticesRead, markNoticeRead } from "~/services/notices/commands.server";
@@ -63,6 +64,7 @@ export default function Notifications() {
     <section className="narrow" aria-labelledby="notices-title">
       <h1 id="notices-title">{title}</h1>
       <p>{t("intro")}</p>
+      <ReadAloud />
       {done && <Notice>{t(`done.${done}`)}</Notice>}
       <ErrorSummary errors={refused?.errors} />
       {unread > 0 && <p>{t("unreadCount", { n: unread })}</p>}
@@ -76,7 +78,7 @@ export default function Notifications() {
       ) : (
         <ol className="plain notices">
           {notices.map((n) => {
-            const m = noticeMessage(n, lng);
+            const said = noticeText(t, n, lng);
             const isUnread = n.readAt === null;
             return (
               <li key={n.id} className={isUnread ? "card notice-unread" : "card"}>
@@ -85,16 +87,10 @@ export default function Notifications() {
                   {" · "}
                   <time dateTime={n.createdAt}>{formatDateTime(n.createdAt, lng)}</time>
                 </p>
-                <p>
-                  <Link to={noticeLink(n)}>
-                    {t(m.key, {
-                      ...m.params,
-                      // A meeting's new time, in the reader's words.
-                      startsAt: m.params.startsAt ? formatDateTime(m.params.startsAt, lng) : "",
-                    })}
-                  </Link>
+                <p data-read-aloud="">
+                  <Link to={said.href}>{said.text}</Link>
                 </p>
-                {m.reason && <p>{t("reason", { reason: m.reason })}</p>}
+                {said.reason && <p data-read-aloud="">{said.reason}</p>}
                 {isUnread && (
                   <IntentForm intent="read" ids={{ noticeId: n.id }}>
                     <button type="submit">{t("markRead")}</button>
@@ -105,6 +101,9 @@ export default function Notifications() {
           })}
         </ol>
       )}
+      <p>
+        <Link to="/notifications/print">{t("print.link")}</Link>
+      </p>
       {(!first || older !== null) && (
         <nav className="pager" aria-label={t("pages")}>
           {!first && <Link to="/notifications">{t("newest")}</Link>}{" "}

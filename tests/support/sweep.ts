@@ -172,6 +172,7 @@ export const PAGES: Page[] = [
   page("permissions", () => "/permissions"),
   page("me.assisted", () => "/me/assisted"),
   page("notifications", () => "/notifications"),
+  page("notifications_.print", () => "/notifications/print"),
   page("me.data", () => "/me/data"),
   page("me.data[.json]", () => "/me/data.json"),
   page("communities._index", () => "/communities"),

@@ -7,3 +7,7 @@
 export const NOTICES_PER_PAGE = 20;
 /** The header says "99+" past this: the count is a cheap bounded read, not a full count. */
 export const UNREAD_SHOWN_MAX = 99;
+/** The printed "my notices" sheet: the newest this many (a few pages of A4 at most). */
+export const NOTICES_PRINTED = 40;
+/** The header's small live list: the newest this many. */
+export const NOTICES_LATEST = 5;

@@ -4,8 +4,12 @@
  */
 import { sql } from "kysely";
 import { getDb } from "../../../db/client.server";
-import { NOTICES_PER_PAGE, UNREAD_SHOWN_MAX } from "~/domain/notices/limits";
+import { NOTICES_LATEST, NOTICES_PER_PAGE, UNREAD_SHOWN_MAX } from "~/domain/notices/limits";
+import { noticeText, type Translate } from "~/domain/notices/text";
 import { authorize, type Actor } from "~/domain/permissions/policy";
+import type { Lng } from "~/i18n/config";
+import { fixedT } from "~/i18n/i18next.server";
+import type { LatestNotice } from "~/realtime/protocol";
 
 /**
  * How many of the person's notices are unread, counted up to UNREAD_SHOWN_MAX + 1 (the header
@@ -82,5 +86,43 @@ export async function listNotices(
     notices,
     older: more ? notices[notices.length - 1]!.id : null,
     unread: await unreadCount(actor),
+  };
+}
+
+/** The person's newest `n` notices (the printed sheet, the header's small list), newest first. */
+export async function newestNotices(actor: Actor, n: number): Promise<NoticeRow[]> {
+  const userId = authorize(actor, "notice.view", { ownerId: actor.userId ?? undefined }).userId;
+  return getDb()
+    .selectFrom("notices")
+    .select(["id", "kind", "subjectType", "subjectId", "params", "createdAt", "readAt"])
+    .where("userId", "=", userId)
+    .orderBy("createdAt", "desc")
+    .orderBy("id", "desc")
+    .limit(n)
+    .execute();
+}
+
+/** The header's small live list: the newest NOTICES_LATEST notices, said in `lng`, and the count. */
+export async function latestNotices(
+  actor: Actor,
+  lng: Lng,
+): Promise<{ unread: number; notices: LatestNotice[] }> {
+  const [rows, unread] = await Promise.all([
+    newestNotices(actor, NOTICES_LATEST),
+    unreadCount(actor),
+  ]);
+  const t = fixedT(lng, "notice") as unknown as Translate;
+  return {
+    unread,
+    notices: rows.map((n) => {
+      const said = noticeText(t, n, lng);
+      return {
+        id: n.id,
+        text: said.text,
+        href: said.href,
+        createdAt: n.createdAt,
+        unread: n.readAt === null,
+      };
+    }),
   };
 }
