@@ -257,6 +257,7 @@ describe("cancelling a meeting", () => {
       change: "cancelled",
       reason: "台风预警，改期另行通知",
       signedUp: 1,
+      pollsCancelled: [],
     });
   });
 

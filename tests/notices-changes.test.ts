@@ -196,6 +196,58 @@ describe("a vote that is cancelled", () => {
     expect(await noticesOf(resident)).toEqual([]);
   });
 
+  it("withdraws a cancelled meeting's open seat holders' polls, with its reason, and leaves the rest", async () => {
+    const seated = await makeResident(community);
+    await inviteSeat(meetingId, seated.userId!);
+    const poll = (electorate: "seatHolders" | "residents") =>
+      run(createPoll, committee, {
+        ...pollInput({ electorate }),
+        communityId: community,
+        meetingId,
+      });
+    const open = await poll("seatHolders");
+    await setVoteWindow("poll", open, -HOUR, HOUR);
+    await run(votePoll, seated, { id: open, choice: [await firstOptionOf(open)] });
+    const closed = await poll("seatHolders");
+    await setVoteWindow("poll", closed, -2 * HOUR, -HOUR);
+    const residents = await poll("residents");
+    await delivered(run(cancelMeeting, committee, { meetingId, reason: "场地不能用" }));
+
+    const polls = await getDb()
+      .selectFrom("polls")
+      .select(["id", "cancelReason", "ballotsDiscarded"])
+      .where("meetingId", "=", meetingId)
+      .orderBy("id")
+      .execute();
+    expect(polls).toEqual([
+      { id: open, cancelReason: "场地不能用", ballotsDiscarded: 1 },
+      { id: closed, cancelReason: null, ballotsDiscarded: null },
+      { id: residents, cancelReason: null, ballotsDiscarded: null },
+    ]);
+    const ballots = await getDb()
+      .selectFrom("ballots")
+      .select("receipt")
+      .where("pollId", "=", open)
+      .execute();
+    expect(ballots).toEqual([]);
+    const told = await noticesOf(seated);
+    expect(told.map((n) => [n.kind, n.subjectId])).toEqual(
+      expect.arrayContaining([
+        ["meeting.cancelled", meetingId],
+        ["vote.cancelled", open],
+      ]),
+    );
+    expect(told).toHaveLength(2);
+    const entry = await getDb()
+      .selectFrom("auditLog")
+      .select("details")
+      .where("subjectType", "=", "meeting")
+      .where("subjectId", "=", meetingId)
+      .orderBy("id", "desc")
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(entry.details)).toMatchObject({ pollsCancelled: [open] });
+  });
+
   it("links a cancelled budget round to its page", async () => {
     const resident = await makeResident(community);
     const projects = [

@@ -14,6 +14,7 @@ import { cancelSchema } from "~/domain/cancel-schema";
 import { changeRefusal, SEAT_KINDS, type SeatKind } from "~/domain/meetings/rules";
 import { meetingSchema } from "~/domain/meetings/schemas";
 import { countOf } from "../rows.server";
+import { withdrawVote } from "../voting/commands.server";
 import { command, type Trx } from "../runner/command.server";
 import { loadMeeting, meetingEntry, meetingInput, type MeetingContext } from "./context.server";
 
@@ -300,6 +301,20 @@ export const cancelMeeting = command({
     if (updated.numUpdatedRows === 0n)
       throw new DomainError(409, "meeting:errors.alreadyCancelled");
     await trx.deleteFrom("speakerQueue").where("meetingId", "=", ctx.id).execute();
+    // Its seat holders' polls go with it (they are for the people at its table), for the same
+    // reason, ballots discarded, those who could vote told; a poll that has closed stays as it was.
+    const polls = await trx
+      .selectFrom("polls")
+      .select(["id", "communityId", "opensAt", "closesAt", "cancelledAt"])
+      .where("meetingId", "=", ctx.id)
+      .where("electorate", "=", "seatHolders")
+      .where("cancelledAt", "is", null)
+      .where("closesAt", ">", at)
+      .orderBy("id")
+      .execute();
+    for (const poll of polls) {
+      await withdrawVote(trx, "poll", poll, input.reason, { at, emit, notify });
+    }
     const signedUp = await countOf(trx.selectFrom("rsvps").where("meetingId", "=", ctx.id));
     emit({ type: "meeting.changed", communityId: ctx.communityId, meetingId: ctx.id });
     emit({ type: "room.state", communityId: ctx.communityId, meetingId: ctx.id });
@@ -314,8 +329,8 @@ export const cancelMeeting = command({
       params: { topic, reason: input.reason },
       recipients: { users: await attendeesOf(trx, ctx.id) },
     });
-    return { signedUp };
+    return { signedUp, pollsCancelled: polls.map((p) => p.id) };
   },
-  audit: ({ input, loaded: ctx }, { signedUp }) =>
-    meetingEntry(ctx, { change: "cancelled", reason: input.reason, signedUp }),
+  audit: ({ input, loaded: ctx }, { signedUp, pollsCancelled }) =>
+    meetingEntry(ctx, { change: "cancelled", reason: input.reason, signedUp, pollsCancelled }),
 });

@@ -6,14 +6,14 @@
 import { z } from "zod";
 import { cancelSchema } from "~/domain/cancel-schema";
 import { DomainError } from "~/domain/errors";
-import type { SignedInActor } from "~/domain/permissions/policy";
+import type { Action, SignedInActor } from "~/domain/permissions/policy";
 import { runTally } from "~/domain/voting/outcome";
 import { checkCancellable, phaseOf, YES_NO } from "~/domain/voting/rules";
 import { pollSchema, roundSchema, type VoteKind } from "~/domain/voting/schemas";
 import { id } from "~/domain/validation";
 import type { NoticeRecipients } from "~/domain/notices/kinds";
 import { countOf, notFound } from "../rows.server";
-import { command, type Trx } from "../runner/command.server";
+import { command, type RunCtx, type Trx } from "../runner/command.server";
 import { loadPoll, loadRound, paperBox, roundCosts, subjectColumn } from "./records.server";
 
 // ---------------------------------------------------------------- creating
@@ -186,12 +186,54 @@ async function toldOfCancelling(
 }
 
 /** What cancelling reads of a poll or round. */
-interface CancelledVote {
+export interface CancelledVote {
   id: number;
   communityId: number;
   opensAt: string;
   closesAt: string;
   cancelledAt: string | null;
+}
+
+/**
+ * Withdraws a vote that may still be cancelled (the caller checked): tells those who could vote in
+ * it, discards its ballots, marks it cancelled with the reason; answers how many ballots went.
+ * Cancelling a vote does this; so does cancelling the meeting a seat holders' poll belongs to.
+ */
+export async function withdrawVote(
+  trx: Trx,
+  kind: VoteKind,
+  vote: CancelledVote,
+  reason: string,
+  ctx: Pick<RunCtx<unknown, unknown, Action>, "at" | "emit" | "notify">,
+): Promise<number> {
+  // Who is told, read before the register of who voted goes with the ballots.
+  const told = await toldOfCancelling(trx, kind, vote);
+  const discarded = await discardBallots(trx, kind, vote.id);
+  const set = { cancelledAt: ctx.at, cancelReason: reason, ballotsDiscarded: discarded };
+  const updated =
+    kind === "poll"
+      ? await trx
+          .updateTable("polls")
+          .set(set)
+          .where("id", "=", vote.id)
+          .where("cancelledAt", "is", null)
+          .executeTakeFirst()
+      : await trx
+          .updateTable("budgetRounds")
+          .set(set)
+          .where("id", "=", vote.id)
+          .where("cancelledAt", "is", null)
+          .where("talliedAt", "is", null)
+          .executeTakeFirst();
+  if (updated.numUpdatedRows === 0n) throw new DomainError(409, "vote:errors.alreadyCancelled");
+  ctx.emit({ type: "vote.changed", communityId: vote.communityId, kind, id: vote.id });
+  ctx.notify({
+    kind: "vote.cancelled",
+    subject: { type: kind, id: vote.id },
+    params: { title: told.title, reason },
+    recipients: told.recipients,
+  });
+  return discarded;
 }
 
 /**
@@ -210,34 +252,7 @@ const cancelVote = <A extends "poll.manage" | "budget.manage">(kind: VoteKind, a
       // Read in the transaction that discards: a ballot accepted before closing is either in
       // what this counts, or refused as cancelled.
       checkCancellable(vote, now);
-      // Who is told, read before the register of who voted goes with the ballots.
-      const told = await toldOfCancelling(trx, kind, vote);
-      const discarded = await discardBallots(trx, kind, vote.id);
-      const set = { cancelledAt: at, cancelReason: input.reason, ballotsDiscarded: discarded };
-      const updated =
-        kind === "poll"
-          ? await trx
-              .updateTable("polls")
-              .set(set)
-              .where("id", "=", vote.id)
-              .where("cancelledAt", "is", null)
-              .executeTakeFirst()
-          : await trx
-              .updateTable("budgetRounds")
-              .set(set)
-              .where("id", "=", vote.id)
-              .where("cancelledAt", "is", null)
-              .where("talliedAt", "is", null)
-              .executeTakeFirst();
-      if (updated.numUpdatedRows === 0n) throw new DomainError(409, "vote:errors.alreadyCancelled");
-      emit({ type: "vote.changed", communityId: vote.communityId, kind, id: vote.id });
-      notify({
-        kind: "vote.cancelled",
-        subject: { type: kind, id: vote.id },
-        params: { title: told.title, reason: input.reason },
-        recipients: told.recipients,
-      });
-      return discarded;
+      return withdrawVote(trx, kind, vote, input.reason, { at, emit, notify });
     },
     audit: ({ input, loaded: vote }, discarded) => ({
       areaId: vote.communityId,
