@@ -336,36 +336,34 @@ export default function Meeting() {
               </Link>
             </p>
           )}
-          {next && !meeting.cancelledAt && (
+          {next && (
             <IntentForm intent="move" ids={{ to: next }}>
               <button type="submit" className="primary">
                 {t(`manage.move.${next}`)}
               </button>
             </IntentForm>
           )}
-          {meeting.status !== "closed" &&
-            meeting.status !== "published" &&
-            !meeting.cancelledAt && (
-              <IntentForm intent="invite">
-                <h3>{t("manage.invite")}</h3>
-                <ErrorSummary errors={refusedInvite?.errors} />
-                <Field
-                  name="login"
-                  id="invite-login"
-                  label={t("manage.inviteLogin")}
-                  refused={refusedInvite}
-                  maxLength={LOGIN_MAX}
-                />
-                <SelectField
-                  name="kind"
-                  id="invite-kind"
-                  label={t("manage.inviteKind")}
-                  options={INVITED_SEAT_KINDS.map((k) => ({ value: k, label: t(`seatKind.${k}`) }))}
-                  defaultValue={refusedInvite?.values.kind || "official"}
-                />
-                <button type="submit">{t("manage.inviteSubmit")}</button>
-              </IntentForm>
-            )}
+          {meeting.status !== "closed" && meeting.status !== "published" && (
+            <IntentForm intent="invite">
+              <h3>{t("manage.invite")}</h3>
+              <ErrorSummary errors={refusedInvite?.errors} />
+              <Field
+                name="login"
+                id="invite-login"
+                label={t("manage.inviteLogin")}
+                refused={refusedInvite}
+                maxLength={LOGIN_MAX}
+              />
+              <SelectField
+                name="kind"
+                id="invite-kind"
+                label={t("manage.inviteKind")}
+                options={INVITED_SEAT_KINDS.map((k) => ({ value: k, label: t(`seatKind.${k}`) }))}
+                defaultValue={refusedInvite?.values.kind || "official"}
+              />
+              <button type="submit">{t("manage.inviteSubmit")}</button>
+            </IntentForm>
+          )}
         </section>
       )}
 
