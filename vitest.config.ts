@@ -1,11 +1,18 @@
 import os from "node:os";
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 import tsconfigPaths from "vite-tsconfig-paths";
 
 export default defineConfig({
   plugins: [tsconfigPaths()],
   test: {
     include: ["app/**/*.test.{ts,tsx}", "db/**/*.test.ts", "tests/**/*.test.ts"],
+    // The domain, the formatting helpers and the translations never reach a database (the domain is
+    // pure by rule): the PostgreSQL run (`npm run test:pg`) leaves them to the SQLite run instead of
+    // repeating them, and spends its time on what an engine can change.
+    exclude: [
+      ...configDefaults.exclude,
+      ...(process.env.TEST_DATABASE_URL ? ["app/domain/**", "app/utils/**", "app/i18n/**"] : []),
+    ],
     setupFiles: ["tests/setup/fresh-db.ts"],
     // Each test file gets its own process and its own freshly migrated database file.
     pool: "forks",
