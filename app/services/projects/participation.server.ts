@@ -97,12 +97,13 @@ export const addComment = command({
   input: commentSchema.and(z.object({ id })),
   load: loadVisible,
   target: (p) => ({ communityId: p.communityId }),
-  run: async ({ trx, actor, input, loaded: p, at, now, emit }) => {
+  run: async ({ trx, actor, input, loaded: p, at, now, emit, notify }) => {
     if (!isPublicStatus(p.status)) throw new DomainError(409, "project:errors.notCommentable");
+    let parentAuthor: number | null = null;
     if (input.parentId !== null) {
       const parent = await trx
         .selectFrom("projectComments")
-        .select(["parentId"])
+        .select(["parentId", "authorId"])
         .where("id", "=", input.parentId)
         .where("projectId", "=", p.id)
         .executeTakeFirst();
@@ -110,6 +111,7 @@ export const addComment = command({
       if (!parent || parent.parentId !== null) {
         throw new DomainError(400, "project:errors.badParent", {}, "body");
       }
+      parentAuthor = parent.authorId;
     }
     const since = new Date(now.getTime() - 60_000).toISOString();
     const recent = await countOf(
@@ -138,6 +140,16 @@ export const addComment = command({
       .returning("id")
       .executeTakeFirstOrThrow();
     emit({ type: "project.changed", communityId: p.communityId, projectId: p.id });
+    // To the comment's author (not to oneself: the delivery drops the actor). Only the project's
+    // title: the reply's words stay on the page, where moderation can still hide them.
+    if (parentAuthor !== null && parentAuthor !== actor.userId) {
+      notify({
+        kind: "comment.replied",
+        subject: { type: "project", id: p.id },
+        params: { title: p.title, commentId },
+        recipients: { users: [parentAuthor] },
+      });
+    }
     return commentId;
   },
   subject: ({ loaded }) => about(loaded),
