@@ -28,9 +28,16 @@ import {
   verifyOrganisation,
 } from "~/services/organisations/commands.server";
 import { proposeProject, takeStep } from "~/services/projects/commands.server";
-import { addComment, hideComment, supportProject } from "~/services/projects/participation.server";
+import {
+  addComment,
+  flagComment,
+  hideComment,
+  restoreComment,
+  supportProject,
+} from "~/services/projects/participation.server";
 import { run } from "~/services/runner/command.server";
-import { onEvent } from "~/services/events.server";
+import { onEvent, type DomainEvent } from "~/services/events.server";
+import { FLAGS_TO_HIDE } from "~/domain/projects/rules";
 import { voteRound } from "~/services/voting/ballots.server";
 import { createRound } from "~/services/voting/commands.server";
 import { ensureTallied } from "~/services/voting/queries.server";
@@ -537,6 +544,44 @@ describe("comment.replied", () => {
     await run(hideComment, committee, { commentId: reply, reason: "不文明" });
     await deliverPending();
     expect(await noticesOf(author)).toEqual([]);
+  });
+
+  it("withdraws the notice of a reply hidden later, by the committee or by residents' reports", async () => {
+    const { id, author, top } = await commented();
+    const [kind, rude, blunt] = [
+      await makeResident(community),
+      await makeResident(community),
+      await makeResident(community),
+    ];
+    const reply = (who: Actor, text: string) =>
+      delivered(run(addComment, who, { id, body: body(text), parentId: top }));
+    const [kept, hidden, flagged] = [
+      await reply(kind, "好主意"),
+      await reply(rude, "不礼貌的话"),
+      await reply(blunt, "难听的话"),
+    ];
+    const links = async () => (await noticesOf(author)).map((n) => noticeLink(n));
+    expect(await links()).toHaveLength(3);
+
+    const events: DomainEvent[] = [];
+    const stop = onEvent((e) => events.push(e));
+    await run(hideComment, committee, { commentId: hidden, reason: "不文明" });
+    stop();
+    expect(events).toContainEqual({ type: "notice.read", userId: author.userId });
+    expect(await links()).toEqual([
+      `/projects/${id}#comment-${kept}`,
+      `/projects/${id}#comment-${flagged}`,
+    ]);
+    for (let i = 0; i < FLAGS_TO_HIDE; i++) {
+      await run(flagComment, await makeResident(community), {
+        commentId: flagged,
+        reason: "辱骂他人",
+      });
+    }
+    expect(await links()).toEqual([`/projects/${id}#comment-${kept}`]);
+    // Restored, it is not announced again.
+    await delivered(run(restoreComment, committee, { commentId: hidden }));
+    expect(await links()).toEqual([`/projects/${id}#comment-${kept}`]);
   });
 
   it("tells no author who deleted their account", async () => {

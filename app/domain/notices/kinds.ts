@@ -163,8 +163,14 @@ export function noticeLink(
 /** The anchor of the thing on the subject's page a notice is about, if any. */
 function placeOnPage(n: Partial<Pick<StoredNotice, "kind" | "params">>): string {
   if (n.kind !== "comment.replied" || n.params === undefined) return "";
-  const id = parseParams(n.params).commentId;
-  return Number.isInteger(id) ? `#comment-${id as number}` : "";
+  const id = replyOf(n.params);
+  return id === null ? "" : `#comment-${id}`;
+}
+
+/** The reply a `comment.replied` notice is about, from its params as stored; null if unreadable. */
+export function replyOf(params: string): number | null {
+  const id = parseParams(params).commentId;
+  return typeof id === "number" && Number.isInteger(id) ? id : null;
 }
 
 function parseParams(text: string): Record<string, unknown> {

@@ -23,6 +23,7 @@ import { claimingRowsOf } from "../../../db/portable";
 import {
   isNoticeKind,
   isProtected,
+  replyOf,
   type NoticeDraft,
   type NoticeRecipients,
 } from "~/domain/notices/kinds";
@@ -331,13 +332,8 @@ async function mayViewOrganisation(
  */
 async function stillNews(db: DB, row: OutboxRow): Promise<boolean> {
   if (row.kind !== "comment.replied") return true;
-  let commentId: unknown;
-  try {
-    commentId = (JSON.parse(row.params) as { commentId?: unknown }).commentId;
-  } catch {
-    return false;
-  }
-  if (typeof commentId !== "number") return false;
+  const commentId = replyOf(row.params);
+  if (commentId === null) return false;
   const reply = await db
     .selectFrom("projectComments")
     .select("hiddenAt")
