@@ -169,25 +169,23 @@ describe("organisation.invited", () => {
     }
   });
 
-  it("is not delivered once the invitation to an unverified organisation was withdrawn", async () => {
-    const admin = await makeUser();
-    const org = await makeOrganisation({
-      communities: [community],
-      members: [admin],
-      status: "pending",
+  for (const status of ["pending", "verified"] as const) {
+    it(`is not delivered once the invitation was withdrawn (a ${status} organisation)`, async () => {
+      const admin = await makeUser();
+      const org = await makeOrganisation({ communities: [community], members: [admin], status });
+      const [invitee, other] = [await withLogin(), await withLogin()];
+      // The process dies after the commit; the admin withdraws one invitation before the job runs.
+      setImmediateDelivery(false);
+      const asAdmin = await actorFor(admin);
+      for (const who of [invitee, other]) {
+        await run(inviteMember, asAdmin, { id: org, login: who.login, role: "member" });
+      }
+      await run(removeMember, asAdmin, { id: org, userId: invitee.id });
+      await deliverPending();
+      expect(await noticesOf(invitee.id)).toEqual([]);
+      expect(await kindsOf(other.id)).toEqual(["organisation.invited"]);
     });
-    const invitee = await withLogin();
-    // The process dies after the commit; the admin withdraws the invitation before the job runs.
-    setImmediateDelivery(false);
-    await run(inviteMember, await actorFor(admin), {
-      id: org,
-      login: invitee.login,
-      role: "member",
-    });
-    await run(removeMember, await actorFor(admin), { id: org, userId: invitee.id });
-    await deliverPending();
-    expect(await noticesOf(invitee.id)).toEqual([]);
-  });
+  }
 });
 
 describe("organisation.decided", () => {

@@ -327,19 +327,33 @@ async function mayViewOrganisation(
 }
 
 /**
- * Whether what a notice announces still stands when it is delivered: a reply hidden by the
- * committee or by residents' reports before its notice went out is not announced.
+ * Whether what a notice announces still stands when it is delivered (late, after a crash): a reply
+ * hidden by the committee or by residents' reports is not announced, nor an invitation to an
+ * organisation that was withdrawn (or answered) meanwhile.
  */
-async function stillNews(db: DB, row: OutboxRow): Promise<boolean> {
-  if (row.kind !== "comment.replied") return true;
-  const commentId = replyOf(row.params);
-  if (commentId === null) return false;
-  const reply = await db
-    .selectFrom("projectComments")
-    .select("hiddenAt")
-    .where("id", "=", commentId)
-    .executeTakeFirst();
-  return reply !== undefined && reply.hiddenAt === null;
+async function stillNews(db: DB, row: OutboxRow, r: NoticeRecipients): Promise<boolean> {
+  if (row.kind === "comment.replied") {
+    const commentId = replyOf(row.params);
+    if (commentId === null) return false;
+    const reply = await db
+      .selectFrom("projectComments")
+      .select("hiddenAt")
+      .where("id", "=", commentId)
+      .executeTakeFirst();
+    return reply !== undefined && reply.hiddenAt === null;
+  }
+  if (row.kind === "organisation.invited" && "users" in r && row.subjectId !== null) {
+    if (r.users.length === 0) return false;
+    const waiting = await db
+      .selectFrom("organisationMembers")
+      .select("userId")
+      .where("organisationId", "=", row.subjectId)
+      .where("status", "=", "invited")
+      .where("userId", "in", [...r.users])
+      .executeTakeFirst();
+    return waiting !== undefined;
+  }
+  return true;
 }
 
 /** Of a chunk, who gets the notice (see the module's comment). */
@@ -373,7 +387,7 @@ async function deliverRow(db: DB, row: OutboxRow, owner: string, now: Date): Pro
   const recipients = parseRecipients(row.recipients);
   if (!recipients) console.error(`notice outbox ${row.id}: unreadable recipients`);
   let delivered = 0;
-  if (recipients && (await stillNews(db, row))) {
+  if (recipients && (await stillNews(db, row, recipients))) {
     for await (const chunk of expand(db, recipients)) {
       const ids = await filterChunk(db, row, chunk);
       if (ids.length === 0) continue;
