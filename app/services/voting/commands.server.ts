@@ -14,8 +14,8 @@ import { id } from "~/domain/validation";
 import type { NoticeRecipients } from "~/domain/notices/kinds";
 import { countOf, notFound } from "../rows.server";
 import { command, type Trx } from "../runner/command.server";
-import { notifyStep } from "../projects/shared.server";
 import { loadPoll, loadRound, paperBox, roundCosts, subjectColumn } from "./records.server";
+import { notifyStep } from "../projects/shared.server";
 
 // ---------------------------------------------------------------- creating
 
