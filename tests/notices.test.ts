@@ -34,6 +34,7 @@ import {
   makeOrganisation,
   makeResident,
   makeUser,
+  makeUsers,
   projectInput,
   tableCounts,
 } from "./support/factories";
@@ -300,25 +301,12 @@ describe("the outbox", () => {
     const db = getDb();
     const n = DELIVERY_CHUNK * 2 + 7;
     const at = new Date().toISOString();
-    const users = await db
-      .insertInto("users")
-      .values(
-        Array.from({ length: n }, (_, i) => ({
-          displayName: `居民${i}`,
-          username: `fan${i}`,
-          passwordHash: "x",
-          consentVersion: "test",
-          consentedAt: at,
-          createdAt: at,
-        })),
-      )
-      .returning("id")
-      .execute();
+    const users = await makeUsers(n, "fan");
     await db
       .insertInto("memberships")
       .values(
-        users.map((u) => ({
-          userId: u.id,
+        users.map((userId) => ({
+          userId,
           communityId: community,
           status: "verified" as const,
           requestedAt: at,
@@ -326,7 +314,7 @@ describe("the outbox", () => {
       )
       .execute();
     // A resident who deleted their account is told nothing.
-    const gone = users[1]!.id;
+    const gone = users[1]!;
     await db.updateTable("users").set({ deletedAt: at }).where("id", "=", gone).execute();
     const events: DomainEvent[] = [];
     const stop = onEvent((e) => e.type === "notice.created" && events.push(e));
@@ -336,14 +324,14 @@ describe("the outbox", () => {
       params: { community: { zh: "这里", en: "here" } },
       recipients: { community, who: "verified" },
     };
-    const ids = await transaction(db, (trx) => writeOutbox(trx, [draft], users[0]!.id, at));
+    const ids = await transaction(db, (trx) => writeOutbox(trx, [draft], users[0]!, at));
     expect(ids).toHaveLength(1);
     expect(await deliverOutbox(ids)).toBe(n - 2);
     stop();
     expect(events).toHaveLength(3);
     const told = events.flatMap((e) => (e.type === "notice.created" ? e.userIds : []));
     expect(new Set(told).size).toBe(n - 2);
-    expect(told).not.toContain(users[0]!.id);
+    expect(told).not.toContain(users[0]!);
     expect(told).not.toContain(gone);
     const count = await db
       .selectFrom("notices")

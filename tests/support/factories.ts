@@ -572,3 +572,26 @@ export async function firstOptionOf(pollId: number) {
     .executeTakeFirstOrThrow();
   return o.id;
 }
+
+/**
+ * Many users at once (one insert), for tests of notices that reach more people than one delivery
+ * chunk: named `${prefix}${i}`, with no password anyone could use. Returns their ids in order.
+ */
+export async function makeUsers(n: number, prefix: string): Promise<number[]> {
+  const at = new Date().toISOString();
+  const rows = await getDb()
+    .insertInto("users")
+    .values(
+      Array.from({ length: n }, (_, i) => ({
+        displayName: `${prefix}${i}`,
+        username: `${prefix}${i}`,
+        passwordHash: "x",
+        consentVersion: "test",
+        consentedAt: at,
+        createdAt: at,
+      })),
+    )
+    .returning("id")
+    .execute();
+  return rows.map((r) => r.id);
+}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import zh from "../../../public/locales/zh-CN/notice.json";
 import en from "../../../public/locales/en/notice.json";
+import { INVITED_SEAT_KINDS } from "../meetings/rules";
 import { STEP_NAMES } from "../projects/rules";
 import { isNoticeKind, isProtected, KINDS, NOTICE_KINDS, noticeLink, noticeMessage } from "./kinds";
 
@@ -143,5 +144,78 @@ describe("notice kinds", () => {
       const { key } = noticeMessage(stored("project.stepped", { step }, "project"), "en");
       expect(keys).toContain(key);
     }
+  });
+});
+
+describe("the second slice's kinds", () => {
+  it("protects only one's own organisation's verdict", () => {
+    expect(isProtected("organisation.decided")).toBe(true);
+    for (const kind of [
+      "seat.invited",
+      "organisation.invited",
+      "minutes.published",
+      "project.supported",
+      "comment.replied",
+    ] as const) {
+      expect(isProtected(kind), kind).toBe(false);
+    }
+    expect(KINDS["organisation.invited"].subject).toBe("organisation");
+    expect(KINDS["comment.replied"].subject).toBe("project");
+  });
+
+  it("links an organisation to its page, and a reply to its place on the project's page", () => {
+    expect(noticeLink({ subjectType: "organisation", subjectId: 3 })).toBe("/orgs/3");
+    const reply = stored("comment.replied", { title: "t", commentId: 12 }, "project");
+    expect(noticeLink(reply)).toBe("/projects/7#comment-12");
+    // A broken reply id leads to the project, never to a bad anchor; other kinds have none.
+    expect(noticeLink(stored("comment.replied", { commentId: "12<" }, "project"))).toBe(
+      "/projects/7",
+    );
+    expect(noticeLink({ ...reply, params: "{" })).toBe("/projects/7");
+    expect(noticeLink(stored("project.supported", { commentId: 12 }, "project"))).toBe(
+      "/projects/7",
+    );
+  });
+
+  it("has a sentence in both languages for every key it can give, unknown values included", () => {
+    const messages = [
+      ...[...INVITED_SEAT_KINDS, "resident", "bogus"].map((seat) =>
+        stored("seat.invited", { topic: "t", seat }, "meeting"),
+      ),
+      ...["admin", "member", "bogus"].map((role) =>
+        stored("organisation.invited", { name: "n", role }, "organisation"),
+      ),
+      ...["verified", "declined"].map((status) =>
+        stored("organisation.decided", { name: "n", status, reason: "r" }, "organisation"),
+      ),
+      stored("minutes.published", { topic: "t" }, "meeting"),
+      ...["accept", "select", "complete", "bogus"].map((step) =>
+        stored("project.supported", { title: "t", step }, "project"),
+      ),
+      stored("comment.replied", { title: "t", commentId: 1 }, "project"),
+    ].map((n) => noticeMessage(n, "en"));
+    const keys = new Set(messages.map((m) => m.key));
+    expect(keys.size).toBe(15);
+    for (const key of keys) {
+      expect(key).not.toBe("notice:kinds.other");
+      expect(typeof lookup(zh, key), key).toBe("string");
+      expect(typeof lookup(en, key), key).toBe("string");
+    }
+    for (const seat of INVITED_SEAT_KINDS) {
+      const m = noticeMessage(stored("seat.invited", { topic: "议题", seat }, "meeting"), "zh-CN");
+      expect(m).toEqual({
+        key: `notice:kinds.seatInvited.${seat}`,
+        params: { topic: "议题" },
+        reason: null,
+      });
+    }
+    const declined = noticeMessage(
+      stored("organisation.decided", { name: "n", status: "declined", reason: "缺材料" }),
+      "zh-CN",
+    );
+    expect([declined.key, declined.reason]).toEqual([
+      "notice:kinds.organisationDeclined",
+      "缺材料",
+    ]);
   });
 });

@@ -8,6 +8,7 @@
  * delivery decides who may see a subject by its type (app/services/notices/delivery.server.ts):
  * a new subject type is seen by nobody until it says who may.
  */
+import { INVITED_SEAT_KINDS } from "../meetings/rules";
 
 export const NOTICE_KINDS = [
   /** A resident asked to join a community: to its committee. */
@@ -22,6 +23,18 @@ export const NOTICE_KINDS = [
   "meeting.cancelled",
   /** A poll or budget round one could vote in was cancelled before it closed (with the reason). */
   "vote.cancelled",
+  /** One was invited to a stakeholder seat at a meeting: to the invitee. */
+  "seat.invited",
+  /** One was invited to join an organisation: to the invitee (they answer on its page). */
+  "organisation.invited",
+  /** The committee verified or declined an organisation (with the reason): to its active members. */
+  "organisation.decided",
+  /** The minutes of a meeting one signed up for or was invited to were published. */
+  "minutes.published",
+  /** A micro-project one supports (not proposed) was accepted, selected or completed. */
+  "project.supported",
+  /** Someone replied to one's comment on a project. */
+  "comment.replied",
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
@@ -29,7 +42,8 @@ export const isNoticeKind = (k: unknown): k is NoticeKind =>
   typeof k === "string" && (NOTICE_KINDS as readonly string[]).includes(k);
 
 /** What a notice is about; the link and who may see it follow from it. */
-export type NoticeSubjectType = "community" | "project" | "meeting" | "poll" | "round";
+export type NoticeSubjectType =
+  "community" | "project" | "meeting" | "poll" | "round" | "organisation";
 
 export interface KindRule {
   subject: NoticeSubjectType;
@@ -49,6 +63,13 @@ export const KINDS: Record<NoticeKind, KindRule> = {
   "meeting.cancelled": { subject: "meeting", protected: false },
   // A poll or a round: the subject's type says which.
   "vote.cancelled": { subject: "poll", protected: false },
+  "seat.invited": { subject: "meeting", protected: false },
+  "organisation.invited": { subject: "organisation", protected: false },
+  // Their own organisation: as for their own membership, told even when switched off.
+  "organisation.decided": { subject: "organisation", protected: true },
+  "minutes.published": { subject: "meeting", protected: false },
+  "project.supported": { subject: "project", protected: false },
+  "comment.replied": { subject: "project", protected: false },
 };
 
 export const isProtected = (kind: NoticeKind) => KINDS[kind].protected;
@@ -78,11 +99,28 @@ export interface NoticeParams {
   };
   "meeting.cancelled": { topic: string; reason: string };
   "vote.cancelled": { title: string; reason: string };
+  /** `seat`: the invited seat's kind (never "resident": residents' seats are open). */
+  "seat.invited": { topic: string; seat: string };
+  "organisation.invited": { name: string; role: "admin" | "member" };
+  "organisation.decided": {
+    name: string;
+    status: "verified" | "declined";
+    reason: string | null;
+  };
+  "minutes.published": { topic: string };
+  "project.supported": { title: string; step: "accept" | "select" | "complete" };
+  /** `commentId`: the reply (the link leads to it); its words are not kept in the notice. */
+  "comment.replied": { title: string; commentId: number };
 }
 
 /** Who a notice is for: people by id, or a rule the delivery expands (in chunks) after the commit. */
 export type NoticeRecipients =
-  { users: readonly number[] } | { community: number; who: "committee" | "verified" };
+  | { users: readonly number[] }
+  | { community: number; who: "committee" | "verified" }
+  /** An organisation's active members (admins included), as they are when it is delivered. */
+  | { organisation: number; who: "members" }
+  /** A project's supporters but its proposer, read a chunk at a time when it is delivered. */
+  | { project: number; who: "supporters" };
 
 /** A notice as a command hands it to `ctx.notify`. */
 export type NoticeDraft = {
@@ -109,12 +147,30 @@ const SUBJECT_PATHS: Record<NoticeSubjectType, string> = {
   meeting: "/meetings/",
   poll: "/polls/",
   round: "/budgets/",
+  organisation: "/orgs/",
 };
 
-/** Where a notice leads: its subject's page. */
-export function noticeLink(n: Pick<StoredNotice, "subjectType" | "subjectId">): string {
+/** Where a notice leads: its subject's page (at the reply, for a reply to one's comment). */
+export function noticeLink(
+  n: Pick<StoredNotice, "subjectType" | "subjectId"> &
+    Partial<Pick<StoredNotice, "kind" | "params">>,
+): string {
   const base = SUBJECT_PATHS[n.subjectType as NoticeSubjectType];
-  return base && n.subjectId !== null ? `${base}${n.subjectId}` : "/notifications";
+  if (!base || n.subjectId === null) return "/notifications";
+  return `${base}${n.subjectId}${placeOnPage(n)}`;
+}
+
+/** The anchor of the thing on the subject's page a notice is about, if any. */
+function placeOnPage(n: Partial<Pick<StoredNotice, "kind" | "params">>): string {
+  if (n.kind !== "comment.replied" || n.params === undefined) return "";
+  const id = replyOf(n.params);
+  return id === null ? "" : `#comment-${id}`;
+}
+
+/** The reply a `comment.replied` notice is about, from its params as stored; null if unreadable. */
+export function replyOf(params: string): number | null {
+  const id = parseParams(params).commentId;
+  return typeof id === "number" && Number.isInteger(id) ? id : null;
 }
 
 function parseParams(text: string): Record<string, unknown> {
@@ -202,7 +258,50 @@ export function noticeMessage(n: StoredNotice, lng: string): NoticeMessage {
       return { key: "notice:kinds.meetingCancelled", params: { topic: str(p.topic) }, reason };
     case "vote.cancelled":
       return { key: "notice:kinds.voteCancelled", params: { title: str(p.title) }, reason };
+    case "seat.invited":
+      return {
+        key: `notice:kinds.seatInvited.${oneOf(p.seat, INVITED_SEAT_KINDS)}`,
+        params: { topic: str(p.topic) },
+        reason: null,
+      };
+    case "organisation.invited":
+      return {
+        key: `notice:kinds.organisationInvited.${p.role === "admin" ? "admin" : "member"}`,
+        params: { name: str(p.name) },
+        reason: null,
+      };
+    case "organisation.decided":
+      return {
+        key:
+          p.status === "declined"
+            ? "notice:kinds.organisationDeclined"
+            : "notice:kinds.organisationVerified",
+        params: { name: str(p.name) },
+        reason,
+      };
+    case "minutes.published":
+      return {
+        key: "notice:kinds.minutesPublished",
+        params: { topic: str(p.topic) },
+        reason: null,
+      };
+    case "project.supported":
+      return {
+        key: `notice:kinds.projectSupported.${oneOf(p.step, SUPPORTED_STEPS)}`,
+        params: { title: str(p.title) },
+        reason: null,
+      };
+    case "comment.replied":
+      return { key: "notice:kinds.commentReplied", params: { title: str(p.title) }, reason: null };
     default:
       return { key: "notice:kinds.other", params: {}, reason: null };
   }
+}
+
+/** The steps of a supported project its supporters are told of. */
+export const SUPPORTED_STEPS = ["accept", "select", "complete"] as const;
+
+/** The value if it is one of these, else "other" (a sentence exists for each, and for "other"). */
+function oneOf(v: unknown, these: readonly string[]): string {
+  return these.includes(str(v)) ? str(v) : "other";
 }

@@ -32,7 +32,7 @@ function refuseIfUnchangeable(ctx: MeetingContext, now: Date) {
  * Who a change to a meeting concerns: everyone signed up for it and everyone invited to a seat
  * (sign-ups stay when it moves, and are kept when it is cancelled, so both are still here).
  */
-async function attendeesOf(trx: Trx, meetingId: number): Promise<number[]> {
+export async function attendeesOf(trx: Trx, meetingId: number): Promise<number[]> {
   const rows = await trx
     .selectFrom("rsvps")
     .select("userId")

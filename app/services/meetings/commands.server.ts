@@ -11,7 +11,9 @@ import { inviteSchema, meetingSchema, moveSchema } from "~/domain/meetings/schem
 import { id } from "~/domain/validation";
 import { assistedBy } from "../assistance/actor";
 import { countOf } from "../rows.server";
-import { command } from "../runner/command.server";
+import { command, type Trx } from "../runner/command.server";
+import type { NoticeDraft } from "~/domain/notices/kinds";
+import { attendeesOf } from "./changes.server";
 import {
   loadMeeting,
   loadMeetingContext,
@@ -87,7 +89,7 @@ export const moveMeeting = command({
   input: moveSchema.and(meetingInput),
   load: loadMeeting,
   target: managed,
-  run: async ({ trx, input: { to }, loaded: ctx, emit }) => {
+  run: async ({ trx, input: { to }, loaded: ctx, emit, notify }) => {
     // A cancelled meeting does not take place: it never goes live, nor opens its room.
     if (ctx.cancelledAt !== null) throw new DomainError(409, "meeting:errors.cancelled");
     if (!canMoveTo(ctx.status, to)) throw new DomainError(409, "meeting:errors.badStatusMove");
@@ -112,6 +114,9 @@ export const moveMeeting = command({
     if (to === "closed") {
       await trx.deleteFrom("speakerQueue").where("meetingId", "=", ctx.id).execute();
     }
+    // Published is the minutes' step: taken once (published is the last status), it is then that
+    // they are public, not while they are written and rewritten as drafts.
+    if (to === "published") await notifyMinutes(trx, ctx.id, notify);
     emit({ type: "meeting.changed", communityId: ctx.communityId, meetingId: ctx.id });
     emit({ type: "room.state", communityId: ctx.communityId, meetingId: ctx.id });
   },
@@ -125,7 +130,7 @@ export const inviteToSeat = command({
   input: inviteSchema.and(meetingInput),
   load: loadMeeting,
   target: managed,
-  run: async ({ trx, actor, input, loaded: ctx, at, emit }) => {
+  run: async ({ trx, actor, input, loaded: ctx, at, emit, notify }) => {
     if (ctx.cancelledAt !== null) throw new DomainError(409, "meeting:errors.cancelled");
     // Residents' seats are open to every verified resident; the form cannot ask for one.
     if ((input.kind as SeatKind) === "resident") {
@@ -155,6 +160,12 @@ export const inviteToSeat = command({
       })
       .execute();
     emit({ type: "meeting.changed", communityId: ctx.communityId, meetingId: ctx.id });
+    notify({
+      kind: "seat.invited",
+      subject: { type: "meeting", id: ctx.id },
+      params: { topic: await topicOf(trx, ctx.id), seat: input.kind },
+      recipients: { users: [user.id] },
+    });
     return user;
   },
   audit: ({ input, loaded: ctx }, user) =>
@@ -249,3 +260,31 @@ export const cancelRsvp = command({
   },
   subject: ({ loaded }) => about(loaded.ctx),
 });
+
+/** A meeting's topic, as it stands in this transaction. */
+async function topicOf(trx: Trx, meetingId: number): Promise<string> {
+  const m = await trx
+    .selectFrom("meetings")
+    .select("topic")
+    .where("id", "=", meetingId)
+    .executeTakeFirstOrThrow();
+  return m.topic;
+}
+
+/**
+ * Tells those signed up for the meeting or invited to it that its minutes are published, when
+ * there is something to read (minutes of an item, or a commitment).
+ */
+async function notifyMinutes(trx: Trx, meetingId: number, notify: (d: NoticeDraft) => void) {
+  const written = await Promise.all([
+    countOf(trx.selectFrom("minutes").where("meetingId", "=", meetingId)),
+    countOf(trx.selectFrom("commitments").where("meetingId", "=", meetingId)),
+  ]);
+  if (written.every((n) => n === 0)) return;
+  notify({
+    kind: "minutes.published",
+    subject: { type: "meeting", id: meetingId },
+    params: { topic: await topicOf(trx, meetingId) },
+    recipients: { users: await attendeesOf(trx, meetingId) },
+  });
+}

@@ -23,6 +23,7 @@ import { claimingRowsOf } from "../../../db/portable";
 import {
   isNoticeKind,
   isProtected,
+  replyOf,
   type NoticeDraft,
   type NoticeRecipients,
 } from "~/domain/notices/kinds";
@@ -105,6 +106,8 @@ function parseRecipients(text: string): NoticeRecipients | null {
     const r = JSON.parse(text) as NoticeRecipients;
     if ("users" in r && Array.isArray(r.users)) return r;
     if ("community" in r && typeof r.community === "number") return r;
+    if ("organisation" in r && typeof r.organisation === "number") return r;
+    if ("project" in r && typeof r.project === "number") return r;
   } catch {
     // an unreadable row is delivered to nobody (and logged below)
   }
@@ -116,6 +119,25 @@ async function* expand(db: DB, r: NoticeRecipients): AsyncGenerator<number[]> {
   if ("users" in r) {
     const ids = [...new Set(r.users.filter((u) => Number.isInteger(u)))].sort((a, b) => a - b);
     for (let i = 0; i < ids.length; i += DELIVERY_CHUNK) yield ids.slice(i, i + DELIVERY_CHUNK);
+    return;
+  }
+  if ("organisation" in r) {
+    // Its active members as they are now: a member removed meanwhile is not told.
+    yield* byKeyset((after) =>
+      db
+        .selectFrom("organisationMembers")
+        .select("userId")
+        .where("organisationId", "=", r.organisation)
+        .where("status", "=", "active")
+        .where("userId", ">", after)
+        .orderBy("userId")
+        .limit(DELIVERY_CHUNK)
+        .execute(),
+    );
+    return;
+  }
+  if ("project" in r) {
+    yield* supportersOf(db, r.project);
     return;
   }
   if (r.who === "committee") {
@@ -132,8 +154,8 @@ async function* expand(db: DB, r: NoticeRecipients): AsyncGenerator<number[]> {
     return;
   }
   // A community's verified residents: read a chunk at a time (keyset), never all at once.
-  for (let after = 0; ;) {
-    const rows = await db
+  yield* byKeyset((after) =>
+    db
       .selectFrom("memberships")
       .select("userId")
       .where("communityId", "=", r.community)
@@ -141,12 +163,45 @@ async function* expand(db: DB, r: NoticeRecipients): AsyncGenerator<number[]> {
       .where("userId", ">", after)
       .orderBy("userId")
       .limit(DELIVERY_CHUNK)
-      .execute();
+      .execute(),
+  );
+}
+
+/**
+ * People a chunk at a time: `next` reads up to DELIVERY_CHUNK of them, by ascending id, after the
+ * given one (keyset pagination: never all at once, never an offset).
+ */
+async function* byKeyset(
+  next: (after: number) => Promise<Array<{ userId: number }>>,
+): AsyncGenerator<number[]> {
+  for (let after = 0; ;) {
+    const rows = await next(after);
     if (rows.length === 0) return;
     yield rows.map((x) => x.userId);
     after = rows[rows.length - 1]!.userId;
     if (rows.length < DELIVERY_CHUNK) return;
   }
+}
+
+/** A project's supporters but its proposer (told as the proposer): a chunk at a time (keyset). */
+async function* supportersOf(db: DB, projectId: number): AsyncGenerator<number[]> {
+  const p = await db
+    .selectFrom("projects")
+    .select("proposerId")
+    .where("id", "=", projectId)
+    .executeTakeFirst();
+  if (!p) return;
+  yield* byKeyset((after) =>
+    db
+      .selectFrom("projectSupports")
+      .select("userId")
+      .where("projectId", "=", projectId)
+      .where("userId", ">", after)
+      .$if(p.proposerId !== null, (q) => q.where("userId", "!=", p.proposerId!))
+      .orderBy("userId")
+      .limit(DELIVERY_CHUNK)
+      .execute(),
+  );
 }
 
 /**
@@ -220,7 +275,85 @@ async function mayView(
     const action = subjectType === "poll" ? "poll.view" : "budget.view";
     return v ? userIds.filter((u) => can(person(u), action, { communityId: v.communityId })) : [];
   }
+  if (subjectType === "organisation") return mayViewOrganisation(db, subjectId, userIds, person);
   return [];
+}
+
+/**
+ * An organisation's page, as `organisationPage` decides: a verified listing is public; any other
+ * is seen by those the policy lets see it (`organisation.viewUnverified`: its applicant, its active
+ * members, with the target `orgTarget` gives) and by people invited to it, who answer there.
+ */
+async function mayViewOrganisation(
+  db: DB,
+  orgId: number,
+  userIds: readonly number[],
+  person: (userId: number, orgMemberOf?: readonly number[]) => Actor,
+): Promise<number[]> {
+  const org = await db
+    .selectFrom("organisations")
+    .select(["status", "createdBy"])
+    .where("id", "=", orgId)
+    .executeTakeFirst();
+  if (!org) return [];
+  if (org.status === "verified") {
+    return userIds.filter((u) => can(person(u), "organisation.view", { organisationId: orgId }));
+  }
+  const [rows, served] = await Promise.all([
+    db
+      .selectFrom("organisationMembers")
+      .select(["userId", "status"])
+      .where("organisationId", "=", orgId)
+      .where("userId", "in", [...userIds])
+      .execute(),
+    db
+      .selectFrom("organisationCommunities")
+      .select("communityId")
+      .where("organisationId", "=", orgId)
+      .execute(),
+  ]);
+  const active = new Set(rows.filter((r) => r.status === "active").map((r) => r.userId));
+  const invited = new Set(rows.filter((r) => r.status === "invited").map((r) => r.userId));
+  const target = {
+    organisationId: orgId,
+    communityIds: served.map((c) => c.communityId),
+    ...(org.createdBy !== null ? { ownerId: org.createdBy } : {}),
+  };
+  return userIds.filter(
+    (u) =>
+      invited.has(u) ||
+      can(person(u, active.has(u) ? [orgId] : []), "organisation.viewUnverified", target),
+  );
+}
+
+/**
+ * Whether what a notice announces still stands when it is delivered (late, after a crash): a reply
+ * hidden by the committee or by residents' reports is not announced, nor an invitation to an
+ * organisation that was withdrawn (or answered) meanwhile.
+ */
+async function stillNews(db: DB, row: OutboxRow, r: NoticeRecipients): Promise<boolean> {
+  if (row.kind === "comment.replied") {
+    const commentId = replyOf(row.params);
+    if (commentId === null) return false;
+    const reply = await db
+      .selectFrom("projectComments")
+      .select("hiddenAt")
+      .where("id", "=", commentId)
+      .executeTakeFirst();
+    return reply !== undefined && reply.hiddenAt === null;
+  }
+  if (row.kind === "organisation.invited" && "users" in r && row.subjectId !== null) {
+    if (r.users.length === 0) return false;
+    const waiting = await db
+      .selectFrom("organisationMembers")
+      .select("userId")
+      .where("organisationId", "=", row.subjectId)
+      .where("status", "=", "invited")
+      .where("userId", "in", [...r.users])
+      .executeTakeFirst();
+    return waiting !== undefined;
+  }
+  return true;
 }
 
 /** Of a chunk, who gets the notice (see the module's comment). */
@@ -254,7 +387,7 @@ async function deliverRow(db: DB, row: OutboxRow, owner: string, now: Date): Pro
   const recipients = parseRecipients(row.recipients);
   if (!recipients) console.error(`notice outbox ${row.id}: unreadable recipients`);
   let delivered = 0;
-  if (recipients) {
+  if (recipients && (await stillNews(db, row, recipients))) {
     for await (const chunk of expand(db, recipients)) {
       const ids = await filterChunk(db, row, chunk);
       if (ids.length === 0) continue;

@@ -167,7 +167,7 @@ const decide = (decision: OrgDecision) =>
     input: orgDecisionSchema.extend({ id }),
     load: loadById,
     target: orgTarget,
-    run: async ({ trx, actor, input, loaded: org, at }) => {
+    run: async ({ trx, actor, input, loaded: org, at, notify }) => {
       // Trimmed here too: server callers hand the reason over as typed.
       const reason = input.reason.trim();
       if (decision === "decline" && reason === "") {
@@ -192,6 +192,17 @@ const decide = (decision: OrgDecision) =>
       if (updated.numUpdatedRows === 0n) {
         throw new DomainError(409, "project:errors.organisationDecided");
       }
+      // Its active members, as they are when it goes out (protected: it is their organisation).
+      notify({
+        kind: "organisation.decided",
+        subject: { type: "organisation", id: org.id },
+        params: {
+          name: org.name,
+          status: decision === "verify" ? "verified" : "declined",
+          reason: reason || null,
+        },
+        recipients: { organisation: org.id, who: "members" },
+      });
       return reason;
     },
     audit: ({ actor, loaded: org }, reason) => ({
@@ -210,7 +221,7 @@ export const inviteMember = command({
   input: invitationSchema.extend({ id }),
   load: loadById,
   target: orgTarget,
-  run: async ({ trx, actor, input, loaded: org, at, emit }) => {
+  run: async ({ trx, actor, input, loaded: org, at, emit, notify }) => {
     // Looked up only once the inviter is known to be an admin: nobody else learns who has an account.
     const user = await userByLogin(trx, input.login);
     const inserted = await trx
@@ -230,6 +241,13 @@ export const inviteMember = command({
       throw new DomainError(409, "project:errors.alreadyInOrganisation", {}, "login");
     }
     emit({ type: "organisation.membersChanged", organisationId: org.id, userId: user.id });
+    // They answer on the organisation's page, which an invitation opens to them.
+    notify({
+      kind: "organisation.invited",
+      subject: { type: "organisation", id: org.id },
+      params: { name: org.name, role: input.role },
+      recipients: { users: [user.id] },
+    });
   },
 });
 

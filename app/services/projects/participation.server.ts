@@ -9,6 +9,8 @@ import { commentSchema, moderationSchema, ratingSchema } from "~/domain/projects
 import { formId, id } from "~/domain/validation";
 import { assistedBy } from "../assistance/actor";
 import { countOf } from "../rows.server";
+import { replyOf } from "~/domain/notices/kinds";
+import type { DomainEvent } from "../events.server";
 import { command, type Trx } from "../runner/command.server";
 
 import { loadVisible, about, reviewIfSupported } from "./shared.server";
@@ -97,12 +99,13 @@ export const addComment = command({
   input: commentSchema.and(z.object({ id })),
   load: loadVisible,
   target: (p) => ({ communityId: p.communityId }),
-  run: async ({ trx, actor, input, loaded: p, at, now, emit }) => {
+  run: async ({ trx, actor, input, loaded: p, at, now, emit, notify }) => {
     if (!isPublicStatus(p.status)) throw new DomainError(409, "project:errors.notCommentable");
+    let parentAuthor: number | null = null;
     if (input.parentId !== null) {
       const parent = await trx
         .selectFrom("projectComments")
-        .select(["parentId"])
+        .select(["parentId", "authorId"])
         .where("id", "=", input.parentId)
         .where("projectId", "=", p.id)
         .executeTakeFirst();
@@ -110,6 +113,7 @@ export const addComment = command({
       if (!parent || parent.parentId !== null) {
         throw new DomainError(400, "project:errors.badParent", {}, "body");
       }
+      parentAuthor = parent.authorId;
     }
     const since = new Date(now.getTime() - 60_000).toISOString();
     const recent = await countOf(
@@ -138,6 +142,16 @@ export const addComment = command({
       .returning("id")
       .executeTakeFirstOrThrow();
     emit({ type: "project.changed", communityId: p.communityId, projectId: p.id });
+    // To the comment's author (not to oneself: the delivery drops the actor). Only the project's
+    // title: the reply's words stay on the page, where moderation can still hide them.
+    if (parentAuthor !== null && parentAuthor !== actor.userId) {
+      notify({
+        kind: "comment.replied",
+        subject: { type: "project", id: p.id },
+        params: { title: p.title, commentId },
+        recipients: { users: [parentAuthor] },
+      });
+    }
     return commentId;
   },
   subject: ({ loaded }) => about(loaded),
@@ -153,6 +167,7 @@ async function commentWithProject(trx: Trx, commentId: number) {
       "projectComments.authorId",
       "projectComments.hiddenAt",
       "projectComments.reviewedAt",
+      "projectComments.parentId",
       "projects.communityId",
       "projects.status",
     ])
@@ -163,6 +178,37 @@ async function commentWithProject(trx: Trx, commentId: number) {
 }
 
 const commentId = z.object({ commentId: formId });
+
+/**
+ * A reply that is hidden is not announced: the notice that told the comment's author of it goes
+ * (one not delivered yet is dropped by the delivery). Restoring the reply does not tell again.
+ */
+async function withdrawReplyNotice(
+  trx: Trx,
+  c: { id: number; projectId: number; parentId: number | null },
+  emit: (e: DomainEvent) => void,
+) {
+  if (c.parentId === null) return;
+  const parent = await trx
+    .selectFrom("projectComments")
+    .select("authorId")
+    .where("id", "=", c.parentId)
+    .executeTakeFirst();
+  if (!parent?.authorId) return;
+  // The author's own notices (their index), of replies on this project: few.
+  const notices = await trx
+    .selectFrom("notices")
+    .select(["id", "params"])
+    .where("userId", "=", parent.authorId)
+    .where("kind", "=", "comment.replied")
+    .where("subjectId", "=", c.projectId)
+    .execute();
+  const withdrawn = notices.filter((n) => replyOf(n.params) === c.id).map((n) => n.id);
+  if (withdrawn.length === 0) return;
+  await trx.deleteFrom("notices").where("id", "in", withdrawn).execute();
+  // Their count and list follow, as when they mark one read.
+  emit({ type: "notice.read", userId: parent.authorId });
+}
 
 export const flagComment = command({
   action: "project.flagComment",
@@ -192,6 +238,7 @@ export const flagComment = command({
         .set({ hiddenAt: at, hiddenBy: null, hiddenReason: null })
         .where("id", "=", c.id)
         .execute();
+      await withdrawReplyNotice(trx, c, emit);
     }
     emit({ type: "project.changed", communityId: c.communityId, projectId: c.projectId });
   },
@@ -218,6 +265,7 @@ const moderateComment = (hide: boolean) =>
         )
         .where("id", "=", c.id)
         .execute();
+      if (hide) await withdrawReplyNotice(trx, c, emit);
       emit({ type: "project.changed", communityId: c.communityId, projectId: c.projectId });
       return reason;
     },

@@ -7,7 +7,7 @@ import { can, type Actor } from "~/domain/permissions/policy";
 import { isPublicStatus, projectTarget, type ProjectStatus } from "~/domain/projects/rules";
 import { assistedBy } from "../assistance/actor";
 import { notFound } from "../rows.server";
-import type { NoticeDraft } from "~/domain/notices/kinds";
+import { SUPPORTED_STEPS, type NoticeDraft } from "~/domain/notices/kinds";
 import { type Db, type LoadCtx, type Trx } from "../runner/command.server";
 
 export function loadProject(db: Db, projectId: number) {
@@ -76,12 +76,32 @@ export function notifyStep(
   step: string,
   reason: string | null,
 ) {
+  notifySupporters(notify, p, step);
   if (p.proposerId === null) return;
   notify({
     kind: "project.stepped",
     subject: { type: "project", id: p.id },
     params: { title: p.title, step, reason },
     recipients: { users: [p.proposerId] },
+  });
+}
+
+/**
+ * Tells a project's supporters that it was accepted, selected or completed. They may be many: the
+ * delivery reads them a chunk at a time, leaving out the proposer (told by `project.stepped`).
+ */
+export function notifySupporters(
+  notify: (draft: NoticeDraft) => void,
+  p: { id: number; title: string },
+  step: string,
+) {
+  const supported = SUPPORTED_STEPS.find((s) => s === step);
+  if (!supported) return;
+  notify({
+    kind: "project.supported",
+    subject: { type: "project", id: p.id },
+    params: { title: p.title, step: supported },
+    recipients: { project: p.id, who: "supporters" },
   });
 }
 

@@ -246,8 +246,9 @@ export async function runIn<S extends z.ZodTypeAny, L, R, A extends Action, P>(
       })
       .execute();
   }
-  // One outbox row per notice, however many people it is for: delivery follows the commit.
-  const outbox = await writeOutbox(trx, notices, actor.userId, ctx.at);
+  // One outbox row per notice, however many people it is for: delivery follows the commit. A
+  // count run by the clock (user 0, `counterOf`) is nobody's act: nobody is left out as its actor.
+  const outbox = await writeOutbox(trx, notices, actor.userId || null, ctx.at);
   if (outbox.length > 0) after.push(() => scheduleDelivery(outbox, db));
   return {
     result,

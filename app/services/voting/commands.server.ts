@@ -15,6 +15,7 @@ import type { NoticeRecipients } from "~/domain/notices/kinds";
 import { countOf, notFound } from "../rows.server";
 import { command, type RunCtx, type Trx } from "../runner/command.server";
 import { loadPoll, loadRound, paperBox, roundCosts, subjectColumn } from "./records.server";
+import { notifyStep } from "../projects/shared.server";
 
 // ---------------------------------------------------------------- creating
 
@@ -299,7 +300,7 @@ export const tallyRound = command({
     return { round, costs: await roundCosts(trx, round.id) };
   },
   target: ({ round }) => ({ communityId: round.communityId }),
-  run: async ({ trx, loaded: { round, costs }, at, now, emit }) => {
+  run: async ({ trx, loaded: { round, costs }, at, now, emit, notify }) => {
     if (round.talliedAt !== null || phaseOf(round, now) !== "closed") return null;
     // Every ballot must be in: the paper box counted and confirmed (`./box.server.ts`).
     if (!(await paperBox(trx, "round", round.id)).settled) return null;
@@ -339,7 +340,7 @@ export const tallyRound = command({
           .set({ status: "selected", updatedAt: at })
           .where("id", "in", outcome.selected)
           .where("status", "=", "accepted")
-          .returning("id")
+          .returning(["id", "title", "proposerId"])
           .execute()
       : [];
     for (const w of winners) {
@@ -356,6 +357,8 @@ export const tallyRound = command({
         })
         .execute();
     }
+    // Selected by the residents' budget vote: the proposer and the supporters are told.
+    for (const w of winners) notifyStep(notify, w, "select", null);
     const communityId = round.communityId;
     emit({ type: "vote.changed", communityId, kind: "round", id: round.id });
     for (const w of winners) emit({ type: "project.changed", communityId, projectId: w.id });
