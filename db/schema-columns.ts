@@ -170,6 +170,7 @@ export const SCHEMA_COLUMNS = {
     deliveredAt: textNull,
     claimedBy: textNull,
     claimedUntil: textNull,
+    onceKey: textNull,
   },
   notices: {
     id: gen(int),

@@ -126,6 +126,8 @@ export interface NoticeOutboxTable {
   deliveredAt: string | null;
   claimedBy: string | null;
   claimedUntil: string | null;
+  /** What a timed notice is sent once for (unique); null for a command's notices. */
+  onceKey: string | null;
 }
 
 /** One notice in one person's inbox. */

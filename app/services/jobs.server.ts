@@ -18,6 +18,7 @@ import { REGISTRATION_WINDOW_MS, WINDOW_MS } from "./accounts/throttle.server";
 import { LONGEST_WINDOW_MS } from "./runner/limits.server";
 import { needsTick } from "./needs/timed.server";
 import { deliverPending, purgeDelivered } from "./notices/delivery.server";
+import { noticesTick } from "./notices/timed.server";
 import { releaseIfDue } from "./voting/records.server";
 
 const MINUTE = 60_000;
@@ -128,6 +129,17 @@ export const JOBS: Record<string, Job> = {
     every: 5 * MINUTE,
     run: async (db, now) => {
       await needsTick(db, now);
+    },
+  },
+  /**
+   * Timed notices: a meeting's reminder the day before, a vote that opened, closes within a day
+   * or published its results (./notices/timed.server.ts). Each is sent once (a unique key of the
+   * outbox), however many processes and runs: safe to repeat.
+   */
+  "notices.timed": {
+    every: MINUTE,
+    run: async (db, now) => {
+      await noticesTick(db, now);
     },
   },
 };

@@ -9,6 +9,7 @@
  * a new subject type is seen by nobody until it says who may.
  */
 import { INVITED_SEAT_KINDS } from "../meetings/rules";
+import { formatDateTime } from "~/utils/format";
 
 export const NOTICE_KINDS = [
   /** A resident asked to join a community: to its committee. */
@@ -35,6 +36,14 @@ export const NOTICE_KINDS = [
   "project.supported",
   /** Someone replied to one's comment on a project. */
   "comment.replied",
+  /** A meeting one signed up for or was invited to begins within a day (sent by a job, once). */
+  "meeting.reminder",
+  /** A poll or budget round one may vote in opened. */
+  "vote.opened",
+  /** A poll or budget round one may vote in closes within a day, and one has not voted. */
+  "vote.closing",
+  /** A poll's or budget round's results were published. */
+  "vote.results",
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
@@ -70,6 +79,10 @@ export const KINDS: Record<NoticeKind, KindRule> = {
   "minutes.published": { subject: "meeting", protected: false },
   "project.supported": { subject: "project", protected: false },
   "comment.replied": { subject: "project", protected: false },
+  "meeting.reminder": { subject: "meeting", protected: false },
+  "vote.opened": { subject: "poll", protected: false },
+  "vote.closing": { subject: "poll", protected: false },
+  "vote.results": { subject: "poll", protected: false },
 };
 
 export const isProtected = (kind: NoticeKind) => KINDS[kind].protected;
@@ -111,6 +124,10 @@ export interface NoticeParams {
   "project.supported": { title: string; step: "accept" | "select" | "complete" };
   /** `commentId`: the reply (the link leads to it); its words are not kept in the notice. */
   "comment.replied": { title: string; commentId: number };
+  "meeting.reminder": { topic: string; startsAt: string; place: string };
+  "vote.opened": { title: string; closesAt: string };
+  "vote.closing": { title: string; closesAt: string };
+  "vote.results": { title: string };
 }
 
 /** Who a notice is for: people by id, or a rule the delivery expands (in chunks) after the commit. */
@@ -120,7 +137,9 @@ export type NoticeRecipients =
   /** An organisation's active members (admins included), as they are when it is delivered. */
   | { organisation: number; who: "members" }
   /** A project's supporters but its proposer, read a chunk at a time when it is delivered. */
-  | { project: number; who: "supporters" };
+  | { project: number; who: "supporters" }
+  /** Those who may vote in a poll or round and have not (by the voter roll, never a ballot). */
+  | { vote: { type: "poll" | "round"; id: number }; who: "notVoted" };
 
 /** A notice as a command hands it to `ctx.notify`. */
 export type NoticeDraft = {
@@ -129,6 +148,11 @@ export type NoticeDraft = {
     subject: { type: NoticeSubjectType; id: number };
     params: NoticeParams[K];
     recipients: NoticeRecipients;
+    /**
+     * Sent once: a second draft with the same key (another process, another run of a job, after
+     * a restart) writes nothing. Timed notices name the thing and what makes it new again.
+     */
+    once?: string;
   };
 }[NoticeKind];
 
@@ -183,6 +207,13 @@ function parseParams(text: string): Record<string, unknown> {
 }
 
 const str = (v: unknown) => (typeof v === "string" ? v : "");
+
+function closesAt(v: unknown, lng: string): string {
+  const iso = str(v);
+  return iso && !Number.isNaN(Date.parse(iso))
+    ? formatDateTime(iso, lng === "en" ? "en" : "zh-CN")
+    : "";
+}
 
 function placeName(v: unknown, lng: string): string {
   const p = (v ?? {}) as Partial<PlaceName>;
@@ -293,6 +324,22 @@ export function noticeMessage(n: StoredNotice, lng: string): NoticeMessage {
       };
     case "comment.replied":
       return { key: "notice:kinds.commentReplied", params: { title: str(p.title) }, reason: null };
+    case "meeting.reminder":
+      return {
+        key: "notice:kinds.meetingReminder",
+        params: { topic: str(p.topic), place: str(p.place), startsAt: str(p.startsAt) },
+        reason: null,
+      };
+    case "vote.opened":
+    case "vote.closing":
+      return {
+        key: n.kind === "vote.opened" ? "notice:kinds.voteOpened" : "notice:kinds.voteClosing",
+        // When it closes, in the reader's words (the page formats only a meeting's `startsAt`).
+        params: { title: str(p.title), closesAt: closesAt(p.closesAt, lng) },
+        reason: null,
+      };
+    case "vote.results":
+      return { key: "notice:kinds.voteResults", params: { title: str(p.title) }, reason: null };
     default:
       return { key: "notice:kinds.other", params: {}, reason: null };
   }

@@ -58,8 +58,11 @@ export async function writeOutbox(
         recipients: JSON.stringify(d.recipients),
         actorId,
         createdAt: at,
+        onceKey: d.once ?? null,
       })),
     )
+    // A notice sent once that was written before (by another process, an earlier run): skipped.
+    .onConflict((oc) => oc.column("onceKey").doNothing())
     .returning("id")
     .execute();
   return rows.map((r) => r.id);
@@ -108,6 +111,7 @@ function parseRecipients(text: string): NoticeRecipients | null {
     if ("community" in r && typeof r.community === "number") return r;
     if ("organisation" in r && typeof r.organisation === "number") return r;
     if ("project" in r && typeof r.project === "number") return r;
+    if ("vote" in r && r.who === "notVoted" && Number.isInteger(r.vote?.id)) return r;
   } catch {
     // an unreadable row is delivered to nobody (and logged below)
   }
@@ -138,6 +142,10 @@ async function* expand(db: DB, r: NoticeRecipients): AsyncGenerator<number[]> {
   }
   if ("project" in r) {
     yield* supportersOf(db, r.project);
+    return;
+  }
+  if ("vote" in r) {
+    yield* notVoted(db, r.vote);
     return;
   }
   if (r.who === "committee") {
@@ -199,6 +207,62 @@ async function* supportersOf(db: DB, projectId: number): AsyncGenerator<number[]
       .where("userId", ">", after)
       .$if(p.proposerId !== null, (q) => q.where("userId", "!=", p.proposerId!))
       .orderBy("userId")
+      .limit(DELIVERY_CHUNK)
+      .execute(),
+  );
+}
+
+/**
+ * Who may vote in a poll or round and has not, a chunk at a time: the voter roll
+ * (`participations`) says who voted, never what. A residents' poll and a round: the community's
+ * verified residents; a seat holders' poll: its meeting's invited seat holders. A cancelled vote:
+ * nobody.
+ */
+async function* notVoted(
+  db: DB,
+  vote: { type: "poll" | "round"; id: number },
+): AsyncGenerator<number[]> {
+  const col = vote.type === "poll" ? "pollId" : "roundId";
+  const v =
+    vote.type === "poll"
+      ? await db
+          .selectFrom("polls")
+          .select(["communityId", "electorate", "meetingId", "cancelledAt"])
+          .where("id", "=", vote.id)
+          .executeTakeFirst()
+      : await db
+          .selectFrom("budgetRounds")
+          .select(["communityId", "cancelledAt"])
+          .where("id", "=", vote.id)
+          .executeTakeFirst()
+          .then((r) => r && { ...r, electorate: "residents", meetingId: null });
+  if (!v || v.cancelledAt !== null) return;
+  const seated = v.electorate === "seatHolders" && v.meetingId !== null ? v.meetingId : null;
+  yield* byKeyset((after) =>
+    (seated !== null
+      ? db
+          .selectFrom("seatInvites as m")
+          .select("m.userId")
+          .distinct()
+          .where("m.meetingId", "=", seated)
+      : db
+          .selectFrom("memberships as m")
+          .select("m.userId")
+          .where("m.communityId", "=", v.communityId)
+          .where("m.status", "=", "verified")
+    )
+      .where("m.userId", ">", after)
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom("participations as p")
+              .select("p.id")
+              .where(`p.${col}`, "=", vote.id)
+              .whereRef("p.userId", "=", "m.userId"),
+          ),
+        ),
+      )
+      .orderBy("m.userId")
       .limit(DELIVERY_CHUNK)
       .execute(),
   );
@@ -469,6 +533,8 @@ export async function purgeDelivered(db: DB = getDb(), now = new Date()): Promis
   await db
     .deleteFrom("noticeOutbox")
     .where("deliveredAt", "<", new Date(now.getTime() - DELIVERED_KEPT_MS).toISOString())
+    // A notice sent once keeps its row, the proof that it was sent (./timed.server.ts).
+    .where("onceKey", "is", null)
     .execute();
 }
 

@@ -16,6 +16,7 @@ import { countOf, notFound } from "../rows.server";
 import { command, type RunCtx, type Trx } from "../runner/command.server";
 import { loadPoll, loadRound, paperBox, roundCosts, subjectColumn } from "./records.server";
 import { notifyStep } from "../projects/shared.server";
+import { openedNotice } from "./notices.server";
 
 // ---------------------------------------------------------------- creating
 
@@ -23,7 +24,7 @@ export const createPoll = command({
   action: "poll.manage",
   input: pollSchema.and(z.object({ communityId: id, meetingId: id.nullable() })),
   target: (_l, input) => ({ communityId: input.communityId }),
-  run: async ({ trx, actor, input, at, emit }) => {
+  run: async ({ trx, actor, input, at, now, emit, notify }) => {
     const { communityId, meetingId, options: labels, ...poll } = input;
     if (meetingId !== null) {
       await trx
@@ -47,6 +48,12 @@ export const createPoll = command({
         : labels.map((label, position) => ({ pollId, position, code: null, label }));
     await trx.insertInto("pollOptions").values(options).execute();
     emit({ type: "vote.changed", communityId, kind: "poll", id: pollId });
+    // Open at once: its voters are told now (one outbox row, delivered after the commit); a poll
+    // that opens later is announced by the timed notices' job when its time comes.
+    if (phaseOf({ ...poll, cancelledAt: null }, now) === "open") {
+      const vote = { id: pollId, communityId, meetingId, title: poll.question, ...poll };
+      notify(await openedNotice(trx, "poll", vote));
+    }
     return pollId;
   },
   audit: ({ input }, pollId) => ({
@@ -61,7 +68,7 @@ export const createRound = command({
   action: "budget.manage",
   input: roundSchema.and(z.object({ communityId: id })),
   target: (_l, input) => ({ communityId: input.communityId }),
-  run: async ({ trx, actor, input, at, emit }) => {
+  run: async ({ trx, actor, input, at, now, emit, notify }) => {
     const { communityId, projects: picked, ...round } = input;
     const projects = await trx
       .selectFrom("projects")
@@ -113,6 +120,9 @@ export const createRound = command({
       )
       .execute();
     emit({ type: "vote.changed", communityId, kind: "round", id: roundId });
+    if (phaseOf({ ...round, cancelledAt: null }, now) === "open") {
+      notify(await openedNotice(trx, "round", { id: roundId, communityId, ...round }));
+    }
     return roundId;
   },
   audit: ({ input }, roundId) => ({
