@@ -5,6 +5,8 @@
  * two processes at once; cancelled things send nothing.
  */
 import { beforeEach, describe, expect, it, vi } from "vitest";
+import en from "../public/locales/en/notice.json";
+import zh from "../public/locales/zh-CN/notice.json";
 import { getDb } from "../db/client.server";
 import { transaction } from "../db/portable";
 import { noticeLink, noticeMessage, type NoticeDraft } from "~/domain/notices/kinds";
@@ -110,6 +112,27 @@ beforeEach(async () => {
   community = await makeCommunity("here");
   committee = await makeCommitteeMember(community);
   council = await makeCouncil(community, "圆桌会");
+});
+
+describe("the sentences", () => {
+  it("exist in both languages, and name only what the notice carries", () => {
+    const params = { topic: "t", startsAt: "s", place: "p", title: "t", closesAt: "c" };
+    for (const [kind, subject] of [
+      ["meeting.reminder", "meeting"],
+      ["vote.opened", "poll"],
+      ["vote.closing", "round"],
+      ["vote.results", "poll"],
+    ] as const) {
+      const stored = { kind, subjectType: subject, subjectId: 1, params: JSON.stringify(params) };
+      const m = noticeMessage(stored, "en");
+      const name = m.key.replace("notice:kinds.", "") as keyof typeof en.kinds;
+      for (const sentence of [en.kinds[name], zh.kinds[name]]) {
+        expect(typeof sentence, kind).toBe("string");
+        const named = [...(sentence as string).matchAll(/{{(\w+)}}/g)].map((x) => x[1]!);
+        for (const p of named) expect(Object.keys(m.params), `${kind}: ${p}`).toContain(p);
+      }
+    }
+  });
 });
 
 describe("the once-key of the outbox", () => {
