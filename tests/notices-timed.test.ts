@@ -4,10 +4,14 @@
  * sent once across two job runs, across a "restart" (the job's modules loaded afresh) and across
  * two processes at once; cancelled things send nothing.
  */
+import { createRequestHandler } from "@remix-run/node";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import en from "../public/locales/en/notice.json";
 import zh from "../public/locales/zh-CN/notice.json";
 import { getDb } from "../db/client.server";
+import * as root from "~/root";
+import * as notificationsRoute from "~/routes/notifications";
+import { formatDateTime } from "~/utils/format";
 import { transaction } from "../db/portable";
 import { noticeLink, noticeMessage, type NoticeDraft } from "~/domain/notices/kinds";
 import type { Actor } from "~/domain/permissions/policy";
@@ -44,9 +48,11 @@ import {
   makeProject,
   makeResident,
   makeUser,
+  cookieFor,
   pollInput,
   setVoteWindow,
 } from "./support/factories";
+import { routesBuild } from "./support/builds";
 
 const MINUTE = 60_000;
 const seats = { seats: { resident: 5 } };
@@ -131,6 +137,45 @@ describe("the sentences", () => {
         const named = [...(sentence as string).matchAll(/{{(\w+)}}/g)].map((x) => x[1]!);
         for (const p of named) expect(Object.keys(m.params), `${kind}: ${p}`).toContain(p);
       }
+    }
+  });
+});
+
+describe("the inbox", () => {
+  const handler = createRequestHandler(
+    routesBuild({
+      root: ["", undefined, root],
+      "routes/notifications": ["notifications", "root", notificationsRoute],
+    }),
+  );
+
+  it("says when a vote closes and when a meeting begins in the reader's words, in 长辈版 too", async () => {
+    const resident = await makeResident(community);
+    const meetingId = await makeMeetingAt(council, "停车", "scheduled", 20, 22, seats);
+    await run(rsvp, resident, { meetingId });
+    const id = await openPoll();
+    await setVoteWindow("poll", id, -2 * DAY, 12 * HOUR);
+    await tick();
+    const [meeting, poll] = await Promise.all([
+      getDb()
+        .selectFrom("meetings")
+        .select("startsAt")
+        .where("id", "=", meetingId)
+        .executeTakeFirstOrThrow(),
+      getDb().selectFrom("polls").select("closesAt").where("id", "=", id).executeTakeFirstOrThrow(),
+    ]);
+    for (const lng of ["zh-CN", "en"] as const) {
+      const cookie = [`lng=${lng}`, "mode=lite", await cookieFor(resident.userId!)].join("; ");
+      const res = await handler(
+        new Request("http://localhost/notifications", { headers: { Cookie: cookie } }),
+      );
+      const html = await res.text();
+      expect(html).toContain(formatDateTime(poll.closesAt, lng));
+      expect(html).toContain(formatDateTime(meeting.startsAt, lng));
+      expect(html).not.toContain(poll.closesAt);
+      expect(html).toContain(`href="/polls/${id}"`);
+      expect(html).toContain(`href="/meetings/${meetingId}"`);
+      expect(html).not.toContain("<script");
     }
   });
 });
