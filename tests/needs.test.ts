@@ -367,6 +367,7 @@ describe("the loop", () => {
       .selectFrom("auditLog")
       .select("action")
       .where("subjectType", "=", "need")
+      .orderBy("id")
       .execute();
     expect(audit.map((a) => a.action)).toEqual([
       "need.accept",

@@ -23,12 +23,14 @@ import { claimingRowsOf } from "../../../db/portable";
 import {
   isNoticeKind,
   isProtected,
+  protectsOwner,
   type NoticeDraft,
   type NoticeRecipients,
 } from "~/domain/notices/kinds";
 import { ANONYMOUS, can, type Actor } from "~/domain/permissions/policy";
 import { isPublicStatus, projectTarget } from "~/domain/projects/rules";
 import { emitEvent } from "../events.server";
+import { isNeedRecipients, needOwner, needRecipients, needViewers } from "../needs/notices.server";
 import type { Trx } from "../runner/command.server";
 
 /** People per insert (and per `notice.created` event): well under both engines' parameter limits. */
@@ -105,6 +107,7 @@ function parseRecipients(text: string): NoticeRecipients | null {
     const r = JSON.parse(text) as NoticeRecipients;
     if ("users" in r && Array.isArray(r.users)) return r;
     if ("community" in r && typeof r.community === "number") return r;
+    if (isNeedRecipients(r)) return r;
   } catch {
     // an unreadable row is delivered to nobody (and logged below)
   }
@@ -116,6 +119,10 @@ async function* expand(db: DB, r: NoticeRecipients): AsyncGenerator<number[]> {
   if ("users" in r) {
     const ids = [...new Set(r.users.filter((u) => Number.isInteger(u)))].sort((a, b) => a - b);
     for (let i = 0; i < ids.length; i += DELIVERY_CHUNK) yield ids.slice(i, i + DELIVERY_CHUNK);
+    return;
+  }
+  if (!("community" in r)) {
+    yield* needRecipients(db, r, DELIVERY_CHUNK);
     return;
   }
   if (r.who === "committee") {
@@ -159,6 +166,7 @@ async function mayView(
   subjectType: string,
   subjectId: number | null,
   userIds: readonly number[],
+  kind = "",
 ): Promise<number[]> {
   const person = (userId: number, orgMemberOf: readonly number[] = []): Actor => ({
     ...ANONYMOUS,
@@ -220,6 +228,8 @@ async function mayView(
     const action = subjectType === "poll" ? "poll.view" : "budget.view";
     return v ? userIds.filter((u) => can(person(u), action, { communityId: v.communityId })) : [];
   }
+  // A private need: only those who may read its details (app/services/needs/notices.server.ts).
+  if (subjectType === "need") return needViewers(db, kind, subjectId, userIds);
   return [];
 }
 
@@ -243,10 +253,20 @@ async function filterChunk(db: DB, row: OutboxRow, chunk: readonly number[]): Pr
       .where("userId", "in", ids)
       .execute();
     const offSet = new Set(off.map((o) => o.userId));
-    ids = ids.filter((u) => !offSet.has(u));
+    // A kind protecting its subject's owner (a need's reporter) reaches them whatever they chose.
+    const owner =
+      offSet.size > 0 && isNoticeKind(row.kind) && protectsOwner(row.kind)
+        ? await subjectOwner(db, row.subjectType, row.subjectId)
+        : null;
+    ids = ids.filter((u) => !offSet.has(u) || u === owner);
   }
   if (ids.length === 0) return [];
-  return mayView(db, row.subjectType, row.subjectId, ids);
+  return mayView(db, row.subjectType, row.subjectId, ids, row.kind);
+}
+
+/** Whose own the subject is, for the kinds that protect its owner only. */
+function subjectOwner(db: DB, subjectType: string, subjectId: number | null) {
+  return subjectType === "need" ? needOwner(db, subjectId) : Promise.resolve(null);
 }
 
 /** Delivers one claimed outbox row; returns how many people got a new notice. */
