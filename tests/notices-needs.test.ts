@@ -6,7 +6,6 @@
  * notices reach only those who may read its details and carry neither its description nor its
  * place. Needs from another channel or the service window: the reporter the need records.
  */
-import { createRequestHandler } from "@remix-run/node";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { z } from "zod";
 import { getDb } from "../db/client.server";
@@ -19,9 +18,7 @@ import {
   type NoticeKind,
 } from "~/domain/notices/kinds";
 import type { Action, Actor } from "~/domain/permissions/policy";
-import * as root from "~/root";
-import * as notificationsRoute from "~/routes/notifications";
-import { meToo, reportNeed, takeNeedStep } from "~/services/needs/commands.server";
+import { meToo } from "~/services/needs/commands.server";
 import { intakeNeed, issueIntakeKey } from "~/services/needs/intake.server";
 import { intakeActor } from "~/services/needs/open311.server";
 import {
@@ -40,10 +37,10 @@ import {
   writeOutbox,
 } from "~/services/notices/delivery.server";
 import { run, type Command } from "~/services/runner/command.server";
-import { routesBuild } from "./support/builds";
+import { inboxPage } from "./support/inbox";
 import {
   actorFor,
-  cookieFor,
+  assistedBy,
   gridsOf,
   makeArea,
   makeCommittee,
@@ -51,19 +48,24 @@ import {
   makeResident,
   makeUser,
 } from "./support/factories";
+import {
+  later,
+  MONDAY,
+  reportIn,
+  send as sendAt,
+  stepOf,
+  streetOf,
+  username,
+} from "./support/needs";
 
-const DAY = 86_400_000;
-/** A Monday morning in China, far from holidays (as in tests/needs.test.ts). */
-const MONDAY = new Date("2026-06-08T02:00:00Z");
-const later = (days: number) => new Date(MONDAY.getTime() + days * DAY);
-
+/** A command as its form runs it, and the notices it wrote delivered. */
 async function send<S extends z.ZodTypeAny, L, R, A extends Action, P>(
   cmd: Command<S, L, R, A, P>,
   actor: Actor,
   raw: Record<string, unknown>,
   now = MONDAY,
 ): Promise<R> {
-  const r = await run(cmd, actor, cmd.input.parse(raw) as z.output<S>, { now });
+  const r = await sendAt(cmd, actor, raw, now);
   await deliveriesSettled();
   return r;
 }
@@ -86,26 +88,11 @@ let otherUnitMember: Actor;
 let committee: Actor;
 let admin: Actor;
 
-async function username(userId: number) {
-  const u = await getDb()
-    .selectFrom("users")
-    .select("username")
-    .where("id", "=", userId)
-    .executeTakeFirstOrThrow();
-  return u.username!;
-}
-
 beforeEach(async () => {
   setImmediateDelivery(true);
   community = await makeCommunity("needs");
   const otherCommunity = await makeCommunity("elsewhere");
-  street = (
-    await getDb()
-      .selectFrom("areas")
-      .select("parentId")
-      .where("id", "=", community)
-      .executeTakeFirstOrThrow()
-  ).parentId!;
+  street = await streetOf(community);
   grid = (await gridsOf(community))[0]!;
   otherGrid = await makeArea("grid", community);
   reporter = await makeResident(community);
@@ -153,28 +140,17 @@ beforeEach(async () => {
   await getDb().updateTable("needs").set({ deadlineAt: null }).execute();
 });
 
-const report = (over: Record<string, unknown> = {}, who = reporter, now = MONDAY) =>
-  send(
-    reportNeed,
-    who,
-    {
-      communityId: String(community),
-      gridId: String(grid),
-      category: "repairsFacilities",
-      place: "3幢2单元",
-      description: "楼道灯坏了一个多月，晚上上下楼很危险。",
-      ...over,
-    },
-    now,
-  ) as Promise<number>;
+const report = async (over: Record<string, unknown> = {}, who = reporter, now = MONDAY) => {
+  const id = await reportIn({ community, grid }, who, over, now);
+  await deliveriesSettled();
+  return id;
+};
 
-const step = (
-  needId: number,
-  who: Actor,
-  s: string,
-  extra: Record<string, unknown> = {},
-  now = MONDAY,
-) => send(takeNeedStep, who, { needId: String(needId), step: s, ...extra }, now);
+const step = async (...args: Parameters<typeof stepOf>) => {
+  const r = await stepOf(...args);
+  await deliveriesSettled();
+  return r;
+};
 
 interface Seen {
   kind: string;
@@ -204,24 +180,26 @@ async function clearInboxes() {
   await getDb().deleteFrom("notices").execute();
 }
 
+/** Everybody set up above, by name. */
+const cast = () => ({
+  reporter,
+  neighbour,
+  bystander,
+  stranger,
+  gridWorker,
+  otherGridWorker,
+  formerGridWorker,
+  commandRoom,
+  unitMember,
+  otherUnitMember,
+  committee,
+  admin,
+});
+
 /** Everybody set up above, by name, with what they were told. */
 async function everyone() {
-  const people = {
-    reporter,
-    neighbour,
-    bystander,
-    stranger,
-    gridWorker,
-    otherGridWorker,
-    formerGridWorker,
-    commandRoom,
-    unitMember,
-    otherUnitMember,
-    committee,
-    admin,
-  };
   const out: Record<string, string[]> = {};
-  for (const [name, who] of Object.entries(people)) {
+  for (const [name, who] of Object.entries(cast())) {
     const seen = await told(who);
     if (seen.length > 0) out[name] = seen;
   }
@@ -428,20 +406,7 @@ describe("a private need", () => {
     const privateNeed = await report(PRIVATE);
     const publicNeed = await report();
     await clearInboxes();
-    const everybody = [
-      reporter,
-      neighbour,
-      bystander,
-      stranger,
-      gridWorker,
-      otherGridWorker,
-      formerGridWorker,
-      commandRoom,
-      unitMember,
-      otherUnitMember,
-      committee,
-      admin,
-    ].map((a) => a.userId!);
+    const everybody = Object.values(cast()).map((a) => a.userId!);
     const draft = (kind: "need.stepped" | "need.overdue", needId: number): NoticeDraft =>
       kind === "need.stepped"
         ? {
@@ -569,24 +534,7 @@ describe("staff", () => {
   });
 
   it("tell the resident a helper reported for at the window, not the helper", async () => {
-    const { id: sittingId } = await getDb()
-      .insertInto("assistanceSittings")
-      .values({
-        helperId: committee.userId!,
-        residentId: reporter.userId!,
-        communityId: community,
-        consent: "signed",
-        sessionId: "s-notices-needs",
-        startedAt: new Date().toISOString(),
-        endsAt: new Date(Date.now() + 3_600_000).toISOString(),
-        endedAt: null,
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    const assisted: Actor = {
-      ...reporter,
-      assistedBy: { helperId: committee.userId!, sittingId, communityId: community },
-    };
+    const assisted = await assistedBy(reporter, committee.userId!, community);
     const id = await report({}, assisted);
     await step(id, gridWorker, "accept");
     expect(await told(reporter)).toEqual(["need.stepped/accept"]);
@@ -667,23 +615,7 @@ describe("overdue", () => {
 });
 
 describe("/notifications", () => {
-  const handler = createRequestHandler(
-    routesBuild({
-      root: ["", undefined, root],
-      "routes/notifications": ["notifications", "root", notificationsRoute],
-    }),
-  );
-
-  async function page(lng: string, mode: string, who: Actor) {
-    const cookie = [`lng=${lng}`, `mode=${mode}`, await cookieFor(who.userId!)].join("; ");
-    const res = await handler(
-      new Request("http://localhost/notifications", { headers: { Cookie: cookie } }),
-    );
-    expect(res.status).toBe(200);
-    const html = await res.text();
-    expect(html).not.toContain("\0");
-    return html;
-  }
+  const page = (lng: string, mode: string, who: Actor) => inboxPage(lng, mode, who.userId!);
 
   let id: number;
   beforeEach(async () => {

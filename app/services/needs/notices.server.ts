@@ -14,7 +14,12 @@
  */
 import type { DB } from "../../../db/client.server";
 import type { NeedStatus, NeedStep } from "~/domain/needs/machine";
-import type { NeedAssignStep, NeedRecipients, NoticeDraft } from "~/domain/notices/kinds";
+import {
+  NEED_ASSIGN_STEPS,
+  type NeedAssignStep,
+  type NeedRecipients,
+  type NoticeDraft,
+} from "~/domain/notices/kinds";
 import { ANONYMOUS, can, type Actor } from "~/domain/permissions/policy";
 import { needTarget, type LoadedNeed, type NeedRow } from "./shared.server";
 
@@ -81,14 +86,8 @@ export function assignedNotice(
 /** A new need (from the site, the window or another channel) is its grid's workers' to accept. */
 export const reportedNotice = (need: NeedRef) => assignedNotice(need, "report", "reported", null);
 
-const ASSIGNING: ReadonlySet<string> = new Set<NeedAssignStep>([
-  "escalate",
-  "returnToRoom",
-  "dispatch",
-  "resolve",
-  "answerNotSatisfied",
-  "reopen",
-]);
+/** The loop's steps that hand a need on (the report is a command of its own). */
+const ASSIGNING: ReadonlySet<string> = new Set(NEED_ASSIGN_STEPS.filter((s) => s !== "report"));
 
 /**
  * What a step of the loop announces: the residents hear of it (when it has any with an account),
