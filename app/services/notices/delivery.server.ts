@@ -121,7 +121,7 @@ async function* expand(db: DB, r: NoticeRecipients): AsyncGenerator<number[]> {
     for (let i = 0; i < ids.length; i += DELIVERY_CHUNK) yield ids.slice(i, i + DELIVERY_CHUNK);
     return;
   }
-  if (!("community" in r)) {
+  if (isNeedRecipients(r)) {
     yield* needRecipients(db, r, DELIVERY_CHUNK);
     return;
   }
