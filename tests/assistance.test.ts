@@ -448,7 +448,8 @@ describe("what a helper does in a sitting", () => {
   });
 
   it("shows the resident's notices in a sitting, not the helper's, and marks them read there, recorded", async () => {
-    const { actor } = await sitting();
+    // A resident of their own: the shared one is told of the steps of the need reported above.
+    const { actor } = await sitting(await makeResident(here));
     const sittingId = actor.assistedBy!.sittingId;
     const at = new Date().toISOString();
     const notice = (userId: number, outboxId: number) => ({
@@ -463,8 +464,8 @@ describe("what a helper does in a sitting", () => {
     const [first, second] = await getDb()
       .insertInto("notices")
       .values([
-        notice(resident.userId!, 900_001),
-        notice(resident.userId!, 900_002),
+        notice(actor.userId!, 900_001),
+        notice(actor.userId!, 900_002),
         notice(helper.userId!, 900_003),
       ])
       .returning("id")

@@ -6,9 +6,7 @@
  */
 import { createRequestHandler } from "@remix-run/node";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { z } from "zod";
-import { getDb } from "../db/client.server";
-import type { Action, Actor } from "~/domain/permissions/policy";
+import type { Actor } from "~/domain/permissions/policy";
 import * as root from "~/root";
 import * as figuresRoute from "~/routes/needs.figures";
 import { meToo, reportNeed, takeNeedStep } from "~/services/needs/commands.server";
@@ -19,34 +17,12 @@ import {
   appointGridWorker,
   createUnit,
 } from "~/services/needs/staff.server";
-import { run, type Command } from "~/services/runner/command.server";
 import { routesBuild } from "./support/builds";
 import { actorFor, makeArea, makeCommittee, makeResident, makeUser } from "./support/factories";
+import { later, MONDAY, send, username } from "./support/needs";
 
-const DAY = 86_400_000;
-/** A Monday morning in China (10:00), 8 June 2026. */
-const MONDAY = new Date("2026-06-08T02:00:00Z");
-const later = (days: number) => new Date(MONDAY.getTime() + days * DAY);
 /** When the figures are read: 8 July, past every deadline of June. */
 const NOW = later(30);
-
-function send<S extends z.ZodTypeAny, L, R, A extends Action, P>(
-  cmd: Command<S, L, R, A, P>,
-  actor: Actor,
-  raw: Record<string, unknown>,
-  now = MONDAY,
-): Promise<R> {
-  return run(cmd, actor, cmd.input.parse(raw) as z.output<S>, { now });
-}
-
-const username = async (id: number) =>
-  (
-    await getDb()
-      .selectFrom("users")
-      .select("username")
-      .where("id", "=", id)
-      .executeTakeFirstOrThrow()
-  ).username!;
 
 let district: number;
 let street: number;

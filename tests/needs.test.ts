@@ -9,7 +9,6 @@ import { renderToString } from "react-dom/server";
 import { I18nextProvider } from "react-i18next";
 import sharp from "sharp";
 import { beforeEach, describe, expect, it } from "vitest";
-import type { z } from "zod";
 import { getDb } from "../db/client.server";
 import { isPostgres } from "../db/portable";
 import enNeed from "../public/locales/en/need.json";
@@ -18,7 +17,7 @@ import { ErrorSummary } from "~/components/forms";
 import type { DomainError } from "~/domain/errors";
 import { i18nFor } from "~/i18n/i18next.server";
 import { runDueJobs } from "~/services/jobs.server";
-import { policy, type Action, type Actor } from "~/domain/permissions/policy";
+import { policy, type Actor } from "~/domain/permissions/policy";
 import { limitsFormSchema, reportSchema, stepSchema } from "~/domain/needs/schemas";
 import {
   linkNeed,
@@ -45,7 +44,7 @@ import {
   setStreetLimits,
 } from "~/services/needs/staff.server";
 import { needsTick } from "~/services/needs/timed.server";
-import { run, type Command } from "~/services/runner/command.server";
+import { run } from "~/services/runner/command.server";
 import {
   actorFor,
   gridsOf,
@@ -57,22 +56,8 @@ import {
   makeUser,
   wholeDbSnapshot,
 } from "./support/factories";
+import { later, MONDAY, reportIn, send, stepOf, streetOf, username } from "./support/needs";
 import { refusal } from "./support/refusal";
-
-const DAY = 86_400_000;
-/** A Monday morning in China (02:00 UTC), far from holidays: working days are plain. */
-const MONDAY = new Date("2026-06-08T02:00:00Z");
-const later = (days: number, from = MONDAY) => new Date(from.getTime() + days * DAY);
-
-/** Parses raw form fields with the command's own schema, then runs it, as the form adapter does. */
-function send<S extends z.ZodTypeAny, L, R, A extends Action, P>(
-  cmd: Command<S, L, R, A, P>,
-  actor: Actor,
-  raw: Record<string, unknown>,
-  now = MONDAY,
-): Promise<R> {
-  return run(cmd, actor, cmd.input.parse(raw) as z.output<S>, { now });
-}
 
 let community: number;
 let street: number;
@@ -91,24 +76,10 @@ let admin: Actor;
 let unit: number;
 let otherStreetUnit: number;
 
-async function username(userId: number) {
-  const u = await getDb()
-    .selectFrom("users")
-    .select("username")
-    .where("id", "=", userId)
-    .executeTakeFirstOrThrow();
-  return u.username!;
-}
-
 beforeEach(async () => {
   community = await makeCommunity("needs");
   otherCommunity = await makeCommunity("elsewhere");
-  const c = await getDb()
-    .selectFrom("areas")
-    .select("parentId")
-    .where("id", "=", community)
-    .executeTakeFirstOrThrow();
-  street = c.parentId!;
+  street = await streetOf(community);
   grid = (await gridsOf(community))[0]!;
   otherGrid = (await gridsOf(otherCommunity))[0]!;
   reporter = await makeResident(community);
@@ -148,30 +119,9 @@ beforeEach(async () => {
 });
 
 const report = (over: Record<string, unknown> = {}, who = reporter, now = MONDAY) =>
-  send(
-    reportNeed,
-    who,
-    {
-      communityId: String(community),
-      gridId: String(grid),
-      category: "repairsFacilities",
-      place: "3幢2单元",
-      description: "楼道灯坏了一个多月，晚上上下楼很危险。",
-      ...over,
-    },
-    now,
-  ) as Promise<number>;
+  reportIn({ community, grid }, who, over, now);
 
-const step = (
-  needId: number,
-  who: Actor,
-  s: string,
-  extra: Record<string, unknown> = {},
-  now = MONDAY,
-) =>
-  send(takeNeedStep, who, { needId: String(needId), step: s, ...extra }, now) as Promise<{
-    status: string;
-  }>;
+const step = stepOf;
 
 const needRow = (id: number) =>
   getDb().selectFrom("needs").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
@@ -367,6 +317,7 @@ describe("the loop", () => {
       .selectFrom("auditLog")
       .select("action")
       .where("subjectType", "=", "need")
+      .orderBy("id")
       .execute();
     expect(audit.map((a) => a.action)).toEqual([
       "need.accept",

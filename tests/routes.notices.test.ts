@@ -3,7 +3,6 @@ import { createRequestHandler } from "@remix-run/node";
 import { beforeEach, describe, expect, it } from "vitest";
 import { getDb } from "../db/client.server";
 import * as root from "~/root";
-import * as notificationsRoute from "~/routes/notifications";
 import * as printRoute from "~/routes/notifications_.print";
 import { action, loader } from "~/routes/notifications";
 import { requestMembership, decideMembership } from "~/services/communities/commands.server";
@@ -11,6 +10,7 @@ import { deliveriesSettled } from "~/services/notices/delivery.server";
 import { run as runCommand } from "~/services/runner/command.server";
 import type { Refusal } from "~/utils/forms.server";
 import { routesBuild } from "./support/builds";
+import { inboxPage } from "./support/inbox";
 import {
   actorFor,
   cookieFor,
@@ -161,23 +161,7 @@ describe("the header", () => {
     expect((await ask(null)).unread).toBe(0);
   });
 
-  const handler = createRequestHandler(
-    routesBuild({
-      root: ["", undefined, root],
-      "routes/notifications": ["notifications", "root", notificationsRoute],
-    }),
-  );
-
-  async function page(lng: string, mode: string, userId: number) {
-    const cookie = [`lng=${lng}`, `mode=${mode}`, await cookieFor(userId)].join("; ");
-    const res = await handler(
-      new Request("http://localhost/notifications", { headers: { Cookie: cookie } }),
-    );
-    expect(res.status).toBe(200);
-    const html = await res.text();
-    expect(html).not.toContain("\0");
-    return html;
-  }
+  const page = (lng: string, mode: string, userId: number) => inboxPage(lng, mode, userId);
 
   const WORDS = {
     "zh-CN": {

@@ -13,6 +13,7 @@ import { command, run } from "~/services/runner/command.server";
 import { parseInput, submit } from "~/services/runner/form.server";
 import {
   actorFor,
+  assistedBy,
   makeCommittee,
   makeCommunity,
   makeResident,
@@ -179,24 +180,8 @@ describe("the command runner", () => {
     await run(subjectOf, resident, {});
     expect(await count()).toBe(n0);
     // A sitting row must exist for the record's foreign key.
-    const { id: sittingId } = await getDb()
-      .insertInto("assistanceSittings")
-      .values({
-        helperId: committee.userId,
-        residentId: resident.userId!,
-        communityId: community,
-        consent: "signed",
-        sessionId: "s-runner-test",
-        startedAt: new Date().toISOString(),
-        endsAt: new Date(Date.now() + 3_600_000).toISOString(),
-        endedAt: null,
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    const assisted: Actor = {
-      ...resident,
-      assistedBy: { helperId: committee.userId!, sittingId, communityId: community },
-    };
+    const assisted = await assistedBy(resident, committee.userId!, community, "s-runner-test");
+    const sittingId = assisted.assistedBy!.sittingId;
     await run(subjectOf, assisted, {});
     const rows = await getDb()
       .selectFrom("assistedActions")

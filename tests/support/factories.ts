@@ -9,6 +9,7 @@ import { openSession } from "~/services/accounts/sessions.server";
 import { projectSchema } from "~/domain/projects/schemas";
 import { pollSchema } from "~/domain/voting/schemas";
 import { forgetPlaces } from "~/services/communities/places.server";
+import type { Actor } from "~/domain/permissions/policy";
 import { deliveriesSettled } from "~/services/notices/delivery.server";
 
 let counter = 0;
@@ -594,4 +595,32 @@ export async function makeUsers(n: number, prefix: string): Promise<number[]> {
     .returning("id")
     .execute();
   return rows.map((r) => r.id);
+}
+
+/**
+ * A helper acting for a resident at the service window, as a sitting row (the record's foreign
+ * key) and the acting actor, without the helper's session (tests/assistance.test.ts starts real
+ * sittings).
+ */
+export async function assistedBy(
+  resident: Actor,
+  helperId: number,
+  communityId: number,
+  sessionId = "s-test",
+): Promise<Actor> {
+  const { id: sittingId } = await getDb()
+    .insertInto("assistanceSittings")
+    .values({
+      helperId,
+      residentId: resident.userId!,
+      communityId,
+      consent: "signed",
+      sessionId,
+      startedAt: new Date().toISOString(),
+      endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+      endedAt: null,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return { ...resident, assistedBy: { helperId, sittingId, communityId } };
 }

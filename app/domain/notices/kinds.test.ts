@@ -4,6 +4,9 @@ import en from "../../../public/locales/en/notice.json";
 import { INVITED_SEAT_KINDS } from "../meetings/rules";
 import { STEP_NAMES } from "../projects/rules";
 import { isNoticeKind, isProtected, KINDS, NOTICE_KINDS, noticeLink, noticeMessage } from "./kinds";
+import { NEED_CATEGORIES } from "../needs/categories";
+import { STEP_NAMES as NEED_STEPS } from "../needs/machine";
+import { NEED_ASSIGN_STEPS, protectsOwner } from "./kinds";
 
 const stored = (kind: string, params: unknown, subjectType = "community", subjectId = 7) => ({
   kind,
@@ -217,5 +220,87 @@ describe("the second slice's kinds", () => {
       "notice:kinds.organisationDeclined",
       "缺材料",
     ]);
+  });
+});
+
+/** 民情's kinds: a sentence in both languages for every step, category and level. */
+describe("need notices", () => {
+  function expectSentence(key: string) {
+    expect(typeof lookup(zh, key), `zh-CN ${key}`).toBe("string");
+    expect(typeof lookup(en, key), `en ${key}`).toBe("string");
+  }
+
+  it("protect the reporter's own report only; the staff's may be switched off", () => {
+    expect(NOTICE_KINDS.filter((k) => protectsOwner(k))).toEqual(["need.stepped"]);
+    for (const k of ["need.stepped", "need.assigned", "need.overdue"] as const) {
+      expect(isProtected(k), k).toBe(false);
+    }
+  });
+
+  it("say each step of the loop to the residents, each hand-over and level to the staff", () => {
+    const keys = new Set<string>();
+    for (const step of NEED_STEPS) {
+      const m = noticeMessage(
+        stored("need.stepped", { step, category: "other" }, "need", 12),
+        "en",
+      );
+      expect(m.key, step).toBe(`notice:kinds.needStepped.${step}`);
+      keys.add(m.key);
+    }
+    for (const step of NEED_ASSIGN_STEPS) {
+      const m = noticeMessage(
+        stored("need.assigned", { step, category: "other" }, "need", 12),
+        "en",
+      );
+      expect(m.key, step).toBe(`notice:kinds.needAssigned.${step}`);
+      keys.add(m.key);
+    }
+    for (const [level, who] of [
+      [1, "commandRoom"],
+      [2, "admins"],
+    ] as const) {
+      const m = noticeMessage(
+        stored("need.overdue", { level, category: "other" }, "need", 12),
+        "en",
+      );
+      expect(m.key).toBe(`notice:kinds.needOverdue.${who}`);
+      keys.add(m.key);
+    }
+    // Something a newer process wrote reads as "moved on" / "yours to deal with".
+    for (const kind of ["need.stepped", "need.assigned"]) {
+      const m = noticeMessage(
+        stored(kind, { step: "fly", category: "nonsense" }, "need", 12),
+        "zh-CN",
+      );
+      expect(m.key).toMatch(/\.other$/);
+      expect(m.params.category).toBe("other");
+      keys.add(m.key);
+    }
+    for (const key of keys) expectSentence(key);
+    for (const c of NEED_CATEGORIES) expectSentence(`notice:needCategories.${c}`);
+  });
+
+  it("carry the need's number, what was done, the reason and where it was merged", () => {
+    const m = noticeMessage(
+      stored(
+        "need.stepped",
+        {
+          step: "merge",
+          category: "safetyHazard",
+          reason: "重复",
+          done: null,
+          into: 30,
+        },
+        "need",
+        12,
+      ),
+      "zh-CN",
+    );
+    expect(m).toEqual({
+      key: "notice:kinds.needStepped.merge",
+      params: { id: "12", category: "safetyHazard", done: "", into: "30" },
+      reason: "重复",
+    });
+    expect(noticeLink({ subjectType: "need", subjectId: 12 })).toBe("/needs/12");
   });
 });

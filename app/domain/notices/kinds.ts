@@ -10,6 +10,8 @@
  */
 import { INVITED_SEAT_KINDS } from "../meetings/rules";
 import { formatDateTime } from "~/utils/format";
+import { isNeedCategory, type NeedCategory } from "../needs/categories";
+import type { NeedStep } from "../needs/machine";
 
 export const NOTICE_KINDS = [
   /** A resident asked to join a community: to its committee. */
@@ -44,6 +46,15 @@ export const NOTICE_KINDS = [
   "vote.closing",
   /** A poll's or budget round's results were published. */
   "vote.results",
+  /**
+   * 民情: a need one reported or said "me too" to moved a step of its loop (with the note residents
+   * read on its page): to those residents. Protected for the reporter only (their own report).
+   */
+  "need.stepped",
+  /** 民情: a need is now theirs to do: to its grid's workers, the street's command room or the unit. */
+  "need.assigned",
+  /** 民情: a need ran past its time and was raised a level: to the level it was raised to. */
+  "need.overdue",
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
@@ -52,7 +63,7 @@ export const isNoticeKind = (k: unknown): k is NoticeKind =>
 
 /** What a notice is about; the link and who may see it follow from it. */
 export type NoticeSubjectType =
-  "community" | "project" | "meeting" | "poll" | "round" | "organisation";
+  "community" | "project" | "meeting" | "poll" | "round" | "organisation" | "need";
 
 export interface KindRule {
   subject: NoticeSubjectType;
@@ -62,6 +73,11 @@ export interface KindRule {
    * as well, so that one may be switched off.
    */
   protected: boolean;
+  /**
+   * Protected for the subject's owner only (a need's reporter), switchable for everyone else who
+   * gets it (the "me too" residents): the delivery asks who owns the subject.
+   */
+  protectsOwner?: true;
 }
 
 export const KINDS: Record<NoticeKind, KindRule> = {
@@ -83,9 +99,13 @@ export const KINDS: Record<NoticeKind, KindRule> = {
   "vote.opened": { subject: "poll", protected: false },
   "vote.closing": { subject: "poll", protected: false },
   "vote.results": { subject: "poll", protected: false },
+  "need.stepped": { subject: "need", protected: false, protectsOwner: true },
+  "need.assigned": { subject: "need", protected: false },
+  "need.overdue": { subject: "need", protected: false },
 };
 
 export const isProtected = (kind: NoticeKind) => KINDS[kind].protected;
+export const protectsOwner = (kind: NoticeKind) => KINDS[kind].protectsOwner === true;
 
 /** A place's name in both languages, as a notice keeps it (the sentence is read in either). */
 export interface PlaceName {
@@ -128,7 +148,36 @@ export interface NoticeParams {
   "vote.opened": { title: string; closesAt: string };
   "vote.closing": { title: string; closesAt: string };
   "vote.results": { title: string };
+  /**
+   * A need's number is its subject's id; its category names it. Never its description or place (a
+   * private need's), and a note only where its page shows it to the residents told.
+   */
+  "need.stepped": {
+    category: NeedCategory;
+    step: NeedStep;
+    /** Why (a return, more time, turned away, sent back): said after the sentence. */
+    reason: string | null;
+    /** What was done (resolved, on the spot or by the unit): said in the sentence. */
+    done: string | null;
+    /** The need it was merged into. */
+    into: number | null;
+  };
+  "need.assigned": { category: NeedCategory; step: NeedAssignStep; reason: null };
+  /** `level`: 1 raised to the street's command room, 2 to the admins. */
+  "need.overdue": { category: NeedCategory; level: 1 | 2; reason: null };
 }
+
+/** The steps that make a need someone's to do (the report puts it in the grid worker's hands). */
+export const NEED_ASSIGN_STEPS = [
+  "report",
+  "escalate",
+  "returnToRoom",
+  "dispatch",
+  "resolve",
+  "answerNotSatisfied",
+  "reopen",
+] as const;
+export type NeedAssignStep = (typeof NEED_ASSIGN_STEPS)[number];
 
 /** Who a notice is for: people by id, or a rule the delivery expands (in chunks) after the commit. */
 export type NoticeRecipients =
@@ -139,7 +188,19 @@ export type NoticeRecipients =
   /** A project's supporters but its proposer, read a chunk at a time when it is delivered. */
   | { project: number; who: "supporters" }
   /** Those who may vote in a poll or round and have not (by the voter roll, never a ballot). */
-  | { vote: { type: "poll" | "round"; id: number }; who: "notVoted" };
+  | { vote: { type: "poll" | "round"; id: number }; who: "notVoted" }
+  | NeedRecipients;
+
+/**
+ * 民情: the people around a need, read when the notice is delivered (so only current staff): a
+ * grid's workers, a street's command room, a unit's members, the admins, a need's residents.
+ */
+export type NeedRecipients =
+  | { grid: number; who: "gridWorkers" }
+  | { street: number; who: "commandRoom" }
+  | { unit: number; who: "unit" }
+  | { who: "admins" }
+  | { need: number; who: "residents" };
 
 /** A notice as a command hands it to `ctx.notify`. */
 export type NoticeDraft = {
@@ -172,6 +233,7 @@ const SUBJECT_PATHS: Record<NoticeSubjectType, string> = {
   poll: "/polls/",
   round: "/budgets/",
   organisation: "/orgs/",
+  need: "/needs/",
 };
 
 /** Where a notice leads: its subject's page (at the reply, for a reply to one's comment). */
@@ -340,6 +402,10 @@ export function noticeMessage(n: StoredNotice, lng: string): NoticeMessage {
       };
     case "vote.results":
       return { key: "notice:kinds.voteResults", params: { title: str(p.title) }, reason: null };
+    case "need.stepped":
+    case "need.assigned":
+    case "need.overdue":
+      return needMessage(n, p, reason);
     default:
       return { key: "notice:kinds.other", params: {}, reason: null };
   }
@@ -351,4 +417,60 @@ export const SUPPORTED_STEPS = ["accept", "select", "complete"] as const;
 /** The value if it is one of these, else "other" (a sentence exists for each, and for "other"). */
 function oneOf(v: unknown, these: readonly string[]): string {
   return these.includes(str(v)) ? str(v) : "other";
+}
+
+/** The need steps a resident's sentence exists for; anything else reads as "moved a step". */
+const NEED_STEPPED: readonly string[] = [
+  "accept",
+  "resolveOnSpot",
+  "escalate",
+  "dispatch",
+  "returnToRoom",
+  "askExtension",
+  "resolve",
+  "check",
+  "answerSatisfied",
+  "answerPartly",
+  "answerNotSatisfied",
+  "autoClose",
+  "reopen",
+  "merge",
+  "markNotForPlatform",
+] satisfies readonly NeedStep[];
+
+/**
+ * A need's sentence: its number and category (the sentence translates the code, nested), and for
+ * the residents what was done or where it was merged.
+ */
+function needMessage(
+  n: StoredNotice,
+  p: Record<string, unknown>,
+  reason: string | null,
+): NoticeMessage {
+  const params = {
+    id: n.subjectId === null ? "" : String(n.subjectId),
+    category: isNeedCategory(p.category) ? p.category : "other",
+  };
+  const step = str(p.step);
+  if (n.kind === "need.overdue") {
+    return {
+      key:
+        p.level === 2 ? "notice:kinds.needOverdue.admins" : "notice:kinds.needOverdue.commandRoom",
+      params,
+      reason: null,
+    };
+  }
+  if (n.kind === "need.assigned") {
+    const known = (NEED_ASSIGN_STEPS as readonly string[]).includes(step);
+    return { key: `notice:kinds.needAssigned.${known ? step : "other"}`, params, reason: null };
+  }
+  return {
+    key: `notice:kinds.needStepped.${NEED_STEPPED.includes(step) ? step : "other"}`,
+    params: {
+      ...params,
+      done: str(p.done),
+      into: typeof p.into === "number" ? String(p.into) : "",
+    },
+    reason,
+  };
 }

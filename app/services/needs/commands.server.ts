@@ -34,6 +34,7 @@ import {
 import { can, type Action, type Actor } from "~/domain/permissions/policy";
 import { encodePhoto, savePhoto } from "../photos.server";
 import { needTexts, reindex } from "../search.server";
+import { reportedNotice, stepNotices } from "./notices.server";
 import type { DomainEvent } from "../events.server";
 import { command, type Trx } from "../runner/command.server";
 import {
@@ -88,7 +89,7 @@ export const reportNeed = command({
     return { streetId: community.parentId };
   },
   target: (_l, input) => ({ communityId: input.communityId }),
-  run: async ({ trx, actor, input, loaded, at, now, prepared, emit }) => {
+  run: async ({ trx, actor, input, loaded, at, now, prepared, emit, notify }) => {
     if (prepared) await savePhoto(trx, prepared, at);
     const isPublic =
       input.visibility === "auto"
@@ -136,6 +137,9 @@ export const reportNeed = command({
       deadlineAt: deadline?.toISOString() ?? null,
     });
     await reindex(trx, "need", needId, needTexts(input));
+    notify(
+      reportedNotice({ id: needId, category: input.category, gridId: input.gridId, ...loaded }),
+    );
     emit(
       changed({
         id: needId,
@@ -238,7 +242,7 @@ export const takeNeedStep = command({
     input.step === "resolve" && input.photo ? encodePhoto(input.photo) : Promise.resolve(null),
   load: ({ trx, input }) => loadNeed(trx, input.needId),
   target: (loaded) => needTarget(loaded),
-  run: async ({ trx, actor, input, loaded, at, now, prepared, emit }) => {
+  run: async ({ trx, actor, input, loaded, at, now, prepared, emit, notify }) => {
     const { need } = loaded;
     const step = input.step;
     const to = nextStatus(need.status, step, factsOf(need, now));
@@ -363,6 +367,9 @@ export const takeNeedStep = command({
       deadlineAt: deadline?.toISOString() ?? null,
       photo: prepared?.name ?? null,
     });
+    const unitAfter = set.unitId === undefined ? need.unitId : set.unitId;
+    const extra = { into: set.mergedInto ?? null, unitId: unitAfter };
+    for (const draft of stepNotices(loaded, step, to, note, extra)) notify(draft);
     emit(changed({ ...need, unitId: set.unitId ?? need.unitId }));
     return { needId: need.id, status: to };
   },

@@ -24,6 +24,7 @@ import { needTexts, reindex } from "../search.server";
 import { countWithin } from "../runner/limits.server";
 import { command, type Trx } from "../runner/command.server";
 import { recordStep, streetLimits, workCalendar } from "./shared.server";
+import { reportedNotice } from "./notices.server";
 
 /** The stored form of a key: lowercase hex SHA-256 of its text. */
 export const hashKey = (key: string) => createHash("sha256").update(key, "utf8").digest("hex");
@@ -144,7 +145,7 @@ export const intakeNeed = command({
     return { key, ref, repeat: null, place };
   },
   target: (loaded) => (loaded.place ? { communityId: loaded.place.communityId } : {}),
-  run: async ({ trx, input, loaded, actor, at, now, emit }) => {
+  run: async ({ trx, input, loaded, actor, at, now, emit, notify }) => {
     const { key, ref, place } = loaded;
     const limit = { max: intakeRatePerHour(), windowMs: 60 * 60_000 };
     await countWithin(trx, `intake:${key.id}`, limit, now, "need:intake.errors.rateLimited");
@@ -191,6 +192,8 @@ export const intakeNeed = command({
       deadlineAt: deadline?.toISOString() ?? null,
     });
     await reindex(trx, "need", needId, needTexts(texts));
+    // No reporter account to tell: the grid's workers learn it is theirs to accept.
+    notify(reportedNotice({ id: needId, category, ...place }));
     emit({
       type: "need.changed",
       communityId: place.communityId,

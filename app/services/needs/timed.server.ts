@@ -7,12 +7,19 @@
  *     admins.
  * Both are recorded: the auto-close as a step of the timeline, by the system; a raise as the
  * need's `raised` level, shown on every list.
+ * Both are told (issue 16), through the notices' outbox written in the same transaction: the
+ * residents that it closed; the level an overdue need is raised to, that it is late. `raised` is
+ * the marker that tells each level once: a raise happens once per level and stretch (a step
+ * starts the next stretch at 0), whichever process runs the job and however often.
  */
 import type { DB } from "../../../db/client.server";
 import { transaction } from "../../../db/portable";
 import { addWorkingDays, isOverdue } from "~/domain/needs/clock";
 import { ANSWER_DAYS, type NeedStatus } from "~/domain/needs/machine";
+import type { NoticeDraft } from "~/domain/notices/kinds";
 import { emitEvent, type DomainEvent } from "../events.server";
+import { scheduleDelivery, writeOutbox } from "../notices/delivery.server";
+import { overdueNotice, residentsNotice } from "./notices.server";
 import { recordStep, workCalendar } from "./shared.server";
 
 const DAY_MS = 86_400_000;
@@ -30,10 +37,13 @@ export function raiseLevel(status: NeedStatus, deadline: Date, now: Date): 0 | 1
 export async function needsTick(db: DB, now: Date): Promise<{ closed: number; raised: number }> {
   const at = now.toISOString();
   const events: DomainEvent[] = [];
+  let outbox: number[] = [];
   const result = await transaction(db, async (trx) => {
+    // Inside: a transaction run again (PostgreSQL's serializable retry) starts its notices afresh.
+    const notices: NoticeDraft[] = [];
     const quiet = await trx
       .selectFrom("needs")
-      .select(["id", "communityId", "streetId", "unitId", "status"])
+      .select(["id", "communityId", "streetId", "gridId", "unitId", "status", "category"])
       .where("status", "=", "checked")
       .where("checkedAt", "<", new Date(now.getTime() - ANSWER_DAYS * DAY_MS).toISOString())
       .execute();
@@ -54,6 +64,7 @@ export async function needsTick(db: DB, now: Date): Promise<{ closed: number; ra
         to: "closed",
         at,
       });
+      notices.push(residentsNotice(n, "autoClose"));
       events.push({
         type: "need.changed",
         communityId: n.communityId,
@@ -64,7 +75,17 @@ export async function needsTick(db: DB, now: Date): Promise<{ closed: number; ra
     }
     const late = await trx
       .selectFrom("needs")
-      .select(["id", "communityId", "streetId", "unitId", "status", "deadlineAt", "raised"])
+      .select([
+        "id",
+        "communityId",
+        "streetId",
+        "gridId",
+        "unitId",
+        "status",
+        "category",
+        "deadlineAt",
+        "raised",
+      ])
       .where("deadlineAt", "<", at)
       .where("raised", "<", 2)
       .where("status", "not in", ["closed", "merged", "notForPlatform"])
@@ -72,15 +93,21 @@ export async function needsTick(db: DB, now: Date): Promise<{ closed: number; ra
     let raised = 0;
     for (const n of late) {
       const level = raiseLevel(n.status, new Date(n.deadlineAt!), now);
-      if (level <= n.raised) continue;
-      await trx
+      if (level === 0 || level <= n.raised) continue;
+      const r = await trx
         .updateTable("needs")
         .set({ raised: level })
         .where("id", "=", n.id)
         .where("raised", "<", level)
         .where("deadlineAt", "=", n.deadlineAt)
-        .execute();
+        .executeTakeFirst();
+      if (r.numUpdatedRows === 0n) continue;
       raised += 1;
+      // Each level it passed is told once; the command room is not told of its own lateness.
+      if (n.raised < 1 && level === 2 && !COMMAND_ROOM_STRETCH.includes(n.status)) {
+        notices.push(overdueNotice(n, 1));
+      }
+      notices.push(overdueNotice(n, level));
       events.push({
         type: "need.changed",
         communityId: n.communityId,
@@ -89,8 +116,10 @@ export async function needsTick(db: DB, now: Date): Promise<{ closed: number; ra
         unitId: n.unitId,
       });
     }
+    outbox = await writeOutbox(trx, notices, null, at);
     return { closed: quiet.length, raised };
   });
+  scheduleDelivery(outbox, db);
   for (const e of events) emitEvent(e);
   return result;
 }

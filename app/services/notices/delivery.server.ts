@@ -24,12 +24,14 @@ import {
   isNoticeKind,
   isProtected,
   replyOf,
+  protectsOwner,
   type NoticeDraft,
   type NoticeRecipients,
 } from "~/domain/notices/kinds";
 import { ANONYMOUS, can, type Actor } from "~/domain/permissions/policy";
 import { isPublicStatus, projectTarget } from "~/domain/projects/rules";
 import { emitEvent } from "../events.server";
+import { isNeedRecipients, needOwner, needRecipients, needViewers } from "../needs/notices.server";
 import type { Trx } from "../runner/command.server";
 
 /** People per insert (and per `notice.created` event): well under both engines' parameter limits. */
@@ -112,6 +114,7 @@ function parseRecipients(text: string): NoticeRecipients | null {
     if ("organisation" in r && typeof r.organisation === "number") return r;
     if ("project" in r && typeof r.project === "number") return r;
     if ("vote" in r && r.who === "notVoted" && Number.isInteger(r.vote?.id)) return r;
+    if (isNeedRecipients(r)) return r;
   } catch {
     // an unreadable row is delivered to nobody (and logged below)
   }
@@ -146,6 +149,10 @@ async function* expand(db: DB, r: NoticeRecipients): AsyncGenerator<number[]> {
   }
   if ("vote" in r) {
     yield* notVoted(db, r.vote);
+    return;
+  }
+  if (isNeedRecipients(r)) {
+    yield* needRecipients(db, r, DELIVERY_CHUNK);
     return;
   }
   if (r.who === "committee") {
@@ -278,6 +285,7 @@ async function mayView(
   subjectType: string,
   subjectId: number | null,
   userIds: readonly number[],
+  kind = "",
 ): Promise<number[]> {
   const person = (userId: number, orgMemberOf: readonly number[] = []): Actor => ({
     ...ANONYMOUS,
@@ -340,6 +348,8 @@ async function mayView(
     return v ? userIds.filter((u) => can(person(u), action, { communityId: v.communityId })) : [];
   }
   if (subjectType === "organisation") return mayViewOrganisation(db, subjectId, userIds, person);
+  // A private need: only those who may read its details (app/services/needs/notices.server.ts).
+  if (subjectType === "need") return needViewers(db, kind, subjectId, userIds);
   return [];
 }
 
@@ -440,10 +450,20 @@ async function filterChunk(db: DB, row: OutboxRow, chunk: readonly number[]): Pr
       .where("userId", "in", ids)
       .execute();
     const offSet = new Set(off.map((o) => o.userId));
-    ids = ids.filter((u) => !offSet.has(u));
+    // A kind protecting its subject's owner (a need's reporter) reaches them whatever they chose.
+    const owner =
+      offSet.size > 0 && isNoticeKind(row.kind) && protectsOwner(row.kind)
+        ? await subjectOwner(db, row.subjectType, row.subjectId)
+        : null;
+    ids = ids.filter((u) => !offSet.has(u) || u === owner);
   }
   if (ids.length === 0) return [];
-  return mayView(db, row.subjectType, row.subjectId, ids);
+  return mayView(db, row.subjectType, row.subjectId, ids, row.kind);
+}
+
+/** Whose own the subject is, for the kinds that protect its owner only. */
+function subjectOwner(db: DB, subjectType: string, subjectId: number | null) {
+  return subjectType === "need" ? needOwner(db, subjectId) : Promise.resolve(null);
 }
 
 /** Delivers one claimed outbox row; returns how many people got a new notice. */
