@@ -12,10 +12,10 @@ import { noticeLink, noticeMessage } from "~/domain/notices/kinds";
 import type { Lng } from "~/i18n/config";
 import { getT } from "~/i18n/i18next.server";
 import { markAllNoticesRead, markNoticeRead } from "~/services/notices/commands.server";
-import { listNotices } from "~/services/notices/queries.server";
+import { digestNotices, listNotices, type NoticeRow } from "~/services/notices/queries.server";
 import { intent, submitIntent } from "~/services/runner/form.server";
 import { formatDateTime } from "~/utils/format";
-import { readForm, throwRefusal, type Refusal } from "~/utils/forms.server";
+import { notFound, readForm, throwRefusal, type Refusal } from "~/utils/forms.server";
 import { listParams } from "~/utils/list-params";
 import { titleMeta } from "~/utils/meta";
 import { requireSession } from "~/utils/session.server";
@@ -25,10 +25,18 @@ export const meta = titleMeta;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { actor } = await requireSession(request);
-  const before = listParams(new URL(request.url)).id("before");
-  const page = await listNotices(actor, { before }).catch(throwRefusal);
+  const params = listParams(new URL(request.url));
   const t = await getT(request, "notice");
-  return json({ title: t("title"), ...page, first: before === undefined });
+  // A daily digest: what it gathered (someone else's, or none, is not found).
+  const digest = params.id("digest");
+  if (digest !== undefined) {
+    const gathered = await digestNotices(actor, digest).catch(throwRefusal);
+    if (!gathered) notFound();
+    return json({ title: t("digest.title"), digest: gathered });
+  }
+  const before = params.id("before");
+  const page = await listNotices(actor, { before }).catch(throwRefusal);
+  return json({ title: t("title"), ...page, first: before === undefined, digest: null });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -53,7 +61,18 @@ export async function action({ request }: ActionFunctionArgs) {
 const DONE = ["read", "readAll"] as const;
 
 export default function Notifications() {
-  const { title, notices, older, unread, first } = useLoaderData<typeof loader>();
+  const data = useLoaderData<typeof loader>();
+  if (data.digest) return <Digest title={data.title} gathered={data.digest} />;
+  return <Inbox {...(data as Extract<typeof data, { digest: null }>)} />;
+}
+
+function Inbox({
+  title,
+  notices,
+  older,
+  unread,
+  first,
+}: Extract<ReturnType<typeof useLoaderData<typeof loader>>, { digest: null }>) {
   const refused = useActionData<Refusal>();
   const { t, i18n } = useTranslation("notice");
   const lng = i18n.language as Lng;
@@ -76,7 +95,6 @@ export default function Notifications() {
       ) : (
         <ol className="plain notices">
           {notices.map((n) => {
-            const m = noticeMessage(n, lng);
             const isUnread = n.readAt === null;
             return (
               <li key={n.id} className={isUnread ? "card notice-unread" : "card"}>
@@ -85,16 +103,7 @@ export default function Notifications() {
                   {" · "}
                   <time dateTime={n.createdAt}>{formatDateTime(n.createdAt, lng)}</time>
                 </p>
-                <p>
-                  <Link to={noticeLink(n)}>
-                    {t(m.key, {
-                      ...m.params,
-                      // A meeting's new time, in the reader's words.
-                      startsAt: m.params.startsAt ? formatDateTime(m.params.startsAt, lng) : "",
-                    })}
-                  </Link>
-                </p>
-                {m.reason && <p>{t("reason", { reason: m.reason })}</p>}
+                <NoticeSentence n={n} />
                 {isUnread && (
                   <IntentForm intent="read" ids={{ noticeId: n.id }}>
                     <button type="submit">{t("markRead")}</button>
@@ -111,6 +120,56 @@ export default function Notifications() {
           {older !== null && <Link to={`/notifications?before=${older}`}>{t("older")}</Link>}
         </nav>
       )}
+    </section>
+  );
+}
+
+/** A notice's sentence, leading to its subject, and the reason when one was given. */
+function NoticeSentence({
+  n,
+}: {
+  n: Pick<NoticeRow, "kind" | "subjectType" | "subjectId" | "params" | "via">;
+}) {
+  const { t, i18n } = useTranslation("notice");
+  const lng = i18n.language as Lng;
+  const m = noticeMessage(n, lng);
+  return (
+    <>
+      <p>
+        <Link to={noticeLink(n)}>
+          {t(m.key, {
+            ...m.params,
+            // A meeting's new time, in the reader's words.
+            startsAt: m.params.startsAt ? formatDateTime(m.params.startsAt, lng) : "",
+          })}
+        </Link>
+      </p>
+      {m.reason && <p>{t("reason", { reason: m.reason })}</p>}
+    </>
+  );
+}
+
+/** /notifications?digest=ID: what one day's digest gathered, oldest first. */
+function Digest({ title, gathered }: { title: string; gathered: readonly NoticeRow[] }) {
+  const { t, i18n } = useTranslation("notice");
+  const lng = i18n.language as Lng;
+  return (
+    <section className="narrow" aria-labelledby="digest-title">
+      <h1 id="digest-title">{title}</h1>
+      <p>{t("digest.intro")}</p>
+      <ol className="plain notices">
+        {gathered.map((n) => (
+          <li key={n.id} className="card">
+            <p>
+              <time dateTime={n.createdAt}>{formatDateTime(n.createdAt, lng)}</time>
+            </p>
+            <NoticeSentence n={n} />
+          </li>
+        ))}
+      </ol>
+      <p>
+        <Link to="/notifications">{t("digest.back")}</Link>
+      </p>
     </section>
   );
 }

@@ -18,6 +18,7 @@ import { REGISTRATION_WINDOW_MS, WINDOW_MS } from "./accounts/throttle.server";
 import { LONGEST_WINDOW_MS } from "./runner/limits.server";
 import { needsTick } from "./needs/timed.server";
 import { deliverPending, purgeDelivered } from "./notices/delivery.server";
+import { makeDigests } from "./notices/digest.server";
 import { releaseIfDue } from "./voting/records.server";
 
 const MINUTE = 60_000;
@@ -128,6 +129,18 @@ export const JOBS: Record<string, Job> = {
     every: 5 * MINUTE,
     run: async (db, now) => {
       await needsTick(db, now);
+    },
+  },
+  /**
+   * The quiet digest: once a day (DIGEST_HOUR, China time) what each quiet person's notices held
+   * becomes one notice (./notices/digest.server.ts). Looked at hourly, so that a process down at
+   * that hour digests at the next; safe to repeat: a run gathers only what was held before the
+   * day's cut and is not yet gathered, so a second run makes no second digest.
+   */
+  "notices.digest": {
+    every: HOUR,
+    run: async (db, now) => {
+      await makeDigests(db, now);
     },
   },
 };

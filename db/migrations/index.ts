@@ -19,6 +19,7 @@ import * as needMedia from "./20261202_0500_need_media";
 import * as needBoardOrder from "./20261202_0600_need_board_order";
 import * as changes from "./20261202_0700_changes";
 import * as notices from "./20261202_0700_notices";
+import * as follows from "./20261203_0300_follows";
 
 export const migrations: Record<string, Migration> = {
   "20261127_1920_foundation": foundation,
@@ -37,4 +38,5 @@ export const migrations: Record<string, Migration> = {
   "20261202_0600_need_board_order": needBoardOrder,
   "20261202_0700_changes": changes,
   "20261202_0700_notices": notices,
+  "20261203_0300_follows": follows,
 };

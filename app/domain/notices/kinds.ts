@@ -9,6 +9,8 @@
  * a new subject type is seen by nobody until it says who may.
  */
 
+import { DIGEST_KIND, DIGEST_SUBJECT } from "./follows";
+
 export const NOTICE_KINDS = [
   /** A resident asked to join a community: to its committee. */
   "membership.asked",
@@ -39,14 +41,19 @@ export interface KindRule {
    * as well, so that one may be switched off.
    */
   protected: boolean;
+  /**
+   * Whether people who follow the subject (./follows.ts: a meeting's and its council's followers, a
+   * project's) get it too. Personal kinds (one's membership, a reply to one's comment) never do.
+   */
+  followers?: boolean;
 }
 
 export const KINDS: Record<NoticeKind, KindRule> = {
   "membership.asked": { subject: "community", protected: false },
   "membership.decided": { subject: "community", protected: true },
-  "project.stepped": { subject: "project", protected: true },
-  "meeting.changed": { subject: "meeting", protected: false },
-  "meeting.cancelled": { subject: "meeting", protected: false },
+  "project.stepped": { subject: "project", protected: true, followers: true },
+  "meeting.changed": { subject: "meeting", protected: false, followers: true },
+  "meeting.cancelled": { subject: "meeting", protected: false, followers: true },
   // A poll or a round: the subject's type says which.
   "vote.cancelled": { subject: "poll", protected: false },
 };
@@ -101,6 +108,8 @@ export interface StoredNotice {
   subjectId: number | null;
   /** JSON text, as stored. */
   params: string;
+  /** "follow" when the person has it because they follow its subject (not addressed to them). */
+  via?: string | null;
 }
 
 const SUBJECT_PATHS: Record<NoticeSubjectType, string> = {
@@ -113,6 +122,9 @@ const SUBJECT_PATHS: Record<NoticeSubjectType, string> = {
 
 /** Where a notice leads: its subject's page. */
 export function noticeLink(n: Pick<StoredNotice, "subjectType" | "subjectId">): string {
+  if (n.subjectType === DIGEST_SUBJECT && n.subjectId !== null) {
+    return `/notifications?digest=${n.subjectId}`;
+  }
   const base = SUBJECT_PATHS[n.subjectType as NoticeSubjectType];
   return base && n.subjectId !== null ? `${base}${n.subjectId}` : "/notifications";
 }
@@ -179,6 +191,10 @@ export function noticeMessage(n: StoredNotice, lng: string): NoticeMessage {
         reason,
       };
     case "project.stepped": {
+      // A follower's copy: not "your project".
+      if (n.via === "follow") {
+        return { key: "notice:kinds.projectFollowed", params: { title: str(p.title) }, reason };
+      }
       const step = (PROJECT_STEPS as readonly string[]).includes(str(p.step))
         ? str(p.step)
         : "other";
@@ -202,6 +218,12 @@ export function noticeMessage(n: StoredNotice, lng: string): NoticeMessage {
       return { key: "notice:kinds.meetingCancelled", params: { topic: str(p.topic) }, reason };
     case "vote.cancelled":
       return { key: "notice:kinds.voteCancelled", params: { title: str(p.title) }, reason };
+    case DIGEST_KIND:
+      return {
+        key: "notice:kinds.digest",
+        params: { count: String(typeof p.count === "number" ? p.count : 0) },
+        reason: null,
+      };
     default:
       return { key: "notice:kinds.other", params: {}, reason: null };
   }

@@ -7,3 +7,5 @@
 export const NOTICES_PER_PAGE = 20;
 /** The header says "99+" past this: the count is a cheap bounded read, not a full count. */
 export const UNREAD_SHOWN_MAX = 99;
+/** A digest's page lists at most this many of what it gathered (a day's worth is far fewer). */
+export const DIGEST_SHOWN_MAX = 500;
