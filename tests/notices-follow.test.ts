@@ -22,7 +22,8 @@ import {
   setImmediateDelivery,
   writeOutbox,
 } from "~/services/notices/delivery.server";
-import { follow, myFollows, unfollow } from "~/services/notices/follows.server";
+import { myFollows } from "~/services/notices/follow-queries.server";
+import { follow, unfollow } from "~/services/notices/follows.server";
 import { proposeProject, takeStep } from "~/services/projects/commands.server";
 import { run } from "~/services/runner/command.server";
 import {

@@ -15,7 +15,8 @@ import {
   updateCouncil,
 } from "~/services/meetings/councils.server";
 import { councilPage } from "~/services/meetings/queries.server";
-import { following, submitFollow } from "~/services/notices/follows.server";
+import { following } from "~/services/notices/follow-queries.server";
+import { submitFollow } from "~/services/notices/follows.server";
 import { intent, submitIntent } from "~/services/runner/form.server";
 import { idParam, notFound, readForm, type Refusal } from "~/utils/forms.server";
 import { areaName } from "~/utils/format";

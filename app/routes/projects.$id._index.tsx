@@ -43,7 +43,8 @@ import {
   withdrawSupport,
 } from "~/services/projects/participation.server";
 import { projectPage, type CommentView } from "~/services/projects/queries.server";
-import { following, submitFollow } from "~/services/notices/follows.server";
+import { following } from "~/services/notices/follow-queries.server";
+import { submitFollow } from "~/services/notices/follows.server";
 import { intent, submitIntent } from "~/services/runner/form.server";
 import { areaName, formatDate, formatDateTime, formatDay, formatYuan } from "~/utils/format";
 import { idParam, notFound, readForm, type Refusal } from "~/utils/forms.server";

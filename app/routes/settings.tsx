@@ -12,12 +12,8 @@ import { getT } from "~/i18n/i18next.server";
 import { supportedLngs } from "~/i18n/config";
 import { revokeSession } from "~/services/accounts/commands.server";
 import { listSessions } from "~/services/accounts/queries.server";
-import {
-  myFollows,
-  noticeSettings,
-  saveNoticeSettings,
-  unfollow,
-} from "~/services/notices/follows.server";
+import { myFollows, noticeSettings } from "~/services/notices/follow-queries.server";
+import { saveNoticeSettings, unfollow } from "~/services/notices/follows.server";
 import { submit } from "~/services/runner/form.server";
 import { readForm, refuseForm, type Refusal } from "~/utils/forms.server";
 import { formatDateTime } from "~/utils/format";
@@ -265,8 +261,9 @@ function NoticeSettings({
                       disabled={k.protected}
                     />
                     <label htmlFor={id}>
-                      {t(kindNameKey(kind))}
-                      {k.protected && ` (${t("settings.protected")})`}
+                      {k.protected
+                        ? t("settings.protectedLabel", { name: t(kindNameKey(kind)) })
+                        : t(kindNameKey(kind))}
                     </label>
                   </div>
                 );
