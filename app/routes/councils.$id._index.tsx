@@ -61,18 +61,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function Council() {
-  const {
-    council,
-    area,
-    live,
-    upcoming,
-    past,
-    members,
-    commitments,
-    canManage,
-    canSchedule,
-    following: isFollowing,
-  } = useLoaderData<typeof loader>();
+  const data = useLoaderData<typeof loader>();
+  const { council, area, live, upcoming, past, members, commitments, canManage, canSchedule } =
+    data;
   const refused = useActionData<Refusal>();
   const [params] = useSearchParams();
   const { t, i18n } = useTranslation(["meeting", "common"]);
@@ -84,7 +75,7 @@ export default function Council() {
         <Link to={`/communities/${area.id}`}>{areaName(area, lng)}</Link>
       </p>
       <h1 id="council-title">{council.name}</h1>
-      <FollowButton following={isFollowing} />
+      <FollowButton following={data.following} />
       {params.get("done") === "saved" && <Notice>{t("council.saved")}</Notice>}
       <p>{council.purpose}</p>
       {members.length > 0 && (

@@ -3,6 +3,7 @@
  * thing (its page's button), what one follows and one's switches (/settings). The commands are
  * ./follows.server.ts.
  */
+import { sql } from "kysely";
 import { getDb } from "../../../db/client.server";
 import { isFollowable, type FollowableType } from "~/domain/notices/follows";
 import { NOTICE_KINDS, isProtected } from "~/domain/notices/kinds";
@@ -53,40 +54,23 @@ export async function myFollows(actor: Actor): Promise<FollowedThing[]> {
     .execute();
   const ids = (type: FollowableType) =>
     rows.filter((r) => r.subjectType === type).map((r) => r.subjectId);
+  // Each type's names in one read: the table and the column its page titles it by.
+  const titled = [
+    ["council", "councils", "name"],
+    ["meeting", "meetings", "topic"],
+    ["project", "projects", "title"],
+  ] as const;
   const names = new Map<string, string>();
-  const put = (type: string, list: ReadonlyArray<{ id: number; name: string }>) => {
-    for (const x of list) names.set(`${type}:${x.id}`, x.name);
-  };
-  const some = (type: FollowableType) => ids(type).length > 0;
-  if (some("council")) {
-    put(
-      "council",
-      await db
-        .selectFrom("councils")
-        .select(["id", "name"])
-        .where("id", "in", ids("council"))
-        .execute(),
-    );
-  }
-  if (some("meeting")) {
-    put(
-      "meeting",
-      await db
-        .selectFrom("meetings")
-        .select(["id", "topic as name"])
-        .where("id", "in", ids("meeting"))
-        .execute(),
-    );
-  }
-  if (some("project")) {
-    put(
-      "project",
-      await db
-        .selectFrom("projects")
-        .select(["id", "title as name"])
-        .where("id", "in", ids("project"))
-        .execute(),
-    );
+  for (const [type, table, column] of titled) {
+    const wanted = ids(type);
+    if (wanted.length === 0) continue;
+    const found = await db
+      .selectFrom(table)
+      .select([`${table}.id as id`, sql<string>`${sql.ref(`${table}.${column}`)}`.as("name")])
+      .where(`${table}.id`, "in", wanted)
+      .$castTo<{ id: number; name: string }>()
+      .execute();
+    for (const x of found) names.set(`${type}:${x.id}`, x.name);
   }
   const out: FollowedThing[] = [];
   for (const r of rows) {
