@@ -182,6 +182,9 @@ export const SCHEMA_COLUMNS = {
     params: text,
     createdAt: text,
     readAt: textNull,
+    via: textNull,
+    heldAt: textNull,
+    digestId: intNull,
   },
   noticePreferences: {
     userId: int,
@@ -690,6 +693,16 @@ export const SCHEMA_COLUMNS = {
     revokedAt: textNull,
   },
   needsFts: fts,
+  follows: {
+    userId: int,
+    subjectType: text,
+    subjectId: int,
+    createdAt: text,
+  },
+  noticeQuiet: {
+    userId: int,
+    since: text,
+  },
 } satisfies SchemaColumns;
 
 /**

@@ -141,6 +141,12 @@ export interface NoticesTable {
   params: string;
   createdAt: string;
   readAt: string | null;
+  /** Why the person has it when it was not addressed to them: "follow" (they follow its subject). */
+  via: string | null;
+  /** Held for the person's daily digest (quiet): not counted, listed or pushed until gathered. */
+  heldAt: string | null;
+  /** The digest it was gathered into (the digest run's outbox row id). */
+  digestId: number | null;
 }
 
 /** A kind a person switched off (or on again); protected kinds arrive whatever it says. */
@@ -752,6 +758,20 @@ export interface IntakeKeysTable {
   revokedAt: string | null;
 }
 
+/** Following (关注): a person follows a council, meeting, project or need (app/domain/notices/follows.ts). */
+export interface FollowsTable {
+  userId: number;
+  subjectType: string;
+  subjectId: number;
+  createdAt: string;
+}
+
+/** A person who asked for their notices gathered into one a day (quiet). */
+export interface NoticeQuietTable {
+  userId: number;
+  since: string;
+}
+
 export interface Database {
   areas: AreasTable;
   users: UsersTable;
@@ -815,6 +835,8 @@ export interface Database {
   streetNeedLimits: StreetNeedLimitsTable;
   intakeKeys: IntakeKeysTable;
   needsFts: FtsTable;
+  follows: FollowsTable;
+  noticeQuiet: NoticeQuietTable;
 }
 
 export type Area = Selectable<AreasTable>;

@@ -3,6 +3,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { FollowButton } from "~/components/follow";
 import { ErrorSummary, Field, IntentForm, Notice, TextArea } from "~/components/forms";
 import { CommitmentList, MeetingList } from "~/components/meetings";
 import { COUNCIL_NAME_MAX, COUNCIL_PURPOSE_MAX } from "~/domain/meetings/rules";
@@ -14,13 +15,15 @@ import {
   updateCouncil,
 } from "~/services/meetings/councils.server";
 import { councilPage } from "~/services/meetings/queries.server";
+import { following } from "~/services/notices/follow-queries.server";
+import { submitFollow } from "~/services/notices/follows.server";
 import { intent, submitIntent } from "~/services/runner/form.server";
 import { idParam, notFound, readForm, type Refusal } from "~/utils/forms.server";
 import { areaName } from "~/utils/format";
 import { titleMeta } from "~/utils/meta";
 import { getCurrent, requireSession } from "~/utils/session.server";
 
-export const handle = { i18n: ["meeting", "community"] };
+export const handle = { i18n: ["meeting", "community", "notice"] };
 export const meta = titleMeta;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -34,6 +37,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     ...page,
     canManage: can(actor, "council.manage", { communityId: page.council.areaId }),
     canSchedule: can(actor, "meeting.manage", { communityId: page.council.areaId }),
+    following: await following(actor, "council", id),
   });
 }
 
@@ -42,6 +46,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const form = await readForm(request);
   const { actor } = await requireSession(request);
   const saved = () => redirect(`/councils/${id}?done=saved`);
+  const followed = submitFollow(actor, form, "council", id, `/councils/${id}`);
+  if (followed) return followed;
   return submitIntent(
     {
       edit: intent(updateCouncil, saved),
@@ -55,8 +61,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function Council() {
+  const data = useLoaderData<typeof loader>();
   const { council, area, live, upcoming, past, members, commitments, canManage, canSchedule } =
-    useLoaderData<typeof loader>();
+    data;
   const refused = useActionData<Refusal>();
   const [params] = useSearchParams();
   const { t, i18n } = useTranslation(["meeting", "common"]);
@@ -68,6 +75,7 @@ export default function Council() {
         <Link to={`/communities/${area.id}`}>{areaName(area, lng)}</Link>
       </p>
       <h1 id="council-title">{council.name}</h1>
+      <FollowButton following={data.following} />
       {params.get("done") === "saved" && <Notice>{t("council.saved")}</Notice>}
       <p>{council.purpose}</p>
       {members.length > 0 && (

@@ -2,6 +2,7 @@
  * A meeting's page: agenda, seats and RSVPs, invitations, status, minutes and commitments, for
  * residents and the committee alike, on one page that works without JavaScript; hence its length.
  */
+import { FollowButton } from "~/components/follow";
 import { useShownName } from "~/components/person";
 import { LinkedNeeds } from "~/components/linked-needs";
 import { linkedNeedsView } from "~/utils/linked-needs.server";
@@ -42,13 +43,15 @@ import type { Lng } from "~/i18n/config";
 import { cancelRsvp, inviteToSeat, moveMeeting, rsvp } from "~/services/meetings/commands.server";
 import { addCommitment, updateCommitment, writeMinutes } from "~/services/meetings/minutes.server";
 import { commitmentUpdates, meetingPage } from "~/services/meetings/queries.server";
+import { following } from "~/services/notices/follow-queries.server";
+import { submitFollow } from "~/services/notices/follows.server";
 import { intent, submitIntent } from "~/services/runner/form.server";
 import { idParam, readForm, throwRefusal, type Refusal } from "~/utils/forms.server";
 import { areaName, formatDateTime } from "~/utils/format";
 import { titleMeta } from "~/utils/meta";
 import { getCurrent, requireSession } from "~/utils/session.server";
 
-export const handle = { i18n: ["meeting", "community", "vote"] };
+export const handle = { i18n: ["meeting", "community", "vote", "notice"] };
 export const meta = titleMeta;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -73,6 +76,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       updates: updates.filter((u) => u.commitmentId === c.id),
     })),
     signedIn: actor.userId !== null,
+    following: await following(actor, "meeting", id),
   });
 }
 
@@ -81,6 +85,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const form = await readForm(request);
   const { actor } = await requireSession(request);
   const back = (done: string) => redirect(`/meetings/${id}?done=${done}`);
+  const followed = submitFollow(actor, form, "meeting", id, `/meetings/${id}`);
+  if (followed) return followed;
   return submitIntent(
     {
       rsvp: intent(rsvp, () => back("rsvped")),
@@ -141,6 +147,7 @@ export default function Meeting() {
       <h1 id="meeting-title" data-read-aloud>
         {meeting.topic}
       </h1>
+      <FollowButton following={data.following} />
       {roomFirst && (
         <p>
           <Link className="button primary big" to={`/meetings/${meeting.id}/room`}>

@@ -7,6 +7,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { FollowButton } from "~/components/follow";
 import {
   ErrorSummary,
   Field,
@@ -25,13 +26,15 @@ import { useRootData } from "~/root";
 import { getT } from "~/i18n/i18next.server";
 import { linkNeed, meToo, takeNeedStep } from "~/services/needs/commands.server";
 import { needPage, type NeedPage } from "~/services/needs/queries.server";
+import { following } from "~/services/notices/follow-queries.server";
+import { submitFollow } from "~/services/notices/follows.server";
 import { intent, submitIntent } from "~/services/runner/form.server";
 import { areaName, formatDateTime } from "~/utils/format";
 import { idParam, notFound, readFormWithFile, type Refusal } from "~/utils/forms.server";
 import { titleMeta } from "~/utils/meta";
 import { getCurrent, requireSession } from "~/utils/session.server";
 
-export const handle = { i18n: ["need"] };
+export const handle = { i18n: ["need", "notice"] };
 export const meta = titleMeta;
 
 const DAY_MS = 86_400_000;
@@ -44,6 +47,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return json({
     title: `${t(`categories.${page.need.category}`)} #${page.need.id}`,
     ...page,
+    // Only those who may see its details may follow it (a private need's notices would tell more).
+    following: page.details ? await following(actor, "need", id) : null,
   });
 }
 
@@ -52,6 +57,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { form, file } = await readFormWithFile(request, "photo");
   const { actor } = await requireSession(request);
   const back = (done: string) => redirect(`/needs/${id}?done=${done}`);
+  const followed = submitFollow(actor, form, "need", id, `/needs/${id}`);
+  if (followed) return followed;
   return submitIntent(
     {
       meToo: intent(meToo, () => back("meToo")),
@@ -92,6 +99,7 @@ export default function Need() {
       <h1 id="need-title" data-read-aloud>
         {t(`need:categories.${n.category}`)} #{n.id}
       </h1>
+      <FollowButton following={data.following} />
       <ReadAloud />
       <p>
         <NeedStatusBadge status={n.status} /> <OverdueMark overdue={n.overdue} raised={n.raised} />

@@ -13,10 +13,10 @@ import { noticeText } from "~/domain/notices/text";
 import type { Lng } from "~/i18n/config";
 import { getT } from "~/i18n/i18next.server";
 import { markAllNoticesRead, markNoticeRead } from "~/services/notices/commands.server";
-import { listNotices } from "~/services/notices/queries.server";
+import { digestNotices, listNotices, type NoticeRow } from "~/services/notices/queries.server";
 import { intent, submitIntent } from "~/services/runner/form.server";
 import { formatDateTime } from "~/utils/format";
-import { readForm, throwRefusal, type Refusal } from "~/utils/forms.server";
+import { notFound, readForm, throwRefusal, type Refusal } from "~/utils/forms.server";
 import { listParams } from "~/utils/list-params";
 import { titleMeta } from "~/utils/meta";
 import { requireSession } from "~/utils/session.server";
@@ -26,10 +26,18 @@ export const meta = titleMeta;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { actor } = await requireSession(request);
-  const before = listParams(new URL(request.url)).id("before");
-  const page = await listNotices(actor, { before }).catch(throwRefusal);
+  const params = listParams(new URL(request.url));
   const t = await getT(request, "notice");
-  return json({ title: t("title"), ...page, first: before === undefined });
+  // A daily digest: what it gathered (someone else's, or none, is not found).
+  const digest = params.id("digest");
+  if (digest !== undefined) {
+    const gathered = await digestNotices(actor, digest).catch(throwRefusal);
+    if (!gathered) notFound();
+    return json({ title: t("digest.title"), digest: gathered });
+  }
+  const before = params.id("before");
+  const page = await listNotices(actor, { before }).catch(throwRefusal);
+  return json({ title: t("title"), ...page, first: before === undefined, digest: null });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -54,7 +62,18 @@ export async function action({ request }: ActionFunctionArgs) {
 const DONE = ["read", "readAll"] as const;
 
 export default function Notifications() {
-  const { title, notices, older, unread, first } = useLoaderData<typeof loader>();
+  const data = useLoaderData<typeof loader>();
+  if (data.digest) return <Digest title={data.title} gathered={data.digest} />;
+  return <Inbox {...(data as Extract<typeof data, { digest: null }>)} />;
+}
+
+function Inbox({
+  title,
+  notices,
+  older,
+  unread,
+  first,
+}: Extract<ReturnType<typeof useLoaderData<typeof loader>>, { digest: null }>) {
   const refused = useActionData<Refusal>();
   const { t, i18n } = useTranslation("notice");
   const lng = i18n.language as Lng;
@@ -78,7 +97,6 @@ export default function Notifications() {
       ) : (
         <ol className="plain notices">
           {notices.map((n) => {
-            const said = noticeText(t, n, lng);
             const isUnread = n.readAt === null;
             return (
               <li key={n.id} className={isUnread ? "card notice-unread" : "card"}>
@@ -87,10 +105,7 @@ export default function Notifications() {
                   {" · "}
                   <time dateTime={n.createdAt}>{formatDateTime(n.createdAt, lng)}</time>
                 </p>
-                <p data-read-aloud="">
-                  <Link to={said.href}>{said.text}</Link>
-                </p>
-                {said.reason && <p data-read-aloud="">{said.reason}</p>}
+                <NoticeSentence n={n} />
                 {isUnread && (
                   <IntentForm intent="read" ids={{ noticeId: n.id }}>
                     <button type="submit">{t("markRead")}</button>
@@ -110,6 +125,49 @@ export default function Notifications() {
           {older !== null && <Link to={`/notifications?before=${older}`}>{t("older")}</Link>}
         </nav>
       )}
+    </section>
+  );
+}
+
+/** A notice's sentence, leading to its subject, and the reason when one was given. */
+function NoticeSentence({
+  n,
+}: {
+  n: Pick<NoticeRow, "kind" | "subjectType" | "subjectId" | "params" | "via">;
+}) {
+  const { t, i18n } = useTranslation("notice");
+  const said = noticeText(t, n, i18n.language as Lng);
+  return (
+    <>
+      <p data-read-aloud="">
+        <Link to={said.href}>{said.text}</Link>
+      </p>
+      {said.reason && <p data-read-aloud="">{said.reason}</p>}
+    </>
+  );
+}
+
+/** /notifications?digest=ID: what one day's digest gathered, oldest first. */
+function Digest({ title, gathered }: { title: string; gathered: readonly NoticeRow[] }) {
+  const { t, i18n } = useTranslation("notice");
+  const lng = i18n.language as Lng;
+  return (
+    <section className="narrow" aria-labelledby="digest-title">
+      <h1 id="digest-title">{title}</h1>
+      <p>{t("digest.intro")}</p>
+      <ol className="plain notices">
+        {gathered.map((n) => (
+          <li key={n.id} className="card">
+            <p>
+              <time dateTime={n.createdAt}>{formatDateTime(n.createdAt, lng)}</time>
+            </p>
+            <NoticeSentence n={n} />
+          </li>
+        ))}
+      </ol>
+      <p>
+        <Link to="/notifications">{t("digest.back")}</Link>
+      </p>
     </section>
   );
 }

@@ -3,6 +3,7 @@
  * (support, steps, reports, ratings, comments and their moderation) is on this one page by design,
  * so its forms and their refusals live here; the pieces shared with other pages are in components.
  */
+import { FollowButton } from "~/components/follow";
 import { LinkedNeeds } from "~/components/linked-needs";
 import { linkedNeedsView } from "~/utils/linked-needs.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
@@ -42,13 +43,15 @@ import {
   withdrawSupport,
 } from "~/services/projects/participation.server";
 import { projectPage, type CommentView } from "~/services/projects/queries.server";
+import { following } from "~/services/notices/follow-queries.server";
+import { submitFollow } from "~/services/notices/follows.server";
 import { intent, submitIntent } from "~/services/runner/form.server";
 import { areaName, formatDate, formatDateTime, formatDay, formatYuan } from "~/utils/format";
 import { idParam, notFound, readForm, type Refusal } from "~/utils/forms.server";
 import { titleMeta } from "~/utils/meta";
 import { getCurrent, requireSession } from "~/utils/session.server";
 
-export const handle = { i18n: ["project"] };
+export const handle = { i18n: ["project", "notice"] };
 export const meta = titleMeta;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -59,7 +62,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     linkedNeedsView(request, "project", id),
   ]);
   if (!page) notFound();
-  return json({ title: page.project.title, ...page, needs, today: chinaToday() });
+  return json({
+    title: page.project.title,
+    ...page,
+    needs,
+    today: chinaToday(),
+    following: await following(actor, "project", id),
+  });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -67,6 +76,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const form = await readForm(request);
   const { actor } = await requireSession(request);
   const back = (done: string, anchor = "") => redirect(`/projects/${id}?done=${done}${anchor}`);
+  const followed = submitFollow(actor, form, "project", id, `/projects/${id}`);
+  if (followed) return followed;
   const onComment = (done: string) => (_: unknown, i: { commentId: number }) =>
     back(done, `#comment-${i.commentId}`);
   return submitIntent(
@@ -110,6 +121,7 @@ export default function Project() {
       <h1 id="project-title" data-read-aloud>
         {p.title}
       </h1>
+      <FollowButton following={data.following} />
       <ReadAloud />
       <p>
         <StatusBadge status={p.status} />

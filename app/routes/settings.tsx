@@ -3,7 +3,8 @@ import { json, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
-import { ErrorSummary, IntentForm, Notice } from "~/components/forms";
+import { ErrorSummary, IntentForm, Notice, refusalFor } from "~/components/forms";
+import { followLink, groupedKinds, kindNameKey } from "~/domain/notices/follows";
 import { authorize, can } from "~/domain/permissions/policy";
 import { oneOf } from "~/domain/refuse";
 import { parseForm } from "~/domain/validation";
@@ -11,6 +12,8 @@ import { getT } from "~/i18n/i18next.server";
 import { supportedLngs } from "~/i18n/config";
 import { revokeSession } from "~/services/accounts/commands.server";
 import { listSessions } from "~/services/accounts/queries.server";
+import { myFollows, noticeSettings } from "~/services/notices/follow-queries.server";
+import { saveNoticeSettings, unfollow } from "~/services/notices/follows.server";
 import { submit } from "~/services/runner/form.server";
 import { readForm, refuseForm, type Refusal } from "~/utils/forms.server";
 import { formatDateTime } from "~/utils/format";
@@ -18,7 +21,7 @@ import { titleMeta } from "~/utils/meta";
 import { preferenceCookie, readPreferences } from "~/utils/preferences.server";
 import { getCurrent, requireSession } from "~/utils/session.server";
 
-export const handle = { i18n: ["account"] };
+export const handle = { i18n: ["account", "notice"] };
 export const meta = titleMeta;
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -29,12 +32,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
     session && can(actor, "session.list")
       ? await listSessions(session.user.id, session.sessionId)
       : null;
+  // One's notices: which kinds, the quiet digest, and what one follows (signed in only).
+  const notices =
+    session && can(actor, "notice.view", { ownerId: session.user.id })
+      ? { ...(await noticeSettings(actor)), follows: await myFollows(actor) }
+      : null;
   return json({
     title: t("settings.title"),
     lng: prefs.lng,
     mode: prefs.mode,
     text: prefs.text,
     sessions,
+    notices,
   });
 }
 
@@ -51,6 +60,16 @@ export async function action({ request }: ActionFunctionArgs) {
   if (form.intent === "revoke") {
     const { actor } = await requireSession(request);
     return submit(revokeSession, actor, form, () => redirect("/settings?done=revoked"));
+  }
+  if (form.intent === "notices") {
+    const { actor } = await requireSession(request);
+    return submit(saveNoticeSettings, actor, form, () =>
+      redirect("/settings?done=notices#notices"),
+    );
+  }
+  if (form.intent === "unfollow") {
+    const { actor } = await requireSession(request);
+    return submit(unfollow, actor, form, () => redirect("/settings?done=unfollowed#follows"));
   }
   const { actor } = await getCurrent(request);
   authorize(actor, "settings.change");
@@ -106,7 +125,7 @@ function Choices({
 }
 
 export default function Settings() {
-  const { lng, mode, text, sessions } = useLoaderData<typeof loader>();
+  const { lng, mode, text, sessions, notices } = useLoaderData<typeof loader>();
   const refused = useActionData<Refusal>();
   const [params] = useSearchParams();
   const { t } = useTranslation(["account", "common"]);
@@ -116,7 +135,15 @@ export default function Settings() {
       <h1 id="settings-title">{t("settings.title")}</h1>
       {done === "saved" && <Notice>{t("settings.saved")}</Notice>}
       {done === "revoked" && <Notice>{t("settings.revoked")}</Notice>}
-      <ErrorSummary errors={refused?.errors} />
+      {done === "notices" && <Notice>{t("notice:settings.saved")}</Notice>}
+      {done === "unfollowed" && <Notice>{t("notice:follow.unfollowed")}</Notice>}
+      <ErrorSummary
+        errors={
+          refused?.values.intent === "notices" || refused?.values.intent === "unfollow"
+            ? undefined
+            : refused?.errors
+        }
+      />
       <IntentForm intent="preferences" reloadDocument>
         <Choices
           name="lng"
@@ -151,6 +178,8 @@ export default function Settings() {
           {t("settings.save")}
         </button>
       </IntentForm>
+
+      {notices && <NoticeSettings settings={notices} refused={refused} />}
 
       {sessions && (
         <section aria-labelledby="data-title">
@@ -187,5 +216,108 @@ export default function Settings() {
         </section>
       )}
     </section>
+  );
+}
+
+type NoticeSettingsData = NonNullable<ReturnType<typeof useLoaderData<typeof loader>>["notices"]>;
+
+/**
+ * One's notices: a checkbox per kind, grouped (protected kinds shown on and not switchable, with
+ * why), the quiet digest, and what one follows, each with its own "unfollow" form.
+ */
+function NoticeSettings({
+  settings,
+  refused,
+}: {
+  settings: NoticeSettingsData;
+  refused: Refusal | undefined;
+}) {
+  const { t } = useTranslation(["notice"]);
+  const byKind = new Map(settings.kinds.map((k) => [k.kind, k]));
+  return (
+    <>
+      <section aria-labelledby="notices-title" id="notices">
+        <h2 id="notices-title">{t("settings.title")}</h2>
+        <p className="hint">{t("settings.intro")}</p>
+        <ErrorSummary errors={refusalFor(refused, "notices")?.errors} />
+        <IntentForm intent="notices">
+          <p className="hint">{t("settings.protectedWhy")}</p>
+          {groupedKinds(settings.kinds.map((k) => k.kind)).map((g) => (
+            <fieldset key={g.group}>
+              <legend>{t(`groups.${g.group}`)}</legend>
+              {g.kinds.map((kind) => {
+                const k = byKind.get(kind)!;
+                const id = `kind-${kind.replace(".", "-")}`;
+                return (
+                  <div className="choice" key={kind}>
+                    {/* The switchable kinds this form shows: an unticked one is switched off. */}
+                    {!k.protected && <input type="hidden" name="kinds" value={kind} />}
+                    <input
+                      type="checkbox"
+                      id={id}
+                      name="on"
+                      value={kind}
+                      defaultChecked={k.on}
+                      disabled={k.protected}
+                    />
+                    <label htmlFor={id}>
+                      {k.protected
+                        ? t("settings.protectedLabel", { name: t(kindNameKey(kind)) })
+                        : t(kindNameKey(kind))}
+                    </label>
+                  </div>
+                );
+              })}
+            </fieldset>
+          ))}
+          <fieldset>
+            <legend>{t("settings.quietLegend")}</legend>
+            <div className="choice">
+              <input
+                type="checkbox"
+                id="notice-quiet"
+                name="quiet"
+                value="on"
+                defaultChecked={settings.quiet}
+              />
+              <label htmlFor="notice-quiet">{t("settings.quiet")}</label>
+            </div>
+            <p className="hint">{t("settings.quietHint")}</p>
+          </fieldset>
+          <button type="submit" className="primary">
+            {t("settings.save")}
+          </button>
+        </IntentForm>
+      </section>
+
+      <section aria-labelledby="follows-title" id="follows">
+        <h2 id="follows-title">{t("settings.follows")}</h2>
+        <ErrorSummary errors={refusalFor(refused, "unfollow")?.errors} />
+        {settings.follows.length === 0 ? (
+          <p>{t("settings.followsNone")}</p>
+        ) : (
+          <ul className="plain">
+            {settings.follows.map((f) => (
+              <li key={`${f.subjectType}-${f.subjectId}`} className="card">
+                <p>
+                  {t(`settings.types.${f.subjectType}`)}:{" "}
+                  {f.name === null ? (
+                    t("settings.gone")
+                  ) : (
+                    <Link to={followLink(f.subjectType, f.subjectId)}>{f.name}</Link>
+                  )}
+                </p>
+                <IntentForm
+                  intent="unfollow"
+                  ids={{ subjectType: f.subjectType, subjectId: f.subjectId }}
+                >
+                  <button type="submit">{t("follow.unfollow")}</button>
+                </IntentForm>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </>
   );
 }

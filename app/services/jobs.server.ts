@@ -19,6 +19,7 @@ import { LONGEST_WINDOW_MS } from "./runner/limits.server";
 import { needsTick } from "./needs/timed.server";
 import { deliverPending, purgeDelivered } from "./notices/delivery.server";
 import { noticesTick } from "./notices/timed.server";
+import { makeDigests } from "./notices/digest.server";
 import { releaseIfDue } from "./voting/records.server";
 
 const MINUTE = 60_000;
@@ -140,6 +141,18 @@ export const JOBS: Record<string, Job> = {
     every: MINUTE,
     run: async (db, now) => {
       await noticesTick(db, now);
+    },
+  },
+  /**
+   * The quiet digest: once a day (DIGEST_HOUR, China time) what each quiet person's notices held
+   * becomes one notice (./notices/digest.server.ts). Looked at hourly, so that a process down at
+   * that hour digests at the next; safe to repeat: a run gathers only what was held before the
+   * day's cut and is not yet gathered, so a second run makes no second digest.
+   */
+  "notices.digest": {
+    every: HOUR,
+    run: async (db, now) => {
+      await makeDigests(db, now);
     },
   },
 };

@@ -20,6 +20,7 @@ import * as needBoardOrder from "./20261202_0600_need_board_order";
 import * as changes from "./20261202_0700_changes";
 import * as notices from "./20261202_0700_notices";
 import * as noticeOnce from "./20261203_0200_notice_once";
+import * as follows from "./20261203_0300_follows";
 
 export const migrations: Record<string, Migration> = {
   "20261127_1920_foundation": foundation,
@@ -39,4 +40,5 @@ export const migrations: Record<string, Migration> = {
   "20261202_0700_changes": changes,
   "20261202_0700_notices": notices,
   "20261203_0200_notice_once": noticeOnce,
+  "20261203_0300_follows": follows,
 };

@@ -162,6 +162,8 @@ export async function tableCounts() {
     "noticeOutbox",
     "notices",
     "noticePreferences",
+    "follows",
+    "noticeQuiet",
   ] as const;
   const out: Record<string, number> = {};
   for (const t of tables) {

@@ -13,6 +13,8 @@ import { formatDateTime } from "~/utils/format";
 import { isNeedCategory, type NeedCategory } from "../needs/categories";
 import type { NeedStep } from "../needs/machine";
 
+import { DIGEST_KIND, DIGEST_SUBJECT } from "./follows";
+
 export const NOTICE_KINDS = [
   /** A resident asked to join a community: to its committee. */
   "membership.asked",
@@ -78,28 +80,33 @@ export interface KindRule {
    * gets it (the "me too" residents): the delivery asks who owns the subject.
    */
   protectsOwner?: true;
+  /**
+   * Whether people who follow the subject (./follows.ts: a meeting's and its council's followers, a
+   * project's) get it too. Personal kinds (one's membership, a reply to one's comment) never do.
+   */
+  followers?: boolean;
 }
 
 export const KINDS: Record<NoticeKind, KindRule> = {
   "membership.asked": { subject: "community", protected: false },
   "membership.decided": { subject: "community", protected: true },
-  "project.stepped": { subject: "project", protected: true },
-  "meeting.changed": { subject: "meeting", protected: false },
-  "meeting.cancelled": { subject: "meeting", protected: false },
+  "project.stepped": { subject: "project", protected: true, followers: true },
+  "meeting.changed": { subject: "meeting", protected: false, followers: true },
+  "meeting.cancelled": { subject: "meeting", protected: false, followers: true },
   // A poll or a round: the subject's type says which.
   "vote.cancelled": { subject: "poll", protected: false },
   "seat.invited": { subject: "meeting", protected: false },
   "organisation.invited": { subject: "organisation", protected: false },
   // Their own organisation: as for their own membership, told even when switched off.
   "organisation.decided": { subject: "organisation", protected: true },
-  "minutes.published": { subject: "meeting", protected: false },
+  "minutes.published": { subject: "meeting", protected: false, followers: true },
   "project.supported": { subject: "project", protected: false },
   "comment.replied": { subject: "project", protected: false },
   "meeting.reminder": { subject: "meeting", protected: false },
   "vote.opened": { subject: "poll", protected: false },
   "vote.closing": { subject: "poll", protected: false },
   "vote.results": { subject: "poll", protected: false },
-  "need.stepped": { subject: "need", protected: false, protectsOwner: true },
+  "need.stepped": { subject: "need", protected: false, protectsOwner: true, followers: true },
   "need.assigned": { subject: "need", protected: false },
   "need.overdue": { subject: "need", protected: false },
 };
@@ -224,6 +231,8 @@ export interface StoredNotice {
   subjectId: number | null;
   /** JSON text, as stored. */
   params: string;
+  /** "follow" when the person has it because they follow its subject (not addressed to them). */
+  via?: string | null;
 }
 
 const SUBJECT_PATHS: Record<NoticeSubjectType, string> = {
@@ -241,6 +250,10 @@ export function noticeLink(
   n: Pick<StoredNotice, "subjectType" | "subjectId"> &
     Partial<Pick<StoredNotice, "kind" | "params">>,
 ): string {
+  // A day's digest opens the list of what it gathered.
+  if (n.subjectType === DIGEST_SUBJECT && n.subjectId !== null) {
+    return `/notifications?digest=${n.subjectId}`;
+  }
   const base = SUBJECT_PATHS[n.subjectType as NoticeSubjectType];
   if (!base || n.subjectId === null) return "/notifications";
   return `${base}${n.subjectId}${placeOnPage(n)}`;
@@ -328,6 +341,10 @@ export function noticeMessage(n: StoredNotice, lng: string): NoticeMessage {
         reason,
       };
     case "project.stepped": {
+      // A follower's copy: not "your project".
+      if (n.via === "follow") {
+        return { key: "notice:kinds.projectFollowed", params: { title: str(p.title) }, reason };
+      }
       const step = (PROJECT_STEPS as readonly string[]).includes(str(p.step))
         ? str(p.step)
         : "other";
@@ -406,6 +423,12 @@ export function noticeMessage(n: StoredNotice, lng: string): NoticeMessage {
     case "need.assigned":
     case "need.overdue":
       return needMessage(n, p, reason);
+    case DIGEST_KIND:
+      return {
+        key: "notice:kinds.digest",
+        params: { count: String(typeof p.count === "number" ? p.count : 0) },
+        reason: null,
+      };
     default:
       return { key: "notice:kinds.other", params: {}, reason: null };
   }
@@ -459,6 +482,10 @@ function needMessage(
       params,
       reason: null,
     };
+  }
+  // A follower's copy: not "the need you reported", and no note (that is for its residents).
+  if (n.kind === "need.stepped" && n.via === "follow") {
+    return { key: "notice:kinds.needFollowed", params, reason: null };
   }
   if (n.kind === "need.assigned") {
     const known = (NEED_ASSIGN_STEPS as readonly string[]).includes(step);

@@ -11,3 +11,5 @@ export const UNREAD_SHOWN_MAX = 99;
 export const NOTICES_PRINTED = 40;
 /** The header's small live list: the newest this many. */
 export const NOTICES_LATEST = 5;
+/** A digest's page lists at most this many of what it gathered (a day's worth is far fewer). */
+export const DIGEST_SHOWN_MAX = 500;

@@ -333,6 +333,16 @@ export const policy = {
   "need.intake": { group: "need", allow: ["intakeChannel"], audited: true },
   "committee.appoint": { group: "admin", allow: ["admin"], audited: true },
   "committee.end": { group: "admin", allow: ["admin"], audited: true },
+  // Following (关注) a council, meeting, project or need: anyone signed in who may see it (its
+  // page's rule, checked when the command loads it: "not found" otherwise); unfollowing and one's
+  // notice switches (kinds, the quiet digest) are one's own.
+  "notice.follow": {
+    group: "account",
+    allow: ["signedIn"],
+    rate: { max: 120, windowMinutes: 60 },
+  },
+  "notice.unfollow": { group: "account", allow: ["self"] },
+  "notice.settings": { group: "account", allow: ["self"] },
 } as const satisfies Record<string, ActionPolicy>;
 
 export type Action = keyof typeof policy;

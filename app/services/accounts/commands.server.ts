@@ -213,6 +213,9 @@ export const deleteAccount = command({
     // Notices speak about the person (their request declined, and why): they go with the account.
     await trx.deleteFrom("notices").where("userId", "=", userId).execute();
     await trx.deleteFrom("noticePreferences").where("userId", "=", userId).execute();
+    // What they followed and their quiet digest say what they took an interest in: they go too.
+    await trx.deleteFrom("follows").where("userId", "=", userId).execute();
+    await trx.deleteFrom("noticeQuiet").where("userId", "=", userId).execute();
     await trx
       .updateTable("users")
       .set({

@@ -112,6 +112,18 @@ export async function exportMyData(actor: Actor) {
       .select(["kind", "enabled", "updatedAt"])
       .where("userId", "=", userId)
       .execute(),
+    // What they follow (关注), and since when they asked for a daily digest.
+    follows: db
+      .selectFrom("follows")
+      .select(["subjectType", "subjectId", "createdAt"])
+      .where("userId", "=", userId)
+      .orderBy("createdAt")
+      .execute(),
+    noticeQuiet: db
+      .selectFrom("noticeQuiet")
+      .select("since")
+      .where("userId", "=", userId)
+      .execute(),
   });
   return {
     exportedAt: new Date().toISOString(),

@@ -52,7 +52,9 @@ export const markAllNoticesRead = command({
       .updateTable("notices")
       .set({ readAt: at })
       .where("userId", "=", actor.userId)
-      .where("readAt", "is", null);
+      .where("readAt", "is", null)
+      // Held for the digest: read through the digest when it comes.
+      .where("heldAt", "is", null);
     if (input.upTo !== undefined) q = q.where("id", "<=", input.upTo);
     const r = await q.executeTakeFirst();
     const n = Number(r.numUpdatedRows);

@@ -21,6 +21,7 @@ import type { DB } from "../../../db/client.server";
 import { getDb } from "../../../db/client.server";
 import { claimingRowsOf } from "../../../db/portable";
 import {
+  KINDS,
   isNoticeKind,
   isProtected,
   replyOf,
@@ -32,6 +33,7 @@ import { ANONYMOUS, can, type Actor } from "~/domain/permissions/policy";
 import { isPublicStatus, projectTarget } from "~/domain/projects/rules";
 import { emitEvent } from "../events.server";
 import { isNeedRecipients, needOwner, needRecipients, needViewers } from "../needs/notices.server";
+import { followersOf, hasFollowers } from "./followers.server";
 import type { Trx } from "../runner/command.server";
 
 /** People per insert (and per `notice.created` event): well under both engines' parameter limits. */
@@ -46,8 +48,13 @@ export async function writeOutbox(
   actorId: number | null,
   at: string,
 ): Promise<number[]> {
-  // A notice for nobody (a meeting no one signed up for moved) is no row at all.
-  const some = drafts.filter((d) => !("users" in d.recipients) || d.recipients.users.length > 0);
+  // A notice for nobody (a meeting no one signed up for moved) is no row at all, unless its
+  // subject has followers who get it too.
+  const some: NoticeDraft[] = [];
+  for (const d of drafts) {
+    if (!("users" in d.recipients) || d.recipients.users.length > 0) some.push(d);
+    else if (KINDS[d.kind].followers === true && (await hasFollowers(trx, d.subject))) some.push(d);
+  }
   if (some.length === 0) return [];
   const rows = await trx
     .insertInto("noticeOutbox")
@@ -430,8 +437,16 @@ async function stillNews(db: DB, row: OutboxRow, r: NoticeRecipients): Promise<b
   return true;
 }
 
-/** Of a chunk, who gets the notice (see the module's comment). */
-async function filterChunk(db: DB, row: OutboxRow, chunk: readonly number[]): Promise<number[]> {
+/**
+ * Of a chunk, who gets the notice (see the module's comment). `asFollowers`: people who follow the
+ * subject, whom the kind's protection does not concern (it protects the person it is about).
+ */
+async function filterChunk(
+  db: DB,
+  row: OutboxRow,
+  chunk: readonly number[],
+  asFollowers = false,
+): Promise<number[]> {
   const candidates = chunk.filter((u) => u !== row.actorId);
   if (candidates.length === 0) return [];
   const living = await db
@@ -441,7 +456,7 @@ async function filterChunk(db: DB, row: OutboxRow, chunk: readonly number[]): Pr
     .where("deletedAt", "is", null)
     .execute();
   let ids = living.map((u) => u.id);
-  if (ids.length > 0 && !(isNoticeKind(row.kind) && isProtected(row.kind))) {
+  if (ids.length > 0 && (asFollowers || !(isNoticeKind(row.kind) && isProtected(row.kind)))) {
     const off = await db
       .selectFrom("noticePreferences")
       .select("userId")
@@ -475,27 +490,16 @@ async function deliverRow(db: DB, row: OutboxRow, owner: string, now: Date): Pro
     for await (const chunk of expand(db, recipients)) {
       const ids = await filterChunk(db, row, chunk);
       if (ids.length === 0) continue;
-      const inserted = await db
-        .insertInto("notices")
-        .values(
-          ids.map((userId) => ({
-            userId,
-            outboxId: row.id,
-            kind: row.kind,
-            subjectType: row.subjectType,
-            subjectId: row.subjectId,
-            params: row.params,
-            createdAt: row.createdAt,
-          })),
-        )
-        // Delivered before (a crash after this chunk, a second deliverer): nobody twice.
-        .onConflict((oc) => oc.columns(["outboxId", "userId"]).doNothing())
-        .returning("userId")
-        .execute();
-      delivered += inserted.length;
-      if (inserted.length > 0) {
-        emitEvent({ type: "notice.created", userIds: inserted.map((r) => r.userId) });
-      }
+      delivered += await insertChunk(db, row, ids, now, null);
+    }
+  }
+  // Then the subject's followers: after the people it is addressed to, so that someone who is both
+  // has it as addressed to them (the unique key skips their second one).
+  if (isNoticeKind(row.kind) && KINDS[row.kind].followers === true && row.subjectId !== null) {
+    for await (const chunk of followersOf(db, row.subjectType, row.subjectId, DELIVERY_CHUNK)) {
+      const ids = await filterChunk(db, row, chunk, true);
+      if (ids.length === 0) continue;
+      delivered += await insertChunk(db, row, ids, now, "follow");
     }
   }
   await db
@@ -582,4 +586,50 @@ export const deliveriesSettled = (): Promise<void> => queue;
 /** Tests: whether commits hand their notices to this process's queue (a crash stands for off). */
 export function setImmediateDelivery(on: boolean): void {
   immediate = on;
+}
+
+/**
+ * Inserts a chunk's notices (`via` "follow" for followers) and tells their people, except those
+ * who asked for a quiet day (held for the daily digest: not counted, listed or pushed until then;
+ * ./digest.server.ts). What protects the person (their own membership, their own proposal, as
+ * addressed to them) is never held. Returns how many were new.
+ */
+async function insertChunk(
+  db: DB,
+  row: OutboxRow,
+  ids: readonly number[],
+  now: Date,
+  via: "follow" | null,
+): Promise<number> {
+  const protects = via === null && isNoticeKind(row.kind) && isProtected(row.kind);
+  const quiet = protects
+    ? new Set<number>()
+    : new Set(
+        (
+          await db.selectFrom("noticeQuiet").select("userId").where("userId", "in", ids).execute()
+        ).map((q) => q.userId),
+      );
+  const heldAt = now.toISOString();
+  const inserted = await db
+    .insertInto("notices")
+    .values(
+      ids.map((userId) => ({
+        userId,
+        outboxId: row.id,
+        kind: row.kind,
+        subjectType: row.subjectType,
+        subjectId: row.subjectId,
+        params: row.params,
+        createdAt: row.createdAt,
+        via,
+        heldAt: quiet.has(userId) ? heldAt : null,
+      })),
+    )
+    // Delivered before (a crash after this chunk, a second deliverer): nobody twice.
+    .onConflict((oc) => oc.columns(["outboxId", "userId"]).doNothing())
+    .returning(["userId", "heldAt"])
+    .execute();
+  const told = inserted.filter((r) => r.heldAt === null).map((r) => r.userId);
+  if (told.length > 0) emitEvent({ type: "notice.created", userIds: told });
+  return inserted.length;
 }

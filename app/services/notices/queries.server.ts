@@ -4,7 +4,13 @@
  */
 import { sql } from "kysely";
 import { getDb } from "../../../db/client.server";
-import { NOTICES_LATEST, NOTICES_PER_PAGE, UNREAD_SHOWN_MAX } from "~/domain/notices/limits";
+import { DIGEST_KIND } from "~/domain/notices/follows";
+import {
+  DIGEST_SHOWN_MAX,
+  NOTICES_LATEST,
+  NOTICES_PER_PAGE,
+  UNREAD_SHOWN_MAX,
+} from "~/domain/notices/limits";
 import { noticeText, type Translate } from "~/domain/notices/text";
 import { authorize, type Actor } from "~/domain/permissions/policy";
 import type { Lng } from "~/i18n/config";
@@ -24,6 +30,8 @@ export async function unreadCount(actor: Actor): Promise<number> {
     .select(sql<number>`1`.as("one"))
     .where("userId", "=", userId)
     .where("readAt", "is", null)
+    // Held for the daily digest (quiet): counted when the digest comes.
+    .where("heldAt", "is", null)
     .limit(UNREAD_SHOWN_MAX + 1)
     .as("unread");
   const row = await db
@@ -42,6 +50,7 @@ export interface NoticeRow {
   params: string;
   createdAt: string;
   readAt: string | null;
+  via: string | null;
 }
 
 /**
@@ -56,8 +65,10 @@ export async function listNotices(
   const db = getDb();
   let q = db
     .selectFrom("notices")
-    .select(["id", "kind", "subjectType", "subjectId", "params", "createdAt", "readAt"])
-    .where("userId", "=", userId);
+    .select(["id", "kind", "subjectType", "subjectId", "params", "createdAt", "readAt", "via"])
+    .where("userId", "=", userId)
+    // Held for the digest, or gathered into one: the digest's own page lists those.
+    .where("heldAt", "is", null);
   if (opts.before !== undefined) {
     const from = await db
       .selectFrom("notices")
@@ -89,13 +100,17 @@ export async function listNotices(
   };
 }
 
-/** The person's newest `n` notices (the printed sheet, the header's small list), newest first. */
+/**
+ * The person's newest `n` notices (the printed sheet, the header's small list), newest first; a
+ * quiet person's held notices wait for their digest here as in the inbox.
+ */
 export async function newestNotices(actor: Actor, n: number): Promise<NoticeRow[]> {
   const userId = authorize(actor, "notice.view", { ownerId: actor.userId ?? undefined }).userId;
   return getDb()
     .selectFrom("notices")
-    .select(["id", "kind", "subjectType", "subjectId", "params", "createdAt", "readAt"])
+    .select(["id", "kind", "subjectType", "subjectId", "params", "createdAt", "readAt", "via"])
     .where("userId", "=", userId)
+    .where("heldAt", "is", null)
     .orderBy("createdAt", "desc")
     .orderBy("id", "desc")
     .limit(n)
@@ -125,4 +140,29 @@ export async function latestNotices(
       };
     }),
   };
+}
+/**
+ * What a daily digest gathered for the person (/notifications?digest=ID), oldest first, or null
+ * when the person has no such digest (someone else's reads as none: it says nothing about them).
+ */
+export async function digestNotices(actor: Actor, digestId: number): Promise<NoticeRow[] | null> {
+  const userId = authorize(actor, "notice.view", { ownerId: actor.userId ?? undefined }).userId;
+  const db = getDb();
+  const own = await db
+    .selectFrom("notices")
+    .select("id")
+    .where("userId", "=", userId)
+    .where("kind", "=", DIGEST_KIND as never)
+    .where("subjectId", "=", digestId)
+    .executeTakeFirst();
+  if (!own) return null;
+  return db
+    .selectFrom("notices")
+    .select(["id", "kind", "subjectType", "subjectId", "params", "createdAt", "readAt", "via"])
+    .where("userId", "=", userId)
+    .where("digestId", "=", digestId)
+    .orderBy("createdAt")
+    .orderBy("id")
+    .limit(DIGEST_SHOWN_MAX)
+    .execute();
 }
