@@ -80,6 +80,7 @@ describe("limits on everyday writes", () => {
         "membership.request",
         "need.meToo",
         "need.report",
+        "notice.follow",
         "organisation.apply",
         "project.comment",
         "project.flagComment",

@@ -147,7 +147,7 @@ export default function Meeting() {
       <h1 id="meeting-title" data-read-aloud>
         {meeting.topic}
       </h1>
-      <FollowButton following={data.following} />
+      {/* A live meeting's room stays the first thing after the title; following comes after. */}
       {roomFirst && (
         <p>
           <Link className="button primary big" to={`/meetings/${meeting.id}/room`}>
@@ -155,6 +155,7 @@ export default function Meeting() {
           </Link>
         </p>
       )}
+      <FollowButton following={data.following} />
       <ReadAloud />
       {done && DONE.includes(done) && <Notice>{t(`done.${done}`)}</Notice>}
       {refused?.errors._form && (
@@ -427,6 +428,16 @@ export default function Meeting() {
               id="c-owner"
               label={t("commitments.ownerName")}
               maxLength={OWNER_NAME_MAX}
+              refused={refusedCommitment}
+            />
+            <Field
+              name="ownerLogin"
+              id="c-owner-login"
+              maxLength={LOGIN_MAX}
+              autoCapitalize="none"
+              spellCheck={false}
+              label={t("commitments.ownerLogin")}
+              hint={t("commitments.ownerLoginHint")}
               refused={refusedCommitment}
             />
             <Field
