@@ -331,6 +331,7 @@ export const SCHEMA_COLUMNS = {
     what: text,
     ownerKind: oneOf(OWNER_KINDS),
     ownerName: text,
+    ownerUserId: intNull,
     dueDate: text,
     status: oneOf(COMMITMENT_STATUSES),
     createdBy: intNull,

@@ -323,6 +323,8 @@ export interface CommitmentsTable {
   what: string;
   ownerKind: OwnerKind;
   ownerName: string;
+  /** The account answerable for it, reminded as it falls due; null when none is named. */
+  ownerUserId: number | null;
   /** YYYY-MM-DD, China time. */
   dueDate: string;
   status: CommitmentStatus;

@@ -409,6 +409,7 @@ export async function seedDemoData(db: DB): Promise<void> {
         commitmentId = await kit.run(addCommitment, chair, at, {
           meetingId: past.id,
           agendaItemId: past.items[1] ?? null,
+          ownerLogin: null,
           what,
           ownerKind,
           ownerName,

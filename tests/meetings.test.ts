@@ -253,6 +253,7 @@ describe("minutes and commitments", () => {
 
     const id = await run(addCommitment, committee, {
       meetingId,
+      ownerLogin: null,
       what: "公示费用",
       ownerKind: "department",
       ownerName: "街道城管科",

@@ -15,11 +15,13 @@ import { formatDateTime } from "~/utils/format";
 import { transaction } from "../db/portable";
 import { noticeLink, noticeMessage, type NoticeDraft } from "~/domain/notices/kinds";
 import type { Actor } from "~/domain/permissions/policy";
-import { meetingSchema } from "~/domain/meetings/schemas";
+import { commitmentSchema, meetingSchema } from "~/domain/meetings/schemas";
+import { chinaToday } from "~/domain/time";
 import { roundSchema } from "~/domain/voting/schemas";
 import { runDueJobs } from "~/services/jobs.server";
 import { cancelMeeting, editMeeting } from "~/services/meetings/changes.server";
 import { rsvp } from "~/services/meetings/commands.server";
+import { addCommitment } from "~/services/meetings/minutes.server";
 import {
   deliverPending,
   deliveriesSettled,
@@ -49,10 +51,12 @@ import {
   makeResident,
   makeUser,
   cookieFor,
+  dbSnapshot,
   pollInput,
   setVoteWindow,
 } from "./support/factories";
 import { routesBuild } from "./support/builds";
+import { refusal } from "./support/refusal";
 
 const MINUTE = 60_000;
 const seats = { seats: { resident: 5 } };
@@ -498,5 +502,97 @@ describe("the job", () => {
     expect([...a, ...b].filter((j) => j === "notices.timed")).toEqual(["notices.timed"]);
     await deliveriesSettled();
     expect(await kindsOf(signedUp)).toEqual(["meeting.reminder"]);
+  });
+});
+
+describe("a commitment one answers for", () => {
+  /** A meeting that has ended, whose minutes the committee writes. */
+  const ended = () => makeMeetingAt(council, "整改", "closed", -26, -24, seats);
+
+  async function commit(meetingId: number, fields: Record<string, string>) {
+    return run(addCommitment, committee, {
+      ...commitmentSchema.parse({
+        what: "修好楼道灯",
+        ownerKind: "person",
+        ownerName: "王师傅",
+        ...fields,
+      }),
+      meetingId,
+    });
+  }
+
+  it("tells its owner 3 days ahead and the day after, once each; not the undone, the far, the nameless", async () => {
+    const meetingId = await ended();
+    const ownerId = await makeUser({ username: "wang-shifu" });
+    const other = await makeUser({ username: "li-shifu" });
+    const now = new Date();
+    const inDays = (d: number) => chinaToday(new Date(now.getTime() + d * DAY));
+    const soon = await commit(meetingId, { ownerLogin: "wang-shifu", dueDate: inDays(2) });
+    await commit(meetingId, { ownerLogin: "li-shifu", dueDate: inDays(10) });
+    const done = await commit(meetingId, { ownerLogin: "li-shifu", dueDate: inDays(1) });
+    await getDb()
+      .updateTable("commitments")
+      .set({ status: "done" })
+      .where("id", "=", done)
+      .execute();
+    await commit(meetingId, { ownerLogin: "", dueDate: inDays(1) });
+
+    await tick(now);
+    await tick(now);
+    await (
+      await freshProcess()
+    )(now);
+    expect(await kindsOf(ownerId)).toEqual(["commitment.due"]);
+    expect(await kindsOf(other)).toEqual([]);
+    const n = await lastOf({ userId: ownerId } as Actor, "commitment.due");
+    expect(noticeLink(n)).toBe(`/meetings/${meetingId}`);
+    expect(noticeMessage(n, "zh-CN")).toEqual({
+      key: "notice:kinds.commitmentDue",
+      params: { what: "修好楼道灯", due: inDays(2) },
+      reason: null,
+    });
+
+    // The day after its date, still not done: overdue, once; a week later, nothing more.
+    const after = new Date(now.getTime() + 3 * DAY);
+    await tick(after);
+    await tick(after);
+    await tick(new Date(now.getTime() + 9 * DAY));
+    expect(await kindsOf(ownerId)).toEqual(["commitment.due", "commitment.overdue"]);
+
+    // A later date reminds again, for that date.
+    await getDb()
+      .updateTable("commitments")
+      .set({ dueDate: inDays(12) })
+      .where("id", "=", soon)
+      .execute();
+    await tick(new Date(now.getTime() + 10 * DAY));
+    expect(await kindsOf(ownerId)).toEqual([
+      "commitment.due",
+      "commitment.overdue",
+      "commitment.due",
+    ]);
+  });
+
+  it("refuses an owner's account that does not exist, or is not a login, writing nothing", async () => {
+    const meetingId = await ended();
+    const before = await dbSnapshot();
+    const missing = await refusal(
+      commit(meetingId, { ownerLogin: "nobody-here", dueDate: chinaToday() }),
+    );
+    expect([missing.status, missing.key, missing.field]).toEqual([
+      404,
+      "meeting:errors.ownerNotFound",
+      "ownerLogin",
+    ]);
+    expect(() =>
+      commitmentSchema.parse({
+        what: "x",
+        ownerKind: "person",
+        ownerName: "x",
+        ownerLogin: "no spaces allowed!",
+        dueDate: chinaToday(),
+      }),
+    ).toThrow("account:errors.loginFormat");
+    expect(await dbSnapshot()).toEqual(before);
   });
 });

@@ -221,11 +221,37 @@ describe("the meeting page's forms", () => {
       dueDate: "2026-12-31",
     });
     expect(added.headers.get("Location")).toBe(`${path}?done=commitment`);
-    const { id: commitmentId } = await getDb()
+    // An owner's account that is not there: the field's own message, what was typed kept.
+    const noOwner = await refused(
+      await act({
+        intent: "commitment",
+        what: "修灯",
+        ownerKind: "person",
+        ownerName: "王师傅",
+        ownerLogin: "nobody-here",
+        dueDate: "2026-12-31",
+      }),
+      404,
+    );
+    expect(noOwner.errors.ownerLogin?.key).toBe("meeting:errors.ownerNotFound");
+    expect(noOwner.values.what).toBe("修灯");
+    const owned = await act({
+      intent: "commitment",
+      what: "修灯",
+      ownerKind: "person",
+      ownerName: "王师傅",
+      ownerLogin: "expertwang",
+      dueDate: "2026-12-31",
+    });
+    expect(owned.headers.get("Location")).toBe(`${path}?done=commitment`);
+    const [first, withOwner] = await getDb()
       .selectFrom("commitments")
-      .select("id")
+      .select(["id", "ownerUserId"])
       .where("meetingId", "=", meetingId)
-      .executeTakeFirstOrThrow();
+      .orderBy("id")
+      .execute();
+    expect(withOwner!.ownerUserId).toEqual(expect.any(Number));
+    const commitmentId = first!.id;
     const badId = await refused(
       await act({ intent: "commitmentUpdate", commitmentId: "x", status: "done", note: "好" }),
       400,
@@ -246,6 +272,7 @@ describe("the meeting page's forms", () => {
       .execute();
     expect(audited.map((a) => a.action)).toEqual([
       "meeting.manage",
+      "minutes.write",
       "minutes.write",
       "minutes.write",
       "commitment.update",

@@ -1,7 +1,7 @@
 /** Forms of councils, meetings, minutes and commitments. */
 import { z } from "zod";
 import type { MeetingStatus } from "./rules";
-import { namedLogin } from "../accounts/schemas";
+import { namedLogin, parseLoginId } from "../accounts/schemas";
 import { oneOf, refuse } from "../refuse";
 import { fromChinaTime } from "../time";
 import { asWhole, formChoice, formId, text, formString } from "../validation";
@@ -138,6 +138,14 @@ export const commitmentSchema = z.object({
   what: text({ max: COMMITMENT_MAX }),
   ownerKind: oneOf(OWNER_KINDS),
   ownerName: text({ max: OWNER_NAME_MAX }),
+  /** The account (username or phone) of the person answerable, reminded as it falls due; optional. */
+  ownerLogin: formString
+    .optional()
+    .transform((s, ctx) =>
+      !s || s.trim() === ""
+        ? null
+        : (parseLoginId(s.trim()) ?? refuse(ctx, "account:errors.loginFormat")),
+    ),
   dueDate: formString
     .regex(/^\d{4}-\d{2}-\d{2}$/, "meeting:errors.badDate")
     .refine((s) => fromChinaTime(s) !== null, "meeting:errors.badDate"),

@@ -57,6 +57,10 @@ export const NOTICE_KINDS = [
   "need.assigned",
   /** 民情: a need ran past its time and was raised a level: to the level it was raised to. */
   "need.overdue",
+  /** A commitment of a meeting's minutes one answers for falls due within 3 days (sent once). */
+  "commitment.due",
+  /** A commitment one answers for is past its date and not done (sent once). */
+  "commitment.overdue",
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
@@ -109,6 +113,9 @@ export const KINDS: Record<NoticeKind, KindRule> = {
   "need.stepped": { subject: "need", protected: false, protectsOwner: true, followers: true },
   "need.assigned": { subject: "need", protected: false },
   "need.overdue": { subject: "need", protected: false },
+  // The meeting whose minutes record it: its page lists the commitment and its updates.
+  "commitment.due": { subject: "meeting", protected: false },
+  "commitment.overdue": { subject: "meeting", protected: false },
 };
 
 export const isProtected = (kind: NoticeKind) => KINDS[kind].protected;
@@ -172,6 +179,9 @@ export interface NoticeParams {
   "need.assigned": { category: NeedCategory; step: NeedAssignStep; reason: null };
   /** `level`: 1 raised to the street's command room, 2 to the admins. */
   "need.overdue": { category: NeedCategory; level: 1 | 2; reason: null };
+  /** `due`: YYYY-MM-DD, China time, as the commitment keeps it. */
+  "commitment.due": { what: string; due: string };
+  "commitment.overdue": { what: string; due: string };
 }
 
 /** The steps that make a need someone's to do (the report puts it in the grid worker's hands). */
@@ -423,6 +433,16 @@ export function noticeMessage(n: StoredNotice, lng: string): NoticeMessage {
     case "need.assigned":
     case "need.overdue":
       return needMessage(n, p, reason);
+    case "commitment.due":
+    case "commitment.overdue":
+      return {
+        key:
+          n.kind === "commitment.due"
+            ? "notice:kinds.commitmentDue"
+            : "notice:kinds.commitmentOverdue",
+        params: { what: str(p.what), due: str(p.due) },
+        reason: null,
+      };
     case DIGEST_KIND:
       return {
         key: "notice:kinds.digest",

@@ -5,6 +5,7 @@
 import { DomainError } from "~/domain/errors";
 import { canMoveCommitment } from "~/domain/meetings/rules";
 import { commitmentSchema, commitmentUpdateSchema, minutesSchema } from "~/domain/meetings/schemas";
+import { loginColumn } from "../accounts/queries.server";
 import { notFound } from "../rows.server";
 import { command } from "../runner/command.server";
 import {
@@ -56,6 +57,16 @@ export const addCommitment = command({
   run: async ({ trx, actor, input, loaded: ctx, at, emit }) => {
     checkStarted(ctx);
     if (input.agendaItemId !== null) await agendaItem(trx, ctx.id, input.agendaItemId);
+    // The account answerable for it, when named: reminded as it falls due (../notices/timed.server.ts).
+    const owner =
+      input.ownerLogin === null
+        ? null
+        : await trx
+            .selectFrom("users")
+            .select("id")
+            .where(loginColumn(input.ownerLogin), "=", input.ownerLogin.value)
+            .where("deletedAt", "is", null)
+            .executeTakeFirstOrThrow(notFound("meeting:errors.ownerNotFound", "ownerLogin"));
     const row = await trx
       .insertInto("commitments")
       .values({
@@ -63,6 +74,7 @@ export const addCommitment = command({
         what: input.what,
         ownerKind: input.ownerKind,
         ownerName: input.ownerName,
+        ownerUserId: owner?.id ?? null,
         dueDate: input.dueDate,
         agendaItemId: input.agendaItemId,
         status: "open",
@@ -78,7 +90,12 @@ export const addCommitment = command({
     areaId: ctx.communityId,
     subjectType: "commitment",
     subjectId: commitmentId,
-    details: { what: input.what, owner: input.ownerName, due: input.dueDate },
+    details: {
+      what: input.what,
+      owner: input.ownerName,
+      ...(input.ownerLogin !== null ? { ownerAccount: true } : {}),
+      due: input.dueDate,
+    },
   }),
 });
 

@@ -24,6 +24,7 @@ import { sql } from "kysely";
 import type { DB } from "../../../db/client.server";
 import { transaction } from "../../../db/portable";
 import type { NoticeDraft } from "~/domain/notices/kinds";
+import { chinaToday } from "~/domain/time";
 import type { VoteKind } from "~/domain/voting/schemas";
 import { attendeesOf } from "../meetings/changes.server";
 import { run, type Db, type Trx } from "../runner/command.server";
@@ -209,4 +210,44 @@ export async function noticesTick(db: DB, now: Date): Promise<void> {
   await votesOpened(db, now);
   await votesClosing(db, now);
   await voteResults(db, now);
+  await commitmentsFallingDue(db, now);
+}
+
+/** A commitment's owner is told this many days ahead of its date (issue 16: "due in 3 days"). */
+export const COMMITMENT_DUE_DAYS = 3;
+
+/** The China-time date `days` after `date` (both YYYY-MM-DD). */
+const plusDays = (date: string, days: number) =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);
+
+/**
+ * Commitments not done or dropped whose owner is an account: due within COMMITMENT_DUE_DAYS
+ * (`commitment.due`), or past their date (`commitment.overdue`, from the day after it). Once per
+ * commitment and date: a date moved later reminds again. Like every timed notice, not sent over a
+ * day late: an overdue notice goes on the day after the date only.
+ */
+export function commitmentsFallingDue(db: DB, now: Date) {
+  const today = chinaToday(now);
+  const yesterday = plusDays(today, -1);
+  return announce(db, now, async (trx) => {
+    const rows = await trx
+      .selectFrom("commitments")
+      .select(["id", "meetingId", "what", "dueDate", "ownerUserId"])
+      .where("ownerUserId", "is not", null)
+      .where("status", "not in", ["done", "dropped"])
+      .where("dueDate", ">=", yesterday)
+      .where("dueDate", "<=", plusDays(today, COMMITMENT_DUE_DAYS))
+      .orderBy("id")
+      .execute();
+    return rows.map((c): NoticeDraft => {
+      const kind = c.dueDate < today ? "commitment.overdue" : "commitment.due";
+      return {
+        kind,
+        subject: { type: "meeting", id: c.meetingId },
+        params: { what: c.what, due: c.dueDate },
+        recipients: { users: [c.ownerUserId!] },
+        once: `${kind}:${c.id}:${c.dueDate}`,
+      };
+    });
+  });
 }
