@@ -704,6 +704,32 @@ export const SCHEMA_COLUMNS = {
     userId: int,
     since: text,
   },
+  indexMethods: {
+    version: int,
+    tree: text,
+    note: text,
+    publishedAt: text,
+    publishedBy: intNull,
+  },
+  indexSnapshots: {
+    id: gen(int),
+    month: text,
+    methodVersion: int,
+    computedAt: text,
+    computedBy: intNull,
+    reason: textNull,
+    supersededBy: intNull,
+  },
+  indexScores: {
+    snapshotId: int,
+    areaId: intNull,
+    node: text,
+    score: intNull,
+    value: intNull,
+    numerator: intNull,
+    denominator: intNull,
+    residents: int,
+  },
 } satisfies SchemaColumns;
 
 /**

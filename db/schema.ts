@@ -774,6 +774,45 @@ export interface NoticeQuietTable {
   since: string;
 }
 
+/** 六和指数: a published version of the method (never changed once published). */
+export interface IndexMethodsTable {
+  version: number;
+  /** The method tree as JSON (app/domain/index/method.ts). */
+  tree: string;
+  note: string;
+  publishedAt: string;
+  publishedBy: number | null;
+}
+
+/** One computation of one month's index; a correction supersedes it (db migration 20261204_0100). */
+export interface IndexSnapshotsTable {
+  id: Generated<number>;
+  /** "YYYY-MM", in China time. */
+  month: string;
+  methodVersion: number;
+  computedAt: string;
+  /** NULL: the monthly job. */
+  computedBy: number | null;
+  /** NULL for a month's first snapshot; a correction's reason. */
+  reason: string | null;
+  supersededBy: number | null;
+}
+
+/**
+ * One figure of a snapshot: an area (NULL: the city) and a node ("total", "d:…", "i:…", "t:…",
+ * "m:…"). Integers: `score` in hundredths (0–10000, NULL = no data), `value` in thousandths.
+ */
+export interface IndexScoresTable {
+  snapshotId: number;
+  areaId: number | null;
+  node: string;
+  score: number | null;
+  value: number | null;
+  numerator: number | null;
+  denominator: number | null;
+  residents: number;
+}
+
 export interface Database {
   areas: AreasTable;
   users: UsersTable;
@@ -839,6 +878,9 @@ export interface Database {
   needsFts: FtsTable;
   follows: FollowsTable;
   noticeQuiet: NoticeQuietTable;
+  indexMethods: IndexMethodsTable;
+  indexSnapshots: IndexSnapshotsTable;
+  indexScores: IndexScoresTable;
 }
 
 export type Area = Selectable<AreasTable>;

@@ -21,6 +21,7 @@ import * as changes from "./20261202_0700_changes";
 import * as notices from "./20261202_0700_notices";
 import * as noticeOnce from "./20261203_0200_notice_once";
 import * as follows from "./20261203_0300_follows";
+import * as index from "./20261204_0100_index";
 import * as commitmentOwner from "./20261203_0500_commitment_owner";
 
 export const migrations: Record<string, Migration> = {
@@ -43,4 +44,5 @@ export const migrations: Record<string, Migration> = {
   "20261203_0200_notice_once": noticeOnce,
   "20261203_0300_follows": follows,
   "20261203_0500_commitment_owner": commitmentOwner,
+  "20261204_0100_index": index,
 };
