@@ -1,6 +1,7 @@
 import { vitePlugin as remix } from "@remix-run/dev";
 import { defineConfig } from "vite";
 import tsconfigPaths from "vite-tsconfig-paths";
+import { localeChunks } from "./app/i18n/locale-chunks.vite";
 
 declare module "@remix-run/node" {
   interface Future {
@@ -20,6 +21,7 @@ export default defineConfig({
           v3_lazyRouteDiscovery: true,
         },
       }),
+    !process.env.VITEST && localeChunks(),
     tsconfigPaths(),
   ],
   optimizeDeps: {

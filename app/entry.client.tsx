@@ -3,29 +3,14 @@
  * Locale files are loaded as hashed chunks (cacheable forever) before hydration.
  */
 import { RemixBrowser } from "@remix-run/react";
-import i18next, { type BackendModule } from "i18next";
+import i18next from "i18next";
 import { startTransition, StrictMode } from "react";
 import { hydrateRoot } from "react-dom/client";
 import { I18nextProvider, initReactI18next } from "react-i18next";
 import { getInitialNamespaces } from "remix-i18next/client";
+import { locales } from "virtual:liuhe-locales";
+import { chunkBackend } from "./i18n/chunk-backend";
 import { i18nConfig, namespacesInData } from "./i18n/config";
-
-const locales = import.meta.glob<{ default: Record<string, unknown> }>(
-  "../public/locales/*/*.json",
-);
-
-const chunkBackend: BackendModule = {
-  type: "backend",
-  init() {},
-  read(language, namespace, callback) {
-    const load = locales[`../public/locales/${language}/${namespace}.json`];
-    if (!load) return callback(new Error(`no locale ${language}/${namespace}`), false);
-    load().then(
-      (m) => callback(null, m.default),
-      (err: Error) => callback(err, false),
-    );
-  },
-};
 
 /** The page's loader data, action data and errors, as the server sent them for hydration. */
 function pageData(): string {
@@ -36,7 +21,7 @@ function pageData(): string {
 async function hydrate() {
   await i18next
     .use(initReactI18next)
-    .use(chunkBackend)
+    .use(chunkBackend(locales, i18next))
     .init({
       ...i18nConfig,
       lng: document.documentElement.lang,

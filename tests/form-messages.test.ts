@@ -11,7 +11,8 @@ import { renderToString } from "react-dom/server";
 import { I18nextProvider, initReactI18next } from "react-i18next";
 import { describe, expect, it } from "vitest";
 import { ErrorSummary, useKeyMessage } from "~/components/forms";
-import { i18nConfig, namespaceOfKey, namespacesInData } from "~/i18n/config";
+import { i18nConfig, loadUnitOfKey, namespaceOfKey, namespacesInData } from "~/i18n/config";
+import { chunkBackend, type LocaleChunks } from "~/i18n/chunk-backend";
 import { i18nFor } from "~/i18n/i18next.server";
 import zhCommon from "../public/locales/zh-CN/common.json";
 import zhVote from "../public/locales/zh-CN/vote.json";
@@ -49,33 +50,60 @@ describe("a key from a namespace the page did not load", () => {
     return h("p", null, `[${message(k)}]`);
   }
 
-  it("shows nothing until its namespace arrives, never the raw key", async () => {
-    // A browser-like instance: common loaded, vote not yet (its backend answers later).
-    let answer: (data: Record<string, unknown>) => void = () => {};
+  /** A browser-like instance on the real backend, whose chunks answer when the test says. */
+  async function browserLike() {
+    const { errors, ...words } = zhVote;
+    const pending = new Map<string, () => void>();
+    const chunk = (name: string, data: Record<string, unknown>) => () =>
+      new Promise<{ default: Record<string, unknown> }>((resolve) => {
+        pending.set(name, () => resolve({ default: data }));
+      });
+    const locales: LocaleChunks = {
+      "zh-CN/common": () => Promise.resolve({ default: zhCommon }),
+      "zh-CN/vote": chunk("vote", words),
+      "zh-CN/vote-errors": chunk("vote-errors", errors),
+    };
     const instance = i18next.createInstance();
     await instance
       .use(initReactI18next)
-      .use({
-        type: "backend",
-        init() {},
-        read(_lng: string, ns: string, cb: (e: Error | null, d: unknown) => void) {
-          if (ns === "common") return cb(null, zhCommon);
-          answer = (data) => cb(null, data);
-        },
-      })
+      .use(chunkBackend(locales, instance))
       .init({ ...i18nConfig, lng: "zh-CN", fallbackLng: false, ns: ["common"] });
-    expect(render(h(Message, { k: "vote:errors.alreadyVoted" }), instance)).toBe("<p>[]</p>");
-    // Fetched, it reads as the words.
-    const loading = instance.loadNamespaces("vote");
-    answer(zhVote);
-    await loading;
-    expect(render(h(Message, { k: "vote:errors.alreadyVoted" }), instance)).toBe(
-      `<p>[${zhVote.errors.alreadyVoted}]</p>`,
-    );
+    /** Loads units, answering every chunk asked for meanwhile. */
+    const load = async (units: string[]) => {
+      const loading = instance.loadNamespaces(units);
+      for (let i = 0; i < 5; i++) {
+        await new Promise((r) => setTimeout(r, 0));
+        for (const answer of pending.values()) answer();
+      }
+      await loading;
+    };
+    return { instance, load };
+  }
+
+  it("shows nothing until its words arrive, never the raw key", async () => {
+    const { instance, load } = await browserLike();
+    const refusal = h(Message, { k: "vote:errors.alreadyVoted" });
+    expect(render(refusal, instance)).toBe("<p>[]</p>");
+    // The namespace's words alone do not bring its errors.
+    await load(["vote"]);
+    expect(instance.t("vote:box.title")).toBe(zhVote.box.title);
+    expect(render(refusal, instance)).toBe("<p>[]</p>");
+    // Its errors do, and the words stay.
+    await load(["vote-errors"]);
+    expect(render(refusal, instance)).toBe(`<p>[${zhVote.errors.alreadyVoted}]</p>`);
+    expect(instance.t("vote:box.title")).toBe(zhVote.box.title);
     // A default-namespace key needs nothing fetched.
     expect(render(h(Message, { k: "errors.required" }), instance)).toBe(
       `<p>[${zhCommon.errors.required}]</p>`,
     );
+  });
+
+  it("a namespace's errors loaded first bring its words along, and count it loaded", async () => {
+    const { instance, load } = await browserLike();
+    await load(["vote-errors"]);
+    expect(instance.hasLoadedNamespace("vote")).toBe(true);
+    expect(instance.t("vote:box.title")).toBe(zhVote.box.title);
+    expect(instance.t("vote:errors.alreadyVoted")).toBe(zhVote.errors.alreadyVoted);
   });
 
   it("namespacesInData finds the namespaces of the keys in a page's data, and only those", () => {
@@ -84,9 +112,22 @@ describe("a key from a namespace the page did not load", () => {
       actionData: { "routes/x": { errors: { _form: { key: "vote:errors.closed" } } } },
       errors: { "routes/y": { data: { error: { key: "meeting:errors.full" } } } },
     };
-    expect(namespacesInData(JSON.stringify(state)).sort()).toEqual(["meeting", "vote"]);
+    expect(namespacesInData(JSON.stringify(state)).sort()).toEqual([
+      "meeting-errors",
+      "vote-errors",
+    ]);
+    const words = { loaderData: { "routes/x": { status: "project:status.voting" } } };
+    expect(namespacesInData(JSON.stringify(words))).toEqual(["project"]);
     expect(namespaceOfKey("errors.required")).toBeUndefined();
     expect(namespaceOfKey("nope:errors.x")).toBeUndefined();
     expect(namespaceOfKey("project:errors.x")).toBe("project");
+  });
+
+  it("a namespace's errors are their own load unit, but common's are part of common", () => {
+    expect(loadUnitOfKey("vote:errors.closed")).toBe("vote-errors");
+    expect(loadUnitOfKey("vote:box.title")).toBe("vote");
+    expect(loadUnitOfKey("common:errors.tooLong")).toBe("common");
+    expect(loadUnitOfKey("errors.required")).toBeUndefined();
+    expect(loadUnitOfKey("vote:errorsLike")).toBe("vote");
   });
 });

@@ -11,13 +11,14 @@ import { useTranslation } from "react-i18next";
 import { LOGIN_MAX } from "~/domain/accounts/limits";
 import { CANCEL_REASON_MAX } from "~/domain/cancel";
 import type { FieldError, FieldErrors } from "~/domain/validation";
-import { namespaceOfKey } from "~/i18n/config";
+import { loadUnitOfKey } from "~/i18n/config";
 import type { Refusal } from "~/utils/forms.server";
 
 /**
  * Translates a key the server sent (a refusal, an error page's reason), whatever its namespace.
- * The browser holds only the namespaces its page declared (`handle.i18n`), and a refusal can come
- * from any other: that one is fetched on first use, and the message shows once it is there
+ * The browser holds only the namespaces its page declared (`handle.i18n`), without their errors
+ * (config.ts `loadUnitOfKey`), and a refusal can come from any of them: its words are fetched on
+ * first use, and the message shows once it is there
  * (an empty string until then, never the raw key). A page the server rendered with such a message
  * already had its namespace fetched before hydration (entry.client.tsx reads the page's data).
  */
@@ -34,9 +35,9 @@ export function useKeyMessage() {
     };
   });
   return (key: string, params?: FieldError["params"]): string => {
-    const ns = namespaceOfKey(key);
-    if (ns && !i18n.hasLoadedNamespace(ns)) {
-      missing.add(ns);
+    const unit = loadUnitOfKey(key);
+    if (unit && !i18n.hasLoadedNamespace(unit)) {
+      missing.add(unit);
       return "";
     }
     return t(key, params);

@@ -477,7 +477,7 @@ export function BallotPaper({
         </p>
         <h1 id="paper-title">{title}</h1>
         <p className="notice cancelled">
-          <strong>{t("vote:errors.cancelled")}</strong>{" "}
+          <strong>{t("vote:cancel.noVotesTaken")}</strong>{" "}
           {t("vote:cancel.because", { reason: cancelReason })}
         </p>
       </article>
