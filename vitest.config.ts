@@ -18,13 +18,9 @@ export default defineConfig({
     pool: "forks",
     // Vitest's default is one fork fewer than there are cores: on CI's two cores, one test file at a
     // time, with the second core idle while that file waits on SQLite's thread pool or PostgreSQL.
-    // The files share nothing (each has its own database), so two run at once on SQLite. Not on
-    // PostgreSQL: there each file is a schema of one shared database, and Kysely's migrator reads
-    // every schema's tables before it migrates, which fails while another file's schema is being
-    // migrated or dropped ("column … does not exist"); one file at a time there, as before.
-    maxWorkers: process.env.TEST_DATABASE_URL
-      ? Math.max(1, os.availableParallelism() - 1)
-      : Math.max(2, os.availableParallelism() - 1),
+    // The files share nothing (each has its own SQLite file, or its own PostgreSQL database), so
+    // two run at once.
+    maxWorkers: Math.max(2, os.availableParallelism() - 1),
     testTimeout: 20_000,
     // .ci/run sets CI_RESULTS to count what passed, once per engine (`npm test` runs both).
     reporters: process.env.CI_RESULTS ? ["default", "json"] : ["default"],

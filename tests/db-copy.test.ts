@@ -1,7 +1,7 @@
 /**
  * `npm run db:copy -- --to postgres://…` (db/copy.ts): a SQLite database holding the demo city
  * (with its closed and counted votes, ballots, audit log and sessions), a project photo and two
- * signed-in people is copied into this test file's own PostgreSQL schema. Then every table holds
+ * signed-in people is copied into this test file's own PostgreSQL database. Then every table holds
  * the same rows; the main pages, the published ballots and the Pabulib files read the same from
  * both databases, each rendered by a process of its own; every counted round recounts to what is
  * stored; new rows take ids after the copied ones. A target that has rows, or a source that is not
@@ -28,7 +28,7 @@ import { postMessage } from "~/services/room/commands.server";
 import { run } from "~/services/runner/command.server";
 import { publishedBallots } from "~/services/voting/published.server";
 import { actorFor, projectInput, wholeDbSnapshot } from "./support/factories";
-import { freshSchema } from "./support/postgres";
+import { freshDatabase } from "./support/postgres";
 import type { PageAnswer, PageRequest } from "./support/render-pages";
 
 const pgBase = process.env.TEST_DATABASE_URL;
@@ -59,7 +59,7 @@ describe.skipIf(!pgBase)(
   () => {
     let dir: string;
     let source: string;
-    /** This file's own schema (tests/setup/fresh-db.ts), migrated and empty: the copy's target. */
+    /** This file's own database (tests/setup/fresh-db.ts), migrated and empty: the copy's target. */
     const target = process.env.DATABASE_URL!;
     let src: DB;
     let copied: CopyResult;
@@ -269,7 +269,7 @@ describe.skipIf(!pgBase)(
     }, 60_000);
 
     it("refuses a source that is missing or not migrated, before touching the target", async () => {
-      const empty = await freshSchema(pgBase!);
+      const empty = await freshDatabase(pgBase!);
       const tables = async () => {
         const db = openDatabase(empty.url);
         try {

@@ -6,7 +6,7 @@ import { migrateDown, migrateToLatest } from "../db/migrator";
 import { migrations } from "../db/migrations/index";
 import { isPostgres, transaction } from "../db/portable";
 import { makeCommunity, makeUser } from "./support/factories";
-import { freshSchema } from "./support/postgres";
+import { freshDatabase } from "./support/postgres";
 
 const postgres = isPostgres(getDb());
 
@@ -148,8 +148,8 @@ describe("database", () => {
   });
 
   it("migrates down and up again on a separate database", async () => {
-    const schema = postgres ? await freshSchema(process.env.TEST_DATABASE_URL!) : undefined;
-    const db = openDatabase(schema?.url ?? ":memory:");
+    const own = postgres ? await freshDatabase(process.env.TEST_DATABASE_URL!) : undefined;
+    const db = openDatabase(own?.url ?? ":memory:");
     try {
       await migrateToLatest(db);
       const tables = async () =>
@@ -184,7 +184,7 @@ describe("database", () => {
       expect(await tables()).toEqual(all);
     } finally {
       await db.destroy();
-      await schema?.drop();
+      await own?.drop();
     }
   });
 });

@@ -30,9 +30,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .createTable("index_snapshots")
     .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
     .addColumn("month", "text", (c) => c.notNull())
-    .addColumn("method_version", "integer", (c) =>
-      c.notNull().references("index_methods.version"),
-    )
+    .addColumn("method_version", "integer", (c) => c.notNull().references("index_methods.version"))
     .addColumn("computed_at", "text", (c) => c.notNull())
     // NULL: the monthly job computed it.
     .addColumn("computed_by", "integer", (c) => c.references("users.id").onDelete("set null"))

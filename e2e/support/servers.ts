@@ -14,8 +14,8 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * A fresh, migrated PostgreSQL schema that this test process and the servers it starts share (as
- * several processes of one city would share one database), in the database named by
+ * A fresh, migrated PostgreSQL database that this test process and the servers it starts share (as
+ * several processes of one city would share one database), on the server of
  * TEST_DATABASE_URL (default: the machine's `test` database). Points this process at it too
  * (factories write there); returns what the servers need in their environment, and the drop.
  */
@@ -23,15 +23,15 @@ export async function serverDb(): Promise<{
   env: Record<string, string>;
   drop: () => Promise<void>;
 }> {
-  const { freshSchema } = await import("../../tests/support/postgres");
-  const schema = await freshSchema(
+  const { freshDatabase } = await import("../../tests/support/postgres");
+  const own = await freshDatabase(
     process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test",
   );
-  process.env.DATABASE_URL = schema.url;
+  process.env.DATABASE_URL = own.url;
   const { getDb } = await import("../../db/client.server");
   const { migrateToLatest } = await import("../../db/migrator");
   await migrateToLatest(getDb());
-  return { env: { DATABASE_URL: schema.url, SEED_DEMO: "false" }, drop: schema.drop };
+  return { env: { DATABASE_URL: own.url, SEED_DEMO: "false" }, drop: own.drop };
 }
 
 export interface Running {

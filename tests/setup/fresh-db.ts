@@ -1,13 +1,13 @@
 /**
  * Runs before every test file and gives it an empty, fully migrated database of its own, never
  * ./data: a new SQLite file in a temporary folder, or, when TEST_DATABASE_URL names a PostgreSQL
- * database (`npm run test:pg`), a new schema in it that only this file's connections see.
+ * server (`npm run test:pg`), a new database on it that only this file uses.
  */
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll } from "vitest";
-import { freshSchema } from "../support/postgres";
+import { freshDatabase } from "../support/postgres";
 
 process.env.SEED_DEMO = "false";
 // Factories write rows directly, without the events that drop the pages' short shared caches:
@@ -16,8 +16,8 @@ process.env.PAGE_CACHE_MS ??= "0";
 const pgBase = process.env.TEST_DATABASE_URL;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "liuhe-test-"));
 process.env.DATABASE_PATH = path.join(dir, "test.sqlite");
-const schema = pgBase ? await freshSchema(pgBase) : undefined;
-if (schema) process.env.DATABASE_URL = schema.url;
+const ownDb = pgBase ? await freshDatabase(pgBase) : undefined;
+if (ownDb) process.env.DATABASE_URL = ownDb.url;
 
 beforeAll(async () => {
   const { getDb } = await import("../../db/client.server");
@@ -31,6 +31,6 @@ afterAll(async () => {
   await deliveriesSettled();
   const { closeDb } = await import("../../db/client.server");
   await closeDb();
-  await schema?.drop();
+  await ownDb?.drop();
   fs.rmSync(dir, { recursive: true, force: true });
 });
