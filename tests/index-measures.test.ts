@@ -8,6 +8,8 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "../db/client.server";
+import en from "../public/locales/en/index.json";
+import zh from "../public/locales/zh-CN/index.json";
 import { DomainError } from "~/domain/errors";
 import { MEASURES, type MeasureId } from "~/domain/index/catalogue";
 import {
@@ -752,6 +754,13 @@ describe("measureRecords", () => {
       MEASURES.map((m) => measureRecords(getDb(), m, a, MONTH, 1000)),
     );
     const text = JSON.stringify(every);
+    // Every note is a key of the index namespace, in both languages.
+    const notes = new Set(
+      every.flatMap((e) => e.records.map((x) => x.note!.replace("index:records.notes.", ""))),
+    );
+    expect(notes.size).toBeGreaterThan(10);
+    for (const lng of [zh, en])
+      for (const key of notes) expect(lng.records.notes, key).toHaveProperty(key);
     expect(text).not.toContain(RESIDENT_NAME);
     expect(text).not.toContain(PRIVATE_TEXT);
     const members = await measureRecords(getDb(), "membershipsDecided3Days", a, MONTH);
