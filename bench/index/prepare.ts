@@ -9,7 +9,8 @@
  * with about a tenth of the residents voting (a tenth of them on paper at the window), 5 projects
  * with supports, comments, ratings and their submit/complete events, 2 organisations, 20 needs
  * with their residents, timelines and answers, 10 membership requests, 20 window sittings. At
- * 1,000 communities that is about 1.2 million rows of activity besides the million residents.
+ * 1,000 communities that is about 0.8 million rows of activity besides the million residents and
+ * their memberships (2.8 million rows in all).
  *
  *   tsx bench/index/prepare.ts TARGET MONTH COMMUNITIES RESIDENTS
  * TARGET is a SQLite file or a postgres:// URL of an empty database.
