@@ -770,9 +770,9 @@ async function recordsOf(
   const q = db as Q;
   switch (measure) {
     case "participation":
-      return tookPartIn(db, c, from, to, activeUsers(db, from, to), note("tookPart"));
+      return tookPartIn(db, c, from, to, note("tookPart"));
     case "inclusiveParticipation":
-      return tookPartIn(db, c, from, to, windowUsers(db, from, to), note("atWindow"), true);
+      return tookPartIn(db, c, from, to, note("atWindow"), true);
     case "membershipsDecided3Days": {
       const rows = await q
         .selectFrom("memberships")
@@ -1002,22 +1002,21 @@ async function recordsOf(
 
 /**
  * The meetings, polls, rounds, projects and needs the community's verified residents took part
- * in during the month (`users`: everyone who did something, or only at the window). With
- * `atWindow`, the subjects of the window's acts only.
+ * in during the month, by the same acts as `activeUsers`; with `atWindow`, only the subjects of
+ * the window's acts (`windowUsers`).
  */
 async function tookPartIn(
   db: Db,
   c: number,
   from: string,
   to: string,
-  users: ReturnType<typeof activeUsers> | ReturnType<typeof windowUsers>,
   why: string,
   atWindow = false,
 ): Promise<MeasureRecord[]> {
   const q = db as Q;
-  const residents: Residents = verifiedIds(db, to)
-    .where("memberships.communityId", "=", c)
-    .where("memberships.userId", "in", users);
+  // The community's residents; each read below keeps to the month's acts (the window's, with
+  // `atWindow`), so who was active is decided there, one table at a time.
+  const residents: Residents = verifiedIds(db, to).where("memberships.communityId", "=", c);
   const [votes, meetings, projects, needs] = await Promise.all([
     q
       .selectFrom("participations")
