@@ -14,8 +14,14 @@ import { text, wholeNumber } from "../validation";
 
 export const REASON_MAX = 500;
 export const NOTE_MAX = 500;
-/** The tree's JSON text: the default method is about 7,000 characters. */
-export const TREE_TEXT_MAX = 60_000;
+/** The tree's JSON text: the default method is about 4,000 characters, 9,000 pretty-printed. */
+export const TREE_TEXT_MAX = 30_000;
+/**
+ * What the publishing form's body may weigh: more than the house's 64 KB for ordinary forms,
+ * since a tree in Chinese is 9 bytes a character once URL-encoded (the route passes it to
+ * `readForm` as `maxBytes`).
+ */
+export const PUBLISH_FORM_MAX_BYTES = 9 * (TREE_TEXT_MAX + NOTE_MAX) + 4096;
 
 /** An optional form field: an empty string is "not given". */
 const optional = <S extends z.ZodTypeAny>(schema: S) =>
