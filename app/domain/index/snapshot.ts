@@ -23,7 +23,7 @@
  * Stored as integers (db migration 20261204_0100): scores in hundredths, values in thousandths.
  * No clock and no unordered iteration: the same inputs give the same rows, in the same order.
  */
-import { MEASURES, normaliseScore, type MeasureId, type MeasureSpec } from "./catalogue";
+import { CATALOGUE, normaliseScore, type MeasureId, type MeasureSpec } from "./catalogue";
 import {
   combineAreas,
   methodMeasures,
@@ -112,7 +112,7 @@ export function snapshotFigures(input: {
   measures?: readonly MeasureSpec[];
 }): ScoreRow[] {
   const { tree, raw, residents } = input;
-  const specs = new Map((input.measures ?? MEASURES).map((m) => [m.id, m]));
+  const specs = new Map((input.measures ?? Object.values(CATALOGUE)).map((m) => [m.id, m]));
   const nodes = methodNodes(tree);
   const used = methodMeasures(tree);
   const areas = input.areas.filter((a) => a.level !== "grid").sort((a, b) => a.id - b.id);
