@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { MeasureSpec } from "./catalogue";
+import { CATALOGUE, MEASURES, type MeasureSpec } from "./catalogue";
 import type { MethodTree } from "./method";
 import { combinedFigure, snapshotFigures, type MeasureFigure, type SnapshotArea } from "./snapshot";
 
@@ -224,5 +224,20 @@ describe("a combined area's measure figure", () => {
     };
     expect(combinedFigure(count, [f(2, 2, 1), f(3, 3, 1)])).toEqual(f(null));
     expect(combinedFigure(specs[2]!, [f(3, 3, 1)])).toEqual(f(null));
+  });
+});
+
+describe("which of the catalogue's measures a larger area sums", () => {
+  it("every ratio of counts, but not the median days nor the count of organisations", () => {
+    // A figure that is its ratio: what combining two equal ones gives back, if the unit allows.
+    const summed = MEASURES.filter((m) => {
+      const scale = CATALOGUE[m].unit === "perThousand" ? 1000 : 1;
+      const one = f((scale * 2) / 4, 2, 4);
+      return combinedFigure(CATALOGUE[m], [one, one]).value !== null;
+    });
+    expect(MEASURES.filter((m) => !summed.includes(m))).toEqual([
+      "activeOrganisations",
+      "needsMedianDays",
+    ]);
   });
 });

@@ -4,6 +4,13 @@
  * their transaction. The arithmetic (normalising, scoring the tree, combining areas, which
  * measure rows of a street or district carry summed counts) is pure: app/domain/index/snapshot.ts.
  *
+ * Measure rows of streets, districts and the city: the summed numerator and denominator of their
+ * communities and the value they give for the ratios of counts — every measure of the catalogue
+ * but `needsMedianDays` (a median) and `activeOrganisations` (a count that would count an
+ * organisation serving several communities once for each), whose value, numerator and
+ * denominator are NULL there (the combined score only). snapshot.ts says why, and checks that
+ * each community's value is that ratio before summing.
+ *
  * Kept, never recomputed silently: computing a month that has a snapshot makes a new one (a
  * correction, with its reason) that supersedes the old; the old keeps its figures. The same data
  * gives the same figures.
