@@ -4,8 +4,8 @@
  * city combined from the communities' stored figures; a correction supersedes, recomputing gives
  * the same figures; method versions published, never changed; every refusal writes nothing.
  */
-import { beforeAll, describe, expect, it } from "vitest";
-import { getDb } from "../db/client.server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { databaseTarget, getDb, openDatabase } from "../db/client.server";
 import type { z } from "zod";
 import type { Action, Actor } from "~/domain/permissions/policy";
 import {
@@ -35,6 +35,9 @@ const MONTH = "2026-10";
 /** 10 November 2026, China time: October is over, November is not. */
 const NOW = new Date("2026-11-10T02:00:00Z");
 const NODES = methodNodes(DEFAULT_METHOD);
+// A second connection to the same database, as a second process would have.
+const other = openDatabase(databaseTarget());
+afterAll(() => other.destroy());
 
 let district: number;
 let s1: number;
@@ -485,7 +488,7 @@ describe("the monthly job", () => {
     const at = new Date("2027-01-01T00:10:00Z"); // 1 January 2027, 08:10 in China
     const [x, y] = await Promise.all([
       runDueJobs(getDb(), "process-x", at),
-      runDueJobs(getDb(), "process-y", at),
+      runDueJobs(other, "process-y", at),
     ]);
     expect([...x, ...y].filter((n) => n === "index.monthly")).toEqual(["index.monthly"]);
     expect(await snapshotsOf("2026-12")).toHaveLength(1);
