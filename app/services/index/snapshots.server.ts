@@ -166,7 +166,7 @@ export async function computeSnapshot(
   return { snapshotId, supersedes: previous?.id ?? null, rows: rows.length };
 }
 
-/** The city's total in a snapshot (hundredths), for the audit entry and the job's log. */
+/** The city's total in a snapshot (hundredths), for the audit entry. */
 export async function cityTotal(db: Db, snapshotId: number): Promise<number | null> {
   const row = await db
     .selectFrom("indexScores")
