@@ -20,6 +20,7 @@ import { needsTick } from "./needs/timed.server";
 import { deliverPending, purgeDelivered } from "./notices/delivery.server";
 import { noticesTick } from "./notices/timed.server";
 import { makeDigests } from "./notices/digest.server";
+import { indexMonthly } from "./index/monthly.server";
 import { releaseIfDue } from "./voting/records.server";
 
 const MINUTE = 60_000;
@@ -153,6 +154,17 @@ export const JOBS: Record<string, Job> = {
     every: HOUR,
     run: async (db, now) => {
       await makeDigests(db, now);
+    },
+  },
+  /**
+   * 六和指数: the month that ended is computed once, from the 1st (China time), under the latest
+   * method (./index/monthly.server.ts). Looked at hourly, so a process down at midnight computes
+   * it at the next hour; safe to repeat: a month that has a snapshot is left alone.
+   */
+  "index.monthly": {
+    every: HOUR,
+    run: async (db, now) => {
+      await indexMonthly(db, now);
     },
   },
 };

@@ -332,6 +332,10 @@ export const policy = {
   "need.manageKeys": { group: "admin", allow: ["admin"], audited: true },
   "need.intake": { group: "need", allow: ["intakeChannel"], audited: true },
   "committee.appoint": { group: "admin", allow: ["admin"], audited: true },
+  // 六和指数: computing a month on demand (a correction needs a reason) and publishing a new
+  // version of the method (a published version is never changed; there is no action to edit one).
+  "index.compute": { group: "admin", allow: ["admin"], audited: true },
+  "index.publishMethod": { group: "admin", allow: ["admin"], audited: true },
   "committee.end": { group: "admin", allow: ["admin"], audited: true },
   // Following (关注) a council, meeting, project or need: anyone signed in who may see it (its
   // page's rule, checked when the command loads it: "not found" otherwise); unfollowing and one's
