@@ -226,8 +226,9 @@ export default function IndexArea() {
           <MonthChooser months={months} month={month} action={`/index/${area.id}`} />
           <SnapshotNote snapshot={view.snapshot} history={view.history} />
           <p>
-            {f.t("page.area.total")}: <strong>{f.score(view.figures.total?.score ?? null)}</strong>
-            {" · "}
+            <strong>
+              {f.t("page.area.totalLine", { score: f.score(view.figures.total?.score ?? null) })}
+            </strong>{" "}
             {view.rank === null
               ? f.t("page.area.unranked")
               : f.t("page.area.rank", { rank: view.rank, of: view.rankedOf })}

@@ -48,8 +48,10 @@ export const TEST_TREE: PageTree = {
   })),
 };
 
-export async function publishTestMethod(version = 1, tree: PageTree = TEST_TREE) {
-  await getDb()
+type Db = ReturnType<typeof getDb>;
+
+export async function publishTestMethod(version = 1, tree: PageTree = TEST_TREE, db: Db = getDb()) {
+  await db
     .insertInto("indexMethods")
     .values({
       version,
@@ -75,8 +77,8 @@ export async function writeSnapshot(
   month: string,
   areas: AreaScores[],
   opts: { version?: number; reason?: string; supersedes?: number; tree?: PageTree } = {},
+  db: Db = getDb(),
 ): Promise<number> {
-  const db = getDb();
   // A month has at most one current snapshot (a unique index): the old one steps aside first.
   if (opts.supersedes !== undefined) {
     await db
