@@ -21,11 +21,11 @@ const dims = (f: (i: number) => number | null) =>
 
 describe("charts", () => {
   it("names the SVG by its title and description and drops what only script uses", () => {
-    const svg = radarChart(
-      ["a", "b", "c"],
-      [{ name: "A", values: [10, 20, 30] }],
-      { id: "r", title: "T <x> & y", desc: "D" },
-    );
+    const svg = radarChart(["a", "b", "c"], [{ name: "A", values: [10, 20, 30] }], {
+      id: "r",
+      title: "T <x> & y",
+      desc: "D",
+    });
     expect(svg).toMatch(/^<svg role="img" aria-labelledby="r-title r-desc"/);
     expect(svg).toContain('<title id="r-title">T &lt;x&gt; &amp; y</title>');
     expect(svg).toContain('<desc id="r-desc">D</desc>');
