@@ -35,6 +35,8 @@ export function useIndexFormat() {
       ),
     at: (iso: string) => formatDateTime(iso, lng),
     dimension: (d: IndexDimension) => t(`index:dimensions.${d}.name`),
+    /** A method version's note: the default method's is a locale key, an admin's is their text. */
+    note: (note: string) => (/^index:[A-Za-z.]+$/.test(note) ? t(note) : note),
     measure: (m: string) => t(`index:measures.${m}.name`),
   };
 }

@@ -278,7 +278,8 @@ export default function IndexArea() {
                                   ? f.t("page.records.counts")
                                   : f.t("page.records.notCounted")}
                               </td>
-                              <td>{r.note ?? ""}</td>
+                              {/* A locale key (index:records.notes.*) from the measures' module. */}
+                              <td>{r.note ? f.t(r.note) : ""}</td>
                             </tr>
                           );
                         })}

@@ -187,7 +187,7 @@ export default function IndexCity() {
               refused={refusedCompute}
             />
             <Field
-              name="version"
+              name="methodVersion"
               label={f.t("page.admin.version")}
               inputMode="numeric"
               refused={refusedCompute}

@@ -9,7 +9,7 @@ import { json } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { ErrorSummary, Field, IntentForm, Notice, refusalFor, TextArea } from "~/components/forms";
 import { IndexNav, useIndexFormat } from "~/components/index-figures";
-import { MEASURES, type MeasureSpec } from "~/domain/index/catalogue";
+import { CATALOGUE, type MeasureSpec } from "~/domain/index/catalogue";
 import { getT } from "~/i18n/i18next.server";
 import { indexAdminIntents, indexAdminRights } from "~/services/index/admin.server";
 import { methodVersions, resolveVersion } from "~/services/index/queries.server";
@@ -29,9 +29,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     methodVersions(),
     getT(request, ["index"]),
   ]);
-  // What each measure is (direction, normalisation), for the measures the version uses.
-  const specs: Record<string, MeasureSpec> = {};
-  for (const m of MEASURES) specs[m.id] = m;
+  // What each measure is (direction, normalisation), by id.
+  const specs: Partial<Record<string, MeasureSpec>> = CATALOGUE;
   return json({
     title: t("index:page.method.title"),
     method,
@@ -77,7 +76,12 @@ export default function IndexMethod() {
       ) : (
         <>
           <h2>{f.t("page.method.version", { version: method.version })}</h2>
-          <p>{f.t("page.method.published", { at: f.at(method.publishedAt), note: method.note })}</p>
+          <p>
+            {f.t("page.method.published", {
+              at: f.at(method.publishedAt),
+              note: f.note(method.note),
+            })}
+          </p>
           {method.tree.dimensions.map((d) => (
             <section key={d.id} aria-labelledby={`dim-${d.id}`}>
               <h3 id={`dim-${d.id}`}>
@@ -147,7 +151,7 @@ export default function IndexMethod() {
                 <Link to={`/index/method?version=${v.version}`}>
                   {f.t("page.method.version", { version: v.version })}
                 </Link>{" "}
-                {f.t("page.method.published", { at: f.at(v.publishedAt), note: v.note })}
+                {f.t("page.method.published", { at: f.at(v.publishedAt), note: f.note(v.note) })}
               </li>
             ))}
           </ul>

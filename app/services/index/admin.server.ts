@@ -1,13 +1,14 @@
 /**
  * The index pages' two admin forms and the commands they post to: computing (or correcting) a
- * month, fields month, reason, version; publishing a method version, fields tree, note. The
+ * month, fields month, reason, methodVersion; publishing a method version, fields tree, note. The
  * commands and their policy actions (`index.compute`, `index.publishMethod`) belong to the method
  * branch. Until they are merged the policy has no such action, so nobody may see the forms and an
  * intent named here is refused like any unknown one; both follow the policy table once it has them.
  *
- * LEAD, at merge: import the method branch's commands and add to `indexAdminIntents`
- *   compute: intent(computeIndex, (_r, input) => redirect(`/index?month=${input.month}&done=computed`)),
- *   publish: intent(publishIndexMethod, (version) => redirect(`/index/method?version=${version}&done=published`)),
+ * LEAD, at merge: import { computeIndex, publishIndexMethod } from "./commands.server" (the method
+ * branch's) and `intent` from ../runner/form.server, and fill `indexAdminIntents` with
+ *   compute: intent(computeIndex, (r) => redirect(`/index?month=${r.month}&done=computed`)),
+ *   publish: intent(publishIndexMethod, (r) => redirect(`/index/method?version=${r.version}&done=published`)),
  */
 import type { Intent } from "~/services/runner/form.server";
 import { can, policy, type Action, type Actor } from "~/domain/permissions/policy";
