@@ -10,6 +10,7 @@ import { createRequestHandler } from "@remix-run/node";
 import { beforeAll, describe, expect, it } from "vitest";
 import enIndex from "../public/locales/en/index.json";
 import zhIndex from "../public/locales/zh-CN/index.json";
+import { policy } from "~/domain/permissions/policy";
 import * as root from "~/root";
 import * as cityRoute from "~/routes/index._index";
 import * as areaRoute from "~/routes/index.$area";
@@ -137,6 +138,31 @@ describe("/index", () => {
     );
     expect(res.status).toBe(400);
     expect(await wholeDbSnapshot()).toEqual(before);
+  });
+});
+
+describe("the admin forms", () => {
+  // The commands and their policy actions come from the method branch: before it is merged no
+  // one may see the forms; after, exactly whom the policy table lets take the action.
+  const declared = (action: string) => Object.prototype.hasOwnProperty.call(policy, action);
+
+  it("are offered only to whom the policy lets compute and publish", async () => {
+    const resident = await makeUser();
+    for (const [who, isAdmin] of [
+      [admin, true],
+      [resident, false],
+      [null, false],
+    ] as const) {
+      const headers = who === null ? undefined : { cookie: await cookieFor(who) };
+      const city = await body<{ admin: { compute: boolean; publish: boolean } }>(
+        await run(cityRoute.loader, new Request("http://localhost/index", { headers })),
+      );
+      const method = await body<{ admin: { compute: boolean; publish: boolean } }>(
+        await run(methodRoute.loader, new Request("http://localhost/index/method", { headers })),
+      );
+      expect(city.admin.compute).toBe(isAdmin && declared("index.compute"));
+      expect(method.admin.publish).toBe(isAdmin && declared("index.publishMethod"));
+    }
   });
 });
 
