@@ -31,7 +31,7 @@ describe("charts", () => {
     expect(svg).toContain('<desc id="r-desc">D</desc>');
     expect(svg).not.toContain("<style");
     expect(svg).not.toContain("ecmeta_");
-    expect(svg).toContain('viewBox="0 0 440 360"');
+    expect(svg).toContain('viewBox="0 0 520 400"');
     expect(svg.match(/<svg/g)).toHaveLength(1);
   });
 

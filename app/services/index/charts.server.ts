@@ -78,11 +78,18 @@ export interface RadarSeries {
 export function radarChart(axes: string[], series: RadarSeries[], text: ChartText): string {
   const svg = render(
     {
-      legend: { bottom: 0, textStyle: { fontFamily: FONT, color: TEXT } },
+      // Legends stand in a column: ECharts measures text on the server only roughly, and items
+      // side by side overlapped in English.
+      legend: {
+        orient: "vertical",
+        left: 8,
+        bottom: 8,
+        textStyle: { fontFamily: FONT, color: TEXT },
+      },
       radar: {
         indicator: axes.map((name) => ({ name, max: 100, min: 0 })),
-        radius: "62%",
-        center: ["50%", "48%"],
+        radius: "56%",
+        center: ["50%", "44%"],
         axisName: { color: TEXT, fontFamily: FONT, fontSize: 13 },
       },
       series: [
@@ -93,8 +100,8 @@ export function radarChart(axes: string[], series: RadarSeries[], text: ChartTex
         },
       ],
     },
-    440,
-    360,
+    520,
+    400,
   );
   return accessibleSvg(svg, text);
 }
@@ -109,8 +116,13 @@ export interface LineSeries {
 export function trendChart(months: string[], series: LineSeries[], text: ChartText): string {
   const svg = render(
     {
-      legend: { bottom: 0, textStyle: { fontFamily: FONT, color: TEXT } },
-      grid: { left: 40, right: 16, top: 16, bottom: 64 },
+      legend: {
+        orient: "vertical",
+        right: 8,
+        top: "middle",
+        textStyle: { fontFamily: FONT, color: TEXT },
+      },
+      grid: { left: 40, right: 190, top: 16, bottom: 32 },
       xAxis: { type: "category", data: months, axisLabel: { color: TEXT, fontFamily: FONT } },
       yAxis: { type: "value", min: 0, max: 100, axisLabel: { color: TEXT, fontFamily: FONT } },
       series: series.map((s) => ({
@@ -121,7 +133,7 @@ export function trendChart(months: string[], series: LineSeries[], text: ChartTe
         symbolSize: 5,
       })),
     },
-    640,
+    720,
     340,
   );
   return accessibleSvg(svg, text);
