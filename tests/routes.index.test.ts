@@ -13,7 +13,7 @@ import zhIndex from "../public/locales/zh-CN/index.json";
 import { policy } from "~/domain/permissions/policy";
 import * as root from "~/root";
 import * as cityRoute from "~/routes/index._index";
-import * as areaRoute from "~/routes/index.$area";
+import * as areaRoute from "~/routes/index.$id";
 import * as methodRoute from "~/routes/index.method";
 import { routesBuild } from "./support/builds";
 import { cookieFor, makeArea, makeUser, wholeDbSnapshot } from "./support/factories";
@@ -124,7 +124,7 @@ describe("/index", () => {
     expect(res.status).toBe(status);
     expect((await body<ErrorBody>(res)).error.key).toBe(key);
     const area = await run(areaRoute.loader, get(`/index/${a}?month=${month}`), {
-      area: String(a),
+      id: String(a),
     });
     expect(area.status).toBe(status);
   });
@@ -168,7 +168,7 @@ describe("the admin forms", () => {
 
 describe("/index/:area", () => {
   const load = (id: string | number, query = "") =>
-    run(areaRoute.loader, get(`/index/${id}${query}`), { area: String(id) });
+    run(areaRoute.loader, get(`/index/${id}${query}`), { id: String(id) });
 
   it("gives a community's figures, rank, the city beside it and its 12-month trend", async () => {
     const data = await body<{
@@ -271,7 +271,7 @@ describe("whole pages", () => {
       root: ["", undefined, root],
       "routes/index._index": ["index", "root", cityRoute],
       "routes/index.method": ["index/method", "root", methodRoute],
-      "routes/index.$area": ["index/:area", "root", areaRoute],
+      "routes/index.$id": ["index/:id", "root", areaRoute],
     }),
   );
   async function page(url: string, lng: string, mode: string) {

@@ -43,7 +43,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const prefs = readPreferences(request);
   const lite = prefs.mode === "lite";
   try {
-    const area = AREA_ID.test(params.area ?? "") ? await indexArea(Number(params.area)) : null;
+    const area = AREA_ID.test(params.id ?? "") ? await indexArea(Number(params.id)) : null;
     if (!area) throw new DomainError(404, "index:errors.pageAreaUnknown");
     const { month, months } = await resolveMonth(url.searchParams.get("month"), new Date());
     const t = await getT(request, ["index", "common"]);
