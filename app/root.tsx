@@ -176,6 +176,7 @@ function Header({ data }: { data: NonNullable<RootData> }) {
     ["/projects", t("nav.projects")],
     ["/orgs", t("nav.orgs")],
     ["/needs", t("nav.needs")],
+    ["/index", t("nav.index")],
     ["/permissions", t("nav.permissions")],
     ["/settings", t("nav.settings")],
   ];

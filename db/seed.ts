@@ -6,6 +6,7 @@
 import type { Insertable } from "kysely";
 import type { DB } from "./client.server";
 import type { AreasTable } from "./schema";
+import { indexMonthly } from "../app/services/index/monthly.server";
 import { AREA_LEVELS, type MembershipStatus } from "../app/domain/community/rules";
 import { type INVITED_SEAT_KINDS } from "../app/domain/meetings/rules";
 import { ANONYMOUS } from "../app/domain/permissions/policy";
@@ -504,4 +505,13 @@ export async function seedDemoData(db: DB): Promise<void> {
   // Last, so that the ids of everything above stay as they were before these were added.
   await seedLaterProjects(db);
   await seedNeeds(db);
+  // 六和指数: the monthly job, run as it would have run on the 2nd of each of the last 12 months,
+  // computes each month that is over once (on the demo's data of that month).
+  const today = new Date(now);
+  for (let back = 11; back >= 0; back--) {
+    await indexMonthly(
+      db,
+      new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() - back, 2)),
+    );
+  }
 }

@@ -145,6 +145,26 @@ const PAGES: Array<{ path: string; who: Who; h1: RegExp; form?: boolean; bare?: 
     who: "anonymous",
     h1: /民情强度与闭环数据|Needs: intensity and loop figures/,
   },
+  // 六和指数: the demo seed computes a year of snapshots (db/seed.ts), so these show figures.
+  { path: "/index", who: "anonymous", h1: /^六和指数$|^Liuhe Index$/ },
+  { path: "/index", who: "admin", h1: /^六和指数$|^Liuhe Index$/ },
+  {
+    path: "/index/COMMUNITY",
+    who: "anonymous",
+    h1: /东坡路社区 · 六和指数|Dongpo Road.* · Liuhe Index/,
+  },
+  {
+    path: "/index/COMMUNITY?measure=commitmentsOnTime",
+    who: "anonymous",
+    h1: /东坡路社区 · 六和指数|Dongpo Road.* · Liuhe Index/,
+  },
+  {
+    path: "/index/STREET",
+    who: "anonymous",
+    h1: /湖滨街道 · 六和指数|Hubin Subdistrict · Liuhe Index/,
+  },
+  { path: "/index/method", who: "anonymous", h1: /六和指数的方法|How the Liuhe Index is computed/ },
+  { path: "/index/method", who: "admin", h1: /六和指数的方法|How the Liuhe Index is computed/ },
   { path: "/settings", who: "resident", h1: /^设置$|^Settings$/ },
   { path: "/me/data", who: "resident", h1: /我的数据|My data/ },
   { path: "/me/assisted", who: "lh100001", h1: /代办记录|Assistance record/ },

@@ -272,6 +272,19 @@ export const PAGES: Page[] = [
   page("needs.figures", () => "/needs/figures"),
   page("needs.figures", () => "/needs/figures?month=2026-06&scope=999999"),
   page("needs.keys", () => "/needs/keys"),
+  page("index._index", () => "/index"),
+  page("index._index", () => "/index?month=2999-01"),
+  page("index.method", () => "/index/method?version=99"),
+  page(
+    "index.$id",
+    (f) => `/index/${f.community}?measure=participation`,
+    (f) => f.community,
+  ),
+  page(
+    "index.$id",
+    (f) => `/index/${f.community}?month=2026-13`,
+    (f) => f.community,
+  ),
   ...(["need", "privateNeed"] as const).flatMap((n) => [
     page(
       "needs.$id._index",
