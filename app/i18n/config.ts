@@ -14,6 +14,7 @@ export const namespaces = [
   "assist",
   "need",
   "notice",
+  "openData",
 ] as const;
 
 /** The namespace a key names ("vote:errors.closed" → "vote"), or undefined for a default-namespace key. */

@@ -20,6 +20,8 @@ import zhNeed from "../../public/locales/zh-CN/need.json";
 import enNeed from "../../public/locales/en/need.json";
 import zhNotice from "../../public/locales/zh-CN/notice.json";
 import enNotice from "../../public/locales/en/notice.json";
+import zhOpenData from "../../public/locales/zh-CN/openData.json";
+import enOpenData from "../../public/locales/en/openData.json";
 
 export const resources: Resource = {
   "zh-CN": {
@@ -33,6 +35,7 @@ export const resources: Resource = {
     assist: zhAssist,
     need: zhNeed,
     notice: zhNotice,
+    openData: zhOpenData,
   },
   en: {
     common: enCommon,
@@ -45,5 +48,6 @@ export const resources: Resource = {
     assist: enAssist,
     need: enNeed,
     notice: enNotice,
+    openData: enOpenData,
   },
 };
