@@ -25,20 +25,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 const fileOf = (dataset: DatasetId, format: string) => `/open-data/${dataset}.${format}`;
 
+/** The two files of a dataset, each link named by its dataset and format (read out of context too). */
 function Downloads({ dataset }: { dataset: DatasetId }) {
   const { t } = useTranslation("openData");
   const title = t(`datasets.${dataset}.title`);
   return (
     <p className="buttons">
       {FORMATS.map((format) => (
-        <a
-          key={format}
-          href={fileOf(dataset, format)}
-          download
-          aria-label={t(format === "csv" ? "summary.csvOf" : "summary.jsonOf", { title })}
-          className="button"
-        >
-          {t("summary.download")} {t(`summary.${format}`)}
+        <a key={format} href={fileOf(dataset, format)} download className="button">
+          {t(format === "csv" ? "summary.csvOf" : "summary.jsonOf", { title })}
         </a>
       ))}
     </p>
@@ -76,9 +71,11 @@ export default function OpenData() {
         <ul>
           {DATASETS.map((d) => (
             <li key={d}>
-              {t(`datasets.${d}.title`)} ({t("summary.rows")} {summaries[d].rows}):{" "}
-              <a href={fileOf(d, "csv")}>{t("summary.csv")}</a> ·{" "}
-              <a href={fileOf(d, "json")}>{t("summary.json")}</a>
+              <a href={fileOf(d, "csv")}>
+                {t("summary.csvOf", { title: t(`datasets.${d}.title`) })}
+              </a>{" "}
+              · <a href={fileOf(d, "json")}>{t("summary.json")}</a> ({t("summary.rows")}{" "}
+              {summaries[d].rows})
             </li>
           ))}
         </ul>
