@@ -11,7 +11,7 @@ import { DATASETS, FIELDS, FORMATS, LICENCE, type DatasetId } from "~/domain/ope
 import type { Lng } from "~/i18n/config";
 import { getT } from "~/i18n/i18next.server";
 import { useRootData } from "~/root";
-import { datasetSummaries } from "~/services/open-data/datasets.server";
+import { shownSummaries } from "~/services/open-data/datasets.server";
 import { formatDateTime } from "~/utils/format";
 import { titleMeta } from "~/utils/meta";
 
@@ -19,7 +19,7 @@ export const handle = { i18n: ["openData"] };
 export const meta = titleMeta;
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const [t, summaries] = await Promise.all([getT(request, "openData"), datasetSummaries(DATASETS)]);
+  const [t, summaries] = await Promise.all([getT(request, "openData"), shownSummaries("all")]);
   return json({ title: t("title"), summaries });
 }
 

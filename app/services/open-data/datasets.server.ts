@@ -9,11 +9,12 @@
  */
 import { getDb } from "../../../db/client.server";
 import { fixedT } from "~/i18n/i18next.server";
-import type { DatasetId, Row } from "~/domain/open-data/datasets";
+import { DATASETS, type DatasetId, type Row } from "~/domain/open-data/datasets";
 import { scaled } from "~/domain/open-data/datasets";
 import { ensureTallied, ballotCount } from "../voting/queries.server";
 import { paperBox, pollVotes } from "../voting/records.server";
 import { countOf } from "../rows.server";
+import { shownReads } from "../shown.server";
 import { publicUrl } from "~/utils/site-url.server";
 
 /** Rows read per query. */
@@ -549,3 +550,15 @@ export async function datasetSummaries(
   );
   return Object.fromEntries(entries) as Record<DatasetId, DatasetSummary>;
 }
+
+/**
+ * The list page's summaries, kept a few seconds (PAGE_CACHE_MS) and shared by requests that come
+ * together: counting the polls' rows asks each closed poll's paper box, which a crawler hitting the
+ * page should not repeat for every request. No event drops them: a few seconds' lag in a count
+ * is harmless, and dropping on every command would be a broadcast per command.
+ */
+export const shownSummaries = shownReads(
+  "openData",
+  (_all: "all") => datasetSummaries(DATASETS),
+  () => null,
+);
