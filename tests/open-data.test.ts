@@ -281,11 +281,14 @@ describe("the datasets", () => {
 
   it.each(DATASETS)("%s: keyset pages of any size add up to the same rows", async (d) => {
     const whole = await allRows(d);
-    expect(await allRows(d, 3)).toEqual(whole);
-    expect(await allRows(d, 1)).toEqual(whole);
+    expect(whole.length, d).toBeGreaterThan(3);
+    // Pages of one row and of a few, at most about 200 pages (the index grows with the seed's year).
+    const small = Math.max(1, Math.ceil(whole.length / 200));
+    expect(await allRows(d, small)).toEqual(whole);
+    expect(await allRows(d, small + 2)).toEqual(whole);
   });
 
-  it("the demo city fills every dataset but the index (computed by its own job)", async () => {
+  it("the list page counts each dataset's rows; the demo city and the rows made here fill them all", async () => {
     const summaries = await datasetSummaries(DATASETS);
     for (const d of DATASETS) {
       expect(summaries[d].rows, d).toBe((await allRows(d)).length);
