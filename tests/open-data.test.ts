@@ -8,7 +8,7 @@
  */
 import { gzipSync } from "node:zlib";
 import { createRequestHandler } from "@remix-run/node";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { getDb } from "../db/client.server";
 import { seedDemoData } from "../db/seed";
 import {
@@ -542,5 +542,23 @@ describe("the list page", () => {
     expect(html).not.toContain("<script");
     // The tiny-page budget of 长辈版: 14 KB compressed for the first response.
     expect(gzipSync(html).length).toBeLessThan(14 * 1024);
+  });
+});
+
+describe("a download left half way", () => {
+  it("stops reading the dataset and writes no error", async () => {
+    const errors: unknown[] = [];
+    const spy = vi.spyOn(console, "error").mockImplementation((...args) => void errors.push(args));
+    try {
+      const res = await get("/open-data/projects.csv");
+      const reader = res.body!.getReader();
+      await reader.read();
+      await reader.cancel();
+      // The next download is whole.
+      expect((await jsonOf("projects")).rows).toEqual(await allRows("projects"));
+    } finally {
+      spy.mockRestore();
+    }
+    expect(errors).toEqual([]);
   });
 });

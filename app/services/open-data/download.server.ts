@@ -72,19 +72,25 @@ async function* pieces(dataset: DatasetId, format: Format, lng: Lng, now: Date) 
 
 function streamOf(source: AsyncGenerator<string>): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
+  // A reader who goes away mid-file cancels the stream while a page is being read: that page is
+  // then dropped, not enqueued into the closed stream.
+  let cancelled = false;
   return new ReadableStream({
     async pull(controller) {
       try {
         const next = await source.next();
+        if (cancelled) return;
         if (next.done) controller.close();
         else controller.enqueue(encoder.encode(next.value));
       } catch (e) {
+        if (cancelled) return;
         // Headers are gone already: the download breaks off rather than ending as a valid file.
         console.error(e);
         controller.error(e);
       }
     },
     async cancel() {
+      cancelled = true;
       await source.return(undefined);
     },
   });
