@@ -273,6 +273,9 @@ export function Layout({ children }: { children: ReactNode }) {
         {!bare && (
           <footer className="site-footer">
             <p>{t("site.footer")}</p>
+            <p>
+              <Link to="/open-data">{t("nav.openData")}</Link>
+            </p>
           </footer>
         )}
         {!lite && (

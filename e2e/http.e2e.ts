@@ -195,4 +195,29 @@ describe("over HTTP", () => {
     const html = await (await fetch(`${base()}/permissions`)).text();
     for (const action of actions) expect(html).toContain(`data-action="${action}"`);
   });
+
+  it("serves open data as files: a CSV with its BOM and a JSON with its fields, streamed", async () => {
+    const csv = await fetch(`${base()}/open-data/projects.csv`, {
+      headers: { "Accept-Encoding": "gzip" },
+    });
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get("content-type")).toMatch(/^text\/csv; charset=utf-8/);
+    expect(csv.headers.get("content-disposition")).toMatch(
+      /^attachment; filename="liuhe-projects-\d{4}-\d{2}-\d{2}\.csv"$/,
+    );
+    expect(csv.headers.get("cache-control")).toBe("public, max-age=300");
+    const bytes = Buffer.from(await csv.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(bytes.subarray(3).toString("utf8")).toMatch(/^id,communityId,/);
+    const json = await fetch(`${base()}/open-data/meetings.json`, {
+      headers: { Cookie: "lng=en" },
+    });
+    expect(json.status).toBe(200);
+    const body = (await json.json()) as { dataset: string; fields: unknown[]; rows: unknown[] };
+    expect(body.dataset).toBe("meetings");
+    expect(body.rows.length).toBeGreaterThan(0);
+    const unknown = await fetch(`${base()}/open-data/users.csv`, { headers: { Cookie: "lng=en" } });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.text()).toContain("There is no such open data file");
+  });
 });

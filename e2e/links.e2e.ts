@@ -28,7 +28,15 @@ const VISITS: Array<Visit & { lng: "zh-CN" | "en" }> = [
 /** A query switch: the page again, in the other mode, language or text size. */
 const SWITCH = /[?&](mode|lng|text)=/;
 
-const SEEDS = ["/", "/communities", "/projects", "/orgs", "/permissions", "/favicon.ico"];
+const SEEDS = [
+  "/",
+  "/communities",
+  "/projects",
+  "/orgs",
+  "/permissions",
+  "/open-data",
+  "/favicon.ico",
+];
 
 /** The session cookie of a demo account, signed in over HTTP. */
 async function signIn(login: string): Promise<string> {

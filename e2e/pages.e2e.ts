@@ -178,6 +178,7 @@ const PAGES: Array<{ path: string; who: Who; h1: RegExp; form?: boolean; bare?: 
   { path: "/assist", who: "committee", h1: /服务窗口|Service window/ },
   { path: "/assist?q=陈", who: "committee", h1: /服务窗口|Service window/ },
   { path: "/permissions", who: "anonymous", h1: /权责清单|Who may do what/ },
+  { path: "/open-data", who: "anonymous", h1: /^开放数据$|^Open data$/ },
   { path: "/needs/keys", who: "admin", h1: /其他渠道的数据接口密钥|Other channels' API keys/ },
   {
     path: "/needs/keys",

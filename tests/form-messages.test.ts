@@ -118,6 +118,11 @@ describe("a key from a namespace the page did not load", () => {
     ]);
     const words = { loaderData: { "routes/x": { status: "project:status.voting" } } };
     expect(namespacesInData(JSON.stringify(words))).toEqual(["project"]);
+    // A namespace named in camel case is found too.
+    const camel = {
+      actionData: { "routes/x": { error: { key: "openData:errors.unknownDataset" } } },
+    };
+    expect(namespacesInData(JSON.stringify(camel))).toEqual(["openData-errors"]);
     expect(namespaceOfKey("errors.required")).toBeUndefined();
     expect(namespaceOfKey("nope:errors.x")).toBeUndefined();
     expect(namespaceOfKey("project:errors.x")).toBe("project");

@@ -20,6 +20,7 @@ import {
   moduleOf,
   NOT_SWEPT,
   PAGES,
+  paramsOf,
   ROLES,
   ROUTES_DIR,
   translated,
@@ -52,11 +53,7 @@ describe("the sweep", () => {
   describe.each(PAGES.map((p) => [p.url(named), p] as const))("%s", (_label, p) => {
     it.each(ROLES)("as %s: no 500, and a refusal names a translated message", async (role) => {
       const { loader } = await moduleOf(p.route);
-      const params: Record<string, string> = p.id
-        ? { id: String(p.id(f)) }
-        : p.route === "$"
-          ? { "*": "no/such/page" }
-          : {};
+      const params = paramsOf(p, f);
       const { status, res, thrown } = await answer(loader, get(p.url(f), f.cookies[role]), params);
       expect(thrown, `${p.url(f)} as ${role} threw`).toBeNull();
       expect(status).toBeLessThan(500);

@@ -15,6 +15,7 @@ export const namespaces = [
   "need",
   "notice",
   "index",
+  "openData",
 ] as const;
 
 /** The namespace a key names ("vote:errors.closed" → "vote"), or undefined for a default-namespace key. */
@@ -50,7 +51,7 @@ export function loadUnitOfKey(key: string): string | undefined {
  */
 export function namespacesInData(json: string): string[] {
   const found = new Set<string>();
-  for (const m of json.matchAll(/"([a-z]+):((?:errors\.)?)[A-Za-z]/g)) {
+  for (const m of json.matchAll(/"([a-z][A-Za-z]*):((?:errors\.)?)[A-Za-z]/g)) {
     const unit = loadUnitOfKey(`${m[1]}:${m[2]}x`);
     if (unit) found.add(unit);
   }

@@ -22,6 +22,8 @@ import zhNotice from "../../public/locales/zh-CN/notice.json";
 import enNotice from "../../public/locales/en/notice.json";
 import zhIndex from "../../public/locales/zh-CN/index.json";
 import enIndex from "../../public/locales/en/index.json";
+import zhOpenData from "../../public/locales/zh-CN/openData.json";
+import enOpenData from "../../public/locales/en/openData.json";
 
 export const resources: Resource = {
   "zh-CN": {
@@ -36,6 +38,7 @@ export const resources: Resource = {
     need: zhNeed,
     notice: zhNotice,
     index: zhIndex,
+    openData: zhOpenData,
   },
   en: {
     common: enCommon,
@@ -49,5 +52,6 @@ export const resources: Resource = {
     need: enNeed,
     notice: enNotice,
     index: enIndex,
+    openData: enOpenData,
   },
 };

@@ -148,18 +148,35 @@ export async function makeFixture(): Promise<Fixture> {
   };
 }
 
-/** One page: its route module (file name under app/routes), its address, its `$id`. */
+/**
+ * One page: its route module (file name under app/routes), its address, its `$id`, or its other
+ * route parameters (a `$file`) when it has some.
+ */
 export interface Page {
   route: string;
   url: (f: Fixture) => string;
   id?: (f: Fixture) => number;
+  params?: Record<string, string>;
 }
 
-export const page = (route: string, url: Page["url"], id?: Page["id"]): Page => ({
+export const page = (
+  route: string,
+  url: Page["url"],
+  id?: Page["id"],
+  params?: Page["params"],
+): Page => ({
   route,
   url,
   id,
+  params,
 });
+
+/** The route parameters Remix would pass the page's loader. */
+export function paramsOf(p: Page, f: Fixture): Record<string, string> {
+  if (p.params) return p.params;
+  if (p.id) return { id: String(p.id(f)) };
+  return p.route === "$" ? { "*": "no/such/page" } : {};
+}
 
 export const PAGES: Page[] = [
   page("_index", () => "/"),
@@ -264,6 +281,10 @@ export const PAGES: Page[] = [
       (f) => f[p],
     ),
   ]),
+  page("open-data._index", () => "/open-data"),
+  page("open-data.$file", () => "/open-data/projects.csv", undefined, { file: "projects.csv" }),
+  page("open-data.$file", () => "/open-data/needs.json", undefined, { file: "needs.json" }),
+  page("open-data.$file", () => "/open-data/people.json", undefined, { file: "people.json" }),
   page("needs._index", () => "/needs"),
   page("needs._index", (f) => `/needs?community=${f.community}&status=all&sort=intensity`),
   page("needs._index", () => "/needs?mine=1"),

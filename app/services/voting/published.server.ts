@@ -4,6 +4,7 @@
  */
 import { getDb } from "../../../db/client.server";
 import { DomainError } from "~/domain/errors";
+import { csvCell } from "~/domain/open-data/datasets";
 import { chinaDate } from "~/domain/time";
 import { writePabulib } from "~/domain/voting/pabulib";
 import { rational } from "~/domain/voting/rational";
@@ -117,12 +118,6 @@ export async function roundPabulib(id: number): Promise<string> {
       extra: {},
     })),
   });
-}
-
-/** RFC 4180 quoting; a leading =, +, - or @ is defused so spreadsheets do not run it. */
-function csvCell(value: string): string {
-  const safe = /^[=+\-@]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
 export async function ballotsCsv(kind: VoteKind, id: number): Promise<string> {
