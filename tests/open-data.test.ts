@@ -31,6 +31,7 @@ import { votePoll } from "~/services/voting/ballots.server";
 import { createPoll } from "~/services/voting/commands.server";
 import { pollVotes } from "~/services/voting/records.server";
 import { datasetRows, datasetSummaries } from "~/services/open-data/datasets.server";
+import { DEFAULT_METHOD, methodNodes } from "~/domain/index/method";
 import { MEETING_STATUSES } from "~/domain/meetings/rules";
 import { NEED_CATEGORIES } from "~/domain/needs/categories";
 import { NEED_STATUSES } from "~/domain/needs/machine";
@@ -444,6 +445,8 @@ const CODES: Partial<Record<string, readonly string[]>> = {
   category: [...SERVICE_AREAS, ...NEED_CATEGORIES],
   method: [...POLL_METHODS, ...TALLY_METHODS],
   optionCode: YES_NO,
+  // The index's nodes are the method's own ids ("i:residentVoice"), not anyone's words.
+  node: methodNodes(DEFAULT_METHOD),
 };
 
 describe("nothing personal", () => {
