@@ -97,9 +97,13 @@ describe("normaliseScore", () => {
     expect(normaliseScore(peers("higher"), 0, [5, 10])).toBe(0);
   });
 
-  it("scores 100 when there is no spread: alone, or all equal (no division by zero)", () => {
+  it("with no spread (alone, or all equal) something scores 100, nothing 0; no division by zero", () => {
     expect(normaliseScore(peers("higher"), 3, [])).toBe(100);
     expect(normaliseScore(peers("higher"), 3, [3, 3, null])).toBe(100);
     expect(normaliseScore(peers("lower"), 0, [0])).toBe(100);
+    // Nobody did it anywhere: the same nothing is not full marks.
+    expect(normaliseScore(peers("higher"), 0, [0, 0, null])).toBe(0);
+    expect(normaliseScore(peers("higher"), 0, [])).toBe(0);
+    expect(normaliseScore(peers("lower"), 2, [2, 2])).toBe(0);
   });
 });

@@ -10,8 +10,11 @@
  *   - peers: where the value sits between the lowest and the highest of the peers that have data
  *     (the other communities of the same month, the value's own included), 0 at the lowest and
  *     100 at the highest (reversed when lower is better). When every peer has the same value —
- *     one community alone, or all equal — there is no spread to rank on, and every one scores
- *     100: nobody is behind anyone. Our choice, stated here and in the README.
+ *     one community alone, or all equal — there is no spread to rank on: a figure that is
+ *     something (above zero where more is better, zero where less is) scores 100, nobody being
+ *     behind anyone; a zero where more is better scores 0 — nobody did it, and the same nothing
+ *     everywhere is no achievement (a month before any organisation served must not read 100).
+ *     Our choice, stated here and in the README.
  *   - no data (value null) is no score (null), never 0.
  */
 
@@ -141,7 +144,10 @@ export function normaliseScore(
     if (p < low) low = p;
     if (p > high) high = p;
   }
-  if (high === low) return 100;
+  if (high === low) {
+    const something = spec.direction === "higher" ? value > 0 : value <= 0;
+    return something ? 100 : 0;
+  }
   const position = ((value - low) / (high - low)) * 100;
   return clamp(spec.direction === "higher" ? position : 100 - position);
 }
