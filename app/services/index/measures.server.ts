@@ -705,8 +705,11 @@ export async function rawFigures(
     f.projectSatisfaction = r ? ratio(n(r.sum), n(r.n)) : nothing();
     const s = submittedBy.get(id);
     f.orgProposedProjects = s ? ratio(n(s.byOrganisations), n(s.n)) : nothing();
+    // A count, so 0 is a figure — once the community is on the platform: before its first
+    // verified resident it has no index at all, and no organisation is "not serving" it.
     const orgs = n(organisationsBy.get(id)?.n);
-    f.activeOrganisations = { value: orgs, numerator: orgs, denominator: null };
+    f.activeOrganisations =
+      people > 0 ? { value: orgs, numerator: orgs, denominator: null } : nothing();
     const rep = reportedBy.get(id);
     f.needsAccepted = rep ? ratio(n(rep.accepted), n(rep.n)) : nothing();
     f.needsClosedOnTime = fromTally(onTime, id);
