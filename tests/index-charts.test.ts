@@ -4,7 +4,7 @@
  * "no data" said in words in the description, never as 0.
  */
 import { describe, expect, it } from "vitest";
-import { INDEX_DIMENSIONS } from "~/domain/index/pages";
+import { DIMENSIONS } from "~/domain/index/pages";
 import { fixedT } from "~/i18n/i18next.server";
 import {
   dimensionsRadar,
@@ -14,8 +14,8 @@ import {
 } from "~/services/index/charts.server";
 
 const dims = (f: (i: number) => number | null) =>
-  Object.fromEntries(INDEX_DIMENSIONS.map((d, i) => [d, f(i)])) as Record<
-    (typeof INDEX_DIMENSIONS)[number],
+  Object.fromEntries(DIMENSIONS.map((d, i) => [d, f(i)])) as Record<
+    (typeof DIMENSIONS)[number],
     number | null
   >;
 
@@ -73,7 +73,7 @@ describe("charts", () => {
       dimensions: dims(() => (n === 1 ? null : 7000)),
     }));
     const svg = dimensionsTrend(t, "en", { id: "tr", area: "Dongpo", points });
-    for (const d of INDEX_DIMENSIONS) expect(svg).toContain(t(`index:dimensions.${d}.name`));
+    for (const d of DIMENSIONS) expect(svg).toContain(t(`index:dimensions.${d}.name`));
     expect(svg).toMatch(/<desc id="tr-desc">[^<]*August 2026[^<]*October 2026[^<]*<\/desc>/);
   });
 

@@ -6,7 +6,7 @@
 import { Form, Link } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { SelectField } from "~/components/forms";
-import { INDEX_DIMENSIONS, scorePoints, type IndexDimension } from "~/domain/index/pages";
+import { DIMENSIONS, scorePoints, type DimensionId } from "~/domain/index/pages";
 import type { Lng } from "~/i18n/config";
 import { areaName, formatDateTime } from "~/utils/format";
 
@@ -34,7 +34,7 @@ export function useIndexFormat() {
         new Date(`${month}-01T00:00:00Z`),
       ),
     at: (iso: string) => formatDateTime(iso, lng),
-    dimension: (d: IndexDimension) => t(`index:dimensions.${d}.name`),
+    dimension: (d: DimensionId) => t(`index:dimensions.${d}.name`),
     /** A method version's note: the default method's is a locale key, an admin's is their text. */
     note: (note: string) => (/^index:[A-Za-z.]+$/.test(note) ? t(note) : note),
     measure: (m: string) => t(`index:measures.${m}.name`),
@@ -136,7 +136,7 @@ export interface LineView {
   nameEn: string;
   parentId: number | null;
   total: number | null;
-  dimensions: Record<IndexDimension, number | null>;
+  dimensions: Record<DimensionId, number | null>;
   residents: number;
   rank: number | null;
 }
@@ -166,7 +166,7 @@ export function LinesTable({
             {ranked && <th scope="col">{f.t("table.rank")}</th>}
             <th scope="col">{f.t("table.area")}</th>
             <th scope="col">{f.t("table.total")}</th>
-            {INDEX_DIMENSIONS.map((d) => (
+            {DIMENSIONS.map((d) => (
               <th key={d} scope="col">
                 {f.dimension(d)}
               </th>
@@ -191,7 +191,7 @@ export function LinesTable({
                 <td>
                   <strong>{f.score(l.total)}</strong>
                 </td>
-                {INDEX_DIMENSIONS.map((d) => (
+                {DIMENSIONS.map((d) => (
                   <td key={d}>{f.score(l.dimensions[d])}</td>
                 ))}
                 <td>{f.count(l.residents)}</td>

@@ -16,7 +16,7 @@ import {
   useIndexFormat,
 } from "~/components/index-figures";
 import { DomainError } from "~/domain/errors";
-import { INDEX_DIMENSIONS, type PageTree } from "~/domain/index/pages";
+import { DIMENSIONS, type PageTree } from "~/domain/index/pages";
 import { getT } from "~/i18n/i18next.server";
 import { dimensionsRadar, dimensionsTrend } from "~/services/index/charts.server";
 import {
@@ -64,8 +64,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       records = { measure: asked, ...(await measureRecordsOf(view.tree, asked, area.id, month)) };
     }
     const dimensions = Object.fromEntries(
-      INDEX_DIMENSIONS.map((d) => [d, view.figures[`d:${d}`]?.score ?? null]),
-    ) as Record<(typeof INDEX_DIMENSIONS)[number], number | null>;
+      DIMENSIONS.map((d) => [d, view.figures[`d:${d}`]?.score ?? null]),
+    ) as Record<(typeof DIMENSIONS)[number], number | null>;
     const charts = lite
       ? null
       : {
@@ -310,7 +310,7 @@ export default function IndexArea() {
                   </tr>
                 </thead>
                 <tbody>
-                  {INDEX_DIMENSIONS.map((d) => (
+                  {DIMENSIONS.map((d) => (
                     <tr key={d}>
                       <th scope="row">{f.dimension(d)}</th>
                       <td>{f.score(view.dimensions[d])}</td>
@@ -331,7 +331,7 @@ export default function IndexArea() {
                 <thead>
                   <tr>
                     <th scope="col">{f.t("table.month")}</th>
-                    {INDEX_DIMENSIONS.map((d) => (
+                    {DIMENSIONS.map((d) => (
                       <th key={d} scope="col">
                         {f.dimension(d)}
                       </th>
@@ -342,7 +342,7 @@ export default function IndexArea() {
                   {view.trend.map((p) => (
                     <tr key={p.month}>
                       <th scope="row">{p.month}</th>
-                      {INDEX_DIMENSIONS.map((d) => (
+                      {DIMENSIONS.map((d) => (
                         <td key={d}>{f.score(p.dimensions[d])}</td>
                       ))}
                     </tr>

@@ -16,7 +16,7 @@ import {
   SnapshotNote,
   useIndexFormat,
 } from "~/components/index-figures";
-import { INDEX_DIMENSIONS } from "~/domain/index/pages";
+import { DIMENSIONS } from "~/domain/index/pages";
 import { getT } from "~/i18n/i18next.server";
 import { indexAdminIntents, indexAdminRights } from "~/services/index/admin.server";
 import { dimensionsRadar } from "~/services/index/charts.server";
@@ -121,7 +121,7 @@ export default function IndexCity() {
                     </tr>
                   </thead>
                   <tbody>
-                    {INDEX_DIMENSIONS.map((d) => (
+                    {DIMENSIONS.map((d) => (
                       <tr key={d}>
                         <th scope="row">{f.dimension(d)}</th>
                         <td>{f.score(lines.city!.dimensions[d])}</td>

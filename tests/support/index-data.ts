@@ -4,11 +4,11 @@
  * tested on its own branch).
  */
 import { getDb } from "../../db/client.server";
-import { INDEX_DIMENSIONS, type PageTree } from "~/domain/index/pages";
+import { DIMENSIONS, type PageTree } from "~/domain/index/pages";
 
 /** A small tree: each dimension one indicator and one item; "lawful" has two measures. */
 export const TEST_TREE: PageTree = {
-  dimensions: INDEX_DIMENSIONS.map((d, n) => ({
+  dimensions: DIMENSIONS.map((d, n) => ({
     id: d,
     weight: n === 0 ? 0.5 : 0.1,
     indicators: [
@@ -68,7 +68,7 @@ export interface AreaScores {
   areaId: number | null;
   total: number | null;
   /** Per dimension; a dimension left out has the total's score. */
-  dimensions?: Partial<Record<(typeof INDEX_DIMENSIONS)[number], number | null>>;
+  dimensions?: Partial<Record<(typeof DIMENSIONS)[number], number | null>>;
   residents: number;
 }
 

@@ -21,16 +21,9 @@
 import { z } from "zod";
 import { isMeasureId, type MeasureId } from "./catalogue";
 
-/** The six dimensions of 六和, in their published order. */
-export const DIMENSIONS = [
-  "party",
-  "social",
-  "professional",
-  "smart",
-  "lawful",
-  "cultural",
-] as const;
-export type DimensionId = (typeof DIMENSIONS)[number];
+import { DIMENSIONS, type DimensionId } from "./dimensions";
+
+export { DIMENSIONS, type DimensionId };
 
 export interface LocalName {
   "zh-CN": string;

@@ -6,16 +6,9 @@
  */
 import { CHINA_TIME_ZONE } from "~/domain/time";
 
-/** The six dimensions, in the order the issue and the contract give them. */
-export const INDEX_DIMENSIONS = [
-  "party",
-  "social",
-  "professional",
-  "smart",
-  "lawful",
-  "cultural",
-] as const;
-export type IndexDimension = (typeof INDEX_DIMENSIONS)[number];
+import { DIMENSIONS, type DimensionId } from "./dimensions";
+
+export { DIMENSIONS, type DimensionId };
 
 /** How many months a trend reaches back, the shown month included. */
 export const TREND_MONTHS = 12;
@@ -102,7 +95,7 @@ export interface TreeIndicator {
   items: TreeItem[];
 }
 export interface TreeDimension {
-  id: IndexDimension;
+  id: DimensionId;
   weight: number;
   indicators: TreeIndicator[];
 }
@@ -128,10 +121,10 @@ export function readTree(json: string): PageTree {
   if (!isObj(raw) || !Array.isArray(raw.dimensions)) return fail();
   const dimensions = raw.dimensions.map((d: unknown): TreeDimension => {
     if (!isObj(d) || typeof d.id !== "string" || typeof d.weight !== "number") return fail();
-    if (!(INDEX_DIMENSIONS as readonly string[]).includes(d.id) || !Array.isArray(d.indicators))
+    if (!(DIMENSIONS as readonly string[]).includes(d.id) || !Array.isArray(d.indicators))
       return fail();
     return {
-      id: d.id as IndexDimension,
+      id: d.id as DimensionId,
       weight: d.weight,
       indicators: d.indicators.map((i: unknown): TreeIndicator => {
         if (!isWeighted(i) || !isNamed(i.name) || !Array.isArray(i.items)) return fail();

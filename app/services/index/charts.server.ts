@@ -8,7 +8,7 @@
  * Text drawn by ECharts is escaped by ECharts; the title and description are escaped here.
  */
 import * as echarts from "echarts";
-import { INDEX_DIMENSIONS, scorePoints, type IndexDimension } from "~/domain/index/pages";
+import { DIMENSIONS, scorePoints, type DimensionId } from "~/domain/index/pages";
 
 /** System fonts only: no web font is ever fetched. */
 const FONT = "system-ui, -apple-system, PingFang SC, Microsoft YaHei, Noto Sans CJK SC, sans-serif";
@@ -165,23 +165,23 @@ export function dimensionsRadar(
     id: string;
     area: string;
     month: string;
-    dimensions: Record<IndexDimension, number | null>;
-    city?: Record<IndexDimension, number | null> | null;
+    dimensions: Record<DimensionId, number | null>;
+    city?: Record<DimensionId, number | null> | null;
   },
 ): string {
   const shown = pointsText(lng, t("index:page.noData"));
-  const names = INDEX_DIMENSIONS.map((d) => t(`index:dimensions.${d}.name`));
-  const values = INDEX_DIMENSIONS.map((d, i) =>
+  const names = DIMENSIONS.map((d) => t(`index:dimensions.${d}.name`));
+  const values = DIMENSIONS.map((d, i) =>
     t("index:chart.value", { name: names[i], value: shown(opts.dimensions[d]) }),
   ).join(t("index:chart.separator"));
   const series: RadarSeries[] = [
-    { name: opts.area, values: INDEX_DIMENSIONS.map((d) => scorePoints(opts.dimensions[d])) },
+    { name: opts.area, values: DIMENSIONS.map((d) => scorePoints(opts.dimensions[d])) },
   ];
   if (opts.city) {
     const city = opts.city;
     series.push({
       name: t("index:chart.radar.compare"),
-      values: INDEX_DIMENSIONS.map((d) => scorePoints(city[d])),
+      values: DIMENSIONS.map((d) => scorePoints(city[d])),
     });
   }
   const month = monthText(lng, opts.month);
@@ -199,13 +199,13 @@ export function dimensionsTrend(
   opts: {
     id: string;
     area: string;
-    points: ReadonlyArray<{ month: string; dimensions: Record<IndexDimension, number | null> }>;
+    points: ReadonlyArray<{ month: string; dimensions: Record<DimensionId, number | null> }>;
   },
 ): string {
   const months = opts.points.map((p) => p.month);
   return trendChart(
     months,
-    INDEX_DIMENSIONS.map((d) => ({
+    DIMENSIONS.map((d) => ({
       name: t(`index:dimensions.${d}.name`),
       values: opts.points.map((p) => scorePoints(p.dimensions[d])),
     })),

@@ -10,14 +10,14 @@ import type { AreaLevel } from "~/domain/community/rules";
 import { DomainError } from "~/domain/errors";
 import { isMeasureId } from "~/domain/index/catalogue";
 import {
-  INDEX_DIMENSIONS,
+  DIMENSIONS,
   isIndexMonth,
   monthIsOver,
   rankOf,
   readTree,
   treeMeasures,
   trendMonths,
-  type IndexDimension,
+  type DimensionId,
   type PageTree,
 } from "~/domain/index/pages";
 import { measureRecords, type MeasureRecord } from "./measures.server";
@@ -45,7 +45,7 @@ export interface AreaLine {
   nameEn: string;
   parentId: number | null;
   total: number | null;
-  dimensions: Record<IndexDimension, number | null>;
+  dimensions: Record<DimensionId, number | null>;
   residents: number;
   /** Among the areas of its level in the city; null when it has no total. */
   rank: number | null;
@@ -59,7 +59,7 @@ export interface IndexArea {
   parentId: number | null;
 }
 
-const DIMENSION_NODES = INDEX_DIMENSIONS.map((d) => `d:${d}`);
+const DIMENSION_NODES = DIMENSIONS.map((d) => `d:${d}`);
 
 function toInfo(row: {
   id: number;
@@ -149,9 +149,9 @@ export async function areaAncestors(area: IndexArea): Promise<IndexArea[]> {
   return out;
 }
 
-const emptyDimensions = (): Record<IndexDimension, number | null> =>
-  Object.fromEntries(INDEX_DIMENSIONS.map((d) => [d, null])) as Record<
-    IndexDimension,
+const emptyDimensions = (): Record<DimensionId, number | null> =>
+  Object.fromEntries(DIMENSIONS.map((d) => [d, null])) as Record<
+    DimensionId,
     number | null
   >;
 
@@ -206,7 +206,7 @@ export async function snapshotLines(snapshotId: number): Promise<{
     if (!line) continue;
     line.residents = r.residents;
     if (r.node === "total") line.total = r.score;
-    else line.dimensions[r.node.slice(2) as IndexDimension] = r.score;
+    else line.dimensions[r.node.slice(2) as DimensionId] = r.score;
   }
   const order = new Map(areas.map((a, i) => [a.id, i]));
   const level = (l: IndexLevel) => {
@@ -268,7 +268,7 @@ export interface TrendPoint {
   month: string;
   /** Hundredths, or null: no snapshot that month, or no data. */
   total: number | null;
-  dimensions: Record<IndexDimension, number | null>;
+  dimensions: Record<DimensionId, number | null>;
 }
 
 /** An area's total and dimension scores over the 12 months ending at `month`, oldest first. */
@@ -294,7 +294,7 @@ export async function areaTrend(areaId: number | null, month: string): Promise<T
     const p = byMonth.get(r.month);
     if (!p) continue;
     if (r.node === "total") p.total = r.score;
-    else p.dimensions[r.node.slice(2) as IndexDimension] = r.score;
+    else p.dimensions[r.node.slice(2) as DimensionId] = r.score;
   }
   return points;
 }
