@@ -13,7 +13,7 @@ import { describe, expect, inject, it } from "vitest";
 const base = () => inject("baseURL");
 
 /** Requests per person and mode: four of them make about 400 in all. */
-const PER_VISIT = 100;
+const PER_VISIT = 150;
 /** Pages of one kind (same path but for ids, same query names) read for links. */
 const READ_PER_KIND = 2;
 
