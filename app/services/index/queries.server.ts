@@ -150,10 +150,7 @@ export async function areaAncestors(area: IndexArea): Promise<IndexArea[]> {
 }
 
 const emptyDimensions = (): Record<DimensionId, number | null> =>
-  Object.fromEntries(DIMENSIONS.map((d) => [d, null])) as Record<
-    DimensionId,
-    number | null
-  >;
+  Object.fromEntries(DIMENSIONS.map((d) => [d, null])) as Record<DimensionId, number | null>;
 
 /**
  * Every area's line in one snapshot: the city, then the districts, streets and communities, each
