@@ -28,6 +28,7 @@ import {
   currentSnapshot,
 } from "~/services/index/queries.server";
 import { submitIntent } from "~/services/runner/form.server";
+import { lastMonthOver } from "~/domain/month";
 import { readForm, throwRefusal, type Refusal } from "~/utils/forms.server";
 import { areaName } from "~/utils/format";
 import { titleMeta } from "~/utils/meta";
@@ -46,7 +47,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
     throwRefusal,
   );
   const admin = indexAdminRights(actor);
-  const base = { title: t("index:page.title"), months, admin };
+  // The month a computation would most likely be for: the form's example, always a valid one.
+  const lastOver = lastMonthOver(new Date());
+  const base = { title: t("index:page.title"), months, admin, lastOver };
   const snapshot = month ? await currentSnapshot(month) : null;
   if (!month || !snapshot) {
     return json({ ...base, month: null, snapshot: null, history: [], lines: null, radar: null });
@@ -182,7 +185,7 @@ export default function IndexCity() {
             <Field
               name="month"
               label={f.t("page.admin.month")}
-              placeholder="2026-05"
+              placeholder={data.lastOver}
               required
               refused={refusedCompute}
             />
