@@ -1,6 +1,6 @@
 /**
- * 六和指数 months: "YYYY-MM", China months (UTC+8, no daylight saving), so a month's figures are
- * the city's own calendar month and not UTC's. Bounds are ISO UTC instants in the form the tables
+ * China months, for every monthly figure (六和指数, 民情): "YYYY-MM" in China time (UTC+8, no
+ * daylight saving), so a month's figures are the city's own calendar month and not UTC's. Bounds are ISO UTC instants in the form the tables
  * store (`toISOString`), so a range compares as text on every engine: [from, to).
  */
 const CHINA_OFFSET_MS = 8 * 3_600_000;

@@ -19,7 +19,7 @@ import { sql, type Insertable } from "kysely";
 import { openDatabase } from "../../db/client.server";
 import { migrateToLatest } from "../../db/migrator";
 import type { Database } from "../../db/schema";
-import { monthBounds } from "../../app/domain/index/month";
+import { monthBounds } from "../../app/domain/month";
 
 const [target, month, communitiesArg, residentsArg] = process.argv.slice(2);
 if (!target || !month) throw new Error("usage: prepare.ts TARGET MONTH COMMUNITIES RESIDENTS");

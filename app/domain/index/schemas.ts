@@ -8,7 +8,7 @@
  *     published) is refused instead of quietly becoming another number.
  */
 import { z } from "zod";
-import { parseMonth } from "./month";
+import { parseMonth } from "../month";
 import { methodTreeSchema, type MethodTree } from "./method";
 import { text, wholeNumber } from "../validation";
 

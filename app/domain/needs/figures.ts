@@ -6,41 +6,30 @@
  * Every rate is null when its denominator is zero: the page shows "—", never NaN or 0 %.
  */
 
-/** Months are China months: Hangzhou's calendar, not UTC's. */
-const CHINA_OFFSET_MS = 8 * 3_600_000;
+import { isMonth, lastMonths, monthBounds, monthOf } from "../month";
+
 const DAY_MS = 86_400_000;
 
-const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
+/** Months are China months (app/domain/month.ts, shared with the 六和指数). */
+export { isMonth, monthOf };
 
-export const isMonth = (s: unknown): s is string =>
-  typeof s === "string" && MONTH.test(s) && Number(s.slice(0, 4)) >= 2000;
-
-/**
- * A China month (YYYY-MM) as the half-open range of instants [from, to), in the ISO form the
- * tables store (`toISOString`), so the range compares as text on every engine.
- */
-export function monthRange(month: string): { from: string; to: string } {
-  const m = MONTH.exec(month);
-  if (!m) throw new RangeError(`not a month: ${month}`);
-  const year = Number(m[1]);
-  const index = Number(m[2]) - 1;
-  const from = Date.UTC(year, index, 1) - CHINA_OFFSET_MS;
-  const to = Date.UTC(year, index + 1, 1) - CHINA_OFFSET_MS;
-  return { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
-}
-
-/** The China month an instant falls in. */
-export function monthOf(at: Date): string {
-  return new Date(at.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 7);
-}
+/** A China month as the half-open range of instants [from, to) the tables compare as text. */
+export const monthRange = monthBounds;
 
 /** The `count` months up to and including the one `now` falls in, newest first. */
 export function recentMonths(now: Date, count: number): string[] {
-  const [y, m] = monthOf(now).split("-").map(Number) as [number, number];
-  return Array.from({ length: count }, (_, i) =>
-    new Date(Date.UTC(y, m - 1 - i, 1)).toISOString().slice(0, 7),
-  );
+  return lastMonths(monthOf(now), count).reverse();
 }
+
+/** The timeline steps the handling rounds read (here, and the 六和指数's re-handling measure). */
+export const ROUND_STEPS = [
+  "dispatch",
+  "askExtension",
+  "resolve",
+  "returnToRoom",
+  "answerNotSatisfied",
+  "reopen",
+] as const;
 
 /** part / whole, or null when there is no whole. */
 export function rate(part: number, whole: number): number | null {

@@ -11,7 +11,7 @@
  * publishing always makes the next number.
  */
 import { DomainError } from "~/domain/errors";
-import { isMonthOver } from "~/domain/index/month";
+import { isMonthOver } from "~/domain/month";
 import {
   computeIndexSchema,
   publishMethodSchema,

@@ -17,13 +17,14 @@ import type { Kysely } from "kysely";
 import type { Database } from "../../../db/schema";
 import { DomainError } from "~/domain/errors";
 import { isMeasureId, MEASURES, type MeasureId } from "~/domain/index/catalogue";
-import { endOfChinaDay, isMonth, monthBounds, nextMonth } from "~/domain/index/month";
+import { endOfChinaDay, isMonth, monthBounds, nextMonth } from "~/domain/month";
 import {
   daysBetween,
   handlingRounds,
   median,
   satisfaction,
   type TimedStep,
+  ROUND_STEPS,
 } from "~/domain/needs/figures";
 import type { Db } from "../runner/command.server";
 
@@ -60,15 +61,6 @@ const DAY_MS = 86_400_000;
 const HELD = ["live", "closed", "published"] as const;
 /** The needs' timeline steps by which the grid worker took a need on. */
 const ACCEPT_STEPS = ["accept", "resolveOnSpot"] as const;
-/** Steps the handling rounds read (app/domain/needs/figures.ts). */
-const ROUND_STEPS = [
-  "dispatch",
-  "askExtension",
-  "resolve",
-  "returnToRoom",
-  "answerNotSatisfied",
-  "reopen",
-] as const;
 /** A private need's text is the reporter's own: records show a public need's opening words only. */
 const NEED_TITLE_CHARS = 40;
 

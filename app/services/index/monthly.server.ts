@@ -7,7 +7,7 @@
  */
 import type { DB } from "../../../db/client.server";
 import { transaction } from "../../../db/portable";
-import { lastMonthOver } from "~/domain/index/month";
+import { lastMonthOver } from "~/domain/month";
 import { computeSnapshot, ensureDefaultMethod, loadMethod } from "./snapshots.server";
 
 /** Computes the last month that is over at `now` if it has no snapshot; returns what it did. */

@@ -21,20 +21,12 @@ import {
   satisfaction,
   type HandlingRound,
   type TimedStep,
+  ROUND_STEPS,
 } from "~/domain/needs/figures";
 import type { NeedStatus } from "~/domain/needs/machine";
 
 /** Statuses no longer worked on; merged needs' residents moved to another need, so never count. */
 const DONE: NeedStatus[] = ["closed", "merged", "notForPlatform"];
-/** The timeline steps the handling rounds read. */
-const ROUND_STEPS = [
-  "dispatch",
-  "askExtension",
-  "resolve",
-  "returnToRoom",
-  "answerNotSatisfied",
-  "reopen",
-] as const;
 /** Timeline rows read per batch for the rounds. */
 const STEP_BATCH = 5000;
 
