@@ -393,7 +393,6 @@ async function closedVotes(db: Db, from: string, to: string, communities: number
       ])
       .execute(),
   ]);
-  // `exists` answers 0/1 on SQLite and a boolean on PostgreSQL.
   const published = (r: { boxed: unknown; counted: unknown }) =>
     !truthy(r.boxed) || truthy(r.counted);
   return [
@@ -401,7 +400,9 @@ async function closedVotes(db: Db, from: string, to: string, communities: number
     ...rounds.map((r) => ({ ...r, kind: "round" as const, published: published(r) })),
   ];
 }
-const truthy = (x: unknown) => x === true || x === 1 || x === "1" || x === "t";
+
+/** An `exists` or comparison read back: a number (SQLite) or a boolean (PostgreSQL). */
+const truthy = (x: unknown): boolean => Boolean(x);
 
 /** Projects of the communities by the step they took in the month. */
 function projectSteps(db: Db, from: string, to: string, communities: number[]) {
