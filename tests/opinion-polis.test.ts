@@ -6,10 +6,10 @@
  * Two runs per conversation:
  * - "site": the site's rule, participants with 7 votes or more (what the page shows);
  * - "as exported": participants with any vote. These exports put participants with a single vote
- *   in groups (football-concussions: 374 of them) — Polis keeps anyone who was ever in its map,
- *   and early in a conversation 7 votes were "every comment there was" — so only this run
- *   compares like with like. The aims of issue 18 are asserted on it; the site run is asserted
- *   where it can be (README-opinion.md has both tables and the reasons).
+ *   in groups (football-concussions: 374 of them; replaying Polis's in-map rule over the vote
+ *   history does not explain it, README-opinion.md), so only this run compares like with like.
+ *   The aims of issue 18 are asserted on it; the site run is asserted where it can be
+ *   (README-opinion.md has both tables and the reasons).
  */
 import fs from "node:fs";
 import path from "node:path";
