@@ -37,6 +37,19 @@ describe("buildMatrix", () => {
     expect(m.votes).toBe(1);
   });
 
+  it("leaves out a vote that is not −1, 0 or 1", () => {
+    const m = buildMatrix(
+      [
+        { participant: 1, statement: 5, vote: 1 },
+        { participant: 2, statement: 5, vote: 2 as never },
+        { participant: 1, statement: 5, vote: Number.NaN as never },
+      ],
+      [5],
+    );
+    expect(m.participants).toEqual([1]);
+    expect([...m.raw]).toEqual([1]);
+  });
+
   it("asks for 7 votes, or every statement when there are fewer", () => {
     expect(votesToEnter(7, 40)).toBe(7);
     expect(votesToEnter(7, 4)).toBe(4);
