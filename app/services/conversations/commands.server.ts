@@ -179,7 +179,15 @@ export const moderateStatement = command({
     return { statement, conversation: await loadConversation(trx, statement.conversationId) };
   },
   target: (l) => committeeTarget(l.conversation),
-  run: async ({ trx, actor, input, loaded: { statement, conversation }, at, emit, afterCommit }) => {
+  run: async ({
+    trx,
+    actor,
+    input,
+    loaded: { statement, conversation },
+    at,
+    emit,
+    afterCommit,
+  }) => {
     const status: StatementStatus = input.decision === "accept" ? "accepted" : "rejected";
     if (statement.status === status) {
       throw new DomainError(409, "conversations:errors.alreadyModerated");
@@ -282,9 +290,7 @@ export const voteStatement = command({
         vote,
         votedAt: at,
       })
-      .onConflict((oc) =>
-        oc.columns(["statementId", "userId"]).doUpdateSet({ vote, votedAt: at }),
-      )
+      .onConflict((oc) => oc.columns(["statementId", "userId"]).doUpdateSet({ vote, votedAt: at }))
       .execute();
     afterCommit(() => mapChanged(c.id));
     return { changed: earlier !== undefined };
