@@ -39,10 +39,13 @@ import {
 } from "~/services/conversations/map.server";
 import {
   actorFor,
+  assistedBy,
   chinaLocal,
   inviteSeat,
   makeCommitteeMember,
   makeCommunity,
+  makeArea,
+  makeCouncil,
   makeMeeting,
   makeMembership,
   makeResident,
@@ -476,6 +479,69 @@ describe("voting", () => {
       .executeTakeFirstOrThrow();
     expect(row.version).toBe(1);
     expect(row.computedVersion).toBe(0);
+  });
+});
+
+describe("who takes part", () => {
+  it("on a street's council: the verified residents of every community of the street; run by admins", async () => {
+    const district = await makeArea("district", null);
+    const street = await makeArea("street", district);
+    const east = await makeArea("community", street, "east");
+    const west = await makeArea("community", street, "west");
+    const councilId = await makeCouncil(street, "街道圆桌会");
+    const admin = { ...(await actorFor(await makeUser())), isAdmin: true };
+    const eastCommittee = await makeCommitteeMember(east);
+    // Any community's committee of the street may run it, as may the platform's admins.
+    const { conversationId } = await run(createConversation, admin, {
+      ...form(),
+      councilId,
+    });
+    await run(createConversation, eastCommittee, { ...form(), councilId });
+    await expectRefusal(
+      () => run(createConversation, committee, { ...form(), councilId }),
+      403,
+      "errors.forbidden",
+    );
+    const [s] = await statementsOf(conversationId);
+    expect(await vote(await makeResident(east), conversationId, s!.id, "agree")).toEqual({
+      changed: false,
+    });
+    expect(await vote(await makeResident(west), conversationId, s!.id, "agree")).toEqual({
+      changed: false,
+    });
+    await expectRefusal(() => vote(r(0), conversationId, s!.id, "agree"), 403, "errors.forbidden");
+    const audit = await getDb()
+      .selectFrom("auditLog")
+      .select("areaId")
+      .where("subjectType", "=", "conversation")
+      .where("subjectId", "=", conversationId)
+      .executeTakeFirstOrThrow();
+    expect(audit.areaId).toBe(street);
+  });
+
+  it("is no one's to do for someone else at the service window: votes and statements are one's own", async () => {
+    const id = await create();
+    const [s] = await statementsOf(id);
+    const helped = await assistedBy(r(5), committee.userId!, here);
+    await expectRefusal(() => vote(helped, id, s!.id, "agree"), 403, "errors.notAssistable");
+    await expectRefusal(
+      () => run(submitStatement, helped, { conversationId: id, body: "代写的观点" }),
+      403,
+      "errors.notAssistable",
+    );
+  });
+
+  it("limits how many statements one person writes in an hour", async () => {
+    const id = await create();
+    const writer = await makeResident(here);
+    for (let i = 0; i < 20; i++) {
+      await run(submitStatement, writer, { conversationId: id, body: `第${i}条` });
+    }
+    await expectRefusal(
+      () => run(submitStatement, writer, { conversationId: id, body: "第二十一条" }),
+      429,
+      "errors.rateLimited",
+    );
   });
 });
 

@@ -253,7 +253,6 @@ export const submitStatement = command({
     emit(changed(c));
     return { statementId, status };
   },
-  subject: ({ loaded }) => ({ type: "conversation", id: loaded.id }),
 });
 
 export const voteStatement = command({
