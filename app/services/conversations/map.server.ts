@@ -35,7 +35,7 @@ import {
   type OpinionMap,
   type OpinionVote,
   type PreviousAssignment,
-} from "./opinion-shim";
+} from "~/domain/opinion";
 
 /** The least time between two computations of one conversation's map. */
 export const RECOMPUTE_EVERY_MS = 5_000;
