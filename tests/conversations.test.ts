@@ -765,6 +765,13 @@ describe("the opinion map", () => {
     await run(submitStatement, r(0), { conversationId: id, body: "等审核的观点" });
     const lines = (await exportFile(id, "comments.csv"))!.split("\n").slice(1, -1);
     expect(lines.map((l) => l.split(",")[6])).toEqual(["-1", "1", "1", "0"]);
+    // Published text is accepted text: the rejected and the waiting statements' bodies stay out.
+    expect(lines.map((l) => l.split(",")[7])).toEqual([
+      "",
+      "消防通道上绝不能停车",
+      "停车费应按小时收",
+      "",
+    ]);
     // The author of the resident's statement is a participant number, not their id.
     expect(lines[3]!.split(",")[3]).toMatch(/^\d+$/);
   });
