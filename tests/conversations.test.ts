@@ -11,6 +11,7 @@ import { ANONYMOUS, type Actor } from "~/domain/permissions/policy";
 import { conversationSchema, submitSchema } from "~/domain/conversations/schemas";
 import { onEvent, type DomainEvent } from "~/services/events.server";
 import { run } from "~/services/runner/command.server";
+import { exportMyData } from "~/services/accounts/mydata.server";
 import {
   attachStatements,
   closeConversation,
@@ -413,6 +414,22 @@ describe("voting", () => {
       pass: 0,
     });
     expect(page!.counts).toEqual({ participants: 1, statements: 3, votes: 1 });
+  });
+
+  it("is the person's own data: in their download, as they answered", async () => {
+    const id = await create();
+    const [s] = await statementsOf(id);
+    const me = await makeResident(here);
+    await vote(me, id, s!.id, "pass");
+    const { statementId } = await run(submitStatement, me, {
+      conversationId: id,
+      body: "我的观点",
+    });
+    const mine = await exportMyData(me);
+    expect(mine.statementVotes).toMatchObject([
+      { conversationId: id, statementId: s!.id, vote: 0 },
+    ]);
+    expect(mine.statementsWritten).toMatchObject([{ id: statementId, body: "我的观点" }]);
   });
 
   it("leaves one row when the same person answers twice at once", async () => {
