@@ -11,6 +11,7 @@ import { ANONYMOUS, type Actor } from "~/domain/permissions/policy";
 import { conversationSchema, submitSchema } from "~/domain/conversations/schemas";
 import { onEvent, type DomainEvent } from "~/services/events.server";
 import { run } from "~/services/runner/command.server";
+import { reindexMissing, unindex } from "~/services/search.server";
 import { exportMyData } from "~/services/accounts/mydata.server";
 import {
   attachStatements,
@@ -333,6 +334,12 @@ describe("writing statements", () => {
     const found = await similarStatements(id, "消防通道");
     expect(found.map((s) => s.body)).toEqual(["消防通道上绝不能停车"]);
     expect(await similarStatements(id, "")).toEqual([]);
+    // An index that lost its rows (a restore without it) gets the accepted statements back.
+    const accepted = (await statementsOf(id)).find((x) => x.body === "消防通道上绝不能停车")!;
+    await unindex(getDb(), "statement", accepted.id);
+    expect(await similarStatements(id, "消防通道")).toEqual([]);
+    expect(await reindexMissing(getDb())).toBe(1);
+    expect((await similarStatements(id, "消防通道")).map((x) => x.id)).toEqual([accepted.id]);
   });
 });
 
