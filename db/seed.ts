@@ -36,6 +36,7 @@ import { seedVoting } from "./seed-voting";
 import { seedAssist } from "./seed-assist";
 import { seedNeeds } from "./seed-needs";
 import { seedHistory } from "./seed-history";
+import { seedConversations } from "./seed-conversations";
 import { forgetPlaces } from "../app/services/communities/places.server";
 
 export { DEMO_PASSWORD };
@@ -525,4 +526,6 @@ export async function seedDemoData(db: DB): Promise<void> {
       new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() - back, 2)),
     );
   }
+  // 意见征集: last of all, so that no id above moves (db/seed-conversations.ts).
+  await seedConversations(db, kit);
 }
