@@ -16,6 +16,7 @@ export const namespaces = [
   "notice",
   "index",
   "openData",
+  "conversations",
 ] as const;
 
 /** The namespace a key names ("vote:errors.closed" → "vote"), or undefined for a default-namespace key. */
