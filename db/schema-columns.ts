@@ -47,6 +47,11 @@ import {
   NEED_TIMELINE_STEPS,
   PLATFORMS,
 } from "../app/domain/needs/rules";
+import {
+  AGENDA_STATEMENT_KINDS,
+  ELIGIBILITIES,
+  STATEMENT_STATUSES,
+} from "../app/domain/conversations/rules";
 import type { Database } from "./schema";
 
 export type SqlType = "integer" | "text" | "blob";
@@ -730,6 +735,60 @@ export const SCHEMA_COLUMNS = {
     denominator: intNull,
     residents: int,
   },
+  conversations: {
+    id: gen(int),
+    councilId: int,
+    meetingId: intNull,
+    question: text,
+    description: text,
+    opensAt: text,
+    closesAt: text,
+    closedAt: textNull,
+    closedBy: intNull,
+    eligibility: oneOf(ELIGIBILITIES),
+    premoderation: int,
+    createdBy: intNull,
+    createdAt: text,
+    updatedAt: text,
+  },
+  statements: {
+    id: gen(int),
+    conversationId: int,
+    body: text,
+    authorId: intNull,
+    isSeed: int,
+    status: oneOf(STATEMENT_STATUSES),
+    rejectReason: textNull,
+    moderatedBy: intNull,
+    moderatedAt: textNull,
+    createdAt: text,
+  },
+  statementVotes: {
+    conversationId: int,
+    statementId: int,
+    userId: int,
+    vote: int,
+    votedAt: text,
+  },
+  opinionMaps: {
+    conversationId: int,
+    version: gen(int),
+    computedVersion: gen(int),
+    computedAt: textNull,
+    votesSeen: gen(int),
+    result: textNull,
+    assignments: textNull,
+    claimedBy: textNull,
+    claimedUntil: textNull,
+  },
+  agendaStatements: {
+    agendaItemId: int,
+    statementId: int,
+    kind: oneOf(AGENDA_STATEMENT_KINDS),
+    attachedBy: intNull,
+    attachedAt: text,
+  },
+  statementsFts: fts,
 } satisfies SchemaColumns;
 
 /**

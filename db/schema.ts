@@ -42,6 +42,11 @@ import type {
   TallyMethod,
   YesNo,
 } from "../app/domain/voting/rules";
+import type {
+  AgendaStatementKind,
+  Eligibility,
+  StatementStatus,
+} from "../app/domain/conversations/rules";
 
 /*
  * The enums belong to the domain (app/domain/<area>), which imports nothing from db/. These
@@ -813,6 +818,76 @@ export interface IndexScoresTable {
   residents: number;
 }
 
+/** 意见征集: a question put to a council's community or a meeting's seat holders (issue 18). */
+export interface ConversationsTable {
+  id: Generated<number>;
+  councilId: number;
+  meetingId: number | null;
+  question: string;
+  description: string;
+  opensAt: string;
+  closesAt: string;
+  /** Set when the committee closed it before `closesAt`. */
+  closedAt: string | null;
+  closedBy: number | null;
+  eligibility: Eligibility;
+  /** 1: participants' statements wait for the committee before anyone sees them. */
+  premoderation: number;
+  createdBy: number | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** 观点: one short statement of a conversation. */
+export interface StatementsTable {
+  id: Generated<number>;
+  conversationId: number;
+  body: string;
+  authorId: number | null;
+  isSeed: number;
+  status: StatementStatus;
+  rejectReason: string | null;
+  moderatedBy: number | null;
+  moderatedAt: string | null;
+  createdAt: string;
+}
+
+/** A person's last answer to a statement: one row per statement and person. */
+export interface StatementVotesTable {
+  conversationId: number;
+  statementId: number;
+  userId: number;
+  /** 1 agree, -1 disagree, 0 pass. */
+  vote: number;
+  votedAt: string;
+}
+
+/** The last computed opinion map of a conversation, and the claim on computing the next. */
+export interface OpinionMapsTable {
+  conversationId: number;
+  /** Bumped by every change the map depends on (a vote, a moderation). */
+  version: Generated<number>;
+  /** The `version` the stored map was computed from: stale while the two differ. */
+  computedVersion: Generated<number>;
+  computedAt: string | null;
+  votesSeen: Generated<number>;
+  /** JSON: the shown map (app/services/conversations/map.server.ts, StoredMap); no participant in it. */
+  result: string | null;
+  /** JSON: PreviousAssignment[] (user id → group), for stable groups only; never shown. */
+  assignments: string | null;
+  claimedBy: string | null;
+  claimedUntil: string | null;
+}
+
+/** A statement the committee attached to a meeting's agenda item. */
+export interface AgendaStatementsTable {
+  agendaItemId: number;
+  statementId: number;
+  kind: AgendaStatementKind;
+  attachedBy: number | null;
+  attachedAt: string;
+}
+
 export interface Database {
   areas: AreasTable;
   users: UsersTable;
@@ -881,6 +956,12 @@ export interface Database {
   indexMethods: IndexMethodsTable;
   indexSnapshots: IndexSnapshotsTable;
   indexScores: IndexScoresTable;
+  conversations: ConversationsTable;
+  statements: StatementsTable;
+  statementVotes: StatementVotesTable;
+  opinionMaps: OpinionMapsTable;
+  agendaStatements: AgendaStatementsTable;
+  statementsFts: FtsTable;
 }
 
 export type Area = Selectable<AreasTable>;

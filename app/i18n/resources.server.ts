@@ -24,6 +24,8 @@ import zhIndex from "../../public/locales/zh-CN/index.json";
 import enIndex from "../../public/locales/en/index.json";
 import zhOpenData from "../../public/locales/zh-CN/openData.json";
 import enOpenData from "../../public/locales/en/openData.json";
+import zhConversations from "../../public/locales/zh-CN/conversations.json";
+import enConversations from "../../public/locales/en/conversations.json";
 
 export const resources: Resource = {
   "zh-CN": {
@@ -39,6 +41,7 @@ export const resources: Resource = {
     notice: zhNotice,
     index: zhIndex,
     openData: zhOpenData,
+    conversations: zhConversations,
   },
   en: {
     common: enCommon,
@@ -53,5 +56,6 @@ export const resources: Resource = {
     notice: enNotice,
     index: enIndex,
     openData: enOpenData,
+    conversations: enConversations,
   },
 };

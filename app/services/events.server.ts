@@ -39,6 +39,12 @@ export type DomainEvent =
     }
   /** A poll or budget round was created, voted in, or tallied: counts and live results change. */
   | { type: "vote.changed"; communityId: number; kind: "poll" | "round"; id: number }
+  /**
+   * 意见征集: a conversation was created, closed or moderated, a statement added, or its opinion
+   * map recomputed: its page and its council's lists reload. (Votes emit nothing: the map's
+   * recompute says when there is something new to see.)
+   */
+  | { type: "conversation.changed"; communityId: number; conversationId: number }
   /** Notices were delivered to these people (one event per chunk of a delivery). */
   | { type: "notice.created"; userIds: number[] }
   /** A person marked notices read: their other pages' counts follow. */

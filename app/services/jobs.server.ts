@@ -22,6 +22,7 @@ import { noticesTick } from "./notices/timed.server";
 import { makeDigests } from "./notices/digest.server";
 import { indexMonthly } from "./index/monthly.server";
 import { releaseIfDue } from "./voting/records.server";
+import { recomputeStaleMaps } from "./conversations/map.server";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -165,6 +166,17 @@ export const JOBS: Record<string, Job> = {
     every: HOUR,
     run: async (db, now) => {
       await indexMonthly(db, now);
+    },
+  },
+  /**
+   * 意见征集: opinion maps left stale (a process stopped before its scheduled recompute, or it was
+   * too soon after the last one) are computed here (./conversations/map.server.ts). Safe to
+   * repeat: a map that is not stale, or that another process holds, is left alone.
+   */
+  "conversations.maps": {
+    every: MINUTE,
+    run: async (db, now) => {
+      await recomputeStaleMaps(db, now);
     },
   },
 };

@@ -1,6 +1,6 @@
 /**
- * Full-text search over projects and organisations (tables projects_fts / organisations_fts,
- * rowid = the row's id). The owning service calls `reindex` inside the same transaction that
+ * Full-text search over projects, organisations, needs and statements (tables projects_fts,
+ * organisations_fts, needs_fts, statements_fts; rowid = the row's id). The owning service calls `reindex` inside the same transaction that
  * writes the row, so the index never describes a row that was rolled back. Queries take an
  * expression from `matchExpression` (app/domain/search/segment.ts): a raw user string would be
  * FTS5 or tsquery syntax and could fail with a syntax error.
@@ -18,7 +18,7 @@ import { isPostgres, transaction } from "../../db/portable";
 import type { Database } from "../../db/schema";
 import { documentVector, indexRow, toTsQuery, type MatchScope } from "~/domain/search/segment";
 
-export type SearchKind = "project" | "organisation" | "need";
+export type SearchKind = "project" | "organisation" | "need" | "statement";
 
 type Executor = Transaction<Database> | Kysely<Database>;
 
@@ -28,6 +28,7 @@ const TABLES = {
   project: { kysely: "projectsFts", sql: "projects_fts" },
   organisation: { kysely: "organisationsFts", sql: "organisations_fts" },
   need: { kysely: "needsFts", sql: "needs_fts" },
+  statement: { kysely: "statementsFts", sql: "statements_fts" },
 } as const;
 
 function table(kind: SearchKind) {
@@ -73,6 +74,14 @@ export function projectTexts(p: {
 /** The texts of a need in the index ("me too" finds similar ones): its place, then what it is. */
 export function needTexts(n: { place: string; description: string }): string[] {
   return [n.place, n.description];
+}
+
+/**
+ * The texts of a statement (观点) in the index: its body as the title, so that a near-duplicate
+ * whose words stand together ranks first.
+ */
+export function statementTexts(s: { body: string }): string[] {
+  return [s.body];
 }
 
 /** The texts of an organisation in the index, its name first. */
@@ -145,7 +154,21 @@ export async function reindexMissing(db: Kysely<Database>): Promise<number> {
       )
       .execute();
     for (const n of needs) await reindex(trx, "need", n.id, needTexts(n));
-    return projects.length + organisations.length + needs.length;
+    // Rejected statements are not indexed: they are nobody's near-duplicate.
+    const statements = await trx
+      .selectFrom("statements")
+      .select(["id", "body"])
+      .where("status", "<>", "rejected")
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom("statementsFts").select("rowid").whereRef("rowid", "=", "statements.id"),
+          ),
+        ),
+      )
+      .execute();
+    for (const st of statements) await reindex(trx, "statement", st.id, statementTexts(st));
+    return projects.length + organisations.length + needs.length + statements.length;
   });
 }
 
@@ -200,7 +223,7 @@ function ftsColumns(expression: string, scope: MatchScope): string {
 export function rankExpression(
   kind: SearchKind,
   expression: string,
-  idColumn: "projects.id" | "organisations.id" | "needs.id",
+  idColumn: "projects.id" | "organisations.id" | "needs.id" | "statements.id",
 ): RawBuilder<number | null> {
   const fts = sql.raw(table(kind).sql);
   const weights = sql.join(BM25_WEIGHTS.map((w) => sql.lit(w)));

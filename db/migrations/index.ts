@@ -23,6 +23,7 @@ import * as noticeOnce from "./20261203_0200_notice_once";
 import * as follows from "./20261203_0300_follows";
 import * as index from "./20261204_0100_index";
 import * as commitmentOwner from "./20261203_0500_commitment_owner";
+import * as conversations from "./20261205_0100_conversations";
 
 export const migrations: Record<string, Migration> = {
   "20261127_1920_foundation": foundation,
@@ -45,4 +46,5 @@ export const migrations: Record<string, Migration> = {
   "20261203_0300_follows": follows,
   "20261203_0500_commitment_owner": commitmentOwner,
   "20261204_0100_index": index,
+  "20261205_0100_conversations": conversations,
 };

@@ -346,6 +346,24 @@ export const policy = {
     rate: { max: 120, windowMinutes: 60 },
   },
   "notice.unfollow": { group: "account", allow: ["self"] },
+  // 意见征集 (conversations, issue 18): a council's committee puts a question; its community's
+  // verified residents (or the meeting's seat holders, by the conversation's eligibility) write
+  // short statements and answer them; the map is everyone's to read. Admins run the conversations
+  // of a street's council, which no community's committee alone speaks for (as council.manage).
+  "conversation.view": { group: "public", allow: ["anyone"], assistable: true, reads: true },
+  "conversation.export": { group: "public", allow: ["anyone"], assistable: true, reads: true },
+  "conversation.create": { group: "committee", allow: ["committee", "admin"], audited: true },
+  "conversation.close": { group: "committee", allow: ["committee", "admin"], audited: true },
+  "statement.submit": {
+    group: "meeting",
+    allow: ["verifiedResident", "seatHolder"],
+    assistable: true,
+    rate: { max: 20, windowMinutes: 60 },
+  },
+  // Not assistable: an opinion is one's own, and the map would place the helper's answers.
+  "statement.vote": { group: "meeting", allow: ["verifiedResident", "seatHolder"] },
+  "statement.moderate": { group: "committee", allow: ["committee", "admin"], audited: true },
+  "agenda.attachStatements": { group: "committee", allow: ["committee"], audited: true },
   "notice.settings": { group: "account", allow: ["self"] },
 } as const satisfies Record<string, ActionPolicy>;
 

@@ -1,0 +1,428 @@
+/**
+ * 意见征集 (conversations), the reads: a conversation's page, the next statement to answer,
+ * near-duplicates while writing, a council's and a meeting's conversations, and the statements
+ * attached to a meeting's agenda. Writes are commands (`./commands.server.ts`).
+ *
+ * Nothing here names a participant: totals are counts, the map is the stored one (x, y, group),
+ * and a person sees only their own answers.
+ */
+import { sql } from "kysely";
+import { getDb } from "../../../db/client.server";
+import {
+  VOTE_CHOICES,
+  VOTE_VALUE,
+  windowState,
+  type VoteChoice,
+  type WindowState,
+} from "~/domain/conversations/rules";
+import { pickNextStatement, separationOf, type Candidate } from "~/domain/conversations/next";
+import { can, type Actor } from "~/domain/permissions/policy";
+import { matchExpression } from "~/domain/search/segment";
+import { orNull } from "../rows.server";
+import { matchingIds, rankExpression } from "../search.server";
+import { storedMap, type StoredMap } from "./map.server";
+import { committeeTarget, loadConversation, participationTarget } from "./shared.server";
+
+const choiceOf = (vote: number): VoteChoice =>
+  VOTE_CHOICES.find((c) => VOTE_VALUE[c] === vote) ?? "pass";
+
+export interface StatementTotals {
+  agree: number;
+  disagree: number;
+  pass: number;
+}
+
+/** Per accepted statement of a conversation: its answers so far. */
+async function totalsOf(conversationId: number): Promise<Map<number, StatementTotals>> {
+  const rows = await getDb()
+    .selectFrom("statementVotes")
+    .select([
+      "statementId",
+      sql<number>`sum(case when vote = 1 then 1 else 0 end)`.as("agree"),
+      sql<number>`sum(case when vote = -1 then 1 else 0 end)`.as("disagree"),
+      sql<number>`sum(case when vote = 0 then 1 else 0 end)`.as("pass"),
+    ])
+    .where("conversationId", "=", conversationId)
+    .groupBy("statementId")
+    .execute();
+  return new Map(
+    rows.map((r) => [
+      r.statementId,
+      { agree: Number(r.agree), disagree: Number(r.disagree), pass: Number(r.pass) },
+    ]),
+  );
+}
+
+/** The map as a page shows it: none yet, too few to draw (and why), or the map. */
+export type MapView =
+  | { status: "none" }
+  | ({ computedAt: string; stale: boolean } & StoredMap);
+
+async function mapView(conversationId: number, lite: boolean): Promise<MapView> {
+  const stored = await storedMap(conversationId);
+  if (!stored) return { status: "none" };
+  // 长辈版 shows tables, no scatter: the points would only weigh on the page.
+  const map = lite ? { ...stored.map, points: [] } : stored.map;
+  return { ...map, computedAt: stored.computedAt, stale: stored.stale };
+}
+
+/** A conversation's page; null when there is none (the route answers 404). */
+export async function conversationPage(
+  actor: Actor,
+  conversationId: number,
+  { lite = false, now = new Date() }: { lite?: boolean; now?: Date } = {},
+) {
+  const db = getDb();
+  const c = await orNull(loadConversation(db, conversationId));
+  if (!c) return null;
+  const state = windowState(c, now);
+  const participation = participationTarget(c, actor);
+  const committee = committeeTarget(c);
+  const canModerate = can(actor, "statement.moderate", committee);
+  const canAttach = can(actor, "agenda.attachStatements", committee);
+  const [area, meeting, statements, totals, mine, counts, map] = await Promise.all([
+    db
+      .selectFrom("areas")
+      .select(["id", "nameZh", "nameEn", "level"])
+      .where("id", "=", c.areaId)
+      .executeTakeFirstOrThrow(),
+    c.meetingId === null
+      ? null
+      : db
+          .selectFrom("meetings")
+          .select(["id", "topic", "startsAt", "status"])
+          .where("id", "=", c.meetingId)
+          .executeTakeFirst(),
+    db
+      .selectFrom("statements")
+      .select(["id", "body", "isSeed", "status", "rejectReason", "createdAt"])
+      .where("conversationId", "=", c.id)
+      .orderBy("id")
+      .execute(),
+    totalsOf(c.id),
+    actor.userId === null
+      ? []
+      : db
+          .selectFrom("statementVotes")
+          .innerJoin("statements", "statements.id", "statementVotes.statementId")
+          .select(["statements.id", "statements.body", "statementVotes.vote", "votedAt"])
+          .where("statementVotes.conversationId", "=", c.id)
+          .where("statementVotes.userId", "=", actor.userId)
+          .where("statements.status", "=", "accepted")
+          .orderBy("votedAt", "desc")
+          .execute(),
+    db
+      .selectFrom("statementVotes")
+      .innerJoin("statements", "statements.id", "statementVotes.statementId")
+      .select([
+        (eb) => eb.fn.count<number | string>("statementVotes.userId").distinct().as("participants"),
+        (eb) => eb.fn.countAll<number | string>().as("votes"),
+      ])
+      .where("statementVotes.conversationId", "=", c.id)
+      .where("statements.status", "=", "accepted")
+      .executeTakeFirstOrThrow(),
+    mapView(c.id, lite),
+  ]);
+  const accepted = statements.filter((s) => s.status === "accepted");
+  const agendaItems = canAttach ? await attachableItems(c) : [];
+  return {
+    conversation: {
+      id: c.id,
+      question: c.question,
+      description: c.description,
+      opensAt: c.opensAt,
+      closesAt: c.closesAt,
+      closedAt: c.closedAt,
+      eligibility: c.eligibility,
+      premoderation: c.premoderation,
+      state,
+      council: { id: c.councilId, name: c.councilName },
+      community: area,
+      meeting: meeting ?? null,
+    },
+    can: {
+      vote: state === "open" && can(actor, "statement.vote", participation),
+      submit: state === "open" && can(actor, "statement.submit", participation),
+      moderate: canModerate,
+      attach: canAttach && agendaItems.length > 0,
+      close: state !== "closed" && can(actor, "conversation.close", committee),
+    },
+    counts: {
+      participants: Number(counts.participants),
+      statements: accepted.length,
+      votes: Number(counts.votes),
+    },
+    myVoteCount: mine.length,
+    myVotes: mine.map((v) => ({ statementId: v.id, body: v.body, vote: choiceOf(v.vote) })),
+    pending: canModerate
+      ? statements
+          .filter((s) => s.status === "pending")
+          .map((s) => ({ id: s.id, body: s.body, createdAt: s.createdAt }))
+      : [],
+    rejected: canModerate
+      ? statements
+          .filter((s) => s.status === "rejected")
+          .map((s) => ({ id: s.id, body: s.body, reason: s.rejectReason ?? "" }))
+      : [],
+    statements: accepted.map((s) => ({
+      id: s.id,
+      body: s.body,
+      isSeed: s.isSeed === 1,
+      ...(totals.get(s.id) ?? { agree: 0, disagree: 0, pass: 0 }),
+    })),
+    map,
+    agendaItems,
+  };
+}
+
+/**
+ * Agenda items the committee may attach statements to: the conversation's meeting's, or for a
+ * conversation of the whole council, those of its meetings still to be held or under way.
+ */
+async function attachableItems(c: { councilId: number; meetingId: number | null }) {
+  let q = getDb()
+    .selectFrom("agendaItems")
+    .innerJoin("meetings", "meetings.id", "agendaItems.meetingId")
+    .select([
+      "agendaItems.id",
+      "agendaItems.title",
+      "agendaItems.meetingId",
+      "meetings.topic as meetingTopic",
+    ])
+    .where("meetings.councilId", "=", c.councilId)
+    .orderBy("meetings.startsAt")
+    .orderBy("agendaItems.position");
+  q =
+    c.meetingId === null
+      ? q.where("meetings.status", "in", ["scheduled", "live"]).where("meetings.cancelledAt", "is", null)
+      : q.where("meetings.id", "=", c.meetingId);
+  const items = await q.execute();
+  if (items.length === 0) return [];
+  const attached = await getDb()
+    .selectFrom("agendaStatements")
+    .select(["agendaItemId", "statementId", "kind"])
+    .where(
+      "agendaItemId",
+      "in",
+      items.map((i) => i.id),
+    )
+    .execute();
+  return items.map((i) => ({
+    ...i,
+    attached: attached
+      .filter((a) => a.agendaItemId === i.id)
+      .map((a) => ({ statementId: a.statementId, kind: a.kind })),
+  }));
+}
+
+/** Every accepted statement's votes, briefly kept: the next-statement choice needs no exact count. */
+const COUNTS_TTL_MS = 3_000;
+const COUNTS_KEPT = 200;
+const g = globalThis as unknown as {
+  __liuheStatementCounts?: Map<number, { at: number; counts: Map<number, number> }>;
+};
+const countsCache = (g.__liuheStatementCounts ??= new Map());
+
+async function voteCounts(conversationId: number): Promise<Map<number, number>> {
+  const hit = countsCache.get(conversationId);
+  if (hit && Date.now() - hit.at < COUNTS_TTL_MS) return hit.counts;
+  const rows = await getDb()
+    .selectFrom("statementVotes")
+    .select(["statementId", (eb) => eb.fn.countAll<number | string>().as("n")])
+    .where("conversationId", "=", conversationId)
+    .groupBy("statementId")
+    .execute();
+  const counts = new Map(rows.map((r) => [r.statementId, Number(r.n)]));
+  // Bounded: only existing conversations get here, but there may be many of them.
+  if (countsCache.size >= COUNTS_KEPT) countsCache.delete(countsCache.keys().next().value!);
+  countsCache.set(conversationId, { at: Date.now(), counts });
+  return counts;
+}
+
+/**
+ * The next statement for this person (the rule: app/domain/conversations/next.ts), how many they
+ * have left, and how many they answered. Null when they answered every accepted statement.
+ */
+export async function nextStatement(actor: Actor, conversationId: number) {
+  const db = getDb();
+  const [statements, mine, counts, stored] = await Promise.all([
+    db
+      .selectFrom("statements")
+      .select(["id", "body"])
+      .where("conversationId", "=", conversationId)
+      .where("status", "=", "accepted")
+      .execute(),
+    actor.userId === null
+      ? []
+      : db
+          .selectFrom("statementVotes")
+          .select("statementId")
+          .where("conversationId", "=", conversationId)
+          .where("userId", "=", actor.userId)
+          .execute(),
+    voteCounts(conversationId),
+    storedMap(conversationId),
+  ]);
+  const separation = new Map<number, number>();
+  if (stored?.map.status === "ok") {
+    for (const s of stored.map.stats) separation.set(s.statement, separationOf(s.perGroup));
+  }
+  const candidates: Candidate[] = statements.map((s) => ({
+    id: s.id,
+    body: s.body,
+    votes: counts.get(s.id) ?? 0,
+    separation: separation.get(s.id) ?? 0,
+  }));
+  const accepted = new Set(statements.map((s) => s.id));
+  const voted = new Set(mine.map((m) => m.statementId).filter((id) => accepted.has(id)));
+  const pick = pickNextStatement(actor.userId ?? 0, candidates, voted);
+  return {
+    statement: pick ? { id: pick.id, body: pick.body } : null,
+    remaining: statements.length - voted.size,
+    myVotes: voted.size,
+  };
+}
+
+/**
+ * Accepted statements of the conversation that look like `words` (the same search as projects),
+ * best first: shown while someone writes, so that they vote on it instead of repeating it.
+ */
+export async function similarStatements(conversationId: number, words: string, limit = 5) {
+  const expression = matchExpression(words);
+  if (!expression) return [];
+  return getDb()
+    .selectFrom("statements")
+    .select(["id", "body"])
+    .where("conversationId", "=", conversationId)
+    .where("status", "=", "accepted")
+    .where("statements.id", "in", matchingIds("statement", expression))
+    .orderBy(rankExpression("statement", expression, "statements.id"))
+    .orderBy("id")
+    .limit(limit)
+    .execute();
+}
+
+/** A list entry of a conversation: its question, window and size. */
+async function listed(where: { councilId?: number; meetingId?: number }, now: Date) {
+  let q = getDb()
+    .selectFrom("conversations")
+    .select((eb) => [
+      "conversations.id",
+      "conversations.question",
+      "conversations.meetingId",
+      "conversations.opensAt",
+      "conversations.closesAt",
+      "conversations.closedAt",
+      "conversations.eligibility",
+      eb
+        .selectFrom("statements")
+        .select((e) => e.fn.countAll<number | string>().as("n"))
+        .whereRef("statements.conversationId", "=", "conversations.id")
+        .where("statements.status", "=", "accepted")
+        .as("statements"),
+      eb
+        .selectFrom("statementVotes")
+        .select((e) => e.fn.count<number | string>("statementVotes.userId").distinct().as("n"))
+        .whereRef("statementVotes.conversationId", "=", "conversations.id")
+        .as("participants"),
+    ])
+    .orderBy("conversations.opensAt", "desc")
+    .orderBy("conversations.id", "desc");
+  if (where.councilId !== undefined) q = q.where("conversations.councilId", "=", where.councilId);
+  if (where.meetingId !== undefined) q = q.where("conversations.meetingId", "=", where.meetingId);
+  const rows = await q.execute();
+  return rows.map((r) => ({
+    id: r.id,
+    question: r.question,
+    meetingId: r.meetingId,
+    opensAt: r.opensAt,
+    closesAt: r.closesAt,
+    closedAt: r.closedAt,
+    eligibility: r.eligibility,
+    state: windowState(r, now) satisfies WindowState,
+    statements: Number(r.statements ?? 0),
+    participants: Number(r.participants ?? 0),
+  }));
+}
+
+/** A council's conversations, newest first (its own and its meetings'). */
+export function councilConversations(councilId: number, now: Date = new Date()) {
+  return listed({ councilId }, now);
+}
+
+/** A meeting's conversations, newest first. */
+export function meetingConversations(meetingId: number, now: Date = new Date()) {
+  return listed({ meetingId }, now);
+}
+
+/**
+ * Per agenda item of a meeting, the statements the committee attached, with their kind and the
+ * map's figures: the answers so far, each group's, and the consensus or divisive score when the
+ * last map has one. Items without statements are left out.
+ */
+export async function agendaStatements(meetingId: number) {
+  const rows = await getDb()
+    .selectFrom("agendaStatements")
+    .innerJoin("agendaItems", "agendaItems.id", "agendaStatements.agendaItemId")
+    .innerJoin("statements", "statements.id", "agendaStatements.statementId")
+    .select([
+      "agendaItems.id as agendaItemId",
+      "agendaItems.position",
+      "agendaItems.title",
+      "statements.id",
+      "statements.body",
+      "statements.conversationId",
+      "agendaStatements.kind",
+    ])
+    .where("agendaItems.meetingId", "=", meetingId)
+    .orderBy("agendaItems.position")
+    .orderBy("agendaStatements.kind")
+    .orderBy("statements.id")
+    .execute();
+  const conversations = [...new Set(rows.map((r) => r.conversationId))];
+  const figures = new Map<
+    number,
+    { totals: Map<number, StatementTotals>; map: StoredMap | null }
+  >();
+  for (const id of conversations) {
+    figures.set(id, { totals: await totalsOf(id), map: (await storedMap(id))?.map ?? null });
+  }
+  const items = new Map<number, { agendaItemId: number; title: string; statements: unknown[] }>();
+  const out: Array<{
+    agendaItemId: number;
+    title: string;
+    statements: Array<{
+      id: number;
+      body: string;
+      conversationId: number;
+      kind: "consensus" | "divisive";
+      agree: number;
+      disagree: number;
+      pass: number;
+      perGroup: { group: number; agree: number; disagree: number; pass: number; seen: number }[];
+      consensus: number | null;
+      divisive: number | null;
+    }>;
+  }> = [];
+  for (const r of rows) {
+    let item = items.get(r.agendaItemId);
+    if (!item) {
+      item = { agendaItemId: r.agendaItemId, title: r.title, statements: [] };
+      items.set(r.agendaItemId, item);
+      out.push(item as (typeof out)[number]);
+    }
+    const f = figures.get(r.conversationId)!;
+    const ok = f.map?.status === "ok" ? f.map : null;
+    (item as (typeof out)[number]).statements.push({
+      id: r.id,
+      body: r.body,
+      conversationId: r.conversationId,
+      kind: r.kind,
+      ...(f.totals.get(r.id) ?? { agree: 0, disagree: 0, pass: 0 }),
+      perGroup: ok?.stats.find((s) => s.statement === r.id)?.perGroup ?? [],
+      consensus: ok?.consensus.find((s) => s.statement === r.id)?.score ?? null,
+      divisive: ok?.divisive.find((s) => s.statement === r.id)?.score ?? null,
+    });
+  }
+  return out;
+}
