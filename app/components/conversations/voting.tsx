@@ -39,9 +39,15 @@ export function VoteCard({
   const heading = useRef<HTMLHeadingElement>(null);
   const busy = fetcher.state !== "idle";
   const answered = fetcher.data && "voted" in fetcher.data;
-  const error = fetcher.data && "errors" in fetcher.data ? fetcher.data.errors._form : undefined;
-  const shownError =
-    error ?? (refused?.values.intent === "vote" ? refused.errors._form : undefined);
+  // A vote's refusal may name a field (the statement, the answer) or none: the card has no field
+  // to put it beside, so every message shows above the buttons.
+  const errors =
+    fetcher.data && "errors" in fetcher.data
+      ? fetcher.data.errors
+      : refused?.values.intent === "vote"
+        ? refused.errors
+        : undefined;
+  const shownErrors = Object.values(errors ?? {});
   const statementId = statement?.id;
   // The next statement arrived: the reader's place moves to it, as a new page would put it.
   const first = useRef(true);
@@ -61,9 +67,11 @@ export function VoteCard({
         {(answered || voted) && !busy && <p className="notice">{t("vote.voted")}</p>}
         {busy && <p>{t("vote.sending")}</p>}
       </div>
-      {shownError && (
+      {shownErrors.length > 0 && (
         <div className="error-summary" role="alert">
-          <p>{message(shownError.key, shownError.params)}</p>
+          {shownErrors.map((e) => (
+            <p key={e.key}>{message(e.key, e.params)}</p>
+          ))}
         </div>
       )}
       {statement ? (
