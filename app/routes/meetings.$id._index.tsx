@@ -204,6 +204,14 @@ export default function Meeting() {
           <p>{message(refused.errors._form)}</p>
         </div>
       )}
+      {/* Removing a statement from the agenda has no field to show its refusal beside. */}
+      {refused?.values.intent === "detachStatement" && !refused.errors._form && (
+        <div className="error-summary" role="alert">
+          {Object.entries(refused.errors).map(([field, e]) => (
+            <p key={field}>{message(e)}</p>
+          ))}
+        </div>
+      )}
       {meeting.cancelledAt ? (
         <div className="notice cancelled" role="status" data-read-aloud>
           <p>
