@@ -40,6 +40,7 @@ const DERIVED: Record<string, Record<string, (row: Row) => RawBuilder<unknown>>>
   projects_fts: { doc: searchDocument },
   organisations_fts: { doc: searchDocument },
   needs_fts: { doc: searchDocument },
+  statements_fts: { doc: searchDocument },
 };
 
 function searchDocument(row: Row): RawBuilder<unknown> {

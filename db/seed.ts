@@ -35,6 +35,7 @@ import { seedLaterProjects, seedProjects } from "./seed-projects";
 import { seedVoting } from "./seed-voting";
 import { seedAssist } from "./seed-assist";
 import { seedNeeds } from "./seed-needs";
+import { seedConversations } from "./seed-conversations";
 import { forgetPlaces } from "../app/services/communities/places.server";
 
 export { DEMO_PASSWORD };
@@ -514,4 +515,6 @@ export async function seedDemoData(db: DB): Promise<void> {
       new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() - back, 2)),
     );
   }
+  // 意见征集: last of all, so that no id above moves (db/seed-conversations.ts).
+  await seedConversations(db, kit);
 }

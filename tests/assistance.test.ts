@@ -391,6 +391,8 @@ describe("what a helper does in a sitting", () => {
     "need.view",
     "need.viewDetails",
     "notice.view",
+    "conversation.view",
+    "conversation.export",
   ];
 
   it("reports a need, says 'me too', answers and reopens in a sitting: the window's, recorded", async () => {

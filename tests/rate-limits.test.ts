@@ -88,6 +88,7 @@ describe("limits on everyday writes", () => {
         "project.rate",
         "project.support",
         "room.flag",
+        "statement.submit",
       ].sort(),
     );
     for (const [, p] of limited) {

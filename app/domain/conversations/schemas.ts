@@ -49,7 +49,10 @@ const seedLines = formString
   });
 
 /** An optional meeting: empty means none. */
-const optionalMeeting = z.preprocess((v) => (v === "" || v === undefined ? null : v), id.nullable());
+const optionalMeeting = z.preprocess(
+  (v) => (v === "" || v === undefined ? null : v),
+  id.nullable(),
+);
 
 export const conversationSchema = z
   .object({

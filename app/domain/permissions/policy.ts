@@ -354,13 +354,13 @@ export const policy = {
   "conversation.export": { group: "public", allow: ["anyone"], assistable: true, reads: true },
   "conversation.create": { group: "committee", allow: ["committee", "admin"], audited: true },
   "conversation.close": { group: "committee", allow: ["committee", "admin"], audited: true },
+  // Neither is assistable: an opinion is one's own, and the map would place the helper's answers
+  // and words as the resident's (the window's 长辈版 pages let older residents take part alone).
   "statement.submit": {
     group: "meeting",
     allow: ["verifiedResident", "seatHolder"],
-    assistable: true,
     rate: { max: 20, windowMinutes: 60 },
   },
-  // Not assistable: an opinion is one's own, and the map would place the helper's answers.
   "statement.vote": { group: "meeting", allow: ["verifiedResident", "seatHolder"] },
   "statement.moderate": { group: "committee", allow: ["committee", "admin"], audited: true },
   "agenda.attachStatements": { group: "committee", allow: ["committee"], audited: true },

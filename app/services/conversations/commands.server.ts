@@ -179,7 +179,15 @@ export const moderateStatement = command({
     return { statement, conversation: await loadConversation(trx, statement.conversationId) };
   },
   target: (l) => committeeTarget(l.conversation),
-  run: async ({ trx, actor, input, loaded: { statement, conversation }, at, emit, afterCommit }) => {
+  run: async ({
+    trx,
+    actor,
+    input,
+    loaded: { statement, conversation },
+    at,
+    emit,
+    afterCommit,
+  }) => {
     const status: StatementStatus = input.decision === "accept" ? "accepted" : "rejected";
     if (statement.status === status) {
       throw new DomainError(409, "conversations:errors.alreadyModerated");
@@ -245,7 +253,6 @@ export const submitStatement = command({
     emit(changed(c));
     return { statementId, status };
   },
-  subject: ({ loaded }) => ({ type: "conversation", id: loaded.id }),
 });
 
 export const voteStatement = command({
@@ -282,9 +289,7 @@ export const voteStatement = command({
         vote,
         votedAt: at,
       })
-      .onConflict((oc) =>
-        oc.columns(["statementId", "userId"]).doUpdateSet({ vote, votedAt: at }),
-      )
+      .onConflict((oc) => oc.columns(["statementId", "userId"]).doUpdateSet({ vote, votedAt: at }))
       .execute();
     afterCommit(() => mapChanged(c.id));
     return { changed: earlier !== undefined };

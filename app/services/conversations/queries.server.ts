@@ -54,9 +54,7 @@ async function totalsOf(conversationId: number): Promise<Map<number, StatementTo
 }
 
 /** The map as a page shows it: none yet, too few to draw (and why), or the map. */
-export type MapView =
-  | { status: "none" }
-  | ({ computedAt: string; stale: boolean } & StoredMap);
+export type MapView = { status: "none" } | ({ computedAt: string; stale: boolean } & StoredMap);
 
 async function mapView(conversationId: number, lite: boolean): Promise<MapView> {
   const stored = await storedMap(conversationId);
@@ -194,7 +192,9 @@ async function attachableItems(c: { councilId: number; meetingId: number | null 
     .orderBy("agendaItems.position");
   q =
     c.meetingId === null
-      ? q.where("meetings.status", "in", ["scheduled", "live"]).where("meetings.cancelledAt", "is", null)
+      ? q
+          .where("meetings.status", "in", ["scheduled", "live"])
+          .where("meetings.cancelledAt", "is", null)
       : q.where("meetings.id", "=", c.meetingId);
   const items = await q.execute();
   if (items.length === 0) return [];

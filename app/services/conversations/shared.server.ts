@@ -96,6 +96,9 @@ export function committeeTarget(c: { communityIds: readonly number[] }): Target 
     : { communityIds: c.communityIds };
 }
 
-export function stateOf(c: Pick<LoadedConversation, "opensAt" | "closesAt" | "closedAt">, now: Date): WindowState {
+export function stateOf(
+  c: Pick<LoadedConversation, "opensAt" | "closesAt" | "closedAt">,
+  now: Date,
+): WindowState {
   return windowState(c, now);
 }

@@ -1,5 +1,4 @@
 /**
- * (A copy of app/domain/opinion/types.ts of branch conv-math; see the end of the file.)
  * The opinion map's contract (issue 18, /work/briefs/conv-contract.md): what the data helper
  * stores and the pages helper draws. Participant ids are whatever the caller uses.
  */
@@ -17,7 +16,10 @@ export interface PreviousAssignment {
 export interface MapOptions {
   /** default 7 (or every statement when there are fewer) */
   minVotes?: number;
-  /** the last map's assignments, to keep group numbers (and, unless clearly worse, k) stable */
+  /**
+   * the last map's assignments, to keep group numbers (and, unless clearly worse, k) stable; its
+   * participants also stay in the map whatever their vote count now (Polis: once in, stays in)
+   */
   previous?: readonly PreviousAssignment[] | null;
   /** deterministic by default */
   seed?: number;
@@ -74,17 +76,4 @@ export interface OpinionMap {
     disagree: number;
     pass: number;
   }[];
-}
-
-/**
- * TEMPORARY, until branch conv-math lands `~/domain/opinion`: this file mirrors the contract's
- * types, and `computeOpinionMap` refuses to run rather than draw a made-up map. Replaced by
- * `export * from "~/domain/opinion"` when conv-math is merged.
- */
-export function computeOpinionMap(
-  _votes: readonly VoteCell[],
-  _statements: readonly number[],
-  _options: MapOptions = {},
-): OpinionMap {
-  throw new Error("computeOpinionMap: app/domain/opinion (branch conv-math) is not merged yet");
 }
