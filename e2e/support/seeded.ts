@@ -257,9 +257,9 @@ export async function seededNeeds(
 }
 
 /**
- * The demo seed's conversation of a council (db/seed-conversations.ts): the newest one, with its
- * accepted statements' ids; the journey and the page sweep find it by its council, not by words
- * the seed may reword.
+ * The demo seed's conversation of a council (db/seed-conversations.ts): its first one (journeys
+ * add others later), with its meeting and its accepted statements' ids; found by its council, not
+ * by words the seed may reword.
  */
 export async function seededConversation(
   councilId: number,
@@ -270,7 +270,7 @@ export async function seededConversation(
       .selectFrom("conversations")
       .select(["id", "meetingId"])
       .where("councilId", "=", councilId)
-      .orderBy("id", "desc")
+      .orderBy("id")
       .executeTakeFirstOrThrow();
     const statements = await db
       .selectFrom("statements")
