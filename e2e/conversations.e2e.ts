@@ -199,7 +199,10 @@ describe("意见征集", () => {
     await expect.poll(() => mainText(chair)).toContain(zh.errors.reasonRequired);
     await submitAndWait(
       chair,
-      chair.locator("#moderate li").first().getByRole("button", { name: zh.moderate.accept }),
+      chair
+        .locator("#moderate li")
+        .first()
+        .getByRole("button", { name: zh.moderate.accept, exact: true }),
       /done=moderated/,
     );
     await expect.poll(() => mainText(chair)).toContain(zh.moderate.done);
@@ -210,7 +213,7 @@ describe("意见征集", () => {
     // The map: the scatter, named, and its tables.
     const svg = chair.locator('#map svg[role="img"]');
     await expect.poll(() => svg.count()).toBe(1);
-    expect(await chair.locator("#map svg title").innerText()).toMatch(/意见地图/);
+    expect(await chair.locator("#map svg title").textContent()).toMatch(/意见地图/);
     expect(await chair.locator("#map").innerText()).toContain(zh.map.consensus);
     expect(await chair.locator("#map table").count()).toBeGreaterThanOrEqual(3);
 
