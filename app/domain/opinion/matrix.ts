@@ -27,7 +27,8 @@ export function buildMatrix(votes: readonly VoteCell[], accepted: readonly numbe
   const participantSet = new Set<number>();
   const statementSet = new Set<number>();
   for (const cell of votes) {
-    if (!acceptedSet.has(cell.statement)) continue;
+    // A vote that is not −1, 0 or 1 (a caller's bug) is left out rather than bending the axes.
+    if (!acceptedSet.has(cell.statement) || !isVote(cell.vote)) continue;
     participantSet.add(cell.participant);
     statementSet.add(cell.statement);
   }
@@ -42,7 +43,7 @@ export function buildMatrix(votes: readonly VoteCell[], accepted: readonly numbe
   // history still gets the latest.
   for (const cell of votes) {
     const j = col.get(cell.statement);
-    if (j === undefined) continue;
+    if (j === undefined || !isVote(cell.vote)) continue;
     raw[row.get(cell.participant)! * m + j] = cell.vote;
   }
   const sums = new Float64Array(m);
@@ -75,4 +76,4 @@ export function buildMatrix(votes: readonly VoteCell[], accepted: readonly numbe
 export const votesToEnter = (minVotes: number, statements: number) =>
   Math.min(minVotes, statements);
 
-export const isVote = (x: number): x is OpinionVote => x === -1 || x === 0 || x === 1;
+export const isVote = (x: unknown): x is OpinionVote => x === -1 || x === 0 || x === 1;

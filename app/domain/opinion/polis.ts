@@ -43,6 +43,7 @@ export function readPolisExport(
   const rows = csvObjects(files.votes)
     .map((row, line) => ({ row, line, time: Number(row["timestamp"]) }))
     .sort((a, b) => a.time - b.time || a.line - b.line);
+  const kept = new Set(statements);
   const last = new Map<string, VoteCell>();
   const participants = new Set<number>();
   const votedOut = new Set<number>();
@@ -57,6 +58,7 @@ export function readPolisExport(
       votedOut.add(statement);
       continue;
     }
+    if (!kept.has(statement)) continue;
     last.set(`${participant}:${statement}`, { participant, statement, vote: vote as OpinionVote });
   }
   const votes = [...last.values()];
