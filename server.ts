@@ -16,7 +16,7 @@ import fs from "node:fs";
 import os from "node:os";
 import { createServer } from "node:http";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import compression from "compression";
@@ -48,6 +48,11 @@ const { production, port, host } = config;
 const vite = production
   ? undefined
   : await import("vite").then((v) => v.createServer({ server: { middlewareMode: true } }));
+
+// The opinion map's worker thread, built beside this file (vite.server.config.ts); without it (in
+// development) maps are computed in-process (app/services/conversations/map.server.ts).
+const opinionWorker = fileURLToPath(new URL("./opinion-worker.mjs", import.meta.url));
+if (production && fs.existsSync(opinionWorker)) process.env.LIUHE_OPINION_WORKER ??= opinionWorker;
 
 const buildPath = path.resolve("build/server/index.js");
 const loadBuild = async (): Promise<ServerBuild> =>

@@ -35,6 +35,7 @@ import { seedLaterProjects, seedProjects } from "./seed-projects";
 import { seedVoting } from "./seed-voting";
 import { seedAssist } from "./seed-assist";
 import { seedNeeds } from "./seed-needs";
+import { seedHistory } from "./seed-history";
 import { seedConversations } from "./seed-conversations";
 import { forgetPlaces } from "../app/services/communities/places.server";
 
@@ -161,6 +162,13 @@ const GUESTS: Array<[(typeof INVITED_SEAT_KINDS)[number], string, string]> = [
 
 const username = (value: string) => ({ kind: "username" as const, value });
 
+/**
+ * How many days before the demo's own dates its people signed up and its councils were set up:
+ * the year of history (seed-history.ts) needs them there a year ago. Admin, committee and guests
+ * moved back with them, in the same order, so every id stays the same.
+ */
+const YEAR_BACK = 330;
+
 export async function seedDemoData(db: DB): Promise<void> {
   const kit = seedKit(db);
   const { base: now, daysAgo } = kit;
@@ -216,8 +224,8 @@ export async function seedDemoData(db: DB): Promise<void> {
     tl.add(at, `${login} signs up`, (now) => kit.run(cmd, ANONYMOUS, now, input));
   };
 
-  join("admin", "平台管理员", daysAgo(120));
-  tl.add(daysAgo(120, 1), "admin becomes the first platform admin", () =>
+  join("admin", "平台管理员", daysAgo(YEAR_BACK + 100));
+  tl.add(daysAgo(YEAR_BACK + 100, 1), "admin becomes the first platform admin", () =>
     // The first platform admin: no command makes someone an admin (only an admin could run one,
     // and there is none yet), so the flag is set as a row.
     db.updateTable("users").set({ isAdmin: 1 }).where("username", "=", "admin").execute(),
@@ -227,8 +235,8 @@ export async function seedDemoData(db: DB): Promise<void> {
   const chairOf = new Map<string, string>();
   for (const [i, [login, name, code]] of COMMITTEE.entries()) {
     if (!chairOf.has(code)) chairOf.set(code, login);
-    join(login, name, daysAgo(100 - i));
-    tl.add(daysAgo(90 - i), `${login} appointed to the committee of ${code}`, (now) =>
+    join(login, name, daysAgo(YEAR_BACK + 90 - i));
+    tl.add(daysAgo(YEAR_BACK + 80 - i), `${login} appointed to the committee of ${code}`, (now) =>
       kit.run(appointCommitteeMember, "admin", now, {
         login: username(login),
         communityId: areaIds.get(code)!,
@@ -236,16 +244,18 @@ export async function seedDemoData(db: DB): Promise<void> {
     );
   }
 
-  for (const [, login, name] of GUESTS) join(login, name, daysAgo(80));
+  for (const [, login, name] of GUESTS) join(login, name, daysAgo(YEAR_BACK + 75));
 
-  // Verified residents must have joined before their councils' first meetings (30–37 days ago,
-  // signed up for two days before): they register 60 − i days ago and are verified two days on.
-  // The others keep the demo's dates: registered 60 − 2i days ago, asked 30 − i, declined 28 − i.
+  // Verified residents have lived here a while: the councils have met monthly for the past year
+  // (seed-history.ts), so they register YEAR_BACK + 60 − i days ago and are verified two days on.
+  // The others signed up as long ago (YEAR_BACK + 60 − 2i days; the order of everyone's sign-up,
+  // and so every user's id, is the demo's as before) but asked only lately: 30 − i days ago,
+  // declined 28 − i.
   const residentsOf = new Map<string, string[]>();
   for (const [i, [login, name, code, status]] of RESIDENTS.entries()) {
     const verified = status === "verified";
     if (verified) residentsOf.set(code, [...(residentsOf.get(code) ?? []), login]);
-    const joined = verified ? 60 - i : 60 - i * 2;
+    const joined = YEAR_BACK + (verified ? 60 - i : 60 - i * 2);
     const asked = verified ? daysAgo(joined, 10) : daysAgo(30 - i);
     const decided = verified ? daysAgo(joined - 2) : daysAgo(28 - i);
     join(login, name, daysAgo(joined));
@@ -273,7 +283,7 @@ export async function seedDemoData(db: DB): Promise<void> {
     const residents = residentsOf.get(code) ?? [];
     const areaName = areaNames.get(code)!;
     let councilId = 0;
-    tl.add(daysAgo(80), `council of ${code}: create`, async (now) => {
+    tl.add(daysAgo(YEAR_BACK + 70), `council of ${code}: create`, async (now) => {
       councilId = await kit.run(createCouncil, chair, now, {
         areaId: communityId,
         name: `${areaName}我们圆桌会`,
@@ -506,6 +516,7 @@ export async function seedDemoData(db: DB): Promise<void> {
   // Last, so that the ids of everything above stay as they were before these were added.
   await seedLaterProjects(db);
   await seedNeeds(db);
+  await seedHistory(db, now);
   // 六和指数: the monthly job, run as it would have run on the 2nd of each of the last 12 months,
   // computes each month that is over once (on the demo's data of that month).
   const today = new Date(now);

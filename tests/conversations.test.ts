@@ -11,6 +11,8 @@ import { ANONYMOUS, type Actor } from "~/domain/permissions/policy";
 import { conversationSchema, submitSchema } from "~/domain/conversations/schemas";
 import { onEvent, type DomainEvent } from "~/services/events.server";
 import { run } from "~/services/runner/command.server";
+import { reindexMissing, unindex } from "~/services/search.server";
+import { exportMyData } from "~/services/accounts/mydata.server";
 import {
   attachStatements,
   closeConversation,
@@ -332,6 +334,12 @@ describe("writing statements", () => {
     const found = await similarStatements(id, "消防通道");
     expect(found.map((s) => s.body)).toEqual(["消防通道上绝不能停车"]);
     expect(await similarStatements(id, "")).toEqual([]);
+    // An index that lost its rows (a restore without it) gets the accepted statements back.
+    const accepted = (await statementsOf(id)).find((x) => x.body === "消防通道上绝不能停车")!;
+    await unindex(getDb(), "statement", accepted.id);
+    expect(await similarStatements(id, "消防通道")).toEqual([]);
+    expect(await reindexMissing(getDb())).toBe(1);
+    expect((await similarStatements(id, "消防通道")).map((x) => x.id)).toEqual([accepted.id]);
   });
 });
 
@@ -413,6 +421,22 @@ describe("voting", () => {
       pass: 0,
     });
     expect(page!.counts).toEqual({ participants: 1, statements: 3, votes: 1 });
+  });
+
+  it("is the person's own data: in their download, as they answered", async () => {
+    const id = await create();
+    const [s] = await statementsOf(id);
+    const me = await makeResident(here);
+    await vote(me, id, s!.id, "pass");
+    const { statementId } = await run(submitStatement, me, {
+      conversationId: id,
+      body: "我的观点",
+    });
+    const mine = await exportMyData(me);
+    expect(mine.statementVotes).toMatchObject([
+      { conversationId: id, statementId: s!.id, vote: 0 },
+    ]);
+    expect(mine.statementsWritten).toMatchObject([{ id: statementId, body: "我的观点" }]);
   });
 
   it("leaves one row when the same person answers twice at once", async () => {
@@ -675,11 +699,13 @@ describe("the opinion map", () => {
   it("is computed once when two computations race, and holds no participant", async () => {
     const id = await twoCamps();
     const now = new Date(Date.now() + 60_000);
-    const outcomes = await Promise.all([
-      recomputeMap(id, { now, owner: "a" }),
-      recomputeMap(id, { now, owner: "b" }),
-    ]);
-    expect(outcomes.sort()).toEqual(["busy", "computed"].sort());
+    // Five at once (on PostgreSQL, on five connections): one computes, the others find it
+    // claimed, or, if they came after it, computed.
+    const outcomes = await Promise.all(
+      ["a", "b", "c", "d", "e"].map((owner) => recomputeMap(id, { now, owner })),
+    );
+    expect(outcomes.filter((o) => o === "computed")).toHaveLength(1);
+    expect(outcomes.filter((o) => o !== "computed" && o !== "busy" && o !== "fresh")).toEqual([]);
     const stored = await storedMap(id);
     expect(stored!.map.status).toBe("ok");
     expect(stored!.map.k).toBeGreaterThanOrEqual(2);
@@ -699,6 +725,21 @@ describe("the opinion map", () => {
     await mapsSettled();
     expect(await recomputeStaleMaps(getDb(), new Date(now.getTime() + 60_000))).toBeGreaterThan(0);
     expect((await storedMap(id))!.stale).toBe(false);
+  });
+
+  it("leaves a map claimed by another process alone until its lease runs out", async () => {
+    const id = await twoCamps(6, 8);
+    const now = Date.now() + 60_000;
+    await getDb()
+      .updateTable("opinionMaps")
+      .set({ claimedBy: "elsewhere", claimedUntil: new Date(now + 1000).toISOString() })
+      .where("conversationId", "=", id)
+      .execute();
+    expect(await recomputeMap(id, { now: new Date(now) })).toBe("busy");
+    expect(await storedMap(id)).toBeNull();
+    // The other process died: after its lease, the map is computed here.
+    expect(await recomputeMap(id, { now: new Date(now + 1000) })).toBe("computed");
+    expect((await storedMap(id))!.map.status).toBe("ok");
   });
 
   it("exports anonymised files in the Polis layout", async () => {
@@ -765,6 +806,13 @@ describe("the opinion map", () => {
     await run(submitStatement, r(0), { conversationId: id, body: "等审核的观点" });
     const lines = (await exportFile(id, "comments.csv"))!.split("\n").slice(1, -1);
     expect(lines.map((l) => l.split(",")[6])).toEqual(["-1", "1", "1", "0"]);
+    // Published text is accepted text: the rejected and the waiting statements' bodies stay out.
+    expect(lines.map((l) => l.split(",")[7])).toEqual([
+      "",
+      "消防通道上绝不能停车",
+      "停车费应按小时收",
+      "",
+    ]);
     // The author of the resident's statement is a participant number, not their id.
     expect(lines[3]!.split(",")[3]).toMatch(/^\d+$/);
   });

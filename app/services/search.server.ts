@@ -154,11 +154,12 @@ export async function reindexMissing(db: Kysely<Database>): Promise<number> {
       )
       .execute();
     for (const n of needs) await reindex(trx, "need", n.id, needTexts(n));
-    // Rejected statements are not indexed: they are nobody's near-duplicate.
+    // Only accepted statements are indexed, as the conversation commands do: one waiting for the
+    // committee or rejected is nobody's near-duplicate.
     const statements = await trx
       .selectFrom("statements")
       .select(["id", "body"])
-      .where("status", "<>", "rejected")
+      .where("status", "=", "accepted")
       .where(({ not, exists, selectFrom }) =>
         not(
           exists(

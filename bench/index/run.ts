@@ -2,9 +2,9 @@
  * 六和指数 benchmark (issue 17, "Benchmark"): a synthetic city of 1,000 communities and 1,000,000
  * residents with a month of their activity (bench/index/prepare.ts, bulk inserts), then the
  * month's raw figures for every community (`rawFigures`, app/services/index/measures.server.ts)
- * timed RUNS times, each in a fresh process, with that process's peak memory. What a monthly
- * snapshot adds on top (weights, normalisation, the scores' inserts) is the method's work and is
- * not in this branch: only the raw figures are measured here.
+ * and then the whole snapshot (`computeSnapshot`: the figures, the method, the aggregation to
+ * streets, districts and the city, the scores written), timed RUNS times, each in a fresh process,
+ * with that process's peak memory.
  *
  *   npm run bench:index -- [--config sqlite|postgres] [--communities 1000] [--residents 1000000]
  *                          [--runs 3] [--month 2026-06]
@@ -64,9 +64,9 @@ try {
   for (let i = 0; i < runs; i++) timings.push(tsx("bench/index/measure.ts", [target, month]));
   const last = timings.at(-1)!;
   console.log(`
-| ${config} | communities | residents | rows inserted | insert (s) | rawFigures (s) | peak RSS (MB) |
-|---|---|---|---|---|---|---|
-| ${month} | ${last.communities} | ${last.residents} | ${prepared.rows} | ${prepared.insertSeconds} | ${spread(timings.map((t) => t.seconds!))} | ${spread(timings.map((t) => t.peakRssMb!))} |
+| ${config} | communities | residents | rows inserted | insert (s) | rawFigures (s) | whole snapshot (s) | score rows | peak RSS (MB) |
+|---|---|---|---|---|---|---|---|---|
+| ${month} | ${last.communities} | ${last.residents} | ${prepared.rows} | ${prepared.insertSeconds} | ${spread(timings.map((t) => t.seconds!))} | ${spread(timings.map((t) => t.snapshotSeconds!))} | ${last.scoreRows} | ${spread(timings.map((t) => t.peakRssMb!))} |
 `);
   console.log(
     `median of ${runs} runs (min–max), each in a fresh process; ` +

@@ -147,6 +147,21 @@ async function pages(): Promise<Page[]> {
       { key: "poll", label: "a poll", kind: "liuhe", path: `/polls/${poll}` },
       { key: "budget", label: "a budget round", kind: "liuhe", path: `/budgets/${round}` },
       { key: "orgs", label: "organisations", kind: "liuhe", path: "/orgs" },
+      { key: "index", label: "六和指数, the city", kind: "liuhe", path: "/index" },
+      {
+        key: "index-community",
+        label: "六和指数 of a community",
+        kind: "liuhe",
+        path: `/index/${community}`,
+      },
+      {
+        key: "lite-index-community",
+        label: "六和指数 of a community, 长辈版",
+        kind: "liuhe",
+        path: `/index/${community}`,
+        cookie: lite,
+        mark: 'class="lite"',
+      },
       {
         key: "lite-home",
         label: "home, 长辈版",

@@ -32,7 +32,9 @@ export async function seededCommunity(code: string): Promise<SeededCommunity> {
           .select("id")
           .where("councilId", "=", council.id)
           .where("status", "=", status)
-          .orderBy("startsAt")
+          // The demo's own meetings come first by id; its year of history (db/seed-history.ts)
+          // was loaded after them, though it took place earlier.
+          .orderBy("id")
           .executeTakeFirstOrThrow()
       ).id;
     return {

@@ -100,6 +100,19 @@ export async function exportMyData(actor: Actor) {
       .where("participations.userId", "=", userId)
       .orderBy("participations.id")
       .execute(),
+    // 意见征集: the statements they wrote and their answers (the map shows neither as theirs).
+    statementsWritten: db
+      .selectFrom("statements")
+      .select(["conversationId", "id", "body", "status", "rejectReason", "createdAt"])
+      .where("authorId", "=", userId)
+      .orderBy("id")
+      .execute(),
+    statementVotes: db
+      .selectFrom("statementVotes")
+      .select(["conversationId", "statementId", "vote", "votedAt"])
+      .where("userId", "=", userId)
+      .orderBy("votedAt")
+      .execute(),
     // The person's inbox, and the kinds they switched off or on.
     notices: db
       .selectFrom("notices")

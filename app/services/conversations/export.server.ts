@@ -5,7 +5,7 @@
  *   - summary.csv: key,value lines (topic, url, views, voters, voters-in-conv, commenters,
  *     comments, groups, conversation-description);
  *   - comments.csv: one line per statement, with its author, agrees, disagrees and `moderated`
- *     (1 accepted, -1 rejected, 0 waiting: the status);
+ *     (1 accepted, -1 rejected, 0 waiting: the status); the text of accepted statements only;
  *   - votes.csv: one line per last vote, in time order;
  *   - participants-votes.csv: one line per participant with their group in the last map (empty
  *     outside it), their counts, and their vote on each statement.
@@ -141,7 +141,9 @@ export async function exportFile(
         c.agrees,
         c.disagrees,
         MODERATED[s.status],
-        s.body,
+        // Only what the committee accepted is published: a rejected or waiting statement may
+        // name someone (the open data's rule: no resident's text that was not meant for print).
+        s.status === "accepted" ? s.body : "",
       ]);
     }
     return out;

@@ -32,25 +32,67 @@ export interface StatementTotals {
   pass: number;
 }
 
-/** Per accepted statement of a conversation: its answers so far. */
-async function totalsOf(conversationId: number): Promise<Map<number, StatementTotals>> {
-  const rows = await getDb()
-    .selectFrom("statementVotes")
-    .select([
-      "statementId",
-      sql<number>`sum(case when vote = 1 then 1 else 0 end)`.as("agree"),
-      sql<number>`sum(case when vote = -1 then 1 else 0 end)`.as("disagree"),
-      sql<number>`sum(case when vote = 0 then 1 else 0 end)`.as("pass"),
-    ])
-    .where("conversationId", "=", conversationId)
-    .groupBy("statementId")
-    .execute();
-  return new Map(
-    rows.map((r) => [
-      r.statementId,
-      { agree: Number(r.agree), disagree: Number(r.disagree), pass: Number(r.pass) },
-    ]),
-  );
+/** A conversation's figures: each statement's answers, and the people and votes on accepted ones. */
+interface Figures {
+  totals: Map<number, StatementTotals>;
+  participants: number;
+  votes: number;
+}
+
+/**
+ * Figures are aggregates over every vote of the conversation (up to millions of rows), read by
+ * every page view and every next statement: each process keeps them for FIGURES_TTL_MS. A count a
+ * second or two old is fine on a page that says how many answered; a person's own answers are
+ * always read fresh.
+ */
+const FIGURES_TTL_MS = 2_000;
+const FIGURES_KEPT = 200;
+const g = globalThis as unknown as {
+  __liuheConversationFigures?: Map<number, { at: number; figures: Figures }>;
+};
+const figuresCache = (g.__liuheConversationFigures ??= new Map());
+
+async function figuresOf(conversationId: number): Promise<Figures> {
+  const hit = figuresCache.get(conversationId);
+  if (hit && Date.now() - hit.at < FIGURES_TTL_MS) return hit.figures;
+  const db = getDb();
+  const [rows, people] = await Promise.all([
+    db
+      .selectFrom("statementVotes")
+      .select([
+        "statementId",
+        sql<number>`sum(case when vote = 1 then 1 else 0 end)`.as("agree"),
+        sql<number>`sum(case when vote = -1 then 1 else 0 end)`.as("disagree"),
+        sql<number>`sum(case when vote = 0 then 1 else 0 end)`.as("pass"),
+      ])
+      .where("conversationId", "=", conversationId)
+      .groupBy("statementId")
+      .execute(),
+    db
+      .selectFrom("statementVotes")
+      .innerJoin("statements", "statements.id", "statementVotes.statementId")
+      .select([
+        (eb) => eb.fn.count<number | string>("statementVotes.userId").distinct().as("participants"),
+        (eb) => eb.fn.countAll<number | string>().as("votes"),
+      ])
+      .where("statementVotes.conversationId", "=", conversationId)
+      .where("statements.status", "=", "accepted")
+      .executeTakeFirstOrThrow(),
+  ]);
+  const figures: Figures = {
+    totals: new Map(
+      rows.map((r) => [
+        r.statementId,
+        { agree: Number(r.agree), disagree: Number(r.disagree), pass: Number(r.pass) },
+      ]),
+    ),
+    participants: Number(people.participants),
+    votes: Number(people.votes),
+  };
+  // Bounded: only existing conversations get here, but there may be many of them.
+  if (figuresCache.size >= FIGURES_KEPT) figuresCache.delete(figuresCache.keys().next().value!);
+  figuresCache.set(conversationId, { at: Date.now(), figures });
+  return figures;
 }
 
 /** The map as a page shows it: none yet, too few to draw (and why), or the map. */
@@ -78,7 +120,7 @@ export async function conversationPage(
   const committee = committeeTarget(c);
   const canModerate = can(actor, "statement.moderate", committee);
   const canAttach = can(actor, "agenda.attachStatements", committee);
-  const [area, meeting, statements, totals, mine, counts, map] = await Promise.all([
+  const [area, meeting, statements, figures, mine, map] = await Promise.all([
     db
       .selectFrom("areas")
       .select(["id", "nameZh", "nameEn", "level"])
@@ -97,7 +139,7 @@ export async function conversationPage(
       .where("conversationId", "=", c.id)
       .orderBy("id")
       .execute(),
-    totalsOf(c.id),
+    figuresOf(c.id),
     actor.userId === null
       ? []
       : db
@@ -109,16 +151,6 @@ export async function conversationPage(
           .where("statements.status", "=", "accepted")
           .orderBy("votedAt", "desc")
           .execute(),
-    db
-      .selectFrom("statementVotes")
-      .innerJoin("statements", "statements.id", "statementVotes.statementId")
-      .select([
-        (eb) => eb.fn.count<number | string>("statementVotes.userId").distinct().as("participants"),
-        (eb) => eb.fn.countAll<number | string>().as("votes"),
-      ])
-      .where("statementVotes.conversationId", "=", c.id)
-      .where("statements.status", "=", "accepted")
-      .executeTakeFirstOrThrow(),
     mapView(c.id, lite),
   ]);
   const accepted = statements.filter((s) => s.status === "accepted");
@@ -146,9 +178,9 @@ export async function conversationPage(
       close: state !== "closed" && can(actor, "conversation.close", committee),
     },
     counts: {
-      participants: Number(counts.participants),
+      participants: figures.participants,
       statements: accepted.length,
-      votes: Number(counts.votes),
+      votes: figures.votes,
     },
     myVoteCount: mine.length,
     myVotes: mine.map((v) => ({ statementId: v.id, body: v.body, vote: choiceOf(v.vote) })),
@@ -166,7 +198,7 @@ export async function conversationPage(
       id: s.id,
       body: s.body,
       isSeed: s.isSeed === 1,
-      ...(totals.get(s.id) ?? { agree: 0, disagree: 0, pass: 0 }),
+      ...(figures.totals.get(s.id) ?? { agree: 0, disagree: 0, pass: 0 }),
     })),
     map,
     agendaItems,
@@ -215,28 +247,10 @@ async function attachableItems(c: { councilId: number; meetingId: number | null 
   }));
 }
 
-/** Every accepted statement's votes, briefly kept: the next-statement choice needs no exact count. */
-const COUNTS_TTL_MS = 3_000;
-const COUNTS_KEPT = 200;
-const g = globalThis as unknown as {
-  __liuheStatementCounts?: Map<number, { at: number; counts: Map<number, number> }>;
-};
-const countsCache = (g.__liuheStatementCounts ??= new Map());
-
+/** Every statement's number of answers (briefly kept: the next-statement choice needs no exact count). */
 async function voteCounts(conversationId: number): Promise<Map<number, number>> {
-  const hit = countsCache.get(conversationId);
-  if (hit && Date.now() - hit.at < COUNTS_TTL_MS) return hit.counts;
-  const rows = await getDb()
-    .selectFrom("statementVotes")
-    .select(["statementId", (eb) => eb.fn.countAll<number | string>().as("n")])
-    .where("conversationId", "=", conversationId)
-    .groupBy("statementId")
-    .execute();
-  const counts = new Map(rows.map((r) => [r.statementId, Number(r.n)]));
-  // Bounded: only existing conversations get here, but there may be many of them.
-  if (countsCache.size >= COUNTS_KEPT) countsCache.delete(countsCache.keys().next().value!);
-  countsCache.set(conversationId, { at: Date.now(), counts });
-  return counts;
+  const { totals } = await figuresOf(conversationId);
+  return new Map([...totals].map(([id, t]) => [id, t.agree + t.disagree + t.pass]));
 }
 
 /**
@@ -385,7 +399,10 @@ export async function agendaStatements(meetingId: number) {
     { totals: Map<number, StatementTotals>; map: StoredMap | null }
   >();
   for (const id of conversations) {
-    figures.set(id, { totals: await totalsOf(id), map: (await storedMap(id))?.map ?? null });
+    figures.set(id, {
+      totals: (await figuresOf(id)).totals,
+      map: (await storedMap(id))?.map ?? null,
+    });
   }
   const items = new Map<number, { agendaItemId: number; title: string; statements: unknown[] }>();
   const out: Array<{
