@@ -370,6 +370,36 @@ describe("/conversations/:id", () => {
     );
     expect(after.pending).toEqual([]);
     expect(after.statements.map((s) => s.body)).toEqual(["快递柜放在物业旁边"]);
+
+    // Rejected with its reason: the committee's page keeps both; nobody else sees them.
+    await act(
+      moderated,
+      { intent: "statement", body: "快递柜太贵了，谁赚钱谁出钱", confirm: "1" },
+      residents[1]!,
+    );
+    const next = await body<{ pending: Array<{ id: number }> }>(await page(moderated, committee));
+    const rejected = await act(
+      moderated,
+      {
+        intent: "moderate",
+        statementId: String(next.pending[0]!.id),
+        decision: "reject",
+        reason: "没有具体建议",
+      },
+      committee,
+    );
+    expect(rejected.headers.get("Location")).toContain("done=moderated");
+    const kept = await body<{ rejected: Array<{ body: string; reason: string }> }>(
+      await page(moderated, committee),
+    );
+    expect(kept.rejected).toEqual([
+      expect.objectContaining({ body: "快递柜太贵了，谁赚钱谁出钱", reason: "没有具体建议" }),
+    ]);
+    const seenByResident = await body<{ rejected: unknown[]; statements: unknown[] }>(
+      await page(moderated, residents[1]),
+    );
+    expect(seenByResident.rejected).toEqual([]);
+    expect(seenByResident.statements).toHaveLength(1);
   });
 });
 

@@ -115,6 +115,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       })),
     },
     pending: page.can.moderate ? page.pending.map((s) => ({ id: s.id, body: s.body })) : [],
+    rejected: page.can.moderate ? page.rejected : [],
     attach: page.can.attach
       ? {
           items: page.agendaItems.map((i) => ({
@@ -256,7 +257,9 @@ export default function Conversation() {
 
       <OpinionMap map={data.map} statements={data.statements} svg={data.svg} />
 
-      {can.moderate && <ModerationQueue pending={data.pending} refused={refused} />}
+      {can.moderate && (
+        <ModerationQueue pending={data.pending} rejected={data.rejected} refused={refused} />
+      )}
       {data.attach && (
         <AttachForm
           items={data.attach.items}

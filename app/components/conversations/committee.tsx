@@ -18,9 +18,12 @@ import type { StatementView } from "./types";
 
 export function ModerationQueue({
   pending,
+  rejected,
   refused,
 }: {
   pending: readonly StatementView[];
+  /** What the committee turned down, with its reason: a decision can be revisited (accepted). */
+  rejected: ReadonlyArray<StatementView & { reason: string }>;
   refused: Refusal | undefined;
 }) {
   const { t } = useTranslation("conversations");
@@ -72,6 +75,18 @@ export function ModerationQueue({
             );
           })}
         </ul>
+      )}
+      {rejected.length > 0 && (
+        <details>
+          <summary>{t("moderate.rejectedTitle", { n: rejected.length })}</summary>
+          <ul>
+            {rejected.map((s) => (
+              <li key={s.id}>
+                {t("moderate.rejectedLine", { id: s.id, body: s.body, reason: s.reason })}
+              </li>
+            ))}
+          </ul>
+        </details>
       )}
     </section>
   );
