@@ -8,7 +8,8 @@
  * links (the tenth project page adds no kind of link the first did not have), and the switches'
  * links (the same page again) last.
  */
-import { describe, expect, inject, it } from "vitest";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import { seededCommunity, seededConversation } from "./support/seeded";
 
 const base = () => inject("baseURL");
 
@@ -79,6 +80,16 @@ const kind = (path: string) => {
   return `${url.pathname.replace(/\d+/g, ":id")}?${names}`;
 };
 
+/**
+ * Pages no main page links within a few steps, started from as the main pages are: the demo's
+ * conversation (a council's page links it, four steps from the home page).
+ */
+const deeper: string[] = [];
+beforeAll(async () => {
+  const { council } = await seededCommunity("dongpo");
+  deeper.push(`/conversations/${(await seededConversation(council)).id}`);
+});
+
 describe("links", () => {
   it.each(VISITS)(
     "no link answers 404 for $who in $mode mode ($lng)",
@@ -87,13 +98,13 @@ describe("links", () => {
       if (who !== "anonymous") cookies.push(await signIn(who));
       const cookie = cookies.join("; ");
 
-      const queue: Array<{ path: string; from: string }> = SEEDS.map((path) => ({
+      const queue: Array<{ path: string; from: string }> = [...SEEDS, ...deeper].map((path) => ({
         path,
         from: "(start)",
       }));
       // The same page in the other mode, language or text size: checked last, never read.
       const switched: typeof queue = [];
-      const seen = new Set(SEEDS);
+      const seen = new Set([...SEEDS, ...deeper]);
       const read = new Map<string, number>();
       const broken: string[] = [];
       const fetched: string[] = [];
@@ -131,9 +142,17 @@ describe("links", () => {
       }
 
       expect(broken).toEqual([]);
-      // The walk got past the first pages: community, meeting, project and vote pages among them.
+      // The walk got past the first pages: community, meeting, project, vote and conversation
+      // pages among them (a conversation's links: its council, meeting, exports).
       const reached = fetched.join(" ");
-      for (const page of [/\/communities\/\d/, /\/meetings\/\d/, /\/projects\/\d/, /\/polls\/\d/])
+      for (const page of [
+        /\/communities\/\d/,
+        /\/meetings\/\d/,
+        /\/projects\/\d/,
+        /\/polls\/\d/,
+        /\/conversations\/\d+(\s|$)/,
+        /\/conversations\/\d+\/export\//,
+      ])
         expect(reached).toMatch(page);
     },
   );

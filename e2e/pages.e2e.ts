@@ -11,7 +11,7 @@ import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import type { Browser, BrowserContext, Cookie, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, type ExpectStatic } from "vitest";
-import { seededByTitle, seededCommunity, seededNeeds } from "./support/seeded";
+import { seededByTitle, seededCommunity, seededConversation, seededNeeds } from "./support/seeded";
 import { launch, newContext, signIn } from "./support/browser";
 
 let browser: Browser;
@@ -76,6 +76,21 @@ const PAGES: Array<{ path: string; who: Who; h1: RegExp; form?: boolean; bare?: 
     h1: /安排一场会议|Schedule a meeting/,
     form: true,
   },
+  {
+    path: "/councils/COUNCIL/conversations/new",
+    who: "committee",
+    h1: /发起意见征集|Start a conversation/,
+  },
+  {
+    path: "/councils/COUNCIL/conversations/new",
+    who: "committee",
+    h1: /发起意见征集|Start a conversation/,
+    form: true,
+  },
+  // 意见征集: the demo seed's conversation of the council (db/seed-conversations.ts).
+  { path: "/conversations/CONVERSATION", who: "anonymous", h1: /./ },
+  { path: "/conversations/CONVERSATION", who: "resident", h1: /./ },
+  { path: "/conversations/CONVERSATION", who: "committee", h1: /./ },
   { path: "/meetings/PAST", who: "anonymous", h1: /加装电梯/ },
   { path: "/meetings/PAST", who: "committee", h1: /加装电梯/ },
   { path: "/meetings/LIVE", who: "resident", h1: /停车/ },
@@ -208,6 +223,7 @@ function seededIds() {
       PAST: c.past,
       LIVE: c.live,
       UPCOMING: c.upcoming,
+      CONVERSATION: (await seededConversation(c.council)).id,
       ...(await seededNeeds(
         {
           NEEDLAMP: "楼道声控灯坏了一个多月，晚上上下楼看不清台阶，老人怕摔。",

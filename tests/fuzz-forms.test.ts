@@ -43,8 +43,10 @@ function source(route: string): string {
   return file ? fs.readFileSync(file, "utf8") : "";
 }
 
+// Components of one feature live in a folder of their own (app/components/conversations/).
 const COMPONENTS = fs
-  .readdirSync("app/components")
+  .readdirSync("app/components", { recursive: true, encoding: "utf8" })
+  .filter((name) => /\.tsx?$/.test(name))
   .map((name) => fs.readFileSync(path.join("app/components", name), "utf8"))
   .join("\n");
 

@@ -10,12 +10,23 @@ import { createRequestHandler, type ServerBuild } from "@remix-run/node";
 import fc from "fast-check";
 import { createElement as h, Fragment } from "react";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { conversationSchema } from "~/domain/conversations/schemas";
+import { createConversation } from "~/services/conversations/commands.server";
+import { run as runCommand } from "~/services/runner/command.server";
 import { appBuild } from "./support/builds";
-import { makeCommunity, makeOrganisation, makeProject } from "./support/factories";
+import {
+  chinaLocal,
+  makeCommitteeMember,
+  makeCommunity,
+  makeMeeting,
+  makeOrganisation,
+  makeProject,
+} from "./support/factories";
 
 let closeBuild: () => Promise<void>;
 let build: ServerBuild;
 let community: number;
+let conversation: number;
 
 beforeAll(async () => {
   community = await makeCommunity("东坡路");
@@ -29,6 +40,23 @@ beforeAll(async () => {
       name: `颐养之家为老服务中心${"分".repeat(i)}`,
     });
   }
+  // A conversation whose statements, map tables and forms are all Chinese text.
+  const { councilId } = await makeMeeting(community);
+  ({ conversationId: conversation } = await runCommand(
+    createConversation,
+    await makeCommitteeMember(community),
+    conversationSchema.parse({
+      councilId: String(councilId),
+      question: "社区食堂试运营一个月，怎样办得更好？",
+      description: "请对下面的观点表个态：同意、不同意，或者跳过。".repeat(8),
+      opensAt: chinaLocal(Date.now() - 3_600_000),
+      closesAt: chinaLocal(Date.now() + 3_600_000),
+      eligibility: "residents",
+      seeds: Array.from({ length: 20 }, (_, i) => `午餐价格应控制在十五元以内，第${i}条`).join(
+        "\n",
+      ),
+    }),
+  ));
   ({ build, close: closeBuild } = await appBuild());
 }, 120_000);
 
@@ -41,7 +69,14 @@ async function bytesOf(res: Response): Promise<Buffer> {
 }
 
 describe("pages carry no NUL byte", () => {
-  const pages = () => ["/", "/projects", "/orgs", `/communities/${community}`, "/permissions"];
+  const pages = () => [
+    "/",
+    "/projects",
+    "/orgs",
+    `/communities/${community}`,
+    "/permissions",
+    `/conversations/${conversation}`,
+  ];
 
   it.each([
     ["zh-CN", "full"],

@@ -5,6 +5,7 @@ import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/
 import { useTranslation } from "react-i18next";
 import { FollowButton } from "~/components/follow";
 import { ErrorSummary, Field, IntentForm, Notice, TextArea } from "~/components/forms";
+import { ConversationList } from "~/components/conversations/lists";
 import { CommitmentList, MeetingList } from "~/components/meetings";
 import { COUNCIL_NAME_MAX, COUNCIL_PURPOSE_MAX } from "~/domain/meetings/rules";
 import { authorize, can } from "~/domain/permissions/policy";
@@ -14,6 +15,7 @@ import {
   removeCouncilMember,
   updateCouncil,
 } from "~/services/meetings/councils.server";
+import { councilConversations } from "~/services/conversations/queries.server";
 import { councilPage } from "~/services/meetings/queries.server";
 import { following } from "~/services/notices/follow-queries.server";
 import { submitFollow } from "~/services/notices/follows.server";
@@ -23,7 +25,7 @@ import { areaName } from "~/utils/format";
 import { titleMeta } from "~/utils/meta";
 import { getCurrent, requireSession } from "~/utils/session.server";
 
-export const handle = { i18n: ["meeting", "community", "notice"] };
+export const handle = { i18n: ["meeting", "community", "notice", "conversations"] };
 export const meta = titleMeta;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -37,6 +39,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     ...page,
     canManage: can(actor, "council.manage", { communityId: page.council.areaId }),
     canSchedule: can(actor, "meeting.manage", { communityId: page.council.areaId }),
+    canConverse: can(actor, "conversation.create", { communityId: page.council.areaId }),
+    conversations: await councilConversations(id),
     following: await following(actor, "council", id),
   });
 }
@@ -66,7 +70,7 @@ export default function Council() {
     data;
   const refused = useActionData<Refusal>();
   const [params] = useSearchParams();
-  const { t, i18n } = useTranslation(["meeting", "common"]);
+  const { t, i18n } = useTranslation(["meeting", "common", "conversations"]);
   const shown = useShownName();
   const lng = i18n.language as Lng;
   return (
@@ -108,6 +112,18 @@ export default function Council() {
           <p>{t("council.noUpcoming")}</p>
         ) : (
           <MeetingList meetings={upcoming} />
+        )}
+      </section>
+
+      <section aria-labelledby="conversations-title">
+        <h2 id="conversations-title">{t("conversations:list.title")}</h2>
+        <ConversationList items={data.conversations} />
+        {data.canConverse && (
+          <p>
+            <Link className="button" to={`/councils/${council.id}/conversations/new`}>
+              {t("conversations:list.new")}
+            </Link>
+          </p>
         )}
       </section>
 

@@ -5,12 +5,18 @@
 import { FollowButton } from "~/components/follow";
 import { useShownName } from "~/components/person";
 import { LinkedNeeds } from "~/components/linked-needs";
+import {
+  AgendaStatements,
+  flattenAttached,
+  ConversationList,
+} from "~/components/conversations/lists";
 import { linkedNeedsView } from "~/utils/linked-needs.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import {
+  CheckboxGroup,
   ErrorSummary,
   Field,
   IntentForm,
@@ -43,6 +49,9 @@ import type { Lng } from "~/i18n/config";
 import { cancelRsvp, inviteToSeat, moveMeeting, rsvp } from "~/services/meetings/commands.server";
 import { addCommitment, updateCommitment, writeMinutes } from "~/services/meetings/minutes.server";
 import { commitmentUpdates, meetingPage } from "~/services/meetings/queries.server";
+import { detachStatement } from "~/services/conversations/commands.server";
+import { agendaStatements, meetingConversations } from "~/services/conversations/queries.server";
+import { getT } from "~/i18n/i18next.server";
 import { following } from "~/services/notices/follow-queries.server";
 import { submitFollow } from "~/services/notices/follows.server";
 import { intent, submitIntent } from "~/services/runner/form.server";
@@ -51,7 +60,7 @@ import { areaName, formatDateTime } from "~/utils/format";
 import { titleMeta } from "~/utils/meta";
 import { getCurrent, requireSession } from "~/utils/session.server";
 
-export const handle = { i18n: ["meeting", "community", "vote", "notice"] };
+export const handle = { i18n: ["meeting", "community", "vote", "notice", "conversations"] };
 export const meta = titleMeta;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -59,10 +68,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor } = await getCurrent(request);
   authorize(actor, "meeting.view");
   const page = await meetingPage(id, actor).catch(throwRefusal);
-  const [updates, votes, needs] = await Promise.all([
+  const [updates, votes, needs, conversations, attached] = await Promise.all([
     commitmentUpdates(page.commitments.map((c) => c.id)),
     votesOf(page.area.id, id),
     linkedNeedsView(request, "meeting", id),
+    meetingConversations(id),
+    agendaStatements(id).then(flattenAttached),
   ]);
   return json({
     title: page.meeting.topic,
@@ -70,6 +81,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     needs,
     polls: votes.polls,
     canCreatePoll: allowed(actor, "poll.manage", { communityId: page.area.id }),
+    conversations,
+    attached,
+    canConverse: allowed(actor, "conversation.create", { communityId: page.area.id }),
+    canAttach: allowed(actor, "agenda.attachStatements", { communityId: page.area.id }),
     commitments: page.commitments.map((c) => ({
       ...c,
       overdue: isOverdue(c),
@@ -87,6 +102,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const back = (done: string) => redirect(`/meetings/${id}?done=${done}`);
   const followed = submitFollow(actor, form, "meeting", id, `/meetings/${id}`);
   if (followed) return followed;
+  if (form.intent === "minutes" && form.cite !== undefined) await citeStatements(request, id, form);
   return submitIntent(
     {
       rsvp: intent(rsvp, () => back("rsvped")),
@@ -96,11 +112,33 @@ export async function action({ request, params }: ActionFunctionArgs) {
       minutes: intent(writeMinutes, () => back("minutes")),
       commitment: intent(addCommitment, () => back("commitment")),
       commitmentUpdate: intent(updateCommitment, () => back("commitmentUpdated")),
+      detachStatement: intent(detachStatement, () => back("detached")),
     },
     actor,
     form,
     { params: { meetingId: id } },
   );
+}
+
+/**
+ * The statements the committee ticked in the minutes form ("cite") are written into the summary
+ * as "观点 #12：…" lines, in the reader's language: the minutes are text, and a citation that is
+ * text stays readable on paper and in the open data. Only statements attached to this meeting's
+ * agenda can be cited; other ids are ignored.
+ */
+async function citeStatements(request: Request, meetingId: number, form: Record<string, unknown>) {
+  const picked = new Set([form.cite].flat().map(String));
+  const [attached, t] = await Promise.all([
+    agendaStatements(meetingId).then(flattenAttached),
+    getT(request, "conversations"),
+  ]);
+  const lines = attached
+    .filter((s) => picked.has(String(s.statementId)))
+    .map((s) => t("cite.text", { id: s.statementId, body: s.body }));
+  if (lines.length === 0) return;
+  const summary = typeof form.summary === "string" ? form.summary.trimEnd() : "";
+  form.summary = [summary, ...lines].filter(Boolean).join("\n");
+  delete form.cite;
 }
 
 const DONE = [
@@ -118,6 +156,8 @@ const DONE = [
   "commitmentUpdated",
   "scheduled",
 ];
+/** Notices whose words are in the conversations namespace. */
+const CONVERSATION_DONE: Record<string, string> = { detached: "conversations:attach.detached" };
 
 export default function Meeting() {
   const data = useLoaderData<typeof loader>();
@@ -125,7 +165,7 @@ export default function Meeting() {
     data;
   const refused = useActionData<Refusal>();
   const [params] = useSearchParams();
-  const { t, i18n } = useTranslation(["meeting", "common", "community"]);
+  const { t, i18n } = useTranslation(["meeting", "common", "community", "conversations"]);
   const shown = useShownName();
   const message = useFieldMessage();
   const lng = i18n.language as Lng;
@@ -158,9 +198,18 @@ export default function Meeting() {
       <FollowButton following={data.following} />
       <ReadAloud />
       {done && DONE.includes(done) && <Notice>{t(`done.${done}`)}</Notice>}
+      {done && CONVERSATION_DONE[done] && <Notice>{t(CONVERSATION_DONE[done]!)}</Notice>}
       {refused?.errors._form && (
         <div className="error-summary" role="alert">
           <p>{message(refused.errors._form)}</p>
+        </div>
+      )}
+      {/* Removing a statement from the agenda has no field to show its refusal beside. */}
+      {refused?.values.intent === "detachStatement" && !refused.errors._form && (
+        <div className="error-summary" role="alert">
+          {Object.entries(refused.errors).map(([field, e]) => (
+            <p key={field}>{message(e)}</p>
+          ))}
         </div>
       )}
       {meeting.cancelledAt ? (
@@ -222,11 +271,47 @@ export default function Meeting() {
               {meeting.status === "live" && meeting.currentAgendaItemId === a.id && (
                 <strong className="badge verified"> {t("meeting.current")}</strong>
               )}
+              <AgendaStatements items={data.attached.filter((s) => s.agendaItemId === a.id)}>
+                {(s) =>
+                  data.canAttach && (
+                    <IntentForm
+                      intent="detachStatement"
+                      ids={{ agendaItemId: a.id, statementId: s.statementId }}
+                      className="inline"
+                    >
+                      <button
+                        type="submit"
+                        className="small"
+                        aria-label={`${t("conversations:attach.detach")} #${s.statementId}`}
+                      >
+                        {t("conversations:attach.detach")}
+                      </button>
+                    </IntentForm>
+                  )
+                }
+              </AgendaStatements>
             </li>
           ))}
         </ol>
       </section>
       <LinkedNeeds view={data.needs} />
+
+      {(data.conversations.length > 0 || data.canConverse) && (
+        <section aria-labelledby="conversations-title">
+          <h2 id="conversations-title">{t("conversations:list.title")}</h2>
+          <ConversationList items={data.conversations} />
+          {data.canConverse && (
+            <p>
+              <Link
+                className="button"
+                to={`/councils/${council.id}/conversations/new?meeting=${meeting.id}`}
+              >
+                {t("conversations:list.new")}
+              </Link>
+            </p>
+          )}
+        </section>
+      )}
 
       {(data.polls.length > 0 || data.canCreatePoll) && (
         <section aria-labelledby="polls-title">
@@ -403,6 +488,18 @@ export default function Meeting() {
               maxLength={DECISIONS_MAX}
               refused={refusedMinutes}
             />
+            {data.attached.length > 0 && <p className="hint">{t("conversations:cite.hint")}</p>}
+            {data.attached.length > 0 && (
+              <CheckboxGroup
+                name="cite"
+                legend={t("conversations:cite.legend")}
+                options={data.attached.map((s) => ({
+                  value: String(s.statementId),
+                  label: t("conversations:cite.text", { id: s.statementId, body: s.body }),
+                }))}
+                checked={[]}
+              />
+            )}
             <button type="submit">{t("minutes.save")}</button>
           </IntentForm>
           <IntentForm intent="commitment">

@@ -5,6 +5,8 @@ import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { authorize } from "~/domain/permissions/policy";
 import type { Lng } from "~/i18n/config";
+import { AgendaStatements, flattenAttached } from "~/components/conversations/lists";
+import { agendaStatements } from "~/services/conversations/queries.server";
 import { meetingPage } from "~/services/meetings/queries.server";
 import { areaName, formatDateTime } from "~/utils/format";
 import { idParam, throwRefusal } from "~/utils/forms.server";
@@ -12,7 +14,7 @@ import { titleMeta } from "~/utils/meta";
 import { getCurrent } from "~/utils/session.server";
 import { publicUrl } from "~/utils/site-url.server";
 
-export const handle = { i18n: ["meeting"], bare: true };
+export const handle = { i18n: ["meeting", "conversations"], bare: true };
 export const meta = titleMeta;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -22,6 +24,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   authorize(actor, "meeting.view");
   const page = await meetingPage(id, actor).catch(throwRefusal);
   const { meeting, council, area, agenda, seats } = page;
+  const attached = flattenAttached(await agendaStatements(id));
   return json({
     title: meeting.topic,
     meeting: {
@@ -38,6 +41,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     area: { nameZh: area.nameZh, nameEn: area.nameEn },
     agenda: agenda.map((a) => ({ id: a.id, title: a.title, minutes: a.minutes })),
     seats: seats.map((s) => ({ kind: s.kind, capacity: s.capacity, taken: s.taken })),
+    attached,
     rsvps: seats.reduce((sum, s) => sum + s.taken, 0),
     // A paper copy leads back to the page where people sign up and follow the meeting.
     url: publicUrl(`/meetings/${id}`),
@@ -45,7 +49,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export default function MeetingAgendaSheet() {
-  const { meeting, council, area, agenda, seats, rsvps, url } = useLoaderData<typeof loader>();
+  const { meeting, council, area, agenda, seats, rsvps, url, attached } =
+    useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation("meeting");
   const lng = i18n.language as Lng;
   return (
@@ -83,6 +88,10 @@ export default function MeetingAgendaSheet() {
           {agenda.map((a) => (
             <li key={a.id}>
               {a.title} <span>{t("meeting.timeBox", { minutes: a.minutes })}</span>
+              <AgendaStatements
+                items={attached.filter((s) => s.agendaItemId === a.id)}
+                link={false}
+              />
             </li>
           ))}
         </ol>

@@ -257,3 +257,32 @@ export async function seededNeeds(
     await db.destroy();
   }
 }
+
+/**
+ * The demo seed's conversation of a council (db/seed-conversations.ts): its first one (journeys
+ * add others later), with its meeting and its accepted statements' ids; found by its council, not
+ * by words the seed may reword.
+ */
+export async function seededConversation(
+  councilId: number,
+): Promise<{ id: number; meetingId: number | null; statements: number[] }> {
+  const db = openDatabase(inject("dbPath"));
+  try {
+    const c = await db
+      .selectFrom("conversations")
+      .select(["id", "meetingId"])
+      .where("councilId", "=", councilId)
+      .orderBy("id")
+      .executeTakeFirstOrThrow();
+    const statements = await db
+      .selectFrom("statements")
+      .select("id")
+      .where("conversationId", "=", c.id)
+      .where("status", "=", "accepted")
+      .orderBy("id")
+      .execute();
+    return { id: c.id, meetingId: c.meetingId, statements: statements.map((s) => s.id) };
+  } finally {
+    await db.destroy();
+  }
+}

@@ -7,9 +7,11 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { conversationSchema } from "~/domain/conversations/schemas";
 import { roundSchema } from "~/domain/voting/schemas";
 import { namespaces, supportedLngs } from "~/i18n/config";
 import { action as assistAction } from "~/routes/assist";
+import { createConversation } from "~/services/conversations/commands.server";
 import { reportNeed } from "~/services/needs/commands.server";
 import { proposeProject } from "~/services/projects/commands.server";
 import { run as runCommand } from "~/services/runner/command.server";
@@ -55,6 +57,8 @@ export interface Fixture {
   /** A public need and a private one (a neighbour dispute), both reported by the resident. */
   need: number;
   privateNeed: number;
+  /** An open conversation of the meeting, with seed statements. */
+  conversation: number;
   cookies: Record<Role, string | null>;
 }
 /** The rows and the visitors of a sweep: two communities and everything the pages ask about. */
@@ -109,6 +113,19 @@ export async function makeFixture(): Promise<Fixture> {
       visibility: "auto",
       photo: null,
     });
+  const { conversationId: conversation } = await runCommand(
+    createConversation,
+    committee,
+    conversationSchema.parse({
+      councilId: String(council),
+      meetingId: String(meeting),
+      question: "小区停车怎么管？",
+      opensAt: chinaLocal(Date.now() - 3_600_000),
+      closesAt: chinaLocal(Date.now() + 3_600_000),
+      eligibility: "residents",
+      seeds: "夜间停车应该收费\n绿地不应该改成停车位",
+    }),
+  );
   const need = await reported("repairsFacilities");
   const privateNeed = await reported("neighbourDispute");
 
@@ -136,6 +153,7 @@ export async function makeFixture(): Promise<Fixture> {
     round,
     need,
     privateNeed,
+    conversation,
     cookies: {
       anonymous: null,
       newcomer: await cookieFor(newcomer),
@@ -156,7 +174,8 @@ export interface Page {
   route: string;
   url: (f: Fixture) => string;
   id?: (f: Fixture) => number;
-  params?: Record<string, string>;
+  /** Fixed, or of the fixture's rows (an `$id` with a `$file`). */
+  params?: Record<string, string> | ((f: Fixture) => Record<string, string>);
 }
 
 export const page = (
@@ -173,7 +192,7 @@ export const page = (
 
 /** The route parameters Remix would pass the page's loader. */
 export function paramsOf(p: Page, f: Fixture): Record<string, string> {
-  if (p.params) return p.params;
+  if (p.params) return typeof p.params === "function" ? p.params(f) : p.params;
   if (p.id) return { id: String(p.id(f)) };
   return p.route === "$" ? { "*": "no/such/page" } : {};
 }
@@ -318,6 +337,38 @@ export const PAGES: Page[] = [
       (f) => f[n],
     ),
   ]),
+  page(
+    "councils.$id.conversations.new",
+    (f) => `/councils/${f.council}/conversations/new`,
+    (f) => f.council,
+  ),
+  page(
+    "conversations.$id._index",
+    (f) => `/conversations/${f.conversation}`,
+    (f) => f.conversation,
+  ),
+  page(
+    "conversations.$id._index",
+    () => "/conversations/999999",
+    () => 999_999,
+  ),
+  page(
+    "conversations.$id.similar",
+    (f) => `/conversations/${f.conversation}/similar?q=停车`,
+    (f) => f.conversation,
+  ),
+  page(
+    "conversations.$id.export.$file",
+    (f) => `/conversations/${f.conversation}/export/participants-votes.csv`,
+    undefined,
+    (f) => ({ id: String(f.conversation), file: "participants-votes.csv" }),
+  ),
+  page(
+    "conversations.$id.export.$file",
+    (f) => `/conversations/${f.conversation}/export/nothing.csv`,
+    undefined,
+    (f) => ({ id: String(f.conversation), file: "nothing.csv" }),
+  ),
   page("polls.new", (f) => `/polls/new?community=${f.community}`),
   page("polls.new", (f) => `/polls/new?community=${f.community}&meeting=${f.meeting}`),
   page(
