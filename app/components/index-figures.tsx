@@ -8,14 +8,15 @@ import { useTranslation } from "react-i18next";
 import { SelectField } from "~/components/forms";
 import { DIMENSIONS, scorePoints, type DimensionId } from "~/domain/index/pages";
 import type { Lng } from "~/i18n/config";
-import { areaName, formatDateTime } from "~/utils/format";
+import { areaName, formatDateTime, formatMonth, numberFormat } from "~/utils/format";
 
 export function useIndexFormat() {
   const { t, i18n } = useTranslation(["index", "common"]);
   const lng = i18n.language as Lng;
-  const one = new Intl.NumberFormat(lng, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
-  const plain = new Intl.NumberFormat(lng, { maximumFractionDigits: 3 });
-  const pct = new Intl.NumberFormat(lng, { style: "percent", maximumFractionDigits: 1 });
+  // Kept per language (utils/format.ts): this hook runs for every figure a page shows.
+  const one = numberFormat(lng, "oneDecimal");
+  const plain = numberFormat(lng, "upTo3");
+  const pct = numberFormat(lng, "percent");
   return {
     t,
     lng,
@@ -29,10 +30,7 @@ export function useIndexFormat() {
       thousandths === null ? t("index:page.noData") : plain.format(thousandths / 1000),
     count: (n: number | null) => (n === null ? t("index:page.noData") : plain.format(n)),
     weight: (w: number) => pct.format(w),
-    month: (month: string) =>
-      new Intl.DateTimeFormat(lng, { year: "numeric", month: "long", timeZone: "UTC" }).format(
-        new Date(`${month}-01T00:00:00Z`),
-      ),
+    month: (month: string) => formatMonth(month, lng),
     at: (iso: string) => formatDateTime(iso, lng),
     dimension: (d: DimensionId) => t(`index:dimensions.${d}.name`),
     /** A method version's note: the default method's is a locale key, an admin's is their text. */

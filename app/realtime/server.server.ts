@@ -414,6 +414,8 @@ function notifyChanged(io: LiuheIo, channel: string, type: string) {
 function forward(io: LiuheIo, event: DomainEvent) {
   // What a person's change drops (their sockets' rights included) is sent by utils/session.server.
   if (event.type === "session.revoked" || event.type === "session.changed") return;
+  // The index pages are read, not followed live: the event only drops what the pages keep.
+  if (event.type === "index.changed") return;
   if (event.type === "notice.created") {
     // One broadcast per delivered chunk (up to 500 people), not one per person.
     io.of(NOTICES_NAMESPACE).to(event.userIds.map(userChannel)).emit("notices:changed");

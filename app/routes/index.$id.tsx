@@ -18,11 +18,9 @@ import {
 import { DomainError } from "~/domain/errors";
 import { DIMENSIONS, type PageTree } from "~/domain/index/pages";
 import { getT } from "~/i18n/i18next.server";
-import { dimensionsRadar, dimensionsTrend } from "~/services/index/charts.server";
+import { shownAreaCharts, shownAreaMonth, shownIndexMonths } from "~/services/index/pages.server";
 import {
   areaAncestors,
-  areaMonth,
-  currentSnapshot,
   indexArea,
   measureRecordsOf,
   resolveMonth,
@@ -45,16 +43,20 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   try {
     const area = AREA_ID.test(params.id ?? "") ? await indexArea(Number(params.id)) : null;
     if (!area) throw new DomainError(404, "index:errors.pageAreaUnknown");
-    const { month, months } = await resolveMonth(url.searchParams.get("month"), new Date());
+    const { month, months } = await resolveMonth(
+      url.searchParams.get("month"),
+      new Date(),
+      shownIndexMonths("all"),
+    );
     const t = await getT(request, ["index", "common"]);
     const name = areaName(area, prefs.lng);
-    const [ancestors, snapshot] = await Promise.all([
+    const [ancestors, shown] = await Promise.all([
       areaAncestors(area),
-      month ? currentSnapshot(month) : null,
+      month ? shownAreaMonth(`${area.id}|${month}`) : null,
     ]);
     const base = { title: t("index:page.title") + " · " + name, area, ancestors, months };
-    if (!month || !snapshot) return json({ ...base, month: null, view: null });
-    const view = await areaMonth(area, snapshot);
+    if (!month || !shown) return json({ ...base, month: null, view: null });
+    const { snapshot, view, dimensions } = shown;
     const asked = url.searchParams.get("measure");
     let records = null;
     if (asked !== null) {
@@ -63,25 +65,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       }
       records = { measure: asked, ...(await measureRecordsOf(view.tree, asked, area.id, month)) };
     }
-    const dimensions = Object.fromEntries(
-      DIMENSIONS.map((d) => [d, view.figures[`d:${d}`]?.score ?? null]),
-    ) as Record<(typeof DIMENSIONS)[number], number | null>;
-    const charts = lite
-      ? null
-      : {
-          radar: dimensionsRadar(t, prefs.lng, {
-            id: "area-radar",
-            area: name,
-            month,
-            dimensions,
-            city: view.city?.dimensions ?? null,
-          }),
-          trend: dimensionsTrend(t, prefs.lng, {
-            id: "area-trend",
-            area: name,
-            points: view.trend,
-          }),
-        };
+    const charts = lite ? null : await shownAreaCharts(`${area.id}|${month}|${prefs.lng}`);
     return json({ ...base, month, view: { ...view, snapshot, dimensions, records, charts } });
   } catch (e) {
     throwRefusal(e);

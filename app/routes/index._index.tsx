@@ -19,14 +19,8 @@ import {
 import { DIMENSIONS } from "~/domain/index/pages";
 import { getT } from "~/i18n/i18next.server";
 import { indexAdminIntents, indexAdminRights } from "~/services/index/admin.server";
-import { dimensionsRadar } from "~/services/index/charts.server";
-import {
-  ranking,
-  resolveMonth,
-  snapshotHistory,
-  snapshotLines,
-  currentSnapshot,
-} from "~/services/index/queries.server";
+import { shownCityMonth, shownCityRadar, shownIndexMonths } from "~/services/index/pages.server";
+import { ranking, resolveMonth } from "~/services/index/queries.server";
 import { submitIntent } from "~/services/runner/form.server";
 import { lastMonthOver } from "~/domain/month";
 import { readForm, throwRefusal, type Refusal } from "~/utils/forms.server";
@@ -43,27 +37,21 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const prefs = readPreferences(request);
   const t = await getT(request, ["index", "common"]);
-  const { month, months } = await resolveMonth(url.searchParams.get("month"), new Date()).catch(
-    throwRefusal,
-  );
+  const { month, months } = await resolveMonth(
+    url.searchParams.get("month"),
+    new Date(),
+    shownIndexMonths("all"),
+  ).catch(throwRefusal);
   const admin = indexAdminRights(actor);
   // The month a computation would most likely be for: the form's example, always a valid one.
   const lastOver = lastMonthOver(new Date());
   const base = { title: t("index:page.title"), months, admin, lastOver };
-  const snapshot = month ? await currentSnapshot(month) : null;
-  if (!month || !snapshot) {
+  const shown = month ? await shownCityMonth(month) : null;
+  if (!month || !shown) {
     return json({ ...base, month: null, snapshot: null, history: [], lines: null, radar: null });
   }
-  const [history, lines] = await Promise.all([snapshotHistory(month), snapshotLines(snapshot.id)]);
-  const radar =
-    prefs.mode === "lite" || !lines.city
-      ? null
-      : dimensionsRadar(t, prefs.lng, {
-          id: "city-radar",
-          area: t("index:page.city.title"),
-          month,
-          dimensions: lines.city.dimensions,
-        });
+  const { snapshot, history, lines } = shown;
+  const radar = prefs.mode === "lite" ? null : await shownCityRadar(`${month}|${prefs.lng}`);
   return json({
     ...base,
     month,

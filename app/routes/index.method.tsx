@@ -17,6 +17,7 @@ import { methodVersions, resolveVersion } from "~/services/index/queries.server"
 import { submitIntent } from "~/services/runner/form.server";
 import { readForm, throwRefusal, type Refusal } from "~/utils/forms.server";
 import { titleMeta } from "~/utils/meta";
+import { numberFormat } from "~/utils/format";
 import { getCurrent, requireSession } from "~/utils/session.server";
 
 export const handle = { i18n: ["index"] };
@@ -55,8 +56,8 @@ function Normalisation({ spec }: { spec: MeasureSpec | undefined }) {
   if (n.kind === "peers") return <>{f.t("page.method.peers")}</>;
   const shown = (v: number) =>
     spec.unit === "share"
-      ? new Intl.NumberFormat(f.lng, { style: "percent" }).format(v)
-      : new Intl.NumberFormat(f.lng).format(v);
+      ? numberFormat(f.lng, "wholePercent").format(v)
+      : numberFormat(f.lng, "upTo3").format(v);
   return <>{f.t("page.method.target", { worst: shown(n.worst), best: shown(n.best) })}</>;
 }
 

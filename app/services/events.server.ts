@@ -45,6 +45,8 @@ export type DomainEvent =
    * recompute says when there is something new to see.)
    */
   | { type: "conversation.changed"; communityId: number; conversationId: number }
+  /** 六和指数: a month was computed (or corrected) or a method published: the index pages reload. */
+  | { type: "index.changed" }
   /** Notices were delivered to these people (one event per chunk of a delivery). */
   | { type: "notice.created"; userIds: number[] }
   /** A person marked notices read: their other pages' counts follow. */

@@ -13,6 +13,8 @@ const STYLES = {
   date: { dateStyle: "medium", timeZone: DISPLAY_TIME_ZONE },
   day: { dateStyle: "medium", timeZone: "UTC" },
   time: { timeStyle: "short", timeZone: DISPLAY_TIME_ZONE },
+  /** A month ("2026-05" read as its first day, UTC), as "2026年5月" / "May 2026". */
+  month: { year: "numeric", month: "long", timeZone: "UTC" },
 } satisfies Record<string, Intl.DateTimeFormatOptions>;
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
 function dates(lng: Lng, style: keyof typeof STYLES): Intl.DateTimeFormat {
@@ -22,6 +24,32 @@ function dates(lng: Lng, style: keyof typeof STYLES): Intl.DateTimeFormat {
   return f;
 }
 const numberFormats = new Map<Lng, Intl.NumberFormat>();
+const NUMBER_STYLES = {
+  /** One decimal, always shown (the index's scores). */
+  oneDecimal: { minimumFractionDigits: 1, maximumFractionDigits: 1 },
+  /** Up to three decimals, as many as there are. */
+  upTo3: { maximumFractionDigits: 3 },
+  /** A share as a percentage with up to one decimal. */
+  percent: { style: "percent", maximumFractionDigits: 1 },
+  /** A share as a whole percentage. */
+  wholePercent: { style: "percent", maximumFractionDigits: 0 },
+  /** Up to two decimals, as many as there are. */
+  upTo2: { maximumFractionDigits: 2 },
+} satisfies Record<string, Intl.NumberFormatOptions>;
+const styledNumbers = new Map<string, Intl.NumberFormat>();
+
+/** A number formatter of one of the styles above, built once per language and style. */
+export function numberFormat(lng: Lng, style: keyof typeof NUMBER_STYLES): Intl.NumberFormat {
+  const key = `${lng}|${style}`;
+  let f = styledNumbers.get(key);
+  if (!f) styledNumbers.set(key, (f = new Intl.NumberFormat(lng, NUMBER_STYLES[style])));
+  return f;
+}
+
+/** A month ("YYYY-MM") in words: "2026年5月", "May 2026". */
+export function formatMonth(month: string, lng: Lng): string {
+  return dates(lng, "month").format(new Date(`${month}-01T00:00:00Z`));
+}
 
 export function formatDateTime(iso: string, lng: Lng): string {
   return dates(lng, "dateTime").format(new Date(iso));

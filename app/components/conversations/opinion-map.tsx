@@ -6,14 +6,14 @@
  */
 import { useTranslation } from "react-i18next";
 import type { Lng } from "~/i18n/config";
-import { formatDateTime } from "~/utils/format";
+import { formatDateTime, numberFormat } from "~/utils/format";
 import { groupLetter, type MapView, type ScoreView, type StatementView } from "./types";
 
 export function useMapFormat() {
   const { t, i18n } = useTranslation(["conversations", "common"]);
   const lng = i18n.language as Lng;
-  const pct = new Intl.NumberFormat(lng, { style: "percent", maximumFractionDigits: 0 });
-  const num = new Intl.NumberFormat(lng, { maximumFractionDigits: 2 });
+  const pct = numberFormat(lng, "wholePercent");
+  const num = numberFormat(lng, "upTo2");
   return {
     t,
     lng,

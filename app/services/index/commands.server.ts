@@ -33,7 +33,7 @@ export type { ComputeIndexInput, PublishMethodInput };
 export const computeIndex = command({
   action: "index.compute",
   input: computeIndexSchema,
-  run: async ({ trx, actor, input, now, at }) => {
+  run: async ({ trx, actor, input, now, at, emit }) => {
     if (!isMonthOver(input.month, now)) {
       throw new DomainError(400, "index:errors.monthNotOver", { month: input.month }, "month");
     }
@@ -53,6 +53,7 @@ export const computeIndex = command({
     if (previous && !input.reason) {
       throw new DomainError(400, "index:errors.reasonRequired", { month: input.month }, "reason");
     }
+    emit({ type: "index.changed" });
     const done = await computeSnapshot(trx, {
       month: input.month,
       methodVersion: version,
@@ -85,7 +86,7 @@ export const computeIndex = command({
 export const publishIndexMethod = command({
   action: "index.publishMethod",
   input: publishMethodSchema,
-  run: async ({ trx, actor, input, at }) => {
+  run: async ({ trx, actor, input, at, emit }) => {
     // Version 1 is the default method: a first publication comes after it, never instead of it.
     const latest = await ensureDefaultMethod(trx, at);
     const version = latest + 1;
@@ -107,6 +108,7 @@ export const publishIndexMethod = command({
         publishedBy: actor.userId,
       })
       .execute();
+    emit({ type: "index.changed" });
     return { version };
   },
   audit: (ctx, r) => ({

@@ -8,6 +8,7 @@
 import type { DB } from "../../../db/client.server";
 import { transaction } from "../../../db/portable";
 import { lastMonthOver } from "~/domain/month";
+import { emitEvent } from "../events.server";
 import { computeSnapshot, ensureDefaultMethod, loadMethod } from "./snapshots.server";
 
 /** Computes the last month that is over at `now` if it has no snapshot; returns what it did. */
@@ -40,5 +41,8 @@ export async function indexMonthly(
     });
     return done.snapshotId;
   });
+  // Outside the runner (timed work), so announced here, after the commit: the pages keep their
+  // figures a few seconds (pages.server.ts) and drop them on this.
+  if (snapshotId !== null) emitEvent({ type: "index.changed" });
   return { month, snapshotId };
 }

@@ -339,8 +339,10 @@ export async function methodVersions(): Promise<
 export async function resolveMonth(
   asked: string | null,
   now: Date,
+  /** The months with an index, if the caller has them (the pages keep them: pages.server.ts). */
+  known?: Promise<string[]>,
 ): Promise<{ month: string | null; months: string[] }> {
-  const months = await indexMonths();
+  const months = await (known ?? indexMonths());
   if (asked === null || asked === "") return { month: months[0] ?? null, months };
   if (!isIndexMonth(asked)) throw new DomainError(400, "index:errors.pageMonthInvalid");
   if (!monthIsOver(asked, now)) throw new DomainError(404, "index:errors.pageMonthNotOver");
