@@ -14,6 +14,7 @@ import { policy } from "~/domain/permissions/policy";
 import * as root from "~/root";
 import * as cityRoute from "~/routes/index._index";
 import * as areaRoute from "~/routes/index.$id";
+import * as chartRoute from "~/routes/index.$id.$chart";
 import * as methodRoute from "~/routes/index.method";
 import { routesBuild } from "./support/builds";
 import { cookieFor, makeArea, makeUser, wholeDbSnapshot } from "./support/factories";
@@ -183,7 +184,7 @@ describe("/index/:area", () => {
         trend: Array<{ month: string; total: number | null; dimensions: { party: number | null } }>;
         tree: { dimensions: unknown[] };
         records: unknown;
-        charts: { radar: string; trend: string };
+        charts: { radar: { src: string; alt: string; width: number }; trend: { src: string } };
       };
     }>(await load(a, "?month=2026-10"));
     expect(data.month).toBe("2026-10");
@@ -204,7 +205,12 @@ describe("/index/:area", () => {
     expect(data.view.trend.find((p) => p.month === "2026-03")!.dimensions.party).toBe(7050);
     expect(data.view.tree.dimensions).toHaveLength(6);
     expect(data.view.records).toBeNull();
-    expect(data.view.charts.radar).toContain('role="img"');
+    // The charts are images at their own addresses, month and language in them; the page carries
+    // their words (the alternative text, every value in it) and size only.
+    expect(data.view.charts.radar.src).toBe(`/index/${a}/radar.svg?month=2026-10&lng=zh-CN`);
+    expect(data.view.charts.trend.src).toBe(`/index/${a}/trend.svg?month=2026-10&lng=zh-CN`);
+    expect(data.view.charts.radar.alt).toContain("72.3");
+    expect(data.view.charts.radar.width).toBeGreaterThan(0);
   });
 
   it("lists the records behind a measure of the month's method, and refuses other measures", async () => {
@@ -272,6 +278,7 @@ describe("whole pages", () => {
       "routes/index._index": ["index", "root", cityRoute],
       "routes/index.method": ["index/method", "root", methodRoute],
       "routes/index.$id": ["index/:id", "root", areaRoute],
+      "routes/index.$id.$chart": ["index/:id/:chart", "root", chartRoute],
     }),
   );
   async function page(url: string, lng: string, mode: string) {
@@ -282,6 +289,27 @@ describe("whole pages", () => {
     return { status: res.status, html: new TextDecoder().decode(bytes), bytes };
   }
   const words = { "zh-CN": zhIndex, en: enIndex };
+
+  it("serves a chart image only for a known chart, area, month and language; refuses the rest", async () => {
+    const ok = await handler(
+      new Request(`http://localhost/index/${a}/trend.svg?month=2026-10&lng=en`),
+    );
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get("Cache-Control")).toBe("public, max-age=300");
+    for (const [url, key] of [
+      [`/index/${a}/pie.svg?month=2026-10&lng=en`, "index:errors.pageAreaUnknown"],
+      [`/index/999999/radar.svg?month=2026-10&lng=en`, "index:errors.pageAreaUnknown"],
+      [`/index/${a}/radar.svg?lng=en`, "index:errors.pageMonthNone"],
+      [`/index/${a}/radar.svg?month=2026-10&lng=fr`, "index:errors.pageMonthNone"],
+      [`/index/${a}/radar.svg?month=2025-01&lng=en`, "index:errors.pageMonthNone"],
+      [`/index/${a}/radar.svg?month=2026-13&lng=en`, "index:errors.pageMonthInvalid"],
+    ] as const) {
+      const res = await handler(new Request(`http://localhost${url}`));
+      expect(res.status, url).toBe(key === "index:errors.pageMonthInvalid" ? 400 : 404);
+      expect(res.headers.get("Content-Type"), url).not.toMatch(/svg/);
+      expect(((await res.json()) as { error: { key: string } }).error.key, url).toBe(key);
+    }
+  });
 
   it("renders every page in both languages and modes: charts in standard mode, tables in 长辈版", async () => {
     for (const lng of ["zh-CN", "en"] as const) {
@@ -313,10 +341,29 @@ describe("whole pages", () => {
             expect(html).toContain(w.page.area.trend);
             expect(html).toContain(w.dimensions.smart.name);
             if (mode === "full") {
-              expect(html.match(/<svg role="img"/g)).toHaveLength(2);
-              expect(html).toMatch(/<title id="area-radar-title">[^<]+<\/title>/);
-              expect(html).toMatch(/<desc id="area-radar-desc">[^<]*61\.3[^<]*<\/desc>/);
-              expect(html).not.toContain("<style");
+              // Each chart once, as an image named by its words; the SVG is not in the page.
+              const images = [...html.matchAll(/<img class="chart" src="([^"]+)" alt="([^"]+)"/g)];
+              expect(images).toHaveLength(2);
+              expect(html).not.toContain("<svg");
+              expect(images[0]![2]).toContain("61.3");
+              for (const [, src] of images) {
+                const chart = await handler(
+                  new Request(`http://localhost${src!.replaceAll("&amp;", "&")}`),
+                );
+                expect(chart.status, src).toBe(200);
+                expect(chart.headers.get("Content-Type")).toBe("image/svg+xml; charset=utf-8");
+                const svg = await chart.text();
+                expect(svg).toMatch(/^<svg role="img"/);
+                expect(svg).not.toContain("<style");
+              }
+              const radar = await (
+                await handler(
+                  new Request(`http://localhost${images[0]![1]!.replaceAll("&amp;", "&")}`),
+                )
+              ).text();
+              expect(radar).toMatch(/<title id="area-radar-title">[^<]+<\/title>/);
+              expect(radar).toMatch(/<desc id="area-radar-desc">[^<]*61\.3[^<]*<\/desc>/);
+              expect(radar).toContain(lng === "en" ? "the six dimensions" : "六个维度得分");
             }
           }
           if (url === "/index/method") {

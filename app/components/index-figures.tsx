@@ -206,3 +206,22 @@ export function LinesTable({
 export function Chart({ svg }: { svg: string }) {
   return <div className="chart-wrap" dangerouslySetInnerHTML={{ __html: svg }} />;
 }
+
+/** A chart served as an SVG image; its title and description are the alternative text. */
+export function ChartImage({
+  src,
+  alt,
+  width,
+  height,
+}: {
+  src: string;
+  alt: string;
+  width: number;
+  height: number;
+}) {
+  return (
+    <div className="chart-wrap">
+      <img className="chart" src={src} alt={alt} width={width} height={height} />
+    </div>
+  );
+}

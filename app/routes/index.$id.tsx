@@ -8,7 +8,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import {
-  Chart,
+  ChartImage,
   IndexNav,
   LinesTable,
   MonthChooser,
@@ -65,7 +65,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       }
       records = { measure: asked, ...(await measureRecordsOf(view.tree, asked, area.id, month)) };
     }
-    const charts = lite ? null : await shownAreaCharts(`${area.id}|${month}|${prefs.lng}`);
+    // The charts are images (/index/:id/radar.svg …): the page carries their size and words only.
+    const drawn = lite ? null : await shownAreaCharts(`${area.id}|${month}|${prefs.lng}`);
+    const src = (chart: string) =>
+      `/index/${area.id}/${chart}.svg?month=${month}&lng=${encodeURIComponent(prefs.lng)}`;
+    const charts = drawn && {
+      radar: { ...drawn.images.radar, src: src("radar") },
+      trend: { ...drawn.images.trend, src: src("trend") },
+    };
     return json({ ...base, month, view: { ...view, snapshot, dimensions, records, charts } });
   } catch (e) {
     throwRefusal(e);
@@ -280,7 +287,7 @@ export default function IndexArea() {
 
           <section aria-labelledby="dimensions-title">
             <h2 id="dimensions-title">{f.t("page.area.dimensions")}</h2>
-            {view.charts && <Chart svg={view.charts.radar} />}
+            {view.charts && <ChartImage {...view.charts.radar} />}
             <div className="table-wrap">
               <table>
                 <caption>
@@ -308,7 +315,7 @@ export default function IndexArea() {
 
           <section aria-labelledby="trend-title">
             <h2 id="trend-title">{f.t("page.area.trend")}</h2>
-            {view.charts && <Chart svg={view.charts.trend} />}
+            {view.charts && <ChartImage {...view.charts.trend} />}
             <div className="table-wrap">
               <table>
                 <caption>{f.t("table.trendCaption", { area: name })}</caption>

@@ -325,6 +325,18 @@ export const PAGES: Page[] = [
     (f) => `/index/${f.community}?month=2026-13`,
     (f) => f.community,
   ),
+  page(
+    "index.$id.$chart",
+    (f) => `/index/${f.community}/radar.svg?month=2026-13&lng=en`,
+    undefined,
+    (f) => ({ id: String(f.community), chart: "radar.svg" }),
+  ),
+  page(
+    "index.$id.$chart",
+    (f) => `/index/${f.community}/pie.svg`,
+    undefined,
+    (f) => ({ id: String(f.community), chart: "pie.svg" }),
+  ),
   ...(["need", "privateNeed"] as const).flatMap((n) => [
     page(
       "needs.$id._index",

@@ -88,7 +88,44 @@ export const shownAreaMonth = shownReads(
   onIndexChange,
 );
 
-/** An area's radar (beside the city's) and dimensions' trend, `areaId|month|lng`. */
+/** What a page needs to show a chart as an image: its size and its words (title, description). */
+export interface ChartImage {
+  width: number;
+  height: number;
+  /** The chart's title and description (the image's alternative text). */
+  alt: string;
+}
+
+const XML_ENTITIES: Record<string, string> = {
+  "&amp;": "&",
+  "&lt;": "<",
+  "&gt;": ">",
+  "&quot;": '"',
+  "&apos;": "'",
+};
+
+/** The size and words of a chart drawn by charts.server.ts (its <svg> size, <title>, <desc>). */
+export function chartImage(svg: string): ChartImage {
+  const size = /^<svg[^>]*\swidth="(\d+)" height="(\d+)"/.exec(svg);
+  const words = (tag: string) =>
+    (new RegExp(`<${tag} id="[^"]*">([^<]*)</${tag}>`).exec(svg)?.[1] ?? "").replace(
+      /&(?:amp|lt|gt|quot|apos);/g,
+      (e) => XML_ENTITIES[e]!,
+    );
+  return {
+    width: Number(size?.[1] ?? 0),
+    height: Number(size?.[2] ?? 0),
+    alt: [words("title"), words("desc")].filter(Boolean).join(". "),
+  };
+}
+
+/**
+ * An area's radar (beside the city's) and dimensions' trend, `areaId|month|lng`: the SVGs, served
+ * as images by /index/:id/radar.svg and /index/:id/trend.svg (routes/index.$id.$chart.ts), and
+ * what the page needs to show them. As images, not inline: inline, each SVG was sent twice, in the
+ * HTML and again in the page's hydration data (60 of a community page's 90 KB), and browsers keep
+ * an image between visits.
+ */
 export const shownAreaCharts = shownReads(
   "index.areaCharts",
   async (key: string) => {
@@ -97,7 +134,7 @@ export const shownAreaCharts = shownReads(
     if (!shown) return null;
     const t = fixedT(lng, ["index", "common"]);
     const name = areaName(shown.area, lng);
-    return {
+    const svgs = {
       radar: dimensionsRadar(t, lng, {
         id: "area-radar",
         area: name,
@@ -110,6 +147,10 @@ export const shownAreaCharts = shownReads(
         area: name,
         points: shown.view.trend,
       }),
+    };
+    return {
+      svgs,
+      images: { radar: chartImage(svgs.radar), trend: chartImage(svgs.trend) },
     };
   },
   onIndexChange,
