@@ -334,6 +334,12 @@ describe("writing statements", () => {
     const found = await similarStatements(id, "消防通道");
     expect(found.map((s) => s.body)).toEqual(["消防通道上绝不能停车"]);
     expect(await similarStatements(id, "")).toEqual([]);
+    // A sentence that says the same with other words around it: enough words in common.
+    expect(
+      (await similarStatements(id, "我觉得消防通道上不能停车，应该管起来")).map((s) => s.body),
+    ).toEqual(["消防通道上绝不能停车"]);
+    // One word in common is not "similar".
+    expect(await similarStatements(id, "通道两边多种点花草，老人也能坐坐")).toEqual([]);
     // An index that lost its rows (a restore without it) gets the accepted statements back.
     const accepted = (await statementsOf(id)).find((x) => x.body === "消防通道上绝不能停车")!;
     await unindex(getDb(), "statement", accepted.id);

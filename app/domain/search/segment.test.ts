@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  keyWords,
   QUERY_MAX_TERMS,
   documentVector,
   indexColumns,
@@ -41,6 +42,23 @@ describe("indexColumns", () => {
   it("splits a word that mixes scripts and keeps only letters and numbers", () => {
     expect(indexColumns("A区 don't 😀").words).toBe("a 区 don t");
     expect(indexColumns("\uE000").words).toBe("");
+  });
+});
+
+describe("keyWords", () => {
+  it("keeps the words of two characters or more (three letters in Latin), once, longest first", () => {
+    expect(keyWords("我觉得消防通道上不能停车，应该管起来")).toEqual([
+      "觉得",
+      "消防",
+      "通道",
+      "不能",
+      "停车",
+      "应该",
+      "起来",
+    ]);
+    expect(keyWords("Lift the lift in 老旧电梯 up")).toEqual(["lift", "the", "老旧", "电梯"]);
+    expect(keyWords("的了吗")).toEqual([]);
+    expect(keyWords("一二三四五六七八九十，甲乙丙丁戊己庚辛壬癸，子丑寅卯", 3)).toHaveLength(3);
   });
 });
 

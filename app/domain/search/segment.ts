@@ -203,6 +203,22 @@ export function matchExpression(query: string): string | null {
   return terms.length ? terms.join(" AND ") : null;
 }
 
+/**
+ * The words of a text worth matching one by one, for "is this much like that?" (near-duplicate
+ * statements): the segmenter's words of two characters or more, Latin words of three letters or
+ * more, each once, at most `max`, longest first. A single character (的, 上, 我) says too little
+ * about what a text is about to count as a shared word.
+ */
+export function keyWords(text: string, max = 8): string[] {
+  const seen = new Set<string>();
+  for (const w of indexColumns(text).words.split(" ")) {
+    if (w === BREAK || seen.has(w)) continue;
+    const latin = /^[a-z0-9]+$/.test(w);
+    if ((latin && w.length >= 3) || (!latin && [...w].length >= 2)) seen.add(w);
+  }
+  return [...seen].sort((a, b) => [...b].length - [...a].length).slice(0, max);
+}
+
 /** A lexeme between single quotes, for a tsvector or tsquery literal. */
 function quote(lexeme: string): string {
   return `'${lexeme.replace(/\\/g, "\\\\").replace(/'/g, "''")}'`;

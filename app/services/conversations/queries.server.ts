@@ -17,7 +17,7 @@ import {
 } from "~/domain/conversations/rules";
 import { pickNextStatement, separationOf, type Candidate } from "~/domain/conversations/next";
 import { can, type Actor } from "~/domain/permissions/policy";
-import { matchExpression } from "~/domain/search/segment";
+import { keyWords, matchExpression } from "~/domain/search/segment";
 import { orNull } from "../rows.server";
 import { matchingIds, rankExpression } from "../search.server";
 import { storedMap, type StoredMap } from "./map.server";
@@ -304,16 +304,45 @@ export async function nextStatement(actor: Actor, conversationId: number) {
 export async function similarStatements(conversationId: number, words: string, limit = 5) {
   const expression = matchExpression(words);
   if (!expression) return [];
-  return getDb()
-    .selectFrom("statements")
-    .select(["id", "body"])
-    .where("conversationId", "=", conversationId)
-    .where("status", "=", "accepted")
+  const accepted = () =>
+    getDb()
+      .selectFrom("statements")
+      .select(["id", "body"])
+      .where("conversationId", "=", conversationId)
+      .where("status", "=", "accepted");
+  // First the statements holding every word typed, best match first: what the projects' search
+  // finds.
+  const whole = await accepted()
     .where("statements.id", "in", matchingIds("statement", expression))
     .orderBy(rankExpression("statement", expression, "statements.id"))
     .orderBy("id")
     .limit(limit)
     .execute();
+  if (whole.length >= limit) return whole;
+  // A whole sentence is seldom all in another one ("我觉得消防通道上不能停车" is not in
+  // "消防通道上绝不能停车"), so then the statements that share enough of its words: at least two
+  // and a third of them, the most shared first. One query per word, at most eight.
+  const keys = keyWords(words);
+  const shared = new Map<number, { id: number; body: string; n: number }>();
+  for (const key of keys) {
+    const e = matchExpression(key);
+    if (!e) continue;
+    for (const row of await accepted()
+      .where("statements.id", "in", matchingIds("statement", e))
+      .execute()) {
+      const hit = shared.get(row.id) ?? { ...row, n: 0 };
+      hit.n++;
+      shared.set(row.id, hit);
+    }
+  }
+  const enough = Math.max(2, Math.ceil(keys.length / 3));
+  const found = new Set(whole.map((w) => w.id));
+  const more = [...shared.values()]
+    .filter((h) => h.n >= enough && !found.has(h.id))
+    .sort((a, b) => b.n - a.n || a.id - b.id)
+    .slice(0, limit - whole.length)
+    .map(({ id, body }) => ({ id, body }));
+  return [...whole, ...more];
 }
 
 /** A list entry of a conversation: its question, window and size. */
