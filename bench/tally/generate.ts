@@ -5,18 +5,10 @@
  * groups to serve and runs many rounds rather than funding one faction's list.
  */
 import type { TallyInput } from "../../app/domain/voting/tally";
+import { seededRandom } from "../../app/domain/random";
 
 /** mulberry32: tiny, fast, and good enough to shuffle synthetic ballots reproducibly. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const prng = seededRandom;
 
 export interface RoundShape {
   voters: number;

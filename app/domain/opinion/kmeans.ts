@@ -1,4 +1,4 @@
-import { seededRandom, type Random } from "./random";
+import { seededRandom, type Random } from "../random";
 
 /**
  * Weighted k-means on points of any dimension (row-major), seeded with k-means++ from a seeded

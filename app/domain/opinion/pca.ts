@@ -1,4 +1,4 @@
-import { seededRandom } from "./random";
+import { seededRandom } from "../random";
 
 /**
  * The first principal components of a dense matrix by power iteration on the centred matrix, as

@@ -1,4 +1,4 @@
-import { seededRandom } from "./random";
+import { seededRandom } from "../random";
 import type { OpinionVote, VoteCell } from "./types";
 
 /**

@@ -1,6 +1,7 @@
 /**
- * A small seeded generator (mulberry32): the map must come out the same every time it is computed
- * from the same votes, so nothing in app/domain/opinion may call Math.random.
+ * A small seeded generator (mulberry32), for what must come out the same every time: the opinion
+ * map from the same votes (nothing in app/domain/opinion may call Math.random), and the
+ * benchmarks' synthetic data.
  */
 export type Random = () => number;
 
