@@ -338,11 +338,19 @@ describe("/conversations/:id", () => {
       await page(moderated, committee),
     );
     expect(queue.pending.map((p) => p.body)).toEqual(["快递柜放在物业旁边"]);
-    const residentView = await body<{ pending: unknown[]; statements: unknown[] }>(
-      await page(moderated, residents[1]),
-    );
+    const residentView = await body<{
+      pending: unknown[];
+      statements: unknown[];
+      myStatements: unknown[];
+    }>(await page(moderated, residents[1]));
     expect(residentView.pending).toEqual([]);
     expect(residentView.statements).toEqual([]);
+    expect(residentView.myStatements).toEqual([]);
+    // Its author is told it waits.
+    const authorView = await body<{ myStatements: unknown[] }>(await page(moderated, residents[0]));
+    expect(authorView.myStatements).toEqual([
+      expect.objectContaining({ body: "快递柜放在物业旁边", status: "pending", reason: null }),
+    ]);
     const statementId = String(queue.pending[0]!.id);
     const noReason = await act(
       moderated,
@@ -400,6 +408,14 @@ describe("/conversations/:id", () => {
     );
     expect(seenByResident.rejected).toEqual([]);
     expect(seenByResident.statements).toHaveLength(1);
+    // Its author (and only its author) reads that it was not accepted, and why, in the page.
+    const authorPage = await page(moderated, residents[1]);
+    expect((await body<{ myStatements: unknown[] }>(authorPage)).myStatements).toEqual([
+      expect.objectContaining({ status: "rejected", reason: "没有具体建议" }),
+    ]);
+    expect(
+      (await body<{ myStatements: unknown[] }>(await page(moderated, residents[0]))).myStatements,
+    ).toEqual([]);
   });
 });
 

@@ -13,7 +13,7 @@ import { AttachForm, CloseForm, ModerationQueue } from "~/components/conversatio
 import { OpinionMap } from "~/components/conversations/opinion-map";
 import { EXPORT_FILES, type MapView, voteWord } from "~/components/conversations/types";
 import { MyVotes, VoteCard } from "~/components/conversations/voting";
-import { WriteStatement, type SimilarAnswer } from "~/components/conversations/write";
+import { MyStatements, WriteStatement, type SimilarAnswer } from "~/components/conversations/write";
 import { Notice, useKeyMessage } from "~/components/forms";
 import type { Lng } from "~/i18n/config";
 import { getT } from "~/i18n/i18next.server";
@@ -114,6 +114,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         vote: voteWord(v.vote),
       })),
     },
+    myStatements: page.myStatements,
     pending: page.can.moderate ? page.pending.map((s) => ({ id: s.id, body: s.body })) : [],
     rejected: page.can.moderate ? page.rejected : [],
     attach: page.can.attach
@@ -254,6 +255,8 @@ export default function Conversation() {
           similar={similar}
         />
       )}
+
+      <MyStatements statements={data.myStatements} />
 
       <OpinionMap map={data.map} statements={data.statements} svg={data.svg} />
 

@@ -95,3 +95,39 @@ export function WriteStatement({
     </section>
   );
 }
+
+/**
+ * The person's own statements that others do not see: waiting for the committee, or not accepted
+ * with the committee's reason. Without this a statement under pre-moderation would seem to vanish.
+ */
+export function MyStatements({
+  statements,
+}: {
+  statements: ReadonlyArray<{
+    id: number;
+    body: string;
+    status: "pending" | "accepted" | "rejected";
+    reason: string | null;
+  }>;
+}) {
+  const { t } = useTranslation("conversations");
+  if (statements.length === 0) return null;
+  return (
+    <section aria-labelledby="mine-title" className="card" id="mine">
+      <h2 id="mine-title">{t("write.mineTitle")}</h2>
+      <ul>
+        {statements.map((s) => (
+          <li key={s.id}>
+            #{s.id} {s.body}
+            <br />
+            <span className="hint">
+              {s.status === "rejected"
+                ? t("write.mineRejected", { reason: s.reason ?? "" })
+                : t("write.mineWaiting")}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

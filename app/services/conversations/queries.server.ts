@@ -135,7 +135,7 @@ export async function conversationPage(
           .executeTakeFirst(),
     db
       .selectFrom("statements")
-      .select(["id", "body", "isSeed", "status", "rejectReason", "createdAt"])
+      .select(["id", "body", "isSeed", "status", "rejectReason", "createdAt", "authorId"])
       .where("conversationId", "=", c.id)
       .orderBy("id")
       .execute(),
@@ -189,6 +189,19 @@ export async function conversationPage(
           .filter((s) => s.status === "pending")
           .map((s) => ({ id: s.id, body: s.body, createdAt: s.createdAt }))
       : [],
+    // The author's own statements that are not (or not yet) among the accepted: a statement
+    // waiting for the committee, or turned away with its reason, is told to the one who wrote it.
+    myStatements:
+      actor.userId === null
+        ? []
+        : statements
+            .filter((s) => s.authorId === actor.userId && s.status !== "accepted")
+            .map((s) => ({
+              id: s.id,
+              body: s.body,
+              status: s.status,
+              reason: s.status === "rejected" ? (s.rejectReason ?? "") : null,
+            })),
     rejected: canModerate
       ? statements
           .filter((s) => s.status === "rejected")
