@@ -153,6 +153,24 @@ describe("the command runner", () => {
     expect(await wholeDbSnapshot()).toEqual(before);
   });
 
+  it("hands after-commit work the database the command ran on, the app's by default", async () => {
+    const seen: unknown[] = [];
+    const later = command({
+      action: "community.view",
+      input: z.object({}),
+      run: async ({ afterCommit }) => afterCommit((db) => void seen.push(db)),
+    });
+    await run(later, ANONYMOUS, {});
+    // A seed or a benchmark runs commands on a database of its own: its after-commit work (the
+    // opinion map's recompute) must go there, not to the app's.
+    const own = getDb().withPlugin({
+      transformQuery: (a) => a.node,
+      transformResult: async (a) => a.result,
+    });
+    await run(later, ANONYMOUS, {}, { db: own });
+    expect(seen).toEqual([getDb(), own]);
+  });
+
   it("refuses to declare an audited action without its audit entry", () => {
     expect(() =>
       command({ action: "community.settings", input: z.object({}), run: async () => undefined }),

@@ -210,7 +210,7 @@ export const moderateStatement = command({
     }
     emit(changed(conversation));
     // A statement joining or leaving the map changes it.
-    afterCommit(() => mapChanged(conversation.id));
+    afterCommit((db) => mapChanged(conversation.id, db));
     return { statementId: statement.id, status };
   },
   audit: ({ input, loaded: { statement, conversation } }) =>
@@ -291,7 +291,7 @@ export const voteStatement = command({
       })
       .onConflict((oc) => oc.columns(["statementId", "userId"]).doUpdateSet({ vote, votedAt: at }))
       .execute();
-    afterCommit(() => mapChanged(c.id));
+    afterCommit((db) => mapChanged(c.id, db));
     return { changed: earlier !== undefined };
   },
 });

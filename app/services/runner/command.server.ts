@@ -83,8 +83,11 @@ export interface RunCtx<I, L, A extends Action, P = undefined> extends BaseCtx<I
   action: A;
   /** Queue an event; it is emitted only after the transaction commits. */
   emit(event: DomainEvent): void;
-  /** Work that must follow the commit and only it (the events of a command run inside this one). */
-  afterCommit(fn: () => Promise<void> | void): void;
+  /**
+   * Work that must follow the commit and only it (the events of a command run inside this one).
+   * It is given the database the command ran on: a seed's or a benchmark's may not be the app's.
+   */
+  afterCommit(fn: (db: Kysely<Database>) => Promise<void> | void): void;
   /**
    * Announce something to people (a notice, app/domain/notices): written to the outbox in this
    * transaction, so it commits or not with the change; delivered to each person after the commit.
@@ -202,7 +205,8 @@ export async function runIn<S extends z.ZodTypeAny, L, R, A extends Action, P>(
     prepared: prepared as P,
     action,
     emit: (event) => after.push(() => emitEvent(event)),
-    afterCommit: (fn) => after.push(fn),
+    // Given the database the command ran on (a seed's or a test's, not always the app's).
+    afterCommit: (fn) => after.push(() => fn(db ?? getDb())),
     notify: (draft) => notices.push(draft),
   };
   const result = await cmd.run(ctx);
