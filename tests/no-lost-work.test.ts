@@ -57,6 +57,10 @@ const ALLOWED_TIMERS: Record<string, string> = {
   "app/components/room.tsx": "ticks the speaker's countdown once a second; only re-renders",
   "app/components/notice-count.ts":
     "spreads the header's count requests after a broadcast over a second; only updates a number",
+  "app/components/conversations/write.tsx":
+    "waits for a pause in typing before looking up similar statements; a GET that only shows a list",
+  "app/services/conversations/map.server.ts":
+    "starts an opinion map's recompute a moment after a vote, so a burst makes one; server only",
 };
 
 /** What a timer must never do in the same file: leave the page or submit for the reader. */
