@@ -29,7 +29,9 @@ export async function commitmentsOf(
       "commitments.dueDate",
       "commitments.status",
     ])
-    .orderBy("commitments.dueDate");
+    .orderBy("commitments.dueDate")
+    // Ties in the order they were made, on either engine (each picks its own order otherwise).
+    .orderBy("commitments.id");
   if (where.councilId !== undefined) q = q.where("councils.id", "=", where.councilId);
   if (where.areaId !== undefined) q = q.where("councils.areaId", "=", where.areaId);
   if (openOnly) q = q.where("commitments.status", "in", ["open", "in_progress"]);
