@@ -56,6 +56,24 @@ export async function writeOutbox(
     else if (KINDS[d.kind].followers === true && (await hasFollowers(trx, d.subject))) some.push(d);
   }
   if (some.length === 0) return [];
+  // In chunks: a backlog (the needs' timed work after a long stop raises thousands at once) in one
+  // statement would pass SQLite's limit of bound values (8 a row) and fail the whole job each time.
+  const ids: number[] = [];
+  for (let i = 0; i < some.length; i += OUTBOX_CHUNK) {
+    ids.push(...(await insertOutbox(trx, some.slice(i, i + OUTBOX_CHUNK), actorId, at)));
+  }
+  return ids;
+}
+
+/** Outbox rows written by one statement at most: 8 bound values each, far under any limit. */
+const OUTBOX_CHUNK = 500;
+
+async function insertOutbox(
+  trx: Trx,
+  some: readonly NoticeDraft[],
+  actorId: number | null,
+  at: string,
+): Promise<number[]> {
   const rows = await trx
     .insertInto("noticeOutbox")
     .values(
@@ -523,8 +541,11 @@ export async function deliverOutbox(
   if (ids.length === 0) return 0;
   const owner = ownerName();
   let delivered = 0;
-  for (const row of await claim(db, owner, now, { ids })) {
-    delivered += await deliverRow(db, row, owner, now);
+  // Claimed a chunk at a time: a list of ids is bound values too (see OUTBOX_CHUNK).
+  for (let i = 0; i < ids.length; i += OUTBOX_CHUNK) {
+    for (const row of await claim(db, owner, now, { ids: ids.slice(i, i + OUTBOX_CHUNK) })) {
+      delivered += await deliverRow(db, row, owner, now);
+    }
   }
   return delivered;
 }
