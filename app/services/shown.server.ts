@@ -9,6 +9,9 @@
  * Concurrent requests for one key share one read; a failed read is not kept. PAGE_CACHE_MS=0
  * turns it off (the unit tests do: their factories write rows directly; the tests of these caches
  * turn it on). Decisions, 2026-12-02, in the README.
+ *
+ * `freshReads`, below, is the other kind: a read that a burst of writes wants with each write in
+ * it (a poll's ballot count in the answer to a vote), shared by the writes of the burst.
  */
 import { getDb, type DB } from "../../db/client.server";
 import { drop, onDrop } from "./cluster.server";
@@ -72,6 +75,52 @@ export function shownReads<K extends string | number, V>(
     const entry: Kept<V> = { db, at: now, value };
     cache.set(k, entry);
     value.catch(() => cache.get(k) === entry && cache.delete(k));
+    return value;
+  };
+}
+
+interface Read<V> {
+  db: DB;
+  /** When the read began: it sees every write committed before then. */
+  startedAt: number;
+  value: Promise<V>;
+}
+
+/**
+ * A read shared by the requests that need it no older than a given instant, and begun at most once
+ * per `spacingMs` per process and key: `read(key, since)` answers with a read begun at or after
+ * `since`. For figures that a burst of writes changes many times a second and that each writer
+ * wants to see with its own write in it (a poll's ballot count, after a vote): the writes of a burst
+ * share one read begun after the last of them, and a request waits at most `spacingMs` for it.
+ * PAGE_CACHE_MS=0 (the unit tests) reads every time.
+ */
+export function freshReads<K extends string | number, V>(
+  load: (key: K) => Promise<V>,
+  spacingMs: number,
+): (key: K, since: number) => Promise<V> {
+  const begun = new Map<string, Read<V>>();
+  const waiting = new Map<string, Promise<V>>();
+  const start = (key: K, k: string, db: DB) => {
+    const entry: Read<V> = { db, startedAt: Date.now(), value: load(key) };
+    begun.set(k, entry);
+    entry.value.catch(() => begun.get(k) === entry && begun.delete(k));
+    return entry.value;
+  };
+  return (key: K, since: number) => {
+    if (pageCacheMs() === 0) return load(key);
+    const db = getDb();
+    const k = String(key);
+    const last = begun.get(k);
+    if (last && last.db === db && last.startedAt >= since) return last.value;
+    const next = waiting.get(k);
+    if (next) return next;
+    const wait = last && last.db === db ? last.startedAt + spacingMs - Date.now() : 0;
+    if (wait <= 0) return start(key, k, db);
+    const value = new Promise<V>((resolve) => setTimeout(resolve, wait)).then(() => {
+      waiting.delete(k);
+      return start(key, k, db);
+    });
+    waiting.set(k, value);
     return value;
   };
 }

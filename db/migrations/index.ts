@@ -24,6 +24,7 @@ import * as follows from "./20261203_0300_follows";
 import * as index from "./20261204_0100_index";
 import * as commitmentOwner from "./20261203_0500_commitment_owner";
 import * as conversations from "./20261205_0100_conversations";
+import * as ballotCounts from "./20261206_0100_ballot_counts";
 
 export const migrations: Record<string, Migration> = {
   "20261127_1920_foundation": foundation,
@@ -47,4 +48,5 @@ export const migrations: Record<string, Migration> = {
   "20261203_0500_commitment_owner": commitmentOwner,
   "20261204_0100_index": index,
   "20261205_0100_conversations": conversations,
+  "20261206_0100_ballot_counts": ballotCounts,
 };

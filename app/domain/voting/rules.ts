@@ -142,6 +142,14 @@ export function releaseDue(
   now: Date,
 ): boolean {
   if (ballots - (last?.ballots ?? 0) < RELEASE_STEP_BALLOTS) return false;
+  return releaseTimeCome(last, now);
+}
+
+/**
+ * Whether enough time has passed since the last release for another (always, before the first).
+ * Checked before the ballots are counted: in the minutes between two releases no vote counts them.
+ */
+export function releaseTimeCome(last: { releasedAt: string } | null, now: Date): boolean {
   return (
     last === null || now.getTime() - Date.parse(last.releasedAt) >= RELEASE_STEP_MINUTES * 60_000
   );

@@ -15,6 +15,7 @@ import {
 import type { VoteKind } from "~/domain/voting/schemas";
 import { countOf, orNull } from "../rows.server";
 import { run } from "../runner/command.server";
+import { freshReads } from "../shown.server";
 import { counterOf, tallyRound } from "./commands.server";
 import {
   latestRelease,
@@ -157,10 +158,22 @@ async function eligibleNonVoters(
   return people.filter((p) => !done.has(p.id));
 }
 
-/** How many ballots a poll or round holds now (for the answer to a vote: the count with it). */
-export async function ballotCount(kind: VoteKind, id: number): Promise<number> {
-  return (await counts(kind, id)).ballots;
+/**
+ * How many ballots a poll or round holds, counted after `since` (for the answer to a vote: the
+ * count with that vote in it). Counting reads every ballot's index entry (6 ms for 50,000 on
+ * SQLite): the votes of a busy minute share counts, at most four a second per process.
+ */
+export async function ballotCount(kind: VoteKind, id: number, since = Date.now()): Promise<number> {
+  return (await sharedCounts(`${kind}:${id}`, since)).ballots;
 }
+
+/** What a page shows may be a second old. */
+const PAGE_COUNT_AGE_MS = 1_000;
+
+const sharedCounts = freshReads((key: `${VoteKind}:${number}`) => {
+  const [kind, id] = key.split(":");
+  return counts(kind as VoteKind, Number(id));
+}, 250);
 
 async function counts(kind: VoteKind, id: number) {
   const { ballots, paper } = await getDb()
@@ -203,7 +216,7 @@ async function votePage(
           .where(kind === "poll" ? "pollId" : "roundId", "=", id)
           .where("userId", "=", actor.userId)
           .executeTakeFirst(),
-    counts(kind, id),
+    sharedCounts(`${kind}:${id}`, Date.now() - PAGE_COUNT_AGE_MS),
     getDb()
       .selectFrom("areas")
       .select(["id", "nameZh", "nameEn"])

@@ -5,7 +5,7 @@
 import { sql } from "kysely";
 import { jsonArrayElements } from "../../../db/portable";
 import type { Target } from "~/domain/permissions/policy";
-import { releaseDue } from "~/domain/voting/rules";
+import { releaseDue, releaseTimeCome } from "~/domain/voting/rules";
 import type { VoteKind } from "~/domain/voting/schemas";
 import { countOf, notFound } from "../rows.server";
 import type { Db } from "../runner/command.server";
@@ -164,14 +164,15 @@ export async function latestRelease(db: Db, pollId: number) {
  * whether it released one.
  */
 export async function releaseIfDue(db: Db, pollId: number, now: Date): Promise<boolean> {
-  const [last, ballots] = await Promise.all([
-    db
-      .selectFrom("pollReleases")
-      .select(["ballots", "releasedAt"])
-      .where("pollId", "=", pollId)
-      .executeTakeFirst(),
-    countOf(db.selectFrom("ballots").where("pollId", "=", pollId)),
-  ]);
+  const last = await db
+    .selectFrom("pollReleases")
+    .select(["ballots", "releasedAt"])
+    .where("pollId", "=", pollId)
+    .executeTakeFirst();
+  // Most ballots arrive between two releases: they are not counted for one (a count reads every
+  // ballot of the poll, and on PostgreSQL it would make concurrent ballots abort each other).
+  if (!releaseTimeCome(last ?? null, now)) return false;
+  const ballots = await countOf(db.selectFrom("ballots").where("pollId", "=", pollId));
   if (!releaseDue(last ?? null, ballots, now)) return false;
   const votes = await pollVotes(db, pollId);
   const row = {

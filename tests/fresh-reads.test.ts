@@ -1,0 +1,152 @@
+/**
+ * Reads shared by the requests that need them no older than an instant (services/shown.server.ts,
+ * `freshReads`): a poll's ballot count after a burst of votes. Each request gets a read begun at or
+ * after the instant it names; a burst shares one; reads of a key begin at most once per spacing;
+ * a failed read is not kept; PAGE_CACHE_MS=0 reads every time. Then the answer to a vote, with the
+ * counts shared: it always counts that vote.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { pollSchema } from "~/domain/voting/schemas";
+import { action as pollAction } from "~/routes/polls.$id._index";
+import { freshReads } from "~/services/shown.server";
+import { run as runCommand } from "~/services/runner/command.server";
+import { createPoll } from "~/services/voting/commands.server";
+import { getDb } from "../db/client.server";
+import {
+  actorFor,
+  chinaLocal,
+  cookieFor,
+  makeCommittee,
+  makeCommunity,
+  makeMembership,
+  makeUser,
+} from "./support/factories";
+import { body, formRequest, run } from "./support/remix";
+
+const was = process.env.PAGE_CACHE_MS;
+beforeAll(() => {
+  process.env.PAGE_CACHE_MS = "600000";
+});
+afterAll(() => {
+  process.env.PAGE_CACHE_MS = was;
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+/** A read that counts its calls and answers which call it was. */
+function counted() {
+  let calls = 0;
+  const load = vi.fn(async (key: string) => `${key}#${++calls}`);
+  return { load, read: freshReads(load, 250) };
+}
+
+describe("freshReads", () => {
+  it("shares a read with every request that it is fresh enough for", async () => {
+    vi.useFakeTimers({ now: 1_000_000 });
+    const { load, read } = counted();
+    expect(await read("a", Date.now())).toBe("a#1");
+    // Asked again for no later than that read began: the same answer, no second read.
+    expect(await read("a", Date.now() - 5_000)).toBe("a#1");
+    expect(await read("a", Date.now())).toBe("a#1");
+    // Another key is another read.
+    expect(await read("b", Date.now())).toBe("b#2");
+    expect(load).toHaveBeenCalledTimes(2);
+  });
+
+  it("begins a newer read at most once per spacing, and a burst waits for that one", async () => {
+    vi.useFakeTimers({ now: 1_000_000 });
+    const { load, read } = counted();
+    expect(await read("a", Date.now())).toBe("a#1");
+    vi.advanceTimersByTime(100);
+    // Three writes after the first read: all need a newer one, which begins 250 ms after the first.
+    const answers = [read("a", Date.now()), read("a", Date.now())];
+    vi.advanceTimersByTime(50);
+    answers.push(read("a", Date.now()));
+    expect(load).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(99);
+    expect(load).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(await Promise.all(answers)).toEqual(["a#2", "a#2", "a#2"]);
+    expect(load).toHaveBeenCalledTimes(2);
+    // Long after: a new read begins at once.
+    vi.advanceTimersByTime(1_000);
+    expect(await read("a", Date.now())).toBe("a#3");
+  });
+
+  it("keeps no failed read", async () => {
+    let fail = true;
+    const read = freshReads(async () => {
+      if (fail) throw new Error("database away");
+      return "ok";
+    }, 0);
+    const since = Date.now();
+    await expect(read("a", since)).rejects.toThrow("database away");
+    fail = false;
+    expect(await read("a", since)).toBe("ok");
+  });
+
+  it("reads every time with PAGE_CACHE_MS=0", async () => {
+    process.env.PAGE_CACHE_MS = "0";
+    try {
+      const { load, read } = counted();
+      await read("a", 0);
+      await read("a", 0);
+      expect(load).toHaveBeenCalledTimes(2);
+    } finally {
+      process.env.PAGE_CACHE_MS = "600000";
+    }
+  });
+});
+
+describe("the answer to a vote, with the counts shared", () => {
+  it("always counts that vote, however quickly the votes come", async () => {
+    const here = await makeCommunity("shared counts");
+    const committee = await makeUser();
+    await makeCommittee(committee, here);
+    const input = pollSchema.parse({
+      question: "小区东门是否夜间关闭",
+      method: "single",
+      option: ["关闭", "不关闭"],
+      electorate: "residents",
+      results: "live",
+      opensAt: chinaLocal(Date.now() - 3_600_000),
+      closesAt: chinaLocal(Date.now() + 3_600_000),
+    });
+    const id = (await runCommand(createPoll, await actorFor(committee), {
+      ...input,
+      communityId: here,
+      meetingId: null,
+    })) as number;
+    const option = await getDb()
+      .selectFrom("pollOptions")
+      .select("id")
+      .where("pollId", "=", id)
+      .executeTakeFirstOrThrow();
+    const cookies: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const user = await makeUser();
+      await makeMembership(user, here, "verified");
+      cookies.push(await cookieFor(user));
+    }
+    const vote = (cookie: string) =>
+      run(
+        pollAction,
+        formRequest(
+          `/polls/${id}?index`,
+          { intent: "vote", choice: String(option.id) },
+          {
+            Cookie: cookie,
+          },
+        ),
+        { id: String(id) },
+      ).then((res) => body<{ ballots: number }>(res));
+    // One after another: each answer counts every vote before it and its own.
+    expect((await vote(cookies[0]!)).ballots).toBe(1);
+    expect((await vote(cookies[1]!)).ballots).toBe(2);
+    // At once: each answer counts at least its own and the ones before; all four are in the last.
+    const burst = await Promise.all(cookies.slice(2).map(vote));
+    for (const answer of burst) expect(answer.ballots).toBeGreaterThanOrEqual(3);
+    expect(Math.max(...burst.map((a) => a.ballots))).toBe(6);
+  });
+});
