@@ -4,7 +4,11 @@
  * open budget round over ten accepted projects whose budget fits about four of them. Everything is
  * inserted directly, in bulk. Writes what the load generator needs to a JSON file.
  *
- *   tsx bench/ballots/prepare.ts DB_PATH OUT_JSON VOTERS
+ * PREFILL (default 0): that many residents have voted in both before the benchmark starts (their
+ * participations and ballots, receipts `PREFILL-…`), as in the last hour of a city-wide round,
+ * where what a ballot costs must not grow with the ballots already cast.
+ *
+ *   tsx bench/ballots/prepare.ts DB_PATH OUT_JSON VOTERS [PREFILL]
  */
 import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
@@ -21,11 +25,14 @@ export interface Prepared {
   budget: number;
   projects: Array<{ id: number; cost: number }>;
   voters: Array<{ userId: number; token: string }>;
+  /** The residents who had voted before the benchmark: ids from `firstUserId`, `count` of them. */
+  prefilled: { count: number; firstUserId: number | null };
 }
 
-const [dbPath, out, votersArg] = process.argv.slice(2);
-if (!dbPath || !out) throw new Error("usage: prepare.ts DB_PATH OUT_JSON VOTERS");
+const [dbPath, out, votersArg, prefillArg] = process.argv.slice(2);
+if (!dbPath || !out) throw new Error("usage: prepare.ts DB_PATH OUT_JSON VOTERS [PREFILL]");
 const voterCount = Number(votersArg ?? 20000);
+const prefillCount = Number(prefillArg ?? 0);
 
 for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(dbPath + suffix, { force: true });
 const db = openDatabase(dbPath);
@@ -204,6 +211,66 @@ const prepared = await db.transaction().execute(async (trx) => {
       .execute();
     voters.push(...batch);
   }
+
+  let firstUserId: number | null = null;
+  for (let start = 0; start < prefillCount; start += CHUNK) {
+    const n = Math.min(CHUNK, prefillCount - start);
+    const names = Array.from({ length: n }, (_, k) => `earlier${start + k}`);
+    const users = await trx
+      .insertInto("users")
+      .values(
+        names.map((username, k) => ({
+          displayName: `已投票${start + k}`,
+          username,
+          phone: null,
+          passwordHash: "!",
+          consentVersion: "bench",
+          consentedAt: iso,
+          createdAt: iso,
+        })),
+      )
+      .returning("id")
+      .execute();
+    firstUserId ??= users[0]!.id;
+    for (const [column, subject] of [
+      ["pollId", pollId],
+      ["roundId", roundId],
+    ] as const) {
+      const none = { pollId: null, roundId: null };
+      await trx
+        .insertInto("participations")
+        .values(
+          users.map(({ id: userId }) => ({
+            ...none,
+            [column]: subject,
+            userId,
+            channel: "online" as const,
+            boxed: 0,
+            enteredBy: null,
+            confirmedBy: null,
+            confirmedAt: null,
+            at: iso,
+          })),
+        )
+        .execute();
+      await trx
+        .insertInto("ballots")
+        .values(
+          users.map((_, k) => ({
+            ...none,
+            [column]: subject,
+            receipt: `PREFILL-${column}-${start + k}`,
+            choices: JSON.stringify(
+              column === "pollId"
+                ? [optionIds[(start + k) % optionIds.length]!]
+                : [projects[(start + k) % projects.length]!.id],
+            ),
+            channel: "online" as const,
+          })),
+        )
+        .execute();
+    }
+  }
   return {
     communityId,
     pollId,
@@ -212,6 +279,7 @@ const prepared = await db.transaction().execute(async (trx) => {
     budget: BUDGET,
     projects,
     voters,
+    prefilled: { count: prefillCount, firstUserId },
   } satisfies Prepared;
 });
 // One self-contained file, copied afresh for every measured run.
@@ -219,5 +287,5 @@ await sql`pragma wal_checkpoint(truncate)`.execute(db);
 await db.destroy();
 fs.writeFileSync(out, JSON.stringify(prepared));
 console.log(
-  `prepared ${voterCount} verified residents, poll ${prepared.pollId} (4 options), round ${prepared.roundId} (10 projects) in ${dbPath}`,
+  `prepared ${voterCount} verified residents (and ${prefillCount} who had voted), poll ${prepared.pollId} (4 options), round ${prepared.roundId} (10 projects) in ${dbPath}`,
 );

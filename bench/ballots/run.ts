@@ -11,7 +11,9 @@
  * per accepted voter, nothing extra. Prints a Markdown table of medians with the spread (min–max).
  *
  *   npm run bench:ballots -- [--config sqlite|postgres|postgres-redis-2] [--voters 20000] [--concurrency 50] [--runs 3] [--warmup 5]
- *                            [--measure 10] [--modes hello,bare,healthz,poll,round]
+ *                            [--measure 10] [--modes hello,bare,healthz,poll,round] [--prefill 0]
+ *
+ * --prefill N: N residents have voted in the poll and the round before the runs (./prepare.ts).
  */
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
@@ -40,6 +42,7 @@ import {
 import type { Prepared } from "./prepare";
 
 const voters = Number(arg("voters", "20000"));
+const prefill = Number(arg("prefill", "0"));
 const concurrency = Number(arg("concurrency", "50"));
 const runs = Number(arg("runs", "3"));
 const WARMUP = Number(arg("warmup", "5"));
@@ -66,7 +69,15 @@ const baseDb = path.join(dir, "base.sqlite");
 const preparedFile = path.join(dir, "prepared.json");
 execFileSync(
   process.execPath,
-  ["--import", "tsx", "bench/ballots/prepare.ts", baseDb, preparedFile, String(voters)],
+  [
+    "--import",
+    "tsx",
+    "bench/ballots/prepare.ts",
+    baseDb,
+    preparedFile,
+    String(voters),
+    String(prefill),
+  ],
   { stdio: "inherit" },
 );
 const prepared = JSON.parse(fs.readFileSync(preparedFile, "utf8")) as Prepared;
@@ -119,11 +130,17 @@ async function verify(mode: "poll" | "round", target: string, outFile: string): 
   const db = openDatabase(target);
   const column = mode === "poll" ? "pollId" : "roundId";
   const subject = mode === "poll" ? prepared.pollId : prepared.roundId;
-  const [ballots, participations] = await Promise.all([
+  const [all, allParticipations] = await Promise.all([
     db.selectFrom("ballots").select(["receipt", "choices"]).where(column, "=", subject).execute(),
     db.selectFrom("participations").select("userId").where(column, "=", subject).execute(),
   ]);
   await db.destroy();
+  // What was cast before the runs is not theirs to check.
+  const { count, firstUserId } = prepared.prefilled;
+  const earlier = (userId: number) =>
+    firstUserId !== null && userId >= firstUserId && userId < firstUserId + count;
+  const ballots = all.filter((b) => !b.receipt.startsWith("PREFILL-"));
+  const participations = allParticipations.filter((p) => !earlier(p.userId));
   const stored = new Map(ballots.map((b) => [b.receipt, b.choices]));
   const toldReceipts = new Set(told.accepted.map((a) => a.r));
   const voted = new Set(participations.map((p) => p.userId));
@@ -269,7 +286,7 @@ const loads = Object.values(results)
   .flat()
   .map((r) => r.loadAverage);
 console.log(
-  `\n${setup.describe}; the hello server on core ${CEILING_CORES}.\n${concurrency} concurrent clients (closed loop, keep-alive), ${WARMUP} s warm-up, ${MEASURE} s window, ${runs} run${runs === 1 ? "" : "s"}; median (min–max). ${voters} prepared voters, each used once. taskset: ${hasTaskset ? "yes" : "no"}. ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? "?"}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; machine load average ${Math.min(...loads)}–${Math.max(...loads)} during the runs\n`,
+  `\n${setup.describe}; the hello server on core ${CEILING_CORES}.\n${concurrency} concurrent clients (closed loop, keep-alive), ${WARMUP} s warm-up, ${MEASURE} s window, ${runs} run${runs === 1 ? "" : "s"}; median (min–max). ${voters} prepared voters, each used once${prefill > 0 ? `; ${prefill} residents had voted in the poll and in the round before the runs` : ""}. taskset: ${hasTaskset ? "yes" : "no"}. ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? "?"}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; machine load average ${Math.min(...loads)}–${Math.max(...loads)} during the runs\n`,
 );
 console.log(table.join("\n"));
 console.log(
