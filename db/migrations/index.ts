@@ -25,6 +25,7 @@ import * as index from "./20261204_0100_index";
 import * as commitmentOwner from "./20261203_0500_commitment_owner";
 import * as conversations from "./20261205_0100_conversations";
 import * as ballotCounts from "./20261206_0100_ballot_counts";
+import * as paperVoters from "./20261206_0200_paper_voters";
 
 export const migrations: Record<string, Migration> = {
   "20261127_1920_foundation": foundation,
@@ -49,4 +50,5 @@ export const migrations: Record<string, Migration> = {
   "20261204_0100_index": index,
   "20261205_0100_conversations": conversations,
   "20261206_0100_ballot_counts": ballotCounts,
+  "20261206_0200_paper_voters": paperVoters,
 };

@@ -3,6 +3,7 @@
  * counting a round once it has closed. Each is a command (see `../runner/command.server.ts`), and
  * the runner writes their audit entries. Ballots, online and on paper, are in `./ballots.server.ts`.
  */
+import { sql } from "kysely";
 import { z } from "zod";
 import { cancelSchema } from "~/domain/cancel-schema";
 import { DomainError } from "~/domain/errors";
@@ -147,7 +148,7 @@ async function discardBallots(trx: Trx, kind: VoteKind, id: number): Promise<num
   const col = subjectColumn(kind);
   const [online, paper] = await Promise.all([
     countOf(trx.selectFrom("ballots").where(col, "=", id)),
-    countOf(trx.selectFrom("participations").where(col, "=", id).where("boxed", "=", 1)),
+    countOf(trx.selectFrom("participations").where(col, "=", id).where("boxed", "=", sql.lit(1))),
   ]);
   await trx.deleteFrom("ballots").where(col, "=", id).execute();
   await trx.deleteFrom("participations").where(col, "=", id).execute();

@@ -1,0 +1,121 @@
+/**
+ * What a vote costs must not grow with the ballots already cast (a city-wide round ends with tens
+ * of thousands in its last hour): the statements that count a poll's ballots and its paper voters,
+ * run by the poll page and by a vote, read an index only — never each ballot or each participation.
+ * Checked on SQLite's query plans of the very statements the page and the vote ran (PostgreSQL
+ * plans small test tables by their size, so its plans say nothing here).
+ */
+import { CompiledQuery } from "kysely";
+import { describe, expect, it } from "vitest";
+import { getDb } from "../db/client.server";
+import { isPostgres } from "../db/portable";
+import { pollSchema } from "~/domain/voting/schemas";
+import { action as pollAction, loader as pollLoader } from "~/routes/polls.$id._index";
+import { run as runCommand } from "~/services/runner/command.server";
+import { createPoll } from "~/services/voting/commands.server";
+import {
+  actorFor,
+  chinaLocal,
+  cookieFor,
+  makeCommittee,
+  makeCommunity,
+  makeMembership,
+  makeUser,
+} from "./support/factories";
+import { formRequest, run } from "./support/remix";
+
+interface Ran {
+  sql: string;
+  parameters: readonly unknown[];
+}
+
+/** Every statement the database ran during `work`. */
+async function statementsOf(work: () => Promise<unknown>): Promise<Ran[]> {
+  const executor = getDb().getExecutor();
+  const proto = Object.getPrototypeOf(executor) as {
+    executeQuery: (q: Ran, ...rest: unknown[]) => Promise<unknown>;
+  };
+  const original = proto.executeQuery;
+  const ran: Ran[] = [];
+  proto.executeQuery = function (this: unknown, q: Ran, ...rest: unknown[]) {
+    ran.push({ sql: q.sql, parameters: q.parameters });
+    return original.call(this, q, ...rest);
+  };
+  try {
+    await work();
+  } finally {
+    proto.executeQuery = original;
+  }
+  return ran;
+}
+
+/** SQLite's plan of a statement, with the parameters it ran with. */
+async function planOf(statement: Ran): Promise<string> {
+  const result = await getDb().executeQuery<{ detail: string }>(
+    CompiledQuery.raw(`explain query plan ${statement.sql}`, [...statement.parameters]),
+  );
+  return result.rows.map((row) => row.detail).join("\n");
+}
+
+describe.skipIf(isPostgres(getDb()))("counting a poll's ballots", () => {
+  it("reads indexes only, on the poll's page and in a vote", async () => {
+    const here = await makeCommunity("plans");
+    const committee = await makeUser();
+    await makeCommittee(committee, here);
+    const input = pollSchema.parse({
+      question: "小区东门是否夜间关闭",
+      method: "single",
+      option: ["关闭", "不关闭"],
+      electorate: "residents",
+      results: "live",
+      opensAt: chinaLocal(Date.now() - 3_600_000),
+      closesAt: chinaLocal(Date.now() + 3_600_000),
+    });
+    const id = (await runCommand(createPoll, await actorFor(committee), {
+      ...input,
+      communityId: here,
+      meetingId: null,
+    })) as number;
+    const option = await getDb()
+      .selectFrom("pollOptions")
+      .select("id")
+      .where("pollId", "=", id)
+      .executeTakeFirstOrThrow();
+    const voter = await makeUser();
+    await makeMembership(voter, here, "verified");
+    const cookie = await cookieFor(voter);
+
+    const ran = await statementsOf(async () => {
+      await run(
+        pollLoader,
+        new Request(`http://localhost/polls/${id}`, { headers: { Cookie: cookie } }),
+        {
+          id: String(id),
+        },
+      );
+      await run(
+        pollAction,
+        formRequest(
+          `/polls/${id}?index`,
+          { intent: "vote", choice: String(option.id) },
+          { Cookie: cookie },
+        ),
+        { id: String(id) },
+      );
+    });
+    const counting = ran.filter(
+      (s) => /count\(\*\)/i.test(s.sql) && /from "(ballots|participations)"/.test(s.sql),
+    );
+    // The ballots counted for the page and for the vote's answer, and the paper voters.
+    expect(counting.some((s) => /from "ballots"/.test(s.sql))).toBe(true);
+    expect(counting.some((s) => /"boxed" = 1/.test(s.sql))).toBe(true);
+    for (const statement of counting) {
+      const plan = await planOf(statement);
+      expect(plan, statement.sql).not.toMatch(/\bSCAN (ballots|participations)\b/);
+      if (/from "ballots"/.test(statement.sql))
+        expect(plan, statement.sql).toMatch(/COVERING INDEX ballots_poll_channel/);
+      if (/"boxed" = 1/.test(statement.sql))
+        expect(plan, statement.sql).toMatch(/participations_poll_boxed/);
+    }
+  });
+});
