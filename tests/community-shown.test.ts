@@ -11,8 +11,14 @@ import { drop } from "~/services/cluster.server";
 import { pageCacheMs } from "~/services/shown.server";
 import { proposeProject, takeStep } from "~/services/projects/commands.server";
 import { run as runCommand } from "~/services/runner/command.server";
+import { votePoll } from "~/services/voting/ballots.server";
+import { createPoll } from "~/services/voting/commands.server";
+import { getDb } from "../db/client.server";
 import {
+  actorFor,
   cookieFor,
+  firstOptionOf,
+  pollInput,
   makeCommittee,
   makeCommunity,
   makeCouncil,
@@ -131,6 +137,42 @@ describe("what a community page shows to everyone", () => {
     expect(await titles()).not.toContain("首页可见的项目");
     await runCommand(takeStep, resident, { id: draft, step: "submit", reason: "" });
     expect(await titles()).toContain("首页可见的项目");
+  });
+
+  it("on a visitor's home, a new poll shows at once; a ballot reads nothing again", async () => {
+    const votes = async () => {
+      const res = await run(homeLoader, new Request("http://localhost/"));
+      const { visitor } = await body<{ visitor: { votes: Array<{ id: number; title: string }> } }>(
+        res,
+      );
+      return visitor.votes;
+    };
+    const community = await makeCommunity();
+    const committee = await makeUser();
+    await makeCommittee(committee, community);
+    const id = (await runCommand(createPoll, await actorFor(committee), {
+      ...pollInput({ question: "首页上的投票" }),
+      communityId: community,
+      meetingId: null,
+    })) as number;
+    expect((await votes()).find((v) => v.id === id)?.title).toBe("首页上的投票");
+    // Written outside commands: not shown while the home is kept.
+    await getDb()
+      .updateTable("polls")
+      .set({ question: "改过的问题" })
+      .where("id", "=", id)
+      .execute();
+    const resident = await makeResident(community);
+    await runCommand(votePoll, resident, { id, choice: [await firstOptionOf(id)] });
+    // The ballot's event did not drop the home: it shows no count, and ballots come often.
+    expect((await votes()).find((v) => v.id === id)?.title).toBe("首页上的投票");
+    // A change to a vote does.
+    await runCommand(createPoll, await actorFor(committee), {
+      ...pollInput(),
+      communityId: community,
+      meetingId: null,
+    });
+    expect((await votes()).find((v) => v.id === id)?.title).toBe("改过的问题");
   });
 
   it("is kept for PAGE_CACHE_MS: 5 s unless set, 0 turns it off", () => {

@@ -235,6 +235,7 @@ describe("voting in a poll", () => {
       communityId: here,
       kind: "poll",
       id,
+      ballot: true,
     });
   });
 

@@ -37,8 +37,12 @@ export type DomainEvent =
       needId: number;
       unitId: number | null;
     }
-  /** A poll or budget round was created, voted in, or tallied: counts and live results change. */
-  | { type: "vote.changed"; communityId: number; kind: "poll" | "round"; id: number }
+  /**
+   * A poll or budget round was created, changed, voted in, or tallied: counts and live results
+   * change. `ballot` when a ballot was cast and nothing else changed (the counts only): what shows
+   * no count, such as a visitor's home, is not read again for it.
+   */
+  | { type: "vote.changed"; communityId: number; kind: "poll" | "round"; id: number; ballot?: true }
   /**
    * 意见征集: a conversation was created, closed or moderated, a statement added, or its opinion
    * map recomputed: its page and its council's lists reload. (Votes emit nothing: the map's

@@ -439,15 +439,18 @@ export async function homeFor(actor: Actor & { userId: number }, since: string |
 
 /**
  * A visitor's home, the same for every visitor: kept a few seconds per process (../shown.server),
- * dropped by any meeting, vote or project change anywhere in the city (a ballot included: the
- * city's busiest write, still far rarer than visits).
+ * dropped by any meeting, vote or project change anywhere in the city. Not by a ballot: the home
+ * shows which votes are open, not how many have voted, and in the last hour of a city-wide round
+ * ballots come many times a second, which would leave the home read afresh for nearly every visit.
  */
 export const publicHome: () => Promise<PublicHome> = (() => {
   const read = shownReads(
     "home",
     () => readPublicHome(),
     (e) =>
-      e.type === "meeting.changed" || e.type === "vote.changed" || e.type === "project.changed"
+      e.type === "meeting.changed" ||
+      (e.type === "vote.changed" && !e.ballot) ||
+      e.type === "project.changed"
         ? "all"
         : null,
   );

@@ -135,7 +135,13 @@ const castBallot = (kind: VoteKind, action: "poll.vote" | "budget.vote") =>
       const choices = box.check(input.choice);
       const receipt = await record(trx, kind, input.id, actor.userId, choices, at);
       if (box.live) await releaseIfDue(trx, input.id, now);
-      emit({ type: "vote.changed", communityId: box.communityId, kind, id: input.id });
+      emit({
+        type: "vote.changed",
+        communityId: box.communityId,
+        kind,
+        id: input.id,
+        ballot: true,
+      });
       return receipt;
     },
   });
