@@ -16,7 +16,6 @@ import type { Prepared } from "./prepare";
 import {
   acceptanceLoop,
   keepAliveClient,
-  latencyFigures,
   loadArgs,
   refusalOf,
   runWindow,
@@ -123,7 +122,7 @@ const loop = acceptanceLoop({
   onUnknown: ({ voter }) => unknownOutcome.push(voter.userId),
 });
 
-const w = await runWindow({ warmupMs, measureMs, watch, concurrency, worker: loop.worker });
+const measured = await runWindow({ warmupMs, measureMs, watch, concurrency, worker: loop.worker });
 client.close();
 
 fs.writeFileSync(outFile, JSON.stringify({ accepted: acceptedBallots, unknown: unknownOutcome }));
@@ -131,16 +130,11 @@ console.log(
   JSON.stringify({
     mode,
     concurrency,
-    window: loop.inWindow,
-    all: loop.all,
-    refusals: Object.fromEntries(loop.refusals),
-    exhausted,
-    votersUsed: Math.min(nextVoter, prepared.voters.length),
-    perSecond: Math.round(loop.inWindow.accepted / (measureMs / 1000)),
-    ...latencyFigures(loop.latencies),
-    ...w.cpu,
-    loadCpuPercent: w.loadCpuPercent(),
-    loadLoopDelayP99Ms: w.loadLoopDelayP99Ms,
+    ...loop.figures(measureMs, {
+      exhausted,
+      votersUsed: Math.min(nextVoter, prepared.voters.length),
+    }),
+    ...measured.figures(),
   }),
 );
 process.exit(0);

@@ -21,11 +21,11 @@ import {
   BARE_SERVER,
   HELLO_SERVER,
   acceptedNotes,
+  acceptedRuns,
   buildBarePage,
   col,
   cpuMsPerRequest,
   dbCheckCell,
-  interleavedRuns,
   limitOf,
   machineText,
   msPerRequest,
@@ -34,7 +34,6 @@ import {
   runOptions,
   runPrepare,
   serverCells,
-  showResult,
   windowText,
   workDir,
   type Served,
@@ -158,18 +157,7 @@ async function measure(mode: Mode, run: number): Promise<Result> {
 // ------------------------------------------------------------------ the runs
 
 // Modes interleaved within each run, so that drift on a shared machine touches all of them alike.
-const results = await interleavedRuns({
-  runs,
-  items: modes,
-  key: (mode) => mode,
-  measure,
-  seen: (mode, run, r) => {
-    showResult(`${mode} run ${run}`, r);
-    if (r.exhausted) console.error(`  WARNING: ran out of voters; use a larger --voters`);
-  },
-  setup,
-  work,
-});
+const results = await acceptedRuns({ runs, modes, measure, setup, work });
 const of = (mode: Mode) => results.get(mode)!;
 
 const label: Record<Mode, string> = {

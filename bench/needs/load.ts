@@ -23,7 +23,7 @@ import {
   round1,
   runWindow,
   type Answer,
-  type Window,
+  type MeasuredWindow,
 } from "../support/http-load";
 import type { Prepared } from "./prepare";
 
@@ -68,11 +68,11 @@ const refusals = new Map<string, number>();
 const created: string[] = [];
 const unknownOutcome: string[] = [];
 
-async function worker(window: Window) {
+async function worker(measured: MeasuredWindow) {
   for (;;) {
     const t0 = performance.now();
-    if (t0 >= window.end) return;
-    const counted = t0 >= window.start;
+    if (t0 >= measured.end) return;
+    const counted = t0 >= measured.start;
     let ref = "";
     let answer: Promise<Answer>;
     if (mode === "intake") {
@@ -117,7 +117,7 @@ async function worker(window: Window) {
   }
 }
 
-const { a, b, cpu, loadCpuPercent, loadLoopDelayP99Ms } = await runWindow({
+const { a, b, figures } = await runWindow({
   warmupMs,
   measureMs,
   watch,
@@ -141,9 +141,7 @@ console.log(
     p50: q(50),
     p99: q(99),
     max: sorted.length ? Math.round(sorted.at(-1)!) : NaN,
-    ...cpu,
-    loadCpuPercent: loadCpuPercent(b.at - a.at),
-    loadLoopDelayP99Ms,
+    ...figures(b.at - a.at),
   }),
 );
 process.exit(0);

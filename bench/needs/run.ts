@@ -29,11 +29,13 @@ import {
   col,
   cpuMsPerRequest,
   interleavedRuns,
+  loadLimitNote,
   machineText,
   onServer,
   ratioTo,
   runOptions,
   runPrepare,
+  stderrNote,
   windowText,
   workDir,
   type Served,
@@ -302,12 +304,6 @@ if (parts.includes("board")) {
 }
 for (const [key, rs] of results)
   for (const [i, r] of rs.entries()) {
-    if (r.serverErrorLines.length)
-      console.log(
-        `\n${key} run ${i + 1}: server wrote ${r.serverErrorLines.length} lines to stderr`,
-      );
-    if (r.loadCpuPercent >= 85)
-      console.log(
-        `\n${key} run ${i + 1}: the load generator used ${r.loadCpuPercent} % of its core: its limit, not the server's`,
-      );
+    stderrNote(`${key} run ${i + 1}`, r);
+    loadLimitNote(`${key} run ${i + 1}`, r);
   }

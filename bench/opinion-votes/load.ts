@@ -27,7 +27,6 @@ import { leaningVote, wordOf } from "./lean";
 import {
   acceptanceLoop,
   keepAliveClient,
-  latencyFigures,
   loadArgs,
   refusalOf,
   runWindow,
@@ -137,7 +136,7 @@ const loop = acceptanceLoop({
   onUnknown: ([user, statement]) => unknownOutcome.push([user, statement]),
 });
 
-const w = await runWindow({ warmupMs, measureMs, watch, concurrency, worker: loop.worker });
+const measured = await runWindow({ warmupMs, measureMs, watch, concurrency, worker: loop.worker });
 client.close();
 
 fs.writeFileSync(outFile, JSON.stringify({ accepted: acceptedVotes, unknown: unknownOutcome }));
@@ -145,18 +144,13 @@ console.log(
   JSON.stringify({
     mode,
     concurrency,
-    window: loop.inWindow,
-    all: loop.all,
-    refusals: Object.fromEntries(loop.refusals),
-    exhausted,
-    votersUsed: voting ? Math.min(nextVoter, prepared.voters.length) : 0,
-    perSecond: Math.round(loop.inWindow.accepted / (measureMs / 1000)),
-    ...latencyFigures(loop.latencies),
-    windowStartEpochMs: w.a.epochMs,
-    windowEndEpochMs: w.b.epochMs,
-    ...w.cpu,
-    loadCpuPercent: w.loadCpuPercent(),
-    loadLoopDelayP99Ms: w.loadLoopDelayP99Ms,
+    ...loop.figures(measureMs, {
+      exhausted,
+      votersUsed: voting ? Math.min(nextVoter, prepared.voters.length) : 0,
+    }),
+    windowStartEpochMs: measured.a.epochMs,
+    windowEndEpochMs: measured.b.epochMs,
+    ...measured.figures(),
   }),
 );
 process.exit(0);

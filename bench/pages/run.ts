@@ -33,11 +33,13 @@ import {
   coresCell,
   cpuMsPerRequest,
   interleavedRuns,
+  loadLimitNote,
   machineText,
   onServer,
   ratioTo,
   runOptions,
   showResult,
+  stderrNote,
   windowText,
   workDir,
   type Served,
@@ -344,13 +346,7 @@ for (const page of list) {
       );
     if (!r.markAfter)
       console.log(`\n${page.key} run ${i + 1}: after the load the page no longer had ${page.mark}`);
-    if (r.serverErrorLines.length)
-      console.log(
-        `\n${page.key} run ${i + 1}: server wrote ${r.serverErrorLines.length} lines to stderr`,
-      );
-    if (r.loadCpuPercent >= 85)
-      console.log(
-        `\n${page.key} run ${i + 1}: the load generator used ${r.loadCpuPercent} % of its core: its limit, not the server's`,
-      );
+    stderrNote(`${page.key} run ${i + 1}`, r);
+    loadLimitNote(`${page.key} run ${i + 1}`, r);
   }
 }

@@ -115,7 +115,7 @@ export function refusalOf(a: Answer, redirect = a.headers["x-remix-redirect"]): 
 // ------------------------------------------------------------------ the window
 
 /** The measured window, on performance.now()'s clock: requests sent in [start, end) count. */
-export interface Window {
+export interface MeasuredWindow {
   start: number;
   end: number;
 }
@@ -131,11 +131,11 @@ export async function runWindow(opts: {
   measureMs: number;
   watch: Watch;
   concurrency: number;
-  worker: (window: Window) => Promise<void>;
+  worker: (measured: MeasuredWindow) => Promise<void>;
 }) {
   const { warmupMs, measureMs } = opts;
   const begin = performance.now();
-  const window = { start: begin + warmupMs, end: begin + warmupMs + measureMs };
+  const measured = { start: begin + warmupMs, end: begin + warmupMs + measureMs };
   const snapshot = async () => ({
     ...(await cpuSnapshot(opts.watch)),
     self: process.cpuUsage(),
@@ -154,7 +154,7 @@ export async function runWindow(opts: {
     loop.disable();
   }, warmupMs + measureMs);
 
-  await Promise.all(Array.from({ length: opts.concurrency }, () => opts.worker(window)));
+  await Promise.all(Array.from({ length: opts.concurrency }, () => opts.worker(measured)));
   // The last window timer may still be pending if every worker stopped early (voters ran out).
   while (!last) await new Promise((r) => setTimeout(r, 50));
   const a = await first!;
@@ -164,10 +164,15 @@ export async function runWindow(opts: {
     /** The snapshots at the window's edges; `at`: performance.now(), `epochMs`: the wall clock. */
     a,
     b,
-    cpu: cpuBetween(a, b),
-    /** This process's CPU over `ms` of window (all of it by default), 100 % = one core. */
-    loadCpuPercent: (ms = measureMs) => Math.round((selfCpu / 1000 / ms) * 100),
-    loadLoopDelayP99Ms: round1(loop.percentile(99) / 1e6),
+    /**
+     * The server group's CPU over the window (bench/support.ts), then this process's own over `ms`
+     * of it (all of it by default; 100 % = one core) and its event loop's p99 delay.
+     */
+    figures: (ms = measureMs) => ({
+      ...cpuBetween(a, b),
+      loadCpuPercent: Math.round((selfCpu / 1000 / ms) * 100),
+      loadLoopDelayP99Ms: round1(loop.percentile(99) / 1e6),
+    }),
   };
 }
 
@@ -211,12 +216,12 @@ export function acceptanceLoop<Subject, Accepted>(spec: {
   const refusals = new Map<string, number>();
   const refused = (key: string) => refusals.set(key, (refusals.get(key) ?? 0) + 1);
 
-  async function worker(window: Window) {
+  async function worker(measured: MeasuredWindow) {
     const next = spec.requests();
     for (;;) {
       const t0 = performance.now();
-      if (t0 >= window.end) return;
-      const counted = t0 >= window.start;
+      if (t0 >= measured.end) return;
+      const counted = t0 >= measured.start;
       const attempt = next();
       if (!attempt) return;
       const { subject } = attempt;
@@ -256,7 +261,20 @@ export function acceptanceLoop<Subject, Accepted>(spec: {
       }
     }
   }
-  return { all, inWindow, latencies, refusals, worker };
+  /**
+   * What the load generator prints of the loop (the rest is runWindow's): the counts, the
+   * refusals, whether the voters ran out and how many were used, the accepted rate over the
+   * window and the latencies.
+   */
+  const figures = (measureMs: number, voters: { exhausted: boolean; votersUsed: number }) => ({
+    window: inWindow,
+    all,
+    refusals: Object.fromEntries(refusals),
+    ...voters,
+    perSecond: Math.round(inWindow.accepted / (measureMs / 1000)),
+    ...latencyFigures(latencies),
+  });
+  return { worker, figures };
 }
 
 /** What the ballots' and the votes' load generators print (bench/support/run.ts reads it). */

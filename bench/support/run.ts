@@ -222,6 +222,20 @@ export const msPerRequest = (percent: number, r: { perSecond: number }) =>
 export const cpuMsPerRequest = (r: Cpu & { perSecond: number }) =>
   msPerRequest(r.serverCpuPercent, r);
 
+/** The note under a table on a measurement whose server wrote to stderr. */
+export function stderrNote(label: string, r: Served) {
+  if (r.serverErrorLines.length)
+    console.log(`\n${label}: server wrote ${r.serverErrorLines.length} lines to stderr`);
+}
+
+/** The note under a table on a measurement whose load generator was the limit. */
+export function loadLimitNote(label: string, r: { loadCpuPercent: number }) {
+  if (r.loadCpuPercent >= 85)
+    console.log(
+      `\n${label}: the load generator used ${r.loadCpuPercent} % of its core: its limit, not the server's`,
+    );
+}
+
 /** "core 0 / 1 busy %": how busy each core was, whoever used it. */
 export const coresCell = (rs: Cpu[]) =>
   `${col(rs, (r) => r.coreBusyPercent[0] ?? NaN)} / ${col(rs, (r) => r.coreBusyPercent[1] ?? NaN)}`;
@@ -230,6 +244,27 @@ export const coresCell = (rs: Cpu[]) =>
 
 /** A measurement of bench/ballots or bench/opinion-votes. */
 export type Accepted = AcceptanceLoad & Served & { check: { ok: boolean } | null };
+
+/**
+ * interleavedRuns() over the modes of bench/ballots or bench/opinion-votes, each result shown as
+ * it comes, with a warning when the voters ran out.
+ */
+export const acceptedRuns = <Mode extends string, R extends Accepted>(opts: {
+  runs: number;
+  modes: Mode[];
+  measure: (mode: Mode, run: number) => Promise<R>;
+  setup: Setup;
+  work: WorkDir;
+}) =>
+  interleavedRuns({
+    ...opts,
+    items: opts.modes,
+    key: (mode) => mode,
+    seen: (mode, run, r) => {
+      showResult(`${mode} run ${run}`, r);
+      if (r.exhausted) console.error(`  WARNING: ran out of voters; use a larger --voters`);
+    },
+  });
 
 /** The DB check's cell: "ok ×3", "**FAILED** 1/3", or "–" where nothing was checked. */
 export function dbCheckCell(rs: Accepted[]): string {
@@ -248,8 +283,7 @@ export const serverCells = (rs: Accepted[]) =>
 export function acceptedNotes(label: string, r: Accepted) {
   if (Object.keys(r.refusals).length)
     console.log(`\n${label}: refusals/errors: ${JSON.stringify(r.refusals)}`);
-  if (r.serverErrorLines.length)
-    console.log(`\n${label}: server wrote ${r.serverErrorLines.length} lines to stderr`);
+  stderrNote(label, r);
   if (r.exhausted) console.log(`\n${label}: ran out of voters; figures are low`);
 }
 
