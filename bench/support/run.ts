@@ -214,7 +214,10 @@ export const ratioTo = (rs: Array<{ perSecond: number }>, ceiling: Array<{ perSe
     (x) => x.toFixed(2),
   );
 
-/** CPU time per accepted request at `percent` of a core: much steadier than throughput on a shared machine. */
+/**
+ * CPU time (ms) per accepted request at `percent` of a core: much steadier than throughput on a
+ * shared machine.
+ */
 export const msPerRequest = (percent: number, r: { perSecond: number }) =>
   r.perSecond && Number.isFinite(percent)
     ? Math.round(((percent * 10) / r.perSecond) * 100) / 100
