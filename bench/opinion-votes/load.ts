@@ -93,12 +93,13 @@ function acceptedAnswer(a: Answer): boolean {
 
 let nextVoter = 0;
 let exhausted = false;
-/** [user, statement, value] of every vote the server said it took. */
-const acceptedVotes: Array<[number, number, number]> = [];
+/** [user, statement, value]: one vote. */
+type Vote = [number, number, number];
+/** Every vote the server said it took. */
+const acceptedVotes: Vote[] = [];
 /** [user, statement] of every vote whose outcome is unknown. */
 const unknownOutcome: Array<[number, number]> = [];
 
-type Vote = [number, number, number];
 /** One worker's requests: a resident's answers one at a time, then the next resident's. */
 function requests() {
   let voter: Prepared["voters"][number] | undefined;
@@ -123,7 +124,7 @@ function requests() {
       // The Origin a browser sends with a form post; the server refuses a cross-site one.
       Origin: origin,
     });
-    // The bare action's votes are not stored: only the votes' are checked.
+    // Only Liuhe's votes are checked against the database: the bare action stores nothing.
     return { answer, subject: voting ? cast : undefined };
   };
 }
