@@ -10,12 +10,13 @@
  *
  *   tsx bench/ballots/prepare.ts DB_PATH OUT_JSON VOTERS [PREFILL]
  */
-import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
-import { sql } from "kysely";
-import { openDatabase } from "../../db/client.server";
-import { migrateToLatest } from "../../db/migrator";
-import { seedDemoData } from "../../db/seed";
+import {
+  closeSelfContained,
+  demoDatabase,
+  insertResidents,
+  type Resident,
+} from "../support/prepare";
 
 export interface Prepared {
   communityId: number;
@@ -24,7 +25,7 @@ export interface Prepared {
   roundId: number;
   budget: number;
   projects: Array<{ id: number; cost: number }>;
-  voters: Array<{ userId: number; token: string }>;
+  voters: Resident[];
   /** The residents who had voted before the benchmark: ids from `firstUserId`, `count` of them. */
   prefilled: { count: number; firstUserId: number | null };
 }
@@ -34,10 +35,7 @@ if (!dbPath || !out) throw new Error("usage: prepare.ts DB_PATH OUT_JSON VOTERS 
 const voterCount = Number(votersArg ?? 20000);
 const prefillCount = Number(prefillArg ?? 0);
 
-for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(dbPath + suffix, { force: true });
-const db = openDatabase(dbPath);
-await migrateToLatest(db);
-await seedDemoData(db);
+const db = await demoDatabase(dbPath);
 
 const now = new Date();
 const iso = now.toISOString();
@@ -52,7 +50,6 @@ const { id: communityId } = await db
 // Costs in whole yuan: 490,000 in all; a budget of 200,000 fits about four of them.
 const COSTS = [30_000, 45_000, 60_000, 25_000, 80_000, 50_000, 35_000, 70_000, 40_000, 55_000];
 const BUDGET = 200_000;
-const CHUNK = 400;
 
 const prepared = await db.transaction().execute(async (trx) => {
   const { id: pollId } = await trx
@@ -154,84 +151,25 @@ const prepared = await db.transaction().execute(async (trx) => {
     )
     .execute();
 
-  const voters: Array<{ userId: number; token: string }> = [];
-  const expiresAt = new Date(now.getTime() + 30 * 86_400_000).toISOString();
-  for (let start = 0; start < voterCount; start += CHUNK) {
-    const n = Math.min(CHUNK, voterCount - start);
-    const names = Array.from({ length: n }, (_, k) => `ballots${start + k}`);
-    await trx
-      .insertInto("users")
-      .values(
-        names.map((username, k) => ({
-          displayName: `投票人${start + k}`,
-          username,
-          phone: null,
-          passwordHash: "!",
-          consentVersion: "bench",
-          consentedAt: iso,
-          createdAt: iso,
-        })),
-      )
-      .execute();
-    const users = await trx
-      .selectFrom("users")
-      .select(["id", "username"])
-      .where("username", "in", names)
-      .execute();
-    const idOf = new Map(users.map((u) => [u.username, u.id]));
-    const batch = names.map((name) => ({
-      userId: idOf.get(name)!,
-      token: randomBytes(32).toString("base64url"),
-    }));
-    await trx
-      .insertInto("memberships")
-      .values(
-        batch.map((v) => ({
-          userId: v.userId,
-          communityId,
-          status: "verified" as const,
-          requestedAt: iso,
-          decidedAt: iso,
-        })),
-      )
-      .execute();
-    // The same shape as accounts/sessions.server's openSession, written in bulk.
-    await trx
-      .insertInto("sessions")
-      .values(
-        batch.map((v) => ({
-          id: createHash("sha256").update(v.token).digest("hex"),
-          userId: v.userId,
-          createdAt: iso,
-          expiresAt,
-          lastSeenAt: iso,
-          userAgent: "bench",
-        })),
-      )
-      .execute();
-    voters.push(...batch);
-  }
+  const voters = await insertResidents(trx, {
+    communityId,
+    count: voterCount,
+    username: (i) => `ballots${i}`,
+    displayName: (i) => `投票人${i}`,
+    at: iso,
+    sessionsUntil: new Date(now.getTime() + 30 * 86_400_000).toISOString(),
+  });
 
-  let firstUserId: number | null = null;
-  for (let start = 0; start < prefillCount; start += CHUNK) {
-    const n = Math.min(CHUNK, prefillCount - start);
-    const names = Array.from({ length: n }, (_, k) => `earlier${start + k}`);
-    const users = await trx
-      .insertInto("users")
-      .values(
-        names.map((username, k) => ({
-          displayName: `已投票${start + k}`,
-          username,
-          phone: null,
-          passwordHash: "!",
-          consentVersion: "bench",
-          consentedAt: iso,
-          createdAt: iso,
-        })),
-      )
-      .returning("id")
-      .execute();
-    firstUserId ??= users[0]!.id;
+  const earlier = await insertResidents(trx, {
+    communityId,
+    count: prefillCount,
+    username: (i) => `earlier${i}`,
+    displayName: (i) => `已投票${i}`,
+    at: iso,
+  });
+  const CHUNK = 400;
+  for (let start = 0; start < earlier.length; start += CHUNK) {
+    const chunk = earlier.slice(start, start + CHUNK);
     for (const [column, subject] of [
       ["pollId", pollId],
       ["roundId", roundId],
@@ -240,7 +178,7 @@ const prepared = await db.transaction().execute(async (trx) => {
       await trx
         .insertInto("participations")
         .values(
-          users.map(({ id: userId }) => ({
+          chunk.map(({ userId }) => ({
             ...none,
             [column]: subject,
             userId,
@@ -256,7 +194,7 @@ const prepared = await db.transaction().execute(async (trx) => {
       await trx
         .insertInto("ballots")
         .values(
-          users.map((_, k) => ({
+          chunk.map((_, k) => ({
             ...none,
             [column]: subject,
             receipt: `PREFILL-${column}-${start + k}`,
@@ -279,12 +217,11 @@ const prepared = await db.transaction().execute(async (trx) => {
     budget: BUDGET,
     projects,
     voters,
-    prefilled: { count: prefillCount, firstUserId },
+    prefilled: { count: prefillCount, firstUserId: earlier[0]?.userId ?? null },
   } satisfies Prepared;
 });
 // One self-contained file, copied afresh for every measured run.
-await sql`pragma wal_checkpoint(truncate)`.execute(db);
-await db.destroy();
+await closeSelfContained(db);
 fs.writeFileSync(out, JSON.stringify(prepared));
 console.log(
   `prepared ${voterCount} verified residents (and ${prefillCount} who had voted), poll ${prepared.pollId} (4 options), round ${prepared.roundId} (10 projects) in ${dbPath}`,

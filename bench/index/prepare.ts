@@ -69,62 +69,13 @@ async function bulk<T extends keyof Database>(
   return out;
 }
 
-const started = performance.now();
-// ------------------------------------------------------------------ areas
-const districts = await bulk(
-  "areas",
-  Array.from({ length: Math.ceil(COMMUNITIES / 100) }, (_, i) => ({
-    parentId: null,
-    level: "district" as const,
-    code: `bd${i}`,
-    nameZh: `区${i}`,
-    nameEn: `District ${i}`,
-  })),
-  true,
-);
-const streets = await bulk(
-  "areas",
-  Array.from({ length: Math.ceil(COMMUNITIES / 10) }, (_, i) => ({
-    parentId: districts[Math.floor(i / 10)]!,
-    level: "street" as const,
-    code: `bs${i}`,
-    nameZh: `街道${i}`,
-    nameEn: `Street ${i}`,
-  })),
-  true,
-);
-const communities = await bulk(
-  "areas",
-  Array.from({ length: COMMUNITIES }, (_, i) => ({
-    parentId: streets[Math.floor(i / 10)]!,
-    level: "community" as const,
-    code: `bc${i}`,
-    nameZh: `社区${i}`,
-    nameEn: `Community ${i}`,
-  })),
-  true,
-);
-const grids = await bulk(
-  "areas",
-  communities.map((c, i) => ({
-    parentId: c,
-    level: "grid" as const,
-    code: `bg${i}`,
-    nameZh: `网格${i}`,
-    nameEn: `Grid ${i}`,
-  })),
-  true,
-);
-
-// ------------------------------------------------------------------ residents (community-major)
-const residents: number[] = [];
-for (let start = 0; start < PER * COMMUNITIES; start += 50_000) {
-  const n = Math.min(50_000, PER * COMMUNITIES - start);
-  const ids = await bulk(
+/** `count` users numbered from `first`: `${username}${n}`, shown as `${displayName}${n}`; their ids. */
+const users = (first: number, count: number, username: string, displayName: string) =>
+  bulk(
     "users",
-    Array.from({ length: n }, (_, i) => ({
-      displayName: `居民${start + i}`,
-      username: `b${start + i}`,
+    Array.from({ length: count }, (_, i) => ({
+      displayName: `${displayName}${first + i}`,
+      username: `${username}${first + i}`,
       phone: null,
       passwordHash: "x",
       consentVersion: "bench",
@@ -133,6 +84,47 @@ for (let start = 0; start < PER * COMMUNITIES; start += 50_000) {
     })),
     true,
   );
+
+const started = performance.now();
+// ------------------------------------------------------------------ areas
+/** How each level's areas are coded and named: bd0, 区0, District 0; bs0, 街道0, Street 0; … */
+const LEVELS = {
+  district: ["bd", "区", "District"],
+  street: ["bs", "街道", "Street"],
+  community: ["bc", "社区", "Community"],
+  grid: ["bg", "网格", "Grid"],
+} as const;
+/** Areas of one level, one under each of `parents` (null: none); their ids. */
+function areas(level: keyof typeof LEVELS, parents: Array<number | null>) {
+  const [code, nameZh, nameEn] = LEVELS[level];
+  return bulk(
+    "areas",
+    parents.map((parentId, i) => ({
+      parentId,
+      level,
+      code: `${code}${i}`,
+      nameZh: `${nameZh}${i}`,
+      nameEn: `${nameEn} ${i}`,
+    })),
+    true,
+  );
+}
+/** The parents of `count` areas: ten to each of `parents` in turn. */
+const tenEach = (parents: number[], count: number) =>
+  Array.from({ length: count }, (_, i) => parents[Math.floor(i / 10)]!);
+const districts = await areas(
+  "district",
+  Array.from({ length: Math.ceil(COMMUNITIES / 100) }, () => null),
+);
+const streets = await areas("street", tenEach(districts, Math.ceil(COMMUNITIES / 10)));
+const communities = await areas("community", tenEach(streets, COMMUNITIES));
+const grids = await areas("grid", communities);
+
+// ------------------------------------------------------------------ residents (community-major)
+const residents: number[] = [];
+for (let start = 0; start < PER * COMMUNITIES; start += 50_000) {
+  const n = Math.min(50_000, PER * COMMUNITIES - start);
+  const ids = await users(start, n, "b", "居民");
   await bulk(
     "memberships",
     ids.map((userId, i) => ({
@@ -157,19 +149,7 @@ const someOf = (k: number, count: number) => {
 };
 
 // Membership requests whose three days run out in the month (other people, not residents).
-const askers = await bulk(
-  "users",
-  Array.from({ length: COMMUNITIES * 10 }, (_, i) => ({
-    displayName: `申请人${i}`,
-    username: `ba${i}`,
-    phone: null,
-    passwordHash: "x",
-    consentVersion: "bench",
-    consentedAt: LONG_AGO,
-    createdAt: LONG_AGO,
-  })),
-  true,
-);
+const askers = await users(0, COMMUNITIES * 10, "ba", "申请人");
 await bulk(
   "memberships",
   askers.map((userId, i) => {

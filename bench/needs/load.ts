@@ -6,59 +6,41 @@
  * random category and demo grid code, and a reference (`attribute[ref]`) never sent before, so
  * each accepted request (201) is a new need. MODE `healthz`: GET /healthz, the ceiling. Counts and
  * latencies only for requests sent inside the window; the server group's CPU is read at the
- * window's edges (bench/support.ts). Writes every reference answered 201 (warm-up, window and
+ * window's edges (bench/support.ts, through bench/support/http-load.ts). Writes every reference
+ * answered 201 (warm-up, window and
  * drain) and those whose outcome is unknown (transport error) to OUT_FILE for the database check.
  * Prints one JSON line.
  *
  *   tsx bench/needs/load.ts BASE_URL MODE PREPARED_JSON WARMUP_S MEASURE_S WATCH_JSON OUT_FILE CONCURRENCY
  */
 import fs from "node:fs";
-import http from "node:http";
-import { monitorEventLoopDelay, performance } from "node:perf_hooks";
+import { performance } from "node:perf_hooks";
 import { NEED_CATEGORIES } from "../../app/domain/needs/categories";
-import { cpuBetween, cpuSnapshot, type Watch } from "../support";
+import {
+  keepAliveClient,
+  loadArgs,
+  percentile,
+  round1,
+  runWindow,
+  type Answer,
+  type MeasuredWindow,
+} from "../support/http-load";
 import type { Prepared } from "./prepare";
 
-const [base, mode, preparedFile, warmupArg, measureArg, watchArg, outFile, concurrencyArg] =
-  process.argv.slice(2);
-if (!base || !mode || !preparedFile || !watchArg || !outFile)
-  throw new Error(
-    "usage: load.ts BASE_URL MODE PREPARED_JSON WARMUP_S MEASURE_S WATCH_JSON OUT_FILE CONCURRENCY",
-  );
-if (mode !== "intake" && mode !== "healthz") throw new Error(`unknown mode ${mode}`);
-const prepared = JSON.parse(fs.readFileSync(preparedFile, "utf8")) as Prepared;
-const warmupMs = Number(warmupArg ?? 5) * 1000;
-const measureMs = Number(measureArg ?? 10) * 1000;
-const watch = JSON.parse(watchArg) as Watch;
-const concurrency = Number(concurrencyArg ?? 50);
-const { hostname, port } = new URL(base);
-
-const agent = new http.Agent({
-  keepAlive: true,
-  maxSockets: concurrency,
-  maxFreeSockets: concurrency,
-});
-
-interface Answer {
-  status: number;
-  body: string;
-}
-
-function send(method: string, path: string, headers: http.OutgoingHttpHeaders, body?: string) {
-  return new Promise<Answer>((resolve, reject) => {
-    const req = http.request({ host: hostname, port, method, path, headers, agent }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () =>
-        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }),
-      );
-      res.on("error", reject);
-    });
-    req.setTimeout(30_000, () => req.destroy(new Error("timeout")));
-    req.on("error", reject);
-    req.end(body);
-  });
-}
+const {
+  url: base,
+  mode,
+  prepared,
+  warmupMs,
+  measureMs,
+  watch,
+  outFile,
+  concurrency,
+} = loadArgs<Prepared>(
+  "load.ts BASE_URL MODE PREPARED_JSON WARMUP_S MEASURE_S WATCH_JSON OUT_FILE CONCURRENCY",
+  ["intake", "healthz"],
+);
+const client = keepAliveClient(base, concurrency);
 
 const DESCRIPTIONS = [
   "3幢楼道灯坏了一个多月，晚上上下楼很危险。",
@@ -79,11 +61,6 @@ function refusalOf(a: Answer): string {
   }
 }
 
-const clock = () => performance.now();
-const begin = clock();
-const windowStart = begin + warmupMs;
-const windowEnd = windowStart + measureMs;
-
 const all = { sent: 0, created: 0, repeated: 0, refused: 0, errors: 0 };
 const inWindow = { sent: 0, created: 0, repeated: 0, refused: 0, errors: 0 };
 const latencies: number[] = [];
@@ -91,11 +68,11 @@ const refusals = new Map<string, number>();
 const created: string[] = [];
 const unknownOutcome: string[] = [];
 
-async function worker() {
+async function worker(measured: MeasuredWindow) {
   for (;;) {
-    const t0 = clock();
-    if (t0 >= windowEnd) return;
-    const counted = t0 >= windowStart;
+    const t0 = performance.now();
+    if (t0 >= measured.end) return;
+    const counted = t0 >= measured.start;
     let ref = "";
     let answer: Promise<Answer>;
     if (mode === "intake") {
@@ -107,17 +84,9 @@ async function worker() {
         address_id: pick(prepared.gridCodes),
         "attribute[ref]": ref,
       }).toString();
-      answer = send(
-        "POST",
-        "/open311/v2/requests.json",
-        {
-          "Content-Type": "application/x-www-form-urlencoded",
-          "Content-Length": Buffer.byteLength(body),
-        },
-        body,
-      );
+      answer = client.postForm("/open311/v2/requests.json", body);
     } else {
-      answer = send("GET", "/healthz", {});
+      answer = client.send("GET", "/healthz", {});
     }
     all.sent++;
     if (counted) inWindow.sent++;
@@ -128,7 +97,7 @@ async function worker() {
         all.created++;
         if (counted) {
           inWindow.created++;
-          latencies.push(clock() - t0);
+          latencies.push(performance.now() - t0);
         }
         if (mode === "intake") created.push(ref);
       } else if (mode === "intake" && a.status === 200) {
@@ -148,27 +117,19 @@ async function worker() {
   }
 }
 
-const snapshot = async () => ({ ...(await cpuSnapshot(watch)), self: process.cpuUsage() });
-const loop = monitorEventLoopDelay({ resolution: 10 });
-const workers = Array.from({ length: concurrency }, worker);
-await new Promise((r) => setTimeout(r, warmupMs));
-const a = await snapshot();
-loop.enable();
-await new Promise((r) => setTimeout(r, Math.max(0, windowEnd - clock())));
-loop.disable();
-const b = await snapshot();
-await Promise.all(workers);
-agent.destroy();
+const { a, b, figures } = await runWindow({
+  warmupMs,
+  measureMs,
+  watch,
+  concurrency,
+  worker,
+});
+client.close();
 
 fs.writeFileSync(outFile, JSON.stringify({ created, unknownOutcome }));
 const seconds = (b.at - a.at) / 1000;
 const sorted = latencies.sort((x, y) => x - y);
-const q = (p: number) =>
-  sorted.length
-    ? Math.round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!)
-    : NaN;
-const round1 = (x: number) => Math.round(x * 10) / 10;
-const selfCpuMs = (b.self.user + b.self.system - (a.self.user + a.self.system)) / 1000;
+const q = (p: number) => Math.round(percentile(sorted, p));
 console.log(
   JSON.stringify({
     seconds: round1(seconds),
@@ -177,12 +138,10 @@ console.log(
     window: inWindow,
     all,
     refusals: Object.fromEntries(refusals),
-    p50: q(0.5),
-    p99: q(0.99),
+    p50: q(50),
+    p99: q(99),
     max: sorted.length ? Math.round(sorted.at(-1)!) : NaN,
-    ...cpuBetween(a, b),
-    loadCpuPercent: Math.round((selfCpuMs / 1000 / seconds) * 100),
-    loadLoopDelayP99Ms: round1(loop.percentile(99) / 1e6),
+    ...figures(b.at - a.at),
   }),
 );
 process.exit(0);

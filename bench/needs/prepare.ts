@@ -13,13 +13,11 @@
  */
 import fs from "node:fs";
 import type { Insertable } from "kysely";
-import { openDatabase } from "../../db/client.server";
 import type { NeedsTable } from "../../db/schema";
-import { migrateToLatest } from "../../db/migrator";
-import { seedDemoData } from "../../db/seed";
 import { seedKit } from "../../db/seed-kit";
 import { NEED_CATEGORIES, isPrivateByDefault } from "../../app/domain/needs/categories";
 import { issueIntakeKey } from "../../app/services/needs/intake.server";
+import { demoDatabase } from "../support/prepare";
 
 export interface Prepared {
   key: string;
@@ -37,10 +35,7 @@ if (!dbPath || !out) throw new Error("usage: prepare.ts DB_PATH OUT_JSON NEEDS")
 const NEEDS = Number(needsArg ?? 100_000);
 const CHANNEL = "bench311";
 
-for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(dbPath + suffix, { force: true });
-const db = openDatabase(dbPath);
-await migrateToLatest(db);
-await seedDemoData(db);
+const db = await demoDatabase(dbPath);
 
 const issued = await seedKit(db).run(issueIntakeKey, "admin", new Date(), {
   channel: CHANNEL,

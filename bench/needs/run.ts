@@ -20,62 +20,44 @@
  *   npm run bench:needs -- [--config sqlite|postgres|postgres-redis-2] [--parts intake,board]
  *                          [--needs 100000] [--connections 50] [--runs 3] [--warmup 5] [--measure 10]
  */
-import { spawnSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { openDatabase } from "../../db/client.server";
+import { arg, buildIfStale, fmt, median, runLoad, setUp, type Cpu, type Store } from "../support";
 import {
-  LIUHE_SERVER,
-  arg,
-  buildIfStale,
-  CEILING_CORES,
-  errorLines,
-  fmt,
-  freePort,
-  hasTaskset,
-  median,
-  peakRssMb,
-  runLoad,
-  setUp,
-  spread,
-  startServer,
-  stopServer,
-  type Cpu,
-  type Store,
-} from "../support";
+  BARE_SERVER,
+  buildBarePage,
+  col,
+  cpuMsPerRequest,
+  interleavedRuns,
+  loadLimitNote,
+  machineText,
+  onServer,
+  ratioTo,
+  runOptions,
+  runPrepare,
+  stderrNote,
+  windowText,
+  workDir,
+  type Served,
+} from "../support/run";
 import type { Prepared } from "./prepare";
 
 const connections = Number(arg("connections", "50"));
-const runs = Number(arg("runs", "3"));
-const WARMUP = Number(arg("warmup", "5"));
-const MEASURE = Number(arg("measure", "10"));
+const options = runOptions();
+const { runs, warmup: WARMUP, measure: MEASURE } = options;
 const NEEDS = Number(arg("needs", "100000"));
 const parts = arg("parts", "intake,board").split(",");
 /** Far above what any run sends: the key's hourly limit must not be what is measured. */
 const INTAKE_RATE = "100000000";
 
 await buildIfStale();
-if (parts.includes("board"))
-  await buildIfStale(
-    "bench/pages/bare/build/server/index.js",
-    ["bench/pages/bare/app"],
-    ["npx", "remix", "vite:build", "--config", "bench/pages/bare/vite.config.ts"],
-  );
+if (parts.includes("board")) await buildBarePage();
 
 // ------------------------------------------------------------------ prepare
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "liuhe-needs-"));
-const baseDb = path.join(dir, "base.sqlite");
-const preparedFile = path.join(dir, "prepared.json");
-const prep = spawnSync(
-  process.execPath,
-  ["--import", "tsx", "bench/needs/prepare.ts", baseDb, preparedFile, String(NEEDS)],
-  { stdio: "inherit" },
-);
-if (prep.status !== 0) throw new Error("prepare failed");
-const prepared = JSON.parse(fs.readFileSync(preparedFile, "utf8")) as Prepared;
-const setup = await setUp(baseDb, dir);
+const work = workDir("needs");
+const prepared = runPrepare<Prepared>(work, "bench/needs/prepare.ts", [NEEDS]);
+const setup = await setUp(work.baseDb, work.dir);
 
 // ------------------------------------------------------------------ what is measured
 
@@ -134,7 +116,7 @@ const targets: Target[] = [
     : []),
 ] as Target[];
 
-interface Result extends Cpu {
+interface Result extends Cpu, Served {
   key: string;
   perSecond: number;
   p50: number;
@@ -144,9 +126,6 @@ interface Result extends Cpu {
   refusals: Record<string, number>;
   loadCpuPercent: number;
   loadLoopDelayP99Ms: number;
-  serverPeakRssMb: number;
-  serverErrorLines: string[];
-  loadAverage: number;
   /** Pages: the single-request time (median of sequential requests), HTML size, and the total. */
   singleMs?: number;
   htmlBytes?: number;
@@ -202,41 +181,33 @@ async function checkIntake(store: Store, outFile: string) {
   }
 }
 
+type Measured = Omit<Result, keyof Served | "key">;
+
 async function measure(target: Target, run: number): Promise<Result> {
-  const log = path.join(dir, `run-${run}-${target.key}.log`);
-  const store = target.kind === "bare" ? null : await setup.fresh(target.key);
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const server = await startServer({
-    script: target.kind === "bare" ? "bench/pages/bare/server.ts" : LIUHE_SERVER,
-    port,
-    cores: store ? setup.serverCores : CEILING_CORES,
-    env: { ...(store?.env ?? {}), INTAKE_RATE_PER_HOUR: INTAKE_RATE },
-    log,
-  }).catch(async (e) => {
-    await store?.drop();
-    throw e;
-  });
-  const watch = JSON.stringify(store?.watch(server.pid!) ?? { pid: server.pid });
-  let r: Omit<Result, "serverPeakRssMb" | "serverErrorLines" | "loadAverage" | "key">;
-  let serverPeakRssMb = 0;
-  const outFile = path.join(dir, `run-${run}-${target.key}.json`);
-  try {
-    if (target.kind === "intake" || target.kind === "healthz") {
-      const out = await runLoad([
-        "bench/needs/load.ts",
-        base,
-        target.kind,
-        preparedFile,
-        String(WARMUP),
-        String(MEASURE),
-        watch,
-        outFile,
-        String(connections),
-      ]);
-      const l = JSON.parse(out) as Result & { window: { refused: number; errors: number } };
-      r = { ...l, non2xx: l.window.refused, errors: l.window.errors };
-    } else {
+  const outFile = work.file(`run-${run}-${target.key}.json`);
+  const { value, check, ...served } = await onServer({
+    setup,
+    tag: target.key,
+    ceiling: target.kind === "bare" ? BARE_SERVER : undefined,
+    env: { INTAKE_RATE_PER_HOUR: INTAKE_RATE },
+    log: work.file(`run-${run}-${target.key}.log`),
+    during: async (base, watchOf): Promise<Measured> => {
+      const watch = JSON.stringify(watchOf);
+      if (target.kind === "intake" || target.kind === "healthz") {
+        const out = await runLoad([
+          "bench/needs/load.ts",
+          base,
+          target.kind,
+          work.preparedFile,
+          String(WARMUP),
+          String(MEASURE),
+          watch,
+          outFile,
+          String(connections),
+        ]);
+        const l = JSON.parse(out) as Result & { window: { refused: number; errors: number } };
+        return { ...l, non2xx: l.window.refused, errors: l.window.errors };
+      }
       const one = target.kind === "page" ? await single(base + target.path, target.mark!) : {};
       const out = await runLoad([
         "bench/pages/load.ts",
@@ -248,60 +219,44 @@ async function measure(target: Target, run: number): Promise<Result> {
         "",
       ]);
       const l = JSON.parse(out) as Result & { statuses: Record<string, number> };
-      r = { ...l, ...one, refusals: {} };
-    }
-  } finally {
-    serverPeakRssMb = peakRssMb(server.pid!);
-    await stopServer(server);
-  }
-  try {
-    if (target.kind === "intake" && store) r.check = await checkIntake(store, outFile);
-  } finally {
-    await store?.drop();
-  }
+      return { ...l, ...one, refusals: {} };
+    },
+    check: target.kind === "intake" ? (store) => checkIntake(store, outFile) : undefined,
+  });
+  const { serverPeakRssMb, serverErrorLines, loadAverage } = served;
   return {
     key: target.key,
-    ...r,
+    ...value,
+    ...(check ? { check } : {}),
     serverPeakRssMb,
-    serverErrorLines: errorLines(log),
-    loadAverage: Math.round(os.loadavg()[0]! * 10) / 10,
+    serverErrorLines,
+    loadAverage,
   };
 }
 
 // ------------------------------------------------------------------ the runs
 
-const results = new Map<string, Result[]>(targets.map((t) => [t.key, []]));
-try {
-  for (let run = 1; run <= runs; run++) {
-    for (const t of targets) {
-      const r = await measure(t, run);
-      const { serverErrorLines, ...shown } = r;
-      console.error(`${t.key} run ${run}: ${JSON.stringify(shown)}`);
-      for (const l of serverErrorLines.slice(0, 10)) console.error(`    ${l}`);
-      results.get(t.key)!.push(r);
-    }
-  }
-} finally {
-  await setup.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-}
+const results = await interleavedRuns({
+  runs,
+  items: targets,
+  key: (t) => t.key,
+  measure,
+  seen: (t, run, r) => {
+    const { serverErrorLines, ...shown } = r;
+    console.error(`${t.key} run ${run}: ${JSON.stringify(shown)}`);
+    for (const l of serverErrorLines.slice(0, 10)) console.error(`    ${l}`);
+  },
+  setup,
+  work,
+});
 
 // ------------------------------------------------------------------ the tables
 
-const col = (rs: Result[], f: (r: Result) => number) => spread(rs.map(f));
-const ratio = (key: string, ceiling: string) => {
-  const c = results.get(ceiling)!;
-  return spread(
-    results.get(key)!.map((r, i) => r.perSecond / (c[i]?.perSecond ?? NaN)),
-    (x) => x.toFixed(2),
-  );
-};
-const cpuMs = (r: Result) =>
-  r.perSecond ? Math.round(((r.serverCpuPercent * 10) / r.perSecond) * 100) / 100 : NaN;
+const ratio = (key: string, ceiling: string) => ratioTo(results.get(key)!, results.get(ceiling)!);
 const loads = [...results.values()].flat().map((r) => r.loadAverage);
 
 console.log(
-  `\n${setup.describe}. ${connections} connections, ${WARMUP} s warm-up, ${MEASURE} s window, ${runs} run${runs === 1 ? "" : "s"}${runs > 1 ? "; median (min–max)" : ""}; each row on a fresh server and a fresh copy of the prepared database (the demo city, plus ${NEEDS.toLocaleString("en")} needs in 湖滨街道 inserted in bulk as a fixture in ${prepared.insertSeconds} s: no commands, audit or search rows for them). taskset: ${hasTaskset ? "yes" : "no"}. ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? "?"}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; machine load average ${Math.min(...loads)}–${Math.max(...loads)}.`,
+  `\n${setup.describe}. ${connections} connections, ${windowText(options)}${runs > 1 ? "; median (min–max)" : ""}; each row on a fresh server and a fresh copy of the prepared database (the demo city, plus ${NEEDS.toLocaleString("en")} needs in 湖滨街道 inserted in bulk as a fixture in ${prepared.insertSeconds} s: no commands, audit or search rows for them). ${machineText(loads)}.`,
 );
 
 if (parts.includes("intake")) {
@@ -322,7 +277,7 @@ if (parts.includes("intake")) {
       )
       .join("; ");
     console.log(
-      `| ${targets.find((t) => t.key === key)!.label} | ${col(rs, (r) => r.perSecond)} | ${key === "healthz" ? "1" : ratio(key, "healthz")} | ${col(rs, (r) => r.p50)} | ${col(rs, (r) => r.p99)} | ${col(rs, (r) => r.non2xx)} | ${col(rs, (r) => r.errors)} | ${col(rs, (r) => r.serverCpuPercent)} | ${col(rs, cpuMs)} | ${col(rs, (r) => r.serverPeakRssMb)} | ${col(rs, (r) => r.loadCpuPercent)} | ${lost} |`,
+      `| ${targets.find((t) => t.key === key)!.label} | ${col(rs, (r) => r.perSecond)} | ${key === "healthz" ? "1" : ratio(key, "healthz")} | ${col(rs, (r) => r.p50)} | ${col(rs, (r) => r.p99)} | ${col(rs, (r) => r.non2xx)} | ${col(rs, (r) => r.errors)} | ${col(rs, (r) => r.serverCpuPercent)} | ${col(rs, cpuMsPerRequest)} | ${col(rs, (r) => r.serverPeakRssMb)} | ${col(rs, (r) => r.loadCpuPercent)} | ${lost} |`,
     );
   }
   for (const r of results.get("intake")!)
@@ -340,7 +295,7 @@ if (parts.includes("board")) {
   for (const t of targets.filter((x) => x.kind === "bare" || x.kind === "page")) {
     const rs = results.get(t.key)!;
     console.log(
-      `| ${t.label} | \`${t.path}\` | ${rs[0]?.htmlBytes ? fmt(Math.round(median(rs.map((r) => r.htmlBytes!)) / 102.4) / 10) : "–"} | ${t.kind === "page" ? col(rs, (r) => r.singleMs!) : "–"} | ${col(rs, (r) => r.perSecond)} | ${t.kind === "bare" ? "1" : ratio(t.key, "bare")} | ${col(rs, (r) => r.p50)} | ${col(rs, (r) => r.p99)} | ${col(rs, (r) => r.non2xx)} | ${col(rs, (r) => r.serverCpuPercent)} | ${col(rs, cpuMs)} | ${col(rs, (r) => r.serverPeakRssMb)} | ${col(rs, (r) => r.loadCpuPercent)} |`,
+      `| ${t.label} | \`${t.path}\` | ${rs[0]?.htmlBytes ? fmt(Math.round(median(rs.map((r) => r.htmlBytes!)) / 102.4) / 10) : "–"} | ${t.kind === "page" ? col(rs, (r) => r.singleMs!) : "–"} | ${col(rs, (r) => r.perSecond)} | ${t.kind === "bare" ? "1" : ratio(t.key, "bare")} | ${col(rs, (r) => r.p50)} | ${col(rs, (r) => r.p99)} | ${col(rs, (r) => r.non2xx)} | ${col(rs, (r) => r.serverCpuPercent)} | ${col(rs, cpuMsPerRequest)} | ${col(rs, (r) => r.serverPeakRssMb)} | ${col(rs, (r) => r.loadCpuPercent)} |`,
     );
   }
   console.log(
@@ -349,12 +304,6 @@ if (parts.includes("board")) {
 }
 for (const [key, rs] of results)
   for (const [i, r] of rs.entries()) {
-    if (r.serverErrorLines.length)
-      console.log(
-        `\n${key} run ${i + 1}: server wrote ${r.serverErrorLines.length} lines to stderr`,
-      );
-    if (r.loadCpuPercent >= 85)
-      console.log(
-        `\n${key} run ${i + 1}: the load generator used ${r.loadCpuPercent} % of its core: its limit, not the server's`,
-      );
+    stderrNote(`${key} run ${i + 1}`, r);
+    loadLimitNote(`${key} run ${i + 1}`, r);
   }

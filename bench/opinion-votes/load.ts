@@ -14,77 +14,36 @@
  *   hello, healthz  GETs of the outer ceilings
  *
  * Counts and latencies only for requests sent inside the measured window; the server group's and
- * its database's CPU are read at the window's edges (bench/support.ts). Writes every accepted vote
+ * its database's CPU are read at the window's edges (bench/support.ts; the loop is
+ * bench/support/http-load.ts's). Writes every accepted vote
  * (voter, statement, value) and every vote whose outcome is unknown (transport error, 5xx) to
  * OUT_FILE for the database check, and prints one JSON line.
  *
  *   tsx bench/opinion-votes/load.ts URL MODE PREPARED_JSON WARMUP_S MEASURE_S WATCH_JSON OUT_FILE CONCURRENCY PER_VOTER
  */
 import fs from "node:fs";
-import http from "node:http";
-import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import type { Prepared } from "./prepare";
 import { leaningVote, wordOf } from "./lean";
-import { cpuBetween, cpuSnapshot, type Watch } from "../support";
+import {
+  acceptanceLoop,
+  keepAliveClient,
+  loadArgs,
+  refusalOf,
+  runWindow,
+  type Answer,
+  type Attempt,
+} from "../support/http-load";
 
-const [
-  url,
-  mode,
-  preparedFile,
-  warmupArg,
-  measureArg,
-  watchArg,
-  outFile,
-  concurrencyArg,
-  perVoterArg,
-] = process.argv.slice(2);
-if (!url || !mode || !preparedFile || !watchArg || !outFile)
-  throw new Error(
-    "usage: load.ts URL MODE PREPARED_JSON WARMUP_S MEASURE_S WATCH_JSON OUT_FILE CONCURRENCY PER_VOTER",
+const { url, mode, prepared, warmupMs, measureMs, watch, outFile, concurrency, rest } =
+  loadArgs<Prepared>(
+    "load.ts URL MODE PREPARED_JSON WARMUP_S MEASURE_S WATCH_JSON OUT_FILE CONCURRENCY PER_VOTER",
+    ["hello", "bare", "healthz", "vote", "vote-nojs"],
   );
-if (!["hello", "bare", "healthz", "vote", "vote-nojs"].includes(mode))
-  throw new Error(`unknown mode ${mode}`);
-const prepared = JSON.parse(fs.readFileSync(preparedFile, "utf8")) as Prepared;
-const warmupMs = Number(warmupArg ?? 5) * 1000;
-const measureMs = Number(measureArg ?? 10) * 1000;
-const watch = JSON.parse(watchArg) as Watch;
-const concurrency = Number(concurrencyArg ?? 50);
-const perVoter = Math.min(Number(perVoterArg ?? 30), prepared.statementIds.length);
+const perVoter = Math.min(Number(rest[0] ?? 30), prepared.statementIds.length);
 const voting = mode === "vote" || mode === "vote-nojs";
 const bare = mode === "bare";
-const { hostname, port, origin } = new URL(url);
-
-const agent = new http.Agent({
-  keepAlive: true,
-  maxSockets: concurrency,
-  maxFreeSockets: concurrency,
-});
-
-interface Answer {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-
-function send(method: string, path: string, headers: http.OutgoingHttpHeaders, body?: string) {
-  return new Promise<Answer>((resolve, reject) => {
-    const req = http.request({ host: hostname, port, method, path, headers, agent }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          headers: res.headers,
-          body: Buffer.concat(chunks).toString("utf8"),
-        }),
-      );
-      res.on("error", reject);
-    });
-    req.setTimeout(30_000, () => req.destroy(new Error("timeout")));
-    req.on("error", reject);
-    req.end(body);
-  });
-}
+const { origin } = new URL(url);
+const client = keepAliveClient(url, concurrency);
 
 /** `n` different statements in a random order. */
 function someStatements(n: number): number[] {
@@ -132,168 +91,67 @@ function acceptedAnswer(a: Answer): boolean {
   }
 }
 
-/** Why a request was not accepted, in a few words: status and the refusal's message key. */
-function refusalOf(a: Answer): string {
-  const redirect = a.headers["x-remix-redirect"] ?? a.headers.location;
-  if (redirect) return `${a.status} redirect ${String(redirect)}`;
-  try {
-    const parsed = JSON.parse(a.body) as {
-      errors?: Record<string, { key: string }>;
-      error?: { key: string };
-      message?: string;
-    };
-    const key =
-      Object.values(parsed.errors ?? {})[0]?.key ?? parsed.error?.key ?? parsed.message ?? "?";
-    return `${a.status} ${key}`;
-  } catch {
-    return `${a.status} ${a.body.slice(0, 80)}`;
-  }
-}
-
-const clock = () => performance.now();
-const begin = clock();
-const windowStart = begin + warmupMs;
-const windowEnd = windowStart + measureMs;
-
 let nextVoter = 0;
 let exhausted = false;
-const all = { sent: 0, accepted: 0, refused: 0, errors: 0 };
-const inWindow = { sent: 0, accepted: 0, refused: 0, errors: 0 };
-const latencies: number[] = [];
-const refusals = new Map<string, number>();
-/** [user, statement, value] of every vote the server said it took. */
-const acceptedVotes: Array<[number, number, number]> = [];
+/** [user, statement, value]: one vote. */
+type Vote = [number, number, number];
+/** Every vote the server said it took. */
+const acceptedVotes: Vote[] = [];
 /** [user, statement] of every vote whose outcome is unknown. */
 const unknownOutcome: Array<[number, number]> = [];
 
-async function worker() {
+/** One worker's requests: a resident's answers one at a time, then the next resident's. */
+function requests() {
   let voter: Prepared["voters"][number] | undefined;
   let queue: number[] = [];
-  for (;;) {
-    const t0 = clock();
-    if (t0 >= windowEnd) return;
-    const counted = t0 >= windowStart;
-    let cast: [number, number, number] | undefined;
-    let answer: Promise<Answer>;
-    if (voting || bare) {
-      if (queue.length === 0) {
-        // The bare action takes no session: one voter's cookie on every request is enough.
-        voter = bare ? prepared.voters[0] : prepared.voters[nextVoter++];
-        if (!voter) {
-          exhausted = true;
-          return;
-        }
-        queue = someStatements(perVoter);
+  return (): Attempt<Vote> | null => {
+    if (!voting && !bare)
+      return { answer: client.send("GET", mode === "healthz" ? "/healthz" : "/", {}) };
+    if (queue.length === 0) {
+      // The bare action takes no session: one voter's cookie on every request is enough.
+      voter = bare ? prepared.voters[0] : prepared.voters[nextVoter++];
+      if (!voter) {
+        exhausted = true;
+        return null;
       }
-      const statementId = queue.pop()!;
-      const vote = leaningVote(voter!.userId, statementId, Math.random());
-      cast = [voter!.userId, statementId, vote];
-      const body = voteForm(statementId, vote);
-      answer = send(
-        "POST",
-        actionPath,
-        {
-          "Content-Type": "application/x-www-form-urlencoded",
-          "Content-Length": Buffer.byteLength(body),
-          Cookie: `liuhe_session=${voter!.token}`,
-          // The Origin a browser sends with a form post; the server refuses a cross-site one.
-          Origin: origin,
-        },
-        body,
-      );
-    } else {
-      answer = send("GET", mode === "healthz" ? "/healthz" : "/", {});
+      queue = someStatements(perVoter);
     }
-    all.sent++;
-    if (counted) inWindow.sent++;
-    let a: Answer;
-    try {
-      a = await answer;
-    } catch (e) {
-      all.errors++;
-      if (counted) inWindow.errors++;
-      const key = `error ${(e as Error).message}`;
-      refusals.set(key, (refusals.get(key) ?? 0) + 1);
-      if (voting && cast) unknownOutcome.push([cast[0], cast[1]]);
-      continue;
-    }
-    const ms = clock() - t0;
-    if (acceptedAnswer(a)) {
-      all.accepted++;
-      if (voting && cast) acceptedVotes.push(cast);
-      if (counted) {
-        inWindow.accepted++;
-        latencies.push(ms);
-      }
-    } else {
-      const key = refusalOf(a);
-      if (a.status >= 500) {
-        all.errors++;
-        if (counted) inWindow.errors++;
-        if (voting && cast) unknownOutcome.push([cast[0], cast[1]]);
-      } else {
-        all.refused++;
-        if (counted) inWindow.refused++;
-      }
-      refusals.set(key, (refusals.get(key) ?? 0) + 1);
-      if (counted) latencies.push(ms);
-    }
-  }
+    const statementId = queue.pop()!;
+    const vote = leaningVote(voter!.userId, statementId, Math.random());
+    const cast: Vote = [voter!.userId, statementId, vote];
+    const answer = client.postForm(actionPath, voteForm(statementId, vote), {
+      Cookie: `liuhe_session=${voter!.token}`,
+      // The Origin a browser sends with a form post; the server refuses a cross-site one.
+      Origin: origin,
+    });
+    // Only Liuhe's votes are checked against the database: the bare action stores nothing.
+    return { answer, subject: voting ? cast : undefined };
+  };
 }
 
-const snapshot = async () => ({
-  ...(await cpuSnapshot(watch)),
-  self: process.cpuUsage(),
-  epochMs: Date.now(),
+const loop = acceptanceLoop({
+  requests,
+  accepted: acceptedAnswer,
+  refusalOf: (a) => refusalOf(a, a.headers["x-remix-redirect"] ?? a.headers.location),
+  onAccepted: (cast) => acceptedVotes.push(cast),
+  onUnknown: ([user, statement]) => unknownOutcome.push([user, statement]),
 });
-const loop = monitorEventLoopDelay({ resolution: 10 });
-type Snapshot = Awaited<ReturnType<typeof snapshot>>;
-let first: Promise<Snapshot> | undefined;
-let last: Promise<Snapshot> | undefined;
-setTimeout(() => {
-  first = snapshot();
-  loop.enable();
-}, warmupMs);
-setTimeout(() => {
-  last = snapshot();
-  loop.disable();
-}, warmupMs + measureMs);
 
-await Promise.all(Array.from({ length: concurrency }, () => worker()));
-// The last window timer may still be pending if every worker stopped early (voters ran out).
-while (!last) await new Promise((r) => setTimeout(r, 50));
-agent.destroy();
-const a = await first!;
-const b = await last;
-const selfCpu = b.self.user + b.self.system - (a.self.user + a.self.system);
+const measured = await runWindow({ warmupMs, measureMs, watch, concurrency, worker: loop.worker });
+client.close();
 
-latencies.sort((x, y) => x - y);
-const pct = (p: number) =>
-  latencies.length
-    ? latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!
-    : NaN;
-const round1 = (x: number) => Math.round(x * 10) / 10;
 fs.writeFileSync(outFile, JSON.stringify({ accepted: acceptedVotes, unknown: unknownOutcome }));
-const { self: _aSelf, epochMs: windowStartEpochMs, ...cpuA } = a;
-const { self: _bSelf, epochMs: windowEndEpochMs, ...cpuB } = b;
 console.log(
   JSON.stringify({
     mode,
     concurrency,
-    window: inWindow,
-    all,
-    refusals: Object.fromEntries(refusals),
-    exhausted,
-    votersUsed: voting ? Math.min(nextVoter, prepared.voters.length) : 0,
-    perSecond: Math.round(inWindow.accepted / (measureMs / 1000)),
-    p50: round1(pct(50)),
-    p99: round1(pct(99)),
-    max: round1(latencies[latencies.length - 1] ?? NaN),
-    windowStartEpochMs,
-    windowEndEpochMs,
-    ...cpuBetween(cpuA, cpuB),
-    loadCpuPercent: Math.round((selfCpu / 1000 / measureMs) * 100),
-    loadLoopDelayP99Ms: round1(loop.percentile(99) / 1e6),
+    ...loop.figures(measureMs, {
+      exhausted,
+      votersUsed: voting ? Math.min(nextVoter, prepared.voters.length) : 0,
+    }),
+    windowStartEpochMs: measured.a.epochMs,
+    windowEndEpochMs: measured.b.epochMs,
+    ...measured.figures(),
   }),
 );
 process.exit(0);

@@ -20,12 +20,8 @@
  *
  *   tsx bench/opinion-votes/prepare.ts DB_PATH OUT_JSON VOTERS STATEMENTS PRIOR
  */
-import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
-import { sql } from "kysely";
-import { closeDb, openDatabase } from "../../db/client.server";
-import { migrateToLatest } from "../../db/migrator";
-import { seedDemoData } from "../../db/seed";
+import { closeDb } from "../../db/client.server";
 import { seedKit } from "../../db/seed-kit";
 import { SEEDS_MAX } from "../../app/domain/conversations/rules";
 import {
@@ -38,6 +34,12 @@ import {
   scheduleMaps,
   storedMap,
 } from "../../app/services/conversations/map.server";
+import {
+  closeSelfContained,
+  demoDatabase,
+  insertResidents,
+  type Resident,
+} from "../support/prepare";
 import { leaningVote } from "./lean";
 
 export interface Prepared {
@@ -45,7 +47,7 @@ export interface Prepared {
   conversationId: number;
   statementIds: number[];
   /** The load's voters; none of them has voted before the run. */
-  voters: Array<{ userId: number; token: string }>;
+  voters: Resident[];
   /** Votes already there when the run starts (by other residents). */
   priorVotes: number;
 }
@@ -59,10 +61,7 @@ const priorCount = Number(priorArg ?? 20000);
 const PRIOR_PER_PERSON = 30;
 const CHUNK = 400;
 
-for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(dbPath + suffix, { force: true });
-const db = openDatabase(dbPath);
-await migrateToLatest(db);
-await seedDemoData(db);
+const db = await demoDatabase(dbPath);
 // The map is computed below, on this database: a vote's timer would compute it on the app's.
 scheduleMaps(false);
 
@@ -88,72 +87,19 @@ const { username: chair } = await db
 if (!chair) throw new Error("the chair of wensan has no login");
 
 /** Inserts `n` verified residents named `prefix0…`; with sessions when asked. */
-async function residents(prefix: string, n: number, withSessions: boolean) {
-  const made: Array<{ userId: number; token: string }> = [];
-  const expiresAt = new Date(now.getTime() + 30 * 86_400_000).toISOString();
-  await db.transaction().execute(async (trx) => {
-    for (let start = 0; start < n; start += CHUNK) {
-      const names = Array.from(
-        { length: Math.min(CHUNK, n - start) },
-        (_, k) => `${prefix}${start + k}`,
-      );
-      await trx
-        .insertInto("users")
-        .values(
-          names.map((username, k) => ({
-            displayName: `居民${prefix}${start + k}`,
-            username,
-            phone: null,
-            passwordHash: "!",
-            consentVersion: "bench",
-            consentedAt: iso,
-            createdAt: iso,
-          })),
-        )
-        .execute();
-      const users = await trx
-        .selectFrom("users")
-        .select(["id", "username"])
-        .where("username", "in", names)
-        .execute();
-      const idOf = new Map(users.map((u) => [u.username, u.id]));
-      const batch = names.map((name) => ({
-        userId: idOf.get(name)!,
-        token: randomBytes(32).toString("base64url"),
-      }));
-      await trx
-        .insertInto("memberships")
-        .values(
-          batch.map((v) => ({
-            userId: v.userId,
-            communityId,
-            status: "verified" as const,
-            requestedAt: iso,
-            decidedAt: iso,
-          })),
-        )
-        .execute();
-      if (withSessions) {
-        // The same shape as accounts/sessions.server's openSession, written in bulk.
-        await trx
-          .insertInto("sessions")
-          .values(
-            batch.map((v) => ({
-              id: createHash("sha256").update(v.token).digest("hex"),
-              userId: v.userId,
-              createdAt: iso,
-              expiresAt,
-              lastSeenAt: iso,
-              userAgent: "bench",
-            })),
-          )
-          .execute();
-      }
-      made.push(...batch);
-    }
-  });
-  return made;
-}
+const residents = (prefix: string, n: number, withSessions: boolean) =>
+  db.transaction().execute((trx) =>
+    insertResidents(trx, {
+      communityId,
+      count: n,
+      username: (i) => `${prefix}${i}`,
+      displayName: (i) => `居民${prefix}${i}`,
+      at: iso,
+      sessionsUntil: withSessions
+        ? new Date(now.getTime() + 30 * 86_400_000).toISOString()
+        : undefined,
+    }),
+  );
 
 const voters = await residents("opvoter", voterCount, true);
 const priorPeople = Math.ceil(priorCount / PRIOR_PER_PERSON);
@@ -237,8 +183,7 @@ if (outcome !== "computed" || !map) throw new Error(`the first map was not compu
 // One self-contained file, copied afresh for every measured run. The process-wide handle (the
 // demo seed's votes used it: run.ts points it at this file) is closed first.
 await closeDb();
-await sql`pragma wal_checkpoint(truncate)`.execute(db);
-await db.destroy();
+await closeSelfContained(db);
 const prepared: Prepared = { communityId, conversationId, statementIds, voters, priorVotes };
 fs.writeFileSync(out, JSON.stringify(prepared));
 console.log(

@@ -22,31 +22,31 @@
  *     [--runs 3] [--warmup 5] [--measure 10] [--voters 4000] [--statements 300] [--per-voter 30]
  *     [--prior 20000] [--modes hello,bare,healthz,vote] (also: vote-nojs)
  */
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { openDatabase } from "../../db/client.server";
 import { RECOMPUTE_EVERY_MS } from "../../app/services/conversations/map.server";
+import { CEILING_CORES, arg, buildIfStale, fmt, runLoad, setUp, spread } from "../support";
+import type { AcceptanceLoad } from "../support/http-load";
 import {
-  LIUHE_SERVER,
-  arg,
-  buildIfStale,
-  CEILING_CORES,
-  errorLines,
-  fmt,
-  freePort,
-  hasTaskset,
-  median,
-  peakRssMb,
-  runLoad,
-  setUp,
-  spread,
-  startServer,
-  stopServer,
-  type Cpu,
-  type Store,
-} from "../support";
+  BARE_SERVER,
+  HELLO_SERVER,
+  acceptedNotes,
+  acceptedRuns,
+  buildBarePage,
+  col,
+  cpuMsPerRequest,
+  dbCheckCell,
+  limitOf,
+  machineText,
+  onServer,
+  ratioTo,
+  runOptions,
+  runPrepare,
+  serverCells,
+  windowText,
+  workDir,
+  type Served,
+} from "../support/run";
 import type { Prepared } from "./prepare";
 
 const voters = Number(arg("voters", "4000"));
@@ -54,9 +54,8 @@ const statements = Number(arg("statements", "300"));
 const prior = Number(arg("prior", "20000"));
 const perVoter = Number(arg("per-voter", "30"));
 const concurrency = Number(arg("concurrency", "50"));
-const runs = Number(arg("runs", "3"));
-const WARMUP = Number(arg("warmup", "5"));
-const MEASURE = Number(arg("measure", "10"));
+const options = runOptions();
+const { runs, warmup: WARMUP, measure: MEASURE } = options;
 type Mode = "hello" | "bare" | "healthz" | "vote" | "vote-nojs";
 const MODES: readonly Mode[] = ["hello", "bare", "healthz", "vote", "vote-nojs"];
 const modes = arg("modes", "hello,bare,healthz,vote").split(",") as Mode[];
@@ -67,57 +66,29 @@ const POLL_MS = 250;
 /** How long the server may take after the window to compute the map of the last votes. */
 const MAP_WAIT_MS = RECOMPUTE_EVERY_MS * 3;
 /** The ceilings are one process on core 0 in every configuration, with no database. */
-const CEILING_SCRIPTS: Partial<Record<Mode, string>> = {
-  hello: "bench/ballots/hello-server.ts",
-  bare: "bench/pages/bare/server.ts",
-};
+const CEILING_SCRIPTS: Partial<Record<Mode, string>> = { hello: HELLO_SERVER, bare: BARE_SERVER };
 
 await buildIfStale();
-await buildIfStale(
-  "bench/pages/bare/build/server/index.js",
-  ["bench/pages/bare/app"],
-  ["npx", "remix", "vite:build", "--config", "bench/pages/bare/vite.config.ts"],
-);
+await buildBarePage();
 
 // ------------------------------------------------------------------ prepare
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "liuhe-opinion-votes-"));
-const baseDb = path.join(dir, "base.sqlite");
-const preparedFile = path.join(dir, "prepared.json");
-execFileSync(
-  process.execPath,
-  [
-    "--import",
-    "tsx",
-    "bench/opinion-votes/prepare.ts",
-    baseDb,
-    preparedFile,
-    String(voters),
-    String(statements),
-    String(prior),
-  ],
+const work = workDir("opinion-votes");
+const prepared = runPrepare<Prepared>(
+  work,
+  "bench/opinion-votes/prepare.ts",
+  [voters, statements, prior],
   // The demo seed's votes bump their map on the process's own database (getDb()): it is this file.
-  { stdio: "inherit", env: { ...process.env, DATABASE_PATH: baseDb } },
+  { DATABASE_PATH: work.baseDb },
 );
-const prepared = JSON.parse(fs.readFileSync(preparedFile, "utf8")) as Prepared;
-const setup = await setUp(baseDb, dir);
+const setup = await setUp(work.baseDb, work.dir);
 
 // ------------------------------------------------------------------ one measurement
 
-interface LoadResult extends Cpu {
-  window: { sent: number; accepted: number; refused: number; errors: number };
-  all: { sent: number; accepted: number; refused: number; errors: number };
-  refusals: Record<string, number>;
-  exhausted: boolean;
-  votersUsed: number;
-  perSecond: number;
-  p50: number;
-  p99: number;
-  max: number;
+/** What the load generator prints: the closed loop's figures, and the window on the wall clock. */
+interface LoadResult extends AcceptanceLoad {
   windowStartEpochMs: number;
   windowEndEpochMs: number;
-  loadCpuPercent: number;
-  loadLoopDelayP99Ms: number;
 }
 
 /** What the map's row said while the votes came, and after. */
@@ -145,12 +116,8 @@ interface Check {
   mapStatus: string;
 }
 
-interface Result extends LoadResult {
+interface Result extends LoadResult, Served {
   mode: Mode;
-  /** The machine's 1-minute load average when the measurement ended. */
-  loadAverage: number;
-  serverPeakRssMb: number;
-  serverErrorLines: string[];
   map: (MapWatch & { inWindow: number; minGapMs: number }) | null;
   check: Check | null;
 }
@@ -262,40 +229,31 @@ async function verify(target: string, outFile: string, startedAt: number): Promi
 }
 
 async function measure(mode: Mode, run: number): Promise<Result> {
-  const log = path.join(dir, `run-${run}-${mode}.log`);
-  const outFile = path.join(dir, `run-${run}-${mode}.json`);
-  const ceiling = CEILING_SCRIPTS[mode];
-  const store: Store | null = ceiling ? null : await setup.fresh(mode);
-  const port = await freePort();
-  let load: LoadResult;
-  let serverPeakRssMb = 0;
-  let check: Check | null = null;
-  let map: Result["map"] = null;
-  try {
-    const server = await startServer({
-      script: ceiling ?? LIUHE_SERVER,
-      port,
-      cores: store ? setup.serverCores : CEILING_CORES,
-      env: store?.env ?? {},
-      log,
-    });
-    // The map's computed_at is written with the server's clock: the same machine's.
-    const startedAt = Date.now();
-    const watcher = store && isVoting(mode) ? watchMap(store.target, startedAt) : null;
-    try {
-      const out = await runLoad([
-        "bench/opinion-votes/load.ts",
-        `http://127.0.0.1:${port}`,
-        mode,
-        preparedFile,
-        String(WARMUP),
-        String(MEASURE),
-        JSON.stringify(store?.watch(server.pid!) ?? { pid: server.pid }),
-        outFile,
-        String(concurrency),
-        String(perVoter),
-      ]);
-      load = JSON.parse(out) as LoadResult;
+  const outFile = work.file(`run-${run}-${mode}.json`);
+  const { value, check, ...served } = await onServer({
+    setup,
+    tag: mode,
+    ceiling: CEILING_SCRIPTS[mode],
+    log: work.file(`run-${run}-${mode}.log`),
+    during: async (base, watch, store) => {
+      // The map's computed_at is written with the server's clock: the same machine's.
+      const startedAt = Date.now();
+      const watcher = store && isVoting(mode) ? watchMap(store.target, startedAt) : null;
+      const load = JSON.parse(
+        await runLoad([
+          "bench/opinion-votes/load.ts",
+          base,
+          mode,
+          work.preparedFile,
+          String(WARMUP),
+          String(MEASURE),
+          JSON.stringify(watch),
+          outFile,
+          String(concurrency),
+          String(perVoter),
+        ]),
+      ) as LoadResult;
+      let map: Result["map"] = null;
       if (watcher) {
         const { caughtUp, afterMs } = await watcher.waitForCatchUp();
         const computedAt = await watcher.stop();
@@ -311,43 +269,21 @@ async function measure(mode: Mode, run: number): Promise<Result> {
           minGapMs: gaps.length ? Math.min(...gaps) : NaN,
         };
       }
-    } finally {
-      serverPeakRssMb = peakRssMb(server.pid!);
-      await stopServer(server);
-    }
-    if (store && isVoting(mode)) check = await verify(store.target, outFile, startedAt);
-  } finally {
-    await store?.drop();
-  }
-  const serverErrorLines = errorLines(log);
-  const loadAverage = Math.round(os.loadavg()[0]! * 10) / 10;
-  return { mode, ...load, loadAverage, serverPeakRssMb, serverErrorLines, map, check };
+      return { load, map, startedAt };
+    },
+    check: isVoting(mode)
+      ? (store, { startedAt }) => verify(store.target, outFile, startedAt)
+      : undefined,
+  });
+  return { mode, ...value.load, ...served, map: value.map, check };
 }
 
 // ------------------------------------------------------------------ the runs
 
-const results = Object.fromEntries(MODES.map((m) => [m, [] as Result[]])) as Record<Mode, Result[]>;
 // Modes interleaved within each run, so that drift on a shared machine touches all of them alike.
-try {
-  for (let run = 1; run <= runs; run++) {
-    for (const mode of modes) {
-      const r = await measure(mode, run);
-      const { serverErrorLines, ...shown } = r;
-      console.error(`${mode} run ${run}: ${JSON.stringify(shown)}`);
-      if (serverErrorLines.length) {
-        console.error(`  server stderr (${serverErrorLines.length} lines), first lines:`);
-        for (const l of serverErrorLines.slice(0, 10)) console.error(`    ${l}`);
-      }
-      if (r.exhausted) console.error(`  WARNING: ran out of voters; use a larger --voters`);
-      results[mode].push(r);
-    }
-  }
-} finally {
-  await setup.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-}
+const results = await acceptedRuns({ runs, modes, measure, setup, work });
+const of = (mode: Mode) => results.get(mode)!;
 
-const col = (rs: Result[], f: (r: Result) => number) => spread(rs.map(f));
 const label: Record<Mode, string> = {
   hello: "bare `node:http` hello (outer ceiling)",
   bare: "bare Remix action reading the vote form (ceiling)",
@@ -355,88 +291,51 @@ const label: Record<Mode, string> = {
   vote: "Liuhe vote, with JavaScript (fetcher `POST /conversations/:id`)",
   "vote-nojs": "Liuhe vote, without JavaScript (form `POST /conversations/:id` → 302)",
 };
-/** Per-run ratio to the ceiling measured in the same run, then the median of those. */
-const ratio = (mode: Mode, ceiling: Mode) =>
-  spread(
-    results[mode].map((r, i) => r.perSecond / (results[ceiling][i]?.perSecond ?? NaN)),
-    (x) => x.toFixed(2),
-  );
-
-/** CPU time per accepted request: much steadier than throughput on a shared machine. */
-const msPerRequest = (percent: number, r: Result) =>
-  r.perSecond && Number.isFinite(percent)
-    ? Math.round(((percent * 10) / r.perSecond) * 100) / 100
-    : NaN;
-const cpuMsPerRequest = (r: Result) => msPerRequest(r.serverCpuPercent, r);
 const table = [
   `| what | accepted/s | × bare action | × healthz | p50 ms | p99 ms | refused | errors | DB check | map recomputes in window | server CPU % | server CPU ms per request | busiest JS thread % | database CPU % | core 0 / 1 busy % (all processes) | server peak RSS MB | load CPU % | load loop p99 ms |`,
   `|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|`,
 ];
 for (const mode of modes) {
-  const rs = results[mode];
+  const rs = of(mode);
   if (!rs.length) continue;
-  const checks = rs.map((r) => r.check).filter((c): c is Check => c !== null);
-  const dbCheck = checks.length
-    ? checks.every((c) => c.ok)
-      ? `ok ×${checks.length}`
-      : `**FAILED** ${checks.filter((c) => !c.ok).length}/${checks.length}`
-    : "–";
   const maps = rs.map((r) => r.map).filter((m): m is NonNullable<Result["map"]> => m !== null);
   // How many in the window, and the shortest gap between two recomputes over all the runs.
   const recomputes = maps.length
     ? `${spread(maps.map((m) => m.inWindow))}, gaps ≥ ${(Math.min(...maps.map((m) => m.minGapMs)) / 1000).toFixed(1)} s`
     : "–";
   table.push(
-    `| ${label[mode]} | ${col(rs, (r) => r.perSecond)} | ${modes.includes("bare") ? ratio(mode, "bare") : "–"} | ${modes.includes("healthz") ? ratio(mode, "healthz") : "–"} | ${col(rs, (r) => r.p50)} | ${col(rs, (r) => r.p99)} | ${col(rs, (r) => r.all.refused)} | ${col(rs, (r) => r.all.errors)} | ${dbCheck} | ${recomputes} | ${col(rs, (r) => r.serverCpuPercent)} | ${col(rs, cpuMsPerRequest)} | ${col(rs, (r) => r.serverMainThreadPercent)} | ${col(rs, (r) => r.databaseCpuPercent)} | ${col(rs, (r) => r.coreBusyPercent[0] ?? NaN)} / ${col(rs, (r) => r.coreBusyPercent[1] ?? NaN)} | ${col(rs, (r) => r.serverPeakRssMb)} | ${col(rs, (r) => r.loadCpuPercent)} | ${col(rs, (r) => r.loadLoopDelayP99Ms)} |`,
+    `| ${label[mode]} | ${col(rs, (r) => r.perSecond)} | ${modes.includes("bare") ? ratioTo(rs, of("bare")) : "–"} | ${modes.includes("healthz") ? ratioTo(rs, of("healthz")) : "–"} | ${col(rs, (r) => r.p50)} | ${col(rs, (r) => r.p99)} | ${col(rs, (r) => r.all.refused)} | ${col(rs, (r) => r.all.errors)} | ${dbCheckCell(rs)} | ${recomputes} | ${serverCells(rs)} |`,
   );
 }
 
-const loads = Object.values(results)
-  .flat()
-  .map((r) => r.loadAverage);
+const loads = [...results.values()].flat().map((r) => r.loadAverage);
 console.log(
-  `\n${setup.describe}; the ceilings on core ${CEILING_CORES}.\nConversation of ${prepared.statementIds.length} accepted statements with ${prepared.priorVotes} earlier votes; ${concurrency} concurrent voters (closed loop, keep-alive), each resident answering ${perVoter} different statements one at a time, then the next resident; ${WARMUP} s warm-up, ${MEASURE} s window, ${runs} run${runs === 1 ? "" : "s"}; median (min–max). taskset: ${hasTaskset ? "yes" : "no"}. ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? "?"}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; machine load average ${Math.min(...loads)}–${Math.max(...loads)} during the runs\n`,
+  `\n${setup.describe}; the ceilings on core ${CEILING_CORES}.\nConversation of ${prepared.statementIds.length} accepted statements with ${prepared.priorVotes} earlier votes; ${concurrency} concurrent voters (closed loop, keep-alive), each resident answering ${perVoter} different statements one at a time, then the next resident; ${windowText(options)}; median (min–max). ${machineText(loads)} during the runs\n`,
 );
 console.log(table.join("\n"));
 console.log(
   `\nrefused/errors count every request of the run (warm-up and drain included); latency and accepted/s only requests sent inside the window. DB check: one statement_votes row per (statement, voter) the server accepted, with the value sent, none extra, the ${prepared.priorVotes} earlier votes untouched, and the map computed during the run and counting every vote once it caught up (the server is kept up to ${MAP_WAIT_MS / 1000} s after the window for that). Map recomputes: distinct opinion_maps.computed_at values read every ${POLL_MS} ms, those inside the window; gaps ≥: the shortest time between two recomputes in any run (window and wait) (the site's floor is ${RECOMPUTE_EVERY_MS / 1000} s). Server CPU and peak RSS: the server's processes together, the map's worker thread included; database CPU: the PostgreSQL backends of the server's database ("–": SQLite runs inside the server).`,
 );
 for (const mode of modes) {
-  for (const [i, r] of results[mode].entries()) {
+  for (const [i, r] of of(mode).entries()) {
     if (r.check && !r.check.ok)
       console.log(`\n${mode} run ${i + 1}: DB check failed: ${JSON.stringify(r.check)}`);
     if (r.map && !r.map.caughtUp)
       console.log(
         `\n${mode} run ${i + 1}: the map had not caught up ${MAP_WAIT_MS / 1000} s after the window`,
       );
-    if (Object.keys(r.refusals).length)
-      console.log(`\n${mode} run ${i + 1}: refusals/errors: ${JSON.stringify(r.refusals)}`);
-    if (r.serverErrorLines.length)
-      console.log(
-        `\n${mode} run ${i + 1}: server wrote ${r.serverErrorLines.length} lines to stderr`,
-      );
-    if (r.exhausted) console.log(`\n${mode} run ${i + 1}: ran out of voters; figures are low`);
+    acceptedNotes(`${mode} run ${i + 1}`, r);
   }
 }
 for (const mode of modes.filter(isVoting)) {
-  const rs = results[mode];
+  const rs = of(mode);
   if (!rs.length) continue;
-  const m = (f: (r: Result) => number) => median(rs.map(f));
-  const cpu = m((r) => r.serverCpuPercent);
-  const main = m((r) => r.serverMainThreadPercent);
-  const loadCpu = m((r) => r.loadCpuPercent);
-  const cores = setup.serverCores.split(",").map(Number);
-  const busy = Math.min(...cores.map((c) => m((r) => r.coreBusyPercent[c] ?? NaN)));
-  const limit =
-    loadCpu >= 85
-      ? "the load generator (its core is nearly full): the server's real limit is higher"
-      : main >= 85
-        ? "the server's JavaScript thread (its event loop is saturated)"
-        : cpu >= 90 * cores.length
-          ? "the server's cores, shared between its JavaScript thread, SQLite's and V8's threads and the map's worker"
-          : busy >= 95
-            ? `the server's cores, which other processes shared (the least busy was ${busy} % busy, the server used ${cpu} %)`
-            : "waiting, not CPU: requests queue on the database (SQLite's one connection and its syncs; PostgreSQL's pool and locks) or on the disk";
+  const { m, cpu, main, loadCpu, limit } = limitOf(rs, setup.serverCores, {
+    busyCores:
+      "the server's cores, shared between its JavaScript thread, SQLite's and V8's threads and the map's worker",
+    waiting:
+      "waiting, not CPU: requests queue on the database (SQLite's one connection and its syncs; PostgreSQL's pool and locks) or on the disk",
+  });
   const maps = rs.map((r) => r.map).filter((x): x is NonNullable<Result["map"]> => x !== null);
   console.log(
     `\n${mode}: median ${fmt(m((r) => r.perSecond))} votes/s; server CPU ${cpu} % (busiest JS thread ${main} %), load CPU ${loadCpu} %: limited by ${limit}. ${fmt(m(cpuMsPerRequest))} ms of server CPU per vote. Map: ${maps.map((x) => x.computedAt.length).join(", ")} recomputes per run in all (window and wait), caught up ${maps.map((x) => (x.caughtUp ? `${(x.caughtUpAfterMs / 1000).toFixed(1)} s` : "never")).join(", ")} after the load stopped.`,

@@ -12,47 +12,52 @@
  *   npm run bench:pages -- [--config sqlite|postgres|postgres-redis-2] [--connections 50] [--runs 3] [--warmup 5] [--measure 10]
  *                          [--pages home,projects,…]   (the bare page is always measured)
  */
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { openDatabase } from "../../db/client.server";
 import {
   LIUHE_SERVER,
+  CEILING_CORES,
   arg,
   buildIfStale,
-  CEILING_CORES,
-  errorLines,
   freePort,
-  hasTaskset,
   median,
-  peakRssMb,
   runLoad,
   setUp,
-  spread,
   startServer,
   stopServer,
   type Cpu,
-  type Store,
 } from "../support";
+import {
+  BARE_SERVER,
+  buildBarePage,
+  col,
+  coresCell,
+  cpuMsPerRequest,
+  interleavedRuns,
+  loadLimitNote,
+  machineText,
+  onServer,
+  ratioTo,
+  runOptions,
+  showResult,
+  stderrNote,
+  windowText,
+  workDir,
+  type Served,
+} from "../support/run";
 
 const connections = Number(arg("connections", "50"));
-const runs = Number(arg("runs", "3"));
-const WARMUP = Number(arg("warmup", "5"));
-const MEASURE = Number(arg("measure", "10"));
+const options = runOptions();
+const { runs, warmup: WARMUP, measure: MEASURE } = options;
 const RESIDENT = "resident";
 const PASSWORD = "liuhe-demo"; // DEMO_PASSWORD in db/seed-kit.ts
 
 await buildIfStale();
-await buildIfStale(
-  "bench/pages/bare/build/server/index.js",
-  ["bench/pages/bare/app"],
-  ["npx", "remix", "vite:build", "--config", "bench/pages/bare/vite.config.ts"],
-);
+await buildBarePage();
 
 // ------------------------------------------------------------------ prepare: seed, sign in, ids
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "liuhe-pages-"));
-const baseDb = path.join(dir, "base.sqlite");
+const work = workDir("pages");
+const baseDb = work.baseDb;
 
 /** Seeds the demo city into a fresh database (the server's own boot) and signs the resident in. */
 async function prepare(): Promise<{ cookie: string }> {
@@ -62,7 +67,7 @@ async function prepare(): Promise<{ cookie: string }> {
     port,
     cores: CEILING_CORES,
     env: { DATABASE_PATH: baseDb, SEED_DEMO: "true" },
-    log: path.join(dir, "seed.log"),
+    log: work.file("seed.log"),
   });
   try {
     const res = await fetch(`http://127.0.0.1:${port}/login`, {
@@ -81,7 +86,7 @@ async function prepare(): Promise<{ cookie: string }> {
 }
 const { cookie: session } = await prepare();
 type Kind = "liuhe" | "bare";
-const setup = await setUp(baseDb, dir);
+const setup = await setUp(baseDb, work.dir);
 
 interface Page {
   key: string;
@@ -118,22 +123,18 @@ async function pages(): Promise<Page[]> {
         .where("status", "=", "inProgress")
         .executeTakeFirst(),
     );
-    const poll = await id(
-      db
-        .selectFrom("polls")
-        .select("id")
-        .where("communityId", "=", community)
-        .orderBy("id")
-        .executeTakeFirst(),
-    );
-    const round = await id(
-      db
-        .selectFrom("budgetRounds")
-        .select("id")
-        .where("communityId", "=", community)
-        .orderBy("id")
-        .executeTakeFirst(),
-    );
+    /** The community's first poll or budget round. */
+    const first = (table: "polls" | "budgetRounds") =>
+      id(
+        db
+          .selectFrom(table)
+          .select("id")
+          .where("communityId", "=", community)
+          .orderBy("id")
+          .executeTakeFirst(),
+      );
+    const poll = await first("polls");
+    const round = await first("budgetRounds");
     const lite = "mode=lite";
     const signedIn = 'class="signed-in"';
     const all: Page[] = [
@@ -234,16 +235,12 @@ interface LoadResult extends Cpu {
   loadLoopDelayP99Ms: number;
 }
 
-interface Result extends LoadResult {
+interface Result extends LoadResult, Served {
   key: string;
   /** The page's HTML, uncompressed, as the check before the load received it. */
   htmlBytes: number;
   /** The page still carried its mark after the load (the session was not lost). */
   markAfter: boolean;
-  /** The machine's 1-minute load average when the measurement ended. */
-  loadAverage: number;
-  serverPeakRssMb: number;
-  serverErrorLines: string[];
 }
 
 /** One GET as the load sends it; the page must answer 200 and carry its mark. */
@@ -261,48 +258,32 @@ async function check(base: string, page: Page) {
 }
 
 async function measure(page: Page, run: number): Promise<Result> {
-  const log = path.join(dir, `run-${run}-${page.key}.log`);
-  const store: Store | null = page.kind === "liuhe" ? await setup.fresh(page.key) : null;
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  let load: LoadResult;
-  let serverPeakRssMb = 0;
-  let before: Awaited<ReturnType<typeof check>>;
-  let after: Awaited<ReturnType<typeof check>>;
-  const server = await startServer({
-    script: page.kind === "bare" ? "bench/pages/bare/server.ts" : LIUHE_SERVER,
-    port,
-    cores: store ? setup.serverCores : CEILING_CORES,
-    env: store?.env ?? {},
-    log,
-  }).catch(async (e) => {
-    await store?.drop();
-    throw e;
+  const { value, loadAverage, serverPeakRssMb, serverErrorLines } = await onServer({
+    setup,
+    tag: page.key,
+    ceiling: page.kind === "bare" ? BARE_SERVER : undefined,
+    log: work.file(`run-${run}-${page.key}.log`),
+    during: async (base, watch) => {
+      const before = await check(base, page);
+      if (before.status !== 200 || !before.marked)
+        throw new Error(
+          `${page.key} (${page.path}): ${before.status}${before.marked ? "" : `, no ${page.mark}`}`,
+        );
+      const out = await runLoad([
+        "bench/pages/load.ts",
+        base + page.path,
+        String(WARMUP),
+        String(MEASURE),
+        JSON.stringify(watch),
+        String(connections),
+        page.cookie ?? "",
+      ]);
+      const load = JSON.parse(out) as LoadResult;
+      const after = await check(base, page);
+      return { load, before, after };
+    },
   });
-  try {
-    before = await check(base, page);
-    if (before.status !== 200 || !before.marked)
-      throw new Error(
-        `${page.key} (${page.path}): ${before.status}${before.marked ? "" : `, no ${page.mark}`}`,
-      );
-    const out = await runLoad([
-      "bench/pages/load.ts",
-      base + page.path,
-      String(WARMUP),
-      String(MEASURE),
-      JSON.stringify(store?.watch(server.pid!) ?? { pid: server.pid }),
-      String(connections),
-      page.cookie ?? "",
-    ]);
-    load = JSON.parse(out) as LoadResult;
-    after = await check(base, page);
-  } finally {
-    serverPeakRssMb = peakRssMb(server.pid!);
-    await stopServer(server);
-    await store?.drop();
-  }
-  const serverErrorLines = errorLines(log);
-  const loadAverage = Math.round(os.loadavg()[0]! * 10) / 10;
+  const { load, before, after } = value;
   return {
     key: page.key,
     ...load,
@@ -316,36 +297,19 @@ async function measure(page: Page, run: number): Promise<Result> {
 
 // ------------------------------------------------------------------ the runs
 
-const results = new Map<string, Result[]>(list.map((p) => [p.key, []]));
 // Pages interleaved within each run, so that drift on a shared machine touches all of them alike.
-try {
-  for (let run = 1; run <= runs; run++) {
-    for (const page of list) {
-      const r = await measure(page, run);
-      const { serverErrorLines, ...shown } = r;
-      console.error(`${page.key} run ${run}: ${JSON.stringify(shown)}`);
-      if (serverErrorLines.length) {
-        console.error(`  server stderr (${serverErrorLines.length} lines), first lines:`);
-        for (const l of serverErrorLines.slice(0, 10)) console.error(`    ${l}`);
-      }
-      results.get(page.key)!.push(r);
-    }
-  }
-} finally {
-  await setup.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-}
+const results = await interleavedRuns({
+  runs,
+  items: list,
+  key: (page) => page.key,
+  measure,
+  seen: (page, run, r) => showResult(`${page.key} run ${run}`, r),
+  setup,
+  work,
+});
 
-const col = (rs: Result[], f: (r: Result) => number) => spread(rs.map(f));
 /** Per-run ratio to the bare page measured in the same run, then the median of those. */
-const ratio = (key: string) => {
-  const bare = results.get("bare")!;
-  const xs = results.get(key)!.map((r, i) => r.perSecond / (bare[i]?.perSecond ?? NaN));
-  return spread(xs, (x) => x.toFixed(2));
-};
-/** Server CPU time per page served: much steadier than throughput on a shared machine. */
-const cpuMsPerRequest = (r: Result) =>
-  r.perSecond ? Math.round(((r.serverCpuPercent * 10) / r.perSecond) * 100) / 100 : NaN;
+const ratio = (key: string) => ratioTo(results.get(key)!, results.get("bare")!);
 const kb = (bytes: number) => (bytes / 1024).toFixed(1);
 
 const table = [
@@ -356,13 +320,13 @@ for (const page of list) {
   const rs = results.get(page.key)!;
   const html = `${kb(median(rs.map((r) => r.htmlBytes)))} (${kb(median(rs.map((r) => r.bytesPerResponse)))})`;
   table.push(
-    `| ${page.label} | \`${page.path}\`${page.cookie === "mode=lite" ? " (cookie `mode=lite`)" : ""} | ${html} | ${col(rs, (r) => r.perSecond)} | ${page.key === "bare" ? "1" : ratio(page.key)} | ${col(rs, (r) => r.p50)} | ${col(rs, (r) => r.p99)} | ${col(rs, (r) => r.non2xx)} | ${col(rs, (r) => r.errors)} | ${col(rs, (r) => r.serverCpuPercent)} | ${col(rs, cpuMsPerRequest)} | ${col(rs, (r) => r.databaseCpuPercent)} | ${col(rs, (r) => r.coreBusyPercent[0] ?? NaN)} / ${col(rs, (r) => r.coreBusyPercent[1] ?? NaN)} | ${col(rs, (r) => r.serverPeakRssMb)} | ${col(rs, (r) => r.loadCpuPercent)} | ${col(rs, (r) => r.loadLoopDelayP99Ms)} |`,
+    `| ${page.label} | \`${page.path}\`${page.cookie === "mode=lite" ? " (cookie `mode=lite`)" : ""} | ${html} | ${col(rs, (r) => r.perSecond)} | ${page.key === "bare" ? "1" : ratio(page.key)} | ${col(rs, (r) => r.p50)} | ${col(rs, (r) => r.p99)} | ${col(rs, (r) => r.non2xx)} | ${col(rs, (r) => r.errors)} | ${col(rs, (r) => r.serverCpuPercent)} | ${col(rs, cpuMsPerRequest)} | ${col(rs, (r) => r.databaseCpuPercent)} | ${coresCell(rs)} | ${col(rs, (r) => r.serverPeakRssMb)} | ${col(rs, (r) => r.loadCpuPercent)} | ${col(rs, (r) => r.loadLoopDelayP99Ms)} |`,
   );
 }
 
 const loads = [...results.values()].flat().map((r) => r.loadAverage);
 console.log(
-  `\n${setup.describe}.\n${connections} connections (autocannon, keep-alive, gzip), ${WARMUP} s warm-up, ${MEASURE} s window, ${runs} run${runs === 1 ? "" : "s"}${runs > 1 ? "; median (min–max)" : ""}. Each page on a fresh server and a fresh copy of the seeded demo; the bare page on core ${CEILING_CORES}; signed in as \`${RESIDENT}\`, a verified resident. taskset: ${hasTaskset ? "yes" : "no"}. ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? "?"}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; machine load average ${Math.min(...loads)}–${Math.max(...loads)} during the runs\n`,
+  `\n${setup.describe}.\n${connections} connections (autocannon, keep-alive, gzip), ${windowText(options)}${runs > 1 ? "; median (min–max)" : ""}. Each page on a fresh server and a fresh copy of the seeded demo; the bare page on core ${CEILING_CORES}; signed in as \`${RESIDENT}\`, a verified resident. ${machineText(loads)} during the runs\n`,
 );
 console.log(table.join("\n"));
 console.log(
@@ -382,13 +346,7 @@ for (const page of list) {
       );
     if (!r.markAfter)
       console.log(`\n${page.key} run ${i + 1}: after the load the page no longer had ${page.mark}`);
-    if (r.serverErrorLines.length)
-      console.log(
-        `\n${page.key} run ${i + 1}: server wrote ${r.serverErrorLines.length} lines to stderr`,
-      );
-    if (r.loadCpuPercent >= 85)
-      console.log(
-        `\n${page.key} run ${i + 1}: the load generator used ${r.loadCpuPercent} % of its core: its limit, not the server's`,
-      );
+    stderrNote(`${page.key} run ${i + 1}`, r);
+    loadLimitNote(`${page.key} run ${i + 1}`, r);
   }
 }

@@ -11,30 +11,29 @@
  * The load is sized so that it measures the room, not the per-person limit (RATE_MAX posts per
  * RATE_WINDOW_MS): a rate that would make each client post more than that is refused at start.
  */
-import { execFileSync } from "node:child_process";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { RATE_MAX, RATE_WINDOW_MS } from "../../app/domain/meetings/rules";
 import {
-  LIUHE_SERVER,
+  CEILING_CORES,
   arg,
   buildIfStale,
-  CEILING_CORES,
   cpuBetween,
   cpuSnapshot,
-  errorLines,
-  freePort,
   hasTaskset,
   median,
-  peakRssMb,
   runLoad,
   setUp,
-  spread,
-  startServer,
-  stopServer,
   type Cpu,
 } from "../support";
+import {
+  cleanUp,
+  col,
+  coresCell,
+  onServer,
+  runOptions,
+  runPrepare,
+  windowText,
+  workDir,
+} from "../support/run";
 
 const clients = Number(arg("clients", "2000"));
 const rooms = Number(arg("rooms", "40"));
@@ -46,20 +45,15 @@ for (const rate of rates) {
       `${rate} msgs/s over ${clients} clients is ${perPerson} posts per person per ${RATE_WINDOW_MS / 1000} s, past the room's limit of ${RATE_MAX}: that would measure the limit. Use more clients.`,
     );
 }
-const runs = Number(arg("runs", "3"));
-const WARMUP = Number(arg("warmup", "3"));
-const MEASURE = Number(arg("measure", "10"));
+const options = runOptions("3");
+const { runs, warmup: WARMUP, measure: MEASURE } = options;
 
 await buildIfStale();
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "liuhe-bench-"));
-const dbPath = path.join(dir, "bench.sqlite");
-const tokens = path.join(dir, "tokens.json");
-execFileSync(
-  process.execPath,
-  ["--import", "tsx", "bench/realtime/prepare.ts", dbPath, tokens, String(clients), String(rooms)],
-  { stdio: "inherit" },
-);
-const setup = await setUp(dbPath, dir);
+const work = workDir("realtime");
+runPrepare(work, "bench/realtime/prepare.ts", [clients, rooms]);
+/** What the load generator reads: the residents' session tokens and the rooms' meeting ids. */
+const tokens = work.preparedFile;
+const setup = await setUp(work.baseDb, work.dir);
 
 interface Result extends Cpu {
   ackedPerSecond: number;
@@ -75,46 +69,31 @@ interface Result extends Cpu {
 }
 
 async function measure(kind: "liuhe" | "bare", rate: number, n: number): Promise<Result> {
-  const store = kind === "liuhe" ? await setup.fresh(`rate-${rate}`) : null;
-  const port = await freePort();
-  const log = path.join(dir, `${kind}-${rate}-${n}.log`);
-  try {
-    const server = await startServer({
-      script: store ? LIUHE_SERVER : "bench/realtime/bare-server.ts",
-      port,
-      cores: store ? setup.serverCores : CEILING_CORES,
-      env: store?.env ?? {},
-      log,
-    });
-    const watch = store?.watch(server.pid!) ?? { pid: server.pid! };
-    let out: string;
-    let cpu: Cpu;
-    let serverPeakRssMb: number;
-    try {
+  const { value, serverPeakRssMb, serverErrorLines } = await onServer({
+    setup,
+    tag: `rate-${rate}`,
+    ceiling: kind === "bare" ? "bench/realtime/bare-server.ts" : undefined,
+    log: work.file(`${kind}-${rate}-${n}.log`),
+    during: async (base, watch) => {
       const before = await cpuSnapshot(watch);
-      out = await runLoad([
+      const out = await runLoad([
         "bench/realtime/load.ts",
-        `http://127.0.0.1:${port}`,
+        base,
         tokens,
         String(rate),
         String(WARMUP),
         String(MEASURE),
       ]);
       // Over the whole load run, connection set-up included: a conservative figure.
-      cpu = cpuBetween(before, await cpuSnapshot(watch));
-    } finally {
-      serverPeakRssMb = peakRssMb(server.pid!);
-      await stopServer(server);
-    }
-    return {
-      ...(JSON.parse(out) as Omit<Result, "serverPeakRssMb" | "serverErrorLines">),
-      ...cpu,
-      serverPeakRssMb,
-      serverErrorLines: errorLines(log),
-    };
-  } finally {
-    await store?.drop();
-  }
+      return { out, cpu: cpuBetween(before, await cpuSnapshot(watch)) };
+    },
+  });
+  return {
+    ...(JSON.parse(value.out) as Omit<Result, "serverPeakRssMb" | "serverErrorLines">),
+    ...value.cpu,
+    serverPeakRssMb,
+    serverErrorLines,
+  };
 }
 
 const table: string[] = [
@@ -133,19 +112,17 @@ try {
         for (const l of serverErrorLines.slice(0, 10)) console.error(`  server stderr: ${l}`);
         results.push(r);
       }
-      const col = (f: (r: Result) => number) => spread(results.map(f));
       summary[kind]![rate] = median(results.map((r) => r.ackedPerSecond));
       table.push(
-        `| ${kind === "bare" ? "bare relay (ceiling)" : "Liuhe room"} | ${rate} | ${col((r) => r.ackedPerSecond)} | ${col((r) => Math.round(r.delivered / MEASURE))} | ${col((r) => r.p50)} | ${col((r) => r.p99)} | ${col((r) => r.refused)} | ${col((r) => r.serverCpuPercent)} | ${col((r) => r.databaseCpuPercent)} | ${col((r) => r.coreBusyPercent[0] ?? NaN)} / ${col((r) => r.coreBusyPercent[1] ?? NaN)} | ${col((r) => r.serverPeakRssMb)} | ${col((r) => r.loadCpuPercent)} |`,
+        `| ${kind === "bare" ? "bare relay (ceiling)" : "Liuhe room"} | ${rate} | ${col(results, (r) => r.ackedPerSecond)} | ${col(results, (r) => Math.round(r.delivered / MEASURE))} | ${col(results, (r) => r.p50)} | ${col(results, (r) => r.p99)} | ${col(results, (r) => r.refused)} | ${col(results, (r) => r.serverCpuPercent)} | ${col(results, (r) => r.databaseCpuPercent)} | ${coresCell(results)} | ${col(results, (r) => r.serverPeakRssMb)} | ${col(results, (r) => r.loadCpuPercent)} |`,
       );
     }
   }
 } finally {
-  await setup.close();
-  fs.rmSync(dir, { recursive: true, force: true });
+  await cleanUp(setup, work);
 }
 console.log(
-  `\n${setup.describe}; the bare relay on core ${CEILING_CORES}. Each Liuhe server on a fresh copy of the prepared database.\n${clients} clients in ${rooms} rooms, ${WARMUP} s warm-up, ${MEASURE} s window, ${runs} run${runs === 1 ? "" : "s"}; median (min–max). taskset: ${hasTaskset ? "yes" : "no"}. Server CPU and peak RSS: the server's processes together (RSS: the sum of each one's peak), over the whole load run; database CPU: the PostgreSQL backends of the server's database, and with Redis the whole redis-server ("–": SQLite runs inside the server).\n`,
+  `\n${setup.describe}; the bare relay on core ${CEILING_CORES}. Each Liuhe server on a fresh copy of the prepared database.\n${clients} clients in ${rooms} rooms, ${windowText(options)}; median (min–max). taskset: ${hasTaskset ? "yes" : "no"}. Server CPU and peak RSS: the server's processes together (RSS: the sum of each one's peak), over the whole load run; database CPU: the PostgreSQL backends of the server's database, and with Redis the whole redis-server ("–": SQLite runs inside the server).\n`,
 );
 console.log(table.join("\n"));
 for (const rate of rates) {
