@@ -21,7 +21,7 @@ import {
   needFigures,
   type Figures,
 } from "~/services/needs/figures.server";
-import { areaName } from "~/utils/format";
+import { areaName, formatMonth } from "~/utils/format";
 import { listParams } from "~/utils/list-params";
 import { titleMeta } from "~/utils/meta";
 import { getCurrent } from "~/utils/session.server";
@@ -56,11 +56,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 /** "2026-06" as the reader says it: 2026年6月 / June 2026. */
-function monthLabel(month: string, lng: Lng): string {
-  return new Intl.DateTimeFormat(lng, { year: "numeric", month: "long", timeZone: "UTC" }).format(
-    new Date(`${month}-01T00:00:00Z`),
-  );
-}
 
 const FIGURE_COLUMNS = [
   "reported",
@@ -93,7 +88,7 @@ export default function NeedFiguresPage() {
   const { scope, scopes, month, months, heat, max, communities, units } = data;
   const { t, lng } = useNeedLabels();
   const scopeName = scope.kind === "city" ? t("need:figures.city") : areaName(scope, lng);
-  const when = month ? monthLabel(month, lng) : null;
+  const when = month ? formatMonth(month, lng) : null;
   const wide = scope.kind !== "street";
   const scopeOptions = scopes.flatMap((d) => [
     { value: String(d.id), label: areaName(d, lng) },
@@ -125,7 +120,7 @@ export default function NeedFiguresPage() {
           name="month"
           label={t("need:figures.period")}
           empty={t("need:figures.openNow")}
-          options={months.map((m) => ({ value: m, label: monthLabel(m, lng) }))}
+          options={months.map((m) => ({ value: m, label: formatMonth(m, lng) }))}
           defaultValue={month ?? ""}
         />
         <button type="submit">{t("need:figures.show")}</button>

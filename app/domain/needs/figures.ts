@@ -6,6 +6,8 @@
  * Every rate is null when its denominator is zero: the page shows "—", never NaN or 0 %.
  */
 
+import type { Lng } from "~/i18n/config";
+import { numberFormat } from "~/utils/format";
 import { isMonth, lastMonths, monthBounds, monthOf } from "../month";
 
 const DAY_MS = 86_400_000;
@@ -50,17 +52,15 @@ export function daysBetween(from: string, to: string): number {
 }
 
 /** Days to one decimal ("—" for none), in the reader's number format. */
-export function formatDays(days: number | null, lng: string): string {
+export function formatDays(days: number | null, lng: Lng): string {
   if (days === null || !Number.isFinite(days)) return "—";
-  return new Intl.NumberFormat(lng, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(
-    Math.round(days * 10) / 10,
-  );
+  return numberFormat(lng, "oneDecimal").format(Math.round(days * 10) / 10);
 }
 
 /** A rate as a whole percentage ("—" for none). */
-export function formatRate(r: number | null, lng: string): string {
+export function formatRate(r: number | null, lng: Lng): string {
   if (r === null || !Number.isFinite(r)) return "—";
-  return new Intl.NumberFormat(lng, { style: "percent", maximumFractionDigits: 0 }).format(r);
+  return numberFormat(lng, "wholePercent").format(r);
 }
 
 /**

@@ -9,6 +9,8 @@
  */
 import * as echarts from "echarts";
 import { DIMENSIONS, scorePoints, type DimensionId } from "~/domain/index/pages";
+import type { Lng } from "~/i18n/config";
+import { formatMonth, numberFormat } from "~/utils/format";
 
 /** System fonts only: no web font is ever fetched. */
 const FONT = "system-ui, -apple-system, PingFang SC, Microsoft YaHei, Noto Sans CJK SC, sans-serif";
@@ -142,16 +144,10 @@ export function trendChart(months: string[], series: LineSeries[], text: ChartTe
 /** The page's charts, in the reader's words: the chart's own text comes from the locale files. */
 type Translate = (key: string, params?: Record<string, unknown>) => string;
 
-function pointsText(lng: string, noData: string) {
-  const one = new Intl.NumberFormat(lng, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+function pointsText(lng: Lng, noData: string) {
+  const one = numberFormat(lng, "oneDecimal");
   return (hundredths: number | null) =>
     hundredths === null ? noData : one.format(scorePoints(hundredths)!);
-}
-
-function monthText(lng: string, month: string) {
-  return new Intl.DateTimeFormat(lng, { year: "numeric", month: "long", timeZone: "UTC" }).format(
-    new Date(`${month}-01T00:00:00Z`),
-  );
 }
 
 /**
@@ -160,7 +156,7 @@ function monthText(lng: string, month: string) {
  */
 export function dimensionsRadar(
   t: Translate,
-  lng: string,
+  lng: Lng,
   opts: {
     id: string;
     area: string;
@@ -184,7 +180,7 @@ export function dimensionsRadar(
       values: DIMENSIONS.map((d) => scorePoints(city[d])),
     });
   }
-  const month = monthText(lng, opts.month);
+  const month = formatMonth(opts.month, lng);
   return radarChart(names, series, {
     id: opts.id,
     title: t("index:chart.radar.title", { area: opts.area, month }),
@@ -195,7 +191,7 @@ export function dimensionsRadar(
 /** An area's six dimensions over the months of its trend, one line each. */
 export function dimensionsTrend(
   t: Translate,
-  lng: string,
+  lng: Lng,
   opts: {
     id: string;
     area: string;
@@ -213,8 +209,8 @@ export function dimensionsTrend(
       id: opts.id,
       title: t("index:chart.trend.title", { area: opts.area }),
       desc: t("index:chart.trend.desc", {
-        from: monthText(lng, months[0]!),
-        to: monthText(lng, months[months.length - 1]!),
+        from: formatMonth(months[0]!, lng),
+        to: formatMonth(months[months.length - 1]!, lng),
       }),
     },
   );
