@@ -9,7 +9,7 @@ import { getDb } from "../db/client.server";
 import { DomainError } from "~/domain/errors";
 import { ANONYMOUS, type Actor } from "~/domain/permissions/policy";
 import { onEvent, type DomainEvent } from "~/services/events.server";
-import { command, run } from "~/services/runner/command.server";
+import { command, run, runIn } from "~/services/runner/command.server";
 import { parseInput, submit } from "~/services/runner/form.server";
 import {
   actorFor,
@@ -168,7 +168,23 @@ describe("the command runner", () => {
       transformResult: async (a) => a.result,
     });
     await run(later, ANONYMOUS, {}, { db: own });
-    expect(seen).toEqual([getDb(), own]);
+    // By identity: two Kysely handles look alike to a deep comparison.
+    expect(seen).toHaveLength(2);
+    expect(seen[0]).toBe(getDb());
+    expect(seen[1]).toBe(own);
+    // So must the work of a command another one runs inside its transaction (`runIn(ctx.trx, …)`).
+    const outer = command({
+      action: "community.view",
+      input: z.object({}),
+      run: async ({ trx, afterCommit }) => {
+        const inner = await runIn(trx, later, ANONYMOUS, {});
+        afterCommit(() => inner.commit());
+      },
+    });
+    seen.length = 0;
+    await run(outer, ANONYMOUS, {}, { db: own });
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toBe(own);
   });
 
   it("refuses to declare an audited action without its audit entry", () => {

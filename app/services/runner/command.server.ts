@@ -183,6 +183,8 @@ export async function runIn<S extends z.ZodTypeAny, L, R, A extends Action, P>(
   /** The database the transaction is on, for delivering its notices (the app's by default). */
   db?: Kysely<Database>,
 ): Promise<{ result: R; commit: () => Promise<void> }> {
+  // A command run inside another's transaction works on that one's database.
+  db ??= databaseOf.get(trx);
   const after: Array<() => Promise<void> | void> = [];
   const notices: NoticeDraft[] = [];
   const base = { trx, input, now, at: now.toISOString() };
@@ -270,6 +272,9 @@ export async function runIn<S extends z.ZodTypeAny, L, R, A extends Action, P>(
   };
 }
 
+/** The database each command's transaction runs on, for the commands run inside it (`runIn`). */
+const databaseOf = new WeakMap<Trx, Kysely<Database>>();
+
 /** Runs one command in its own transaction; events go out after the commit, never before. */
 export async function run<S extends z.ZodTypeAny, L, R, A extends Action, P>(
   cmd: Command<S, L, R, A, P>,
@@ -279,9 +284,10 @@ export async function run<S extends z.ZodTypeAny, L, R, A extends Action, P>(
 ): Promise<R> {
   const db = opts.db ?? getDb();
   const prepared = cmd.prepare ? await cmd.prepare(input, actor) : undefined;
-  const done = await transaction(db, (trx) =>
-    runIn(trx, cmd, actor, input, opts.now, prepared, undefined, db),
-  );
+  const done = await transaction(db, (trx) => {
+    databaseOf.set(trx, db);
+    return runIn(trx, cmd, actor, input, opts.now, prepared, undefined, db);
+  });
   await done.commit();
   return done.result;
 }
