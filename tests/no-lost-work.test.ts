@@ -61,6 +61,8 @@ const ALLOWED_TIMERS: Record<string, string> = {
     "waits for a pause in typing before looking up similar statements; a GET that only shows a list",
   "app/services/conversations/map.server.ts":
     "starts an opinion map's recompute a moment after a vote, so a burst makes one; server only",
+  "app/services/shown.server.ts":
+    "begins a shared read (a poll's ballot count) a moment later, so a burst of votes makes one; server only",
 };
 
 /** What a timer must never do in the same file: leave the page or submit for the reader. */
