@@ -21,7 +21,7 @@ import { useLiveRevalidation } from "~/components/live";
 import { authorize, can } from "~/domain/permissions/policy";
 import type { Lng } from "~/i18n/config";
 import { createCouncil } from "~/services/meetings/councils.server";
-import { communityShown } from "~/services/communities/shown.server";
+import { communityShown, visitorLists } from "~/services/communities/shown.server";
 import { meetingsAhead } from "~/services/meetings/queries.server";
 import { CommitmentList, MeetingList } from "~/components/meetings";
 import { DECISION_REASON_MAX } from "~/domain/community/rules";
@@ -63,11 +63,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     ? await listPending(actor, id)
     : null;
   const isCommittee = can(actor, "project.review", { communityId: id });
+  // A visitor's meetings and votes are everyone's; a signed-in viewer's say what they did.
+  const visitor = actor.userId === null ? await visitorLists(id) : null;
   const [meetings, reviewing, pendingOrgs, votes] = await Promise.all([
-    meetingsAhead(actor, id),
+    visitor ? visitor.meetings : meetingsAhead(actor, id),
     isCommittee ? reviewQueue(actor, id) : null,
     isCommittee ? pendingOrganisations(actor, id) : null,
-    communityVotes(actor, id),
+    visitor ? visitor.votes : communityVotes(actor, id),
   ]);
   return json({
     title: areaName(page.community, lng),
