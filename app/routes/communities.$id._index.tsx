@@ -21,7 +21,7 @@ import { useLiveRevalidation } from "~/components/live";
 import { authorize, can } from "~/domain/permissions/policy";
 import type { Lng } from "~/i18n/config";
 import { createCouncil } from "~/services/meetings/councils.server";
-import { communityShown, visitorLists } from "~/services/communities/shown.server";
+import { aheadRows, communityShown, voteRows } from "~/services/communities/shown.server";
 import { meetingsAhead } from "~/services/meetings/queries.server";
 import { CommitmentList, MeetingList } from "~/components/meetings";
 import { DECISION_REASON_MAX } from "~/domain/community/rules";
@@ -63,13 +63,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     ? await listPending(actor, id)
     : null;
   const isCommittee = can(actor, "project.review", { communityId: id });
-  // A visitor's meetings and votes are everyone's; a signed-in viewer's say what they did.
-  const visitor = actor.userId === null ? await visitorLists(id) : null;
+  // The meetings and votes are everyone's; what the viewer did with them is read over them.
+  const [ahead, voting] = await Promise.all([aheadRows(id), voteRows(id)]);
   const [meetings, reviewing, pendingOrgs, votes] = await Promise.all([
-    visitor ? visitor.meetings : meetingsAhead(actor, id),
+    meetingsAhead(actor, id, 5, ahead),
     isCommittee ? reviewQueue(actor, id) : null,
     isCommittee ? pendingOrganisations(actor, id) : null,
-    visitor ? visitor.votes : communityVotes(actor, id),
+    communityVotes(actor, id, 10, voting),
   ]);
   return json({
     title: areaName(page.community, lng),

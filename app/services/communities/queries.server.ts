@@ -3,7 +3,7 @@
  * membership and the committee's queue of requests, and "what is new" on the home page. Writes are
  * commands (`./commands.server.ts`).
  */
-import { expressionBuilder, sql, type SelectQueryBuilder } from "kysely";
+import type { SelectQueryBuilder } from "kysely";
 import { getDb } from "../../../db/client.server";
 import { readTogether } from "../../../db/portable";
 import type { AreaLevel, Database, MembershipStatus } from "../../../db/schema";
@@ -230,43 +230,51 @@ export async function homeNews(actor: Actor) {
  * Reads participations itself rather than through the voting services, which answer for one vote
  * at a time.
  */
-export async function communityVotes(actor: Actor, communityId: number, limit = 10) {
-  const db = getDb();
+export async function communityVotes(
+  actor: Actor,
+  communityId: number,
+  limit = VOTES_MAX,
+  rows?: VoteRows,
+) {
   const at = new Date();
-  const now = at.toISOString();
   const userId = actor.userId;
-  const { polls, rounds, seats } = await readTogether(db, {
-    polls: db
-      .selectFrom("polls")
-      .select(["id", "question", "opensAt", "closesAt", "cancelledAt", "meetingId", "electorate"])
-      .select(votedIn(userId ?? 0, "poll"))
-      .where("communityId", "=", communityId)
-      .$call(openFirst(now))
-      .limit(limit),
-    rounds: db
-      .selectFrom("budgetRounds")
-      .select(["id", "title", "opensAt", "closesAt", "cancelledAt"])
-      .select(votedIn(userId ?? 0, "round"))
-      .where("communityId", "=", communityId)
-      .$call(openFirst(now))
-      .limit(limit),
-    // Meetings where the viewer holds an invited seat: their seat holders' polls are theirs too.
-    seats: db
-      .selectFrom("seatInvites")
-      .innerJoin("polls", "polls.meetingId", "seatInvites.meetingId")
-      .select("seatInvites.meetingId")
-      .distinct()
-      .where("seatInvites.userId", "=", userId ?? 0)
-      .where("polls.communityId", "=", communityId),
-  });
-  const seated = new Set(seats.map((s) => s.meetingId));
-  const mine = (voted: unknown) => (userId === null ? null : Boolean(voted));
+  const all = rows ?? (await voteRowsOf(communityId));
+  const polls = all.polls.slice(0, limit);
+  const rounds = all.rounds.slice(0, limit);
+  const db = getDb();
+  const meetings = [...new Set(polls.flatMap((p) => (p.meetingId === null ? [] : [p.meetingId])))];
+  // The viewer's own part: which of these they voted in (a participation row; what they chose is
+  // never linked to them), and the meetings among the polls' where they hold an invited seat (its
+  // seat holders' polls are theirs too). Id 0 is no row's: it keeps every list non-empty.
+  const mine =
+    userId === null
+      ? { pollsVoted: [], roundsVoted: [], seats: [] }
+      : await readTogether(db, {
+          pollsVoted: db
+            .selectFrom("participations")
+            .select("pollId as id")
+            .where("userId", "=", userId)
+            .where("pollId", "in", [0, ...polls.map((p) => p.id)]),
+          roundsVoted: db
+            .selectFrom("participations")
+            .select("roundId as id")
+            .where("userId", "=", userId)
+            .where("roundId", "in", [0, ...rounds.map((r) => r.id)]),
+          seats: db
+            .selectFrom("seatInvites")
+            .select("meetingId")
+            .where("userId", "=", userId)
+            .where("meetingId", "in", [0, ...meetings]),
+        });
+  const votedPolls = new Set(mine.pollsVoted.map((v) => v.id));
+  const votedRounds = new Set(mine.roundsVoted.map((v) => v.id));
+  const seated = new Set(mine.seats.map((s) => s.meetingId));
   return {
-    polls: polls.map(({ electorate, meetingId, voted, ...p }) => ({
+    polls: polls.map(({ electorate, meetingId, ...p }) => ({
       ...p,
       meetingId,
       phase: phaseOf(p, at),
-      voted: mine(voted),
+      voted: userId === null ? null : votedPolls.has(p.id),
       // Who may vote, as the poll's own page decides it: its community's verified residents, or
       // the invited seat holders of its meeting.
       mayVote:
@@ -280,32 +288,41 @@ export async function communityVotes(actor: Actor, communityId: number, limit = 
                 : { seatHolders: seated.has(meetingId) ? [userId] : [] },
             ),
     })),
-    rounds: rounds.map(({ voted, ...r }) => ({
+    rounds: rounds.map((r) => ({
       ...r,
       phase: phaseOf(r, at),
-      voted: mine(voted),
+      voted: userId === null ? null : votedRounds.has(r.id),
       mayVote: userId === null ? null : can(actor, "budget.vote", { communityId }),
     })),
   };
 }
 
-/** Whether the person has voted in the row's poll or round: a participation row says so. */
-function votedIn(userId: number, kind: "poll" | "round") {
-  const eb = expressionBuilder<Database, never>();
-  return eb
-    .exists(
-      eb
-        .selectFrom("participations")
-        .select("participations.id")
-        .where(
-          kind === "poll" ? "participations.pollId" : "participations.roundId",
-          "=",
-          sql.ref<number>(kind === "poll" ? "polls.id" : "budgetRounds.id"),
-        )
-        .where("participations.userId", "=", userId),
-    )
-    .as("voted");
+/** The most polls and rounds, each, that any caller lists (the community page, the home). */
+export const VOTES_MAX = 10;
+
+/**
+ * A community's polls and rounds as `communityVotes` orders them, at most VOTES_MAX of each: rows
+ * the same for every viewer, which `./shown.server.ts` keeps a few seconds (`voteRows`).
+ */
+export async function voteRowsOf(communityId: number) {
+  const db = getDb();
+  const now = new Date().toISOString();
+  return readTogether(db, {
+    polls: db
+      .selectFrom("polls")
+      .select(["id", "question", "opensAt", "closesAt", "cancelledAt", "meetingId", "electorate"])
+      .where("communityId", "=", communityId)
+      .$call(openFirst(now))
+      .limit(VOTES_MAX),
+    rounds: db
+      .selectFrom("budgetRounds")
+      .select(["id", "title", "opensAt", "closesAt", "cancelledAt"])
+      .where("communityId", "=", communityId)
+      .$call(openFirst(now))
+      .limit(VOTES_MAX),
+  });
 }
+export type VoteRows = Awaited<ReturnType<typeof voteRowsOf>>;
 
 /**
  * Orders votes: those open now, closing soonest first; then those not open yet, opening soonest

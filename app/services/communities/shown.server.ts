@@ -6,17 +6,16 @@
  * same for everyone: the community and the places above it, its committee and resident counts,
  * its councils, open commitments, newest micro-projects and support threshold (seven of its eleven
  * queries). What depends on the viewer (meetings they may enter, votes they have cast, their own
- * membership, the committee's queues) is still read per request, except for visitors, who all see
- * the same meetings ahead and votes (`visitorLists`). Dropped by the events that change it:
+ * membership, the committee's queues) is one query per request laid over rows kept for everyone
+ * (`aheadRows`, `voteRows`), and none for a visitor. Dropped by the events that change it:
  * memberships (the counts), the committee, meetings (commitments), projects, and the community's
  * own settings and councils.
  */
-import { ANONYMOUS } from "~/domain/permissions/policy";
 import type { DomainEvent } from "../events.server";
-import { commitmentsOf, councilsOf, meetingsAhead } from "../meetings/queries.server";
+import { commitmentsOf, councilsOf, meetingRowsAhead } from "../meetings/queries.server";
 import { listProjects, supportThreshold } from "../projects/queries.server";
 import { shownReads } from "../shown.server";
-import { communityPage, communityVotes } from "./queries.server";
+import { communityPage, voteRowsOf } from "./queries.server";
 
 /** The events after which a community's page shows something else to everyone. */
 const CHANGES_SHOWN: ReadonlySet<DomainEvent["type"]> = new Set([
@@ -57,24 +56,14 @@ export const communityShown: (id: number) => Promise<CommunityShown | null> = sh
 );
 
 /**
- * The meetings ahead and the votes of a community as a visitor sees them: the same for every
- * visitor (a signed-in viewer's say which they signed up for, voted in or may vote in, and are read
- * per request). Dropped when a meeting or vote of the community changes, or its councils; not by a
- * ballot, which changes nothing a visitor sees here.
+ * A community's meetings ahead and its votes, as rows the same for every viewer (the community
+ * page and the signed-in home lay each viewer's own part over them: `meetingsAhead`,
+ * `communityVotes`). Dropped when a meeting, a vote or the councils of the community change; not by
+ * a ballot, which changes no row here.
  */
-export const visitorLists = shownReads(
-  "communityVisitor",
-  async (id: number) => {
-    const [meetings, votes] = await Promise.all([
-      meetingsAhead(ANONYMOUS, id),
-      communityVotes(ANONYMOUS, id),
-    ]);
-    return { meetings, votes };
-  },
-  (e) =>
-    e.type === "meeting.changed" ||
-    e.type === "community.changed" ||
-    (e.type === "vote.changed" && !e.ballot)
-      ? e.communityId
-      : null,
+export const aheadRows = shownReads("meetingsAhead", meetingRowsAhead, (e) =>
+  e.type === "meeting.changed" || e.type === "community.changed" ? e.communityId : null,
+);
+export const voteRows = shownReads("communityVotes", voteRowsOf, (e) =>
+  e.type === "vote.changed" && !e.ballot ? e.communityId : null,
 );

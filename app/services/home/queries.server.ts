@@ -16,6 +16,7 @@ import { can, type Actor } from "~/domain/permissions/policy";
 import { SUPPORTABLE } from "~/domain/projects/rules";
 import { phaseOf } from "~/domain/voting/rules";
 import { communityVotes, homeNews } from "../communities/queries.server";
+import { aheadRows, voteRows } from "../communities/shown.server";
 import { meetingsAhead } from "../meetings/queries.server";
 import { myOrganisations, pendingOrganisations } from "../organisations/queries.server";
 import { reviewQueue } from "../projects/queries.server";
@@ -362,9 +363,10 @@ export async function homeFor(actor: Actor & { userId: number }, since: string |
     communities.map(async (c) => {
       const id = c.communityId;
       const committee = actor.committeeOf === id;
+      const [ahead, voting] = await Promise.all([aheadRows(id), voteRows(id)]);
       const [meetings, votes, projects, supported, queues, news] = await Promise.all([
-        meetingsAhead(actor, id, HOME_LIST_MAX * 2),
-        communityVotes(actor, id, HOME_LIST_MAX * 2),
+        meetingsAhead(actor, id, HOME_LIST_MAX * 2, ahead),
+        communityVotes(actor, id, HOME_LIST_MAX * 2, voting),
         supportable(id)
           // Not one's own (a null proposer is an organisation's or the committee's).
           .where((eb) =>

@@ -90,20 +90,22 @@ export async function councilsOf(areaId: number) {
     .execute();
 }
 
+/** The most upcoming meetings any caller lists (the signed-in home); kept rows hold one more. */
+export const AHEAD_MAX = 10;
+
 /**
- * What is on in a community's councils: the meetings live now, each saying whether this viewer may
- * enter its room, and the next scheduled ones, soonest first (at most `upcomingLimit`; `more` says
- * whether there are others). For the community page and the signed-in home.
+ * The meetings of a community's councils live now, and the next scheduled ones soonest first (at
+ * most AHEAD_MAX and one more, to say whether there are others): rows the same for every viewer,
+ * which `communities/shown.server.ts` keeps a few seconds (`aheadRows`).
  */
-export async function meetingsAhead(actor: Actor, communityId: number, upcomingLimit = 5) {
+export async function meetingRowsAhead(communityId: number) {
   const db = getDb();
   const now = new Date().toISOString();
-  const userId = actor.userId ?? 0; // no one has id 0: a visitor holds no seat and no sign-up
   const ofCommunity = () =>
     db
       .selectFrom("meetings")
       .innerJoin("councils", "councils.id", "meetings.councilId")
-      .select((eb) => [
+      .select([
         "meetings.id",
         "meetings.topic",
         "meetings.startsAt",
@@ -115,51 +117,71 @@ export async function meetingsAhead(actor: Actor, communityId: number, upcomingL
         "meetings.isPublic",
         "councils.id as councilId",
         "councils.name as councilName",
-        // The viewer's own seat invitation and sign-up: a private room is open to invited seat
-        // holders too, and the meetings ahead say what the viewer has to do with them.
-        eb
-          .selectFrom("seatInvites")
-          .select("seatInvites.kind")
-          .whereRef("seatInvites.meetingId", "=", "meetings.id")
-          .where("seatInvites.userId", "=", userId)
-          .limit(1)
-          .as("invitedAs"),
-        eb
-          .exists(
-            eb
-              .selectFrom("rsvps")
-              .select("rsvps.userId")
-              .whereRef("rsvps.meetingId", "=", "meetings.id")
-              .where("rsvps.userId", "=", userId),
-          )
-          .as("signedUp"),
       ])
       .where("councils.areaId", "=", communityId)
       .orderBy("meetings.startsAt")
       .orderBy("meetings.id");
-  const { live, upcoming } = await readTogether(db, {
+  return readTogether(db, {
     live: ofCommunity().where("meetings.status", "=", "live"),
     // A scheduled meeting whose end has passed never took place: it is not ahead any more.
     upcoming: ofCommunity()
       .where("meetings.status", "=", "scheduled")
       .where("meetings.endsAt", ">=", now)
-      .limit(upcomingLimit + 1),
+      .limit(AHEAD_MAX + 1),
   });
-  const row = ({ isPublic: _, invitedAs: _i, signedUp: _s, ...m }: (typeof live)[number]) => m;
+}
+export type MeetingRowsAhead = Awaited<ReturnType<typeof meetingRowsAhead>>;
+
+/**
+ * What is on in a community's councils: the meetings live now, each saying whether this viewer may
+ * enter its room, and the next scheduled ones, soonest first (at most `upcomingLimit`, up to
+ * AHEAD_MAX; `more` says whether there are others), each with the viewer's seat invitation and
+ * sign-up. For the community page and the signed-in home. `rows`: the community's rows kept for
+ * everyone; the viewer's own part is one query of their seats and sign-ups among them.
+ */
+export async function meetingsAhead(
+  actor: Actor,
+  communityId: number,
+  upcomingLimit = 5,
+  rows?: MeetingRowsAhead,
+) {
+  const { live, upcoming } = rows ?? (await meetingRowsAhead(communityId));
+  const shown = [...live, ...upcoming.slice(0, upcomingLimit)].map((m) => m.id);
+  const userId = actor.userId;
+  const mine =
+    userId === null || shown.length === 0
+      ? { seats: [], signUps: [] }
+      : await readTogether(getDb(), {
+          // The viewer's own seat invitation and sign-up: a private room is open to invited seat
+          // holders too, and the meetings ahead say what the viewer has to do with them.
+          seats: getDb()
+            .selectFrom("seatInvites")
+            .select(["meetingId", "kind"])
+            .where("userId", "=", userId)
+            .where("meetingId", "in", shown),
+          signUps: getDb()
+            .selectFrom("rsvps")
+            .select("meetingId")
+            .where("userId", "=", userId)
+            .where("meetingId", "in", shown),
+        });
+  const invitedAs = new Map(mine.seats.map((s) => [s.meetingId, s.kind]));
+  const signedUp = new Set(mine.signUps.map((r) => r.meetingId));
+  const row = ({ isPublic: _, ...m }: (typeof live)[number]) => m;
   return {
     live: live.map((m) => ({
       ...row(m),
       canEnterRoom: can(actor, "room.read", {
         communityId,
         isPublic: m.isPublic === 1,
-        seatHolders: m.invitedAs !== null && actor.userId !== null ? [actor.userId] : [],
+        seatHolders: invitedAs.has(m.id) && userId !== null ? [userId] : [],
       }),
     })),
     upcoming: upcoming.slice(0, upcomingLimit).map((m) => ({
       ...row(m),
       /** Null for a visitor. */
-      signedUp: actor.userId === null ? null : Boolean(m.signedUp),
-      invitedAs: actor.userId === null ? null : m.invitedAs,
+      signedUp: userId === null ? null : signedUp.has(m.id),
+      invitedAs: userId === null ? null : (invitedAs.get(m.id) ?? null),
     })),
     more: upcoming.length > upcomingLimit,
   };
