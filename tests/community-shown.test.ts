@@ -15,9 +15,8 @@ import { votePoll } from "~/services/voting/ballots.server";
 import { createPoll } from "~/services/voting/commands.server";
 import { getDb } from "../db/client.server";
 import {
-  actorFor,
+  makeOpenPoll,
   cookieFor,
-  firstOptionOf,
   pollInput,
   makeCommittee,
   makeCommunity,
@@ -141,8 +140,6 @@ describe("what a community page shows to everyone", () => {
 
   it("its meetings and votes are kept too: a new poll shows at once, a ballot drops nothing, and each viewer's own votes are read afresh", async () => {
     const community = await makeCommunity();
-    const committee = await makeUser();
-    await makeCommittee(committee, community);
     const polls = async (cookie: string | null = null) => {
       const res = await run(
         loader,
@@ -157,11 +154,7 @@ describe("what a community page shows to everyone", () => {
       return data.votes.polls.map((p) => [p.question, p.voted]);
     };
     expect(await polls()).toEqual([]);
-    const id = (await runCommand(createPoll, await actorFor(committee), {
-      ...pollInput({ question: "社区页上的投票" }),
-      communityId: community,
-      meetingId: null,
-    })) as number;
+    const { id, option } = await makeOpenPoll(community, { question: "社区页上的投票" });
     expect(await polls()).toEqual([["社区页上的投票", null]]);
     await getDb()
       .updateTable("polls")
@@ -169,13 +162,13 @@ describe("what a community page shows to everyone", () => {
       .where("id", "=", id)
       .execute();
     const voter = await makeResident(community);
-    await runCommand(votePoll, voter, { id, choice: [await firstOptionOf(id)] });
+    await runCommand(votePoll, voter, { id, choice: [option] });
     // The rows are kept through the ballot, for visitors and residents alike...
     expect(await polls()).toEqual([["社区页上的投票", null]]);
     // ...but what each resident did is their own, read on every page.
-    expect(await polls(await cookieFor(voter.userId))).toEqual([["社区页上的投票", true]]);
+    expect(await polls(await cookieFor(voter.userId!))).toEqual([["社区页上的投票", true]]);
     const other = await makeResident(community);
-    expect(await polls(await cookieFor(other.userId))).toEqual([["社区页上的投票", false]]);
+    expect(await polls(await cookieFor(other.userId!))).toEqual([["社区页上的投票", false]]);
   });
 
   it("on a visitor's home, a new poll shows at once; a ballot reads nothing again", async () => {
@@ -187,13 +180,7 @@ describe("what a community page shows to everyone", () => {
       return visitor.votes;
     };
     const community = await makeCommunity();
-    const committee = await makeUser();
-    await makeCommittee(committee, community);
-    const id = (await runCommand(createPoll, await actorFor(committee), {
-      ...pollInput({ question: "首页上的投票" }),
-      communityId: community,
-      meetingId: null,
-    })) as number;
+    const { id, option, committee } = await makeOpenPoll(community, { question: "首页上的投票" });
     expect((await votes()).find((v) => v.id === id)?.title).toBe("首页上的投票");
     // Written outside commands: not shown while the home is kept.
     await getDb()
@@ -202,11 +189,11 @@ describe("what a community page shows to everyone", () => {
       .where("id", "=", id)
       .execute();
     const resident = await makeResident(community);
-    await runCommand(votePoll, resident, { id, choice: [await firstOptionOf(id)] });
+    await runCommand(votePoll, resident, { id, choice: [option] });
     // The ballot's event did not drop the home: it shows no count, and ballots come often.
     expect((await votes()).find((v) => v.id === id)?.title).toBe("首页上的投票");
     // A change to a vote does.
-    await runCommand(createPoll, await actorFor(committee), {
+    await runCommand(createPoll, committee, {
       ...pollInput(),
       communityId: community,
       meetingId: null,

@@ -6,19 +6,13 @@
  * counts shared: it always counts that vote.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { pollSchema } from "~/domain/voting/schemas";
 import { action as pollAction } from "~/routes/polls.$id._index";
 import { freshReads } from "~/services/shown.server";
-import { run as runCommand } from "~/services/runner/command.server";
-import { createPoll } from "~/services/voting/commands.server";
-import { getDb } from "../db/client.server";
 import {
-  actorFor,
-  chinaLocal,
   cookieFor,
-  makeCommittee,
   makeCommunity,
   makeMembership,
+  makeOpenPoll,
   makeUser,
 } from "./support/factories";
 import { body, formRequest, run } from "./support/remix";
@@ -102,27 +96,7 @@ describe("freshReads", () => {
 describe("the answer to a vote, with the counts shared", () => {
   it("always counts that vote, however quickly the votes come", async () => {
     const here = await makeCommunity("shared counts");
-    const committee = await makeUser();
-    await makeCommittee(committee, here);
-    const input = pollSchema.parse({
-      question: "小区东门是否夜间关闭",
-      method: "single",
-      option: ["关闭", "不关闭"],
-      electorate: "residents",
-      results: "live",
-      opensAt: chinaLocal(Date.now() - 3_600_000),
-      closesAt: chinaLocal(Date.now() + 3_600_000),
-    });
-    const id = (await runCommand(createPoll, await actorFor(committee), {
-      ...input,
-      communityId: here,
-      meetingId: null,
-    })) as number;
-    const option = await getDb()
-      .selectFrom("pollOptions")
-      .select("id")
-      .where("pollId", "=", id)
-      .executeTakeFirstOrThrow();
+    const { id, option } = await makeOpenPoll(here);
     const cookies: string[] = [];
     for (let i = 0; i < 6; i++) {
       const user = await makeUser();
@@ -134,7 +108,7 @@ describe("the answer to a vote, with the counts shared", () => {
         pollAction,
         formRequest(
           `/polls/${id}?index`,
-          { intent: "vote", choice: String(option.id) },
+          { intent: "vote", choice: String(option) },
           {
             Cookie: cookie,
           },

@@ -9,17 +9,12 @@ import { CompiledQuery } from "kysely";
 import { describe, expect, it } from "vitest";
 import { getDb } from "../db/client.server";
 import { isPostgres } from "../db/portable";
-import { pollSchema } from "~/domain/voting/schemas";
 import { action as pollAction, loader as pollLoader } from "~/routes/polls.$id._index";
-import { run as runCommand } from "~/services/runner/command.server";
-import { createPoll } from "~/services/voting/commands.server";
 import {
-  actorFor,
-  chinaLocal,
   cookieFor,
-  makeCommittee,
   makeCommunity,
   makeMembership,
+  makeOpenPoll,
   makeUser,
 } from "./support/factories";
 import { formRequest, run } from "./support/remix";
@@ -60,27 +55,7 @@ async function planOf(statement: Ran): Promise<string> {
 describe.skipIf(isPostgres(getDb()))("counting a poll's ballots", () => {
   it("reads indexes only, on the poll's page and in a vote", async () => {
     const here = await makeCommunity("plans");
-    const committee = await makeUser();
-    await makeCommittee(committee, here);
-    const input = pollSchema.parse({
-      question: "小区东门是否夜间关闭",
-      method: "single",
-      option: ["关闭", "不关闭"],
-      electorate: "residents",
-      results: "live",
-      opensAt: chinaLocal(Date.now() - 3_600_000),
-      closesAt: chinaLocal(Date.now() + 3_600_000),
-    });
-    const id = (await runCommand(createPoll, await actorFor(committee), {
-      ...input,
-      communityId: here,
-      meetingId: null,
-    })) as number;
-    const option = await getDb()
-      .selectFrom("pollOptions")
-      .select("id")
-      .where("pollId", "=", id)
-      .executeTakeFirstOrThrow();
+    const { id, option } = await makeOpenPoll(here);
     const voter = await makeUser();
     await makeMembership(voter, here, "verified");
     const cookie = await cookieFor(voter);
@@ -97,7 +72,7 @@ describe.skipIf(isPostgres(getDb()))("counting a poll's ballots", () => {
         pollAction,
         formRequest(
           `/polls/${id}?index`,
-          { intent: "vote", choice: String(option.id) },
+          { intent: "vote", choice: String(option) },
           { Cookie: cookie },
         ),
         { id: String(id) },

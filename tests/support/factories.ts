@@ -8,6 +8,8 @@ import { hashPassword } from "~/services/accounts/password.server";
 import { openSession } from "~/services/accounts/sessions.server";
 import { projectSchema } from "~/domain/projects/schemas";
 import { pollSchema } from "~/domain/voting/schemas";
+import { run as runCommand } from "~/services/runner/command.server";
+import { createPoll } from "~/services/voting/commands.server";
 import { forgetPlaces } from "~/services/communities/places.server";
 import type { Actor } from "~/domain/permissions/policy";
 import { deliveriesSettled } from "~/services/notices/delivery.server";
@@ -422,6 +424,20 @@ export async function makeCommitteeMember(communityId: number) {
   const userId = await makeUser();
   await makeCommittee(userId, communityId);
   return actorFor(userId);
+}
+
+/**
+ * A poll of the community, open now (`pollInput` with `change`), made through its command by a new
+ * committee member: its id, its first option and the committee member.
+ */
+export async function makeOpenPoll(communityId: number, change: Record<string, unknown> = {}) {
+  const committee = await makeCommitteeMember(communityId);
+  const id = (await runCommand(createPoll, committee, {
+    ...pollInput(change),
+    communityId,
+    meetingId: null,
+  })) as number;
+  return { id, option: await firstOptionOf(id), committee };
 }
 
 /**
