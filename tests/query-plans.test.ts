@@ -1,9 +1,11 @@
 /**
- * What a vote costs must not grow with the ballots already cast (a city-wide round ends with tens
- * of thousands in its last hour): the statements that count a poll's ballots and its paper voters,
- * run by the poll page and by a vote, read an index only — never each ballot or each participation.
- * Checked on SQLite's query plans of the very statements the page and the vote ran (PostgreSQL
- * plans small test tables by their size, so its plans say nothing here).
+ * Reads that every request or every vote makes must not grow with the city: checked on SQLite's
+ * query plans of the very statements the app ran (PostgreSQL plans small test tables by their
+ * size, so its plans say nothing here).
+ *
+ * - Counting a poll's ballots and its paper voters, by the poll page and by a vote, reads an index
+ *   only, never each ballot or each participation (a city-wide round ends with tens of thousands).
+ * - Who is asking (`loadActor`, on every look-up of a session) reads no table whole.
  */
 import { CompiledQuery } from "kysely";
 import { describe, expect, it } from "vitest";
@@ -18,6 +20,7 @@ import {
   makeUser,
 } from "./support/factories";
 import { formRequest, run } from "./support/remix";
+import { loadActor, type SessionUser } from "~/services/accounts/queries.server";
 
 interface Ran {
   sql: string;
@@ -91,6 +94,24 @@ describe.skipIf(isPostgres(getDb()))("counting a poll's ballots", () => {
         expect(plan, statement.sql).toMatch(/COVERING INDEX ballots_poll_channel/);
       if (/"boxed" = 1/.test(statement.sql))
         expect(plan, statement.sql).toMatch(/participations_poll_boxed/);
+    }
+  });
+});
+
+describe.skipIf(isPostgres(getDb()))("who is asking", () => {
+  it("reads no table whole", async () => {
+    const community = await makeCommunity("who asks");
+    const user = await makeUser();
+    await makeMembership(user, community, "verified");
+    const ran = await statementsOf(() => loadActor({ id: user, isAdmin: false } as SessionUser));
+    expect(ran.length).toBeGreaterThan(0);
+    for (const statement of ran) {
+      const plan = await planOf(statement);
+      // A co-routine's own rows and the constant row are not tables.
+      const scans = plan
+        .split("\n")
+        .filter((l) => /\bSCAN\b/.test(l) && !/SCAN (agg|CONSTANT ROW)/.test(l));
+      expect(scans, statement.sql).toEqual([]);
     }
   });
 });
