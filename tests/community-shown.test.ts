@@ -7,7 +7,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loader as homeLoader } from "~/routes/_index";
 import { loader, action } from "~/routes/communities.$id._index";
-import { drop } from "~/services/cluster.server";
+import { drop, onDrop } from "~/services/cluster.server";
+// Every kept read that a vote could drop is registered (each module registers its own).
+import "~/services/index/pages.server";
+import "~/services/open-data/datasets.server";
+import "~/services/voting/queries.server";
 import { pageCacheMs } from "~/services/shown.server";
 import { proposeProject, takeStep } from "~/services/projects/commands.server";
 import { run as runCommand } from "~/services/runner/command.server";
@@ -169,6 +173,28 @@ describe("what a community page shows to everyone", () => {
     expect(await polls(await cookieFor(voter.userId!))).toEqual([["社区页上的投票", true]]);
     const other = await makeResident(community);
     expect(await polls(await cookieFor(other.userId!))).toEqual([["社区页上的投票", false]]);
+  });
+
+  it("a ballot drops no kept read on any process: ballots are the busiest write", async () => {
+    const community = await makeCommunity();
+    const { id, option } = await makeOpenPoll(community);
+    const voter = await makeResident(community);
+    const dropped: unknown[] = [];
+    const stop = onDrop((what) => void dropped.push(what));
+    try {
+      await runCommand(votePoll, voter, { id, choice: [option] });
+    } finally {
+      stop();
+    }
+    expect(dropped).toEqual([]);
+    // A change to the poll itself does drop what shows it (the test would pass on no listener).
+    const again = onDrop((what) => void dropped.push(what));
+    try {
+      await makeOpenPoll(community);
+    } finally {
+      again();
+    }
+    expect(dropped.length).toBeGreaterThan(0);
   });
 
   it("on a visitor's home, a new poll shows at once; a ballot reads nothing again", async () => {

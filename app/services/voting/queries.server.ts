@@ -266,12 +266,13 @@ async function votePage(
 /**
  * A poll's final votes per option, kept a few seconds per process: a closed city-wide poll is read
  * by many at once, and counting 50,000 ballots' choices takes about 50 ms. Final means nothing
- * more comes in; a paper count confirmed late drops it (`vote.changed`).
+ * more comes in; a paper count confirmed late drops it (`vote.changed`). A ballot does not: none
+ * comes after the close, and a drop per ballot would be a broadcast to every process per ballot.
  */
 const finalVotes = shownReads(
   "pollFinal",
   (id: number) => pollVotes(getDb(), id),
-  (e) => (e.type === "vote.changed" && e.kind === "poll" ? e.id : null),
+  (e) => (e.type === "vote.changed" && e.kind === "poll" && !e.ballot ? e.id : null),
 );
 
 export async function pollPage(actor: Actor, id: number) {
