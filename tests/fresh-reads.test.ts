@@ -7,6 +7,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { action as pollAction } from "~/routes/polls.$id._index";
+import { emitEvent } from "~/services/events.server";
 import { freshReads } from "~/services/shown.server";
 import {
   cookieFor,
@@ -28,11 +29,13 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
+let made = 0;
+
 /** A read that counts its calls and answers which call it was. */
 function counted() {
   let calls = 0;
   const load = vi.fn(async (key: string) => `${key}#${++calls}`);
-  return { load, read: freshReads(load, 250) };
+  return { load, read: freshReads(`counted-${++made}`, load, 250, () => null) };
 }
 
 describe("freshReads", () => {
@@ -68,12 +71,33 @@ describe("freshReads", () => {
     expect(await read("a", Date.now())).toBe("a#3");
   });
 
+  it("forgets the last read when an event says the figure changed otherwise", async () => {
+    let calls = 0;
+    const read = freshReads(
+      "dropped",
+      async (key: string) => `${key}#${++calls}`,
+      250,
+      (e) => (e.type === "index.changed" ? "a" : null),
+    );
+    const since = Date.now();
+    expect(await read("a", since)).toBe("a#1");
+    expect(await read("a", since)).toBe("a#1");
+    emitEvent({ type: "index.changed" });
+    // Asked for no newer a read than before, it reads again all the same.
+    expect(await read("a", since)).toBe("a#2");
+  });
+
   it("keeps no failed read", async () => {
     let fail = true;
-    const read = freshReads(async () => {
-      if (fail) throw new Error("database away");
-      return "ok";
-    }, 0);
+    const read = freshReads(
+      "failing",
+      async () => {
+        if (fail) throw new Error("database away");
+        return "ok";
+      },
+      0,
+      () => null,
+    );
     const since = Date.now();
     await expect(read("a", since)).rejects.toThrow("database away");
     fail = false;

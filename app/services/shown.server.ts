@@ -92,13 +92,25 @@ interface Read<V> {
  * `since`. For figures that a burst of writes changes many times a second and that each writer
  * wants to see with its own write in it (a poll's ballot count, after a vote): the writes of a burst
  * share one read begun after the last of them, and a request waits at most `spacingMs` for it.
- * PAGE_CACHE_MS=0 (the unit tests) reads every time.
+ * Writes that are not part of such a burst (a paper count confirmed) say so with an event:
+ * `dropsOn` forgets the key's last read on every process, as for `shownReads`, so the next request
+ * reads afresh. PAGE_CACHE_MS=0 (the unit tests) reads every time.
  */
 export function freshReads<K extends string | number, V>(
+  name: string,
   load: (key: K) => Promise<V>,
   spacingMs: number,
+  dropsOn: (event: DomainEvent) => K | null,
 ): (key: K, since: number) => Promise<V> {
   const begun = new Map<string, Read<V>>();
+  if (!caches.has(name)) {
+    onEvent((e) => {
+      const key = dropsOn(e);
+      if (key !== null) drop({ shown: name, key: String(key) });
+    });
+  }
+  // Dropped as the kept reads are (the listener at the top of this file).
+  caches.set(name, begun as unknown as Map<string, Kept<unknown>>);
   const waiting = new Map<string, Promise<V>>();
   const start = (key: K, k: string, db: DB) => {
     const entry: Read<V> = { db, startedAt: Date.now(), value: load(key) };

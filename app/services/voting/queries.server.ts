@@ -170,10 +170,17 @@ export async function ballotCount(kind: VoteKind, id: number, since = Date.now()
 /** What a page shows may be a second old. */
 const PAGE_COUNT_AGE_MS = 1_000;
 
-const sharedCounts = freshReads((key: `${VoteKind}:${number}`) => {
-  const [kind, id] = key.split(":");
-  return counts(kind as VoteKind, Number(id));
-}, 250);
+const sharedCounts = freshReads(
+  "ballotCounts",
+  (key: `${VoteKind}:${number}`) => {
+    const [kind, id] = key.split(":");
+    return counts(kind as VoteKind, Number(id));
+  },
+  250,
+  // A ballot's answer reads after it; anything else that changes the counts (a paper count
+  // confirmed, a vote cancelled) makes the next page read them afresh.
+  (e) => (e.type === "vote.changed" && !e.ballot ? `${e.kind}:${e.id}` : null),
+);
 
 async function counts(kind: VoteKind, id: number) {
   const { ballots, paper } = await getDb()
