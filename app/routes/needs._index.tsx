@@ -15,13 +15,7 @@ import { NEED_CATEGORIES } from "~/domain/needs/categories";
 import { authorize } from "~/domain/permissions/policy";
 import { getT } from "~/i18n/i18next.server";
 import { NEED_SORTS, NEEDS_PAGE, STATUS_FILTERS } from "~/domain/needs/board";
-import {
-  boardGrids,
-  boardScope,
-  listNeeds,
-  myDesks,
-  needPlaces,
-} from "~/services/needs/queries.server";
+import { boardPlace, listNeeds, myDesks, needPlaces } from "~/services/needs/queries.server";
 import { areaName } from "~/utils/format";
 import { listParams } from "~/utils/list-params";
 import { titleMeta } from "~/utils/meta";
@@ -59,22 +53,26 @@ export async function loader({ request }: LoaderFunctionArgs) {
       : f.streetId
         ? { streetId: f.streetId }
         : {};
-  const [scope, t, desks] = await Promise.all([
-    boardScope(scopeFilters),
+  const [{ scope, grids }, t, desks] = await Promise.all([
+    boardPlace(scopeFilters),
     getT(request, "need"),
     myDesks(actor),
   ]);
   const mine = f.mine && actor.userId !== null;
   const listed = scope !== null || mine;
-  const [result, grids, places] = await Promise.all([
+  // The street a board belongs to: its rows are read once for every viewer (queries.server.ts).
+  const street =
+    scope === null
+      ? null
+      : scope.kind === "unit"
+        ? scope.streetId
+        : scope.kind === "community"
+          ? scope.parentId
+          : scope.id;
+  const [result, places] = await Promise.all([
     listed
-      ? listNeeds(actor, { ...f, ...scopeFilters, mine })
+      ? listNeeds(actor, { ...f, ...scopeFilters, mine }, new Date(), undefined, street)
       : Promise.resolve({ items: [], total: 0, more: false }),
-    scope?.kind === "community"
-      ? boardGrids({ communityId: scope.id })
-      : scope?.kind === "street"
-        ? boardGrids({ streetId: scope.id })
-        : Promise.resolve([]),
     listed ? Promise.resolve([]) : needPlaces(),
   ]);
   return json({

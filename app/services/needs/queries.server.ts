@@ -25,6 +25,7 @@ import { can, type Actor } from "~/domain/permissions/policy";
 import { isPublicStatus, projectTarget, type ProjectStatus } from "~/domain/projects/rules";
 import { matchExpression } from "~/domain/search/segment";
 import { countOf } from "../rows.server";
+import { shownReads } from "../shown.server";
 import { matchingIds, rankExpression } from "../search.server";
 import {
   factsOf,
@@ -87,12 +88,8 @@ function shownDetails(
   return can(actor, "need.viewDetails", needTarget({ need: row as NeedRow, meTooIds: [] }));
 }
 
-export async function listNeeds(
-  actor: Actor,
-  filters: NeedFilters,
-  now = new Date(),
-  countCap = COUNT_CAP,
-): Promise<{ items: NeedCard[]; total: number; more: boolean }> {
+/** A board's needs as every viewer sees them before the details are hidden from some. */
+async function boardRows(actor: Actor, filters: NeedFilters, now: Date) {
   const db = getDb();
   // The filters alone, no joins: what the count reads (every need has its community and grid, so
   // the joins would add nothing to it but, at 100,000 needs, most of a board's time).
@@ -177,6 +174,65 @@ export async function listNeeds(
     ),
     rows.orderBy("needs.createdAt", dir).orderBy("needs.id", dir).execute(),
   ]);
+  return { counted, found };
+}
+
+type BoardRead = ReturnType<typeof boardRows>;
+
+/**
+ * A street's boards (its own, its communities', its units' queues and desk), read once for every
+ * viewer and kept a few seconds per process (../shown.server.ts): the rows are the same for
+ * everyone (what a viewer may not read is hidden from them afterwards, in `listNeeds`), and a
+ * board at 100,000 needs was three reads a view (bench/needs). Kept per street, as one map of
+ * filters to reads that lives as long as the street's kept entry, so a need that moves drops its
+ * street's boards on every process and no other street's. At most KEPT_BOARDS per street are kept
+ * (pages far down a board are read each time rather than fill the memory).
+ */
+const streetBoards = shownReads(
+  "needBoards",
+  async (_streetId: number) => new Map<string, BoardRead>(),
+  (e) => (e.type === "need.changed" ? e.streetId : null),
+);
+const KEPT_BOARDS = 200;
+
+async function keptBoardRows(actor: Actor, filters: NeedFilters, now: Date, streetId: number) {
+  const kept = await streetBoards(streetId);
+  const key = JSON.stringify([
+    filters.communityId ?? 0,
+    filters.streetId ?? 0,
+    filters.unitId ?? 0,
+    filters.gridId ?? 0,
+    filters.category ?? "",
+    filters.status ?? "open",
+    filters.overdue === true,
+    filters.sort ?? "newest",
+    Math.max(1, filters.page ?? 1),
+  ]);
+  const hit = kept.get(key);
+  if (hit) return hit;
+  const read = boardRows(actor, filters, now);
+  if (kept.size < KEPT_BOARDS) {
+    kept.set(key, read);
+    read.catch(() => kept.get(key) === read && kept.delete(key));
+  }
+  return read;
+}
+
+/**
+ * A board's page of needs, with their count (up to COUNT_CAP). `keptIn`: the street the board
+ * belongs to, when its rows may be shared by every viewer (not one's own list): see `streetBoards`.
+ */
+export async function listNeeds(
+  actor: Actor,
+  filters: NeedFilters,
+  now = new Date(),
+  countCap = COUNT_CAP,
+  keptIn: number | null = null,
+): Promise<{ items: NeedCard[]; total: number; more: boolean }> {
+  const { counted, found } =
+    keptIn !== null && !filters.mine
+      ? await keptBoardRows(actor, filters, now, keptIn)
+      : await boardRows(actor, filters, now);
   const items = found.map((r) => {
     const details = shownDetails(actor, r);
     return {
@@ -255,6 +311,35 @@ export async function boardGrids(scope: { communityId?: number; streetId?: numbe
   return q.orderBy("community.sort").orderBy("grid.sort").orderBy("grid.id").execute();
 }
 
+/**
+ * A board's scope with the grids it filters by (`boardScope`, `boardGrids`). A community's or a
+ * street's are kept a few seconds per process (../shown.server.ts) with no event to drop them:
+ * areas are set up with the city (the seed, migrations) and no command changes them. A unit's
+ * queue is read each time (admins rename units).
+ */
+export async function boardPlace(
+  filters: Pick<NeedFilters, "communityId" | "streetId" | "unitId">,
+) {
+  if (filters.unitId || !(filters.communityId ?? filters.streetId)) {
+    return { scope: await boardScope(filters), grids: [] };
+  }
+  return filters.communityId
+    ? keptAreaPlaces(`community:${filters.communityId}`)
+    : keptAreaPlaces(`street:${filters.streetId}`);
+}
+
+const keptAreaPlaces = shownReads(
+  "needBoardPlaces",
+  async (key: string) => {
+    const [kind, raw] = key.split(":");
+    const id = Number(raw);
+    const area = kind === "community" ? { communityId: id } : { streetId: id };
+    const [scope, grids] = await Promise.all([boardScope(area), boardGrids(area)]);
+    return { scope, grids: scope === null ? [] : grids };
+  },
+  () => null,
+);
+
 /** Streets, each with its communities: where a board can be opened. */
 export async function needPlaces() {
   const rows = await getDb()
@@ -298,6 +383,9 @@ export async function needPlaces() {
 
 /** The units a person serves in, and the streets whose command room they staff: their desks. */
 export async function myDesks(actor: Actor) {
+  // Most viewers serve at no desk: nothing to read.
+  if (actor.unitOf.length === 0 && actor.commandRoomOf.length === 0)
+    return { units: [], streets: [] };
   const db = getDb();
   // `in` with no values is not SQL: an id that no row has stands in for "none".
   const ids = (list: readonly number[]) => (list.length > 0 ? [...list] : [-1]);
