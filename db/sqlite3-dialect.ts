@@ -93,6 +93,10 @@ class Sqlite3Driver implements Driver {
 
   async acquireConnection(): Promise<DatabaseConnection> {
     await this.#mutex.lock();
+    if (!this.#db) {
+      this.#mutex.unlock();
+      throw new Error("the SQLite database is closed");
+    }
     return this.#connection!;
   }
 
@@ -114,14 +118,25 @@ class Sqlite3Driver implements Driver {
     this.#mutex.unlock();
   }
 
+  /**
+   * Closes once the queries under way and those already waiting have run: a server that shuts down
+   * under load still has loaders reading, and SQLite will not close with a statement of theirs
+   * open (nor should their requests fail half-way). Queries asked for afterwards are refused.
+   */
   async destroy(): Promise<void> {
+    if (!this.#db) return;
+    await this.#mutex.lock();
     const db = this.#db;
     this.#db = undefined;
-    if (!db) return;
-    await this.#connection?.finalizeAll();
-    await new Promise<void>((resolve, reject) =>
-      db.close((err) => (err ? reject(err) : resolve())),
-    );
+    try {
+      if (!db) return;
+      await this.#connection?.finalizeAll();
+      await new Promise<void>((resolve, reject) =>
+        db.close((err) => (err ? reject(err) : resolve())),
+      );
+    } finally {
+      this.#mutex.unlock();
+    }
   }
 }
 

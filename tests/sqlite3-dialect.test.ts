@@ -52,3 +52,24 @@ it("keeps a bounded number of statements, and closes with them all finalised", a
   expect(await names()).toEqual([{ name: "一" }]);
   // afterEach closes the database: SQLite refuses to close while a statement is left open.
 });
+
+it("closes after the queries under way, which finish, and refuses those asked for after", async () => {
+  // A transaction holds the one connection; queries wait behind it; then the server shuts down
+  // (its requests' loaders may still be reading: a server closing under load did this).
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  const trx = db.transaction().execute(async (t) => {
+    await t.insertInto("things").values({ name: "事务中" }).execute();
+    await held;
+    await t.selectFrom("things").select("id").where("id", "in", [1, 2, 3]).execute();
+  });
+  const waiting = names();
+  await new Promise((r) => setTimeout(r, 10));
+  const closing = db.destroy();
+  release();
+  await trx;
+  expect(await waiting).toEqual([{ name: "事务中" }]);
+  await closing;
+  await expect(names()).rejects.toThrow(/destroyed|closed/);
+  // afterEach destroys again: nothing to do.
+});
