@@ -9,7 +9,7 @@ import { PROJECT_STATUSES, SERVICE_AREAS } from "~/domain/projects/rules";
 import { listParams } from "~/utils/list-params";
 import { getT } from "~/i18n/i18next.server";
 import { communityOptions } from "~/services/communities/queries.server";
-import { listProjects, myProjects, PROJECTS_PAGE } from "~/services/projects/queries.server";
+import { myProjects, PROJECTS_PAGE, shownProjectList } from "~/services/projects/queries.server";
 import { titleMeta } from "~/utils/meta";
 import { getCurrent } from "~/utils/session.server";
 
@@ -45,7 +45,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const filters = filtersFrom(url);
   const [result, communities, mine, t] = await Promise.all([
-    listProjects(filters),
+    shownProjectList(filters),
     communityOptions(),
     actor.userId === null ? Promise.resolve(none) : myProjects(actor),
     getT(request, "project"),

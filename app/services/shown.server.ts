@@ -48,12 +48,15 @@ const caches = g.__liuheShown;
 
 /**
  * A kept read named `name`: `load(key)` at most once per PAGE_CACHE_MS per process and key;
- * `dropsOn` says which key an event changes (null: none; "all": every key).
+ * `dropsOn` says which key an event changes (null: none; "all": every key). `max` bounds the keys
+ * kept at once, for reads whose keys come from the query string (a list's filters and page): when
+ * it is reached, keys past their time are forgotten, and if none is, the read is not kept.
  */
 export function shownReads<K extends string | number, V>(
   name: string,
   load: (key: K) => Promise<V>,
   dropsOn: (event: DomainEvent) => K | "all" | null,
+  max = Infinity,
 ): (key: K) => Promise<V> {
   if (!caches.has(name)) {
     caches.set(name, new Map());
@@ -71,6 +74,10 @@ export function shownReads<K extends string | number, V>(
     const k = String(key);
     const hit = cache.get(k);
     if (hit && hit.db === db && now - hit.at < ttl) return hit.value;
+    if (!hit && cache.size >= max) {
+      for (const [other, kept] of cache) if (now - kept.at >= ttl) cache.delete(other);
+      if (cache.size >= max) return load(key);
+    }
     const value = load(key);
     const entry: Kept<V> = { db, at: now, value };
     cache.set(k, entry);

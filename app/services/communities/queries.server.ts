@@ -7,6 +7,7 @@ import type { SelectQueryBuilder } from "kysely";
 import { getDb } from "../../../db/client.server";
 import { readTogether } from "../../../db/portable";
 import type { AreaLevel, Database, MembershipStatus } from "../../../db/schema";
+import { shownReads } from "../shown.server";
 import { childAreas, places, withAncestors } from "./places.server";
 import { maskPhone } from "~/domain/accounts/schemas";
 import { authorize, can, type Actor } from "~/domain/permissions/policy";
@@ -77,16 +78,26 @@ export async function communityPage(id: number) {
   };
 }
 
-/** Every community, for pickers (a city has dozens, not thousands). */
-export async function communityOptions() {
-  return getDb()
-    .selectFrom("areas")
-    .select(["id", "nameZh", "nameEn"])
-    .where("level", "=", "community")
-    .orderBy("sort")
-    .orderBy("id")
-    .execute();
-}
+/**
+ * Every community, for the lists' and forms' community choices (a city has dozens, not
+ * thousands). Kept a few seconds per process
+ * (../shown.server.ts) with no event to drop it: areas are set up with the city (the seed,
+ * migrations) and no command changes them.
+ */
+export const communityOptions = () => keptCommunityOptions("all");
+
+const keptCommunityOptions = shownReads(
+  "communityOptions",
+  (_all: string) =>
+    getDb()
+      .selectFrom("areas")
+      .select(["id", "nameZh", "nameEn"])
+      .where("level", "=", "community")
+      .orderBy("sort")
+      .orderBy("id")
+      .execute(),
+  () => null,
+);
 
 /** The grids of these communities, for the project form's optional grid. */
 export async function gridOptions(communityIds: readonly number[]) {

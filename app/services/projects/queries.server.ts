@@ -15,6 +15,7 @@ import {
 import { matchExpression } from "~/domain/search/segment";
 import { countOf, orNull } from "../rows.server";
 import { matchingIds, rankExpression } from "../search.server";
+import { shownReads } from "../shown.server";
 import { supportThreshold as thresholdIn, visibleProject as visibleIn } from "./shared.server";
 
 export const PROJECTS_PAGE = 20;
@@ -99,6 +100,34 @@ export async function listProjects(
   ]);
   return { items, total, searched: expression !== null };
 }
+
+/**
+ * The public list as `/projects` shows it: the same for every viewer, so read once per filter, sort
+ * and page and kept a few seconds per process (../shown.server.ts); at most KEPT_LISTS at once,
+ * since their keys come from the query string. Any project.changed drops them all, on every
+ * process: a list spans communities, and a support changes its counts and order. (An
+ * organisation's new name shows within PAGE_CACHE_MS: no event says it changed.)
+ */
+export function shownProjectList(filters: ProjectFilters) {
+  const key: ProjectFilters = {
+    q: filters.q || undefined,
+    communityId: filters.communityId,
+    category: filters.category,
+    status: filters.status,
+    organisationId: filters.organisationId,
+    sort: filters.sort,
+    page: Math.max(1, filters.page ?? 1),
+  };
+  return keptLists(JSON.stringify(key));
+}
+
+const KEPT_LISTS = 500;
+const keptLists = shownReads(
+  "projectLists",
+  (key: string) => listProjects(JSON.parse(key) as ProjectFilters),
+  (e) => (e.type === "project.changed" ? "all" : null),
+  KEPT_LISTS,
+);
 
 /** Projects waiting for this committee: submitted or under review, oldest first. */
 export async function reviewQueue(actor: Actor, communityId: number) {
