@@ -328,6 +328,19 @@ describe("reindexMissing", () => {
     expect(row).toEqual({ titleChars: "楼 宇 维 保 互 助 站", chars: "" });
     expect(await reindexMissing(getDb())).toBe(0);
   });
+
+  it("goes through the rows in batches, past the rows already indexed, to the last", async () => {
+    const ids: number[] = [];
+    for (let i = 1; i <= 7; i++) ids.push(await indexedOrganisation(`第${i}个钟表修理铺`));
+    // Missing: every row but the third and the sixth, so batches of two end between them.
+    for (const id of ids.filter((_, i) => i !== 2 && i !== 5)) {
+      await unindex(getDb(), "organisation", id);
+    }
+    expect(await ranked("钟表")).toHaveLength(2);
+    expect(await reindexMissing(getDb(), 2)).toBe(5);
+    expect(await ranked("钟表")).toHaveLength(7);
+    expect(await reindexMissing(getDb(), 2)).toBe(0);
+  });
 });
 
 describe.runIf(isPostgres(getDb()))("PostgreSQL: the tsvector", () => {

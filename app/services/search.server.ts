@@ -24,11 +24,12 @@ type Executor = Transaction<Database> | Kysely<Database>;
 
 // The only table names ever put into SQL text; `sql.raw` needs them spelled as in the
 // database, since the CamelCasePlugin does not see raw text.
+// `source`: the table whose rows are indexed.
 const TABLES = {
-  project: { kysely: "projectsFts", sql: "projects_fts" },
-  organisation: { kysely: "organisationsFts", sql: "organisations_fts" },
-  need: { kysely: "needsFts", sql: "needs_fts" },
-  statement: { kysely: "statementsFts", sql: "statements_fts" },
+  project: { kysely: "projectsFts", sql: "projects_fts", source: "projects" },
+  organisation: { kysely: "organisationsFts", sql: "organisations_fts", source: "organisations" },
+  need: { kysely: "needsFts", sql: "needs_fts", source: "needs" },
+  statement: { kysely: "statementsFts", sql: "statements_fts", source: "statements" },
 } as const;
 
 function table(kind: SearchKind) {
@@ -114,63 +115,78 @@ export async function reindex(
     .execute();
 }
 
+/** How many rows `reindexMissing` reads and indexes in one transaction. */
+const REINDEX_BATCH = 500;
+
 /**
- * Indexes every project and organisation that has no index row: after the migration that gave
- * the index its title columns (and emptied it), or a restore of a database without its index.
- * Run at startup; returns how many rows it indexed.
+ * Indexes every project, organisation, need and accepted statement that has no index row: after the
+ * migration that gave the index its title columns (and emptied it), or a restore or a bulk load of
+ * a database without its index. Run at startup; returns how many rows it indexed. In batches of
+ * REINDEX_BATCH rows by id, each its own transaction: a city's 100,000 needs are never all in
+ * memory at once, nor one transaction long (SERIALIZABLE with retries on PostgreSQL: two servers
+ * starting at once do not both index a row).
  */
-export async function reindexMissing(db: Kysely<Database>): Promise<number> {
-  // SERIALIZABLE with retries on PostgreSQL: two servers starting at once do not both index a row.
-  return transaction(db, async (trx) => {
-    const projects = await trx
-      .selectFrom("projects")
-      .select(["id", "title", "summary", "description", "place", "beneficiaries"])
+export async function reindexMissing(
+  db: Kysely<Database>,
+  batch = REINDEX_BATCH,
+): Promise<number> {
+  const missing = (trx: Executor, kind: SearchKind, afterId: number) => {
+    const { kysely: fts, source } = table(kind);
+    return trx
+      .selectFrom(source)
+      .where(`${source}.id`, ">", afterId)
       .where(({ not, exists, selectFrom }) =>
-        not(
-          exists(selectFrom("projectsFts").select("rowid").whereRef("rowid", "=", "projects.id")),
-        ),
+        not(exists(selectFrom(fts).select("rowid").whereRef("rowid", "=", `${source}.id`))),
       )
-      .execute();
-    for (const p of projects) await reindex(trx, "project", p.id, projectTexts(p));
-    const organisations = await trx
-      .selectFrom("organisations")
-      .select(["id", "name", "description", "registrationNumber"])
-      .where(({ not, exists, selectFrom }) =>
-        not(
-          exists(
-            selectFrom("organisationsFts")
-              .select("rowid")
-              .whereRef("rowid", "=", "organisations.id"),
-          ),
-        ),
-      )
-      .execute();
-    for (const o of organisations) await reindex(trx, "organisation", o.id, organisationTexts(o));
-    const needs = await trx
-      .selectFrom("needs")
-      .select(["id", "place", "description"])
-      .where(({ not, exists, selectFrom }) =>
-        not(exists(selectFrom("needsFts").select("rowid").whereRef("rowid", "=", "needs.id"))),
-      )
-      .execute();
-    for (const n of needs) await reindex(trx, "need", n.id, needTexts(n));
-    // Only accepted statements are indexed, as the conversation commands do: one waiting for the
-    // committee or rejected is nobody's near-duplicate.
-    const statements = await trx
-      .selectFrom("statements")
-      .select(["id", "body"])
-      .where("status", "=", "accepted")
-      .where(({ not, exists, selectFrom }) =>
-        not(
-          exists(
-            selectFrom("statementsFts").select("rowid").whereRef("rowid", "=", "statements.id"),
-          ),
-        ),
-      )
-      .execute();
-    for (const st of statements) await reindex(trx, "statement", st.id, statementTexts(st));
-    return projects.length + organisations.length + needs.length + statements.length;
-  });
+      .orderBy(`${source}.id`)
+      .limit(batch);
+  };
+  const batches = async <R extends { id: number }>(
+    read: (trx: Executor, afterId: number) => Promise<R[]>,
+    index: (trx: Executor, row: R) => Promise<void>,
+  ) => {
+    let indexed = 0;
+    let afterId = 0;
+    for (;;) {
+      const rows = await transaction(db, async (trx) => {
+        const found = await read(trx, afterId);
+        for (const row of found) await index(trx, row);
+        return found;
+      });
+      indexed += rows.length;
+      if (rows.length < batch) return indexed;
+      afterId = rows[rows.length - 1]!.id;
+    }
+  };
+  const projects = await batches(
+    (trx, after) =>
+      missing(trx, "project", after)
+        .select(["id", "title", "summary", "description", "place", "beneficiaries"])
+        .execute(),
+    (trx, p) => reindex(trx, "project", p.id, projectTexts(p)),
+  );
+  const organisations = await batches(
+    (trx, after) =>
+      missing(trx, "organisation", after)
+        .select(["id", "name", "description", "registrationNumber"])
+        .execute(),
+    (trx, o) => reindex(trx, "organisation", o.id, organisationTexts(o)),
+  );
+  const needs = await batches(
+    (trx, after) => missing(trx, "need", after).select(["id", "place", "description"]).execute(),
+    (trx, n) => reindex(trx, "need", n.id, needTexts(n)),
+  );
+  // Only accepted statements are indexed, as the conversation commands do: one waiting for the
+  // committee or rejected is nobody's near-duplicate.
+  const statements = await batches(
+    (trx, after) =>
+      missing(trx, "statement", after)
+        .where("status", "=", "accepted")
+        .select(["id", "body"])
+        .execute(),
+    (trx, st) => reindex(trx, "statement", st.id, statementTexts(st)),
+  );
+  return projects + organisations + needs + statements;
 }
 
 export async function unindex(trx: Executor, kind: SearchKind, id: number): Promise<void> {
