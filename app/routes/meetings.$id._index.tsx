@@ -48,7 +48,7 @@ import { votesOf } from "~/services/voting/queries.server";
 import type { Lng } from "~/i18n/config";
 import { cancelRsvp, inviteToSeat, moveMeeting, rsvp } from "~/services/meetings/commands.server";
 import { addCommitment, updateCommitment, writeMinutes } from "~/services/meetings/minutes.server";
-import { commitmentUpdates, meetingPage } from "~/services/meetings/queries.server";
+import { meetingPage } from "~/services/meetings/queries.server";
 import { detachStatement } from "~/services/conversations/commands.server";
 import { agendaStatements, meetingConversations } from "~/services/conversations/queries.server";
 import { getT } from "~/i18n/i18next.server";
@@ -67,9 +67,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const id = idParam(params.id);
   const { actor } = await getCurrent(request);
   authorize(actor, "meeting.view");
-  const page = await meetingPage(id, actor).catch(throwRefusal);
-  const [updates, votes, needs, conversations, attached] = await Promise.all([
-    commitmentUpdates(page.commitments.map((c) => c.id)),
+  const { updates, ...page } = await meetingPage(id, actor).catch(throwRefusal);
+  const [votes, needs, conversations, attached] = await Promise.all([
     votesOf(page.area.id, id),
     linkedNeedsView(request, "meeting", id),
     meetingConversations(id),

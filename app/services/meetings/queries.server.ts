@@ -8,6 +8,7 @@ import { readTogether } from "../../../db/portable";
 import type { Area } from "../../../db/schema";
 import { can, type Actor } from "~/domain/permissions/policy";
 import { changeRefusal, isOpenForPeople, isOverdue, SEAT_KINDS } from "~/domain/meetings/rules";
+import { shownReads } from "../shown.server";
 import { meetingContext, targetOf } from "./context.server";
 
 /** Commitments of a council's meetings (or of every council of a community), newest due last. */
@@ -210,9 +211,9 @@ export async function meetingsForCalendar(councilId: number) {
     .execute();
 }
 
-export async function meetingPage(meetingId: number, actor: Actor) {
+/** What a meeting's page shows alike to every viewer (`meetingShown`). */
+async function meetingShared(meetingId: number) {
   const db = getDb();
-  const ctx = await meetingContext(meetingId);
   const meeting = await db
     .selectFrom("meetings")
     .selectAll()
@@ -223,8 +224,8 @@ export async function meetingPage(meetingId: number, actor: Actor) {
     .select(["id", "name", "areaId"])
     .where("id", "=", meeting.councilId)
     .executeTakeFirstOrThrow();
-  const area = await areaOf(council.areaId);
-  const [agenda, seatKinds, rsvpCounts, invites, mine, minutes, commitments] = await Promise.all([
+  const [area, agenda, seatKinds, rsvpCounts, invites, minutes, commitments] = await Promise.all([
+    areaOf(council.areaId),
     db
       .selectFrom("agendaItems")
       .selectAll()
@@ -248,14 +249,6 @@ export async function meetingPage(meetingId: number, actor: Actor) {
       .select(["users.id", "users.displayName", "seatInvites.kind"])
       .where("seatInvites.meetingId", "=", meetingId)
       .execute(),
-    actor.userId === null
-      ? Promise.resolve(undefined)
-      : db
-          .selectFrom("rsvps")
-          .select(["kind", "createdAt", "assistedBy"])
-          .where("meetingId", "=", meetingId)
-          .where("userId", "=", actor.userId)
-          .executeTakeFirst(),
     db.selectFrom("minutes").selectAll().where("meetingId", "=", meetingId).execute(),
     db
       .selectFrom("commitments")
@@ -274,18 +267,54 @@ export async function meetingPage(meetingId: number, actor: Actor) {
       .filter((i) => i.kind === kind)
       .map((i) => ({ id: i.id, displayName: i.displayName })),
   }));
-  const target = targetOf(ctx);
   return {
     meeting: { ...meeting, isPublic: meeting.isPublic === 1, roomOpen: meeting.roomOpen === 1 },
     council,
     area,
     agenda,
     seats,
+    minutes,
+    commitments,
+    updates: await commitmentUpdates(commitments.map((c) => c.id)),
+  };
+}
+
+/**
+ * A meeting's page as every viewer sees it (the meeting, its council and community, agenda, seats
+ * with their counts and invited holders, minutes, commitments and their updates), kept a few
+ * seconds per process (../shown.server.ts): about ten reads a view before. Every command that
+ * changes any of it emits meeting.changed (or room.state) for the meeting, which drops it on every
+ * process; a council renamed (community.changed) drops them all. What is the viewer's own (their
+ * sign-up, what they may do) is read or decided per request in `meetingPage`.
+ */
+export const meetingShown = shownReads("meetingPage", meetingShared, (e) =>
+  e.type === "meeting.changed" || e.type === "room.state"
+    ? e.meetingId
+    : e.type === "community.changed"
+      ? "all"
+      : null,
+);
+
+export async function meetingPage(meetingId: number, actor: Actor) {
+  const ctx = await meetingContext(meetingId);
+  const [shared, mine] = await Promise.all([
+    meetingShown(meetingId),
+    actor.userId === null
+      ? Promise.resolve(undefined)
+      : getDb()
+          .selectFrom("rsvps")
+          .select(["kind", "createdAt", "assistedBy"])
+          .where("meetingId", "=", meetingId)
+          .where("userId", "=", actor.userId)
+          .executeTakeFirst(),
+  ]);
+  const { meeting } = shared;
+  const target = targetOf(ctx);
+  return {
+    ...shared,
     myRsvp: mine
       ? { kind: mine.kind, createdAt: mine.createdAt, assisted: mine.assistedBy !== null }
       : null,
-    minutes,
-    commitments,
     can: {
       rsvp:
         can(actor, "meeting.rsvp", target) &&
