@@ -256,7 +256,7 @@ const ratio = (key: string, ceiling: string) => ratioTo(results.get(key)!, resul
 const loads = [...results.values()].flat().map((r) => r.loadAverage);
 
 console.log(
-  `\n${setup.describe}. ${connections} connections, ${windowText(options)}${runs > 1 ? "; median (min–max)" : ""}; each row on a fresh server and a fresh copy of the prepared database (the demo city, plus ${NEEDS.toLocaleString("en")} needs in 湖滨街道 inserted in bulk as a fixture in ${prepared.insertSeconds} s, no commands or audit rows for them, and indexed for search as a server's startup does, in ${prepared.indexSeconds} s, before any server starts). ${machineText(loads)}.`,
+  `\n${setup.describe}. ${connections} connections, ${windowText(options)}${runs > 1 ? "; median (min–max)" : ""}; each row on a fresh server and a fresh copy of the prepared database (the demo city, plus ${NEEDS.toLocaleString("en")} needs in 湖滨街道 inserted in bulk as a fixture in ${prepared.insertSeconds} s, no commands or audit rows for them, indexed for search as a server's startup does in ${prepared.indexSeconds} s, and their timed work and notices done in ${prepared.settleSeconds} s, before any server starts). ${machineText(loads)}.`,
 );
 
 if (parts.includes("intake")) {
