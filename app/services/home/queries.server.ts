@@ -185,25 +185,25 @@ async function committeeQueues(
   };
 }
 
-/** What is new in the community since `since`: newest first, at most `HOME_LIST_MAX * 2`. */
-async function newsSince(communityId: number, since: string, now: string): Promise<NewsItem[]> {
+/** How far back a community's news is kept for every viewer; an older last visit reads its own. */
+const NEWS_KEPT_MS = 30 * 86_400_000;
+
+/**
+ * A community's news rows since `from`, the same for every viewer: each list its HOME_LIST_MAX
+ * newest, and the votes that opened or closed since then (those opening or closing later too: a
+ * request decides by its own clock which have). Every viewer's news since their last visit is cut
+ * from these (`newsSince`): of a list sorted newest first, those newer than a visit are its head,
+ * so the HOME_LIST_MAX newest since then are among the HOME_LIST_MAX newest since `from`.
+ */
+async function newsRows(communityId: number, from: string) {
   const db = getDb();
-  const {
-    projects,
-    updates,
-    meetings,
-    pollsOpened,
-    roundsOpened,
-    pollsClosed,
-    roundsClosed,
-    residents: [residents],
-  } = await readTogether(db, {
+  const rows = await readTogether(db, {
     projects: db
       .selectFrom("projects")
       .select(["id", "title", "submittedAt"])
       .where("communityId", "=", communityId)
       .where("status", "not in", ["draft", "returned"])
-      .where("submittedAt", ">", since)
+      .where("submittedAt", ">", from)
       .orderBy("submittedAt", "desc")
       .limit(HOME_LIST_MAX),
     updates: db
@@ -211,7 +211,7 @@ async function newsSince(communityId: number, since: string, now: string): Promi
       .innerJoin("projects", "projects.id", "projectUpdates.projectId")
       .select(["projects.id", "projects.title", "projectUpdates.createdAt"])
       .where("projects.communityId", "=", communityId)
-      .where("projectUpdates.createdAt", ">", since)
+      .where("projectUpdates.createdAt", ">", from)
       .orderBy("projectUpdates.createdAt", "desc")
       .limit(HOME_LIST_MAX),
     meetings: db
@@ -219,74 +219,92 @@ async function newsSince(communityId: number, since: string, now: string): Promi
       .innerJoin("councils", "councils.id", "meetings.councilId")
       .select(["meetings.id", "meetings.topic", "meetings.createdAt"])
       .where("councils.areaId", "=", communityId)
-      .where("meetings.createdAt", ">", since)
+      .where("meetings.createdAt", ">", from)
       .orderBy("meetings.createdAt", "desc")
       .limit(HOME_LIST_MAX),
-    pollsOpened: db
+    polls: db
       .selectFrom("polls")
-      .select(["id", "question as title", "opensAt as at"])
+      .select(["id", "question as title", "opensAt", "closesAt", "cancelledAt"])
       .where("communityId", "=", communityId)
-      .where("opensAt", ">", since)
-      .where("opensAt", "<=", now),
-    roundsOpened: db
+      .where((eb) => eb.or([eb("opensAt", ">", from), eb("closesAt", ">", from)])),
+    rounds: db
       .selectFrom("budgetRounds")
-      .select(["id", "title", "opensAt as at"])
+      .select(["id", "title", "opensAt", "closesAt", "cancelledAt"])
       .where("communityId", "=", communityId)
-      .where("opensAt", ">", since)
-      .where("opensAt", "<=", now),
-    pollsClosed: db
-      .selectFrom("polls")
-      .select(["id", "question as title", "closesAt as at"])
-      .where("communityId", "=", communityId)
-      // A cancelled vote has no results to announce.
-      .where("cancelledAt", "is", null)
-      .where("closesAt", ">", since)
-      .where("closesAt", "<=", now),
-    roundsClosed: db
-      .selectFrom("budgetRounds")
-      .select(["id", "title", "closesAt as at"])
-      .where("communityId", "=", communityId)
-      .where("cancelledAt", "is", null)
-      .where("closesAt", ">", since)
-      .where("closesAt", "<=", now),
-    residents: db
-      .selectFrom("memberships")
-      .select((eb) => [eb.fn.countAll<number>().as("n"), eb.fn.max("decidedAt").as("at")])
-      .where("communityId", "=", communityId)
-      .where("status", "=", "verified")
-      .where("decidedAt", ">", since),
+      .where((eb) => eb.or([eb("opensAt", ">", from), eb("closesAt", ">", from)])),
   });
+  return { from, ...rows };
+}
+
+/**
+ * Kept a few seconds per process (../shown.server.ts), per community; dropped on every process
+ * when a project, a meeting or a vote of the community changes (not by a ballot: news shows no
+ * count).
+ */
+const keptNews = shownReads(
+  "homeNews",
+  (communityId: number) => newsRows(communityId, new Date(Date.now() - NEWS_KEPT_MS).toISOString()),
+  (e) =>
+    e.type === "project.changed" ||
+    e.type === "meeting.changed" ||
+    (e.type === "vote.changed" && !e.ballot)
+      ? e.communityId
+      : null,
+);
+
+/** What is new in the community since `since`: newest first, at most `HOME_LIST_MAX * 2`. */
+async function newsSince(communityId: number, since: string, now: string): Promise<NewsItem[]> {
+  const kept = await keptNews(communityId);
+  // A last visit before the kept rows begin reads its own rows since then.
+  const rows = since < kept.from ? await newsRows(communityId, since) : kept;
+  const [residents] = await getDb()
+    .selectFrom("memberships")
+    .select((eb) => [eb.fn.countAll<number>().as("n"), eb.fn.max("decidedAt").as("at")])
+    .where("communityId", "=", communityId)
+    .where("status", "=", "verified")
+    .where("decidedAt", ">", since)
+    .execute();
+  const newer =
+    <T>(at: (row: T) => string | null) =>
+    (row: T) => {
+      const when = at(row);
+      return when !== null && when > since;
+    };
   const vote =
     (kind: "voteOpened" | "voteClosed", isPoll: boolean) =>
-    (v: { id: number; title: string; at: string }): NewsItem => ({
+    (v: { id: number; title: string; opensAt: string; closesAt: string }): NewsItem => ({
       kind,
-      at: v.at,
+      at: kind === "voteOpened" ? v.opensAt : v.closesAt,
       href: isPoll ? `/polls/${v.id}` : `/budgets/${v.id}`,
       title: v.title,
     });
+  const opened = (v: { opensAt: string }) => v.opensAt > since && v.opensAt <= now;
+  // A cancelled vote has no results to announce.
+  const closed = (v: { closesAt: string; cancelledAt: string | null }) =>
+    v.cancelledAt === null && v.closesAt > since && v.closesAt <= now;
   const items: NewsItem[] = [
-    ...projects.map((p) => ({
+    ...rows.projects.filter(newer((p) => p.submittedAt)).map((p) => ({
       kind: "project" as const,
       at: p.submittedAt!,
       href: `/projects/${p.id}`,
       title: p.title,
     })),
-    ...updates.map((u) => ({
+    ...rows.updates.filter(newer((u) => u.createdAt)).map((u) => ({
       kind: "update" as const,
       at: u.createdAt,
       href: `/projects/${u.id}#updates-title`,
       title: u.title,
     })),
-    ...meetings.map((m) => ({
+    ...rows.meetings.filter(newer((m) => m.createdAt)).map((m) => ({
       kind: "meeting" as const,
       at: m.createdAt,
       href: `/meetings/${m.id}`,
       title: m.topic,
     })),
-    ...pollsOpened.map(vote("voteOpened", true)),
-    ...roundsOpened.map(vote("voteOpened", false)),
-    ...pollsClosed.map(vote("voteClosed", true)),
-    ...roundsClosed.map(vote("voteClosed", false)),
+    ...rows.polls.filter(opened).map(vote("voteOpened", true)),
+    ...rows.rounds.filter(opened).map(vote("voteOpened", false)),
+    ...rows.polls.filter(closed).map(vote("voteClosed", true)),
+    ...rows.rounds.filter(closed).map(vote("voteClosed", false)),
   ];
   const joined = Number(residents?.n ?? 0);
   if (joined > 0 && residents?.at)
