@@ -9,11 +9,12 @@ import {
   availableSteps,
   averageRating,
   isEditable,
+  isPublicStatus,
   isSupportable,
   projectTarget,
 } from "~/domain/projects/rules";
 import { matchExpression } from "~/domain/search/segment";
-import { countOf, orNull } from "../rows.server";
+import { countOf } from "../rows.server";
 import { matchingIds, rankExpression } from "../search.server";
 import { shownReads } from "../shown.server";
 import { supportThreshold as thresholdIn, visibleProject as visibleIn } from "./shared.server";
@@ -175,119 +176,142 @@ export interface CommentView {
   assisted: boolean;
 }
 
+/** What a project's page shows alike to every viewer (`projectShown`); null: no such project. */
+async function projectShared(id: number) {
+  const db = getDb();
+  const [project, items, events, updates, comments, assistedSupports] = await Promise.all([
+    db
+      .selectFrom("projects")
+      .innerJoin("areas as c", "c.id", "projects.communityId")
+      .leftJoin("areas as g", "g.id", "projects.gridId")
+      .leftJoin("organisations", "organisations.id", "projects.organisationId")
+      .leftJoin("users", "users.id", "projects.proposerId")
+      .selectAll("projects")
+      .select([
+        "c.nameZh as communityZh",
+        "c.nameEn as communityEn",
+        "g.nameZh as gridZh",
+        "g.nameEn as gridEn",
+        "organisations.name as organisationName",
+        "users.displayName as proposerName",
+      ])
+      .where("projects.id", "=", id)
+      .executeTakeFirst(),
+    db
+      .selectFrom("projectBudgetItems")
+      .select(["label", "amount"])
+      .where("projectId", "=", id)
+      .orderBy("position")
+      .execute(),
+    db
+      .selectFrom("projectEvents")
+      .leftJoin("users", "users.id", "projectEvents.actorId")
+      .select([
+        "projectEvents.id",
+        "projectEvents.step",
+        "projectEvents.fromStatus",
+        "projectEvents.toStatus",
+        "projectEvents.reason",
+        "projectEvents.at",
+        "projectEvents.assistedBy",
+        "users.displayName as actorName",
+      ])
+      .where("projectId", "=", id)
+      .orderBy("projectEvents.id")
+      .execute(),
+    db
+      .selectFrom("projectUpdates")
+      .leftJoin("users", "users.id", "projectUpdates.authorId")
+      .select([
+        "projectUpdates.id",
+        "projectUpdates.kind",
+        "projectUpdates.body",
+        "projectUpdates.spent",
+        "projectUpdates.onDate",
+        "users.displayName as authorName",
+      ])
+      .where("projectId", "=", id)
+      .orderBy("projectUpdates.onDate")
+      .orderBy("projectUpdates.id")
+      .execute(),
+    db
+      .selectFrom("projectComments")
+      .leftJoin("users", "users.id", "projectComments.authorId")
+      .select([
+        "projectComments.id",
+        "projectComments.parentId",
+        "projectComments.authorId",
+        "users.displayName as authorName",
+        "projectComments.body",
+        "projectComments.createdAt",
+        "projectComments.hiddenAt",
+        "projectComments.hiddenBy",
+        "projectComments.hiddenReason",
+        "projectComments.flagCount",
+        "projectComments.assistedBy",
+      ])
+      .where("projectId", "=", id)
+      .orderBy("projectComments.id")
+      .execute(),
+    countOf(
+      db
+        .selectFrom("projectSupports")
+        .where("projectId", "=", id)
+        .where("assistedBy", "is not", null),
+    ),
+  ]);
+  return project ? { project, items, events, updates, comments, assistedSupports } : null;
+}
+
+/**
+ * A project's page as every viewer sees it (the project with its community, grid, organisation and
+ * proposer, budget items, steps, progress reports, every comment as stored, the supports entered
+ * at the service window), kept a few seconds per process (../shown.server.ts); every command that
+ * changes any of it emits the project's `project.changed`, which drops it on every process. Who may
+ * see a draft, which hidden comments a viewer may read, and the viewer's own support, rating and
+ * flags are decided or read per request in `projectPage`.
+ */
+export const projectShown = shownReads("projectPage", projectShared, (e) =>
+  e.type === "project.changed" ? e.projectId : null,
+);
+
 export async function projectPage(actor: Actor, id: number) {
-  const p = await orNull(visibleProject(actor, id));
-  if (!p) return null;
+  const shared = await projectShown(id);
+  if (!shared) return null;
+  const p = shared.project;
+  // As `visibleProject` decides: a draft is its proposers' own.
+  if (!isPublicStatus(p.status) && !can(actor, "project.viewDraft", projectTarget(p))) return null;
+  const { project, items, events, updates, comments, assistedSupports } = shared;
   const db = getDb();
   const target = projectTarget(p);
   const canModerate = can(actor, "project.moderate", { communityId: p.communityId });
-  const [project, items, events, updates, comments, mine, myFlags, assistedSupports] =
-    await Promise.all([
-      db
-        .selectFrom("projects")
-        .innerJoin("areas as c", "c.id", "projects.communityId")
-        .leftJoin("areas as g", "g.id", "projects.gridId")
-        .leftJoin("organisations", "organisations.id", "projects.organisationId")
-        .leftJoin("users", "users.id", "projects.proposerId")
-        .selectAll("projects")
-        .select([
-          "c.nameZh as communityZh",
-          "c.nameEn as communityEn",
-          "g.nameZh as gridZh",
-          "g.nameEn as gridEn",
-          "organisations.name as organisationName",
-          "users.displayName as proposerName",
-        ])
-        .where("projects.id", "=", id)
-        .executeTakeFirstOrThrow(),
-      db
-        .selectFrom("projectBudgetItems")
-        .select(["label", "amount"])
-        .where("projectId", "=", id)
-        .orderBy("position")
-        .execute(),
-      db
-        .selectFrom("projectEvents")
-        .leftJoin("users", "users.id", "projectEvents.actorId")
-        .select([
-          "projectEvents.id",
-          "projectEvents.step",
-          "projectEvents.fromStatus",
-          "projectEvents.toStatus",
-          "projectEvents.reason",
-          "projectEvents.at",
-          "projectEvents.assistedBy",
-          "users.displayName as actorName",
-        ])
-        .where("projectId", "=", id)
-        .orderBy("projectEvents.id")
-        .execute(),
-      db
-        .selectFrom("projectUpdates")
-        .leftJoin("users", "users.id", "projectUpdates.authorId")
-        .select([
-          "projectUpdates.id",
-          "projectUpdates.kind",
-          "projectUpdates.body",
-          "projectUpdates.spent",
-          "projectUpdates.onDate",
-          "users.displayName as authorName",
-        ])
-        .where("projectId", "=", id)
-        .orderBy("projectUpdates.onDate")
-        .orderBy("projectUpdates.id")
-        .execute(),
-      db
-        .selectFrom("projectComments")
-        .leftJoin("users", "users.id", "projectComments.authorId")
-        .select([
-          "projectComments.id",
-          "projectComments.parentId",
-          "projectComments.authorId",
-          "users.displayName as authorName",
-          "projectComments.body",
-          "projectComments.createdAt",
-          "projectComments.hiddenAt",
-          "projectComments.hiddenBy",
-          "projectComments.hiddenReason",
-          "projectComments.flagCount",
-          "projectComments.assistedBy",
-        ])
-        .where("projectId", "=", id)
-        .orderBy("projectComments.id")
-        .execute(),
-      actor.userId === null
-        ? Promise.resolve({ supported: false, rated: null as number | null })
-        : Promise.all([
-            db
-              .selectFrom("projectSupports")
-              .select("userId")
-              .where("projectId", "=", id)
-              .where("userId", "=", actor.userId)
-              .executeTakeFirst(),
-            db
-              .selectFrom("projectRatings")
-              .select("score")
-              .where("projectId", "=", id)
-              .where("userId", "=", actor.userId)
-              .executeTakeFirst(),
-          ]).then(([s, r]) => ({ supported: s !== undefined, rated: r?.score ?? null })),
-      actor.userId === null
-        ? Promise.resolve([] as Array<{ commentId: number }>)
-        : db
-            .selectFrom("commentFlags")
-            .innerJoin("projectComments", "projectComments.id", "commentFlags.commentId")
-            .select("commentFlags.commentId")
-            .where("projectComments.projectId", "=", id)
-            .where("commentFlags.userId", "=", actor.userId)
-            .execute(),
-      countOf(
-        db
-          .selectFrom("projectSupports")
-          .where("projectId", "=", id)
-          .where("assistedBy", "is not", null),
-      ),
-    ]);
+  const [mine, myFlags] = await Promise.all([
+    actor.userId === null
+      ? Promise.resolve({ supported: false, rated: null as number | null })
+      : Promise.all([
+          db
+            .selectFrom("projectSupports")
+            .select("userId")
+            .where("projectId", "=", id)
+            .where("userId", "=", actor.userId)
+            .executeTakeFirst(),
+          db
+            .selectFrom("projectRatings")
+            .select("score")
+            .where("projectId", "=", id)
+            .where("userId", "=", actor.userId)
+            .executeTakeFirst(),
+        ]).then(([s, r]) => ({ supported: s !== undefined, rated: r?.score ?? null })),
+    actor.userId === null
+      ? Promise.resolve([] as Array<{ commentId: number }>)
+      : db
+          .selectFrom("commentFlags")
+          .innerJoin("projectComments", "projectComments.id", "commentFlags.commentId")
+          .select("commentFlags.commentId")
+          .where("projectComments.projectId", "=", id)
+          .where("commentFlags.userId", "=", actor.userId)
+          .execute(),
+  ]);
   const flagged = new Set(myFlags.map((f) => f.commentId));
   const commentViews: CommentView[] = comments.map((c) => {
     const hidden = c.hiddenAt !== null;
