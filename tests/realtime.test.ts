@@ -58,7 +58,9 @@ function client(headers: Record<string, string> = {}): Client {
   return c;
 }
 
+/** Resolves once the client is connected, also when it connected before it was asked. */
 function connected(c: Client): Promise<void> {
+  if (c.connected) return Promise.resolve();
   return new Promise((resolve, reject) => {
     c.on("connect", () => resolve());
     c.on("connect_error", reject);
