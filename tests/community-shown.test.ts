@@ -4,7 +4,8 @@
  * next page, and only a write outside commands waits for PAGE_CACHE_MS. The page is the route's
  * own loader, as Remix calls it.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { keepShownReads } from "./support/shown";
 import { loader as homeLoader } from "~/routes/_index";
 import { loader, action } from "~/routes/communities.$id._index";
 import { drop, onDrop } from "~/services/cluster.server";
@@ -59,14 +60,7 @@ async function post(community: number, cookie: string, fields: Record<string, st
   expect(res.status).toBe(302);
 }
 
-const was = process.env.PAGE_CACHE_MS;
-beforeAll(() => {
-  // Long enough that only the events can explain a fresh page.
-  process.env.PAGE_CACHE_MS = "600000";
-});
-afterAll(() => {
-  process.env.PAGE_CACHE_MS = was;
-});
+keepShownReads();
 
 describe("what a community page shows to everyone", () => {
   it("is kept between requests: a row written outside commands does not show yet", async () => {

@@ -5,7 +5,8 @@
  * a failed read is not kept; PAGE_CACHE_MS=0 reads every time. Then the answer to a vote, with the
  * counts shared: it always counts that vote.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { keepShownReads } from "./support/shown";
 import { action as pollAction } from "~/routes/polls.$id._index";
 import { emitEvent } from "~/services/events.server";
 import { freshReads } from "~/services/shown.server";
@@ -18,13 +19,7 @@ import {
 } from "./support/factories";
 import { body, formRequest, run } from "./support/remix";
 
-const was = process.env.PAGE_CACHE_MS;
-beforeAll(() => {
-  process.env.PAGE_CACHE_MS = "600000";
-});
-afterAll(() => {
-  process.env.PAGE_CACHE_MS = was;
-});
+keepShownReads();
 afterEach(() => {
   vi.useRealTimers();
 });

@@ -5,7 +5,8 @@
  * PAGE_CACHE_MS; a vote opens and closes by each request's own clock; and a last visit older than
  * the kept rows reads its own.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
+import { keepShownReads } from "./support/shown";
 import type { Actor } from "~/domain/permissions/policy";
 import { homeFor } from "~/services/home/queries.server";
 import { drop } from "~/services/cluster.server";
@@ -26,14 +27,7 @@ import {
 const DAY = 86_400_000;
 const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
 
-const was = process.env.PAGE_CACHE_MS;
-beforeAll(() => {
-  // Long enough that only the events can explain fresh news.
-  process.env.PAGE_CACHE_MS = "600000";
-});
-afterAll(() => {
-  process.env.PAGE_CACHE_MS = was;
-});
+keepShownReads();
 
 let community: number;
 let resident: Actor & { userId: number };

@@ -5,7 +5,8 @@
  * drops nothing here, and what is the viewer's own (their sign-up, what they may do) is theirs on
  * every view. Read through the route's own loader, as Remix calls it.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { keepShownReads } from "./support/shown";
 import type { Actor } from "~/domain/permissions/policy";
 import { loader } from "~/routes/meetings.$id._index";
 import { cancelRsvp, rsvp } from "~/services/meetings/commands.server";
@@ -37,14 +38,7 @@ const residentsTaken = (p: Page) => p.seats.find((s) => s.kind === "resident")?.
 const retopic = (id: number, topic: string) =>
   getDb().updateTable("meetings").set({ topic }).where("id", "=", id).execute();
 
-const was = process.env.PAGE_CACHE_MS;
-beforeAll(() => {
-  // Long enough that only the events can explain a fresh page.
-  process.env.PAGE_CACHE_MS = "600000";
-});
-afterAll(() => {
-  process.env.PAGE_CACHE_MS = was;
-});
+keepShownReads();
 
 describe("a meeting's page, kept for every viewer", () => {
   let community: number;

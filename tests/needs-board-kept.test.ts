@@ -6,7 +6,8 @@
  * hidden from them although the rows are shared; one's own list is never kept. Read through the
  * route's own loader, as Remix calls it.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
+import { keepShownReads } from "./support/shown";
 import type { Actor } from "~/domain/permissions/policy";
 import { loader } from "~/routes/needs._index";
 import { meToo } from "~/services/needs/commands.server";
@@ -43,14 +44,7 @@ async function board(search: string, cookie: string | null = null): Promise<Boar
   return body<Board>(res);
 }
 
-const was = process.env.PAGE_CACHE_MS;
-beforeAll(() => {
-  // Long enough that only the events can explain a fresh board.
-  process.env.PAGE_CACHE_MS = "600000";
-});
-afterAll(() => {
-  process.env.PAGE_CACHE_MS = was;
-});
+keepShownReads();
 
 let community: number;
 let grid: number;

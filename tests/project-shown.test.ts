@@ -5,7 +5,8 @@
  * nothing here, and what depends on the viewer (who may see a draft, which hidden words they may
  * read, their own support) is decided for each of them from the rows kept for all.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { keepShownReads } from "./support/shown";
 import type { Actor } from "~/domain/permissions/policy";
 import { commentSchema } from "~/domain/projects/schemas";
 import { proposeProject } from "~/services/projects/commands.server";
@@ -21,14 +22,7 @@ import {
   projectInput,
 } from "./support/factories";
 
-const was = process.env.PAGE_CACHE_MS;
-beforeAll(() => {
-  // Long enough that only the events can explain a fresh page.
-  process.env.PAGE_CACHE_MS = "600000";
-});
-afterAll(() => {
-  process.env.PAGE_CACHE_MS = was;
-});
+keepShownReads();
 
 const retitle = (id: number, title: string) =>
   getDb().updateTable("projects").set({ title }).where("id", "=", id).execute();

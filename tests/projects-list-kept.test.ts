@@ -5,7 +5,8 @@
  * outside commands waits for PAGE_CACHE_MS; one's own projects are read for each viewer. And the
  * bound of kept reads whose keys come from the query string (services/shown.server.ts, `max`).
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { keepShownReads } from "./support/shown";
 import { loader } from "~/routes/projects._index";
 import { proposeProject, takeStep } from "~/services/projects/commands.server";
 import { run as runCommand } from "~/services/runner/command.server";
@@ -40,14 +41,7 @@ async function list(search: string, cookie: string | null = null): Promise<List>
 const retitle = (id: number, title: string) =>
   getDb().updateTable("projects").set({ title }).where("id", "=", id).execute();
 
-const was = process.env.PAGE_CACHE_MS;
-beforeAll(() => {
-  // Long enough that only the events can explain a fresh list.
-  process.env.PAGE_CACHE_MS = "600000";
-});
-afterAll(() => {
-  process.env.PAGE_CACHE_MS = was;
-});
+keepShownReads();
 
 describe("the public list of projects, kept for every viewer", () => {
   it("shows a project submitted through a command on the next list, and keeps a write outside commands until then", async () => {
