@@ -126,10 +126,7 @@ const REINDEX_BATCH = 500;
  * memory at once, nor one transaction long (SERIALIZABLE with retries on PostgreSQL: two servers
  * starting at once do not both index a row).
  */
-export async function reindexMissing(
-  db: Kysely<Database>,
-  batch = REINDEX_BATCH,
-): Promise<number> {
+export async function reindexMissing(db: Kysely<Database>, batch = REINDEX_BATCH): Promise<number> {
   const missing = (trx: Executor, kind: SearchKind, afterId: number) => {
     const { kysely: fts, source } = table(kind);
     return trx
