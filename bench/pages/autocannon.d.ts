@@ -28,6 +28,18 @@ declare module "autocannon" {
     "2xx": number;
     statusCodeStats: Record<string, { count: number }>;
   }
+  /** What a run emits as it goes: each response, and each request that failed or timed out. */
+  interface Tracker {
+    on(
+      event: "response",
+      listener: (client: unknown, status: number, bytes: number, ms: number) => void,
+    ): Tracker;
+    on(event: "reqError", listener: (error: Error) => void): Tracker;
+  }
   function autocannon(options: Options): Promise<Result> & { stop?: () => void };
+  function autocannon(
+    options: Options,
+    done: (error: Error | null, result: Result) => void,
+  ): Tracker;
   export default autocannon;
 }
