@@ -91,6 +91,27 @@ interface Read<V> {
   /** When the read began: it sees every write committed before then. */
   startedAt: number;
   value: Promise<V>;
+  /** Its value once it has come back; until then the last read of the key that had. */
+  done?: Settled<V>;
+  /** Shared by the reads of a key since it was last dropped: an older read settles no newer one. */
+  lineage: object;
+}
+
+/** A read that has come back: what it found, when it began, and the `tick()` it came back at. */
+export interface Settled<V> {
+  value: V;
+  startedAt: number;
+  cameBack: number;
+}
+
+let ticks = 0;
+/** A number that only grows: what this process did after a read came back has a larger tick. */
+export const tick = (): number => ++ticks;
+
+/** `read(key, since)`, and `settled(key, since)`: the last read that came back, if begun since. */
+export interface FreshReads<K, V> {
+  (key: K, since: number): Promise<V>;
+  settled(key: K, since: number): Settled<V> | undefined;
 }
 
 /**
@@ -102,13 +123,17 @@ interface Read<V> {
  * Writes that are not part of such a burst (a paper count confirmed) say so with an event:
  * `dropsOn` forgets the key's last read on every process, as for `shownReads`, so the next request
  * reads afresh. PAGE_CACHE_MS=0 (the unit tests) reads every time.
+ *
+ * `settled(key, since)` answers at once, without reading: the last read of the key that has come
+ * back, if it began at or after `since`. Everything it counted committed before it came back, so a
+ * write that begins after this call is not in it (a ballot's answer adds that ballot to it).
  */
 export function freshReads<K extends string | number, V>(
   name: string,
   load: (key: K) => Promise<V>,
   spacingMs: number,
   dropsOn: (event: DomainEvent) => K | null,
-): (key: K, since: number) => Promise<V> {
+): FreshReads<K, V> {
   const begun = new Map<string, Read<V>>();
   if (!caches.has(name)) {
     onEvent((e) => {
@@ -120,12 +145,30 @@ export function freshReads<K extends string | number, V>(
   caches.set(name, begun as unknown as Map<string, Kept<unknown>>);
   const waiting = new Map<string, Promise<V>>();
   const start = (key: K, k: string, db: DB) => {
-    const entry: Read<V> = { db, startedAt: Date.now(), value: load(key) };
+    const last = begun.get(k);
+    const startedAt = Date.now();
+    const continues = last !== undefined && last.db === db;
+    const entry: Read<V> = {
+      db,
+      startedAt,
+      value: load(key),
+      done: continues ? last.done : undefined,
+      lineage: continues ? last.lineage : {},
+    };
     begun.set(k, entry);
-    entry.value.catch(() => begun.get(k) === entry && begun.delete(k));
+    entry.value.then(
+      (value) => {
+        // A read that came back after a newer one began is still the newest that came back; one
+        // begun before the key was dropped is not.
+        const now = begun.get(k);
+        if (now?.lineage === entry.lineage && (now.done?.startedAt ?? -Infinity) < startedAt)
+          now.done = { value, startedAt, cameBack: tick() };
+      },
+      () => begun.get(k) === entry && begun.delete(k),
+    );
     return entry.value;
   };
-  return (key: K, since: number) => {
+  const read = (key: K, since: number) => {
     if (pageCacheMs() === 0) return load(key);
     const db = getDb();
     const k = String(key);
@@ -142,4 +185,12 @@ export function freshReads<K extends string | number, V>(
     waiting.set(k, value);
     return value;
   };
+  return Object.assign(read, {
+    settled(key: K, since: number): Settled<V> | undefined {
+      if (pageCacheMs() === 0) return undefined;
+      const last = begun.get(String(key));
+      if (!last || last.db !== getDb()) return undefined;
+      return last.done && last.done.startedAt >= since ? last.done : undefined;
+    },
+  });
 }

@@ -24,7 +24,7 @@ import {
   submitCount,
 } from "~/services/voting/box.server";
 import { ballotsCsv, ballotsJson, findReceipt } from "~/services/voting/published.server";
-import { ballotCount } from "~/services/voting/queries.server";
+import { ballotAnswerCount } from "~/services/voting/queries.server";
 import { idParam, notFound, readForm, throwRefusal } from "./forms.server";
 import { getCurrent, requireSession } from "./session.server";
 
@@ -52,11 +52,12 @@ export async function voteAction(request: Request, params: Params, kind: VoteKin
   // Anyone may look a receipt up, signed in or not; every other form needs a session.
   const { actor } =
     form.intent === "check" ? await getCurrent(request) : await requireSession(request);
+  // Taken before the ballot's transaction begins: the count it answers with holds that ballot.
+  const answerCount = form.intent === "vote" ? ballotAnswerCount(kind, id) : null;
   return submitIntent(
     {
-      // The count read after the ballot committed: the receipt never shows beside an old figure.
       vote: intent(kind === "poll" ? votePoll : voteRound, async (receipt) =>
-        json<VoteAnswer>({ receipt, ballots: await ballotCount(kind, id) }),
+        json<VoteAnswer>({ receipt, ballots: await answerCount!() }),
       ),
       paper: intent(recordPaperVoter, () => json<VoteAnswer>({ paper: "recorded" })),
       box: intent(addBoxBallot, () => json<VoteAnswer>({ box: "added" })),
