@@ -6,6 +6,7 @@
  * here and become one decimal only where they are shown, so a table and its chart agree.
  */
 import { getDb } from "../../../db/client.server";
+import { areaById, withAncestors } from "../communities/places.server";
 import type { AreaLevel } from "~/domain/community/rules";
 import { DomainError } from "~/domain/errors";
 import { isMeasureId } from "~/domain/index/catalogue";
@@ -124,27 +125,25 @@ export async function snapshotHistory(month: string): Promise<SnapshotInfo[]> {
   return rows.map(toInfo);
 }
 
-/** An area the index covers (district, street or community), or null. */
+/**
+ * An area the index covers (district, street or community), or null. From the tree of places held
+ * once per process (communities/places.server: areas are reference data, no command writes them).
+ */
 export async function indexArea(id: number): Promise<IndexArea | null> {
-  const row = await getDb()
-    .selectFrom("areas")
-    .select(["id", "level", "nameZh", "nameEn", "parentId"])
-    .where("id", "=", id)
-    .executeTakeFirst();
+  const row = await areaById(id);
   if (!row || !(INDEX_LEVELS as readonly AreaLevel[]).includes(row.level)) return null;
-  return { ...row, level: row.level as IndexLevel };
+  const { nameZh, nameEn, parentId } = row;
+  return { id, level: row.level as IndexLevel, nameZh, nameEn, parentId };
 }
 
 /** The areas above one, from the district down. */
 export async function areaAncestors(area: IndexArea): Promise<IndexArea[]> {
   const out: IndexArea[] = [];
-  let parent = area.parentId;
-  // A community sits two levels below its district: the walk is at most two reads.
-  while (parent !== null) {
-    const up = await indexArea(parent);
-    if (!up) break;
-    out.unshift(up);
-    parent = up.parentId;
+  for (const up of (await withAncestors(area.id)).slice(1)) {
+    const line = await indexArea(up.id);
+    // The index covers nothing above the districts.
+    if (!line) break;
+    out.unshift(line);
   }
   return out;
 }
