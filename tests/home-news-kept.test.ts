@@ -3,18 +3,31 @@
  * per community for everyone (services/home/queries.server.ts, `keptNews`): a project, meeting or
  * vote made through a command shows on the next home; a write outside commands waits for
  * PAGE_CACHE_MS; a vote opens and closes by each request's own clock; and a last visit older than
- * the kept rows reads its own.
+ * the kept rows reads its own. The residents verified since a visit are counted from the same kept
+ * rows, and a community's resident counts and committee changes (`peopleNews` in
+ * services/communities/queries.server.ts) are kept for all its members alike: a membership decided
+ * or a committee member appointed through a command shows on the next home.
  */
 import { beforeEach, describe, expect, it } from "vitest";
+import { parseLoginId } from "~/domain/accounts/schemas";
 import { keepShownReads } from "./support/shown";
 import type { Actor } from "~/domain/permissions/policy";
 import { homeFor } from "~/services/home/queries.server";
 import { drop } from "~/services/cluster.server";
+import {
+  appointCommitteeMember,
+  decideMembership,
+  requestMembership,
+} from "~/services/communities/commands.server";
 import { proposeProject, takeStep } from "~/services/projects/commands.server";
 import { run } from "~/services/runner/command.server";
 import { getDb } from "../db/client.server";
 import {
+  makeCommitteeMember,
   makeCommunity,
+  makeMembership,
+  makeUser,
+  actorFor,
   makeCouncil,
   makeMeetingAt,
   makeOpenPoll,
@@ -90,5 +103,63 @@ describe("a community's news, kept for everyone and cut for each visit", () => {
     drop({ shown: "homeNews", key: String(community) });
     expect((await news(ago(7 * DAY))).map((n) => n.title)).toEqual([]);
     expect((await news(ago(45 * DAY))).map((n) => n.title)).toEqual(["四十天前的圆桌会"]);
+  });
+
+  it("counts the residents verified since the visit: through a command at once, otherwise later", async () => {
+    const since = ago(60_000);
+    const joined = async (visit: string) =>
+      (await homeFor(resident, visit)).communities
+        .find((c) => c.communityId === community)!
+        .news.find((n) => n.kind === "residents")?.count ?? 0;
+    // The test's resident, verified just now.
+    expect(await joined(since)).toBe(1);
+    // Verified outside commands: no event, the kept rows do not know yet.
+    await makeMembership(await makeUser(), community, "verified");
+    expect(await joined(since)).toBe(1);
+    const committee = await makeCommitteeMember(community);
+    const newcomer = await actorFor(await makeUser());
+    await run(requestMembership, newcomer, { communityId: community });
+    const { id: membershipId } = await getDb()
+      .selectFrom("memberships")
+      .select("id")
+      .where("userId", "=", newcomer.userId!)
+      .executeTakeFirstOrThrow();
+    await run(decideMembership, committee, { membershipId, decision: "verify", reason: "" });
+    // The decision dropped the kept rows: all three now.
+    expect(await joined(since)).toBe(3);
+    // A visit after they joined counts none; one older than the kept rows counts them all.
+    expect(await joined(new Date(Date.now() + 1000).toISOString())).toBe(0);
+    await getDb()
+      .updateTable("memberships")
+      .set({ decidedAt: ago(40 * DAY) })
+      .where("userId", "=", resident.userId)
+      .execute();
+    drop({ shown: "homeNews", key: String(community) });
+    expect(await joined(ago(7 * DAY))).toBe(2);
+    expect(await joined(ago(45 * DAY))).toBe(3);
+  });
+
+  it("keeps a community's resident counts and committee changes for all, until they change", async () => {
+    const block = async (who: Actor & { userId: number }) =>
+      (await homeFor(who, ago(60_000))).communities.find((c) => c.communityId === community)!;
+    const committee = (await makeCommitteeMember(community)) as Actor & { userId: number };
+    expect(await block(resident)).toMatchObject({ verifiedCount: 1, pendingRequests: null });
+    expect(await block(committee)).toMatchObject({ verifiedCount: 1, pendingRequests: 0 });
+    // Outside commands: not seen while kept.
+    await makeMembership(await makeUser(), community, "verified");
+    expect((await block(resident)).verifiedCount).toBe(1);
+    // A request through its command: the committee sees it waiting, everyone the new count.
+    const newcomer = await actorFor(await makeUser());
+    await run(requestMembership, newcomer, { communityId: community });
+    expect(await block(committee)).toMatchObject({ verifiedCount: 2, pendingRequests: 1 });
+    expect((await block(resident)).verifiedCount).toBe(2);
+    // A committee member appointed through the command is news at once.
+    const admin = await actorFor(await makeUser({ isAdmin: true }));
+    await makeUser({ username: "newchair" });
+    await run(appointCommitteeMember, admin, {
+      communityId: community,
+      login: parseLoginId("newchair")!,
+    });
+    expect((await block(resident)).news.filter((n) => n.kind === "committee")).toHaveLength(1);
   });
 });

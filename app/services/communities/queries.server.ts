@@ -158,78 +158,101 @@ const MONTH_MS = 30 * 86_400_000;
 
 export async function homeNews(actor: Actor) {
   if (actor.userId === null) return [];
-  const db = getDb();
-  const mine = await db
-    .selectFrom("memberships")
-    .innerJoin("areas", "areas.id", "memberships.communityId")
-    .select(["areas.id", "areas.nameZh", "areas.nameEn", "memberships.status"])
-    .where("memberships.userId", "=", actor.userId)
-    .execute();
-  const list: Array<
-    Omit<(typeof mine)[number], "status"> & { status: MembershipStatus | "committee" }
-  > = mine;
+  const [mine, { byId }] = await Promise.all([
+    getDb()
+      .selectFrom("memberships")
+      .select(["communityId", "status"])
+      .where("userId", "=", actor.userId)
+      .execute(),
+    places(),
+  ]);
+  const list: Array<{ id: number; status: MembershipStatus | "committee" }> = mine.map((m) => ({
+    id: m.communityId,
+    status: m.status,
+  }));
   if (actor.committeeOf !== null && !list.some((m) => m.id === actor.committeeOf)) {
-    const area = await db
-      .selectFrom("areas")
-      .select(["id", "nameZh", "nameEn"])
-      .where("id", "=", actor.committeeOf)
-      .executeTakeFirstOrThrow();
-    list.unshift({ ...area, status: "committee" });
+    list.unshift({ id: actor.committeeOf, status: "committee" });
   }
-  const weekAgo = new Date(Date.now() - WEEK_MS).toISOString();
-  const monthAgo = new Date(Date.now() - MONTH_MS).toISOString();
   return Promise.all(
     list.map(async (c) => {
-      const {
-        counts: [counts = { verified: 0, newThisWeek: 0, pending: 0 }],
-        changes,
-      } = await readTogether(db, {
-        counts: db
-          .selectFrom("memberships")
-          .select((eb) => [
-            eb.fn.count<number>("id").filterWhere("status", "=", "verified").as("verified"),
-            eb.fn
-              .count<number>("id")
-              .filterWhere("status", "=", "verified")
-              .filterWhere("decidedAt", ">=", weekAgo)
-              .as("newThisWeek"),
-            eb.fn.count<number>("id").filterWhere("status", "=", "pending").as("pending"),
-          ])
-          .where("communityId", "=", c.id),
-        changes: db
-          .selectFrom("auditLog")
-          // The member the change is about: a deleted account's name is not shown any more.
-          .leftJoin("users", (j) =>
-            j.onRef("users.id", "=", "auditLog.subjectId").on("auditLog.subjectType", "=", "user"),
-          )
-          .select(["auditLog.at", "auditLog.action", "auditLog.details", "users.deletedAt"])
-          .where("auditLog.areaId", "=", c.id)
-          .where("auditLog.action", "in", ["committee.appoint", "committee.end"])
-          .where("auditLog.at", ">=", monthAgo)
-          .orderBy("auditLog.id", "desc")
-          .limit(5),
-      });
+      const area = byId.get(c.id);
+      const { counts, changes } = await peopleNews(c.id);
       return {
         communityId: c.id,
-        nameZh: c.nameZh,
-        nameEn: c.nameEn,
+        nameZh: area?.nameZh ?? "",
+        nameEn: area?.nameEn ?? "",
         myStatus: c.status,
-        verifiedCount: Number(counts.verified),
-        newResidentsThisWeek: Number(counts.newThisWeek),
-        committeeChanges: changes.map((ch) => ({
-          at: ch.at,
-          action: ch.action as "committee.appoint" | "committee.end",
-          name:
-            ch.deletedAt === null
-              ? String((JSON.parse(ch.details) as { displayName?: string }).displayName ?? "")
-              : "",
-        })),
+        verifiedCount: counts.verified,
+        newResidentsThisWeek: counts.newThisWeek,
+        committeeChanges: changes,
         // Only for the committee of this community.
-        pendingRequests: actor.committeeOf === c.id ? Number(counts.pending) : null,
+        pendingRequests: actor.committeeOf === c.id ? counts.pending : null,
       };
     }),
   );
 }
+
+/**
+ * A community's resident counts and committee changes, the same for every member: kept a few
+ * seconds per process (../shown.server.ts), dropped on every process by a membership or committee
+ * change of the community. A deleted account's name leaves the changes within PAGE_CACHE_MS.
+ */
+const peopleNews = shownReads(
+  "peopleNews",
+  async (communityId: number) => {
+    const db = getDb();
+    const weekAgo = new Date(Date.now() - WEEK_MS).toISOString();
+    const monthAgo = new Date(Date.now() - MONTH_MS).toISOString();
+    const {
+      counts: [counts = { verified: 0, newThisWeek: 0, pending: 0 }],
+      changes,
+    } = await readTogether(db, {
+      counts: db
+        .selectFrom("memberships")
+        .select((eb) => [
+          eb.fn.count<number>("id").filterWhere("status", "=", "verified").as("verified"),
+          eb.fn
+            .count<number>("id")
+            .filterWhere("status", "=", "verified")
+            .filterWhere("decidedAt", ">=", weekAgo)
+            .as("newThisWeek"),
+          eb.fn.count<number>("id").filterWhere("status", "=", "pending").as("pending"),
+        ])
+        .where("communityId", "=", communityId),
+      changes: db
+        .selectFrom("auditLog")
+        // The member the change is about: a deleted account's name is not shown any more.
+        .leftJoin("users", (j) =>
+          j.onRef("users.id", "=", "auditLog.subjectId").on("auditLog.subjectType", "=", "user"),
+        )
+        .select(["auditLog.at", "auditLog.action", "auditLog.details", "users.deletedAt"])
+        .where("auditLog.areaId", "=", communityId)
+        .where("auditLog.action", "in", ["committee.appoint", "committee.end"])
+        .where("auditLog.at", ">=", monthAgo)
+        .orderBy("auditLog.id", "desc")
+        .limit(5),
+    });
+    return {
+      counts: {
+        verified: Number(counts.verified),
+        newThisWeek: Number(counts.newThisWeek),
+        pending: Number(counts.pending),
+      },
+      changes: changes.map((ch) => ({
+        at: ch.at,
+        action: ch.action as "committee.appoint" | "committee.end",
+        name:
+          ch.deletedAt === null
+            ? String((JSON.parse(ch.details) as { displayName?: string }).displayName ?? "")
+            : "",
+      })),
+    };
+  },
+  (e) =>
+    e.type.startsWith("membership.") || e.type === "committee.changed"
+      ? (e as { communityId: number }).communityId
+      : null,
+);
 
 /**
  * A community's polls and budget rounds, apart: those open now first (closing soonest first), then

@@ -232,14 +232,22 @@ async function newsRows(communityId: number, from: string) {
       .select(["id", "title", "opensAt", "closesAt", "cancelledAt"])
       .where("communityId", "=", communityId)
       .where((eb) => eb.or([eb("opensAt", ">", from), eb("closesAt", ">", from)])),
+    // When each resident verified since then was verified (counted, never named), newest first.
+    joined: db
+      .selectFrom("memberships")
+      .select("decidedAt")
+      .where("communityId", "=", communityId)
+      .where("status", "=", "verified")
+      .where("decidedAt", ">", from)
+      .orderBy("decidedAt", "desc"),
   });
-  return { from, ...rows };
+  return { from, ...rows, joined: rows.joined.map((j) => j.decidedAt!) };
 }
 
 /**
  * Kept a few seconds per process (../shown.server.ts), per community; dropped on every process
- * when a project, a meeting or a vote of the community changes (not by a ballot: news shows no
- * count).
+ * when a project, a meeting, a vote (not by a ballot: news shows no count) or a membership of the
+ * community changes (a deleted account's membership leaves the count within PAGE_CACHE_MS).
  */
 const keptNews = shownReads(
   "homeNews",
@@ -247,6 +255,8 @@ const keptNews = shownReads(
   (e) =>
     e.type === "project.changed" ||
     e.type === "meeting.changed" ||
+    e.type === "membership.decided" ||
+    e.type === "membership.withdrawn" ||
     (e.type === "vote.changed" && !e.ballot)
       ? e.communityId
       : null,
@@ -257,13 +267,6 @@ async function newsSince(communityId: number, since: string, now: string): Promi
   const kept = await keptNews(communityId);
   // A last visit before the kept rows begin reads its own rows since then.
   const rows = since < kept.from ? await newsRows(communityId, since) : kept;
-  const [residents] = await getDb()
-    .selectFrom("memberships")
-    .select((eb) => [eb.fn.countAll<number>().as("n"), eb.fn.max("decidedAt").as("at")])
-    .where("communityId", "=", communityId)
-    .where("status", "=", "verified")
-    .where("decidedAt", ">", since)
-    .execute();
   const newer =
     <T>(at: (row: T) => string | null) =>
     (row: T) => {
@@ -306,15 +309,11 @@ async function newsSince(communityId: number, since: string, now: string): Promi
     ...rows.polls.filter(closed).map(vote("voteClosed", true)),
     ...rows.rounds.filter(closed).map(vote("voteClosed", false)),
   ];
-  const joined = Number(residents?.n ?? 0);
-  if (joined > 0 && residents?.at)
-    items.push({
-      kind: "residents",
-      at: String(residents.at),
-      href: null,
-      title: "",
-      count: joined,
-    });
+  // Newest first: those since the visit are the head of the list.
+  const joined = rows.joined.findIndex((at) => at <= since);
+  const count = joined === -1 ? rows.joined.length : joined;
+  if (count > 0)
+    items.push({ kind: "residents", at: rows.joined[0]!, href: null, title: "", count });
   return items.sort((a, b) => b.at.localeCompare(a.at)).slice(0, HOME_LIST_MAX * 2);
 }
 
