@@ -648,6 +648,14 @@ describe("voting in a budget round", () => {
     );
   });
 
+  it("refuses a ballot in a round that does not exist", async () => {
+    await expectRefusal(
+      () => run(voteRound, r(0), { id: 999_999, choice: [p[0]!] }),
+      404,
+      "vote:errors.roundNotFound",
+    );
+  });
+
   it("accepts a ballot that uses the budget exactly, and refuses one over it", async () => {
     await expectRefusal(
       () => run(voteRound, r(0), { id: round, choice: [p[0]!, p[1]!, p[2]!, p[3]!] }),

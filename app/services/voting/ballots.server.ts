@@ -20,13 +20,15 @@ import {
 import { ballotSchema, type VoteKind } from "~/domain/voting/schemas";
 import { id } from "~/domain/validation";
 import { command, type Trx } from "../runner/command.server";
+import { readTogether } from "../../../db/portable";
 import {
-  loadPoll,
-  loadRound,
-  optionIdsOf,
+  costsOf,
+  lastRelease,
+  pollRow,
   pollTarget,
   releaseIfDue,
-  roundCosts,
+  roundProjectRows,
+  roundRow,
 } from "./records.server";
 
 /** A new receipt code: 60 random bits (see `formatReceipt`). */
@@ -98,23 +100,39 @@ async function record(
 /** A poll or round as a ballot needs it: its window, who may vote, and what a valid ballot is. */
 export async function ballotBox(trx: Trx, kind: VoteKind, id: number) {
   if (kind === "poll") {
-    const poll = await loadPoll(trx, id);
-    const options = await optionIdsOf(trx, id);
+    // One statement: the poll, its options and its last release (every ballot of a busy poll).
+    const {
+      poll: [poll],
+      options,
+      release: [last],
+    } = await readTogether(trx, {
+      poll: pollRow(trx, id),
+      options: trx.selectFrom("pollOptions").select("id").where("pollId", "=", id),
+      release: lastRelease(trx, id),
+    });
+    if (!poll) throw new DomainError(404, "vote:errors.pollNotFound");
+    const optionIds = options.map((o) => o.id);
     return {
       communityId: poll.communityId,
       window: poll,
       live: poll.results === "live",
+      release: { last },
       target: await pollTarget(trx, poll),
       voteAction: "poll.vote" as const,
-      check: (chosen: readonly number[]) => checkPollChoices(poll, options, chosen),
+      check: (chosen: readonly number[]) => checkPollChoices(poll, optionIds, chosen),
     };
   }
-  const round = await loadRound(trx, id);
-  const costs = await roundCosts(trx, id);
+  const {
+    round: [round],
+    projects,
+  } = await readTogether(trx, { round: roundRow(trx, id), projects: roundProjectRows(trx, id) });
+  if (!round) throw new DomainError(404, "vote:errors.roundNotFound");
+  const costs = costsOf(projects);
   return {
     communityId: round.communityId,
     window: round,
     live: false,
+    release: undefined,
     target: { communityId: round.communityId },
     voteAction: "budget.vote" as const,
     check: (chosen: readonly number[]) => checkRoundChoices(round, costs, chosen),
@@ -134,7 +152,7 @@ const castBallot = (kind: VoteKind, action: "poll.vote" | "budget.vote") =>
       checkOpen(box.window, now);
       const choices = box.check(input.choice);
       const receipt = await record(trx, kind, input.id, actor.userId, choices, at);
-      if (box.live) await releaseIfDue(trx, input.id, now);
+      if (box.live) await releaseIfDue(trx, input.id, now, box.release);
       emit({
         type: "vote.changed",
         communityId: box.communityId,

@@ -11,6 +11,11 @@ import { countOf, notFound } from "../rows.server";
 import type { Db } from "../runner/command.server";
 
 export function loadPoll(db: Db, id: number) {
+  return pollRow(db, id).executeTakeFirstOrThrow(notFound("vote:errors.pollNotFound"));
+}
+
+/** A poll's row as `loadPoll` answers it, as a query (for `readTogether`). */
+export function pollRow(db: Db, id: number) {
   return db
     .selectFrom("polls")
     .select([
@@ -28,8 +33,7 @@ export function loadPoll(db: Db, id: number) {
       "cancelReason",
       "ballotsDiscarded",
     ])
-    .where("id", "=", id)
-    .executeTakeFirstOrThrow(notFound("vote:errors.pollNotFound"));
+    .where("id", "=", id);
 }
 
 /** Who may vote: the community's verified residents, or the meeting's invited seat holders. */
@@ -48,17 +52,12 @@ export async function pollTarget(
   return { seatHolders: seats.map((s) => s.userId) };
 }
 
-export async function optionIdsOf(db: Db, pollId: number): Promise<number[]> {
-  const rows = await db
-    .selectFrom("pollOptions")
-    .select("id")
-    .where("pollId", "=", pollId)
-    .orderBy("position")
-    .execute();
-  return rows.map((r) => r.id);
+export function loadRound(db: Db, id: number) {
+  return roundRow(db, id).executeTakeFirstOrThrow(notFound("vote:errors.roundNotFound"));
 }
 
-export function loadRound(db: Db, id: number) {
+/** A round's row as `loadRound` answers it, as a query (for `readTogether`). */
+export function roundRow(db: Db, id: number) {
   return db
     .selectFrom("budgetRounds")
     .select([
@@ -76,19 +75,28 @@ export function loadRound(db: Db, id: number) {
       "cancelReason",
       "ballotsDiscarded",
     ])
-    .where("id", "=", id)
-    .executeTakeFirstOrThrow(notFound("vote:errors.roundNotFound"));
+    .where("id", "=", id);
 }
 
 /** The cost of each project standing in a round, in the round's order. */
 export async function roundCosts(db: Db, roundId: number): Promise<Map<number, number>> {
-  const rows = await db
+  return costsOf(await roundProjectRows(db, roundId).execute());
+}
+
+/** The projects standing in a round with their costs, as a query (for `readTogether`). */
+export function roundProjectRows(db: Db, roundId: number) {
+  return db
     .selectFrom("roundProjects")
-    .select(["projectId", "cost"])
-    .where("roundId", "=", roundId)
-    .orderBy("position")
-    .execute();
-  return new Map(rows.map((r) => [r.projectId, r.cost]));
+    .select(["projectId", "cost", "position"])
+    .where("roundId", "=", roundId);
+}
+
+/** Project → cost, in the round's order. */
+export function costsOf(
+  rows: ReadonlyArray<{ projectId: number; cost: number; position: number }>,
+) {
+  const ordered = [...rows].sort((a, b) => a.position - b.position);
+  return new Map(ordered.map((r) => [r.projectId, r.cost]));
 }
 
 /** The column that names a ballot's, a participation's or a count's poll or round. */
@@ -159,17 +167,27 @@ export async function latestRelease(db: Db, pollId: number) {
   };
 }
 
+/** When a live poll's results were last released, and with how many ballots. */
+export function lastRelease(db: Db, pollId: number) {
+  return db
+    .selectFrom("pollReleases")
+    .select(["ballots", "releasedAt"])
+    .where("pollId", "=", pollId);
+}
+
 /**
  * Releases a new snapshot of a live poll's results when one is due (`releaseDue`): called in the
  * transaction that counts a ballot, and by timed work for the ballots that came in since. Answers
  * whether it released one.
  */
-export async function releaseIfDue(db: Db, pollId: number, now: Date): Promise<boolean> {
-  const last = await db
-    .selectFrom("pollReleases")
-    .select(["ballots", "releasedAt"])
-    .where("pollId", "=", pollId)
-    .executeTakeFirst();
+export async function releaseIfDue(
+  db: Db,
+  pollId: number,
+  now: Date,
+  /** The poll's last release, when the caller read it in this transaction already. */
+  known?: { last: { ballots: number; releasedAt: string } | undefined },
+): Promise<boolean> {
+  const last = known ? known.last : await lastRelease(db, pollId).executeTakeFirst();
   // Most ballots arrive between two releases: they are not counted for one (a count reads every
   // ballot of the poll, and on PostgreSQL it would make concurrent ballots abort each other).
   if (!releaseTimeCome(last ?? null, now)) return false;
