@@ -1,20 +1,14 @@
 /** The session cookie, and who is asking: used by every loader, action and the socket handshake. */
 import { redirect } from "@remix-run/node";
 import {
-  actorOf,
-  actorReads,
-  liveSession,
   loadActor,
-  sessionIdOf,
-  sessionRow,
+  sessionFromToken,
   type CurrentSession,
 } from "~/services/accounts/queries.server";
 import { COOKIE_DAYS } from "~/services/accounts/sessions.server";
 import type { Actor } from "~/domain/permissions/policy";
 import { assistedActor, type OpenSitting } from "~/services/assistance/actor";
-import { openSitting, sittingRow } from "~/services/assistance/queries.server";
-import { getDb } from "../../db/client.server";
-import { readTogether } from "../../db/portable";
+import { sittingOfSession } from "~/services/assistance/queries.server";
 import { drop, onDrop } from "~/services/cluster.server";
 import { onEvent } from "~/services/events.server";
 import { parseCookies } from "./preferences.server";
@@ -102,26 +96,10 @@ function rememberedCurrent(cookieHeader: string | null): Promise<Current> {
   return entry.value;
 }
 
-/**
- * Who a cookie's session is, in one statement: the session and its user, the service window's
- * sitting open in it, and what the policy needs to know about that user (a ballot's voter, new to
- * this process, asked three times before). A sitting reads its resident's rights too (rare).
- */
 async function resolveCurrent(cookieHeader: string | null): Promise<Current> {
-  const anonymous: Current = { session: null, actor: await loadActor(null), assistance: null };
-  const id = sessionIdOf(parseCookies(cookieHeader)[SESSION_COOKIE]);
-  if (id === null) return anonymous;
-  const db = getDb();
-  const now = new Date();
-  const rows = await readTogether(db, {
-    session: sessionRow(db, id),
-    sitting: sittingRow(db, id, now),
-    ...actorReads(db, db.selectFrom("sessions").select("userId").where("id", "=", id)),
-  });
-  const session = await liveSession(rows.session[0], now);
-  if (!session) return anonymous;
-  const assistance = openSitting(rows.sitting[0]);
-  if (assistance) {
+  const session = await sessionFromToken(parseCookies(cookieHeader)[SESSION_COOKIE]);
+  const assistance = session ? await sittingOfSession(session.sessionId) : null;
+  if (session && assistance) {
     const resident = await loadActor(assistance.resident);
     return {
       session: { sessionId: session.sessionId, user: assistance.resident },
@@ -129,7 +107,7 @@ async function resolveCurrent(cookieHeader: string | null): Promise<Current> {
       assistance,
     };
   }
-  return { session, actor: actorOf(session.user, rows), assistance: null };
+  return { session, actor: await loadActor(session?.user ?? null), assistance: null };
 }
 
 /** Who is asking; memoised per request, since the root and the page loaders both ask. */

@@ -3,10 +3,8 @@
  * policy needs to know about a person, finding someone by their login. Writes are commands
  * (`./commands.server.ts`).
  */
-import type { SelectQueryBuilder } from "kysely";
 import type { NeedStaffRole } from "~/domain/needs/rules";
 import { getDb } from "../../../db/client.server";
-import type { Database } from "../../../db/schema";
 import { readTogether } from "../../../db/portable";
 import type { LoginId } from "~/domain/accounts/schemas";
 import { ANONYMOUS, type Actor } from "~/domain/permissions/policy";
@@ -35,9 +33,19 @@ export function loginColumn(id: LoginId) {
   return id.kind === "phone" ? ("phone" as const) : ("username" as const);
 }
 
-/** A session, by the hash of its token, with its user. */
-export function sessionRow(db: Db, id: string) {
-  return db
+/**
+ * The signed-in user for a cookie token, or null when missing, unknown, expired or revoked.
+ *
+ * Not a command although it may write: it runs before anyone is known (it is how the actor is
+ * found), and what it writes, the time of last use, is bookkeeping that decides nothing.
+ */
+export async function sessionFromToken(
+  token: string | null | undefined,
+): Promise<CurrentSession | null> {
+  if (!token || token.length > 100) return null;
+  const id = hashToken(token);
+  const now = new Date();
+  const row = await getDb()
     .selectFrom("sessions")
     .innerJoin("users", "users.id", "sessions.userId")
     .select([
@@ -51,26 +59,8 @@ export function sessionRow(db: Db, id: string) {
       "users.phone",
       "users.isAdmin",
     ])
-    .where("sessions.id", "=", id);
-}
-type SessionRow = Awaited<ReturnType<ReturnType<typeof sessionRow>["executeTakeFirstOrThrow"]>>;
-
-/** The session hash a cookie token stands for; null for no token or one no session can have. */
-export function sessionIdOf(token: string | null | undefined): string | null {
-  return !token || token.length > 100 ? null : hashToken(token);
-}
-
-/**
- * The signed-in user a stored session is, or null when there is none or it is expired or
- * revoked.
- *
- * Not a command although it may write: it runs before anyone is known (it is how the actor is
- * found), and what it writes, the time of last use, is bookkeeping that decides nothing.
- */
-export async function liveSession(
-  row: SessionRow | undefined,
-  now: Date = new Date(),
-): Promise<CurrentSession | null> {
+    .where("sessions.id", "=", id)
+    .executeTakeFirst();
   if (!row || row.revokedAt || new Date(row.expiresAt) <= now) return null;
   if (now.getTime() - new Date(row.lastSeenAt).getTime() > TOUCH_MS) {
     // Sessions slide: 30 days from the last use, not from sign-in, so that someone who uses
@@ -81,7 +71,7 @@ export async function liveSession(
         lastSeenAt: now.toISOString(),
         expiresAt: new Date(now.getTime() + SESSION_MS).toISOString(),
       })
-      .where("id", "=", row.sessionId)
+      .where("id", "=", id)
       .execute();
   }
   return {
@@ -91,17 +81,9 @@ export async function liveSession(
       displayName: row.displayName,
       username: row.username,
       phone: row.phone,
-      isAdmin: Number(row.isAdmin) === 1,
+      isAdmin: row.isAdmin === 1,
     },
   };
-}
-
-/** The signed-in user for a cookie token, or null when missing, unknown, expired or revoked. */
-export async function sessionFromToken(
-  token: string | null | undefined,
-): Promise<CurrentSession | null> {
-  const id = sessionIdOf(token);
-  return id === null ? null : liveSession(await sessionRow(getDb(), id).executeTakeFirst());
 }
 
 export async function listSessions(userId: number, currentId: string) {
@@ -117,46 +99,41 @@ export async function listSessions(userId: number, currentId: string) {
 }
 
 /**
- * What the policy needs to know about a person, as reads for `readTogether`: `userId` is the
- * person's id, or a query that selects it (the user of a session, read in the same statement).
+ * Everything the policy needs to know about a person. Seeds pass the database they are filling,
+ * which need not be the process-wide one (benchmarks seed a file of their own).
  */
-export function actorReads(
-  db: Db,
-  userId: number | SelectQueryBuilder<Database, never, { userId: number }>,
-) {
-  return {
+export async function loadActor(user: SessionUser | null, db: Db = getDb()): Promise<Actor> {
+  if (!user) return ANONYMOUS;
+  // One statement, not four: every signed-in request and every socket's re-check asks this (on
+  // PostgreSQL four statements took four of the pool's connections at once).
+  const {
+    committee: [committee],
+    verified,
+    orgs,
+    staff,
+  } = await readTogether(db, {
     committee: db
       .selectFrom("committeeMembers")
       .select("communityId")
-      .where("userId", "=", userId)
+      .where("userId", "=", user.id)
       .where("endedAt", "is", null)
       .limit(1),
     verified: db
       .selectFrom("memberships")
       .select("communityId")
-      .where("userId", "=", userId)
+      .where("userId", "=", user.id)
       .where("status", "=", "verified"),
     orgs: db
       .selectFrom("organisationMembers")
       .select(["organisationId", "role"])
-      .where("userId", "=", userId)
+      .where("userId", "=", user.id)
       .where("status", "=", "active"),
     staff: db
       .selectFrom("needStaff")
       .select(["role", "areaId", "unitId"])
-      .where("userId", "=", userId)
+      .where("userId", "=", user.id)
       .where("endedAt", "is", null),
-  };
-}
-type ActorRows = {
-  [K in keyof ReturnType<typeof actorReads>]: Awaited<
-    ReturnType<ReturnType<typeof actorReads>[K]["execute"]>
-  >;
-};
-
-/** The actor `user` is, from what `actorReads` read about them. */
-export function actorOf(user: SessionUser, rows: ActorRows): Actor {
-  const { committee: [committee] = [], verified, orgs, staff } = rows;
+  });
   const placesOf = (role: NeedStaffRole) =>
     staff.flatMap((r) => (r.role !== role ? [] : [(role === "unit" ? r.unitId : r.areaId)!]));
   return {
@@ -170,17 +147,6 @@ export function actorOf(user: SessionUser, rows: ActorRows): Actor {
     commandRoomOf: placesOf("commandRoom"),
     unitOf: placesOf("unit"),
   };
-}
-
-/**
- * Everything the policy needs to know about a person. Seeds pass the database they are filling,
- * which need not be the process-wide one (benchmarks seed a file of their own).
- */
-export async function loadActor(user: SessionUser | null, db: Db = getDb()): Promise<Actor> {
-  if (!user) return ANONYMOUS;
-  // One statement, not four: every signed-in request and every socket's re-check asks this (on
-  // PostgreSQL four statements took four of the pool's connections at once).
-  return actorOf(user, await readTogether(db, actorReads(db, user.id)));
 }
 
 /**

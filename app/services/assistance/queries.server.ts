@@ -7,7 +7,6 @@ import { getDb } from "../../../db/client.server";
 import { containsText } from "../../../db/portable";
 import { authorize, type Actor } from "~/domain/permissions/policy";
 import type { OpenSitting } from "./actor";
-import type { Db } from "../runner/command.server";
 
 /** Residents of the helper's community whose name contains the query (the window's look-up). */
 export async function findResidents(helper: Actor, query: string) {
@@ -48,9 +47,9 @@ export async function findResidents(helper: Actor, query: string) {
   }));
 }
 
-/** The session's open sitting (by the session's id), as a row for `openSitting`. */
-export function sittingRow(db: Db, sessionId: string, now: Date = new Date()) {
-  return db
+/** The session's open sitting, if any: who helps, and for whom. */
+export async function sittingOfSession(sessionId: string): Promise<OpenSitting | null> {
+  const row = await getDb()
     .selectFrom("assistanceSittings")
     .innerJoin("users as resident", "resident.id", "assistanceSittings.residentId")
     .innerJoin("users as helper", "helper.id", "assistanceSittings.helperId")
@@ -68,13 +67,8 @@ export function sittingRow(db: Db, sessionId: string, now: Date = new Date()) {
     ])
     .where("assistanceSittings.sessionId", "=", sessionId)
     .where("assistanceSittings.endedAt", "is", null)
-    .where("assistanceSittings.endsAt", ">", now.toISOString());
-}
-
-/** A sitting read by `sittingRow`: who helps, and for whom; null for none. */
-export function openSitting(
-  row: Awaited<ReturnType<ReturnType<typeof sittingRow>["executeTakeFirstOrThrow"]>> | undefined,
-): OpenSitting | null {
+    .where("assistanceSittings.endsAt", ">", new Date().toISOString())
+    .executeTakeFirst();
   if (!row || row.deletedAt) return null;
   return {
     sittingId: row.id,
