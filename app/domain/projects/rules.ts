@@ -149,6 +149,11 @@ export function projectTarget(p: Omit<ProjectRef, "status">): Target {
   };
 }
 
+/** Whether the actor may see the project at all: a draft is its proposers' own. */
+export function mayViewProject(actor: Actor, p: ProjectRef): boolean {
+  return isPublicStatus(p.status) || can(actor, "project.viewDraft", projectTarget(p));
+}
+
 /** Throws 403/401 when the actor may not take the step, 409 when the project is not where it starts. */
 export function checkStep(actor: Actor, project: ProjectRef, step: Step): StepRule {
   const rule = STEPS[step];

@@ -287,7 +287,7 @@ async function meetingShared(meetingId: number) {
  * process; a council renamed (community.changed) drops them all. What is the viewer's own (their
  * sign-up, what they may do) is read or decided per request in `meetingPage`.
  */
-export const meetingShown = shownReads("meetingPage", meetingShared, (e) =>
+const meetingShown = shownReads("meetingPage", meetingShared, (e) =>
   e.type === "meeting.changed" || e.type === "room.state"
     ? e.meetingId
     : e.type === "community.changed"

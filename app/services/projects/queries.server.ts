@@ -9,8 +9,8 @@ import {
   availableSteps,
   averageRating,
   isEditable,
-  isPublicStatus,
   isSupportable,
+  mayViewProject,
   projectTarget,
 } from "~/domain/projects/rules";
 import { matchExpression } from "~/domain/search/segment";
@@ -271,7 +271,7 @@ async function projectShared(id: number) {
  * see a draft, which hidden comments a viewer may read, and the viewer's own support, rating and
  * flags are decided or read per request in `projectPage`.
  */
-export const projectShown = shownReads("projectPage", projectShared, (e) =>
+const projectShown = shownReads("projectPage", projectShared, (e) =>
   e.type === "project.changed" ? e.projectId : null,
 );
 
@@ -279,8 +279,7 @@ export async function projectPage(actor: Actor, id: number) {
   const shared = await projectShown(id);
   if (!shared) return null;
   const p = shared.project;
-  // As `visibleProject` decides: a draft is its proposers' own.
-  if (!isPublicStatus(p.status) && !can(actor, "project.viewDraft", projectTarget(p))) return null;
+  if (!mayViewProject(actor, p)) return null;
   const { project, items, events, updates, comments, assistedSupports } = shared;
   const db = getDb();
   const target = projectTarget(p);

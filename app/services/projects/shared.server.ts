@@ -3,8 +3,8 @@
  * and moving a submitted project under review once it has the supports its community asks for.
  */
 import { DomainError } from "~/domain/errors";
-import { can, type Actor } from "~/domain/permissions/policy";
-import { isPublicStatus, projectTarget, type ProjectStatus } from "~/domain/projects/rules";
+import type { Actor } from "~/domain/permissions/policy";
+import { mayViewProject, type ProjectStatus } from "~/domain/projects/rules";
 import { assistedBy } from "../assistance/actor";
 import { notFound } from "../rows.server";
 import { SUPPORTED_STEPS, type NoticeDraft } from "~/domain/notices/kinds";
@@ -30,9 +30,7 @@ export function loadProject(db: Db, projectId: number) {
 /** A project the actor may see: drafts exist only for the people writing them. */
 export async function visibleProject(db: Db, actor: Actor, projectId: number) {
   const p = await loadProject(db, projectId);
-  if (!isPublicStatus(p.status) && !can(actor, "project.viewDraft", projectTarget(p))) {
-    throw new DomainError(404, "project:errors.notFound");
-  }
+  if (!mayViewProject(actor, p)) throw new DomainError(404, "project:errors.notFound");
   return p;
 }
 
