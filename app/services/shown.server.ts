@@ -86,6 +86,36 @@ export function shownReads<K extends string | number, V>(
   };
 }
 
+/**
+ * Kept reads in groups: `read(group, key)` keeps `load(group, key)` inside the group's kept entry
+ * (a `shownReads` of its own, named `name`), so an event drops a whole group, on every process, and
+ * no other (a street's need boards: every filter and page of them, when a need of that street
+ * moves). `keyOf` says which keys are the same read; at most `maxPerGroup` are kept per group, past
+ * that a read is not kept (pages far down a list are read each time rather than fill the memory).
+ * A failed read is not kept.
+ */
+export function groupedShownReads<G extends string | number, K, V>(
+  name: string,
+  load: (group: G, key: K) => Promise<V>,
+  keyOf: (key: K) => string,
+  dropsOn: (event: DomainEvent) => G | "all" | null,
+  maxPerGroup = Infinity,
+): (group: G, key: K) => Promise<V> {
+  const groups = shownReads(name, async (_group: G) => new Map<string, Promise<V>>(), dropsOn);
+  return async (group, key) => {
+    const kept = await groups(group);
+    const k = keyOf(key);
+    const hit = kept.get(k);
+    if (hit) return hit;
+    const read = load(group, key);
+    if (kept.size < maxPerGroup) {
+      kept.set(k, read);
+      read.catch(() => kept.get(k) === read && kept.delete(k));
+    }
+    return read;
+  };
+}
+
 interface Read<V> {
   db: DB;
   /** When the read began: it sees every write committed before then. */

@@ -25,7 +25,7 @@ import { can, type Actor } from "~/domain/permissions/policy";
 import { isPublicStatus, projectTarget, type ProjectStatus } from "~/domain/projects/rules";
 import { matchExpression } from "~/domain/search/segment";
 import { countOf } from "../rows.server";
-import { shownReads } from "../shown.server";
+import { groupedShownReads, shownReads } from "../shown.server";
 import { matchingIds, rankExpression } from "../search.server";
 import {
   factsOf,
@@ -177,46 +177,33 @@ async function boardRows(actor: Actor, filters: NeedFilters, now: Date) {
   return { counted, found };
 }
 
-type BoardRead = ReturnType<typeof boardRows>;
-
 /**
  * A street's boards (its own, its communities', its units' queues and desk), read once for every
  * viewer and kept a few seconds per process (../shown.server.ts): the rows are the same for
  * everyone (what a viewer may not read is hidden from them afterwards, in `listNeeds`), and a
- * board at 100,000 needs was three reads a view (bench/needs). Kept per street, as one map of
- * filters to reads that lives as long as the street's kept entry, so a need that moves drops its
- * street's boards on every process and no other street's. At most KEPT_BOARDS per street are kept
- * (pages far down a board are read each time rather than fill the memory).
+ * board at 100,000 needs was three reads a view (bench/needs). Kept in a group per street, so a
+ * need that moves drops its street's boards on every process and no other street's. At most
+ * KEPT_BOARDS per street are kept.
  */
-const streetBoards = shownReads(
+const keptBoardRows = groupedShownReads(
   "needBoards",
-  async (_streetId: number) => new Map<string, BoardRead>(),
+  (_streetId: number, read: { actor: Actor; filters: NeedFilters; now: Date }) =>
+    boardRows(read.actor, read.filters, read.now),
+  ({ filters }) =>
+    JSON.stringify([
+      filters.communityId ?? 0,
+      filters.streetId ?? 0,
+      filters.unitId ?? 0,
+      filters.gridId ?? 0,
+      filters.category ?? "",
+      filters.status ?? "open",
+      filters.overdue === true,
+      filters.sort ?? "newest",
+      Math.max(1, filters.page ?? 1),
+    ]),
   (e) => (e.type === "need.changed" ? e.streetId : null),
+  200,
 );
-const KEPT_BOARDS = 200;
-
-async function keptBoardRows(actor: Actor, filters: NeedFilters, now: Date, streetId: number) {
-  const kept = await streetBoards(streetId);
-  const key = JSON.stringify([
-    filters.communityId ?? 0,
-    filters.streetId ?? 0,
-    filters.unitId ?? 0,
-    filters.gridId ?? 0,
-    filters.category ?? "",
-    filters.status ?? "open",
-    filters.overdue === true,
-    filters.sort ?? "newest",
-    Math.max(1, filters.page ?? 1),
-  ]);
-  const hit = kept.get(key);
-  if (hit) return hit;
-  const read = boardRows(actor, filters, now);
-  if (kept.size < KEPT_BOARDS) {
-    kept.set(key, read);
-    read.catch(() => kept.get(key) === read && kept.delete(key));
-  }
-  return read;
-}
 
 /**
  * A board's page of needs, with their count (up to COUNT_CAP). `keptIn`: the street the board
@@ -231,7 +218,7 @@ export async function listNeeds(
 ): Promise<{ items: NeedCard[]; total: number; more: boolean }> {
   const { counted, found } =
     keptIn !== null && !filters.mine
-      ? await keptBoardRows(actor, filters, now, keptIn)
+      ? await keptBoardRows(keptIn, { actor, filters, now })
       : await boardRows(actor, filters, now);
   const items = found.map((r) => {
     const details = shownDetails(actor, r);
