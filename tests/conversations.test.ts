@@ -561,6 +561,18 @@ describe("who takes part", () => {
     );
   });
 
+  it("limits how many answers one person gives in an hour, changed answers included", async () => {
+    const id = await create();
+    const [s] = await statementsOf(id);
+    const voter = await makeResident(here);
+    for (let i = 0; i < 600; i++) await vote(voter, id, s!.id, i % 2 === 0 ? "agree" : "disagree");
+    await expectRefusal(() => vote(voter, id, s!.id, "pass"), 429, "errors.rateLimited");
+    // Refused, it wrote nothing: the last answer given stands.
+    expect((await votesOf(s!.id)).filter((v) => v.userId === voter.userId)).toMatchObject([
+      { vote: -1 },
+    ]);
+  });
+
   it("limits how many statements one person writes in an hour", async () => {
     const id = await create();
     const writer = await makeResident(here);

@@ -89,6 +89,7 @@ describe("limits on everyday writes", () => {
         "project.support",
         "room.flag",
         "statement.submit",
+        "statement.vote",
       ].sort(),
     );
     for (const [, p] of limited) {

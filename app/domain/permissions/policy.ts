@@ -361,7 +361,14 @@ export const policy = {
     allow: ["verifiedResident", "seatHolder"],
     rate: { max: 20, windowMinutes: 60 },
   },
-  "statement.vote": { group: "meeting", allow: ["verifiedResident", "seatHolder"] },
+  // Answers can be changed, so they are limited too: a script changing one answer back and forth
+  // would otherwise write as fast as a core can; 600 an hour is three answers a second for 200
+  // statements, far beyond what a person does on the vote card.
+  "statement.vote": {
+    group: "meeting",
+    allow: ["verifiedResident", "seatHolder"],
+    rate: { max: 600, windowMinutes: 60 },
+  },
   "statement.moderate": { group: "committee", allow: ["committee", "admin"], audited: true },
   "agenda.attachStatements": { group: "committee", allow: ["committee"], audited: true },
   "notice.settings": { group: "account", allow: ["self"] },
