@@ -161,28 +161,32 @@ describe("freshReads", () => {
   });
 });
 
+/** An open poll, `n` verified residents' session cookies, and a ballot's answer for a cookie. */
+async function openPollWithVoters(name: string, n: number) {
+  const here = await makeCommunity(name);
+  const { id, option } = await makeOpenPoll(here);
+  const cookies: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const user = await makeUser();
+    await makeMembership(user, here, "verified");
+    cookies.push(await cookieFor(user));
+  }
+  const vote = (cookie: string) =>
+    run(
+      pollAction,
+      formRequest(
+        `/polls/${id}?index`,
+        { intent: "vote", choice: String(option) },
+        { Cookie: cookie },
+      ),
+      { id: String(id) },
+    ).then((res) => body<{ ballots: number }>(res));
+  return { here, id, option, cookies, vote };
+}
+
 describe("the answer to a vote, with the counts shared", () => {
   it("always counts that vote, however quickly the votes come", async () => {
-    const here = await makeCommunity("shared counts");
-    const { id, option } = await makeOpenPoll(here);
-    const cookies: string[] = [];
-    for (let i = 0; i < 6; i++) {
-      const user = await makeUser();
-      await makeMembership(user, here, "verified");
-      cookies.push(await cookieFor(user));
-    }
-    const vote = (cookie: string) =>
-      run(
-        pollAction,
-        formRequest(
-          `/polls/${id}?index`,
-          { intent: "vote", choice: String(option) },
-          {
-            Cookie: cookie,
-          },
-        ),
-        { id: String(id) },
-      ).then((res) => body<{ ballots: number }>(res));
+    const { cookies, vote } = await openPollWithVoters("shared counts", 6);
     // One after another: each answer counts every vote before it and its own.
     expect((await vote(cookies[0]!)).ballots).toBe(1);
     expect((await vote(cookies[1]!)).ballots).toBe(2);
@@ -195,24 +199,13 @@ describe("the answer to a vote, with the counts shared", () => {
   });
 
   it("answers without waiting for a count begun after the ballot", async () => {
-    const here = await makeCommunity("answers at once");
-    const { id, option } = await makeOpenPoll(here);
-    const voters = [];
-    for (let i = 0; i < 3; i++) {
-      const user = await makeUser();
-      await makeMembership(user, here, "verified");
-      voters.push(await cookieFor(user));
-    }
-    const vote = (cookie: string) =>
-      run(
-        pollAction,
-        formRequest(
-          `/polls/${id}?index`,
-          { intent: "vote", choice: String(option) },
-          { Cookie: cookie },
-        ),
-        { id: String(id) },
-      ).then((res) => body<{ ballots: number }>(res));
+    const {
+      here,
+      id,
+      option,
+      cookies: voters,
+      vote,
+    } = await openPollWithVoters("answers at once", 3);
     expect((await vote(voters[0]!)).ballots).toBe(1);
     // The clock stops: a ballot that waited for a newer count (up to a quarter second) would wait
     // for ever, and the test would time out.
