@@ -239,6 +239,23 @@ describe("creating a conversation", () => {
     const id = await create({ meetingId: String(meeting.meetingId), eligibility: "seats" });
     expect((await meetingConversations(meeting.meetingId)).map((c) => c.id)).toContain(id);
   });
+
+  it("refuses a meeting that was cancelled, and writes nothing", async () => {
+    const cancelled = await makeMeeting(here, { status: "scheduled" });
+    await getDb()
+      .updateTable("meetings")
+      .set({ cancelledAt: new Date().toISOString(), cancelReason: "场地不可用" })
+      .where("id", "=", cancelled.meetingId)
+      .execute();
+    const before = await getDb().selectFrom("conversations").select("id").execute();
+    await expectRefusal(
+      () =>
+        create({ councilId: String(cancelled.councilId), meetingId: String(cancelled.meetingId) }),
+      409,
+      "conversations:errors.meetingCancelled",
+    );
+    expect(await getDb().selectFrom("conversations").select("id").execute()).toEqual(before);
+  });
 });
 
 function rawForm() {

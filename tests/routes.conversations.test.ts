@@ -28,6 +28,7 @@ import {
   makeCommittee,
   makeCommunity,
   makeMeeting,
+  makeMeetingAt,
   makeMembership,
   makeUser,
 } from "./support/factories";
@@ -140,6 +141,37 @@ describe("/councils/:id/conversations/new", () => {
     );
     expect(ok.meetings.map((m) => m.id)).toContain(meetingId);
     expect(ok.initial.meetingId).toBe(String(meetingId));
+  });
+
+  it("offers no cancelled meeting, and refuses one posted all the same", async () => {
+    const cancelled = await makeMeetingAt(councilId, "取消了的议事", "scheduled", 48, 50);
+    await getDb()
+      .updateTable("meetings")
+      .set({ cancelledAt: new Date().toISOString(), cancelReason: "暴雨" })
+      .where("id", "=", cancelled)
+      .execute();
+    const page = await body<{ meetings: Array<{ id: number }> }>(
+      await run(newRoute.loader, get(`/councils/${councilId}/conversations/new`, committee), {
+        id: String(councilId),
+      }),
+    );
+    expect(page.meetings.map((m) => m.id)).toContain(meetingId);
+    expect(page.meetings.map((m) => m.id)).not.toContain(cancelled);
+    const before = await countRows("conversations");
+    const res = await run(
+      newRoute.action,
+      post(
+        `/councils/${councilId}/conversations/new`,
+        conversationForm({ meetingId: String(cancelled) }),
+        committee,
+      ),
+      { id: String(councilId) },
+    );
+    expect(res.status).toBe(409);
+    const r = await body<Refused>(res);
+    expect(r.errors.meetingId?.key).toBe("conversations:errors.meetingCancelled");
+    expect(r.values.question).toBe("小区停车怎么管？");
+    expect(await countRows("conversations")).toBe(before);
   });
 
   it("refuses a closing time before the opening, keeps what was typed, writes nothing", async () => {

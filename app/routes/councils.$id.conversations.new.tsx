@@ -45,12 +45,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return json({
     title: t("new.title"),
     council: { id: page.council.id, name: page.council.name },
-    // Only meetings still to come (or under way) can be prepared by a conversation.
-    meetings: [...page.live, ...page.upcoming].map((m) => ({
-      id: m.id,
-      topic: m.topic,
-      startsAt: m.startsAt,
-    })),
+    // Only meetings still to come (or under way) can be prepared by a conversation; not one that
+    // was cancelled (the command refuses it too).
+    meetings: [...page.live, ...page.upcoming]
+      .filter((m) => m.cancelledAt === null)
+      .map((m) => ({
+        id: m.id,
+        topic: m.topic,
+        startsAt: m.startsAt,
+      })),
     initial: {
       opensAt: chinaDateTimeLocal(new Date(now)),
       closesAt: chinaDateTimeLocal(new Date(now + DEFAULT_DAYS * DAY_MS)),

@@ -69,13 +69,17 @@ export const createConversation = command({
       .where("councils.id", "=", input.councilId)
       .executeTakeFirstOrThrow(notFound("meeting:errors.councilNotFound", "councilId"));
     if (input.meetingId !== null) {
-      // Only a meeting of this council: its agenda is where the statements may go.
-      await trx
+      // Only a meeting of this council: its agenda is where the statements may go. Not one that
+      // was cancelled: no agenda will take them, and its seat holders will not meet.
+      const meeting = await trx
         .selectFrom("meetings")
-        .select("id")
+        .select(["id", "cancelledAt"])
         .where("id", "=", input.meetingId)
         .where("councilId", "=", council.id)
         .executeTakeFirstOrThrow(notFound("conversations:errors.meetingNotFound", "meetingId"));
+      if (meeting.cancelledAt !== null) {
+        throw new DomainError(409, "conversations:errors.meetingCancelled", {}, "meetingId");
+      }
     }
     return { councilId: council.id, ...(await placeOf(trx, council.areaId, council.level)) };
   },
