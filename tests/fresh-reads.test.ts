@@ -11,6 +11,8 @@ import { keepShownReads } from "./support/shown";
 import { action as pollAction } from "~/routes/polls.$id._index";
 import { emitEvent } from "~/services/events.server";
 import { freshReads, tick } from "~/services/shown.server";
+import { pollPage } from "~/services/voting/queries.server";
+import { ANONYMOUS } from "~/domain/permissions/policy";
 import { getDb } from "../db/client.server";
 import {
   cookieFor,
@@ -198,6 +200,15 @@ describe("the answer to a vote, with the counts shared", () => {
     }
   });
 
+  it("shows one's ballot on the next page, whichever count that page is given", async () => {
+    const { id, cookies, vote } = await openPollWithVoters("a page after a ballot", 2);
+    expect((await vote(cookies[0]!)).ballots).toBe(1);
+    // The clock stops: no newer count begins, the page is given the one read for the first answer.
+    vi.useFakeTimers({ now: Date.now(), toFake: ["setTimeout", "Date"] });
+    expect((await vote(cookies[1]!)).ballots).toBe(2);
+    expect((await pollPage(ANONYMOUS, id))!.ballots).toBe(2);
+  });
+
   it("answers without waiting for a count begun after the ballot", async () => {
     const {
       here,
@@ -223,6 +234,8 @@ describe("the answer to a vote, with the counts shared", () => {
       .execute();
     // The last count (1) and this ballot: never more than there are (3), the voter's own in it.
     expect((await vote(voters[1]!)).ballots).toBe(2);
+    // The count that ballot began for those that follow, once the clock moves again.
+    await vi.runOnlyPendingTimersAsync();
     vi.useRealTimers();
     // A count that changed otherwise (a cancelled or confirmed paper count says so) is read again.
     emitEvent({ type: "vote.changed", communityId: here, kind: "poll", id });

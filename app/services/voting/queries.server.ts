@@ -179,27 +179,54 @@ export async function ballotCount(kind: VoteKind, id: number, since = Date.now()
  * every ballot committed before that read, and never more than there are; ballots other processes
  * committed since show in the next answers. With no such read (the first ballot after a quiet
  * second; a count dropped by a paper count or a cancellation) the count is read after the commit.
+ * A page's count is made the same way (`shownCounts`), so a page loaded after one's ballot counts
+ * it, whichever read it is given.
  */
 export function ballotAnswerCount(kind: VoteKind, id: number): () => Promise<number> {
   const key = `${kind}:${id}` as const;
   const now = Date.now();
   const before = sharedCounts.settled(key, now - PAGE_COUNT_AGE_MS);
-  if (!before) return () => ballotCount(kind, id);
   const began = tick();
-  // Keeps the count moving for the ballots that follow, without waiting for it here.
-  sharedCounts(key, now - COUNT_SPACING_MS).catch(() => undefined);
   return async () => {
-    // Those begun before the read came back may be in it: not counted, and forgotten (an answer
-    // still to come from an older read then counts fewer, never more), so that the list holds
-    // about a read's spacing of ballots.
-    const since = [...(committedHere.get(key) ?? []).filter((t) => t > before.cameBack), began];
-    committedHere.set(key, since);
-    return before.value.ballots + since.length;
+    committed(key, began);
+    if (!before) return ballotCount(kind, id);
+    // A count begun after this commit, for the pages and ballots that follow; not waited for here.
+    sharedCounts(key, Date.now()).catch(() => undefined);
+    // The voter's own, and the others kept that began after the read came back.
+    const others = (committedHere.get(key) ?? []).filter((t) => t !== began);
+    return before.value.ballots + 1 + others.filter((t) => t > before.cameBack).length;
   };
 }
 
-/** Per poll or round, the ticks at which this process's recent ballots began (see above). */
+/** Per poll or round, the ticks at which this process's recent committed ballots began. */
 const committedHere = new Map<string, number[]>();
+
+function committed(key: string, began: number) {
+  // Ballots begun before the newest read came back may be in it: forgotten (a count still to be
+  // made from an older read then counts fewer, never more), so the list holds about a read's
+  // spacing of ballots.
+  const newest = sharedCounts.settled(key as `${VoteKind}:${number}`, -Infinity)?.cameBack ?? 0;
+  const kept = (committedHere.get(key) ?? []).filter((t) => t > newest);
+  committedHere.set(key, began > newest ? [...kept, began] : kept);
+}
+
+/** How many of this process's committed ballots began after a read came back (`tick`). */
+function ballotsHereSince(key: string, cameBack: number): number {
+  return (committedHere.get(key) ?? []).filter((t) => t > cameBack).length;
+}
+
+/**
+ * A poll's or round's counts as its page shows them: a read begun at most a second ago, plus this
+ * process's ballots begun after it came back (see `ballotAnswerCount`).
+ */
+async function shownCounts(kind: VoteKind, id: number) {
+  const key = `${kind}:${id}` as const;
+  const since = Date.now() - PAGE_COUNT_AGE_MS;
+  const value = await sharedCounts(key, since);
+  // Dropped meanwhile, or PAGE_CACHE_MS=0: the read stands alone, nothing of this process added.
+  const read = sharedCounts.settled(key, since) ?? { value, cameBack: tick() };
+  return { ...read.value, ballots: read.value.ballots + ballotsHereSince(key, read.cameBack) };
+}
 
 /** What a page shows may be a second old. */
 const PAGE_COUNT_AGE_MS = 1_000;
@@ -260,7 +287,7 @@ async function votePage(
           .where(kind === "poll" ? "pollId" : "roundId", "=", id)
           .where("userId", "=", actor.userId)
           .executeTakeFirst(),
-    sharedCounts(`${kind}:${id}`, Date.now() - PAGE_COUNT_AGE_MS),
+    shownCounts(kind, id),
     getDb()
       .selectFrom("areas")
       .select(["id", "nameZh", "nameEn"])
