@@ -21,7 +21,7 @@ import {
   makeOpenPoll,
   makeUser,
 } from "./support/factories";
-import { body, formRequest, run } from "./support/remix";
+import { ballotRequest, body, run } from "./support/remix";
 
 keepShownReads();
 afterEach(() => {
@@ -174,15 +174,9 @@ async function openPollWithVoters(name: string, n: number) {
     cookies.push(await cookieFor(user));
   }
   const vote = (cookie: string) =>
-    run(
-      pollAction,
-      formRequest(
-        `/polls/${id}?index`,
-        { intent: "vote", choice: String(option) },
-        { Cookie: cookie },
-      ),
-      { id: String(id) },
-    ).then((res) => body<{ ballots: number }>(res));
+    run(pollAction, ballotRequest(id, option, cookie), { id: String(id) }).then((res) =>
+      body<{ ballots: number }>(res),
+    );
   return { here, id, option, cookies, vote };
 }
 

@@ -19,7 +19,7 @@ import {
   makeOpenPoll,
   makeUser,
 } from "./support/factories";
-import { formRequest, run } from "./support/remix";
+import { ballotRequest, run } from "./support/remix";
 import { loadActor, type SessionUser } from "~/services/accounts/queries.server";
 
 interface Ran {
@@ -71,15 +71,7 @@ describe.skipIf(isPostgres(getDb()))("counting a poll's ballots", () => {
           id: String(id),
         },
       );
-      await run(
-        pollAction,
-        formRequest(
-          `/polls/${id}?index`,
-          { intent: "vote", choice: String(option) },
-          { Cookie: cookie },
-        ),
-        { id: String(id) },
-      );
+      await run(pollAction, ballotRequest(id, option, cookie), { id: String(id) });
     });
     const counting = ran.filter(
       (s) => /count\(\*\)/i.test(s.sql) && /from "(ballots|participations)"/.test(s.sql),

@@ -43,3 +43,12 @@ export async function run(
 export async function body<T = Record<string, unknown>>(res: Response): Promise<T> {
   return (await res.json()) as T;
 }
+
+/** A poll ballot as the poll page's form posts it: one option, signed in by `cookie`. */
+export function ballotRequest(pollId: number, option: number, cookie: string): Request {
+  return formRequest(
+    `/polls/${pollId}?index`,
+    { intent: "vote", choice: String(option) },
+    { Cookie: cookie },
+  );
+}
