@@ -152,6 +152,18 @@ export function jsonArrayElements(
     : sql`json_each(${column}) as ${as}`;
 }
 
+/**
+ * The ids of a JSON array, as the right side of `in`: `.where("meetingId", "in", idsIn(db, json))`
+ * with `json` such as `"[3,5]"` (`"[]"` matches nothing). One SQL text for lists of any length, so
+ * that a prepared read (db/prepared.ts) can take a list as one value, where `in (?, ?, …)` would be
+ * another statement for each length.
+ */
+export function idsIn(db: AnyDb, json: string) {
+  return isPostgres(db)
+    ? sql<number>`(select cast(jsonb_array_elements_text(cast(${json} as jsonb)) as bigint))`
+    : sql<number>`(select value from json_each(${json}))`;
+}
+
 /** Whether `haystack` contains `needle` as plain text (no LIKE wildcards). */
 export function containsText(
   db: AnyDb,
@@ -187,9 +199,11 @@ export async function reserveIds(trx: AnyDb, table: string, n: number): Promise<
 }
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-type AnySelect = SelectQueryBuilder<any, any, any>;
+export type AnySelect = SelectQueryBuilder<any, any, any>;
 /* eslint-enable @typescript-eslint/no-explicit-any */
-type RowsOf<Q> = Q extends SelectQueryBuilder<infer _D, infer _T, infer O> ? O[] : never;
+export type RowsOf<Q> = Q extends SelectQueryBuilder<infer _D, infer _T, infer O> ? O[] : never;
+/** What `readTogether` gives for `reads`: each read's rows. */
+export type ReadsOf<Q extends Record<string, AnySelect>> = { [K in keyof Q]: RowsOf<Q[K]> };
 
 /** The names a select's rows have: its columns and aliases (`selectAll` has none to name). */
 function selectedNames(node: SelectQueryNode): string[] {
@@ -217,10 +231,19 @@ function selectedNames(node: SelectQueryNode): string[] {
 export async function readTogether<Q extends Record<string, AnySelect>>(
   db: AnyDb,
   reads: Q,
-): Promise<{ [K in keyof Q]: RowsOf<Q[K]> }> {
+): Promise<ReadsOf<Q>> {
+  const together = togetherQuery(db, reads);
+  if (!together) return {} as ReadsOf<Q>;
+  return together.unpack(await together.query.executeTakeFirstOrThrow());
+}
+
+/**
+ * The one statement of `readTogether`, and how to read its row; null for no reads. Apart so that
+ * a prepared read (db/prepared.ts) builds and compiles it once.
+ */
+export function togetherQuery<Q extends Record<string, AnySelect>>(db: AnyDb, reads: Q) {
   const names = Object.keys(reads);
-  const out = {} as Record<string, unknown[]>;
-  if (names.length === 0) return out as { [K in keyof Q]: RowsOf<Q[K]> };
+  if (names.length === 0) return null;
   const pg = isPostgres(db);
   const columns = names.map((name, i) => {
     const read = reads[name]!;
@@ -233,10 +256,16 @@ export async function readTogether<Q extends Record<string, AnySelect>>(
       : sql`coalesce(json_group_array(json_object(${sql.join(pairs)})), '[]')`;
     return sql`(select ${rows} from (${read}) as agg)`.as(`r${i}`);
   });
-  const row = (await db.selectNoFrom(columns).executeTakeFirstOrThrow()) as Record<string, unknown>;
-  names.forEach((name, i) => {
-    const value = row[`r${i}`];
-    out[name] = typeof value === "string" ? (JSON.parse(value) as unknown[]) : (value as unknown[]);
-  });
-  return out as { [K in keyof Q]: RowsOf<Q[K]> };
+  return {
+    query: db.selectNoFrom(columns),
+    unpack(row: unknown): ReadsOf<Q> {
+      const out = {} as Record<string, unknown[]>;
+      names.forEach((name, i) => {
+        const value = (row as Record<string, unknown>)[`r${i}`];
+        out[name] =
+          typeof value === "string" ? (JSON.parse(value) as unknown[]) : (value as unknown[]);
+      });
+      return out as ReadsOf<Q>;
+    },
+  };
 }
