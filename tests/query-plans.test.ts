@@ -20,7 +20,8 @@ import {
   makeUser,
 } from "./support/factories";
 import { ballotRequest, run } from "./support/remix";
-import { loadActor, type SessionUser } from "~/services/accounts/queries.server";
+import { loadActor, whoIsAsking, type SessionUser } from "~/services/accounts/queries.server";
+import { openSession } from "~/services/accounts/sessions.server";
 
 interface Ran {
   sql: string;
@@ -95,8 +96,15 @@ describe.skipIf(isPostgres(getDb()))("who is asking", () => {
     const community = await makeCommunity("who asks");
     const user = await makeUser();
     await makeMembership(user, community, "verified");
-    const ran = await statementsOf(() => loadActor({ id: user, isAdmin: false } as SessionUser));
-    expect(ran.length).toBeGreaterThan(0);
+    const { token } = await openSession(getDb(), user, "plans", new Date());
+    const ran = [
+      ...(await statementsOf(() => loadActor({ id: user, isAdmin: false } as SessionUser))),
+      ...(await statementsOf(async () =>
+        expect((await whoIsAsking(token))?.actor.userId).toBe(user),
+      )),
+    ];
+    // The session, its sitting and the actor's facts in one statement.
+    expect(ran).toHaveLength(2);
     for (const statement of ran) {
       const plan = await planOf(statement);
       // A co-routine's own rows and the constant row are not tables.

@@ -1,14 +1,9 @@
 /** The session cookie, and who is asking: used by every loader, action and the socket handshake. */
 import { redirect } from "@remix-run/node";
-import {
-  loadActor,
-  sessionFromToken,
-  type CurrentSession,
-} from "~/services/accounts/queries.server";
+import { loadActor, whoIsAsking, type CurrentSession } from "~/services/accounts/queries.server";
 import { COOKIE_DAYS } from "~/services/accounts/sessions.server";
-import type { Actor } from "~/domain/permissions/policy";
+import { ANONYMOUS, type Actor } from "~/domain/permissions/policy";
 import { assistedActor, type OpenSitting } from "~/services/assistance/actor";
-import { sittingOfSession } from "~/services/assistance/queries.server";
 import { drop, onDrop } from "~/services/cluster.server";
 import { onEvent } from "~/services/events.server";
 import { parseCookies } from "./preferences.server";
@@ -97,17 +92,17 @@ function rememberedCurrent(cookieHeader: string | null): Promise<Current> {
 }
 
 async function resolveCurrent(cookieHeader: string | null): Promise<Current> {
-  const session = await sessionFromToken(parseCookies(cookieHeader)[SESSION_COOKIE]);
-  const assistance = session ? await sittingOfSession(session.sessionId) : null;
-  if (session && assistance) {
-    const resident = await loadActor(assistance.resident);
-    return {
-      session: { sessionId: session.sessionId, user: assistance.resident },
-      actor: assistedActor(resident, assistance),
-      assistance,
-    };
-  }
-  return { session, actor: await loadActor(session?.user ?? null), assistance: null };
+  const asking = await whoIsAsking(parseCookies(cookieHeader)[SESSION_COOKIE]);
+  if (!asking) return { session: null, actor: ANONYMOUS, assistance: null };
+  const { session, actor, sitting } = asking;
+  if (!sitting) return { session, actor, assistance: null };
+  // A helper at the service window acts for the resident, with the resident's rights.
+  const resident = await loadActor(sitting.resident);
+  return {
+    session: { sessionId: session.sessionId, user: sitting.resident },
+    actor: assistedActor(resident, sitting),
+    assistance: sitting,
+  };
 }
 
 /** Who is asking; memoised per request, since the root and the page loaders both ask. */

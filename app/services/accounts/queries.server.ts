@@ -5,7 +5,12 @@
  */
 import type { NeedStaffRole } from "~/domain/needs/rules";
 import { getDb } from "../../../db/client.server";
-import { readTogether } from "../../../db/portable";
+import type { SelectQueryBuilder } from "kysely";
+import { readTogether, type ReadsOf } from "../../../db/portable";
+import { preparedTogether } from "../../../db/prepared";
+import type { Database } from "../../../db/schema";
+import type { OpenSitting } from "../assistance/actor";
+import { openSitting, openSittingRows } from "../assistance/queries.server";
 import type { LoginId } from "~/domain/accounts/schemas";
 import { ANONYMOUS, type Actor } from "~/domain/permissions/policy";
 import type { Db } from "../runner/command.server";
@@ -33,19 +38,9 @@ export function loginColumn(id: LoginId) {
   return id.kind === "phone" ? ("phone" as const) : ("username" as const);
 }
 
-/**
- * The signed-in user for a cookie token, or null when missing, unknown, expired or revoked.
- *
- * Not a command although it may write: it runs before anyone is known (it is how the actor is
- * found), and what it writes, the time of last use, is bookkeeping that decides nothing.
- */
-export async function sessionFromToken(
-  token: string | null | undefined,
-): Promise<CurrentSession | null> {
-  if (!token || token.length > 100) return null;
-  const id = hashToken(token);
-  const now = new Date();
-  const row = await getDb()
+/** The read of a session and its user, by the session's id (a prepared read's value may stand in). */
+function sessionRows(db: Db, sessionId: string) {
+  return db
     .selectFrom("sessions")
     .innerJoin("users", "users.id", "sessions.userId")
     .select([
@@ -59,8 +54,16 @@ export async function sessionFromToken(
       "users.phone",
       "users.isAdmin",
     ])
-    .where("sessions.id", "=", id)
-    .executeTakeFirst();
+    .where("sessions.id", "=", sessionId);
+}
+
+type SessionRow = Awaited<ReturnType<ReturnType<typeof sessionRows>["execute"]>>[number];
+
+/**
+ * The session a row says, or null when there is none or it has expired or been revoked. A session
+ * in use slides: its time of last use is written at most every TOUCH_MS.
+ */
+async function liveSession(row: SessionRow | undefined, now: Date): Promise<CurrentSession | null> {
   if (!row || row.revokedAt || new Date(row.expiresAt) <= now) return null;
   if (now.getTime() - new Date(row.lastSeenAt).getTime() > TOUCH_MS) {
     // Sessions slide: 30 days from the last use, not from sign-in, so that someone who uses
@@ -71,7 +74,7 @@ export async function sessionFromToken(
         lastSeenAt: now.toISOString(),
         expiresAt: new Date(now.getTime() + SESSION_MS).toISOString(),
       })
-      .where("id", "=", id)
+      .where("id", "=", row.sessionId)
       .execute();
   }
   return {
@@ -84,6 +87,23 @@ export async function sessionFromToken(
       isAdmin: row.isAdmin === 1,
     },
   };
+}
+
+/** A cookie's token, if it could be one: a token longer than this is refused unread. */
+const tokenOf = (token: string | null | undefined) => (token && token.length <= 100 ? token : null);
+
+/**
+ * The signed-in user for a cookie token, or null when missing, unknown, expired or revoked.
+ *
+ * Not a command although it may write: it runs before anyone is known (it is how the actor is
+ * found), and what it writes, the time of last use, is bookkeeping that decides nothing.
+ */
+export async function sessionFromToken(
+  token: string | null | undefined,
+): Promise<CurrentSession | null> {
+  const t = tokenOf(token);
+  if (!t) return null;
+  return liveSession(await sessionRows(getDb(), hashToken(t)).executeTakeFirst(), new Date());
 }
 
 export async function listSessions(userId: number, currentId: string) {
@@ -99,41 +119,44 @@ export async function listSessions(userId: number, currentId: string) {
 }
 
 /**
- * Everything the policy needs to know about a person. Seeds pass the database they are filling,
- * which need not be the process-wide one (benchmarks seed a file of their own).
+ * The reads of what the policy needs to know about a person: `userId` is their id, or a subquery
+ * that gives it (who is asking reads them with the session, before knowing whose it is).
  */
-export async function loadActor(user: SessionUser | null, db: Db = getDb()): Promise<Actor> {
-  if (!user) return ANONYMOUS;
-  // One statement, not four: every signed-in request and every socket's re-check asks this (on
-  // PostgreSQL four statements took four of the pool's connections at once).
-  const {
-    committee: [committee],
-    verified,
-    orgs,
-    staff,
-  } = await readTogether(db, {
+function actorReads(
+  db: Db,
+  userId: number | SelectQueryBuilder<Database, "sessions", { userId: number }>,
+) {
+  return {
     committee: db
       .selectFrom("committeeMembers")
       .select("communityId")
-      .where("userId", "=", user.id)
+      .where("userId", "=", userId)
       .where("endedAt", "is", null)
       .limit(1),
     verified: db
       .selectFrom("memberships")
       .select("communityId")
-      .where("userId", "=", user.id)
+      .where("userId", "=", userId)
       .where("status", "=", "verified"),
     orgs: db
       .selectFrom("organisationMembers")
       .select(["organisationId", "role"])
-      .where("userId", "=", user.id)
+      .where("userId", "=", userId)
       .where("status", "=", "active"),
     staff: db
       .selectFrom("needStaff")
       .select(["role", "areaId", "unitId"])
-      .where("userId", "=", user.id)
+      .where("userId", "=", userId)
       .where("endedAt", "is", null),
-  });
+  };
+}
+
+type ActorFacts = ReadsOf<ReturnType<typeof actorReads>>;
+
+function actorOf(
+  user: SessionUser,
+  { committee: [committee], verified, orgs, staff }: ActorFacts,
+): Actor {
   const placesOf = (role: NeedStaffRole) =>
     staff.flatMap((r) => (r.role !== role ? [] : [(role === "unit" ? r.unitId : r.areaId)!]));
   return {
@@ -147,6 +170,55 @@ export async function loadActor(user: SessionUser | null, db: Db = getDb()): Pro
     commandRoomOf: placesOf("commandRoom"),
     unitOf: placesOf("unit"),
   };
+}
+
+/**
+ * Everything the policy needs to know about a person. Seeds pass the database they are filling,
+ * which need not be the process-wide one (benchmarks seed a file of their own).
+ */
+export async function loadActor(user: SessionUser | null, db: Db = getDb()): Promise<Actor> {
+  if (!user) return ANONYMOUS;
+  // One statement, not four: every signed-in request and every socket's re-check asks this (on
+  // PostgreSQL four statements took four of the pool's connections at once).
+  return actorOf(user, await readTogether(db, actorReads(db, user.id)));
+}
+
+/**
+ * Who is asking, in one statement built once (db/prepared.ts): the session and its user, the
+ * session's open service-window sitting, and what the policy needs to know about the session's
+ * user. Every request of someone the process has not seen for a few seconds asks it (each ballot
+ * of a busy vote, say), where it took three statements.
+ */
+const askingRows = preparedTogether((db: Db, v: { sessionId: string; now: string }) => ({
+  session: sessionRows(db, v.sessionId),
+  sitting: openSittingRows(db, v.sessionId, v.now),
+  ...actorReads(db, db.selectFrom("sessions").select("userId").where("id", "=", v.sessionId)),
+}));
+
+export interface Asking {
+  session: CurrentSession;
+  /** The policy's facts about the session's own user (a helper's, while a sitting is open). */
+  actor: Actor;
+  /** The session's open sitting, if any. */
+  sitting: OpenSitting | null;
+}
+
+/** Who a cookie's session token belongs to, or null when no live session has it. */
+export async function whoIsAsking(token: string | null | undefined): Promise<Asking | null> {
+  const t = tokenOf(token);
+  if (!t) return null;
+  const now = new Date();
+  const {
+    session: rows,
+    sitting,
+    ...facts
+  } = await askingRows(getDb(), {
+    sessionId: hashToken(t),
+    now: now.toISOString(),
+  });
+  const session = await liveSession(rows[0], now);
+  if (!session) return null;
+  return { session, actor: actorOf(session.user, facts), sitting: openSitting(sitting[0]) };
 }
 
 /**

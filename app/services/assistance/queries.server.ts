@@ -6,6 +6,7 @@ import { sql } from "kysely";
 import { getDb } from "../../../db/client.server";
 import { containsText } from "../../../db/portable";
 import { authorize, type Actor } from "~/domain/permissions/policy";
+import type { Db } from "../runner/command.server";
 import type { OpenSitting } from "./actor";
 
 /** Residents of the helper's community whose name contains the query (the window's look-up). */
@@ -47,9 +48,13 @@ export async function findResidents(helper: Actor, query: string) {
   }));
 }
 
-/** The session's open sitting, if any: who helps, and for whom. */
-export async function sittingOfSession(sessionId: string): Promise<OpenSitting | null> {
-  const row = await getDb()
+/**
+ * The read of a session's open sitting (who helps, and for whom), for `whoIsAsking`
+ * (services/accounts/queries), which reads it with the session itself. `sessionId` and `now` may
+ * be a prepared read's values (db/prepared.ts).
+ */
+export function openSittingRows(db: Db, sessionId: string, now: string) {
+  return db
     .selectFrom("assistanceSittings")
     .innerJoin("users as resident", "resident.id", "assistanceSittings.residentId")
     .innerJoin("users as helper", "helper.id", "assistanceSittings.helperId")
@@ -67,8 +72,14 @@ export async function sittingOfSession(sessionId: string): Promise<OpenSitting |
     ])
     .where("assistanceSittings.sessionId", "=", sessionId)
     .where("assistanceSittings.endedAt", "is", null)
-    .where("assistanceSittings.endsAt", ">", new Date().toISOString())
-    .executeTakeFirst();
+    .where("assistanceSittings.endsAt", ">", now)
+    .limit(1);
+}
+
+type SittingRow = Awaited<ReturnType<ReturnType<typeof openSittingRows>["execute"]>>[number];
+
+/** The open sitting a row says, or null for none (or a resident who has since left). */
+export function openSitting(row: SittingRow | undefined): OpenSitting | null {
   if (!row || row.deletedAt) return null;
   return {
     sittingId: row.id,
