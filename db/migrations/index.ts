@@ -27,6 +27,7 @@ import * as conversations from "./20261205_0100_conversations";
 import * as ballotCounts from "./20261206_0100_ballot_counts";
 import * as paperVoters from "./20261206_0200_paper_voters";
 import * as staffByPerson from "./20261206_0300_staff_by_person";
+import * as seatInvitesByPerson from "./20261207_0100_seat_invites_by_person";
 
 export const migrations: Record<string, Migration> = {
   "20261127_1920_foundation": foundation,
@@ -53,4 +54,5 @@ export const migrations: Record<string, Migration> = {
   "20261206_0100_ballot_counts": ballotCounts,
   "20261206_0200_paper_voters": paperVoters,
   "20261206_0300_staff_by_person": staffByPerson,
+  "20261207_0100_seat_invites_by_person": seatInvitesByPerson,
 };
