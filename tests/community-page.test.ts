@@ -17,8 +17,7 @@ import * as root from "~/root";
 import * as communityRoute from "~/routes/communities.$id._index";
 import * as councilRoute from "~/routes/councils.$id._index";
 import * as meetingRoute from "~/routes/meetings.$id._index";
-import { communityVotes } from "~/services/communities/queries.server";
-import { councilPage, meetingsAhead } from "~/services/meetings/queries.server";
+import { councilPage } from "~/services/meetings/queries.server";
 import { run } from "~/services/runner/command.server";
 import { votePoll, voteRound } from "~/services/voting/ballots.server";
 import { recordPaperVoter } from "~/services/voting/box.server";
@@ -41,6 +40,7 @@ import {
   setVoteWindow,
 } from "./support/factories";
 import { body, run as runRoute } from "./support/remix";
+import { meetingsAheadOf, communityVotesOf } from "./support/community";
 
 const HOUR = 3_600_000;
 
@@ -188,7 +188,7 @@ beforeAll(async () => {
 
 describe("meetingsAhead: a community's live and upcoming meetings", () => {
   it("lists the live ones of all its councils first and the scheduled ones soonest first", async () => {
-    const got = await meetingsAhead(ANONYMOUS, here);
+    const got = await meetingsAheadOf(ANONYMOUS, here);
     expect(got.live.map((x) => x.id)).toEqual([m.livePublic, m.livePrivate]);
     expect(got.upcoming.map((x) => x.id)).toEqual([m.soon, m.later]);
     expect(got.more).toBe(false);
@@ -204,18 +204,18 @@ describe("meetingsAhead: a community's live and upcoming meetings", () => {
   });
 
   it("leaves out what is over, what never took place and other communities' meetings", async () => {
-    const got = await meetingsAhead(ANONYMOUS, here);
+    const got = await meetingsAheadOf(ANONYMOUS, here);
     const ids = [...got.live, ...got.upcoming].map((x) => x.id);
     for (const gone of [m.neverHeld, m.closed, m.published, m.elsewhere]) {
       expect(ids).not.toContain(gone);
     }
-    const elsewhere = await meetingsAhead(ANONYMOUS, there);
+    const elsewhere = await meetingsAheadOf(ANONYMOUS, there);
     expect(elsewhere.live.map((x) => x.id)).toEqual([m.elsewhere]);
     expect(elsewhere.upcoming).toEqual([]);
   });
 
   it("keeps to the number of upcoming meetings asked for, and says there are more", async () => {
-    const got = await meetingsAhead(ANONYMOUS, here, 1);
+    const got = await meetingsAheadOf(ANONYMOUS, here, 1);
     expect(got.upcoming.map((x) => x.id)).toEqual([m.soon]);
     expect(got.more).toBe(true);
     // Live meetings are never cut.
@@ -224,7 +224,7 @@ describe("meetingsAhead: a community's live and upcoming meetings", () => {
 
   it("opens a private room to residents and its seat holders only, a public one to anyone", async () => {
     const rooms = async (actor: Actor) =>
-      (await meetingsAhead(actor, here)).live.map((x) => [x.id, x.canEnterRoom]);
+      (await meetingsAheadOf(actor, here)).live.map((x) => [x.id, x.canEnterRoom]);
     const publicOnly = [
       [m.livePublic, true],
       [m.livePrivate, false],
@@ -241,7 +241,7 @@ describe("meetingsAhead: a community's live and upcoming meetings", () => {
   });
 
   it("answers an unknown community with nothing", async () => {
-    expect(await meetingsAhead(ANONYMOUS, 999_999)).toEqual({
+    expect(await meetingsAheadOf(ANONYMOUS, 999_999)).toEqual({
       live: [],
       upcoming: [],
       more: false,
@@ -264,7 +264,7 @@ describe("the council page's lists", () => {
 
 describe("communityVotes: a community's polls and rounds, apart", () => {
   it("orders them open (closing soonest first), not open yet, then closed (latest first)", async () => {
-    const got = await communityVotes(ANONYMOUS, here);
+    const got = await communityVotesOf(ANONYMOUS, here);
     expect(got.polls.map((p) => p.id)).toEqual([
       v.pollSoon,
       v.pollSeats,
@@ -292,20 +292,20 @@ describe("communityVotes: a community's polls and rounds, apart", () => {
   });
 
   it("keeps to the number asked for, cutting the closed ones first", async () => {
-    const got = await communityVotes(ANONYMOUS, here, 3);
+    const got = await communityVotesOf(ANONYMOUS, here, 3);
     expect(got.polls.map((p) => p.id)).toEqual([v.pollSoon, v.pollSeats, v.pollLater]);
     expect(got.rounds.map((r) => r.id)).toEqual([v.roundOpen, v.roundClosed]);
   });
 
   it("tells a visitor nothing about voting", async () => {
-    const got = await communityVotes(ANONYMOUS, here);
+    const got = await communityVotesOf(ANONYMOUS, here);
     for (const x of [...got.polls, ...got.rounds]) {
       expect([x.voted, x.mayVote]).toEqual([null, null]);
     }
   });
 
   it("tells a resident who voted which ones they voted in, and only those", async () => {
-    const got = await communityVotes(voter, here);
+    const got = await communityVotesOf(voter, here);
     const voted = (list: Array<{ id: number; voted: boolean | null }>) =>
       list.filter((x) => x.voted).map((x) => x.id);
     expect(voted(got.polls)).toEqual([v.pollSoon, v.pollClosedRecent]);
@@ -322,20 +322,20 @@ describe("communityVotes: a community's polls and rounds, apart", () => {
   });
 
   it("tells a resident who did not vote that they have not, though others have", async () => {
-    const got = await communityVotes(nonVoter, here);
+    const got = await communityVotesOf(nonVoter, here);
     for (const x of [...got.polls, ...got.rounds]) expect(x.voted).toBe(false);
     expect(got.polls.find((p) => p.id === v.pollSoon)!.mayVote).toBe(true);
     expect(got.rounds.find((r) => r.id === v.roundOpen)!.mayVote).toBe(true);
   });
 
   it("counts a paper vote recorded at the window as voting", async () => {
-    const got = await communityVotes(paperVoter, here);
+    const got = await communityVotesOf(paperVoter, here);
     expect(got.polls.filter((p) => p.voted).map((p) => p.id)).toEqual([v.pollLater]);
     expect(got.rounds.some((r) => r.voted)).toBe(false);
   });
 
   it("lets a seat holder vote in their meeting's poll only", async () => {
-    const got = await communityVotes(guest, here);
+    const got = await communityVotesOf(guest, here);
     expect(got.polls.find((p) => p.id === v.pollSeats)).toMatchObject({
       voted: true,
       mayVote: true,

@@ -12,7 +12,7 @@ import type { Actor } from "~/domain/permissions/policy";
 import { meetingSchema } from "~/domain/meetings/schemas";
 import { cancelMeeting, editMeeting } from "~/services/meetings/changes.server";
 import { moveMeeting, rsvp, inviteToSeat } from "~/services/meetings/commands.server";
-import { councilPage, meetingPage, meetingsAhead } from "~/services/meetings/queries.server";
+import { councilPage, meetingPage } from "~/services/meetings/queries.server";
 import { reopenRoom } from "~/services/room/moderation.server";
 import { homeFor } from "~/services/home/queries.server";
 import { run } from "~/services/runner/command.server";
@@ -39,6 +39,7 @@ import {
 } from "./support/factories";
 import { refusal } from "./support/refusal";
 import { body, formRequest, run as runRoute } from "./support/remix";
+import { meetingsAheadOf } from "./support/community";
 
 const HOUR = 3_600_000;
 
@@ -226,7 +227,7 @@ describe("cancelling a meeting", () => {
     expect(council!.upcoming).toEqual([
       expect.objectContaining({ id: meetingId, cancelReason: "台风预警，改期另行通知" }),
     ]);
-    const ahead = await meetingsAhead(resident, community);
+    const ahead = await meetingsAheadOf(resident, community);
     expect(ahead.upcoming).toEqual([
       expect.objectContaining({ id: meetingId, cancelledAt: expect.any(String) }),
     ]);

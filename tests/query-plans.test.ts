@@ -12,6 +12,8 @@ import { describe, expect, it } from "vitest";
 import { getDb } from "../db/client.server";
 import { isPostgres } from "../db/portable";
 import { action as pollAction, loader as pollLoader } from "~/routes/polls.$id._index";
+import { loader as homeLoader } from "~/routes/_index";
+import { loader as communityLoader } from "~/routes/communities.$id._index";
 import {
   cookieFor,
   makeCommunity,
@@ -111,6 +113,44 @@ describe.skipIf(isPostgres(getDb()))("who is asking", () => {
       const scans = plan
         .split("\n")
         .filter((l) => /\bSCAN\b/.test(l) && !/SCAN (agg|CONSTANT ROW)/.test(l));
+      expect(scans, statement.sql).toEqual([]);
+    }
+  });
+});
+
+describe.skipIf(isPostgres(getDb()))("a signed-in resident's own part of a page", () => {
+  it("is one statement on the home (and one per community), one on the community page, reading no table whole", async () => {
+    const here = await makeCommunity("own part");
+    await makeOpenPoll(here);
+    const resident = await makeUser();
+    await makeMembership(resident, here, "verified");
+    const cookie = await cookieFor(resident);
+    const home = () =>
+      run(homeLoader, new Request("http://localhost/", { headers: { Cookie: cookie } }), {});
+    const community = () =>
+      run(
+        communityLoader,
+        new Request(`http://localhost/communities/${here}`, { headers: { Cookie: cookie } }),
+        { id: String(here) },
+      );
+    // The first views fill what is kept for everyone (and who is asking); the next read only the
+    // viewer's own rows.
+    process.env.PAGE_CACHE_MS = "60000";
+    let onHome: Ran[], onCommunity: Ran[];
+    try {
+      await home();
+      await community();
+      onHome = await statementsOf(home);
+      onCommunity = await statementsOf(community);
+    } finally {
+      process.env.PAGE_CACHE_MS = "0";
+    }
+    expect(onHome).toHaveLength(2);
+    expect(onCommunity).toHaveLength(1);
+    for (const statement of [...onHome, ...onCommunity]) {
+      const scans = (await planOf(statement))
+        .split("\n")
+        .filter((l) => /\bSCAN\b/.test(l) && !/SCAN (agg|CONSTANT ROW|json_each)/.test(l));
       expect(scans, statement.sql).toEqual([]);
     }
   });

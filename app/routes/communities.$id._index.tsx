@@ -33,7 +33,7 @@ import {
   requestMembership,
   withdrawMembership,
 } from "~/services/communities/commands.server";
-import { communityVotes, listPending, membershipFor } from "~/services/communities/queries.server";
+import { communityMine, communityVotes, listPending } from "~/services/communities/queries.server";
 import { idParam, notFound, readForm, type Refusal } from "~/utils/forms.server";
 import { areaName, formatDate, formatDateTime } from "~/utils/format";
 import { titleMeta } from "~/utils/meta";
@@ -49,6 +49,10 @@ import { intent, submitIntent } from "~/services/runner/form.server";
 export const handle = { i18n: ["community", "meeting", "project", "vote"] };
 export const meta = titleMeta;
 
+/** The meetings ahead and the votes of each kind the page lists. */
+const AHEAD_SHOWN = 5;
+const VOTES_SHOWN = 10;
+
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const id = idParam(params.id);
   const { session, actor } = await getCurrent(request);
@@ -58,19 +62,26 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!shown) notFound();
   const { page, councils, commitments, projects, threshold } = shown;
   const lng = readPreferences(request).lng;
-  const mine = session ? await membershipFor(session.user.id, id) : null;
   const pending = can(actor, "membership.viewPending", { communityId: id })
     ? await listPending(actor, id)
     : null;
   const isCommittee = can(actor, "project.review", { communityId: id });
-  // The meetings and votes are everyone's; what the viewer did with them is read over them.
+  // The meetings and votes are everyone's (kept); the viewer's own part of the page, their
+  // membership included, is one statement read over them.
   const [ahead, voting] = await Promise.all([aheadRows(id), voteRows(id)]);
-  const [meetings, reviewing, pendingOrgs, votes] = await Promise.all([
-    meetingsAhead(actor, id, 5, ahead),
+  const [own, reviewing, pendingOrgs] = await Promise.all([
+    communityMine(
+      session?.user.id ?? null,
+      id,
+      { rows: ahead, limit: AHEAD_SHOWN },
+      { rows: voting, limit: VOTES_SHOWN },
+    ),
     isCommittee ? reviewQueue(actor, id) : null,
     isCommittee ? pendingOrganisations(actor, id) : null,
-    communityVotes(actor, id, 10, voting),
   ]);
+  const meetings = meetingsAhead(actor, id, AHEAD_SHOWN, ahead, own);
+  const votes = communityVotes(actor, id, VOTES_SHOWN, voting, own);
+  const mine = own?.membership[0];
   return json({
     title: areaName(page.community, lng),
     councils,

@@ -5,7 +5,10 @@
  */
 import type { SelectQueryBuilder } from "kysely";
 import { getDb } from "../../../db/client.server";
-import { readTogether } from "../../../db/portable";
+import { idsIn, readTogether, type ReadsOf } from "../../../db/portable";
+import { preparedTogether } from "../../../db/prepared";
+import type { Db } from "../runner/command.server";
+import { aheadMineReads, aheadShownIds, type MeetingRowsAhead } from "../meetings/queries.server";
 import type { AreaLevel, Database, MembershipStatus } from "../../../db/schema";
 import { shownReads } from "../shown.server";
 import { childAreas, places, withAncestors } from "./places.server";
@@ -140,32 +143,67 @@ export async function listPending(actor: Actor, communityId: number) {
   }));
 }
 
-export async function membershipFor(userId: number, communityId: number) {
-  return getDb()
+function membershipRows(db: Db, userId: number, communityId: number) {
+  return db
     .selectFrom("memberships")
     .select(["id", "status", "decisionReason", "requestedAt", "decidedAt"])
     .where("userId", "=", userId)
-    .where("communityId", "=", communityId)
-    .executeTakeFirst();
+    .where("communityId", "=", communityId);
+}
+
+/**
+ * The viewer's own part of a community's page, in one statement built once (db/prepared.ts): their
+ * membership, their seats and sign-ups among the meetings ahead, and what they did in the votes
+ * listed. The rows everyone sees alike are kept (`aheadRows`, `voteRows`); this is read over them.
+ */
+const readCommunityMine = preparedTogether(
+  (
+    db: Db,
+    v: {
+      userId: number;
+      communityId: number;
+      aheadIds: string;
+      pollIds: string;
+      roundIds: string;
+      pollMeetingIds: string;
+    },
+  ) => ({
+    membership: membershipRows(db, v.userId, v.communityId),
+    ...aheadMineReads(db, v.userId, v.aheadIds),
+    ...votesMineReads(db, v.userId, v),
+  }),
+);
+
+/** See `readCommunityMine`; null for a visitor. */
+export async function communityMine(
+  userId: number | null,
+  communityId: number,
+  ahead: { rows: MeetingRowsAhead; limit: number },
+  votes: { rows: VoteRows; limit: number },
+) {
+  if (userId === null) return null;
+  return readCommunityMine(getDb(), {
+    userId,
+    communityId,
+    aheadIds: aheadShownIds(ahead.rows, ahead.limit),
+    ...votesShownIds(votes.rows, votes.limit),
+  });
 }
 
 /**
  * "What is new" in a person's communities, for the home page. Only public facts: how many residents
- * were verified lately (never who), and committee changes (committee members are public).
+ * were verified lately (never who), and committee changes (committee members are public). `mine`:
+ * the person's memberships, which the home reads with its other reads of theirs.
  */
 const WEEK_MS = 7 * 86_400_000;
 const MONTH_MS = 30 * 86_400_000;
 
-export async function homeNews(actor: Actor) {
+export async function homeNews(
+  actor: Actor,
+  mine: ReadonlyArray<{ communityId: number; status: MembershipStatus }>,
+) {
   if (actor.userId === null) return [];
-  const [mine, { byId }] = await Promise.all([
-    getDb()
-      .selectFrom("memberships")
-      .select(["communityId", "status"])
-      .where("userId", "=", actor.userId)
-      .execute(),
-    places(),
-  ]);
+  const { byId } = await places();
   const list: Array<{ id: number; status: MembershipStatus | "committee" }> = mine.map((m) => ({
     id: m.communityId,
     status: m.status,
@@ -255,54 +293,71 @@ const peopleNews = shownReads(
 );
 
 /**
+ * The ids `votesMineReads` asks about, as JSON arrays: the polls and rounds `communityVotes` lists
+ * (at most `limit` of each) and the meetings among the polls'.
+ */
+export function votesShownIds(rows: VoteRows, limit: number) {
+  const polls = rows.polls.slice(0, limit);
+  const meetings = [...new Set(polls.flatMap((p) => (p.meetingId === null ? [] : [p.meetingId])))];
+  return {
+    pollIds: JSON.stringify(polls.map((p) => p.id)),
+    roundIds: JSON.stringify(rows.rounds.slice(0, limit).map((r) => r.id)),
+    pollMeetingIds: JSON.stringify(meetings),
+  };
+}
+
+/**
+ * The viewer's own part of a community's votes (ids from `votesShownIds`): which of them they
+ * voted in (a participation row; what they chose is never linked to them), and the meetings among
+ * the polls' where they hold an invited seat (its seat holders' polls are theirs too). Reads for
+ * `readTogether` or a prepared read, which a page gathers with its other reads of the viewer's own.
+ */
+export function votesMineReads(
+  db: Db,
+  userId: number,
+  ids: { pollIds: string; roundIds: string; pollMeetingIds: string },
+) {
+  return {
+    pollsVoted: db
+      .selectFrom("participations")
+      .select("pollId as id")
+      .where("userId", "=", userId)
+      .where("pollId", "in", idsIn(db, ids.pollIds)),
+    roundsVoted: db
+      .selectFrom("participations")
+      .select("roundId as id")
+      .where("userId", "=", userId)
+      .where("roundId", "in", idsIn(db, ids.roundIds)),
+    pollSeats: db
+      .selectFrom("seatInvites")
+      .select("meetingId")
+      .where("userId", "=", userId)
+      .where("meetingId", "in", idsIn(db, ids.pollMeetingIds)),
+  };
+}
+export type VotesMine = ReadsOf<ReturnType<typeof votesMineReads>>;
+
+/**
  * A community's polls and budget rounds, apart: those open now first (closing soonest first), then
  * those not open yet, then the latest closed ones; at most `limit` of each. For a signed-in viewer
- * each says whether they have voted (a participation row; what they chose is never linked to them)
- * and whether they may vote in it; for a visitor both are null. For the community page and the
- * signed-in home.
- *
- * Reads participations itself rather than through the voting services, which answer for one vote
- * at a time.
+ * each says whether they have voted and whether they may vote in it; for a visitor both are null.
+ * For the community page and the signed-in home. `rows`: the community's rows kept for everyone
+ * (`voteRows`); `mine`: the viewer's own part (`votesMineReads`; none for a visitor).
  */
-export async function communityVotes(
+export function communityVotes(
   actor: Actor,
   communityId: number,
-  limit = VOTES_MAX,
-  rows?: VoteRows,
+  limit: number,
+  all: VoteRows,
+  mine: VotesMine | null,
 ) {
   const at = new Date();
   const userId = actor.userId;
-  const all = rows ?? (await voteRowsOf(communityId));
   const polls = all.polls.slice(0, limit);
   const rounds = all.rounds.slice(0, limit);
-  const db = getDb();
-  const meetings = [...new Set(polls.flatMap((p) => (p.meetingId === null ? [] : [p.meetingId])))];
-  // The viewer's own part: which of these they voted in (a participation row; what they chose is
-  // never linked to them), and the meetings among the polls' where they hold an invited seat (its
-  // seat holders' polls are theirs too). Id 0 is no row's: it keeps every list non-empty.
-  const mine =
-    userId === null
-      ? { pollsVoted: [], roundsVoted: [], seats: [] }
-      : await readTogether(db, {
-          pollsVoted: db
-            .selectFrom("participations")
-            .select("pollId as id")
-            .where("userId", "=", userId)
-            .where("pollId", "in", [0, ...polls.map((p) => p.id)]),
-          roundsVoted: db
-            .selectFrom("participations")
-            .select("roundId as id")
-            .where("userId", "=", userId)
-            .where("roundId", "in", [0, ...rounds.map((r) => r.id)]),
-          seats: db
-            .selectFrom("seatInvites")
-            .select("meetingId")
-            .where("userId", "=", userId)
-            .where("meetingId", "in", [0, ...meetings]),
-        });
-  const votedPolls = new Set(mine.pollsVoted.map((v) => v.id));
-  const votedRounds = new Set(mine.roundsVoted.map((v) => v.id));
-  const seated = new Set(mine.seats.map((s) => s.meetingId));
+  const votedPolls = new Set((mine?.pollsVoted ?? []).map((v) => v.id));
+  const votedRounds = new Set((mine?.roundsVoted ?? []).map((v) => v.id));
+  const seated = new Set((mine?.pollSeats ?? []).map((s) => s.meetingId));
   return {
     polls: polls.map(({ electorate, meetingId, ...p }) => ({
       ...p,

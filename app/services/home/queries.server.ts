@@ -15,10 +15,17 @@ import type { SeatKind } from "../../../db/schema";
 import { can, type Actor } from "~/domain/permissions/policy";
 import { SUPPORTABLE } from "~/domain/projects/rules";
 import { phaseOf } from "~/domain/voting/rules";
-import { communityVotes, homeNews } from "../communities/queries.server";
+import {
+  communityVotes,
+  homeNews,
+  votesMineReads,
+  votesShownIds,
+} from "../communities/queries.server";
 import { aheadRows, voteRows } from "../communities/shown.server";
-import { meetingsAhead } from "../meetings/queries.server";
-import { myOrganisations, pendingOrganisations } from "../organisations/queries.server";
+import { aheadMineReads, aheadShownIds, meetingsAhead } from "../meetings/queries.server";
+import { preparedTogether } from "../../../db/prepared";
+import type { Db } from "../runner/command.server";
+import { myOrganisationRows, pendingOrganisations } from "../organisations/queries.server";
 import { reviewQueue } from "../projects/queries.server";
 
 export const HOME_LIST_MAX = 5;
@@ -86,8 +93,8 @@ async function withSeatLeft<M extends { id: number; invitedAs: SeatKind | null }
 }
 
 /** Projects of the community that residents may support, newest first. */
-function supportable(communityId: number) {
-  return getDb()
+function supportable(db: Db, communityId: number) {
+  return db
     .selectFrom("projects")
     .select(["projects.id", "projects.title", "projects.supportCount", "projects.submittedAt"])
     .where("projects.communityId", "=", communityId)
@@ -318,8 +325,110 @@ async function newsSince(communityId: number, since: string, now: string): Promi
 }
 
 /**
+ * The signed-in person's own rows that the home shows whatever their communities, in one statement
+ * built once (db/prepared.ts): their memberships, their proposals returned for changes (their own
+ * and their organisations'), seat invitations to meetings ahead that they have not answered by
+ * signing up, and their organisations (and invitations to join one).
+ */
+const readHomeMine = preparedTogether((db: Db, v: { userId: number; now: string }) => ({
+  memberships: db
+    .selectFrom("memberships")
+    .select(["communityId", "status"])
+    .where("userId", "=", v.userId),
+  returned: db
+    .selectFrom("projects")
+    .select(["id", "title", "statusReason", "communityId"])
+    .where("status", "=", "returned")
+    .where((eb) =>
+      eb.or([
+        eb("proposerId", "=", v.userId),
+        // The organisations the person is an active member of, as the policy counts them.
+        eb(
+          "organisationId",
+          "in",
+          eb
+            .selectFrom("organisationMembers")
+            .select("organisationMembers.organisationId")
+            .where("organisationMembers.userId", "=", v.userId)
+            .where("organisationMembers.status", "=", "active"),
+        ),
+      ]),
+    )
+    .orderBy("updatedAt", "desc"),
+  invites: db
+    .selectFrom("seatInvites")
+    .innerJoin("meetings", "meetings.id", "seatInvites.meetingId")
+    .innerJoin("councils", "councils.id", "meetings.councilId")
+    .select([
+      "meetings.id",
+      "meetings.topic",
+      "meetings.startsAt",
+      "seatInvites.kind",
+      "councils.areaId",
+    ])
+    .where("seatInvites.userId", "=", v.userId)
+    .where("meetings.status", "=", "scheduled")
+    // A cancelled meeting has no seat left to take (its page and council still list it).
+    .where("meetings.cancelledAt", "is", null)
+    .where("meetings.endsAt", ">=", v.now)
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom("rsvps")
+            .select("rsvps.userId")
+            .whereRef("rsvps.meetingId", "=", "seatInvites.meetingId")
+            .where("rsvps.userId", "=", v.userId),
+        ),
+      ),
+    )
+    .orderBy("meetings.startsAt"),
+  organisations: myOrganisationRows(db, v.userId),
+}));
+
+/**
+ * The person's own part of one community's block, in one statement built once: their seats and
+ * sign-ups among the meetings ahead, what they did in the votes listed, and the community's
+ * projects open for support that are not theirs and that they have not supported.
+ */
+const readBlockMine = preparedTogether(
+  (
+    db: Db,
+    v: {
+      userId: number;
+      communityId: number;
+      aheadIds: string;
+      pollIds: string;
+      roundIds: string;
+      pollMeetingIds: string;
+    },
+  ) => ({
+    ...aheadMineReads(db, v.userId, v.aheadIds),
+    ...votesMineReads(db, v.userId, v),
+    projects: supportable(db, v.communityId)
+      // Not one's own (a null proposer is an organisation's or the committee's).
+      .where((eb) =>
+        eb.or([eb("projects.proposerId", "is", null), eb("projects.proposerId", "<>", v.userId)]),
+      )
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom("projectSupports")
+              .select("projectSupports.userId")
+              .whereRef("projectSupports.projectId", "=", "projects.id")
+              .where("projectSupports.userId", "=", v.userId),
+          ),
+        ),
+      )
+      .limit(HOME_LIST_MAX + 1),
+  }),
+);
+
+/**
  * The signed-in home. `since` is the end of the person's previous visit on this device (null when
- * unknown: the last week is "new" then).
+ * unknown: the last week is "new" then). The person's own rows take one statement, and one more
+ * for each of their communities; what everyone sees alike is kept.
  */
 export async function homeFor(actor: Actor & { userId: number }, since: string | null) {
   const db = getDb();
@@ -327,85 +436,28 @@ export async function homeFor(actor: Actor & { userId: number }, since: string |
   const now = at.toISOString();
   const from = since ?? new Date(at.getTime() - NEW_WITHOUT_VISIT_MS).toISOString();
   const userId = actor.userId;
-  const communities = await homeNews(actor);
-  const [{ returned, invites }, organisations] = await Promise.all([
-    readTogether(db, {
-      returned: db
-        .selectFrom("projects")
-        .select(["id", "title", "statusReason", "communityId"])
-        .where("status", "=", "returned")
-        .where((eb) =>
-          actor.orgMemberOf.length > 0
-            ? eb.or([
-                eb("proposerId", "=", userId),
-                eb("organisationId", "in", [...actor.orgMemberOf]),
-              ])
-            : eb("proposerId", "=", userId),
-        )
-        .orderBy("updatedAt", "desc"),
-      // Seat invitations to meetings ahead that the person has not answered by signing up.
-      invites: db
-        .selectFrom("seatInvites")
-        .innerJoin("meetings", "meetings.id", "seatInvites.meetingId")
-        .innerJoin("councils", "councils.id", "meetings.councilId")
-        .select([
-          "meetings.id",
-          "meetings.topic",
-          "meetings.startsAt",
-          "seatInvites.kind",
-          "councils.areaId",
-        ])
-        .where("seatInvites.userId", "=", userId)
-        .where("meetings.status", "=", "scheduled")
-        // A cancelled meeting has no seat left to take (its page and council still list it).
-        .where("meetings.cancelledAt", "is", null)
-        .where("meetings.endsAt", ">=", now)
-        .where((eb) =>
-          eb.not(
-            eb.exists(
-              eb
-                .selectFrom("rsvps")
-                .select("rsvps.userId")
-                .whereRef("rsvps.meetingId", "=", "seatInvites.meetingId")
-                .where("rsvps.userId", "=", userId),
-            ),
-          ),
-        )
-        .orderBy("meetings.startsAt"),
-    }),
-    myOrganisations(userId),
-  ]);
-
+  const { memberships, returned, invites, organisations } = await readHomeMine(db, { userId, now });
+  const communities = await homeNews(actor, memberships);
   const blocks = await Promise.all(
     communities.map(async (c) => {
       const id = c.communityId;
       const committee = actor.committeeOf === id;
       const [ahead, voting] = await Promise.all([aheadRows(id), voteRows(id)]);
-      const [meetings, votes, projects, supported, queues, news] = await Promise.all([
-        meetingsAhead(actor, id, HOME_LIST_MAX * 2, ahead),
-        communityVotes(actor, id, HOME_LIST_MAX * 2, voting),
-        supportable(id)
-          // Not one's own (a null proposer is an organisation's or the committee's).
-          .where((eb) =>
-            eb.or([eb("projects.proposerId", "is", null), eb("projects.proposerId", "<>", userId)]),
-          )
-          .where((eb) =>
-            eb.not(
-              eb.exists(
-                eb
-                  .selectFrom("projectSupports")
-                  .select("projectSupports.userId")
-                  .whereRef("projectSupports.projectId", "=", "projects.id")
-                  .where("projectSupports.userId", "=", userId),
-              ),
-            ),
-          )
-          .limit(HOME_LIST_MAX + 1)
-          .execute(),
-        Promise.resolve(can(actor, "project.support", { communityId: id })),
+      const limit = HOME_LIST_MAX * 2;
+      const [mine, queues, news] = await Promise.all([
+        readBlockMine(db, {
+          userId,
+          communityId: id,
+          aheadIds: aheadShownIds(ahead, limit),
+          ...votesShownIds(voting, limit),
+        }),
         committee ? committeeQueues(actor, id, c.pendingRequests ?? 0) : null,
         newsSince(id, from, now),
       ]);
+      const meetings = meetingsAhead(actor, id, limit, ahead, mine);
+      const votes = communityVotes(actor, id, limit, voting, mine);
+      const projects = mine.projects;
+      const supported = can(actor, "project.support", { communityId: id });
       const mayRsvp = can(actor, "meeting.rsvp", { communityId: id });
       const signUp = await withSeatLeft(
         meetings.upcoming.filter(

@@ -4,7 +4,8 @@
  * (`./commands.server.ts`, `./councils.server.ts`, `./minutes.server.ts`).
  */
 import { getDb } from "../../../db/client.server";
-import { readTogether } from "../../../db/portable";
+import { idsIn, readTogether, type ReadsOf } from "../../../db/portable";
+import type { Db } from "../runner/command.server";
 import type { Area } from "../../../db/schema";
 import { can, type Actor } from "~/domain/permissions/policy";
 import { changeRefusal, isOpenForPeople, isOverdue, SEAT_KINDS } from "~/domain/meetings/rules";
@@ -134,40 +135,52 @@ export async function meetingRowsAhead(communityId: number) {
 export type MeetingRowsAhead = Awaited<ReturnType<typeof meetingRowsAhead>>;
 
 /**
+ * The ids of the meetings `meetingsAhead` shows from a community's rows, as a JSON array: the
+ * value of `aheadMineReads`.
+ */
+export function aheadShownIds(rows: MeetingRowsAhead, upcomingLimit: number): string {
+  return JSON.stringify([...rows.live, ...rows.upcoming.slice(0, upcomingLimit)].map((m) => m.id));
+}
+
+/**
+ * The viewer's own seat invitations and sign-ups among the meetings ahead (`ids`, from
+ * `aheadShownIds`): a private room is open to invited seat holders too, and the meetings ahead say
+ * what the viewer has to do with them. Reads for `readTogether` or a prepared read, which a page
+ * gathers with its other reads of the viewer's own.
+ */
+export function aheadMineReads(db: Db, userId: number, ids: string) {
+  return {
+    seats: db
+      .selectFrom("seatInvites")
+      .select(["meetingId", "kind"])
+      .where("userId", "=", userId)
+      .where("meetingId", "in", idsIn(db, ids)),
+    signUps: db
+      .selectFrom("rsvps")
+      .select("meetingId")
+      .where("userId", "=", userId)
+      .where("meetingId", "in", idsIn(db, ids)),
+  };
+}
+export type AheadMine = ReadsOf<ReturnType<typeof aheadMineReads>>;
+
+/**
  * What is on in a community's councils: the meetings live now, each saying whether this viewer may
  * enter its room, and the next scheduled ones, soonest first (at most `upcomingLimit`, up to
  * AHEAD_MAX; `more` says whether there are others), each with the viewer's seat invitation and
  * sign-up. For the community page and the signed-in home. `rows`: the community's rows kept for
- * everyone; the viewer's own part is one query of their seats and sign-ups among them.
+ * everyone (`aheadRows`); `mine`: the viewer's own part (`aheadMineReads`; none for a visitor).
  */
-export async function meetingsAhead(
+export function meetingsAhead(
   actor: Actor,
   communityId: number,
-  upcomingLimit = 5,
-  rows?: MeetingRowsAhead,
+  upcomingLimit: number,
+  { live, upcoming }: MeetingRowsAhead,
+  mine: AheadMine | null,
 ) {
-  const { live, upcoming } = rows ?? (await meetingRowsAhead(communityId));
-  const shown = [...live, ...upcoming.slice(0, upcomingLimit)].map((m) => m.id);
   const userId = actor.userId;
-  const mine =
-    userId === null || shown.length === 0
-      ? { seats: [], signUps: [] }
-      : await readTogether(getDb(), {
-          // The viewer's own seat invitation and sign-up: a private room is open to invited seat
-          // holders too, and the meetings ahead say what the viewer has to do with them.
-          seats: getDb()
-            .selectFrom("seatInvites")
-            .select(["meetingId", "kind"])
-            .where("userId", "=", userId)
-            .where("meetingId", "in", shown),
-          signUps: getDb()
-            .selectFrom("rsvps")
-            .select("meetingId")
-            .where("userId", "=", userId)
-            .where("meetingId", "in", shown),
-        });
-  const invitedAs = new Map(mine.seats.map((s) => [s.meetingId, s.kind]));
-  const signedUp = new Set(mine.signUps.map((r) => r.meetingId));
+  const invitedAs = new Map((mine?.seats ?? []).map((s) => [s.meetingId, s.kind]));
+  const signedUp = new Set((mine?.signUps ?? []).map((r) => r.meetingId));
   const row = ({ isPublic: _, ...m }: (typeof live)[number]) => m;
   return {
     live: live.map((m) => ({

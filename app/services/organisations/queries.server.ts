@@ -4,6 +4,7 @@
  * (`./commands.server.ts`).
  */
 import { getDb } from "../../../db/client.server";
+import type { Db } from "../runner/command.server";
 import type { OrganisationTier, ServiceArea } from "../../../db/schema";
 import { authorize, can, type Actor } from "~/domain/permissions/policy";
 import { averageRating } from "~/domain/projects/rules";
@@ -218,7 +219,12 @@ export async function pendingOrganisations(actor: Actor, communityId: number) {
 
 /** The organisations a person belongs to, and invitations waiting for an answer. */
 export async function myOrganisations(userId: number) {
-  return getDb()
+  return myOrganisationRows(getDb(), userId).execute();
+}
+
+/** The read of `myOrganisations`, for the home, which reads it with the person's other rows. */
+export function myOrganisationRows(db: Db, userId: number) {
+  return db
     .selectFrom("organisationMembers")
     .innerJoin("organisations", "organisations.id", "organisationMembers.organisationId")
     .select([
@@ -229,8 +235,7 @@ export async function myOrganisations(userId: number) {
       "organisationMembers.status",
     ])
     .where("organisationMembers.userId", "=", userId)
-    .orderBy("organisations.name")
-    .execute();
+    .orderBy("organisations.name");
 }
 
 /** Verified organisations this person may propose for, with the communities each serves. */
