@@ -24,7 +24,8 @@ import type { z } from "zod";
 import type { Database } from "../../../db/schema";
 import { getDb } from "../../../db/client.server";
 import { appendAudit } from "../../../db/audit-chain";
-import { transaction } from "../../../db/portable";
+import { isPostgres, transaction } from "../../../db/portable";
+import { isDomainError } from "~/domain/errors";
 import { countWithin } from "./limits.server";
 import {
   authorize,
@@ -123,6 +124,13 @@ export interface Command<S extends z.ZodTypeAny, L, R, A extends Action, P = und
   audit?: (ctx: RunCtx<z.output<S>, L, A, P>, result: R) => AuditEntry | readonly AuditEntry[];
   /** What the action was about, for the assisted-action record (assistable actions). */
   subject?: (ctx: RunCtx<z.output<S>, L, A, P>, result: R) => Subject;
+  /**
+   * Calls that may share a transaction (see `runBatched`): calls whose inputs have the same key
+   * load the same thing, whoever makes them, so one `load` serves them all. Only for commands many
+   * people call at once (a ballot), and never with a rate limit, whose count a refusal must not
+   * keep.
+   */
+  batch?: { key: (input: z.output<S>) => string };
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -141,6 +149,8 @@ export function command<S extends z.ZodTypeAny, L, R, A extends Action, P = unde
   for (const action of actions) {
     const entry: ActionPolicy = policy[action];
     if (entry.audited && !spec.audit) throw new Error(`${action} is audited: declare its entry`);
+    if (spec.batch && entry.rate)
+      throw new Error(`${action} is rate-limited: it cannot be batched`);
   }
   declared.add(spec as unknown as AnyCommand);
   return spec;
@@ -275,7 +285,11 @@ export async function runIn<S extends z.ZodTypeAny, L, R, A extends Action, P>(
 /** The database each command's transaction runs on, for the commands run inside it (`runIn`). */
 const databaseOf = new WeakMap<Trx, Kysely<Database>>();
 
-/** Runs one command in its own transaction; events go out after the commit, never before. */
+/**
+ * Runs one command in its own transaction; events go out after the commit, never before. A
+ * command that declares `batch` goes into the next shared transaction on SQLite (`runBatched`),
+ * unless the call brings its own clock or database (tests, seeds).
+ */
 export async function run<S extends z.ZodTypeAny, L, R, A extends Action, P>(
   cmd: Command<S, L, R, A, P>,
   actor: Actor,
@@ -284,10 +298,130 @@ export async function run<S extends z.ZodTypeAny, L, R, A extends Action, P>(
 ): Promise<R> {
   const db = opts.db ?? getDb();
   const prepared = cmd.prepare ? await cmd.prepare(input, actor) : undefined;
+  if (cmd.batch && !opts.now && !opts.db && !isPostgres(db))
+    return runBatched(cmd as unknown as AnyCommand, actor, input, prepared) as Promise<R>;
   const done = await transaction(db, (trx) => {
     databaseOf.set(trx, db);
     return runIn(trx, cmd, actor, input, opts.now, prepared, undefined, db);
   });
   await done.commit();
   return done.result;
+}
+
+/*
+ * Group commit. SQLite has one writer, and each transaction ends in a sync to disk: a busy vote's
+ * ballots, each in a transaction of its own, spent most of their time in BEGIN, COMMIT and the
+ * sync, and reading their poll again and again. Calls of a batched command that arrive while a
+ * transaction is being written go together into the next one, up to BATCH_MAX: one BEGIN, one
+ * load per key, one COMMIT. Each call is still the command, run by `runIn` with everything the
+ * runner does (authorising, audit, assisted-action record, events and notices after the commit),
+ * and each caller is answered only after the commit that stored their call.
+ *
+ * A refusal must write nothing, and must not change what the others decide: when any call of a
+ * pass is refused, the pass is rolled back and the calls not refused are run again without it (so
+ * what a refused call may have written before refusing is undone). A failure of the database
+ * fails every call of the batch. PostgreSQL runs transactions side by side and is not batched.
+ */
+const BATCH_MAX = 100;
+
+interface Queued {
+  cmd: AnyCommand;
+  actor: Actor;
+  input: unknown;
+  prepared: unknown;
+  resolve: (result: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+const batches = ((
+  globalThis as unknown as { __liuheBatches?: { queue: Queued[]; busy: boolean; due: boolean } }
+).__liuheBatches ??= { queue: [], busy: false, due: false });
+
+function runBatched(cmd: AnyCommand, actor: Actor, input: unknown, prepared: unknown) {
+  return new Promise<unknown>((resolve, reject) => {
+    batches.queue.push({ cmd, actor, input, prepared, resolve, reject });
+    if (batches.busy || batches.due) return;
+    // On the next turn: the calls that arrive meanwhile go into the same transaction.
+    batches.due = true;
+    setImmediate(writeBatches);
+  });
+}
+
+async function writeBatches() {
+  batches.due = false;
+  if (batches.busy) return;
+  batches.busy = true;
+  try {
+    while (batches.queue.length > 0) {
+      const batch = batches.queue.splice(0, BATCH_MAX);
+      // writeBatch answers every call itself; this only keeps a fault of ours from leaving the
+      // callers waiting and the queue stuck.
+      await writeBatch(batch).catch((error: unknown) => {
+        for (const q of batch) q.reject(error);
+      });
+    }
+  } finally {
+    batches.busy = false;
+  }
+}
+
+/** Thrown to roll a pass back once one of its calls was refused. */
+class Refused extends Error {}
+
+type Done = { result: unknown; commit: () => Promise<void> };
+
+async function writeBatch(batch: Queued[]) {
+  const db = getDb();
+  const refused = new Map<Queued, unknown>();
+  let done = new Map<Queued, Done>();
+  for (;;) {
+    const running = batch.filter((q) => !refused.has(q));
+    if (running.length === 0) break;
+    try {
+      done = await transaction(db, async (trx) => {
+        databaseOf.set(trx, db);
+        const now = new Date();
+        // One load per command and key.
+        const loads = new Map<AnyCommand, Map<string, Promise<unknown>>>();
+        const passed = new Map<Queued, Done>();
+        let refusedHere = false;
+        for (const q of running) {
+          try {
+            const key = q.cmd.batch!.key(q.input);
+            const ofCmd = loads.get(q.cmd) ?? loads.set(q.cmd, new Map()).get(q.cmd)!;
+            let load = ofCmd.get(key);
+            if (!load) {
+              load = q.cmd.load
+                ? q.cmd.load({ trx, input: q.input, now, at: now.toISOString(), actor: q.actor })
+                : Promise.resolve(undefined);
+              ofCmd.set(key, load);
+            }
+            const loaded = await load;
+            passed.set(
+              q,
+              await runIn(trx, q.cmd, q.actor, q.input, now, q.prepared, { loaded }, db),
+            );
+          } catch (error) {
+            if (!isDomainError(error)) throw error;
+            refused.set(q, error);
+            refusedHere = true;
+          }
+        }
+        if (refusedHere) throw new Refused();
+        return passed;
+      });
+      break;
+    } catch (error) {
+      if (error instanceof Refused) continue;
+      for (const q of batch) if (!refused.has(q)) q.reject(error);
+      for (const [q, e] of refused) q.reject(e);
+      return;
+    }
+  }
+  for (const [q, error] of refused) q.reject(error);
+  for (const [q, d] of done) {
+    // After the commit: the events go out, then the caller hears back.
+    await d.commit();
+    q.resolve(d.result);
+  }
 }

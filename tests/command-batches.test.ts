@@ -1,0 +1,162 @@
+/**
+ * Group commit (services/runner/command.server.ts, `runBatched`): calls of a batched command that
+ * arrive together share one transaction on SQLite. Each call's answer and what it writes must be
+ * as if it had run alone: refusals write nothing and hold nobody up, a database failure fails the
+ * batch, and every caller hears back only after the commit.
+ */
+import { sql } from "kysely";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { z } from "zod";
+import { getDb } from "../db/client.server";
+import { isPostgres } from "../db/portable";
+import { DomainError } from "~/domain/errors";
+import { command, run } from "~/services/runner/command.server";
+import { votePoll } from "~/services/voting/ballots.server";
+import { makeCommunity, makeOpenPoll, makeResident } from "./support/factories";
+
+const sqlite = !isPostgres(getDb());
+
+afterEach(() => vi.restoreAllMocks());
+
+/** How many transactions `work` began. */
+async function transactionsOf(work: () => Promise<unknown>) {
+  const spy = vi.spyOn(getDb(), "transaction");
+  await work();
+  return spy.mock.calls.length;
+}
+
+async function countsOf(pollId: number) {
+  const db = getDb();
+  const n = (table: "ballots" | "participations") =>
+    db
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("pollId", "=", pollId)
+      .executeTakeFirstOrThrow()
+      .then((r) => Number(r.n));
+  return { ballots: await n("ballots"), participations: await n("participations") };
+}
+
+describe("ballots cast at once", () => {
+  it("are each stored once, in one transaction on SQLite, each voter answered with a receipt", async () => {
+    const community = await makeCommunity();
+    const poll = await makeOpenPoll(community);
+    const voters = await Promise.all(Array.from({ length: 30 }, () => makeResident(community)));
+    let receipts: string[] = [];
+    const transactions = await transactionsOf(async () => {
+      receipts = await Promise.all(
+        voters.map((v) => run(votePoll, v, { id: poll.id, choice: [poll.option] })),
+      );
+    });
+    expect(new Set(receipts).size).toBe(30);
+    expect(await countsOf(poll.id)).toEqual({ ballots: 30, participations: 30 });
+    // PostgreSQL runs each in its own transaction, side by side (again when it aborted one).
+    if (sqlite) expect(transactions).toBe(1);
+    else expect(transactions).toBeGreaterThanOrEqual(30);
+  });
+
+  it("refuse each refused ballot as alone, writing nothing for it, and store the others", async () => {
+    const community = await makeCommunity();
+    const poll = await makeOpenPoll(community);
+    const [early, ...voters] = await Promise.all(
+      Array.from({ length: 6 }, () => makeResident(community)),
+    );
+    await run(votePoll, early!, { id: poll.id, choice: [poll.option] });
+    const outsider = await makeResident(await makeCommunity("elsewhere"));
+    const outcomes = await Promise.allSettled([
+      run(votePoll, voters[0]!, { id: poll.id, choice: [poll.option] }),
+      run(votePoll, early!, { id: poll.id, choice: [poll.option] }),
+      run(votePoll, voters[1]!, { id: poll.id, choice: [poll.option + 1000] }),
+      run(votePoll, voters[2]!, { id: poll.id, choice: [poll.option] }),
+      run(votePoll, outsider, { id: poll.id, choice: [poll.option] }),
+      run(votePoll, voters[3]!, { id: poll.id + 1000, choice: [poll.option] }),
+      run(votePoll, voters[4]!, { id: poll.id, choice: [poll.option] }),
+    ]);
+    const keys = outcomes.map((o) =>
+      o.status === "fulfilled" ? "stored" : (o.reason as DomainError).key,
+    );
+    expect(keys).toEqual([
+      "stored",
+      "vote:errors.alreadyVoted",
+      keys[2],
+      "stored",
+      "errors.forbidden",
+      "vote:errors.pollNotFound",
+      "stored",
+    ]);
+    expect(keys[2]).toMatch(/^vote:errors\./);
+    expect(await countsOf(poll.id)).toEqual({ ballots: 4, participations: 4 });
+  });
+});
+
+// A command that writes a row, then refuses when told to, or fails in the database.
+const row = z.object({ n: z.number().int(), then: z.enum(["keep", "refuse", "fail"]) });
+const writesThenDecides = command({
+  action: "poll.vote",
+  input: row,
+  batch: { key: () => "all" },
+  // The actor's own community: the policy lets a verified resident vote there.
+  target: (_loaded, _input, actor) => ({ communityId: actor.verifiedIn[0] }),
+  run: async ({ trx, input }) => {
+    await sql`insert into t_batch (n) values (${input.n})`.execute(trx);
+    if (input.then === "refuse") throw new DomainError(409, "errors.conflict");
+    if (input.then === "fail") await sql`insert into no_such_table values (1)`.execute(trx);
+    return input.n;
+  },
+});
+
+describe.skipIf(!sqlite)("a batch (SQLite)", () => {
+  const voter = async () => makeResident(await makeCommunity());
+  const fresh = async () => {
+    await sql`create table if not exists t_batch (n integer)`.execute(getDb());
+    await sql`delete from t_batch`.execute(getDb());
+  };
+  const stored = async () =>
+    (await sql<{ n: number }>`select n from t_batch order by n`.execute(getDb())).rows.map(
+      (r) => r.n,
+    );
+
+  it("undoes what a refused call wrote before refusing, and keeps the others'", async () => {
+    await fresh();
+    const actor = await voter();
+    const results = await Promise.allSettled(
+      [1, 2, 3, 4].map((n) =>
+        run(writesThenDecides, actor, { n, then: n % 2 === 0 ? "refuse" : "keep" }),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual([
+      "fulfilled",
+      "rejected",
+      "fulfilled",
+      "rejected",
+    ]);
+    expect(await stored()).toEqual([1, 3]);
+  });
+
+  it("fails every call of a batch that the database fails, and writes nothing", async () => {
+    await fresh();
+    const actor = await voter();
+    const transactions = await transactionsOf(async () => {
+      const results = await Promise.allSettled(
+        [1, 2, 3].map((n) => run(writesThenDecides, actor, { n, then: n === 2 ? "fail" : "keep" })),
+      );
+      expect(results.map((r) => r.status)).toEqual(["rejected", "rejected", "rejected"]);
+      expect((results[0] as PromiseRejectedResult).reason).not.toBeInstanceOf(DomainError);
+    });
+    expect(transactions).toBe(1);
+    expect(await stored()).toEqual([]);
+  });
+});
+
+describe("a batched command", () => {
+  it("cannot be rate-limited: a refusal would keep its count", () => {
+    expect(() =>
+      command({
+        action: "statement.vote",
+        input: row,
+        batch: { key: () => "all" },
+        run: async () => 0,
+      }),
+    ).toThrow(/rate-limited/);
+  });
+});
