@@ -164,6 +164,13 @@ export function idsIn(db: AnyDb, json: string) {
     : sql<number>`(select value from json_each(${json}))`;
 }
 
+/** `idsIn` for a JSON array of texts (`'["a","b"]'`). */
+export function textsIn(db: AnyDb, json: string) {
+  return isPostgres(db)
+    ? sql<string>`(select jsonb_array_elements_text(cast(${json} as jsonb)))`
+    : sql<string>`(select value from json_each(${json}))`;
+}
+
 /** Whether `haystack` contains `needle` as plain text (no LIKE wildcards). */
 export function containsText(
   db: AnyDb,

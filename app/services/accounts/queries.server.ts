@@ -6,7 +6,7 @@
 import type { NeedStaffRole } from "~/domain/needs/rules";
 import { getDb } from "../../../db/client.server";
 import type { SelectQueryBuilder } from "kysely";
-import { readTogether, type ReadsOf } from "../../../db/portable";
+import { readTogether, textsIn, type ReadsOf } from "../../../db/portable";
 import { preparedTogether } from "../../../db/prepared";
 import type { Database } from "../../../db/schema";
 import type { OpenSitting } from "../assistance/actor";
@@ -38,8 +38,8 @@ export function loginColumn(id: LoginId) {
   return id.kind === "phone" ? ("phone" as const) : ("username" as const);
 }
 
-/** The read of a session and its user, by the session's id (a prepared read's value may stand in). */
-function sessionRows(db: Db, sessionId: string) {
+/** The read of sessions and their users; the caller says which sessions. */
+function sessionRows(db: Db) {
   return db
     .selectFrom("sessions")
     .innerJoin("users", "users.id", "sessions.userId")
@@ -53,8 +53,7 @@ function sessionRows(db: Db, sessionId: string) {
       "users.username",
       "users.phone",
       "users.isAdmin",
-    ])
-    .where("sessions.id", "=", sessionId);
+    ]);
 }
 
 type SessionRow = Awaited<ReturnType<ReturnType<typeof sessionRows>["execute"]>>[number];
@@ -103,7 +102,8 @@ export async function sessionFromToken(
 ): Promise<CurrentSession | null> {
   const t = tokenOf(token);
   if (!t) return null;
-  return liveSession(await sessionRows(getDb(), hashToken(t)).executeTakeFirst(), new Date());
+  const row = await sessionRows(getDb()).where("sessions.id", "=", hashToken(t)).executeTakeFirst();
+  return liveSession(row, new Date());
 }
 
 export async function listSessions(userId: number, currentId: string) {
@@ -119,44 +119,48 @@ export async function listSessions(userId: number, currentId: string) {
 }
 
 /**
- * The reads of what the policy needs to know about a person: `userId` is their id, or a subquery
- * that gives it (who is asking reads them with the session, before knowing whose it is).
+ * The reads of what the policy needs to know about people: `users` are their ids, or a subquery
+ * that gives them (who is asking reads them with the sessions, before knowing whose they are).
+ * Each row names its person; a person has one committee seat at most (a unique index).
  */
 function actorReads(
   db: Db,
-  userId: number | SelectQueryBuilder<Database, "sessions", { userId: number }>,
+  users: readonly number[] | SelectQueryBuilder<Database, "sessions", { userId: number }>,
 ) {
   return {
     committee: db
       .selectFrom("committeeMembers")
-      .select("communityId")
-      .where("userId", "=", userId)
-      .where("endedAt", "is", null)
-      .limit(1),
+      .select(["userId", "communityId"])
+      .where("userId", "in", users)
+      .where("endedAt", "is", null),
     verified: db
       .selectFrom("memberships")
-      .select("communityId")
-      .where("userId", "=", userId)
+      .select(["userId", "communityId"])
+      .where("userId", "in", users)
       .where("status", "=", "verified"),
     orgs: db
       .selectFrom("organisationMembers")
-      .select(["organisationId", "role"])
-      .where("userId", "=", userId)
+      .select(["userId", "organisationId", "role"])
+      .where("userId", "in", users)
       .where("status", "=", "active"),
     staff: db
       .selectFrom("needStaff")
-      .select(["role", "areaId", "unitId"])
-      .where("userId", "=", userId)
+      .select(["userId", "role", "areaId", "unitId"])
+      .where("userId", "in", users)
       .where("endedAt", "is", null),
   };
 }
 
 type ActorFacts = ReadsOf<ReturnType<typeof actorReads>>;
 
-function actorOf(
-  user: SessionUser,
-  { committee: [committee], verified, orgs, staff }: ActorFacts,
-): Actor {
+/** The actor of `user`, from facts read for them (and perhaps for others: theirs are picked). */
+function actorOf(user: SessionUser, facts: ActorFacts): Actor {
+  const mine = <R extends { userId: number }>(rows: R[]) =>
+    rows.filter((r) => r.userId === user.id);
+  const [committee] = mine(facts.committee);
+  const verified = mine(facts.verified);
+  const orgs = mine(facts.orgs);
+  const staff = mine(facts.staff);
   const placesOf = (role: NeedStaffRole) =>
     staff.flatMap((r) => (r.role !== role ? [] : [(role === "unit" ? r.unitId : r.areaId)!]));
   return {
@@ -180,19 +184,24 @@ export async function loadActor(user: SessionUser | null, db: Db = getDb()): Pro
   if (!user) return ANONYMOUS;
   // One statement, not four: every signed-in request and every socket's re-check asks this (on
   // PostgreSQL four statements took four of the pool's connections at once).
-  return actorOf(user, await readTogether(db, actorReads(db, user.id)));
+  return actorOf(user, await readTogether(db, actorReads(db, [user.id])));
 }
 
 /**
- * Who is asking, in one statement built once (db/prepared.ts): the session and its user, the
- * session's open service-window sitting, and what the policy needs to know about the session's
- * user. Every request of someone the process has not seen for a few seconds asks it (each ballot
- * of a busy vote, say), where it took three statements.
+ * Who is asking, in one statement built once (db/prepared.ts): the sessions and their users, the
+ * sessions' open service-window sittings, and what the policy needs to know about the sessions'
+ * users. Every request of someone the process has not seen for a few seconds asks it (each ballot
+ * of a busy vote, say), and so does every socket's handshake; the look-ups that arrive together
+ * (fifty voters answered by one batch of ballots, a room's sockets reconnecting after a restart)
+ * share one statement (`whoIsAsking`), where each took three.
  */
-const askingRows = preparedTogether((db: Db, v: { sessionId: string; now: string }) => ({
-  session: sessionRows(db, v.sessionId),
-  sitting: openSittingRows(db, v.sessionId, v.now),
-  ...actorReads(db, db.selectFrom("sessions").select("userId").where("id", "=", v.sessionId)),
+const askingRows = preparedTogether((db: Db, v: { sessionIds: string; now: string }) => ({
+  session: sessionRows(db).where("sessions.id", "in", textsIn(db, v.sessionIds)),
+  sitting: openSittingRows(db, v.sessionIds, v.now),
+  ...actorReads(
+    db,
+    db.selectFrom("sessions").select("userId").where("id", "in", textsIn(db, v.sessionIds)),
+  ),
 }));
 
 export interface Asking {
@@ -203,22 +212,59 @@ export interface Asking {
   sitting: OpenSitting | null;
 }
 
+interface Asked {
+  sessionId: string;
+  resolve: (asking: Asking | null) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Look-ups asked for on this turn of the event loop; read together on the next. */
+let asked: Asked[] = [];
+/** The most sessions one statement reads. */
+const ASKED_MAX = 100;
+
 /** Who a cookie's session token belongs to, or null when no live session has it. */
-export async function whoIsAsking(token: string | null | undefined): Promise<Asking | null> {
+export function whoIsAsking(token: string | null | undefined): Promise<Asking | null> {
   const t = tokenOf(token);
-  if (!t) return null;
+  if (!t) return Promise.resolve(null);
+  return new Promise((resolve, reject) => {
+    if (asked.length === 0) setImmediate(readAsked);
+    asked.push({ sessionId: hashToken(t), resolve, reject });
+  });
+}
+
+function readAsked() {
+  const all = asked;
+  asked = [];
+  for (let i = 0; i < all.length; i += ASKED_MAX) {
+    const some = all.slice(i, i + ASKED_MAX);
+    answerAsked(some).catch((e: unknown) => some.forEach((a) => a.reject(e)));
+  }
+}
+
+async function answerAsked(some: Asked[]) {
   const now = new Date();
-  const {
-    session: rows,
-    sitting,
-    ...facts
-  } = await askingRows(getDb(), {
-    sessionId: hashToken(t),
+  const { session, sitting, ...facts } = await askingRows(getDb(), {
+    sessionIds: JSON.stringify([...new Set(some.map((a) => a.sessionId))]),
     now: now.toISOString(),
   });
-  const session = await liveSession(rows[0], now);
-  if (!session) return null;
-  return { session, actor: actorOf(session.user, facts), sitting: openSitting(sitting[0]) };
+  for (const a of some) {
+    try {
+      const live = await liveSession(
+        session.find((r) => r.sessionId === a.sessionId),
+        now,
+      );
+      a.resolve(
+        live && {
+          session: live,
+          actor: actorOf(live.user, facts),
+          sitting: openSitting(sitting.find((r) => r.sessionId === a.sessionId)),
+        },
+      );
+    } catch (e) {
+      a.reject(e);
+    }
+  }
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import { sql } from "kysely";
 import { getDb } from "../../../db/client.server";
-import { containsText } from "../../../db/portable";
+import { containsText, textsIn } from "../../../db/portable";
 import { authorize, type Actor } from "~/domain/permissions/policy";
 import type { Db } from "../runner/command.server";
 import type { OpenSitting } from "./actor";
@@ -49,16 +49,17 @@ export async function findResidents(helper: Actor, query: string) {
 }
 
 /**
- * The read of a session's open sitting (who helps, and for whom), for `whoIsAsking`
- * (services/accounts/queries), which reads it with the session itself. `sessionId` and `now` may
- * be a prepared read's values (db/prepared.ts).
+ * The read of sessions' open sittings (who helps, and for whom), for `whoIsAsking`
+ * (services/accounts/queries), which reads them with the sessions themselves. `sessionIds` is a
+ * JSON array of session ids; both values may be a prepared read's (db/prepared.ts).
  */
-export function openSittingRows(db: Db, sessionId: string, now: string) {
+export function openSittingRows(db: Db, sessionIds: string, now: string) {
   return db
     .selectFrom("assistanceSittings")
     .innerJoin("users as resident", "resident.id", "assistanceSittings.residentId")
     .innerJoin("users as helper", "helper.id", "assistanceSittings.helperId")
     .select([
+      "assistanceSittings.sessionId",
       "assistanceSittings.id",
       "assistanceSittings.communityId",
       "assistanceSittings.endsAt",
@@ -70,10 +71,9 @@ export function openSittingRows(db: Db, sessionId: string, now: string) {
       "resident.phone",
       "resident.deletedAt",
     ])
-    .where("assistanceSittings.sessionId", "=", sessionId)
+    .where("assistanceSittings.sessionId", "in", textsIn(db, sessionIds))
     .where("assistanceSittings.endedAt", "is", null)
-    .where("assistanceSittings.endsAt", ">", now)
-    .limit(1);
+    .where("assistanceSittings.endsAt", ">", now);
 }
 
 type SittingRow = Awaited<ReturnType<ReturnType<typeof openSittingRows>["execute"]>>[number];
