@@ -156,23 +156,37 @@ function membershipRows(db: Db, userId: number, communityId: number) {
  * membership, their seats and sign-ups among the meetings ahead, and what they did in the votes
  * listed. The rows everyone sees alike are kept (`aheadRows`, `voteRows`); this is read over them.
  */
-const readCommunityMine = preparedTogether(
-  (
-    db: Db,
-    v: {
-      userId: number;
-      communityId: number;
-      aheadIds: string;
-      pollIds: string;
-      roundIds: string;
-      pollMeetingIds: string;
-    },
-  ) => ({
-    membership: membershipRows(db, v.userId, v.communityId),
-    ...aheadMineReads(db, v.userId, v.aheadIds),
-    ...votesMineReads(db, v.userId, v),
-  }),
-);
+const readCommunityMine = preparedTogether((db: Db, v: MineValues) => ({
+  membership: membershipRows(db, v.userId, v.communityId),
+  ...aheadMineReads(db, v.userId, v.aheadIds),
+  ...votesMineReads(db, v.userId, v),
+}));
+
+/** What a viewer's own reads of a community are read with (the community page, the home). */
+export type MineValues = {
+  userId: number;
+  communityId: number;
+  /** JSON arrays of ids (`idsIn`): the meetings ahead, polls, rounds and polls' meetings shown. */
+  aheadIds: string;
+  pollIds: string;
+  roundIds: string;
+  pollMeetingIds: string;
+};
+
+/** The values of a viewer's own reads over a community's kept rows, as many as are shown. */
+export function mineValues(
+  userId: number,
+  communityId: number,
+  ahead: { rows: MeetingRowsAhead; limit: number },
+  votes: { rows: VoteRows; limit: number },
+): MineValues {
+  return {
+    userId,
+    communityId,
+    aheadIds: aheadShownIds(ahead.rows, ahead.limit),
+    ...votesShownIds(votes.rows, votes.limit),
+  };
+}
 
 /** See `readCommunityMine`; null for a visitor. */
 export async function communityMine(
@@ -182,12 +196,7 @@ export async function communityMine(
   votes: { rows: VoteRows; limit: number },
 ) {
   if (userId === null) return null;
-  return readCommunityMine(getDb(), {
-    userId,
-    communityId,
-    aheadIds: aheadShownIds(ahead.rows, ahead.limit),
-    ...votesShownIds(votes.rows, votes.limit),
-  });
+  return readCommunityMine(getDb(), mineValues(userId, communityId, ahead, votes));
 }
 
 /**
@@ -296,7 +305,7 @@ const peopleNews = shownReads(
  * The ids `votesMineReads` asks about, as JSON arrays: the polls and rounds `communityVotes` lists
  * (at most `limit` of each) and the meetings among the polls'.
  */
-export function votesShownIds(rows: VoteRows, limit: number) {
+function votesShownIds(rows: VoteRows, limit: number) {
   const polls = rows.polls.slice(0, limit);
   const meetings = [...new Set(polls.flatMap((p) => (p.meetingId === null ? [] : [p.meetingId])))];
   return {

@@ -18,11 +18,12 @@ import { phaseOf } from "~/domain/voting/rules";
 import {
   communityVotes,
   homeNews,
+  mineValues,
   votesMineReads,
-  votesShownIds,
+  type MineValues,
 } from "../communities/queries.server";
 import { aheadRows, voteRows } from "../communities/shown.server";
-import { aheadMineReads, aheadShownIds, meetingsAhead } from "../meetings/queries.server";
+import { aheadMineReads, meetingsAhead } from "../meetings/queries.server";
 import { preparedTogether } from "../../../db/prepared";
 import type { Db } from "../runner/command.server";
 import { myOrganisationRows, pendingOrganisations } from "../organisations/queries.server";
@@ -391,39 +392,27 @@ const readHomeMine = preparedTogether((db: Db, v: { userId: number; now: string 
  * sign-ups among the meetings ahead, what they did in the votes listed, and the community's
  * projects open for support that are not theirs and that they have not supported.
  */
-const readBlockMine = preparedTogether(
-  (
-    db: Db,
-    v: {
-      userId: number;
-      communityId: number;
-      aheadIds: string;
-      pollIds: string;
-      roundIds: string;
-      pollMeetingIds: string;
-    },
-  ) => ({
-    ...aheadMineReads(db, v.userId, v.aheadIds),
-    ...votesMineReads(db, v.userId, v),
-    projects: supportable(db, v.communityId)
-      // Not one's own (a null proposer is an organisation's or the committee's).
-      .where((eb) =>
-        eb.or([eb("projects.proposerId", "is", null), eb("projects.proposerId", "<>", v.userId)]),
-      )
-      .where((eb) =>
-        eb.not(
-          eb.exists(
-            eb
-              .selectFrom("projectSupports")
-              .select("projectSupports.userId")
-              .whereRef("projectSupports.projectId", "=", "projects.id")
-              .where("projectSupports.userId", "=", v.userId),
-          ),
+const readBlockMine = preparedTogether((db: Db, v: MineValues) => ({
+  ...aheadMineReads(db, v.userId, v.aheadIds),
+  ...votesMineReads(db, v.userId, v),
+  projects: supportable(db, v.communityId)
+    // Not one's own (a null proposer is an organisation's or the committee's).
+    .where((eb) =>
+      eb.or([eb("projects.proposerId", "is", null), eb("projects.proposerId", "<>", v.userId)]),
+    )
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom("projectSupports")
+            .select("projectSupports.userId")
+            .whereRef("projectSupports.projectId", "=", "projects.id")
+            .where("projectSupports.userId", "=", v.userId),
         ),
-      )
-      .limit(HOME_LIST_MAX + 1),
-  }),
-);
+      ),
+    )
+    .limit(HOME_LIST_MAX + 1),
+}));
 
 /**
  * The signed-in home. `since` is the end of the person's previous visit on this device (null when
@@ -445,12 +434,7 @@ export async function homeFor(actor: Actor & { userId: number }, since: string |
       const [ahead, voting] = await Promise.all([aheadRows(id), voteRows(id)]);
       const limit = HOME_LIST_MAX * 2;
       const [mine, queues, news] = await Promise.all([
-        readBlockMine(db, {
-          userId,
-          communityId: id,
-          aheadIds: aheadShownIds(ahead, limit),
-          ...votesShownIds(voting, limit),
-        }),
+        readBlockMine(db, mineValues(userId, id, { rows: ahead, limit }, { rows: voting, limit })),
         committee ? committeeQueues(actor, id, c.pendingRequests ?? 0) : null,
         newsSince(id, from, now),
       ]);
