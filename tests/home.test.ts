@@ -14,6 +14,7 @@ import type { MeetingStatus } from "../db/schema";
 import type { Actor } from "~/domain/permissions/policy";
 import * as root from "~/root";
 import * as homeRoute from "~/routes/_index";
+import { assistedActor } from "~/services/assistance/actor";
 import { homeFor, publicHome } from "~/services/home/queries.server";
 import { rsvp } from "~/services/meetings/commands.server";
 import { supportProject } from "~/services/projects/participation.server";
@@ -31,6 +32,7 @@ import {
   makeCouncil,
   makeMeetingAt,
   makeMembership,
+  makeOrganisation,
   makeProject,
   makeResident,
   makeUser,
@@ -155,6 +157,37 @@ describe("homeFor: the signed-in home's lists", () => {
     ]);
     expect(waiting.invitations.map((x) => [x.id, x.kind])).toEqual([[m.invited, "expert"]]);
     expect(waiting.committee).toBeNull();
+  });
+
+  it("waiting for me: my organisation's returned proposal too, but not while a helper acts for me", async () => {
+    const org = await makeOrganisation({ members: [resident.userId], communities: [here] });
+    const theirs = await makeProject(here, { title: "组织退回的提议", status: "submitted" });
+    await getDb()
+      .updateTable("projects")
+      .set({ organisationId: org, status: "returned", statusReason: "请补充预算" })
+      .where("id", "=", theirs)
+      .execute();
+    const member = signed(await actorFor(resident.userId));
+    const returnedTo = async (a: Actor & { userId: number }) =>
+      (await homeFor(a, null)).communities[0]!.waiting.returned.map((x) => x.id).sort();
+    expect(await returnedTo(member)).toEqual([proj.returned, theirs].sort());
+    // At the service window the resident acts without their organisations' powers.
+    const assisted = signed(
+      assistedActor(member, {
+        sittingId: 1,
+        communityId: here,
+        endsAt: new Date(Date.now() + HOUR).toISOString(),
+        helper: { id: committee.userId, displayName: "委员" },
+        resident: {
+          id: resident.userId,
+          displayName: "王阿姨",
+          username: null,
+          phone: null,
+          isAdmin: false,
+        },
+      }),
+    );
+    expect(await returnedTo(assisted)).toEqual([proj.returned]);
   });
 
   it("a person not yet verified is shown nothing to vote in or support, and no seat", async () => {

@@ -325,13 +325,20 @@ async function newsSince(communityId: number, since: string, now: string): Promi
   return items.sort((a, b) => b.at.localeCompare(a.at)).slice(0, HOME_LIST_MAX * 2);
 }
 
+type HomeMineValues = {
+  userId: number;
+  now: string;
+  /** 1: the person's organisations' returned proposals are theirs too; 0: only their own. */
+  withOrganisations: 0 | 1;
+};
+
 /**
  * The signed-in person's own rows that the home shows whatever their communities, in one statement
  * built once (db/prepared.ts): their memberships, their proposals returned for changes (their own
  * and their organisations'), seat invitations to meetings ahead that they have not answered by
  * signing up, and their organisations (and invitations to join one).
  */
-const readHomeMine = preparedTogether((db: Db, v: { userId: number; now: string }) => ({
+const readHomeMine = preparedTogether((db: Db, v: HomeMineValues) => ({
   memberships: db
     .selectFrom("memberships")
     .select(["communityId", "status"])
@@ -343,16 +350,20 @@ const readHomeMine = preparedTogether((db: Db, v: { userId: number; now: string 
     .where((eb) =>
       eb.or([
         eb("proposerId", "=", v.userId),
-        // The organisations the person is an active member of, as the policy counts them.
-        eb(
-          "organisationId",
-          "in",
-          eb
-            .selectFrom("organisationMembers")
-            .select("organisationMembers.organisationId")
-            .where("organisationMembers.userId", "=", v.userId)
-            .where("organisationMembers.status", "=", "active"),
-        ),
+        // The organisations the person is an active member of, as the policy counts them; none
+        // while a helper acts for them (`assistedActor`).
+        eb.and([
+          eb(eb.val(v.withOrganisations), "=", 1),
+          eb(
+            "organisationId",
+            "in",
+            eb
+              .selectFrom("organisationMembers")
+              .select("organisationMembers.organisationId")
+              .where("organisationMembers.userId", "=", v.userId)
+              .where("organisationMembers.status", "=", "active"),
+          ),
+        ]),
       ]),
     )
     .orderBy("updatedAt", "desc"),
@@ -425,7 +436,11 @@ export async function homeFor(actor: Actor & { userId: number }, since: string |
   const now = at.toISOString();
   const from = since ?? new Date(at.getTime() - NEW_WITHOUT_VISIT_MS).toISOString();
   const userId = actor.userId;
-  const { memberships, returned, invites, organisations } = await readHomeMine(db, { userId, now });
+  const { memberships, returned, invites, organisations } = await readHomeMine(db, {
+    userId,
+    now,
+    withOrganisations: actor.orgMemberOf.length > 0 ? 1 : 0,
+  });
   const communities = await homeNews(actor, memberships);
   const blocks = await Promise.all(
     communities.map(async (c) => {
