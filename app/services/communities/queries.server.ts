@@ -350,7 +350,7 @@ export type VotesMine = ReadsOf<ReturnType<typeof votesMineReads>>;
  * A community's polls and budget rounds, apart: those open now first (closing soonest first), then
  * those not open yet, then the latest closed ones; at most `limit` of each. For a signed-in viewer
  * each says whether they have voted and whether they may vote in it; for a visitor both are null.
- * For the community page and the signed-in home. `rows`: the community's rows kept for everyone
+ * For the community page and the signed-in home. `all`: the community's rows kept for everyone
  * (`voteRows`); `mine`: the viewer's own part (`votesMineReads`; none for a visitor).
  */
 export function communityVotes(
