@@ -13,6 +13,7 @@ export default defineConfig({
       ...configDefaults.exclude,
       ...(process.env.TEST_DATABASE_URL ? ["app/domain/**", "app/utils/**", "app/i18n/**"] : []),
     ],
+    globalSetup: ["tests/setup/template-db.ts"],
     setupFiles: ["tests/setup/fresh-db.ts"],
     // Each test file gets its own process and its own freshly migrated database file.
     pool: "forks",

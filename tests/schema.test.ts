@@ -1,7 +1,7 @@
 /**
- * db/schema.ts against the migrated database (tests/setup/fresh-db.ts migrates a fresh file for
- * this test). The interface is types only, so db/schema-columns.ts describes it at run time and
- * fails to compile when it disagrees with the interface; this test reads the real tables with
+ * db/schema.ts against the migrated database (tests/setup/fresh-db.ts gives this test a migrated
+ * file of its own). The interface is types only, so db/schema-columns.ts describes it at run time
+ * and fails to compile when it disagrees with the interface; this test reads the real tables with
  * SQLite's pragmas and compares, both ways: a table or column on one side only, a different SQL
  * type or nullability, an insert the interface allows but the database refuses (or the reverse
  * default), and each enum column's CHECK values against the domain's array.

@@ -33,7 +33,8 @@ function alive(pid: number): boolean {
   }
 }
 
-export async function freshDatabase(base: string): Promise<FreshDatabase> {
+/** A new database on the server of `base`: empty, or a copy of the database named `template`. */
+export async function freshDatabase(base: string, template?: string): Promise<FreshDatabase> {
   const name = `t_${process.pid}_${crypto.randomBytes(4).toString("hex")}`;
   await withClient(base, async (c) => {
     // A test process that was killed never dropped its database: drop those of dead processes.
@@ -44,7 +45,7 @@ export async function freshDatabase(base: string): Promise<FreshDatabase> {
       if (!alive(Number(datname.split("_")[1])))
         await c.query(`drop database if exists ${datname} with (force)`).catch(() => undefined);
     }
-    await c.query(`create database ${name}`);
+    await c.query(`create database ${name}${template ? ` template ${template}` : ""}`);
   });
   const url = new URL(base);
   url.pathname = `/${name}`;
