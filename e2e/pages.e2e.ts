@@ -495,8 +495,8 @@ async function checkPage(
   // The English words are checked by the rest of this sweep as the Chinese ones are (raw keys,
   // placeholders, reflow at 320 px, 长辈版's target sizes), and tests/locales.test.ts refuses an
   // empty text, so every accessible name has words in both languages.
-  const axe = lng === "zh-CN" ? await runAxe(page, mode) : { violations: [], lowContrast: [] };
-  expect(axe.violations, `${label}: axe`).toEqual([]);
+  const axe = lng === "zh-CN" ? await runAxe(page, mode) : null;
+  if (axe) expect(axe.violations, `${label}: axe`).toEqual([]);
 
   // No web fonts in either mode: system fonts only, nothing to download before the text shows.
   const fonts = await page.evaluate(() => {
@@ -549,7 +549,7 @@ async function checkPage(
       expect(compressed, `${label}: compressed HTML bytes`).toBeLessThanOrEqual(14 * 1024);
     }
     // 长辈版 aims at AAA contrast for body text (7:1).
-    expect(axe.lowContrast, `${label}: contrast below 7:1`).toEqual([]);
+    if (axe) expect(axe.lowContrast, `${label}: contrast below 7:1`).toEqual([]);
     const style = await page.evaluate(() => {
       const s = getComputedStyle(document.body);
       const controls = [
