@@ -14,6 +14,7 @@ import { Kysely, PostgresDialect, PostgresQueryCompiler, SqliteQueryCompiler, sq
 import { CamelCaseNames, snakeCasing, withCompiler } from "./camel-case";
 import pg from "pg";
 import { PostgresDdlPlugin } from "./postgres-ddl";
+import { statementName } from "./prepared";
 import { Sqlite3Dialect } from "./sqlite3-dialect";
 import type { Database } from "./schema";
 
@@ -56,6 +57,20 @@ function typeParser(oid: number, format?: string) {
   return pg.types.getTypeParser(oid, format as "text");
 }
 
+/**
+ * Makes `client` run the texts db/prepared.ts compiled as named statements, parsed and planned
+ * once per connection (why: db/prepared.ts). Kysely calls `query(text, values)`; every other
+ * statement and every other form of call goes through untouched.
+ */
+function runPreparedByName(client: pg.PoolClient) {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  client.query = ((...args: unknown[]) => {
+    const [text, values] = args;
+    const name = args.length === 2 && typeof text === "string" ? statementName(text) : undefined;
+    return name ? query({ name, text, values }) : query(...args);
+  }) as typeof client.query;
+}
+
 function openPostgres(connectionString: string): DB {
   const pool = new pg.Pool({
     connectionString,
@@ -67,6 +82,7 @@ function openPostgres(connectionString: string): DB {
   // An idle client that loses its server (a restart) emits here; without a listener it would
   // crash the process. The pool replaces it on next use.
   pool.on("error", (e) => console.error("database pool:", e.message));
+  pool.on("connect", runPreparedByName);
   const names = new CamelCaseNames();
   return new Kysely<Database>({
     dialect: withCompiler(new PostgresDialect({ pool }), snakeCasing(PostgresQueryCompiler, names)),

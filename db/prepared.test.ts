@@ -65,9 +65,10 @@ describe(`prepared reads (${isPostgres(getDb()) ? "PostgreSQL" : "SQLite"})`, ()
     const db = getDb();
     const c = await makeCommunity();
     const u = await makeUser();
-    const read = prepared((d: DB, v: { userId: number; status: "verified" | "pending" }) =>
+    const build = vi.fn((d: DB, v: { userId: number; status: "verified" | "pending" }) =>
       membershipsOf(d, v.userId, v.status),
     );
+    const read = prepared(build);
     await read.rows(db, { userId: u, status: "verified" });
     const seen = await db.transaction().execute(async (trx) => {
       await trx
@@ -77,6 +78,9 @@ describe(`prepared reads (${isPostgres(getDb()) ? "PostgreSQL" : "SQLite"})`, ()
       return read.rows(trx, { userId: u, status: "verified" });
     });
     expect(seen).toEqual([{ communityId: c, status: "verified" }]);
+    // A transaction shares its database's compiled query (a ballot's box is read in one).
+    await db.transaction().execute((trx) => read.rows(trx, { userId: u, status: "pending" }));
+    expect(build).toHaveBeenCalledTimes(1);
   });
 
   it("compile for each database its own SQL", async () => {
@@ -150,5 +154,32 @@ describe(`a list of ids as one value (${isPostgres(getDb()) ? "PostgreSQL" : "SQ
     expect(await read.rows(db, { ids: JSON.stringify(users) })).toHaveLength(3);
     expect(await read.rows(db, { ids: "[]" })).toEqual([]);
     expect(build).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe.skipIf(!isPostgres(getDb()))("a prepared read on PostgreSQL", () => {
+  it("runs as a named statement, planned once and then kept, while other statements stay unnamed", async () => {
+    const db = getDb();
+    const users = [await makeUser(), await makeUser()];
+    const read = prepared((d: DB, v: { ids: string }) =>
+      d.selectFrom("users").select("id").where("id", "in", idsIn(d, v.ids)).orderBy("id"),
+    );
+    // One connection throughout: named statements belong to the connection that prepared them.
+    const kept = await db.transaction().execute(async (trx) => {
+      for (let i = 0; i < 8; i++)
+        expect(await read.rows(trx, { ids: JSON.stringify(users) })).toEqual(
+          users.map((id) => ({ id })),
+        );
+      await trx.selectFrom("users").select("id").where("id", "=", users[0]!).execute();
+      const { rows } = await sql<{ name: string; statement: string; generic: number }>`
+        select name, statement, generic_plans as generic from pg_prepared_statements`.execute(trx);
+      return rows;
+    });
+    const ours = kept.filter((r) => /from "users" where "id" in/.test(r.statement));
+    expect(ours).toHaveLength(1);
+    expect(ours[0]!.name).toMatch(/^liuhe_prepared_\d+$/);
+    // PostgreSQL plans the first five runs for their values, then keeps one plan for any list.
+    expect(Number(ours[0]!.generic)).toBeGreaterThan(0);
+    expect(kept.filter((r) => /where "id" = \$1$/.test(r.statement))).toEqual([]);
   });
 });

@@ -4,6 +4,8 @@
  */
 import { sql } from "kysely";
 import { getDb } from "../../../db/client.server";
+import { prepared } from "../../../db/prepared";
+import type { Db } from "../runner/command.server";
 import { DIGEST_KIND } from "~/domain/notices/follows";
 import {
   DIGEST_SHOWN_MAX,
@@ -17,6 +19,23 @@ import type { Lng } from "~/i18n/config";
 import { fixedT } from "~/i18n/i18next.server";
 import type { LatestNotice } from "~/realtime/protocol";
 
+/** The count below, built and compiled once (db/prepared.ts): every signed-in page asks it. */
+const unreadRows = prepared((db: Db, v: { userId: number }) => {
+  const unread = db
+    .selectFrom("notices")
+    .select(sql<number>`1`.as("one"))
+    .where("userId", "=", v.userId)
+    .where("readAt", "is", null)
+    // Held for the daily digest (quiet): counted when the digest comes.
+    .where("heldAt", "is", null)
+    .limit(UNREAD_SHOWN_MAX + 1)
+    .as("unread");
+  return db
+    .selectFrom(unread)
+    .select((eb) => eb.fn.countAll().as("n"))
+    .$castTo<{ n: number | bigint | string }>();
+});
+
 /**
  * How many of the person's notices are unread, counted up to UNREAD_SHOWN_MAX + 1 (the header
  * says "99+" past it): someone with 20,000 unread costs no more than someone with 100.
@@ -24,22 +43,8 @@ import type { LatestNotice } from "~/realtime/protocol";
 export async function unreadCount(actor: Actor): Promise<number> {
   if (actor.userId === null) return 0;
   const userId = authorize(actor, "notice.view", { ownerId: actor.userId }).userId;
-  const db = getDb();
-  const unread = db
-    .selectFrom("notices")
-    .select(sql<number>`1`.as("one"))
-    .where("userId", "=", userId)
-    .where("readAt", "is", null)
-    // Held for the daily digest (quiet): counted when the digest comes.
-    .where("heldAt", "is", null)
-    .limit(UNREAD_SHOWN_MAX + 1)
-    .as("unread");
-  const row = await db
-    .selectFrom(unread)
-    .select((eb) => eb.fn.countAll().as("n"))
-    .$castTo<{ n: number | bigint | string }>()
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+  const row = await unreadRows.first(getDb(), { userId });
+  return Number(row?.n ?? 0);
 }
 
 export interface NoticeRow {

@@ -19,8 +19,8 @@ import {
 } from "~/domain/voting/rules";
 import { ballotSchema, type VoteKind } from "~/domain/voting/schemas";
 import { id } from "~/domain/validation";
-import { command, type Trx } from "../runner/command.server";
-import { readTogether } from "../../../db/portable";
+import { command, type Db, type Trx } from "../runner/command.server";
+import { preparedTogether } from "../../../db/prepared";
 import {
   costsOf,
   lastRelease,
@@ -97,19 +97,30 @@ async function record(
   return receipt;
 }
 
+/**
+ * A poll's box in one statement: the poll, its options and its last release (every ballot of a
+ * busy poll reads it), built once (db/prepared.ts).
+ */
+const pollBox = preparedTogether((db: Db, v: { id: number }) => ({
+  poll: pollRow(db, v.id),
+  options: db.selectFrom("pollOptions").select("id").where("pollId", "=", v.id),
+  release: lastRelease(db, v.id),
+}));
+
+/** A round's box in one statement: the round and the costs of its projects. */
+const roundBox = preparedTogether((db: Db, v: { id: number }) => ({
+  round: roundRow(db, v.id),
+  projects: roundProjectRows(db, v.id),
+}));
+
 /** A poll or round as a ballot needs it: its window, who may vote, and what a valid ballot is. */
 export async function ballotBox(trx: Trx, kind: VoteKind, id: number) {
   if (kind === "poll") {
-    // One statement: the poll, its options and its last release (every ballot of a busy poll).
     const {
       poll: [poll],
       options,
       release: [last],
-    } = await readTogether(trx, {
-      poll: pollRow(trx, id),
-      options: trx.selectFrom("pollOptions").select("id").where("pollId", "=", id),
-      release: lastRelease(trx, id),
-    });
+    } = await pollBox(trx, { id });
     if (!poll) throw new DomainError(404, "vote:errors.pollNotFound");
     const optionIds = options.map((o) => o.id);
     return {
@@ -125,7 +136,7 @@ export async function ballotBox(trx: Trx, kind: VoteKind, id: number) {
   const {
     round: [round],
     projects,
-  } = await readTogether(trx, { round: roundRow(trx, id), projects: roundProjectRows(trx, id) });
+  } = await roundBox(trx, { id });
   if (!round) throw new DomainError(404, "vote:errors.roundNotFound");
   const costs = costsOf(projects);
   return {
