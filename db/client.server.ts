@@ -10,7 +10,15 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { Kysely, PostgresDialect, PostgresQueryCompiler, SqliteQueryCompiler, sql } from "kysely";
+import {
+  Kysely,
+  PostgresDialect,
+  PostgresQueryCompiler,
+  SqliteQueryCompiler,
+  sql,
+  type PostgresPool,
+  type PostgresPoolClient,
+} from "kysely";
 import { CamelCaseNames, snakeCasing, withCompiler } from "./camel-case";
 import pg from "pg";
 import { PostgresDdlPlugin } from "./postgres-ddl";
@@ -58,17 +66,33 @@ function typeParser(oid: number, format?: string) {
 }
 
 /**
- * Makes `client` run the texts db/prepared.ts compiled as named statements, parsed and planned
- * once per connection (why: db/prepared.ts). Kysely calls `query(text, values)`; every other
- * statement and every other form of call goes through untouched.
+ * The pool as Kysely sees it: its clients run the texts db/prepared.ts compiled as named
+ * statements, parsed and planned once per connection (why: db/prepared.ts). Every other
+ * statement, and a cursor, goes to the client as it came. One wrapper per client, kept: Kysely
+ * keeps its own connection object per client it is given.
  */
-function runPreparedByName(client: pg.PoolClient) {
-  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-  client.query = ((...args: unknown[]) => {
-    const [text, values] = args;
-    const name = args.length === 2 && typeof text === "string" ? statementName(text) : undefined;
-    return name ? query({ name, text, values }) : query(...args);
-  }) as typeof client.query;
+function namingPool(pool: pg.Pool): PostgresPool {
+  const wrappers = new WeakMap<pg.PoolClient, PostgresPoolClient>();
+  const wrap = (client: pg.PoolClient): PostgresPoolClient => {
+    const any = client as unknown as { query: (...args: unknown[]) => unknown };
+    const query = (text: unknown, values?: unknown[]) => {
+      const name = typeof text === "string" ? statementName(text) : undefined;
+      return name ? any.query({ name, text, values }) : any.query(text, values);
+    };
+    return {
+      query: query as PostgresPoolClient["query"],
+      release: (destroy) => client.release(destroy),
+    };
+  };
+  return {
+    connect: async () => {
+      const client = await pool.connect();
+      let wrapped = wrappers.get(client);
+      if (!wrapped) wrappers.set(client, (wrapped = wrap(client)));
+      return wrapped;
+    },
+    end: () => pool.end(),
+  };
 }
 
 function openPostgres(connectionString: string): DB {
@@ -82,10 +106,12 @@ function openPostgres(connectionString: string): DB {
   // An idle client that loses its server (a restart) emits here; without a listener it would
   // crash the process. The pool replaces it on next use.
   pool.on("error", (e) => console.error("database pool:", e.message));
-  pool.on("connect", runPreparedByName);
   const names = new CamelCaseNames();
   return new Kysely<Database>({
-    dialect: withCompiler(new PostgresDialect({ pool }), snakeCasing(PostgresQueryCompiler, names)),
+    dialect: withCompiler(
+      new PostgresDialect({ pool: namingPool(pool) }),
+      snakeCasing(PostgresQueryCompiler, names),
+    ),
     // CamelCaseNames last: see db/camel-case.ts.
     plugins: [new PostgresDdlPlugin(), names],
   });
