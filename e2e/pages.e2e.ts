@@ -493,8 +493,9 @@ async function checkPage(
   // axe runs on the Chinese pages, the default language, in both modes: half the sweep's time was
   // axe, and the English pages are the same markup, styles and colours with other words in it.
   // The English words are checked by the rest of this sweep as the Chinese ones are (raw keys,
-  // placeholders, reflow at 320 px, 长辈版's target sizes), and tests/locales.test.ts refuses an
-  // empty text, so every accessible name has words in both languages.
+  // unfilled "{{…}}" interpolations, reflow at 320 px, 长辈版's target sizes), and
+  // tests/locales.test.ts refuses an empty text, so every accessible name has words in both
+  // languages.
   const axe = lng === "zh-CN" ? await runAxe(page, mode) : null;
   if (axe) expect(axe.violations, `${label}: axe`).toEqual([]);
 
