@@ -6,11 +6,11 @@
  * - Counting a poll's ballots and its paper voters, by the poll page and by a vote, reads an index
  *   only, never each ballot or each participation (a city-wide round ends with tens of thousands).
  * - Who is asking (`loadActor`, on every look-up of a session) reads no table whole. This one is
- *   checked on PostgreSQL too, with as many residents and sessions as the ballot benchmark (20,000)
- *   and the tables analysed: its plan of a list of sessions read every session once (17 ms a
+ *   checked on both engines, with as many residents and sessions as the ballot benchmark (20,000)
+ *   and the tables analysed: on PostgreSQL its plan of a list of sessions read every session once (17 ms a
  *   request, ballots at 0.08 of the bare action; `idsIn` in db/portable.ts says why).
  */
-import { CompiledQuery, sql } from "kysely";
+import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { getDb } from "../db/client.server";
 import { isPostgres } from "../db/portable";
@@ -24,6 +24,7 @@ import {
   makeOpenPoll,
   makeUser,
 } from "./support/factories";
+import { planOf } from "./support/plans";
 import { ballotRequest, run } from "./support/remix";
 import { loadActor, whoIsAsking, type SessionUser } from "~/services/accounts/queries.server";
 import { openSession } from "~/services/accounts/sessions.server";
@@ -53,18 +54,6 @@ async function statementsOf(work: () => Promise<unknown>): Promise<Ran[]> {
   return ran;
 }
 
-/** The engine's plan of a statement, with the parameters it ran with, one line per step. */
-async function planOf(statement: Ran): Promise<string> {
-  const pg = isPostgres(getDb());
-  const result = await getDb().executeQuery<Record<string, string>>(
-    CompiledQuery.raw(`${pg ? "explain" : "explain query plan"} ${statement.sql}`, [
-      ...statement.parameters,
-    ]),
-  );
-  // SQLite names each step's text `detail`; PostgreSQL gives one column, `QUERY PLAN`.
-  return result.rows.map((row) => (pg ? row["QUERY PLAN"] : row.detail)).join("\n");
-}
-
 describe.skipIf(isPostgres(getDb()))("counting a poll's ballots", () => {
   it("reads indexes only, on the poll's page and in a vote", async () => {
     const here = await makeCommunity("plans");
@@ -90,7 +79,7 @@ describe.skipIf(isPostgres(getDb()))("counting a poll's ballots", () => {
     expect(counting.some((s) => /from "ballots"/.test(s.sql))).toBe(true);
     expect(counting.some((s) => /"boxed" = 1/.test(s.sql))).toBe(true);
     for (const statement of counting) {
-      const plan = await planOf(statement);
+      const plan = await planOf(getDb(), statement);
       expect(plan, statement.sql).not.toMatch(/\bSCAN (ballots|participations)\b/);
       if (/from "ballots"/.test(statement.sql))
         expect(plan, statement.sql).toMatch(/COVERING INDEX ballots_poll_channel/);
@@ -105,18 +94,18 @@ describe("who is asking", () => {
     const db = getDb();
     const pg = isPostgres(db);
     const community = await makeCommunity("who asks");
-    if (pg) {
-      // A city's worth of residents, each signed in and verified, and the planner told so.
-      const now = new Date().toISOString();
-      await sql`insert into users (display_name, password_hash, consent_version, consented_at, created_at)
-        select 'r' || g, 'x', 'v1', ${now}, ${now} from generate_series(1, 20000) g`.execute(db);
-      await sql`insert into sessions (id, user_id, created_at, expires_at, last_seen_at)
-        select md5('s' || id), id, ${now}, '9999', ${now} from users`.execute(db);
-      await sql`insert into memberships (user_id, community_id, status, requested_at)
-        select id, ${community}, 'verified', ${now} from users`.execute(db);
-      for (const table of ["users", "sessions", "memberships"])
-        await sql`analyze ${sql.table(table)}`.execute(db);
-    }
+    // A city's worth of residents, each signed in and verified, and the planner told so (it is
+    // PostgreSQL's plans that change with the size of a table).
+    const now = new Date().toISOString();
+    await sql`insert into users (display_name, password_hash, consent_version, consented_at, created_at)
+      with recursive g(n) as (select 1 union all select n + 1 from g where n < 20000)
+      select 'r' || n, 'x', 'v1', ${now}, ${now} from g`.execute(db);
+    await sql`insert into sessions (id, user_id, created_at, expires_at, last_seen_at)
+      select 's' || id, id, ${now}, '9999', ${now} from users`.execute(db);
+    await sql`insert into memberships (user_id, community_id, status, requested_at)
+      select id, ${community}, 'verified', ${now} from users`.execute(db);
+    for (const table of ["users", "sessions", "memberships"])
+      await sql`analyze ${sql.table(table)}`.execute(db);
     const user = await makeUser();
     await makeMembership(user, community, "verified");
     const { token } = await openSession(db, user, "plans", new Date());
@@ -129,7 +118,7 @@ describe("who is asking", () => {
     // The session, its sitting and the actor's facts in one statement.
     expect(ran).toHaveLength(2);
     for (const statement of ran) {
-      const plan = await planOf(statement);
+      const plan = await planOf(getDb(), statement);
       // SQLite: a co-routine's own rows, the constant row and a list of values are not tables.
       // PostgreSQL reads the tables of a handful of rows (committee seats, staff) whole, rightly.
       const scans = plan
@@ -174,7 +163,7 @@ describe.skipIf(isPostgres(getDb()))("a signed-in resident's own part of a page"
     expect(onHome).toHaveLength(2);
     expect(onCommunity).toHaveLength(1);
     for (const statement of [...onHome, ...onCommunity]) {
-      const scans = (await planOf(statement))
+      const scans = (await planOf(getDb(), statement))
         .split("\n")
         .filter((l) => /\bSCAN\b/.test(l) && !/SCAN (agg|CONSTANT ROW|json_each)/.test(l));
       expect(scans, statement.sql).toEqual([]);
