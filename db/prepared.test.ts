@@ -158,7 +158,7 @@ describe(`a list of ids as one value (${isPostgres(getDb()) ? "PostgreSQL" : "SQ
 });
 
 describe.skipIf(!isPostgres(getDb()))("a prepared read on PostgreSQL", () => {
-  it("runs as a named statement, planned once and then kept, while other statements stay unnamed", async () => {
+  it("runs as a named statement, planned once and then kept; another statement is named after three runs", async () => {
     const db = getDb();
     const users = [await makeUser(), await makeUser()];
     const read = prepared((d: DB, v: { ids: string }) =>
@@ -170,16 +170,35 @@ describe.skipIf(!isPostgres(getDb()))("a prepared read on PostgreSQL", () => {
         expect(await read.rows(trx, { ids: JSON.stringify(users) })).toEqual(
           users.map((id) => ({ id })),
         );
-      await trx.selectFrom("users").select("id").where("id", "=", users[0]!).execute();
-      const { rows } = await sql<{ name: string; statement: string; generic: number }>`
-        select name, statement, generic_plans as generic from pg_prepared_statements`.execute(trx);
-      return rows;
+      // A statement of its own text (the alias), so that no other test has run it before.
+      const other = () =>
+        trx.selectFrom("users").select("id as onceThenNamed").where("id", "=", users[0]!).execute();
+      const prepared = () =>
+        sql<{ name: string; statement: string; generic: number }>`
+          select name, statement, generic_plans as generic from pg_prepared_statements`.execute(
+          trx,
+        );
+      await other();
+      const once = (await prepared()).rows;
+      await other();
+      await other();
+      return { once, thrice: (await prepared()).rows };
     });
-    const ours = kept.filter((r) => /from "users" where "id" in/.test(r.statement));
+    const ours = kept.once.filter((r) => /from "users" where "id" in/.test(r.statement));
     expect(ours).toHaveLength(1);
     expect(ours[0]!.name).toMatch(/^liuhe_prepared_\d+$/);
     // PostgreSQL plans the first five runs for their values, then keeps one plan for any list.
     expect(Number(ours[0]!.generic)).toBeGreaterThan(0);
-    expect(kept.filter((r) => /where "id" = \$1$/.test(r.statement))).toEqual([]);
+    // Any other statement runs unnamed until its text has run three times, then named.
+    const other = (rows: typeof kept.once) =>
+      rows.filter((r) => /once_then_named/.test(r.statement));
+    expect(other(kept.once)).toEqual([]);
+    expect(other(kept.thrice).map((r) => r.name)).toEqual([
+      expect.stringMatching(/^liuhe_auto_\d+$/),
+    ]);
+    // Nor is the catalogue's own read, run twice, or `begin`.
+    expect(kept.thrice.filter((r) => /pg_prepared_statements|begin/i.test(r.statement))).toEqual(
+      [],
+    );
   });
 });

@@ -50,16 +50,55 @@ function markers<P>(): P {
   }) as P;
 }
 
-/** The statement texts compiled here, each with its name (`statementName`). */
+/**
+ * Each statement text that runs as a named statement, with its name (`statementName`): the texts
+ * compiled here, and texts that ran often (below).
+ */
 const statementNames = new Map<string, string>();
 
 /**
- * The name to run `text` under as a named (server-side prepared) statement, if it is a text this
- * module compiled; undefined for any other statement. One name per text, for the life of the
- * process: the set is as small as the number of `prepared` reads.
+ * Any other statement is named once the same text has run `NAME_AFTER` times in this process,
+ * as pgjdbc does (its prepareThreshold, 5): a page's other reads and the commands' writes were
+ * still parsed and planned on every run (a poll page's ten reads, ~1 ms of planning, measured
+ * 2026-12-04). Bounded, because node-postgres keeps a connection's named statements until the
+ * connection closes and PostgreSQL keeps their plans: at most `AUTO_NAMES` such names per process
+ * (the app's statements are a few hundred shapes; a text with values written into it, a list
+ * spread into `in (…)`, would be counted but is unlikely to run three times), and the counts start
+ * again when `COUNTED` texts are being counted, so one-off texts cannot crowd out a hot one for
+ * long. Only reads and writes are named, never `begin`, DDL or a `set`; nor a statement that
+ * returns `*` (`selectAll`, `returningAll`): its columns are fixed when it is prepared, and after a
+ * migration adds one, PostgreSQL refuses to run it ("cached plan must not change result type")
+ * until the connection closes, which a process that outlives a migration would hit.
+ */
+export const NAME_AFTER = 3;
+export const AUTO_NAMES = 600;
+export const COUNTED = 5_000;
+const NAMEABLE = /^\s*(select|insert|update|delete|with)\b/i;
+/** `*` as a column list (`select *`, `select "t".*`, `returning *`), not `count(*)`. */
+const STAR = /(^|[\s,])("\w+"\.)?\*(?=[\s,]|$)/;
+const runs = new Map<string, number>();
+let autoNamed = 0;
+
+/**
+ * The name to run `text` under as a named (server-side prepared) statement, or undefined to run
+ * it unnamed (parsed and planned again). One name per text for the life of the process.
  */
 export function statementName(text: string): string | undefined {
-  return statementNames.get(text);
+  const named = statementNames.get(text);
+  if (named !== undefined || autoNamed >= AUTO_NAMES) return named;
+  const count = (runs.get(text) ?? 0) + 1;
+  if (count < NAME_AFTER) {
+    if (count === 1) {
+      if (!NAMEABLE.test(text) || STAR.test(text)) return undefined;
+      if (runs.size >= COUNTED) runs.clear();
+    }
+    runs.set(text, count);
+    return undefined;
+  }
+  runs.delete(text);
+  const name = `liuhe_auto_${++autoNamed}`;
+  statementNames.set(text, name);
+  return name;
 }
 
 function compile<P>(db: AnyDb, build: (db: AnyDb, values: P) => Compilable<unknown>): Compiled {
