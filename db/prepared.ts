@@ -74,8 +74,8 @@ export const NAME_AFTER = 3;
 export const AUTO_NAMES = 600;
 export const COUNTED = 5_000;
 const NAMEABLE = /^\s*(select|insert|update|delete|with)\b/i;
-/** `*` as a column list (`select *`, `select "t".*`, `returning *`), not `count(*)`. */
-const STAR = /(^|[\s,])("\w+"\.)?\*(?=[\s,]|$)/;
+/** `*` as a column list (`select *`, `select "t".*`, `"s"."t".*`, `returning *`), not `count(*)`. */
+const STAR = /(^|[\s,])("\w+"\.)*\*(?=[\s,]|$)/;
 const runs = new Map<string, number>();
 let autoNamed = 0;
 

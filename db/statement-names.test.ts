@@ -31,6 +31,7 @@ describe("statement names for texts that run often", () => {
       'select * from "areas" where "id" = $1',
       'select "room_messages".*, "users"."display_name" as "author" from "room_messages"',
       'insert into "t" ("a") values ($1) returning *',
+      'select "s"."t".* from "s"."t"',
     ])
       expect(runTimes(star, 10)).toBeUndefined();
     expect(runTimes('select count(*) as "n" from "users"', 3)).toMatch(/^liuhe_auto_\d+$/);
