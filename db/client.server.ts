@@ -66,8 +66,9 @@ function typeParser(oid: number, format?: string) {
 }
 
 /**
- * The pool as Kysely sees it: its clients run the texts db/prepared.ts compiled as named
- * statements, parsed and planned once per connection (why: db/prepared.ts). Every other
+ * The pool as Kysely sees it: its clients run each text `statementName` names as a named
+ * statement, parsed and planned once per connection: the texts db/prepared.ts compiled, and any
+ * read or write that has run three times (why and the bounds: db/prepared.ts). Every other
  * statement, and a cursor, goes to the client as it came. One wrapper per client, kept: Kysely
  * keeps its own connection object per client it is given.
  */

@@ -22,7 +22,8 @@
  * (0.9 ms of planning for 0.2 ms of running the page's own rows, measured 2026-12-03 with
  * pg_stat_statements' track_planning). After five runs PostgreSQL keeps a generic plan when it
  * costs no more than the custom ones; the lists of values (`idsIn`, `textsIn`) are one parameter
- * estimated the same way either way, so it does.
+ * estimated the same way either way, so it does. Any other read or write is named too once it
+ * has run often (`statementName` below).
  */
 import type { Compilable, CompiledQuery, Kysely, RootOperationNode } from "kysely";
 import { togetherQuery, type AnySelect, type ReadsOf } from "./portable";

@@ -211,9 +211,10 @@ async function pages(): Promise<Page[]> {
     // The bare page opens and closes each run: a page's ceiling is the bare page's throughput
     // interpolated to the page's place in the run (`ratio` below), so that a machine drifting over
     // the run's minutes does not favour the pages measured early.
+    const bare = all.find((p) => p.key === "bare")!;
     return [
-      ...all.filter((p) => p.key === "bare" || wanted.includes(p.key)),
-      { ...all[0]!, key: "bare-end", label: "bare Remix page again, at the end of the run" },
+      ...all.filter((p) => p === bare || wanted.includes(p.key)),
+      { ...bare, key: "bare-end", label: "bare Remix page again, at the end of the run" },
     ];
   } finally {
     await db.destroy();
