@@ -1,7 +1,8 @@
 /**
- * patches/@remix-run+router keeps matchRoutes' ranked branches per routes array and its compiled
- * patterns per path. Matching must not change: Liuhe's own route tree matched from the cache
- * gives what a fresh array (ranked anew) gives, and routes patched into an array are seen.
+ * patches/@remix-run+router keeps matchRoutes' ranked branches per routes array, its compiled
+ * patterns per path, and what each path matched per ranked branches. Matching must not change:
+ * Liuhe's own route tree matched from the cache gives what a fresh array (ranked anew) gives,
+ * routes patched into an array are seen, and each caller gets matches of its own to change.
  */
 import path from "node:path";
 import { UNSAFE_flatRoutes as flatRoutes } from "@remix-run/dev";
@@ -63,6 +64,24 @@ describe("route matching with cached ranking", () => {
     ]);
     expect(fresh[4]!.at(-1)![0]).toBe("routes/projects.new");
     expect(fresh[15]!.at(-1)![0]).toBe("routes/$");
+  });
+
+  it("hands every caller matches of its own: a change to one answer reaches no other", () => {
+    const routes = appRoutes();
+    const first = matchRoutes(routes, "/projects/2")!;
+    // The types say read-only; a caller in plain JavaScript (the router itself) may write all the same.
+    (first.at(-1)!.params as Record<string, string>).id = "99";
+    first.at(-1)!.pathname = "/elsewhere";
+    first.pop();
+    const again = matchRoutes(routes, "/projects/2")!;
+    expect(again).not.toBe(first);
+    expect(again.at(-1)).toMatchObject({ params: { id: "2" }, pathname: "/projects/2" });
+    expect(again.map((m) => m.route.id)).toEqual(
+      summary(appRoutes(), "/projects/2")!.map((m) => m[0]),
+    );
+    // A path that matches nothing stays nothing.
+    expect(matchRoutes([{ id: "only", path: "only" }], "/other")).toBeNull();
+    expect(matchRoutes([{ id: "only", path: "only" }], "/other")).toBeNull();
   });
 
   it("sees routes patched into an array it has already ranked", () => {
