@@ -17,7 +17,7 @@ import * as entry from "~/entry.server";
 import * as root from "~/root";
 import * as splat from "~/routes/$";
 import * as home from "~/routes/_index";
-import { securityHeaders } from "~/utils/security-headers.server";
+import { makeNonce, securityHeaders } from "~/utils/security-headers.server";
 
 const modules = {
   root: ["", undefined, root],
@@ -72,6 +72,15 @@ describe("a standard page", () => {
     const again = await page("http://localhost/");
     const third = /'nonce-([^']+)'/.exec(again.res.headers.get("Content-Security-Policy")!)?.[1];
     expect(new Set([...nonces, third]).size).toBe(3);
+  });
+});
+
+describe("nonces", () => {
+  it("are 128 bits each and never repeat, across the batches they are drawn in", () => {
+    // Several batches of 64: a slice handed out twice, or a batch reused, would repeat one.
+    const many = Array.from({ length: 64 * 5 + 7 }, makeNonce);
+    expect(new Set(many).size).toBe(many.length);
+    for (const n of many) expect(Buffer.from(n, "base64")).toHaveLength(16);
   });
 });
 

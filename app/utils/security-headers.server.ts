@@ -34,9 +34,22 @@ export const RESOURCE_CSP = "default-src 'none'; frame-ancestors 'none'";
 export const REFUSAL_CSP =
   "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-/** A fresh nonce: 128 random bits, base64. */
+/**
+ * A fresh nonce: 128 random bits, base64. The bits are drawn from the system's generator 64
+ * nonces at a time (one call into it per 64 pages rather than one per page) and each 16 bytes are
+ * handed out once, as Node's own randomUUID does with its batch.
+ */
+const NONCE_BYTES = 16;
+const NONCES_AT_ONCE = 64;
+let drawn = Buffer.alloc(0);
+let next = 0;
 export function makeNonce(): string {
-  return randomBytes(16).toString("base64");
+  if (next + NONCE_BYTES > drawn.length) {
+    drawn = randomBytes(NONCE_BYTES * NONCES_AT_ONCE);
+    next = 0;
+  }
+  next += NONCE_BYTES;
+  return drawn.toString("base64", next - NONCE_BYTES, next);
 }
 
 /**
