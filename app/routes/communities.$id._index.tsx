@@ -104,10 +104,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   });
 }
 
-/**
- * Creating a council is not yet a command (the meetings area converts it): until then it keeps its
- * own parsing and refusals.
- */
+/** Every intent of the page is a command: parsed, permitted, written and audited by the runner. */
 export async function action({ request, params }: ActionFunctionArgs) {
   const id = idParam(params.id);
   const form = await readForm(request);
