@@ -7,7 +7,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { TLSSocket } from "node:tls";
-import { randomBytes } from "node:crypto";
+import { freshRandomBytes } from "./random-pool.server";
 
 /** Browser features no page of ours uses. */
 export const PERMISSIONS_POLICY = [
@@ -34,22 +34,9 @@ export const RESOURCE_CSP = "default-src 'none'; frame-ancestors 'none'";
 export const REFUSAL_CSP =
   "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-/**
- * A fresh nonce: 128 random bits, base64. The bits are drawn from the system's generator 64
- * nonces at a time (one call into it per 64 pages rather than one per page) and each 16 bytes are
- * handed out once, as Node's own randomUUID does with its batch.
- */
-const NONCE_BYTES = 16;
-const NONCES_AT_ONCE = 64;
-let drawn = Buffer.alloc(0);
-let next = 0;
+/** A fresh nonce: 128 random bits, base64. */
 export function makeNonce(): string {
-  if (next + NONCE_BYTES > drawn.length) {
-    drawn = randomBytes(NONCE_BYTES * NONCES_AT_ONCE);
-    next = 0;
-  }
-  next += NONCE_BYTES;
-  return drawn.toString("base64", next - NONCE_BYTES, next);
+  return freshRandomBytes(16).toString("base64");
 }
 
 /**

@@ -9,7 +9,6 @@
  * makes a second ballot impossible even when two requests race. A live poll's results move in
  * steps (`releaseIfDue`), so that no one watching who votes can see a ballot arrive.
  */
-import { randomBytes } from "node:crypto";
 import { DomainError } from "~/domain/errors";
 import {
   checkOpen,
@@ -20,7 +19,8 @@ import {
 import { ballotSchema, type VoteKind } from "~/domain/voting/schemas";
 import { id } from "~/domain/validation";
 import { command, type Db, type Trx } from "../runner/command.server";
-import { preparedTogether } from "../../../db/prepared";
+import { freshRandomBytes } from "~/utils/random-pool.server";
+import { prepared, preparedTogether } from "../../../db/prepared";
 import {
   costsOf,
   lastRelease,
@@ -32,7 +32,7 @@ import {
 } from "./records.server";
 
 /** A new receipt code: 60 random bits (see `formatReceipt`). */
-export const newReceipt = () => formatReceipt(randomBytes(12));
+export const newReceipt = () => formatReceipt(freshRandomBytes(12));
 
 /** The poll or round a participation, a ballot or a paper count belongs to. */
 export const subjectOf = (kind: VoteKind, id: number) => ({
@@ -54,23 +54,71 @@ export async function participate(
   at: string,
   clerk: number | null = null,
 ): Promise<number | undefined> {
-  const row = await trx
-    .insertInto("participations")
-    .values({
-      ...subjectOf(kind, id),
-      userId,
-      channel: clerk === null ? "online" : "paper",
-      boxed: clerk === null ? 0 : 1,
-      enteredBy: clerk,
-      confirmedBy: null,
-      confirmedAt: null,
-      at,
-    })
-    .onConflict((oc) => oc.doNothing())
-    .returning("id")
-    .executeTakeFirst();
+  const row = await insertParticipation.first(trx, {
+    ...subjectOf(kind, id),
+    userId,
+    channel: clerk === null ? "online" : "paper",
+    boxed: clerk === null ? 0 : 1,
+    enteredBy: clerk,
+    at,
+  });
   return row?.id;
 }
+
+/*
+ * A ballot's two writes are built and compiled once (db/prepared.ts): Kysely building and
+ * compiling them on every ballot was a tenth of a ballot's work on the main thread (measured
+ * 2026-12-04 with `npm run bench:ballot-cpu` under `--cpu-prof`).
+ */
+const insertParticipation = prepared(
+  (
+    db: Db,
+    v: {
+      pollId: number | null;
+      roundId: number | null;
+      userId: number;
+      channel: "online" | "paper";
+      boxed: number;
+      enteredBy: number | null;
+      at: string;
+    },
+  ) =>
+    db
+      .insertInto("participations")
+      .values({
+        pollId: v.pollId,
+        roundId: v.roundId,
+        userId: v.userId,
+        channel: v.channel,
+        boxed: v.boxed,
+        enteredBy: v.enteredBy,
+        confirmedBy: null,
+        confirmedAt: null,
+        at: v.at,
+      })
+      .onConflict((oc) => oc.doNothing())
+      .returning("id"),
+);
+
+const insertBallot = prepared(
+  (
+    db: Db,
+    v: {
+      pollId: number | null;
+      roundId: number | null;
+      receipt: string;
+      choices: string;
+      channel: "online" | "paper";
+    },
+  ) =>
+    db.insertInto("ballots").values({
+      pollId: v.pollId,
+      roundId: v.roundId,
+      receipt: v.receipt,
+      choices: v.choices,
+      channel: v.channel,
+    }),
+);
 
 /** Records that someone voted, then the ballot itself under a fresh receipt code and no voter. */
 async function record(
@@ -85,15 +133,12 @@ async function record(
     throw new DomainError(409, "vote:errors.alreadyVoted");
   }
   const receipt = newReceipt();
-  await trx
-    .insertInto("ballots")
-    .values({
-      ...subjectOf(kind, id),
-      receipt,
-      choices: JSON.stringify(choices),
-      channel: "online",
-    })
-    .execute();
+  await insertBallot.rows(trx, {
+    ...subjectOf(kind, id),
+    receipt,
+    choices: JSON.stringify(choices),
+    channel: "online",
+  });
   return receipt;
 }
 
