@@ -4,11 +4,13 @@
  * benchmark on a shared machine, so that two versions of a page can be compared by CPU alone; run
  * it under `node --cpu-prof` to see where a page's time goes.
  *
- *   DATABASE_PATH=/tmp/demo.sqlite npx tsx bench/pages/cpu.ts PATH [--user resident] [--lite] [--requests 300]
+ *   DATABASE_PATH=/tmp/demo.sqlite npx tsx bench/pages/cpu.ts PATH [--user resident] [--lite] [--requests 300] [--build DIR]
  *
  * The database is the demo's (`DATABASE_PATH=… npm run db:seed`); `--user` signs in as that demo
- * account (a session is opened in the database), `--lite` asks for 长辈版. Needs `npm run build`.
+ * account (a session is opened in the database), `--lite` asks for 长辈版. Needs `npm run build`
+ * (or another build's folder, `--build`, to compare two).
  */
+import { resolve } from "node:path";
 import { createRequestHandler, type ServerBuild } from "@remix-run/node";
 import { arg } from "../support";
 
@@ -22,7 +24,9 @@ const requests = Number(arg("requests", "300"));
 const user = arg("user", "");
 const lite = process.argv.includes("--lite");
 
-const build = (await import(`${process.cwd()}/build/server/index.js`)) as ServerBuild;
+const build = (await import(
+  resolve(arg("build", "build"), "server/index.js")
+)) as ServerBuild;
 const handler = createRequestHandler(build, "production");
 
 const cookies: string[] = lite ? ["mode=lite"] : [];
