@@ -63,4 +63,16 @@ describe("preferences", () => {
       c: "%zz",
     });
   });
+
+  it("reads a request once: its askers share one frozen answer, another request is read anew", () => {
+    const first = req("/?lng=en", "mode=lite");
+    const p = readPreferences(first);
+    expect(readPreferences(first)).toBe(p);
+    expect(p).toMatchObject({ lng: "en", mode: "lite" });
+    expect(Object.isFrozen(p) && Object.isFrozen(p.setCookies)).toBe(true);
+    // The same address with other cookies is another request, with its own choices.
+    const second = req("/?lng=en", "mode=full");
+    expect(readPreferences(second)).not.toBe(p);
+    expect(readPreferences(second).mode).toBe("full");
+  });
 });
