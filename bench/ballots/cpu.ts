@@ -36,9 +36,7 @@ const prepared = JSON.parse(fs.readFileSync(preparedFile, "utf8")) as Prepared;
 
 process.env.DATABASE_PATH = dbPath;
 process.env.NODE_ENV = "production";
-const build = (await import(
-  path.resolve(arg("build", "build"), "server/index.js")
-)) as ServerBuild;
+const build = (await import(path.resolve(arg("build", "build"), "server/index.js"))) as ServerBuild;
 const handler = createRequestHandler(build, "production");
 
 const origin = "http://localhost";

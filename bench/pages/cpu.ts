@@ -24,9 +24,7 @@ const requests = Number(arg("requests", "300"));
 const user = arg("user", "");
 const lite = process.argv.includes("--lite");
 
-const build = (await import(
-  resolve(arg("build", "build"), "server/index.js")
-)) as ServerBuild;
+const build = (await import(resolve(arg("build", "build"), "server/index.js"))) as ServerBuild;
 const handler = createRequestHandler(build, "production");
 
 const cookies: string[] = lite ? ["mode=lite"] : [];
