@@ -184,7 +184,10 @@ export async function releaseIfDue(
   db: Db,
   pollId: number,
   now: Date,
-  /** The poll's last release, when the caller read it in this transaction already. */
+  /**
+   * The poll's last release, when the caller read it in this transaction already; a release made
+   * here is written back into it.
+   */
   known?: { last: { ballots: number; releasedAt: string } | undefined },
 ): Promise<boolean> {
   const last = known ? known.last : await lastRelease(db, pollId).executeTakeFirst();
@@ -204,5 +207,8 @@ export async function releaseIfDue(
     .values({ pollId, ...row })
     .onConflict((oc) => oc.column("pollId").doUpdateSet(row))
     .execute();
+  // The ballots that share this transaction (runBatched) read the release from `known`: they see
+  // this one, as they would have one by one, rather than count the poll again and release anew.
+  if (known) known.last = { ballots, releasedAt: row.releasedAt };
   return true;
 }
