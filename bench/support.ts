@@ -232,6 +232,23 @@ function ticksOf(statPath: string): number {
 }
 
 /**
+ * CPU ms so far of this process's main thread and of its other threads together (SQLite's work
+ * runs on libuv's pool, V8 collects garbage partly on threads of its own); zeros without /proc.
+ */
+export function mainAndOtherThreadsMs(): [number, number] {
+  const ms: [number, number] = [0, 0];
+  const tasks = fs.existsSync("/proc/self/task") ? fs.readdirSync("/proc/self/task") : [];
+  for (const tid of tasks) {
+    try {
+      ms[tid === String(process.pid) ? 0 : 1] += ticksOf(`/proc/self/task/${tid}/stat`) * 10;
+    } catch {
+      // A thread that ended meanwhile.
+    }
+  }
+  return ms;
+}
+
+/**
  * Peak RSS of the group: the sum of each process's VmHWM. The peaks need not coincide, so this is
  * an upper bound of what the group held at once: what the machine must have for it.
  */

@@ -8,14 +8,14 @@
  *
  *   npm run bench:ballot-cpu -- [--kind poll|round] [--ballots 4000] [--concurrency 50] [--build DIR]
  *
- * Needs `npm run build` (or another build's folder, `--build`, to compare two). The database is made in a temporary folder and removed afterwards.
+ * Needs `npm run build` (or another build's folder, `--build`, to compare two). The database is
+ * made in a temporary folder and removed afterwards.
  */
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { createRequestHandler, type ServerBuild } from "@remix-run/node";
-import { arg } from "../support";
+import { arg, mainAndOtherThreadsMs } from "../support";
+import { runPrepare, workDir } from "../support/run";
 import type { Prepared } from "./prepare";
 
 const kind = arg("kind", "poll");
@@ -24,17 +24,10 @@ const ballots = Number(arg("ballots", "4000"));
 const concurrency = Number(arg("concurrency", "50"));
 const WARM = 500;
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "liuhe-ballot-cpu-"));
-const dbPath = path.join(dir, "ballots.sqlite");
-const preparedFile = path.join(dir, "prepared.json");
-execFileSync(
-  process.execPath,
-  ["--import", "tsx", "bench/ballots/prepare.ts", dbPath, preparedFile, String(ballots + WARM)],
-  { stdio: "inherit" },
-);
-const prepared = JSON.parse(fs.readFileSync(preparedFile, "utf8")) as Prepared;
+const work = workDir("ballot-cpu");
+const prepared = runPrepare<Prepared>(work, "bench/ballots/prepare.ts", [ballots + WARM]);
 
-process.env.DATABASE_PATH = dbPath;
+process.env.DATABASE_PATH = work.baseDb;
 process.env.NODE_ENV = "production";
 const build = (await import(path.resolve(arg("build", "build"), "server/index.js"))) as ServerBuild;
 const handler = createRequestHandler(build, "production");
@@ -58,27 +51,6 @@ function choices(i: number): number[] {
     }
   }
   return chosen;
-}
-
-/**
- * CPU ms so far of this process's main thread and of its other threads together (SQLite's work
- * runs on libuv's pool, V8 collects garbage partly on threads of its own), from /proc; zeros where
- * there is no /proc.
- */
-function mainAndOthers(): [number, number] {
-  const ms: [number, number] = [0, 0];
-  const tasks = fs.existsSync("/proc/self/task") ? fs.readdirSync("/proc/self/task") : [];
-  const tick = 1000 / 100; // USER_HZ
-  for (const tid of tasks) {
-    try {
-      const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      ms[tid === String(process.pid) ? 0 : 1] += (Number(fields[11]) + Number(fields[12])) * tick;
-    } catch {
-      // A thread that ended meanwhile.
-    }
-  }
-  return ms;
 }
 
 let next = 0;
@@ -118,13 +90,13 @@ async function castMany(count: number) {
 }
 
 await castMany(WARM);
-const threads = mainAndOthers();
+const threads = mainAndOtherThreadsMs();
 const cpu = process.cpuUsage();
 const start = performance.now();
 await castMany(ballots);
 const used = process.cpuUsage(cpu);
 const wall = performance.now() - start;
-const threadsUsed = mainAndOthers().map((ms, i) => (ms - threads[i]!) / ballots);
+const threadsUsed = mainAndOtherThreadsMs().map((ms, i) => (ms - threads[i]!) / ballots);
 
 const { getDb } = await import("../../db/client.server");
 const column = kind === "poll" ? "pollId" : "roundId";
@@ -139,5 +111,5 @@ console.log(
     `${((used.user + used.system) / 1000 / ballots).toFixed(3)} CPU ms (main thread ${threadsUsed[0]!.toFixed(3)}, ` +
     `others ${threadsUsed[1]!.toFixed(3)}: SQLite's and V8's) and ${(wall / ballots).toFixed(3)} ms per ballot`,
 );
-fs.rmSync(dir, { recursive: true, force: true });
+fs.rmSync(work.dir, { recursive: true, force: true });
 process.exit(failed === 0 && Number(n) === ballots + WARM ? 0 : 1);
