@@ -128,7 +128,9 @@ export interface Command<S extends z.ZodTypeAny, L, R, A extends Action, P = und
    * Calls that may share a transaction (see `runBatched`): calls whose inputs have the same key
    * load the same thing, whoever makes them, so one `load` serves them all. Only for commands many
    * people call at once (a ballot), and never with a rate limit, whose count a refusal must not
-   * keep.
+   * keep. The calls share what was loaded as the transaction stood when it was read: a call that
+   * changes something it holds writes the change back into it, or the later calls decide on a
+   * state that is gone (a live poll's release, `releaseIfDue`).
    */
   batch?: { key: (input: z.output<S>) => string };
 }
