@@ -105,6 +105,24 @@ describe("ballots cast at once", () => {
     expect(keys[2]).toMatch(/^vote:errors\./);
     expect(await countsOf(poll.id)).toEqual({ ballots: 4, participations: 4 });
   });
+
+  it("take one ballot from a voter who sends two at once: the first, the second refused", async () => {
+    const community = await makeCommunity();
+    const poll = await makeOpenPoll(community);
+    const [twice, other] = await Promise.all([makeResident(community), makeResident(community)]);
+    const outcomes = await Promise.allSettled([
+      run(votePoll, twice, { id: poll.id, choice: [poll.option] }),
+      run(votePoll, other, { id: poll.id, choice: [poll.option] }),
+      run(votePoll, twice, { id: poll.id, choice: [poll.option] }),
+    ]);
+    const keys = outcomes.map((o) =>
+      o.status === "fulfilled" ? "stored" : (o.reason as DomainError).key,
+    );
+    // On SQLite in one batch, in the order sent; on PostgreSQL whichever commits first wins.
+    if (sqlite) expect(keys).toEqual(["stored", "stored", "vote:errors.alreadyVoted"]);
+    else expect([keys[0], keys[2]].sort()).toEqual(["stored", "vote:errors.alreadyVoted"]);
+    expect(await countsOf(poll.id)).toEqual({ ballots: 2, participations: 2 });
+  });
 });
 
 // A command that writes a row, then refuses when told to, or fails in the database.

@@ -24,6 +24,7 @@ import type { z } from "zod";
 import type { Database } from "../../../db/schema";
 import { getDb } from "../../../db/client.server";
 import { appendAudit } from "../../../db/audit-chain";
+import { flushGathered, gatherIn } from "../../../db/gathered";
 import { isPostgres, transaction } from "../../../db/portable";
 import { isDomainError } from "~/domain/errors";
 import { countWithin } from "./limits.server";
@@ -73,6 +74,13 @@ interface BaseCtx<I> {
 export interface LoadCtx<I> extends BaseCtx<I> {
   /** Not yet authorised: loading may use it only to decide what the actor can see (404s). */
   actor: Actor;
+  /**
+   * In a batch (`runBatched`), every call that will share what this load returns, in the order
+   * they run (this call first); absent when the call runs alone. A load may read for all of them
+   * at once (the ballots: who of the batch has voted already), but only what each call's own run
+   * would have read for its own actor and input.
+   */
+  together?: readonly { input: I; actor: Actor }[];
 }
 
 export interface RunCtx<I, L, A extends Action, P = undefined> extends BaseCtx<I> {
@@ -130,7 +138,8 @@ export interface Command<S extends z.ZodTypeAny, L, R, A extends Action, P = und
    * people call at once (a ballot), and never with a rate limit, whose count a refusal must not
    * keep. The calls share what was loaded as the transaction stood when it was read: a call that
    * changes something it holds writes the change back into it, or the later calls decide on a
-   * state that is gone (a live poll's release, `releaseIfDue`).
+   * state that is gone (a live poll's release, `releaseIfDue`). Their inserts may wait for the
+   * end of the pass and go in as statements of many rows (`gathered`, db/gathered.ts).
    */
   batch?: { key: (input: z.output<S>) => string };
 }
@@ -317,7 +326,9 @@ export async function run<S extends z.ZodTypeAny, L, R, A extends Action, P>(
  * transaction is being written go together into the next one, up to BATCH_MAX: one BEGIN, one
  * load per key, one COMMIT. Each call is still the command, run by `runIn` with everything the
  * runner does (authorising, audit, assisted-action record, events and notices after the commit),
- * and each caller is answered only after the commit that stored their call.
+ * and each caller is answered only after the commit that stored their call. The load of a key is
+ * told which calls share it (`LoadCtx.together`), and the inserts the calls gather are written at
+ * the end of the pass (db/gathered.ts), a statement for many rows rather than one for each.
  *
  * A refusal must write nothing, and must not change what the others decide: when any call of a
  * pass is refused, the pass is rolled back and the calls not refused are run again without it (so
@@ -383,18 +394,44 @@ async function writeBatch(batch: Queued[]) {
       done = await transaction(db, async (trx) => {
         databaseOf.set(trx, db);
         const now = new Date();
-        // One load per command and key.
+        // Inserts the calls gather are written together at the end of the pass (db/gathered.ts).
+        gatherIn(trx);
+        // One load per command and key, told which calls share it.
+        const keys = new Map<Queued, string>();
+        const sharing = new Map<AnyCommand, Map<string, Queued[]>>();
+        for (const q of running) {
+          let key: string;
+          try {
+            key = q.cmd.batch!.key(q.input);
+          } catch {
+            continue; // the call fails below, where its error is sorted out
+          }
+          keys.set(q, key);
+          const ofCmd = sharing.get(q.cmd) ?? sharing.set(q.cmd, new Map()).get(q.cmd)!;
+          (ofCmd.get(key) ?? ofCmd.set(key, []).get(key)!).push(q);
+        }
         const loads = new Map<AnyCommand, Map<string, Promise<unknown>>>();
         const passed = new Map<Queued, Done>();
         let refusedHere = false;
         for (const q of running) {
           try {
-            const key = q.cmd.batch!.key(q.input);
+            const key = keys.get(q) ?? q.cmd.batch!.key(q.input);
             const ofCmd = loads.get(q.cmd) ?? loads.set(q.cmd, new Map()).get(q.cmd)!;
             let load = ofCmd.get(key);
             if (!load) {
+              const together = sharing
+                .get(q.cmd)!
+                .get(key)!
+                .map((p) => ({ input: p.input, actor: p.actor }));
               load = q.cmd.load
-                ? q.cmd.load({ trx, input: q.input, now, at: now.toISOString(), actor: q.actor })
+                ? q.cmd.load({
+                    trx,
+                    input: q.input,
+                    now,
+                    at: now.toISOString(),
+                    actor: q.actor,
+                    together,
+                  })
                 : Promise.resolve(undefined);
               ofCmd.set(key, load);
             }
@@ -410,6 +447,7 @@ async function writeBatch(batch: Queued[]) {
           }
         }
         if (refusedHere) throw new Refused();
+        await flushGathered(trx);
         return passed;
       });
       break;

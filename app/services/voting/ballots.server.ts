@@ -20,6 +20,8 @@ import { ballotSchema, type VoteKind } from "~/domain/voting/schemas";
 import { id } from "~/domain/validation";
 import { command, type Db, type Trx } from "../runner/command.server";
 import { freshRandomBytes } from "~/utils/random-pool.server";
+import { gathered } from "../../../db/gathered";
+import { idsIn } from "../../../db/portable";
 import { prepared, preparedTogether } from "../../../db/prepared";
 import {
   costsOf,
@@ -120,7 +122,26 @@ const insertBallot = prepared(
     }),
 );
 
-/** Records that someone voted, then the ballot itself under a fresh receipt code and no voter. */
+/*
+ * In a batch (the runner's group commit on SQLite) the two rows wait for the end of the pass and
+ * go in with the batch's others, a statement for many rows (db/gathered.ts): the insert can then
+ * no longer be the check, so the batch's box holds who of its voters has voted (`voted`, read once
+ * for all of them), and each ballot adds its voter to it as it passes.
+ */
+const gatheredParticipations = gathered("participations", [
+  "pollId",
+  "roundId",
+  "userId",
+  "channel",
+  "enteredBy",
+  "at",
+]);
+const gatheredBallots = gathered("ballots", ["pollId", "roundId", "receipt", "choices", "channel"]);
+
+/**
+ * Records that someone voted, then the ballot itself under a fresh receipt code and no voter.
+ * `voted`: who of a batch's voters has voted, when the box was read for a batch.
+ */
 async function record(
   trx: Trx,
   kind: VoteKind,
@@ -128,19 +149,60 @@ async function record(
   userId: number,
   choices: number[],
   at: string,
+  voted: Set<number> | undefined,
 ): Promise<string> {
+  const receipt = newReceipt();
+  const subject = subjectOf(kind, id);
+  const ballot = {
+    ...subject,
+    receipt,
+    choices: JSON.stringify(choices),
+    channel: "online" as const,
+  };
+  if (voted) {
+    if (voted.has(userId)) throw new DomainError(409, "vote:errors.alreadyVoted");
+    voted.add(userId);
+    await gatheredParticipations.add(trx, {
+      ...subject,
+      userId,
+      channel: "online",
+      enteredBy: null,
+      at,
+    });
+    await gatheredBallots.add(trx, ballot);
+    return receipt;
+  }
   if ((await participate(trx, kind, id, userId, at)) === undefined) {
     throw new DomainError(409, "vote:errors.alreadyVoted");
   }
-  const receipt = newReceipt();
-  await insertBallot.rows(trx, {
-    ...subjectOf(kind, id),
-    receipt,
-    choices: JSON.stringify(choices),
-    channel: "online",
-  });
+  await insertBallot.rows(trx, ballot);
   return receipt;
 }
+
+/** Who of `userIds` has voted in the poll or round: one read for a batch of ballots. */
+async function votedAmong(trx: Trx, kind: VoteKind, id: number, userIds: readonly number[]) {
+  const rows = await (kind === "poll" ? votedInPoll : votedInRound).rows(trx, {
+    id,
+    userIds: JSON.stringify(userIds),
+  });
+  return new Set(rows.map((r) => r.userId));
+}
+
+// One for each, each on its unique index (poll or round, voter).
+const votedInPoll = prepared((db: Db, v: { id: number; userIds: string }) =>
+  db
+    .selectFrom("participations")
+    .select("userId")
+    .where("pollId", "=", v.id)
+    .where("userId", "in", idsIn(db, v.userIds)),
+);
+const votedInRound = prepared((db: Db, v: { id: number; userIds: string }) =>
+  db
+    .selectFrom("participations")
+    .select("userId")
+    .where("roundId", "=", v.id)
+    .where("userId", "in", idsIn(db, v.userIds)),
+);
 
 /**
  * A poll's box in one statement: the poll, its options and its last release (every ballot of a
@@ -158,8 +220,16 @@ const roundBox = preparedTogether((db: Db, v: { id: number }) => ({
   projects: roundProjectRows(db, v.id),
 }));
 
-/** A poll or round as a ballot needs it: its window, who may vote, and what a valid ballot is. */
-export async function ballotBox(trx: Trx, kind: VoteKind, id: number) {
+/**
+ * A poll or round as a ballot needs it: its window, who may vote, and what a valid ballot is.
+ * Given a batch's voters, also who of them has voted (`voted`).
+ */
+export async function ballotBox(trx: Trx, kind: VoteKind, id: number, voters?: readonly number[]) {
+  const box = await boxOf(trx, kind, id);
+  return { ...box, voted: voters ? await votedAmong(trx, kind, id, voters) : undefined };
+}
+
+async function boxOf(trx: Trx, kind: VoteKind, id: number) {
   if (kind === "poll") {
     const {
       poll: [poll],
@@ -200,7 +270,13 @@ const castBallot = (kind: VoteKind, action: "poll.vote" | "budget.vote") =>
   command({
     action,
     input: ballotSchema.extend({ id }),
-    load: ({ trx, input }) => ballotBox(trx, kind, input.id),
+    load: ({ trx, input, together }) =>
+      ballotBox(
+        trx,
+        kind,
+        input.id,
+        together?.map((c) => c.actor.userId).filter((u): u is number => u !== null),
+      ),
     // The ballots of a busy vote share transactions on SQLite, and one read of their box each.
     batch: { key: (input) => String(input.id) },
     target: (box) => box.target,
@@ -209,7 +285,7 @@ const castBallot = (kind: VoteKind, action: "poll.vote" | "budget.vote") =>
       // after closing, sees every ballot that was accepted.
       checkOpen(box.window, now);
       const choices = box.check(input.choice);
-      const receipt = await record(trx, kind, input.id, actor.userId, choices, at);
+      const receipt = await record(trx, kind, input.id, actor.userId, choices, at, box.voted);
       if (box.live) await releaseIfDue(trx, input.id, now, box.release);
       emit({
         type: "vote.changed",

@@ -3,6 +3,7 @@
  * given: a command's transaction, or the database.
  */
 import { sql } from "kysely";
+import { flushGathered } from "../../../db/gathered";
 import { jsonArrayElements } from "../../../db/portable";
 import type { Target } from "~/domain/permissions/policy";
 import { releaseDue, releaseTimeCome } from "~/domain/voting/rules";
@@ -194,6 +195,8 @@ export async function releaseIfDue(
   // Most ballots arrive between two releases: they are not counted for one (a count reads every
   // ballot of the poll, and on PostgreSQL it would make concurrent ballots abort each other).
   if (!releaseTimeCome(last ?? null, now)) return false;
+  // The ballots this transaction gathered (db/gathered.ts) are counted too, as one by one.
+  await flushGathered(db);
   const ballots = await countOf(db.selectFrom("ballots").where("pollId", "=", pollId));
   if (!releaseDue(last ?? null, ballots, now)) return false;
   const votes = await pollVotes(db, pollId);
