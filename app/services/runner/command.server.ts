@@ -25,7 +25,7 @@ import type { Database } from "../../../db/schema";
 import { getDb } from "../../../db/client.server";
 import { appendAudit } from "../../../db/audit-chain";
 import { flushGathered, gatherIn } from "../../../db/gathered";
-import { isPostgres, transaction } from "../../../db/portable";
+import { isSerializationFailure, isUniqueViolation, transaction } from "../../../db/portable";
 import { isDomainError } from "~/domain/errors";
 import { countWithin } from "./limits.server";
 import {
@@ -298,8 +298,8 @@ const databaseOf = new WeakMap<Trx, Kysely<Database>>();
 
 /**
  * Runs one command in its own transaction; events go out after the commit, never before. A
- * command that declares `batch` goes into the next shared transaction on SQLite (`runBatched`),
- * unless the call brings its own clock or database (tests, seeds).
+ * command that declares `batch` goes into the next shared transaction (`runBatched`), unless the
+ * call brings its own clock or database (tests, seeds).
  */
 export async function run<S extends z.ZodTypeAny, L, R, A extends Action, P>(
   cmd: Command<S, L, R, A, P>,
@@ -309,11 +309,23 @@ export async function run<S extends z.ZodTypeAny, L, R, A extends Action, P>(
 ): Promise<R> {
   const db = opts.db ?? getDb();
   const prepared = cmd.prepare ? await cmd.prepare(input, actor) : undefined;
-  if (cmd.batch && !opts.now && !opts.db && !isPostgres(db))
+  if (cmd.batch && !opts.now && !opts.db)
     return runBatched(cmd as unknown as AnyCommand, actor, input, prepared) as Promise<R>;
+  return runAlone(db, cmd, actor, input, prepared, opts.now);
+}
+
+/** One call in a transaction of its own, answered after the commit. */
+async function runAlone<S extends z.ZodTypeAny, L, R, A extends Action, P>(
+  db: Kysely<Database>,
+  cmd: Command<S, L, R, A, P>,
+  actor: Actor,
+  input: z.output<S>,
+  prepared: P | undefined,
+  now?: Date,
+): Promise<R> {
   const done = await transaction(db, (trx) => {
     databaseOf.set(trx, db);
-    return runIn(trx, cmd, actor, input, opts.now, prepared, undefined, db);
+    return runIn(trx, cmd, actor, input, now, prepared, undefined, db);
   });
   await done.commit();
   return done.result;
@@ -333,9 +345,17 @@ export async function run<S extends z.ZodTypeAny, L, R, A extends Action, P>(
  * A refusal must write nothing, and must not change what the others decide: when any call of a
  * pass is refused, the pass is rolled back and the calls not refused are run again without it (so
  * what a refused call may have written before refusing is undone). A failure of the database
- * fails every call of the batch. PostgreSQL runs transactions side by side and is not batched.
+ * fails every call of the batch.
+ *
+ * PostgreSQL runs transactions side by side, so a process's batch may meet another process's, and
+ * one of the two is aborted to keep them serializable. A batch is tried `BATCH_TRIES` times; one
+ * that keeps meeting others gives way, and its calls run each alone, as unbatched calls do (the
+ * refusals of an aborted try are forgotten with it); so does a batch whose gathered rows met a
+ * row another process inserted meanwhile (a voter voting through two processes at once). On one process and one PostgreSQL, batching
+ * halved a ballot's CPU and the database's (2026-12-04, README "Benchmarks").
  */
 const BATCH_MAX = 100;
+const BATCH_TRIES = 3;
 
 interface Queued {
   cmd: AnyCommand;
@@ -378,8 +398,12 @@ async function writeBatches() {
   }
 }
 
-/** Thrown to roll a pass back once one of its calls was refused. */
-class Refused extends Error {}
+/** Thrown to roll a pass back once one of its calls was refused: the refused calls. */
+class Refused extends Error {
+  constructor(readonly calls: Map<Queued, unknown>) {
+    super("refused");
+  }
+}
 
 type Done = { result: unknown; commit: () => Promise<void> };
 
@@ -391,70 +415,26 @@ async function writeBatch(batch: Queued[]) {
     const running = batch.filter((q) => !refused.has(q));
     if (running.length === 0) break;
     try {
-      done = await transaction(db, async (trx) => {
-        databaseOf.set(trx, db);
-        const now = new Date();
-        // Inserts the calls gather are written together at the end of the pass (db/gathered.ts).
-        gatherIn(trx);
-        // One load per command and key, told which calls share it.
-        const keys = new Map<Queued, string>();
-        const sharing = new Map<AnyCommand, Map<string, Queued[]>>();
-        for (const q of running) {
-          let key: string;
-          try {
-            key = q.cmd.batch!.key(q.input);
-          } catch {
-            continue; // the call fails below, where its error is sorted out
-          }
-          keys.set(q, key);
-          const ofCmd = sharing.get(q.cmd) ?? sharing.set(q.cmd, new Map()).get(q.cmd)!;
-          (ofCmd.get(key) ?? ofCmd.set(key, []).get(key)!).push(q);
-        }
-        const loads = new Map<AnyCommand, Map<string, Promise<unknown>>>();
-        const passed = new Map<Queued, Done>();
-        let refusedHere = false;
-        for (const q of running) {
-          try {
-            const key = keys.get(q) ?? q.cmd.batch!.key(q.input);
-            const ofCmd = loads.get(q.cmd) ?? loads.set(q.cmd, new Map()).get(q.cmd)!;
-            let load = ofCmd.get(key);
-            if (!load) {
-              const together = sharing
-                .get(q.cmd)!
-                .get(key)!
-                .map((p) => ({ input: p.input, actor: p.actor }));
-              load = q.cmd.load
-                ? q.cmd.load({
-                    trx,
-                    input: q.input,
-                    now,
-                    at: now.toISOString(),
-                    actor: q.actor,
-                    together,
-                  })
-                : Promise.resolve(undefined);
-              ofCmd.set(key, load);
-            }
-            const loaded = await load;
-            passed.set(
-              q,
-              await runIn(trx, q.cmd, q.actor, q.input, now, q.prepared, { loaded }, db),
-            );
-          } catch (error) {
-            if (!isDomainError(error)) throw error;
-            refused.set(q, error);
-            refusedHere = true;
-          }
-        }
-        if (refusedHere) throw new Refused();
-        await flushGathered(trx);
-        return passed;
-      });
+      done = await transaction(db, (trx) => writePass(trx, running, db), { tries: BATCH_TRIES });
       break;
     } catch (error) {
-      if (error instanceof Refused) continue;
-      for (const q of batch) if (!refused.has(q)) q.reject(error);
+      if (error instanceof Refused) {
+        for (const [q, e] of error.calls) refused.set(q, e);
+        continue;
+      }
       for (const [q, e] of refused) q.reject(e);
+      // Given way to other processes' transactions: each call alone, answered on its own. Also
+      // when a row the batch gathered met one another process inserted meanwhile (PostgreSQL
+      // mostly reports that as an abort, but not always): alone, the call sees it and refuses.
+      if (isSerializationFailure(error) || isUniqueViolation(error)) {
+        await Promise.all(
+          running.map((q) =>
+            runAlone(db, q.cmd, q.actor, q.input, q.prepared).then(q.resolve, q.reject),
+          ),
+        );
+      } else {
+        for (const q of running) q.reject(error);
+      }
       return;
     }
   }
@@ -464,4 +444,55 @@ async function writeBatch(batch: Queued[]) {
     await d.commit();
     q.resolve(d.result);
   }
+}
+
+/** One pass of a batch: every call run in `trx`; throws `Refused` when any call was refused. */
+async function writePass(trx: Trx, running: Queued[], db: Kysely<Database>) {
+  databaseOf.set(trx, db);
+  const now = new Date();
+  // Inserts the calls gather are written together at the end of the pass (db/gathered.ts).
+  gatherIn(trx);
+  // One load per command and key, told which calls share it.
+  const groups = new Map<AnyCommand, Map<string, Queued[]>>();
+  const groupOf = new Map<Queued, Queued[]>();
+  const keyErrors = new Map<Queued, unknown>();
+  for (const q of running) {
+    let key: string;
+    try {
+      key = q.cmd.batch!.key(q.input);
+    } catch (error) {
+      keyErrors.set(q, error); // the call fails below, as any call that throws
+      continue;
+    }
+    const byKey = groups.get(q.cmd) ?? groups.set(q.cmd, new Map()).get(q.cmd)!;
+    const group = byKey.get(key) ?? byKey.set(key, []).get(key)!;
+    group.push(q);
+    groupOf.set(q, group);
+  }
+  const loads = new Map<Queued[], Promise<unknown>>();
+  const passed = new Map<Queued, Done>();
+  const refusedHere = new Map<Queued, unknown>();
+  for (const q of running) {
+    try {
+      const group = groupOf.get(q);
+      if (!group) throw keyErrors.get(q);
+      let load = loads.get(group);
+      if (!load) {
+        const together = group.map((c) => ({ input: c.input, actor: c.actor }));
+        const at = now.toISOString();
+        load = q.cmd.load
+          ? q.cmd.load({ trx, input: q.input, now, at, actor: q.actor, together })
+          : Promise.resolve(undefined);
+        loads.set(group, load);
+      }
+      const loaded = await load;
+      passed.set(q, await runIn(trx, q.cmd, q.actor, q.input, now, q.prepared, { loaded }, db));
+    } catch (error) {
+      if (!isDomainError(error)) throw error;
+      refusedHere.set(q, error);
+    }
+  }
+  if (refusedHere.size > 0) throw new Refused(refusedHere);
+  await flushGathered(trx);
+  return passed;
 }
