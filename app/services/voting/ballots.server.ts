@@ -277,7 +277,7 @@ const castBallot = (kind: VoteKind, action: "poll.vote" | "budget.vote") =>
         input.id,
         together?.map((c) => c.actor.userId).filter((u): u is number => u !== null),
       ),
-    // The ballots of a busy vote share transactions on SQLite, and one read of their box each.
+    // The ballots of a busy vote share transactions, and one read of their box each.
     batch: { key: (input) => String(input.id) },
     target: (box) => box.target,
     run: async ({ trx, actor, input, loaded: box, at, now, emit }) => {
