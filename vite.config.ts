@@ -27,8 +27,11 @@ export default defineConfig({
   optimizeDeps: {
     include: ["i18next", "react-i18next", "remix-i18next/client", "remix-i18next/react"],
   },
-  // The native SQLite binding is loaded by Node at run time, never bundled.
+  // The native SQLite binding is loaded by Node at run time, never bundled. ECharts is bundled,
+  // so that only the parts the server's charts use are in the build
+  // (app/services/charts/echarts.server.ts).
   ssr: {
     external: ["sqlite3"],
+    noExternal: ["echarts", "zrender"],
   },
 });

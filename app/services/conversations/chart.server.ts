@@ -7,7 +7,7 @@
  * says nothing (sorted by position), with no tooltip, no label and no id. The axes are the two
  * principal components, which have no unit a reader could use, so they carry no numbers.
  */
-import * as echarts from "echarts";
+import { echarts } from "~/services/charts/echarts.server";
 import { groupLetter } from "~/components/conversations/types";
 import { accessibleSvg } from "~/services/index/charts.server";
 

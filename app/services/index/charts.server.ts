@@ -7,7 +7,7 @@
  * page's nonce, and hover needs the library in the browser anyway) and its `ecmeta_*` attributes.
  * Text drawn by ECharts is escaped by ECharts; the title and description are escaped here.
  */
-import * as echarts from "echarts";
+import { echarts } from "~/services/charts/echarts.server";
 import { DIMENSIONS, scorePoints, type DimensionId } from "~/domain/index/pages";
 import type { Lng } from "~/i18n/config";
 import { formatMonth, numberFormat } from "~/utils/format";
