@@ -17,8 +17,10 @@
  * flushes at the end of each pass, before it commits; whoever reads what a gathered insert writes
  * inside the same transaction flushes first (a live poll's release counting its ballots). And
  * since an insert cannot answer per row whether it conflicted, a command gathers only rows it
- * already knows will go in (the ballots read who of their batch has voted, in one read); a
- * conflict anyway is a failure of the database, which fails the whole batch, not a refusal.
+ * already knows will go in (the ballots read who of their batch has voted, in one read). A
+ * conflict anyway (another process inserted the same key meanwhile) fails the flush, and with it
+ * the pass: the runner's batch then gives way, and its calls run alone, where the insert is the
+ * check (app/services/runner/command.server.ts).
  */
 import type { Insertable, Kysely } from "kysely";
 import type { Database } from "./schema";
@@ -44,6 +46,7 @@ export interface Gathered<T extends keyof Database> {
   add(db: AnyDb, row: Insertable<Database[T]>): Promise<void>;
 }
 
+/** An insert into `table` of `columns`, gathered in a batch; a column a row leaves out is null. */
 export function gathered<T extends keyof Database & string>(
   table: T,
   columns: readonly (keyof Insertable<Database[T]> & string)[],
@@ -96,7 +99,7 @@ export function gatherIn(trx: object): void {
   if (!gathering.has(trx)) gathering.set(trx, new Map());
 }
 
-/** Writes what the gathered inserts kept on `db` (nothing when it does not gather), and goes on gathering. */
+/** Writes what the gathered inserts kept on `db` (nothing if it does not gather); gathering goes on. */
 export async function flushGathered(db: AnyDb): Promise<void> {
   const kept = gathering.get(db);
   if (!kept || kept.size === 0) return;

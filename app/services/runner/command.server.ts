@@ -351,8 +351,9 @@ async function runAlone<S extends z.ZodTypeAny, L, R, A extends Action, P>(
  * one of the two is aborted to keep them serializable. A batch is tried `BATCH_TRIES` times; one
  * that keeps meeting others gives way, and its calls run each alone, as unbatched calls do (the
  * refusals of an aborted try are forgotten with it); so does a batch whose gathered rows met a
- * row another process inserted meanwhile (a voter voting through two processes at once). On one process and one PostgreSQL, batching
- * halved a ballot's CPU and the database's (2026-12-04, README "Benchmarks").
+ * row another process inserted meanwhile (a voter voting through two processes at once). On one
+ * process and one PostgreSQL, batching halved a ballot's CPU and the database's (2026-12-04,
+ * README "Benchmarks").
  */
 const BATCH_MAX = 100;
 const BATCH_TRIES = 3;
