@@ -77,6 +77,24 @@ describe(`gathered inserts (${isPostgres(getDb()) ? "PostgreSQL" : "SQLite"})`, 
     );
   });
 
+  it("go in in a random order when shuffled, every row once", async () => {
+    const shuffled = gathered("participations", ["pollId", "roundId", "userId", "channel", "at"], {
+      shuffled: true,
+    });
+    const { id: pollId } = await makeOpenPoll(await makeCommunity());
+    const users: number[] = [];
+    for (let i = 0; i < 64; i++) users.push(await makeUser());
+    await transaction(getDb(), async (trx) => {
+      gatherIn(trx);
+      for (const u of users) await shuffled.add(trx, participation(pollId, u));
+      await flushGathered(trx);
+    });
+    // Ids follow the order written; in the order added, one chance in 64! (about 10^-89).
+    const written = await votersOf(getDb(), pollId);
+    expect(written).not.toEqual(users);
+    expect([...written].sort((a, b) => a - b)).toEqual([...users].sort((a, b) => a - b));
+  });
+
   it("are lost with their transaction when it rolls back, and a conflict fails the flush", async () => {
     const { id: pollId } = await makeOpenPoll(await makeCommunity());
     const user = await makeUser();

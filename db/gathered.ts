@@ -22,6 +22,7 @@
  * the pass: the runner's batch then gives way, and its calls run alone, where the insert is the
  * check (app/services/runner/command.server.ts).
  */
+import { randomInt } from "node:crypto";
 import type { Insertable, Kysely } from "kysely";
 import type { Database } from "./schema";
 import { prepared, type Prepared } from "./prepared";
@@ -46,10 +47,16 @@ export interface Gathered<T extends keyof Database> {
   add(db: AnyDb, row: Insertable<Database[T]>): Promise<void>;
 }
 
-/** An insert into `table` of `columns`, gathered in a batch; a column a row leaves out is null. */
+/**
+ * An insert into `table` of `columns`, gathered in a batch; a column a row leaves out is null.
+ * `shuffled`: a flush writes the kept rows in a random order, not the order they were added (the
+ * ballots: on PostgreSQL the rows' physical order is readable by whoever has the database, and must
+ * not line up with the order of who voted).
+ */
 export function gathered<T extends keyof Database & string>(
   table: T,
   columns: readonly (keyof Insertable<Database[T]> & string)[],
+  options: { shuffled?: boolean } = {},
 ): Gathered<T> {
   const statements = new Map<number, Prepared<Row, unknown>>();
   const statementOf = (size: number) => {
@@ -68,7 +75,8 @@ export function gathered<T extends keyof Database & string>(
     }
     return statement;
   };
-  const write = async (db: AnyDb, rows: readonly Row[]) => {
+  const write = async (db: AnyDb, kept: readonly Row[]) => {
+    const rows = options.shuffled ? shuffle(kept) : kept;
     let at = 0;
     for (const size of SIZES) {
       while (rows.length - at >= size) {
@@ -92,6 +100,16 @@ export function gathered<T extends keyof Database & string>(
     },
   };
   return insert;
+}
+
+/** A copy of `rows` in a random order (Fisher–Yates, with the system's random numbers). */
+function shuffle<R>(rows: readonly R[]): R[] {
+  const out = [...rows];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = randomInt(i + 1);
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
 }
 
 /** From now on, gathered inserts on `trx` wait for `flushGathered`. */

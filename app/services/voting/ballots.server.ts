@@ -136,7 +136,12 @@ const gatheredParticipations = gathered("participations", [
   "enteredBy",
   "at",
 ]);
-const gatheredBallots = gathered("ballots", ["pollId", "roundId", "receipt", "choices", "channel"]);
+// A batch's ballots go in shuffled: their order must not follow the participations'.
+const gatheredBallots = gathered(
+  "ballots",
+  ["pollId", "roundId", "receipt", "choices", "channel"],
+  { shuffled: true },
+);
 
 /**
  * Records that someone voted, then the ballot itself under a fresh receipt code and no voter.
