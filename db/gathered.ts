@@ -1,8 +1,8 @@
 /**
  * Inserts gathered over the calls that share a transaction, and written as statements of many rows.
  *
- * Why: the ballots of a busy vote share transactions on SQLite (the command runner's group
- * commit), 50 or so to a transaction, and each wrote its two rows (who voted, the ballot) with two
+ * Why: the ballots of a busy vote share transactions (the command runner's group commit), 50 or
+ * so to a transaction, and each wrote its two rows (who voted, the ballot) with two
  * statements of its own. Each statement is a trip to libuv's pool and back, and SQLite's work on a
  * statement costs far more than on a row: the same 50 ballots' rows as two statements of 50 rows
  * cost a third of what 100 statements did (measured 2026-12-04, README "Benchmarks").
@@ -10,8 +10,9 @@
  * How: `gathered(table, columns)` declares an insert. `add(db, row)` on a transaction that gathers
  * (`gatherIn`, the runner's batches) only keeps the row; on any other handle it inserts it at once,
  * so a command reads the same either way. `flushGathered(trx)` writes what was kept, each insert's
- * rows in the order they were added, the inserts in the order of their first row, in statements
- * of 64, 32, …, 1 rows (a few texts per table, each built and compiled once: `prepared`).
+ * rows in the order they were added (or shuffled), the inserts in the order of their first row,
+ * in statements of 64, 32, …, 1 rows (a few texts per table, each built and compiled once:
+ * `prepared`).
  *
  * The rule that makes it safe: a gathered row is not in the table until the flush. The runner
  * flushes at the end of each pass, before it commits; whoever reads what a gathered insert writes

@@ -123,7 +123,7 @@ const insertBallot = prepared(
 );
 
 /*
- * In a batch (the runner's group commit on SQLite) the two rows wait for the end of the pass and
+ * In a batch (the runner's group commit) the two rows wait for the end of the pass and
  * go in with the batch's others, a statement for many rows (db/gathered.ts): the insert can then
  * no longer be the check, so the batch's box holds who of its voters has voted (`voted`, read once
  * for all of them), and each ballot adds its voter to it as it passes.
