@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from "vitest";
 import { makeCommunity, makeOpenPoll, makeUser } from "../tests/support/factories";
 import { getDb, type DB } from "./client.server";
 import { flushGathered, gathered, gatherIn } from "./gathered";
-import { isPostgres, transaction } from "./portable";
+import { isPostgres, isUniqueViolation, transaction } from "./portable";
 
 const participations = gathered("participations", ["pollId", "roundId", "userId", "channel", "at"]);
 const ballots = gathered("ballots", ["pollId", "roundId", "receipt", "choices", "channel"]);
@@ -113,7 +113,7 @@ describe(`gathered inserts (${isPostgres(getDb()) ? "PostgreSQL" : "SQLite"})`, 
         await participations.add(trx, participation(pollId, user)); // the same voter again
         await flushGathered(trx);
       }),
-    ).rejects.toThrow(/unique|duplicate/i);
+    ).rejects.toSatisfy(isUniqueViolation);
     expect(await votersOf(getDb(), pollId)).toEqual([]);
   });
 });

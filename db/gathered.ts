@@ -35,13 +35,10 @@ const SIZES = [64, 32, 16, 8, 4, 2, 1] as const;
 
 type Row = Record<string, unknown>;
 
-interface Pending {
-  write: (db: AnyDb, rows: readonly Row[]) => Promise<void>;
-  rows: Row[];
-}
+type Write = (db: AnyDb, rows: readonly Row[]) => Promise<void>;
 
-/** The transactions that gather, with what each has kept, per insert. */
-const gathering = new WeakMap<object, Map<Gathered<never>, Pending>>();
+/** The transactions that gather, with the rows each has kept, per insert (its `write`). */
+const gathering = new WeakMap<object, Map<Write, Row[]>>();
 
 export interface Gathered<T extends keyof Database> {
   /** Inserts `row`, or keeps it for `flushGathered` when `db` is a transaction that gathers. */
@@ -76,7 +73,7 @@ export function gathered<T extends keyof Database & string>(
     }
     return statement;
   };
-  const write = async (db: AnyDb, kept: readonly Row[]) => {
+  const write: Write = async (db, kept) => {
     const rows = options.shuffled ? shuffle(kept) : kept;
     let at = 0;
     for (const size of SIZES) {
@@ -91,16 +88,15 @@ export function gathered<T extends keyof Database & string>(
       }
     }
   };
-  const insert: Gathered<T> = {
+  return {
     async add(db, row) {
       const kept = gathering.get(db);
-      if (!kept) return write(db, [row as Row]);
-      const pending = kept.get(insert as Gathered<never>);
-      if (pending) pending.rows.push(row as Row);
-      else kept.set(insert as Gathered<never>, { write, rows: [row as Row] });
+      if (!kept) return write(db, [row]);
+      const rows = kept.get(write);
+      if (rows) rows.push(row);
+      else kept.set(write, [row]);
     },
   };
-  return insert;
 }
 
 /** A copy of `rows` in a random order (Fisher–Yates, with the system's random numbers). */
@@ -122,7 +118,7 @@ export function gatherIn(trx: object): void {
 export async function flushGathered(db: AnyDb): Promise<void> {
   const kept = gathering.get(db);
   if (!kept || kept.size === 0) return;
-  const pending = [...kept.values()];
+  const pending = [...kept];
   kept.clear();
-  for (const p of pending) await p.write(db, p.rows);
+  for (const [write, rows] of pending) await write(db, rows);
 }
