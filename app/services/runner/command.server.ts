@@ -141,7 +141,7 @@ export interface Command<S extends z.ZodTypeAny, L, R, A extends Action, P = und
    * state that is gone (a live poll's release, `releaseIfDue`). Their inserts may wait for the
    * end of the pass and go in as statements of many rows (`gathered`, db/gathered.ts).
    */
-  batch?: { key: (input: z.output<S>) => string };
+  batch?: { key: (input: z.output<S>) => string }; // a plain function of the parsed input
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -456,16 +456,9 @@ async function writePass(trx: Trx, running: Queued[], db: Kysely<Database>) {
   // One load per command and key, told which calls share it.
   const groups = new Map<AnyCommand, Map<string, Queued[]>>();
   const groupOf = new Map<Queued, Queued[]>();
-  const keyErrors = new Map<Queued, unknown>();
   for (const q of running) {
-    let key: string;
-    try {
-      key = q.cmd.batch!.key(q.input);
-    } catch (error) {
-      keyErrors.set(q, error); // the call fails below, as any call that throws
-      continue;
-    }
     const byKey = groups.get(q.cmd) ?? groups.set(q.cmd, new Map()).get(q.cmd)!;
+    const key = q.cmd.batch!.key(q.input);
     const group = byKey.get(key) ?? byKey.set(key, []).get(key)!;
     group.push(q);
     groupOf.set(q, group);
@@ -475,8 +468,7 @@ async function writePass(trx: Trx, running: Queued[], db: Kysely<Database>) {
   const refusedHere = new Map<Queued, unknown>();
   for (const q of running) {
     try {
-      const group = groupOf.get(q);
-      if (!group) throw keyErrors.get(q);
+      const group = groupOf.get(q)!;
       let load = loads.get(group);
       if (!load) {
         const together = group.map((c) => ({ input: c.input, actor: c.actor }));
