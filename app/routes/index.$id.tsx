@@ -88,11 +88,6 @@ const RECORD_LINKS: Partial<Record<string, string>> = {
   organisation: "/orgs/",
 };
 
-function Score({ figure }: { figure: NodeFigure | undefined }) {
-  const f = useIndexFormat();
-  return <>{f.score(figure?.score ?? null)}</>;
-}
-
 /** Dimension → indicator → item → measure, each level a <details> that opens without script. */
 function DrillDown({
   tree,
@@ -144,9 +139,7 @@ function DrillDown({
                           <strong>{item.name[f.lng]}</strong>
                         </th>
                         <td>{f.weight(item.weight)}</td>
-                        <td>
-                          <Score figure={figures[`t:${item.id}`]} />
-                        </td>
+                        <td>{f.score(figures[`t:${item.id}`]?.score ?? null)}</td>
                         <td colSpan={3} />
                       </tr>
                       {item.measures.map((m) => {
@@ -165,9 +158,7 @@ function DrillDown({
                               )}
                             </th>
                             <td>{f.weight(m.weight)}</td>
-                            <td>
-                              <Score figure={fig} />
-                            </td>
+                            <td>{f.score(fig?.score ?? null)}</td>
                             <td>{f.value(fig?.value ?? null)}</td>
                             <td>{f.count(fig?.numerator ?? null)}</td>
                             <td>{f.count(fig?.denominator ?? null)}</td>
