@@ -27,6 +27,7 @@ import net from "node:net";
 import path from "node:path";
 import { Redis } from "ioredis";
 import pg from "pg";
+import { nodeFlags } from "../scripts/node-flags";
 
 export const arg = (name: string, fallback: string): string => {
   const i = process.argv.indexOf(`--${name}`);
@@ -148,7 +149,10 @@ export async function startServer(opts: {
     ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`]
     : [];
   // Compiled JavaScript (Liuhe's server) runs as it is; the ceilings' TypeScript through tsx.
-  const script = opts.script.endsWith(".mjs") ? [opts.script] : ["--import", "tsx", opts.script];
+  // Liuhe's server with node's flags from package.json, as `npm start` runs it.
+  const script = opts.script.endsWith(".mjs")
+    ? [...(opts.script === LIUHE_SERVER ? nodeFlags() : []), opts.script]
+    : ["--import", "tsx", opts.script];
   const [cmd, args] = pinned(opts.cores, process.execPath, [...prof, ...script]);
   const child = spawn(cmd, args, {
     env: {

@@ -1,6 +1,7 @@
 /** Liuhe server processes for the e2e run: the production build, each on a free port. */
 import { spawn, type ChildProcess } from "node:child_process";
 import net from "node:net";
+import { nodeFlags } from "../../scripts/node-flags";
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -46,11 +47,11 @@ export interface Running {
 
 /**
  * Runs the production server as `npm start` does (the compiled build/start/server.mjs, made by
- * `npm run build`) with these variables on top of the test's own.
+ * `npm run build`, with node's flags from package.json) with these variables on top of the test's own.
  */
 export function spawnServer(env: Record<string, string>): Running {
   let output = "";
-  const child = spawn(process.execPath, ["build/start/server.mjs"], {
+  const child = spawn(process.execPath, [...nodeFlags(), "build/start/server.mjs"], {
     env: { ...process.env, NODE_ENV: "production", HOST: "127.0.0.1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
