@@ -1,6 +1,7 @@
 /**
  * What patches/ change in Remix's server: the loaders of a page share its Request when Remix has
- * nothing to strip from it (@remix-run/server-runtime), and the route objects a page is rendered
+ * nothing to strip from it, and a copy without Remix's own parameters does not follow the
+ * request's signal (@remix-run/server-runtime), and the route objects a page is rendered
  * with are built once per build, not per page (@remix-run/react, react-router-dom). Pages rendered
  * one after another from the same build must still each show their own route, params and data.
  */
@@ -75,6 +76,26 @@ describe("Remix's server, patched", () => {
       "http://liuhe.test/page/1?q=a",
     ]);
     expect(seen[0]).not.toBe(seen[1]);
+  });
+
+  it("makes that copy with the request's headers, not following its signal", async () => {
+    // A copy that followed the signal registered with undici's finalizer and kept an
+    // AbortController alive until a full collection, for every fetched form post.
+    const seen: Request[] = [];
+    const client = new AbortController();
+    await createRequestHandler(build(seen))(
+      new Request("http://liuhe.test/page/1?index&_data=page", {
+        headers: { "X-Asked": "yes" },
+        signal: client.signal,
+      }),
+    );
+    expect(seen).toHaveLength(1); // a data request runs the one route's loader
+    client.abort();
+    for (const copy of seen) {
+      expect(copy.url).toBe("http://liuhe.test/page/1");
+      expect(copy.headers.get("X-Asked")).toBe("yes");
+      expect(copy.signal.aborted).toBe(false);
+    }
   });
 
   it("renders each page with its own route, params and data, page after page", async () => {
