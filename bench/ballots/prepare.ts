@@ -15,6 +15,7 @@ import {
   closeSelfContained,
   demoDatabase,
   insertResidents,
+  settleJobs,
   type Resident,
 } from "../support/prepare";
 
@@ -220,6 +221,7 @@ const prepared = await db.transaction().execute(async (trx) => {
     prefilled: { count: prefillCount, firstUserId: earlier[0]?.userId ?? null },
   } satisfies Prepared;
 });
+await settleJobs(db);
 // One self-contained file, copied afresh for every measured run.
 await closeSelfContained(db);
 fs.writeFileSync(out, JSON.stringify(prepared));

@@ -7,7 +7,7 @@
  *   tsx bench/realtime/prepare.ts DB_PATH OUT_JSON CLIENTS ROOMS
  */
 import fs from "node:fs";
-import { demoDatabase, insertResidents } from "../support/prepare";
+import { demoDatabase, insertResidents, settleJobs } from "../support/prepare";
 
 const [dbPath, out, clientsArg, roomsArg] = process.argv.slice(2);
 if (!dbPath || !out) throw new Error("usage: prepare.ts DB_PATH OUT_JSON CLIENTS ROOMS");
@@ -69,6 +69,7 @@ const tokens = await db.transaction().execute(async (trx) => {
   });
   return residents.map((r) => r.token);
 });
+await settleJobs(db);
 await db.destroy();
 fs.writeFileSync(out, JSON.stringify({ tokens, meetings }));
 console.log(`prepared ${clients} residents and ${rooms} live rooms in ${dbPath}`);
