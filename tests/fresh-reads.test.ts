@@ -11,7 +11,7 @@ import { keepShownReads } from "./support/shown";
 import { action as pollAction } from "~/routes/polls.$id._index";
 import { emitEvent } from "~/services/events.server";
 import { freshReads, tick } from "~/services/shown.server";
-import { pollPage } from "~/services/voting/queries.server";
+import { ballotCount, ballotsKeptHere, pollPage } from "~/services/voting/queries.server";
 import { ANONYMOUS } from "~/domain/permissions/policy";
 import { getDb } from "../db/client.server";
 import {
@@ -201,6 +201,16 @@ describe("the answer to a vote, with the counts shared", () => {
     vi.useFakeTimers({ now: Date.now(), toFake: ["setTimeout", "Date"] });
     expect((await vote(cookies[1]!)).ballots).toBe(2);
     expect((await pollPage(ANONYMOUS, id))!.ballots).toBe(2);
+  });
+
+  it("keeps a process's ballots for the answers only until a count that holds them came back", async () => {
+    const { id, cookies, vote } = await openPollWithVoters("kept ballots", 6);
+    for (const cookie of cookies.slice(0, 5)) await vote(cookie);
+    // A count begun after those five and come back: they are in it.
+    expect(await ballotCount("poll", id)).toBe(5);
+    expect((await vote(cookies[5]!)).ballots).toBe(6);
+    // The next ballot forgot them: only its own is kept (all six were, before that count).
+    expect(ballotsKeptHere("poll", id)).toBe(1);
   });
 
   it("answers without waiting for a count begun after the ballot", async () => {

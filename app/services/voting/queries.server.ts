@@ -193,26 +193,46 @@ export function ballotAnswerCount(kind: VoteKind, id: number): () => Promise<num
     // A count begun after this commit, for the pages and ballots that follow; not waited for here.
     sharedCounts(key, Date.now()).catch(() => undefined);
     // The voter's own, and the others kept that began after the read came back.
-    const others = (committedHere.get(key) ?? []).filter((t) => t !== began);
-    return before.value.ballots + 1 + others.filter((t) => t > before.cameBack).length;
+    return before.value.ballots + 1 + ballotsHereSince(key, before.cameBack, began);
   };
 }
 
-/** Per poll or round, the ticks at which this process's recent committed ballots began. */
-const committedHere = new Map<string, number[]>();
+/**
+ * Per poll or round, the ticks at which this process's recent committed ballots began (`ticks`),
+ * and the read whose return last pruned them (`prunedAt`). Changed in place: a list of a read's
+ * spacing of ballots (hundreds under load) was copied and filtered three times a ballot.
+ */
+const committedHere = new Map<string, { ticks: number[]; prunedAt: number }>();
 
 function committed(key: string, began: number) {
   // Ballots begun before the newest read came back may be in it: forgotten (a count still to be
   // made from an older read then counts fewer, never more), so the list holds about a read's
-  // spacing of ballots.
+  // spacing of ballots. Pruned when a newer read has come back, not at every ballot.
   const newest = sharedCounts.settled(key as `${VoteKind}:${number}`, -Infinity)?.cameBack ?? 0;
-  const kept = (committedHere.get(key) ?? []).filter((t) => t > newest);
-  committedHere.set(key, began > newest ? [...kept, began] : kept);
+  let here = committedHere.get(key);
+  if (!here) committedHere.set(key, (here = { ticks: [], prunedAt: 0 }));
+  if (newest > here.prunedAt) {
+    const { ticks } = here;
+    let kept = 0;
+    for (const t of ticks) if (t > newest) ticks[kept++] = t;
+    ticks.length = kept;
+    here.prunedAt = newest;
+  }
+  if (began > newest) here.ticks.push(began);
 }
 
-/** How many of this process's committed ballots began after a read came back (`tick`). */
-function ballotsHereSince(key: string, cameBack: number): number {
-  return (committedHere.get(key) ?? []).filter((t) => t > cameBack).length;
+/** How many ballots this process keeps for a poll or round's answers (for the tests). */
+export const ballotsKeptHere = (kind: VoteKind, id: number): number =>
+  committedHere.get(`${kind}:${id}`)?.ticks.length ?? 0;
+
+/**
+ * How many of this process's committed ballots began after a read came back (`tick`), leaving
+ * out `except` (the ballot being answered, counted on its own).
+ */
+function ballotsHereSince(key: string, cameBack: number, except?: number): number {
+  let n = 0;
+  for (const t of committedHere.get(key)?.ticks ?? []) if (t > cameBack && t !== except) n++;
+  return n;
 }
 
 /**
