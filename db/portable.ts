@@ -181,6 +181,31 @@ export function idsIn(db: AnyDb, json: string) {
     : sql<number>`(select value from json_each(${json}))`;
 }
 
+/**
+ * The ids of a JSON array as a table of one column, `id`: `selectFrom(idsTable(db, json).as("ids"))`,
+ * for a read that goes through the list, an id at a time (with `perRow`), where `idsIn` leaves
+ * the order of the join to the planner.
+ */
+export function idsTable(db: AnyDb, json: string) {
+  return isPostgres(db)
+    ? sql<{
+        id: number;
+      }>`(select unnest(array(select cast(jsonb_array_elements_text(cast(${json} as jsonb)) as bigint))) as id)`
+    : sql<{ id: number }>`(select value as id from json_each(${json}))`;
+}
+
+/**
+ * A correlated subquery (of `exists`, say) run as written: once for each row around it. SQLite
+ * runs it so anyway; PostgreSQL would turn it into a join and choose the order from its
+ * statistics, which `offset 0` forbids. For a lookup by a unique key under each id of a short list
+ * (`idsTable`): from statistics gathered before a poll had any ballots, PostgreSQL took the poll's
+ * participations for one row, put them first, and read every one of them for each batch of
+ * ballots (2026-12-05: the benchmark's slow PostgreSQL runs; a test in db/portable.test.ts).
+ */
+export function perRow<Q extends AnySelect>(db: AnyDb, query: Q): Q {
+  return isPostgres(db) ? (query.offset(sql<number>`0`) as Q) : query;
+}
+
 /** `idsIn` for a JSON array of texts (`'["a","b"]'`). */
 export function textsIn(db: AnyDb, json: string) {
   return isPostgres(db)

@@ -201,4 +201,22 @@ describe.skipIf(!isPostgres(getDb()))("a prepared read on PostgreSQL", () => {
       [],
     );
   });
+
+  it("runs a read planned on each run unnamed, however often it runs", async () => {
+    const db = getDb();
+    const user = await makeUser();
+    const read = prepared(
+      (d: DB, v: { id: number }) =>
+        d.selectFrom("users").select("id as plannedEachRun").where("id", "=", v.id),
+      { planEachRun: true },
+    );
+    const named = await db.transaction().execute(async (trx) => {
+      for (let i = 0; i < 8; i++)
+        expect(await read.rows(trx, { id: user })).toEqual([{ plannedEachRun: user }]);
+      return (
+        await sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(trx)
+      ).rows;
+    });
+    expect(named.filter((r) => /planned_each_run/.test(r.statement))).toEqual([]);
+  });
 });

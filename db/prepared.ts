@@ -57,6 +57,9 @@ function markers<P>(): P {
  */
 const statementNames = new Map<string, string>();
 
+/** Texts compiled with `{ planEachRun: true }`: never named, so PostgreSQL plans each run. */
+const plannedEachRun = new Set<string>();
+
 /**
  * Any other statement is named once the same text has run `NAME_AFTER` times in this process,
  * as pgjdbc does (its prepareThreshold, 5): a page's other reads and the commands' writes were
@@ -86,7 +89,7 @@ let autoNamed = 0;
  */
 export function statementName(text: string): string | undefined {
   const named = statementNames.get(text);
-  if (named !== undefined || autoNamed >= AUTO_NAMES) return named;
+  if (named !== undefined || autoNamed >= AUTO_NAMES || plannedEachRun.has(text)) return named;
   const count = (runs.get(text) ?? 0) + 1;
   if (count < NAME_AFTER) {
     if (count === 1) {
@@ -102,13 +105,18 @@ export function statementName(text: string): string | undefined {
   return name;
 }
 
-function compile<P>(db: AnyDb, build: (db: AnyDb, values: P) => Compilable<unknown>): Compiled {
+function compile<P>(
+  db: AnyDb,
+  build: (db: AnyDb, values: P) => Compilable<unknown>,
+  options: PreparedOptions,
+): Compiled {
   const c = build(db, markers<P>()).compile();
   if (c.sql.includes("\u0000"))
     throw new Error(
       `prepared: a value was written into the SQL text of ${c.sql.replaceAll("\u0000", "")}`,
     );
-  if (!statementNames.has(c.sql))
+  if (options.planEachRun) plannedEachRun.add(c.sql);
+  else if (!statementNames.has(c.sql))
     statementNames.set(c.sql, `liuhe_prepared_${statementNames.size + 1}`);
   const names = c.parameters.map((v) =>
     typeof v === "string" && v.startsWith(MARK) ? v.slice(MARK.length) : undefined,
@@ -136,11 +144,12 @@ function compiledFor<P>(
   kept: WeakMap<object, Compiled>,
   db: AnyDb,
   build: (db: AnyDb, values: P) => Compilable<unknown>,
+  options: PreparedOptions = {},
 ): Compiled {
   const executor = db.getExecutor();
   const hit = kept.get(executor.adapter);
   if (hit && samePlugins(hit.plugins, executor.plugins)) return hit;
-  const made = compile(db, build);
+  const made = compile(db, build, options);
   // A handle with other plugins compiles its own each time rather than evict the usual one.
   if (!hit) kept.set(executor.adapter, made);
   return made;
@@ -170,12 +179,25 @@ export interface Prepared<P, O> {
 }
 
 /** A read, or a write, built and compiled once per database; see the rule above. */
+export interface PreparedOptions {
+  /**
+   * PostgreSQL plans it on every run, for the values and the tables as they are then: it runs
+   * unnamed. For a read whose good plan depends on how far a table has grown since it was
+   * analysed: a named statement keeps the plan made at its first runs, and a poll's participations
+   * that were one page then were still read whole (a sequential scan for each voter of each batch)
+   * when they held 10,000 rows, until autovacuum's analysis came round (2026-12-05, the ballots
+   * benchmark's slow PostgreSQL runs).
+   */
+  planEachRun?: boolean;
+}
+
 export function prepared<P extends Record<string, unknown>, O>(
   build: (db: AnyDb, values: P) => Compilable<O>,
+  options: PreparedOptions = {},
 ): Prepared<P, O> {
   const kept = new WeakMap<object, Compiled>();
   const rows = async (db: AnyDb, values: P) =>
-    runCompiled<O>(db, compiledFor(kept, db, build), values);
+    runCompiled<O>(db, compiledFor(kept, db, build, options), values);
   return { rows, first: async (db, values) => (await rows(db, values))[0] };
 }
 

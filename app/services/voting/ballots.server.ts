@@ -9,6 +9,7 @@
  * makes a second ballot impossible even when two requests race. A live poll's results move in
  * steps (`releaseIfDue`), so that no one watching who votes can see a ballot arrive.
  */
+import { sql } from "kysely";
 import { DomainError } from "~/domain/errors";
 import {
   checkOpen,
@@ -21,7 +22,7 @@ import { id } from "~/domain/validation";
 import { command, type Db, type Trx } from "../runner/command.server";
 import { freshRandomBytes } from "~/utils/random-pool.server";
 import { gathered } from "../../../db/gathered";
-import { idsIn } from "../../../db/portable";
+import { idsTable, perRow } from "../../../db/portable";
 import { prepared, preparedTogether } from "../../../db/prepared";
 import {
   costsOf,
@@ -193,21 +194,34 @@ async function votedAmong(trx: Trx, kind: VoteKind, id: number, userIds: readonl
   return new Set(rows.map((r) => r.userId));
 }
 
-// One for each, each on its unique index (poll or round, voter).
-const votedInPoll = prepared((db: Db, v: { id: number; userIds: string }) =>
-  db
-    .selectFrom("participations")
-    .select("userId")
-    .where("pollId", "=", v.id)
-    .where("userId", "in", idsIn(db, v.userIds)),
-);
-const votedInRound = prepared((db: Db, v: { id: number; userIds: string }) =>
-  db
-    .selectFrom("participations")
-    .select("userId")
-    .where("roundId", "=", v.id)
-    .where("userId", "in", idsIn(db, v.userIds)),
-);
+/*
+ * One for each, through the batch's voters a voter at a time, each looked up on the unique index
+ * (poll or round, voter): never the poll's participations first, however stale PostgreSQL's
+ * statistics of them (`perRow`), and planned on each run (`planEachRun`), not kept from when the
+ * participations were a page (a read of all of them per voter then). Once a batch.
+ */
+const votedIn = (column: "participations.pollId" | "participations.roundId") =>
+  prepared(
+    (db: Db, v: { id: number; userIds: string }) =>
+      db
+        .selectFrom(idsTable(db, v.userIds).as("ids"))
+        .select("ids.id as userId")
+        .where((eb) =>
+          eb.exists(
+            perRow(
+              db,
+              eb
+                .selectFrom("participations")
+                .select(sql<number>`1`.as("one"))
+                .where(column, "=", v.id)
+                .whereRef("participations.userId", "=", "ids.id"),
+            ),
+          ),
+        ),
+    { planEachRun: true },
+  );
+const votedInPoll = votedIn("participations.pollId");
+const votedInRound = votedIn("participations.roundId");
 
 /**
  * A poll's box in one statement: the poll, its options and its last release (every ballot of a
