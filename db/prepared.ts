@@ -22,8 +22,10 @@
  * (0.9 ms of planning for 0.2 ms of running the page's own rows, measured 2026-12-03 with
  * pg_stat_statements' track_planning). After five runs PostgreSQL keeps a generic plan when it
  * costs no more than the custom ones; the lists of values (`idsIn`, `textsIn`) are one parameter
- * estimated the same way either way, so it does. Any other read or write is named too once it
- * has run often (`statementName` below).
+ * estimated the same way either way, so it does. A plan kept is kept while the tables grow, until
+ * they are analysed again: a read whose good plan depends on that is built with `planEachRun` and
+ * runs unnamed. Any other read or write is named too once it has run often (`statementName`
+ * below).
  */
 import type { Compilable, CompiledQuery, Kysely, RootOperationNode } from "kysely";
 import { togetherQuery, type AnySelect, type ReadsOf } from "./portable";
@@ -178,7 +180,6 @@ export interface Prepared<P, O> {
   first(db: AnyDb, values: P): Promise<O | undefined>;
 }
 
-/** A read, or a write, built and compiled once per database; see the rule above. */
 export interface PreparedOptions {
   /**
    * PostgreSQL plans it on every run, for the values and the tables as they are then: it runs
@@ -191,6 +192,7 @@ export interface PreparedOptions {
   planEachRun?: boolean;
 }
 
+/** A read, or a write, built and compiled once per database; see the rule above. */
 export function prepared<P extends Record<string, unknown>, O>(
   build: (db: AnyDb, values: P) => Compilable<O>,
   options: PreparedOptions = {},
