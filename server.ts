@@ -24,6 +24,7 @@ import compression from "compression";
 import express from "express";
 import type { LiuheServer } from "./app/entry.server";
 import { ConfigError, readConfig } from "./app/services/config.server";
+import { serverClassesFor } from "./app/services/express-classes.server";
 import { shareSessions } from "./app/services/workers.server";
 
 /**
@@ -176,7 +177,8 @@ function serve() {
     }),
   );
 
-  const httpServer = createServer(app);
+  // Requests and responses made with Express's prototypes already (the module says why).
+  const httpServer = createServer(serverClassesFor(app), app);
   const realtime = liuhe.attachRealtime(httpServer);
   const stopJobs = liuhe.startJobs();
 
