@@ -141,6 +141,8 @@ async function primary(workers: number) {
 function serve() {
   const app = express();
   app.disable("x-powered-by");
+  // Nothing reads Express's req.query (Remix reads the URL itself): no query string parsed twice.
+  app.set("query parser", false);
   if (process.env.TRUST_PROXY) app.set("trust proxy", process.env.TRUST_PROXY);
   // Security headers on every response, static files included; pages set their own CSP.
   app.use((req, res, next) => liuhe.securityHeaders(req, res, next));
