@@ -3,7 +3,7 @@
  * its own prototypes already in place, so it changes no object's prototype, and every Express
  * method still works, `req.ip` behind a trusted proxy among them.
  */
-import { createServer, type Server } from "node:http";
+import { IncomingMessage, ServerResponse, createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import express from "express";
 import { afterEach, describe, expect, it } from "vitest";
@@ -69,7 +69,6 @@ describe("the server's request and response classes", () => {
       switched = Object.getPrototypeOf(req) === app.request;
       res.end();
     });
-    const { IncomingMessage, ServerResponse } = await import("node:http");
     await (await fetch(`${await listen(app, { IncomingMessage, ServerResponse })}/x`)).text();
     expect(switched).toBe(true);
   });

@@ -25,8 +25,9 @@ export interface ServerClasses {
 }
 
 export function serverClassesFor(app: Express): ServerClasses {
-  class Request extends http.IncomingMessage {}
-  class Response extends http.ServerResponse {}
+  // Named so as not to shadow the fetch API's Request and Response.
+  class LiuheRequest extends http.IncomingMessage {}
+  class LiuheResponse extends http.ServerResponse {}
   // As express's createApplication makes app.request and app.response: Express's object with the
   // app in `app`, now with a class of its own in front.
   const own = (prototype: object, of: object) => {
@@ -39,10 +40,10 @@ export function serverClassesFor(app: Express): ServerClasses {
     });
     return prototype as never;
   };
-  app.request = own(Request.prototype, express.request);
-  app.response = own(Response.prototype, express.response);
+  app.request = own(LiuheRequest.prototype, express.request);
+  app.response = own(LiuheResponse.prototype, express.response);
   return {
-    IncomingMessage: Request,
-    ServerResponse: Response as unknown as typeof http.ServerResponse,
+    IncomingMessage: LiuheRequest,
+    ServerResponse: LiuheResponse as unknown as typeof http.ServerResponse,
   };
 }
