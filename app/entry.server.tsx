@@ -1,9 +1,9 @@
-import { Transform } from "node:stream";
+import { Writable } from "node:stream";
+import { gzipSync } from "node:zlib";
 import type { Server as HttpServer } from "node:http";
 import type { AppLoadContext, EntryContext, HandleDataRequestFunction } from "@remix-run/node";
-import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
-import { isbot } from "isbot";
+import Negotiator from "negotiator";
 import { renderToPipeableStream } from "react-dom/server";
 import { I18nextProvider } from "react-i18next";
 import { i18nFor } from "./i18n/i18next.server";
@@ -71,27 +71,51 @@ function withoutNul(piece: Uint8Array): Uint8Array {
 }
 
 /**
- * React writes a page in 2 KB pieces, and Remix flushes the gzip stream after each piece it reads:
- * a deflate job, a flush and a socket write per 2 KB. What React writes in one go (the whole shell,
- * while corked) goes on as one piece; later pieces (streamed boundaries) still go on at once.
- * React's NUL padding is taken out on the way (see withoutNul).
+ * Whether the client takes the page gzipped (Accept-Encoding, with its q-values: `gzip;q=0` is a
+ * refusal). Only gzip: every browser reads it, and brotli is offered by browsers on HTTPS only,
+ * where the balancer in front may compress anyway.
  */
-function pieces() {
-  const body = new Transform({
-    writableHighWaterMark: 256 * 1024,
-    transform: (chunk, _encoding, done) => done(null, withoutNul(chunk as Uint8Array)),
-    writev(chunks, done) {
-      this.push(withoutNul(Buffer.concat(chunks.map((c) => c.chunk as Uint8Array))));
-      done();
+function takesGzip(request: Request): boolean {
+  const accepted = request.headers.get("accept-encoding");
+  if (!accepted) return false;
+  const asked = new Negotiator({ headers: { "accept-encoding": accepted } });
+  return asked.encoding(["gzip", "identity"]) === "gzip";
+}
+
+/**
+ * A page is sent whole, compressed in one go. Liuhe's pages have no Suspense boundaries to
+ * stream, so nothing reaches a reader sooner by streaming them; and the stream cost more than the
+ * compression itself: React's 2 KB pieces went through a web stream to Express's `compression`,
+ * which made a zlib stream a response (a deflate job on the thread pool and a flush per piece). One
+ * `gzipSync` of the finished page takes a fifth of a millisecond for a community page of 26 KB
+ * (README, Benchmarks, 2026-12-05, day). The page then goes with its Content-Length, and
+ * `compression` passes a response that has its Content-Encoding through untouched.
+ */
+function sendWhole(
+  pipe: (destination: Writable) => void,
+  done: (body: Buffer) => void,
+  failed: (error: unknown) => void,
+) {
+  const chunks: Buffer[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, next) {
+      chunks.push(chunk);
+      next();
+    },
+    writev(written, next) {
+      for (const w of written) chunks.push(w.chunk as Buffer);
+      next();
     },
   });
   // React ends the stream again when it closes: a second end() only builds an error nobody reads.
-  const end = body.end;
-  body.end = function (this: Transform, ...args: unknown[]) {
+  const end = sink.end;
+  sink.end = function (this: Writable, ...args: unknown[]) {
     if (args.length === 0 && (this.writableFinished || this.destroyed)) return this;
     return end.apply(this, args as Parameters<typeof end>);
-  } as Transform["end"];
-  return body;
+  } as Writable["end"];
+  sink.once("finish", () => done(withoutNul(Buffer.concat(chunks)) as Buffer));
+  sink.once("error", failed);
+  pipe(sink);
 }
 
 export default function handleRequest(
@@ -107,10 +131,9 @@ export default function handleRequest(
   // A nonce of this response's own: its CSP lets only the scripts that carry it run.
   const nonce = makeNonce();
   setPageHeaders(responseHeaders, { nonce, lite: prefs.mode === "lite", url: request.url });
+  const gzip = takesGzip(request);
 
-  const waitForAll = isbot(request.headers.get("user-agent") ?? "") || remixContext.isSpaMode;
-
-  return new Promise((resolve, reject) => {
+  return new Promise<Response>((resolve, reject) => {
     let shellRendered = false;
     const { pipe, abort } = renderToPipeableStream(
       <NonceContext.Provider value={nonce}>
@@ -120,24 +143,35 @@ export default function handleRequest(
       </NonceContext.Provider>,
       {
         nonce,
-        [waitForAll ? "onAllReady" : "onShellReady"]() {
+        onShellReady() {
           shellRendered = true;
-          const body = pieces();
-          // A page sent in full has nothing left to abort: no timer (and render) kept for 5 s.
-          body.once("close", () => clearTimeout(timer));
-          const stream = createReadableStreamFromReadable(body);
-          responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-          responseHeaders.set("Vary", "Cookie");
-          resolve(new Response(stream, { headers: responseHeaders, status: responseStatusCode }));
-          body.cork();
-          pipe(body);
-          body.uncork();
+        },
+        onAllReady() {
+          sendWhole(
+            pipe,
+            (html) => {
+              clearTimeout(timer);
+              const body = gzip ? gzipSync(html) : html;
+              responseHeaders.set("Content-Type", "text/html; charset=utf-8");
+              responseHeaders.set("Vary", "Cookie, Accept-Encoding");
+              if (gzip) responseHeaders.set("Content-Encoding", "gzip");
+              responseHeaders.set("Content-Length", String(body.length));
+              // Buffer.concat and gzipSync make buffers over ordinary (never shared) memory.
+              const bytes = body as Uint8Array<ArrayBuffer>;
+              resolve(
+                new Response(bytes, { headers: responseHeaders, status: responseStatusCode }),
+              );
+            },
+            reject,
+          );
         },
         onShellError(error: unknown) {
+          clearTimeout(timer);
           reject(error);
         },
         onError(error: unknown) {
           responseStatusCode = 500;
+          // Before the shell, onShellError rejects and Remix reports the error itself.
           if (shellRendered) console.error(error);
         },
       },

@@ -23,8 +23,9 @@ const measure = Number(measureArg ?? 10);
 const watch = JSON.parse(watchArg) as Watch;
 const connections = Number(connectionsArg ?? 50);
 
-// What a browser sends for a page: a browser's User-Agent (isbot would make Remix wait for the
-// whole page instead of streaming it), and gzip, which both servers' compression() then applies.
+// What a browser sends for a page: a browser's User-Agent (the bare page's stock entry would wait
+// for the whole page for a bot instead of streaming it), and gzip: Liuhe's entry gzips a page
+// whole (app/entry.server.tsx), the bare page's compression() as it streams.
 const headers: Record<string, string> = {
   "User-Agent":
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36",
