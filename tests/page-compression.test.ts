@@ -12,17 +12,9 @@ import { createRequestHandler } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { routesBuild } from "./support/builds";
-import * as root from "~/root";
-import * as splat from "~/routes/$";
-import * as home from "~/routes/_index";
+import { homeBuild } from "./support/builds";
 
-const modules = {
-  root: ["", undefined, root],
-  "routes/_index": [undefined, "root", home],
-  "routes/$": ["*", "root", splat],
-} as const;
-const build = () => routesBuild(modules);
+const build = homeBuild;
 const handler = createRequestHandler(build());
 
 async function page(url: string, acceptEncoding?: string) {

@@ -12,20 +12,11 @@ import { createRequestHandler as expressHandler } from "@remix-run/express";
 import { createRequestHandler } from "@remix-run/node";
 import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { routesBuild } from "./support/builds";
+import { homeBuild } from "./support/builds";
 import * as entry from "~/entry.server";
-import * as root from "~/root";
-import * as splat from "~/routes/$";
-import * as home from "~/routes/_index";
 import { makeNonce, securityHeaders } from "~/utils/security-headers.server";
 
-const modules = {
-  root: ["", undefined, root],
-  "routes/_index": [undefined, "root", home],
-  "routes/$": ["*", "root", splat],
-} as const;
-
-const build = () => routesBuild(modules);
+const build = homeBuild;
 
 const handler = createRequestHandler(build());
 

@@ -9,6 +9,9 @@ import path from "node:path";
 import type { ServerBuild } from "@remix-run/node";
 import { createServer, type ViteDevServer } from "vite";
 import * as entry from "~/entry.server";
+import * as root from "~/root";
+import * as splat from "~/routes/$";
+import * as home from "~/routes/_index";
 
 /**
  * The app's whole server build, from Vite's dev server; `close` stops it. vite.config.ts leaves
@@ -85,4 +88,13 @@ export function routesBuild(modules: Record<string, RouteOf>): ServerBuild {
     future: { v3_lazyRouteDiscovery: true },
     isSpaMode: false,
   } as unknown as ServerBuild;
+}
+
+/** The root, the home page and the page-not-found route: a small build of whole pages. */
+export function homeBuild(): ServerBuild {
+  return routesBuild({
+    root: ["", undefined, root],
+    "routes/_index": [undefined, "root", home],
+    "routes/$": ["*", "root", splat],
+  });
 }
