@@ -113,7 +113,15 @@ function sendWhole(
     if (args.length === 0 && (this.writableFinished || this.destroyed)) return this;
     return end.apply(this, args as Parameters<typeof end>);
   } as Writable["end"];
-  sink.once("finish", () => done(withoutNul(Buffer.concat(chunks)) as Buffer));
+  sink.once("finish", () => {
+    // Whatever goes wrong in sending fails this page only, never the process (a throw here
+    // would be an uncaught exception in a stream's event).
+    try {
+      done(withoutNul(Buffer.concat(chunks)) as Buffer);
+    } catch (error) {
+      failed(error);
+    }
+  });
   sink.once("error", failed);
   pipe(sink);
 }
@@ -176,6 +184,8 @@ export default function handleRequest(
         },
       },
     );
+    // React calls back from its own scheduled work, never inside renderToPipeableStream, so the
+    // callbacks above find the timer set.
     const timer = setTimeout(abort, ABORT_DELAY);
   });
 }
