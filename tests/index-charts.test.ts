@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { DIMENSIONS } from "~/domain/index/pages";
 import { fixedT } from "~/i18n/i18next.server";
+import { keptDrawings } from "~/services/charts/echarts.server";
 import {
   dimensionsRadar,
   dimensionsTrend,
@@ -85,5 +86,25 @@ describe("charts", () => {
     });
     expect(svg).not.toMatch(/@font-face|url\(/);
     expect(svg).toContain("font-family:system-ui");
+  });
+
+  it("draws an option once: the same figures again take the kept drawing, other figures a new one", () => {
+    const text = (id: string) => ({ id, title: "t", desc: "d" });
+    const axes = ["甲", "乙", "丙"];
+    const first = radarChart(axes, [{ name: "A", values: [11, 22, 33] }], text("k1"));
+    const kept = keptDrawings();
+    // The same option under another title and id: the drawing is kept, the words are its own.
+    const again = radarChart(axes, [{ name: "A", values: [11, 22, 33] }], text("k2"));
+    expect(keptDrawings()).toBe(kept);
+    expect(again.replaceAll("k2-", "k1-")).toBe(first);
+    // One value changed: a drawing of its own, not the kept one.
+    const other = radarChart(axes, [{ name: "A", values: [11, 22, 34] }], text("k1"));
+    expect(keptDrawings()).toBe(kept + 1);
+    expect(other).not.toBe(first);
+    // Another size of the same series is another drawing too.
+    const months = ["2026-01", "2026-02"];
+    const line = trendChart(months, [{ name: "A", values: [1, 2] }], text("l"));
+    expect(trendChart(months, [{ name: "A", values: [1, 2] }], text("l"))).toBe(line);
+    expect(line).toContain('viewBox="0 0 720 340"');
   });
 });

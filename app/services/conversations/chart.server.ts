@@ -7,7 +7,7 @@
  * says nothing (sorted by position), with no tooltip, no label and no id. The axes are the two
  * principal components, which have no unit a reader could use, so they carry no numbers.
  */
-import { echarts } from "~/services/charts/echarts.server";
+import { svgChart } from "~/services/charts/echarts.server";
 import { groupLetter } from "~/components/conversations/types";
 import { accessibleSvg } from "~/services/index/charts.server";
 
@@ -38,10 +38,8 @@ export function opinionScatter(
   },
 ): string {
   const groupName = (g: number) => t("conversations:word.group", { name: groupLetter(g) });
-  const chart = echarts.init(null, null, { renderer: "svg", ssr: true, width: 560, height: 420 });
-  let svg: string;
-  try {
-    chart.setOption({
+  const svg = svgChart(
+    {
       animation: false,
       color: COLOURS,
       textStyle: { fontFamily: FONT, color: TEXT },
@@ -66,11 +64,10 @@ export function opinionScatter(
           .map((p) => [round(p.x), round(p.y)])
           .sort((a, b) => a[0]! - b[0]! || a[1]! - b[1]!),
       })),
-    });
-    svg = chart.renderToSVGString();
-  } finally {
-    chart.dispose();
-  }
+    },
+    560,
+    420,
+  );
   const inMap = opts.groups.reduce((n, g) => n + g.size, 0);
   return accessibleSvg(svg, {
     id: opts.id,

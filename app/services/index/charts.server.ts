@@ -7,7 +7,7 @@
  * page's nonce, and hover needs the library in the browser anyway) and its `ecmeta_*` attributes.
  * Text drawn by ECharts is escaped by ECharts; the title and description are escaped here.
  */
-import { echarts } from "~/services/charts/echarts.server";
+import { svgChart, type echarts } from "~/services/charts/echarts.server";
 import { DIMENSIONS, scorePoints, type DimensionId } from "~/domain/index/pages";
 import type { Lng } from "~/i18n/config";
 import { formatMonth, numberFormat } from "~/utils/format";
@@ -35,18 +35,11 @@ function escapeXml(s: string): string {
 }
 
 function render(option: echarts.EChartsCoreOption, width: number, height: number): string {
-  const chart = echarts.init(null, null, { renderer: "svg", ssr: true, width, height });
-  try {
-    chart.setOption({
-      animation: false,
-      color: COLOURS,
-      textStyle: { fontFamily: FONT, color: TEXT },
-      ...option,
-    });
-    return chart.renderToSVGString();
-  } finally {
-    chart.dispose();
-  }
+  return svgChart(
+    { animation: false, color: COLOURS, textStyle: { fontFamily: FONT, color: TEXT }, ...option },
+    width,
+    height,
+  );
 }
 
 /** Names the SVG (role, title, description), makes it scale, drops what only script could use. */
