@@ -18,6 +18,7 @@ import { authorize, type Actor } from "~/domain/permissions/policy";
 import type { Lng } from "~/i18n/config";
 import { fixedT } from "~/i18n/i18next.server";
 import type { LatestNotice } from "~/realtime/protocol";
+import { shownReads } from "../shown.server";
 
 /** The count below, built and compiled once (db/prepared.ts): every signed-in page asks it. */
 const unreadRows = prepared((db: Db, v: { userId: number }) => {
@@ -43,9 +44,30 @@ const unreadRows = prepared((db: Db, v: { userId: number }) => {
 export async function unreadCount(actor: Actor): Promise<number> {
   if (actor.userId === null) return 0;
   const userId = authorize(actor, "notice.view", { ownerId: actor.userId }).userId;
-  const row = await unreadRows.first(getDb(), { userId });
-  return Number(row?.n ?? 0);
+  return keptUnread(userId);
 }
+
+/** People whose count is kept at once per process (a number each); past that, read each time. */
+const UNREAD_KEPT_MAX = 20_000;
+
+/**
+ * The count, kept per person a few seconds (../shown.server.ts, PAGE_CACHE_MS), since every page a
+ * signed-in person opens asks it: on one core under load its statement cost about a tenth of a
+ * signed-in page (README, Benchmarks, 2026-12-05, late morning). Dropped on every process when it
+ * changes: `notice.read` (theirs marked read, or withdrawn) and `notice.created` (delivered, a
+ * digest, held notices released), the events the live count in the header follows too.
+ */
+const keptUnread = shownReads(
+  "notices.unread",
+  async (userId: number) => Number((await unreadRows.first(getDb(), { userId }))?.n ?? 0),
+  (e) => {
+    if (e.type === "notice.read") return e.userId;
+    if (e.type !== "notice.created") return null;
+    // One person told: theirs; many (a delivery, a digest): every kept count, at once.
+    return e.userIds.length === 1 ? e.userIds[0]! : "all";
+  },
+  UNREAD_KEPT_MAX,
+);
 
 export interface NoticeRow {
   id: number;
