@@ -56,8 +56,8 @@ function takesGzip(request: Request): boolean {
  * fixed in React 19 only), which had to be found and taken out again, and streaming through
  * Express's `compression` made a zlib stream per response (README, Benchmarks, 2026-12-05, day).
  * `renderToString` renders the same tree with the same renderer into a string, with none of that;
- * an error while rendering rejects, and Remix renders the route's error boundary as it did for an
- * error before the stream's shell. The page goes with its Content-Length, and `compression`
+ * an error while rendering throws, and Remix (handleDocumentRequest) renders the route's error
+ * boundary, as it did for an error before the stream's shell. The page goes with its Content-Length, and `compression`
  * passes a response that has its Content-Encoding through untouched.
  */
 export default function handleRequest(
