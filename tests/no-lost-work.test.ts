@@ -49,7 +49,6 @@ const ALLOWED_ONCE: Record<string, Record<string, string>> = {
  * added here with its reason; none may sit in a file that navigates.
  */
 const ALLOWED_TIMERS: Record<string, string> = {
-  "app/entry.server.tsx": "aborts a server render that hangs; runs on the server, no form involved",
   "app/realtime/server.server.ts": "batches 'changed' notices to socket rooms; server side",
   "app/services/jobs.server.ts": "looks for due timed jobs every minute; server only, no form",
   "app/services/accounts/commands.server.ts":
