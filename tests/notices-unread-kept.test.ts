@@ -29,13 +29,14 @@ async function askToJoin(communityId = community) {
   await deliveriesSettled();
 }
 
-/** A notice written straight into the table, as no command writes one. */
+/** A notice written straight into the table, as no command writes one (an outbox id of its own). */
+let outboxId = 900_000;
 async function writeDirectly(userId: number) {
   await getDb()
     .insertInto("notices")
     .values({
       userId,
-      outboxId: 900_000 + Math.floor(Math.random() * 100_000),
+      outboxId: ++outboxId,
       kind: "membership.asked",
       subjectType: "community",
       subjectId: community,
