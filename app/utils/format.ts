@@ -23,26 +23,6 @@ function dates(lng: Lng, style: keyof typeof STYLES): Intl.DateTimeFormat {
   if (!f) dateFormats.set(key, (f = new Intl.DateTimeFormat(lng, STYLES[style])));
   return f;
 }
-
-/*
- * What a formatter wrote, kept by language, style and input: a page shows the same few dozen
- * times on every request (a meeting's start, a project's dates), and `format` costs a few
- * microseconds each time (about 3.6 µs, against 0.3 for a look-up here), some 2 % of a page
- * that shows twenty of them. Bounded: cleared when full, as the translations' texts are
- * (app/i18n/i18next.server.ts), so that a crawler walking every date cannot grow it.
- */
-const KEPT_TEXTS = 4096;
-const formattedTexts = new Map<string, string>();
-function formatted(lng: Lng, style: keyof typeof STYLES, input: string, at: () => Date): string {
-  const key = `${lng}|${style}|${input}`;
-  let text = formattedTexts.get(key);
-  if (text === undefined) {
-    text = dates(lng, style).format(at());
-    if (formattedTexts.size >= KEPT_TEXTS) formattedTexts.clear();
-    formattedTexts.set(key, text);
-  }
-  return text;
-}
 const numberFormats = new Map<Lng, Intl.NumberFormat>();
 const NUMBER_STYLES = {
   /** One decimal, always shown (the index's scores). */
@@ -68,15 +48,15 @@ export function numberFormat(lng: Lng, style: keyof typeof NUMBER_STYLES): Intl.
 
 /** A month ("YYYY-MM") in words: "2026年5月", "May 2026". */
 export function formatMonth(month: string, lng: Lng): string {
-  return formatted(lng, "month", month, () => new Date(`${month}-01T00:00:00Z`));
+  return dates(lng, "month").format(new Date(`${month}-01T00:00:00Z`));
 }
 
 export function formatDateTime(iso: string, lng: Lng): string {
-  return formatted(lng, "dateTime", iso, () => new Date(iso));
+  return dates(lng, "dateTime").format(new Date(iso));
 }
 
 export function formatDate(iso: string, lng: Lng): string {
-  return formatted(lng, "date", iso, () => new Date(iso));
+  return dates(lng, "date").format(new Date(iso));
 }
 
 export function areaName(area: { nameZh: string; nameEn: string }, lng: Lng): string {
@@ -102,9 +82,9 @@ export function formatYuan(amount: number, lng: Lng): string {
 
 /** A calendar date (YYYY-MM-DD) as written in the reader's language, without time-zone shifts. */
 export function formatDay(day: string, lng: Lng): string {
-  return formatted(lng, "day", day, () => new Date(`${day}T00:00:00Z`));
+  return dates(lng, "day").format(new Date(`${day}T00:00:00Z`));
 }
 
 export function formatTime(iso: string, lng: Lng): string {
-  return formatted(lng, "time", iso, () => new Date(iso));
+  return dates(lng, "time").format(new Date(iso));
 }
