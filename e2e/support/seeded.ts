@@ -1,6 +1,7 @@
 /** Ids of the demo data the e2e server was seeded with, read from its database file. */
 import { inject } from "vitest";
 import { openDatabase } from "../../db/client.server";
+import { pageCacheMs } from "../../app/services/shown.server";
 import { YES_NO } from "../../app/domain/voting/rules";
 
 export interface SeededCommunity {
@@ -179,7 +180,12 @@ export async function seededVotes(
   }
 }
 
-/** Ends a poll's voting now, as time would: the journey can then look its own ballot up. */
+/**
+ * Ends a poll's voting now, as time would: the journey can then look its own ballot up. Time
+ * closes a poll without an event, and the server keeps a poll's page (its window with it) for
+ * PAGE_CACHE_MS (services/voting/queries.server.ts, `pollShown`): the clock passing a kept closing
+ * time shows at once, a closing time moved by hand once the kept page has expired, so this waits.
+ */
 export async function closePollNow(id: number): Promise<void> {
   const db = openDatabase(inject("dbPath"));
   try {
@@ -191,6 +197,7 @@ export async function closePollNow(id: number): Promise<void> {
   } finally {
     await db.destroy();
   }
+  await new Promise((resolve) => setTimeout(resolve, pageCacheMs() + 100));
 }
 
 /**

@@ -54,6 +54,7 @@ export async function loadMeetingContext(db: Db, meetingId: number) {
     .select([
       "meetings.id",
       "meetings.councilId",
+      "meetings.topic",
       "councils.areaId",
       "meetings.status",
       "meetings.isPublic",
@@ -73,6 +74,8 @@ export async function loadMeetingContext(db: Db, meetingId: number) {
   return {
     id: m.id,
     councilId: m.councilId,
+    /** Shown where the meeting is named from elsewhere (a poll of the meeting). */
+    topic: m.topic,
     communityId: m.areaId,
     status: m.status,
     isPublic: m.isPublic === 1,

@@ -13,17 +13,21 @@ import {
   type Phase,
 } from "~/domain/voting/rules";
 import type { VoteKind } from "~/domain/voting/schemas";
-import { countOf, orNull } from "../rows.server";
+import { areaById } from "../communities/places.server";
+import type { DomainEvent } from "../events.server";
+import { meetingContext } from "../meetings/context.server";
+import { countOf, notFound, orNull } from "../rows.server";
 import { run } from "../runner/command.server";
-import { freshReads, shownReads, tick } from "../shown.server";
+import { freshReads, groupedShownReads, pageCacheMs, shownReads, tick } from "../shown.server";
 import { counterOf, tallyRound } from "./commands.server";
 import {
   latestRelease,
-  loadPoll,
   loadRound,
   paperBox,
+  pollRow,
   pollTarget,
   pollVotes,
+  roundRow,
   subjectColumn,
   type PaperBox,
 } from "./records.server";
@@ -280,7 +284,8 @@ async function counts(kind: VoteKind, id: number) {
 
 /**
  * What a poll's and a round's page both show: the community, the ballot counts, what the viewer
- * may do there, and for the committee the paper entries and who has not voted yet.
+ * may do there, and for the committee the paper entries and who has not voted yet. `box` is the
+ * paper box as the kept part of the page read it.
  */
 async function votePage(
   actor: Actor,
@@ -294,11 +299,12 @@ async function votePage(
   },
   phase: Phase,
   target: Target,
+  box: PaperBox,
   seatsOf: number | null = null,
 ) {
   const { id, communityId } = subject;
   const canManage = can(actor, "ballot.enterPaper", { communityId });
-  const [participation, tally, community, box] = await Promise.all([
+  const [participation, tally, area] = await Promise.all([
     actor.userId === null
       ? undefined
       : getDb()
@@ -308,13 +314,9 @@ async function votePage(
           .where("userId", "=", actor.userId)
           .executeTakeFirst(),
     shownCounts(kind, id),
-    getDb()
-      .selectFrom("areas")
-      .select(["id", "nameZh", "nameEn"])
-      .where("id", "=", communityId)
-      .executeTakeFirstOrThrow(),
-    paperBox(getDb(), kind, id),
+    areaById(communityId),
   ]);
+  if (!area) throw new Error(`votePage: no area ${communityId}`);
   const voted = participation !== undefined;
   const cancelled =
     subject.cancelledAt === null
@@ -326,7 +328,7 @@ async function votePage(
         };
   const decision = decide(actor, kind === "poll" ? "poll.vote" : "budget.vote", target);
   return {
-    community,
+    community: { id: area.id, nameZh: area.nameZh, nameEn: area.nameEn },
     cancelled,
     ballots: tally.ballots,
     paperBallots: tally.paper,
@@ -366,50 +368,70 @@ const finalVotes = shownReads(
   (e) => (e.type === "vote.changed" && e.kind === "poll" && !e.ballot ? e.id : null),
 );
 
+/**
+ * A change to a poll or round other than a ballot: a cancellation, any step of its paper box, a
+ * round's tally (a ballot's vote.changed says `ballot`, and changes none of what the pages keep).
+ */
+const voteChanged = (
+  e: DomainEvent,
+  kind: VoteKind,
+): e is Extract<DomainEvent, { type: "vote.changed" }> =>
+  e.type === "vote.changed" && e.kind === kind && !e.ballot;
+
+/**
+ * A poll's page as every viewer sees it (the poll and its description, its options, its paper
+ * box), kept a few seconds per process (../shown.server.ts): five reads a view before. What
+ * changes them is a command that emits vote.changed without `ballot` for the poll (a
+ * cancellation, every step of the paper box), which drops it on every process. A ballot changes
+ * none of it: the counts are `shownCounts`, the results `finalVotes` or the latest release. The
+ * meeting's topic and seat holders come from its kept context (meetings/context.server.ts).
+ */
+const pollShown = shownReads(
+  "pollPage",
+  async (id: number) => {
+    const db = getDb();
+    const [poll, options, box] = await Promise.all([
+      pollRow(db, id)
+        .select(["description", "createdAt"])
+        .executeTakeFirstOrThrow(notFound("vote:errors.pollNotFound")),
+      db
+        .selectFrom("pollOptions")
+        .select(["id", "code", "label"])
+        .where("pollId", "=", id)
+        .orderBy("position")
+        .execute(),
+      paperBox(db, "poll", id),
+    ]);
+    return { poll, options, box };
+  },
+  (e) => (voteChanged(e, "poll") ? e.id : null),
+);
+
 export async function pollPage(actor: Actor, id: number) {
-  const db = getDb();
-  const poll = await orNull(loadPoll(db, id));
-  if (!poll) return null;
+  const kept = await orNull(pollShown(id));
+  if (!kept) return null;
+  const { poll, options, box } = kept;
   authorize(actor, "poll.view");
   const phase: Phase = phaseOf(poll);
-  const target = await pollTarget(db, poll);
+  const meeting = poll.meetingId === null ? null : await meetingContext(poll.meetingId);
+  const target = await pollTarget(getDb(), poll, async () => meeting!.seatHolders);
   const seatsOf = poll.electorate === "seatHolders" ? poll.meetingId : null;
-  const [details, options, shared, meeting] = await Promise.all([
-    db
-      .selectFrom("polls")
-      .select(["description", "createdAt"])
-      .where("id", "=", id)
-      .executeTakeFirstOrThrow(),
-    db
-      .selectFrom("pollOptions")
-      .select(["id", "code", "label"])
-      .where("pollId", "=", id)
-      .orderBy("position")
-      .execute(),
-    votePage(actor, "poll", poll, phase, target, seatsOf),
-    poll.meetingId === null
-      ? null
-      : db
-          .selectFrom("meetings")
-          .select(["id", "topic"])
-          .where("id", "=", poll.meetingId)
-          .executeTakeFirst(),
-  ]);
+  const shared = await votePage(actor, "poll", poll, phase, target, box, seatsOf);
   // Results: once final (closed, the paper box counted); while open, if the creator chose live
   // results, the latest snapshot released in steps (`releaseIfDue`), never the count as it is.
   const release =
     !shared.final && poll.results === "live" && (phase === "open" || phase === "closed")
-      ? await latestRelease(db, id)
+      ? await latestRelease(getDb(), id)
       : null;
   const counted = shared.final ? await finalVotes(id) : (release?.votes ?? null);
   const results =
     counted && options.map((o) => ({ optionId: o.id, votes: counted.get(o.id) ?? 0 }));
 
   return {
-    poll: { ...poll, ...details },
+    poll,
     options,
     phase,
-    meeting: meeting ?? null,
+    meeting: meeting && { id: meeting.id, topic: meeting.topic },
     results,
     release: release && { ballots: release.ballots, releasedAt: release.releasedAt },
     step: { ballots: RELEASE_STEP_BALLOTS, minutes: RELEASE_STEP_MINUTES },
@@ -417,37 +439,96 @@ export async function pollPage(actor: Actor, id: number) {
   };
 }
 
-export async function roundPage(actor: Actor, id: number) {
+/**
+ * A round's community, which never changes: read once per process and database while pages are
+ * kept (at most 10,000 rounds; past that they are read again), so that its kept page can be found
+ * in its community's group. Null when there is no such round (not kept).
+ */
+const roundCommunities = new WeakMap<object, Map<number, number>>();
+async function roundCommunity(id: number): Promise<number | null> {
   const db = getDb();
-  const round = await orNull(loadRound(db, id));
-  if (!round) return null;
+  let known = roundCommunities.get(db);
+  if (!known) roundCommunities.set(db, (known = new Map()));
+  const hit = known.get(id);
+  if (hit !== undefined && pageCacheMs() > 0) return hit;
+  const row = await db
+    .selectFrom("budgetRounds")
+    .select("communityId")
+    .where("id", "=", id)
+    .executeTakeFirst();
+  if (!row) return null;
+  if (known.size >= 10_000) known.clear();
+  known.set(id, row.communityId);
+  return row.communityId;
+}
+
+/**
+ * A round's page as every viewer sees it (the round and its description, the projects standing
+ * with their costs and, once counted, their approvals, its paper box), kept a few seconds per
+ * process in its community's group (../shown.server.ts): six reads a view before. What changes them
+ * is a command that emits vote.changed without `ballot` for a round (a cancellation, the paper
+ * box, the tally) or project.changed (a standing project's title, summary or status) in that
+ * community, which drops the community's kept rounds on every process.
+ */
+const roundShown = groupedShownReads(
+  "roundPage",
+  async (_communityId: number, id: number) => {
+    const db = getDb();
+    const [round, projects, box] = await Promise.all([
+      roundRow(db, id)
+        .select(["description", "spent", "createdAt"])
+        .executeTakeFirstOrThrow(notFound("vote:errors.roundNotFound")),
+      db
+        .selectFrom("roundProjects")
+        .innerJoin("projects", "projects.id", "roundProjects.projectId")
+        .select([
+          "projects.id",
+          "projects.title",
+          "projects.summary",
+          "projects.status",
+          "roundProjects.cost",
+          "roundProjects.approvals",
+          "roundProjects.selected",
+        ])
+        .where("roundProjects.roundId", "=", id)
+        .orderBy("roundProjects.position")
+        .execute(),
+      paperBox(db, "round", id),
+    ]);
+    return { round, projects, box };
+  },
+  String,
+  (e) =>
+    voteChanged(e, "round") || e.type === "project.changed"
+      ? e.communityId
+      : e.type === "community.changed"
+        ? "all"
+        : null,
+);
+
+export async function roundPage(actor: Actor, id: number) {
+  const communityId = await roundCommunity(id);
+  if (communityId === null) return null;
+  let kept = await orNull(roundShown(communityId, id));
+  if (!kept) return null;
   authorize(actor, "budget.view");
-  await ensureTallied(id);
+  // Counted on the first view after closing (`ensureTallied`); the tally's event drops the kept
+  // page, so the page read after it shows the count.
+  if (kept.round.talliedAt === null && phaseOf(kept.round) === "closed" && kept.box.settled) {
+    await run(tallyRound, counterOf(communityId), { id });
+    kept = await roundShown(communityId, id);
+  }
+  const { round, projects, box } = kept;
   const phase = phaseOf(round);
-  const [details, projects, shared] = await Promise.all([
-    db
-      .selectFrom("budgetRounds")
-      .select(["description", "talliedAt", "spent", "createdAt"])
-      .where("id", "=", id)
-      .executeTakeFirstOrThrow(),
-    db
-      .selectFrom("roundProjects")
-      .innerJoin("projects", "projects.id", "roundProjects.projectId")
-      .select([
-        "projects.id",
-        "projects.title",
-        "projects.summary",
-        "projects.status",
-        "roundProjects.cost",
-        "roundProjects.approvals",
-        "roundProjects.selected",
-      ])
-      .where("roundProjects.roundId", "=", id)
-      .orderBy("roundProjects.position")
-      .execute(),
-    votePage(actor, "round", round, phase, { communityId: round.communityId }),
-  ]);
-  return { round: { ...round, ...details }, projects, phase, ...shared };
+  const shared = await votePage(
+    actor,
+    "round",
+    round,
+    phase,
+    { communityId: round.communityId },
+    box,
+  );
+  return { round, projects, phase, ...shared };
 }
 
 /** Polls and rounds of a community (and optionally one meeting), newest first. */

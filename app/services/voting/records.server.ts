@@ -37,20 +37,26 @@ export function pollRow(db: Db, id: number) {
     .where("id", "=", id);
 }
 
-/** Who may vote: the community's verified residents, or the meeting's invited seat holders. */
+/**
+ * Who may vote: the community's verified residents, or the meeting's invited seat holders, read by
+ * `seatHolders` (on `db` unless the caller has them kept: the page reads the meeting's context).
+ */
 export async function pollTarget(
   db: Db,
   poll: Awaited<ReturnType<typeof loadPoll>>,
+  seatHolders: (meetingId: number) => Promise<number[]> = async (meetingId) =>
+    (
+      await db
+        .selectFrom("seatInvites")
+        .select("userId")
+        .where("meetingId", "=", meetingId)
+        .execute()
+    ).map((s) => s.userId),
 ): Promise<Target> {
   if (poll.electorate === "residents" || poll.meetingId === null) {
     return { communityId: poll.communityId };
   }
-  const seats = await db
-    .selectFrom("seatInvites")
-    .select("userId")
-    .where("meetingId", "=", poll.meetingId)
-    .execute();
-  return { seatHolders: seats.map((s) => s.userId) };
+  return { seatHolders: await seatHolders(poll.meetingId) };
 }
 
 export function loadRound(db: Db, id: number) {
