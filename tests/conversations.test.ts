@@ -31,6 +31,7 @@ import {
   similarStatements,
 } from "~/services/conversations/queries.server";
 import { exportFile, EXPORT_FILES } from "~/services/conversations/export.server";
+import { meetingLists } from "~/services/meetings/queries.server";
 import {
   mapChanged,
   mapsSettled,
@@ -238,6 +239,10 @@ describe("creating a conversation", () => {
     );
     const id = await create({ meetingId: String(meeting.meetingId), eligibility: "seats" });
     expect((await meetingConversations(meeting.meetingId)).map((c) => c.id)).toContain(id);
+    // The meeting's page reads them with its other lists, in one statement: the same entries.
+    expect((await meetingLists(meeting.meetingId, here)).conversations).toEqual(
+      await meetingConversations(meeting.meetingId),
+    );
   });
 
   it("refuses a meeting that was cancelled, and writes nothing", async () => {
@@ -640,6 +645,7 @@ describe("attaching statements to the agenda", () => {
       kind: "divisive",
     });
     const shown = await agendaStatements(meeting.meetingId);
+    expect((await meetingLists(meeting.meetingId, here)).attached).toEqual(shown);
     const mine = shown.find((x) => x.agendaItemId === item)!;
     expect(
       mine.statements.filter((s) => s.conversationId === id).map((s) => [s.id, s.kind]),

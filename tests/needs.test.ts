@@ -9,6 +9,7 @@ import { renderToString } from "react-dom/server";
 import { I18nextProvider } from "react-i18next";
 import sharp from "sharp";
 import { beforeEach, describe, expect, it } from "vitest";
+import { meetingLists } from "~/services/meetings/queries.server";
 import { getDb } from "../db/client.server";
 import { isPostgres } from "../db/portable";
 import enNeed from "../public/locales/en/need.json";
@@ -601,6 +602,10 @@ describe("from needs to deliberation", () => {
       "need:errors.alreadyLinked",
     );
     expect((await linkedNeeds("meeting", meetingId)).map((n) => n.id)).toEqual([id]);
+    // The meeting's page reads them with its other lists, in one statement.
+    expect((await meetingLists(meetingId, community)).needs).toEqual(
+      await linkedNeeds("meeting", meetingId),
+    );
     expect((await linkedNeeds("project", project)).map((n) => n.id)).toEqual([id]);
     const page = await needPage(reporter, id);
     expect(page?.links.map((l) => l.kind)).toEqual(["meeting", "project"]);

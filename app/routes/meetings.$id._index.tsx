@@ -10,7 +10,7 @@ import {
   flattenAttached,
   ConversationList,
 } from "~/components/conversations/lists";
-import { linkedNeedsView } from "~/utils/linked-needs.server";
+import { linkedNeedsLabelled } from "~/utils/linked-needs.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
@@ -44,13 +44,12 @@ import {
 } from "~/domain/meetings/rules";
 import { authorize, can as allowed } from "~/domain/permissions/policy";
 import { VoteLinks } from "~/components/vote-links";
-import { votesOf } from "~/services/voting/queries.server";
 import type { Lng } from "~/i18n/config";
 import { cancelRsvp, inviteToSeat, moveMeeting, rsvp } from "~/services/meetings/commands.server";
 import { addCommitment, updateCommitment, writeMinutes } from "~/services/meetings/minutes.server";
-import { meetingPage } from "~/services/meetings/queries.server";
+import { meetingLists, meetingPage } from "~/services/meetings/queries.server";
 import { detachStatement } from "~/services/conversations/commands.server";
-import { agendaStatements, meetingConversations } from "~/services/conversations/queries.server";
+import { agendaStatements } from "~/services/conversations/queries.server";
 import { getT } from "~/i18n/i18next.server";
 import { following } from "~/services/notices/follow-queries.server";
 import { submitFollow } from "~/services/notices/follows.server";
@@ -68,17 +67,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor } = await getCurrent(request);
   authorize(actor, "meeting.view");
   const { updates, ...page } = await meetingPage(id, actor).catch(throwRefusal);
-  const [votes, needs, conversations, attached] = await Promise.all([
-    votesOf(page.area.id, id),
-    linkedNeedsView(request, "meeting", id),
-    meetingConversations(id),
-    agendaStatements(id).then(flattenAttached),
-  ]);
+  const lists = await meetingLists(id, page.area.id);
+  const needs = await linkedNeedsLabelled(request, "meeting", lists.needs);
+  const { conversations } = lists;
+  const attached = flattenAttached(lists.attached);
   return json({
     title: page.meeting.topic,
     ...page,
     needs,
-    polls: votes.polls,
+    polls: lists.polls,
     canCreatePoll: allowed(actor, "poll.manage", { communityId: page.area.id }),
     conversations,
     attached,

@@ -6,8 +6,19 @@ import type { NeedLinkKind } from "~/domain/needs/rules";
 import { getT } from "~/i18n/i18next.server";
 import { linkedNeeds } from "~/services/needs/queries.server";
 
+type LinkedNeed = Awaited<ReturnType<typeof linkedNeeds>>[number];
+
 export async function linkedNeedsView(request: Request, kind: NeedLinkKind, id: number) {
-  const [needs, t] = await Promise.all([linkedNeeds(kind, id), getT(request, "need")]);
+  return linkedNeedsLabelled(request, kind, await linkedNeeds(kind, id));
+}
+
+/** `linkedNeedsView` of needs already read (a meeting's page reads them with its other lists). */
+export async function linkedNeedsLabelled(
+  request: Request,
+  kind: NeedLinkKind,
+  needs: readonly LinkedNeed[],
+) {
+  const t = await getT(request, "need");
   return {
     title: t(kind === "meeting" ? "links.onMeeting" : "links.onProject"),
     items: needs.map((n) => ({

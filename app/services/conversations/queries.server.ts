@@ -8,6 +8,7 @@
  */
 import { sql } from "kysely";
 import { getDb } from "../../../db/client.server";
+import type { RowsOf } from "../../../db/portable";
 import {
   VOTE_CHOICES,
   VOTE_VALUE,
@@ -19,6 +20,7 @@ import { pickNextStatement, separationOf, type Candidate } from "~/domain/conver
 import { can, type Actor } from "~/domain/permissions/policy";
 import { keyWords, matchExpression } from "~/domain/search/segment";
 import { orNull } from "../rows.server";
+import type { Db } from "../runner/command.server";
 import { matchingIds, rankExpression } from "../search.server";
 import { storedMap, type StoredMap } from "./map.server";
 import { committeeTarget, loadConversation, participationTarget } from "./shared.server";
@@ -358,9 +360,9 @@ export async function similarStatements(conversationId: number, words: string, l
   return [...whole, ...more];
 }
 
-/** A list entry of a conversation: its question, window and size. */
-async function listed(where: { councilId?: number; meetingId?: number }, now: Date) {
-  let q = getDb()
+/** The list entries of conversations as a query (for `readTogether`): question, window, size. */
+function listedRows(db: Db, where: { councilId?: number; meetingId?: number }) {
+  let q = db
     .selectFrom("conversations")
     .select((eb) => [
       "conversations.id",
@@ -386,8 +388,12 @@ async function listed(where: { councilId?: number; meetingId?: number }, now: Da
     .orderBy("conversations.id", "desc");
   if (where.councilId !== undefined) q = q.where("conversations.councilId", "=", where.councilId);
   if (where.meetingId !== undefined) q = q.where("conversations.meetingId", "=", where.meetingId);
-  const rows = await q.execute();
-  return rows.map((r) => ({
+  return q;
+}
+
+/** A list entry of a conversation, from its row of `listedRows`, in its state at `now`. */
+function listedEntry(r: RowsOf<ReturnType<typeof listedRows>>[number], now: Date) {
+  return {
     id: r.id,
     question: r.question,
     meetingId: r.meetingId,
@@ -398,7 +404,11 @@ async function listed(where: { councilId?: number; meetingId?: number }, now: Da
     state: windowState(r, now) satisfies WindowState,
     statements: Number(r.statements ?? 0),
     participants: Number(r.participants ?? 0),
-  }));
+  };
+}
+
+async function listed(where: { councilId?: number; meetingId?: number }, now: Date) {
+  return (await listedRows(getDb(), where).execute()).map((r) => listedEntry(r, now));
 }
 
 /** A council's conversations, newest first (its own and its meetings'). */
@@ -412,12 +422,17 @@ export function meetingConversations(meetingId: number, now: Date = new Date()) 
 }
 
 /**
- * Per agenda item of a meeting, the statements the committee attached, with their kind and the
- * map's figures: the answers so far, each group's, and the consensus or divisive score when the
- * last map has one. Items without statements are left out.
+ * A meeting's conversations as a query (for `readTogether`), and the list made from its rows.
  */
-export async function agendaStatements(meetingId: number) {
-  const rows = await getDb()
+export const meetingConversationRows = (db: Db, meetingId: number) => listedRows(db, { meetingId });
+export const meetingConversationsOf = (
+  rows: RowsOf<ReturnType<typeof listedRows>>,
+  now: Date = new Date(),
+) => rows.map((r) => listedEntry(r, now));
+
+/** The statements attached to a meeting's agenda items, as a query (for `readTogether`). */
+export function agendaStatementRows(db: Db, meetingId: number) {
+  return db
     .selectFrom("agendaStatements")
     .innerJoin("agendaItems", "agendaItems.id", "agendaStatements.agendaItemId")
     .innerJoin("statements", "statements.id", "agendaStatements.statementId")
@@ -433,8 +448,20 @@ export async function agendaStatements(meetingId: number) {
     .where("agendaItems.meetingId", "=", meetingId)
     .orderBy("agendaItems.position")
     .orderBy("agendaStatements.kind")
-    .orderBy("statements.id")
-    .execute();
+    .orderBy("statements.id");
+}
+
+/**
+ * Per agenda item of a meeting, the statements the committee attached, with their kind and the
+ * map's figures: the answers so far, each group's, and the consensus or divisive score when the
+ * last map has one. Items without statements are left out.
+ */
+export async function agendaStatements(meetingId: number) {
+  return agendaStatementsOf(await agendaStatementRows(getDb(), meetingId).execute());
+}
+
+/** `agendaStatements` from the rows of `agendaStatementRows`. */
+export async function agendaStatementsOf(rows: RowsOf<ReturnType<typeof agendaStatementRows>>) {
   const conversations = [...new Set(rows.map((r) => r.conversationId))];
   const figures = new Map<
     number,

@@ -9,7 +9,15 @@ import type { Db } from "../runner/command.server";
 import type { Area } from "../../../db/schema";
 import { can, type Actor } from "~/domain/permissions/policy";
 import { changeRefusal, isOpenForPeople, isOverdue, SEAT_KINDS } from "~/domain/meetings/rules";
+import {
+  agendaStatementRows,
+  agendaStatementsOf,
+  meetingConversationRows,
+  meetingConversationsOf,
+} from "../conversations/queries.server";
+import { linkedNeedRows } from "../needs/queries.server";
 import { shownReads } from "../shown.server";
+import { pollListRows, withPhase } from "../voting/queries.server";
 import { meetingContext, targetOf } from "./context.server";
 
 /** Commitments of a council's meetings (or of every council of a community), newest due last. */
@@ -339,6 +347,29 @@ export async function meetingPage(meetingId: number, actor: Actor) {
       readRoom: can(actor, "room.read", target),
       writeMinutes: can(actor, "minutes.write", target),
     },
+  };
+}
+
+/**
+ * What a meeting's page lists beside the meeting itself (its polls, the needs it carries, its
+ * conversations, the statements attached to its agenda), read in one statement (`readTogether`).
+ * Not kept with the meeting: ballots, a conversation's votes and needs elsewhere change them
+ * without a meeting event. Four reads a view were four trips to SQLite's thread pool, or four round
+ * trips on PostgreSQL, each parsed in the server.
+ */
+export async function meetingLists(meetingId: number, communityId: number) {
+  const db = getDb();
+  const rows = await readTogether(db, {
+    polls: pollListRows(db, communityId, meetingId),
+    needs: linkedNeedRows(db, "meeting", meetingId),
+    conversations: meetingConversationRows(db, meetingId),
+    attached: agendaStatementRows(db, meetingId),
+  });
+  return {
+    polls: withPhase(rows.polls),
+    needs: rows.needs,
+    conversations: meetingConversationsOf(rows.conversations),
+    attached: await agendaStatementsOf(rows.attached),
   };
 }
 

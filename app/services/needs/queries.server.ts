@@ -25,6 +25,7 @@ import { can, type Actor } from "~/domain/permissions/policy";
 import { isPublicStatus, projectTarget, type ProjectStatus } from "~/domain/projects/rules";
 import { matchExpression } from "~/domain/search/segment";
 import { countOf } from "../rows.server";
+import type { Db } from "../runner/command.server";
 import { groupedShownReads, shownReads } from "../shown.server";
 import { matchingIds, rankExpression } from "../search.server";
 import {
@@ -840,12 +841,16 @@ export async function staffPage(actor: Actor) {
 
 /** The needs linked to a meeting or a project, for its page (category and status: no details). */
 export async function linkedNeeds(kind: NeedLinkKind, id: number) {
-  return getDb()
+  return linkedNeedRows(getDb(), kind, id).execute();
+}
+
+/** `linkedNeeds` as a query (for `readTogether`). */
+export function linkedNeedRows(db: Db, kind: NeedLinkKind, id: number) {
+  return db
     .selectFrom("needLinks")
     .innerJoin("needs", "needs.id", "needLinks.needId")
     .select(["needs.id", "needs.category", "needs.status", "needs.intensity"])
     .where("needLinks.kind", "=", kind)
     .where("needLinks.targetId", "=", id)
-    .orderBy("needs.id")
-    .execute();
+    .orderBy("needs.id");
 }

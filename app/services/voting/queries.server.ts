@@ -17,7 +17,7 @@ import { areaById } from "../communities/places.server";
 import type { DomainEvent } from "../events.server";
 import { meetingContext } from "../meetings/context.server";
 import { countOf, notFound, orNull } from "../rows.server";
-import { run } from "../runner/command.server";
+import { run, type Db } from "../runner/command.server";
 import { freshReads, groupedShownReads, pageCacheMs, shownReads, tick } from "../shown.server";
 import { counterOf, tallyRound } from "./commands.server";
 import {
@@ -535,14 +535,7 @@ export async function roundPage(actor: Actor, id: number) {
 export async function votesOf(communityId: number, meetingId?: number) {
   const db = getDb();
   const [polls, rounds] = await Promise.all([
-    db
-      .selectFrom("polls")
-      .select(["id", "question", "opensAt", "closesAt", "cancelledAt", "meetingId"])
-      .where("communityId", "=", communityId)
-      .$if(meetingId !== undefined, (q) => q.where("meetingId", "=", meetingId!))
-      .orderBy("closesAt", "desc")
-      .limit(20)
-      .execute(),
+    pollListRows(db, communityId, meetingId).execute(),
     meetingId !== undefined
       ? Promise.resolve([])
       : db
@@ -554,10 +547,25 @@ export async function votesOf(communityId: number, meetingId?: number) {
           .execute(),
   ]);
   return {
-    polls: polls.map((p) => ({ ...p, phase: phaseOf(p) })),
+    polls: withPhase(polls),
     rounds: rounds.map((r) => ({ ...r, phase: phaseOf(r) })),
   };
 }
+
+/** The polls of `votesOf` as a query (for `readTogether`): a community's, or one meeting's. */
+export function pollListRows(db: Db, communityId: number, meetingId?: number) {
+  return db
+    .selectFrom("polls")
+    .select(["id", "question", "opensAt", "closesAt", "cancelledAt", "meetingId"])
+    .where("communityId", "=", communityId)
+    .$if(meetingId !== undefined, (q) => q.where("meetingId", "=", meetingId!))
+    .orderBy("closesAt", "desc")
+    .limit(20);
+}
+
+/** Listed polls with their phase now. */
+export const withPhase = <P extends Parameters<typeof phaseOf>[0]>(polls: P[]) =>
+  polls.map((p) => ({ ...p, phase: phaseOf(p) }));
 
 /** Accepted projects of a community free to stand in a new round, for its form. */
 export async function acceptedProjects(actor: Actor, communityId: number) {
