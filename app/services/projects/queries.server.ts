@@ -3,6 +3,7 @@
  * projects, the committee's review queue. Writes are commands (`./commands.server.ts`).
  */
 import { getDb } from "../../../db/client.server";
+import { readTogether } from "../../../db/portable";
 import type { ProjectStatus, ServiceArea } from "../../../db/schema";
 import { authorize, can, type Actor } from "~/domain/permissions/policy";
 import {
@@ -284,33 +285,30 @@ export async function projectPage(actor: Actor, id: number) {
   const db = getDb();
   const target = projectTarget(p);
   const canModerate = can(actor, "project.moderate", { communityId: p.communityId });
-  const [mine, myFlags] = await Promise.all([
+  // The viewer's own: their support, their rating, the comments they flagged, in one statement.
+  const own =
     actor.userId === null
-      ? Promise.resolve({ supported: false, rated: null as number | null })
-      : Promise.all([
-          db
+      ? { support: [], rating: [], flags: [] }
+      : await readTogether(db, {
+          support: db
             .selectFrom("projectSupports")
             .select("userId")
             .where("projectId", "=", id)
-            .where("userId", "=", actor.userId)
-            .executeTakeFirst(),
-          db
+            .where("userId", "=", actor.userId),
+          rating: db
             .selectFrom("projectRatings")
             .select("score")
             .where("projectId", "=", id)
-            .where("userId", "=", actor.userId)
-            .executeTakeFirst(),
-        ]).then(([s, r]) => ({ supported: s !== undefined, rated: r?.score ?? null })),
-    actor.userId === null
-      ? Promise.resolve([] as Array<{ commentId: number }>)
-      : db
-          .selectFrom("commentFlags")
-          .innerJoin("projectComments", "projectComments.id", "commentFlags.commentId")
-          .select("commentFlags.commentId")
-          .where("projectComments.projectId", "=", id)
-          .where("commentFlags.userId", "=", actor.userId)
-          .execute(),
-  ]);
+            .where("userId", "=", actor.userId),
+          flags: db
+            .selectFrom("commentFlags")
+            .innerJoin("projectComments", "projectComments.id", "commentFlags.commentId")
+            .select("commentFlags.commentId")
+            .where("projectComments.projectId", "=", id)
+            .where("commentFlags.userId", "=", actor.userId),
+        });
+  const mine = { supported: own.support.length > 0, rated: own.rating[0]?.score ?? null };
+  const myFlags = own.flags;
   const flagged = new Set(myFlags.map((f) => f.commentId));
   const commentViews: CommentView[] = comments.map((c) => {
     const hidden = c.hiddenAt !== null;
