@@ -498,12 +498,7 @@ const roundShown = groupedShownReads(
     return { round, projects, box };
   },
   String,
-  (e) =>
-    voteChanged(e, "round") || e.type === "project.changed"
-      ? e.communityId
-      : e.type === "community.changed"
-        ? "all"
-        : null,
+  (e) => (voteChanged(e, "round") || e.type === "project.changed" ? e.communityId : null),
 );
 
 export async function roundPage(actor: Actor, id: number) {
