@@ -115,7 +115,7 @@ describe("a poll's page, kept for every viewer", () => {
     expect((await pollPage(guest, id))!.viewer).toMatchObject({ eligible: true, canVote: true });
   });
 
-  it("answers null for a poll that does not exist, and keeps nothing for it", async () => {
+  it("answers null for a poll that does not exist, every time", async () => {
     expect(await pollPage(residents[0]!, 987_654)).toBeNull();
     expect(await pollPage(residents[0]!, 987_654)).toBeNull();
   });

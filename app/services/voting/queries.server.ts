@@ -35,14 +35,20 @@ import {
 /**
  * Tallies a closed round that has not been counted yet. A round closes by the clock with no one to
  * press a button, so the first view of its page (or a download) after closing counts it, as
- * nobody in person (see `counterOf`); every later view finds it counted and writes nothing.
+ * nobody in person (see `counterOf`); every later view finds it counted and writes nothing. A page
+ * that has the round and its paper box already (kept) gives them as `known`. Answers whether it
+ * asked for the tally (`tallyRound` re-checks all of it in its transaction).
  */
-export async function ensureTallied(roundId: number): Promise<void> {
-  const round = await loadRound(getDb(), roundId);
-  if (round.talliedAt !== null || phaseOf(round) !== "closed") return;
+export async function ensureTallied(
+  roundId: number,
+  known?: { round: Awaited<ReturnType<typeof loadRound>>; box: PaperBox },
+): Promise<boolean> {
+  const round = known?.round ?? (await loadRound(getDb(), roundId));
+  if (round.talliedAt !== null || phaseOf(round) !== "closed") return false;
   // The paper box first: a round is counted once every ballot is in.
-  if (!(await paperBox(getDb(), "round", roundId)).settled) return;
+  if (!(known?.box ?? (await paperBox(getDb(), "round", roundId))).settled) return false;
   await run(tallyRound, counterOf(round.communityId), { id: roundId });
+  return true;
 }
 
 /** The register of paper voters: who voted at the window, when, and who recorded it. */
@@ -507,12 +513,9 @@ export async function roundPage(actor: Actor, id: number) {
   let kept = await orNull(roundShown(communityId, id));
   if (!kept) return null;
   authorize(actor, "budget.view");
-  // Counted on the first view after closing (`ensureTallied`); the tally's event drops the kept
-  // page, so the page read after it shows the count.
-  if (kept.round.talliedAt === null && phaseOf(kept.round) === "closed" && kept.box.settled) {
-    await run(tallyRound, counterOf(communityId), { id });
-    kept = await roundShown(communityId, id);
-  }
+  // Counted on the first view after closing; the tally's event drops the kept page, so the page
+  // read after it shows the count.
+  if (await ensureTallied(id, kept)) kept = await roundShown(communityId, id);
   const { round, projects, box } = kept;
   const phase = phaseOf(round);
   const shared = await votePage(
@@ -543,7 +546,7 @@ export async function votesOf(communityId: number, meetingId?: number) {
   ]);
   return {
     polls: withPhase(polls),
-    rounds: rounds.map((r) => ({ ...r, phase: phaseOf(r) })),
+    rounds: withPhase(rounds),
   };
 }
 
@@ -558,7 +561,7 @@ export function pollListRows(db: Db, communityId: number, meetingId?: number) {
     .limit(20);
 }
 
-/** Listed polls with their phase now. */
+/** Listed polls or rounds with their phase now. */
 export const withPhase = <P extends Parameters<typeof phaseOf>[0]>(polls: P[]) =>
   polls.map((p) => ({ ...p, phase: phaseOf(p) }));
 
